@@ -1,0 +1,87 @@
+// Read + validate + dedupe within one file, with no register: the pre-upload check, and the first half of
+// what the split function does with every batch.
+import { createHash } from 'node:crypto';
+import type { RowIssue } from '#domain/errors.ts';
+import { personKey } from '#domain/identity.ts';
+import { nameKey, normalizeText } from '#domain/normalize.ts';
+import type { PopulationRecord } from '#domain/record.ts';
+import { type ValidationContext, validateRow } from '#domain/validate.ts';
+import type { Outcome, RowOutcome } from './ledger.ts';
+import type { BatchRow } from './read-batch.ts';
+
+export interface CheckedRow {
+  row: number;
+  formId?: string;
+  /** present when the row is valid */
+  record?: PopulationRecord;
+  issues: RowIssue[];
+  endOffset: number;
+}
+
+/** The form id as the uploader wrote it (trimmed, cut to a sane length), echoed in reports even when invalid. */
+function echoFormId(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const value = normalizeText(raw).slice(0, 40);
+  return value === '' ? undefined : value;
+}
+
+export async function* validateRows(
+  rows: AsyncIterable<BatchRow>,
+  context: ValidationContext,
+): AsyncGenerator<CheckedRow> {
+  for await (const { row, values, issues, endOffset } of rows) {
+    const formId = echoFormId(values?.form_id);
+    if (!values || issues.length > 0) {
+      yield { row, formId, issues, endOffset };
+      continue;
+    }
+    const result = validateRow(values, context);
+    yield result.ok
+      ? { row, formId, record: result.record, issues: [], endOffset }
+      : { row, formId, issues: result.issues, endOffset };
+  }
+}
+
+const digest = (text: string) => createHash('md5').update(text).digest('base64url').slice(0, 12);
+const identityDigest = (r: PopulationRecord) => digest(`${nameKey(r.fullName)}|${r.dateOfBirth}|${r.sex}`);
+function detailsDigest(record: PopulationRecord): string {
+  const { formId: _f, fullName: _n, dateOfBirth: _d, sex: _s, ...details } = record;
+  return digest(JSON.stringify(details, Object.keys(details).sort()));
+}
+
+/**
+ * Dedupe within one file, compared with the first row of each person: a different identity under the same
+ * ID is a conflict; the same form again a duplicate; any other difference an update. Holds two short
+ * digests per person, not the records, so a province-sized file fits in memory.
+ */
+export class InFileDedupe {
+  private readonly seen = new Map<string, string>();
+
+  decide(record: PopulationRecord): { outcome: Outcome; personKey: string } {
+    const key = personKey(record);
+    const identity = identityDigest(record);
+    const details = detailsDigest(record);
+    const held = this.seen.get(key);
+    if (held === undefined) {
+      this.seen.set(key, identity + details);
+      return { outcome: 'new', personKey: key };
+    }
+    if (!held.startsWith(identity)) return { outcome: 'conflict', personKey: key };
+    return { outcome: held.endsWith(details) ? 'duplicate' : 'updated', personKey: key };
+  }
+}
+
+/** Every row's outcome against the earlier rows of the same file. */
+export async function* checkRows(
+  rows: AsyncIterable<BatchRow>,
+  context: ValidationContext,
+): AsyncGenerator<RowOutcome> {
+  const dedupe = new InFileDedupe();
+  for await (const checked of validateRows(rows, context)) {
+    const outcome: RowOutcome = checked.record
+      ? { row: checked.row, ...dedupe.decide(checked.record), issues: [] }
+      : { row: checked.row, outcome: 'rejected', issues: checked.issues };
+    if (checked.formId !== undefined) outcome.formId = checked.formId;
+    yield outcome;
+  }
+}

@@ -1,0 +1,114 @@
+// The batch ledger as agencies read it: one outcomes.csv line per data row and a summary.json.
+import { BATCH_CODES, type BatchCode, describeIssue, type RowIssue } from '#domain/errors.ts';
+
+export const OUTCOMES = [
+  'new',
+  'duplicate',
+  'updated',
+  'conflict',
+  'probable_duplicate',
+  'rejected',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface RowOutcome {
+  /** 1-based data row number */
+  row: number;
+  formId?: string;
+  outcome: Outcome;
+  personKey?: string;
+  issues: RowIssue[];
+}
+
+export interface BatchSummary {
+  batchId: string;
+  agencyCode: string;
+  objectKey: string;
+  status: 'completed' | 'failed';
+  rows: number;
+  outcomes: Record<Outcome, number>;
+  errorsByCode: Record<string, number>;
+  startedAt: string;
+  finishedAt: string;
+  failure?: { code: BatchCode; message: string };
+  /** header cells or JSON keys that are not DC01 fields, ignored */
+  unknownColumns?: string[];
+}
+
+export const OUTCOMES_CSV_HEADER = 'row,form_id,outcome,person_key,codes,message';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A CSV cell that no spreadsheet will execute: a leading = + - @ (or tab, CR) is escaped with a quote mark. */
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function outcomeCsvLine(outcome: RowOutcome): string {
+  const codes = outcome.issues.map((issue) => issue.code).join(';');
+  const message = outcome.issues.map(describeIssue).join('; ');
+  return [
+    String(outcome.row),
+    csvCell(outcome.formId ?? ''),
+    outcome.outcome,
+    csvCell(outcome.personKey ?? ''),
+    codes,
+    csvCell(message),
+  ].join(',');
+}
+
+/** Counts outcomes and error codes as rows are decided, in any order. */
+export class LedgerTally {
+  rows = 0;
+  readonly outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  readonly errorsByCode: Record<string, number> = {};
+
+  add(outcome: RowOutcome): void {
+    this.rows += 1;
+    this.outcomes[outcome.outcome] += 1;
+    for (const { code } of outcome.issues) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+  }
+
+  get rejected(): number {
+    return this.outcomes.rejected;
+  }
+}
+
+export interface SummaryInput {
+  batchId: string;
+  agencyCode: string;
+  objectKey: string;
+  startedAt: Date;
+  finishedAt: Date;
+  tally: LedgerTally;
+  unknownColumns?: string[];
+  failure?: { code: BatchCode; detail?: string | undefined };
+}
+
+export function buildSummary(input: SummaryInput): BatchSummary {
+  const { tally, failure } = input;
+  const summary: BatchSummary = {
+    batchId: input.batchId,
+    agencyCode: input.agencyCode,
+    objectKey: input.objectKey,
+    status: failure ? 'failed' : 'completed',
+    rows: failure ? 0 : tally.rows,
+    outcomes: failure ? new LedgerTally().outcomes : { ...tally.outcomes },
+    errorsByCode: failure ? {} : { ...tally.errorsByCode },
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+  };
+  if (failure) {
+    const { vi, en } = BATCH_CODES[failure.code];
+    summary.failure = {
+      code: failure.code,
+      message: failure.detail ? `${vi} / ${en}: ${failure.detail}` : `${vi} / ${en}`,
+    };
+  }
+  if (!failure && input.unknownColumns && input.unknownColumns.length > 0) {
+    summary.unknownColumns = input.unknownColumns;
+  }
+  return summary;
+}

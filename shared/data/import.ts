@@ -1,0 +1,121 @@
+// Regenerates the reference-data JSON in this folder from the research kit (../shared/domain), so the
+// project carries its own copy of the facts with their sources. Run: npx tsx shared/data/import.ts [KIT_DIR]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+
+const kit = process.argv[2] ?? join(import.meta.dirname, '../../../shared/domain');
+const out = import.meta.dirname;
+
+function csv(file: string): Record<string, string>[] {
+  const text = readFileSync(join(kit, file), 'utf8');
+  return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+}
+function write(name: string, body: object): void {
+  writeFileSync(join(out, name), `${JSON.stringify(body)}\n`);
+}
+
+// Spellings people write on forms that differ from the 1979 list by more than case, marks, hyphens and
+// spaces (those are folded anyway). Our addition, from common usage; not part of the official list.
+const ethnicAliases: Record<string, string[]> = {
+  '05': ['Khmer', 'Khơ Me', 'Khome', 'Cur', 'Cul', 'Việt gốc Miên'],
+  '08': ['Mông', "H'Mông", 'Hmong', 'Mèo', 'Meo'],
+  '04': ['Hán', 'Người Hoa'],
+  '10': ['Jrai', 'Giarai', 'Gia Lai'],
+  '12': ['Ê Đê', 'Rađê', 'Rhade', 'Ede'],
+  '13': ['Bahnar', 'Bana'],
+  '14': ['Sedang', 'Xê Đăng'],
+  '16': ['Koho', "K'ho", 'Cơ Ho'],
+  '17': ['Chàm', 'Cham'],
+  '20': ["M'nông", 'Mnong', 'Mơ Nông'],
+  '21': ['Raglai', 'Rai'],
+  '22': ['Stiêng', 'Stieng'],
+  '23': ['Bru', 'Vân Kiều', 'Bru Vân Kiều'],
+  '26': ['Katu', 'Ca Tu'],
+  '29': ['Khmu', 'Khơ Mú'],
+  '31': ['Ta Oi', 'Tà Ôi', 'Pa Cô'],
+  '36': ['Churu'],
+  '37': ['Lao'],
+  '53': ['Ơ-đu', 'Tày Hạt'],
+  '54': ['Rơ Măm', 'Romam'],
+};
+const religionAliases: Record<string, string[]> = {
+  'Công giáo': ['Thiên Chúa giáo', 'Thiên chúa', 'Catholic', 'Đạo Thiên Chúa'],
+  'Tin lành': ['Đạo Tin Lành', 'Protestant', 'Cơ Đốc giáo Tin Lành'],
+  'Phật giáo': ['Đạo Phật', 'Buddhist'],
+  'Hồi giáo': ['Islam', 'Hồi giáo Bàni', 'Muslim'],
+  'Cao Đài': ['Đạo Cao Đài', 'Cao Đài giáo'],
+  'Phật giáo Hòa Hảo': ['Hòa Hảo'],
+  'Bà-la-môn': ['Bà La Môn giáo', 'Hinduism'],
+};
+
+const provinceSource =
+  'Circular 07/2016/TT-BCA Annex I (replaced by 59/2021/TT-BCA): province codes of the birth-registration place that open a 12-digit personal ID; 2025 successor province from dvhcvn/20250701 (MIT). Copied from the dancu research kit, domain/province-id-codes.csv.';
+write('province-id-codes.json', {
+  source: provinceSource,
+  columns: ['code', 'name', 'gsoProvinceCode2020', 'province2025Code'],
+  rows: csv('province-id-codes.csv').map((r) => [
+    r.code,
+    r.name,
+    r.gso_province_code_2020,
+    r.province_2025_code,
+  ]),
+});
+write('id-country-codes.json', {
+  source:
+    'Circular 07/2016/TT-BCA Annex II (codes 101-295 for births registered abroad), as transcribed by hongquan/vietnam-personal-id dev/iso_countries.csv (MIT). Second-hand: 113/114 and 147/148 share ISO codes in that transcription.',
+  columns: ['code', 'nameVi', 'isoAlpha2', 'nameEn'],
+  rows: csv('id-country-codes.csv').map((r) => [r.code, r.name_vi, r.iso_alpha2, r.official_name_en]),
+});
+write('ethnic-groups.json', {
+  source:
+    'Decision 121-TCTK/PPCĐ (2 March 1979), list of the 54 ethnic groups of Viet Nam, codes 01-54. Aliases are dancu additions (common spellings on forms).',
+  columns: ['code', 'name', 'aliases'],
+  rows: csv('ethnic-groups.csv').map((r) => [r.code, r.name, ethnicAliases[r.code ?? ''] ?? []]),
+});
+write('religions.json', {
+  source:
+    'The 16 religions recognised or registered by the state (Government Committee for Religious Affairs, 2025; opendevelopmentmekong 2022). No official codes exist. Four domestic names are unverified (see the kit NOTES.md §3). Aliases are dancu additions.',
+  columns: ['nameVi', 'nameEn', 'aliases'],
+  rows: csv('religions.csv').map((r) => [r.name_vi, r.name_en, religionAliases[r.name_vi ?? ''] ?? []]),
+});
+
+// Commune codes: 2020 (GSO catalogue, 1 Nov 2020) and 2025 (letter 1027/CTK-CSCL), and each old code's
+// 2025 successor: the unit it joined whole, else the one that kept its code, else the first it was split into.
+const communes2020 = csv('adminunits/communes-2020.csv');
+const communes2025 = csv('adminunits/communes-2025.csv');
+const successors = new Map<string, { code: string; full: boolean }[]>();
+for (const unit of communes2025) {
+  for (const part of (unit.merged_from ?? '').split(';').filter(Boolean)) {
+    const [oldCode = '', , extent] = part.split(':');
+    const list = successors.get(oldCode) ?? [];
+    list.push({ code: unit.new_commune_code ?? '', full: extent === 'full' });
+    successors.set(oldCode, list);
+  }
+}
+const successor2025: Record<string, string> = {};
+for (const { commune_code: code = '' } of communes2020) {
+  const list = successors.get(code);
+  if (!list) continue;
+  const chosen = list.find((s) => s.full) ?? list.find((s) => s.code === code) ?? list[0];
+  if (chosen) successor2025[code] = chosen.code;
+}
+write('communes.json', {
+  source:
+    'GSO administrative-unit catalogue as of 1 Nov 2020 (codes via daohoangson/dvhcvn, GPL-3.0 scrape; only the official codes are kept); the 3,321 communes from 1 July 2025 (letters 915/CTK-CSCL and 1027/CTK-CSCL); old-to-new mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative).',
+  communes2020: communes2020.map((r) => `${r.commune_code}:${r.province_code}`),
+  communes2025: communes2025.map((r) => `${r.new_commune_code}:${r.new_province_code}`),
+  successor2025,
+});
+const provinces2025 = csv('adminunits/provinces-2025-34.csv');
+write('provinces.json', {
+  source:
+    'Provinces as of 1 Nov 2020 (GSO catalogue) and the 34 provinces from 1 July 2025 (letter 915/CTK-CSCL, merge table from dvhcvn/20250701, MIT).',
+  provinces2020: csv('adminunits/provinces-2020-63.csv').map((r) => [r.province_code, r.name]),
+  provinces2025: provinces2025.map((r) => [
+    r.new_province_code,
+    r.name,
+    (r.merged_from_old_codes ?? '').split(';'),
+  ]),
+});
+console.log('reference data written to', out);

@@ -1,0 +1,64 @@
+// Who a record is: its person key, and how it relates to a record already held for the same key.
+import { createHash } from 'node:crypto';
+import { looseKey, nameKey } from './normalize.ts';
+import { IDENTITY_FIELDS, type PopulationRecord } from './record.ts';
+
+export type MatchOutcome = 'duplicate' | 'updated' | 'conflict';
+
+/**
+ * The register key: the personal ID when the form has a valid one; otherwise a digest of the normalised
+ * name, date of birth, sex and birth-registration place (so no personal data shows in keys or reports).
+ */
+export function personKey(record: PopulationRecord): string {
+  if (record.personalId) return `id:${record.personalId}`;
+  const basis = [
+    nameKey(record.fullName),
+    record.dateOfBirth,
+    record.sex,
+    looseKey(record.birthRegistrationPlace),
+  ].join('|');
+  return `nk:${createHash('sha256').update(basis).digest('base64url').slice(0, 22)}`;
+}
+
+function sameIdentity(a: PopulationRecord, b: PopulationRecord): boolean {
+  return nameKey(a.fullName) === nameKey(b.fullName) && a.dateOfBirth === b.dateOfBirth && a.sex === b.sex;
+}
+
+const IGNORED = new Set<string>([...IDENTITY_FIELDS, 'formId']);
+
+/** Fields the incoming record states and the held record lacks or holds differently (identity aside). */
+export function changedFields(
+  held: PopulationRecord,
+  incoming: PopulationRecord,
+): (keyof PopulationRecord)[] {
+  const changed: (keyof PopulationRecord)[] = [];
+  for (const [field, value] of Object.entries(incoming) as [keyof PopulationRecord, string | undefined][]) {
+    if (value === undefined || IGNORED.has(field)) continue;
+    if (held[field] !== value) changed.push(field);
+  }
+  return changed;
+}
+
+/**
+ * How an incoming record relates to the one held under the same key: a conflict when the identity
+ * (name, date of birth, sex) differs; else updated when it states something new; else a duplicate.
+ */
+export function matchHeldRecord(
+  held: PopulationRecord,
+  incoming: PopulationRecord,
+): { outcome: MatchOutcome; changed: (keyof PopulationRecord)[] } {
+  if (!sameIdentity(held, incoming)) return { outcome: 'conflict', changed: [] };
+  const changed = changedFields(held, incoming);
+  return { outcome: changed.length > 0 ? 'updated' : 'duplicate', changed };
+}
+
+/** The held record after an update: the newer values win, absent ones keep what was held. */
+export function mergeRecords(held: PopulationRecord, incoming: PopulationRecord): PopulationRecord {
+  const merged: Record<string, unknown> = { ...held };
+  for (const [field, value] of Object.entries(incoming)) {
+    if (value !== undefined && !IDENTITY_FIELDS.includes(field as (typeof IDENTITY_FIELDS)[number])) {
+      merged[field] = value;
+    }
+  }
+  return merged as PopulationRecord;
+}

@@ -1,0 +1,64 @@
+// The 12-digit personal ID (số định danh cá nhân): PPP G YY RRRRRR, Decree 137/2015 Art. 13 and
+// Circular 07/2016/TT-BCA Art. 7. PPP is the birth-registration province (0xx) or country (1xx–2xx),
+// G the century and sex (0/1 = 1900s male/female, 2/3 = 2000s, … 8/9 = 2300s), YY the birth year's last two digits.
+import { type RowIssue, rowIssue } from './errors.ts';
+import type { Sex } from './record.ts';
+import { ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
+
+export interface DecodedPersonalId {
+  /** the 3-digit province or country code */
+  placeCode: string;
+  bornAbroad: boolean;
+  sex: Sex;
+  /** first year of the birth century, e.g. 1900 */
+  centuryStart: number;
+  /** the birth year's last two digits */
+  yearOfCentury: number;
+}
+
+const TWELVE_DIGITS = /^\d{12}$/;
+
+export function decodePersonalId(id: string): DecodedPersonalId | undefined {
+  if (!TWELVE_DIGITS.test(id)) return undefined;
+  const g = id.charCodeAt(3) - 48;
+  return {
+    placeCode: id.slice(0, 3),
+    bornAbroad: id[0] !== '0',
+    sex: g % 2 === 0 ? 'male' : 'female',
+    centuryStart: (Math.floor(g / 2) + 19) * 100,
+    yearOfCentury: Number(id.slice(4, 6)),
+  };
+}
+
+function knownPlaceCode(placeCode: string): boolean {
+  return ID_PROVINCE_CODES.has(placeCode) || ID_COUNTRY_CODES.has(placeCode);
+}
+
+/** Problems with a person's own ID, checked against the sex and birth year given on the same form. */
+export function checkPersonalId(
+  id: string,
+  field: string,
+  person: { sex: Sex | undefined; birthYear: number | undefined },
+): RowIssue[] {
+  const decoded = decodePersonalId(id);
+  if (!decoded) return [rowIssue('PERSONAL_ID_FORMAT', field)];
+  const issues: RowIssue[] = [];
+  if (!knownPlaceCode(decoded.placeCode)) issues.push(rowIssue('PERSONAL_ID_PREFIX_UNKNOWN', field));
+  if (person.sex && person.sex !== decoded.sex) issues.push(rowIssue('PERSONAL_ID_SEX_MISMATCH', field));
+  if (person.birthYear !== undefined) {
+    if (Math.floor(person.birthYear / 100) * 100 !== decoded.centuryStart) {
+      issues.push(rowIssue('PERSONAL_ID_CENTURY_MISMATCH', field));
+    }
+    if (person.birthYear % 100 !== decoded.yearOfCentury) {
+      issues.push(rowIssue('PERSONAL_ID_YEAR_MISMATCH', field));
+    }
+  }
+  return issues;
+}
+
+/** A relative's or household head's ID: a well-formed 12-digit ID, or a 9-digit CMND. */
+export function isWellFormedRelatedId(id: string): boolean {
+  if (/^\d{9}$/.test(id)) return true;
+  const decoded = decodePersonalId(id);
+  return decoded !== undefined && knownPlaceCode(decoded.placeCode);
+}

@@ -1,0 +1,66 @@
+// The DC01 population record after validation and normalisation: the single source of the record type.
+import { z } from 'zod';
+
+const text = z.string().min(1);
+const personalId = z.string().regex(/^\d{12}$/);
+const relatedId = z.string().regex(/^(\d{12}|\d{9})$/);
+const communeCode = z.string().regex(/^\d{5}$/);
+
+export const Sex = z.enum(['male', 'female']);
+export const BloodGroup = z.enum(['O', 'A', 'B', 'AB']);
+export const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
+
+export const PopulationRecord = z.object({
+  formId: text.optional(),
+  fullName: text,
+  otherName: text.optional(),
+  /** YYYY-MM-DD */
+  dateOfBirth: z.iso.date(),
+  sex: Sex,
+  personalId: personalId.optional(),
+  oldIdNumber: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
+  birthRegistrationPlace: text,
+  hometown: text,
+  /** 1979 list code, 01–54 */
+  ethnicityCode: z.string().regex(/^\d{2}$/),
+  /** official name, or "Không" for none */
+  religion: text.optional(),
+  /** ISO 3166 alpha-2 */
+  nationality: z.string().length(2),
+  bloodGroup: BloodGroup.optional(),
+  maritalStatus: MaritalStatus.optional(),
+  permanentAddress: text.optional(),
+  permanentCommuneCode: communeCode.optional(),
+  permanentCommuneCode2025: communeCode.optional(),
+  currentAddress: text,
+  currentCommuneCode: communeCode.optional(),
+  currentCommuneCode2025: communeCode.optional(),
+  householdHeadName: text.optional(),
+  householdHeadId: relatedId.optional(),
+  relationshipToHead: text.optional(),
+  fatherName: text.optional(),
+  fatherId: relatedId.optional(),
+  motherName: text.optional(),
+  motherId: relatedId.optional(),
+  spouseName: text.optional(),
+  spouseId: relatedId.optional(),
+  /** national format, 0 and 9 digits */
+  phone: z
+    .string()
+    .regex(/^0\d{9}$/)
+    .optional(),
+  email: z.string().optional(),
+});
+
+export type PopulationRecord = z.infer<typeof PopulationRecord>;
+export type Sex = z.infer<typeof Sex>;
+
+/** The fields that say who a person is; a record that shares an ID but differs here is a conflict. */
+export const IDENTITY_FIELDS = [
+  'fullName',
+  'dateOfBirth',
+  'sex',
+] as const satisfies readonly (keyof PopulationRecord)[];
