@@ -128,7 +128,8 @@ export async function* splitRecords(
             discarding = true;
             pos = buf.length;
           }
-          return; // wait for more bytes
+          nextQuote = -1; // the record is scanned again from its start when more bytes come
+          return;
         }
         if (nl === -1) {
           // end of the stream
@@ -143,6 +144,11 @@ export async function* splitRecords(
         scan = nl + 1; // an open quote: the record goes on past this line end
       }
       if (pos !== start) continue; // a malformed first line was reported; resume after it
+      if (end - start > options.maxRecordBytes) {
+        pos = next;
+        yield { issue: 'ROW_TOO_LARGE', endOffset: base + next };
+        continue;
+      }
       const textEnd = end > start && buf[end - 1] === CR ? end - 1 : end;
       const text = buf.toString('utf8', start, textEnd);
       pos = next;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { buildSummary, csvCell, LedgerTally, OUTCOMES_CSV_HEADER, outcomeCsvLine } from '#batch/ledger.ts';
+
+describe('csvCell', () => {
+  it('neutralises cells a spreadsheet would execute', () => {
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell('+84')).toBe("'+84");
+    expect(csvCell('-1')).toBe("'-1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\tx')).toBe("'\tx");
+  });
+
+  it('quotes cells with delimiters, quotes or line breaks and leaves others alone', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('a "b"')).toBe('"a ""b"""');
+    expect(csvCell('DC01-64-1')).toBe('DC01-64-1');
+  });
+});
+
+describe('outcomes.csv lines', () => {
+  it('has the contract header', () => {
+    expect(OUTCOMES_CSV_HEADER).toBe('row,form_id,outcome,person_key,codes,message');
+  });
+
+  it('writes an accepted row', () => {
+    expect(
+      outcomeCsvLine({ row: 3, formId: 'F-1', outcome: 'new', personKey: 'id:064190123456', issues: [] }),
+    ).toBe('3,F-1,new,id:064190123456,,');
+  });
+
+  it('writes a rejected row with every code and a bilingual message', () => {
+    const line = outcomeCsvLine({
+      row: 7,
+      formId: '=cmd',
+      outcome: 'rejected',
+      issues: [
+        { code: 'SEX_INVALID', field: 'sex' },
+        { code: 'PHONE_INVALID', field: 'phone' },
+      ],
+    });
+    expect(line.startsWith("7,'=cmd,rejected,,SEX_INVALID;PHONE_INVALID,")).toBe(true);
+    expect(line).toContain('Giới tính phải là Nam hoặc Nữ / Sex must be Nam (male) or Nữ (female) (sex)');
+  });
+});
+
+describe('summary', () => {
+  const times = { startedAt: new Date('2026-01-01T00:00:00Z'), finishedAt: new Date('2026-01-01T00:00:05Z') };
+  const base = { batchId: 'b1', agencyCode: 'CAH-PLEIKU', objectKey: 'incoming/CAH-PLEIKU/a.csv', ...times };
+
+  it('counts outcomes and error codes', () => {
+    const tally = new LedgerTally();
+    tally.add({ row: 1, outcome: 'new', issues: [] });
+    tally.add({ row: 2, outcome: 'rejected', issues: [{ code: 'SEX_INVALID' }, { code: 'DATE_INVALID' }] });
+    tally.add({ row: 3, outcome: 'rejected', issues: [{ code: 'SEX_INVALID' }] });
+    tally.add({ row: 4, outcome: 'duplicate', issues: [] });
+    expect(buildSummary({ ...base, tally })).toEqual({
+      ...base,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:05.000Z',
+      status: 'completed',
+      rows: 4,
+      outcomes: { new: 1, duplicate: 1, updated: 0, conflict: 0, probable_duplicate: 0, rejected: 2 },
+      errorsByCode: { SEX_INVALID: 2, DATE_INVALID: 1 },
+    });
+  });
+
+  it('describes a failed batch with its code and no rows', () => {
+    const tally = new LedgerTally();
+    tally.add({ row: 1, outcome: 'new', issues: [] });
+    const summary = buildSummary({ ...base, tally, failure: { code: 'BATCH_NOT_TEXT' } });
+    expect(summary.status).toBe('failed');
+    expect(summary.rows).toBe(0);
+    expect(summary.failure?.code).toBe('BATCH_NOT_TEXT');
+    expect(summary.failure?.message).toContain('File is not text');
+  });
+});

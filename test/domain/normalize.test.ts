@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { compactDigits, looseKey, nameKey, normalizeText } from '#domain/normalize.ts';
+
+describe('normalizeText', () => {
+  it('composes NFD text from macOS into NFC', () => {
+    const nfd = 'Nguyễn Thị Hoà'.normalize('NFD');
+    expect(nfd).not.toBe('Nguyễn Thị Hoà'.normalize('NFC'));
+    expect(normalizeText(nfd)).toBe('Nguyễn Thị Hoà'.normalize('NFC'));
+  });
+
+  it('collapses every kind of white space and trims', () => {
+    expect(normalizeText('  Trần\u00a0\u00a0Văn\t\nAn \u3000')).toBe('Trần Văn An');
+  });
+});
+
+describe('nameKey', () => {
+  it('ignores case and where the tone mark sits', () => {
+    expect(nameKey('Hoà')).toBe(nameKey('hòa'));
+    expect(nameKey('Nguyễn Thị Thuý')).toBe(nameKey('NGUYỄN THỊ THÚY'));
+    expect(nameKey('Khoẻ')).toBe(nameKey('khỏe'));
+  });
+
+  it('keeps which tone and which vowel it is', () => {
+    expect(nameKey('Hòa')).not.toBe(nameKey('Hoa'));
+    expect(nameKey('Hòa')).not.toBe(nameKey('Hóa'));
+    expect(nameKey('Tâm')).not.toBe(nameKey('Tam'));
+  });
+
+  it('treats NFD and NFC input alike', () => {
+    expect(nameKey('Đặng Thị Huệ'.normalize('NFD'))).toBe(nameKey('Đặng Thị Huệ'));
+  });
+});
+
+describe('looseKey', () => {
+  it('folds case, diacritics, đ, hyphens, apostrophes and spaces', () => {
+    expect(looseKey("H'Mông")).toBe('hmong');
+    expect(looseKey('Gia-rai')).toBe(looseKey('Gia Rai'));
+    expect(looseKey('Đắk Lắk')).toBe('daklak');
+  });
+});
+
+describe('compactDigits', () => {
+  it('removes spaces, dashes and dots between digit groups', () => {
+    expect(compactDigits('064 190-123.456')).toBe('064190123456');
+  });
+});

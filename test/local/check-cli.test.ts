@@ -1,0 +1,77 @@
+// The pre-upload check as an agency runs it: a real process, real files, exit codes and reports.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
+
+const run = promisify(execFile);
+let dir: string;
+
+async function check(name: string, content: string | Buffer) {
+  const file = join(dir, name);
+  await writeFile(file, content);
+  const out = join(dir, `${name}-report`);
+  const result = await run('npx', ['tsx', 'local/check.ts', file, '--out', out]).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  const outcomes = (await readFile(join(out, 'outcomes.csv'), 'utf8')).trimEnd().split('\n');
+  return { code: result.code, summary, outcomes };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dancu-check-'));
+});
+
+describe('npm run check', () => {
+  it('exits 0 and writes a line per row when every row is accepted', async () => {
+    const { code, summary, outcomes } = await check('clean.csv', `${HEADER}\n${ROW_A}\n${ROW_B}\n${ROW_A}\n`);
+    expect(code).toBe(0);
+    expect(summary).toMatchObject({
+      status: 'completed',
+      rows: 3,
+      outcomes: { new: 2, duplicate: 1, rejected: 0 },
+    });
+    expect(outcomes).toEqual([
+      'row,form_id,outcome,person_key,codes,message',
+      '1,,new,id:064090123456,,',
+      expect.stringMatching(/^2,,new,nk:[\w-]{22},,$/),
+      '3,,duplicate,id:064090123456,,',
+    ]);
+  });
+
+  it('exits 1 when a row is rejected, and says why', async () => {
+    const bad = ROW_A.replace('064090123456', '064190123456');
+    const { code, summary, outcomes } = await check('bad.csv', `${HEADER}\n${bad}\n${ROW_B}\n`);
+    expect(code).toBe(1);
+    expect(summary.errorsByCode).toEqual({ PERSONAL_ID_SEX_MISMATCH: 1 });
+    expect(outcomes[1]).toMatch(/^1,,rejected,,PERSONAL_ID_SEX_MISMATCH,/);
+  });
+
+  it('flags an update and a conflict within the file', async () => {
+    const moved = ROW_A.replace('Pleiku', 'An Khê');
+    const other = ROW_A.replace('Nguyễn Văn An', 'Nguyễn Văn Bình');
+    const { outcomes } = await check('dupes.csv', `${HEADER}\n${ROW_A}\n${moved}\n${other}\n`);
+    expect(outcomes.slice(1).map((l) => l.split(',')[2])).toEqual(['new', 'updated', 'conflict']);
+  });
+
+  it('exits 2 with a failed summary for a file that cannot be read', async () => {
+    const { code, summary, outcomes } = await check(
+      'photo.csv',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+    );
+    expect(code).toBe(2);
+    expect(summary).toMatchObject({ status: 'failed', rows: 0, failure: { code: 'BATCH_NOT_TEXT' } });
+    expect(outcomes).toEqual(['row,form_id,outcome,person_key,codes,message']);
+  });
+
+  it('refuses an unsupported file name', async () => {
+    const { code, summary } = await check('forms.xlsx', 'x');
+    expect(code).toBe(2);
+    expect(summary.failure.code).toBe('BATCH_UNSUPPORTED_FORMAT');
+  });
+});
