@@ -4,7 +4,7 @@ import ethnicGroups from '../data/ethnic-groups.json' with { type: 'json' };
 import countryCodes from '../data/id-country-codes.json' with { type: 'json' };
 import provinceCodes from '../data/province-id-codes.json' with { type: 'json' };
 import religions from '../data/religions.json' with { type: 'json' };
-import { looseKey } from './normalize.ts';
+import { looseKey, memoize } from './normalize.ts';
 
 export interface EthnicGroup {
   code: string;
@@ -30,9 +30,9 @@ for (const [code, name, aliases] of ethnicGroups.rows as [string, string, string
 export const ETHNIC_GROUPS: readonly EthnicGroup[] = [...new Set(ethnicByKey.values())];
 
 /** An ethnic group by its 1979 code (01–54, leading zero optional) or name, as people write it. */
-export function findEthnicGroup(value: string): EthnicGroup | undefined {
-  return ethnicByKey.get(value) ?? ethnicByKey.get(looseKey(value));
-}
+export const findEthnicGroup = memoize(
+  (value: string): EthnicGroup | undefined => ethnicByKey.get(value) ?? ethnicByKey.get(looseKey(value)),
+);
 
 /** The value stored for a person with no religion. */
 export const NO_RELIGION = 'Không';
@@ -46,9 +46,7 @@ for (const [nameVi, nameEn, aliases] of religions.rows as [string, string, strin
 export const RELIGIONS: readonly string[] = religions.rows.map((row) => row[0] as string);
 
 /** The official name of a religion, or NO_RELIGION for "Không". */
-export function findReligion(value: string): string | undefined {
-  return religionByKey.get(looseKey(value));
-}
+export const findReligion = memoize((value: string): string | undefined => religionByKey.get(looseKey(value)));
 
 const nationalityByKey = new Map<string, string>();
 for (const spelling of ['Việt Nam', 'Vietnam', 'VN', 'VNM', 'Vietnamese'])
@@ -61,9 +59,9 @@ for (const [, nameVi, iso, nameEn] of countryCodes.rows as [string, string, stri
 }
 
 /** ISO 3166 alpha-2 code of a nationality written as a Vietnamese or English name or an ISO code. */
-export function findNationality(value: string): string | undefined {
-  return nationalityByKey.get(looseKey(value));
-}
+export const findNationality = memoize(
+  (value: string): string | undefined => nationalityByKey.get(looseKey(value)),
+);
 
 export interface CommuneMatch {
   code: string;

@@ -3,10 +3,10 @@
 // hot path (a whole province per file), so every field is looked at once, with no exceptions thrown.
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
-import { FIELD_NAMES, FIELDS, type FieldName, type RawRow } from './fields.ts';
-import { compactDigits, looseKey, normalizeText } from './normalize.ts';
+import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
+import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
 import { checkPersonalId, isWellFormedRelatedId } from './personal-id.ts';
-import type { PopulationRecord, Sex } from './record.ts';
+import { PopulationRecord, type Sex } from './record.ts';
 import { findCommune, findEthnicGroup, findNationality, findReligion } from './reference.ts';
 
 export interface ValidationContext {
@@ -42,9 +42,19 @@ const MARITAL_BY_KEY: Record<string, NonNullable<PopulationRecord['maritalStatus
   widowed: 'widowed',
 };
 
-const camelNames = Object.fromEntries(
-  FIELD_NAMES.map((name) => [name, name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]),
-) as Record<FieldName, keyof PopulationRecord>;
+const sexOf = memoize((value: string): Sex | undefined => SEX_BY_KEY[looseKey(value)]);
+const maritalStatusOf = memoize((value: string) => MARITAL_BY_KEY[looseKey(value)]);
+
+// The fields as an array walked once per row (keyed lookups into FIELDS by name are slow on the hot path).
+const PLAN = FIELD_NAMES.map((name) => ({
+  name,
+  key: name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+  ...(FIELDS[name] as FieldSpec),
+}));
+// Every record starts from this shape, so all records share one hidden class.
+const EMPTY_RECORD: Readonly<Record<string, string | undefined>> = Object.fromEntries(
+  Object.keys(PopulationRecord.shape).map((key) => [key, undefined]),
+);
 
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
@@ -60,25 +70,28 @@ function normalizePhone(value: string): string | undefined {
 
 export function validateRow(raw: RawRow, context: ValidationContext): ValidationResult {
   const issues: RowIssue[] = [];
-  const out: Record<string, string> = {};
+  const out: Record<string, string | undefined> = { ...EMPTY_RECORD };
 
   // Pass 1: presence, encoding, control characters and length, then the per-field rules.
-  for (const name of FIELD_NAMES) {
-    const spec = FIELDS[name];
+  for (const spec of PLAN) {
+    const { name, key } = spec;
     const rawValue = raw[name];
     if (rawValue === undefined || rawValue === '') {
       if (spec.required) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
       continue;
     }
-    if (rawValue.includes('\ufffd')) {
-      issues.push(rowIssue('INVALID_ENCODING', name));
-      continue;
+    let value = rawValue;
+    if (!isNormalText(rawValue)) {
+      if (rawValue.includes('\ufffd')) {
+        issues.push(rowIssue('INVALID_ENCODING', name));
+        continue;
+      }
+      if (CONTROL.test(rawValue)) {
+        issues.push(rowIssue('CONTROL_CHARACTER', name));
+        continue;
+      }
+      value = normalizeText(rawValue);
     }
-    if (CONTROL.test(rawValue)) {
-      issues.push(rowIssue('CONTROL_CHARACTER', name));
-      continue;
-    }
-    const value = normalizeText(rawValue);
     if (value === '') {
       if (spec.required) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
       continue;
@@ -87,7 +100,6 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
       issues.push(rowIssue('FIELD_TOO_LONG', name, `max ${spec.maxLength}`));
       continue;
     }
-    const key = camelNames[name];
     switch (spec.kind) {
       case 'name':
         if (NAME.test(value)) out[key] = value;
@@ -102,7 +114,7 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
         break;
       }
       case 'sex': {
-        const sex = SEX_BY_KEY[looseKey(value)];
+        const sex = sexOf(value);
         if (sex) out[key] = sex;
         else issues.push(rowIssue('SEX_INVALID', name));
         break;
@@ -151,7 +163,7 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
         break;
       }
       case 'maritalStatus': {
-        const status = MARITAL_BY_KEY[looseKey(value)];
+        const status = maritalStatusOf(value);
         if (status) out[key] = status;
         else issues.push(rowIssue('MARITAL_STATUS_INVALID', name));
         break;
