@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkRows } from '#batch/check-batch.ts';
+import { checkPages } from '#batch/check-batch.ts';
 import { buildSummary, LedgerTally, OUTCOMES_CSV_HEADER, outcomeCsvLine } from '#batch/ledger.ts';
 import { formatOfName, openBatch } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
@@ -61,12 +61,16 @@ async function main(): Promise<number> {
   try {
     const format = formatOfName(file);
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
-    const batch = await openBatch(createReadStream(file, { highWaterMark: 1 << 20 }), format);
+    const batch = await openBatch(createReadStream(file, { highWaterMark: 1 << 17 }), format);
     const tick = progress();
-    for await (const outcome of checkRows(batch.rows, defaultValidationContext())) {
-      tally.add(outcome);
-      if (!outcomes.write(`${outcomeCsvLine(outcome)}\n`)) await once(outcomes, 'drain');
-      if ((tally.rows & 0x3fff) === 0) tick(tally.rows);
+    for await (const page of checkPages(batch.pages, defaultValidationContext())) {
+      let lines = '';
+      for (const outcome of page) {
+        tally.add(outcome);
+        lines += `${outcomeCsvLine(outcome)}\n`;
+      }
+      if (!outcomes.write(lines)) await once(outcomes, 'drain');
+      tick(tally.rows);
     }
     tick(tally.rows, true);
     summary = buildSummary({

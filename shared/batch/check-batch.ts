@@ -25,21 +25,21 @@ function echoFormId(raw: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
-export async function* validateRows(
-  rows: AsyncIterable<BatchRow>,
+function checkRow({ row, values, issues, endOffset }: BatchRow, context: ValidationContext): CheckedRow {
+  const formId = echoFormId(values?.form_id);
+  if (!values || issues.length > 0) return { row, formId, issues, endOffset };
+  const result = validateRow(values, context);
+  return result.ok
+    ? { row, formId, record: result.record, issues: [], endOffset }
+    : { row, formId, issues: result.issues, endOffset };
+}
+
+/** Every row validated, page by page. */
+export async function* validatePages(
+  pages: AsyncIterable<BatchRow[]>,
   context: ValidationContext,
-): AsyncGenerator<CheckedRow> {
-  for await (const { row, values, issues, endOffset } of rows) {
-    const formId = echoFormId(values?.form_id);
-    if (!values || issues.length > 0) {
-      yield { row, formId, issues, endOffset };
-      continue;
-    }
-    const result = validateRow(values, context);
-    yield result.ok
-      ? { row, formId, record: result.record, issues: [], endOffset }
-      : { row, formId, issues: result.issues, endOffset };
-  }
+): AsyncGenerator<CheckedRow[]> {
+  for await (const page of pages) yield page.map((row) => checkRow(row, context));
 }
 
 const digest = (text: string) => createHash('md5').update(text).digest('base64url').slice(0, 12);
@@ -71,17 +71,19 @@ export class InFileDedupe {
   }
 }
 
-/** Every row's outcome against the earlier rows of the same file. */
-export async function* checkRows(
-  rows: AsyncIterable<BatchRow>,
+/** Every row's outcome against the earlier rows of the same file, page by page. */
+export async function* checkPages(
+  pages: AsyncIterable<BatchRow[]>,
   context: ValidationContext,
-): AsyncGenerator<RowOutcome> {
+): AsyncGenerator<RowOutcome[]> {
   const dedupe = new InFileDedupe();
-  for await (const checked of validateRows(rows, context)) {
-    const outcome: RowOutcome = checked.record
-      ? { row: checked.row, ...dedupe.decide(checked.record), issues: [] }
-      : { row: checked.row, outcome: 'rejected', issues: checked.issues };
-    if (checked.formId !== undefined) outcome.formId = checked.formId;
-    yield outcome;
+  for await (const page of validatePages(pages, context)) {
+    yield page.map((checked) => {
+      const outcome: RowOutcome = checked.record
+        ? { row: checked.row, ...dedupe.decide(checked.record), issues: [] }
+        : { row: checked.row, outcome: 'rejected', issues: checked.issues };
+      if (checked.formId !== undefined) outcome.formId = checked.formId;
+      return outcome;
+    });
   }
 }

@@ -4,7 +4,7 @@
 import { BatchFailedError, type RowIssue, rowIssue } from '#domain/errors.ts';
 import { FIELDS, type FieldName, fieldForHeader, type RawRow, REQUIRED_FIELDS } from '#domain/fields.ts';
 import { decodeBatch, type TextEncoding } from './decode.ts';
-import { parseQuotedRecord, type SplitRecord, splitRecords } from './records.ts';
+import { type SplitOptions, type SplitRecord, splitRecords } from './records.ts';
 
 export type BatchFormat = 'csv' | 'ndjson';
 
@@ -33,7 +33,8 @@ export interface BatchLayout {
 
 export interface OpenBatch {
   layout: BatchLayout;
-  rows: AsyncIterable<BatchRow>;
+  /** the rows in order, a page (array) at a time: the file is read a chunk at a time, never whole */
+  pages: AsyncIterable<BatchRow[]>;
 }
 
 export interface ReadOptions {
@@ -42,28 +43,11 @@ export interface ReadOptions {
 }
 
 const MAX_RECORD_BYTES = 1 << 20;
-const DELIMITERS = [',', ';', '\t'] as const;
-
 /** The format a key's name says: .csv, .ndjson or .jsonl, optionally .gz; undefined for anything else. */
 export function formatOfName(name: string): BatchFormat | undefined {
   const match = /\.(csv|ndjson|jsonl)(\.gz)?$/i.exec(name);
   if (!match) return undefined;
   return match[1]?.toLowerCase() === 'csv' ? 'csv' : 'ndjson';
-}
-
-/** The delimiter a header line uses: the most frequent of , ; and tab outside quotes. */
-export function detectDelimiter(headerLine: string): string {
-  const unquoted = headerLine.replace(/"[^"]*"/g, '');
-  let best: string = ',';
-  let bestCount = 0;
-  for (const delimiter of DELIMITERS) {
-    const count = unquoted.split(delimiter).length - 1;
-    if (count > bestCount) {
-      best = delimiter;
-      bestCount = count;
-    }
-  }
-  return best;
 }
 
 function mapHeader(cells: string[]): { columns: (FieldName | undefined)[]; unknownColumns: string[] } {
@@ -84,86 +68,77 @@ function mapHeader(cells: string[]): { columns: (FieldName | undefined)[]; unkno
   return { columns, unknownColumns };
 }
 
-function csvRows(
-  records: AsyncIterator<SplitRecord>,
-  layout: BatchLayout,
-  headerCells: string[],
-  split: { expectedColumns?: number },
-): AsyncGenerator<BatchRow> {
-  const { columns, unknownColumns } = mapHeader(headerCells);
-  layout.columns = columns;
-  layout.unknownColumns = unknownColumns;
-  split.expectedColumns = columns.length;
-
-  async function* rows(): AsyncGenerator<BatchRow> {
-    let row = 0;
-    for (let next = await records.next(); !next.done; next = await records.next()) {
-      const { fields, issue, endOffset } = next.value;
-      row += 1;
-      if (!fields) {
-        yield { row, issues: [rowIssue(issue ?? 'ROW_MALFORMED_QUOTES')], endOffset };
-        continue;
-      }
-      const surplus =
-        fields.length > columns.length && fields.slice(columns.length).some((f) => f.trim() !== '');
-      if (fields.length < columns.length || surplus) {
-        const detail = `${fields.length}/${columns.length}`;
-        yield { row, issues: [rowIssue('ROW_COLUMN_COUNT', undefined, detail)], endOffset };
-        continue;
-      }
-      const values: RawRow = {};
-      for (let i = 0; i < columns.length; i++) {
-        const field = columns[i];
-        if (field) values[field] = fields[i];
-      }
-      yield { row, values, issues: [], endOffset };
+/** Data rows of a CSV file whose header has been read. */
+async function* csvPages(
+  records: AsyncIterator<SplitRecord[]>,
+  first: SplitRecord[],
+  columns: (FieldName | undefined)[],
+): AsyncGenerator<BatchRow[]> {
+  let row = 0;
+  const width = columns.length;
+  const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
+    row += 1;
+    if (!fields) return { row, issues: [rowIssue(issue ?? 'ROW_MALFORMED_QUOTES')], endOffset };
+    if (
+      fields.length < width ||
+      (fields.length > width && fields.slice(width).some((f) => f.trim() !== ''))
+    ) {
+      return {
+        row,
+        issues: [rowIssue('ROW_COLUMN_COUNT', undefined, `${fields.length}/${width}`)],
+        endOffset,
+      };
     }
-  }
-  return rows();
+    const values: RawRow = {};
+    for (let i = 0; i < width; i++) {
+      const field = columns[i];
+      if (field) values[field] = fields[i];
+    }
+    return { row, values, issues: [], endOffset };
+  };
+  if (first.length > 0) yield first.map(toRow);
+  for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
 
-function ndjsonRows(records: AsyncIterator<SplitRecord>, layout: BatchLayout): AsyncGenerator<BatchRow> {
+/** Rows of an NDJSON file: one JSON object per non-blank line. */
+async function* ndjsonPages(
+  records: AsyncIterator<SplitRecord[]>,
+  layout: BatchLayout,
+): AsyncGenerator<BatchRow[]> {
   const unknown = new Set<string>();
-  return (async function* rows() {
-    let row = 0;
-    for (let next = await records.next(); !next.done; next = await records.next()) {
-      const { fields, issue, endOffset } = next.value;
-      row += 1;
-      const line = fields?.[0];
-      if (line === undefined) {
-        yield { row, issues: [rowIssue(issue ?? 'ROW_TOO_LARGE')], endOffset };
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        yield { row, issues: [rowIssue('ROW_INVALID_JSON')], endOffset };
-        continue;
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        yield { row, issues: [rowIssue('ROW_NOT_OBJECT')], endOffset };
-        continue;
-      }
-      const values: RawRow = {};
-      const issues: RowIssue[] = [];
-      for (const [key, value] of Object.entries(parsed)) {
-        if (!Object.hasOwn(FIELDS, key)) {
-          if (!unknown.has(key)) {
-            unknown.add(key);
-            layout.unknownColumns.push(key);
-          }
-          continue;
-        }
-        if (value === null) continue;
-        if (typeof value === 'string') values[key as FieldName] = value;
-        else if (typeof value === 'number' || typeof value === 'boolean')
-          values[key as FieldName] = String(value);
-        else issues.push(rowIssue('FIELD_TYPE_INVALID', key));
-      }
-      yield issues.length > 0 ? { row, issues, endOffset } : { row, values, issues, endOffset };
+  let row = 0;
+  const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
+    row += 1;
+    const line = fields?.[0];
+    if (line === undefined) return { row, issues: [rowIssue(issue ?? 'ROW_TOO_LARGE')], endOffset };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return { row, issues: [rowIssue('ROW_INVALID_JSON')], endOffset };
     }
-  })();
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return { row, issues: [rowIssue('ROW_NOT_OBJECT')], endOffset };
+    }
+    const values: RawRow = {};
+    const issues: RowIssue[] = [];
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!Object.hasOwn(FIELDS, key)) {
+        if (!unknown.has(key)) {
+          unknown.add(key);
+          layout.unknownColumns.push(key);
+        }
+        continue;
+      }
+      if (value === null) continue;
+      if (typeof value === 'string') values[key as FieldName] = value;
+      else if (typeof value === 'number' || typeof value === 'boolean')
+        values[key as FieldName] = String(value);
+      else issues.push(rowIssue('FIELD_TYPE_INVALID', key));
+    }
+    return issues.length > 0 ? { row, issues, endOffset } : { row, values, issues, endOffset };
+  };
+  for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
 
 /** Opens a batch: reads as far as the header (CSV) and gives back the layout and the rows to come. */
@@ -181,28 +156,22 @@ export async function openBatch(
     columns: [],
     unknownColumns: [],
   };
-  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  if (format === 'ndjson') {
-    const records = splitRecords(decoded.utf8, { maxRecordBytes })[Symbol.asyncIterator]();
-    return { layout, rows: ndjsonRows(records, layout) };
+  const split: SplitOptions = {
+    mode: format === 'csv' ? 'csv' : 'lines',
+    maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
+  };
+  const records = splitRecords(decoded.utf8, split)[Symbol.asyncIterator]();
+  if (format === 'ndjson') return { layout, pages: ndjsonPages(records, layout) };
+
+  // the header is the first readable record; the splitter has taken the delimiter from it
+  for (let next = await records.next(); !next.done; next = await records.next()) {
+    const page = next.value;
+    const at = page.findIndex((record) => record.fields);
+    const header = page[at]?.fields;
+    if (!header) continue;
+    const { columns, unknownColumns } = mapHeader(header);
+    Object.assign(layout, { columns, unknownColumns, delimiter: split.delimiter });
+    return { layout, pages: csvPages(records, page.slice(at + 1), columns) };
   }
-  // the delimiter comes from the header line, which the splitter needs before it can split fields
-  const split: { delimiter?: string; expectedColumns?: number; maxRecordBytes: number } = { maxRecordBytes };
-  const lines = splitRecords(decoded.utf8, split)[Symbol.asyncIterator]();
-  let first: SplitRecord | undefined;
-  for (let next = await lines.next(); !next.done; next = await lines.next()) {
-    if (next.value.fields) {
-      first = next.value;
-      break;
-    }
-  }
-  const headerLine = first?.fields?.[0];
-  if (headerLine === undefined) throw new BatchFailedError('BATCH_NO_HEADER');
-  const delimiter = detectDelimiter(headerLine);
-  split.delimiter = delimiter;
-  layout.delimiter = delimiter;
-  const headerCells = headerLine.includes('"')
-    ? (parseQuotedRecord(headerLine, delimiter) ?? [])
-    : headerLine.split(delimiter);
-  return { layout, rows: csvRows(lines, layout, headerCells, split) };
+  throw new BatchFailedError('BATCH_NO_HEADER');
 }

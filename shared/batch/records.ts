@@ -13,11 +13,30 @@ export interface SplitRecord {
 }
 
 export interface SplitOptions {
-  /** CSV: split fields and honour quotes; otherwise each line is one record */
+  /** csv: split fields and honour quotes; lines: each line is one record (NDJSON) */
+  mode: 'csv' | 'lines';
+  /** CSV: detected from the first non-blank line (the header) when not given */
   delimiter?: string;
-  /** once known, a multi-line quoted record with the wrong field count is re-read as a stray quote */
+  /** CSV: the header's cell count; a multi-line quoted record with another count is re-read as a stray quote */
   expectedColumns?: number;
   maxRecordBytes: number;
+}
+
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/** The delimiter a header line uses: the most frequent of , ; and tab outside quotes. */
+export function detectDelimiter(headerLine: string): string {
+  const unquoted = headerLine.replace(/"[^"]*"/g, '');
+  let best: string = ',';
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = unquoted.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 const LF = 10;
@@ -67,10 +86,11 @@ function isBlank(fields: string[]): boolean {
   return true;
 }
 
+/** Yields the records a stream holds, a page (array) per chunk read: one await per chunk, not per row. */
 export async function* splitRecords(
   utf8: AsyncIterable<Buffer>,
   options: SplitOptions,
-): AsyncGenerator<SplitRecord> {
+): AsyncGenerator<SplitRecord[]> {
   let buf: Buffer = Buffer.alloc(0);
   let base = 0; // stream offset of buf[0]
   let pos = 0;
@@ -79,7 +99,7 @@ export async function* splitRecords(
 
   function* drain(final: boolean): Generator<SplitRecord> {
     while (pos < buf.length) {
-      const csv = options.delimiter !== undefined; // a reader may switch to CSV once it has seen the header
+      const csv = options.delimiter !== undefined; // until the header is read, CSV lines are whole lines
       if (discarding) {
         const nl = buf.indexOf(LF, pos);
         if (nl === -1) {
@@ -154,7 +174,19 @@ export async function* splitRecords(
       pos = next;
       const endOffset = base + next;
       if (!csv) {
-        if (text.trim() !== '') yield { fields: [text], endOffset };
+        if (text.trim() === '') continue;
+        if (options.mode === 'lines') {
+          yield { fields: [text], endOffset };
+          continue;
+        }
+        // the CSV header: it tells the delimiter and how many cells a record has
+        const delimiter = detectDelimiter(text);
+        const cells = text.includes('"')
+          ? (parseQuotedRecord(text, delimiter) ?? [text])
+          : text.split(delimiter);
+        options.delimiter = delimiter;
+        options.expectedColumns = cells.length;
+        yield { fields: cells, endOffset };
         continue;
       }
       const delimiter = options.delimiter as string;
@@ -188,7 +220,9 @@ export async function* splitRecords(
     }
     nextQuote = -1;
     pos = 0;
-    yield* drain(false);
+    const page = [...drain(false)];
+    if (page.length > 0) yield page;
   }
-  yield* drain(true);
+  const last = [...drain(true)];
+  if (last.length > 0) yield last;
 }

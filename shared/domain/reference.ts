@@ -46,7 +46,9 @@ for (const [nameVi, nameEn, aliases] of religions.rows as [string, string, strin
 export const RELIGIONS: readonly string[] = religions.rows.map((row) => row[0] as string);
 
 /** The official name of a religion, or NO_RELIGION for "Không". */
-export const findReligion = memoize((value: string): string | undefined => religionByKey.get(looseKey(value)));
+export const findReligion = memoize((value: string): string | undefined =>
+  religionByKey.get(looseKey(value)),
+);
 
 const nationalityByKey = new Map<string, string>();
 for (const spelling of ['Việt Nam', 'Vietnam', 'VN', 'VNM', 'Vietnamese'])
@@ -59,8 +61,8 @@ for (const [, nameVi, iso, nameEn] of countryCodes.rows as [string, string, stri
 }
 
 /** ISO 3166 alpha-2 code of a nationality written as a Vietnamese or English name or an ISO code. */
-export const findNationality = memoize(
-  (value: string): string | undefined => nationalityByKey.get(looseKey(value)),
+export const findNationality = memoize((value: string): string | undefined =>
+  nationalityByKey.get(looseKey(value)),
 );
 
 export interface CommuneMatch {

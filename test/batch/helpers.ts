@@ -14,7 +14,7 @@ export async function readRows(
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const batch = await openBatch(chunked(data, options.chunkSize), format, options);
   const rows: BatchRow[] = [];
-  for await (const row of batch.rows) rows.push(row);
+  for await (const page of batch.pages) rows.push(...page);
   return { rows, ...batch.layout };
 }
 
