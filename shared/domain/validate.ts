@@ -6,7 +6,7 @@ import { type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
 import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
 import { checkPersonalId, isWellFormedRelatedId } from './personal-id.ts';
-import { PopulationRecord, type Sex } from './record.ts';
+import type { PopulationRecord, Sex } from './record.ts';
 import { findCommune, findEthnicGroup, findNationality, findReligion } from './reference.ts';
 
 export interface ValidationContext {
@@ -22,6 +22,8 @@ export type ValidationResult =
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const NAME = /^[\p{L}\p{M} '’.-]+$/u;
+// The same test for Latin script (every Vietnamese name), without the cost of Unicode property classes.
+const LATIN_NAME = /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff '’.-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^0[235789]\d{8}$/;
 
@@ -51,11 +53,6 @@ const PLAN = FIELD_NAMES.map((name) => ({
   key: name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
   ...(FIELDS[name] as FieldSpec),
 }));
-// Every record starts from this shape, so all records share one hidden class.
-const EMPTY_RECORD: Readonly<Record<string, string | undefined>> = Object.fromEntries(
-  Object.keys(PopulationRecord.shape).map((key) => [key, undefined]),
-);
-
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
 }
@@ -70,7 +67,7 @@ function normalizePhone(value: string): string | undefined {
 
 export function validateRow(raw: RawRow, context: ValidationContext): ValidationResult {
   const issues: RowIssue[] = [];
-  const out: Record<string, string | undefined> = { ...EMPTY_RECORD };
+  const out: Record<string, string | undefined> = {};
 
   // Pass 1: presence, encoding, control characters and length, then the per-field rules.
   for (const spec of PLAN) {
@@ -102,7 +99,7 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
     }
     switch (spec.kind) {
       case 'name':
-        if (NAME.test(value)) out[key] = value;
+        if (LATIN_NAME.test(value) || NAME.test(value)) out[key] = value;
         else issues.push(rowIssue('NAME_INVALID_CHARACTERS', name));
         break;
       case 'date': {
