@@ -1,7 +1,8 @@
 // One pass over a batch file, in its own process so that its peak RSS is its own.
 // Usage: tsx bench/validate-worker.ts PASS FILE; prints {"rows", "seconds", "peakRssMB"} as JSON.
-import { createReadStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { parse as csvParse } from 'csv-parse';
 import csvParser from 'csv-parser';
 import Papa from 'papaparse';
@@ -14,7 +15,7 @@ const [pass, file] = process.argv.slice(2);
 if (!pass || !file) throw new Error('usage: validate-worker PASS FILE');
 const open = () => createReadStream(file, { highWaterMark: CHUNK });
 
-async function countEvents(stream: NodeJS.ReadableStream & { on: Function }): Promise<number> {
+async function countEvents(stream: NodeJS.EventEmitter): Promise<number> {
   let rows = 0;
   stream.on('data', () => {
     rows += 1;

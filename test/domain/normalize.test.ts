@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactDigits, looseKey, nameKey, normalizeText } from '#domain/normalize.ts';
+import { compactDigits, isNormalText, looseKey, nameKey, normalizeText } from '#domain/normalize.ts';
 
 describe('normalizeText', () => {
   it('composes NFD text from macOS into NFC', () => {
@@ -42,5 +42,43 @@ describe('looseKey', () => {
 describe('compactDigits', () => {
   it('removes spaces, dashes and dots between digit groups', () => {
     expect(compactDigits('064 190-123.456')).toBe('064190123456');
+  });
+});
+
+describe('isNormalText, the hot-path shortcut', () => {
+  it('is never true for a text that normalisation would change: every char and pair of its ranges', () => {
+    const chars: string[] = [];
+    for (let c = 0x20; c <= 0x2ff; c++) chars.push(String.fromCharCode(c));
+    for (let c = 0x1e00; c <= 0x1eff; c++) chars.push(String.fromCharCode(c));
+    let checked = 0;
+    for (const a of chars) {
+      for (const b of chars) {
+        const text = `x${a}${b}`;
+        if (isNormalText(text)) {
+          checked += 1;
+          if (text.normalize('NFC').replace(/\s+/g, ' ').trim() !== text)
+            throw new Error(`not normal: ${text}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(900_000); // the shortcut covers nearly every pair
+  });
+
+  it('sends white space runs, edges, controls, combining marks and other scripts to the slow path', () => {
+    for (const text of [
+      ' a',
+      'a ',
+      'a  b',
+      'a\tb',
+      'a\u00a0b',
+      'a\u0301',
+      'a\u202eb',
+      'a\ufffd',
+      'a\u0007',
+      '中文',
+    ]) {
+      expect(isNormalText(text), JSON.stringify(text)).toBe(false);
+    }
+    expect(isNormalText('Nguyễn Thị Thuý')).toBe(true);
   });
 });

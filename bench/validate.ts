@@ -1,0 +1,89 @@
+// bench/validate: rows/s of dancu's read+validate on a generated 1M-row CSV, against the floor (find line
+// ends and decode each line) and bare parsing with the candidate CSV libraries, on the same file in the
+// same run. Each pass runs in its own process (so peak RSS is its own), several times; the median is shown.
+// Usage: npm run bench:validate -- [--rows 1000000] [--runs 3] [--file PATH]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    file: { type: 'string' },
+  },
+});
+const rows = Number(values.rows);
+const runs = Number(values.runs);
+const outDir = join(import.meta.dirname, 'out');
+mkdirSync(outDir, { recursive: true });
+const file = values.file ?? join(outDir, `validate-${rows}.csv`);
+
+if (!existsSync(file)) {
+  console.error(`generating ${rows.toLocaleString('en')} rows into ${file} …`);
+  execFileSync('npx', ['tsx', 'local/generate.ts', '--rows', String(rows), '--out', file, '--seed', '896'], {
+    stdio: 'inherit',
+  });
+}
+
+interface PassResult {
+  rows: number;
+  seconds: number;
+  peakRssMB: number;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+function measure(pass: string): PassResult {
+  const results: PassResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(
+      'node',
+      ['--import', 'tsx', join(import.meta.dirname, 'validate-worker.ts'), pass, file],
+      {
+        encoding: 'utf8',
+      },
+    );
+    results.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as PassResult);
+  }
+  return {
+    rows: results[0]?.rows ?? 0,
+    seconds: median(results.map((r) => r.seconds)),
+    peakRssMB: Math.max(...results.map((r) => r.peakRssMB)),
+  };
+}
+
+const passes = ['split-lines', 'papaparse', 'csv-parser', 'csv-parse', 'dancu-read', 'dancu-read+validate'];
+const sizeMB = statSync(file).size / 1e6;
+console.log(
+  `bench/validate: ${file} (${sizeMB.toFixed(0)} MB), median of ${runs} runs, ${cpus()[0]?.model ?? 'cpu'}`,
+);
+console.log('pass                  rows      seconds   rows/s    × floor time   peak RSS');
+const results = new Map<string, PassResult>();
+for (const pass of passes) {
+  const result = measure(pass);
+  results.set(pass, result);
+  const floor = results.get('split-lines')?.seconds ?? result.seconds;
+  console.log(
+    [
+      pass.padEnd(20),
+      String(result.rows).padStart(8),
+      result.seconds.toFixed(2).padStart(10),
+      Math.round(result.rows / result.seconds)
+        .toLocaleString('en')
+        .padStart(10),
+      (result.seconds / floor).toFixed(2).padStart(12),
+      `${result.peakRssMB} MB`.padStart(10),
+    ].join(' '),
+  );
+}
+const mine = results.get('dancu-read+validate');
+const floor = results.get('split-lines');
+if (mine && floor) {
+  const rate = mine.rows / mine.seconds;
+  console.log(
+    `\nread+validate: ${Math.round(rate).toLocaleString('en')} rows/s (target ≥ 150,000), ` +
+      `${(mine.seconds / floor.seconds).toFixed(2)}× the floor's time (target ≤ 5), peak RSS ${mine.peakRssMB} MB (target ≤ 200)`,
+  );
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BATCH_CODES, ROW_CODES } from '#domain/errors.ts';
+import { FIELD_NAMES } from '#domain/fields.ts';
+
+const page = readFileSync(new URL('../docs/validation.md', import.meta.url), 'utf8');
+
+describe('docs/validation.md', () => {
+  it('lists every error code with its messages', () => {
+    for (const [code, { vi, en }] of Object.entries({ ...ROW_CODES, ...BATCH_CODES })) {
+      expect(page, code).toContain(`| \`${code}\` | ${vi} | ${en} |`);
+    }
+  });
+
+  it('lists every field', () => {
+    for (const name of FIELD_NAMES) expect(page, name).toContain(`| \`${name}\` |`);
+  });
+});
