@@ -29,6 +29,8 @@ export interface BatchLayout {
   columns: (FieldName | undefined)[];
   /** column names (CSV header cells or NDJSON keys) that are not fields, each once; grows while NDJSON is read */
   unknownColumns: string[];
+  /** CSV: the header as read, to resume a read mid-file */
+  headerCells?: string[];
 }
 
 export interface OpenBatch {
@@ -40,6 +42,18 @@ export interface OpenBatch {
 export interface ReadOptions {
   /** the longest record kept, in bytes; a longer one is a rejected row (default 1 MiB) */
   maxRecordBytes?: number;
+  /**
+   * Go on mid-file: the source is plain UTF-8 starting just past data row `row`, at `offset` in the text
+   * (a ranged read); a CSV's header cells and delimiter come from the first read.
+   */
+  resumeAt?: ResumePoint;
+}
+
+export interface ResumePoint {
+  row: number;
+  offset: number;
+  headerCells?: string[];
+  delimiter?: string;
 }
 
 const MAX_RECORD_BYTES = 1 << 20;
@@ -73,8 +87,9 @@ async function* csvPages(
   records: AsyncIterator<SplitRecord[]>,
   first: SplitRecord[],
   columns: (FieldName | undefined)[],
+  firstRow = 0,
 ): AsyncGenerator<BatchRow[]> {
-  let row = 0;
+  let row = firstRow;
   const width = columns.length;
   const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
     row += 1;
@@ -104,9 +119,10 @@ async function* csvPages(
 async function* ndjsonPages(
   records: AsyncIterator<SplitRecord[]>,
   layout: BatchLayout,
+  firstRow = 0,
 ): AsyncGenerator<BatchRow[]> {
   const unknown = new Set<string>();
-  let row = 0;
+  let row = firstRow;
   const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
     row += 1;
     const line = fields?.[0];
@@ -147,7 +163,10 @@ export async function openBatch(
   format: BatchFormat,
   options: ReadOptions = {},
 ): Promise<OpenBatch> {
-  const decoded = await decodeBatch(source);
+  const resume = options.resumeAt;
+  const decoded = resume
+    ? { encoding: 'utf-8' as const, compressed: false, bomBytes: 0, utf8: source as AsyncIterable<Buffer> }
+    : await decodeBatch(source);
   const layout: BatchLayout = {
     format,
     encoding: decoded.encoding,
@@ -159,9 +178,24 @@ export async function openBatch(
   const split: SplitOptions = {
     mode: format === 'csv' ? 'csv' : 'lines',
     maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
+    startOffset: resume?.offset ?? 0,
   };
+  if (resume?.delimiter !== undefined && resume.headerCells) {
+    split.delimiter = resume.delimiter;
+    split.expectedColumns = resume.headerCells.length;
+  }
   const records = splitRecords(decoded.utf8, split)[Symbol.asyncIterator]();
-  if (format === 'ndjson') return { layout, pages: ndjsonPages(records, layout) };
+  if (format === 'ndjson') return { layout, pages: ndjsonPages(records, layout, resume?.row) };
+  if (resume?.headerCells && resume.delimiter !== undefined) {
+    const { columns, unknownColumns } = mapHeader(resume.headerCells);
+    Object.assign(layout, {
+      columns,
+      unknownColumns,
+      delimiter: resume.delimiter,
+      headerCells: resume.headerCells,
+    });
+    return { layout, pages: csvPages(records, [], columns, resume.row) };
+  }
 
   // the header is the first readable record; the splitter has taken the delimiter from it
   for (let next = await records.next(); !next.done; next = await records.next()) {
@@ -170,7 +204,7 @@ export async function openBatch(
     const header = page[at]?.fields;
     if (!header) continue;
     const { columns, unknownColumns } = mapHeader(header);
-    Object.assign(layout, { columns, unknownColumns, delimiter: split.delimiter });
+    Object.assign(layout, { columns, unknownColumns, delimiter: split.delimiter, headerCells: header });
     return { layout, pages: csvPages(records, page.slice(at + 1), columns) };
   }
   throw new BatchFailedError('BATCH_NO_HEADER');

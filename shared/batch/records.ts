@@ -20,6 +20,8 @@ export interface SplitOptions {
   /** CSV: the header's cell count; a multi-line quoted record with another count is re-read as a stray quote */
   expectedColumns?: number;
   maxRecordBytes: number;
+  /** offset of the stream's first byte in the whole text, when reading resumes mid-file */
+  startOffset?: number;
 }
 
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -92,7 +94,7 @@ export async function* splitRecords(
   options: SplitOptions,
 ): AsyncGenerator<SplitRecord[]> {
   let buf: Buffer = Buffer.alloc(0);
-  let base = 0; // stream offset of buf[0]
+  let base = options.startOffset ?? 0; // text offset of buf[0]
   let pos = 0;
   let nextQuote = -1; // cached position of the next quote at or after pos, or buf.length when none
   let discarding = false; // inside a line too large to keep, until its end

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { formatOfName } from '#batch/read-batch.ts';
-import { failureCode, HEADER, ROW_A, ROW_B, readRows } from './helpers.ts';
+import { chunked, failureCode, HEADER, ROW_A, ROW_B, readRows } from './helpers.ts';
 
 const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const utf16be = (text: string) => {
@@ -230,5 +230,39 @@ describe('NDJSON reader', () => {
   it('reads gzip and a BOM', async () => {
     const { rows } = await readRows(gzipSync(Buffer.from(`\ufeff${a}\n`)), 'ndjson');
     expect(rows[0]?.values?.full_name).toBe('Nguyễn Văn An');
+  });
+});
+
+describe('resuming a read mid-file', () => {
+  it('a ranged read from a row end gives the rest of the rows, numbered and offset as in one read', async () => {
+    const text = `\ufeff${HEADER}\r\n${ROW_A}\n"${ROW_B.replace(',', '",')}\n\n${ROW_A}\n${ROW_B}\n`;
+    const whole = await readRows(text);
+    const cut = whole.rows[1];
+    if (!cut) throw new Error('expected rows');
+    const bytes = Buffer.from(text);
+    const bomBytes = 3;
+    const rest = bytes.subarray(bomBytes + cut.endOffset);
+    const { openBatch } = await import('#batch/read-batch.ts');
+    const resumed = await openBatch(chunked(rest, 5), 'csv', {
+      resumeAt: { row: cut.row, offset: cut.endOffset, headerCells: HEADER.split(','), delimiter: ',' },
+    });
+    const rows = [];
+    for await (const page of resumed.pages) rows.push(...page);
+    expect(rows).toEqual(whole.rows.slice(2));
+  });
+
+  it('NDJSON too', async () => {
+    const line = JSON.stringify({ full_name: 'Lê Văn Ba' });
+    const text = `${line}\n${line}\n\n${line}\n`;
+    const whole = await readRows(text, 'ndjson');
+    const cut = whole.rows[0];
+    if (!cut) throw new Error('expected rows');
+    const { openBatch } = await import('#batch/read-batch.ts');
+    const resumed = await openBatch(chunked(Buffer.from(text).subarray(cut.endOffset)), 'ndjson', {
+      resumeAt: { row: cut.row, offset: cut.endOffset },
+    });
+    const rows = [];
+    for await (const page of resumed.pages) rows.push(...page);
+    expect(rows).toEqual(whole.rows.slice(1));
   });
 });

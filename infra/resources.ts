@@ -1,0 +1,140 @@
+// The resources dancu is made of, as plain data: the CDK stack builds them in AWS and the local stack
+// builds them on the emulators from this one description, so the two cannot drift. No CDK imports here.
+
+/** S3 key layout of the batches bucket (reports and work files live in the same bucket). */
+export const KEYS = {
+  /** agencies upload `incoming/{agencyCode}/{name}` */
+  incomingPrefix: 'incoming/',
+  /** dancu writes `reports/{agencyCode}/{name}/summary.json` and `outcomes.csv` */
+  reportsPrefix: 'reports/',
+  /** intermediate files of a batch in flight: `work/{batchId}/…`; expired by a lifecycle rule */
+  workPrefix: 'work/',
+} as const;
+
+export type QueueId = 'intake' | 'records' | 'finalize';
+export type TableId = 'batches' | 'register';
+export type FunctionId = 'split' | 'register' | 'finalize';
+
+export interface QueueSpec {
+  id: QueueId;
+  description: string;
+  /** at least 6x the timeout of the function that consumes it (AWS guidance for event source mappings) */
+  visibilityTimeoutSeconds: number;
+  /** receives before a message goes to the queue's dead-letter queue */
+  maxReceiveCount: number;
+  retentionDays: number;
+}
+
+export interface TableSpec {
+  id: TableId;
+  description: string;
+  /** every table has string keys `pk` and `sk` */
+  timeToLiveAttribute?: string;
+}
+
+export interface QueueSource {
+  queue: QueueId;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** caps concurrent invocations, which protects DynamoDB */
+  maximumConcurrency: number;
+}
+
+/** The environment variables a function reads, and what each names. */
+export type EnvironmentRef = { bucket: 'batches' } | { table: TableId } | { queueUrl: QueueId };
+
+export interface FunctionSpec {
+  id: FunctionId;
+  description: string;
+  /** handler module, relative to the repository root */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  source: QueueSource;
+  environment: Record<string, EnvironmentRef>;
+}
+
+const environment = {
+  BATCHES_BUCKET: { bucket: 'batches' },
+  BATCHES_TABLE: { table: 'batches' },
+  REGISTER_TABLE: { table: 'register' },
+  RECORDS_QUEUE_URL: { queueUrl: 'records' },
+  FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
+  INTAKE_QUEUE_URL: { queueUrl: 'intake' },
+} as const satisfies Record<string, EnvironmentRef>;
+
+export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
+  split: {
+    id: 'split',
+    description:
+      'Reads an uploaded batch, validates every row, writes rejected rows and chunks of valid ones',
+    entry: 'functions/split/handler.ts',
+    // hands over to a fresh invocation before this runs out (a province-sized file takes several)
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    source: { queue: 'intake', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 10 },
+    environment: {
+      BATCHES_BUCKET: environment.BATCHES_BUCKET,
+      BATCHES_TABLE: environment.BATCHES_TABLE,
+      RECORDS_QUEUE_URL: environment.RECORDS_QUEUE_URL,
+      INTAKE_QUEUE_URL: environment.INTAKE_QUEUE_URL,
+      FINALIZE_QUEUE_URL: environment.FINALIZE_QUEUE_URL,
+    },
+  },
+  register: {
+    id: 'register',
+    description: 'Dedupes a chunk of valid records into the register and records each row outcome',
+    entry: 'functions/register/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
+    environment: {
+      BATCHES_BUCKET: environment.BATCHES_BUCKET,
+      BATCHES_TABLE: environment.BATCHES_TABLE,
+      REGISTER_TABLE: environment.REGISTER_TABLE,
+      RECORDS_QUEUE_URL: environment.RECORDS_QUEUE_URL,
+      FINALIZE_QUEUE_URL: environment.FINALIZE_QUEUE_URL,
+    },
+  },
+  finalize: {
+    id: 'finalize',
+    description: "Merges a finished batch's outcomes in row order into its report",
+    entry: 'functions/finalize/handler.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    source: { queue: 'finalize', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 5 },
+    environment: {
+      BATCHES_BUCKET: environment.BATCHES_BUCKET,
+      BATCHES_TABLE: environment.BATCHES_TABLE,
+    },
+  },
+};
+
+export const QUEUES: Record<QueueId, QueueSpec> = {
+  intake: {
+    id: 'intake',
+    description: 'S3 ObjectCreated events for incoming/, and split hand-overs',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.split.timeoutSeconds,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+  records: {
+    id: 'records',
+    description: 'Chunks of valid records, one message per chunk',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.register.timeoutSeconds,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+  },
+  finalize: {
+    id: 'finalize',
+    description: 'Batches whose every chunk is registered, to be reported',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.finalize.timeoutSeconds,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+};
+
+export const TABLES: Record<TableId, TableSpec> = {
+  batches: { id: 'batches', description: 'Batches, their progress and chunk markers' },
+  register: { id: 'register', description: 'The population register: people, their history and conflicts' },
+};

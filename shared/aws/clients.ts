@@ -1,0 +1,31 @@
+// The SDK clients, made once per container and configured only by the environment: in AWS the defaults;
+// locally AWS_ENDPOINT_URL_S3 / _DYNAMODB / _SQS point the same clients at the emulators.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const local = Boolean(process.env.AWS_ENDPOINT_URL_S3);
+
+export const s3 = new S3Client({
+  // an emulator on 127.0.0.1 has no per-bucket host names
+  forcePathStyle: local,
+  // s3rver stores aws-chunked framing verbatim unless checksums are only sent when required
+  ...(local
+    ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+    : {}),
+});
+export const dynamodb = new DynamoDBClient({ maxAttempts: 8 });
+export const sqs = new SQSClient({});
+
+/** A required environment variable, or a clear error at start-up rather than a confusing one later. */
+export function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** DynamoDB with plain JavaScript values; undefined attributes are left out. */
+export const documents = DynamoDBDocumentClient.from(dynamodb, {
+  marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+});

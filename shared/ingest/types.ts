@@ -1,0 +1,88 @@
+// The shapes the ingestion pipeline passes between its steps and keeps in storage.
+import { z } from 'zod';
+import type { Outcome } from '#batch/ledger.ts';
+import type { RowIssue } from '#domain/errors.ts';
+import { PopulationRecord } from '#domain/record.ts';
+
+export type BatchStatus = 'splitting' | 'registering' | 'finalizing' | 'completed' | 'failed' | 'superseded';
+
+/** Where a split has got to, so that a fresh invocation can go on from there. */
+export interface SplitCheckpoint {
+  /** data rows read so far */
+  row: number;
+  /** byte offset in the UTF-8 text just past that row */
+  offset: number;
+  /** CSV: the header cells and delimiter, for a ranged read that starts mid-file */
+  headerCells?: string[];
+  delimiter?: string;
+  /** chunks written per partition */
+  chunkSeqs: number[];
+  /** rejected-row files written */
+  rejectedSeq: number;
+  rejected: number;
+  errorsByCode: Record<string, number>;
+  unknownColumns: string[];
+  /** invocations the split has taken so far */
+  invocations: number;
+}
+
+export interface BatchFailure {
+  code: string;
+  message: string;
+}
+
+export interface Batch {
+  batchId: string;
+  agencyCode: string;
+  bucket: string;
+  objectKey: string;
+  versionId?: string;
+  eTag?: string;
+  size?: number;
+  sequencer?: string;
+  status: BatchStatus;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  partitions: number;
+  checkpoint: SplitCheckpoint;
+  /** set when split has read the whole file: data rows and chunks per partition */
+  rows?: number;
+  chunkCounts?: number[];
+  chainsStarted?: boolean;
+  donePartitions?: number[];
+  outcomes?: Record<Outcome, number>;
+  errorsByCode?: Record<string, number>;
+  failure?: BatchFailure;
+}
+
+/** A valid record on its way to the register, as a line of a chunk file. */
+export const ChunkEntry = z.object({
+  row: z.number().int().positive(),
+  formId: z.string().optional(),
+  personKey: z.string(),
+  record: PopulationRecord,
+});
+export type ChunkEntry = z.infer<typeof ChunkEntry>;
+
+/** A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues]. */
+export type OutcomeEntry = [
+  row: number,
+  outcome: Outcome,
+  personKey: string,
+  formId: string,
+  issues: RowIssue[],
+];
+
+/** The messages dancu sends itself. S3 notifications arrive on the intake queue too. */
+export const ChunkMessage = z.object({
+  kind: z.literal('chunk'),
+  batchId: z.string(),
+  partition: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative(),
+});
+export const SplitContinueMessage = z.object({ kind: z.literal('split-continue'), batchId: z.string() });
+export const FinalizeMessage = z.object({ kind: z.literal('finalize'), batchId: z.string() });
+export type ChunkMessage = z.infer<typeof ChunkMessage>;
+export type SplitContinueMessage = z.infer<typeof SplitContinueMessage>;
+export type FinalizeMessage = z.infer<typeof FinalizeMessage>;

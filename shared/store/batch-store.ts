@@ -1,0 +1,193 @@
+// The batches table: one item per batch (its progress and checkpoint) and one per object key (which batch
+// is the latest upload of it). The only module that knows this table's keys and expressions.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../aws/clients.ts';
+import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../ingest/types.ts';
+
+const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: 'META' });
+const objectKey = (key: string) => ({ pk: `OBJECT#${key}`, sk: 'LATEST' });
+
+export function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+export class BatchStore {
+  constructor(private readonly table: string) {}
+
+  async get(batchId: string): Promise<Batch | undefined> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: this.table, Key: batchKey(batchId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, donePartitions, ...batch } = Item;
+    return {
+      ...(batch as Batch),
+      donePartitions: donePartitions ? [...(donePartitions as Set<number>)] : [],
+    };
+  }
+
+  /** Creates the batch unless it exists: true when this call created it. */
+  async create(batch: Batch): Promise<boolean> {
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...batchKey(batch.batchId),
+            gsi1pk: `AGENCY#${batch.agencyCode}`,
+            gsi1sk: `${batch.startedAt}#${batch.batchId}`,
+            ...batch,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Saves a split's progress; fails (false) when another invocation has already moved past `fromRow`. */
+  async saveCheckpoint(batchId: string, fromRow: number, checkpoint: SplitCheckpoint): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(batchId),
+          UpdateExpression: 'SET checkpoint = :c, updatedAt = :now',
+          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from',
+          ExpressionAttributeNames: { '#status': 'status', '#row': 'row' },
+          ExpressionAttributeValues: {
+            ':c': checkpoint,
+            ':now': new Date().toISOString(),
+            ':splitting': 'splitting',
+            ':from': fromRow,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The whole file is read: from splitting to registering (or straight to finalizing with no chunks). */
+  async finishSplit(
+    batchId: string,
+    fromRow: number,
+    checkpoint: SplitCheckpoint,
+    next: BatchStatus,
+  ): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(batchId),
+          UpdateExpression:
+            'SET checkpoint = :c, #status = :next, #rows = :rows, chunkCounts = :counts, updatedAt = :now',
+          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from',
+          ExpressionAttributeNames: { '#status': 'status', '#row': 'row', '#rows': 'rows' },
+          ExpressionAttributeValues: {
+            ':c': checkpoint,
+            ':next': next,
+            ':rows': checkpoint.row,
+            ':counts': checkpoint.chunkSeqs,
+            ':now': new Date().toISOString(),
+            ':splitting': 'splitting',
+            ':from': fromRow,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markChainsStarted(batchId: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression: 'SET chainsStarted = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+  }
+
+  /** Records that a partition's last chunk is registered (idempotent); gives back how many partitions are. */
+  async addDonePartition(batchId: string, partition: number): Promise<number> {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression: 'ADD donePartitions :p SET updatedAt = :now',
+        ExpressionAttributeValues: { ':p': new Set([partition]), ':now': new Date().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (Attributes?.donePartitions as Set<number> | undefined)?.size ?? 0;
+  }
+
+  async setStatus(batchId: string, status: BatchStatus, fields: Partial<Batch> = {}): Promise<void> {
+    const values: Record<string, unknown> = { ':status': status, ':now': new Date().toISOString() };
+    const names: Record<string, string> = { '#status': 'status' };
+    let update = 'SET #status = :status, updatedAt = :now';
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      update += `, #${name} = :${name}`;
+    }
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression: update,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async markFailed(batchId: string, failure: BatchFailure): Promise<void> {
+    await this.setStatus(batchId, 'failed', { failure, finishedAt: new Date().toISOString() });
+  }
+
+  /**
+   * Makes this batch the latest upload of its object key unless a later upload (by S3 sequencer, then
+   * start time) already is. True when this batch is the latest.
+   */
+  async claimLatest(batch: Batch): Promise<boolean> {
+    const order = `${(batch.sequencer ?? '').padStart(32, '0')}#${batch.startedAt}`;
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...objectKey(batch.objectKey), batchId: batch.batchId, order },
+          ConditionExpression: 'attribute_not_exists(pk) OR #order <= :order',
+          ExpressionAttributeNames: { '#order': 'order' },
+          ExpressionAttributeValues: { ':order': order },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async latestBatchOf(key: string): Promise<string | undefined> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: this.table, Key: objectKey(key), ConsistentRead: true }),
+    );
+    return Item?.batchId as string | undefined;
+  }
+}

@@ -1,0 +1,90 @@
+// The batches bucket as the pipeline uses it: reading uploads (whole or from a byte offset), the work files of
+// a batch in flight (chunks, outcomes, rejected rows: one JSON value per line) and the reports.
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { s3 } from '../aws/clients.ts';
+
+const WORK = 'work/';
+const REPORTS = 'reports/';
+
+export const workKeys = {
+  chunk: (batchId: string, partition: number, seq: number) =>
+    `${WORK}${batchId}/chunks/${partition}/${seq}.ndjson`,
+  outcomes: (batchId: string, partition: number, seq: number) =>
+    `${WORK}${batchId}/outcomes/${partition}/${seq}.ndjson`,
+  rejected: (batchId: string, seq: number) => `${WORK}${batchId}/rejected/${seq}.ndjson`,
+};
+
+/** `reports/{agencyCode}/{name}/` for an upload `incoming/{agencyCode}/{name}`. */
+export function reportPrefix(agencyCode: string, name: string): string {
+  return `${REPORTS}${agencyCode}/${name}/`;
+}
+
+export class WorkFiles {
+  constructor(readonly bucket: string) {}
+
+  /** An uploaded object's bytes, from `offset` on when given (a ranged read for a resumed split). */
+  async open(key: string, versionId?: string, offset = 0): Promise<Readable> {
+    const { Body } = await s3.send(
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        VersionId: versionId,
+        Range: offset > 0 ? `bytes=${offset}-` : undefined,
+      }),
+    );
+    return Body as Readable;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'NotFound' || error instanceof NoSuchKey) return false;
+      throw error;
+    }
+  }
+
+  async putLines(key: string, values: unknown[]): Promise<void> {
+    const body = values.map((value) => JSON.stringify(value)).join('\n');
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: `${body}\n`,
+        ContentType: 'application/x-ndjson',
+      }),
+    );
+  }
+
+  /** The values of a work file; an absent file holds none. */
+  async readLines<T>(key: string): Promise<T[]> {
+    try {
+      const { Body } = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const text = (await Body?.transformToString('utf8')) ?? '';
+      return text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as T);
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return [];
+      throw error;
+    }
+  }
+
+  async putText(key: string, body: string, contentType: string): Promise<void> {
+    await s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  /** Streams a large text (a report) to S3 in parts, never whole in memory. */
+  async upload(key: string, body: Readable, contentType: string): Promise<void> {
+    await new Upload({
+      client: s3,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+    }).done();
+  }
+}
