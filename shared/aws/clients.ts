@@ -16,7 +16,8 @@ export const s3 = new S3Client({
     : {}),
 });
 export const dynamodb = new DynamoDBClient({ maxAttempts: 8 });
-export const sqs = new SQSClient({});
+// an emulator's queue URLs may name hosts that do not resolve; send to the configured endpoint instead
+export const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
 
 /** A required environment variable, or a clear error at start-up rather than a confusing one later. */
 export function env(name: string): string {

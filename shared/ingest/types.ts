@@ -12,6 +12,8 @@ export interface SplitCheckpoint {
   row: number;
   /** byte offset in the UTF-8 text just past that row */
   offset: number;
+  /** the same point in the object's bytes, when a ranged read can resume there (plain UTF-8 only) */
+  fileOffset?: number;
   /** CSV: the header cells and delimiter, for a ranged read that starts mid-file */
   headerCells?: string[];
   delimiter?: string;

@@ -1,0 +1,63 @@
+// Intake queue → split: S3 ObjectCreated notifications start a batch; split-continue messages resume one.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { defaultValidationContext } from '#domain/validate.ts';
+import {
+  DEFAULT_SPLIT_SETTINGS,
+  resumeBatch,
+  type SplitDeps,
+  startBatch,
+} from '../../shared/ingest/split.ts';
+import { SplitContinueMessage } from '../../shared/ingest/types.ts';
+import { batches, files, logger, send } from '../commons/pipeline.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+const settings = {
+  ...DEFAULT_SPLIT_SETTINGS,
+  ...(process.env.SPLIT_HANDOVER_MARGIN_MS
+    ? { handoverMarginMs: Number(process.env.SPLIT_HANDOVER_MARGIN_MS) }
+    : {}),
+  ...(process.env.SPLIT_CHUNK_ROWS ? { chunkRows: Number(process.env.SPLIT_CHUNK_ROWS) } : {}),
+};
+const stores = { batches: batches(), files: files() };
+
+function deps(context: Context): SplitDeps {
+  return {
+    ...stores,
+    settings,
+    context: defaultValidationContext(),
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    sendChunks: (messages) => send('RECORDS_QUEUE_URL', messages),
+    sendContinue: (batchId) => send('INTAKE_QUEUE_URL', [{ kind: 'split-continue', batchId }]),
+    sendFinalize: (batchId) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+  };
+}
+
+async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
+  const body: unknown = JSON.parse(record.body);
+  const resume = SplitContinueMessage.safeParse(body);
+  if (resume.success) {
+    const result = await resumeBatch(resume.data.batchId, deps(context));
+    logger.info('split resumed', { batchId: resume.data.batchId, result });
+    return;
+  }
+  if ((body as { Event?: string }).Event === 's3:TestEvent') return; // sent once when notifications are set up
+  const notification = S3Schema.parse(body);
+  for (const { s3, eventName } of notification.Records) {
+    if (!eventName.startsWith('ObjectCreated')) continue;
+    const object = {
+      bucket: s3.bucket.name,
+      key: decodeURIComponent(s3.object.key.replace(/\+/g, ' ')),
+      versionId: s3.object.versionId ?? undefined,
+      eTag: s3.object.eTag,
+      size: s3.object.size,
+      sequencer: s3.object.sequencer,
+    };
+    const result = await startBatch(object, deps(context));
+    logger.info('split', { objectKey: object.key, result });
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, { context });

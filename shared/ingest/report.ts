@@ -1,0 +1,165 @@
+// Finalize: merges a finished batch's rejected rows and register outcomes, each already in row order per
+// file sequence, into one outcomes.csv in row order, and writes summary.json next to it.
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import {
+  type BatchSummary,
+  LedgerTally,
+  OUTCOMES_CSV_HEADER,
+  outcomeCsvLine,
+  type RowOutcome,
+} from '#batch/ledger.ts';
+import { BATCH_CODES } from '#domain/errors.ts';
+import type { BatchStore } from '../store/batch-store.ts';
+import { reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
+import { parseIncomingKey } from './split.ts';
+import type { Batch, OutcomeEntry } from './types.ts';
+
+function reportLocation(batch: Batch): string {
+  const parsed = parseIncomingKey(batch.objectKey);
+  const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
+  return reportPrefix(parsed?.agencyCode ?? batch.agencyCode, name);
+}
+
+function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string): BatchSummary {
+  const summary: BatchSummary = {
+    batchId: batch.batchId,
+    agencyCode: batch.agencyCode,
+    objectKey: batch.objectKey,
+    status: batch.failure ? 'failed' : 'completed',
+    rows: batch.failure ? 0 : tally.rows,
+    outcomes: batch.failure ? new LedgerTally().outcomes : { ...tally.outcomes },
+    errorsByCode: batch.failure ? {} : { ...tally.errorsByCode },
+    startedAt: batch.startedAt,
+    finishedAt,
+  };
+  if (batch.failure) summary.failure = batch.failure as BatchSummary['failure'];
+  if (!batch.failure && batch.checkpoint.unknownColumns.length > 0)
+    summary.unknownColumns = batch.checkpoint.unknownColumns;
+  return summary;
+}
+
+/** A batch that failed as a whole: a summary with its failure and an outcomes.csv with no rows. */
+export async function writeFailedReport(batch: Batch, files: WorkFiles, batches: BatchStore): Promise<void> {
+  if ((await batches.latestBatchOf(batch.objectKey)) !== batch.batchId) return; // a newer upload owns the report
+  const prefix = reportLocation(batch);
+  const summary = summaryOf(batch, new LedgerTally(), batch.finishedAt ?? new Date().toISOString());
+  await files.putText(`${prefix}outcomes.csv`, `${OUTCOMES_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
+  await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
+}
+
+/** The entries of a run of work files, read one file ahead of the one being consumed. */
+async function* entriesOf(files: WorkFiles, keys: string[]): AsyncGenerator<OutcomeEntry> {
+  let next = keys[0] ? files.readLines<OutcomeEntry>(keys[0]) : undefined;
+  for (let i = 0; next; i++) {
+    const entries = await next;
+    next = keys[i + 1] ? files.readLines<OutcomeEntry>(keys[i + 1] as string) : undefined;
+    yield* entries;
+  }
+}
+
+/** Merges sources that are each in row order into one sequence in row order. */
+async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenerator<OutcomeEntry> {
+  const heads = await Promise.all(sources.map((source) => source.next()));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (head && !head.done && (best === -1 || head.value[0] < (heads[best]?.value as OutcomeEntry)[0]))
+        best = i;
+    }
+    if (best === -1) return;
+    yield heads[best]?.value as OutcomeEntry;
+    heads[best] = await (sources[best] as AsyncGenerator<OutcomeEntry>).next();
+  }
+}
+
+function toRowOutcome([row, outcome, personKey, formId, issues]: OutcomeEntry): RowOutcome {
+  const result: RowOutcome = { row, outcome, issues };
+  if (personKey) result.personKey = personKey;
+  if (formId) result.formId = formId;
+  return result;
+}
+
+export class ReportInvariantError extends Error {
+  override name = 'ReportInvariantError';
+}
+
+/** Writes the report of a batch whose every chunk is registered, and marks it completed (once). */
+export async function finalizeBatch(
+  batchId: string,
+  files: WorkFiles,
+  batches: BatchStore,
+): Promise<'completed' | 'skipped' | 'superseded'> {
+  const batch = await batches.get(batchId);
+  if (!batch) throw new Error(`batch ${batchId} is unknown`);
+  if (batch.status === 'completed' || batch.status === 'superseded' || batch.status === 'splitting')
+    return 'skipped';
+  if ((await batches.latestBatchOf(batch.objectKey)) !== batchId) {
+    await batches.setStatus(batchId, 'superseded', { finishedAt: new Date().toISOString() });
+    return 'superseded';
+  }
+  const counts = batch.chunkCounts ?? [];
+  const sources = [
+    entriesOf(
+      files,
+      Array.from({ length: batch.checkpoint.rejectedSeq }, (_, seq) => workKeys.rejected(batchId, seq)),
+    ),
+    ...counts.map((count, partition) =>
+      entriesOf(
+        files,
+        Array.from({ length: count }, (_, seq) => workKeys.outcomes(batchId, partition, seq)),
+      ),
+    ),
+  ];
+
+  const tally = new LedgerTally();
+  const csv = new PassThrough();
+  const prefix = reportLocation(batch);
+  const uploading = files.upload(`${prefix}outcomes.csv`, csv, 'text/csv; charset=utf-8');
+  try {
+    csv.write(`${OUTCOMES_CSV_HEADER}\n`);
+    let lines = '';
+    for await (const entry of mergeByRow(sources)) {
+      const outcome = toRowOutcome(entry);
+      if (outcome.row !== tally.rows + 1) {
+        throw new ReportInvariantError(
+          `batch ${batchId}: row ${tally.rows + 1} expected, ${outcome.row} found`,
+        );
+      }
+      tally.add(outcome);
+      lines += `${outcomeCsvLine(outcome)}\n`;
+      if (lines.length > 1 << 16) {
+        const flowing = csv.write(lines);
+        lines = '';
+        if (!flowing) await once(csv, 'drain');
+      }
+    }
+    if (tally.rows !== batch.rows) {
+      throw new ReportInvariantError(
+        `batch ${batchId}: ${batch.rows} rows read, ${tally.rows} accounted for`,
+      );
+    }
+    csv.end(lines);
+  } catch (error) {
+    csv.destroy(error as Error);
+    await uploading.catch(() => undefined);
+    throw error;
+  }
+  await uploading;
+  const finishedAt = new Date().toISOString();
+  const summary = summaryOf(batch, tally, finishedAt);
+  await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
+  await batches.setStatus(batchId, 'completed', {
+    outcomes: summary.outcomes,
+    errorsByCode: summary.errorsByCode,
+    finishedAt,
+  });
+  return 'completed';
+}
+
+/** The failure a batch gets when a chunk could not be registered after every retry. */
+export function processingFailure(detail: string): { code: string; message: string } {
+  const { vi, en } = BATCH_CODES.BATCH_PROCESSING_FAILED;
+  return { code: 'BATCH_PROCESSING_FAILED', message: `${vi} / ${en}: ${detail}` };
+}

@@ -1,0 +1,261 @@
+// Split: reads an uploaded batch once, validates every row, writes rejected rows to the ledger and valid
+// rows into chunks by partition of their person key, and starts the register on them when the whole file
+// is read. Rows of one person always land in one partition, whose chunks the register takes in row order,
+// so the lowest row of a person is the `new` one whatever else runs at the same time.
+import { createHash } from 'node:crypto';
+import { validatePages } from '#batch/check-batch.ts';
+import { formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
+import { BatchFailedError } from '#domain/errors.ts';
+import { personKey } from '#domain/identity.ts';
+import type { ValidationContext } from '#domain/validate.ts';
+import type { BatchStore } from '../store/batch-store.ts';
+import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import { writeFailedReport } from './report.ts';
+import type { Batch, ChunkEntry, ChunkMessage, OutcomeEntry, SplitCheckpoint } from './types.ts';
+
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  eTag?: string;
+  size?: number;
+  sequencer?: string;
+}
+
+export interface SplitSettings {
+  partitions: number;
+  chunkRows: number;
+  /** hand over to a fresh invocation when less time than this is left */
+  handoverMarginMs: number;
+  /** rejected rows per ledger file */
+  rejectedRows: number;
+  /** S3 writes in flight at once */
+  writeConcurrency: number;
+}
+
+export const DEFAULT_SPLIT_SETTINGS: SplitSettings = {
+  partitions: 16,
+  chunkRows: 500,
+  handoverMarginMs: 60_000,
+  rejectedRows: 5_000,
+  writeConcurrency: 8,
+};
+
+export interface SplitDeps {
+  batches: BatchStore;
+  files: WorkFiles;
+  sendChunks(messages: ChunkMessage[]): Promise<void>;
+  sendContinue(batchId: string): Promise<void>;
+  sendFinalize(batchId: string): Promise<void>;
+  remainingMs(): number;
+  context: ValidationContext;
+  settings: SplitSettings;
+  readOptions?: ReadOptions;
+}
+
+export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'lost-race';
+
+const INCOMING = /^incoming\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([^/]+)$/;
+
+/** The agency and file name of an upload key `incoming/{agencyCode}/{name}`, or undefined. */
+export function parseIncomingKey(key: string): { agencyCode: string; name: string } | undefined {
+  const match = INCOMING.exec(key);
+  return match?.[1] && match[2] ? { agencyCode: match[1], name: match[2] } : undefined;
+}
+
+/** One batch per uploaded object version: the same S3 event twice is the same batch; a new upload is not. */
+export function batchIdOf(object: UploadedObject): string {
+  const identity = [
+    object.bucket,
+    object.key,
+    object.versionId ?? '',
+    object.sequencer ?? object.eTag ?? '',
+  ].join('\n');
+  return createHash('sha256').update(identity).digest('base64url').slice(0, 22);
+}
+
+function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % partitions;
+}
+
+function emptyCheckpoint(partitions: number): SplitCheckpoint {
+  return {
+    row: 0,
+    offset: 0,
+    chunkSeqs: Array.from({ length: partitions }, () => 0),
+    rejectedSeq: 0,
+    rejected: 0,
+    errorsByCode: {},
+    unknownColumns: [],
+    invocations: 0,
+  };
+}
+
+/** Starts (or, for a repeated event, recognises) the batch of an uploaded object, and splits it. */
+export async function startBatch(object: UploadedObject, deps: SplitDeps): Promise<SplitResult> {
+  const now = new Date().toISOString();
+  const parsed = parseIncomingKey(object.key);
+  const batch: Batch = {
+    batchId: batchIdOf(object),
+    agencyCode: parsed?.agencyCode ?? 'unknown',
+    bucket: object.bucket,
+    objectKey: object.key,
+    versionId: object.versionId,
+    eTag: object.eTag,
+    size: object.size,
+    sequencer: object.sequencer,
+    status: 'splitting',
+    startedAt: now,
+    updatedAt: now,
+    partitions: deps.settings.partitions,
+    checkpoint: emptyCheckpoint(deps.settings.partitions),
+  };
+  if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
+  await deps.batches.claimLatest(batch);
+  const format = parsed ? formatOfName(parsed.name) : undefined;
+  if (!format) {
+    const failure = new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', object.key);
+    await failBatch(batch, failure, deps);
+    return 'failed';
+  }
+  return splitFromCheckpoint(batch, deps);
+}
+
+/** Goes on with a batch after a hand-over, a crash or a repeated event; does nothing for a finished one. */
+export async function resumeBatch(batchId: string, deps: SplitDeps): Promise<SplitResult> {
+  const batch = await deps.batches.get(batchId);
+  if (!batch) throw new Error(`batch ${batchId} is unknown`);
+  if (batch.status === 'splitting') return splitFromCheckpoint(batch, deps);
+  if (batch.status === 'registering' && !batch.chainsStarted) {
+    await startChains(batch, batch.checkpoint.chunkSeqs, deps);
+    return 'split';
+  }
+  return 'duplicate';
+}
+
+async function failBatch(batch: Batch, error: BatchFailedError, deps: SplitDeps): Promise<void> {
+  const failure = { code: error.code, message: error.message };
+  await deps.batches.markFailed(batch.batchId, failure);
+  await writeFailedReport({ ...batch, failure }, deps.files, deps.batches);
+}
+
+async function startChains(batch: Batch, chunkSeqs: number[], deps: SplitDeps): Promise<void> {
+  const firsts = chunkSeqs.flatMap((count, partition) =>
+    count > 0 ? [{ kind: 'chunk' as const, batchId: batch.batchId, partition, seq: 0 }] : [],
+  );
+  if (firsts.length > 0) await deps.sendChunks(firsts);
+  else await deps.sendFinalize(batch.batchId);
+  await deps.batches.markChainsStarted(batch.batchId);
+}
+
+/** Bounds the S3 writes in flight, and waits for them all before progress is recorded. */
+class WriteQueue {
+  private readonly inFlight = new Set<Promise<void>>();
+  constructor(private readonly limit: number) {}
+
+  async add(write: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    const pending = write().finally(() => this.inFlight.delete(pending));
+    this.inFlight.add(pending);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+}
+
+async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<SplitResult> {
+  const { settings, files } = deps;
+  const from = batch.checkpoint;
+  const checkpoint: SplitCheckpoint = structuredClone({ ...from, invocations: from.invocations + 1 });
+  const parsed = parseIncomingKey(batch.objectKey);
+  const format = parsed && formatOfName(parsed.name);
+  if (!format) throw new Error(`batch ${batch.batchId} has no readable name`);
+
+  const buffers: ChunkEntry[][] = Array.from({ length: batch.partitions }, () => []);
+  let rejected: OutcomeEntry[] = [];
+  const writes = new WriteQueue(settings.writeConcurrency);
+  const flushChunk = (partition: number) => {
+    const entries = buffers[partition] ?? [];
+    if (entries.length === 0) return Promise.resolve();
+    const seq = checkpoint.chunkSeqs[partition] ?? 0;
+    checkpoint.chunkSeqs[partition] = seq + 1;
+    buffers[partition] = [];
+    return writes.add(() => files.putLines(workKeys.chunk(batch.batchId, partition, seq), entries));
+  };
+  const flushRejected = () => {
+    if (rejected.length === 0) return Promise.resolve();
+    const entries = rejected;
+    const seq = checkpoint.rejectedSeq;
+    checkpoint.rejectedSeq = seq + 1;
+    rejected = [];
+    return writes.add(() => files.putLines(workKeys.rejected(batch.batchId, seq), entries));
+  };
+  const flushAll = async () => {
+    for (let p = 0; p < batch.partitions; p++) await flushChunk(p);
+    await flushRejected();
+    await writes.drain();
+  };
+
+  try {
+    // a plain UTF-8 file goes on with a ranged read; a compressed or UTF-16 one is read again and skipped
+    const ranged = from.row > 0 && from.fileOffset !== undefined;
+    const source = await files.open(batch.objectKey, batch.versionId, ranged ? from.fileOffset : 0);
+    const opened = await openBatch(source, format, {
+      ...deps.readOptions,
+      resumeAt: ranged
+        ? { row: from.row, offset: from.offset, headerCells: from.headerCells, delimiter: from.delimiter }
+        : undefined,
+    });
+    const { layout } = opened;
+    if (!ranged) {
+      checkpoint.headerCells = layout.headerCells;
+      checkpoint.delimiter = layout.delimiter;
+    }
+    const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
+
+    for await (const page of validatePages(opened.pages, deps.context)) {
+      for (const row of page) {
+        if (row.row <= from.row) continue;
+        checkpoint.row = row.row;
+        checkpoint.offset = row.endOffset;
+        if (!row.record) {
+          rejected.push([row.row, 'rejected', '', row.formId ?? '', row.issues]);
+          checkpoint.rejected += 1;
+          for (const { code } of row.issues)
+            checkpoint.errorsByCode[code] = (checkpoint.errorsByCode[code] ?? 0) + 1;
+          continue;
+        }
+        const key = personKey(row.record);
+        const partition = partitionOf(key, batch.partitions);
+        const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
+        if (row.formId !== undefined) entry.formId = row.formId;
+        const buffer = buffers[partition];
+        buffer?.push(entry);
+        if ((buffer?.length ?? 0) >= settings.chunkRows) await flushChunk(partition);
+      }
+      if (rejected.length >= settings.rejectedRows) await flushRejected();
+      checkpoint.fileOffset = rangeable ? layout.bomBytes + checkpoint.offset : undefined;
+      checkpoint.unknownColumns = [...layout.unknownColumns];
+      if (deps.remainingMs() < settings.handoverMarginMs) {
+        await flushAll();
+        if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint))) return 'lost-race';
+        await deps.sendContinue(batch.batchId);
+        return 'handed-over';
+      }
+    }
+    await flushAll();
+  } catch (error) {
+    if (!(error instanceof BatchFailedError)) throw error;
+    await failBatch(batch, error, deps);
+    return 'failed';
+  }
+
+  const chunks = checkpoint.chunkSeqs.reduce((sum, n) => sum + n, 0);
+  const next = chunks > 0 ? 'registering' : 'finalizing';
+  if (!(await deps.batches.finishSplit(batch.batchId, from.row, checkpoint, next))) return 'lost-race';
+  await startChains(batch, checkpoint.chunkSeqs, deps);
+  return 'split';
+}
