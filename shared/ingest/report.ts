@@ -65,8 +65,9 @@ async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenera
     let best = -1;
     for (let i = 0; i < heads.length; i++) {
       const head = heads[i];
-      if (head && !head.done && (best === -1 || head.value[0] < (heads[best]?.value as OutcomeEntry)[0]))
-        best = i;
+      if (!head || head.done) continue;
+      const current = heads[best];
+      if (!current || current.done || head.value[0] < current.value[0]) best = i;
     }
     if (best === -1) return;
     yield heads[best]?.value as OutcomeEntry;
