@@ -15,4 +15,4 @@ async function handleRecord(record: SQSRecord): Promise<void> {
 }
 
 export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context });
+  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });

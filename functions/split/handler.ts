@@ -60,4 +60,7 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
 }
 
 export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, { context });
+  processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });

@@ -1,0 +1,95 @@
+// Shared set-up for handler unit tests: the environment the functions read, and S3 bodies as the SDK gives them.
+import { Readable } from 'node:stream';
+import type { Context, SQSEvent } from 'aws-lambda';
+
+export function setPipelineEnvironment(): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    BATCHES_BUCKET: 'batches-bucket',
+    BATCHES_TABLE: 'batches-table',
+    REGISTER_TABLE: 'register-table',
+    INTAKE_QUEUE_URL: 'https://sqs.local/intake',
+    RECORDS_QUEUE_URL: 'https://sqs.local/records',
+    FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+}
+
+/** An S3 GetObject body: a stream that also has the SDK's transformToString. */
+export function body(text: string | Buffer) {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  return Object.assign(Readable.from([bytes]), { transformToString: async () => bytes.toString('utf8') });
+}
+
+export function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {
+  return {
+    Records: bodies.map((message, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body: typeof message === 'string' ? message : JSON.stringify(message),
+      attributes: {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:q',
+      awsRegion: 'ap-southeast-1',
+    })),
+  };
+}
+
+export function lambdaContext(remainingMs = 600_000): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '1',
+    invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:000000000000:function:test',
+    memoryLimitInMB: '1024',
+    awsRequestId: 'req-1',
+    logGroupName: 'g',
+    logStreamName: 's',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function s3Notification(key: string, extra: Record<string, unknown> = {}) {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'ap-southeast-1',
+        eventTime: '2026-11-27T00:00:00.000Z',
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'c',
+          bucket: {
+            name: 'batches-bucket',
+            ownerIdentity: { principalId: 'o' },
+            arn: 'arn:aws:s3:::batches-bucket',
+          },
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/'),
+            size: 10,
+            eTag: 'e1',
+            sequencer: '0A1',
+            ...extra,
+          },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,173 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PopulationRecord } from '#domain/record.ts';
+import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
+
+setPipelineEnvironment();
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+let handler: typeof import('../../functions/register/handler.ts').handler;
+
+const record: PopulationRecord = {
+  fullName: 'Nguyễn Văn An',
+  dateOfBirth: '1990-02-01',
+  sex: 'male',
+  personalId: '064090123456',
+  birthRegistrationPlace: 'Gia Lai',
+  hometown: 'Bình Định',
+  ethnicityCode: '01',
+  nationality: 'VN',
+  currentAddress: 'Pleiku',
+};
+const chunk = [{ row: 7, formId: 'F7', personKey: 'id:064090123456', record }];
+const batchItem = {
+  batchId: 'b1',
+  agencyCode: 'CA-PLEIKU',
+  status: 'registering',
+  chunkCounts: [2, 0],
+  checkpoint: {},
+};
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+const outcomesWritten = () =>
+  s3
+    .commandCalls(PutObjectCommand)
+    .filter((c) => String(c.args[0].input.Key).includes('/outcomes/'))
+    .map((c) => JSON.parse(String(c.args[0].input.Body).trim()));
+
+beforeAll(async () => {
+  ({ handler } = await import('../../functions/register/handler.ts'));
+});
+beforeEach(() => {
+  s3.reset();
+  sqs.reset();
+  dynamo.reset();
+  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk[0])}\n`) as never });
+  s3.on(PutObjectCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({});
+  dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({ Item: batchItem });
+  dynamo.on(UpdateCommand).resolves({ Attributes: { donePartitions: new Set([0]) } });
+});
+
+describe('register handler', () => {
+  it('stores a person seen for the first time as new, and sends the partition its next chunk', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const result = await handler(
+      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    const person = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(person?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(person?.Item).toMatchObject({ pk: 'id:064090123456', sk: 'PERSON', createdBy: 'b1#7' });
+    expect(outcomesWritten()).toEqual([[7, 'new', 'id:064090123456', 'F7', []]]);
+    const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(next?.QueueUrl).toBe('https://sqs.local/records');
+    expect(JSON.parse(String(next?.MessageBody))).toEqual({
+      kind: 'chunk',
+      batchId: 'b1',
+      partition: 0,
+      seq: 1,
+    });
+  });
+
+  it('a redelivered row finds its own earlier decision and decides the same', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
+      Item: {
+        record: { ...record, currentAddress: 'Elsewhere' },
+        version: 3,
+        applied: ['b0#1:new', 'b1#7:new'],
+      },
+    });
+    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
+    expect(outcomesWritten()).toEqual([[7, 'new', 'id:064090123456', 'F7', []]]);
+    expect(
+      dynamo.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'PERSON'),
+    ).toHaveLength(0);
+  });
+
+  it('an identity that differs under the same ID is a conflict, kept for review, the register unchanged', async () => {
+    dynamo.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'PERSON') throw conditionFailed();
+      return {};
+    });
+    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
+      Item: { record: { ...record, fullName: 'Trần Văn Bình' }, version: 1, applied: ['b0#1:new'] },
+    });
+    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
+    expect(outcomesWritten()).toEqual([[7, 'conflict', 'id:064090123456', 'F7', []]]);
+    const conflict = dynamo
+      .commandCalls(PutCommand)
+      .find((c) => String(c.args[0].input.Item?.sk).startsWith('CONFLICT#'));
+    expect(conflict?.args[0].input.Item).toMatchObject({
+      pk: 'id:064090123456',
+      sk: 'CONFLICT#b1#7',
+      status: 'open',
+    });
+    const update = dynamo.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'PERSON');
+    expect(update?.args[0].input.UpdateExpression).not.toContain('#record');
+  });
+
+  it('the same identity with a new address is an update with history, guarded by the version read', async () => {
+    dynamo.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'PERSON') throw conditionFailed();
+      return {};
+    });
+    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
+      Item: { record: { ...record, currentAddress: 'An Khê' }, version: 4, applied: [] },
+    });
+    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
+    expect(outcomesWritten()).toEqual([[7, 'updated', 'id:064090123456', 'F7', []]]);
+    const history = dynamo
+      .commandCalls(PutCommand)
+      .find((c) => String(c.args[0].input.Item?.sk).startsWith('HIST#'));
+    expect(history?.args[0].input.Item?.changes).toEqual({
+      currentAddress: { from: 'An Khê', to: 'Pleiku' },
+    });
+    const update = dynamo.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'PERSON')
+      ?.args[0].input;
+    expect(update?.ConditionExpression).toBe('version = :version');
+    expect(update?.ExpressionAttributeValues).toMatchObject({
+      ':version': 4,
+      ':next': 5,
+      ':record': { currentAddress: 'Pleiku' },
+    });
+  });
+
+  it('after the last chunk of the last partition, asks for the report', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]), lambdaContext());
+    const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent.map((m) => m.QueueUrl)).toEqual(['https://sqs.local/finalize']);
+  });
+
+  it('on the last try of a failing chunk, marks the batch failed with a reason and leaves the message to the DLQ', async () => {
+    dynamo.on(PutCommand).rejects(new Error('DynamoDB is down'));
+    const result = await handler(
+      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 5),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    const failed = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'failed');
+    expect(failed?.args[0].input.ExpressionAttributeValues?.[':failure']).toMatchObject({
+      code: 'BATCH_PROCESSING_FAILED',
+    });
+  });
+
+  it('before the last try, only reports the failure', async () => {
+    dynamo.on(PutCommand).rejects(new Error('DynamoDB is down'));
+    const result = await handler(
+      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 2),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
