@@ -1,7 +1,7 @@
 // The batches table: one item per batch (its progress and checkpoint) and one per object key (which batch
 // is the latest upload of it). The only module that knows this table's keys and expressions.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/clients.ts';
 import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../ingest/types.ts';
 
@@ -182,6 +182,36 @@ export class BatchStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** Batches not yet completed, failed or superseded (a scan: for resuming a local stack after a restart). */
+  async listUnfinished(): Promise<Batch[]> {
+    const unfinished: Batch[] = [];
+    const pages = paginateScan(
+      { client: documents },
+      {
+        TableName: this.table,
+        FilterExpression: 'sk = :meta AND #status IN (:splitting, :registering, :finalizing)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':meta': 'META',
+          ':splitting': 'splitting',
+          ':registering': 'registering',
+          ':finalizing': 'finalizing',
+        },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, donePartitions, ...batch } = item;
+        unfinished.push({
+          ...(batch as Batch),
+          donePartitions: donePartitions ? [...(donePartitions as Set<number>)] : [],
+        });
+      }
+    }
+    return unfinished;
   }
 
   async latestBatchOf(key: string): Promise<string | undefined> {

@@ -1,0 +1,139 @@
+// The three emulators, in this process, on 127.0.0.1 only (the data is people's): dynalite (DynamoDB) and
+// s3rver (S3) keep their data under `dir`; fauxqs (SQS) keeps queues in memory, so they are empty after a restart.
+import type { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { buildApp } from 'fauxqs';
+import S3rver from 's3rver';
+import { LOCAL_REGION } from './account.ts';
+import { EmulatorStartError } from './errors.ts';
+import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';
+import type { LocalEndpoints, LocalPorts } from './types.ts';
+
+export const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
+
+const HOST = '127.0.0.1';
+
+export interface StartEmulatorsOptions {
+  /** DynamoDB data goes to `${dir}/dynamodb`, S3 objects to `${dir}/s3` */
+  dir: string;
+  /** 0 picks a free port */
+  ports?: Partial<LocalPorts>;
+  region?: string;
+}
+
+export interface Emulators {
+  endpoints: LocalEndpoints;
+  /** s3rver's `event`s: an S3 event notification `{ Records: [...] }` for each object written or deleted */
+  s3Events: EventEmitter;
+  stop(): Promise<void>;
+}
+
+type Stop = () => Promise<void>;
+
+export async function startEmulators(options: StartEmulatorsOptions): Promise<Emulators> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const region = options.region ?? LOCAL_REGION;
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    const results = await Promise.allSettled(
+      stops
+        .splice(0)
+        .reverse()
+        .map((stop) => stop()),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    const dynamodb = await startDynalite(join(options.dir, 'dynamodb'), ports.dynamodb);
+    stops.push(dynamodb.stop);
+    const s3 = await startS3rver(join(options.dir, 's3'), ports.s3);
+    stops.push(s3.stop);
+    const sqs = await startFauxqs(ports.sqs, region);
+    stops.push(sqs.stop);
+    return {
+      endpoints: { s3: s3.endpoint, sqs: sqs.endpoint, dynamodb: dynamodb.endpoint },
+      s3Events: s3.events,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch(() => {});
+    throw error;
+  }
+}
+
+async function startDynalite(path: string, port: number) {
+  await mkdir(path, { recursive: true });
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listening('dynamodb', port, (onError) => {
+    server.once('error', onError);
+    return new Promise<void>((resolve) => server.listen(port, HOST, resolve));
+  });
+  return {
+    endpoint: endpointOf(server),
+    stop: () => closeServer(server),
+  };
+}
+
+async function startS3rver(directory: string, port: number) {
+  await mkdir(directory, { recursive: true });
+  const s3rver = new S3rver({ directory, silent: true });
+  // Our own server around s3rver's request handler: s3rver.run() never settles when its port is taken.
+  const server = createServer(s3rver.callback());
+  await listening('s3', port, (onError) => {
+    server.once('error', onError);
+    return new Promise<void>((resolve) => server.listen(port, HOST, resolve));
+  });
+  return {
+    endpoint: endpointOf(server),
+    events: s3rver,
+    stop: () => closeServer(server),
+  };
+}
+
+async function startFauxqs(port: number, region: string) {
+  // buildApp rather than startFauxqs: the latter listens on every interface.
+  const app = buildApp({ logger: false, defaultRegion: region });
+  exposeQueueUrlsOnEndpoint(app, region);
+  await listening('sqs', port, () => app.listen({ port, host: HOST }));
+  return {
+    endpoint: endpointOf(app.server),
+    stop: () => app.close(),
+  };
+}
+
+/** Runs `listen`, turning a taken port into an error that says what to do. */
+async function listening<T>(
+  service: keyof LocalPorts,
+  port: number,
+  listen: (onError: (error: Error) => void) => Promise<T>,
+): Promise<T> {
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      listen(reject).then(resolve, reject);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new EmulatorStartError(
+        `port ${port} (${service}) is in use: is another local stack running? Stop it or choose other ports`,
+        { cause: error },
+      );
+    }
+    throw new EmulatorStartError(`the ${service} emulator did not start`, { cause: error });
+  }
+}
+
+function endpointOf(server: Server): string {
+  return `http://${HOST}:${(server.address() as AddressInfo).port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

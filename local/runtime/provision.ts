@@ -1,0 +1,147 @@
+// Creates on the emulators what `infra/resources.ts` declares: the batches bucket, every table, every queue with
+// its dead-letter queue. Idempotent: after a restart the bucket and tables are already on disk, the queues not.
+
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  QUEUES,
+  type QueueId,
+  type QueueSpec,
+  TABLES,
+  type TableId,
+  type TableSpec,
+} from '../../infra/resources.ts';
+import { deadLetterName, LOCAL_BATCHES_BUCKET, LOCAL_REGION, localName } from './account.ts';
+import { createLocalClients } from './clients.ts';
+import { consoleLogger } from './log.ts';
+import type { LocalEndpoints, LocalNames, LocalQueue, LocalQueueName, Logger } from './types.ts';
+
+/** SQS's longest retention, for dead letters: they wait for a person to look at them. */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+const TABLE_ACTIVE_WITHIN_MS = 10_000;
+
+export interface ProvisionOptions {
+  endpoints: LocalEndpoints;
+  region?: string;
+  /** Whole seconds, instead of the queue's own (tests use 1 to see redelivery quickly). */
+  visibilityTimeouts?: Partial<Record<QueueId, number>>;
+  log?: Logger;
+}
+
+export async function provision(options: ProvisionOptions): Promise<LocalNames> {
+  const region = options.region ?? LOCAL_REGION;
+  const log = options.log ?? consoleLogger;
+  const clients = createLocalClients(options.endpoints, region);
+  try {
+    await createBucket(clients.s3, LOCAL_BATCHES_BUCKET);
+    const tables = {} as Record<TableId, string>;
+    for (const spec of Object.values(TABLES)) {
+      tables[spec.id] = await createTable(clients.dynamodb, spec, log);
+    }
+    const queues = {} as Record<QueueId, LocalQueue>;
+    for (const spec of Object.values(QUEUES)) {
+      const visibilityTimeoutSeconds = options.visibilityTimeouts?.[spec.id] ?? spec.visibilityTimeoutSeconds;
+      queues[spec.id] = await createQueue(clients.sqs, spec, visibilityTimeoutSeconds);
+    }
+    return { region, buckets: { batches: LOCAL_BATCHES_BUCKET }, tables, queues };
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function createBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou || error instanceof BucketAlreadyExists)) throw error;
+  }
+}
+
+async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logger): Promise<string> {
+  const name = localName(spec.id);
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  if (spec.timeToLiveAttribute) {
+    // dynalite has no UpdateTimeToLive: items keep their expiry attribute but are never removed.
+    log.info(`table ${name}: items do not expire locally (${spec.timeToLiveAttribute} is kept)`);
+  }
+  const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS;
+  for (;;) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return name;
+    if (Date.now() > deadline) throw new Error(`table ${name} is still ${Table?.TableStatus}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function createQueue(
+  sqs: SQSClient,
+  spec: QueueSpec,
+  visibilityTimeoutSeconds: number,
+): Promise<LocalQueue> {
+  if (
+    !Number.isInteger(visibilityTimeoutSeconds) ||
+    visibilityTimeoutSeconds < 1 ||
+    visibilityTimeoutSeconds > 43_200
+  ) {
+    throw new RangeError(`visibility timeout of ${spec.id} must be whole seconds in 1..43200`);
+  }
+  const name = localName(spec.id);
+  const deadLetter = await ensureQueue(sqs, deadLetterName(name), {
+    MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS),
+  });
+  const queue = await ensureQueue(sqs, name, {
+    VisibilityTimeout: String(visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(spec.retentionDays * 24 * 3600),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetter.arn,
+      maxReceiveCount: spec.maxReceiveCount,
+    }),
+  });
+  return { ...queue, visibilityTimeoutSeconds, maxReceiveCount: spec.maxReceiveCount, deadLetter };
+}
+
+/** CreateQueue with the bare name (which is idempotent), then the attributes, so a second run converges. */
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<LocalQueueName> {
+  const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!url) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`queue ${name} has no QueueArn`);
+  return { name, url, arn };
+}

@@ -1,0 +1,183 @@
+// The local stack: emulators, the resources of `infra/resources.ts` on them, the bucket's notification to the
+// intake queue, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type EnvironmentRef,
+  FUNCTIONS,
+  type FunctionId,
+  KEYS,
+  type QueueId,
+} from '../../infra/resources.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localName } from './account.ts';
+import { createLocalClients } from './clients.ts';
+import { startEmulators } from './emulators.ts';
+import { type EventSource, startEventSource } from './event-source.ts';
+import { consoleLogger } from './log.ts';
+import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
+import { provision } from './provision.ts';
+import type { LocalEndpoints, LocalNames, LocalPorts, Logger, SqsFunctionHandler } from './types.ts';
+
+/** Where the HTTP API will listen (reserved: it is not started here yet). */
+export const DEFAULT_HTTP_PORT = 3000;
+
+export type FunctionHandlers = Partial<Record<FunctionId, SqsFunctionHandler>>;
+
+export interface StartLocalStackOptions {
+  /** @default '.dancu' */
+  dir?: string;
+  ports?: Partial<LocalPorts & { http: number }>;
+  /**
+   * The functions to run. A loader is called with the environment once the emulators listen, so it can assign
+   * `process.env` and only then import the handlers (whose SDK clients read the environment on import).
+   * A function without a handler gets no event source: its messages wait on its queue.
+   */
+  handlers: FunctionHandlers | ((env: Record<string, string>) => Promise<FunctionHandlers>);
+  /** Seconds (fractions allowed), instead of each function's own timeout (tests). */
+  timeouts?: Partial<Record<FunctionId, number>>;
+  /** Whole seconds, instead of each queue's own visibility timeout (tests). */
+  visibilityTimeouts?: Partial<Record<QueueId, number>>;
+  /** Runs once everything is wired: resume the work a restart lost (fauxqs forgets its messages). */
+  onStarted?: () => Promise<void>;
+  log?: Logger;
+}
+
+export interface LocalStack {
+  endpoints: LocalEndpoints;
+  names: LocalNames;
+  env: Record<string, string>;
+  /** Stops the event sources (waiting for invocations in flight), the notification, then the emulators. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: StartLocalStackOptions): Promise<LocalStack> {
+  const dir = options.dir ?? '.dancu';
+  const log = options.log ?? consoleLogger;
+  const emulators = await startEmulators({ dir, ports: options.ports ?? {}, region: LOCAL_REGION });
+  const clients = createLocalClients(emulators.endpoints, LOCAL_REGION);
+  const eventSources: EventSource[] = [];
+  let notification: ObjectCreatedForwarding | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await Promise.all(eventSources.map((source) => source.stop()));
+      await notification?.stop();
+      clients.destroy();
+      await emulators.stop();
+    })();
+    return stopping;
+  };
+
+  try {
+    const names = await provision({
+      endpoints: emulators.endpoints,
+      region: LOCAL_REGION,
+      visibilityTimeouts: options.visibilityTimeouts ?? {},
+      log,
+    });
+    const env = localEnvironment(emulators.endpoints, names);
+    const http = `http://127.0.0.1:${options.ports?.http ?? DEFAULT_HTTP_PORT}`;
+    await mkdir(dir, { recursive: true });
+    const description = describeLocalStack(emulators.endpoints, names, http);
+    await writeFile(join(dir, 'local.json'), `${JSON.stringify(description, null, 2)}\n`);
+
+    const handlers = typeof options.handlers === 'function' ? await options.handlers(env) : options.handlers;
+    notification = forwardObjectCreated({
+      s3Events: emulators.s3Events,
+      sqs: clients.sqs,
+      bucket: names.buckets.batches,
+      prefix: KEYS.incomingPrefix,
+      queue: names.queues.intake,
+      region: names.region,
+      log,
+    });
+    for (const spec of Object.values(FUNCTIONS)) {
+      const queue = names.queues[spec.source.queue];
+      const handler = handlers[spec.id];
+      if (!handler) {
+        log.info(`${localName(spec.id)}: no handler, messages wait on ${queue.name}`);
+        continue;
+      }
+      const { queue: _queue, ...source } = spec.source;
+      eventSources.push(
+        startEventSource({
+          functionName: localName(spec.id),
+          handler,
+          queue,
+          source,
+          timeoutSeconds: options.timeouts?.[spec.id] ?? spec.timeoutSeconds,
+          memoryMb: spec.memoryMb,
+          sqs: clients.sqs,
+          region: names.region,
+          log,
+        }),
+      );
+    }
+    log.info(
+      `s3 ${emulators.endpoints.s3}, sqs ${emulators.endpoints.sqs}, dynamodb ${emulators.endpoints.dynamodb}; ` +
+        `names in ${join(dir, 'local.json')}`,
+    );
+    await options.onStarted?.();
+    return { endpoints: emulators.endpoints, names, env, stop };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The environment the production code expects: the SDK pointed at the emulators (`AWS_ENDPOINT_URL_*`, region,
+ * credentials, checksums only when required for s3rver) and every variable any function reads, resolved to the
+ * local names. All functions share this process, so a variable must mean the same to each.
+ */
+export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): Record<string, string> {
+  const env: Record<string, string> = {
+    AWS_REGION: names.region,
+    AWS_DEFAULT_REGION: names.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  };
+  for (const spec of Object.values(FUNCTIONS)) {
+    for (const [name, ref] of Object.entries(spec.environment)) {
+      const value = resolveReference(ref, names);
+      if (env[name] !== undefined && env[name] !== value) {
+        throw new Error(
+          `${name} names different resources for different functions; one process cannot hold both`,
+        );
+      }
+      env[name] = value;
+    }
+  }
+  return env;
+}
+
+function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
+  if ('bucket' in ref) return names.buckets[ref.bucket];
+  if ('table' in ref) return names.tables[ref.table];
+  return names.queues[ref.queueUrl].url;
+}
+
+/** The contents of `local.json` (DESIGN.md, "Local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
+export function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
+  const queues: Record<string, string> = {};
+  for (const [id, queue] of Object.entries(names.queues)) {
+    queues[id] = queue.url;
+    queues[`${id}Dlq`] = queue.deadLetter.url;
+  }
+  return {
+    region: names.region,
+    credentials: {
+      accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    },
+    endpoints: { ...endpoints, http },
+    buckets: { batches: names.buckets.batches, reports: names.buckets.batches },
+    queues,
+    tables: { ...names.tables },
+  };
+}

@@ -1,0 +1,86 @@
+// `npm start`: the whole of dancu on this machine with no AWS account: emulators for S3, SQS and DynamoDB,
+// the resources the CDK stack declares, the same triggers, and the real handlers. On first start it uploads
+// a generated demo batch (with faulty and repeated rows) and prints its report. Data persists in .dancu/.
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { writeBatch } from '../shared/synthetic/write.ts';
+import { startPipeline } from './pipeline.ts';
+
+const dir = resolve('.dancu');
+const demoMarker = join(dir, 'demo', 'uploaded');
+const stack = await startPipeline({ dir });
+const { endpoints, names } = stack;
+console.log(`
+dancu local stack
+  s3        ${endpoints.s3}   bucket ${names.buckets.batches} (upload to incoming/{agency}/{file})
+  sqs       ${endpoints.sqs}   queues ${Object.values(names.queues)
+    .map((q) => q.name)
+    .join(', ')}
+  dynamodb  ${endpoints.dynamodb}   tables ${Object.values(names.tables).join(', ')}
+  details   ${join(dir, 'local.json')}
+  upload    npm run upload -- FILE --agency CODE --wait
+`);
+
+async function demo(): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: endpoints.s3,
+    region: names.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  await mkdir(join(dir, 'demo'), { recursive: true });
+  const file = join(dir, 'demo', 'demo-gialai.csv');
+  const out = createWriteStream(file);
+  const generated = await writeBatch(out, { rows: 2000, seed: 896, errorRate: 0.06, duplicateRate: 0.08 });
+  out.end();
+  await once(out, 'finish');
+  const key = 'incoming/CA-GIALAI/demo-gialai.csv';
+  const started = Date.now();
+  const { readFile } = await import('node:fs/promises');
+  await s3.send(
+    new PutObjectCommand({ Bucket: names.buckets.batches, Key: key, Body: await readFile(file) }),
+  );
+  console.log(
+    `demo: uploaded ${generated.rows} generated forms about ${generated.persons} people to s3://${names.buckets.batches}/${key}`,
+  );
+  const reportKey = 'reports/CA-GIALAI/demo-gialai.csv/summary.json';
+  for (let waited = 0; waited < 300; waited += 1) {
+    try {
+      const { Body, LastModified } = await s3.send(
+        new GetObjectCommand({ Bucket: names.buckets.batches, Key: reportKey }),
+      );
+      if (LastModified && LastModified.getTime() >= started - 1000) {
+        console.log(
+          `demo report (${((Date.now() - started) / 1000).toFixed(1)} s):\n${await Body?.transformToString()}`,
+        );
+        console.log(
+          `every row's outcome: s3://${names.buckets.batches}/reports/CA-GIALAI/demo-gialai.csv/outcomes.csv`,
+        );
+        await mkdir(join(dir, 'demo'), { recursive: true });
+        await (await import('node:fs/promises')).writeFile(demoMarker, new Date().toISOString());
+        return;
+      }
+    } catch (error) {
+      if ((error as Error).name !== 'NoSuchKey') throw error;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.error('demo: no report after 300 s');
+}
+
+if (!existsSync(demoMarker)) await demo();
+console.log('running; Ctrl-C to stop (data stays in .dancu/)');
+if (process.env.DANCU_EXIT_AFTER_START) await stack.stop();
+else {
+  const shutdown = async () => {
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

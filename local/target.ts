@@ -1,0 +1,59 @@
+// Where the command-line tools send their requests: the local stack (its .dancu/local.json) by default, or a
+// deployed stack when --aws is given (credentials and region from the usual AWS environment).
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface LocalStackInfo {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpoints: { s3: string; sqs: string; dynamodb: string; http: string };
+  buckets: { batches: string; reports: string };
+  queues: Record<string, string>;
+  tables: Record<string, string>;
+}
+
+export interface Target {
+  kind: 'local' | 'aws';
+  bucket: string;
+  /** SDK client settings: endpoint and credentials for the local stack, nothing (the defaults) for AWS */
+  s3: Record<string, unknown>;
+  sqs: Record<string, unknown>;
+  queues: Record<string, string>;
+}
+
+export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
+  const file = resolve(dir, 'local.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo) : undefined;
+}
+
+/** The local stack unless `aws` is set; then the bucket and queue URLs come from the environment (stack outputs). */
+export function resolveTarget(options: { aws?: boolean; bucket?: string }): Target {
+  if (options.aws) {
+    const bucket = options.bucket ?? process.env.DANCU_BATCHES_BUCKET;
+    if (!bucket)
+      throw new Error('--aws needs --bucket or DANCU_BATCHES_BUCKET (the stack output BatchesBucketName)');
+    const queues = Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([name]) => name.startsWith('DANCU_QUEUE_'))
+        .map(([name, url]) => [name.slice('DANCU_QUEUE_'.length).toLowerCase(), url ?? '']),
+    );
+    return { kind: 'aws', bucket, s3: {}, sqs: {}, queues };
+  }
+  const info = localStackInfo();
+  if (!info)
+    throw new Error('no local stack found (.dancu/local.json): run `npm start` first, or pass --aws');
+  const common = { region: info.region, credentials: info.credentials };
+  return {
+    kind: 'local',
+    bucket: options.bucket ?? info.buckets.batches,
+    s3: {
+      ...common,
+      endpoint: info.endpoints.s3,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    },
+    sqs: { ...common, endpoint: info.endpoints.sqs, useQueueUrlAsEndpoint: false },
+    queues: info.queues,
+  };
+}

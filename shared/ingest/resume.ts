@@ -1,0 +1,41 @@
+// After the local stack restarts, its queue emulator has forgotten the messages in flight; the batches table
+// has not. This sends again what each unfinished batch was waiting for. Safe to run at any time: every
+// step it restarts is idempotent. (In AWS, SQS keeps messages, so this is for the local stack.)
+import type { BatchStore } from '../store/batch-store.ts';
+import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import type { ChunkMessage } from './types.ts';
+
+export interface ResumeDeps {
+  batches: BatchStore;
+  files: WorkFiles;
+  sendContinue(batchId: string): Promise<void>;
+  sendChunks(messages: ChunkMessage[]): Promise<void>;
+  sendFinalize(batchId: string): Promise<void>;
+}
+
+export async function resumeUnfinishedBatches(deps: ResumeDeps): Promise<string[]> {
+  const resumed: string[] = [];
+  for (const batch of await deps.batches.listUnfinished()) {
+    resumed.push(batch.batchId);
+    if (batch.status === 'splitting' || (batch.status === 'registering' && !batch.chainsStarted)) {
+      await deps.sendContinue(batch.batchId);
+      continue;
+    }
+    if (batch.status === 'finalizing') {
+      await deps.sendFinalize(batch.batchId);
+      continue;
+    }
+    // registering: each partition not done goes on from its first chunk without outcomes
+    const chunks: ChunkMessage[] = [];
+    for (const [partition, count] of (batch.chunkCounts ?? []).entries()) {
+      if (count === 0 || batch.donePartitions?.includes(partition)) continue;
+      let seq = 0;
+      while (seq < count - 1 && (await deps.files.exists(workKeys.outcomes(batch.batchId, partition, seq))))
+        seq += 1;
+      chunks.push({ kind: 'chunk', batchId: batch.batchId, partition, seq });
+    }
+    if (chunks.length > 0) await deps.sendChunks(chunks);
+    else await deps.sendFinalize(batch.batchId);
+  }
+  return resumed;
+}
