@@ -50,9 +50,11 @@ function detailsDigest(record: PopulationRecord): string {
 }
 
 /**
- * Dedupe within one file, compared with the first row of each person: a different identity under the same
- * ID is a conflict; the same form again a duplicate; any other difference an update. Holds two short
- * digests per person, not the records, so a province-sized file fits in memory.
+ * Dedupe within one file, as the register would decide it: each row is compared with the person's latest
+ * accepted form. A different identity under the same ID is a conflict; the same form again a duplicate; any
+ * other difference an update, which becomes the latest. Holds two short digests per person, not the records,
+ * so a province-sized file fits in memory. (Unlike the register, a later form that leaves a field empty
+ * counts as an update here: a digest cannot tell which fields were left out.)
  */
 export class InFileDedupe {
   private readonly seen = new Map<string, string>();
@@ -67,7 +69,9 @@ export class InFileDedupe {
       return { outcome: 'new', personKey: key };
     }
     if (!held.startsWith(identity)) return { outcome: 'conflict', personKey: key };
-    return { outcome: held.endsWith(details) ? 'duplicate' : 'updated', personKey: key };
+    if (held.endsWith(details)) return { outcome: 'duplicate', personKey: key };
+    this.seen.set(key, identity + details); // the newer form is what the register would hold
+    return { outcome: 'updated', personKey: key };
   }
 }
 

@@ -1,10 +1,12 @@
 // The synthetic DC01 batch generator: rows of realistic Gia Lai forms, with the ground truth of what the
 // checker must decide for each (outcome, codes, person key). Deterministic for a seed; streams row by row.
 //
-// Ground truth follows InFileDedupe (shared/batch/check-batch.ts): a person's first accepted row is `new`;
-// a later row is compared with that first row, so every repeat is made from the person's first record:
-// rendered again (`duplicate`), with one detail changed (`updated`), or with the same personal ID and another
-// name or birth date (`conflict`). A row with a fault is `rejected` with exactly that fault's code.
+// Ground truth follows the register (and InFileDedupe, shared/batch/check-batch.ts): a person's first accepted
+// row is `new`; a later row is compared with what is held for the person by then (the first record, as changed
+// by the accepted updates since), so every repeat is made from that latest record: rendered again
+// (`duplicate`), with one detail changed (`updated`, which becomes the latest), or with the same personal ID
+// and another name or birth date (`conflict`, which changes nothing). A row with a fault is `rejected` with
+// exactly that fault's code.
 import type { Outcome } from '#batch/ledger.ts';
 import { type CalendarDate, parseCalendarDate } from '#domain/dates.ts';
 import type { RowCode } from '#domain/errors.ts';
@@ -179,6 +181,7 @@ export function* generateRows(options: GeneratorOptions): Generator<SyntheticRow
       if (!repeat) rejected.add(person);
     } else {
       truth.personKey = person.key;
+      if (repeat === 'updated') person.record = record; // what the register now holds for this person
       if (!person.accepted) {
         person.accepted = true;
         accepted.add(person);
@@ -204,7 +207,7 @@ function pickRepeat(rng: Rng, mix: Record<RepeatKind, number>, canRecollect: boo
   return table.pick(rng);
 }
 
-/** The person's first record with one detail (not name, birth date or sex) changed. */
+/** The person's latest record with one detail (not name, birth date or sex) changed. */
 function updatedRecord(
   rng: Rng,
   population: Population,
@@ -254,7 +257,7 @@ function updatedRecord(
   return [record, field];
 }
 
-/** The person's first record under the same personal ID with another name or another birth date (same year). */
+/** The person's latest record under the same personal ID with another name or another birth date (same year). */
 function conflictingRecord(
   rng: Rng,
   population: Population,

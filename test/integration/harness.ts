@@ -1,0 +1,132 @@
+// Drives the local stack as an agency and an operator would: upload, wait for the report, read the ledger and
+// the register. Every check compares with the generator's ground truth, row by row.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { expect } from 'vitest';
+import type { BatchSummary } from '#batch/ledger.ts';
+import type { LocalStack } from '../../local/runtime/stack.ts';
+import type { RowTruth } from '../../shared/synthetic/generator.ts';
+
+export const quietLog = { info: () => undefined, error: (line: string) => console.error(line) };
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dancu-it-'));
+}
+
+export class Agency {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+
+  constructor(readonly stack: LocalStack) {
+    const common = {
+      region: stack.names.region,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    };
+    this.s3 = new S3Client({
+      ...common,
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    this.dynamodb = new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb });
+  }
+
+  get bucket(): string {
+    return this.stack.names.buckets.batches;
+  }
+
+  async upload(key: string, bytes: Buffer | string): Promise<Date> {
+    const at = new Date();
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes }));
+    return at;
+  }
+
+  private async lastModified(key: string): Promise<Date | undefined> {
+    try {
+      return (await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).LastModified;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async text(key: string): Promise<string> {
+    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return (await Body?.transformToString('utf8')) ?? '';
+  }
+
+  /** The summary of `incoming/{agency}/{name}` once written after `since` (and, if given, by another batch). */
+  async waitForSummary(
+    agency: string,
+    name: string,
+    since: Date,
+    options: { timeoutMs?: number; notBatch?: string; status?: string } = {},
+  ): Promise<BatchSummary> {
+    const key = `reports/${agency}/${name}/summary.json`;
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    while (Date.now() < deadline) {
+      const modified = await this.lastModified(key);
+      if (modified && modified.getTime() >= since.getTime() - 1000) {
+        const summary = JSON.parse(await this.text(key)) as BatchSummary;
+        if (summary.batchId !== options.notBatch && (!options.status || summary.status === options.status))
+          return summary;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`no report for ${agency}/${name} within the time allowed`);
+  }
+
+  async outcomes(agency: string, name: string): Promise<string[][]> {
+    const csv = await this.text(`reports/${agency}/${name}/outcomes.csv`);
+    const [header, ...lines] = csv.trimEnd().split('\n');
+    expect(header).toBe('row,form_id,outcome,person_key,codes,message');
+    // codes and messages may hold commas inside quotes; the first five cells never do
+    return lines.map((line) => line.split(',').slice(0, 5));
+  }
+
+  /** Every item of a table, unmarshalled. */
+  async scan(table: 'batches' | 'register'): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    const pages = paginateScan(
+      { client: this.dynamodb },
+      { TableName: this.stack.names.tables[table], ConsistentRead: true },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshall(item));
+    return items;
+  }
+
+  async personKeys(): Promise<Set<string>> {
+    return new Set((await this.scan('register')).filter((i) => i.sk === 'PERSON').map((i) => String(i.pk)));
+  }
+}
+
+/** The ledger equals the ground truth: one line per row, in order, with the expected outcome, key and codes. */
+export function expectLedger(lines: string[][], truth: RowTruth[], rowOffset = 0): void {
+  expect(lines).toHaveLength(truth.length);
+  for (const expected of truth) {
+    const line = lines[expected.row - 1 + rowOffset];
+    const [row, , outcome, personKey, codes] = line ?? [];
+    const got = {
+      row: Number(row),
+      outcome,
+      personKey: personKey || undefined,
+      codes: codes ? codes.split(';') : [],
+    };
+    const want = {
+      row: expected.row,
+      outcome: expected.outcome,
+      personKey: expected.personKey,
+      codes: expected.codes,
+    };
+    expect(got, `row ${expected.row}`).toEqual(want);
+  }
+}
+
+/** The people a batch's ground truth puts in the register: one per person first seen (`new`). */
+export function expectedPeople(truth: RowTruth[]): Set<string> {
+  return new Set(truth.filter((t) => t.outcome === 'new').map((t) => t.personKey ?? ''));
+}
