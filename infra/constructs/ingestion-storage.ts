@@ -1,19 +1,29 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
   type BucketProps,
+  EventType,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { KEYS } from '../resources.ts';
 
 export interface IngestionStorageProps {
   /** RETAIN in prod; elsewhere DESTROY (without auto-delete, so a non-empty bucket survives a stack delete). */
   readonly removalPolicy: RemovalPolicy;
   /** How long an overwritten or deleted batch or report stays recoverable. @default 30 days */
   readonly noncurrentVersionRetention?: Duration;
+  /**
+   * How long the work files of a batch (`work/…`) are kept. A batch cannot be in flight longer than its
+   * queue messages live (14 days), so older work files belong to finished or abandoned batches.
+   * @default 14 days
+   */
+  readonly workFilesRetention?: Duration;
 }
 
 /**
@@ -55,7 +65,40 @@ export class IngestionStorage extends Construct {
           // An agency upload that dies half-way otherwise keeps its parts (and their cost) forever.
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        {
+          id: 'expire-work-files',
+          prefix: KEYS.workPrefix,
+          expiration: props.workFilesRetention ?? Duration.days(14),
+          // Work files hold rows of personal data and are never restored, so their old versions go at once.
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
     });
   }
+
+  /** Sends every upload under `incoming/` to `queue`, as an S3 ObjectCreated notification. */
+  sendUploadsTo(queue: IQueue): void {
+    // The destination also adds a queue policy that lets S3 send for this bucket only (aws:SourceArn).
+    this.batchesBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
+      prefix: KEYS.incomingPrefix,
+    });
+    acknowledgeNotificationsHandler(Stack.of(this));
+  }
+}
+
+/**
+ * CloudFormation cannot add a notification to a bucket whose queue policy names that bucket (a cycle), so
+ * CDK sets it with a custom resource: one handler function per stack, run only by CloudFormation while
+ * deploying, whose own permission (s3:PutBucketNotification) is scoped to this bucket.
+ */
+function acknowledgeNotificationsHandler(stack: Stack): void {
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+  const role = handler?.node.tryFindChild('Role')?.node.defaultChild;
+  if (!role)
+    throw new Error('aws-cdk-lib changed its bucket notifications handler; review its permissions again');
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      "CDK's bucket-notifications handler attaches it to its role in every case (logs of a deploy-time custom resource, no data access).",
+  });
 }

@@ -1,16 +1,18 @@
 import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
+import { FUNCTIONS, TABLES } from '../../infra/resources.ts';
 
 // In-memory mode makes a failed validation throw with the whole report, instead of setting the exit code.
 const inMemory = { [CDK_APP_MODE_CONTEXT]: 'inmemory' };
 
 function synthDancu(stage: string): { stack: DancuStack; template: Template } {
-  const app = new App({ context: inMemory });
+  // The functions are not bundled here (test/infra/ingestion.test.ts bundles them once).
+  const app = new App({ context: { ...inMemory, [BUNDLING_STACKS]: [] } });
   const stack = new DancuStack(app, `Dancu-${stage}`, { stage });
   applyNagChecks(app);
   // fromStack synthesises the whole app, so the nag plugin runs here too.
@@ -25,11 +27,15 @@ describe('DancuStack', () => {
   const batchesId = logicalId(stack.storage.batchesBucket);
   const accessLogsId = logicalId(stack.storage.accessLogsBucket);
 
-  it('holds only the two buckets, their policies and no custom-resource Lambda', () => {
+  it('holds two buckets, their policies, and no custom resource that empties them', () => {
     template.resourceCountIs('AWS::S3::Bucket', 2);
     template.resourceCountIs('AWS::S3::BucketPolicy', 2);
-    template.resourceCountIs('AWS::Lambda::Function', 0);
     expect(Object.keys(template.findResources('Custom::S3AutoDeleteObjects'))).toEqual([]);
+  });
+
+  it('has the pipeline functions and CDK’s bucket-notifications handler, no other Lambda', () => {
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length + 1);
+    template.resourceCountIs('Custom::S3BucketNotifications', 1);
   });
 
   it('encrypts both buckets and blocks all public access', () => {
@@ -71,15 +77,22 @@ describe('DancuStack', () => {
     }
   });
 
-  it('versions the batches bucket and expires noncurrent versions and abandoned uploads', () => {
+  it('versions the batches bucket and expires noncurrent versions, abandoned uploads and work files', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({
             Status: 'Enabled',
+            Prefix: Match.absent(),
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          }),
+          Match.objectLike({
+            Status: 'Enabled',
+            Prefix: 'work/',
+            ExpirationInDays: 14,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
           }),
         ],
       },
@@ -111,10 +124,21 @@ describe('DancuStack', () => {
     template.hasOutput('AccessLogsBucketName', { Value: { Ref: accessLogsId } });
   });
 
-  it('deletes buckets with the stack outside prod, and retains them in prod', () => {
-    const buckets = (t: Template) => Object.values(t.findResources('AWS::S3::Bucket'));
-    expect(buckets(template).map((b) => b.DeletionPolicy)).toEqual(['Delete', 'Delete']);
-    expect(buckets(synthDancu('prod').template).map((b) => b.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+  it('deletes buckets and tables with the stack outside prod, and retains and protects them in prod', () => {
+    const prod = synthDancu('prod').template;
+    const policies = (t: Template, type: string) =>
+      Object.values(t.findResources(type)).map((r) => r.DeletionPolicy);
+    expect(policies(template, 'AWS::S3::Bucket')).toEqual(['Delete', 'Delete']);
+    expect(policies(prod, 'AWS::S3::Bucket')).toEqual(['Retain', 'Retain']);
+    const tables = Object.keys(TABLES);
+    expect(policies(template, 'AWS::DynamoDB::Table')).toEqual(tables.map(() => 'Delete'));
+    expect(policies(prod, 'AWS::DynamoDB::Table')).toEqual(tables.map(() => 'Retain'));
+    const protectedTables = (t: Template) =>
+      Object.values(t.findResources('AWS::DynamoDB::Table')).map(
+        (r) => r.Properties.DeletionProtectionEnabled,
+      );
+    expect(protectedTables(template)).toEqual(tables.map(() => false));
+    expect(protectedTables(prod)).toEqual(tables.map(() => true));
   });
 });
 

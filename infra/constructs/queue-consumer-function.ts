@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../resources.ts';
+import { DancuFunction } from './dancu-function.ts';
+import { resolveEnvironment, type SpecResources } from './from-spec.ts';
+
+/** The repository root: `FunctionSpec.entry` is relative to it, whatever the working directory. */
+const REPOSITORY_ROOT = new URL('../../', import.meta.url);
+
+export interface QueueConsumerFunctionProps {
+  readonly spec: FunctionSpec;
+  /** What the spec's environment references resolve to. */
+  readonly resources: SpecResources;
+}
+
+/**
+ * A function of `infra/resources.ts`: a DancuFunction with the spec's timeout, memory and environment,
+ * fed by its queue with partial batch failures, so one bad message is retried alone.
+ */
+export class QueueConsumerFunction extends DancuFunction {
+  constructor(scope: Construct, id: string, { spec, resources }: QueueConsumerFunctionProps) {
+    super(scope, id, {
+      entry: fileURLToPath(new URL(spec.entry, REPOSITORY_ROOT)),
+      description: spec.description,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      environment: resolveEnvironment(spec.environment, resources),
+    });
+
+    const { queue, batchSize, maxBatchingWindowSeconds, maximumConcurrency } = spec.source;
+    // Also grants the function receive, delete and change-visibility on that queue only.
+    this.function.addEventSource(
+      new SqsEventSource(resources.queues[queue], {
+        batchSize,
+        maxBatchingWindow: Duration.seconds(maxBatchingWindowSeconds),
+        maxConcurrency: maximumConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

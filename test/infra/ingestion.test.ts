@@ -1,0 +1,329 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { pascalCase } from '../../infra/constructs/from-spec.ts';
+import { DancuStack } from '../../infra/dancu-stack.ts';
+import { applyNagChecks } from '../../infra/nag.ts';
+import { type EnvironmentRef, FUNCTIONS, KEYS, QUEUES, type QueueId, TABLES } from '../../infra/resources.ts';
+
+// One synthesis for the whole file: it bundles the three real handlers with esbuild and runs cdk-nag,
+// so a handler that does not bundle or an unacknowledged finding fails here.
+// The feature flags of cdk.json too (minimizePolicies), so the policies are the ones `cdk synth` writes.
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+const app = new App({ context: { ...cdkJson.context, [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
+const stack = new DancuStack(app, 'Dancu-dev', { stage: 'dev' });
+applyNagChecks(app);
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
+
+interface CfnResourceJson {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const idOf = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const queueId = (id: QueueId) => idOf(stack.ingestion.queues[id].queue);
+const deadLetterId = (id: QueueId) => idOf(stack.ingestion.queues[id].deadLetterQueue);
+const bucketId = idOf(stack.storage.batchesBucket);
+const functionId = (id: keyof typeof FUNCTIONS) => idOf(stack.ingestion.functions[id].function);
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const objectsArn = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/${prefix}*`]] });
+
+function resource(logicalId: string): CfnResourceJson {
+  const found = resources[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId} in the template`);
+  return found;
+}
+
+/** The statements of a function's role policy. */
+function statementsOf(fn: keyof typeof FUNCTIONS): Statement[] {
+  const roleRef = resource(functionId(fn)).Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef['Fn::GetAtt'][0]),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement as Statement[];
+}
+
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+/** Values compared by content, each once. */
+const distinct = (values: unknown[]): Set<string> => new Set(values.map((value) => JSON.stringify(value)));
+const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
+
+/** Every resource a function may call `action` on. */
+function resourcesAllowed(fn: keyof typeof FUNCTIONS, action: string): unknown[] {
+  return statementsOf(fn)
+    .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
+    .flatMap(resourcesOf);
+}
+
+/** What an environment reference must resolve to in the template. */
+function expectedValue(ref: EnvironmentRef): unknown {
+  if ('bucket' in ref) return { Ref: bucketId };
+  if ('table' in ref) return { Ref: idOf(stack.tables.tables[ref.table]) };
+  return { Ref: queueId(ref.queueUrl) };
+}
+
+describe('ingestion queues', () => {
+  it.each(Object.values(QUEUES))('$id has a dead-letter queue after $maxReceiveCount receives', (spec) => {
+    expect(resource(queueId(spec.id)).Properties).toMatchObject({
+      VisibilityTimeout: spec.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: spec.retentionDays * 24 * 3600,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: arnOf(deadLetterId(spec.id)),
+        maxReceiveCount: spec.maxReceiveCount,
+      },
+    });
+    expect(resource(deadLetterId(spec.id)).Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it.each(Object.values(QUEUES))('$id and its dead-letter queue refuse requests without TLS', (spec) => {
+    for (const id of [queueId(spec.id), deadLetterId(spec.id)]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('are each consumed by one function, whose timeout fits six times in the visibility timeout', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(Object.keys(QUEUES).length);
+    for (const mapping of mappings) {
+      const queue = resource(mapping.Properties.EventSourceArn['Fn::GetAtt'][0]);
+      const fn = resource(mapping.Properties.FunctionName.Ref);
+      expect(queue.Type).toBe('AWS::SQS::Queue');
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        6 * (fn.Properties.Timeout as number),
+      );
+    }
+    const consumed = mappings.map((mapping) => mapping.Properties.EventSourceArn['Fn::GetAtt'][0]);
+    expect(distinct(consumed)).toEqual(distinct(Object.values(QUEUES).map((spec) => queueId(spec.id))));
+  });
+});
+
+describe('ingestion functions', () => {
+  it.each(Object.values(FUNCTIONS))(
+    '$id reads its queue with the spec’s batching and concurrency',
+    (spec) => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(spec.id) },
+        EventSourceArn: arnOf(queueId(spec.source.queue)),
+        BatchSize: spec.source.batchSize,
+        MaximumBatchingWindowInSeconds: spec.source.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: spec.source.maximumConcurrency },
+      });
+    },
+  );
+
+  it.each(Object.values(FUNCTIONS))('$id has the spec’s timeout, memory and environment', (spec) => {
+    const variables = Object.fromEntries(
+      Object.entries(spec.environment).map(([name, ref]) => [name, expectedValue(ref)]),
+    );
+    expect(resource(functionId(spec.id)).Properties).toMatchObject({
+      Timeout: spec.timeoutSeconds,
+      MemorySize: spec.memoryMb,
+      Environment: { Variables: variables },
+    });
+  });
+
+  it.each(Object.values(FUNCTIONS))('$id may send to exactly the queues its environment names', (spec) => {
+    const named = Object.values(spec.environment).flatMap((ref) => ('queueUrl' in ref ? [ref.queueUrl] : []));
+    expect(distinct(resourcesAllowed(spec.id, 'sqs:SendMessage'))).toEqual(
+      distinct(named.map((queue) => arnOf(queueId(queue)))),
+    );
+  });
+
+  it.each(Object.values(FUNCTIONS))(
+    '$id may write items of exactly the tables its environment names',
+    (spec) => {
+      const named = Object.values(spec.environment).flatMap((ref) => ('table' in ref ? [ref.table] : []));
+      const tables = resourcesAllowed(spec.id, 'dynamodb:PutItem').filter(
+        (arn) => 'Fn::GetAtt' in (arn as object),
+      );
+      expect(distinct(tables)).toEqual(
+        distinct(named.map((table) => arnOf(idOf(stack.tables.tables[table])))),
+      );
+    },
+  );
+});
+
+describe('ingestion permissions', () => {
+  const objectAccess = {
+    split: { read: [KEYS.incomingPrefix, KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
+    register: { read: [KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
+    finalize: { read: [KEYS.workPrefix], write: [KEYS.reportsPrefix] },
+  } as const;
+
+  it.each(Object.values(FUNCTIONS))('$id reads and writes objects under its prefixes only', ({ id }) => {
+    const { read, write } = objectAccess[id];
+    expect(distinct(resourcesAllowed(id, 's3:GetObject*'))).toEqual(
+      distinct([arnOf(bucketId), ...read.map(objectsArn)]),
+    );
+    expect(distinct(resourcesAllowed(id, 's3:PutObject'))).toEqual(distinct(write.map(objectsArn)));
+    const actions = statementsOf(id).flatMap(actionsOf);
+    // no delete, no ACLs, no bucket configuration
+    expect(
+      actions.filter((action) => /^s3:(Delete|PutObjectAcl|PutObject\*|PutBucket)/.test(action)),
+    ).toEqual([]);
+  });
+
+  it('grants no wildcard action, and wildcard resources only to X-Ray', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        expect(actionsOf(statement)).not.toContain('*');
+        expect(actionsOf(statement).some((action) => action.endsWith(':*'))).toBe(false);
+        if (resourcesOf(statement).includes('*')) {
+          expect(actionsOf(statement).every((action) => action.startsWith('xray:'))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('scopes every S3 object resource to a key prefix', () => {
+    const s3Resources = Object.values(FUNCTIONS).flatMap(({ id }) =>
+      statementsOf(id)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')))
+        .flatMap(resourcesOf),
+    );
+    const allowed = [arnOf(bucketId), ...Object.values(KEYS).map(objectsArn)];
+    for (const s3Resource of s3Resources) expect(allowed).toContainEqual(s3Resource);
+    expect(s3Resources).not.toContainEqual({ 'Fn::Join': ['', [arnOf(bucketId), '/*']] });
+  });
+
+  it('acknowledges each wildcard finding one by one, with a reason', () => {
+    const acknowledged = Object.values(resources).flatMap(
+      (found) => found.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+    );
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const { id, reason } of acknowledged) {
+      expect(id).toMatch(/^AwsSolutions-IAM[45]\[.+\]$/);
+      expect(reason.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('uploads', () => {
+  it('notify the intake queue of objects created under incoming/', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: bucketId },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: KEYS.incomingPrefix }] } },
+            QueueArn: arnOf(queueId('intake')),
+          },
+        ],
+      },
+    });
+  });
+
+  it('may be sent to the intake queue by S3 for the batches bucket only', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId('intake') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { ArnLike: { 'aws:SourceArn': arnOf(bucketId) } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('leave work files for 14 days', () => {
+    expect(resource(bucketId).Properties.LifecycleConfiguration).toMatchObject({
+      Rules: expect.arrayContaining([
+        expect.objectContaining({ Prefix: KEYS.workPrefix, ExpirationInDays: 14, Status: 'Enabled' }),
+      ]),
+    });
+  });
+});
+
+describe('tables', () => {
+  it.each(Object.values(TABLES))(
+    '$id has string keys pk/sk, on demand, PITR and AWS managed encryption',
+    ({ id }) => {
+      expect(resource(idOf(stack.tables.tables[id])).Properties).toMatchObject({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: expect.arrayContaining([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // SSEEnabled without a key: the AWS managed key (aws/dynamodb)
+        SSESpecification: { SSEEnabled: true },
+      });
+    },
+  );
+
+  it('lists an agency’s batches through gsi1 on gsi1pk/gsi1sk', () => {
+    expect(resource(idOf(stack.tables.tables.batches)).Properties).toMatchObject({
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      AttributeDefinitions: expect.arrayContaining([
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      ]),
+    });
+    expect(resource(idOf(stack.tables.tables.register)).Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+});
+
+describe('outputs', () => {
+  it('name every queue, dead-letter queue, table and function', () => {
+    for (const { id } of Object.values(QUEUES)) {
+      template.hasOutput(`${pascalCase(id)}QueueUrl`, { Value: { Ref: queueId(id) } });
+      template.hasOutput(`${pascalCase(id)}DeadLetterQueueUrl`, { Value: { Ref: deadLetterId(id) } });
+      template.hasOutput(`${pascalCase(id)}DeadLetterQueueArn`, { Value: arnOf(deadLetterId(id)) });
+    }
+    for (const { id } of Object.values(TABLES)) {
+      template.hasOutput(`${pascalCase(id)}TableName`, { Value: { Ref: idOf(stack.tables.tables[id]) } });
+    }
+    for (const { id } of Object.values(FUNCTIONS)) {
+      template.hasOutput(`${pascalCase(id)}FunctionName`, { Value: { Ref: functionId(id) } });
+    }
+  });
+});
