@@ -20,6 +20,6 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
+    testTimeout: 120_000,
   },
 });

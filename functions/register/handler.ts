@@ -2,43 +2,28 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUES } from '../../infra/resources.ts';
-import { registerChunk } from '../../shared/ingest/register.ts';
-import { processingFailure, writeFailedReport } from '../../shared/ingest/report.ts';
+import { type RegisterDeps, registerChunkOrFail } from '../../shared/ingest/register.ts';
 import { ChunkMessage } from '../../shared/ingest/types.ts';
 import { batches, files, logger, receiveCount, register, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
-const deps = {
+const deps: RegisterDeps = {
   batches: batches(),
   files: files(),
   register: register(),
   concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
-  sendChunk: (message: ChunkMessage) => send('RECORDS_QUEUE_URL', [message]),
-  sendFinalize: (batchId: string) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+  sendChunk: (message) => send('RECORDS_QUEUE_URL', [message]),
+  sendFinalize: (batchId) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
 };
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const message = ChunkMessage.parse(JSON.parse(record.body));
+  const delivery = { attempt: receiveCount(record), maxAttempts: QUEUES.records.maxReceiveCount };
   try {
-    await registerChunk(message, deps);
+    await registerChunkOrFail(message, delivery, deps);
   } catch (error) {
     const { batchId, partition, seq } = message;
-    logger.error('chunk failed', {
-      batchId,
-      partition,
-      seq,
-      attempt: receiveCount(record),
-      error: (error as Error).name,
-    });
-    if (receiveCount(record) >= QUEUES.records.maxReceiveCount) {
-      // the last try: the message goes to the dead-letter queue, and the batch says why it stopped
-      const batch = await deps.batches.get(batchId);
-      if (batch) {
-        const failure = processingFailure(`chunk ${partition}/${seq}: ${(error as Error).message}`);
-        await deps.batches.markFailed(batchId, failure);
-        await writeFailedReport({ ...batch, failure }, deps.files, deps.batches);
-      }
-    }
+    logger.error('chunk failed', { batchId, partition, seq, ...delivery, error: (error as Error).name });
     throw error;
   }
 }

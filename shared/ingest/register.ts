@@ -8,6 +8,7 @@ import { matchHeldRecord, mergeRecords } from '#domain/identity.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { appliedTag, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import { processingFailure, writeFailedReport } from './report.ts';
 import type { ChunkEntry, ChunkMessage, OutcomeEntry } from './types.ts';
 
 export interface RegisterDeps {
@@ -100,5 +101,32 @@ export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): 
   const partitionsWithChunks = (batch.chunkCounts ?? []).filter((n) => n > 0).length;
   if ((await deps.batches.addDonePartition(batchId, partition)) >= partitionsWithChunks) {
     await deps.sendFinalize(batchId);
+  }
+}
+
+/**
+ * registerChunk on a delivery that may be the last the queue allows: if that one fails too, the batch is
+ * marked failed with the reason (and its report says so) before the message goes to the dead-letter queue.
+ * A redrive later finishes the batch and rewrites its report.
+ */
+export async function registerChunkOrFail(
+  message: ChunkMessage,
+  delivery: { attempt: number; maxAttempts: number },
+  deps: RegisterDeps,
+): Promise<void> {
+  try {
+    await registerChunk(message, deps);
+  } catch (error) {
+    if (delivery.attempt >= delivery.maxAttempts) {
+      const batch = await deps.batches.get(message.batchId);
+      if (batch) {
+        const failure = processingFailure(
+          `chunk ${message.partition}/${message.seq}: ${(error as Error).message}`,
+        );
+        await deps.batches.markFailed(message.batchId, failure);
+        await writeFailedReport({ ...batch, failure }, deps.files, deps.batches);
+      }
+    }
+    throw error;
   }
 }

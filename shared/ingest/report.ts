@@ -149,9 +149,10 @@ export async function finalizeBatch(
   }
   await uploading;
   const finishedAt = new Date().toISOString();
-  const summary = summaryOf(batch, tally, finishedAt);
+  // every row is accounted for: whatever failed the batch before a redrive is over
+  const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);
   await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
-  await batches.setStatus(batchId, 'completed', {
+  await batches.markCompleted(batchId, {
     outcomes: summary.outcomes,
     errorsByCode: summary.errorsByCode,
     finishedAt,

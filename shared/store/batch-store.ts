@@ -157,6 +157,28 @@ export class BatchStore {
     );
   }
 
+  /** Completed, and no longer failed if a poison chunk had failed it before a redrive. */
+  async markCompleted(
+    batchId: string,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'finishedAt'>,
+  ): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression:
+          'SET #status = :completed, outcomes = :outcomes, errorsByCode = :errors, finishedAt = :at, updatedAt = :at REMOVE failure',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':outcomes': fields.outcomes,
+          ':errors': fields.errorsByCode,
+          ':at': fields.finishedAt,
+        },
+      }),
+    );
+  }
+
   async markFailed(batchId: string, failure: BatchFailure): Promise<void> {
     await this.setStatus(batchId, 'failed', { failure, finishedAt: new Date().toISOString() });
   }

@@ -71,8 +71,9 @@ describe('finalize handler', () => {
       errorsByCode: { SEX_INVALID: 1 },
       unknownColumns: ['ghi_chu'],
     });
-    const done = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
-    expect(done?.[':status']).toBe('completed');
+    const done = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(done?.ExpressionAttributeValues?.[':completed']).toBe('completed');
+    expect(done?.UpdateExpression).toContain('REMOVE failure');
   });
 
   it('refuses to report a batch with a row missing, rather than write a wrong report', async () => {

@@ -71,9 +71,11 @@ export class Agency {
     while (Date.now() < deadline) {
       const modified = await this.lastModified(key);
       if (modified && modified.getTime() >= since.getTime() - 1000) {
-        const summary = JSON.parse(await this.text(key)) as BatchSummary;
-        if (summary.batchId !== options.notBatch && (!options.status || summary.status === options.status))
-          return summary;
+        const text = await this.text(key);
+        // the emulator may serve an object while it is being overwritten: read again shortly
+        const summary = text.trim() ? (JSON.parse(text) as BatchSummary) : undefined;
+        const wanted = summary && summary.batchId !== options.notBatch;
+        if (wanted && (!options.status || summary.status === options.status)) return summary;
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
