@@ -215,10 +215,17 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
       checkpoint.delimiter = layout.delimiter;
     }
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
+    let handOver = false;
 
-    for await (const page of validatePages(opened.pages, deps.context)) {
+    pages: for await (const page of validatePages(opened.pages, deps.context)) {
       for (const row of page) {
         if (row.row <= from.row) continue;
+        // time is looked at every few hundred rows, so a hand-over never waits for a whole page
+        const progressed = checkpoint.row > from.row; // never hand over before at least one row is done
+        if ((row.row & 0xff) === 0 && progressed && deps.remainingMs() < settings.handoverMarginMs) {
+          handOver = true;
+          break pages;
+        }
         checkpoint.row = row.row;
         checkpoint.offset = row.endOffset;
         if (!row.record) {
@@ -237,16 +244,15 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         if ((buffer?.length ?? 0) >= settings.chunkRows) await flushChunk(partition);
       }
       if (rejected.length >= settings.rejectedRows) await flushRejected();
-      checkpoint.fileOffset = rangeable ? layout.bomBytes + checkpoint.offset : undefined;
-      checkpoint.unknownColumns = [...layout.unknownColumns];
-      if (deps.remainingMs() < settings.handoverMarginMs) {
-        await flushAll();
-        if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint))) return 'lost-race';
-        await deps.sendContinue(batch.batchId);
-        return 'handed-over';
-      }
     }
     await flushAll();
+    checkpoint.fileOffset = rangeable ? layout.bomBytes + checkpoint.offset : undefined;
+    checkpoint.unknownColumns = [...layout.unknownColumns];
+    if (handOver) {
+      if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint))) return 'lost-race';
+      await deps.sendContinue(batch.batchId);
+      return 'handed-over';
+    }
   } catch (error) {
     if (!(error instanceof BatchFailedError)) throw error;
     await failBatch(batch, error, deps);

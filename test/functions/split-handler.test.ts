@@ -120,13 +120,15 @@ describe('split handler', () => {
   });
 
   it('hands over to a fresh invocation when time runs low, with a checkpoint', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(`${HEADER}\n${ROW_A}\n${ROW_B}\n`) as never });
+    const rows = Array.from({ length: 600 }, (_, i) => (i % 2 ? ROW_A : ROW_B)).join('\n');
+    s3.on(GetObjectCommand).resolves({ Body: body(`${HEADER}\n${rows}\n`) as never });
     await handler(sqsEvent([s3Notification('incoming/CA-PLEIKU/forms.csv')]), lambdaContext(1_000));
+    // time is looked at every 256 rows: row 256 is left for the next invocation
     const checkpoint = dynamo
       .commandCalls(UpdateCommand)
       .find((c) => c.args[0].input.UpdateExpression?.startsWith('SET checkpoint = :c, updatedAt'));
     expect(checkpoint?.args[0].input.ExpressionAttributeValues?.[':c']).toMatchObject({
-      row: 2,
+      row: 255,
       invocations: 1,
     });
     const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
