@@ -1,0 +1,117 @@
+// bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
+// against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
+// Also counts the DynamoDB writes the pipeline makes (and their write units, from item sizes) per accepted row.
+// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32]
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { buildBatch } from '../shared/synthetic/write.ts';
+import { startPipeline } from '../local/pipeline.ts';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '32' } },
+});
+const rows = Number(values.rows);
+const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
+
+const stack = await startPipeline({ dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')), ports: { s3: 0, sqs: 0, dynamodb: 0 }, log: quiet });
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const region = stack.names.region;
+
+// count every DynamoDB write the pipeline's own client makes, with the write units of its item
+const { dynamodb: pipelineClient } = await import('../shared/aws/clients.ts');
+const writes = { requests: 0, units: 0, failedConditions: 0 };
+pipelineClient.middlewareStack.add(
+  (next, context) => async (args) => {
+    const command = context.commandName ?? '';
+    if (/^(PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/.test(command)) {
+      writes.requests += 1;
+      const input = args.input as { Item?: unknown; ExpressionAttributeValues?: unknown; Key?: unknown };
+      const bytes = JSON.stringify(input.Item ?? input.ExpressionAttributeValues ?? input.Key ?? {}).length;
+      writes.units += Math.max(1, Math.ceil(bytes / 1024));
+    }
+    try {
+      return await next(args);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') writes.failedConditions += 1;
+      throw error;
+    }
+  },
+  { step: 'initialize', name: 'benchWriteCounter' },
+);
+
+const batch = buildBatch({ rows, seed: 896, errorRate: 0.05, duplicateRate: 0.05 });
+const accepted = batch.truth.filter((t) => t.outcome !== 'rejected').length;
+console.log(`bench/ingest: ${rows.toLocaleString('en')} rows (${(batch.bytes.length / 1e6).toFixed(1)} MB), ${accepted.toLocaleString('en')} accepted`);
+
+// 1. the pipeline, end to end
+const s3 = new S3Client({
+  region,
+  credentials,
+  endpoint: stack.endpoints.s3,
+  forcePathStyle: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+const bucket = stack.names.buckets.batches;
+const started = performance.now();
+await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }));
+const summaryKey = 'reports/CA-BENCH/bench.csv/summary.json';
+// when the batch reaches each stage, from the batches table
+const phases: string[] = [];
+const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+const watch = setInterval(async () => {
+  const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName: stack.names.tables.batches }));
+  const status = Items.find((i) => i.sk?.S === 'META')?.status?.S;
+  if (status && phases.at(-1)?.split(' ')[0] !== status) phases.push(`${status} ${((performance.now() - started) / 1000).toFixed(1)}s`);
+}, 100);
+for (;;) {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: summaryKey }));
+    break;
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+const pipelineSeconds = (performance.now() - started) / 1000;
+clearInterval(watch);
+const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: summaryKey }));
+const summary = JSON.parse((await Body?.transformToString()) ?? '{}');
+
+// 2. the floor: as many conditional puts as accepted rows, of records the same size, to the same emulator
+const dynamodb = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+const table = stack.names.tables.register;
+const record = JSON.stringify(batch.truth[0]);
+const padding = 'x'.repeat(600);
+let next = 0;
+const floorStarted = performance.now();
+await Promise.all(
+  Array.from({ length: Number(values.concurrency) }, async () => {
+    for (let i = next++; i < accepted; i = next++) {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: `floor#${randomUUID()}` }, sk: { S: 'PERSON' }, record: { S: record + padding } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    }
+  }),
+);
+const floorSeconds = (performance.now() - floorStarted) / 1000;
+await stack.stop();
+
+const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
+console.log(`pipeline end to end   ${pipelineSeconds.toFixed(1)} s   ${rate(rows, pipelineSeconds)} rows/s   status ${summary.status}, outcomes ${JSON.stringify(summary.outcomes)}`);
+console.log(`stages reached (batches table): ${phases.join(', ')}, report ${pipelineSeconds.toFixed(1)}s`);
+console.log(`floor: ${accepted} conditional puts   ${floorSeconds.toFixed(1)} s   ${rate(accepted, floorSeconds)} puts/s (concurrency ${values.concurrency})`);
+console.log(`ratio end-to-end / floor: ${(pipelineSeconds / floorSeconds).toFixed(2)} (target ≤ 1.5)`);
+console.log(
+  `DynamoDB writes: ${writes.requests.toLocaleString('en')} requests (${writes.failedConditions} failed conditions), ` +
+    `${writes.units.toLocaleString('en')} write units = ${(writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
+);
+process.exit(0);
