@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildBatch } from '../shared/synthetic/write.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { buildBatch } from '../shared/synthetic/write.ts';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '32' } },
@@ -18,21 +18,68 @@ const { values } = parseArgs({
 const rows = Number(values.rows);
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 
-const stack = await startPipeline({ dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')), ports: { s3: 0, sqs: 0, dynamodb: 0 }, log: quiet });
+const stack = await startPipeline({
+  dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')),
+  ports: { s3: 0, sqs: 0, dynamodb: 0 },
+  log: quiet,
+});
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const region = stack.names.region;
 
-// count every DynamoDB write the pipeline's own client makes, with the write units of its item
+// count every DynamoDB write the pipeline's own client makes, with its write units: DynamoDB charges
+// ceil(item size / 1 KB) per write, a failed condition included; an update is charged the item's full size
 const { dynamodb: pipelineClient } = await import('../shared/aws/clients.ts');
 const writes = { requests: 0, units: 0, failedConditions: 0 };
+const sizes = new Map<string, number>(); // item key → its size, as last written
+function attributeBytes(value: unknown): number {
+  if (value === null || value === undefined) return 1;
+  if (typeof value !== 'object') return Buffer.byteLength(String(Object.values(value as object)[0] ?? value));
+  const [type, inner] = Object.entries(value as Record<string, unknown>)[0] ?? ['NULL', null];
+  if (type === 'S' || type === 'N') return Buffer.byteLength(String(inner));
+  if (type === 'B') return (inner as Uint8Array).length;
+  if (type === 'BOOL' || type === 'NULL') return 1;
+  if (type === 'L' || type === 'SS' || type === 'NS')
+    return (
+      3 +
+      (inner as unknown[]).reduce<number>(
+        (n, v) => n + 1 + attributeBytes(typeof v === 'object' ? v : { S: v }),
+        0,
+      )
+    );
+  if (type === 'M') return 3 + itemBytes(inner as Record<string, unknown>);
+  return Buffer.byteLength(JSON.stringify(inner));
+}
+function itemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce(
+    (n, [name, value]) => n + Buffer.byteLength(name) + attributeBytes(value),
+    0,
+  );
+}
 pipelineClient.middlewareStack.add(
   (next, context) => async (args) => {
     const command = context.commandName ?? '';
-    if (/^(PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/.test(command)) {
+    const input = args.input as {
+      Item?: Record<string, unknown>;
+      Key?: Record<string, unknown>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    };
+    let units = 0;
+    if (command === 'PutItemCommand' && input.Item) {
+      const key = JSON.stringify([input.Item.pk, input.Item.sk]);
+      const bytes = itemBytes(input.Item);
+      units = Math.ceil(bytes / 1024);
+      sizes.set(key, Math.max(bytes, sizes.get(key) ?? 0));
+    } else if (command === 'UpdateItemCommand' && input.Key) {
+      const key = JSON.stringify([input.Key.pk, input.Key.sk]);
+      const bytes = Math.max(
+        sizes.get(key) ?? 0,
+        itemBytes(input.Key) + itemBytes(input.ExpressionAttributeValues ?? {}),
+      );
+      units = Math.ceil(bytes / 1024);
+    } else if (/^(DeleteItem|BatchWriteItem)Command$/.test(command)) units = 1;
+    if (units > 0) {
       writes.requests += 1;
-      const input = args.input as { Item?: unknown; ExpressionAttributeValues?: unknown; Key?: unknown };
-      const bytes = JSON.stringify(input.Item ?? input.ExpressionAttributeValues ?? input.Key ?? {}).length;
-      writes.units += Math.max(1, Math.ceil(bytes / 1024));
+      writes.units += units;
     }
     try {
       return await next(args);
@@ -41,12 +88,14 @@ pipelineClient.middlewareStack.add(
       throw error;
     }
   },
-  { step: 'initialize', name: 'benchWriteCounter' },
+  { step: 'serialize', name: 'benchWriteCounter' },
 );
 
 const batch = buildBatch({ rows, seed: 896, errorRate: 0.05, duplicateRate: 0.05 });
 const accepted = batch.truth.filter((t) => t.outcome !== 'rejected').length;
-console.log(`bench/ingest: ${rows.toLocaleString('en')} rows (${(batch.bytes.length / 1e6).toFixed(1)} MB), ${accepted.toLocaleString('en')} accepted`);
+console.log(
+  `bench/ingest: ${rows.toLocaleString('en')} rows (${(batch.bytes.length / 1e6).toFixed(1)} MB), ${accepted.toLocaleString('en')} accepted`,
+);
 
 // 1. the pipeline, end to end
 const s3 = new S3Client({
@@ -59,7 +108,9 @@ const s3 = new S3Client({
 });
 const bucket = stack.names.buckets.batches;
 const started = performance.now();
-await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }));
+await s3.send(
+  new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }),
+);
 const summaryKey = 'reports/CA-BENCH/bench.csv/summary.json';
 // when the batch reaches each stage, from the batches table
 const phases: string[] = [];
@@ -67,7 +118,8 @@ const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.
 const watch = setInterval(async () => {
   const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName: stack.names.tables.batches }));
   const status = Items.find((i) => i.sk?.S === 'META')?.status?.S;
-  if (status && phases.at(-1)?.split(' ')[0] !== status) phases.push(`${status} ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  if (status && phases.at(-1)?.split(' ')[0] !== status)
+    phases.push(`${status} ${((performance.now() - started) / 1000).toFixed(1)}s`);
 }, 100);
 for (;;) {
   try {
@@ -106,9 +158,13 @@ const floorSeconds = (performance.now() - floorStarted) / 1000;
 await stack.stop();
 
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
-console.log(`pipeline end to end   ${pipelineSeconds.toFixed(1)} s   ${rate(rows, pipelineSeconds)} rows/s   status ${summary.status}, outcomes ${JSON.stringify(summary.outcomes)}`);
+console.log(
+  `pipeline end to end   ${pipelineSeconds.toFixed(1)} s   ${rate(rows, pipelineSeconds)} rows/s   status ${summary.status}, outcomes ${JSON.stringify(summary.outcomes)}`,
+);
 console.log(`stages reached (batches table): ${phases.join(', ')}, report ${pipelineSeconds.toFixed(1)}s`);
-console.log(`floor: ${accepted} conditional puts   ${floorSeconds.toFixed(1)} s   ${rate(accepted, floorSeconds)} puts/s (concurrency ${values.concurrency})`);
+console.log(
+  `floor: ${accepted} conditional puts   ${floorSeconds.toFixed(1)} s   ${rate(accepted, floorSeconds)} puts/s (concurrency ${values.concurrency})`,
+);
 console.log(`ratio end-to-end / floor: ${(pipelineSeconds / floorSeconds).toFixed(2)} (target ≤ 1.5)`);
 console.log(
   `DynamoDB writes: ${writes.requests.toLocaleString('en')} requests (${writes.failedConditions} failed conditions), ` +
