@@ -213,6 +213,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     if (!ranged) {
       checkpoint.headerCells = layout.headerCells;
       checkpoint.delimiter = layout.delimiter;
+      checkpoint.bomBytes = layout.bomBytes; // a ranged read starts past the mark, and cannot see it
     }
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
@@ -246,7 +247,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
       if (rejected.length >= settings.rejectedRows) await flushRejected();
     }
     await flushAll();
-    checkpoint.fileOffset = rangeable ? layout.bomBytes + checkpoint.offset : undefined;
+    checkpoint.fileOffset = rangeable ? (checkpoint.bomBytes ?? 0) + checkpoint.offset : undefined;
     checkpoint.unknownColumns = [...layout.unknownColumns];
     if (handOver) {
       if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint))) return 'lost-race';

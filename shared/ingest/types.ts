@@ -14,6 +14,8 @@ export interface SplitCheckpoint {
   offset: number;
   /** the same point in the object's bytes, when a ranged read can resume there (plain UTF-8 only) */
   fileOffset?: number;
+  /** bytes of byte-order mark before the text, as found by the first read */
+  bomBytes?: number;
   /** CSV: the header cells and delimiter, for a ranged read that starts mid-file */
   headerCells?: string[];
   delimiter?: string;

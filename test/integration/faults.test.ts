@@ -1,7 +1,7 @@
 // Exactly once under failure, on the emulators: a register invocation that crashes half-way through a chunk
 // is retried to the same outcomes; a chunk that keeps failing ends in the dead-letter queue with its batch
 // marked failed, and a redrive finishes the batch once the cause is gone.
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
@@ -104,6 +104,36 @@ describe('exactly once under failure', () => {
     const accepted = batch.truth.filter((t) => t.outcome !== 'rejected').length;
     expect(applied).toHaveLength(accepted);
     expect(new Set(applied.map((a) => a.split(':')[0])).size).toBe(accepted);
+  });
+
+  it('a chunk delivered again after its batch completed changes nothing, and the batch finishes once', {
+    timeout: 120_000,
+  }, async () => {
+    const registerBefore = await agency.scan('register');
+    const batches = (await agency.scan('batches')).filter(
+      (i) => i.sk === 'META' && i.objectKey === 'incoming/CA-IAGRAI/crash.csv',
+    );
+    const batch = batches[0] as { batchId: string; finishedAt: string; chunkCounts: number[] };
+    const summaryBefore = await agency.text('reports/CA-IAGRAI/crash.csv/summary.json');
+    const sqs = new SQSClient({
+      region: stack.names.region,
+      endpoint: stack.endpoints.sqs,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      useQueueUrlAsEndpoint: false,
+    });
+    const partition = batch.chunkCounts.findIndex((count) => count > 0);
+    const message = JSON.stringify({ kind: 'chunk', batchId: batch.batchId, partition, seq: 0 });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: stack.names.queues.records.url, MessageBody: message }),
+    );
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: stack.names.queues.records.url, MessageBody: message }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await agency.scan('register')).toEqual(registerBefore);
+    expect(await agency.text('reports/CA-IAGRAI/crash.csv/summary.json')).toBe(summaryBefore);
+    const after = (await agency.scan('batches')).find((i) => i.sk === 'META' && i.batchId === batch.batchId);
+    expect(after?.finishedAt).toBe(batch.finishedAt);
   });
 
   it('a poison chunk ends in the dead-letter queue with its batch failed and a reason; a redrive finishes it', {

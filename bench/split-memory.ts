@@ -1,0 +1,77 @@
+// bench/split-memory: peak RSS of the split function alone on generated files of growing size, to show that
+// it does not grow with the file. The local stack runs here with no handlers (messages wait on the queues);
+// the split handler runs in a child process of its own (bench/split-worker.ts), pointed at the same emulators.
+// Usage: npm run bench:split-memory -- [--rows 100000,1000000]
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { startLocalStack } from '../local/runtime/stack.ts';
+import { writeBatch } from '../shared/synthetic/write.ts';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000,1000000' } } });
+const sizes = values.rows.split(',').map(Number);
+const outDir = join(import.meta.dirname, 'out');
+mkdirSync(outDir, { recursive: true });
+const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
+const stack = await startLocalStack({
+  dir: await mkdtemp(join(tmpdir(), 'dancu-split-')),
+  ports: { s3: 0, sqs: 0, dynamodb: 0 },
+  handlers: {},
+  log: quiet,
+});
+const s3 = new S3Client({
+  region: stack.names.region,
+  endpoint: stack.endpoints.s3,
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+
+console.log('bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS)');
+console.log('rows        MB      seconds   rows/s     peak RSS');
+for (const rows of sizes) {
+  const file = join(outDir, `split-${rows}.csv`);
+  if (!existsSync(file)) {
+    const out = createWriteStream(file);
+    await writeBatch(out, { rows, seed: 896, errorRate: 0.05, duplicateRate: 0.05 });
+    out.end();
+    await once(out, 'finish');
+  }
+  const key = `incoming/CA-BENCH/split-${rows}.csv`;
+  await new Upload({
+    client: s3,
+    params: { Bucket: stack.names.buckets.batches, Key: key, Body: createReadStream(file) },
+    partSize: 64 << 20,
+  }).done();
+  const out = execFileSync('node', ['--import', 'tsx', join(import.meta.dirname, 'split-worker.ts')], {
+    encoding: 'utf8',
+    env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    maxBuffer: 1 << 24,
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    rows: number;
+    seconds: number;
+    peakRssMB: number;
+    bytes: number;
+  };
+  console.log(
+    [
+      String(rows).padEnd(10),
+      (result.bytes / 1e6).toFixed(0).padStart(5),
+      result.seconds.toFixed(1).padStart(10),
+      Math.round(rows / result.seconds)
+        .toLocaleString('en')
+        .padStart(9),
+      `${result.peakRssMB} MB`.padStart(11),
+    ].join(' '),
+  );
+}
+await stack.stop();
+process.exit(0);

@@ -1,0 +1,64 @@
+// The split handler on the one message waiting on the intake queue, as Lambda would run it (15 minutes), in
+// a process of its own; prints {"rows", "seconds", "peakRssMB", "bytes"}.
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+
+const { handler } = await import('../functions/split/handler.ts');
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const queueUrl = process.env.INTAKE_QUEUE_URL ?? '';
+const { Messages = [] } = await sqs.send(
+  new ReceiveMessageCommand({
+    QueueUrl: queueUrl,
+    MaxNumberOfMessages: 1,
+    WaitTimeSeconds: 10,
+    VisibilityTimeout: 900,
+  }),
+);
+const message = Messages[0];
+if (!message) throw new Error('no message on the intake queue');
+const event = {
+  Records: [
+    {
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:dancu-intake',
+      awsRegion: 'ap-southeast-1',
+    },
+  ],
+} as SQSEvent;
+const deadline = Date.now() + 900_000;
+const context = {
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+  awsRequestId: 'bench',
+  functionName: 'split',
+} as Context;
+const body = JSON.parse(message.Body ?? '{}') as { Records?: { s3: { object: { size: number } } }[] };
+const started = performance.now();
+const response = await handler(event, context);
+const seconds = (performance.now() - started) / 1000;
+if (response.batchItemFailures.length > 0) throw new Error('the split failed');
+await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
+const { Items = [] } = await new DynamoDBClient({}).send(
+  new ScanCommand({ TableName: process.env.BATCHES_TABLE }),
+);
+const rows = Math.max(...Items.map((i) => Number(i.rows?.N ?? 0)));
+console.log(
+  JSON.stringify({
+    rows,
+    seconds,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    bytes: body.Records?.[0]?.s3.object.size ?? 0,
+  }),
+);
+process.exit(0);
