@@ -44,7 +44,7 @@ export async function checkFile(
   options: CheckFileOptions = {},
 ): Promise<BatchSummary> {
   await mkdir(outDir, { recursive: true });
-  const startedAt = new Date();
+  const startedAt = new Date().toISOString();
   const tally = new LedgerTally();
   const agencyCode = options.agencyCode ?? 'local';
   const base = { batchId: `check-${randomUUID()}`, agencyCode, objectKey: basename(file), startedAt };
@@ -70,13 +70,13 @@ export async function checkFile(
     tick(tally.rows, true);
     summary = buildSummary({
       ...base,
-      finishedAt: new Date(),
+      finishedAt: new Date().toISOString(),
       tally,
       unknownColumns: batch.layout.unknownColumns,
     });
   } catch (error) {
     if (!(error instanceof BatchFailedError)) throw error;
-    summary = buildSummary({ ...base, finishedAt: new Date(), tally, failure: error });
+    summary = buildSummary({ ...base, finishedAt: new Date().toISOString(), tally, failure: error });
   }
   outcomes.end();
   await once(outcomes, 'finish');

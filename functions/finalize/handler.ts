@@ -1,17 +1,26 @@
 // Finalize queue → the report of a batch whose every chunk is registered.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { finalizeBatch } from '../../shared/ingest/report.ts';
+import { QUEUES } from '../../infra/resources.ts';
+import { failAfterRetries, finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
-import { batches, files, logger } from '../commons/pipeline.ts';
+import { batches, files, logger, receiveCount } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const stores = { batches: batches(), files: files() };
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const { batchId } = FinalizeMessage.parse(JSON.parse(record.body));
-  const result = await finalizeBatch(batchId, stores.files, stores.batches);
-  logger.info('finalize', { batchId, result });
+  try {
+    const result = await finalizeBatch(batchId, stores.files, stores.batches);
+    logger.info('finalize', { batchId, result });
+  } catch (error) {
+    logger.error('finalize failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });
+    if (receiveCount(record) >= QUEUES.finalize.maxReceiveCount) {
+      await failAfterRetries(batchId, `report: ${(error as Error).message}`, stores.files, stores.batches);
+    }
+    throw error;
+  }
 }
 
 export const handler = async (event: SQSEvent, context: Context) =>

@@ -3,14 +3,17 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
+import { QUEUES } from '../../infra/resources.ts';
+import { failAfterRetries } from '../../shared/ingest/report.ts';
 import {
+  batchIdOf,
   DEFAULT_SPLIT_SETTINGS,
   resumeBatch,
   type SplitDeps,
   startBatch,
 } from '../../shared/ingest/split.ts';
 import { SplitContinueMessage } from '../../shared/ingest/types.ts';
-import { batches, files, logger, send } from '../commons/pipeline.ts';
+import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const settings = {
@@ -21,6 +24,19 @@ const settings = {
   ...(process.env.SPLIT_CHUNK_ROWS ? { chunkRows: Number(process.env.SPLIT_CHUNK_ROWS) } : {}),
 };
 const stores = { batches: batches(), files: files() };
+
+/** On the last delivery the queue allows, a failure marks the batch failed (with its report) before the DLQ. */
+async function lastTry<T>(record: SQSRecord, batchId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    logger.error('split failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });
+    if (receiveCount(record) >= QUEUES.intake.maxReceiveCount) {
+      await failAfterRetries(batchId, `split: ${(error as Error).message}`, stores.files, stores.batches);
+    }
+    throw error;
+  }
+}
 
 function deps(context: Context): SplitDeps {
   return {
@@ -38,8 +54,9 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   const body: unknown = JSON.parse(record.body);
   const resume = SplitContinueMessage.safeParse(body);
   if (resume.success) {
-    const result = await resumeBatch(resume.data.batchId, deps(context));
-    logger.info('split resumed', { batchId: resume.data.batchId, result });
+    const { batchId } = resume.data;
+    const result = await lastTry(record, batchId, () => resumeBatch(batchId, deps(context)));
+    logger.info('split resumed', { batchId, result });
     return;
   }
   if ((body as { Event?: string }).Event === 's3:TestEvent') return; // sent once when notifications are set up
@@ -54,7 +71,7 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
       size: s3.object.size,
       sequencer: s3.object.sequencer,
     };
-    const result = await startBatch(object, deps(context));
+    const result = await lastTry(record, batchIdOf(object), () => startBatch(object, deps(context)));
     logger.info('split', { objectKey: object.key, result });
   }
 }

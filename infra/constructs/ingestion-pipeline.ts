@@ -20,7 +20,7 @@ interface Access {
 const ACCESS: Record<FunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read
   split: {
-    readsObjects: [KEYS.incomingPrefix, KEYS.workPrefix],
+    readsObjects: [KEYS.incomingPrefix],
     writesObjects: [KEYS.workPrefix, KEYS.reportsPrefix],
     readsWritesTables: ['batches'],
     sendsTo: ['records', 'intake', 'finalize'],

@@ -30,7 +30,7 @@ export interface BatchSummary {
   errorsByCode: Record<string, number>;
   startedAt: string;
   finishedAt: string;
-  failure?: { code: BatchCode; message: string };
+  failure?: { code: string; message: string };
   /** header cells or JSON keys that are not DC01 fields, ignored */
   unknownColumns?: string[];
 }
@@ -80,11 +80,19 @@ export interface SummaryInput {
   batchId: string;
   agencyCode: string;
   objectKey: string;
-  startedAt: Date;
-  finishedAt: Date;
+  /** ISO 8601 */
+  startedAt: string;
+  finishedAt: string;
   tally: LedgerTally;
   unknownColumns?: string[];
-  failure?: { code: BatchCode; detail?: string | undefined };
+  /** a batch that failed as a whole: its code and its message in Vietnamese and English */
+  failure?: { code: string; message: string } | undefined;
+}
+
+/** The failure of a batch code with a detail, as a summary states it. */
+export function batchFailure(code: BatchCode, detail?: string): { code: string; message: string } {
+  const { vi, en } = BATCH_CODES[code];
+  return { code, message: detail ? `${vi} / ${en}: ${detail}` : `${vi} / ${en}` };
 }
 
 export function buildSummary(input: SummaryInput): BatchSummary {
@@ -97,18 +105,11 @@ export function buildSummary(input: SummaryInput): BatchSummary {
     rows: failure ? 0 : tally.rows,
     outcomes: failure ? new LedgerTally().outcomes : { ...tally.outcomes },
     errorsByCode: failure ? {} : { ...tally.errorsByCode },
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: input.finishedAt.toISOString(),
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
   };
-  if (failure) {
-    const { vi, en } = BATCH_CODES[failure.code];
-    summary.failure = {
-      code: failure.code,
-      message: failure.detail ? `${vi} / ${en}: ${failure.detail}` : `${vi} / ${en}`,
-    };
-  }
-  if (!failure && input.unknownColumns && input.unknownColumns.length > 0) {
+  if (failure) summary.failure = failure;
+  if (!failure && input.unknownColumns && input.unknownColumns.length > 0)
     summary.unknownColumns = input.unknownColumns;
-  }
   return summary;
 }

@@ -100,16 +100,26 @@ export async function* splitRecords(
   let discarding = false; // inside a line too large to keep, until its end
 
   function* drain(final: boolean): Generator<SplitRecord> {
+    if (final && discarding && pos >= buf.length) {
+      discarding = false; // the stream ended inside a row too large to keep
+      yield { issue: 'ROW_TOO_LARGE', endOffset: base + buf.length };
+    }
     while (pos < buf.length) {
       const csv = options.delimiter !== undefined; // until the header is read, CSV lines are whole lines
       if (discarding) {
+        // the row too large to keep is reported where it ends, so that its offset is a real row boundary
         const nl = buf.indexOf(LF, pos);
         if (nl === -1) {
           pos = buf.length;
+          if (final) {
+            discarding = false;
+            yield { issue: 'ROW_TOO_LARGE', endOffset: base + buf.length };
+          }
           return;
         }
         pos = nl + 1;
         discarding = false;
+        yield { issue: 'ROW_TOO_LARGE', endOffset: base + pos };
         continue;
       }
       const start = pos;
@@ -146,7 +156,6 @@ export async function* splitRecords(
               yield* malformedFirstLine(firstLineEnd);
               break;
             }
-            yield { issue: 'ROW_TOO_LARGE', endOffset: base + buf.length };
             discarding = true;
             pos = buf.length;
           }

@@ -6,8 +6,9 @@ import { IDENTITY_FIELDS, type PopulationRecord } from './record.ts';
 export type MatchOutcome = 'duplicate' | 'updated' | 'conflict';
 
 /**
- * The register key: the personal ID when the form has a valid one; otherwise a digest of the normalised
- * name, date of birth, sex and birth-registration place (so no personal data shows in keys or reports).
+ * The register key: the personal ID when the form has a valid one (the agency's report shows it back to the
+ * agency that sent it); otherwise a digest of the normalised name, date of birth, sex and birth-registration
+ * place, so that no name or birth date shows in keys or reports.
  */
 export function personKey(record: PopulationRecord): string {
   if (record.personalId) return `id:${record.personalId}`;

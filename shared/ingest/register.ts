@@ -8,7 +8,7 @@ import { matchHeldRecord, mergeRecords } from '#domain/identity.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { appliedTag, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
-import { processingFailure, writeFailedReport } from './report.ts';
+import { failAfterRetries } from './report.ts';
 import type { ChunkEntry, ChunkMessage, OutcomeEntry } from './types.ts';
 
 export interface RegisterDeps {
@@ -118,14 +118,8 @@ export async function registerChunkOrFail(
     await registerChunk(message, deps);
   } catch (error) {
     if (delivery.attempt >= delivery.maxAttempts) {
-      const batch = await deps.batches.get(message.batchId);
-      if (batch) {
-        const failure = processingFailure(
-          `chunk ${message.partition}/${message.seq}: ${(error as Error).message}`,
-        );
-        await deps.batches.markFailed(message.batchId, failure);
-        await writeFailedReport({ ...batch, failure }, deps.files, deps.batches);
-      }
+      const detail = `chunk ${message.partition}/${message.seq}: ${(error as Error).message}`;
+      await failAfterRetries(message.batchId, detail, deps.files, deps.batches);
     }
     throw error;
   }

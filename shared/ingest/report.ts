@@ -4,12 +4,13 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
   type BatchSummary,
+  batchFailure,
+  buildSummary,
   LedgerTally,
   OUTCOMES_CSV_HEADER,
   outcomeCsvLine,
   type RowOutcome,
 } from '#batch/ledger.ts';
-import { BATCH_CODES } from '#domain/errors.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
 import { parseIncomingKey } from './split.ts';
@@ -22,21 +23,18 @@ function reportLocation(batch: Batch): string {
 }
 
 function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string): BatchSummary {
-  const summary: BatchSummary = {
-    batchId: batch.batchId,
-    agencyCode: batch.agencyCode,
-    objectKey: batch.objectKey,
-    status: batch.failure ? 'failed' : 'completed',
-    rows: batch.failure ? 0 : tally.rows,
-    outcomes: batch.failure ? new LedgerTally().outcomes : { ...tally.outcomes },
-    errorsByCode: batch.failure ? {} : { ...tally.errorsByCode },
-    startedAt: batch.startedAt,
+  const { batchId, agencyCode, objectKey, startedAt, failure } = batch;
+  const unknownColumns = batch.checkpoint.unknownColumns;
+  return buildSummary({
+    batchId,
+    agencyCode,
+    objectKey,
+    startedAt,
     finishedAt,
-  };
-  if (batch.failure) summary.failure = batch.failure as BatchSummary['failure'];
-  if (!batch.failure && batch.checkpoint.unknownColumns.length > 0)
-    summary.unknownColumns = batch.checkpoint.unknownColumns;
-  return summary;
+    tally,
+    unknownColumns,
+    failure,
+  });
 }
 
 /** A batch that failed as a whole: a summary with its failure and an outcomes.csv with no rows. */
@@ -160,8 +158,19 @@ export async function finalizeBatch(
   return 'completed';
 }
 
-/** The failure a batch gets when a chunk could not be registered after every retry. */
-export function processingFailure(detail: string): { code: string; message: string } {
-  const { vi, en } = BATCH_CODES.BATCH_PROCESSING_FAILED;
-  return { code: 'BATCH_PROCESSING_FAILED', message: `${vi} / ${en}: ${detail}` };
+/**
+ * A batch whose work failed on the last delivery its queue allows: marked failed with the reason, and a
+ * report that says so, before the message goes to the dead-letter queue. A redrive later finishes it.
+ */
+export async function failAfterRetries(
+  batchId: string,
+  detail: string,
+  files: WorkFiles,
+  batches: BatchStore,
+): Promise<void> {
+  const batch = await batches.get(batchId);
+  if (!batch || batch.status === 'completed' || batch.status === 'superseded') return;
+  const failure = batchFailure('BATCH_PROCESSING_FAILED', detail);
+  await batches.markFailed(batchId, failure);
+  await writeFailedReport({ ...batch, failure }, files, batches);
 }

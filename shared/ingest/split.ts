@@ -2,9 +2,9 @@
 // rows into chunks by partition of their person key, and starts the register on them when the whole file
 // is read. Rows of one person always land in one partition, whose chunks the register takes in row order,
 // so the lowest row of a person is the `new` one whatever else runs at the same time.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { validatePages } from '#batch/check-batch.ts';
-import { formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
+import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
@@ -86,8 +86,6 @@ function emptyCheckpoint(partitions: number): SplitCheckpoint {
     offset: 0,
     chunkSeqs: Array.from({ length: partitions }, () => 0),
     rejectedSeq: 0,
-    rejected: 0,
-    errorsByCode: {},
     unknownColumns: [],
     invocations: 0,
   };
@@ -113,9 +111,9 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     checkpoint: emptyCheckpoint(deps.settings.partitions),
   };
   if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
-  await deps.batches.claimLatest(batch);
   const format = parsed ? formatOfName(parsed.name) : undefined;
   if (!format) {
+    await deps.batches.claimLatest(batch);
     const failure = new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', object.key);
     await failBatch(batch, failure, deps);
     return 'failed';
@@ -128,7 +126,8 @@ export async function resumeBatch(batchId: string, deps: SplitDeps): Promise<Spl
   const batch = await deps.batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
   if (batch.status === 'splitting') return splitFromCheckpoint(batch, deps);
-  if (batch.status === 'registering' && !batch.chainsStarted) {
+  // the whole file was read, but its first chunks (or, with none, finalize) may not have been sent
+  if ((batch.status === 'registering' || batch.status === 'finalizing') && !batch.chainsStarted) {
     await startChains(batch, batch.checkpoint.chunkSeqs, deps);
     return 'split';
   }
@@ -136,7 +135,7 @@ export async function resumeBatch(batchId: string, deps: SplitDeps): Promise<Spl
 }
 
 async function failBatch(batch: Batch, error: BatchFailedError, deps: SplitDeps): Promise<void> {
-  const failure = { code: error.code, message: error.message };
+  const failure = { code: error.code, message: error.message }; // already in Vietnamese and English
   await deps.batches.markFailed(batch.batchId, failure);
   await writeFailedReport({ ...batch, failure }, deps.files, deps.batches);
 }
@@ -166,9 +165,29 @@ class WriteQueue {
   }
 }
 
+/** Rows already split by an earlier invocation, dropped before they are validated again. */
+async function* after(pages: AsyncIterable<BatchRow[]>, row: number): AsyncGenerator<BatchRow[]> {
+  for await (const page of pages) {
+    const rest = row > 0 ? page.filter((r) => r.row > row) : page;
+    if (rest.length > 0) yield rest;
+  }
+}
+
+const UNKNOWN_COLUMNS_KEPT = 50;
+
 async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<SplitResult> {
   const { settings, files } = deps;
   const from = batch.checkpoint;
+  // an upload older than the latest of its key is not split: its rows would overwrite newer forms
+  if (!(await deps.batches.claimLatest(batch))) {
+    await deps.batches.setStatus(batch.batchId, 'superseded', { finishedAt: new Date().toISOString() });
+    return 'duplicate';
+  }
+  // one invocation at a time: a repeated event or continuation finds the lease taken and leaves
+  const holder = randomUUID();
+  const leaseMs = deps.remainingMs() + 60_000;
+  if (!(await deps.batches.takeSplitLease(batch.batchId, from.row, holder, Date.now() + leaseMs)))
+    return 'lost-race';
   const checkpoint: SplitCheckpoint = structuredClone({ ...from, invocations: from.invocations + 1 });
   const parsed = parseIncomingKey(batch.objectKey);
   const format = parsed && formatOfName(parsed.name);
@@ -218,9 +237,8 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
 
-    pages: for await (const page of validatePages(opened.pages, deps.context)) {
+    pages: for await (const page of validatePages(after(opened.pages, from.row), deps.context)) {
       for (const row of page) {
-        if (row.row <= from.row) continue;
         // time is looked at every few hundred rows, so a hand-over never waits for a whole page
         const progressed = checkpoint.row > from.row; // never hand over before at least one row is done
         if ((row.row & 0xff) === 0 && progressed && deps.remainingMs() < settings.handoverMarginMs) {
@@ -231,9 +249,6 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         checkpoint.offset = row.endOffset;
         if (!row.record) {
           rejected.push([row.row, 'rejected', '', row.formId ?? '', row.issues]);
-          checkpoint.rejected += 1;
-          for (const { code } of row.issues)
-            checkpoint.errorsByCode[code] = (checkpoint.errorsByCode[code] ?? 0) + 1;
           continue;
         }
         const key = personKey(row.record);
@@ -248,9 +263,13 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     }
     await flushAll();
     checkpoint.fileOffset = rangeable ? (checkpoint.bomBytes ?? 0) + checkpoint.offset : undefined;
-    checkpoint.unknownColumns = [...layout.unknownColumns];
+    checkpoint.unknownColumns = [...new Set([...from.unknownColumns, ...layout.unknownColumns])].slice(
+      0,
+      UNKNOWN_COLUMNS_KEPT,
+    );
     if (handOver) {
-      if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint))) return 'lost-race';
+      if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint, holder)))
+        return 'lost-race';
       await deps.sendContinue(batch.batchId);
       return 'handed-over';
     }
@@ -262,7 +281,8 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
 
   const chunks = checkpoint.chunkSeqs.reduce((sum, n) => sum + n, 0);
   const next = chunks > 0 ? 'registering' : 'finalizing';
-  if (!(await deps.batches.finishSplit(batch.batchId, from.row, checkpoint, next))) return 'lost-race';
+  if (!(await deps.batches.finishSplit(batch.batchId, from.row, checkpoint, next, holder)))
+    return 'lost-race';
   await startChains(batch, checkpoint.chunkSeqs, deps);
   return 'split';
 }

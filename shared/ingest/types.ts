@@ -23,8 +23,7 @@ export interface SplitCheckpoint {
   chunkSeqs: number[];
   /** rejected-row files written */
   rejectedSeq: number;
-  rejected: number;
-  errorsByCode: Record<string, number>;
+  /** header cells or JSON keys that are not fields, the first 50 */
   unknownColumns: string[];
   /** invocations the split has taken so far */
   invocations: number;

@@ -1,18 +1,20 @@
 // The batches table: one item per batch (its progress and checkpoint) and one per object key (which batch
 // is the latest upload of it). The only module that knows this table's keys and expressions.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/clients.ts';
 import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../ingest/types.ts';
+import { isConditionFailure } from './conditions.ts';
 
 const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: 'META' });
 const objectKey = (key: string) => ({ pk: `OBJECT#${key}`, sk: 'LATEST' });
 
-export function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
+/** A stored batch item as a Batch: without its keys, its index attributes and with its sets as arrays. */
+function toBatch(item: Record<string, unknown>): Batch {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, donePartitions, ...batch } = item;
+  return {
+    ...(batch as unknown as Batch),
+    donePartitions: donePartitions ? [...(donePartitions as Set<number>)] : [],
+  };
 }
 
 export class BatchStore {
@@ -22,12 +24,7 @@ export class BatchStore {
     const { Item } = await documents.send(
       new GetCommand({ TableName: this.table, Key: batchKey(batchId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, donePartitions, ...batch } = Item;
-    return {
-      ...(batch as Batch),
-      donePartitions: donePartitions ? [...(donePartitions as Set<number>)] : [],
-    };
+    return Item ? toBatch(Item) : undefined;
   }
 
   /** Creates the batch unless it exists: true when this call created it. */
@@ -52,21 +49,57 @@ export class BatchStore {
     }
   }
 
-  /** Saves a split's progress; fails (false) when another invocation has already moved past `fromRow`. */
-  async saveCheckpoint(batchId: string, fromRow: number, checkpoint: SplitCheckpoint): Promise<boolean> {
+  /**
+   * Lets one invocation at a time split a batch: true when this one (`holder`) now holds it until `until`
+   * (epoch ms), because nobody does or the holder's time is over, and the split is still at `fromRow`.
+   */
+  async takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean> {
     try {
       await documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: batchKey(batchId),
-          UpdateExpression: 'SET checkpoint = :c, updatedAt = :now',
-          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from',
+          UpdateExpression: 'SET leaseHolder = :holder, leaseUntil = :until',
+          ConditionExpression:
+            '#status = :splitting AND checkpoint.#row = :from AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#row': 'row' },
+          ExpressionAttributeValues: {
+            ':holder': holder,
+            ':until': until,
+            ':now': Date.now(),
+            ':splitting': 'splitting',
+            ':from': fromRow,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Saves a split's progress and lets go of the lease; false when this invocation no longer held it. */
+  async saveCheckpoint(
+    batchId: string,
+    fromRow: number,
+    checkpoint: SplitCheckpoint,
+    holder: string,
+  ): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(batchId),
+          UpdateExpression: 'SET checkpoint = :c, updatedAt = :now REMOVE leaseHolder, leaseUntil',
+          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
           ExpressionAttributeNames: { '#status': 'status', '#row': 'row' },
           ExpressionAttributeValues: {
             ':c': checkpoint,
             ':now': new Date().toISOString(),
             ':splitting': 'splitting',
             ':from': fromRow,
+            ':holder': holder,
           },
         }),
       );
@@ -83,6 +116,7 @@ export class BatchStore {
     fromRow: number,
     checkpoint: SplitCheckpoint,
     next: BatchStatus,
+    holder: string,
   ): Promise<boolean> {
     try {
       await documents.send(
@@ -90,8 +124,8 @@ export class BatchStore {
           TableName: this.table,
           Key: batchKey(batchId),
           UpdateExpression:
-            'SET checkpoint = :c, #status = :next, #rows = :rows, chunkCounts = :counts, updatedAt = :now',
-          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from',
+            'SET checkpoint = :c, #status = :next, #rows = :rows, chunkCounts = :counts, updatedAt = :now REMOVE leaseHolder, leaseUntil',
+          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
           ExpressionAttributeNames: { '#status': 'status', '#row': 'row', '#rows': 'rows' },
           ExpressionAttributeValues: {
             ':c': checkpoint,
@@ -101,6 +135,7 @@ export class BatchStore {
             ':now': new Date().toISOString(),
             ':splitting': 'splitting',
             ':from': fromRow,
+            ':holder': holder,
           },
         }),
       );
@@ -225,13 +260,7 @@ export class BatchStore {
       },
     );
     for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, donePartitions, ...batch } = item;
-        unfinished.push({
-          ...(batch as Batch),
-          donePartitions: donePartitions ? [...(donePartitions as Set<number>)] : [],
-        });
-      }
+      for (const item of page.Items ?? []) unfinished.push(toBatch(item));
     }
     return unfinished;
   }

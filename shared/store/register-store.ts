@@ -4,7 +4,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents } from '../aws/clients.ts';
-import { isConditionFailure } from './batch-store.ts';
+import { isConditionFailure } from './conditions.ts';
 
 export interface HeldPerson {
   record: PopulationRecord;
@@ -22,7 +22,7 @@ export interface RowOrigin {
 
 const personKey = (key: string) => ({ pk: key, sk: 'PERSON' });
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
-const APPLIED_KEPT = 8;
+const APPLIED_KEPT = 16;
 
 // A person's record is stored deflated: 834 bytes of JSON on average become 437, so a person item stays under
 // the 1 KB of one write unit (measured on generated Gia Lai forms; as a map, a third of them went over).

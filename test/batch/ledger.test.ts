@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildSummary, csvCell, LedgerTally, OUTCOMES_CSV_HEADER, outcomeCsvLine } from '#batch/ledger.ts';
+import {
+  batchFailure,
+  buildSummary,
+  csvCell,
+  LedgerTally,
+  OUTCOMES_CSV_HEADER,
+  outcomeCsvLine,
+} from '#batch/ledger.ts';
 
 describe('csvCell', () => {
   it('neutralises cells a spreadsheet would execute', () => {
@@ -44,7 +51,7 @@ describe('outcomes.csv lines', () => {
 });
 
 describe('summary', () => {
-  const times = { startedAt: new Date('2026-01-01T00:00:00Z'), finishedAt: new Date('2026-01-01T00:00:05Z') };
+  const times = { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:05.000Z' };
   const base = { batchId: 'b1', agencyCode: 'CAH-PLEIKU', objectKey: 'incoming/CAH-PLEIKU/a.csv', ...times };
 
   it('counts outcomes and error codes', () => {
@@ -67,7 +74,7 @@ describe('summary', () => {
   it('describes a failed batch with its code and no rows', () => {
     const tally = new LedgerTally();
     tally.add({ row: 1, outcome: 'new', issues: [] });
-    const summary = buildSummary({ ...base, tally, failure: { code: 'BATCH_NOT_TEXT' } });
+    const summary = buildSummary({ ...base, tally, failure: batchFailure('BATCH_NOT_TEXT') });
     expect(summary.status).toBe('failed');
     expect(summary.rows).toBe(0);
     expect(summary.failure?.code).toBe('BATCH_NOT_TEXT');

@@ -266,3 +266,22 @@ describe('resuming a read mid-file', () => {
     expect(rows).toEqual(whole.rows.slice(1));
   });
 });
+
+describe('rows too large to keep', () => {
+  it('are reported where they end, so offsets stay on row boundaries, in whatever chunks they come', async () => {
+    const huge = ROW_A.replace('Pleiku', 'x'.repeat(5000));
+    const text = `${HEADER}\n${ROW_A}\n${huge}\n${ROW_B}\n${huge}`;
+    for (const chunkSize of [7, 100, 4096, 100_000]) {
+      const { rows } = await readRows(text, 'csv', { maxRecordBytes: 1024, chunkSize });
+      expect(rows.map((r) => r.issues[0]?.code ?? r.values?.full_name)).toEqual([
+        'Nguyễn Văn An',
+        'ROW_TOO_LARGE',
+        'Trần Thị Bình',
+        'ROW_TOO_LARGE',
+      ]);
+      const boundary = Buffer.byteLength(`${HEADER}\n${ROW_A}\n${huge}\n`);
+      expect(rows[1]?.endOffset).toBe(boundary);
+      expect(rows[3]?.endOffset).toBe(Buffer.byteLength(text));
+    }
+  });
+});
