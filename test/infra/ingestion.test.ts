@@ -176,7 +176,7 @@ describe('ingestion functions', () => {
 
 describe('ingestion permissions', () => {
   const objectAccess = {
-    split: { read: [KEYS.incomingPrefix, KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
+    split: { read: [KEYS.incomingPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
     register: { read: [KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
     finalize: { read: [KEYS.workPrefix], write: [KEYS.reportsPrefix] },
   } as const;
