@@ -2,15 +2,16 @@
 // it does not grow with the file. The local stack runs here with no handlers (messages wait on the queues);
 // the split handler runs in a child process of its own (bench/split-worker.ts), pointed at the same emulators.
 // Usage: npm run bench:split-memory -- [--rows 100000,1000000]
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { FUNCTIONS } from '../infra/resources.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
 import { writeBatch } from '../shared/synthetic/write.ts';
 
@@ -34,7 +35,11 @@ const s3 = new S3Client({
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
 
-console.log('bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS)');
+// the split function's heap limit, as deployed (infra/resources.ts)
+const heapLimit = FUNCTIONS.split.maxHeapMb ? [`--max-old-space-size=${FUNCTIONS.split.maxHeapMb}`] : [];
+console.log(
+  `bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS), ${heapLimit.join(' ')}`,
+);
 console.log('rows        MB      seconds   rows/s     peak RSS');
 for (const rows of sizes) {
   const file = join(outDir, `split-${rows}.csv`);
@@ -50,16 +55,33 @@ for (const rows of sizes) {
     params: { Bucket: stack.names.buckets.batches, Key: key, Body: createReadStream(file) },
     partSize: 64 << 20,
   }).done();
-  const out = execFileSync('node', ['--import', 'tsx', join(import.meta.dirname, 'split-worker.ts')], {
-    encoding: 'utf8',
-    env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    maxBuffer: 1 << 24,
-  });
+  // not execFileSync: the emulators live in this process and must go on answering the worker
+  const { stdout: out } = await promisify(execFile)(
+    'node',
+    [
+      ...heapLimit,
+      ...(process.env.SPLIT_NODE_OPTIONS?.split(' ') ?? []),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'split-worker.ts'),
+    ],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        ...stack.env,
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      maxBuffer: 1 << 24,
+    },
+  );
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
     rows: number;
     seconds: number;
     peakRssMB: number;
     bytes: number;
+    peaksMB: Record<string, number>;
   };
   console.log(
     [
@@ -70,6 +92,7 @@ for (const rows of sizes) {
         .toLocaleString('en')
         .padStart(9),
       `${result.peakRssMB} MB`.padStart(11),
+      `  ${JSON.stringify(result.peaksMB)}`,
     ].join(' '),
   );
 }

@@ -43,8 +43,17 @@ const context = {
   functionName: 'split',
 } as Context;
 const body = JSON.parse(message.Body ?? '{}') as { Records?: { s3: { object: { size: number } } }[] };
+// where the memory goes: the largest heap, external and array-buffer figures seen while splitting
+const peaks = { heapUsed: 0, external: 0, arrayBuffers: 0, rssAtStart: process.memoryUsage().rss };
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  peaks.heapUsed = Math.max(peaks.heapUsed, usage.heapUsed);
+  peaks.external = Math.max(peaks.external, usage.external);
+  peaks.arrayBuffers = Math.max(peaks.arrayBuffers, usage.arrayBuffers);
+}, 50);
 const started = performance.now();
 const response = await handler(event, context);
+clearInterval(sampler);
 const seconds = (performance.now() - started) / 1000;
 if (response.batchItemFailures.length > 0) throw new Error('the split failed');
 await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -59,6 +68,7 @@ console.log(
     seconds,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     bytes: body.Records?.[0]?.s3.object.size ?? 0,
+    peaksMB: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
   }),
 );
 process.exit(0);

@@ -50,6 +50,11 @@ export interface FunctionSpec {
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * V8's old-space limit: with room to spare V8 collects late, so a streaming function's RSS grows with the
+   * memory it is given rather than with what it holds; a limit keeps it near what it needs.
+   */
+  maxHeapMb?: number;
   source: QueueSource;
   environment: Record<string, EnvironmentRef>;
 }
@@ -72,6 +77,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // hands over to a fresh invocation before this runs out (a province-sized file takes several)
     timeoutSeconds: 900,
     memoryMb: 1024,
+    // bench/split-memory: 94 MB of heap at most on 1M rows with this limit (296 MB without), at the same speed
+    maxHeapMb: 128,
     source: { queue: 'intake', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 10 },
     environment: {
       BATCHES_BUCKET: environment.BATCHES_BUCKET,

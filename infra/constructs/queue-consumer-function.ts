@@ -26,7 +26,12 @@ export class QueueConsumerFunction extends DancuFunction {
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
-      environment: resolveEnvironment(spec.environment, resources),
+      environment: {
+        ...resolveEnvironment(spec.environment, resources),
+        ...(spec.maxHeapMb
+          ? { NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${spec.maxHeapMb}` }
+          : {}),
+      },
     });
 
     const { queue, batchSize, maxBatchingWindowSeconds, maximumConcurrency } = spec.source;
