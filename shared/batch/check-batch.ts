@@ -5,7 +5,7 @@ import type { RowIssue } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import { nameKey, normalizeText } from '#domain/normalize.ts';
 import type { PopulationRecord } from '#domain/record.ts';
-import { type ValidationContext, validateRow } from '#domain/validate.ts';
+import { type ValidationContext, validateCells } from '#domain/validate.ts';
 import type { Outcome, RowOutcome } from './ledger.ts';
 import type { BatchRow } from './read-batch.ts';
 
@@ -25,10 +25,14 @@ function echoFormId(raw: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function checkRow({ row, values, issues, endOffset }: BatchRow, context: ValidationContext): CheckedRow {
+function checkRow(
+  { row, values, issues, endOffset, clean }: BatchRow,
+  context: ValidationContext,
+): CheckedRow {
   const formId = echoFormId(values?.form_id);
   if (!values || issues.length > 0) return { row, formId, issues, endOffset };
-  const result = validateRow(values, context);
+  // rows from the readers are made by rawRowOf: their values come back in FIELD_NAMES order
+  const result = validateCells(Object.values(values), context, clean);
   return result.ok
     ? { row, formId, record: result.record, issues: [], endOffset }
     : { row, formId, issues: result.issues, endOffset };

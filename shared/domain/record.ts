@@ -7,7 +7,8 @@ const relatedId = z.string().regex(/^(\d{12}|\d{9})$/);
 const communeCode = z.string().regex(/^\d{5}$/);
 
 export const Sex = z.enum(['male', 'female']);
-export const BloodGroup = z.enum(['O', 'A', 'B', 'AB']);
+/** ABO group, with the Rh sign when the form gives it */
+export const BloodGroup = z.string().regex(/^(O|A|B|AB)[+-]?$/);
 export const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
 
 export const PopulationRecord = z.object({
@@ -64,3 +65,43 @@ export const IDENTITY_FIELDS = [
   'dateOfBirth',
   'sex',
 ] as const satisfies readonly (keyof PopulationRecord)[];
+
+/** The record's keys in the schema's order; RECORD_KEYS[i] is what recordOf takes at index i. */
+export const RECORD_KEYS = Object.keys(PopulationRecord.shape) as (keyof PopulationRecord)[];
+
+/** A record from its values in RECORD_KEYS order: written out for one object shape (see rawRowOf). */
+export function recordOf(values: readonly (string | undefined)[]): PopulationRecord {
+  return {
+    formId: values[0],
+    fullName: values[1],
+    otherName: values[2],
+    dateOfBirth: values[3],
+    sex: values[4],
+    personalId: values[5],
+    oldIdNumber: values[6],
+    birthRegistrationPlace: values[7],
+    hometown: values[8],
+    ethnicityCode: values[9],
+    religion: values[10],
+    nationality: values[11],
+    bloodGroup: values[12],
+    maritalStatus: values[13],
+    permanentAddress: values[14],
+    permanentCommuneCode: values[15],
+    permanentCommuneCode2025: values[16],
+    currentAddress: values[17],
+    currentCommuneCode: values[18],
+    currentCommuneCode2025: values[19],
+    householdHeadName: values[20],
+    householdHeadId: values[21],
+    relationshipToHead: values[22],
+    fatherName: values[23],
+    fatherId: values[24],
+    motherName: values[25],
+    motherId: values[26],
+    spouseName: values[27],
+    spouseId: values[28],
+    phone: values[29],
+    email: values[30],
+  } as PopulationRecord;
+}

@@ -6,7 +6,7 @@ import { type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
 import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
 import { checkPersonalId, isWellFormedRelatedId } from './personal-id.ts';
-import type { PopulationRecord, Sex } from './record.ts';
+import { type PopulationRecord, RECORD_KEYS, recordOf, type Sex } from './record.ts';
 import { findCommune, findEthnicGroup, findNationality, findReligion } from './reference.ts';
 
 export interface ValidationContext {
@@ -48,11 +48,24 @@ const sexOf = memoize((value: string): Sex | undefined => SEX_BY_KEY[looseKey(va
 const maritalStatusOf = memoize((value: string) => MARITAL_BY_KEY[looseKey(value)]);
 
 // The fields as an array walked once per row (keyed lookups into FIELDS by name are slow on the hot path).
-const PLAN = FIELD_NAMES.map((name) => ({
-  name,
-  key: name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
-  ...(FIELDS[name] as FieldSpec),
-}));
+const PLAN = FIELD_NAMES.map((name) => {
+  const key = (
+    name === 'ethnicity' ? 'ethnicityCode' : name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+  ) as keyof PopulationRecord;
+  const slot = RECORD_KEYS.indexOf(key);
+  if (slot < 0) throw new Error(`field ${name} has no place in the record`);
+  const spec = FIELDS[name] as FieldSpec;
+  // a commune code's 2025 successor goes in the slot after it (the schema's order)
+  if (spec.kind === 'commune' && RECORD_KEYS[slot + 1] !== `${key}2025`)
+    throw new Error(`no 2025 slot after ${key}`);
+  return { name, slot, ...spec };
+});
+const SLOT = {
+  personalId: RECORD_KEYS.indexOf('personalId'),
+  dateOfBirth: RECORD_KEYS.indexOf('dateOfBirth'),
+  sex: RECORD_KEYS.indexOf('sex'),
+};
+
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
 }
@@ -65,20 +78,38 @@ function normalizePhone(value: string): string | undefined {
   return PHONE.test(digits) ? digits : undefined;
 }
 
-export function validateRow(raw: RawRow, context: ValidationContext): ValidationResult {
+/** `normal`: the reader has seen that every value is already normal text (isNormalText), a shortcut. */
+export function validateRow(raw: RawRow, context: ValidationContext, normal = false): ValidationResult {
+  return validateCells(
+    FIELD_NAMES.map((name) => raw[name]),
+    context,
+    normal,
+  );
+}
+
+/**
+ * validateRow for a row's values in FIELD_NAMES order (Object.values of a row made by rawRowOf): the readers'
+ * fast path, with no lookup by field name.
+ */
+export function validateCells(
+  cells: readonly (string | undefined)[],
+  context: ValidationContext,
+  normal = false,
+): ValidationResult {
   const issues: RowIssue[] = [];
-  const out: Record<string, string | undefined> = {};
+  const out: (string | undefined)[] = new Array(RECORD_KEYS.length);
 
   // Pass 1: presence, encoding, control characters and length, then the per-field rules.
-  for (const spec of PLAN) {
-    const { name, key } = spec;
-    const rawValue = raw[name];
+  for (let i = 0; i < PLAN.length; i++) {
+    const spec = PLAN[i] as (typeof PLAN)[number];
+    const { name, slot } = spec;
+    const rawValue = cells[i];
     if (rawValue === undefined || rawValue === '') {
       if (spec.required) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
       continue;
     }
     let value = rawValue;
-    if (!isNormalText(rawValue)) {
+    if (!normal && !isNormalText(rawValue)) {
       if (rawValue.includes('\ufffd')) {
         issues.push(rowIssue('INVALID_ENCODING', name));
         continue;
@@ -99,7 +130,7 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
     }
     switch (spec.kind) {
       case 'name':
-        if (LATIN_NAME.test(value) || NAME.test(value)) out[key] = value;
+        if (LATIN_NAME.test(value) || NAME.test(value)) out[slot] = value;
         else issues.push(rowIssue('NAME_INVALID_CHARACTERS', name));
         break;
       case 'date': {
@@ -107,46 +138,46 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
         if (!date) issues.push(rowIssue('DATE_INVALID', name));
         else if (date.iso > context.today) issues.push(rowIssue('DATE_IN_FUTURE', name));
         else if (date.year < 1900) issues.push(rowIssue('DATE_OF_BIRTH_TOO_EARLY', name));
-        else out[key] = date.iso;
+        else out[slot] = date.iso;
         break;
       }
       case 'sex': {
         const sex = sexOf(value);
-        if (sex) out[key] = sex;
+        if (sex) out[slot] = sex;
         else issues.push(rowIssue('SEX_INVALID', name));
         break;
       }
       case 'personalId':
         // checked against sex and date of birth once every field is read
-        out[key] = compactDigits(value);
+        out[slot] = compactDigits(value);
         break;
       case 'oldId': {
         const digits = compactDigits(value);
-        if (/^\d{9}$/.test(digits)) out[key] = digits;
+        if (/^\d{9}$/.test(digits)) out[slot] = digits;
         else issues.push(rowIssue('OLD_ID_FORMAT', name));
         break;
       }
       case 'relatedId': {
         const digits = compactDigits(value);
-        if (isWellFormedRelatedId(digits)) out[key] = digits;
+        if (isWellFormedRelatedId(digits)) out[slot] = digits;
         else issues.push(rowIssue('RELATED_PERSON_ID_INVALID', name));
         break;
       }
       case 'ethnicity': {
         const group = findEthnicGroup(value);
-        if (group) out.ethnicityCode = group.code;
+        if (group) out[slot] = group.code;
         else issues.push(rowIssue('ETHNICITY_UNKNOWN', name));
         break;
       }
       case 'religion': {
         const religion = findReligion(value);
-        if (religion) out[key] = religion;
+        if (religion) out[slot] = religion;
         else issues.push(rowIssue('RELIGION_UNKNOWN', name));
         break;
       }
       case 'nationality': {
         const iso = findNationality(value);
-        if (iso) out[key] = iso;
+        if (iso) out[slot] = iso;
         else issues.push(rowIssue('NATIONALITY_UNKNOWN', name));
         break;
       }
@@ -155,13 +186,13 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
           .toUpperCase()
           .replace(/^NHÓM\s*/u, '')
           .replace(/\s|RH/g, '');
-        if (/^(O|A|B|AB)[+-]?$/.test(group)) out[key] = group;
+        if (/^(O|A|B|AB)[+-]?$/.test(group)) out[slot] = group;
         else issues.push(rowIssue('BLOOD_GROUP_INVALID', name));
         break;
       }
       case 'maritalStatus': {
         const status = maritalStatusOf(value);
-        if (status) out[key] = status;
+        if (status) out[slot] = status;
         else issues.push(rowIssue('MARITAL_STATUS_INVALID', name));
         break;
       }
@@ -173,35 +204,37 @@ export function validateRow(raw: RawRow, context: ValidationContext): Validation
           issues.push(rowIssue('COMMUNE_CODE_UNKNOWN', name));
           break;
         }
-        out[key] = commune.code;
-        if (commune.code2025) out[`${key}2025`] = commune.code2025;
+        out[slot] = commune.code;
+        if (commune.code2025) out[slot + 1] = commune.code2025;
         break;
       }
       case 'phone': {
         const phone = normalizePhone(value);
-        if (phone) out[key] = phone;
+        if (phone) out[slot] = phone;
         else issues.push(rowIssue('PHONE_INVALID', name));
         break;
       }
       case 'email':
-        if (EMAIL.test(value)) out[key] = value.toLowerCase();
+        if (EMAIL.test(value)) out[slot] = value.toLowerCase();
         else issues.push(rowIssue('EMAIL_INVALID', name));
         break;
       default:
-        out[key] = value;
+        out[slot] = value;
     }
   }
 
   // Pass 2: the person's own ID against what the same form says of sex and birth year.
-  if (out.personalId !== undefined) {
-    const birthYear = out.dateOfBirth ? Number(out.dateOfBirth.slice(0, 4)) : undefined;
-    const idIssues = checkPersonalId(out.personalId, 'personal_id', {
-      sex: out.sex as Sex | undefined,
+  const personalId = out[SLOT.personalId];
+  if (personalId !== undefined) {
+    const dateOfBirth = out[SLOT.dateOfBirth];
+    const birthYear = dateOfBirth ? Number(dateOfBirth.slice(0, 4)) : undefined;
+    const idIssues = checkPersonalId(personalId, 'personal_id', {
+      sex: out[SLOT.sex] as Sex | undefined,
       birthYear,
     });
     issues.push(...idIssues);
   }
 
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, record: out as unknown as PopulationRecord, issues: [] };
+  return { ok: true, record: recordOf(out), issues: [] };
 }
