@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { FIELD_NAMES, type FieldName } from '#domain/fields.ts';
 import type { Delimiter } from '../shared/synthetic/encode.ts';
 import { writeBatch } from '../shared/synthetic/write.ts';
 
@@ -21,9 +22,17 @@ const USAGE = `usage: npm run generate -- --rows N --out FILE [options]
   --bom                     start with a UTF-8 byte-order mark
   --crlf                    end lines with CRLF
   --shuffle-columns         CSV columns in a seeded random order
-  --blank-lines R           share of rows followed by a blank line (default 0)`;
+  --blank-lines R           share of rows followed by a blank line (default 0)
+  --columns a,b,…           CSV with only these columns (benchmarks; the ground truth assumes every column)`;
 
 class UsageError extends Error {}
+
+function columnList(list: string): FieldName[] {
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(FIELD_NAMES as string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`--columns: not fields: ${unknown.join(', ')}`);
+  return names as FieldName[];
+}
 
 function rate(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -73,6 +82,7 @@ async function main(): Promise<number> {
         crlf: { type: 'boolean', default: false },
         'shuffle-columns': { type: 'boolean', default: false },
         'blank-lines': { type: 'string' },
+        columns: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -120,6 +130,7 @@ async function main(): Promise<number> {
         bom: values.bom === true,
         lineEnding: values.crlf === true ? '\r\n' : '\n',
         shuffleColumns: values['shuffle-columns'] === true,
+        ...(typeof values.columns === 'string' ? { columns: columnList(values.columns) } : {}),
         blankLineRate: rate('blank-lines', values['blank-lines'] as string | undefined, 0),
       },
       truth?.stream,

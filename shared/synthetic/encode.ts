@@ -22,6 +22,11 @@ export interface EncodeOptions {
   shuffleColumns?: boolean;
   /** share of rows followed by a blank line (not a row: the reader skips it); default 0 */
   blankLineRate?: number;
+  /**
+   * CSV: only these columns, in this order (default: every field). For benchmarks: the ground truth still
+   * describes the whole form, so it does not hold for a file that leaves columns out.
+   */
+  columns?: readonly FieldName[];
 }
 
 const QUOTE = 34;
@@ -158,7 +163,7 @@ export class BatchEncoder {
     this.quoteNeeded = QUOTE_NEEDED[this.delimiter];
     this.blankLineRate = options.blankLineRate ?? 0;
     this.rng = new Rng(seed, 'encode');
-    this.columns = [...FIELD_NAMES];
+    this.columns = [...(options.columns ?? FIELD_NAMES)];
     if (options.shuffleColumns) {
       for (let i = this.columns.length - 1; i > 0; i--) {
         const j = this.rng.int(i + 1);

@@ -54,9 +54,18 @@ export class Agency {
     }
   }
 
+  /** An object's text; read again when the emulator cuts a response short (the pipeline rewrote it meanwhile). */
   async text(key: string): Promise<string> {
-    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return (await Body?.transformToString('utf8')) ?? '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        return (await Body?.transformToString('utf8')) ?? '';
+      } catch (error) {
+        if (attempt >= 5 || !/aborted|ECONNRESET|socket hang up/i.test(String((error as Error).message)))
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   }
 
   /** The summary of `incoming/{agency}/{name}` once written after `since` (and, if given, by another batch). */
