@@ -102,7 +102,10 @@ async function startFauxqs(port: number, region: string) {
   await listening('sqs', port, () => app.listen({ port, host: HOST }));
   return {
     endpoint: endpointOf(app.server),
-    stop: () => app.close(),
+    stop: () => {
+      setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      return app.close();
+    },
   };
 }
 
@@ -131,9 +134,13 @@ function endpointOf(server: Server): string {
   return `http://${HOST}:${(server.address() as AddressInfo).port}`;
 }
 
+/** How long a closing emulator lets requests in flight (a long poll, a download) finish before cutting them. */
+const CLOSE_GRACE_MS = 2_000;
+
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   });
 }

@@ -226,11 +226,18 @@ export function startEventSource(options: EventSourceOptions): EventSource {
       stopped = true;
       polling.abort();
       slots.close();
-      await polling$;
-      await Promise.all(inFlight);
+      // like a Lambda environment shutting down, wait a while for work in flight, then leave it
+      const settled = Promise.all([polling$, ...inFlight]).then(() => true);
+      const waited = new Promise<boolean>((resolve) => setTimeout(resolve, STOP_WAIT_MS, false).unref());
+      if (!(await Promise.race([settled, waited]))) {
+        log.info(`${functionName}: stopped with ${inFlight.size} invocation(s) still running, left behind`);
+      }
     },
   };
 }
+
+/** How long stop() waits for the poll and the invocations in flight. */
+const STOP_WAIT_MS = 15_000;
 
 /** Runs the handler; past the timeout stops waiting for it (it cannot be killed in this process). */
 async function runWithTimeout(run: () => unknown, timeoutMs: number): Promise<Outcome> {

@@ -80,63 +80,61 @@ export class BatchStore {
   }
 
   /** Saves a split's progress and lets go of the lease; false when this invocation no longer held it. */
-  async saveCheckpoint(
+  saveCheckpoint(
     batchId: string,
     fromRow: number,
     checkpoint: SplitCheckpoint,
     holder: string,
   ): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: batchKey(batchId),
-          UpdateExpression: 'SET checkpoint = :c, updatedAt = :now REMOVE leaseHolder, leaseUntil',
-          ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
-          ExpressionAttributeNames: { '#status': 'status', '#row': 'row' },
-          ExpressionAttributeValues: {
-            ':c': checkpoint,
-            ':now': new Date().toISOString(),
-            ':splitting': 'splitting',
-            ':from': fromRow,
-            ':holder': holder,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.advanceSplit(batchId, fromRow, checkpoint, holder);
   }
 
   /** The whole file is read: from splitting to registering (or straight to finalizing with no chunks). */
-  async finishSplit(
+  finishSplit(
     batchId: string,
     fromRow: number,
     checkpoint: SplitCheckpoint,
     next: BatchStatus,
     holder: string,
   ): Promise<boolean> {
+    return this.advanceSplit(batchId, fromRow, checkpoint, holder, {
+      status: next,
+      rows: checkpoint.row,
+      chunkCounts: checkpoint.chunkSeqs,
+    });
+  }
+
+  /** A new checkpoint (and more), on condition that the split is where `fromRow` says and `holder` holds it. */
+  private async advanceSplit(
+    batchId: string,
+    fromRow: number,
+    checkpoint: SplitCheckpoint,
+    holder: string,
+    more: Partial<Pick<Batch, 'status' | 'rows' | 'chunkCounts'>> = {},
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status', '#row': 'row' };
+    const values: Record<string, unknown> = {
+      ':c': checkpoint,
+      ':now': new Date().toISOString(),
+      ':splitting': 'splitting',
+      ':from': fromRow,
+      ':holder': holder,
+    };
+    let set = 'SET checkpoint = :c, updatedAt = :now';
+    for (const [name, value] of Object.entries(more)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      set += `, #${name} = :${name}`;
+    }
     try {
       await documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: batchKey(batchId),
-          UpdateExpression:
-            'SET checkpoint = :c, #status = :next, #rows = :rows, chunkCounts = :counts, updatedAt = :now REMOVE leaseHolder, leaseUntil',
+          UpdateExpression: `${set} REMOVE leaseHolder, leaseUntil`,
           ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
-          ExpressionAttributeNames: { '#status': 'status', '#row': 'row', '#rows': 'rows' },
-          ExpressionAttributeValues: {
-            ':c': checkpoint,
-            ':next': next,
-            ':rows': checkpoint.row,
-            ':counts': checkpoint.chunkSeqs,
-            ':now': new Date().toISOString(),
-            ':splitting': 'splitting',
-            ':from': fromRow,
-            ':holder': holder,
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
       return true;

@@ -51,11 +51,12 @@ describe('split handler', () => {
     expect(chunks.map((w) => String(w.Body).trim().split('\n').length).reduce((a, b) => a + b, 0)).toBe(2);
     const finish = dynamo
       .commandCalls(UpdateCommand)
-      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':next']);
+      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'registering');
     expect(finish?.args[0].input.ExpressionAttributeValues).toMatchObject({
-      ':next': 'registering',
       ':rows': 3,
+      ':chunkCounts': expect.any(Array),
     });
+    expect(finish?.args[0].input.ConditionExpression).toContain('leaseHolder = :holder');
     const sent = [...sqs.commandCalls(SendMessageCommand), ...sqs.commandCalls(SendMessageBatchCommand)];
     expect(sent.length).toBeGreaterThan(0);
   });

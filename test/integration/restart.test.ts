@@ -2,6 +2,7 @@
 // not; on start the stack sends again what each unfinished batch was waiting for, and nothing is lost.
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadPipeline } from '../../local/pipeline.ts';
 import type { FunctionHandlers } from '../../local/runtime/stack.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
 import { buildBatch } from '../../shared/synthetic/write.ts';
@@ -28,23 +29,9 @@ describe('local stack restart', () => {
     let all: FunctionHandlers = {};
     let resume: () => Promise<unknown> = async () => undefined;
     const load = async (env: Record<string, string>) => {
-      Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '50' });
-      const [split, register, finalize, commons, resumeModule] = await Promise.all([
-        import('../../functions/split/handler.ts'),
-        import('../../functions/register/handler.ts'),
-        import('../../functions/finalize/handler.ts'),
-        import('../../functions/commons/pipeline.ts'),
-        import('../../shared/ingest/resume.ts'),
-      ]);
-      all = { split: split.handler, register: register.handler, finalize: finalize.handler };
-      resume = () =>
-        resumeModule.resumeUnfinishedBatches({
-          batches: commons.batches(),
-          files: commons.files(),
-          sendContinue: (batchId) => commons.send('INTAKE_QUEUE_URL', [{ kind: 'split-continue', batchId }]),
-          sendChunks: (messages) => commons.send('RECORDS_QUEUE_URL', messages),
-          sendFinalize: (batchId) => commons.send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
-        });
+      const loaded = await loadPipeline(env, { SPLIT_CHUNK_ROWS: '50' });
+      all = loaded.handlers;
+      resume = loaded.resume;
       return all;
     };
 
