@@ -1,11 +1,12 @@
-// The three emulators, in this process, on 127.0.0.1 only (the data is people's): dynalite (DynamoDB) and
+// The three emulators, in this process (dynalite on a thread of its own), on 127.0.0.1 only (the data is
+// people's): dynalite (DynamoDB) and
 // s3rver (S3) keep their data under `dir`; fauxqs (SQS) keeps queues in memory, so they are empty after a restart.
 import type { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import { LOCAL_REGION } from './account.ts';
@@ -68,14 +69,33 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
 
 async function startDynalite(path: string, port: number) {
   await mkdir(path, { recursive: true });
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await listening('dynamodb', port, (onError) => {
-    server.once('error', onError);
-    return new Promise<void>((resolve) => server.listen(port, HOST, resolve));
+  const worker = new Worker(new URL('./dynalite-thread.mjs', import.meta.url), {
+    workerData: { path, port, host: HOST },
+    execArgv: [],
   });
+  const started = await new Promise<{ port?: number; error?: string; code?: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  if (started.error || started.port === undefined) {
+    await worker.terminate();
+    const cause = Object.assign(new Error(started.error ?? 'no port'), { code: started.code });
+    if (started.code === 'EADDRINUSE') {
+      throw new EmulatorStartError(
+        `port ${port} (dynamodb) is in use: is another local stack running? Stop it or choose other ports`,
+        { cause },
+      );
+    }
+    throw new EmulatorStartError('the dynamodb emulator did not start', { cause });
+  }
   return {
-    endpoint: endpointOf(server),
-    stop: () => closeServer(server),
+    endpoint: `http://${HOST}:${started.port}`,
+    stop: async () => {
+      const stopped = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
+    },
   };
 }
 
