@@ -174,6 +174,7 @@ async function* after(pages: AsyncIterable<BatchRow[]>, row: number): AsyncGener
 }
 
 const UNKNOWN_COLUMNS_KEPT = 50;
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
 
 async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<SplitResult> {
   const { settings, files } = deps;
@@ -221,7 +222,13 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
   try {
     // a plain UTF-8 file goes on with a ranged read; a compressed or UTF-16 one is read again and skipped
     const ranged = from.row > 0 && from.fileOffset !== undefined;
-    const source = await files.open(batch.objectKey, batch.versionId, ranged ? from.fileOffset : 0);
+    const source = await files
+      .open(batch.objectKey, batch.versionId, ranged ? from.fileOffset : 0)
+      .catch((error: Error) => {
+        // deleted (or its version expired) before it could be read: no retry will bring it back
+        if (GONE.has(error.name)) throw new BatchFailedError('BATCH_UNREADABLE', error.name);
+        throw error;
+      });
     const opened = await openBatch(source, format, {
       ...deps.readOptions,
       resumeAt: ranged

@@ -109,6 +109,21 @@ describe('split handler', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  it('fails a batch whose object is gone before it is read, without retrying', async () => {
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('gone'), { name: 'NoSuchKey' }));
+    const result = await handler(
+      sqsEvent([s3Notification('incoming/CA-PLEIKU/deleted.csv')]),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    const failed = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'failed');
+    expect(failed?.args[0].input.ExpressionAttributeValues?.[':failure']).toMatchObject({
+      code: 'BATCH_UNREADABLE',
+    });
+  });
+
   it('refuses a key outside incoming/{agency}/ or with an unsupported extension', async () => {
     await handler(sqsEvent([s3Notification('incoming/CA-PLEIKU/forms.xlsx')]), lambdaContext());
     const failed = dynamo
