@@ -90,9 +90,14 @@ export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): 
   if (count === undefined || seq >= count)
     throw new Error(`batch ${batchId} has no chunk ${partition}/${seq}`);
 
-  const entries = await deps.files.readLines<ChunkEntry>(workKeys.chunk(batchId, partition, seq));
-  const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
-  await deps.files.putLines(workKeys.outcomes(batchId, partition, seq), outcomes);
+  // outcomes are written once every row of the chunk is decided: a chunk that has them was done before
+  // (a redelivery, or a second copy of the chain), and only the chain needs moving on
+  const outcomesKey = workKeys.outcomes(batchId, partition, seq);
+  if (!(await deps.files.exists(outcomesKey))) {
+    const entries = await deps.files.readLines<ChunkEntry>(workKeys.chunk(batchId, partition, seq));
+    const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
+    await deps.files.putLines(outcomesKey, outcomes);
+  }
 
   if (seq + 1 < count) {
     await deps.sendChunk({ kind: 'chunk', batchId, partition, seq: seq + 1 });

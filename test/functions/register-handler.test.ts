@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -52,6 +52,7 @@ beforeEach(() => {
   dynamo.reset();
   s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk[0])}\n`) as never });
   s3.on(PutObjectCommand).resolves({});
+  s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
   sqs.on(SendMessageCommand).resolves({});
   dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({ Item: batchItem });
   dynamo.on(UpdateCommand).resolves({ Attributes: { donePartitions: new Set([0]) } });
@@ -139,6 +140,20 @@ describe('register handler', () => {
     expect(update?.ConditionExpression).toBe('version = :version');
     expect(update?.ExpressionAttributeValues).toMatchObject({ ':version': 4, ':next': 5 });
     expect(unpacked(update?.ExpressionAttributeValues?.[':record'])).toEqual(record);
+  });
+
+  it('a chunk whose outcomes exist was done before: it only moves the chain on', async () => {
+    s3.on(HeadObjectCommand).resolves({});
+    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(outcomesWritten()).toEqual([]);
+    const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(JSON.parse(String(next?.MessageBody))).toEqual({
+      kind: 'chunk',
+      batchId: 'b1',
+      partition: 0,
+      seq: 1,
+    });
   });
 
   it('after the last chunk of the last partition, asks for the report', async () => {
