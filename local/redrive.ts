@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const ids = (values.queue ? [values.queue] : Object.keys(QUEUES)) as QueueId[];
   for (const id of ids) {
     const source = target.queues[id];
-    const dlq = target.queues[`${id}Dlq`] ?? target.queues[`${id}-dlq`];
+    const dlq = target.queues[`${id}Dlq`]; // as local.json names them; in AWS from DANCU_QUEUE_RECORDS_DLQ and the like
     if (!source || !dlq) {
       console.error(`no queue URLs for ${id} and its dead-letter queue`);
       return 64;

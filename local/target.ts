@@ -21,6 +21,10 @@ export interface Target {
   queues: Record<string, string>;
 }
 
+/** DANCU_QUEUE_RECORDS_DLQ → recordsDlq, the names local.json uses. */
+const camelCase = (name: string) =>
+  name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
   const file = resolve(dir, 'local.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo) : undefined;
@@ -35,7 +39,7 @@ export function resolveTarget(options: { aws?: boolean; bucket?: string }): Targ
     const queues = Object.fromEntries(
       Object.entries(process.env)
         .filter(([name]) => name.startsWith('DANCU_QUEUE_'))
-        .map(([name, url]) => [name.slice('DANCU_QUEUE_'.length).toLowerCase(), url ?? '']),
+        .map(([name, url]) => [camelCase(name.slice('DANCU_QUEUE_'.length)), url ?? '']),
     );
     return { kind: 'aws', bucket, s3: {}, sqs: {}, queues };
   }

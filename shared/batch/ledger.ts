@@ -70,10 +70,6 @@ export class LedgerTally {
     this.outcomes[outcome.outcome] += 1;
     for (const { code } of outcome.issues) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
   }
-
-  get rejected(): number {
-    return this.outcomes.rejected;
-  }
 }
 
 export interface SummaryInput {

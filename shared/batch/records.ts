@@ -46,7 +46,7 @@ const CR = 13;
 const QUOTE = 34;
 
 /** Parses one CSV record that contains quotes; undefined when a closing quote is followed by junk. */
-export function parseQuotedRecord(text: string, delimiter: string): string[] | undefined {
+function parseQuotedRecord(text: string, delimiter: string): string[] | undefined {
   const fields: string[] = [];
   const n = text.length;
   let i = 0;

@@ -27,7 +27,6 @@ for (const [code, name, aliases] of ethnicGroups.rows as [string, string, string
   ethnicByKey.set(String(Number(code)), group);
   for (const spelling of [name, ...aliases]) ethnicByKey.set(looseKey(spelling), group);
 }
-export const ETHNIC_GROUPS: readonly EthnicGroup[] = [...new Set(ethnicByKey.values())];
 
 /** An ethnic group by its 1979 code (01–54, leading zero optional) or name, as people write it. */
 export const findEthnicGroup = memoize(

@@ -61,7 +61,8 @@ export function lambdaContext(remainingMs = 600_000): Context {
   };
 }
 
-export function s3Notification(key: string, extra: Record<string, unknown> = {}) {
+/** An S3 ObjectCreated notification as AWS sends it to a queue; `extra` overrides the object's fields. */
+export function s3Notification(key: string, extra: Record<string, unknown> = {}, bucket = 'batches-bucket') {
   return {
     Records: [
       {
@@ -76,11 +77,7 @@ export function s3Notification(key: string, extra: Record<string, unknown> = {})
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'c',
-          bucket: {
-            name: 'batches-bucket',
-            ownerIdentity: { principalId: 'o' },
-            arn: 'arn:aws:s3:::batches-bucket',
-          },
+          bucket: { name: bucket, ownerIdentity: { principalId: 'o' }, arn: `arn:aws:s3:::${bucket}` },
           object: {
             key: encodeURIComponent(key).replace(/%2F/g, '/'),
             size: 10,

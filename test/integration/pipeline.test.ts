@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { buildBatch } from '../../shared/synthetic/write.ts';
+import { s3Notification } from '../functions/mocks.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;
@@ -90,35 +91,12 @@ describe('ingestion on the local stack', () => {
       useQueueUrlAsEndpoint: false,
     });
     const batchItem = batches[0] as { eTag: string; sequencer: string; size: number; versionId?: string };
-    const notification = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: stack.names.region,
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Put',
-          userIdentity: { principalId: 'AWS:agency' },
-          requestParameters: { sourceIPAddress: '127.0.0.1' },
-          responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'incoming',
-            bucket: {
-              name: agency.bucket,
-              ownerIdentity: { principalId: 'o' },
-              arn: `arn:aws:s3:::${agency.bucket}`,
-            },
-            object: {
-              key: 'incoming/CA-DUCCO/twice.csv',
-              size: batchItem.size,
-              eTag: batchItem.eTag,
-              sequencer: batchItem.sequencer,
-            },
-          },
-        },
-      ],
-    };
+    const { size, eTag, sequencer } = batchItem;
+    const notification = s3Notification(
+      'incoming/CA-DUCCO/twice.csv',
+      { size, eTag, sequencer },
+      agency.bucket,
+    );
     const people = await agency.personKeys();
     await sqs.send(
       new SendMessageCommand({
