@@ -7,7 +7,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
@@ -28,8 +34,28 @@ const region = stack.names.region;
 
 // count every DynamoDB write the pipeline's own client makes, with its write units: DynamoDB charges
 // ceil(item size / 1 KB) per write, a failed condition included; an update is charged the item's full size
-const { dynamodb: pipelineClient } = await import('../shared/aws/clients.ts');
+const {
+  dynamodb: pipelineClient,
+  s3: pipelineS3,
+  sqs: pipelineSqs,
+} = await import('../shared/aws/clients.ts');
 const writes = { requests: 0, units: 0, failedConditions: 0 };
+// every request the functions make, by service and command: what a row costs besides its one put
+const requests = new Map<string, number>();
+for (const [service, client] of [
+  ['dynamodb', pipelineClient],
+  ['s3', pipelineS3],
+  ['sqs', pipelineSqs],
+] as const) {
+  (client.middlewareStack as typeof pipelineClient.middlewareStack).add(
+    (next, context) => (args) => {
+      const name = `${service} ${(context.commandName ?? '?').replace(/Command$/, '')}`;
+      requests.set(name, (requests.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequestCounter' },
+  );
+}
 const sizes = new Map<string, number>(); // item key → its size, as last written
 function attributeBytes(value: unknown): number {
   if (value === null || value === undefined) return 1;
@@ -108,6 +134,7 @@ const s3 = new S3Client({
 });
 const bucket = stack.names.buckets.batches;
 const started = performance.now();
+const pipelineCpu = process.cpuUsage();
 await s3.send(
   new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }),
 );
@@ -115,21 +142,30 @@ const summaryKey = 'reports/CA-BENCH/bench.csv/summary.json';
 // when the batch reaches each stage, from the batches table
 const phases: string[] = [];
 const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+let batchKey: Record<string, AttributeValue> | undefined;
 const watch = setInterval(async () => {
-  const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName: stack.names.tables.batches }));
-  const status = Items.find((i) => i.sk?.S === 'META')?.status?.S;
+  const TableName = stack.names.tables.batches;
+  if (!batchKey) {
+    const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName, Limit: 50 }));
+    const meta = Items.find((i) => i.sk?.S === 'META');
+    if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
+  }
+  if (!batchKey) return;
+  const { Item } = await batchesClient.send(new GetItemCommand({ TableName, Key: batchKey }));
+  const status = Item?.status?.S;
   if (status && phases.at(-1)?.split(' ')[0] !== status)
     phases.push(`${status} ${((performance.now() - started) / 1000).toFixed(1)}s`);
-}, 100);
+}, 250);
 for (;;) {
   try {
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: summaryKey }));
     break;
   } catch {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 const pipelineSeconds = (performance.now() - started) / 1000;
+const pipelineCpuSeconds = cpuSeconds(process.cpuUsage(pipelineCpu));
 clearInterval(watch);
 const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: summaryKey }));
 const summary = JSON.parse((await Body?.transformToString()) ?? '{}');
@@ -141,6 +177,7 @@ const record = JSON.stringify(batch.truth[0]);
 const padding = 'x'.repeat(600);
 let next = 0;
 const floorStarted = performance.now();
+const floorCpu = process.cpuUsage();
 await Promise.all(
   Array.from({ length: Number(values.concurrency) }, async () => {
     for (let i = next++; i < accepted; i = next++) {
@@ -155,8 +192,12 @@ await Promise.all(
   }),
 );
 const floorSeconds = (performance.now() - floorStarted) / 1000;
+const floorCpuSeconds = cpuSeconds(process.cpuUsage(floorCpu));
 await stack.stop();
 
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
 console.log(
   `pipeline end to end   ${pipelineSeconds.toFixed(1)} s   ${rate(rows, pipelineSeconds)} rows/s   status ${summary.status}, outcomes ${JSON.stringify(summary.outcomes)}`,
@@ -165,9 +206,20 @@ console.log(`stages reached (batches table): ${phases.join(', ')}, report ${pipe
 console.log(
   `floor: ${accepted} conditional puts   ${floorSeconds.toFixed(1)} s   ${rate(accepted, floorSeconds)} puts/s (concurrency ${values.concurrency})`,
 );
+// CPU time of the whole process (functions, emulators, this script) is steadier than wall time on a busy machine
+console.log(
+  `process CPU: pipeline ${pipelineCpuSeconds.toFixed(1)} s, floor ${floorCpuSeconds.toFixed(1)} s, ratio ${(pipelineCpuSeconds / floorCpuSeconds).toFixed(2)}`,
+);
 console.log(`ratio end-to-end / floor: ${(pipelineSeconds / floorSeconds).toFixed(2)} (target ≤ 1.5)`);
 console.log(
   `DynamoDB writes: ${writes.requests.toLocaleString('en')} requests (${writes.failedConditions} failed conditions), ` +
     `${writes.units.toLocaleString('en')} write units = ${(writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
+);
+const perRow = (n: number) => (n / accepted).toFixed(3);
+console.log(
+  `requests by the functions, per accepted row: ${[...requests]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n.toLocaleString('en')} (${perRow(n)})`)
+    .join(', ')}`,
 );
 process.exit(0);

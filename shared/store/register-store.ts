@@ -1,10 +1,10 @@
 // The register table: one item per person (`PERSON`), the history of what each update changed
 // (`HIST#…`) and conflicts waiting for review (`CONFLICT#…`). The only module that knows its keys.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents } from '../aws/clients.ts';
 import { isConditionFailure } from './conditions.ts';
+import { packRecord, unpackRecord } from './person-record.ts';
 
 export interface HeldPerson {
   record: PopulationRecord;
@@ -23,12 +23,6 @@ export interface RowOrigin {
 const personKey = (key: string) => ({ pk: key, sk: 'PERSON' });
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
 const APPLIED_KEPT = 16;
-
-// A person's record is stored deflated: 834 bytes of JSON on average become 437, so a person item stays under
-// the 1 KB of one write unit (measured on generated Gia Lai forms; as a map, a third of them went over).
-const packRecord = (record: PopulationRecord) => deflateRawSync(JSON.stringify(record));
-const unpackRecord = (packed: Uint8Array) =>
-  JSON.parse(inflateRawSync(packed).toString('utf8')) as PopulationRecord;
 
 export const appliedTag = (origin: RowOrigin) => `${origin.batchId}#${origin.row}`;
 
@@ -65,7 +59,7 @@ export class RegisterStore {
     );
     if (!Item) return undefined;
     return {
-      record: unpackRecord(Item.record as Uint8Array),
+      record: unpackRecord(Item.record as string | Uint8Array),
       version: Item.version as number,
       applied: (Item.applied as string[]) ?? [],
     };

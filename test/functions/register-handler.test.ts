@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -6,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
 import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();
@@ -25,9 +25,8 @@ const record: PopulationRecord = {
   nationality: 'VN',
   currentAddress: 'Pleiku',
 };
-// the register stores a person's record deflated
-const packed = (value: PopulationRecord) => deflateRawSync(JSON.stringify(value));
-const unpacked = (value: unknown) => JSON.parse(inflateRawSync(value as Uint8Array).toString('utf8'));
+const packed = packRecord;
+const unpacked = (value: unknown) => unpackRecord(value as string);
 const chunk = [{ row: 7, formId: 'F7', personKey: 'id:064090123456', record }];
 const batchItem = {
   batchId: 'b1',
