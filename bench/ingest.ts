@@ -1,6 +1,6 @@
 // bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
 // against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
-// Also counts the DynamoDB writes the pipeline makes (and their write units, from item sizes) per accepted row.
+// Also counts the DynamoDB writes the pipeline makes (and their write units, as the emulator reports them) per accepted row.
 // Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32]
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -33,7 +33,8 @@ const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const region = stack.names.region;
 
 // count every DynamoDB write the pipeline's own client makes, with its write units: DynamoDB charges
-// ceil(item size / 1 KB) per write, a failed condition included; an update is charged the item's full size
+// ceil(item size / 1 KB) per write, a failed condition included; an update is charged the larger of the item's
+// sizes before and after
 const {
   dynamodb: pipelineClient,
   s3: pipelineS3,
@@ -56,65 +57,29 @@ for (const [service, client] of [
     { step: 'initialize', name: 'benchRequestCounter' },
   );
 }
-const sizes = new Map<string, number>(); // item key → its size, as last written
-function attributeBytes(value: unknown): number {
-  if (value === null || value === undefined) return 1;
-  if (typeof value !== 'object') return Buffer.byteLength(String(Object.values(value as object)[0] ?? value));
-  const [type, inner] = Object.entries(value as Record<string, unknown>)[0] ?? ['NULL', null];
-  if (type === 'S' || type === 'N') return Buffer.byteLength(String(inner));
-  if (type === 'B') return (inner as Uint8Array).length;
-  if (type === 'BOOL' || type === 'NULL') return 1;
-  if (type === 'L' || type === 'SS' || type === 'NS')
-    return (
-      3 +
-      (inner as unknown[]).reduce<number>(
-        (n, v) => n + 1 + attributeBytes(typeof v === 'object' ? v : { S: v }),
-        0,
-      )
-    );
-  if (type === 'M') return 3 + itemBytes(inner as Record<string, unknown>);
-  return Buffer.byteLength(JSON.stringify(inner));
-}
-function itemBytes(item: Record<string, unknown>): number {
-  return Object.entries(item).reduce(
-    (n, [name, value]) => n + Buffer.byteLength(name) + attributeBytes(value),
-    0,
-  );
-}
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/;
 pipelineClient.middlewareStack.add(
   (next, context) => async (args) => {
-    const command = context.commandName ?? '';
-    const input = args.input as {
-      Item?: Record<string, unknown>;
-      Key?: Record<string, unknown>;
-      ExpressionAttributeValues?: Record<string, unknown>;
-    };
-    let units = 0;
-    if (command === 'PutItemCommand' && input.Item) {
-      const key = JSON.stringify([input.Item.pk, input.Item.sk]);
-      const bytes = itemBytes(input.Item);
-      units = Math.ceil(bytes / 1024);
-      sizes.set(key, Math.max(bytes, sizes.get(key) ?? 0));
-    } else if (command === 'UpdateItemCommand' && input.Key) {
-      const key = JSON.stringify([input.Key.pk, input.Key.sk]);
-      const bytes = Math.max(
-        sizes.get(key) ?? 0,
-        itemBytes(input.Key) + itemBytes(input.ExpressionAttributeValues ?? {}),
-      );
-      units = Math.ceil(bytes / 1024);
-    } else if (/^(DeleteItem|BatchWriteItem)Command$/.test(command)) units = 1;
-    if (units > 0) {
-      writes.requests += 1;
-      writes.units += units;
-    }
+    if (!WRITES.test(context.commandName ?? '')) return next(args);
+    // the emulator reports what DynamoDB would charge, as DynamoDB does when asked
+    (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+    writes.requests += 1;
     try {
-      return await next(args);
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[])
+        writes.units += entry.CapacityUnits ?? 0;
+      return result;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') writes.failedConditions += 1;
+      // a failed condition is charged too, and no capacity comes back with the error: one unit (items < 1 KB)
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        writes.failedConditions += 1;
+        writes.units += 1;
+      }
       throw error;
     }
   },
-  { step: 'serialize', name: 'benchWriteCounter' },
+  { step: 'initialize', name: 'benchWriteCounter' },
 );
 
 const batch = buildBatch({ rows, seed: 896, errorRate: 0.05, duplicateRate: 0.05 });

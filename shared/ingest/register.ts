@@ -9,7 +9,13 @@ import type { BatchStore } from '../store/batch-store.ts';
 import { appliedTag, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
 import { failAfterRetries } from './report.ts';
-import type { ChunkEntry, ChunkMessage, OutcomeEntry } from './types.ts';
+import {
+  type ChunkEntry,
+  type ChunkLine,
+  type ChunkMessage,
+  chunkEntryOf,
+  type OutcomeEntry,
+} from './types.ts';
 
 export interface RegisterDeps {
   batches: BatchStore;
@@ -94,7 +100,8 @@ export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): 
   // (a redelivery, or a second copy of the chain), and only the chain needs moving on
   const outcomesKey = workKeys.outcomes(batchId, partition, seq);
   if (!(await deps.files.exists(outcomesKey))) {
-    const entries = await deps.files.readLines<ChunkEntry>(workKeys.chunk(batchId, partition, seq));
+    const lines = await deps.files.readLines<ChunkLine>(workKeys.chunk(batchId, partition, seq));
+    const entries = lines.map(chunkEntryOf);
     const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
     await deps.files.putLines(outcomesKey, outcomes);
   }

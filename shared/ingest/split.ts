@@ -11,7 +11,14 @@ import type { ValidationContext } from '#domain/validate.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
 import { writeFailedReport } from './report.ts';
-import type { Batch, ChunkEntry, ChunkMessage, OutcomeEntry, SplitCheckpoint } from './types.ts';
+import {
+  type Batch,
+  type ChunkEntry,
+  type ChunkMessage,
+  chunkLine,
+  type OutcomeEntry,
+  type SplitCheckpoint,
+} from './types.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -203,7 +210,9 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const seq = checkpoint.chunkSeqs[partition] ?? 0;
     checkpoint.chunkSeqs[partition] = seq + 1;
     buffers[partition] = [];
-    return writes.add(() => files.putLines(workKeys.chunk(batch.batchId, partition, seq), entries));
+    return writes.add(() =>
+      files.putLines(workKeys.chunk(batch.batchId, partition, seq), entries.map(chunkLine)),
+    );
   };
   const flushRejected = () => {
     if (rejected.length === 0) return Promise.resolve();

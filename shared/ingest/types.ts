@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Outcome } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';
+import { recordFromValues, recordValues } from '../store/person-record.ts';
 
 export type BatchStatus = 'splitting' | 'registering' | 'finalizing' | 'completed' | 'failed' | 'superseded';
 
@@ -67,6 +68,22 @@ export const ChunkEntry = z.object({
   record: PopulationRecord,
 });
 export type ChunkEntry = z.infer<typeof ChunkEntry>;
+
+/**
+ * A chunk file line: `[row, personKey, formId or null, the record's values]`, the values without field names
+ * (recordValues): JSON of the named fields made the split spend a fifth of its time writing chunk files.
+ */
+export type ChunkLine = [row: number, personKey: string, formId: string | null, values: unknown[]];
+
+export function chunkLine(entry: ChunkEntry): ChunkLine {
+  return [entry.row, entry.personKey, entry.formId ?? null, recordValues(entry.record)];
+}
+
+export function chunkEntryOf([row, personKey, formId, values]: ChunkLine): ChunkEntry {
+  const entry: ChunkEntry = { row, personKey, record: recordFromValues(values) };
+  if (formId !== null) entry.formId = formId;
+  return entry;
+}
 
 /** A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues]. */
 export type OutcomeEntry = [

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import { chunkLine } from '../../shared/ingest/types.ts';
 import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
 import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
@@ -49,7 +50,7 @@ beforeEach(() => {
   s3.reset();
   sqs.reset();
   dynamo.reset();
-  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk[0])}\n`) as never });
+  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
   s3.on(PutObjectCommand).resolves({});
   s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
   sqs.on(SendMessageCommand).resolves({});

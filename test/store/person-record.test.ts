@@ -1,6 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import { chunkEntryOf, chunkLine } from '../../shared/ingest/types.ts';
 import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
 
 const record: PopulationRecord = {
@@ -44,5 +45,16 @@ describe('the stored form of a person record', () => {
 
   it('still reads records stored deflated by earlier versions', () => {
     expect(unpackRecord(deflateRawSync(JSON.stringify(record)))).toEqual(record);
+  });
+});
+
+describe('a chunk file line', () => {
+  it('carries a row, its person key, form id and record, and reads back as the same entry', () => {
+    const entry = { row: 12, personKey: 'id:064190123456', formId: 'F-1', record };
+    const line = JSON.parse(JSON.stringify(chunkLine(entry)));
+    expect(line.slice(0, 3)).toEqual([12, 'id:064190123456', 'F-1']);
+    expect(chunkEntryOf(line)).toEqual(entry);
+    const withoutForm = { row: 3, personKey: 'k', record };
+    expect(chunkEntryOf(JSON.parse(JSON.stringify(chunkLine(withoutForm))))).toEqual(withoutForm);
   });
 });
