@@ -1,0 +1,140 @@
+// bench/scale-model: what an ingest of N rows costs on AWS and how long it takes, from the per-row figures
+// this repository measures (bench/ingest) and the on-demand price list. Every figure is a formula over the
+// inputs below, printed with it, so the model can be recomputed when a measurement or a price changes.
+// Usage: npm run bench:scale-model -- [--rows 1600000,100000000] [--register-memory 1769] [--register-concurrency 64]
+import { parseArgs } from 'node:util';
+import { FUNCTIONS } from '../infra/resources.ts';
+import { DEFAULT_SPLIT_SETTINGS } from '../shared/ingest/split.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1600000,100000000' },
+    'register-memory': { type: 'string', default: String(FUNCTIONS.register.memoryMb) },
+    'register-concurrency': {
+      type: 'string',
+      default: String(FUNCTIONS.register.source.maximumConcurrency),
+    },
+    files: { type: 'string', default: '' },
+  },
+});
+
+/** Measured on this repository's generated Gia Lai batches (npm run bench:ingest -- --rows 100000). */
+const MEASURED = {
+  acceptedShare: 0.95, // rows that pass validation (the generator's 5 % faulty rows)
+  writeUnitsPerAccepted: 1.07, // DynamoDB WRU per accepted row (ReturnConsumedCapacity, failed conditions as 1)
+  readUnitsPerAccepted: 0.05, // consistent GetItem of a held person (4.7 %) and one batch read per chunk
+  s3PutsPerRow: 0.0052, // chunk, outcome and rejected-row files, report parts
+  s3GetsPerRow: 0.0078, // chunk reads, outcome-exists checks (HEAD), finalize reads
+  sqsRequestsPerAccepted: 3 / DEFAULT_SPLIT_SETTINGS.chunkRows, // per chunk: send, receive, delete
+  // CPU per row of the functions on this machine: an upper bound, the whole local process (functions, three
+  // emulators, the bench itself) divided by the rows; bench/ingest prints it as "process CPU"
+  registerCpuMsPerRow: 2.0,
+  splitCpuMsPerRow: 0.1, // bench/split-memory: 100k rows in 9.6 s of one process, of which ~8 s after start-up
+  bytesPerRow: 440, // 1M generated rows = 444 MB with all 29 columns
+  personItemBytes: 700, // record values (~500 B) + keys, version, decisions
+};
+
+/** On-demand list prices, US East (N. Virginia), as published on 2026-11-27 (DynamoDB after its Nov 2024 cut). */
+const PRICES_USD = {
+  dynamodbPerMillionWriteUnits: 0.625,
+  dynamodbPerMillionReadUnits: 0.125,
+  dynamodbStoragePerGbMonth: 0.25,
+  lambdaArmPerGbSecond: 0.0000133334,
+  lambdaPerMillionRequests: 0.2,
+  sqsPerMillionRequests: 0.4,
+  s3PerThousandPuts: 0.005,
+  s3PerThousandGets: 0.0004,
+  s3StoragePerGbMonth: 0.023,
+};
+
+/** Lambda gives one vCPU at 1,769 MB, in proportion below; a Node.js function uses about one vCPU at most. */
+const vcpuShare = (memoryMb: number) => Math.min(1, memoryMb / 1769);
+
+function model(rows: number, registerMemoryMb: number, registerConcurrency: number, files: number) {
+  const m = MEASURED;
+  const p = PRICES_USD;
+  const accepted = rows * m.acceptedShare;
+  const writeUnits = accepted * m.writeUnitsPerAccepted;
+  const readUnits = accepted * m.readUnitsPerAccepted;
+  // billed duration: CPU-bound work stretched by the vCPU share the memory setting buys
+  const registerSeconds = (accepted * m.registerCpuMsPerRow) / 1000 / vcpuShare(registerMemoryMb);
+  const splitSeconds = (rows * m.splitCpuMsPerRow) / 1000 / vcpuShare(FUNCTIONS.split.memoryMb);
+  const gbSeconds =
+    registerSeconds * (registerMemoryMb / 1024) + splitSeconds * (FUNCTIONS.split.memoryMb / 1024);
+  const invocations = accepted / DEFAULT_SPLIT_SETTINGS.chunkRows + files * 3;
+  const sqsRequests = accepted * m.sqsRequestsPerAccepted;
+  const cost = {
+    dynamodbWrites: (writeUnits / 1e6) * p.dynamodbPerMillionWriteUnits,
+    dynamodbReads: (readUnits / 1e6) * p.dynamodbPerMillionReadUnits,
+    lambdaDuration: gbSeconds * p.lambdaArmPerGbSecond,
+    lambdaRequests: (invocations / 1e6) * p.lambdaPerMillionRequests,
+    sqs: (sqsRequests / 1e6) * p.sqsPerMillionRequests,
+    s3Requests:
+      ((rows * m.s3PutsPerRow) / 1000) * p.s3PerThousandPuts +
+      ((rows * m.s3GetsPerRow) / 1000) * p.s3PerThousandGets,
+  };
+  const total = Object.values(cost).reduce((a, b) => a + b, 0);
+  const storagePerMonth =
+    ((accepted * m.personItemBytes) / 1e9) * p.dynamodbStoragePerGbMonth +
+    ((rows * m.bytesPerRow) / 1e9) * p.s3StoragePerGbMonth;
+
+  // wall clock: register invocations run side by side up to maximumConcurrency (each batch offers 16 partition
+  // chains, so enough batches must be in flight), each at its CPU-bound rate; DynamoDB must absorb the writes
+  const rowsPerInvocationPerSecond = (1000 / m.registerCpuMsPerRow) * vcpuShare(registerMemoryMb);
+  const chains = Math.min(registerConcurrency, files * DEFAULT_SPLIT_SETTINGS.partitions);
+  const registerRate = chains * rowsPerInvocationPerSecond;
+  const writeRate = registerRate * m.writeUnitsPerAccepted;
+  // one split invocation per file at a time; files side by side up to the split's maximumConcurrency
+  const splitRatePerFile = (1000 / m.splitCpuMsPerRow) * vcpuShare(FUNCTIONS.split.memoryMb);
+  const splitRate = Math.min(FUNCTIONS.split.source.maximumConcurrency, files) * splitRatePerFile;
+  // a file's rows reach the register when its split ends: the first file's split, then the slower stage
+  const firstSplit = rows / files / splitRatePerFile;
+  const seconds = firstSplit + Math.max(accepted / registerRate, (rows - rows / files) / splitRate);
+  return {
+    accepted,
+    writeUnits,
+    readUnits,
+    gbSeconds,
+    invocations,
+    sqsRequests,
+    cost,
+    total,
+    storagePerMonth,
+    registerRate,
+    writeRate,
+    seconds,
+    chains,
+  };
+}
+
+{
+  const memory = Number(values['register-memory']);
+  const concurrency = Number(values['register-concurrency']);
+  for (const rows of values.rows.split(',').map(Number)) {
+    // a province is one file; the country is its 63 provinces' files (2020) of about 1.6 M rows each
+    const files = values.files ? Number(values.files) : Math.max(1, Math.round(rows / 1_600_000));
+    const r = model(rows, memory, concurrency, files);
+    const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+    console.log(
+      `\n${rows.toLocaleString('en')} rows in ${files} file(s); register ${memory} MB, maximumConcurrency ${concurrency}`,
+    );
+    console.log(
+      `  DynamoDB   ${Math.round(r.writeUnits).toLocaleString('en')} WRU, ${Math.round(r.readUnits).toLocaleString('en')} RRU  → ${usd(r.cost.dynamodbWrites)} + ${usd(r.cost.dynamodbReads)}`,
+    );
+    console.log(
+      `  Lambda     ${Math.round(r.invocations).toLocaleString('en')} invocations, ${Math.round(r.gbSeconds).toLocaleString('en')} GB-s  → ${usd(r.cost.lambdaRequests)} + ${usd(r.cost.lambdaDuration)}`,
+    );
+    console.log(
+      `  SQS        ${Math.round(r.sqsRequests).toLocaleString('en')} requests  → ${usd(r.cost.sqs)}`,
+    );
+    console.log(
+      `  S3         requests → ${usd(r.cost.s3Requests)}; storage afterwards ${usd(r.storagePerMonth)} per month (register + uploads)`,
+    );
+    console.log(`  total      ${usd(r.total)} = ${usd((r.total / rows) * 1e6)} per million rows`);
+    console.log(
+      `  wall clock ${(r.seconds / 60).toFixed(0)} min: ${r.chains} register chains × ${Math.round(r.registerRate / r.chains)} rows/s = ` +
+        `${Math.round(r.registerRate).toLocaleString('en')} rows/s, DynamoDB ${Math.round(r.writeRate).toLocaleString('en')} WRU/s ` +
+        `(≥ ${Math.ceil(r.writeRate / 1000)} partitions at 1,000 WCU/s each; pre-warm the table above 4,000 WRU/s)`,
+    );
+  }
+}
