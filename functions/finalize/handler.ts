@@ -9,10 +9,11 @@ import { batches, files, logger, receiveCount } from '../commons/pipeline.ts';
 const processor = new BatchProcessor(EventType.SQS);
 const stores = { batches: batches(), files: files() };
 
-async function handleRecord(record: SQSRecord): Promise<void> {
+async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
   const { batchId } = FinalizeMessage.parse(JSON.parse(record.body));
+  const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
   try {
-    const result = await finalizeBatch(batchId, stores.files, stores.batches);
+    const result = await finalizeBatch(batchId, stores.files, stores.batches, lease);
     logger.info('finalize', { batchId, result });
   } catch (error) {
     logger.error('finalize failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });

@@ -141,6 +141,10 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    // the SDK's 50 sockets per client, for every invocation the event sources may run at once (see clients.ts)
+    DANCU_MAX_SOCKETS: String(
+      50 * Object.values(FUNCTIONS).reduce((n, spec) => n + spec.source.maximumConcurrency, 0),
+    ),
   };
   for (const spec of Object.values(FUNCTIONS)) {
     for (const [name, ref] of Object.entries(spec.environment)) {

@@ -6,8 +6,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const local = Boolean(process.env.AWS_ENDPOINT_URL_S3);
+// In AWS every invocation has a container, and sockets, of its own; the local stack runs all invocations in one
+// process and raises the sockets per client to what they would hold together (DANCU_MAX_SOCKETS).
+const maxSockets = Number(process.env.DANCU_MAX_SOCKETS) || undefined;
+const requestHandler = maxSockets ? { httpAgent: { maxSockets }, httpsAgent: { maxSockets } } : undefined;
 
 export const s3 = new S3Client({
+  requestHandler,
   // an emulator on 127.0.0.1 has no per-bucket host names
   forcePathStyle: local,
   // s3rver stores aws-chunked framing verbatim unless checksums are only sent when required
@@ -15,9 +20,12 @@ export const s3 = new S3Client({
     ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
     : {}),
 });
-export const dynamodb = new DynamoDBClient({ maxAttempts: 8 });
+export const dynamodb = new DynamoDBClient({ maxAttempts: 8, requestHandler });
 // an emulator's queue URLs may name hosts that do not resolve; send to the configured endpoint instead
-export const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+export const sqs = new SQSClient({
+  requestHandler,
+  ...(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}),
+});
 
 /** A required environment variable, or a clear error at start-up rather than a confusing one later. */
 export function env(name: string): string {

@@ -89,6 +89,8 @@ export async function finalizeBatch(
   batchId: string,
   files: WorkFiles,
   batches: BatchStore,
+  /** this invocation, and when its time is over (epoch ms) */
+  lease: { holder: string; until: number },
 ): Promise<'completed' | 'skipped' | 'superseded'> {
   const batch = await batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
@@ -98,6 +100,21 @@ export async function finalizeBatch(
     await batches.setStatus(batchId, 'superseded', { finishedAt: new Date().toISOString() });
     return 'superseded';
   }
+  // another finalize of the same batch is writing its report: that one finishes it
+  if (!(await batches.takeFinalizeLease(batchId, lease.holder, lease.until))) return 'skipped';
+  try {
+    await writeReport(batch, files, batches);
+  } catch (error) {
+    // a retry must not wait for this invocation's deadline
+    await batches.releaseFinalizeLease(batchId, lease.holder).catch(() => undefined);
+    throw error;
+  }
+  return 'completed';
+}
+
+/** outcomes.csv in row order (every row exactly once, or an error), then summary.json, then completed. */
+async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore): Promise<void> {
+  const { batchId } = batch;
   const counts = batch.chunkCounts ?? [];
   const sources = [
     entriesOf(
@@ -155,7 +172,6 @@ export async function finalizeBatch(
     errorsByCode: summary.errorsByCode,
     finishedAt,
   });
-  return 'completed';
 }
 
 /**

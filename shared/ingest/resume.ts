@@ -1,6 +1,7 @@
 // After the local stack restarts, its queue emulator has forgotten the messages in flight; the batches table
-// has not. This sends again what each unfinished batch was waiting for. Safe to run at any time: every
-// step it restarts is idempotent. (In AWS, SQS keeps messages, so this is for the local stack.)
+// has not. This sends again what each unfinished batch was waiting for, every step of which is idempotent,
+// and frees the split and finalize leases of invocations the restart ended: run it as the stack starts,
+// before anything else is invoked. (In AWS, SQS keeps messages, so this is for the local stack.)
 import type { BatchStore } from '../store/batch-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
 import type { ChunkMessage } from './types.ts';
@@ -17,6 +18,7 @@ export async function resumeUnfinishedBatches(deps: ResumeDeps): Promise<string[
   const resumed: string[] = [];
   for (const batch of await deps.batches.listUnfinished()) {
     resumed.push(batch.batchId);
+    await deps.batches.releaseLeases(batch.batchId);
     if (batch.status === 'splitting' || (batch.status === 'registering' && !batch.chainsStarted)) {
       await deps.sendContinue(batch.batchId);
       continue;

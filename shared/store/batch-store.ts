@@ -190,6 +190,65 @@ export class BatchStore {
     );
   }
 
+  /**
+   * Lets one finalize at a time report a batch: true when this invocation (`holder`) now holds it until `until`
+   * (epoch ms). Two chains of one partition (a redelivered chunk) may both ask for finalize; the batch must
+   * finish once. False when another holds it, or the batch is not waiting for its report.
+   */
+  async takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(batchId),
+          UpdateExpression: 'SET finalizeHolder = :holder, finalizeUntil = :until',
+          ConditionExpression:
+            '#status IN (:registering, :finalizing, :failed) AND (attribute_not_exists(finalizeUntil) OR finalizeUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':holder': holder,
+            ':until': until,
+            ':now': Date.now(),
+            ':registering': 'registering',
+            ':finalizing': 'finalizing',
+            ':failed': 'failed',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseFinalizeLease(batchId: string, holder: string): Promise<void> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(batchId),
+          UpdateExpression: 'REMOVE finalizeHolder, finalizeUntil',
+          ConditionExpression: 'finalizeHolder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Frees every lease on a batch: only when no invocation can be running (the local stack's start). */
+  async releaseLeases(batchId: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression: 'REMOVE leaseHolder, leaseUntil, finalizeHolder, finalizeUntil',
+      }),
+    );
+  }
+
   /** Completed, and no longer failed if a poison chunk had failed it before a redrive. */
   async markCompleted(
     batchId: string,
@@ -200,7 +259,7 @@ export class BatchStore {
         TableName: this.table,
         Key: batchKey(batchId),
         UpdateExpression:
-          'SET #status = :completed, outcomes = :outcomes, errorsByCode = :errors, finishedAt = :at, updatedAt = :at REMOVE failure',
+          'SET #status = :completed, outcomes = :outcomes, errorsByCode = :errors, finishedAt = :at, updatedAt = :at REMOVE failure, finalizeHolder, finalizeUntil',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':completed': 'completed',

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -71,8 +72,10 @@ describe('finalize handler', () => {
       errorsByCode: { SEX_INVALID: 1 },
       unknownColumns: ['ghi_chu'],
     });
-    const done = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const [lease, done] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(lease?.UpdateExpression).toContain('finalizeHolder');
     expect(done?.ExpressionAttributeValues?.[':completed']).toBe('completed');
+    expect(done?.UpdateExpression).toContain('finalizeHolder');
     expect(done?.UpdateExpression).toContain('REMOVE failure');
   });
 
@@ -81,6 +84,19 @@ describe('finalize handler', () => {
     const result = await handler(sqsEvent([{ kind: 'finalize', batchId: 'b1' }]), lambdaContext());
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
     expect(written('summary.json')).toBeUndefined();
+    // the lease is given back, so that the retry need not wait for this invocation's deadline
+    const released = dynamo.commandCalls(UpdateCommand).at(-1)?.args[0].input;
+    expect(released?.UpdateExpression).toBe('REMOVE finalizeHolder, finalizeUntil');
+  });
+
+  it('leaves the batch to a finalize that already holds it (two chains asked for it), writing nothing', async () => {
+    dynamo
+      .on(UpdateCommand, { UpdateExpression: 'SET finalizeHolder = :holder, finalizeUntil = :until' })
+      .rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+    const result = await handler(sqsEvent([{ kind: 'finalize', batchId: 'b1' }]), lambdaContext());
+    expect(result.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('leaves the report to a newer upload of the same key', async () => {
