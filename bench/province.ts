@@ -3,7 +3,7 @@
 // counts equal the generator's ground truth. Prints progress while it runs; exits 1 on any mismatch.
 // Usage: npm run bench:province -- [--rows 1600000]
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,16 @@ if (!existsSync(file) || !existsSync(truthFile)) {
 const expected = JSON.parse(await readFile(truthFile, 'utf8')) as GenerationSummary;
 const megabytes = (await stat(file)).size / 1e6;
 console.log(`bench/province: ${rows.toLocaleString('en')} rows, ${megabytes.toFixed(0)} MB`);
+
+/**
+ * Resident memory without file-backed pages: dynalite's LevelDB maps its table files into memory, which Linux
+ * counts in RSS (1.6 GB of them by the end) although they are page cache the kernel can take back.
+ */
+function anonymousRssMb(): string {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = /RssAnon:\s+(\d+)/.exec(status)?.[1];
+  return kb ? `${(Number(kb) / 1024).toFixed(0)} MB` : 'n/a';
+}
 
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 const stack = await startPipeline({
@@ -84,7 +94,7 @@ for (;;) {
     const meta = Items.find((item) => item.sk?.S === 'META');
     console.log(
       `${seconds().toFixed(0)} s: ${meta?.status?.S ?? 'waiting'}, ` +
-        `partitions done ${meta?.donePartitions?.L?.length ?? 0}, RSS ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB`,
+        `partitions done ${meta?.donePartitions?.L?.length ?? 0}, RSS ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB (anonymous ${anonymousRssMb()})`,
     );
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
