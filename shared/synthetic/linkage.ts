@@ -57,6 +57,7 @@ const CONTENT_NOISE = new Weighted<NoiseKind>([
   ['nameOrder', 6],
   ['middleDropped', 7],
   ['newAddress', 14],
+  ['placeVariant', 8],
   ['parentMissing', 5],
 ]);
 const NOISE_COUNT = new Weighted<number>([
@@ -81,6 +82,7 @@ const APPLY_ORDER: NoiseKind[] = [
   'dayMonthSwap',
   'dateSlip',
   'newAddress',
+  'placeVariant',
   'parentMissing',
   'idMissing',
   'idSlip',
@@ -176,6 +178,8 @@ function makePeople(
   const people: Person[] = [];
   const keys = new Set<string>();
   let namesakeOf: number | undefined;
+  let household = 0;
+  let namesakeHousehold = -1;
   const add = (person: Person): boolean => {
     const key = personKey(person.record);
     if (keys.has(key)) return false; // the register could not tell them apart without linkage either
@@ -184,17 +188,18 @@ function makePeople(
     return true;
   };
   while (people.length < count) {
+    household++;
     for (const member of population.household()) {
       if (people.length >= count) break;
       let record = { ...member.record, formId: undefined };
       let near: Person['nearCollision'];
       const source = namesakeOf === undefined ? undefined : people[namesakeOf];
-      if (source && source.record.sex === record.sex && namesakeOf !== undefined) {
+      if (source && source.record.sex === record.sex && household !== namesakeHousehold) {
         // a stranger with the same name, born the same year, on the same day two times in five
         const year = Number(source.record.dateOfBirth.slice(0, 4));
         const date = rng.chance(0.4) ? source.record.dateOfBirth : randomDate(rng, year, asOf);
         record = { ...record, fullName: source.record.fullName, dateOfBirth: date, personalId: undefined };
-        near = { kind: 'namesake', of: namesakeOf };
+        near = { kind: 'namesake', of: namesakeOf as number };
         namesakeOf = undefined;
       }
       const junior =
@@ -208,7 +213,10 @@ function makePeople(
       }
       if (!add({ record, nearCollision: near })) continue;
       const index = people.length - 1;
-      if (namesakeOf === undefined && rng.chance(nearCollisionRate / 3)) namesakeOf = index;
+      if (namesakeOf === undefined && rng.chance(nearCollisionRate / 3)) {
+        namesakeOf = index;
+        namesakeHousehold = household;
+      }
       if (record.relationshipToHead === 'Con' && rng.chance(nearCollisionRate / 3) && people.length < count) {
         add({ record: twinOf(rng, record), nearCollision: { kind: 'twin', of: index } });
       }

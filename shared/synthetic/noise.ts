@@ -16,6 +16,7 @@ export const NOISE_KINDS = [
   'nameOrder',
   'middleDropped',
   'newAddress',
+  'placeVariant',
   'parentMissing',
   'idMissing',
   'idSlip',
@@ -244,6 +245,30 @@ export function transposeId(rng: Rng, id: string): string {
   return id.slice(0, at) + (id[at + 1] as string) + (id[at] as string) + id.slice(at + 2);
 }
 
+const UNIT_ABBREVIATIONS: [RegExp, string][] = [
+  [/Thành phố /g, 'TP. '],
+  [/Thị trấn /g, 'TT. '],
+  [/Thị xã /g, 'TX. '],
+  [/Tỉnh /g, 'T. '],
+  [/Huyện /g, 'H. '],
+  [/Xã /g, 'X. '],
+  [/Phường /g, 'P. '],
+];
+
+/**
+ * A place written another way: unit words abbreviated (X., H., T.), the district left out as after the
+ * 2025 reform, or the commune left out.
+ */
+export function rewritePlace(rng: Rng, place: string): string {
+  const parts = place.split(', ');
+  const r = rng.next();
+  if (r < 0.5 || parts.length < 3) {
+    return UNIT_ABBREVIATIONS.reduce((text, [pattern, short]) => text.replace(pattern, short), place);
+  }
+  if (r < 0.8) return [parts[0], ...parts.slice(2)].join(', ');
+  return parts.slice(1).join(', ');
+}
+
 /** The name with the given name first ("Văn Hùng Nguyễn", "Hùng Nguyễn Văn") or fully reversed. */
 export function reorderName(rng: Rng, name: string): string {
   const words = name.split(' ');
@@ -323,6 +348,11 @@ export function applyNoise(
         currentCommuneCode: undefined,
         permanentCommuneCode: undefined,
       };
+    }
+    case 'placeVariant': {
+      const field = rng.chance(0.5) ? 'birthRegistrationPlace' : 'hometown';
+      const place = rewritePlace(rng, record[field]);
+      return place === record[field] ? undefined : { ...record, [field]: place };
     }
     case 'parentMissing': {
       if (!record.fatherName && !record.motherName) return undefined;

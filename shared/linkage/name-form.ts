@@ -1,0 +1,137 @@
+// Forms of a Vietnamese name that survive the usual noise: diacritics folded away, the family name put first
+// whatever order the clerk wrote, and a consonant skeleton that ignores vowel slips.
+import { nameKey } from '#domain/normalize.ts';
+import { osaDistance } from './distance.ts';
+
+const COMBINING = /[\u0300-\u036f]/g;
+const NOT_LETTER_OR_SPACE = /[^a-z0-9 ]/g;
+const SPACES = / +/g;
+
+/** Lower case, every diacritic dropped (đ as d), only letters, digits and single spaces: NFC and NFD alike. */
+export function foldText(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .replace(NOT_LETTER_OR_SPACE, '')
+    .replace(SPACES, ' ')
+    .trim();
+}
+
+/** Whether a text carries no Vietnamese diacritic at all (a form typed on a tool that strips them). */
+export function isDiacriticFree(value: string): boolean {
+  return !/[\u0080-\uffff]/.test(value);
+}
+
+// Common Vietnamese family names, most frequent first (Nguyễn, Trần, Lê, …): the anchor that undoes a
+// given-name-first order. Folded, so Đặng and Đặng written without marks agree.
+const FAMILY_NAMES = [
+  'nguyen',
+  'tran',
+  'le',
+  'pham',
+  'hoang',
+  'huynh',
+  'phan',
+  'vu',
+  'vo',
+  'dang',
+  'bui',
+  'do',
+  'ho',
+  'ngo',
+  'duong',
+  'ly',
+  'truong',
+  'dinh',
+  'doan',
+  'ha',
+  'trinh',
+  'luong',
+  'mai',
+  'cao',
+  'lam',
+  'luu',
+  'to',
+  'chau',
+  'ta',
+  'thai',
+  'quach',
+  'kieu',
+  'la',
+];
+const FAMILY_RANK = new Map(FAMILY_NAMES.map((name, rank) => [name, rank]));
+
+/** A token's family-name rank: a known name's, or Nguyễn's for a slip of it ("Nguyễm", "Ngyuen"). */
+function familyRank(token: string): number | undefined {
+  const rank = FAMILY_RANK.get(token);
+  if (rank !== undefined) return rank;
+  return token.length >= 5 && token.length <= 7 && osaDistance(token, 'nguyen', 1) <= 1 ? 0 : undefined;
+}
+
+/**
+ * Where the family name sits among folded tokens: the most frequent known family name, first occurrence.
+ * A function of the tokens' cyclic order, so "Hùng Nguyễn Văn" and "Văn Hùng Nguyễn" both start at Nguyễn.
+ */
+function anchorOf(tokens: readonly string[]): number {
+  let anchor = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < tokens.length; i++) {
+    const rank = familyRank(tokens[i] as string);
+    if (rank !== undefined && rank < best) {
+      best = rank;
+      anchor = i;
+    }
+  }
+  return anchor;
+}
+
+function rotate<T>(items: readonly T[], start: number): T[] {
+  return start === 0 ? [...items] : [...items.slice(start), ...items.slice(0, start)];
+}
+
+/** A name split into family name, middle names and given name, each folded; family name first. */
+export interface NameParts {
+  family: string;
+  middle: string[];
+  given: string;
+  /** all tokens in that order, space-separated */
+  folded: string;
+  /** the tone-aware keys of the same tokens in the same order (nameKey per token) */
+  toned: string;
+}
+
+/** The parts of a full name in canonical order (see anchorOf). */
+export function nameParts(fullName: string): NameParts {
+  const foldedTokens = foldText(fullName).split(' ').filter(Boolean);
+  const tonedTokens = nameKey(fullName).split(' ').filter(Boolean);
+  const anchor = anchorOf(foldedTokens);
+  const tokens = rotate(foldedTokens, anchor);
+  // nameKey and foldText split alike unless punctuation stood alone; fall back to the folded tokens then
+  const toned = tonedTokens.length === foldedTokens.length ? rotate(tonedTokens, anchor) : tokens;
+  return {
+    family: tokens.length > 1 ? (tokens[0] as string) : '',
+    middle: tokens.slice(1, -1),
+    given: tokens.at(-1) ?? '',
+    folded: tokens.join(' '),
+    toned: toned.join(' '),
+  };
+}
+
+const VOWELS = /[aeiouy]/g;
+
+/**
+ * Consonant skeleton of a folded text: the first letter kept, later vowels dropped, doubled letters once,
+ * and the OCR pair rn read as m: hung, huong and a slipped hug all give hng (or hg); hung and minh do not.
+ */
+export function skeleton(folded: string): string {
+  return folded
+    .split(' ')
+    .map((word) => {
+      const w = word.replace(/rn/g, 'm');
+      return (w.slice(0, 1) + w.slice(1).replace(VOWELS, '')).replace(/(.)\1+/g, '$1');
+    })
+    .join(' ');
+}
