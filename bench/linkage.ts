@@ -248,6 +248,7 @@ for (const [prefix, label] of [
   ['bf', 'familyDate'],
   ['bm', 'givenMother'],
   ['bp', 'givenFather'],
+  ['bb', 'givenPlace'],
 ] as const) {
   const sizes = [...register.blocks.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v.length);
   console.log(`  block sizes ${label.padEnd(12)} ${sizes.length} blocks, ${spread(sizes)}`);

@@ -3,9 +3,16 @@
 // never scanned. See docs/linkage.md for why these and what each survives.
 import { createHash } from 'node:crypto';
 import type { PopulationRecord } from '#domain/record.ts';
-import { nameParts, skeleton } from './name-form.ts';
+import { UNIT_PREFIX } from './compare.ts';
+import { foldText, nameParts, skeleton } from './name-form.ts';
 
-export const BLOCKING_KEY_KINDS = ['givenDate', 'familyDate', 'givenMother', 'givenFather'] as const;
+export const BLOCKING_KEY_KINDS = [
+  'givenDate',
+  'familyDate',
+  'givenMother',
+  'givenFather',
+  'givenPlace',
+] as const;
 export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
 
 /** Year, then the smaller and the larger of month and day: 1990-03-05 and 1990-05-03 give the same text. */
@@ -27,25 +34,30 @@ export function blockingKeyBases(record: PopulationRecord): BlockingKeyBasis[] {
   const name = nameParts(record.fullName);
   const given = skeleton(name.given);
   const date = swapInvariantDate(record.dateOfBirth);
+  const decade = record.dateOfBirth.slice(0, 3);
   const bases: BlockingKeyBasis[] = [
     // survives a slip in the family or middle name, a dropped middle name, a day/month swap
     { kind: 'givenDate', basis: `${given}|${date}` },
     // survives any slip in the middle or given name
     { kind: 'familyDate', basis: `${name.family}|${record.sex}|${date}` },
   ];
-  // survive a wrong date of birth; the mother's name where the form has it, else the father's
+  // survive a slipped day, month or year digit: the given name with a parent's name and the decade of birth
+  // (a parent's name alone is shared by the mothers of a whole province), or with the birth place
   if (record.motherName) {
     bases.push({
       kind: 'givenMother',
-      basis: `${given}|${record.sex}|${skeleton(nameParts(record.motherName).folded)}`,
+      basis: `${given}|${record.sex}|${decade}|${nameParts(record.motherName).folded}`,
     });
   }
   if (record.fatherName) {
     bases.push({
       kind: 'givenFather',
-      basis: `${given}|${record.sex}|${skeleton(nameParts(record.fatherName).folded)}`,
+      basis: `${given}|${record.sex}|${decade}|${nameParts(record.fatherName).folded}`,
     });
   }
+  // for a form without parents: the names and where the birth was registered (its first part, the commune)
+  const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
+  bases.push({ kind: 'givenPlace', basis: `${given}|${name.family}|${record.sex}|${commune}` });
   return bases;
 }
 
@@ -54,6 +66,7 @@ const KIND_PREFIX: Record<BlockingKeyKind, string> = {
   familyDate: 'bf',
   givenMother: 'bm',
   givenFather: 'bp',
+  givenPlace: 'bb',
 };
 
 function digest({ kind, basis }: BlockingKeyBasis): string {
@@ -61,7 +74,7 @@ function digest({ kind, basis }: BlockingKeyBasis): string {
 }
 
 /**
- * The keys a held record is filed under (one index item each): up to four. A short digest per kind, so that
+ * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
  * no name or birth date shows in an index key, as with personKey.
  */
 export function filingKeys(record: PopulationRecord): string[] {
@@ -69,11 +82,14 @@ export function filingKeys(record: PopulationRecord): string[] {
 }
 
 /**
- * The keys an incoming record looks up (one Query each): at most three. The parent key is the mother's when
- * the form names her, else the father's; a held record is filed under both, so either finds it.
+ * The keys an incoming record looks up (one Query each): three. The third is the mother's key when the form
+ * names her, else the father's, else the birth-place key; a held record is filed under all, so any finds it.
  */
 export function blockingKeys(record: PopulationRecord): string[] {
   const bases = blockingKeyBases(record);
-  const parent = bases.find((b) => b.kind === 'givenMother') ?? bases.find((b) => b.kind === 'givenFather');
-  return bases.filter((b) => b.kind === 'givenDate' || b.kind === 'familyDate' || b === parent).map(digest);
+  const third =
+    bases.find((b) => b.kind === 'givenMother') ??
+    bases.find((b) => b.kind === 'givenFather') ??
+    bases.find((b) => b.kind === 'givenPlace');
+  return bases.filter((b) => b.kind === 'givenDate' || b.kind === 'familyDate' || b === third).map(digest);
 }

@@ -1,6 +1,6 @@
 // Field-by-field comparison of two records into agreement levels, the Fellegi–Sunter comparison vector.
 // Each level is a fact about the pair (not a judgement); weights.ts says how much each fact is worth.
-import { looseKey, nameKey } from '#domain/normalize.ts';
+import { looseKey, memoize } from '#domain/normalize.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { osaDistance } from './distance.ts';
 import { foldText, isDiacriticFree, type NameParts, nameParts } from './name-form.ts';
@@ -31,18 +31,20 @@ function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * exact: same name (case, NFC/NFD and tone placement aside); order: the same tones in another order;
- * diacritics: one side has none at all; accents: both have marks and differ only there (Hùng/Hưng, or OCR
- * dropping one mark); middle: family and given names agree, a middle name dropped or added; typo: within
- * a slip or two outside the given name; givenTypo: a slip in the given name (Hằng/Hồng: a typo, or a twin);
+ * diacritics: one side has none at all; accents: both have marks and differ only there, outside the given
+ * name; middle: family and given names agree, a middle name dropped or added; typo: a slip or two outside
+ * the given name; givenTypo: given names a slip or a mark apart (Hằng/Hồng, Hùng/Hưng: a slip, or a twin);
  * different otherwise.
  */
 export function compareNames(a: string, b: string): ComparisonLevel<'fullName'> {
-  if (nameKey(a) === nameKey(b)) return 'exact';
+  if (a === b) return 'exact';
   const pa = nameParts(a);
   const pb = nameParts(b);
+  if (pa.key === pb.key) return 'exact';
   if (pa.folded === pb.folded) {
     if (pa.toned === pb.toned) return 'order';
-    return isDiacriticFree(a) || isDiacriticFree(b) ? 'diacritics' : 'accents';
+    if (isDiacriticFree(a) || isDiacriticFree(b)) return 'diacritics';
+    return pa.toned.split(' ').at(-1) === pb.toned.split(' ').at(-1) ? 'accents' : 'givenTypo';
   }
   if (sameMultiset(pa.folded.split(' '), pb.folded.split(' '))) return 'order';
   if (middleDropped(pa, pb)) return 'middle';
@@ -115,19 +117,21 @@ export function compareDates(a: string, b: string): ComparisonLevel<'dateOfBirth
 }
 
 // Unit words and their abbreviations at the start of a place's part: "Tỉnh Gia Lai" and "T. Gia Lai" agree.
-const UNIT_PREFIX = /^(thanh pho|thi tran|thi xa|tinh|huyen|quan|phuong|xa|tp|tt|tx|t|h|q|p|x) /;
+export const UNIT_PREFIX = /^(thanh pho|thi tran|thi xa|tinh|huyen|quan|phuong|xa|tp|tt|tx|t|h|q|p|x) /;
 
 /** A place's parts (commune, district, province), folded and without their unit words. */
-function placeParts(place: string): string[] {
-  return place.split(',').map((part) => foldText(part).replace(UNIT_PREFIX, ''));
-}
+const placeParts = memoize(
+  (place: string): string[] => place.split(',').map((part) => foldText(part).replace(UNIT_PREFIX, '')),
+  1 << 14,
+);
+const looseKeyOf = memoize(looseKey, 1 << 14);
 
 /**
  * Places: exact when the texts agree loosely or the first part (commune) and the last (province) agree, a
  * district left out or abbreviated as forms after the 2025 reform do; province when only the last part agrees.
  */
 export function comparePlaces(a: string, b: string): ComparisonLevel<'hometown'> {
-  if (looseKey(a) === looseKey(b)) return 'exact';
+  if (looseKeyOf(a) === looseKeyOf(b)) return 'exact';
   const pa = placeParts(a);
   const pb = placeParts(b);
   if (pa.at(-1) !== pb.at(-1)) return 'different';

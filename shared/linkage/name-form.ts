@@ -1,6 +1,6 @@
 // Forms of a Vietnamese name that survive the usual noise: diacritics folded away, the family name put first
 // whatever order the clerk wrote, and a consonant skeleton that ignores vowel slips.
-import { nameKey } from '#domain/normalize.ts';
+import { memoize, nameKey } from '#domain/normalize.ts';
 import { osaDistance } from './distance.ts';
 
 const COMBINING = /[\u0300-\u036f]/g;
@@ -64,22 +64,22 @@ const FAMILY_NAMES = [
 ];
 const FAMILY_RANK = new Map(FAMILY_NAMES.map((name, rank) => [name, rank]));
 
-/** A token's family-name rank: a known name's, or Nguyễn's for a slip of it ("Nguyễm", "Ngyuen"). */
-function familyRank(token: string): number | undefined {
-  const rank = FAMILY_RANK.get(token);
-  if (rank !== undefined) return rank;
-  return token.length >= 5 && token.length <= 7 && osaDistance(token, 'nguyen', 1) <= 1 ? 0 : undefined;
+/** A slip of Nguyễn ("Nguyễm", "Ngyuen"): a name this common is worth recognising misspelt. */
+function slippedNguyen(token: string): boolean {
+  return token.length >= 5 && token.length <= 7 && token !== 'nguyen' && osaDistance(token, 'nguyen', 1) <= 1;
 }
 
 /**
  * Where the family name sits among folded tokens: the most frequent known family name, first occurrence.
  * A function of the tokens' cyclic order, so "Hùng Nguyễn Văn" and "Văn Hùng Nguyễn" both start at Nguyễn.
+ * A misspelt Nguyễn in first place stays first (only there: the given name Nguyệt is one letter from it).
  */
 function anchorOf(tokens: readonly string[]): number {
+  if (tokens.length > 1 && slippedNguyen(tokens[0] as string)) return 0;
   let anchor = 0;
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < tokens.length; i++) {
-    const rank = familyRank(tokens[i] as string);
+    const rank = FAMILY_RANK.get(tokens[i] as string);
     if (rank !== undefined && rank < best) {
       best = rank;
       anchor = i;
@@ -101,12 +101,17 @@ export interface NameParts {
   folded: string;
   /** the tone-aware keys of the same tokens in the same order (nameKey per token) */
   toned: string;
+  /** nameKey of the name as written */
+  key: string;
 }
 
-/** The parts of a full name in canonical order (see anchorOf). */
-export function nameParts(fullName: string): NameParts {
+/** The parts of a full name in canonical order (see anchorOf); memoised, as a name is compared many times. */
+export const nameParts: (fullName: string) => NameParts = memoize(namePartsOf, 1 << 16);
+
+function namePartsOf(fullName: string): NameParts {
   const foldedTokens = foldText(fullName).split(' ').filter(Boolean);
-  const tonedTokens = nameKey(fullName).split(' ').filter(Boolean);
+  const key = nameKey(fullName);
+  const tonedTokens = key.split(' ').filter(Boolean);
   const anchor = anchorOf(foldedTokens);
   const tokens = rotate(foldedTokens, anchor);
   // nameKey and foldText split alike unless punctuation stood alone; fall back to the folded tokens then
@@ -117,6 +122,7 @@ export function nameParts(fullName: string): NameParts {
     given: tokens.at(-1) ?? '',
     folded: tokens.join(' '),
     toned: toned.join(' '),
+    key,
   };
 }
 
