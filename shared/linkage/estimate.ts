@@ -35,9 +35,30 @@ export function estimateWeights(pairs: readonly LabelledPair[], derivedFrom: str
       }
       entry[level] = { m: round(share(matches, level)), u: round(share(nonMatches, level)) };
     }
-    fields[field] = entry;
+    fields[field] = exactStrongest(entry);
   }
   return { derivedFrom, fields };
+}
+
+/**
+ * No near agreement may outweigh an exact one. Among blocked pairs it can (an exact name is common among
+ * the namesakes a date block brings together, a stripped one is not), which would make a clean copy score
+ * below a noisy one; exact then takes the strongest level's weight (its u lowered to match).
+ */
+function exactStrongest(
+  entry: Record<string, { m: number; u: number }>,
+): Record<string, { m: number; u: number }> {
+  const exact = entry.exact;
+  if (!exact) return entry;
+  const strongest = Math.max(...Object.values(entry).map(({ m, u }) => Math.log2(m / u)));
+  if (Math.log2(exact.m / exact.u) >= strongest) return entry;
+  return { ...entry, exact: { m: exact.m, u: roundDown(exact.m / 2 ** strongest) } };
+}
+
+/** Four significant digits, rounded down, so that a weight computed from it is never below the target. */
+function roundDown(p: number): number {
+  const scale = 10 ** (Math.floor(Math.log10(p)) - 3);
+  return Math.floor(p / scale) * scale;
 }
 
 function round(p: number): number {

@@ -258,5 +258,8 @@ function noisySecondForm(
     record = noisy;
     applied.push(kind);
   }
+  // none of the drawn kinds applied (no middle name to drop, a day above 12 to swap): the person moved
+  if (applied.length === 0)
+    return [applyNoise('newAddress', record, context) as PopulationRecord, ['newAddress']];
   return [record, applied];
 }
