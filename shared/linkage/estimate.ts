@@ -57,8 +57,8 @@ function exactStrongest(
 
 /** Four significant digits, rounded down, so that a weight computed from it is never below the target. */
 function roundDown(p: number): number {
-  const scale = 10 ** (Math.floor(Math.log10(p)) - 3);
-  return Math.floor(p / scale) * scale;
+  const rounded = round(p);
+  return rounded <= p ? rounded : round(rounded - 10 ** (Math.floor(Math.log10(p)) - 3));
 }
 
 function round(p: number): number {

@@ -17,6 +17,12 @@ export interface LinkResult {
   candidates: number;
 }
 
+export interface LinkOptions {
+  thresholds?: LinkThresholds;
+  /** persons a reviewer has kept apart from this record's person: never proposed again */
+  keptApart?: ReadonlySet<string>;
+}
+
 /**
  * The best-scoring candidate and what to do with it. Candidates are deduplicated by person key (a person
  * filed under several keys is scored once); equal scores go to the smaller person key, so the result does
@@ -25,12 +31,12 @@ export interface LinkResult {
 export function linkRecord(
   incoming: PopulationRecord,
   candidates: Iterable<HeldCandidate>,
-  thresholds?: LinkThresholds,
+  { thresholds, keptApart }: LinkOptions = {},
 ): LinkResult {
   const seen = new Set<string>();
   let best: (MatchScore & { personKey: string }) | undefined;
   for (const candidate of candidates) {
-    if (seen.has(candidate.personKey)) continue;
+    if (seen.has(candidate.personKey) || keptApart?.has(candidate.personKey)) continue;
     seen.add(candidate.personKey);
     const scored = scoreMatch(incoming, candidate.record);
     if (

@@ -153,6 +153,17 @@ describe('linkRecord', () => {
     expect(result.best?.reasons[0]).toMatch(/^\w+ \w+ [+-]\d+\.\d$/);
   });
 
+  it('never proposes a person a reviewer kept apart', () => {
+    const result = linkRecord(
+      { ...base, fullName: 'Nguyen Van Hung' },
+      [{ personKey: 'nk:a', record: base }],
+      {
+        keptApart: new Set(['nk:a']),
+      },
+    );
+    expect(result).toEqual({ decision: 'distinct', candidates: 0 });
+  });
+
   it('is distinct without candidates', () => {
     expect(linkRecord(base, [])).toEqual({ decision: 'distinct', candidates: 0 });
   });
