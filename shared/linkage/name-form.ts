@@ -25,8 +25,8 @@ export function isDiacriticFree(value: string): boolean {
   return !/[\u0080-\uffff]/.test(value);
 }
 
-// Common Vietnamese family names, most frequent first (Nguyễn, Trần, Lê, …): the anchor that undoes a
-// given-name-first order. Folded, so Đặng and Đặng written without marks agree.
+// Common Vietnamese family names, most frequent first (Nguyễn, Trần, Lê, …), then the Central Highlands'
+// clan names: the anchor that undoes a given-name-first order. Folded, so Đặng and Dang agree.
 const FAMILY_NAMES = [
   'nguyen',
   'tran',
@@ -61,6 +61,24 @@ const FAMILY_NAMES = [
   'quach',
   'kieu',
   'la',
+  // Jrai and Ê-đê clans (Rơ opens Rơ Mah, Rơ Châm, Rơ Lan, Rơ Ô), after the Kinh names
+  'ksor',
+  'siu',
+  'nay',
+  'ro',
+  'kpa',
+  'puih',
+  'rah',
+  'hiao',
+  'rcom',
+  'nie',
+  'eban',
+  'mlo',
+  'bya',
+  'adrong',
+  'eya',
+  'hmok',
+  'kbuor',
 ];
 const FAMILY_RANK = new Map(FAMILY_NAMES.map((name, rank) => [name, rank]));
 
