@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { blockingKeys, filingKeys } from '../../shared/linkage/blocking.ts';
 import { linkRecord } from '../../shared/linkage/link.ts';
+import { ReviewItem, reviewItem, sideBySide } from '../../shared/linkage/review.ts';
 import { decide, LINK_THRESHOLDS, scoreMatch } from '../../shared/linkage/score.ts';
 import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
 import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../shared/synthetic/noise.ts';
@@ -166,5 +167,28 @@ describe('linkRecord', () => {
 
   it('is distinct without candidates', () => {
     expect(linkRecord(base, [])).toEqual({ decision: 'distinct', candidates: 0 });
+  });
+});
+
+describe('review items', () => {
+  it('hold both person keys, the score and the reasons, and lay the records side by side', () => {
+    const incoming = { ...base, fullName: 'Nguyễn Văn Hưng', personalId: undefined };
+    const result = linkRecord(incoming, [{ personKey: 'nk:held', record: base }]);
+    expect(result.decision).toBe('review');
+    const best = result.best as NonNullable<typeof result.best>;
+    const item = ReviewItem.parse(reviewItem('nk:incoming', best));
+    expect(item).toMatchObject({
+      personKey: 'nk:incoming',
+      candidatePersonKey: 'nk:held',
+      score: best.score,
+    });
+    expect(item.reasons.join(' ')).toMatch(/fullName givenTypo/);
+    expect(sideBySide(incoming, base, best)[0]).toEqual({
+      field: 'fullName',
+      incoming: 'Nguyễn Văn Hưng',
+      held: 'Nguyễn Văn Hùng',
+      level: 'givenTypo',
+    });
+    expect(ReviewItem.safeParse({ ...item, resolution: 'keepApart' }).success).toBe(true);
   });
 });
