@@ -32,6 +32,8 @@ const mix = values.mix === 'gia-lai' ? 'gia-lai' : 'kinh';
 const duplicateRate = Number(values['duplicate-rate']);
 
 interface Held extends HeldCandidate {
+  /** the whole record: the register's exact-key path compares more than linkage reads */
+  record: PopulationRecord;
   /** ground truth, for scoring the bench only */
   person: number;
 }

@@ -2,8 +2,7 @@
 // same person written with the usual noise still meets their earlier record while a register of millions is
 // never scanned. See docs/linkage.md for why these and what each survives.
 import { createHash } from 'node:crypto';
-import type { PopulationRecord } from '#domain/record.ts';
-import { UNIT_PREFIX } from './compare.ts';
+import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
 import { foldText, nameParts, skeleton } from './name-form.ts';
 
 export const BLOCKING_KEY_KINDS = [
@@ -30,7 +29,7 @@ export interface BlockingKeyBasis {
 }
 
 /** Every key a record can be filed under, with its readable basis. */
-export function blockingKeyBases(record: PopulationRecord): BlockingKeyBasis[] {
+export function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   const name = nameParts(record.fullName);
   const given = skeleton(name.given);
   const date = swapInvariantDate(record.dateOfBirth);
@@ -77,7 +76,7 @@ function digest({ kind, basis }: BlockingKeyBasis): string {
  * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
  * no name or birth date shows in an index key, as with personKey.
  */
-export function filingKeys(record: PopulationRecord): string[] {
+export function filingKeys(record: LinkableRecord): string[] {
   return blockingKeyBases(record).map(digest);
 }
 
@@ -85,7 +84,7 @@ export function filingKeys(record: PopulationRecord): string[] {
  * The keys an incoming record looks up (one Query each): three. The third is the mother's key when the form
  * names her, else the father's, else the birth-place key; a held record is filed under all, so any finds it.
  */
-export function blockingKeys(record: PopulationRecord): string[] {
+export function blockingKeys(record: LinkableRecord): string[] {
   const bases = blockingKeyBases(record);
   const third =
     bases.find((b) => b.kind === 'givenMother') ??

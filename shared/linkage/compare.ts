@@ -22,6 +22,12 @@ export type ComparisonLevel<F extends ComparedField = ComparedField> = (typeof C
 export type ComparisonVector = { [F in ComparedField]: ComparisonLevel<F> };
 export const COMPARED_FIELDS = Object.keys(COMPARISON_LEVELS) as ComparedField[];
 
+/**
+ * The part of a record that linkage reads: what a blocking item must carry (a projection of these fields
+ * lets one Query per key return everything the scorer needs, with no further read).
+ */
+export type LinkableRecord = Pick<PopulationRecord, ComparedField>;
+
 function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const x = [...a].sort();
@@ -146,7 +152,7 @@ export function compareIds(a: string | undefined, b: string | undefined): Compar
 }
 
 /** The comparison vector of two records; symmetric in its arguments. */
-export function compareRecords(a: PopulationRecord, b: PopulationRecord): ComparisonVector {
+export function compareRecords(a: LinkableRecord, b: LinkableRecord): ComparisonVector {
   return {
     fullName: compareNames(a.fullName, b.fullName),
     dateOfBirth: compareDates(a.dateOfBirth, b.dateOfBirth),

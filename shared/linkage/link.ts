@@ -1,11 +1,11 @@
 // Linking an incoming record to the register: the best of the candidates its blocking keys found.
-import type { PopulationRecord } from '#domain/record.ts';
+import type { LinkableRecord } from './compare.ts';
 import { decide, type LinkDecision, type LinkThresholds, type MatchScore, scoreMatch } from './score.ts';
 
 /** A record the register holds, as a blocking query returns it. */
 export interface HeldCandidate {
   personKey: string;
-  record: PopulationRecord;
+  record: LinkableRecord;
 }
 
 export interface LinkResult {
@@ -29,7 +29,7 @@ export interface LinkOptions {
  * not depend on the order the queries returned.
  */
 export function linkRecord(
-  incoming: PopulationRecord,
+  incoming: LinkableRecord,
   candidates: Iterable<HeldCandidate>,
   { thresholds, keptApart }: LinkOptions = {},
 ): LinkResult {

@@ -1,8 +1,7 @@
 // A probable duplicate on the review list: the two records side by side with the levels and reasons, and how a
 // reviewer resolved it. The register stores and lists these; this module only says what one holds.
 import { z } from 'zod';
-import type { PopulationRecord } from '#domain/record.ts';
-import { COMPARED_FIELDS, type ComparedField } from './compare.ts';
+import { COMPARED_FIELDS, type ComparedField, type LinkableRecord } from './compare.ts';
 import type { MatchScore } from './score.ts';
 
 /** A reviewer's decision: the two records are one person (merge) or two (keep apart, remembered by linkRecord). */
@@ -38,8 +37,8 @@ export interface SideBySideField {
 
 /** The compared fields of both records as a reviewer reads them: values as written, empty when absent. */
 export function sideBySide(
-  incoming: PopulationRecord,
-  held: PopulationRecord,
+  incoming: LinkableRecord,
+  held: LinkableRecord,
   score: Pick<MatchScore, 'levels'>,
 ): SideBySideField[] {
   return COMPARED_FIELDS.map((field) => ({

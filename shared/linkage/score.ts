@@ -1,7 +1,12 @@
 // The match score of two records: the sum of their comparison levels' weights (bits of evidence that they
 // are the same person), and what the register does with it.
-import type { PopulationRecord } from '#domain/record.ts';
-import { COMPARED_FIELDS, type ComparedField, type ComparisonVector, compareRecords } from './compare.ts';
+import {
+  COMPARED_FIELDS,
+  type ComparedField,
+  type ComparisonVector,
+  compareRecords,
+  type LinkableRecord,
+} from './compare.ts';
 import { LEVEL_WEIGHTS, type LevelWeights } from './weights.ts';
 
 export type LinkDecision = 'match' | 'review' | 'distinct';
@@ -26,8 +31,8 @@ export interface MatchScore {
 
 /** How strongly two records say they are one person, and why. */
 export function scoreMatch(
-  incoming: PopulationRecord,
-  candidate: PopulationRecord,
+  incoming: LinkableRecord,
+  candidate: LinkableRecord,
   weights: LevelWeights = LEVEL_WEIGHTS,
 ): MatchScore {
   const levels = compareRecords(incoming, candidate);

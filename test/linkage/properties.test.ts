@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { blockingKeys, filingKeys } from '../../shared/linkage/blocking.ts';
+import { COMPARED_FIELDS, type LinkableRecord } from '../../shared/linkage/compare.ts';
 import { scoreMatch } from '../../shared/linkage/score.ts';
 import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
 import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../shared/synthetic/noise.ts';
@@ -46,6 +47,19 @@ describe('scoring', () => {
         expect(decomposed.score).toBeCloseTo(nfc.score, 9);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('reads only the compared fields: a projection onto them scores the same as the whole record', () => {
+    const project = (r: PopulationRecord): LinkableRecord =>
+      Object.fromEntries(COMPARED_FIELDS.map((field) => [field, r[field]])) as LinkableRecord;
+    fc.assert(
+      fc.property(anyRecord, anyNoise, fc.nat(), (a, kind, seed) => {
+        const b = noisy(a, kind, seed);
+        expect(scoreMatch(project(b), project(a))).toEqual(scoreMatch(b, a));
+        expect(blockingKeys(project(b))).toEqual(blockingKeys(b));
+      }),
+      { numRuns: 200 },
     );
   });
 
