@@ -46,7 +46,7 @@ export interface SyntheticPerson {
 
 // Gia Lai, 2019 census: 53.8 % Kinh, 30.4 % Jrai, 12.5 % Bahnar; the rest split among smaller groups.
 // Weights are per household: Kinh households are smaller, so their weight is raised to give those shares of persons.
-const ETHNIC_MIX = new Weighted<string>([
+export const ETHNIC_MIX = new Weighted<string>([
   ['01', 66],
   ['10', 30],
   ['13', 12.5],
@@ -180,13 +180,15 @@ export class Population {
     private readonly rng: Rng,
     private readonly ids: PersonalIdAllocator,
     readonly asOf: CalendarDate,
+    /** the households' ethnic groups by weight (default Gia Lai's); Kinh only gives the national surname mix */
+    private readonly ethnicMix: Weighted<string> = ETHNIC_MIX,
   ) {}
 
   /** The next household, head first, each member a new person. */
   household(): SyntheticPerson[] {
     const rng = this.rng;
     const asOfYear = this.asOf.year;
-    const ethnicity = ETHNIC_MIX.pick(rng);
+    const ethnicity = this.ethnicMix.pick(rng);
     const commune = pickCommune(rng, ethnicity);
     const use2025 = commune.successor !== undefined && rng.chance(0.12);
     const home = this.address(ethnicity, commune, use2025);

@@ -1,0 +1,94 @@
+// Blocking keys: the few index keys under which a held record is filed and an incoming one looks, so that the
+// same person written with the usual noise still meets their earlier record while a register of millions is
+// never scanned. See docs/linkage.md for why these and what each survives.
+import { createHash } from 'node:crypto';
+import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
+import { foldText, nameParts, skeleton } from './name-form.ts';
+
+export const BLOCKING_KEY_KINDS = [
+  'givenDate',
+  'familyDate',
+  'givenMother',
+  'givenFather',
+  'givenPlace',
+] as const;
+export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
+
+/** Year, then the smaller and the larger of month and day: 1990-03-05 and 1990-05-03 give the same text. */
+export function swapInvariantDate(isoDate: string): string {
+  const year = isoDate.slice(0, 4);
+  const month = isoDate.slice(5, 7);
+  const day = isoDate.slice(8, 10);
+  return month <= day ? `${year}${month}${day}` : `${year}${day}${month}`;
+}
+
+export interface BlockingKeyBasis {
+  kind: BlockingKeyKind;
+  /** the readable basis (folded names, dates): for tests and docs, never stored */
+  basis: string;
+}
+
+/** Every key a record can be filed under, with its readable basis. */
+export function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
+  const name = nameParts(record.fullName);
+  const given = skeleton(name.given);
+  const date = swapInvariantDate(record.dateOfBirth);
+  const decade = record.dateOfBirth.slice(0, 3);
+  const bases: BlockingKeyBasis[] = [
+    // survives a slip in the family or middle name, a dropped middle name, a day/month swap
+    { kind: 'givenDate', basis: `${given}|${date}` },
+    // survives any slip in the middle or given name
+    { kind: 'familyDate', basis: `${name.family}|${record.sex}|${date}` },
+  ];
+  // survive a slipped day, month or year digit: the given name with a parent's name and the decade of birth
+  // (a parent's name alone is shared by the mothers of a whole province), or with the birth place
+  if (record.motherName) {
+    bases.push({
+      kind: 'givenMother',
+      basis: `${given}|${record.sex}|${decade}|${nameParts(record.motherName).folded}`,
+    });
+  }
+  if (record.fatherName) {
+    bases.push({
+      kind: 'givenFather',
+      basis: `${given}|${record.sex}|${decade}|${nameParts(record.fatherName).folded}`,
+    });
+  }
+  // for a form without parents: the names and where the birth was registered (its first part, the commune)
+  const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
+  bases.push({ kind: 'givenPlace', basis: `${given}|${name.family}|${record.sex}|${commune}` });
+  return bases;
+}
+
+const KIND_PREFIX: Record<BlockingKeyKind, string> = {
+  givenDate: 'bg',
+  familyDate: 'bf',
+  givenMother: 'bm',
+  givenFather: 'bp',
+  givenPlace: 'bb',
+};
+
+function digest({ kind, basis }: BlockingKeyBasis): string {
+  return `${KIND_PREFIX[kind]}:${createHash('sha256').update(basis).digest('base64url').slice(0, 16)}`;
+}
+
+/**
+ * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
+ * no name or birth date shows in an index key, as with personKey.
+ */
+export function filingKeys(record: LinkableRecord): string[] {
+  return blockingKeyBases(record).map(digest);
+}
+
+/**
+ * The keys an incoming record looks up (one Query each): three. The third is the mother's key when the form
+ * names her, else the father's, else the birth-place key; a held record is filed under all, so any finds it.
+ */
+export function blockingKeys(record: LinkableRecord): string[] {
+  const bases = blockingKeyBases(record);
+  const third =
+    bases.find((b) => b.kind === 'givenMother') ??
+    bases.find((b) => b.kind === 'givenFather') ??
+    bases.find((b) => b.kind === 'givenPlace');
+  return bases.filter((b) => b.kind === 'givenDate' || b.kind === 'familyDate' || b === third).map(digest);
+}
