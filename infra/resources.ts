@@ -11,9 +11,9 @@ export const KEYS = {
   workPrefix: 'work/',
 } as const;
 
-export type QueueId = 'intake' | 'records' | 'finalize';
-export type TableId = 'batches' | 'register';
-export type FunctionId = 'split' | 'register' | 'finalize';
+export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents';
+export type TableId = 'batches' | 'register' | 'applications';
+export type FunctionId = 'split' | 'register' | 'finalize' | 'status';
 
 export interface QueueSpec {
   id: QueueId;
@@ -66,6 +66,7 @@ const environment = {
   RECORDS_QUEUE_URL: { queueUrl: 'records' },
   FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
   INTAKE_QUEUE_URL: { queueUrl: 'intake' },
+  APPLICATIONS_TABLE: { table: 'applications' },
 } as const satisfies Record<string, EnvironmentRef>;
 
 export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
@@ -115,6 +116,16 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       BATCHES_TABLE: environment.BATCHES_TABLE,
     },
   },
+  status: {
+    id: 'status',
+    description: "Applies one-stop-shop systems' procedure events to the applications citizens look up",
+    entry: 'functions/status/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // events of one application may be applied concurrently: the application store makes that safe
+    source: { queue: 'procedureEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
+    environment: { APPLICATIONS_TABLE: environment.APPLICATIONS_TABLE },
+  },
 };
 
 export const QUEUES: Record<QueueId, QueueSpec> = {
@@ -139,9 +150,21 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     maxReceiveCount: 3,
     retentionDays: 14,
   },
+  procedureEvents: {
+    id: 'procedureEvents',
+    description: 'Application status events from one-stop-shop systems (DESIGN.md "Procedure events")',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.status.timeoutSeconds,
+    // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
 };
 
 export const TABLES: Record<TableId, TableSpec> = {
   batches: { id: 'batches', description: 'Batches, their progress and chunk markers' },
   register: { id: 'register', description: 'The population register: people, their history and conflicts' },
+  applications: {
+    id: 'applications',
+    description: 'Administrative-procedure applications: the events received and the state citizens look up',
+  },
 };

@@ -17,12 +17,13 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule] = await Promise.all([
+  const [split, register, finalize, commons, resumeModule, status] = await Promise.all([
     import('../functions/split/handler.ts'),
     import('../functions/register/handler.ts'),
     import('../functions/finalize/handler.ts'),
     import('../functions/commons/pipeline.ts'),
     import('../shared/ingest/resume.ts'),
+    import('../functions/status/handler.ts'),
   ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
@@ -36,6 +37,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     split: split.handler,
     register: register.handler,
     finalize: finalize.handler,
+    status: status.handler,
   };
   return { handlers, resume };
 }
