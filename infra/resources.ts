@@ -30,6 +30,14 @@ export interface TableSpec {
   description: string;
   /** every table has string keys `pk` and `sk` */
   timeToLiveAttribute?: string;
+  /** global secondary indexes with string keys, projecting every attribute */
+  indexes?: IndexSpec[];
+}
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
 }
 
 export interface QueueSource {
@@ -161,10 +169,85 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
 };
 
 export const TABLES: Record<TableId, TableSpec> = {
-  batches: { id: 'batches', description: 'Batches, their progress and chunk markers' },
+  batches: {
+    id: 'batches',
+    description: 'Batches, their progress and chunk markers',
+    // shared/store/batch-store.ts writes gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}: an agency's
+    // batches in time order (GET /batches); object-key items carry no gsi1pk, so the index holds batches only
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
   register: { id: 'register', description: 'The population register: people, their history and conflicts' },
   applications: {
     id: 'applications',
     description: 'Administrative-procedure applications: the events received and the state citizens look up',
   },
 };
+
+// --- HTTP API (DESIGN.md "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
+
+export type HttpFunctionId = 'lookup' | 'agency';
+
+export interface HttpRouteSpec {
+  method: 'GET';
+  /** API Gateway route path, `{name}` for a path parameter */
+  path: string;
+  /** `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it) */
+  authorization: 'none' | 'iam';
+  /** steady requests per second and burst for this route, below the stage's own */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+export interface HttpFunctionSpec {
+  id: HttpFunctionId;
+  description: string;
+  /** handler module, relative to the repository root */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  routes: HttpRouteSpec[];
+  environment: Record<string, EnvironmentRef>;
+}
+
+export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
+  lookup: {
+    id: 'lookup',
+    description: 'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}',
+    entry: 'functions/lookup/handler.ts',
+    timeoutSeconds: 10,
+    // more memory is more CPU: a cold start and a lookup's JSON are faster
+    memoryMb: 1024,
+    routes: [
+      { method: 'GET', path: '/', authorization: 'none' },
+      { method: 'GET', path: '/openapi.json', authorization: 'none' },
+      { method: 'GET', path: '/applications/{code}', authorization: 'none' },
+    ],
+    environment: { APPLICATIONS_TABLE: environment.APPLICATIONS_TABLE },
+  },
+  agency: {
+    id: 'agency',
+    description: "Agencies: their own batches' status and counts (IAM-authorised)",
+    entry: 'functions/agency/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: [
+      {
+        method: 'GET',
+        path: '/batches',
+        authorization: 'iam',
+        throttle: { rateLimit: 20, burstLimit: 40 },
+      },
+      {
+        method: 'GET',
+        path: '/batches/{batchId}',
+        authorization: 'iam',
+        throttle: { rateLimit: 50, burstLimit: 100 },
+      },
+    ],
+    environment: { BATCHES_TABLE: environment.BATCHES_TABLE },
+  },
+};
+
+/** The stage's throttle: every route, every caller together (API Gateway answers 429 beyond it). */
+export const HTTP_API = {
+  throttle: { rateLimit: 500, burstLimit: 1000 },
+} as const;

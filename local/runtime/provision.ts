@@ -6,6 +6,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -71,6 +72,7 @@ async function createBucket(s3: S3Client, name: string): Promise<void> {
 
 async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logger): Promise<string> {
   const name = localName(spec.id);
+  const indexes = localIndexes(spec);
   try {
     await dynamodb.send(
       new CreateTableCommand({
@@ -78,16 +80,19 @@ async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logge
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          ...indexes.attributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(indexes.create.length > 0 ? { GlobalSecondaryIndexes: indexes.create } : {}),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(dynamodb, name, indexes);
   }
   if (spec.timeToLiveAttribute) {
     // dynalite has no UpdateTimeToLive: items keep their expiry attribute but are never removed.
@@ -144,4 +149,41 @@ async function ensureQueue(
   const arn = Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${name} has no QueueArn`);
   return { name, url, arn };
+}
+
+/** The table's global secondary indexes (`TableSpec.indexes`) as CreateTable and UpdateTable take them. */
+function localIndexes(spec: TableSpec) {
+  const specs = spec.indexes ?? [];
+  const keys = [...new Set(specs.flatMap((index) => [index.partitionKey, index.sortKey]))];
+  return {
+    attributes: keys.map((key) => ({ AttributeName: key, AttributeType: 'S' as const })),
+    create: specs.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
+
+/** A table kept on disk from before an index was declared gets it now. */
+async function addMissingIndexes(
+  dynamodb: DynamoDBClient,
+  name: string,
+  indexes: ReturnType<typeof localIndexes>,
+): Promise<void> {
+  if (indexes.create.length === 0) return;
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = indexes.create.filter((index) => !existing.has(index.IndexName));
+  if (missing.length === 0) return;
+  await dynamodb.send(
+    new UpdateTableCommand({
+      TableName: name,
+      AttributeDefinitions: indexes.attributes,
+      GlobalSecondaryIndexUpdates: missing.map((index) => ({ Create: index })),
+    }),
+  );
 }
