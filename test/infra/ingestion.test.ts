@@ -226,7 +226,8 @@ describe('ingestion permissions', () => {
       (found) => found.Metadata?.cdk_nag?.rules_to_suppress ?? [],
     );
     expect(acknowledged.length).toBeGreaterThan(0);
-    for (const { id, reason } of acknowledged) {
+    // (the citizen routes' AwsSolutions-APIG4 are tested with the HTTP API: test/infra/http-api.test.ts)
+    for (const { id, reason } of acknowledged.filter(({ id }) => id !== 'AwsSolutions-APIG4')) {
       expect(id).toMatch(/^AwsSolutions-IAM[45]\[.+\]$/);
       expect(reason.length).toBeGreaterThan(20);
     }
