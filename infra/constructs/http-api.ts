@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  HttpApi as CdkHttpApi,
   type CfnRoute,
   type CfnStage,
-  HttpApi as CdkHttpApi,
   HttpMethod,
   HttpStage,
   LogGroupLogDestination,
@@ -120,7 +120,9 @@ export class HttpApi extends Construct {
 /** GetItem/Query/Scan on the table and its indexes, nothing else; the index wildcard acknowledged. */
 function grantItemReads(fn: DancuFunction, table: Table): void {
   table.grantReadData(fn.function);
-  const indexes: unknown = Stack.of(table).resolve((table.node.defaultChild as CfnTable).globalSecondaryIndexes);
+  const indexes: unknown = Stack.of(table).resolve(
+    (table.node.defaultChild as CfnTable).globalSecondaryIndexes,
+  );
   if (!Array.isArray(indexes) || indexes.length === 0) return;
   const policy = fn.function.role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
   if (!policy) return;
