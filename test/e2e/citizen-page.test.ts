@@ -85,7 +85,7 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
     await expect(page.getByLabel('Mã hồ sơ').isVisible()).resolves.toBe(true);
     expect(await page.locator('#result').getAttribute('aria-live')).toBe('polite');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
