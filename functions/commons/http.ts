@@ -12,7 +12,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
-import { logger } from './procedures.ts';
+import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {

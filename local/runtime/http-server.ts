@@ -238,7 +238,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (found.route.spec.authorization === 'iam' && !agency) return gatewayError(response, 403, 'Forbidden');
     delete headers[LOCAL_AGENCY_HEADER];
     const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    // most requests (GETs) have no body: no need to wait for one
+    if (request.headers['content-length'] || request.headers['transfer-encoding']) {
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+    } else request.resume();
     const event = buildHttpApiEvent({
       method,
       url: request.url ?? '/',
