@@ -16,7 +16,8 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     const event = parseProcedureEvent(record.body);
     const applied = await applyProcedureEvent(event, store);
     // the application code and sequence identify the event; the applicant is never logged
-    if (!applied.added) logger.info('PROCEDURE_EVENT_REPEAT', { ...applied, ...delivery });
+    if (applied.sequenceReused) logger.warn('PROCEDURE_EVENT_SEQUENCE_REUSED', { ...applied, ...delivery });
+    else if (!applied.added) logger.info('PROCEDURE_EVENT_REPEAT', { ...applied, ...delivery });
     else logger.debug('procedure event applied', { ...applied, ...delivery });
   } catch (error) {
     if (error instanceof ProcedureEventError) {

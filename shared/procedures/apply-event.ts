@@ -1,7 +1,7 @@
 // One procedure event, applied: kept once, then the application's state rebuilt from every event kept for it
 // and stored unless a fuller state already is. Safe under redelivery, reordering and concurrent invocations.
 import type { ApplicationStore } from '../store/application-store.ts';
-import { applicationOf, protectEvent } from './application.ts';
+import { applicationOf, protectEvent, type StoredEvent } from './application.ts';
 import { ProcedureEventError } from './errors.ts';
 import { ProcedureEvent } from './event.ts';
 
@@ -10,6 +10,8 @@ export interface AppliedEvent {
   sequence: number;
   /** false when an event with this sequence was kept before (a repeat: nothing new) */
   added: boolean;
+  /** the event kept before with this sequence differs from this one: the sender reused a sequence */
+  sequenceReused: boolean;
   /** the application's status after this event */
   status: number;
   /** false when a concurrent invocation stored a state made of at least as many events */
@@ -44,13 +46,21 @@ export async function applyProcedureEvent(
   const stored = protectEvent(event);
   const added = await store.addEvent(stored);
   // Rebuilt even for a repeat: the earlier delivery may have stopped between keeping the event and the state.
-  const application = applicationOf(await store.events(event.applicationCode));
+  const events = await store.events(event.applicationCode);
+  const kept = added ? undefined : events.find((other) => other.sequence === event.sequence);
+  const application = applicationOf(events);
   const saved = await store.saveState(application);
   return {
     applicationCode: event.applicationCode,
     sequence: event.sequence,
     added,
+    sequenceReused: kept !== undefined && canonical(kept) !== canonical(stored),
     status: application.status,
     stored: saved,
   };
+}
+
+/** JSON with keys in one order, so an event read back from the table compares equal to the one received. */
+function canonical(event: StoredEvent): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(event).sort(([a], [b]) => (a < b ? -1 : 1))));
 }

@@ -15,6 +15,10 @@ export const EVENT_CODES = {
     vi: 'Sự kiện đã nhận trước đó (cùng mã hồ sơ và số thứ tự): bỏ qua',
     en: 'The event was received before (same application code and sequence): ignored',
   },
+  PROCEDURE_EVENT_SEQUENCE_REUSED: {
+    vi: 'Số thứ tự đã dùng cho một sự kiện khác của hồ sơ này: giữ sự kiện nhận trước, bỏ sự kiện này',
+    en: 'The sequence was used by another event of this application: the first one is kept, this one ignored',
+  },
 } as const satisfies Record<string, Message>;
 export type EventCode = keyof typeof EVENT_CODES;
 

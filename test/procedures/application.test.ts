@@ -154,8 +154,16 @@ describe('applyProcedureEvent', () => {
     await apply(store, procedureEvent(1, 2));
     const before = structuredClone(store.states.get(CODE));
     const repeat = await apply(store, procedureEvent(1, 2));
-    expect(repeat).toMatchObject({ added: false, stored: false });
+    expect(repeat).toMatchObject({ added: false, stored: false, sequenceReused: false });
     expect(store.states.get(CODE)).toEqual(before);
+  });
+
+  it('keeps the first of two different events with one sequence, and says the sequence was reused', async () => {
+    const store = new MemoryApplications();
+    await apply(store, procedureEvent(1, 2));
+    const reused = await apply(store, procedureEvent(1, 3));
+    expect(reused).toMatchObject({ added: false, sequenceReused: true, status: 2 });
+    expect(store.states.get(CODE)?.status).toBe(2);
   });
 
   // Events 1..n of one application, each delivered 1–3 times, in any order, one after another or interleaved
