@@ -4,7 +4,7 @@
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { AgencyParam, BatchIdParam, LimitParam, NextTokenParam } from '../../shared/api/schemas.ts';
-import { env } from '../../shared/aws/clients.ts';
+import { env } from '../../shared/aws/env.ts';
 import { BatchReads, type BatchSummary } from '../../shared/store/batch-reads.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 

@@ -10,7 +10,12 @@ import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { applications } from '../commons/procedures.ts';
 
 const store = applications();
-const openApi = JSON.stringify(openApiDocument());
+// made on the first request for it, not at cold start
+let openApi: string | undefined;
+function openApiBody(): string {
+  openApi ??= JSON.stringify(openApiDocument());
+  return openApi;
+}
 const PUBLIC_FOR_5_MINUTES = 'public, max-age=300';
 
 async function getApplication(event: HttpEvent) {
@@ -29,7 +34,7 @@ export const handler = httpApi(
       handler: async () => ({
         statusCode: 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': PUBLIC_FOR_5_MINUTES },
-        body: openApi,
+        body: openApiBody(),
       }),
     },
     {

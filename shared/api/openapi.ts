@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
 // z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_CODES } from './errors.ts';
 import {
   AgencyParam,
@@ -80,6 +80,7 @@ export function openApiDocument() {
           type: 'apiKey',
           name: 'Authorization',
           in: 'header',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
           description:
             'AWS Signature Version 4 (API Gateway IAM authorisation) by a role named dancu-agency-{agencyCode}',
         },

@@ -1,6 +1,6 @@
 // The HTTP API's inputs and responses as zod schemas: the handlers validate with them, the tests check real
 // responses against them, and openapi.ts turns them into the OpenAPI 3.1 document served at /openapi.json.
-import { z } from 'zod';
+import * as z from 'zod';
 import { APPLICATION_CODE_PATTERN } from '../procedures/event.ts';
 import { STATUS_CODES } from '../procedures/statuses.ts';
 

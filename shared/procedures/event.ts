@@ -1,6 +1,6 @@
 // What one-stop-shop systems send to the procedure-events queue (DESIGN.md "Procedure events"), and the shape
 // of an application code, which is checked before anything is read.
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /**

@@ -1,7 +1,7 @@
 // The applications table: per application one item per event received (`EVENT#{sequence}`, written once) and one
 // item holding the state made of them (`STATE`). The only module that knows this table's keys and expressions.
 import { GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../aws/clients.ts';
+import { documents } from '../aws/dynamodb.ts';
 import type { Application, StoredEvent } from '../procedures/application.ts';
 import { isConditionFailure } from './conditions.ts';
 

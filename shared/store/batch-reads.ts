@@ -2,7 +2,7 @@
 // shared/store/batch-store.ts writes as gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}).
 // Reads only; batch-store.ts stays the module that writes this table.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../aws/clients.ts';
+import { documents } from '../aws/dynamodb.ts';
 import type { Batch } from '../ingest/types.ts';
 
 /** A batch as agencies see it: no checkpoint, lease or partition bookkeeping. */
