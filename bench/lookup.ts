@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -85,6 +85,8 @@ interface Run {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** CPU time of the whole process (every thread: stack, emulator, load generator) per request */
+  cpuMsPerRequest?: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -100,6 +102,7 @@ function report(run: Run) {
     'p50 ms': Number(percentile(sorted, 50).toFixed(2)),
     'p99 ms': Number(percentile(sorted, 99).toFixed(2)),
     'max ms': Number((sorted.at(-1) ?? Number.NaN).toFixed(2)),
+    'CPU ms/req': run.cpuMsPerRequest === undefined ? '' : Number(run.cpuMsPerRequest.toFixed(2)),
   };
 }
 
@@ -145,9 +148,13 @@ async function steadyRun(name: string, target: SteadyLoad['target'], count: numb
   const module = new URL('./steady-load.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); })`;
   const worker = new Worker(bootstrap, { eval: true, workerData: load });
+  await once(worker, 'message'); // ready: its modules are loaded
+  const cpu = process.cpuUsage();
   const [result] = (await once(worker, 'message')) as [SteadyResult];
+  const { user, system } = process.cpuUsage(cpu);
   await worker.terminate();
-  return { name, ...result };
+  // less sensitive than latency to other processes on the machine: what the path costs, not how long it waited
+  return { name, ...result, cpuMsPerRequest: (user + system) / 1000 / count };
 }
 const httpTarget = { kind: 'http', baseUrl: http } as const;
 const getItemTarget = {
@@ -178,6 +185,11 @@ await stack.stop();
 
 const rows = [report(steady), report(bare), report(burst.run), report(maximum.run)];
 console.table(rows);
+console.log(
+  `load average during the run: ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')} on ${cpus().length} cores`,
+);
 const [httpRow, bareRow] = rows;
 const ratio = (httpRow?.['p50 ms'] ?? 0) / (bareRow?.['p50 ms'] ?? 1);
 console.log(

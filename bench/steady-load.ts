@@ -85,5 +85,6 @@ export async function steadyLoad(load: SteadyLoad): Promise<SteadyResult> {
 }
 
 if (parentPort && workerData) {
+  parentPort.postMessage('ready');
   parentPort.postMessage(await steadyLoad(workerData as SteadyLoad));
 }
