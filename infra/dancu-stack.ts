@@ -1,7 +1,8 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DataTables } from './constructs/data-tables.ts';
-import { pascalCase } from './constructs/from-spec.ts';
+import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
+import { HttpApi } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
 import { IngestionStorage } from './constructs/ingestion-storage.ts';
 import { FUNCTIONS, QUEUES, TABLES } from './resources.ts';
@@ -15,6 +16,7 @@ export class DancuStack extends Stack {
   readonly storage: IngestionStorage;
   readonly tables: DataTables;
   readonly ingestion: IngestionPipeline;
+  readonly httpApi: HttpApi;
 
   constructor(scope: Construct, id: string, props: DancuStackProps) {
     super(scope, id, props);
@@ -28,6 +30,15 @@ export class DancuStack extends Stack {
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {
       storage: this.storage,
       tables: this.tables.tables,
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      tables: this.tables.tables,
+      resources: {
+        buckets: { batches: this.storage.batchesBucket },
+        tables: this.tables.tables,
+        queues: mapSpecs(this.ingestion.queues, ({ queue }) => queue),
+      },
     });
 
     this.addOutputs();
@@ -64,6 +75,11 @@ export class DancuStack extends Stack {
         deadLetterQueue.queueArn,
       );
     }
+    output(
+      'HttpApiUrl',
+      'Citizen page at /, GET /applications/{code}, /openapi.json; agency routes /batches (IAM)',
+      this.httpApi.url,
+    );
     for (const spec of Object.values(TABLES)) {
       output(`${pascalCase(spec.id)}TableName`, spec.description, this.tables.tables[spec.id].tableName);
     }

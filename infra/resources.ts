@@ -11,9 +11,9 @@ export const KEYS = {
   workPrefix: 'work/',
 } as const;
 
-export type QueueId = 'intake' | 'records' | 'finalize';
-export type TableId = 'batches' | 'register';
-export type FunctionId = 'split' | 'register' | 'finalize';
+export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents';
+export type TableId = 'batches' | 'register' | 'applications';
+export type FunctionId = 'split' | 'register' | 'finalize' | 'status';
 
 export interface QueueSpec {
   id: QueueId;
@@ -30,6 +30,14 @@ export interface TableSpec {
   description: string;
   /** every table has string keys `pk` and `sk` */
   timeToLiveAttribute?: string;
+  /** global secondary indexes with string keys, projecting every attribute */
+  indexes?: IndexSpec[];
+}
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
 }
 
 export interface QueueSource {
@@ -66,6 +74,7 @@ const environment = {
   RECORDS_QUEUE_URL: { queueUrl: 'records' },
   FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
   INTAKE_QUEUE_URL: { queueUrl: 'intake' },
+  APPLICATIONS_TABLE: { table: 'applications' },
 } as const satisfies Record<string, EnvironmentRef>;
 
 export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
@@ -117,6 +126,16 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       BATCHES_TABLE: environment.BATCHES_TABLE,
     },
   },
+  status: {
+    id: 'status',
+    description: "Applies one-stop-shop systems' procedure events to the applications citizens look up",
+    entry: 'functions/status/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // events of one application may be applied concurrently: the application store makes that safe
+    source: { queue: 'procedureEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
+    environment: { APPLICATIONS_TABLE: environment.APPLICATIONS_TABLE },
+  },
 };
 
 export const QUEUES: Record<QueueId, QueueSpec> = {
@@ -141,9 +160,96 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     maxReceiveCount: 3,
     retentionDays: 14,
   },
+  procedureEvents: {
+    id: 'procedureEvents',
+    description: 'Application status events from one-stop-shop systems (DESIGN.md "Procedure events")',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.status.timeoutSeconds,
+    // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
 };
 
 export const TABLES: Record<TableId, TableSpec> = {
-  batches: { id: 'batches', description: 'Batches, their progress and chunk markers' },
+  batches: {
+    id: 'batches',
+    description: 'Batches, their progress and chunk markers',
+    // shared/store/batch-store.ts writes gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}: an agency's
+    // batches in time order (GET /batches); object-key items carry no gsi1pk, so the index holds batches only
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
   register: { id: 'register', description: 'The population register: people, their history and conflicts' },
+  applications: {
+    id: 'applications',
+    description: 'Administrative-procedure applications: the events received and the state citizens look up',
+  },
 };
+
+// --- HTTP API (DESIGN.md "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
+
+export type HttpFunctionId = 'lookup' | 'agency';
+
+export interface HttpRouteSpec {
+  method: 'GET';
+  /** API Gateway route path, `{name}` for a path parameter */
+  path: string;
+  /** `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it) */
+  authorization: 'none' | 'iam';
+  /** steady requests per second and burst for this route, below the stage's own */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+export interface HttpFunctionSpec {
+  id: HttpFunctionId;
+  description: string;
+  /** handler module, relative to the repository root */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  routes: HttpRouteSpec[];
+  environment: Record<string, EnvironmentRef>;
+}
+
+export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
+  lookup: {
+    id: 'lookup',
+    description: 'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}',
+    entry: 'functions/lookup/handler.ts',
+    timeoutSeconds: 10,
+    // more memory is more CPU: a cold start and a lookup's JSON are faster
+    memoryMb: 1024,
+    routes: [
+      { method: 'GET', path: '/', authorization: 'none' },
+      { method: 'GET', path: '/openapi.json', authorization: 'none' },
+      { method: 'GET', path: '/applications/{code}', authorization: 'none' },
+    ],
+    environment: { APPLICATIONS_TABLE: environment.APPLICATIONS_TABLE },
+  },
+  agency: {
+    id: 'agency',
+    description: "Agencies: their own batches' status and counts (IAM-authorised)",
+    entry: 'functions/agency/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: [
+      {
+        method: 'GET',
+        path: '/batches',
+        authorization: 'iam',
+        throttle: { rateLimit: 20, burstLimit: 40 },
+      },
+      {
+        method: 'GET',
+        path: '/batches/{batchId}',
+        authorization: 'iam',
+        throttle: { rateLimit: 50, burstLimit: 100 },
+      },
+    ],
+    environment: { BATCHES_TABLE: environment.BATCHES_TABLE },
+  },
+};
+
+/** The stage's throttle: every route, every caller together (API Gateway answers 429 beyond it). */
+export const HTTP_API = {
+  throttle: { rateLimit: 500, burstLimit: 1000 },
+} as const;

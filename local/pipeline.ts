@@ -1,6 +1,7 @@
 // The local stack running dancu's own handlers: the same code as in AWS, on the emulators. Used by
 // `npm start`, the integration tests and the benchmarks.
 import type { FunctionId, QueueId } from '../infra/resources.ts';
+import type { HttpFunctionHandler } from './runtime/http-server.ts';
 import { type FunctionHandlers, type LocalStack, startLocalStack } from './runtime/stack.ts';
 import type { LocalPorts, Logger } from './runtime/types.ts';
 
@@ -17,12 +18,15 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule] = await Promise.all([
+  const [split, register, finalize, commons, resumeModule, status, lookup, agency] = await Promise.all([
     import('../functions/split/handler.ts'),
     import('../functions/register/handler.ts'),
     import('../functions/finalize/handler.ts'),
     import('../functions/commons/pipeline.ts'),
     import('../shared/ingest/resume.ts'),
+    import('../functions/status/handler.ts'),
+    import('../functions/lookup/handler.ts'),
+    import('../functions/agency/handler.ts'),
   ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
@@ -36,6 +40,9 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     split: split.handler,
     register: register.handler,
     finalize: finalize.handler,
+    status: status.handler,
+    lookup: lookup.handler as HttpFunctionHandler,
+    agency: agency.handler as HttpFunctionHandler,
   };
   return { handlers, resume };
 }

@@ -7,10 +7,12 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { writeBatch } from '../shared/synthetic/write.ts';
+import { DEMO_APPLICATIONS, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 
 const dir = resolve('.dancu');
 const demoMarker = join(dir, 'demo', 'uploaded');
+const proceduresMarker = join(dir, 'demo', 'procedures-sent');
 const stack = await startPipeline({ dir });
 const { endpoints, names } = stack;
 console.log(`
@@ -20,6 +22,7 @@ dancu local stack
     .map((q) => q.name)
     .join(', ')}
   dynamodb  ${endpoints.dynamodb}   tables ${Object.values(names.tables).join(', ')}
+  http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json, /batches (header x-dancu-agency)
   details   ${join(dir, 'local.json')}
   upload    npm run upload -- FILE --agency CODE --wait
 `);
@@ -74,6 +77,23 @@ async function demo(): Promise<void> {
 }
 
 if (!existsSync(demoMarker)) await demo();
+
+// Procedure events: a few applications in different states, sent to the local queue as a one-stop shop would.
+async function demoProcedures(): Promise<void> {
+  const http = stack.http ?? '';
+  const sent = await sendDemoApplications(endpoints.sqs, names.queues.procedureEvents.url, names.region);
+  const applied = await waitForDemoApplications(http);
+  console.log(`demo: sent ${sent} procedure events to ${names.queues.procedureEvents.name}; look them up:`);
+  for (const app of DEMO_APPLICATIONS) {
+    console.log(`  ${app.procedureName.padEnd(30)} ${http}/?code=${encodeURIComponent(app.code)}`);
+  }
+  if (!applied) console.error('demo: some procedure events were not applied within 30 s');
+  else {
+    await mkdir(join(dir, 'demo'), { recursive: true });
+    await (await import('node:fs/promises')).writeFile(proceduresMarker, new Date().toISOString());
+  }
+}
+if (!existsSync(proceduresMarker)) await demoProcedures();
 console.log('running; Ctrl-C to stop (data stays in .dancu/)');
 if (process.env.DANCU_EXIT_AFTER_START) await stack.stop();
 else {

@@ -1,32 +1,8 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  BillingMode,
-  type GlobalSecondaryIndexProps,
-  ProjectionType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../resources.ts';
 import { mapSpecs, pascalCase } from './from-spec.ts';
-
-/**
- * Indexes the storage modules query. Kept here only until `TableSpec` in resources.ts can describe them;
- * until then the local stack does not create them.
- */
-const INDEXES: Partial<Record<TableId, GlobalSecondaryIndexProps[]>> = {
-  // shared/store/batch-store.ts writes gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}:
-  // an agency's batches, newest last; object-key items carry no gsi1pk, so the index holds batches only.
-  batches: [
-    {
-      indexName: 'gsi1',
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    },
-  ],
-};
 
 export interface DataTablesProps {
   /** RETAIN in prod, so deleting the stack keeps the register. */
@@ -55,7 +31,14 @@ export class DataTables extends Construct {
         removalPolicy: props.removalPolicy,
         timeToLiveAttribute: spec.timeToLiveAttribute,
       });
-      for (const index of INDEXES[spec.id] ?? []) table.addGlobalSecondaryIndex(index);
+      for (const index of spec.indexes ?? []) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
+        });
+      }
       return table;
     });
   }

@@ -39,6 +39,13 @@ const ACCESS: Record<FunctionId, Access> = {
     readsWritesTables: ['batches'],
     sendsTo: [],
   },
+  // procedure events (not ingestion, but fed by its queue the same way): keeps events and application states
+  status: {
+    readsObjects: [],
+    writesObjects: [],
+    readsWritesTables: ['applications'],
+    sendsTo: [],
+  },
 };
 
 export interface IngestionPipelineProps {

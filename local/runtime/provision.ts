@@ -2,10 +2,15 @@
 // its dead-letter queue. Idempotent: after a restart the bucket and tables are already on disk, the queues not.
 
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  paginateScan,
   ResourceInUseException,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -71,6 +76,7 @@ async function createBucket(s3: S3Client, name: string): Promise<void> {
 
 async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logger): Promise<string> {
   const name = localName(spec.id);
+  const indexes = localIndexes(spec);
   try {
     await dynamodb.send(
       new CreateTableCommand({
@@ -78,16 +84,19 @@ async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logge
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          ...indexes.attributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(indexes.create.length > 0 ? { GlobalSecondaryIndexes: indexes.create } : {}),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(dynamodb, name, indexes, log);
   }
   if (spec.timeToLiveAttribute) {
     // dynalite has no UpdateTimeToLive: items keep their expiry attribute but are never removed.
@@ -144,4 +153,85 @@ async function ensureQueue(
   const arn = Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${name} has no QueueArn`);
   return { name, url, arn };
+}
+
+/** The table's global secondary indexes (`TableSpec.indexes`) as CreateTable takes them. */
+function localIndexes(spec: TableSpec) {
+  const specs = spec.indexes ?? [];
+  const keys = [...new Set(specs.flatMap((index) => [index.partitionKey, index.sortKey]))];
+  return {
+    attributes: keys.map((key) => ({ AttributeName: key, AttributeType: 'S' as const })),
+    create: specs.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
+
+/**
+ * A table kept on disk from before an index was declared gets it now. dynalite cannot add an index to a table
+ * (it ignores UpdateTable's index creation), so the table is copied out, made again with its indexes, and
+ * filled again: local data only, a few items per batch.
+ */
+async function addMissingIndexes(
+  dynamodb: DynamoDBClient,
+  name: string,
+  indexes: ReturnType<typeof localIndexes>,
+  log: Logger,
+): Promise<void> {
+  if (indexes.create.length === 0) return;
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  if (indexes.create.every((index) => existing.has(index.IndexName))) return;
+  const items: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateScan({ client: dynamodb }, { TableName: name, ConsistentRead: true })) {
+    items.push(...(page.Items ?? []));
+  }
+  log.info(`table ${name}: adding its indexes (${items.length} items copied out and back)`);
+  await dynamodb.send(new DeleteTableCommand({ TableName: name }));
+  for (const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS; ; ) {
+    try {
+      await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) break;
+      throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`table ${name} is still being deleted`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        ...indexes.attributes,
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: indexes.create,
+    }),
+  );
+  for (const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS; ; ) {
+    const { Table: created } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    if (created?.TableStatus === 'ACTIVE') break;
+    if (Date.now() > deadline) throw new Error(`table ${name} is still ${created?.TableStatus}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await dynamodb.send(
+        new BatchWriteItemCommand({ RequestItems: { [name]: requests } }),
+      );
+      requests = (UnprocessedItems?.[name] ?? []) as typeof requests;
+    }
+  }
 }

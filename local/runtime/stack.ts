@@ -6,6 +6,7 @@ import {
   type EnvironmentRef,
   FUNCTIONS,
   type FunctionId,
+  HTTP_FUNCTIONS,
   KEYS,
   type QueueId,
 } from '../../infra/resources.ts';
@@ -13,15 +14,16 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { startEmulators } from './emulators.ts';
 import { type EventSource, startEventSource } from './event-source.ts';
+import { type HttpHandlers, type HttpServer, startHttpServer } from './http-server.ts';
 import { consoleLogger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
 import { provision } from './provision.ts';
 import type { LocalEndpoints, LocalNames, LocalPorts, Logger, SqsFunctionHandler } from './types.ts';
 
-/** Where the HTTP API will listen (reserved: it is not started here yet). */
+/** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
 export const DEFAULT_HTTP_PORT = 3000;
 
-export type FunctionHandlers = Partial<Record<FunctionId, SqsFunctionHandler>>;
+export type FunctionHandlers = Partial<Record<FunctionId, SqsFunctionHandler>> & HttpHandlers;
 
 export interface StartLocalStackOptions {
   /** @default '.dancu' */
@@ -46,7 +48,9 @@ export interface LocalStack {
   endpoints: LocalEndpoints;
   names: LocalNames;
   env: Record<string, string>;
-  /** Stops the event sources (waiting for invocations in flight), the notification, then the emulators. */
+  /** Base URL of the HTTP API (`http://127.0.0.1:PORT`), when an HTTP handler was given */
+  http?: string;
+  /** Stops the HTTP API, the event sources (waiting for invocations in flight), the notification, then the emulators. */
   stop(): Promise<void>;
 }
 
@@ -57,9 +61,11 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
   const clients = createLocalClients(emulators.endpoints, LOCAL_REGION);
   const eventSources: EventSource[] = [];
   let notification: ObjectCreatedForwarding | undefined;
+  let httpServer: HttpServer | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await httpServer?.stop();
       await Promise.all(eventSources.map((source) => source.stop()));
       await notification?.stop();
       clients.destroy();
@@ -76,11 +82,6 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       log,
     });
     const env = localEnvironment(emulators.endpoints, names);
-    const http = `http://127.0.0.1:${options.ports?.http ?? DEFAULT_HTTP_PORT}`;
-    await mkdir(dir, { recursive: true });
-    const description = describeLocalStack(emulators.endpoints, names, http);
-    await writeFile(join(dir, 'local.json'), `${JSON.stringify(description, null, 2)}\n`);
-
     const handlers = typeof options.handlers === 'function' ? await options.handlers(env) : options.handlers;
     notification = forwardObjectCreated({
       s3Events: emulators.s3Events,
@@ -113,12 +114,32 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
         }),
       );
     }
+    if (Object.values(HTTP_FUNCTIONS).some((spec) => handlers[spec.id])) {
+      httpServer = await startHttpServer({
+        // npm start (no ports named) listens on 3000; a caller that names other ports (tests, benches) gets a free one
+        port: options.ports ? (options.ports.http ?? 0) : DEFAULT_HTTP_PORT,
+        handlers,
+        region: names.region,
+        log,
+      });
+      log.info(`http ${httpServer.url}`);
+    }
+    const http = httpServer?.url ?? `http://127.0.0.1:${options.ports?.http ?? DEFAULT_HTTP_PORT}`;
+    await mkdir(dir, { recursive: true });
+    const description = describeLocalStack(emulators.endpoints, names, http);
+    await writeFile(join(dir, 'local.json'), `${JSON.stringify(description, null, 2)}\n`);
     log.info(
       `s3 ${emulators.endpoints.s3}, sqs ${emulators.endpoints.sqs}, dynamodb ${emulators.endpoints.dynamodb}; ` +
         `names in ${join(dir, 'local.json')}`,
     );
     await options.onStarted?.();
-    return { endpoints: emulators.endpoints, names, env, stop };
+    return {
+      endpoints: emulators.endpoints,
+      names,
+      env,
+      ...(httpServer ? { http: httpServer.url } : {}),
+      stop,
+    };
   } catch (error) {
     await stop().catch(() => {});
     throw error;
@@ -146,7 +167,7 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
       50 * Object.values(FUNCTIONS).reduce((n, spec) => n + spec.source.maximumConcurrency, 0),
     ),
   };
-  for (const spec of Object.values(FUNCTIONS)) {
+  for (const spec of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
     for (const [name, ref] of Object.entries(spec.environment)) {
       const value = resolveReference(ref, names);
       if (env[name] !== undefined && env[name] !== value) {

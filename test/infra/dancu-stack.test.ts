@@ -5,7 +5,7 @@ import { BUNDLING_STACKS, CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { FUNCTIONS, TABLES } from '../../infra/resources.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, TABLES } from '../../infra/resources.ts';
 
 // In-memory mode makes a failed validation throw with the whole report, instead of setting the exit code.
 const inMemory = { [CDK_APP_MODE_CONTEXT]: 'inmemory' };
@@ -33,8 +33,11 @@ describe('DancuStack', () => {
     expect(Object.keys(template.findResources('Custom::S3AutoDeleteObjects'))).toEqual([]);
   });
 
-  it('has the pipeline functions and CDK’s bucket-notifications handler, no other Lambda', () => {
-    template.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length + 1);
+  it('has the pipeline and HTTP functions and CDK’s bucket-notifications handler, no other Lambda', () => {
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length + 1,
+    );
     template.resourceCountIs('Custom::S3BucketNotifications', 1);
   });
 

@@ -180,8 +180,12 @@ describe('ingestion permissions', () => {
     register: { read: [KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
     finalize: { read: [KEYS.workPrefix], write: [KEYS.reportsPrefix] },
   } as const;
+  // the status function touches no objects at all (test/infra/procedures.test.ts)
+  const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>
+    id in objectAccess ? [{ id: id as keyof typeof objectAccess }] : [],
+  );
 
-  it.each(Object.values(FUNCTIONS))('$id reads and writes objects under its prefixes only', ({ id }) => {
+  it.each(objectFunctions)('$id reads and writes objects under its prefixes only', ({ id }) => {
     const { read, write } = objectAccess[id];
     expect(distinct(resourcesAllowed(id, 's3:GetObject*'))).toEqual(
       distinct([arnOf(bucketId), ...read.map(objectsArn)]),
@@ -222,7 +226,8 @@ describe('ingestion permissions', () => {
       (found) => found.Metadata?.cdk_nag?.rules_to_suppress ?? [],
     );
     expect(acknowledged.length).toBeGreaterThan(0);
-    for (const { id, reason } of acknowledged) {
+    // (the citizen routes' AwsSolutions-APIG4 are tested with the HTTP API: test/infra/http-api.test.ts)
+    for (const { id, reason } of acknowledged.filter(({ id }) => id !== 'AwsSolutions-APIG4')) {
       expect(id).toMatch(/^AwsSolutions-IAM[45]\[.+\]$/);
       expect(reason.length).toBeGreaterThan(20);
     }

@@ -71,7 +71,7 @@ describe('local stack', () => {
       },
     });
     await stack.stop();
-    const { intake, records, finalize } = stack.names.queues;
+    const { intake, records, finalize, procedureEvents } = stack.names.queues;
     expect(seen).toEqual({
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -84,8 +84,10 @@ describe('local stack', () => {
         recordsDlq: records.deadLetter.url,
         finalize: finalize.url,
         finalizeDlq: finalize.deadLetter.url,
+        procedureEvents: procedureEvents.url,
+        procedureEventsDlq: procedureEvents.deadLetter.url,
       },
-      tables: { batches: 'dancu-batches', register: 'dancu-register' },
+      tables: { batches: 'dancu-batches', register: 'dancu-register', applications: 'dancu-applications' },
     });
     expect(intake.url).toBe(`${stack.endpoints.sqs}/000000000000/dancu-intake`);
     expect(intake.deadLetter.name).toBe('dancu-intake-dlq');

@@ -1,0 +1,303 @@
+// API Gateway HTTP API on this machine: node:http on 127.0.0.1, routes of `infra/resources.ts` (HTTP_FUNCTIONS)
+// matched as API Gateway matches them, each request turned into the payload-2.0 event API Gateway sends and
+// handed to the same handler export that runs in Lambda; its result written back as API Gateway writes it.
+// Local only: routes with IAM authorisation take the caller's agency from the `x-dancu-agency` header, standing
+// in for a SigV4 signature by the role `dancu-agency-{code}` (without it: 403, as an unsigned request in AWS).
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTP_FUNCTIONS, type HttpFunctionId, type HttpRouteSpec } from '../../infra/resources.ts';
+import { localName } from './account.ts';
+import { createLambdaContext } from './lambda-context.ts';
+import { consoleLogger, describeError } from './log.ts';
+import type { Context, Logger } from './types.ts';
+
+/** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
+export const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
+const LOCAL_ACCOUNT = '000000000000';
+
+export type HttpFunctionHandler = (event: HttpApiEvent, context: Context) => unknown;
+export type HttpHandlers = Partial<Record<HttpFunctionId, HttpFunctionHandler>>;
+
+/** API Gateway HTTP API payload format 2.0 (as `APIGatewayProxyEventV2WithIAMAuthorizer`). */
+export interface HttpApiEvent {
+  version: '2.0';
+  routeKey: string;
+  rawPath: string;
+  rawQueryString: string;
+  cookies?: string[];
+  headers: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  requestContext: {
+    accountId: string;
+    apiId: string;
+    domainName: string;
+    domainPrefix: string;
+    http: { method: string; path: string; protocol: string; sourceIp: string; userAgent: string };
+    requestId: string;
+    routeKey: string;
+    stage: string;
+    time: string;
+    timeEpoch: number;
+    authorizer?: { iam: { accountId: string; callerId: string; userArn: string; userId: string } };
+  };
+  body?: string;
+  isBase64Encoded: boolean;
+}
+
+interface CompiledRoute {
+  functionId: HttpFunctionId;
+  spec: HttpRouteSpec;
+  routeKey: string;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compileRoutes(): CompiledRoute[] {
+  return Object.values(HTTP_FUNCTIONS).flatMap((fn) =>
+    fn.routes.map((spec) => {
+      const names: string[] = [];
+      const source = spec.path
+        .split('/')
+        .map((segment) => {
+          const parameter = /^\{(\w+)\}$/.exec(segment);
+          if (!parameter?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          names.push(parameter[1]);
+          return '([^/]+)';
+        })
+        .join('/');
+      return {
+        functionId: fn.id,
+        spec,
+        routeKey: `${spec.method} ${spec.path}`,
+        pattern: new RegExp(`^${source}$`),
+        names,
+      };
+    }),
+  );
+}
+
+/** The route API Gateway would pick: exact paths before those with parameters. */
+function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+  const candidates = routes.filter((route) => route.spec.method === method);
+  const ordered = [
+    ...candidates.filter((route) => route.names.length === 0),
+    ...candidates.filter((route) => route.names.length > 0),
+  ];
+  for (const route of ordered) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const pathParameters: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      pathParameters[name] = safeDecode(match[i + 1] ?? '');
+    });
+    return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Headers lower-cased, repeated ones joined with commas, cookies apart: as API Gateway builds them. */
+function headersOf(request: IncomingMessage): { headers: Record<string, string>; cookies: string[] } {
+  const headers: Record<string, string> = {};
+  let cookies: string[] = [];
+  for (const [name, value] of Object.entries(request.headersDistinct)) {
+    if (!value) continue;
+    if (name === 'cookie') cookies = value.flatMap((line) => line.split(/;\s*/)).filter(Boolean);
+    else headers[name] = value.join(',');
+  }
+  return { headers, cookies };
+}
+
+export function buildHttpApiEvent(options: {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  cookies?: string[];
+  body?: Buffer;
+  routeKey: string;
+  pathParameters?: Record<string, string>;
+  sourceIp?: string;
+  agency?: string;
+}): HttpApiEvent {
+  const url = new URL(options.url, 'http://127.0.0.1');
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const requestId = randomUUID();
+  const host = options.headers.host ?? '127.0.0.1';
+  const event: HttpApiEvent = {
+    version: '2.0',
+    routeKey: options.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers: options.headers,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT,
+      apiId: 'local',
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? host,
+      http: {
+        method: options.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: options.sourceIp ?? '127.0.0.1',
+        userAgent: options.headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: options.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+  if (options.cookies && options.cookies.length > 0) event.cookies = options.cookies;
+  if (Object.keys(query).length > 0) event.queryStringParameters = query;
+  if (options.pathParameters && Object.keys(options.pathParameters).length > 0) {
+    event.pathParameters = options.pathParameters;
+  }
+  if (options.body && options.body.length > 0) {
+    event.body = options.body.toString('base64');
+    event.isBase64Encoded = true;
+  }
+  if (options.agency) {
+    const userArn = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/dancu-agency-${options.agency}/local`;
+    event.requestContext.authorizer = {
+      iam: { accountId: LOCAL_ACCOUNT, callerId: 'AROALOCAL:local', userArn, userId: 'AROALOCAL:local' },
+    };
+  }
+  return event;
+}
+
+interface HttpResult {
+  statusCode?: number;
+  headers?: Record<string, string | number | boolean>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** A result as API Gateway reads it: a structured result, or any other value as a 200 JSON body. */
+function write(response: ServerResponse, result: unknown, requestId: string): void {
+  const structured =
+    result !== null && typeof result === 'object' && 'statusCode' in result
+      ? (result as HttpResult)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  response.setHeader('apigw-requestid', requestId);
+  for (const [name, value] of Object.entries(structured.headers ?? {}))
+    response.setHeader(name, String(value));
+  if (structured.cookies?.length) response.setHeader('set-cookie', structured.cookies);
+  response.statusCode = structured.statusCode ?? 200;
+  const body = structured.body ?? '';
+  response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function gatewayError(response: ServerResponse, statusCode: number, message: string): void {
+  response.statusCode = statusCode;
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify({ message }));
+}
+
+export interface HttpServerOptions {
+  /** 0 picks a free port */
+  port: number;
+  handlers: HttpHandlers;
+  region: string;
+  /** seconds, instead of each function's own (tests) */
+  timeouts?: Partial<Record<HttpFunctionId, number>>;
+  log?: Logger;
+}
+
+export interface HttpServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const log = options.log ?? consoleLogger;
+  const routes = compileRoutes();
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const found = matchRoute(routes, method, url.pathname);
+    const handler = found && options.handlers[found.route.functionId];
+    if (!found || !handler) return gatewayError(response, 404, 'Not Found');
+    const { headers, cookies } = headersOf(request);
+    const agency = headers[LOCAL_AGENCY_HEADER];
+    if (found.route.spec.authorization === 'iam' && !agency) return gatewayError(response, 403, 'Forbidden');
+    delete headers[LOCAL_AGENCY_HEADER];
+    const chunks: Buffer[] = [];
+    // most requests (GETs) have no body: no need to wait for one
+    if (request.headers['content-length'] || request.headers['transfer-encoding']) {
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+    } else request.resume();
+    const event = buildHttpApiEvent({
+      method,
+      url: request.url ?? '/',
+      headers,
+      cookies,
+      body: Buffer.concat(chunks),
+      routeKey: found.route.routeKey,
+      pathParameters: found.pathParameters,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      ...(found.route.spec.authorization === 'iam' ? { agency } : {}),
+    });
+    const spec = HTTP_FUNCTIONS[found.route.functionId];
+    const timeoutMs = (options.timeouts?.[spec.id] ?? spec.timeoutSeconds) * 1000;
+    const context = createLambdaContext({
+      functionName: localName(spec.id),
+      region: options.region,
+      memoryMb: spec.memoryMb,
+      timeoutMs,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        Promise.resolve(handler(event, context)),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      write(response, result, event.requestContext.requestId);
+    } catch (error) {
+      log.error(`${localName(spec.id)}: ${event.routeKey} failed: ${describeError(error)}`);
+      gatewayError(response, 500, 'Internal Server Error');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error) => {
+      log.error(`http: ${describeError(error)}`);
+      if (!response.headersSent) gatewayError(response, 500, 'Internal Server Error');
+      else response.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      }),
+  };
+}

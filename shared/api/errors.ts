@@ -1,0 +1,58 @@
+// Every error the HTTP API answers with: a stable code, the HTTP status, and a message in Vietnamese and English.
+import type { Message } from '../domain/errors.ts';
+
+interface ApiCode extends Message {
+  status: number;
+}
+
+export const API_CODES = {
+  APPLICATION_CODE_INVALID: {
+    status: 400,
+    vi: 'Mã hồ sơ không đúng định dạng (ví dụ: 000.00.12.H21-250115-0001)',
+    en: 'The application code is malformed (for example 000.00.12.H21-250115-0001)',
+  },
+  APPLICATION_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy hồ sơ với mã này',
+    en: 'No application has this code',
+  },
+  BATCH_ID_INVALID: { status: 400, vi: 'Mã lô không đúng định dạng', en: 'The batch id is malformed' },
+  BATCH_NOT_FOUND: { status: 404, vi: 'Không tìm thấy lô dữ liệu', en: 'No such batch' },
+  AGENCY_CODE_INVALID: {
+    status: 400,
+    vi: 'Thiếu hoặc sai mã cơ quan (tham số agency)',
+    en: 'The agency parameter is missing or malformed',
+  },
+  QUERY_INVALID: {
+    status: 400,
+    vi: 'Tham số truy vấn không hợp lệ (limit 1–100, nextToken)',
+    en: 'A query parameter is invalid (limit 1–100, nextToken)',
+  },
+  AGENCY_FORBIDDEN: {
+    status: 403,
+    vi: 'Cơ quan chỉ được xem các lô của chính mình',
+    en: 'An agency may see only its own batches',
+  },
+  CALLER_NOT_AGENCY: {
+    status: 403,
+    vi: 'Người gọi không phải là vai trò của một cơ quan (dancu-agency-{mã})',
+    en: 'The caller is not an agency role (dancu-agency-{code})',
+  },
+  ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ này', en: 'No such route' },
+  INTERNAL_ERROR: {
+    status: 500,
+    vi: 'Lỗi hệ thống, vui lòng thử lại sau',
+    en: 'Internal error, please try again later',
+  },
+} as const satisfies Record<string, ApiCode>;
+export type ApiCodeName = keyof typeof API_CODES;
+
+/** An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  constructor(readonly code: ApiCodeName) {
+    super(API_CODES[code].en);
+    this.status = API_CODES[code].status;
+  }
+}

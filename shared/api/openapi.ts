@@ -1,0 +1,168 @@
+// The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
+// z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
+import * as z from 'zod';
+import { API_CODES } from './errors.ts';
+import {
+  AgencyParam,
+  ApplicationCodeParam,
+  ApplicationView,
+  BatchIdParam,
+  BatchList,
+  BatchView,
+  ErrorBody,
+  Label,
+  LimitParam,
+  NextTokenParam,
+} from './schemas.ts';
+
+const registry = z.registry<{ id: string }>();
+for (const [id, schema] of Object.entries({
+  Application: ApplicationView,
+  Batch: BatchView,
+  BatchList,
+  Error: ErrorBody,
+  Label,
+})) {
+  registry.add(schema, { id });
+}
+
+const parameterSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
+  return rest;
+};
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(id) } },
+});
+const errors = (...codes: (keyof typeof API_CODES)[]) =>
+  Object.fromEntries(
+    [...new Set(codes.map((code) => API_CODES[code].status))].map((status) => [
+      String(status),
+      json(
+        'Error',
+        codes
+          .filter((code) => API_CODES[code].status === status)
+          .map((code) => code)
+          .join(', '),
+      ),
+    ]),
+  );
+const agencySecurity = [{ iam: [] }];
+const requestIdHeader = {
+  'x-request-id': {
+    description: 'The request id, also in error bodies and logs',
+    schema: { type: 'string' },
+  },
+};
+
+export function openApiDocument() {
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
+  for (const schema of Object.values(schemas)) {
+    delete (schema as { $schema?: string }).$schema;
+    delete (schema as { $id?: string }).$id;
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'dancu',
+      version: '1',
+      description:
+        'Administrative-procedure status for citizens, batch status for agencies (docs/procedures.md). ' +
+        'Errors are { error: { code, message, messageVi, requestId } }.',
+    },
+    components: {
+      schemas,
+      securitySchemes: {
+        iam: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+          description:
+            'AWS Signature Version 4 (API Gateway IAM authorisation) by a role named dancu-agency-{agencyCode}',
+        },
+      },
+    },
+    paths: {
+      '/applications/{code}': {
+        get: {
+          operationId: 'getApplication',
+          summary: 'Where an application stands (citizens)',
+          parameters: [
+            {
+              name: 'code',
+              in: 'path',
+              required: true,
+              description: 'Mã hồ sơ, e.g. 000.00.12.H21-250115-0001 (checked after trim and upper case)',
+              // what the code must be once trimmed and upper-cased
+              schema: parameterSchema(ApplicationCodeParam, 'output'),
+            },
+          ],
+          responses: {
+            '200': { ...json('Application', 'The application'), headers: requestIdHeader },
+            ...errors('APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'INTERNAL_ERROR'),
+          },
+        },
+      },
+      '/batches/{batchId}': {
+        get: {
+          operationId: 'getBatch',
+          summary: "A batch's status and counts (agencies: their own batches only)",
+          security: agencySecurity,
+          parameters: [
+            { name: 'batchId', in: 'path', required: true, schema: parameterSchema(BatchIdParam) },
+          ],
+          responses: {
+            '200': { ...json('Batch', 'The batch'), headers: requestIdHeader },
+            ...errors('BATCH_ID_INVALID', 'CALLER_NOT_AGENCY', 'BATCH_NOT_FOUND', 'INTERNAL_ERROR'),
+          },
+        },
+      },
+      '/batches': {
+        get: {
+          operationId: 'listBatches',
+          summary: "An agency's batches, newest first (agencies: their own only)",
+          security: agencySecurity,
+          parameters: [
+            {
+              name: 'agency',
+              in: 'query',
+              required: false,
+              description: "the caller's agency code (the default); any other is refused",
+              schema: parameterSchema(AgencyParam),
+            },
+            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
+            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(NextTokenParam) },
+          ],
+          responses: {
+            '200': { ...json('BatchList', 'The batches'), headers: requestIdHeader },
+            ...errors(
+              'AGENCY_CODE_INVALID',
+              'QUERY_INVALID',
+              'CALLER_NOT_AGENCY',
+              'AGENCY_FORBIDDEN',
+              'INTERNAL_ERROR',
+            ),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } },
+        },
+      },
+      '/': {
+        get: {
+          operationId: 'getCitizenPage',
+          summary: 'The citizen lookup page (Vietnamese, English switch)',
+          responses: { '200': { description: 'HTML', content: { 'text/html': {} } } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { HTTP_FUNCTIONS } from '../../infra/resources.ts';
+import { API_CODES } from '../../shared/api/errors.ts';
+import { openApiDocument } from '../../shared/api/openapi.ts';
+import { responseValidator } from './validator.ts';
+
+const document = openApiDocument();
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 with the JSON Schema 2020-12 dialect', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.jsonSchemaDialect).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('describes every route the API serves, and only those', () => {
+    const routes = Object.values(HTTP_FUNCTIONS).flatMap((fn) => fn.routes.map((route) => route.path));
+    expect(Object.keys(document.paths).sort()).toEqual(routes.sort());
+  });
+
+  it('marks exactly the IAM routes as needing a signature', () => {
+    for (const fn of Object.values(HTTP_FUNCTIONS)) {
+      for (const route of fn.routes) {
+        const operation = (document.paths as Record<string, { get: { security?: unknown } }>)[route.path]
+          ?.get;
+        expect(Boolean(operation?.security), route.path).toBe(route.authorization === 'iam');
+      }
+    }
+  });
+
+  it('has the response schemas, and its error responses name real codes', () => {
+    expect(Object.keys(document.components.schemas).sort()).toEqual([
+      'Application',
+      'Batch',
+      'BatchList',
+      'Error',
+      'Label',
+    ]);
+    const described = JSON.stringify(document.paths);
+    for (const code of ['APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'AGENCY_FORBIDDEN']) {
+      expect(code in API_CODES).toBe(true);
+      expect(described).toContain(code);
+    }
+  });
+
+  it('gives the application code parameter its pattern', () => {
+    const parameters = document.paths['/applications/{code}'].get.parameters;
+    expect(JSON.stringify(parameters)).toContain('"pattern"');
+  });
+
+  it('compiles: every $ref resolves', () => {
+    for (const name of Object.keys(document.components.schemas))
+      expect(responseValidator(name)).toBeTypeOf('function');
+  });
+
+  it('does not let an ID number or full name through the citizen schema', () => {
+    const validate = responseValidator('Application');
+    const valid = {
+      applicationCode: 'G09.20-20260609-0092637',
+      procedureCode: '1.012784.H21',
+      procedureName: 'x',
+      agencyName: 'y',
+      status: 4,
+      statusLabel: { vi: 'Đang xử lý', en: 'Processing' },
+      receivedAt: null,
+      dueAt: null,
+      overdue: false,
+      resultDelivery: null,
+      updatedAt: '2026-01-01T00:00:00Z',
+      history: [],
+      applicant: { maskedName: 'N*** A***' },
+    };
+    expect(validate(valid)).toBe(true);
+    expect(validate({ ...valid, applicant: { maskedName: 'N*** A***', personalId: '064090123456' } })).toBe(
+      false,
+    );
+    expect(validate({ ...valid, fullName: 'Nguyễn An' })).toBe(false);
+  });
+});

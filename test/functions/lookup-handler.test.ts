@@ -1,0 +1,138 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApplicationView, ErrorBody } from '../../shared/api/schemas.ts';
+import { applicationOf, protectEvent } from '../../shared/procedures/application.ts';
+import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { CODE, procedureEvent } from '../procedures/fixtures.ts';
+import { bodyOf, get, headersOf, lambdaContext } from './http.ts';
+
+Object.assign(process.env, {
+  AWS_REGION: 'ap-southeast-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  APPLICATIONS_TABLE: 'applications-table',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+});
+const dynamo = mockClient(DynamoDBDocumentClient);
+let handler: typeof import('../../functions/lookup/handler.ts').handler;
+
+const application = applicationOf(
+  [
+    procedureEvent(1, 2, {
+      dueAt: '2025-01-20T10:00:00Z',
+      applicant: { fullName: 'Lê Thị Hoa', personalId: '064190123456', phone: '0912345678' },
+    }),
+    procedureEvent(2, 4),
+  ].map((event) => protectEvent(ProcedureEvent.parse(event))),
+);
+const lookup = (code: string, headers: Record<string, string> = {}) =>
+  handler(
+    get(`/applications/${encodeURIComponent(code)}`, 'GET /applications/{code}', {
+      pathParameters: { code },
+      headers,
+    }) as never,
+    lambdaContext(),
+  );
+
+beforeAll(async () => {
+  ({ handler } = await import('../../functions/lookup/handler.ts'));
+});
+beforeEach(() => {
+  dynamo.reset();
+  dynamo.on(GetCommand).resolves({});
+  dynamo
+    .on(GetCommand, { Key: { pk: `APP#${CODE}`, sk: 'STATE' } })
+    .resolves({ Item: { pk: `APP#${CODE}`, sk: 'STATE', ...application } });
+});
+
+describe('GET /applications/{code}', () => {
+  it('answers the application as a citizen may see it', async () => {
+    const answer = await lookup(CODE.toLowerCase());
+    expect(answer).toMatchObject({ statusCode: 200 });
+    const body = ApplicationView.parse(bodyOf(answer));
+    expect(body).toMatchObject({
+      applicationCode: CODE,
+      status: 4,
+      statusLabel: { vi: 'Đang xử lý', en: 'Processing' },
+      overdue: true,
+      applicant: { maskedName: 'L*** T*** H***' },
+    });
+    expect(body.history.map((entry) => entry.status)).toEqual([2, 4]);
+    expect((answer as { body: string }).body).not.toMatch(/Lê Thị Hoa|064190123456|0912345678|agencyCode/);
+  });
+
+  it('sets security headers, CORS, the request id and no caching', async () => {
+    const headers = headersOf(
+      await lookup(CODE, { 'x-request-id': 'trace-42', origin: 'https://portal.example' }),
+    );
+    expect(headers).toMatchObject({
+      'x-request-id': 'trace-42',
+      'cache-control': 'no-store',
+      'Access-Control-Allow-Origin': '*',
+      'Strict-Transport-Security': expect.stringContaining('max-age='),
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': expect.stringContaining("frame-ancestors 'none'"),
+      'Referrer-Policy': 'no-referrer',
+    });
+  });
+
+  it('does not echo a request id that is not a plain token', async () => {
+    const headers = headersOf(await lookup(CODE, { 'x-request-id': 'a\nb<script>' }));
+    expect(headers['x-request-id']).not.toContain('<');
+  });
+
+  it.each([
+    'nope',
+    'DROP TABLE applications',
+    '000.00.12.H21-250115',
+    `${'A'.repeat(40)}-250115-0001`,
+    '../../etc/passwd',
+    '000.00.12.H21-250115-0001 OR 1=1',
+  ])('answers 400 for %j before reading anything', async (code) => {
+    const answer = await lookup(code);
+    expect(answer).toMatchObject({ statusCode: 400 });
+    expect(ErrorBody.parse(bodyOf(answer)).error).toMatchObject({
+      code: 'APPLICATION_CODE_INVALID',
+      messageVi: expect.stringContaining('Mã hồ sơ'),
+    });
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('answers 404 for a well-formed unknown code', async () => {
+    const answer = await lookup('G09.20-20260609-0092637');
+    expect(answer).toMatchObject({ statusCode: 404 });
+    expect(bodyOf(answer).error.code).toBe('APPLICATION_NOT_FOUND');
+  });
+
+  it('answers 500 with a code and no internals when DynamoDB fails', async () => {
+    dynamo.on(GetCommand).rejects(new Error('secret internals'));
+    const answer = await lookup(CODE);
+    expect(answer).toMatchObject({ statusCode: 500 });
+    expect(bodyOf(answer).error.code).toBe('INTERNAL_ERROR');
+    expect((answer as { body: string }).body).not.toContain('secret');
+  });
+});
+
+describe('other routes of the lookup function', () => {
+  it('serves the page with its own Content-Security-Policy', async () => {
+    const answer = await handler(get('/', 'GET /') as never, lambdaContext());
+    expect(answer).toMatchObject({ statusCode: 200 });
+    const headers = headersOf(answer);
+    expect(headers['content-type']).toMatch(/^text\/html/);
+    expect(headers['Content-Security-Policy']).toMatch(/script-src 'sha256-[^']+'; style-src 'sha256-/);
+    expect((answer as { body: string }).body).toContain('<label for="code"');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const answer = await handler(get('/openapi.json', 'GET /openapi.json') as never, lambdaContext());
+    expect(bodyOf(answer).openapi).toBe('3.1.0');
+  });
+
+  it('answers an unknown route with a coded 404', async () => {
+    const answer = await handler(get('/nowhere', '$default') as never, lambdaContext());
+    expect(answer).toMatchObject({ statusCode: 404 });
+    expect(bodyOf(answer).error.code).toBe('ROUTE_NOT_FOUND');
+  });
+});

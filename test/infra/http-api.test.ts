@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { DancuStack } from '../../infra/dancu-stack.ts';
+import { applyNagChecks } from '../../infra/nag.ts';
+import { HTTP_API, HTTP_FUNCTIONS } from '../../infra/resources.ts';
+
+// One synthesis (bundling every handler, cdk-nag included) for the whole file.
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+const app = new App({ context: { ...cdkJson.context, [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
+const stack = new DancuStack(app, 'Dancu-dev', { stage: 'dev' });
+applyNagChecks(app);
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<
+  string,
+  {
+    Type: string;
+    Properties: Record<string, unknown>;
+    Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
+  }
+>;
+const idOf = (construct: IConstruct) =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const routes = Object.values(HTTP_FUNCTIONS).flatMap((fn) =>
+  fn.routes.map((route) => ({ fn: fn.id, ...route })),
+);
+const routeResources = () => Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+function statementsOfFunction(fn: IConstruct): Statement[] {
+  const found = resources[idOf(fn)];
+  if (!found) throw new Error('function not in the template');
+  const role = (found.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+const statementsOf = (fn: keyof typeof HTTP_FUNCTIONS) =>
+  statementsOfFunction(stack.httpApi.functions[fn].function);
+const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+describe('HTTP API', () => {
+  it('is one HTTP API with a $default stage that deploys itself', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
+  });
+
+  it('has exactly the routes of HTTP_FUNCTIONS', () => {
+    const keys = routeResources().map((route) => route.Properties.RouteKey);
+    expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('authorises the agency routes with IAM and leaves the citizen routes open', () => {
+    for (const route of routes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: route.authorization === 'iam' ? 'AWS_IAM' : 'NONE',
+      });
+    }
+    expect(routes.filter((route) => route.authorization === 'iam').map((route) => route.path)).toEqual([
+      '/batches',
+      '/batches/{batchId}',
+    ]);
+  });
+
+  it('throttles the stage, and the agency routes more', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: HTTP_API.throttle.rateLimit,
+        ThrottlingBurstLimit: HTTP_API.throttle.burstLimit,
+      }),
+      RouteSettings: {
+        'GET /batches': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        'GET /batches/{batchId}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
+    });
+  });
+
+  it('writes JSON access logs with the request id and the caller', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const settings = stage?.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [idOf(stack.httpApi.accessLogs), 'Arn'] });
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.userArn',
+      status: '$context.status',
+    });
+  });
+
+  it('routes each path to its function through a Lambda proxy integration (payload 2.0)', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', Object.keys(HTTP_FUNCTIONS).length);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('acknowledges AwsSolutions-APIG4 on the citizen routes only, with a reason', () => {
+    const acknowledged = routeResources().filter((route) =>
+      route.Metadata?.cdk_nag?.rules_to_suppress.some(
+        ({ id, reason }: { id: string; reason: string }) => id === 'AwsSolutions-APIG4' && reason.length > 40,
+      ),
+    );
+    expect(acknowledged.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      routes
+        .filter((route) => route.authorization === 'none')
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
+  });
+});
+
+describe('HTTP functions may only read', () => {
+  it('lookup reads the applications table only, agency the batches table (and its index) only', () => {
+    const tableArn = (table: 'applications' | 'batches') => ({
+      'Fn::GetAtt': [idOf(stack.tables.tables[table]), 'Arn'],
+    });
+    const dynamoResources = (fn: keyof typeof HTTP_FUNCTIONS) =>
+      statementsOf(fn)
+        .filter((statement) => actions([statement]).some((action) => action.startsWith('dynamodb:')))
+        .flatMap((statement) => [statement.Resource].flat());
+    expect(dynamoResources('lookup')).toContainEqual(tableArn('applications'));
+    expect(JSON.stringify(dynamoResources('lookup'))).not.toContain(idOf(stack.tables.tables.batches));
+    expect(dynamoResources('agency')).toContainEqual(tableArn('batches'));
+    expect(JSON.stringify(dynamoResources('agency'))).not.toContain(idOf(stack.tables.tables.applications));
+  });
+
+  it.each(Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[])('%s writes nothing', (fn) => {
+    const granted = actions(statementsOf(fn));
+    expect(
+      granted.filter((action) => /^(dynamodb:(Put|Update|Delete|BatchWrite))|^s3:|^sqs:/.test(action)),
+    ).toEqual([]);
+  });
+
+  it('the status function touches no bucket and no queue but its own', () => {
+    const granted = statementsOfFunction(stack.ingestion.functions.status.function);
+    expect(
+      actions(granted).filter((action) => action.startsWith('s3:') || action === 'sqs:SendMessage'),
+    ).toEqual([]);
+  });
+});

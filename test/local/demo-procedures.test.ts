@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_APPLICATIONS, demoEvents } from '../../local/demo-procedures.ts';
+import { citizenView } from '../../shared/procedures/application.ts';
+import { applyProcedureEvent } from '../../shared/procedures/apply-event.ts';
+import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { MemoryApplications } from '../procedures/fixtures.ts';
+
+describe('the procedure demo of npm start', () => {
+  it('sends valid events that leave each application in its last listed state, some overdue', async () => {
+    const now = Date.now();
+    const store = new MemoryApplications();
+    for (const event of demoEvents(now)) await applyProcedureEvent(ProcedureEvent.parse(event), store);
+    const views = DEMO_APPLICATIONS.map((app) => {
+      const state = store.states.get(app.code);
+      if (!state) throw new Error(`${app.code} was not applied`);
+      return { app, view: citizenView(state, new Date(now)) };
+    });
+    for (const { app, view } of views) {
+      expect(view.status).toBe(app.statuses.at(-1));
+      expect(view.history).toHaveLength(app.statuses.length);
+      expect(view.applicant.maskedName).toMatch(/^(\p{Lu}\*\*\* ?)+$/u);
+    }
+    expect(new Set(views.map(({ view }) => view.status)).size).toBe(DEMO_APPLICATIONS.length);
+    expect(views.some(({ view }) => view.overdue)).toBe(true);
+  });
+});

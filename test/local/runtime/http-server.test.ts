@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildHttpApiEvent,
+  type HttpApiEvent,
+  type HttpServer,
+  startHttpServer,
+} from '../../../local/runtime/http-server.ts';
+
+const seen: HttpApiEvent[] = [];
+let server: HttpServer;
+
+beforeAll(async () => {
+  server = await startHttpServer({
+    port: 0,
+    region: 'ap-southeast-1',
+    log: { info: () => undefined, error: () => undefined },
+    timeouts: { agency: 0.2 },
+    handlers: {
+      lookup: async (event) => {
+        seen.push(event);
+        if (event.rawPath === '/') throw new Error('boom');
+        return { statusCode: 201, headers: { 'x-answer': 'yes' }, body: 'made' };
+      },
+      agency: async (event) => {
+        seen.push(event);
+        if (event.pathParameters?.batchId === 'slow')
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        return { listed: true };
+      },
+    },
+  });
+});
+afterAll(async () => server?.stop());
+
+const last = () => seen.at(-1) as HttpApiEvent;
+
+describe('local HTTP API', () => {
+  it('builds the API Gateway 2.0 event of the matched route and writes the result back', async () => {
+    const answer = await fetch(`${server.url}/applications/A%2FB.1?x=1&x=2&y=%C3%A1`, {
+      headers: { 'X-Request-Id': 'r1', cookie: 'a=1; b=2' },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('x-answer')).toBe('yes');
+    expect(await answer.text()).toBe('made');
+    expect(last()).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /applications/{code}',
+      rawPath: '/applications/A%2FB.1',
+      rawQueryString: 'x=1&x=2&y=%C3%A1',
+      queryStringParameters: { x: '1,2', y: 'á' },
+      pathParameters: { code: 'A/B.1' },
+      cookies: ['a=1', 'b=2'],
+      headers: { 'x-request-id': 'r1' },
+      requestContext: { http: { method: 'GET', path: '/applications/A%2FB.1' }, stage: '$default' },
+      isBase64Encoded: false,
+    });
+    expect(last().requestContext.authorizer).toBeUndefined();
+  });
+
+  it('answers 404 for a route API Gateway would not have', async () => {
+    const answer = await fetch(`${server.url}/applications`);
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('answers 403 on an IAM route without the local agency header, as an unsigned request in AWS', async () => {
+    const answer = await fetch(`${server.url}/batches`);
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toEqual({ message: 'Forbidden' });
+  });
+
+  it('turns the local agency header into the IAM identity of the role dancu-agency-{code}, and drops it', async () => {
+    const answer = await fetch(`${server.url}/batches`, { headers: { 'x-dancu-agency': 'CA-GIALAI' } });
+    expect(await answer.json()).toEqual({ listed: true });
+    expect(last().requestContext.authorizer?.iam.userArn).toBe(
+      'arn:aws:sts::000000000000:assumed-role/dancu-agency-CA-GIALAI/local',
+    );
+    expect(last().headers['x-dancu-agency']).toBeUndefined();
+  });
+
+  it('never builds an IAM identity on a citizen route', () => {
+    const event = buildHttpApiEvent({ method: 'GET', url: '/', headers: {}, routeKey: 'GET /' });
+    expect(event.requestContext.authorizer).toBeUndefined();
+  });
+
+  it('answers 500 when the handler throws, and 500 when it runs out of time', async () => {
+    expect((await fetch(`${server.url}/`)).status).toBe(500);
+    const slow = await fetch(`${server.url}/batches/slow`, { headers: { 'x-dancu-agency': 'X' } });
+    expect(slow.status).toBe(500);
+  });
+});
