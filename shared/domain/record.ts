@@ -1,5 +1,6 @@
 // The DC01 population record after validation and normalisation: the single source of the record type.
-import { z } from 'zod';
+// a namespace import lets the bundler leave out zod's locales (bench/lookup: 444 KB → 99 KB of zod)
+import * as z from 'zod';
 
 const text = z.string().min(1);
 const personalId = z.string().regex(/^\d{12}$/);

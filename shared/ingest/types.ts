@@ -1,5 +1,5 @@
 // The shapes the ingestion pipeline passes between its steps and keeps in storage.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Outcome } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';

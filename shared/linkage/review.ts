@@ -1,6 +1,6 @@
 // A probable duplicate on the review list: the two records side by side with the levels and reasons, and how a
 // reviewer resolved it. The register stores and lists these; this module only says what one holds.
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPARED_FIELDS, type ComparedField, type LinkableRecord } from './compare.ts';
 import type { MatchScore } from './score.ts';
 

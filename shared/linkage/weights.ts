@@ -1,7 +1,7 @@
 // The Fellegi–Sunter table: for each field and level, m = P(level | same person) and u = P(level | different
 // persons among blocked candidates); the level's weight is log2(m/u) bits. Values live in weights.json,
 // derived by `npm run bench:linkage -- --derive` (see estimate.ts and docs/linkage.md).
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPARED_FIELDS, COMPARISON_LEVELS, type ComparedField, type ComparisonLevel } from './compare.ts';
 import table from './weights.json' with { type: 'json' };
 
