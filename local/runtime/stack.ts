@@ -162,6 +162,10 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    // rows in flight per register invocation: in AWS 16 hide DynamoDB's latency; here every invocation shares one
+    // process and the emulator answers in CPU time, so 2 per chunk (32 over a batch's 16 partitions) keep it busy
+    // with less to hold (bench/ingest, 100k rows: 6 % faster end to end than with 16)
+    REGISTER_CONCURRENCY: '2',
     // the SDK's 50 sockets per client, for every invocation the event sources may run at once (see clients.ts)
     DANCU_MAX_SOCKETS: String(
       50 * Object.values(FUNCTIONS).reduce((n, spec) => n + spec.source.maximumConcurrency, 0),
