@@ -78,22 +78,7 @@ async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logge
   const name = localName(spec.id);
   const indexes = localIndexes(spec);
   try {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          ...indexes.attributes,
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-        ...(indexes.create.length > 0 ? { GlobalSecondaryIndexes: indexes.create } : {}),
-      }),
-    );
+    await dynamodb.send(createTableCommand(name, indexes));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await addMissingIndexes(dynamodb, name, indexes, log);
@@ -102,10 +87,32 @@ async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logge
     // dynalite has no UpdateTimeToLive: items keep their expiry attribute but are never removed.
     log.info(`table ${name}: items do not expire locally (${spec.timeToLiveAttribute} is kept)`);
   }
-  const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS;
-  for (;;) {
+  await untilActive(dynamodb, name);
+  return name;
+}
+
+/** Every table has string keys `pk` and `sk`; `indexes` from localIndexes. */
+function createTableCommand(name: string, indexes: ReturnType<typeof localIndexes>): CreateTableCommand {
+  return new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      ...indexes.attributes,
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+    ...(indexes.create.length > 0 ? { GlobalSecondaryIndexes: indexes.create } : {}),
+  });
+}
+
+async function untilActive(dynamodb: DynamoDBClient, name: string): Promise<void> {
+  for (const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS; ; ) {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return name;
+    if (Table?.TableStatus === 'ACTIVE') return;
     if (Date.now() > deadline) throw new Error(`table ${name} is still ${Table?.TableStatus}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -203,28 +210,8 @@ async function addMissingIndexes(
     if (Date.now() > deadline) throw new Error(`table ${name} is still being deleted`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        ...indexes.attributes,
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      GlobalSecondaryIndexes: indexes.create,
-    }),
-  );
-  for (const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS; ; ) {
-    const { Table: created } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
-    if (created?.TableStatus === 'ACTIVE') break;
-    if (Date.now() > deadline) throw new Error(`table ${name} is still ${created?.TableStatus}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await dynamodb.send(createTableCommand(name, indexes));
+  await untilActive(dynamodb, name);
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (requests.length > 0) {
