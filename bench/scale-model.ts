@@ -23,8 +23,8 @@ const MEASURED = {
   acceptedShare: 0.95, // rows that pass validation (the generator's 5 % faulty rows)
   writeUnitsPerAccepted: 1.07, // DynamoDB WRU per accepted row (ReturnConsumedCapacity, failed conditions as 1)
   readUnitsPerAccepted: 0.05, // consistent GetItem of a held person (4.7 %) and one batch read per chunk
-  s3PutsPerRow: 0.0052, // chunk, outcome and rejected-row files, report parts
-  s3GetsPerRow: 0.0078, // chunk reads, outcome-exists checks (HEAD), finalize reads
+  s3PutsPerRow: 0.0039, // chunk, outcome and rejected-row files, report parts (394 per 100k rows)
+  s3GetsPerRow: 0.0059, // chunk reads, outcome-exists checks (HEAD), finalize reads (588 per 100k rows)
   sqsRequestsPerAccepted: 3 / DEFAULT_SPLIT_SETTINGS.chunkRows, // per chunk: send, receive, delete
   // CPU per row of the functions on this machine: an upper bound, the whole local process (functions, three
   // emulators, the bench itself) divided by the rows; bench/ingest prints it as "process CPU"
