@@ -12,8 +12,7 @@ import {
   type RowOutcome,
 } from '#batch/ledger.ts';
 import type { BatchStore } from '../store/batch-store.ts';
-import { reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
-import { parseIncomingKey } from './split.ts';
+import { parseIncomingKey, reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
 import type { Batch, OutcomeEntry } from './types.ts';
 
 function reportLocation(batch: Batch): string {

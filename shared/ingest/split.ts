@@ -9,7 +9,7 @@ import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
 import type { BatchStore } from '../store/batch-store.ts';
-import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import { parseIncomingKey, type WorkFiles, workKeys } from '../store/work-files.ts';
 import { writeFailedReport } from './report.ts';
 import {
   type Batch,
@@ -61,14 +61,6 @@ export interface SplitDeps {
 }
 
 export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'lost-race';
-
-const INCOMING = /^incoming\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([^/]+)$/;
-
-/** The agency and file name of an upload key `incoming/{agencyCode}/{name}`, or undefined. */
-export function parseIncomingKey(key: string): { agencyCode: string; name: string } | undefined {
-  const match = INCOMING.exec(key);
-  return match?.[1] && match[2] ? { agencyCode: match[1], name: match[2] } : undefined;
-}
 
 /** One batch per uploaded object version: the same S3 event twice is the same batch; a new upload is not. */
 export function batchIdOf(object: UploadedObject): string {

@@ -16,6 +16,14 @@ export const workKeys = {
   rejected: (batchId: string, seq: number) => `${WORK}${batchId}/rejected/${seq}.ndjson`,
 };
 
+const INCOMING = /^incoming\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([^/]+)$/;
+
+/** The agency and file name of an upload key `incoming/{agencyCode}/{name}`, or undefined. */
+export function parseIncomingKey(key: string): { agencyCode: string; name: string } | undefined {
+  const match = INCOMING.exec(key);
+  return match?.[1] && match[2] ? { agencyCode: match[1], name: match[2] } : undefined;
+}
+
 /** `reports/{agencyCode}/{name}/` for an upload `incoming/{agencyCode}/{name}`. */
 export function reportPrefix(agencyCode: string, name: string): string {
   return `${REPORTS}${agencyCode}/${name}/`;
