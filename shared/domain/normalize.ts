@@ -47,14 +47,14 @@ export function memoize<T>(lookup: (value: string) => T, capacity = 4096): (valu
 const COMBINING = /[\u0300-\u036f]/g;
 const NON_ALNUM = /[^a-z0-9]/g;
 
+/** Lower case with every diacritic dropped (đ as d), NFC and NFD alike; everything else left as it is. */
+export function foldDiacritics(value: string): string {
+  return value.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+
 /** Case, diacritics, hyphens, apostrophes and spaces folded away: for matching names against official lists. */
 export function looseKey(value: string): string {
-  return value
-    .normalize('NFD')
-    .replace(COMBINING, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(NON_ALNUM, '');
+  return foldDiacritics(value).replace(NON_ALNUM, '');
 }
 
 // Vietnamese tone marks, as combining characters after NFD; vowel-quality marks (circumflex, breve, horn) stay.

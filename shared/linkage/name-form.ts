@@ -1,19 +1,14 @@
 // Forms of a Vietnamese name that survive the usual noise: diacritics folded away, the family name put first
 // whatever order the clerk wrote, and a consonant skeleton that ignores vowel slips.
-import { memoize, nameKey } from '#domain/normalize.ts';
+import { foldDiacritics, memoize, nameKey } from '#domain/normalize.ts';
 import { osaDistance } from './distance.ts';
 
-const COMBINING = /[\u0300-\u036f]/g;
 const NOT_LETTER_OR_SPACE = /[^a-z0-9 ]/g;
 const SPACES = / +/g;
 
 /** Lower case, every diacritic dropped (đ as d), only letters, digits and single spaces: NFC and NFD alike. */
 export function foldText(value: string): string {
-  return value
-    .normalize('NFD')
-    .replace(COMBINING, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
+  return foldDiacritics(value)
     .replace(/[\s\u00a0]+/g, ' ')
     .replace(NOT_LETTER_OR_SPACE, '')
     .replace(SPACES, ' ')
