@@ -1,9 +1,10 @@
 // The official lists, loaded once from the project's data files (shared/data, each naming its source).
-import communes from '../data/communes.json' with { type: 'json' };
+import packedCommunes from '../data/communes.packed.json' with { type: 'json' };
 import ethnicGroups from '../data/ethnic-groups.json' with { type: 'json' };
 import countryCodes from '../data/id-country-codes.json' with { type: 'json' };
 import provinceCodes from '../data/province-id-codes.json' with { type: 'json' };
 import religions from '../data/religions.json' with { type: 'json' };
+import { unpackCommunes } from '../data/packed-communes.ts';
 import { looseKey, memoize } from './normalize.ts';
 
 export interface EthnicGroup {
@@ -71,9 +72,11 @@ export interface CommuneMatch {
   code2025: string | undefined;
 }
 
+// packed: the lists as JSON were 314 KB of every bundle that validates a record
+const communes = unpackCommunes(packedCommunes);
 const communes2025 = new Set(communes.communes2025.map((entry) => entry.slice(0, 5)));
 const communes2020 = new Set(communes.communes2020.map((entry) => entry.slice(0, 5)));
-const successor2025 = communes.successor2025 as Record<string, string>;
+const successor2025 = communes.successor2025;
 
 /** A 5-digit commune code of either vintage; a 2020 code is mapped to its 2025 successor. */
 export function findCommune(code: string): CommuneMatch | undefined {

@@ -106,3 +106,26 @@ export const FinalizeMessage = z.object({ kind: z.literal('finalize'), batchId: 
 export type ChunkMessage = z.infer<typeof ChunkMessage>;
 export type SplitContinueMessage = z.infer<typeof SplitContinueMessage>;
 export type FinalizeMessage = z.infer<typeof FinalizeMessage>;
+
+/**
+ * The fields of an S3 event notification the split reads; Powertools' full S3Schema bundled all of zod's
+ * locales (444 KB of the split's 1,377 KB).
+ */
+export const S3Notification = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      s3: z.object({
+        bucket: z.object({ name: z.string() }),
+        object: z.object({
+          key: z.string(),
+          size: z.number().optional(),
+          eTag: z.string().optional(),
+          sequencer: z.string().optional(),
+          versionId: z.string().optional(),
+        }),
+      }),
+    }),
+  ),
+});
+export type S3Notification = z.infer<typeof S3Notification>;
