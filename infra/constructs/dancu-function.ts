@@ -4,10 +4,10 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_ALIASES, ESBUILD_TARGET, ESM_REQUIRE_BANNER } from '../bundling.ts';
 
-/** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target must name the same major. */
+/** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target (infra/bundling.ts) must name the same major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
 
 export interface DancuFunctionProps {
   /** Path of the handler module (TypeScript), e.g. `functions/split/handler.ts`. */
@@ -74,9 +74,11 @@ export class DancuFunction extends Construct {
         sourcesContent: false,
         // Bundle the SDK too, so Lambda runs the client versions pinned in package-lock.json that we tested.
         externalModules: [],
-        // CommonJS dependencies inside an ESM bundle still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
+        // the SDK's default credential chain is the environment's in Lambda (infra/bundling.ts)
+        esbuildArgs: {
+          '--alias': Object.entries(BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
+        },
       },
     });
 

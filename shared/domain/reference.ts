@@ -2,9 +2,9 @@
 import packedCommunes from '../data/communes.packed.json' with { type: 'json' };
 import ethnicGroups from '../data/ethnic-groups.json' with { type: 'json' };
 import countryCodes from '../data/id-country-codes.json' with { type: 'json' };
+import { unpackCommunes } from '../data/packed-communes.ts';
 import provinceCodes from '../data/province-id-codes.json' with { type: 'json' };
 import religions from '../data/religions.json' with { type: 'json' };
-import { unpackCommunes } from '../data/packed-communes.ts';
 import { looseKey, memoize } from './normalize.ts';
 
 export interface EthnicGroup {
