@@ -38,7 +38,7 @@ function digits(value: number, width: number): string {
   return out;
 }
 
-function valueOf(text: string, from: number, width: number): number {
+function readDigits(text: string, from: number, width: number): number {
   let value = 0;
   for (let i = from; i < from + width; i++) {
     const digit = DIGIT.get(text[i] ?? '');
@@ -72,9 +72,9 @@ function unpackCodes(packed: string): string[] {
   let value = 0;
   for (let i = 0; i < packed.length; i++) {
     if (packed[i] === LONG_GAP) {
-      value += valueOf(packed, i + 1, 3);
+      value += readDigits(packed, i + 1, 3);
       i += 3;
-    } else value += valueOf(packed, i, 1);
+    } else value += readDigits(packed, i, 1);
     codes.push(code(value));
   }
   return codes;
@@ -137,7 +137,7 @@ export function unpackCommunes(packed: PackedCommunes): CommuneLists {
     else if (mark === SAME) successor = previous;
     else if (mark === ITSELF) successor = c;
     else {
-      successor = codes2025[valueOf(packed.successors, at, 2)];
+      successor = codes2025[readDigits(packed.successors, at, 2)];
       at++;
     }
     at++;
