@@ -1,5 +1,6 @@
 // The shapes the ingestion pipeline passes between its steps and keeps in storage.
-import * as z from 'zod';
+// zod/mini, as shared/domain/record.ts: these schemas are in every pipeline function's bundle
+import * as z from 'zod/mini';
 import type { Outcome } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';
@@ -62,8 +63,8 @@ export interface Batch {
 
 /** A valid record on its way to the register, as a line of a chunk file. */
 export const ChunkEntry = z.object({
-  row: z.number().int().positive(),
-  formId: z.string().optional(),
+  row: z.int().check(z.positive()),
+  formId: z.optional(z.string()),
   personKey: z.string(),
   record: PopulationRecord,
 });
@@ -98,8 +99,8 @@ export type OutcomeEntry = [
 export const ChunkMessage = z.object({
   kind: z.literal('chunk'),
   batchId: z.string(),
-  partition: z.number().int().nonnegative(),
-  seq: z.number().int().nonnegative(),
+  partition: z.int().check(z.nonnegative()),
+  seq: z.int().check(z.nonnegative()),
 });
 export const SplitContinueMessage = z.object({ kind: z.literal('split-continue'), batchId: z.string() });
 export const FinalizeMessage = z.object({ kind: z.literal('finalize'), batchId: z.string() });
@@ -119,10 +120,10 @@ export const S3Notification = z.object({
         bucket: z.object({ name: z.string() }),
         object: z.object({
           key: z.string(),
-          size: z.number().optional(),
-          eTag: z.string().optional(),
-          sequencer: z.string().optional(),
-          versionId: z.string().optional(),
+          size: z.optional(z.number()),
+          eTag: z.optional(z.string()),
+          sequencer: z.optional(z.string()),
+          versionId: z.optional(z.string()),
         }),
       }),
     }),
