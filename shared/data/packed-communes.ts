@@ -25,7 +25,9 @@ export interface PackedCommunes {
 }
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const DIGIT = new Map([...DIGITS].map((digit, value) => [digit, value]));
+// by char code: unpacking runs at every cold start of a function that validates records
+const DIGIT = new Int8Array(128).fill(-1);
+for (let value = 0; value < 64; value++) DIGIT[DIGITS.charCodeAt(value)] = value;
 const LONG_GAP = '~';
 const SAME = '.';
 const ITSELF = '=';
@@ -41,8 +43,8 @@ function digits(value: number, width: number): string {
 function readDigits(text: string, from: number, width: number): number {
   let value = 0;
   for (let i = from; i < from + width; i++) {
-    const digit = DIGIT.get(text[i] ?? '');
-    if (digit === undefined) throw new Error(`not a packed digit at ${i}`);
+    const digit = DIGIT[text.charCodeAt(i)] ?? -1;
+    if (digit < 0) throw new Error(`not a packed digit at ${i}`);
     value = value * 64 + digit;
   }
   return value;
@@ -121,33 +123,55 @@ export function packCommunes(lists: CommuneLists): PackedCommunes {
   };
 }
 
-/** The lists again, each vintage in ascending code order. */
-export function unpackCommunes(packed: PackedCommunes): CommuneLists {
+/** What validation looks up: the codes of each vintage, and each 2020 code's 2025 successor. */
+export interface CommuneIndex {
+  codes2020: ReadonlySet<string>;
+  codes2025: ReadonlySet<string>;
+  successor2025: ReadonlyMap<string, string>;
+}
+
+/** The index straight from the packed lists, without the provinces (validation does not read them). */
+export function communeIndex(packed: PackedCommunes): CommuneIndex {
   const codes2020 = unpackCodes(packed.codes2020);
   const codes2025 = unpackCodes(packed.codes2025);
-  const provinces2020 = unpackRuns(packed.provinces2020);
-  const provinces2025 = unpackRuns(packed.provinces2025);
+  return {
+    codes2020: new Set(codes2020),
+    codes2025: new Set(codes2025),
+    successor2025: new Map(Object.entries(successorsOf(packed.successors, codes2020, codes2025))),
+  };
+}
+
+function successorsOf(marks: string, codes2020: string[], codes2025: string[]): Record<string, string> {
   const successor2025: Record<string, string> = {};
   let previous: string | undefined;
   let at = 0;
   for (const c of codes2020) {
-    const mark = packed.successors[at];
+    const mark = marks[at];
     let successor: string | undefined;
     if (mark === NONE) successor = undefined;
     else if (mark === SAME) successor = previous;
     else if (mark === ITSELF) successor = c;
     else {
-      successor = codes2025[readDigits(packed.successors, at, 2)];
+      successor = codes2025[readDigits(marks, at, 2)];
       at++;
     }
     at++;
     if (successor !== undefined) successor2025[c] = successor;
     previous = successor;
   }
+  return successor2025;
+}
+
+/** The lists again, each vintage in ascending code order. */
+export function unpackCommunes(packed: PackedCommunes): CommuneLists {
+  const codes2020 = unpackCodes(packed.codes2020);
+  const codes2025 = unpackCodes(packed.codes2025);
+  const provinces2020 = unpackRuns(packed.provinces2020);
+  const provinces2025 = unpackRuns(packed.provinces2025);
   return {
     source: packed.source,
     communes2020: codes2020.map((c, i) => `${c}:${provinces2020[i]}`),
     communes2025: codes2025.map((c, i) => `${c}:${provinces2025[i]}`),
-    successor2025,
+    successor2025: successorsOf(packed.successors, codes2020, codes2025),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import communes from '../../shared/data/communes.json' with { type: 'json' };
 import packed from '../../shared/data/communes.packed.json' with { type: 'json' };
-import { packCommunes, unpackCommunes } from '../../shared/data/packed-communes.ts';
+import { communeIndex, packCommunes, unpackCommunes } from '../../shared/data/packed-communes.ts';
 
 const byCode = (entries: string[]) => [...entries].sort();
 
@@ -26,5 +26,14 @@ describe('packed commune lists', () => {
       successor2025: { '00001': '00004', '00004': '00004', '09000': '09003', '99999': '90000' },
     };
     expect(unpackCommunes(packCommunes(lists))).toEqual(lists);
+  });
+});
+
+describe('the commune index validation reads', () => {
+  it('holds the codes of each vintage and the successors of communes.json', () => {
+    const index = communeIndex(packed);
+    expect([...index.codes2020].sort()).toEqual(communes.communes2020.map((e) => e.slice(0, 5)).sort());
+    expect([...index.codes2025].sort()).toEqual(communes.communes2025.map((e) => e.slice(0, 5)).sort());
+    expect(Object.fromEntries(index.successor2025)).toEqual(communes.successor2025);
   });
 });
