@@ -2,8 +2,9 @@
 // bench/results.md from their JSON lines: each figure beside the baseline measured in the same run, the ratio,
 // and the machine. The benches' own human output streams to the terminal as they run.
 // Usage: npm run bench -- [--quick | --full] [--only validate,ingest,...] [--out bench/results.md]
+//   [--add split-memory=FILE]: a bench's JSON line from a run of its own (e.g. the 3M-row split-memory run)
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Machine, machine } from './report.ts';
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     full: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
+    add: { type: 'string', multiple: true, default: [] },
   },
 });
 type Size = 'quick' | 'default' | 'full';
@@ -107,7 +109,9 @@ function render(): string {
     const json = result.json;
     const args = (BENCHES[name]?.[size] ?? []).join(' ');
     lines.push(
-      `\`npm run bench:${name} -- ${args}\`, ${result.seconds.toFixed(0)} s; ${loadLine(json.machine as Machine)}`,
+      result.separate
+        ? `Run on its own (\`npm run bench:${name}\`, JSON added with --add), ${(json.machine as Machine | undefined)?.date ?? ''}; ${loadLine(json.machine as Machine)}`
+        : `\`npm run bench:${name} -- ${args}\`, ${result.seconds.toFixed(0)} s; ${loadLine(json.machine as Machine)}`,
       '',
     );
     lines.push(...(RENDER[name]?.(json) ?? ['```', JSON.stringify(json, null, 2), '```']), '');
@@ -306,8 +310,17 @@ const RENDER: Record<string, (json: Json) => string[]> = {
 
 // the runs, one bench at a time; results.md is rewritten after each, so a stopped suite keeps what it measured
 const started = machine();
-const results = new Map<string, { json?: Record<string, unknown>; error?: string; seconds: number }>();
+const results = new Map<
+  string,
+  { json?: Record<string, unknown>; error?: string; seconds: number; separate?: boolean }
+>();
+for (const added of values.add) {
+  const [name = '', file = ''] = added.split('=');
+  const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '{}');
+  results.set(name, { json, seconds: Number.NaN, separate: true });
+}
 for (const name of only) {
+  if (results.has(name)) continue;
   const args = BENCHES[name]?.[size] ?? [];
   console.error(`\n=== bench/${name}.ts ${args.join(' ')}`);
   const t = performance.now();
