@@ -44,8 +44,15 @@ const heapLimit = FUNCTIONS.split.maxHeapMb ? [`--max-old-space-size=${FUNCTIONS
 console.log(
   `bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS), ${heapLimit.join(' ')}`,
 );
-console.log('rows        MB      seconds   rows/s     peak RSS');
-const results: { rows: number; MB: number; seconds: number; rowsPerSecond: number; peakRssMB: number }[] = [];
+console.log('rows        MB      seconds   rows/s     peak RSS    CPU s');
+const results: {
+  rows: number;
+  MB: number;
+  seconds: number;
+  cpuSeconds: number;
+  rowsPerSecond: number;
+  peakRssMB: number;
+}[] = [];
 for (const rows of sizes) {
   const file = join(outDir, `split-${rows}.csv`);
   if (!existsSync(file)) {
@@ -84,6 +91,7 @@ for (const rows of sizes) {
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
     rows: number;
     seconds: number;
+    cpuSeconds: number;
     peakRssMB: number;
     bytes: number;
     peaksMB: Record<string, number>;
@@ -97,6 +105,7 @@ for (const rows of sizes) {
         .toLocaleString('en')
         .padStart(9),
       `${result.peakRssMB} MB`.padStart(11),
+      result.cpuSeconds.toFixed(1).padStart(8),
       `  ${JSON.stringify(result.peaksMB)}`,
     ].join(' '),
   );
@@ -104,6 +113,7 @@ for (const rows of sizes) {
     rows,
     MB: Math.round(result.bytes / 1e6),
     seconds: Number(result.seconds.toFixed(1)),
+    cpuSeconds: Number(result.cpuSeconds.toFixed(1)),
     rowsPerSecond: Math.round(rows / result.seconds),
     peakRssMB: result.peakRssMB,
   });
