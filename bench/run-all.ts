@@ -4,7 +4,7 @@
 // Usage: npm run bench -- [--quick | --full] [--only validate,ingest,...] [--out bench/results.md]
 //   [--add split-memory=FILE]: a bench's JSON line from a run of its own (e.g. the 3M-row split-memory run)
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Machine, machine } from './report.ts';
@@ -326,6 +326,14 @@ for (const name of only) {
   const t = performance.now();
   const result = await run(name, args);
   results.set(name, { ...result, seconds: (performance.now() - t) / 1000 });
+  // each JSON line kept too, so that results.md can be rebuilt with --add without running the bench again
+  if (result.json) {
+    mkdirSync(join(import.meta.dirname, 'out', 'results'), { recursive: true });
+    writeFileSync(
+      join(import.meta.dirname, 'out', 'results', `${name}.json`),
+      `${JSON.stringify(result.json)}\n`,
+    );
+  }
   writeFileSync(values.out, render());
 }
 console.error(`\nwrote ${values.out}`);
