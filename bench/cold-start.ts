@@ -154,7 +154,9 @@ function sqsRecord(body: string, queueArn: string, messageId = 'bench', receiptH
 
 interface ColdStart {
   loadMs: number;
+  loadCpuMs: number;
   invokeMs: number;
+  invokeCpuMs: number;
   readyMs: number;
   rssMB: number;
   outcome: string;
@@ -262,9 +264,11 @@ const rows = bundles.map((bundle) => {
     bundleKB: Math.round(bundle.bytes / 1024),
     gzipKB: Math.round(bundle.gzipBytes / 1024),
     loadMs: round(loadMs),
+    loadCpuMs: round(median(list.map((s) => s.loadCpuMs))),
     loadMsWithoutSourceMaps: round(median(bareSamples.get(bundle.id) ?? [])),
     loadVsEmpty: round(loadMs / emptyLoad, 2),
     firstInvokeMs: round(median(list.map((s) => s.invokeMs))),
+    firstInvokeCpuMs: round(median(list.map((s) => s.invokeCpuMs))),
     readyMs: round(readyMs),
     readyVsEmpty: round(readyMs / emptyReady, 2),
     rssMB: Math.max(...list.map((s) => s.rssMB)),
@@ -281,6 +285,8 @@ const functions = rows.filter((r) => r.function !== 'empty');
 const meets = {
   bundle: functions.every((r) => r.bundleKB <= TARGETS.bundleKB),
   load: functions.every((r) => r.loadMs <= TARGETS.loadMs),
+  // the same target on the CPU time of the load, which waiting for a core on a shared machine does not inflate
+  loadCpu: functions.every((r) => r.loadCpuMs <= TARGETS.loadMs),
 };
 if (values.json) {
   printJson({
@@ -307,7 +313,7 @@ if (values.json) {
   console.log(
     `median of ${runs} fresh processes each; load = import() of the bundle, ready = since the process started ` +
       `(Node's own start + load + first invocation). Targets: bundle ≤ ${TARGETS.bundleKB} KB (${meets.bundle ? 'met' : 'not met'}), ` +
-      `load ≤ ${TARGETS.loadMs} ms (${meets.load ? 'met' : 'not met'}).`,
+      `load ≤ ${TARGETS.loadMs} ms (wall: ${meets.load ? 'met' : 'not met'}; CPU: ${meets.loadCpu ? 'met' : 'not met'}).`,
   );
 }
 process.exit(0);
