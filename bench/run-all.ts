@@ -54,7 +54,7 @@ const BENCHES: Record<string, Record<Size, string[]>> = {
     full: ['--rows', '100000,1000000,3000000'],
   },
 };
-const only = values.only?.split(',') ?? Object.keys(BENCHES);
+const only = values.only?.split(',').filter(Boolean) ?? Object.keys(BENCHES);
 for (const name of only) if (!BENCHES[name]) throw new Error(`unknown bench ${name}`);
 
 /** A bench in its own process; its JSON line, or its failure. */
@@ -326,13 +326,7 @@ const results = new Map<
   string,
   { json?: Record<string, unknown>; error?: string; seconds: number; separate?: boolean }
 >();
-for (const added of values.add) {
-  const [name = '', file = ''] = added.split('=');
-  const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '{}');
-  results.set(name, { json, seconds: Number.NaN, separate: true });
-}
 for (const name of only) {
-  if (results.has(name)) continue;
   const args = BENCHES[name]?.[size] ?? [];
   console.error(`\n=== bench/${name}.ts ${args.join(' ')}`);
   const t = performance.now();
@@ -348,4 +342,10 @@ for (const name of only) {
   }
   writeFileSync(values.out, render());
 }
+for (const added of values.add) {
+  const [name = '', file = ''] = added.split('=');
+  const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '{}');
+  results.set(name, { json, seconds: Number.NaN, separate: true });
+}
+writeFileSync(values.out, render());
 console.error(`\nwrote ${values.out}`);
