@@ -304,12 +304,13 @@ const RENDER: Record<string, (json: Json) => string[]> = {
       `The split function alone in its own process (${json.heapLimit}); peak RSS is the process's maxRSS.`,
       '',
       ...table(
-        ['rows', 'MB', 'seconds', 'rows/s', 'peak RSS MB', '× the smallest file’s peak'],
+        ['rows', 'MB', 'seconds', 'rows/s', 'CPU s', 'peak RSS MB', '× the smallest file’s peak'],
         results.map((r) => [
           n(r.rows),
           n(r.MB),
           n(r.seconds, 1),
           n(r.rowsPerSecond),
+          n(r.cpuSeconds, 1),
           n(r.peakRssMB),
           n((r.peakRssMB as number) / (first.peakRssMB as number), 2),
         ]),
