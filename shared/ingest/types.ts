@@ -116,6 +116,8 @@ export const S3Notification = z.object({
   Records: z.array(
     z.object({
       eventName: z.string(),
+      // who uploaded: the IAM principal, as S3 names it (AWS:<id>) in every event
+      userIdentity: z.optional(z.object({ principalId: z.string() })),
       s3: z.object({
         bucket: z.object({ name: z.string() }),
         object: z.object({
