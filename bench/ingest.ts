@@ -1,7 +1,7 @@
 // bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
 // against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
 // Also counts the DynamoDB writes the pipeline makes (and their write units, as the emulator reports them) per accepted row.
-// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--profile DIR]
+// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--json] [--profile DIR]
 // --profile writes one CPU profile of the pipeline and one of the floor (after it), for a per-package diff
 // (bench/profile-diff.ts)
 import { randomUUID } from 'node:crypto';
@@ -20,12 +20,15 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
+import { jsonMode, machine, printJson } from './report.ts';
 
+const json = jsonMode();
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     concurrency: { type: 'string', default: '32' },
     profile: { type: 'string' },
+    json: { type: 'boolean', default: false },
   },
 });
 const profiler = values.profile ? new Session() : undefined;
@@ -223,4 +226,29 @@ console.log(
     .map(([name, n]) => `${name} ${n.toLocaleString('en')} (${perRow(n)})`)
     .join(', ')}`,
 );
+if (json) {
+  printJson({
+    bench: 'ingest',
+    machine: machine(),
+    rows,
+    accepted,
+    status: summary.status,
+    pipelineSeconds: Number(pipelineSeconds.toFixed(1)),
+    rowsPerSecond: Math.round(rows / pipelineSeconds),
+    floor: {
+      puts: accepted,
+      beforeSeconds: Number(floorBefore.seconds.toFixed(1)),
+      afterSeconds: Number(floorAfter.seconds.toFixed(1)),
+      meanSeconds: Number(floorSeconds.toFixed(1)),
+    },
+    ratio: Number((pipelineSeconds / floorSeconds).toFixed(2)),
+    cpu: {
+      pipelineSeconds: Number(pipelineCpuSeconds.toFixed(1)),
+      floorSeconds: Number(floorCpuSeconds.toFixed(1)),
+      ratio: Number((pipelineCpuSeconds / floorCpuSeconds).toFixed(2)),
+    },
+    writeUnitsPerAcceptedRow: Number((tally.writes.units / accepted).toFixed(3)),
+    stages: phases,
+  });
+}
 process.exit(0);

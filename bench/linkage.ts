@@ -3,7 +3,7 @@
 // so reads are counted as the queries the design makes, not measured; rows/s on the local stack come with the
 // register integration. `--derive` re-estimates m and u on a training register (another seed) and writes
 // shared/linkage/weights.json.
-// Usage: npm run bench:linkage -- [--people 200000] [--seed 1] [--mix kinh|gia-lai] [--derive]
+// Usage: npm run bench:linkage -- [--people 200000] [--seed 1] [--mix kinh|gia-lai] [--derive] [--json]
 // (--people counts rows: the first forms of 90 % as many people, plus 10 % noisy second forms)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,9 +17,13 @@ import { type HeldCandidate, linkRecord } from '../shared/linkage/link.ts';
 import { nameParts } from '../shared/linkage/name-form.ts';
 import { LINK_THRESHOLDS, mergeBlockers } from '../shared/linkage/score.ts';
 import { generateLinkageRegister, type LinkageRow } from '../shared/synthetic/linkage.ts';
+import { jsonMode, machine, printJson } from './report.ts';
+
+const json = jsonMode();
 
 const { values } = parseArgs({
   options: {
+    json: { type: 'boolean', default: false },
     people: { type: 'string', default: '200000' },
     seed: { type: 'string', default: '1' },
     mix: { type: 'string', default: 'kinh' },
@@ -287,3 +291,31 @@ console.log(
     ' (robinlinacre.com/fast_deduplication, 2024-01-18) but publishes no precision/recall for it that we could find;' +
     ' third-party figures on other data sets (DBLP-ACM ~95 % F1) are not comparable with this generator.',
 );
+
+if (json) {
+  const f1Of = (right: number, wrong: number, positives: number) => {
+    const precision = right / Math.max(1, right + wrong);
+    const recall = right / Math.max(1, positives);
+    return {
+      precision: Number(precision.toFixed(4)),
+      recall: Number(recall.toFixed(4)),
+      f1: Number(f1(precision, recall).toFixed(4)),
+    };
+  };
+  printJson({
+    bench: 'linkage',
+    machine: machine(),
+    rows: rows.length,
+    mix,
+    linkedRecords: linkageRun,
+    linkageRecordsPerSecond: Math.round(linkageRun / (linkageMs / 1000)),
+    wholePassRowsPerSecond: Math.round(rows.length / totalSeconds),
+    autoMerge: f1Of(autoRight + exactMerges - exactWrong, autoWrong + exactWrong, duplicates),
+    autoMergeAndReview: f1Of(
+      autoRight + reviewRight + exactMerges - exactWrong + exactConflictsRight,
+      autoWrong + reviewWrong + exactWrong + exactConflicts - exactConflictsRight,
+      duplicates,
+    ),
+    reviewShare: Number((outcomes.review / rows.length).toFixed(4)),
+  });
+}

@@ -1,28 +1,25 @@
 // bench/lookup: sustained GET /applications/{code} on the local stack (a steady 300 req/s for 30 s, random known
 // codes), against as many bare GetItem calls to the same DynamoDB emulator at the same rate and concurrency in the
 // same run, both driven by one open-loop generator on a worker thread; then autocannon at the same fixed rate and unthrottled (the most
-// the path serves); then each function's bundle (esbuild, DancuFunction's options) and its module load time in a
-// fresh Node process.
-// Usage: npm run bench:lookup -- [--seconds 30] [--rate 300] [--connections 32] [--applications 10000]
-import { execFileSync } from 'node:child_process';
+// the path serves). The functions' bundles and cold starts are bench/cold-start.ts's.
+// Usage: npm run bench:lookup -- [--seconds 30] [--rate 300] [--connections 32] [--applications 10000] [--json]
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
-import { FUNCTIONS, HTTP_FUNCTIONS } from '../infra/resources.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { applicationOf, protectEvent } from '../shared/procedures/application.ts';
 import { ProcedureEvent } from '../shared/procedures/event.ts';
+import { jsonMode, machine, printJson } from './report.ts';
 import type { SteadyLoad, SteadyResult } from './steady-load.ts';
 
+const json = jsonMode();
 const { values } = parseArgs({
   options: {
+    json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '30' },
     rate: { type: 'string', default: '300' },
     connections: { type: 'string', default: '32' },
@@ -199,58 +196,19 @@ console.log(
   `HTTP p50 / bare GetItem p50 = ${ratio.toFixed(2)} (target ≤ 2); HTTP p99 ${httpRow?.['p99 ms']} ms at ${httpRow?.['req/s']} req/s (target ≤ 50 ms at 300 req/s); errors ${httpRow?.errors}`,
 );
 
-// 2. bundles: each function as DancuFunction bundles it (infra/constructs/dancu-function.ts), and its load time
-const out = join('bench', 'out', 'lookup');
-await mkdir(out, { recursive: true });
-const env = {
-  ...process.env,
-  AWS_REGION: 'ap-southeast-1',
-  AWS_ACCESS_KEY_ID: 'x',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  APPLICATIONS_TABLE: 't',
-  BATCHES_TABLE: 't',
-  BATCHES_BUCKET: 'b',
-  REGISTER_TABLE: 't',
-  RECORDS_QUEUE_URL: 'https://sqs.local/q',
-  FINALIZE_QUEUE_URL: 'https://sqs.local/q',
-  INTAKE_QUEUE_URL: 'https://sqs.local/q',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
-const bundles = [];
-for (const spec of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
-  const file = join(out, spec.id, 'index.mjs');
-  await build({
-    entryPoints: [spec.entry],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
-  const loads: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const script = `const t = performance.now(); await import(${JSON.stringify(`file://${process.cwd()}/${file}`)}); console.log(performance.now() - t);`;
-    loads.push(
-      Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env }).toString()),
-    );
-  }
-  loads.sort((a, b) => a - b);
-  const bytes = (await stat(file)).size;
-  bundles.push({
-    function: spec.id,
-    'bundle KB': Math.round(bytes / 1024),
-    'gzip KB': Math.round(gzipSync(readFileSync(file)).length / 1024),
-    'load ms (median of 5)': Number((loads[2] ?? Number.NaN).toFixed(1)),
+if (json) {
+  printJson({
+    bench: 'lookup',
+    machine: machine(),
+    seconds,
+    rate,
+    connections,
+    applications,
+    http: rows[0],
+    bareGetItem: rows[1],
+    autocannonBurst: rows[2],
+    autocannonUnthrottled: rows[3],
+    p50Ratio: Number(ratio.toFixed(2)),
   });
 }
-console.table(bundles);
-console.log(`node ${process.version}; Lambda runs Node 24 on arm64: load times there differ`);
+process.exit(0);

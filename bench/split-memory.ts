@@ -1,7 +1,7 @@
 // bench/split-memory: peak RSS of the split function alone on generated files of growing size, to show that
 // it does not grow with the file. The local stack runs here with no handlers (messages wait on the queues);
 // the split handler runs in a child process of its own (bench/split-worker.ts), pointed at the same emulators.
-// Usage: npm run bench:split-memory -- [--rows 100000,1000000]
+// Usage: npm run bench:split-memory -- [--rows 100000,1000000] [--json]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -14,8 +14,12 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { FUNCTIONS } from '../infra/resources.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
 import { writeBatch } from '../shared/synthetic/write.ts';
+import { jsonMode, machine, printJson } from './report.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000,1000000' } } });
+const json = jsonMode();
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '100000,1000000' }, json: { type: 'boolean', default: false } },
+});
 const sizes = values.rows.split(',').map(Number);
 const outDir = join(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
@@ -40,7 +44,15 @@ const heapLimit = FUNCTIONS.split.maxHeapMb ? [`--max-old-space-size=${FUNCTIONS
 console.log(
   `bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS), ${heapLimit.join(' ')}`,
 );
-console.log('rows        MB      seconds   rows/s     peak RSS');
+console.log('rows        MB      seconds   rows/s     peak RSS    CPU s');
+const results: {
+  rows: number;
+  MB: number;
+  seconds: number;
+  cpuSeconds: number;
+  rowsPerSecond: number;
+  peakRssMB: number;
+}[] = [];
 for (const rows of sizes) {
   const file = join(outDir, `split-${rows}.csv`);
   if (!existsSync(file)) {
@@ -79,6 +91,7 @@ for (const rows of sizes) {
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
     rows: number;
     seconds: number;
+    cpuSeconds: number;
     peakRssMB: number;
     bytes: number;
     peaksMB: Record<string, number>;
@@ -92,9 +105,19 @@ for (const rows of sizes) {
         .toLocaleString('en')
         .padStart(9),
       `${result.peakRssMB} MB`.padStart(11),
+      result.cpuSeconds.toFixed(1).padStart(8),
       `  ${JSON.stringify(result.peaksMB)}`,
     ].join(' '),
   );
+  results.push({
+    rows,
+    MB: Math.round(result.bytes / 1e6),
+    seconds: Number(result.seconds.toFixed(1)),
+    cpuSeconds: Number(result.cpuSeconds.toFixed(1)),
+    rowsPerSecond: Math.round(rows / result.seconds),
+    peakRssMB: result.peakRssMB,
+  });
 }
 await stack.stop();
+if (json) printJson({ bench: 'split-memory', machine: machine(), heapLimit: heapLimit.join(' '), results });
 process.exit(0);

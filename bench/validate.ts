@@ -1,15 +1,18 @@
 // bench/validate: rows/s of dancu's read+validate on a generated 1M-row CSV, against the floor (find line
 // ends and decode each line) and bare parsing with the candidate CSV libraries, on the same file in the
 // same run. Each pass runs in its own process (so peak RSS is its own), several times; the median is shown.
-// Usage: npm run bench:validate -- [--rows 1000000] [--runs 3] [--file PATH]
+// Usage: npm run bench:validate -- [--rows 1000000] [--runs 3] [--file PATH] [--json]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { jsonMode, machine, median, printJson } from './report.ts';
 
+const json = jsonMode();
 const { values } = parseArgs({
   options: {
+    json: { type: 'boolean', default: false },
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
     file: { type: 'string' },
@@ -41,7 +44,6 @@ interface PassResult {
   seconds: number;
   peakRssMB: number;
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 function measure(pass: string): PassResult {
   const results: PassResult[] = [];
@@ -94,4 +96,26 @@ if (mine && floor) {
     `\nread+validate: ${Math.round(rate).toLocaleString('en')} rows/s (target ≥ 150,000), ` +
       `${(mine.seconds / floor.seconds).toFixed(2)}× the floor's time (target ≤ 5), peak RSS ${mine.peakRssMB} MB (target ≤ 200)`,
   );
+}
+
+if (json) {
+  const floorSeconds = results.get('split-lines')?.seconds ?? Number.NaN;
+  const csvParseSeconds = results.get('csv-parse')?.seconds ?? Number.NaN;
+  printJson({
+    bench: 'validate',
+    machine: machine(),
+    file,
+    sizeMB: Math.round(sizeMB),
+    columns: columnCount,
+    runs,
+    passes: [...results].map(([pass, r]) => ({
+      pass,
+      rows: r.rows,
+      seconds: Number(r.seconds.toFixed(2)),
+      rowsPerSecond: Math.round(r.rows / r.seconds),
+      timesFloor: Number((r.seconds / floorSeconds).toFixed(2)),
+      timesCsvParse: Number((r.seconds / csvParseSeconds).toFixed(2)),
+      peakRssMB: r.peakRssMB,
+    })),
+  });
 }

@@ -1,6 +1,5 @@
 // Intake queue → split: S3 ObjectCreated notifications start a batch; split-continue messages resume one.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { QUEUES } from '../../infra/resources.ts';
@@ -12,7 +11,7 @@ import {
   type SplitDeps,
   startBatch,
 } from '../../shared/ingest/split.ts';
-import { SplitContinueMessage } from '../../shared/ingest/types.ts';
+import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -60,7 +59,7 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
     return;
   }
   if ((body as { Event?: string }).Event === 's3:TestEvent') return; // sent once when notifications are set up
-  const notification = S3Schema.parse(body);
+  const notification = S3Notification.parse(body);
   for (const { s3, eventName } of notification.Records) {
     if (!eventName.startsWith('ObjectCreated')) continue;
     const object = {

@@ -4,10 +4,10 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_ALIASES, BUNDLE_OPTIONS, ESBUILD_TARGET, ESM_REQUIRE_BANNER } from '../bundling.ts';
 
-/** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target must name the same major. */
+/** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target (infra/bundling.ts) must name the same major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
 
 export interface DancuFunctionProps {
   /** Path of the handler module (TypeScript), e.g. `functions/split/handler.ts`. */
@@ -66,17 +66,19 @@ export class DancuFunction extends Construct {
       bundling: {
         // Synth must work offline and in CI without Docker; esbuild comes from node_modules.
         forceDockerBundling: false,
+        // the options of infra/bundling.ts, which bench/cold-start.ts builds with too
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK too, so Lambda runs the client versions pinned in package-lock.json that we tested.
-        externalModules: [],
-        // CommonJS dependencies inside an ESM bundle still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        mainFields: BUNDLE_OPTIONS.mainFields,
+        minify: BUNDLE_OPTIONS.minify,
+        sourceMap: Boolean(BUNDLE_OPTIONS.sourcemap),
+        sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+        externalModules: BUNDLE_OPTIONS.external,
+        banner: ESM_REQUIRE_BANNER,
+        // the SDK's default credential chain is the environment's in Lambda (infra/bundling.ts)
+        esbuildArgs: {
+          '--alias': Object.entries(BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
+        },
       },
     });
 

@@ -1,7 +1,8 @@
 // The official lists, loaded once from the project's data files (shared/data, each naming its source).
-import communes from '../data/communes.json' with { type: 'json' };
+import packedCommunes from '../data/communes.packed.json' with { type: 'json' };
 import ethnicGroups from '../data/ethnic-groups.json' with { type: 'json' };
 import countryCodes from '../data/id-country-codes.json' with { type: 'json' };
+import { communeIndex } from '../data/packed-communes.ts';
 import provinceCodes from '../data/province-id-codes.json' with { type: 'json' };
 import religions from '../data/religions.json' with { type: 'json' };
 import { looseKey, memoize } from './normalize.ts';
@@ -71,13 +72,13 @@ export interface CommuneMatch {
   code2025: string | undefined;
 }
 
-const communes2025 = new Set(communes.communes2025.map((entry) => entry.slice(0, 5)));
-const communes2020 = new Set(communes.communes2020.map((entry) => entry.slice(0, 5)));
-const successor2025 = communes.successor2025 as Record<string, string>;
+// packed: the lists as JSON were 314 KB of every bundle that validates a record
+const communes = communeIndex(packedCommunes);
 
 /** A 5-digit commune code of either vintage; a 2020 code is mapped to its 2025 successor. */
 export function findCommune(code: string): CommuneMatch | undefined {
-  if (communes2025.has(code)) return { code, vintage: 2025, code2025: code };
-  if (communes2020.has(code)) return { code, vintage: 2020, code2025: successor2025[code] };
+  if (communes.codes2025.has(code)) return { code, vintage: 2025, code2025: code };
+  if (communes.codes2020.has(code))
+    return { code, vintage: 2020, code2025: communes.successor2025.get(code) };
   return undefined;
 }

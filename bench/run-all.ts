@@ -1,0 +1,352 @@
+// npm run bench: every benchmark in bench/, each in a process of its own with --json, one after another, and
+// bench/results.md from their JSON lines: each figure beside the baseline measured in the same run, the ratio,
+// and the machine. The benches' own human output streams to the terminal as they run.
+// Usage: npm run bench -- [--quick | --full] [--only validate,ingest,...] [--out bench/results.md]
+//   [--add LABEL=FILE]: a bench's JSON line from a run of its own, under its own heading (e.g. split-memory-3m)
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Machine, machine } from './report.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
+    add: { type: 'string', multiple: true, default: [] },
+  },
+});
+type Size = 'quick' | 'default' | 'full';
+const size: Size = values.full ? 'full' : values.quick ? 'quick' : 'default';
+
+/** Each bench's arguments by size: --quick took 4 minutes here, the default 8, --full has the issue's sizes (about an hour). */
+const BENCHES: Record<string, Record<Size, string[]>> = {
+  validate: {
+    quick: ['--rows', '100000', '--runs', '3'],
+    default: ['--rows', '300000', '--runs', '3'],
+    full: ['--rows', '1000000', '--runs', '5'],
+  },
+  ingest: {
+    quick: ['--rows', '5000'],
+    default: ['--rows', '20000'],
+    full: ['--rows', '100000'],
+  },
+  lookup: {
+    quick: ['--seconds', '10', '--applications', '2000'],
+    default: ['--seconds', '30'],
+    full: ['--seconds', '60'],
+  },
+  linkage: {
+    quick: ['--people', '20000'],
+    default: ['--people', '100000'],
+    full: ['--people', '200000'],
+  },
+  'cold-start': {
+    quick: ['--runs', '3'],
+    default: ['--runs', '5'],
+    full: ['--runs', '9'],
+  },
+  'split-memory': {
+    quick: ['--rows', '100000'],
+    default: ['--rows', '100000,1000000'],
+    full: ['--rows', '100000,1000000,3000000'],
+  },
+};
+const only = values.only?.split(',').filter(Boolean) ?? Object.keys(BENCHES);
+for (const name of only) if (!BENCHES[name]) throw new Error(`unknown bench ${name}`);
+
+/** A bench in its own process; its JSON line, or its failure. */
+function run(name: string, args: string[]): Promise<{ json?: Record<string, unknown>; error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, `${name}.ts`), ...args, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.on('close', (code) => {
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        resolve(code === 0 ? { json: JSON.parse(line) } : { error: `exit ${code}` });
+      } catch {
+        resolve({ error: `no JSON line (exit ${code})` });
+      }
+    });
+  });
+}
+
+// --- bench/results.md ---
+
+function render(): string {
+  const lines: string[] = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench${size === 'default' ? '' : ` -- --${size}`}\` (bench/run-all.ts); how to read it: docs/benchmarks.md.`,
+    '',
+    '## Machine',
+    '',
+    machineLine(started),
+    '',
+    'Each bench runs in a process of its own, one after another. Every ratio compares two figures measured in the',
+    'same run, on the same machine, minutes apart; the load average is printed with each bench because other',
+    'work on the machine moves wall-clock figures (CPU-time figures move less).',
+    '',
+  ];
+  for (const [name, result] of results) {
+    lines.push(`## ${name}`, '');
+    if (!result.json) {
+      lines.push(`Failed: ${result.error} (after ${result.seconds.toFixed(0)} s).`, '');
+      continue;
+    }
+    const json = result.json;
+    const args = (BENCHES[name]?.[size] ?? []).join(' ');
+    lines.push(
+      result.separate
+        ? `Run on its own (\`npm run bench:${String(json.bench)}\`, JSON added with --add), ${(json.machine as Machine | undefined)?.date ?? ''}; ${loadLine(json.machine as Machine)}`
+        : `\`npm run bench:${name} -- ${args}\`, ${result.seconds.toFixed(0)} s; ${loadLine(json.machine as Machine)}`,
+      '',
+    );
+    lines.push(
+      ...((RENDER[String(json.bench)] ?? RENDER[name])?.(json) ?? [
+        '```',
+        JSON.stringify(json, null, 2),
+        '```',
+      ]),
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function machineLine(m: Machine): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB memory, Node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+}
+function loadLine(m: Machine | undefined): string {
+  return m ? `load average ${m.loadAverage.join(' / ')} (1/5/15 min) on ${m.cores} cores at its end` : '';
+}
+
+const n = (x: unknown, digits = 0) =>
+  typeof x === 'number'
+    ? x.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+const table = (header: string[], rows: unknown[][]) => [
+  `| ${header.join(' | ')} |`,
+  `| ${header.map(() => '---').join(' | ')} |`,
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+];
+
+type Json = Record<string, unknown>;
+const RENDER: Record<string, (json: Json) => string[]> = {
+  validate(json) {
+    const passes = json.passes as Json[];
+    const get = (pass: string) => passes.find((p) => p.pass === pass) ?? {};
+    const mine = get('dancu-read+validate');
+    return [
+      `${n(json.sizeMB)} MB generated CSV, ${json.columns} columns; each pass in its own process, median of ${json.runs} runs.`,
+      '',
+      ...table(
+        ['pass', 'rows/s', 'seconds', '× csv-parse time', '× the floor time', 'peak RSS MB'],
+        passes.map((p) => [
+          p.pass === 'dancu-read+validate' ? `**${p.pass}**` : p.pass,
+          n(p.rowsPerSecond),
+          n(p.seconds, 2),
+          n(p.timesCsvParse, 2),
+          n(p.timesFloor, 2),
+          n(p.peakRssMB),
+        ]),
+      ),
+      '',
+      `Baseline: bare csv-parse on the same file (and the floor: find line ends, decode each line). dancu read + validate: ` +
+        `**${n(mine.rowsPerSecond)} rows/s, ${n(mine.timesCsvParse, 2)}× csv-parse's time, ${n(mine.timesFloor, 2)}× the floor's** ` +
+        `(targets ≥ 150,000 rows/s, ≤ 5× the floor; peak RSS ≤ 200 MB).`,
+    ];
+  },
+  ingest(json) {
+    const floor = json.floor as Json;
+    const cpu = json.cpu as Json;
+    return table(
+      ['figure', 'value', 'baseline (same run)', 'baseline value', 'ratio'],
+      [
+        [
+          `pipeline end to end (S3 → split → register → report), ${n(json.rows)} rows, ${n(json.accepted)} accepted`,
+          `${n(json.pipelineSeconds, 1)} s (${n(json.rowsPerSecond)} rows/s)`,
+          `${n(floor.puts)} bare conditional puts, mean of before and after`,
+          `${n(floor.meanSeconds, 1)} s (${n(floor.beforeSeconds, 1)} / ${n(floor.afterSeconds, 1)})`,
+          `**${n(json.ratio, 2)}** (target ≤ 1.5)`,
+        ],
+        [
+          'process CPU time, pipeline',
+          `${n(cpu.pipelineSeconds, 1)} s`,
+          'process CPU time, bare puts',
+          `${n(cpu.floorSeconds, 1)} s`,
+          n(cpu.ratio, 2),
+        ],
+        [
+          'DynamoDB write units per accepted row',
+          n(json.writeUnitsPerAcceptedRow, 3),
+          '1 put per row',
+          '1',
+          n(json.writeUnitsPerAcceptedRow, 2),
+        ],
+      ],
+    );
+  },
+  lookup(json) {
+    const http = json.http as Json;
+    const bare = json.bareGetItem as Json;
+    const row = (r: Json) => [
+      r.run,
+      n(r.requests),
+      n(r.errors),
+      n(r['req/s'], 1),
+      n(r['p50 ms'], 2),
+      n(r['p99 ms'], 2),
+      n(r['CPU ms/req'], 2),
+    ];
+    return [
+      ...table(
+        ['run', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req'],
+        [row(http), row(bare), row(json.autocannonBurst as Json), row(json.autocannonUnthrottled as Json)],
+      ),
+      '',
+      `Baseline: bare GetItem to the same emulator at the same rate and concurrency. HTTP p50 / GetItem p50 = ` +
+        `**${n(json.p50Ratio, 2)}** (target ≤ 2); HTTP p99 ${n(http['p99 ms'], 2)} ms (target ≤ 50 ms at 300 req/s).`,
+    ];
+  },
+  linkage(json) {
+    const auto = json.autoMerge as Json;
+    const review = json.autoMergeAndReview as Json;
+    return [
+      ...table(
+        ['figure', 'value'],
+        [
+          ['rows (first forms + 10 % noisy second forms)', n(json.rows)],
+          ['linkage (blocking keys, lookups, scoring) records/s', n(json.linkageRecordsPerSecond)],
+          ['whole in-memory register pass rows/s', n(json.wholePassRowsPerSecond)],
+          ['auto-merge precision / recall / F1', `${auto.precision} / ${auto.recall} / ${auto.f1}`],
+          [
+            'auto-merge + review precision / recall / F1',
+            `${review.precision} / ${review.recall} / ${review.f1}`,
+          ],
+          ['review share of rows', `${n((json.reviewShare as number) * 100, 2)} %`],
+        ],
+      ),
+      '',
+      'Offline: an in-memory map stands in for the blocking index, so there is no I/O baseline; the figures are',
+      'the linkage core per record, and the quality against the generator’s ground truth.',
+    ];
+  },
+  'cold-start'(json) {
+    const rows = json.rows as Json[];
+    const base = json.baseline as Json;
+    return [
+      `Each function bundled as deployed (infra/bundling.ts), loaded and invoked once against the local stack in a fresh`,
+      `process with \`--enable-source-maps\`; median of ${json.runs} processes. Baseline: an empty handler bundled the same`,
+      `way, in the same run (load ${n(base.loadMs, 1)} ms, process ready ${n(base.readyMs, 1)} ms after start).`,
+      '',
+      ...table(
+        [
+          'function',
+          'bundle KB',
+          'gzip KB',
+          'load ms',
+          'load CPU ms',
+          'load ms, no source maps',
+          'first invocation ms',
+          'first invocation CPU ms',
+          'ready ms',
+          '× empty ready',
+          'RSS MB',
+          'outcome',
+        ],
+        rows.map((r) => [
+          r.function,
+          n(r.bundleKB),
+          n(r.gzipKB),
+          n(r.loadMs, 1),
+          n(r.loadCpuMs, 1),
+          n(r.loadMsWithoutSourceMaps, 1),
+          n(r.firstInvokeMs, 1),
+          n(r.firstInvokeCpuMs, 1),
+          n(r.readyMs, 1),
+          n(r.readyVsEmpty, 2),
+          n(r.rssMB),
+          r.outcomes,
+        ]),
+      ),
+      '',
+      `Targets: bundle ≤ 500 KB (${(json.meets as Json).bundle ? 'met' : '**not met**'}), module load ≤ 150 ms on this ` +
+        `machine (wall time: ${(json.meets as Json).load ? 'met' : '**not met**'}; CPU time, which waiting for a core ` +
+        `does not inflate: ${(json.meets as Json).loadCpu ? 'met' : '**not met**'}).`,
+      '',
+      'Largest parts of each bundle (KB):',
+      '',
+      ...rows
+        .filter((r) => r.function !== 'empty')
+        .map(
+          (r) =>
+            `- ${r.function}: ${(r.largestKB as [string, number][]).map(([p, kb]) => `${p} ${kb}`).join(', ')}`,
+        ),
+    ];
+  },
+  'split-memory'(json) {
+    const results = json.results as Json[];
+    const first = results[0] ?? {};
+    return [
+      `The split function alone in its own process (${json.heapLimit}); peak RSS is the process's maxRSS.`,
+      '',
+      ...table(
+        ['rows', 'MB', 'seconds', 'rows/s', 'CPU s', 'peak RSS MB', '× the smallest file’s peak'],
+        results.map((r) => [
+          n(r.rows),
+          n(r.MB),
+          n(r.seconds, 1),
+          n(r.rowsPerSecond),
+          n(r.cpuSeconds, 1),
+          n(r.peakRssMB),
+          n((r.peakRssMB as number) / (first.peakRssMB as number), 2),
+        ]),
+      ),
+      '',
+      'Baseline: the same function on the smallest file. Target: peak RSS ≤ 256 MB, flat with the file.',
+    ];
+  },
+};
+
+// the runs, one bench at a time; results.md is rewritten after each, so a stopped suite keeps what it measured
+const started = machine();
+const results = new Map<
+  string,
+  { json?: Record<string, unknown>; error?: string; seconds: number; separate?: boolean }
+>();
+for (const name of only) {
+  const args = BENCHES[name]?.[size] ?? [];
+  console.error(`\n=== bench/${name}.ts ${args.join(' ')}`);
+  const t = performance.now();
+  const result = await run(name, args);
+  results.set(name, { ...result, seconds: (performance.now() - t) / 1000 });
+  // each JSON line kept too, so that results.md can be rebuilt with --add without running the bench again
+  if (result.json) {
+    mkdirSync(join(import.meta.dirname, 'out', 'results'), { recursive: true });
+    writeFileSync(
+      join(import.meta.dirname, 'out', 'results', `${name}.json`),
+      `${JSON.stringify(result.json)}\n`,
+    );
+  }
+  writeFileSync(values.out, render());
+}
+for (const added of values.add) {
+  const [name = '', file = ''] = added.split('=');
+  const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '{}');
+  results.set(name, { json, seconds: Number.NaN, separate: true });
+}
+writeFileSync(values.out, render());
+console.error(`\nwrote ${values.out}`);
