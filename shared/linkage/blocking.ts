@@ -73,19 +73,44 @@ function digest({ kind, basis }: BlockingKeyBasis): string {
 }
 
 /**
+ * Which kinds a person is filed under: each is one index item, so one write unit per new person. `all` is
+ * the five; fewer kinds cost fewer writes and lose the duplicates only those kinds find (docs/linkage.md
+ * measures the trade-off; FILED_KINDS is the one the register uses).
+ */
+export const FILING_PLANS = {
+  all: BLOCKING_KEY_KINDS,
+  parents: ['givenDate', 'familyDate', 'givenMother', 'givenFather'],
+  three: ['givenDate', 'familyDate', 'givenMother'],
+  dates: ['givenDate', 'familyDate'],
+} as const satisfies Record<string, readonly BlockingKeyKind[]>;
+export type FilingPlan = keyof typeof FILING_PLANS;
+
+/** The plan the register files under (see docs/linkage.md, "Cost: how many filing keys"). */
+export const FILED_KINDS: readonly BlockingKeyKind[] = FILING_PLANS.all;
+
+/**
  * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
  * no name or birth date shows in an index key, as with personKey.
  */
-export function filingKeys(record: LinkableRecord): string[] {
-  return blockingKeyBases(record).map(digest);
+export function filingKeys(
+  record: LinkableRecord,
+  kinds: readonly BlockingKeyKind[] = FILED_KINDS,
+): string[] {
+  return blockingKeyBases(record)
+    .filter((b) => kinds.includes(b.kind))
+    .map(digest);
 }
 
 /**
- * The keys an incoming record looks up (one Query each): three. The third is the mother's key when the form
- * names her, else the father's, else the birth-place key; a held record is filed under all, so any finds it.
+ * The keys an incoming record looks up (one Query each): at most three, among the filed kinds. The third is
+ * the mother's key when the form names her, else the father's, else the birth-place key; a held record is
+ * filed under all it has, so any finds it.
  */
-export function blockingKeys(record: LinkableRecord): string[] {
-  const bases = blockingKeyBases(record);
+export function blockingKeys(
+  record: LinkableRecord,
+  kinds: readonly BlockingKeyKind[] = FILED_KINDS,
+): string[] {
+  const bases = blockingKeyBases(record).filter((b) => kinds.includes(b.kind));
   const third =
     bases.find((b) => b.kind === 'givenMother') ??
     bases.find((b) => b.kind === 'givenFather') ??
