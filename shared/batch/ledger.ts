@@ -11,6 +11,12 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** How record linkage placed a row: the person it was linked to, and the score (bits) when one was computed. */
+export interface RowLink {
+  personKey: string;
+  score?: number;
+}
+
 export interface RowOutcome {
   /** 1-based data row number */
   row: number;
@@ -18,6 +24,7 @@ export interface RowOutcome {
   outcome: Outcome;
   personKey?: string;
   issues: RowIssue[];
+  link?: RowLink;
 }
 
 export interface BatchSummary {
@@ -46,9 +53,21 @@ export function csvCell(value: string): string {
   return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+/** What the message column says of a linked row, in Vietnamese and English (no personal data: keys and a score). */
+export function describeLink(outcome: Outcome, link: RowLink): string {
+  const score = link.score === undefined ? '' : ` (${link.score.toFixed(1)})`;
+  const bits = link.score === undefined ? '' : ` (score ${link.score.toFixed(1)} bits)`;
+  if (outcome === 'probable_duplicate') {
+    return `Có thể trùng với người ${link.personKey}${score}, chờ xem xét / Probable duplicate of person ${link.personKey}${bits}, on the review list`;
+  }
+  return `Đã ghép vào người ${link.personKey} theo so khớp hồ sơ${score} / Joined person ${link.personKey} by record linkage${bits}`;
+}
+
 export function outcomeCsvLine(outcome: RowOutcome): string {
   const codes = outcome.issues.map((issue) => issue.code).join(';');
-  const message = outcome.issues.map(describeIssue).join('; ');
+  const messages = outcome.issues.map(describeIssue);
+  if (outcome.link) messages.push(describeLink(outcome.outcome, outcome.link));
+  const message = messages.join('; ');
   return [
     String(outcome.row),
     csvCell(outcome.formId ?? ''),

@@ -72,8 +72,9 @@ async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenera
   }
 }
 
-function toRowOutcome([row, outcome, personKey, formId, issues]: OutcomeEntry): RowOutcome {
+function toRowOutcome([row, outcome, personKey, formId, issues, link]: OutcomeEntry): RowOutcome {
   const result: RowOutcome = { row, outcome, issues };
+  if (link) result.link = link;
   if (personKey) result.personKey = personKey;
   if (formId) result.formId = formId;
   return result;

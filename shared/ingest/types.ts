@@ -1,6 +1,6 @@
 // The shapes the ingestion pipeline passes between its steps and keeps in storage.
 import * as z from 'zod';
-import type { Outcome } from '#batch/ledger.ts';
+import type { Outcome, RowLink } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';
 import { recordFromValues, recordValues } from '../store/person-record.ts';
@@ -85,13 +85,17 @@ export function chunkEntryOf([row, personKey, formId, values]: ChunkLine): Chunk
   return entry;
 }
 
-/** A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues]. */
+/**
+ * A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues], and
+ * how linkage placed it when it did.
+ */
 export type OutcomeEntry = [
   row: number,
   outcome: Outcome,
   personKey: string,
   formId: string,
   issues: RowIssue[],
+  link?: RowLink,
 ];
 
 /** The messages dancu sends itself. S3 notifications arrive on the intake queue too. */
