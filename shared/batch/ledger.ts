@@ -15,6 +15,15 @@ export type Outcome = (typeof OUTCOMES)[number];
 export interface RowLink {
   personKey: string;
   score?: number;
+  /** a probable duplicate's review item: both records side by side, for review.csv */
+  review?: ReviewRow;
+}
+
+/** A review-list item as review.csv shows it. */
+export interface ReviewRow {
+  id: string;
+  reasons: string[];
+  fields: { field: string; incoming: string; held: string; level: string }[];
 }
 
 export interface RowOutcome {
@@ -127,4 +136,47 @@ export function buildSummary(input: SummaryInput): BatchSummary {
   if (!failure && input.unknownColumns && input.unknownColumns.length > 0)
     summary.unknownColumns = input.unknownColumns;
   return summary;
+}
+
+/** The compared fields as review.csv names them, in the order linkage compares them. */
+export const REVIEW_CSV_FIELDS = [
+  ['fullName', 'full_name'],
+  ['dateOfBirth', 'date_of_birth'],
+  ['sex', 'sex'],
+  ['birthRegistrationPlace', 'birth_registration_place'],
+  ['hometown', 'hometown'],
+  ['fatherName', 'father_name'],
+  ['motherName', 'mother_name'],
+  ['personalId', 'personal_id'],
+] as const;
+
+/** review.csv: one line per probable duplicate, both records side by side with each field's level. */
+export const REVIEW_CSV_HEADER = [
+  'review_id',
+  'row',
+  'form_id',
+  'person_key',
+  'candidate_person_key',
+  'score',
+  ...REVIEW_CSV_FIELDS.flatMap(([, column]) => [`${column}`, `candidate_${column}`, `${column}_level`]),
+  'reasons',
+].join(',');
+
+export function reviewCsvLine(outcome: RowOutcome): string | undefined {
+  const link = outcome.link;
+  if (outcome.outcome !== 'probable_duplicate' || !link?.review) return undefined;
+  const byField = new Map(link.review.fields.map((f) => [f.field, f]));
+  return [
+    csvCell(link.review.id),
+    String(outcome.row),
+    csvCell(outcome.formId ?? ''),
+    csvCell(outcome.personKey ?? ''),
+    csvCell(link.personKey),
+    link.score === undefined ? '' : link.score.toFixed(2),
+    ...REVIEW_CSV_FIELDS.flatMap(([field]) => {
+      const f = byField.get(field);
+      return [csvCell(f?.incoming ?? ''), csvCell(f?.held ?? ''), f?.level ?? ''];
+    }),
+    csvCell(link.review.reasons.join('; ')),
+  ].join(',');
 }

@@ -66,6 +66,9 @@ function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResu
   return result;
 }
 
+/** A review item's id: the row's batch and row number (`.` is not in a batch id). */
+export const reviewId = (origin: RowOrigin) => `${origin.batchId}.${origin.row}`;
+
 /** The outcome of one valid row against the register. */
 export async function registerRecord(
   entry: ChunkEntry,
@@ -190,6 +193,11 @@ async function registerLinked(
       if (joined) return joined;
     } else if (held) {
       const result = await applyToHeld(entry, origin, store, held);
+      if (result?.outcome === 'probable_duplicate' && result.link) {
+        // a redelivery of the row that put it on the review list: the side-by-side lines come from the item
+        const item = await store.getReview(origin.agencyCode, reviewId(origin));
+        if (item) result.link.review = { id: item.id, reasons: item.reasons, fields: item.fields };
+      }
       if (result) return result;
       continue;
     }
@@ -212,11 +220,16 @@ async function registerLinked(
     }
     const review = linked.decision === 'review' && best !== undefined;
     const outcome: Outcome = review ? 'probable_duplicate' : 'new';
-    const link: RowLink | undefined = review ? { personKey: best.personKey, score: best.score } : undefined;
+    let link: RowLink | undefined;
     if (review) {
       const held = candidates.find((candidate) => candidate.personKey === best.personKey);
+      const item = {
+        id: reviewId(origin),
+        reasons: best.reasons,
+        fields: held ? sideBySide(entry.record, held.record, best) : [],
+      };
       await store.putReview({
-        id: `${origin.batchId}.${origin.row}`,
+        ...item,
         agencyCode: origin.agencyCode,
         batchId: origin.batchId,
         row: origin.row,
@@ -224,10 +237,9 @@ async function registerLinked(
         personKey: key,
         candidatePersonKey: best.personKey,
         score: best.score,
-        reasons: best.reasons,
-        fields: held ? sideBySide(entry.record, held.record, best) : [],
         createdAt: new Date().toISOString(),
       });
+      link = { personKey: best.personKey, score: best.score, review: item };
     }
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
     await store.fileForLinkage(key, entry.record, filingKeys(entry.record));
