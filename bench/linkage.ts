@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { matchHeldRecord, personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
-import { blockingKeys, FILING_PLANS, type FilingPlan, filingKeys } from '../shared/linkage/blocking.ts';
+import {
+  blockingKeys,
+  FILING_PLAN,
+  FILING_PLANS,
+  type FilingPlan,
+  filingKeys,
+} from '../shared/linkage/blocking.ts';
 import { compareRecords } from '../shared/linkage/compare.ts';
 import { estimateWeights, type LabelledPair } from '../shared/linkage/estimate.ts';
 import { type HeldCandidate, linkRecord } from '../shared/linkage/link.ts';
@@ -25,7 +31,7 @@ const { values } = parseArgs({
     mix: { type: 'string', default: 'kinh' },
     'duplicate-rate': { type: 'string', default: '0.1' },
     derive: { type: 'boolean', default: false },
-    filing: { type: 'string', default: 'all' },
+    filing: { type: 'string', default: FILING_PLAN },
   },
 });
 const rowCount = Number(values.people);

@@ -108,7 +108,7 @@ export const FILING_PLANS = {
 export type FilingPlan = keyof typeof FILING_PLANS;
 
 /** The plan the register files under (see docs/linkage.md, "Cost: how many filing keys"). */
-export const FILING_PLAN: FilingPlan = 'all';
+export const FILING_PLAN: FilingPlan = 'queried';
 
 /**
  * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
