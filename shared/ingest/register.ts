@@ -66,6 +66,9 @@ function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResu
   return result;
 }
 
+/** Scores as the applied entries keep them (two decimals), so a redelivery reports the same number. */
+const roundScore = (score: number) => Math.round(score * 100) / 100;
+
 /** A review item's id: the row's batch and row number (`.` is not in a batch id). */
 export const reviewId = (origin: RowOrigin) => `${origin.batchId}.${origin.row}`;
 
@@ -205,7 +208,7 @@ async function registerLinked(
     const linked = linkRecord(entry.record, candidates);
     const best = linked.best;
     if (linked.decision === 'match' && best) {
-      const joined = await joinPerson(entry, origin, store, best.personKey, best.score);
+      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score));
       if (joined) {
         // an ID key remembers where it went: the next form with this ID goes straight there
         if (byId)
@@ -236,10 +239,10 @@ async function registerLinked(
         ...(entry.formId ? { formId: entry.formId } : {}),
         personKey: key,
         candidatePersonKey: best.personKey,
-        score: best.score,
+        score: roundScore(best.score),
         createdAt: new Date().toISOString(),
       });
-      link = { personKey: best.personKey, score: best.score, review: item };
+      link = { personKey: best.personKey, score: roundScore(best.score), review: item };
     }
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
     await store.fileForLinkage(key, entry.record, filingKeys(entry.record));
