@@ -31,7 +31,14 @@ function batchView({ bucket, ...batch }: BatchSummary) {
   if (batch.status !== 'completed' && batch.status !== 'failed') return batch;
   const name = batch.objectKey.split('/').slice(2).join('/');
   const base = `s3://${bucket}/reports/${batch.agencyCode}/${name}`;
-  return { ...batch, reports: { summary: `${base}/summary.json`, outcomes: `${base}/outcomes.csv` } };
+  return {
+    ...batch,
+    reports: {
+      summary: `${base}/summary.json`,
+      outcomes: `${base}/outcomes.csv`,
+      review: `${base}/review.csv`,
+    },
+  };
 }
 
 async function getBatch(event: HttpEvent) {

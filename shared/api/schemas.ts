@@ -57,7 +57,11 @@ export const BatchView = z
     errorsByCode: z.record(z.string(), z.int()).optional(),
     failure: z.strictObject({ code: z.string(), message: z.string() }).optional(),
     reports: z
-      .strictObject({ summary: z.string(), outcomes: z.string() })
+      .strictObject({
+        summary: z.string(),
+        outcomes: z.string(),
+        review: z.string().meta({ description: 'probable duplicates of the batch, side by side' }),
+      })
       .optional()
       .meta({ description: 'S3 URIs of the report, once the batch has one' }),
   })
