@@ -1,7 +1,7 @@
 // bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
 // against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
 // Also counts the DynamoDB writes the pipeline makes (and their write units, as the emulator reports them) per accepted row.
-// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32]
+// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--linkage on|off]
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,16 @@ import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '32' } },
+  options: {
+    rows: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '32' },
+    linkage: { type: 'string', default: 'on' },
+  },
 });
 const rows = Number(values.rows);
+if (values.linkage !== 'on' && values.linkage !== 'off') throw new Error('--linkage on|off');
+// the register reads LINKAGE as it loads; the local stack passes the one it was started with
+process.env.LINKAGE = values.linkage;
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 
 const stack = await startPipeline({
@@ -40,7 +47,7 @@ const {
   s3: pipelineS3,
   sqs: pipelineSqs,
 } = await import('../shared/aws/clients.ts');
-const writes = { requests: 0, units: 0, failedConditions: 0 };
+const writes = { requests: 0, units: 0, failedConditions: 0, blockingUnits: 0 };
 // every request the functions make, by service and command: what a row costs besides its one put
 const requests = new Map<string, number>();
 for (const [service, client] of [
@@ -67,8 +74,11 @@ pipelineClient.middlewareStack.add(
     try {
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[])
+      for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[]) {
         writes.units += entry.CapacityUnits ?? 0;
+        // the register writes blocking items, and only those, with BatchWriteItem
+        if (context.commandName === 'BatchWriteItemCommand') writes.blockingUnits += entry.CapacityUnits ?? 0;
+      }
       return result;
     } catch (error) {
       // a failed condition is charged too, and no capacity comes back with the error: one unit (items < 1 KB)
@@ -186,6 +196,10 @@ console.log(`ratio end-to-end / floor: ${(pipelineSeconds / floorSeconds).toFixe
 console.log(
   `DynamoDB writes: ${writes.requests.toLocaleString('en')} requests (${writes.failedConditions} failed conditions), ` +
     `${writes.units.toLocaleString('en')} write units = ${(writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
+);
+console.log(
+  `write units per accepted row, linkage ${values.linkage}: persons and the rest ${((writes.units - writes.blockingUnits) / accepted).toFixed(3)}, ` +
+    `blocking items ${(writes.blockingUnits / accepted).toFixed(3)}, total ${(writes.units / accepted).toFixed(3)}`,
 );
 const perRow = (n: number) => (n / accepted).toFixed(3);
 console.log(
