@@ -32,6 +32,7 @@ const { values } = parseArgs({
     'duplicate-rate': { type: 'string', default: '0.1' },
     derive: { type: 'boolean', default: false },
     filing: { type: 'string', default: FILING_PLAN },
+    local: { type: 'string' },
   },
 });
 const rowCount = Number(values.people);
@@ -96,6 +97,13 @@ function generate(seed: string): LinkageRow[] {
     `generated ${rows.length.toLocaleString('en')} rows (seed ${seed}, ${mix}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return rows;
+}
+
+if (values.local) {
+  // the same register through the real code on the local stack (bench/linkage-local.ts)
+  const { runLocal } = await import('./linkage-local.ts');
+  await runLocal(generate(values.seed).slice(0, Number(values.local)));
+  process.exit(0);
 }
 
 if (values.derive) {

@@ -190,8 +190,17 @@ async function registerLinked(
     }
     if (held?.mergedInto) {
       // an ID that joined a person before, or a person a reviewer merged: rows under its key go there
-      const earlier = earlierResult(held, tag, held.mergedInto);
-      if (earlier) return { ...earlier, link: earlier.link ?? { personKey: held.mergedInto } };
+      const earlier = earlierResult(held, tag, key);
+      // a row that joined through this alias reports the person it joined; one that created this person
+      // (before a reviewer merged it) reports it as it did then
+      if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated') {
+        return {
+          ...earlier,
+          personKey: held.mergedInto,
+          link: { ...earlier.link, personKey: held.mergedInto },
+        };
+      }
+      if (earlier) return earlier;
       const joined = await joinPerson(entry, origin, store, held.mergedInto, undefined);
       if (joined) return joined;
     } else if (held) {

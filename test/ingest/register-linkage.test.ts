@@ -168,6 +168,9 @@ describe('resolving a review item', () => {
     expect(result.status).toBe('resolved');
     expect(register.persons.get(personKey(twin))?.mergedInto).toBe(personKey(held));
     expect(register.persons.get(personKey(held))?.applied).toContain('review#b1.2:merged');
+    // a redelivery of the reviewed row still reports what was decided then
+    const [redelivered] = await registered(register, [held, twin]).then((r) => r.slice(1));
+    expect(redelivered).toMatchObject({ outcome: 'probable_duplicate', personKey: personKey(twin) });
     const [later] = await registered(register, [twin], 'b2');
     expect(later?.personKey).toBe(personKey(held));
     expect(later?.outcome).toBe('duplicate');
