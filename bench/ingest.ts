@@ -35,6 +35,9 @@ const stack = await startPipeline({
   dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   log: quiet,
+  // the emulator answers a few hundred requests/s on a shared machine: with linkage's four requests per row a
+  // chunk can take longer than the register's 120 s, which would only send it round again after 720 s
+  timeouts: { register: 900 },
 });
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const region = stack.names.region;
