@@ -45,8 +45,8 @@ export const API_CODES = {
   },
   REVIEW_BODY_INVALID: {
     status: 400,
-    vi: 'Nội dung phải là JSON { "resolution": "merge" | "keepApart" }',
-    en: 'The body must be JSON { "resolution": "merge" | "keepApart" }',
+    vi: 'Nội dung phải là JSON { "resolution": "merge" hoặc "keepApart" }',
+    en: 'The body must be JSON { "resolution": "merge" or "keepApart" }',
   },
   REVIEW_NOT_FOUND: { status: 404, vi: 'Không tìm thấy mục cần xem xét', en: 'No such review item' },
   REVIEW_ALREADY_RESOLVED: {

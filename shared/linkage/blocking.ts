@@ -102,6 +102,10 @@ export const FILING_PLANS = {
   parents: kinds('givenDate', 'familyDate', 'givenMother', 'givenFather'),
   /** exactly the keys it would query itself */
   queried,
+  /** the given-name date key and the third it would query: two items */
+  givenAndThird: (bases: BlockingKeyBasis[]) => queried(bases).filter((b) => b.kind !== 'familyDate'),
+  /** the family-name date key and the third it would query: two items */
+  familyAndThird: (bases: BlockingKeyBasis[]) => queried(bases).filter((b) => b.kind !== 'givenDate'),
   three: kinds('givenDate', 'familyDate', 'givenMother'),
   dates: kinds('givenDate', 'familyDate'),
 } as const satisfies Record<string, (bases: BlockingKeyBasis[]) => BlockingKeyBasis[]>;
@@ -129,6 +133,8 @@ export function blockingKeys(record: LinkableRecord, plan: FilingPlan = FILING_P
     parentsOrPlace: [...BLOCKING_KEY_KINDS],
     parents: ['givenDate', 'familyDate', 'givenMother', 'givenFather'],
     queried: [...BLOCKING_KEY_KINDS],
+    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace'],
+    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace'],
     three: ['givenDate', 'familyDate', 'givenMother'],
     dates: DATE_KINDS,
   };
