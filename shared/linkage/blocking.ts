@@ -60,6 +60,15 @@ export function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   return bases;
 }
 
+/**
+ * What the split partitions rows by: the `givenDate` basis (given-name skeleton, swap-invariant date). Rows with
+ * the same person key share it, and so do most noisy copies of one person, so they go one after another
+ * through one partition and a later copy finds the earlier one (docs/linkage.md, "In the register").
+ */
+export function colocationKey(record: Pick<LinkableRecord, 'fullName' | 'dateOfBirth'>): string {
+  return `${skeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
+}
+
 const KIND_PREFIX: Record<BlockingKeyKind, string> = {
   givenDate: 'bg',
   familyDate: 'bf',
