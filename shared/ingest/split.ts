@@ -1,9 +1,8 @@
 // Split: reads an uploaded batch once, validates every row, writes rejected rows to the ledger and valid
-// rows into chunks by partition of their colocation key (given name and date of birth), and starts the register
-// on them when the whole file is read. Rows of one person key, and most noisy copies of one person, land in one
-// partition, whose chunks the register takes in row order, so the lowest row of a person is the `new` one (or
-// the one a copy links to) whatever else runs at the same time. The exception: rows sharing an ID under two
-// different names or birth dates, which may run side by side (one is `new`, the other a `conflict`).
+// rows into chunks by partition (of the ID, or for a row without one of its given name and date of birth), and
+// starts the register on them when the whole file is read. Rows of one person key, and most ID-less copies of
+// one person, land in one partition, whose chunks the register takes in row order, so the lowest row of a
+// person is the `new` one (or the one a copy links to) whatever else runs at the same time.
 import { createHash, randomUUID } from 'node:crypto';
 import { validatePages } from '#batch/check-batch.ts';
 import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
@@ -263,7 +262,11 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
           continue;
         }
         const key = personKey(row.record);
-        const partition = partitionOf(colocationKey(row.record), batch.partitions);
+        // rows with an ID keep the ID's order (a conflict is the later row); ID-less copies of one person meet
+        const partition = partitionOf(
+          row.record.personalId ? key : colocationKey(row.record),
+          batch.partitions,
+        );
         const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
         if (row.formId !== undefined) entry.formId = row.formId;
         const buffer = buffers[partition];
