@@ -10,7 +10,8 @@ import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identit
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import { linkRecord } from '../linkage/link.ts';
-import { sideBySide } from '../linkage/review.ts';
+import { type SideBySideField, sideBySide } from '../linkage/review.ts';
+import { maskName } from '../procedures/masking.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { appliedTag, type HeldPerson, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
@@ -68,6 +69,20 @@ function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResu
 
 /** Scores as the applied entries keep them (two decimals), so a redelivery reports the same number. */
 const roundScore = (score: number) => Math.round(score * 100) / 100;
+
+/**
+ * A side-by-side field of a person another agency registered: names by their initials, the date of birth by
+ * its year, sex as is, the rest (places, ID) left out; the level still says how the two compare.
+ */
+export function maskHeld(field: SideBySideField): SideBySideField {
+  const { held } = field;
+  if (!held) return field;
+  if (field.field === 'fullName' || field.field === 'fatherName' || field.field === 'motherName')
+    return { ...field, held: maskName(held) };
+  if (field.field === 'dateOfBirth') return { ...field, held: `${held.slice(0, 4)}-**-**` };
+  if (field.field === 'sex') return field;
+  return { ...field, held: '***' };
+}
 
 /** A review item's id: the row's batch and row number (`.` is not in a batch id). */
 export const reviewId = (origin: RowOrigin) => `${origin.batchId}.${origin.row}`;
@@ -235,10 +250,12 @@ async function registerLinked(
     let link: RowLink | undefined;
     if (review) {
       const held = candidates.find((candidate) => candidate.personKey === best.personKey);
+      const fields = held ? sideBySide(entry.record, held.record, best) : [];
       const item = {
         id: reviewId(origin),
         reasons: best.reasons,
-        fields: held ? sideBySide(entry.record, held.record, best) : [],
+        // another agency's person is shown to this agency's reviewer only as far as it must be to decide
+        fields: held?.agencyCode && held.agencyCode !== origin.agencyCode ? fields.map(maskHeld) : fields,
       };
       await store.putReview({
         ...item,
@@ -254,7 +271,7 @@ async function registerLinked(
       link = { personKey: best.personKey, score: roundScore(best.score), review: item };
     }
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
-    await store.fileForLinkage(key, entry.record, filingKeys(entry.record));
+    await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode);
     const applied = appliedEntry(tag, outcome, link, link?.personKey).slice(tag.length + 1);
     if (await store.createPerson(key, entry.record, origin, applied)) {
       return link ? { outcome, personKey: key, link } : { outcome, personKey: key };

@@ -30,6 +30,11 @@ export interface HeldPerson {
   agencyCode?: string;
 }
 
+/** A candidate as a blocking Query returns it, with the agency that registered the person. */
+export interface FiledCandidate extends HeldCandidate {
+  agencyCode?: string;
+}
+
 /** A probable duplicate on an agency's review list, as stored (see shared/linkage/review.ts). */
 export interface StoredReview {
   /** `{batchId}.{row}`: unique per row, safe in a URL path */
@@ -159,10 +164,15 @@ export class RegisterStore {
    * Files a person under its linkage keys, one blocking item each carrying the compared fields, so that a
    * Query per key returns all the scorer reads. Idempotent (a redelivery writes the same items).
    */
-  async fileForLinkage(key: string, record: LinkableRecord, filingKeys: string[]): Promise<void> {
+  async fileForLinkage(
+    key: string,
+    record: LinkableRecord,
+    filingKeys: string[],
+    agencyCode: string,
+  ): Promise<void> {
     const fields = packLinkable(record);
     const requests = filingKeys.map((blockingKey) => ({
-      PutRequest: { Item: { pk: blockingKey, sk: key, fields } },
+      PutRequest: { Item: { pk: blockingKey, sk: key, fields, agencyCode } },
     }));
     for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
       let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = requests.slice(
@@ -182,8 +192,8 @@ export class RegisterStore {
     }
   }
 
-  /** The held records filed under each blocking key: one strongly consistent Query per key. */
-  async findCandidates(blockingKeys: string[]): Promise<HeldCandidate[]> {
+  /** The held records filed under each blocking key (and the agency that filed each): one Query per key. */
+  async findCandidates(blockingKeys: string[]): Promise<FiledCandidate[]> {
     const pages = await Promise.all(
       blockingKeys.map((blockingKey) =>
         documents.send(
@@ -191,7 +201,7 @@ export class RegisterStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :key',
             ExpressionAttributeValues: { ':key': blockingKey },
-            ProjectionExpression: 'sk, #fields',
+            ProjectionExpression: 'sk, #fields, agencyCode',
             ExpressionAttributeNames: { '#fields': 'fields' },
             ConsistentRead: true,
           }),
@@ -202,6 +212,7 @@ export class RegisterStore {
       (page?.Items ?? []).map((item) => ({
         personKey: item.sk as string,
         record: unpackRecord(item.fields as string),
+        ...(item.agencyCode ? { agencyCode: item.agencyCode as string } : {}),
       })),
     );
   }

@@ -14,7 +14,7 @@ import {
 
 export class MemoryRegister {
   readonly persons = new Map<string, HeldPerson>();
-  readonly blocks = new Map<string, Map<string, LinkableRecord>>();
+  readonly blocks = new Map<string, Map<string, { record: LinkableRecord; agencyCode: string }>>();
   readonly reviews = new Map<string, StoredReview>();
   readonly history: string[] = [];
   readonly calls = { getPerson: 0, query: 0, filingItems: 0, putAlias: 0 };
@@ -58,11 +58,11 @@ export class MemoryRegister {
     return true;
   }
 
-  async fileForLinkage(key: string, record: LinkableRecord, keys: string[]) {
+  async fileForLinkage(key: string, record: LinkableRecord, keys: string[], agencyCode: string) {
     for (const blockingKey of keys) {
       this.calls.filingItems++;
       const block = this.blocks.get(blockingKey) ?? new Map();
-      block.set(key, record);
+      block.set(key, { record, agencyCode });
       this.blocks.set(blockingKey, block);
     }
   }
@@ -70,9 +70,9 @@ export class MemoryRegister {
   async findCandidates(keys: string[]): Promise<HeldCandidate[]> {
     return keys.flatMap((blockingKey) => {
       this.calls.query++;
-      return [...(this.blocks.get(blockingKey) ?? new Map()).entries()].map(([personKey, record]) => ({
+      return [...(this.blocks.get(blockingKey) ?? new Map()).entries()].map(([personKey, filed]) => ({
         personKey,
-        record,
+        ...filed,
       }));
     });
   }

@@ -111,6 +111,23 @@ describe('register with record linkage', () => {
     expect(second?.link?.review?.fields).toEqual(review?.fields);
   });
 
+  it("shows another agency's person to the reviewer only by initials, year and levels", async () => {
+    const register = new MemoryRegister();
+    await registerRecord(entry(1, held), { ...origin(1), agencyCode: 'CA-KONTUM' }, register.asStore(), true);
+    await registerRecord(entry(2, twin), origin(2), register.asStore(), true);
+    const fields = register.reviews.get('CA-PLEIKU/b1.2')?.fields ?? [];
+    const byField = new Map(fields.map((f) => [f.field, f]));
+    expect(byField.get('fullName')).toEqual({
+      field: 'fullName',
+      incoming: twin.fullName,
+      held: 'N*** V*** H***',
+      level: 'givenTypo',
+    });
+    expect(byField.get('dateOfBirth')?.held).toBe('1990-**-**');
+    expect(byField.get('birthRegistrationPlace')?.held).toBe('***');
+    expect(byField.get('birthRegistrationPlace')?.incoming).toBe(twin.birthRegistrationPlace);
+  });
+
   it('keeps a stranger apart', async () => {
     const register = new MemoryRegister();
     const [, other] = await registered(register, [held, stranger]);

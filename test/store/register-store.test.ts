@@ -34,12 +34,12 @@ describe('blocking items', () => {
   it('files a person under each key with only the compared fields, in one BatchWriteItem', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     const keys = filingKeys(record);
-    await store.fileForLinkage('nk:p1', record, keys);
+    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU');
     const [call] = dynamo.commandCalls(BatchWriteCommand);
     const requests = call?.args[0].input.RequestItems?.['register-table'] ?? [];
-    expect(requests.map((r) => [r.PutRequest?.Item?.pk, r.PutRequest?.Item?.sk])).toEqual(
-      keys.map((key) => [key, 'nk:p1']),
-    );
+    expect(
+      requests.map((r) => [r.PutRequest?.Item?.pk, r.PutRequest?.Item?.sk, r.PutRequest?.Item?.agencyCode]),
+    ).toEqual(keys.map((key) => [key, 'nk:p1', 'CA-PLEIKU']));
     const fields = unpackRecord(requests[0]?.PutRequest?.Item?.fields as string);
     expect(fields).toEqual({
       fullName: record.fullName,
@@ -61,7 +61,7 @@ describe('blocking items', () => {
       const items = input.RequestItems['register-table'];
       return calls === 1 ? { UnprocessedItems: { 'register-table': items.slice(1) } } : {};
     });
-    await store.fileForLinkage('nk:p1', record, keys);
+    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU');
     const sent = dynamo
       .commandCalls(BatchWriteCommand)
       .map((c) => c.args[0].input.RequestItems?.['register-table']?.length);
@@ -70,12 +70,12 @@ describe('blocking items', () => {
 
   it('gives up with an error when items stay unprocessed', async () => {
     dynamo.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    await expect(store.fileForLinkage('nk:p1', record, ['bg:x'])).rejects.toThrow('unprocessed');
+    await expect(store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU')).rejects.toThrow('unprocessed');
   }, 20_000);
 
   it('queries each blocking key once, strongly consistent, projecting what the scorer reads', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
-    await store.fileForLinkage('nk:p1', record, ['bg:x']);
+    await store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU');
     const fields =
       dynamo.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.['register-table']?.[0]
         ?.PutRequest?.Item?.fields;
@@ -83,7 +83,9 @@ describe('blocking items', () => {
     const candidates = await store.findCandidates(['bg:a', 'bf:b', 'bm:c']);
     const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queries.map((q) => q.ExpressionAttributeValues?.[':key'])).toEqual(['bg:a', 'bf:b', 'bm:c']);
-    expect(queries.every((q) => q.ConsistentRead && q.ProjectionExpression === 'sk, #fields')).toBe(true);
+    expect(
+      queries.every((q) => q.ConsistentRead && q.ProjectionExpression === 'sk, #fields, agencyCode'),
+    ).toBe(true);
     expect(candidates).toHaveLength(3);
     expect(candidates[0]?.personKey).toBe('nk:p1');
     expect(candidates[0]?.record.fullName).toBe(record.fullName);
