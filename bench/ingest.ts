@@ -1,7 +1,9 @@
 // bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
 // against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
 // Also counts the DynamoDB writes the pipeline makes (and their write units, as the emulator reports them) per accepted row.
-// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--json] [--profile DIR]
+// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--linkage off|on] [--json] [--profile DIR]
+// --linkage: off (the default) measures issue 3's pipeline, the exact-key register; on adds record linkage
+// (issue 5: three Queries and three blocking items per new person), which the deployed register runs.
 // --profile writes one CPU profile of the pipeline and one of the floor (after it), for a per-package diff
 // (bench/profile-diff.ts)
 import { randomUUID } from 'node:crypto';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
+    linkage: { type: 'string', default: 'off' },
   },
 });
 const profiler = values.profile ? new Session() : undefined;
@@ -46,12 +49,18 @@ async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
   return result;
 }
 const rows = Number(values.rows);
+if (values.linkage !== 'on' && values.linkage !== 'off') throw new Error('--linkage on|off');
+// the register reads LINKAGE as it loads; the local stack passes the one it was started with
+process.env.LINKAGE = values.linkage;
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 
 const stack = await startPipeline({
   dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   log: quiet,
+  // the emulator answers a few hundred requests/s on a shared machine: with linkage's four requests per row a
+  // chunk can take longer than the register's 120 s, which would only send it round again after 720 s
+  timeouts: { register: 900 },
 });
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const region = stack.names.region;
@@ -65,12 +74,12 @@ const {
   sqs: pipelineSqs,
 } = await import('../shared/aws/clients.ts');
 interface Tally {
-  writes: { requests: number; units: number; failedConditions: number };
+  writes: { requests: number; units: number; failedConditions: number; blockingUnits: number };
   /** every request, by service and command: what a row costs besides its one put */
   requests: Map<string, number>;
 }
 const newTally = (): Tally => ({
-  writes: { requests: 0, units: 0, failedConditions: 0 },
+  writes: { requests: 0, units: 0, failedConditions: 0, blockingUnits: 0 },
   requests: new Map(),
 });
 const tally = newTally();
@@ -89,8 +98,12 @@ function count(client: { middlewareStack: unknown }, service: string, into: Tall
       try {
         const result = await next(args);
         const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-        for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[])
+        for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[]) {
           into.writes.units += entry.CapacityUnits ?? 0;
+          // the register writes blocking items, and only those, with BatchWriteItem
+          if (context.commandName === 'BatchWriteItemCommand')
+            into.writes.blockingUnits += entry.CapacityUnits ?? 0;
+        }
         return result;
       } catch (error) {
         // a failed condition is charged too, and no capacity comes back with the error: one unit (items < 1 KB)
@@ -219,6 +232,10 @@ console.log(
   `DynamoDB writes: ${tally.writes.requests.toLocaleString('en')} requests (${tally.writes.failedConditions} failed conditions), ` +
     `${tally.writes.units.toLocaleString('en')} write units = ${(tally.writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
 );
+console.log(
+  `write units per accepted row, linkage ${values.linkage}: persons and the rest ${((tally.writes.units - tally.writes.blockingUnits) / accepted).toFixed(3)}, ` +
+    `blocking items ${(tally.writes.blockingUnits / accepted).toFixed(3)}, total ${(tally.writes.units / accepted).toFixed(3)}`,
+);
 const perRow = (n: number) => (n / accepted).toFixed(3);
 console.log(
   `requests by the functions, per accepted row: ${[...tally.requests]
@@ -247,7 +264,9 @@ if (json) {
       floorSeconds: Number(floorCpuSeconds.toFixed(1)),
       ratio: Number((pipelineCpuSeconds / floorCpuSeconds).toFixed(2)),
     },
+    linkage: values.linkage,
     writeUnitsPerAcceptedRow: Number((tally.writes.units / accepted).toFixed(3)),
+    blockingWriteUnitsPerAcceptedRow: Number((tally.writes.blockingUnits / accepted).toFixed(3)),
     stages: phases,
   });
 }

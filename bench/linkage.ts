@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { matchHeldRecord, personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
-import { blockingKeys, filingKeys } from '../shared/linkage/blocking.ts';
+import {
+  blockingKeys,
+  FILING_PLAN,
+  FILING_PLANS,
+  type FilingPlan,
+  filingKeys,
+} from '../shared/linkage/blocking.ts';
 import { compareRecords } from '../shared/linkage/compare.ts';
 import { estimateWeights, type LabelledPair } from '../shared/linkage/estimate.ts';
 import { type HeldCandidate, linkRecord } from '../shared/linkage/link.ts';
@@ -29,11 +35,16 @@ const { values } = parseArgs({
     mix: { type: 'string', default: 'kinh' },
     'duplicate-rate': { type: 'string', default: '0.1' },
     derive: { type: 'boolean', default: false },
+    filing: { type: 'string', default: FILING_PLAN },
+    local: { type: 'string' },
   },
 });
 const rowCount = Number(values.people);
 const mix = values.mix === 'gia-lai' ? 'gia-lai' : 'kinh';
 const duplicateRate = Number(values['duplicate-rate']);
+if (!(values.filing in FILING_PLANS)) throw new Error(`--filing ${Object.keys(FILING_PLANS).join('|')}`);
+/** what a held record is filed under (and so what an incoming one may query) */
+const filed = values.filing as FilingPlan;
 
 interface Held extends HeldCandidate {
   /** the whole record: the register's exact-key path compares more than linkage reads */
@@ -48,10 +59,13 @@ class InMemoryRegister {
   readonly blocks = new Map<string, Held[]>();
   queries = 0;
   queriedItems: number[] = [];
+  /** blocking items written: one write unit each */
+  filingItems = 0;
 
   hold(held: Held): void {
     this.byKey.set(held.personKey, held);
-    for (const key of filingKeys(held.record)) {
+    for (const key of filingKeys(held.record, filed)) {
+      this.filingItems++;
       const block = this.blocks.get(key);
       if (block) block.push(held);
       else this.blocks.set(key, [held]);
@@ -61,7 +75,7 @@ class InMemoryRegister {
   /** One query per blocking key, as the register would make. */
   candidates(record: PopulationRecord): Held[] {
     const found: Held[] = [];
-    for (const key of blockingKeys(record)) {
+    for (const key of blockingKeys(record, filed)) {
       const block = this.blocks.get(key) ?? [];
       this.queries++;
       this.queriedItems.push(block.length);
@@ -87,6 +101,13 @@ function generate(seed: string): LinkageRow[] {
     `generated ${rows.length.toLocaleString('en')} rows (seed ${seed}, ${mix}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return rows;
+}
+
+if (values.local) {
+  // the same register through the real code on the local stack (bench/linkage-local.ts)
+  const { runLocal } = await import('./linkage-local.ts');
+  await runLocal(generate(values.seed).slice(0, Number(values.local)));
+  process.exit(0);
 }
 
 if (values.derive) {
@@ -219,6 +240,9 @@ console.log(
 );
 console.log(
   `linkage ran for ${linkageRun} rows whose key was not held; ${linkedDuplicates} of them are second forms`,
+);
+console.log(
+  `filing plan ${filed}: ${register.filingItems} blocking items for ${register.byKey.size} persons = ${(register.filingItems / register.byKey.size).toFixed(2)} per person, ${(register.filingItems / rows.length).toFixed(3)} per row`,
 );
 console.log(`thresholds: upper ${LINK_THRESHOLDS.upper} bits, lower ${LINK_THRESHOLDS.lower} bits`);
 console.log('\npairwise (each second form has exactly one earlier record, so a link is a pair):');

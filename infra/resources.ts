@@ -49,7 +49,12 @@ export interface QueueSource {
 }
 
 /** The environment variables a function reads, and what each names. */
-export type EnvironmentRef = { bucket: 'batches' } | { table: TableId } | { queueUrl: QueueId };
+export type EnvironmentRef =
+  | { bucket: 'batches' }
+  | { table: TableId }
+  | { queueUrl: QueueId }
+  /** a setting, the same in AWS and locally */
+  | { value: string };
 
 export interface FunctionSpec {
   id: FunctionId;
@@ -99,7 +104,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
   },
   register: {
     id: 'register',
-    description: 'Dedupes a chunk of valid records into the register and records each row outcome',
+    description:
+      'Dedupes a chunk of valid records into the register (exact keys and record linkage) and records each row outcome',
     entry: 'functions/register/handler.ts',
     timeoutSeconds: 120,
     // its work is CPU-bound (the SDK's requests): 1,769 MB buys one whole vCPU, so a chunk takes 1.7× less time
@@ -112,6 +118,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       REGISTER_TABLE: environment.REGISTER_TABLE,
       RECORDS_QUEUE_URL: environment.RECORDS_QUEUE_URL,
       FINALIZE_QUEUE_URL: environment.FINALIZE_QUEUE_URL,
+      // record linkage on or off (docs/linkage.md, cost): off saves the blocking items' writes
+      LINKAGE: { value: 'on' },
     },
   },
   finalize: {
@@ -178,7 +186,11 @@ export const TABLES: Record<TableId, TableSpec> = {
     // batches in time order (GET /batches); object-key items carry no gsi1pk, so the index holds batches only
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
-  register: { id: 'register', description: 'The population register: people, their history and conflicts' },
+  register: {
+    id: 'register',
+    description:
+      'The population register: people, their history and conflicts, blocking items (record linkage) and review lists',
+  },
   applications: {
     id: 'applications',
     description: 'Administrative-procedure applications: the events received and the state citizens look up',
@@ -190,7 +202,7 @@ export const TABLES: Record<TableId, TableSpec> = {
 export type HttpFunctionId = 'lookup' | 'agency';
 
 export interface HttpRouteSpec {
-  method: 'GET';
+  method: 'GET' | 'POST';
   /** API Gateway route path, `{name}` for a path parameter */
   path: string;
   /** `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it) */
@@ -227,7 +239,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
   },
   agency: {
     id: 'agency',
-    description: "Agencies: their own batches' status and counts (IAM-authorised)",
+    description: "Agencies: their own batches' status and counts, and their review list (IAM-authorised)",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -244,8 +256,20 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
         authorization: 'iam',
         throttle: { rateLimit: 50, burstLimit: 100 },
       },
+      {
+        method: 'GET',
+        path: '/review',
+        authorization: 'iam',
+        throttle: { rateLimit: 20, burstLimit: 40 },
+      },
+      {
+        method: 'POST',
+        path: '/review/{id}',
+        authorization: 'iam',
+        throttle: { rateLimit: 10, burstLimit: 20 },
+      },
     ],
-    environment: { BATCHES_TABLE: environment.BATCHES_TABLE },
+    environment: { BATCHES_TABLE: environment.BATCHES_TABLE, REGISTER_TABLE: environment.REGISTER_TABLE },
   },
 };
 

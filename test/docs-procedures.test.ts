@@ -31,7 +31,7 @@ describe('docs/procedures.md', () => {
 
   it('names every route', () => {
     for (const route of Object.values(HTTP_FUNCTIONS).flatMap((fn) => fn.routes)) {
-      expect(page, route.path).toContain(`\`GET ${route.path}`);
+      expect(page, route.path).toContain(`\`${route.method} ${route.path}`);
     }
   });
 });

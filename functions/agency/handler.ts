@@ -1,14 +1,24 @@
-// Agencies' routes of the HTTP API: their own batches only. In AWS the route's IAM authoriser has checked the
+// Agencies' routes of the HTTP API: their own batches and review list only. In AWS the route's IAM authoriser has checked the
 // signature; the agency is the one the caller's role is named for (shared/api/caller.ts).
 
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { AgencyParam, BatchIdParam, LimitParam, NextTokenParam } from '../../shared/api/schemas.ts';
+import {
+  AgencyParam,
+  BatchIdParam,
+  LimitParam,
+  NextTokenParam,
+  ReviewIdParam,
+  ReviewResolutionBody,
+} from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
+import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { BatchReads, type BatchSummary } from '../../shared/store/batch-reads.ts';
+import { RegisterStore, type StoredReview } from '../../shared/store/register-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 
 const reads = new BatchReads(env('BATCHES_TABLE'));
+const register = new RegisterStore(env('REGISTER_TABLE'));
 
 function callerAgency(event: HttpEvent): string {
   const agency = agencyOfPrincipal(event.requestContext.authorizer?.iam?.userArn);
@@ -21,7 +31,14 @@ function batchView({ bucket, ...batch }: BatchSummary) {
   if (batch.status !== 'completed' && batch.status !== 'failed') return batch;
   const name = batch.objectKey.split('/').slice(2).join('/');
   const base = `s3://${bucket}/reports/${batch.agencyCode}/${name}`;
-  return { ...batch, reports: { summary: `${base}/summary.json`, outcomes: `${base}/outcomes.csv` } };
+  return {
+    ...batch,
+    reports: {
+      summary: `${base}/summary.json`,
+      outcomes: `${base}/outcomes.csv`,
+      review: `${base}/review.csv`,
+    },
+  };
 }
 
 async function getBatch(event: HttpEvent) {
@@ -33,12 +50,19 @@ async function getBatch(event: HttpEvent) {
   return json(batchView(batch));
 }
 
-async function listBatches(event: HttpEvent) {
+/** The caller's agency, which the `agency` query parameter may only repeat. */
+function askedAgency(event: HttpEvent): string {
   const agency = callerAgency(event);
   const query = event.queryStringParameters ?? {};
   const asked =
     query.agency === undefined ? agency : parameter(AgencyParam, query.agency, 'AGENCY_CODE_INVALID');
   if (asked !== agency) throw new ApiError('AGENCY_FORBIDDEN');
+  return agency;
+}
+
+async function listBatches(event: HttpEvent) {
+  const agency = askedAgency(event);
+  const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const nextToken =
     query.nextToken === undefined ? undefined : parameter(NextTokenParam, query.nextToken, 'QUERY_INVALID');
@@ -51,7 +75,48 @@ async function listBatches(event: HttpEvent) {
   });
 }
 
+/** A review item as the API shows it: without the agency (the caller's own) and with its status. */
+function reviewView({ agencyCode: _agency, resolution, ...review }: StoredReview) {
+  return { ...review, status: resolution ?? 'open' };
+}
+
+async function listReviews(event: HttpEvent) {
+  const agency = askedAgency(event);
+  const query = event.queryStringParameters ?? {};
+  const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
+  const batchId =
+    query.batchId === undefined ? undefined : parameter(BatchIdParam, query.batchId, 'BATCH_ID_INVALID');
+  const nextToken =
+    query.nextToken === undefined ? undefined : parameter(ReviewIdParam, query.nextToken, 'QUERY_INVALID');
+  const page = await register.listReviews(agency, {
+    limit,
+    ...(batchId ? { batchId } : {}),
+    ...(nextToken ? { nextToken } : {}),
+  });
+  return json({ agencyCode: agency, items: page.items.map(reviewView), nextToken: page.nextToken ?? null });
+}
+
+async function resolveReviewItem(event: HttpEvent) {
+  const agency = callerAgency(event);
+  const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
+  let body: unknown;
+  try {
+    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString() : event.body;
+    body = JSON.parse(text ?? '');
+  } catch {
+    throw new ApiError('REVIEW_BODY_INVALID');
+  }
+  const { resolution } = parameter(ReviewResolutionBody, body, 'REVIEW_BODY_INVALID');
+  // only the caller's own list is read: another agency's item is answered as unknown
+  const result = await resolveReview(register, agency, id, resolution);
+  if (result.status === 'notFound') throw new ApiError('REVIEW_NOT_FOUND');
+  if (result.status === 'alreadyResolved') throw new ApiError('REVIEW_ALREADY_RESOLVED');
+  return json(reviewView(result.review));
+}
+
 export const handler = httpApi([
+  { method: 'GET', path: '/review', handler: listReviews },
+  { method: 'POST', path: '/review/{id}', handler: resolveReviewItem },
   { method: 'GET', path: '/batches', handler: listBatches },
   { method: 'GET', path: '/batches/{batchId}', handler: getBatch },
 ]);

@@ -120,7 +120,7 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
         reportTo: false,
       }),
     )
-    .use(httpCors({ origin: '*', methods: 'GET', exposeHeaders: 'x-request-id', maxAge: 600 }))
+    .use(httpCors({ origin: '*', methods: 'GET,POST', exposeHeaders: 'x-request-id', maxAge: 600 }))
     .use(jsonErrors())
     .handler(router as never);
 }

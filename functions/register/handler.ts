@@ -12,6 +12,7 @@ const deps: RegisterDeps = {
   files: files(),
   register: register(),
   concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
+  linkage: process.env.LINKAGE !== 'off',
   sendChunk: (message) => send('RECORDS_QUEUE_URL', [message]),
   sendFinalize: (batchId) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
 };

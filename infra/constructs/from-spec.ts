@@ -29,6 +29,7 @@ export function resolveEnvironment(
   return mapSpecs(environment, (ref) => {
     if ('bucket' in ref) return resources.buckets[ref.bucket].bucketName;
     if ('table' in ref) return resources.tables[ref.table].tableName;
+    if ('value' in ref) return ref.value;
     return resources.queues[ref.queueUrl].queueUrl;
   });
 }

@@ -23,7 +23,13 @@ const REPOSITORY_ROOT = new URL('../../', import.meta.url);
 /** The tables each HTTP function reads (items only: no writes, no scans of other tables). */
 const READS: Record<HttpFunctionId, readonly TableId[]> = {
   lookup: ['applications'],
-  agency: ['batches'],
+  agency: ['batches', 'register'],
+};
+
+/** Item updates an HTTP function may make: a reviewer's resolution (review item, the two persons). */
+const UPDATES: Record<HttpFunctionId, readonly TableId[]> = {
+  lookup: [],
+  agency: ['register'],
 };
 
 export interface HttpApiProps {
@@ -82,6 +88,7 @@ export class HttpApi extends Construct {
         environment: resolveEnvironment(spec.environment, resources),
       });
       for (const table of READS[spec.id]) grantItemReads(fn, tables[table]);
+      for (const table of UPDATES[spec.id]) tables[table].grant(fn.function, 'dynamodb:UpdateItem');
       const integration = new HttpLambdaIntegration(`${pascalCase(spec.id)}Integration`, fn.function);
       for (const route of spec.routes) {
         const [created] = this.api.addRoutes({

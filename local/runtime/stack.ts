@@ -173,7 +173,8 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
   };
   for (const spec of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
     for (const [name, ref] of Object.entries(spec.environment)) {
-      const value = resolveReference(ref, names);
+      // a setting (LINKAGE) may be overridden by the environment the local stack is started in
+      const value = 'value' in ref ? (process.env[name] ?? ref.value) : resolveReference(ref, names);
       if (env[name] !== undefined && env[name] !== value) {
         throw new Error(
           `${name} names different resources for different functions; one process cannot hold both`,
@@ -188,6 +189,7 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
 function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
   if ('bucket' in ref) return names.buckets[ref.bucket];
   if ('table' in ref) return names.tables[ref.table];
+  if ('value' in ref) return ref.value;
   return names.queues[ref.queueUrl].url;
 }
 

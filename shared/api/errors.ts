@@ -38,6 +38,22 @@ export const API_CODES = {
     vi: 'Người gọi không phải là vai trò của một cơ quan (dancu-agency-{mã})',
     en: 'The caller is not an agency role (dancu-agency-{code})',
   },
+  REVIEW_ID_INVALID: {
+    status: 400,
+    vi: 'Mã mục xem xét không đúng định dạng ({mã lô}.{số dòng})',
+    en: 'The review item id is malformed ({batchId}.{row})',
+  },
+  REVIEW_BODY_INVALID: {
+    status: 400,
+    vi: 'Nội dung phải là JSON { "resolution": "merge" hoặc "keepApart" }',
+    en: 'The body must be JSON { "resolution": "merge" or "keepApart" }',
+  },
+  REVIEW_NOT_FOUND: { status: 404, vi: 'Không tìm thấy mục cần xem xét', en: 'No such review item' },
+  REVIEW_ALREADY_RESOLVED: {
+    status: 409,
+    vi: 'Mục này đã được xử lý theo cách khác',
+    en: 'This review item was already resolved otherwise',
+  },
   ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ này', en: 'No such route' },
   INTERNAL_ERROR: {
     status: 500,

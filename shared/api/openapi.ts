@@ -13,6 +13,10 @@ import {
   Label,
   LimitParam,
   NextTokenParam,
+  ReviewIdParam,
+  ReviewList,
+  ReviewResolutionBody,
+  ReviewView,
 } from './schemas.ts';
 
 const registry = z.registry<{ id: string }>();
@@ -22,6 +26,8 @@ for (const [id, schema] of Object.entries({
   BatchList,
   Error: ErrorBody,
   Label,
+  Review: ReviewView,
+  ReviewList,
 })) {
   registry.add(schema, { id });
 }
@@ -144,6 +150,67 @@ export function openApiDocument() {
               'QUERY_INVALID',
               'CALLER_NOT_AGENCY',
               'AGENCY_FORBIDDEN',
+              'INTERNAL_ERROR',
+            ),
+          },
+        },
+      },
+      '/review': {
+        get: {
+          operationId: 'listReview',
+          summary:
+            "An agency's probable duplicates, both records side by side with the reasons (agencies: their own only)",
+          security: agencySecurity,
+          parameters: [
+            {
+              name: 'agency',
+              in: 'query',
+              required: false,
+              description: "the caller's agency code (the default); any other is refused",
+              schema: parameterSchema(AgencyParam),
+            },
+            {
+              name: 'batchId',
+              in: 'query',
+              required: false,
+              description: "one batch's items only",
+              schema: parameterSchema(BatchIdParam),
+            },
+            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
+            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(ReviewIdParam) },
+          ],
+          responses: {
+            '200': { ...json('ReviewList', 'The review list'), headers: requestIdHeader },
+            ...errors(
+              'AGENCY_CODE_INVALID',
+              'BATCH_ID_INVALID',
+              'QUERY_INVALID',
+              'CALLER_NOT_AGENCY',
+              'AGENCY_FORBIDDEN',
+              'INTERNAL_ERROR',
+            ),
+          },
+        },
+      },
+      '/review/{id}': {
+        post: {
+          operationId: 'resolveReview',
+          summary:
+            'Resolves a probable duplicate: merge it into the candidate person, or keep the two apart (remembered)',
+          security: agencySecurity,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: parameterSchema(ReviewIdParam) }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: parameterSchema(ReviewResolutionBody) } },
+          },
+          responses: {
+            '200': { ...json('Review', 'The resolved item'), headers: requestIdHeader },
+            ...errors(
+              'REVIEW_ID_INVALID',
+              'REVIEW_BODY_INVALID',
+              'CALLER_NOT_AGENCY',
+              'REVIEW_NOT_FOUND',
+              'REVIEW_ALREADY_RESOLVED',
               'INTERNAL_ERROR',
             ),
           },

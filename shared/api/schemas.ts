@@ -57,7 +57,11 @@ export const BatchView = z
     errorsByCode: z.record(z.string(), z.int()).optional(),
     failure: z.strictObject({ code: z.string(), message: z.string() }).optional(),
     reports: z
-      .strictObject({ summary: z.string(), outcomes: z.string() })
+      .strictObject({
+        summary: z.string(),
+        outcomes: z.string(),
+        review: z.string().meta({ description: 'probable duplicates of the batch, side by side' }),
+      })
       .optional()
       .meta({ description: 'S3 URIs of the report, once the batch has one' }),
   })
@@ -70,6 +74,53 @@ export const BatchList = z
     nextToken: z.string().nullable().meta({ description: 'pass as nextToken for the next page' }),
   })
   .meta({ description: "An agency's batches, newest first" });
+
+const ComparedFieldName = z.enum([
+  'fullName',
+  'dateOfBirth',
+  'sex',
+  'birthRegistrationPlace',
+  'hometown',
+  'fatherName',
+  'motherName',
+  'personalId',
+]);
+
+export const ReviewView = z
+  .strictObject({
+    id: z.string().meta({ description: '{batchId}.{row}: POST /review/{id} resolves it' }),
+    batchId: z.string(),
+    row: z.int().meta({ description: "the row's 1-based data row number in its batch" }),
+    formId: z.string().optional(),
+    personKey: z
+      .string()
+      .meta({ description: 'the person the row was stored as (outcome probable_duplicate)' }),
+    candidatePersonKey: z.string().meta({ description: 'the held person it probably duplicates' }),
+    score: z.number().meta({ description: 'match score in bits (docs/linkage.md)' }),
+    reasons: z.array(z.string()).meta({ description: '"field level ±weight", strongest first' }),
+    fields: z
+      .array(
+        z.strictObject({
+          field: ComparedFieldName,
+          incoming: z.string(),
+          held: z.string(),
+          level: z.string().meta({ description: 'agreement level (docs/linkage.md, comparison levels)' }),
+        }),
+      )
+      .meta({ description: 'both records side by side, compared field by compared field' }),
+    status: z.enum(['open', 'merge', 'keepApart']),
+    createdAt: Instant,
+    resolvedAt: Instant.optional(),
+  })
+  .meta({ description: 'A probable duplicate waiting for (or resolved by) a reviewer of the agency' });
+
+export const ReviewList = z
+  .strictObject({
+    agencyCode: z.string(),
+    items: z.array(ReviewView),
+    nextToken: z.string().nullable().meta({ description: 'pass as nextToken for the next page' }),
+  })
+  .meta({ description: "An agency's review list: its own rows only" });
 
 export const ErrorBody = z
   .strictObject({
@@ -102,3 +153,9 @@ export const NextTokenParam = z
   .string()
   .max(2048)
   .regex(/^[A-Za-z0-9_-]+$/);
+
+/** A review item id: `{batchId}.{row}`. */
+export const ReviewIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}\.[1-9][0-9]{0,9}$/);
+
+/** The body of POST /review/{id}. */
+export const ReviewResolutionBody = z.strictObject({ resolution: z.enum(['merge', 'keepApart']) });

@@ -11,6 +11,21 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** How record linkage placed a row: the person it was linked to, and the score (bits) when one was computed. */
+export interface RowLink {
+  personKey: string;
+  score?: number;
+  /** a probable duplicate's review item: both records side by side, for review.csv */
+  review?: ReviewRow;
+}
+
+/** A review-list item as review.csv shows it. */
+export interface ReviewRow {
+  id: string;
+  reasons: string[];
+  fields: { field: string; incoming: string; held: string; level: string }[];
+}
+
 export interface RowOutcome {
   /** 1-based data row number */
   row: number;
@@ -18,6 +33,7 @@ export interface RowOutcome {
   outcome: Outcome;
   personKey?: string;
   issues: RowIssue[];
+  link?: RowLink;
 }
 
 export interface BatchSummary {
@@ -46,9 +62,21 @@ export function csvCell(value: string): string {
   return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+/** What the message column says of a linked row, in Vietnamese and English (no personal data: keys and a score). */
+export function describeLink(outcome: Outcome, link: RowLink): string {
+  const score = link.score === undefined ? '' : ` (${link.score.toFixed(1)})`;
+  const bits = link.score === undefined ? '' : ` (score ${link.score.toFixed(1)} bits)`;
+  if (outcome === 'probable_duplicate') {
+    return `Có thể trùng với người ${link.personKey}${score}, chờ xem xét / Probable duplicate of person ${link.personKey}${bits}, on the review list`;
+  }
+  return `Đã ghép vào người ${link.personKey} theo so khớp hồ sơ${score} / Joined person ${link.personKey} by record linkage${bits}`;
+}
+
 export function outcomeCsvLine(outcome: RowOutcome): string {
   const codes = outcome.issues.map((issue) => issue.code).join(';');
-  const message = outcome.issues.map(describeIssue).join('; ');
+  const messages = outcome.issues.map(describeIssue);
+  if (outcome.link) messages.push(describeLink(outcome.outcome, outcome.link));
+  const message = messages.join('; ');
   return [
     String(outcome.row),
     csvCell(outcome.formId ?? ''),
@@ -108,4 +136,47 @@ export function buildSummary(input: SummaryInput): BatchSummary {
   if (!failure && input.unknownColumns && input.unknownColumns.length > 0)
     summary.unknownColumns = input.unknownColumns;
   return summary;
+}
+
+/** The compared fields as review.csv names them, in the order linkage compares them. */
+export const REVIEW_CSV_FIELDS = [
+  ['fullName', 'full_name'],
+  ['dateOfBirth', 'date_of_birth'],
+  ['sex', 'sex'],
+  ['birthRegistrationPlace', 'birth_registration_place'],
+  ['hometown', 'hometown'],
+  ['fatherName', 'father_name'],
+  ['motherName', 'mother_name'],
+  ['personalId', 'personal_id'],
+] as const;
+
+/** review.csv: one line per probable duplicate, both records side by side with each field's level. */
+export const REVIEW_CSV_HEADER = [
+  'review_id',
+  'row',
+  'form_id',
+  'person_key',
+  'candidate_person_key',
+  'score',
+  ...REVIEW_CSV_FIELDS.flatMap(([, column]) => [`${column}`, `candidate_${column}`, `${column}_level`]),
+  'reasons',
+].join(',');
+
+export function reviewCsvLine(outcome: RowOutcome): string | undefined {
+  const link = outcome.link;
+  if (outcome.outcome !== 'probable_duplicate' || !link?.review) return undefined;
+  const byField = new Map(link.review.fields.map((f) => [f.field, f]));
+  return [
+    csvCell(link.review.id),
+    String(outcome.row),
+    csvCell(outcome.formId ?? ''),
+    csvCell(outcome.personKey ?? ''),
+    csvCell(link.personKey),
+    link.score === undefined ? '' : link.score.toFixed(2),
+    ...REVIEW_CSV_FIELDS.flatMap(([field]) => {
+      const f = byField.get(field);
+      return [csvCell(f?.incoming ?? ''), csvCell(f?.held ?? ''), f?.level ?? ''];
+    }),
+    csvCell(link.review.reasons.join('; ')),
+  ].join(',');
 }

@@ -63,3 +63,27 @@ export function mergeRecords(held: PopulationRecord, incoming: PopulationRecord)
   }
   return merged as PopulationRecord;
 }
+
+/**
+ * A record that record linkage joined to a held person whose identity it writes differently (a slip, no
+ * diacritics): it fills what the held record lacks and updates the other fields, but never rewrites `kept`
+ * (the compared fields, where the two differ by noise, not by news). Updated when it changed anything.
+ */
+export function joinLinkedRecord(
+  held: PopulationRecord,
+  incoming: PopulationRecord,
+  kept: readonly string[],
+): { outcome: 'duplicate' | 'updated'; changed: (keyof PopulationRecord)[]; merged: PopulationRecord } {
+  const changed: (keyof PopulationRecord)[] = [];
+  for (const [field, value] of Object.entries(incoming) as [keyof PopulationRecord, string | undefined][]) {
+    if (value === undefined || field === 'formId' || held[field] === value) continue;
+    if (held[field] === undefined || !kept.includes(field)) changed.push(field);
+  }
+  const merged: Record<string, unknown> = { ...held };
+  for (const field of changed) merged[field] = incoming[field];
+  return {
+    outcome: changed.length > 0 ? 'updated' : 'duplicate',
+    changed,
+    merged: merged as PopulationRecord,
+  };
+}

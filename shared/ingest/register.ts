@@ -2,11 +2,18 @@
 // outcome, and moves the batch on (the partition's next chunk, or finalize after the last one).
 // Idempotent under redelivery: every row's outcome is kept on the person it touched, so a chunk processed
 // again (or twice at once) finds what the first attempt decided and decides the same.
+// With record linkage on, a record whose key is not held is compared with the persons its blocking keys find
+// (docs/linkage.md): it joins one, goes to the review list as a probable duplicate, or is a new person.
 
-import type { Outcome } from '#batch/ledger.ts';
-import { matchHeldRecord, mergeRecords } from '#domain/identity.ts';
+import type { Outcome, RowLink } from '#batch/ledger.ts';
+import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identity.ts';
+import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
+import { COMPARED_FIELDS } from '../linkage/compare.ts';
+import { linkRecord } from '../linkage/link.ts';
+import { type SideBySideField, sideBySide } from '../linkage/review.ts';
+import { maskName } from '../procedures/masking.ts';
 import type { BatchStore } from '../store/batch-store.ts';
-import { appliedTag, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
+import { appliedTag, type HeldPerson, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
 import { failAfterRetries } from './report.ts';
 import {
@@ -25,40 +32,293 @@ export interface RegisterDeps {
   sendFinalize(batchId: string): Promise<void>;
   /** people written at once; rows of one person always go one after another */
   concurrency: number;
+  /** record linkage (register env LINKAGE, on unless `off`): without it only exact keys dedupe */
+  linkage?: boolean;
 }
 
 const MAX_ATTEMPTS = 20;
+/** a chain of reviewer merges is followed this far */
+const MAX_HOPS = 4;
+
+/** Where a row went: the outcome, the person it is recorded against, and how linkage placed it. */
+export interface RegisterResult {
+  outcome: Outcome;
+  personKey: string;
+  link?: RowLink;
+}
+
+/**
+ * A row's entry in `applied`: `batch#row:outcome`, then `|score` when linkage scored it and `|personKey` of
+ * the candidate a probable duplicate was linked to, so a redelivery reports the same.
+ */
+function appliedEntry(tag: string, outcome: Outcome, link?: RowLink, candidate?: string): string {
+  const score = link?.score === undefined ? '' : `|${link.score.toFixed(2)}`;
+  return `${tag}:${outcome}${score}${candidate ? `|${candidate}` : ''}`;
+}
+
+/** What a previous attempt decided for this row, from the person it touched. */
+function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResult | undefined {
+  const entry = held.applied.find((applied) => applied.startsWith(`${tag}:`));
+  if (!entry) return undefined;
+  const [outcome, score, candidate] = entry.slice(tag.length + 1).split('|');
+  const result: RegisterResult = { outcome: outcome as Outcome, personKey: key };
+  if (candidate) result.link = { personKey: candidate, score: Number(score) };
+  else if (score !== undefined) result.link = { personKey: key, score: Number(score) };
+  return result;
+}
+
+/** Scores as the applied entries keep them (two decimals), so a redelivery reports the same number. */
+const roundScore = (score: number) => Math.round(score * 100) / 100;
+
+/**
+ * A side-by-side field of a person another agency registered: names by their initials, the date of birth by
+ * its year, sex as is, the rest (places, ID) left out; the level still says how the two compare.
+ */
+export function maskHeld(field: SideBySideField): SideBySideField {
+  const { held } = field;
+  if (!held) return field;
+  if (field.field === 'fullName' || field.field === 'fatherName' || field.field === 'motherName')
+    return { ...field, held: maskName(held) };
+  if (field.field === 'dateOfBirth') return { ...field, held: `${held.slice(0, 4)}-**-**` };
+  if (field.field === 'sex') return field;
+  return { ...field, held: '***' };
+}
+
+/** A review item's id: the row's batch and row number (`.` is not in a batch id). */
+export const reviewId = (origin: RowOrigin) => `${origin.batchId}.${origin.row}`;
 
 /** The outcome of one valid row against the register. */
 export async function registerRecord(
   entry: ChunkEntry,
   origin: RowOrigin,
   store: RegisterStore,
-): Promise<Outcome> {
-  const tag = appliedTag(origin);
+  linkage = false,
+): Promise<RegisterResult> {
+  return linkage ? registerLinked(entry, origin, store) : registerExact(entry, origin, store);
+}
+
+/** Exact keys only: a new person, or the held person under the same key. */
+async function registerExact(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RegisterStore,
+): Promise<RegisterResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await store.createPerson(entry.personKey, entry.record, origin)) return 'new';
+    if (await store.createPerson(entry.personKey, entry.record, origin))
+      return { outcome: 'new', personKey: entry.personKey };
     const held = await store.getPerson(entry.personKey);
     if (!held) continue;
-    const earlier = held.applied.find((applied) => applied.startsWith(`${tag}:`));
-    if (earlier) return earlier.slice(tag.length + 1) as Outcome; // this row was decided before a redelivery
-    const { outcome, changed } = matchHeldRecord(held.record, entry.record);
-    if (outcome === 'conflict') {
-      await store.putConflict(entry.personKey, origin, entry.record);
-      if (await store.recordOutcome(entry.personKey, held, `${tag}:conflict`)) return 'conflict';
-    } else if (outcome === 'updated') {
-      const changes = Object.fromEntries(
-        changed.map((field) => [field, { from: held.record[field], to: entry.record[field] }]),
-      );
-      await store.putHistory(entry.personKey, origin, changes);
-      const merged = mergeRecords(held.record, entry.record);
-      if (await store.recordOutcome(entry.personKey, held, `${tag}:updated`, merged)) return 'updated';
-    } else if (await store.recordOutcome(entry.personKey, held, `${tag}:duplicate`)) {
-      return 'duplicate';
-    }
+    const result = await applyToHeld(entry, origin, store, held);
+    if (result) return result;
     // somebody changed the person in between: read again
   }
   throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/** The row against the person held under its own key; undefined when the person changed meanwhile. */
+async function applyToHeld(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RegisterStore,
+  held: HeldPerson,
+): Promise<RegisterResult | undefined> {
+  const tag = appliedTag(origin);
+  const key = entry.personKey;
+  const earlier = earlierResult(held, tag, key);
+  if (earlier) return earlier; // this row was decided before a redelivery
+  const { outcome, changed } = matchHeldRecord(held.record, entry.record);
+  if (outcome === 'conflict') {
+    await store.putConflict(key, origin, entry.record);
+    if (await store.recordOutcome(key, held, `${tag}:conflict`)) return { outcome, personKey: key };
+  } else if (outcome === 'updated') {
+    const changes = Object.fromEntries(
+      changed.map((field) => [field, { from: held.record[field], to: entry.record[field] }]),
+    );
+    await store.putHistory(key, origin, changes);
+    const merged = mergeRecords(held.record, entry.record);
+    if (await store.recordOutcome(key, held, `${tag}:updated`, merged)) return { outcome, personKey: key };
+  } else if (await store.recordOutcome(key, held, `${tag}:duplicate`)) {
+    return { outcome, personKey: key };
+  }
+  return undefined;
+}
+
+/**
+ * Joins the row to the person `target` (following reviewer merges): duplicate, or updated with what it adds.
+ * Undefined when the target is not held (its blocking items were written by an attempt that never stored it).
+ */
+async function joinPerson(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RegisterStore,
+  target: string,
+  score: number | undefined,
+): Promise<RegisterResult | undefined> {
+  const tag = appliedTag(origin);
+  let key = target;
+  for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const held = await store.getPerson(key);
+    if (!held) return undefined;
+    if (held.mergedInto && hops < MAX_HOPS) {
+      key = held.mergedInto;
+      hops++;
+      continue;
+    }
+    const link: RowLink = score === undefined ? { personKey: key } : { personKey: key, score };
+    const earlier = earlierResult(held, tag, key);
+    if (earlier) return { ...earlier, link: earlier.link ?? link };
+    const { outcome, changed, merged } = joinLinkedRecord(held.record, entry.record, COMPARED_FIELDS);
+    if (outcome === 'updated') {
+      const changes = Object.fromEntries(
+        changed.map((field) => [field, { from: held.record[field], to: entry.record[field] }]),
+      );
+      await store.putHistory(key, origin, changes);
+    }
+    const written = await store.recordOutcome(
+      key,
+      held,
+      appliedEntry(tag, outcome, link),
+      outcome === 'updated' ? merged : undefined,
+    );
+    if (written) return { outcome, personKey: key, link };
+  }
+  throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/**
+ * With record linkage. An ID key is read first (a held ID may carry another name, which no block finds); a
+ * name key is held exactly when its own blocking items come back, so it costs the three Queries alone.
+ */
+async function registerLinked(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RegisterStore,
+): Promise<RegisterResult> {
+  const key = entry.personKey;
+  const tag = appliedTag(origin);
+  const byId = key.startsWith('id:');
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let held = byId ? await store.getPerson(key) : undefined;
+    let candidates = held ? [] : await store.findCandidates(blockingKeys(entry.record));
+    if (!byId && candidates.some((candidate) => candidate.personKey === key)) {
+      held = await store.getPerson(key);
+    }
+    if (held?.mergedInto) {
+      // an ID that joined a person before, or a person a reviewer merged: rows under its key go there
+      const earlier = earlierResult(held, tag, key);
+      // a row that joined through this alias reports the person it joined; one that created this person
+      // (before a reviewer merged it) reports it as it did then
+      if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated') {
+        return {
+          ...earlier,
+          personKey: held.mergedInto,
+          link: { ...earlier.link, personKey: held.mergedInto },
+        };
+      }
+      if (earlier) return earlier;
+      const joined = await joinPerson(entry, origin, store, held.mergedInto, undefined);
+      if (joined) return joined;
+    } else if (held) {
+      const result = await applyToHeld(entry, origin, store, held);
+      if (result?.outcome === 'probable_duplicate' && result.link) {
+        // a redelivery of the row that put it on the review list: the side-by-side lines come from the item
+        const item = await store.getReview(origin.agencyCode, reviewId(origin));
+        if (item) result.link.review = { id: item.id, reasons: item.reasons, fields: item.fields };
+      }
+      if (result) return result;
+      continue;
+    }
+    candidates = candidates.filter((candidate) => candidate.personKey !== key);
+    const linked = linkRecord(entry.record, candidates);
+    const best = linked.best;
+    if (linked.decision === 'match' && best) {
+      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score));
+      if (joined) {
+        // an ID key remembers where it went: the next form with this ID goes straight there
+        if (byId)
+          await store.putAlias(
+            key,
+            joined.personKey,
+            origin,
+            appliedEntry(tag, joined.outcome, joined.link).slice(tag.length + 1),
+          );
+        return joined;
+      }
+    }
+    const review = linked.decision === 'review' && best !== undefined;
+    const outcome: Outcome = review ? 'probable_duplicate' : 'new';
+    let link: RowLink | undefined;
+    if (review) {
+      const held = candidates.find((candidate) => candidate.personKey === best.personKey);
+      const fields = held ? sideBySide(entry.record, held.record, best) : [];
+      const item = {
+        id: reviewId(origin),
+        reasons: best.reasons,
+        // another agency's person is shown to this agency's reviewer only as far as it must be to decide
+        fields: held?.agencyCode && held.agencyCode !== origin.agencyCode ? fields.map(maskHeld) : fields,
+      };
+      await store.putReview({
+        ...item,
+        agencyCode: origin.agencyCode,
+        batchId: origin.batchId,
+        row: origin.row,
+        ...(entry.formId ? { formId: entry.formId } : {}),
+        personKey: key,
+        candidatePersonKey: best.personKey,
+        score: roundScore(best.score),
+        createdAt: new Date().toISOString(),
+      });
+      link = { personKey: best.personKey, score: roundScore(best.score), review: item };
+    }
+    // filed before it is stored, so a stored person is always findable (a crash in between files it again)
+    await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode);
+    const applied = appliedEntry(tag, outcome, link, link?.personKey).slice(tag.length + 1);
+    if (await store.createPerson(key, entry.record, origin, applied)) {
+      return link ? { outcome, personKey: key, link } : { outcome, personKey: key };
+    }
+    // somebody stored this key meanwhile: go round again, and find it held
+  }
+  throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+function groupByKey(entries: ChunkEntry[]): ChunkEntry[][] {
+  const byPerson = new Map<string, ChunkEntry[]>();
+  for (const entry of entries) {
+    const rows = byPerson.get(entry.personKey);
+    if (rows) rows.push(entry);
+    else byPerson.set(entry.personKey, [entry]);
+  }
+  return [...byPerson.values()];
+}
+
+/**
+ * Rows that share a person key or any blocking key, in row order: two noisy copies of one person in the same
+ * chunk then go one after the other, and the second finds the first.
+ */
+function groupByBlock(entries: ChunkEntry[]): ChunkEntry[][] {
+  const parent = entries.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i] as number] as number;
+      i = parent[i] as number;
+    }
+    return i;
+  };
+  const firstWith = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    for (const key of [entry.personKey, ...blockingKeys(entry.record)]) {
+      const first = firstWith.get(key);
+      if (first === undefined) firstWith.set(key, i);
+      else parent[root(i)] = root(first);
+    }
+  });
+  const groups = new Map<number, ChunkEntry[]>();
+  entries.forEach((entry, i) => {
+    const group = groups.get(root(i));
+    if (group) group.push(entry);
+    else groups.set(root(i), [entry]);
+  });
+  return [...groups.values()];
 }
 
 /** Runs the rows of each person in order, and different people side by side. */
@@ -67,20 +327,21 @@ async function registerEntries(
   origin: Omit<RowOrigin, 'row'>,
   deps: RegisterDeps,
 ): Promise<OutcomeEntry[]> {
-  const byPerson = new Map<string, ChunkEntry[]>();
-  for (const entry of entries) {
-    const rows = byPerson.get(entry.personKey);
-    if (rows) rows.push(entry);
-    else byPerson.set(entry.personKey, [entry]);
-  }
-  const people = [...byPerson.values()];
+  const people = deps.linkage ? groupByBlock(entries) : groupByKey(entries);
   const results: OutcomeEntry[] = [];
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < people.length; i = next++) {
       for (const entry of people[i] ?? []) {
-        const outcome = await registerRecord(entry, { ...origin, row: entry.row }, deps.register);
-        results.push([entry.row, outcome, entry.personKey, entry.formId ?? '', []]);
+        const result = await registerRecord(
+          entry,
+          { ...origin, row: entry.row },
+          deps.register,
+          deps.linkage,
+        );
+        const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', []];
+        if (result.link) line.push(result.link);
+        results.push(line);
       }
     }
   };

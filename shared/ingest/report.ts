@@ -9,7 +9,9 @@ import {
   LedgerTally,
   OUTCOMES_CSV_HEADER,
   outcomeCsvLine,
+  REVIEW_CSV_HEADER,
   type RowOutcome,
+  reviewCsvLine,
 } from '#batch/ledger.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { parseIncomingKey, reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
@@ -42,6 +44,7 @@ export async function writeFailedReport(batch: Batch, files: WorkFiles, batches:
   const prefix = reportLocation(batch);
   const summary = summaryOf(batch, new LedgerTally(), batch.finishedAt ?? new Date().toISOString());
   await files.putText(`${prefix}outcomes.csv`, `${OUTCOMES_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
+  await files.putText(`${prefix}review.csv`, `${REVIEW_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
   await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
 }
 
@@ -72,8 +75,9 @@ async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenera
   }
 }
 
-function toRowOutcome([row, outcome, personKey, formId, issues]: OutcomeEntry): RowOutcome {
+function toRowOutcome([row, outcome, personKey, formId, issues, link]: OutcomeEntry): RowOutcome {
   const result: RowOutcome = { row, outcome, issues };
+  if (link) result.link = link;
   if (personKey) result.personKey = personKey;
   if (formId) result.formId = formId;
   return result;
@@ -129,6 +133,8 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
   ];
 
   const tally = new LedgerTally();
+  // probable duplicates are a few per cent of rows: their side-by-side lines are held until the end
+  let reviewLines = `${REVIEW_CSV_HEADER}\n`;
   const csv = new PassThrough();
   const prefix = reportLocation(batch);
   const uploading = files.upload(`${prefix}outcomes.csv`, csv, 'text/csv; charset=utf-8');
@@ -144,6 +150,8 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
       }
       tally.add(outcome);
       lines += `${outcomeCsvLine(outcome)}\n`;
+      const review = reviewCsvLine(outcome);
+      if (review) reviewLines += `${review}\n`;
       if (lines.length > 1 << 16) {
         const flowing = csv.write(lines);
         lines = '';
@@ -162,6 +170,7 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
     throw error;
   }
   await uploading;
+  await files.putText(`${prefix}review.csv`, reviewLines, 'text/csv; charset=utf-8');
   const finishedAt = new Date().toISOString();
   // every row is accounted for: whatever failed the batch before a redrive is over
   const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);

@@ -1,13 +1,15 @@
 // Split: reads an uploaded batch once, validates every row, writes rejected rows to the ledger and valid
-// rows into chunks by partition of their person key, and starts the register on them when the whole file
-// is read. Rows of one person always land in one partition, whose chunks the register takes in row order,
-// so the lowest row of a person is the `new` one whatever else runs at the same time.
+// rows into chunks by partition (of the ID, or for a row without one of its given name and date of birth), and
+// starts the register on them when the whole file is read. Rows of one person key, and most ID-less copies of
+// one person, land in one partition, whose chunks the register takes in row order, so the lowest row of a
+// person is the `new` one (or the one a copy links to) whatever else runs at the same time.
 import { createHash, randomUUID } from 'node:crypto';
 import { validatePages } from '#batch/check-batch.ts';
 import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
+import { colocationKey } from '../linkage/blocking.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { parseIncomingKey, type WorkFiles, workKeys } from '../store/work-files.ts';
 import { writeFailedReport } from './report.ts';
@@ -260,7 +262,11 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
           continue;
         }
         const key = personKey(row.record);
-        const partition = partitionOf(key, batch.partitions);
+        // rows with an ID keep the ID's order (a conflict is the later row); ID-less copies of one person meet
+        const partition = partitionOf(
+          row.record.personalId ? key : colocationKey(row.record),
+          batch.partitions,
+        );
         const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
         if (row.formId !== undefined) entry.formId = row.formId;
         const buffer = buffers[partition];

@@ -1,7 +1,7 @@
 // The shapes the ingestion pipeline passes between its steps and keeps in storage.
 // zod/mini, as shared/domain/record.ts: these schemas are in every pipeline function's bundle
 import * as z from 'zod/mini';
-import type { Outcome } from '#batch/ledger.ts';
+import type { Outcome, RowLink } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';
 import { recordFromValues, recordValues } from '../store/person-record.ts';
@@ -86,13 +86,17 @@ export function chunkEntryOf([row, personKey, formId, values]: ChunkLine): Chunk
   return entry;
 }
 
-/** A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues]. */
+/**
+ * A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues], and
+ * how linkage placed it when it did.
+ */
 export type OutcomeEntry = [
   row: number,
   outcome: Outcome,
   personKey: string,
   formId: string,
   issues: RowIssue[],
+  link?: RowLink,
 ];
 
 /** The messages dancu sends itself. S3 notifications arrive on the intake queue too. */

@@ -60,6 +60,15 @@ export function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   return bases;
 }
 
+/**
+ * What the split partitions rows by: the `givenDate` basis (given-name skeleton, swap-invariant date). Rows with
+ * the same person key share it, and so do most noisy copies of one person, so they go one after another
+ * through one partition and a later copy finds the earlier one (docs/linkage.md, "In the register").
+ */
+export function colocationKey(record: Pick<LinkableRecord, 'fullName' | 'dateOfBirth'>): string {
+  return `${skeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
+}
+
 const KIND_PREFIX: Record<BlockingKeyKind, string> = {
   givenDate: 'bg',
   familyDate: 'bf',
@@ -72,23 +81,71 @@ function digest({ kind, basis }: BlockingKeyBasis): string {
   return `${KIND_PREFIX[kind]}:${createHash('sha256').update(basis).digest('base64url').slice(0, 16)}`;
 }
 
-/**
- * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
- * no name or birth date shows in an index key, as with personKey.
- */
-export function filingKeys(record: LinkableRecord): string[] {
-  return blockingKeyBases(record).map(digest);
-}
+const kinds =
+  (...wanted: BlockingKeyKind[]) =>
+  (bases: BlockingKeyBasis[]): BlockingKeyBasis[] =>
+    bases.filter((b) => wanted.includes(b.kind));
+const DATE_KINDS: BlockingKeyKind[] = ['givenDate', 'familyDate'];
 
-/**
- * The keys an incoming record looks up (one Query each): three. The third is the mother's key when the form
- * names her, else the father's, else the birth-place key; a held record is filed under all, so any finds it.
- */
-export function blockingKeys(record: LinkableRecord): string[] {
-  const bases = blockingKeyBases(record);
+/** The bases an incoming record queries: both date keys and the best third key it has. */
+function queried(bases: BlockingKeyBasis[]): BlockingKeyBasis[] {
   const third =
     bases.find((b) => b.kind === 'givenMother') ??
     bases.find((b) => b.kind === 'givenFather') ??
     bases.find((b) => b.kind === 'givenPlace');
-  return bases.filter((b) => b.kind === 'givenDate' || b.kind === 'familyDate' || b === third).map(digest);
+  return bases.filter((b) => DATE_KINDS.includes(b.kind) || b === third);
+}
+
+/**
+ * What a person is filed under: each key is one index item, so one write unit per new person. Fewer keys
+ * cost fewer writes and lose the duplicates only those keys find (docs/linkage.md measures the trade-off;
+ * FILING_PLAN is the one the register uses).
+ */
+export const FILING_PLANS = {
+  all: (bases: BlockingKeyBasis[]) => bases,
+  /** both date keys and each parent's, the birth-place key only for a form with no parent */
+  parentsOrPlace: (bases: BlockingKeyBasis[]) =>
+    bases.some((b) => b.kind === 'givenMother' || b.kind === 'givenFather')
+      ? bases.filter((b) => b.kind !== 'givenPlace')
+      : bases,
+  parents: kinds('givenDate', 'familyDate', 'givenMother', 'givenFather'),
+  /** exactly the keys it would query itself */
+  queried,
+  /** the given-name date key and the third it would query: two items */
+  givenAndThird: (bases: BlockingKeyBasis[]) => queried(bases).filter((b) => b.kind !== 'familyDate'),
+  /** the family-name date key and the third it would query: two items */
+  familyAndThird: (bases: BlockingKeyBasis[]) => queried(bases).filter((b) => b.kind !== 'givenDate'),
+  three: kinds('givenDate', 'familyDate', 'givenMother'),
+  dates: kinds('givenDate', 'familyDate'),
+} as const satisfies Record<string, (bases: BlockingKeyBasis[]) => BlockingKeyBasis[]>;
+export type FilingPlan = keyof typeof FILING_PLANS;
+
+/** The plan the register files under (see docs/linkage.md, "Cost: how many filing keys"). */
+export const FILING_PLAN: FilingPlan = 'queried';
+
+/**
+ * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
+ * no name or birth date shows in an index key, as with personKey.
+ */
+export function filingKeys(record: LinkableRecord, plan: FilingPlan = FILING_PLAN): string[] {
+  return FILING_PLANS[plan](blockingKeyBases(record)).map(digest);
+}
+
+/**
+ * The keys an incoming record looks up (one Query each): three, the third the mother's key when the form names
+ * her, else the father's, else the birth-place key. Under a plan that does not file some kind, the keys of
+ * that kind are not queried (nothing is filed there).
+ */
+export function blockingKeys(record: LinkableRecord, plan: FilingPlan = FILING_PLAN): string[] {
+  const filedKinds: Record<FilingPlan, BlockingKeyKind[]> = {
+    all: [...BLOCKING_KEY_KINDS],
+    parentsOrPlace: [...BLOCKING_KEY_KINDS],
+    parents: ['givenDate', 'familyDate', 'givenMother', 'givenFather'],
+    queried: [...BLOCKING_KEY_KINDS],
+    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace'],
+    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace'],
+    three: ['givenDate', 'familyDate', 'givenMother'],
+    dates: DATE_KINDS,
+  };
+  return queried(kinds(...filedKinds[plan])(blockingKeyBases(record))).map(digest);
 }

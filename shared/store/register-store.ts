@@ -1,9 +1,21 @@
 // The register table: one item per person (`PERSON`), the history of what each update changed
-// (`HIST#…`) and conflicts waiting for review (`CONFLICT#…`). The only module that knows its keys.
+// (`HIST#…`), conflicts waiting for review (`CONFLICT#…`), the blocking items that file a person under its
+// linkage keys (pk = the key, sk = the person key) and each agency's review list (`REVIEW#{agency}`).
+// The only module that knows its keys.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
-import { documents, dynamodb } from '../aws/clients.ts';
+import { documents, dynamodb } from '../aws/dynamodb.ts';
+import { COMPARED_FIELDS, type LinkableRecord } from '../linkage/compare.ts';
+import type { HeldCandidate } from '../linkage/link.ts';
+import type { ReviewResolution } from '../linkage/review.ts';
 import { isConditionFailure } from './conditions.ts';
 import { packRecord, unpackRecord } from './person-record.ts';
 
@@ -12,6 +24,35 @@ export interface HeldPerson {
   version: number;
   /** `batchId#row:outcome` for the latest rows that touched this person, newest last */
   applied: string[];
+  /** set when this key is not a person of its own: a record joined to that person, or a reviewer merged it */
+  mergedInto?: string;
+  /** persons a reviewer kept apart from this one */
+  keptApart?: string[];
+  agencyCode?: string;
+}
+
+/** A candidate as a blocking Query returns it, with the agency that registered the person. */
+export interface FiledCandidate extends HeldCandidate {
+  agencyCode?: string;
+}
+
+/** A probable duplicate on an agency's review list, as stored (see shared/linkage/review.ts). */
+export interface StoredReview {
+  /** `{batchId}.{row}`: unique per row, safe in a URL path */
+  id: string;
+  agencyCode: string;
+  batchId: string;
+  row: number;
+  formId?: string;
+  personKey: string;
+  candidatePersonKey: string;
+  score: number;
+  reasons: string[];
+  /** the compared fields of both records, with their levels (sideBySide) */
+  fields: { field: string; incoming: string; held: string; level: string }[];
+  createdAt: string;
+  resolution?: ReviewResolution;
+  resolvedAt?: string;
 }
 
 /** Where a row came from: the batch and its data row number. */
@@ -22,6 +63,30 @@ export interface RowOrigin {
 }
 
 const personKey = (key: string) => ({ pk: key, sk: 'PERSON' });
+const reviewKey = (agencyCode: string, id: string) => ({ pk: `REVIEW#${agencyCode}`, sk: id });
+/** BatchWriteItem takes 25 requests at most */
+const BATCH_WRITE_MAX = 25;
+const BATCH_WRITE_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Only the compared fields, in the person record's compact form: a blocking item stays far below 1 KB. */
+function packLinkable(record: LinkableRecord): string {
+  const fields: Record<string, unknown> = {};
+  for (const field of COMPARED_FIELDS) if (record[field] !== undefined) fields[field] = record[field];
+  return packRecord(fields as unknown as PopulationRecord);
+}
+
+function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
+  const held: HeldPerson = {
+    record: Item.record === undefined ? ({} as PopulationRecord) : unpackRecord(Item.record as string),
+    version: (Item.version as number) ?? 0,
+    applied: (Item.applied as string[]) ?? [],
+  };
+  if (Item.mergedInto) held.mergedInto = Item.mergedInto as string;
+  if (Item.keptApart) held.keptApart = [...(Item.keptApart as Set<string>)];
+  if (Item.agencyCode) held.agencyCode = Item.agencyCode as string;
+  return held;
+}
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
 const APPLIED_KEPT = 16;
 
@@ -30,8 +95,16 @@ export const appliedTag = (origin: RowOrigin) => `${origin.batchId}#${origin.row
 export class RegisterStore {
   constructor(private readonly table: string) {}
 
-  /** Stores a person seen for the first time; false when the key is already held. */
-  async createPerson(key: string, record: PopulationRecord, origin: RowOrigin): Promise<boolean> {
+  /**
+   * Stores a person seen for the first time, with its first row's outcome (linkage may make it
+   * `probable_duplicate`); false when the key is already held.
+   */
+  async createPerson(
+    key: string,
+    record: PopulationRecord,
+    origin: RowOrigin,
+    outcome = 'new',
+  ): Promise<boolean> {
     try {
       // the one write of almost every row: attribute values written out, since the document client's
       // marshalling was a tenth of the register's own CPU per row (bench/ingest --profile)
@@ -43,7 +116,7 @@ export class RegisterStore {
             sk: { S: 'PERSON' },
             record: { S: packRecord(record) },
             version: { N: '1' },
-            applied: { L: [{ S: `${appliedTag(origin)}:new` }] },
+            applied: { L: [{ S: `${appliedTag(origin)}:${outcome}` }] },
             agencyCode: { S: origin.agencyCode },
             updatedAt: { S: new Date().toISOString() },
           },
@@ -61,12 +134,188 @@ export class RegisterStore {
     const { Item } = await documents.send(
       new GetCommand({ TableName: this.table, Key: personKey(key), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      record: unpackRecord(Item.record as string | Uint8Array),
-      version: Item.version as number,
-      applied: (Item.applied as string[]) ?? [],
-    };
+    return Item ? heldPersonOf(Item) : undefined;
+  }
+
+  /**
+   * A key whose record joined another person: points to that person and remembers the row, so a redelivery
+   * (or the same form again) goes straight there. False when the key is already held.
+   */
+  async putAlias(key: string, into: string, origin: RowOrigin, outcome: string): Promise<boolean> {
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...personKey(key),
+            mergedInto: into,
+            version: 1,
+            applied: [`${appliedTag(origin)}:${outcome}`],
+            agencyCode: origin.agencyCode,
+            updatedAt: new Date().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Files a person under its linkage keys, one blocking item each carrying the compared fields, so that a
+   * Query per key returns all the scorer reads. Idempotent (a redelivery writes the same items).
+   */
+  async fileForLinkage(
+    key: string,
+    record: LinkableRecord,
+    filingKeys: string[],
+    agencyCode: string,
+  ): Promise<void> {
+    const fields = packLinkable(record);
+    const requests = filingKeys.map((blockingKey) => ({
+      PutRequest: { Item: { pk: blockingKey, sk: key, fields, agencyCode } },
+    }));
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+      let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = requests.slice(
+        i,
+        i + BATCH_WRITE_MAX,
+      );
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_WRITE_ATTEMPTS)
+          throw new Error(`${pending.length} blocking items stayed unprocessed`);
+        // DynamoDB hands back what it throttled: back off (full jitter) before sending the rest again
+        if (attempt > 0) await sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
+        const { UnprocessedItems } = await documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
+        );
+        pending = UnprocessedItems?.[this.table] ?? [];
+      }
+    }
+  }
+
+  /** The held records filed under each blocking key (and the agency that filed each): one Query per key. */
+  async findCandidates(blockingKeys: string[]): Promise<FiledCandidate[]> {
+    const pages = await Promise.all(
+      blockingKeys.map((blockingKey) =>
+        documents.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :key',
+            ExpressionAttributeValues: { ':key': blockingKey },
+            ProjectionExpression: 'sk, #fields, agencyCode',
+            ExpressionAttributeNames: { '#fields': 'fields' },
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((page) =>
+      (page?.Items ?? []).map((item) => ({
+        personKey: item.sk as string,
+        record: unpackRecord(item.fields as string),
+        ...(item.agencyCode ? { agencyCode: item.agencyCode as string } : {}),
+      })),
+    );
+  }
+
+  /** A probable duplicate on its agency's review list (idempotent: one item per row). */
+  async putReview(review: StoredReview): Promise<void> {
+    const { id, agencyCode, ...rest } = review;
+    await documents
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...reviewKey(agencyCode, id), id, agencyCode, ...rest },
+          // a redelivery must not reopen an item a reviewer has resolved since
+          ConditionExpression: 'attribute_not_exists(resolution)',
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async getReview(agencyCode: string, id: string): Promise<StoredReview | undefined> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: this.table, Key: reviewKey(agencyCode, id), ConsistentRead: true }),
+    );
+    return Item ? reviewOf(Item) : undefined;
+  }
+
+  /**
+   * An agency's review items, oldest batch first; only `batchId`'s when given. Only ever reads the agency's
+   * own partition, so another agency's items cannot show.
+   */
+  async listReviews(
+    agencyCode: string,
+    options: { batchId?: string; limit?: number; nextToken?: string } = {},
+  ): Promise<{ items: StoredReview[]; nextToken?: string }> {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: options.batchId ? 'pk = :pk AND begins_with(sk, :batch)' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': `REVIEW#${agencyCode}`,
+          ...(options.batchId ? { ':batch': `${options.batchId}.` } : {}),
+        },
+        Limit: options.limit,
+        ExclusiveStartKey: options.nextToken
+          ? { pk: `REVIEW#${agencyCode}`, sk: options.nextToken }
+          : undefined,
+      }),
+    );
+    const page: { items: StoredReview[]; nextToken?: string } = { items: Items.map(reviewOf) };
+    if (LastEvaluatedKey?.sk) page.nextToken = LastEvaluatedKey.sk as string;
+    return page;
+  }
+
+  /** Records a reviewer's decision once; false when the item was already resolved otherwise. */
+  async resolveReview(agencyCode: string, id: string, resolution: ReviewResolution): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: reviewKey(agencyCode, id),
+          UpdateExpression: 'SET resolution = :resolution, resolvedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(resolution) OR resolution = :resolution)',
+          ExpressionAttributeValues: { ':resolution': resolution, ':now': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Remembers that a reviewer kept two persons apart, on the person (idempotent: a set). */
+  async addKeptApart(key: string, other: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: personKey(key),
+        UpdateExpression: 'ADD keptApart :other',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':other': new Set([other]) },
+      }),
+    );
+  }
+
+  /** A person a reviewer merged into another: later rows under its key join that one. */
+  async markMerged(key: string, into: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: personKey(key),
+        UpdateExpression: 'SET mergedInto = :into, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':into': into, ':now': new Date().toISOString() },
+      }),
+    );
   }
 
   /**
@@ -134,4 +383,9 @@ export class RegisterStore {
       }),
     );
   }
+}
+
+function reviewOf(item: Record<string, unknown>): StoredReview {
+  const { pk: _pk, sk: _sk, ...review } = item;
+  return review as unknown as StoredReview;
 }

@@ -10,6 +10,7 @@ import { PersonalIdAllocator } from './ids.ts';
 import { KINH_GIVEN } from './names.ts';
 import { applyNoise, type NoiseKind } from './noise.ts';
 import { ETHNIC_MIX, Population, randomDate } from './population.ts';
+import { renderRecord } from './render.ts';
 import { Rng, Weighted } from './rng.ts';
 
 export type NearCollision = 'twin' | 'namesake' | 'junior';
@@ -262,4 +263,15 @@ function noisySecondForm(
   if (applied.length === 0)
     return [applyNoise('newAddress', record, context) as PopulationRecord, ['newAddress']];
   return [record, applied];
+}
+
+/**
+ * The register as an upload (NDJSON, one form per line, form_id `L{row}`), each record rendered as forms are
+ * written (renderRecord), so that it travels the whole pipeline; the rows keep their order and numbers.
+ */
+export function linkageBatchNdjson(rows: readonly LinkageRow[], seed: number | string = 1): string {
+  const rng = new Rng(seed, 'linkage-batch');
+  return rows
+    .map((row) => `${JSON.stringify({ ...renderRecord(rng, row.record), form_id: `L${row.row}` })}\n`)
+    .join('');
 }

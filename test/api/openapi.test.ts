@@ -20,8 +20,9 @@ describe('OpenAPI document', () => {
   it('marks exactly the IAM routes as needing a signature', () => {
     for (const fn of Object.values(HTTP_FUNCTIONS)) {
       for (const route of fn.routes) {
-        const operation = (document.paths as Record<string, { get: { security?: unknown } }>)[route.path]
-          ?.get;
+        const operation = (document.paths as Record<string, Record<string, { security?: unknown }>>)[
+          route.path
+        ]?.[route.method.toLowerCase()];
         expect(Boolean(operation?.security), route.path).toBe(route.authorization === 'iam');
       }
     }
@@ -34,6 +35,8 @@ describe('OpenAPI document', () => {
       'BatchList',
       'Error',
       'Label',
+      'Review',
+      'ReviewList',
     ]);
     const described = JSON.stringify(document.paths);
     for (const code of ['APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'AGENCY_FORBIDDEN']) {

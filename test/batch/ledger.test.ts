@@ -6,6 +6,8 @@ import {
   LedgerTally,
   OUTCOMES_CSV_HEADER,
   outcomeCsvLine,
+  REVIEW_CSV_HEADER,
+  reviewCsvLine,
 } from '#batch/ledger.ts';
 
 describe('csvCell', () => {
@@ -79,5 +81,49 @@ describe('summary', () => {
     expect(summary.rows).toBe(0);
     expect(summary.failure?.code).toBe('BATCH_NOT_TEXT');
     expect(summary.failure?.message).toContain('File is not text');
+  });
+});
+
+describe('rows placed by record linkage', () => {
+  it('says in the message which person a row joined, with the score, in both languages', () => {
+    const line = outcomeCsvLine({
+      row: 4,
+      outcome: 'updated',
+      personKey: 'nk:held',
+      issues: [],
+      link: { personKey: 'nk:held', score: 17.26 },
+    });
+    expect(line).toBe(
+      '4,,updated,nk:held,,Đã ghép vào người nk:held theo so khớp hồ sơ (17.3) / Joined person nk:held by record linkage (score 17.3 bits)',
+    );
+  });
+
+  it('writes a probable duplicate to review.csv, both records side by side, and nothing else', () => {
+    const outcome = {
+      row: 9,
+      formId: 'F9',
+      outcome: 'probable_duplicate' as const,
+      personKey: 'nk:twin',
+      issues: [],
+      link: {
+        personKey: 'nk:held',
+        score: 27.67,
+        review: {
+          id: 'b.9',
+          reasons: ['dateOfBirth exact +8.6', 'fullName givenTypo +2.8'],
+          fields: [
+            { field: 'fullName', incoming: 'Nguyễn Văn Hưng', held: '=Nguyễn Văn Hùng', level: 'givenTypo' },
+          ],
+        },
+      },
+    };
+    expect(outcomeCsvLine(outcome)).toContain('Probable duplicate of person nk:held (score 27.7 bits)');
+    const line = reviewCsvLine(outcome) ?? '';
+    expect(line.split(',')).toHaveLength(REVIEW_CSV_HEADER.split(',').length);
+    expect(
+      line.startsWith("b.9,9,F9,nk:twin,nk:held,27.67,Nguyễn Văn Hưng,'=Nguyễn Văn Hùng,givenTypo,"),
+    ).toBe(true);
+    expect(line.endsWith('dateOfBirth exact +8.6; fullName givenTypo +2.8')).toBe(true);
+    expect(reviewCsvLine({ row: 1, outcome: 'new', issues: [] })).toBeUndefined();
   });
 });

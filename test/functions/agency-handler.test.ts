@@ -1,15 +1,16 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
-import { BatchList, BatchView } from '../../shared/api/schemas.ts';
-import { bodyOf, get, lambdaContext } from './http.ts';
+import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/schemas.ts';
+import { bodyOf, get, lambdaContext, post } from './http.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   BATCHES_TABLE: 'batches-table',
+  REGISTER_TABLE: 'register-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -76,6 +77,7 @@ describe('GET /batches/{batchId}', () => {
     expect(body.reports).toEqual({
       summary: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/summary.json',
       outcomes: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/outcomes.csv',
+      review: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/review.csv',
     });
     expect(bodyOf(answer)).not.toHaveProperty('checkpoint');
   });
@@ -158,5 +160,103 @@ describe('GET /batches', () => {
     expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toMatchObject({
       gsi1pk: 'AGENCY#CA-GIALAI',
     });
+  });
+});
+
+const REVIEW_ID = `${BATCH_ID}.7`;
+const reviewItem = {
+  pk: 'REVIEW#CA-GIALAI',
+  sk: REVIEW_ID,
+  id: REVIEW_ID,
+  agencyCode: 'CA-GIALAI',
+  batchId: BATCH_ID,
+  row: 7,
+  personKey: 'nk:twin',
+  candidatePersonKey: 'nk:held',
+  score: 27.67,
+  reasons: ['dateOfBirth exact +8.6', 'fullName givenTypo +2.8'],
+  fields: [{ field: 'fullName', incoming: 'Nguyễn Văn Hưng', held: 'Nguyễn Văn Hùng', level: 'givenTypo' }],
+  createdAt: '2026-11-27T00:01:00.000Z',
+};
+
+describe('GET /review', () => {
+  it("lists the caller's own review items only, side by side, with their status", async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [reviewItem] });
+    const answer = await call('/review?agency=CA-GIALAI', 'GET /review', { agency: 'CA-GIALAI' });
+    expect(answer).toMatchObject({ statusCode: 200 });
+    const body = ReviewList.parse(bodyOf(answer));
+    expect(body.items[0]).toMatchObject({ id: REVIEW_ID, status: 'open', candidatePersonKey: 'nk:held' });
+    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query?.ExpressionAttributeValues).toMatchObject({ ':pk': 'REVIEW#CA-GIALAI' });
+  });
+
+  it("refuses another agency's list", async () => {
+    const answer = await call('/review?agency=CA-KONTUM', 'GET /review', { agency: 'CA-GIALAI' });
+    expect(answer).toMatchObject({ statusCode: 403 });
+    expect(bodyOf(answer).error.code).toBe('AGENCY_FORBIDDEN');
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it("narrows to one batch's items", async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await call(`/review?batchId=${BATCH_ID}`, 'GET /review', { agency: 'CA-GIALAI' });
+    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query?.KeyConditionExpression).toContain('begins_with(sk, :batch)');
+    expect(query?.ExpressionAttributeValues).toMatchObject({ ':batch': `${BATCH_ID}.` });
+  });
+});
+
+describe('POST /review/{id}', () => {
+  const route = 'POST /review/{id}';
+  const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
+    handler(post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never, lambdaContext());
+
+  it('keepApart: both persons remember it and the item is resolved', async () => {
+    dynamo.on(GetCommand, { Key: { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID } }).resolves({ Item: reviewItem });
+    dynamo.on(UpdateCommand).resolves({});
+    const answer = await resolve({ resolution: 'keepApart' });
+    expect(answer).toMatchObject({ statusCode: 200 });
+    expect(ReviewView.parse(bodyOf(answer)).status).toBe('keepApart');
+    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.Key)).toEqual([
+      { pk: 'nk:twin', sk: 'PERSON' },
+      { pk: 'nk:held', sk: 'PERSON' },
+      { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID },
+    ]);
+    expect(updates[2]?.ConditionExpression).toContain('attribute_not_exists(resolution)');
+  });
+
+  it("answers 404 for another agency's item, reading only the caller's partition", async () => {
+    const answer = await resolve({ resolution: 'merge' }, 'CA-KONTUM');
+    expect(answer).toMatchObject({ statusCode: 404 });
+    expect(bodyOf(answer).error.code).toBe('REVIEW_NOT_FOUND');
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({
+      pk: 'REVIEW#CA-KONTUM',
+      sk: REVIEW_ID,
+    });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('answers 409 when the item was resolved the other way', async () => {
+    dynamo
+      .on(GetCommand, { Key: { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID } })
+      .resolves({ Item: { ...reviewItem, resolution: 'merge' } });
+    const answer = await resolve({ resolution: 'keepApart' });
+    expect(answer).toMatchObject({ statusCode: 409 });
+    expect(bodyOf(answer).error.code).toBe('REVIEW_ALREADY_RESOLVED');
+  });
+
+  it.each([
+    [{ resolution: 'delete' }, 'REVIEW_BODY_INVALID'],
+    ['not json', 'REVIEW_BODY_INVALID'],
+  ])('answers 400 for %s', async (body, code) => {
+    const answer = await resolve(body);
+    expect(answer).toMatchObject({ statusCode: 400 });
+    expect(bodyOf(answer).error.code).toBe(code);
+  });
+
+  it('answers 400 for a malformed id', async () => {
+    const answer = await resolve({ resolution: 'merge' }, 'CA-GIALAI', 'x.1');
+    expect(bodyOf(answer).error.code).toBe('REVIEW_ID_INVALID');
   });
 });

@@ -21,6 +21,24 @@ export function get(
   });
 }
 
+/** A POST with a JSON body, as API Gateway passes it (base64). */
+export function post(
+  path: string,
+  routeKey: string,
+  body: unknown,
+  options: { pathParameters?: Record<string, string>; agency?: string } = {},
+) {
+  return buildHttpApiEvent({
+    method: 'POST',
+    url: path,
+    headers: { host: 'api.example', 'content-type': 'application/json' },
+    routeKey,
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    ...(options.agency ? { agency: options.agency } : {}),
+  });
+}
+
 export { lambdaContext };
 
 export interface Answer {

@@ -10,6 +10,8 @@ import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
 import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();
+// the exact-key path as it was before record linkage; with linkage: register-linkage-handler.test.ts
+process.env.LINKAGE = 'off';
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);

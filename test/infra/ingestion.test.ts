@@ -74,6 +74,7 @@ function resourcesAllowed(fn: keyof typeof FUNCTIONS, action: string): unknown[]
 function expectedValue(ref: EnvironmentRef): unknown {
   if ('bucket' in ref) return { Ref: bucketId };
   if ('table' in ref) return { Ref: idOf(stack.tables.tables[ref.table]) };
+  if ('value' in ref) return ref.value;
   return { Ref: queueId(ref.queueUrl) };
 }
 

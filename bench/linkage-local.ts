@@ -1,0 +1,169 @@
+// bench/linkage --local N: the linkage register of bench/linkage through the real code on the local stack.
+// 1. The whole pipeline (S3 → split → register → report) on N generated rows: rows/s, and the report scored
+//    against the generator's truth (outcomes.csv and review.csv, row by row).
+// 2. The real RegisterStore on the DynamoDB emulator, row after row: the DynamoDB reads and writes each row
+//    makes, measured (requests seen by the SDK client), split by ID-less rows and rows with an ID.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import Papa from 'papaparse';
+import { personKey } from '#domain/identity.ts';
+import { startPipeline } from '../local/pipeline.ts';
+import { type LinkageRow, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
+import { describeLinkageScore, scoreLinkageLedger } from '../shared/synthetic/linkage-truth.ts';
+
+export async function runLocal(rows: LinkageRow[]): Promise<void> {
+  process.env.LINKAGE = 'on';
+  const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
+  const stack = await startPipeline({
+    dir: await mkdtemp(join(tmpdir(), 'dancu-bench-linkage-')),
+    ports: { s3: 0, sqs: 0, dynamodb: 0 },
+    log: quiet,
+    // the emulator answers a few hundred requests/s on a shared machine: with linkage's four requests per row a
+    // chunk can take longer than the register's 120 s, which would only send it round again after 720 s
+    timeouts: { register: 900 },
+  });
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const region = stack.names.region;
+  const { dynamodb: pipelineClient } = await import('../shared/aws/clients.ts');
+  const counts = new Map<string, number>();
+  pipelineClient.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = (context.commandName ?? '?').replace(/Command$/, '');
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchLinkageCounter' },
+  );
+
+  // 1. the pipeline
+  const s3 = new S3Client({
+    region,
+    credentials,
+    endpoint: stack.endpoints.s3,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const Bucket = stack.names.buckets.batches;
+  const Body = linkageBatchNdjson(rows);
+  const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+  const started = performance.now();
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'incoming/CA-BENCH/linkage.ndjson', Body }));
+  const phases: Record<string, number> = {};
+  let batchKey: Record<string, AttributeValue> | undefined;
+  const watch = setInterval(async () => {
+    const TableName = stack.names.tables.batches;
+    if (!batchKey) {
+      const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName, Limit: 50 }));
+      const meta = Items.find((i) => i.sk?.S === 'META');
+      if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
+    }
+    if (!batchKey) return;
+    const { Item } = await batchesClient.send(new GetItemCommand({ TableName, Key: batchKey }));
+    const status = Item?.status?.S;
+    if (status && phases[status] === undefined) phases[status] = (performance.now() - started) / 1000;
+  }, 200);
+  const prefix = 'reports/CA-BENCH/linkage.ndjson/';
+  for (;;) {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket, Key: `${prefix}summary.json` }));
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(watch);
+  const text = async (Key: string) =>
+    (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString()) ?? '';
+  const summary = JSON.parse(await text(`${prefix}summary.json`));
+  const outcomes = Papa.parse<Record<string, string>>(await text(`${prefix}outcomes.csv`), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  const review = Papa.parse<Record<string, string>>(await text(`${prefix}review.csv`), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  const ledger = outcomes.map((line) => ({
+    row: Number(line.row),
+    outcome: String(line.outcome),
+    personKey: String(line.person_key),
+  }));
+  const candidates = new Map(review.map((line) => [Number(line.row), String(line.candidate_person_key)]));
+  const registering = (phases.finalizing ?? seconds) - (phases.registering ?? 0);
+  console.log(
+    `\nlocal stack, LINKAGE=on: ${rows.length} rows end to end in ${seconds.toFixed(1)} s = ${Math.round(rows.length / seconds)} rows/s; ` +
+      `register phase ${registering.toFixed(1)} s = ${Math.round(summary.rows / registering)} rows/s (phases ${JSON.stringify(phases)})`,
+  );
+  console.log(`outcomes ${JSON.stringify(summary.outcomes)}`);
+  for (const line of describeLinkageScore(scoreLinkageLedger(rows, ledger, candidates)))
+    console.log(`  ${line}`);
+  console.log(
+    `DynamoDB requests by the functions: ${[...counts].map(([name, n]) => `${name} ${n}`).join(', ')}`,
+  );
+
+  // 2. the register store, row after row, on an empty table of the same shape
+  const TableName = `bench-linkage-${Date.now()}`;
+  await batchesClient.send(
+    new CreateTableCommand({
+      TableName,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const { RegisterStore } = await import('../shared/store/register-store.ts');
+  const { registerRecord } = await import('../shared/ingest/register.ts');
+  const store = new RegisterStore(TableName);
+  const READS = ['GetItem', 'Query'];
+  const reads = (): number => READS.reduce((n, name) => n + (counts.get(name) ?? 0), 0);
+  const perRow = { idLess: [] as number[], withId: [] as number[] };
+  const queries = { idLess: 0 };
+  const storeStarted = performance.now();
+  for (const row of rows) {
+    const before = reads();
+    const queriesBefore = counts.get('Query') ?? 0;
+    await registerRecord(
+      { row: row.row, personKey: personKey(row.record), record: row.record },
+      { batchId: 'bench', row: row.row, agencyCode: 'CA-BENCH' },
+      store,
+      true,
+    );
+    if (row.record.personalId) perRow.withId.push(reads() - before);
+    else {
+      perRow.idLess.push(reads() - before);
+      queries.idLess += (counts.get('Query') ?? 0) - queriesBefore;
+    }
+  }
+  const storeSeconds = (performance.now() - storeStarted) / 1000;
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const max = (xs: number[]) => xs.reduce((m, x) => Math.max(m, x), 0);
+  console.log(
+    `\nreal RegisterStore on the emulator, one row at a time (${Math.round(rows.length / storeSeconds)} rows/s):`,
+  );
+  console.log(
+    `  reads per ID-less record (${perRow.idLess.length} rows): mean ${mean(perRow.idLess).toFixed(2)} ` +
+      `(Queries ${(queries.idLess / Math.max(1, perRow.idLess.length)).toFixed(2)}, GetItem the rest), max ${max(perRow.idLess)}`,
+  );
+  console.log(
+    `  reads per record with an ID (${perRow.withId.length} rows): mean ${mean(perRow.withId).toFixed(2)}, max ${max(perRow.withId)}`,
+  );
+  await stack.stop();
+}

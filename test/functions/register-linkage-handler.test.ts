@@ -1,0 +1,83 @@
+// The register handler with record linkage (LINKAGE on, the default), against a mocked DynamoDB: what an ID-less
+// record reads and writes on its way to being a new person.
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { personKey } from '#domain/identity.ts';
+import type { PopulationRecord } from '#domain/record.ts';
+import { chunkLine } from '../../shared/ingest/types.ts';
+import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
+
+setPipelineEnvironment();
+delete process.env.LINKAGE;
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+let handler: typeof import('../../functions/register/handler.ts').handler;
+
+const record: PopulationRecord = {
+  fullName: 'Nguyễn Văn Hùng',
+  dateOfBirth: '1990-03-12',
+  sex: 'male',
+  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
+  hometown: 'Bình Định',
+  ethnicityCode: '01',
+  nationality: 'VN',
+  currentAddress: 'Pleiku',
+  motherName: 'Trần Thị Lan',
+};
+const key = personKey(record);
+const chunk = [{ row: 7, formId: 'F7', personKey: key, record }];
+
+beforeAll(async () => {
+  ({ handler } = await import('../../functions/register/handler.ts'));
+});
+beforeEach(() => {
+  s3.reset();
+  sqs.reset();
+  dynamo.reset();
+  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
+  sqs.on(SendMessageCommand).resolves({});
+  dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({
+    Item: { batchId: 'b1', agencyCode: 'CA-PLEIKU', status: 'registering', chunkCounts: [2], checkpoint: {} },
+  });
+  dynamo.on(UpdateCommand).resolves({});
+});
+
+describe('register handler with record linkage', () => {
+  it('an ID-less record nobody resembles: three Queries, its blocking items, then the person, new', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    const result = await handler(
+      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(3);
+    expect(dynamo.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.sk === 'PERSON')).toHaveLength(
+      0,
+    );
+    const filed = dynamo.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.['register-table'];
+    expect(filed).toHaveLength(3);
+    expect(filed?.every((request) => request.PutRequest?.Item?.sk === key)).toBe(true);
+    const person = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(person).toMatchObject({ pk: key, sk: 'PERSON', applied: ['b1#7:new'] });
+    const outcomes = s3
+      .commandCalls(PutObjectCommand)
+      .filter((c) => String(c.args[0].input.Key).includes('/outcomes/'))
+      .map((c) => JSON.parse(String(c.args[0].input.Body).trim()));
+    expect(outcomes).toEqual([[7, 'new', key, 'F7', []]]);
+  });
+});

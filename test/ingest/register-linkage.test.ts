@@ -1,0 +1,211 @@
+// The register flow with record linkage, on an in-memory store: which person a row joins, what goes to review,
+// and that a redelivered or half-done row decides the same.
+import { describe, expect, it } from 'vitest';
+import { personKey } from '#domain/identity.ts';
+import type { PopulationRecord } from '#domain/record.ts';
+import { registerRecord } from '../../shared/ingest/register.ts';
+import { resolveReview } from '../../shared/ingest/resolve-review.ts';
+import type { ChunkEntry } from '../../shared/ingest/types.ts';
+import { filingKeys } from '../../shared/linkage/blocking.ts';
+import { MemoryRegister } from './memory-register.ts';
+
+const held: PopulationRecord = {
+  fullName: 'Nguyễn Văn Hùng',
+  dateOfBirth: '1990-03-12',
+  sex: 'male',
+  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
+  hometown: 'Bình Định',
+  ethnicityCode: '01',
+  nationality: 'VN',
+  currentAddress: 'Pleiku',
+  fatherName: 'Nguyễn Văn Sơn',
+  motherName: 'Trần Thị Lan',
+};
+/** the same person, written without diacritics and a day/month swap, on a form with a new phone */
+const noisy: PopulationRecord = {
+  ...held,
+  fullName: 'Nguyen Van Hung',
+  dateOfBirth: '1990-12-03',
+  phone: '0912345678',
+};
+/** a twin: same parents, birth date and places, a given name one letter off */
+const twin: PopulationRecord = { ...held, fullName: 'Nguyễn Văn Hưng' };
+const stranger: PopulationRecord = {
+  ...held,
+  fullName: 'Lê Thị Mai',
+  sex: 'female',
+  dateOfBirth: '1975-07-21',
+  fatherName: 'Lê Văn Tâm',
+  motherName: 'Phạm Thị Hoa',
+};
+
+const entry = (row: number, record: PopulationRecord): ChunkEntry => ({
+  row,
+  personKey: personKey(record),
+  record,
+});
+const origin = (row: number, batchId = 'b1') => ({ batchId, row, agencyCode: 'CA-PLEIKU' });
+
+async function registered(register: MemoryRegister, rows: PopulationRecord[], batchId = 'b1') {
+  const results = [];
+  for (const [i, record] of rows.entries()) {
+    results.push(
+      await registerRecord(entry(i + 1, record), origin(i + 1, batchId), register.asStore(), true),
+    );
+  }
+  return results;
+}
+
+describe('register with record linkage', () => {
+  it('files a new person under its three keys, with one row entry', async () => {
+    const register = new MemoryRegister();
+    const [result] = await registered(register, [held]);
+    expect(result).toEqual({ outcome: 'new', personKey: personKey(held) });
+    expect(register.calls.filingItems).toBe(filingKeys(held).length);
+    expect(filingKeys(held)).toHaveLength(3);
+    expect(register.persons.get(personKey(held))?.applied).toEqual(['b1#1:new']);
+  });
+
+  it('joins a noisy copy to the held person: updated with what it adds, with the score', async () => {
+    const register = new MemoryRegister();
+    const [, joined] = await registered(register, [held, noisy]);
+    expect(joined?.outcome).toBe('updated');
+    expect(joined?.personKey).toBe(personKey(held));
+    expect(joined?.link?.personKey).toBe(personKey(held));
+    expect(joined?.link?.score).toBeGreaterThanOrEqual(14);
+    const person = register.persons.get(personKey(held));
+    // the held name and date stay; the phone is news
+    expect(person?.record.fullName).toBe(held.fullName);
+    expect(person?.record.dateOfBirth).toBe(held.dateOfBirth);
+    expect(person?.record.phone).toBe(noisy.phone);
+    expect(register.persons.has(personKey(noisy))).toBe(false);
+  });
+
+  it('reads three Queries for an ID-less record that is new, and one GetItem more when it joins', async () => {
+    const register = new MemoryRegister();
+    await registered(register, [held]);
+    expect(register.calls).toMatchObject({ query: 3, getPerson: 0 });
+    await registered(register, [noisy], 'b2');
+    expect(register.calls).toMatchObject({ query: 6, getPerson: 1 });
+  });
+
+  it('sends a twin to review: its own person, a review item with both records side by side', async () => {
+    const register = new MemoryRegister();
+    const [, second] = await registered(register, [held, twin]);
+    expect(second?.outcome).toBe('probable_duplicate');
+    expect(second?.personKey).toBe(personKey(twin));
+    expect(second?.link?.personKey).toBe(personKey(held));
+    expect(register.persons.has(personKey(twin))).toBe(true);
+    const review = register.reviews.get('CA-PLEIKU/b1.2');
+    expect(review).toMatchObject({
+      personKey: personKey(twin),
+      candidatePersonKey: personKey(held),
+      row: 2,
+    });
+    expect(review?.fields.find((f) => f.field === 'fullName')).toEqual({
+      field: 'fullName',
+      incoming: twin.fullName,
+      held: held.fullName,
+      level: 'givenTypo',
+    });
+    expect(second?.link?.review?.fields).toEqual(review?.fields);
+  });
+
+  it("shows another agency's person to the reviewer only by initials, year and levels", async () => {
+    const register = new MemoryRegister();
+    await registerRecord(entry(1, held), { ...origin(1), agencyCode: 'CA-KONTUM' }, register.asStore(), true);
+    await registerRecord(entry(2, twin), origin(2), register.asStore(), true);
+    const fields = register.reviews.get('CA-PLEIKU/b1.2')?.fields ?? [];
+    const byField = new Map(fields.map((f) => [f.field, f]));
+    expect(byField.get('fullName')).toEqual({
+      field: 'fullName',
+      incoming: twin.fullName,
+      held: 'N*** V*** H***',
+      level: 'givenTypo',
+    });
+    expect(byField.get('dateOfBirth')?.held).toBe('1990-**-**');
+    expect(byField.get('birthRegistrationPlace')?.held).toBe('***');
+    expect(byField.get('birthRegistrationPlace')?.incoming).toBe(twin.birthRegistrationPlace);
+  });
+
+  it('keeps a stranger apart', async () => {
+    const register = new MemoryRegister();
+    const [, other] = await registered(register, [held, stranger]);
+    expect(other).toEqual({ outcome: 'new', personKey: personKey(stranger) });
+  });
+
+  it('links a record with an ID to the ID-less person, and the next form with that ID goes straight there', async () => {
+    const register = new MemoryRegister();
+    const withId = { ...noisy, personalId: '064090123456' };
+    const [, joined] = await registered(register, [held, withId]);
+    expect(joined?.personKey).toBe(personKey(held));
+    expect(register.persons.get(personKey(held))?.record.personalId).toBe('064090123456');
+    expect(register.persons.get('id:064090123456')?.mergedInto).toBe(personKey(held));
+    const queries = register.calls.query;
+    const [again] = await registered(register, [withId], 'b2');
+    expect(again).toMatchObject({ outcome: 'duplicate', personKey: personKey(held) });
+    expect(register.calls.query).toBe(queries);
+  });
+
+  it('gives a redelivered chunk the same outcomes, person keys and links, and writes no row twice', async () => {
+    const register = new MemoryRegister();
+    const rows = [held, noisy, twin, stranger, { ...noisy, personalId: '064090123456' }];
+    const first = await registered(register, rows);
+    const persons = JSON.stringify([...register.persons.entries()]);
+    const again = await registered(register, rows);
+    expect(again).toEqual(first);
+    expect(JSON.stringify([...register.persons.entries()])).toBe(persons);
+    expect(first.map((r) => r.outcome)).toEqual(['new', 'updated', 'probable_duplicate', 'new', 'updated']);
+  });
+
+  it('decides the same after a crash between the blocking items and the person', async () => {
+    const register = new MemoryRegister();
+    await registered(register, [held]);
+    register.crashOnCreate = true;
+    await expect(registerRecord(entry(2, twin), origin(2), register.asStore(), true)).rejects.toThrow(
+      'injected',
+    );
+    const retried = await registerRecord(entry(2, twin), origin(2), register.asStore(), true);
+    expect(retried.outcome).toBe('probable_duplicate');
+    expect(register.reviews.size).toBe(1);
+  });
+
+  it('keeps the exact-key semantics: the same form again is a duplicate of its person', async () => {
+    const register = new MemoryRegister();
+    const [, second] = await registered(register, [held, held]);
+    expect(second).toEqual({ outcome: 'duplicate', personKey: personKey(held) });
+  });
+});
+
+describe('resolving a review item', () => {
+  it('merge: the reviewed person points to the candidate, and its later rows join the candidate', async () => {
+    const register = new MemoryRegister();
+    await registered(register, [held, twin]);
+    const result = await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'merge');
+    expect(result.status).toBe('resolved');
+    expect(register.persons.get(personKey(twin))?.mergedInto).toBe(personKey(held));
+    expect(register.persons.get(personKey(held))?.applied).toContain('review#b1.2:merged');
+    // a redelivery of the reviewed row still reports what was decided then
+    const [redelivered] = await registered(register, [held, twin]).then((r) => r.slice(1));
+    expect(redelivered).toMatchObject({ outcome: 'probable_duplicate', personKey: personKey(twin) });
+    const [later] = await registered(register, [twin], 'b2');
+    expect(later?.personKey).toBe(personKey(held));
+    expect(later?.outcome).toBe('duplicate');
+    // repeating the same resolution changes nothing; the other one is refused
+    expect((await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'merge')).status).toBe('resolved');
+    expect((await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'keepApart')).status).toBe(
+      'alreadyResolved',
+    );
+  });
+
+  it('keepApart: both persons remember it; another agency cannot see or resolve the item', async () => {
+    const register = new MemoryRegister();
+    await registered(register, [held, twin]);
+    expect((await resolveReview(register.asStore(), 'CA-OTHER', 'b1.2', 'keepApart')).status).toBe(
+      'notFound',
+    );
+    await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'keepApart');
+    expect(register.persons.get(personKey(twin))?.keptApart).toEqual([personKey(held)]);
+    expect(register.persons.get(personKey(held))?.keptApart).toEqual([personKey(twin)]);
+  });
+});
