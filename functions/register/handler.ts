@@ -4,6 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUES } from '../../infra/resources.ts';
 import { type RegisterDeps, registerChunkOrFail } from '../../shared/ingest/register.ts';
 import { ChunkMessage } from '../../shared/ingest/types.ts';
+import { observed, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount, register, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -24,9 +25,11 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   } catch (error) {
     const { batchId, partition, seq } = message;
     logger.error('chunk failed', { batchId, partition, seq, ...delivery, error: (error as Error).name });
+    if (delivery.attempt >= delivery.maxAttempts) recordDeadLetter('records');
     throw error;
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+export const handler = observed(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+);
