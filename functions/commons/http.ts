@@ -62,6 +62,7 @@ const requestIds = (): Middleware => ({
   before: (request) => {
     const requestId = requestIdOf(request.event, request.context.awsRequestId);
     request.internal.requestId = requestId;
+    logger.setCorrelationId(requestId);
     logger.appendKeys({ requestId, route: request.event.routeKey });
   },
   after: (request) => {

@@ -12,6 +12,7 @@ const stores = { batches: batches(), files: files() };
 
 async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
   const { batchId } = FinalizeMessage.parse(JSON.parse(record.body));
+  logger.setCorrelationId(batchId);
   const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
   try {
     const result = await finalizeBatch(batchId, stores.files, stores.batches, lease);

@@ -19,6 +19,8 @@ const deps: RegisterDeps = {
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const message = ChunkMessage.parse(JSON.parse(record.body));
+  // the batch id follows a batch from upload to report: one search finds every function's lines
+  logger.setCorrelationId(message.batchId);
   const delivery = { attempt: receiveCount(record), maxAttempts: QUEUES.records.maxReceiveCount };
   try {
     await registerChunkOrFail(message, delivery, deps);

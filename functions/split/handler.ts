@@ -67,6 +67,7 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   const resume = SplitContinueMessage.safeParse(body);
   if (resume.success) {
     const { batchId } = resume.data;
+    logger.setCorrelationId(batchId);
     const result = await lastTry(record, batchId, () => resumeBatch(batchId, deps(context)));
     logger.info('split resumed', { batchId, result });
     return;
@@ -84,7 +85,9 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
       sequencer: s3.object.sequencer,
       uploader: userIdentity?.principalId,
     };
-    const result = await lastTry(record, batchIdOf(object), () => startBatch(object, deps(context)));
+    const batchId = batchIdOf(object);
+    logger.setCorrelationId(batchId);
+    const result = await lastTry(record, batchId, () => startBatch(object, deps(context)));
     if (result === 'refused') {
       logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
       recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
