@@ -1,7 +1,8 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { AgencyRoles } from './constructs/agency-roles.ts';
+import { CitizenEdge } from './constructs/citizen-edge.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
 import { HttpApi } from './constructs/http-api.ts';
@@ -27,6 +28,8 @@ export class DancuStack extends Stack {
   readonly httpApi: HttpApi;
   readonly agencies: AgencyRoles;
   readonly observability: Observability;
+  /** CloudFront with the WAF in front of the API, when the stage enables it and names its web ACL */
+  readonly edge?: CitizenEdge;
 
   constructor(scope: Construct, id: string, props: DancuStackProps) {
     super(scope, id, props);
@@ -82,6 +85,16 @@ export class DancuStack extends Stack {
     });
     // the split refuses an upload whose uploader is not the role of the key's agency
     this.ingestion.functions.split.function.addEnvironment('AGENCY_UPLOADERS', this.agencies.uploaders());
+
+    const { waf } = config.http;
+    if (waf.enabled && waf.webAclArn) {
+      this.edge = new CitizenEdge(this, 'CitizenEdge', { api: this.httpApi.api, webAclArn: waf.webAclArn });
+    } else if (waf.enabled) {
+      Annotations.of(this).addWarningV2(
+        'dancu:wafWithoutWebAcl',
+        `deploy DancuWaf-${config.name} (us-east-1) and set http.waf.webAclArn in infra/stages.ts: until then the API has no WAF`,
+      );
+    }
 
     this.observability = new Observability(this, 'Observability', {
       stage: config,
@@ -155,6 +168,13 @@ export class DancuStack extends Stack {
         `${pascalCase(spec.id)}LogGroupName`,
         `Logs of the ${spec.id} function`,
         this.httpApi.functions[spec.id].logGroup.logGroupName,
+      );
+    }
+    if (this.edge) {
+      output(
+        'CitizenApiUrl',
+        'The citizen API behind CloudFront and the WAF: give citizens this address',
+        `https://${this.edge.distribution.distributionDomainName}`,
       );
     }
     output(

@@ -89,8 +89,19 @@ export const StageConfig = z
     http: z.object({
       /** the stage's throttle: every route, every caller together */
       throttle: Throttle,
-      /** a WAF web ACL with a rate-based rule per client IP, in front of the API (CloudFront) */
-      waf: z.object({ enabled: z.boolean(), requestsPer5MinutesPerIp: z.number().int().min(10) }),
+      /**
+       * AWS WAF cannot be attached to an HTTP API: when enabled, the app adds the stack `DancuWaf-{name}` (us-east-1,
+       * a CloudFront-scope web ACL with a rate-based rule per client IP), and once its ARN is set here the stack puts
+       * a CloudFront distribution with it in front of the API (docs/operations.md "Citizen API").
+       */
+      waf: z.object({
+        enabled: z.boolean(),
+        requestsPer5MinutesPerIp: z.number().int().min(10),
+        webAclArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/)
+          .optional(),
+      }),
     }),
   })
   .refine((stage) => stage.agencies.every((a) => `${stage.agencyRolePrefix}${a.code}`.length <= 64), {

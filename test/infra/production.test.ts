@@ -10,6 +10,8 @@ import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, KEYS, QUEUES } from '../../infra/resources.ts';
+import { stageConfig } from '../../infra/stages.ts';
+import { DancuWafStack } from '../../infra/waf-stack.ts';
 
 function synth(stage: 'dev' | 'prod') {
   // not bundled (test/infra/ingestion.test.ts bundles once); cdk-nag runs as in `cdk synth`
@@ -175,7 +177,7 @@ describe('agency roles', () => {
   });
 
   it.each(agencies.map((a) => a.code))(
-    '%s may write incoming/%s/, read reports/%s/, call the agency routes',
+    '%s may write its incoming/, read its reports/, and call the agency routes',
     (code) => {
       const role = stack.agencies.roles[code];
       const policy = managed.find((p) =>
@@ -331,5 +333,60 @@ describe('observability', () => {
       });
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
+  });
+});
+
+describe('citizen API edge (WAF)', () => {
+  const webAclArn = 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/dancu-citizen-api/0a1b2c3d-4e5f';
+  const config = stageConfig('prod');
+  const withAcl = { ...config, http: { ...config.http, waf: { ...config.http.waf, webAclArn } } };
+
+  it('puts CloudFront with the stage’s web ACL in front of the API: HTTPS only, nothing cached', () => {
+    const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+    const edged = new DancuStack(app, 'Dancu-prod', { stage: 'prod', config: withAcl });
+    applyNagChecks(app);
+    const t = Template.fromStack(edged);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        WebACLId: webAclArn,
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'https-only',
+          AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
+        }),
+      }),
+    });
+    expect(Object.keys(t.toJSON().Outputs)).toContain('CitizenApiUrl');
+  });
+
+  it('has no distribution until the web ACL’s ARN is set', () => {
+    prod.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+  });
+
+  it('DancuWafStack: a CloudFront-scope web ACL limiting each IP, and the shape of application paths', () => {
+    const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
+    const waf = new DancuWafStack(app, 'DancuWaf-prod', { stage: config, env: { region: 'us-east-1' } });
+    applyNagChecks(app);
+    const t = Template.fromStack(waf);
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              Limit: config.http.waf.requestsPer5MinutesPerIp,
+              AggregateKeyType: 'IP',
+              EvaluationWindowSec: 300,
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'ApplicationCodeShape', Action: { Block: {} } }),
+      ]),
+    });
+    t.hasOutput('WebAclArn', {});
   });
 });

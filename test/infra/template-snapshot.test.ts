@@ -9,7 +9,7 @@ import { applyNagChecks } from '../../infra/nag.ts';
 import { STAGE_NAMES } from '../../infra/stages.ts';
 
 /** The template with what changes on every code edit (asset hashes) replaced by a placeholder. */
-export function normalisedTemplate(stage: string): string {
+function normalisedTemplate(stage: string): string {
   const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
   const stack = new DancuStack(app, `Dancu-${stage}`, { stage });
   applyNagChecks(app);
