@@ -17,9 +17,12 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   try {
     const result = await finalizeBatch(batchId, stores.files, stores.batches, lease);
     logger.info('finalize', { batchId, result });
+    // metrics are best-effort: a failed read of them must not send a reported batch round again
     if (result === 'completed') {
-      const reported = await stores.batches.get(batchId);
-      if (reported) recordBatchReported(reported);
+      await stores.batches.get(batchId).then(
+        (reported) => reported && recordBatchReported(reported),
+        (error: unknown) => logger.warn('batch metrics lost', { batchId, error: (error as Error).name }),
+      );
     }
   } catch (error) {
     logger.error('finalize failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });
