@@ -81,6 +81,8 @@ export const StageConfig = z
     agencies: z
       .array(Agency)
       .min(1)
+      // the split's AGENCY_UPLOADERS (role id → code) must fit Lambda's 4 KB of environment; more moves it to SSM
+      .max(50)
       .refine((agencies) => new Set(agencies.map((a) => a.code)).size === agencies.length, {
         message: 'agency codes must be unique',
       }),
