@@ -101,6 +101,14 @@ describe('point-in-time recovery and retention', () => {
     }
   });
 
+  it('keeps function logs and API access logs as long as the stage says', () => {
+    const retentions = (t: Template) =>
+      Object.values(t.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
+    const functions = Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length;
+    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90].sort());
+    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731].sort());
+  });
+
   it('keeps server access logs for the audit retention of the stage', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
