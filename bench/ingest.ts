@@ -1,9 +1,12 @@
 // bench/ingest: a generated batch through the local stack end to end (S3 → split → register → report),
 // against the floor of the same number of bare conditional puts to the same DynamoDB emulator in the same run.
 // Also counts the DynamoDB writes the pipeline makes (and their write units, as the emulator reports them) per accepted row.
-// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32]
+// Usage: npm run bench:ingest -- [--rows 100000] [--concurrency 32] [--profile DIR]
+// --profile writes one CPU profile of the pipeline and one of the floor (after it), for a per-package diff
+// (bench/profile-diff.ts)
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,8 +22,26 @@ import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '32' } },
+  options: {
+    rows: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '32' },
+    profile: { type: 'string' },
+  },
 });
+const profiler = values.profile ? new Session() : undefined;
+if (profiler && values.profile) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await mkdir(values.profile, { recursive: true });
+}
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!profiler || !values.profile) return run();
+  await profiler.post('Profiler.start');
+  const result = await run();
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(join(values.profile, `${name}.cpuprofile`), JSON.stringify(profile));
+  return result;
+}
 const rows = Number(values.rows);
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 
@@ -40,47 +61,49 @@ const {
   s3: pipelineS3,
   sqs: pipelineSqs,
 } = await import('../shared/aws/clients.ts');
-const writes = { requests: 0, units: 0, failedConditions: 0 };
-// every request the functions make, by service and command: what a row costs besides its one put
-const requests = new Map<string, number>();
-for (const [service, client] of [
-  ['dynamodb', pipelineClient],
-  ['s3', pipelineS3],
-  ['sqs', pipelineSqs],
-] as const) {
-  (client.middlewareStack as typeof pipelineClient.middlewareStack).add(
-    (next, context) => (args) => {
+interface Tally {
+  writes: { requests: number; units: number; failedConditions: number };
+  /** every request, by service and command: what a row costs besides its one put */
+  requests: Map<string, number>;
+}
+const newTally = (): Tally => ({
+  writes: { requests: 0, units: 0, failedConditions: 0 },
+  requests: new Map(),
+});
+const tally = newTally();
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/;
+type Stack = typeof pipelineClient.middlewareStack;
+/** The counting middleware, on the pipeline's clients and on the floor's alike, so that both pay for it. */
+function count(client: { middlewareStack: unknown }, service: string, into: Tally): void {
+  (client.middlewareStack as Stack).add(
+    (next, context) => async (args) => {
       const name = `${service} ${(context.commandName ?? '?').replace(/Command$/, '')}`;
-      requests.set(name, (requests.get(name) ?? 0) + 1);
-      return next(args);
+      into.requests.set(name, (into.requests.get(name) ?? 0) + 1);
+      if (!WRITES.test(context.commandName ?? '')) return next(args);
+      // the emulator reports what DynamoDB would charge, as DynamoDB does when asked
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      into.writes.requests += 1;
+      try {
+        const result = await next(args);
+        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[])
+          into.writes.units += entry.CapacityUnits ?? 0;
+        return result;
+      } catch (error) {
+        // a failed condition is charged too, and no capacity comes back with the error: one unit (items < 1 KB)
+        if ((error as Error).name === 'ConditionalCheckFailedException') {
+          into.writes.failedConditions += 1;
+          into.writes.units += 1;
+        }
+        throw error;
+      }
     },
-    { step: 'initialize', name: 'benchRequestCounter' },
+    { step: 'initialize', name: 'benchCounter' },
   );
 }
-const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/;
-pipelineClient.middlewareStack.add(
-  (next, context) => async (args) => {
-    if (!WRITES.test(context.commandName ?? '')) return next(args);
-    // the emulator reports what DynamoDB would charge, as DynamoDB does when asked
-    (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-    writes.requests += 1;
-    try {
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      for (const entry of [consumed ?? []].flat() as { CapacityUnits?: number }[])
-        writes.units += entry.CapacityUnits ?? 0;
-      return result;
-    } catch (error) {
-      // a failed condition is charged too, and no capacity comes back with the error: one unit (items < 1 KB)
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        writes.failedConditions += 1;
-        writes.units += 1;
-      }
-      throw error;
-    }
-  },
-  { step: 'initialize', name: 'benchWriteCounter' },
-);
+count(pipelineClient, 'dynamodb', tally);
+count(pipelineS3, 's3', tally);
+count(pipelineSqs, 'sqs', tally);
 
 const batch = buildBatch({ rows, seed: 896, errorRate: 0.05, duplicateRate: 0.05 });
 const accepted = batch.truth.filter((t) => t.outcome !== 'rejected').length;
@@ -92,6 +115,7 @@ console.log(
 // before the pipeline (into a table as empty as the pipeline finds it) and after it (as full as it leaves it),
 // since the emulator's speed moves with what it holds and with its compactions
 const floorClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+count(floorClient, 'dynamodb', newTally());
 const floorRecord = JSON.stringify(batch.truth[0]) + 'x'.repeat(600);
 async function floor(): Promise<{ seconds: number; cpuSeconds: number }> {
   let next = 0;
@@ -126,6 +150,7 @@ const s3 = new S3Client({
 const bucket = stack.names.buckets.batches;
 const started = performance.now();
 const pipelineCpu = process.cpuUsage();
+if (profiler) await profiler.post('Profiler.start');
 await s3.send(
   new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }),
 );
@@ -158,10 +183,14 @@ for (;;) {
 const pipelineSeconds = (performance.now() - started) / 1000;
 const pipelineCpuSeconds = cpuSeconds(process.cpuUsage(pipelineCpu));
 clearInterval(watch);
+if (profiler && values.profile) {
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(join(values.profile, 'pipeline.cpuprofile'), JSON.stringify(profile));
+}
 const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: summaryKey }));
 const summary = JSON.parse((await Body?.transformToString()) ?? '{}');
 
-const floorAfter = await floor();
+const floorAfter = await profiled('floor', floor);
 const floorSeconds = (floorBefore.seconds + floorAfter.seconds) / 2;
 const floorCpuSeconds = (floorBefore.cpuSeconds + floorAfter.cpuSeconds) / 2;
 await stack.stop();
@@ -184,12 +213,12 @@ console.log(
 );
 console.log(`ratio end-to-end / floor: ${(pipelineSeconds / floorSeconds).toFixed(2)} (target ≤ 1.5)`);
 console.log(
-  `DynamoDB writes: ${writes.requests.toLocaleString('en')} requests (${writes.failedConditions} failed conditions), ` +
-    `${writes.units.toLocaleString('en')} write units = ${(writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
+  `DynamoDB writes: ${tally.writes.requests.toLocaleString('en')} requests (${tally.writes.failedConditions} failed conditions), ` +
+    `${tally.writes.units.toLocaleString('en')} write units = ${(tally.writes.units / accepted).toFixed(2)} per accepted row (target ≤ 1.2)`,
 );
 const perRow = (n: number) => (n / accepted).toFixed(3);
 console.log(
-  `requests by the functions, per accepted row: ${[...requests]
+  `requests by the functions, per accepted row: ${[...tally.requests]
     .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => `${name} ${n.toLocaleString('en')} (${perRow(n)})`)
     .join(', ')}`,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
+import './s3rver-atomic-put.ts';
 import { LOCAL_REGION } from './account.ts';
 import { EmulatorStartError } from './errors.ts';
 import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';

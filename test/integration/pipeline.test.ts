@@ -17,7 +17,10 @@ beforeAll(async () => {
   stack = await startPipeline({
     dir: await tempDir(),
     ports: { s3: 0, sqs: 0, dynamodb: 0 },
-    visibilityTimeouts: { intake: 2, records: 2, finalize: 2 },
+    // short, so that chunks are redelivered while they run (exactly-once under stress); finalize's stays longer
+    // than a finalize takes, as AWS's (6× the timeout) does: a copy of the message that arrives while the
+    // first invocation holds the batch's lease is consumed, and must not be, should that invocation then fail
+    visibilityTimeouts: { intake: 2, records: 2, finalize: 20 },
     extraEnv: { SPLIT_CHUNK_ROWS: '40' },
     log: quietLog,
   });
