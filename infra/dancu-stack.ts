@@ -1,44 +1,107 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { AgencyRoles } from './constructs/agency-roles.ts';
+import { CitizenEdge } from './constructs/citizen-edge.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
 import { IngestionStorage } from './constructs/ingestion-storage.ts';
-import { FUNCTIONS, QUEUES, TABLES } from './resources.ts';
+import { Observability } from './constructs/observability.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from './resources.ts';
+import { type StageConfig, stageConfig } from './stages.ts';
 
 export interface DancuStackProps extends StackProps {
-  /** Deployment stage, e.g. `dev` or `prod`; `prod` keeps data when the stack is deleted. */
+  /** Deployment stage of infra/stages.ts, e.g. `dev` or `prod`. */
   readonly stage: string;
+  /** The stage's settings, instead of those infra/stages.ts holds for `stage` (tests). */
+  readonly config?: StageConfig;
 }
 
 export class DancuStack extends Stack {
+  readonly config: StageConfig;
+  readonly dataKey: Key;
   readonly storage: IngestionStorage;
   readonly tables: DataTables;
   readonly ingestion: IngestionPipeline;
   readonly httpApi: HttpApi;
+  readonly agencies: AgencyRoles;
+  readonly observability: Observability;
+  /** CloudFront with the WAF in front of the API, when the stage enables it and names its web ACL */
+  readonly edge?: CitizenEdge;
 
   constructor(scope: Construct, id: string, props: DancuStackProps) {
     super(scope, id, props);
+    const config = props.config ?? stageConfig(props.stage);
+    this.config = config;
     Tags.of(this).add('project', 'dancu');
-    Tags.of(this).add('stage', props.stage);
-    const prod = props.stage === 'prod';
-    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    Tags.of(this).add('stage', config.name);
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.storage = new IngestionStorage(this, 'IngestionStorage', { removalPolicy });
-    this.tables = new DataTables(this, 'Tables', { removalPolicy, deletionProtection: prod });
+    // one customer managed key for the register's data at rest: batches bucket, tables, queues
+    this.dataKey = new Key(this, 'DataKey', {
+      description: `dancu ${config.name}: register data (batches bucket, tables, queues)`,
+      alias: `alias/${config.prefix}/register-data`,
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+
+    this.storage = new IngestionStorage(this, 'IngestionStorage', {
+      removalPolicy,
+      encryptionKey: this.dataKey,
+      accessLogsRetention: Duration.days(config.auditLogRetentionDays),
+    });
+    this.tables = new DataTables(this, 'Tables', {
+      removalPolicy,
+      deletionProtection: config.retainData,
+      encryptionKey: this.dataKey,
+    });
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {
       storage: this.storage,
       tables: this.tables.tables,
+      stage: config,
+      key: this.dataKey,
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       tables: this.tables.tables,
+      stage: config,
+      key: this.dataKey,
       resources: {
         buckets: { batches: this.storage.batchesBucket },
         tables: this.tables.tables,
         queues: mapSpecs(this.ingestion.queues, ({ queue }) => queue),
       },
+    });
+
+    this.agencies = new AgencyRoles(this, 'Agencies', {
+      stage: config,
+      bucket: this.storage.batchesBucket,
+      key: this.dataKey,
+      api: this.httpApi.api,
+    });
+    // the split refuses an upload whose uploader is not the role of the key's agency
+    this.ingestion.functions.split.function.addEnvironment('AGENCY_UPLOADERS', this.agencies.uploaders());
+
+    const { waf } = config.http;
+    if (waf.enabled && waf.webAclArn) {
+      this.edge = new CitizenEdge(this, 'CitizenEdge', { api: this.httpApi.api, webAclArn: waf.webAclArn });
+    } else if (waf.enabled) {
+      Annotations.of(this).addWarningV2(
+        'dancu:wafWithoutWebAcl',
+        `deploy DancuWaf-${config.name} (us-east-1) and set http.waf.webAclArn in infra/stages.ts: until then the API has no WAF`,
+      );
+    }
+
+    this.observability = new Observability(this, 'Observability', {
+      stage: config,
+      queues: this.ingestion.queues,
+      functions: { ...this.ingestion.functions, ...this.httpApi.functions },
+      api: this.httpApi.api,
+      key: this.dataKey,
     });
 
     this.addOutputs();
@@ -88,6 +151,49 @@ export class DancuStack extends Stack {
         `${pascalCase(spec.id)}FunctionName`,
         spec.description,
         this.ingestion.functions[spec.id].function.functionName,
+      );
+      output(
+        `${pascalCase(spec.id)}LogGroupName`,
+        `Logs of the ${spec.id} function`,
+        this.ingestion.functions[spec.id].logGroup.logGroupName,
+      );
+    }
+    for (const spec of Object.values(HTTP_FUNCTIONS)) {
+      output(
+        `${pascalCase(spec.id)}FunctionName`,
+        spec.description,
+        this.httpApi.functions[spec.id].function.functionName,
+      );
+      output(
+        `${pascalCase(spec.id)}LogGroupName`,
+        `Logs of the ${spec.id} function`,
+        this.httpApi.functions[spec.id].logGroup.logGroupName,
+      );
+    }
+    if (this.edge) {
+      output(
+        'CitizenApiUrl',
+        'The citizen API behind CloudFront and the WAF: give citizens this address',
+        `https://${this.edge.distribution.distributionDomainName}`,
+      );
+    }
+    output(
+      'ApiAccessLogGroupName',
+      'HTTP API access logs (who called what)',
+      this.httpApi.accessLogs.logGroupName,
+    );
+    output('DataKeyArn', 'Customer managed key of the register data (rotated yearly)', this.dataKey.keyArn);
+    output('AlarmTopicArn', 'Subscribe here to receive the alarms', this.observability.topic.topicArn);
+    output(
+      'DashboardName',
+      'CloudWatch dashboard of the pipeline and the API',
+      this.observability.dashboard.dashboardName,
+    );
+    for (const [code, role] of Object.entries(this.agencies.roles)) {
+      output(
+        `AgencyRoleArn${pascalCase(code.replace(/[^A-Za-z0-9]/g, ''))}`,
+        `Role of agency ${code}: uploads incoming/${code}/, reads reports/${code}/`,
+        role.roleArn,
       );
     }
   }

@@ -8,6 +8,8 @@ export interface LocalStackInfo {
   credentials: { accessKeyId: string; secretAccessKey: string };
   endpoints: { s3: string; sqs: string; dynamodb: string; http: string };
   buckets: { batches: string; reports: string };
+  /** each local agency's own credentials (the split checks uploads signed with them against the key's agency) */
+  agencies?: Record<string, { accessKeyId: string; secretAccessKey: string }>;
   queues: Record<string, string>;
   tables: Record<string, string>;
 }
@@ -31,7 +33,7 @@ export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
 }
 
 /** The local stack unless `aws` is set; then the bucket and queue URLs come from the environment (stack outputs). */
-export function resolveTarget(options: { aws?: boolean; bucket?: string }): Target {
+export function resolveTarget(options: { aws?: boolean; bucket?: string; signAs?: string }): Target {
   if (options.aws) {
     const bucket = options.bucket ?? process.env.DANCU_BATCHES_BUCKET;
     if (!bucket)
@@ -46,7 +48,9 @@ export function resolveTarget(options: { aws?: boolean; bucket?: string }): Targ
   const info = localStackInfo();
   if (!info)
     throw new Error('no local stack found (.dancu/local.json): run `npm start` first, or pass --aws');
-  const common = { region: info.region, credentials: info.credentials };
+  // an agency's own credentials when it has some locally; the operator's otherwise
+  const credentials = (options.signAs && info.agencies?.[options.signAs]) || info.credentials;
+  const common = { region: info.region, credentials };
   return {
     kind: 'local',
     bucket: options.bucket ?? info.buckets.batches,

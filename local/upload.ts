@@ -1,4 +1,4 @@
-// `npm run upload -- FILE --agency CODE [--name NAME] [--wait] [--timeout S] [--aws --bucket B]`
+// `npm run upload -- FILE --agency CODE [--as CODE] [--name NAME] [--wait] [--timeout S] [--aws --bucket B]`
 // Uploads a batch as an agency does (incoming/{agency}/{name}) with a progress bar, to the local stack or a
 // deployed one; with --wait, follows it to its report and prints the summary. Exit 0 when the batch
 // completed with no row rejected, 1 with rejected rows, 2 when it failed, 3 on a timeout, 64 on bad usage.
@@ -10,7 +10,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { resolveTarget } from './target.ts';
 
 const USAGE =
-  'usage: npm run upload -- FILE --agency CODE [--name NAME] [--wait] [--timeout SECONDS] [--aws --bucket B]';
+  'usage: npm run upload -- FILE --agency CODE [--as CODE] [--name NAME] [--wait] [--timeout SECONDS] [--aws --bucket B]';
 
 function bar(done: number, total: number): string {
   const width = 30;
@@ -44,6 +44,8 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       agency: { type: 'string' },
+      // locally: sign as this agency (default: the agency itself); another agency's upload is refused by the split
+      as: { type: 'string' },
       name: { type: 'string' },
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '900' },
@@ -56,7 +58,11 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 64;
   }
-  const target = resolveTarget({ aws: values.aws, bucket: values.bucket });
+  const target = resolveTarget({
+    aws: values.aws,
+    bucket: values.bucket,
+    signAs: values.as ?? values.agency,
+  });
   const s3 = new S3Client(target.s3 as S3ClientConfig);
   const name = values.name ?? basename(file);
   const key = `incoming/${values.agency}/${name}`;

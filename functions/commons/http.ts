@@ -1,5 +1,7 @@
 // What every HTTP route shares, as middy middlewares around @middy/http-router: a request id echoed in
 // `x-request-id` and in error bodies, JSON errors with codes (vi/en), CORS, and security headers.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -13,6 +15,7 @@ import type {
 import type { z } from 'zod';
 import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
 import { logger } from './logger.ts';
+import { tracer } from './observability.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -59,6 +62,7 @@ const requestIds = (): Middleware => ({
   before: (request) => {
     const requestId = requestIdOf(request.event, request.context.awsRequestId);
     request.internal.requestId = requestId;
+    logger.setCorrelationId(requestId);
     logger.appendKeys({ requestId, route: request.event.routeKey });
   },
   after: (request) => {
@@ -110,6 +114,8 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
   });
   // after and onError run in the reverse order of use: errors first, then headers, then the request id
   return middy<HttpEvent, HttpResult, Error, Context, { requestId?: string }>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestIds())
     .use(pagePolicy(options.pagePolicy))
     .use(

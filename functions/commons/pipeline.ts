@@ -1,14 +1,13 @@
 // What every pipeline function is wired with, made once per container from the environment: the stores,
 // the queues it sends to, and one Powertools logger. Handlers only adapt events to these.
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
-export const logger = new Logger({ serviceName: 'dancu' });
+export { logger } from './logger.ts';
 
 export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));

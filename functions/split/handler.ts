@@ -3,6 +3,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { QUEUES } from '../../infra/resources.ts';
+import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/report.ts';
 import {
   batchIdOf,
@@ -12,6 +13,9 @@ import {
   startBatch,
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
+import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
+import { parseIncomingKey } from '../../shared/store/work-files.ts';
+import { observed, recordBatchFailed, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -23,6 +27,12 @@ const settings = {
   ...(process.env.SPLIT_CHUNK_ROWS ? { chunkRows: Number(process.env.SPLIT_CHUNK_ROWS) } : {}),
 };
 const stores = { batches: batches(), files: files() };
+let uploaders: Uploaders | undefined;
+// read on first use: a missing AGENCY_UPLOADERS fails the upload (and, after retries, the batch), never admits it
+function mayUpload(agencyCode: string, uploader: string | undefined): boolean {
+  uploaders ??= parseUploaders(env('AGENCY_UPLOADERS'));
+  return mayUploadFor(uploaders, uploader, agencyCode);
+}
 
 /** On the last delivery the queue allows, a failure marks the batch failed (with its report) before the DLQ. */
 async function lastTry<T>(record: SQSRecord, batchId: string, work: () => Promise<T>): Promise<T> {
@@ -32,6 +42,7 @@ async function lastTry<T>(record: SQSRecord, batchId: string, work: () => Promis
     logger.error('split failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });
     if (receiveCount(record) >= QUEUES.intake.maxReceiveCount) {
       await failAfterRetries(batchId, `split: ${(error as Error).message}`, stores.files, stores.batches);
+      recordDeadLetter('intake');
     }
     throw error;
   }
@@ -41,6 +52,7 @@ function deps(context: Context): SplitDeps {
   return {
     ...stores,
     settings,
+    mayUpload,
     context: defaultValidationContext(),
     remainingMs: () => context.getRemainingTimeInMillis(),
     sendChunks: (messages) => send('RECORDS_QUEUE_URL', messages),
@@ -54,13 +66,14 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   const resume = SplitContinueMessage.safeParse(body);
   if (resume.success) {
     const { batchId } = resume.data;
+    logger.setCorrelationId(batchId);
     const result = await lastTry(record, batchId, () => resumeBatch(batchId, deps(context)));
     logger.info('split resumed', { batchId, result });
     return;
   }
   if ((body as { Event?: string }).Event === 's3:TestEvent') return; // sent once when notifications are set up
   const notification = S3Notification.parse(body);
-  for (const { s3, eventName } of notification.Records) {
+  for (const { s3, eventName, userIdentity } of notification.Records) {
     if (!eventName.startsWith('ObjectCreated')) continue;
     const object = {
       bucket: s3.bucket.name,
@@ -69,14 +82,21 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
       eTag: s3.object.eTag,
       size: s3.object.size,
       sequencer: s3.object.sequencer,
+      uploader: userIdentity?.principalId,
     };
-    const result = await lastTry(record, batchIdOf(object), () => startBatch(object, deps(context)));
-    logger.info('split', { objectKey: object.key, result });
+    const batchId = batchIdOf(object);
+    logger.setCorrelationId(batchId);
+    const result = await lastTry(record, batchId, () => startBatch(object, deps(context)));
+    if (result === 'refused') {
+      logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
+      recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
+    } else logger.info('split', { objectKey: object.key, result });
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context) =>
+export const handler = observed(async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
     context,
     throwOnFullBatchFailure: false,
-  });
+  }),
+);

@@ -3,8 +3,10 @@
 // maxReceiveCount times, then moves it to the dead-letter queue; nothing of it is ever written.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { QUEUES } from '../../infra/resources.ts';
 import { applyProcedureEvent, parseProcedureEvent } from '../../shared/procedures/apply-event.ts';
 import { ProcedureEventError } from '../../shared/procedures/errors.ts';
+import { observed, recordDeadLetter } from '../commons/observability.ts';
 import { applications, logger } from '../commons/procedures.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -25,9 +27,12 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     } else {
       logger.error('procedure event failed', { ...delivery, error: (error as Error).name });
     }
+    if (Number(delivery.receiveCount) >= QUEUES.procedureEvents.maxReceiveCount)
+      recordDeadLetter('procedureEvents');
     throw error;
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+export const handler = observed(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+);

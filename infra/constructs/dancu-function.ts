@@ -9,6 +9,9 @@ import { BUNDLE_ALIASES, BUNDLE_OPTIONS, ESBUILD_TARGET, ESM_REQUIRE_BANNER } fr
 /** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target (infra/bundling.ts) must name the same major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
+/** The CloudWatch namespace of every function's EMF metrics (functions/commons/observability.ts). */
+export const METRICS_NAMESPACE = 'Dancu';
+
 export interface DancuFunctionProps {
   /** Path of the handler module (TypeScript), e.g. `functions/split/handler.ts`. */
   readonly entry: string;
@@ -19,7 +22,7 @@ export interface DancuFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Merged over the defaults (`NODE_OPTIONS`, `POWERTOOLS_SERVICE_NAME`). */
+  /** Merged over the defaults (`NODE_OPTIONS`, `POWERTOOLS_*`). */
   readonly environment?: Record<string, string>;
   /** @default one month */
   readonly logRetention?: RetentionDays;
@@ -61,6 +64,11 @@ export class DancuFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'dancu',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // events, responses and errors hold rows and names: never into logs or traces
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...props.environment,
       },
       bundling: {

@@ -1,5 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../resources.ts';
 import { mapSpecs, pascalCase } from './from-spec.ts';
@@ -9,11 +10,13 @@ export interface DataTablesProps {
   readonly removalPolicy: RemovalPolicy;
   /** Refuse DeleteTable (from the console, CLI or a replacement) while set. */
   readonly deletionProtection: boolean;
+  /** the customer managed key of the register data; the AWS managed key without it */
+  readonly encryptionKey?: IKey;
 }
 
 /**
  * Every DynamoDB table of `infra/resources.ts`: string keys `pk`/`sk`, on demand, point-in-time recovery,
- * encrypted with the AWS managed key.
+ * encrypted with the register data's key (customer managed, rotated).
  */
 export class DataTables extends Construct {
   readonly tables: Record<TableId, Table>;
@@ -26,7 +29,9 @@ export class DataTables extends Construct {
         sortKey: { name: 'sk', type: AttributeType.STRING },
         billingMode: BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: TableEncryption.AWS_MANAGED,
+        ...(props.encryptionKey
+          ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+          : { encryption: TableEncryption.AWS_MANAGED }),
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
         timeToLiveAttribute: spec.timeToLiveAttribute,

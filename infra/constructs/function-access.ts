@@ -1,66 +1,102 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Access, ItemAction, TableAccess } from '../access.ts';
+import type { TableId } from '../resources.ts';
 import type { DancuFunction } from './dancu-function.ts';
 
+export interface AccessTargets {
+  readonly bucket: IBucket;
+  readonly tables: Record<TableId, Table>;
+  readonly queues: Record<string, IQueue>;
+  /** the key of the register data, when buckets, tables and queues are encrypted with it */
+  readonly key?: IKey;
+}
+
 /**
- * Grants one function what it may touch, with CDK's grant methods scoped as narrowly as they go, and
- * acknowledges on its role's policy exactly the AwsSolutions-IAM5 wildcard findings those grants cause.
+ * Grants one function exactly the actions of its `Access` (infra/access.ts) as statements of its own: named
+ * actions only (no CDK grant's `GetObject*`, `ReEncrypt*` or `index/*`), and acknowledges on its role's
+ * policy the one AwsSolutions-IAM5 finding per key prefix that a prefix grant is.
  */
 export class FunctionAccess {
   private readonly acknowledged = new Set<string>();
 
   constructor(private readonly fn: DancuFunction) {}
 
-  /** GetObject (any version) under `prefix`; list and read metadata of the bucket. */
-  readObjects(bucket: Bucket, prefix: string): this {
-    bucket.grantRead(this.fn.function, `${prefix}*`);
-    this.acknowledgeObjectPrefix(bucket, prefix);
-    this.acknowledge(
-      'Action::s3:GetObject*',
-      "CDK grantRead's object reads (GetObject, GetObjectVersion for a resumed split, tags, attributes), on the object prefixes listed in this policy only.",
-    );
-    this.acknowledge(
-      'Action::s3:GetBucket*',
-      "CDK grantRead's bucket metadata reads, on the batches bucket's ARN only (no objects).",
-    );
-    this.acknowledge(
-      'Action::s3:List*',
-      "CDK grantRead's ListBucket on the batches bucket only: without it a missing work file reads as AccessDenied instead of NoSuchKey, which the pipeline treats as empty.",
-    );
+  apply(access: Access, targets: AccessTargets): this {
+    for (const prefix of access.readsObjects) this.readObjects(targets.bucket, prefix);
+    for (const prefix of access.writesObjects) this.writeObjects(targets.bucket, prefix);
+    for (const [id, table] of Object.entries(access.tables) as [TableId, TableAccess][]) {
+      this.items(targets.tables[id], table);
+    }
+    for (const queue of access.sendsTo) this.sendMessages(targets.queues[queue] as IQueue);
+    const touchesData =
+      access.readsObjects.length + access.writesObjects.length + access.sendsTo.length > 0 ||
+      Object.keys(access.tables).length > 0;
+    if (targets.key && touchesData) this.useKey(targets.key, access);
     return this;
   }
 
-  /** PutObject (and abort of its own multipart uploads) under `prefix`; no delete, no ACLs. */
-  writeObjects(bucket: Bucket, prefix: string): this {
-    bucket.grantPut(this.fn.function, `${prefix}*`);
+  /** GetObject (a version too: a resumed split reads the version it started) under `prefix`; ListBucket. */
+  readObjects(bucket: IBucket, prefix: string): this {
+    this.allow(['s3:GetObject', 's3:GetObjectVersion'], [bucket.arnForObjects(`${prefix}*`)]);
+    // without ListBucket a missing work file reads as AccessDenied instead of NoSuchKey
+    this.allow(['s3:ListBucket'], [bucket.bucketArn]);
     this.acknowledgeObjectPrefix(bucket, prefix);
-    this.acknowledge(
-      'Action::s3:Abort*',
-      "CDK grantPut's AbortMultipartUpload, so a failed streamed upload (lib-storage Upload of a report) removes its parts; on the object prefixes listed in this policy only.",
-    );
     return this;
   }
 
-  /** Item reads and writes on the table (and its indexes). */
-  readWriteItems(table: Table): this {
-    table.grantReadWriteData(this.fn.function);
-    if (hasIndexes(table)) {
-      this.acknowledge(
-        `Resource::<${logicalId(table)}.Arn>/index/*`,
-        "CDK's table grants add the table's own indexes (<table>/index/*, not other tables'); index names are declared with the table in DataTables.",
+  /** PutObject (multipart included) and abort of its own multipart uploads under `prefix`; no delete, no ACLs. */
+  writeObjects(bucket: IBucket, prefix: string): this {
+    this.allow(['s3:PutObject', 's3:AbortMultipartUpload'], [bucket.arnForObjects(`${prefix}*`)]);
+    this.acknowledgeObjectPrefix(bucket, prefix);
+    return this;
+  }
+
+  /** The named item actions on the table, and Query on the named indexes. */
+  items(table: Table, access: TableAccess): this {
+    this.allow(
+      access.actions.map((action: ItemAction) => `dynamodb:${action}`),
+      [table.tableArn],
+    );
+    const indexes = access.indexes ?? [];
+    if (indexes.length > 0) {
+      this.allow(
+        ['dynamodb:Query'],
+        indexes.map((name) => `${table.tableArn}/index/${name}`),
       );
     }
     return this;
   }
 
+  /** SendMessage (SendMessageBatch is authorised by it) on the queue. */
   sendMessages(queue: IQueue): this {
-    queue.grantSendMessages(this.fn.function);
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
     return this;
   }
 
-  private acknowledgeObjectPrefix(bucket: Bucket, prefix: string): void {
+  /** What SSE-KMS needs of the data key: decrypt to read, a data key to write; nothing to manage it. */
+  private useKey(key: IKey, access: Access): void {
+    const writes =
+      access.writesObjects.length > 0 ||
+      access.sendsTo.length > 0 ||
+      Object.values(access.tables).some((table) =>
+        table?.actions.some((action) => !['GetItem', 'Query', 'BatchGetItem'].includes(action)),
+      );
+    this.allow(
+      ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+      [key.keyArn],
+    );
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.fn.function.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+  }
+
+  private acknowledgeObjectPrefix(bucket: IBucket, prefix: string): void {
     this.acknowledge(
       `Resource::<${logicalId(bucket)}.Arn>/${prefix}*`,
       `Objects under the ${prefix} prefix only; the rest of each key (agency code and file name, or batch id) exists only at run time.`,
@@ -76,13 +112,8 @@ export class FunctionAccess {
   }
 }
 
-function logicalId(resource: Bucket | Table): string {
-  return Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
-}
-
-function hasIndexes(table: Table): boolean {
-  const indexes: unknown = Stack.of(table).resolve(
-    (table.node.defaultChild as CfnTable).globalSecondaryIndexes,
-  );
-  return Array.isArray(indexes) && indexes.length > 0;
+function logicalId(resource: IBucket): string {
+  const element = resource.node.defaultChild as CfnElement | undefined;
+  if (!element) throw new Error(`${resource.node.path} is not a bucket of this stack`);
+  return Stack.of(resource).getLogicalId(element);
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi as CdkHttpApi,
@@ -11,30 +11,24 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HTTP_API, HTTP_FUNCTIONS, type HttpFunctionId, type TableId } from '../resources.ts';
+import { ACCESS } from '../access.ts';
+import { HTTP_FUNCTIONS, type HttpFunctionId, type TableId } from '../resources.ts';
+import { type StageConfig, withStageSettings } from '../stages.ts';
 import { DancuFunction } from './dancu-function.ts';
 import { mapSpecs, pascalCase, resolveEnvironment, type SpecResources } from './from-spec.ts';
+import { FunctionAccess } from './function-access.ts';
 
 const REPOSITORY_ROOT = new URL('../../', import.meta.url);
-
-/** The tables each HTTP function reads (items only: no writes, no scans of other tables). */
-const READS: Record<HttpFunctionId, readonly TableId[]> = {
-  lookup: ['applications'],
-  agency: ['batches', 'register'],
-};
-
-/** Item updates an HTTP function may make: a reviewer's resolution (review item, the two persons). */
-const UPDATES: Record<HttpFunctionId, readonly TableId[]> = {
-  lookup: [],
-  agency: ['register'],
-};
 
 export interface HttpApiProps {
   readonly resources: SpecResources;
   readonly tables: Record<TableId, Table>;
+  readonly stage: StageConfig;
+  readonly key?: IKey;
 }
 
 /**
@@ -47,17 +41,19 @@ export class HttpApi extends Construct {
   readonly accessLogs: LogGroup;
   readonly functions: Record<HttpFunctionId, DancuFunction>;
 
-  constructor(scope: Construct, id: string, { resources, tables }: HttpApiProps) {
+  constructor(scope: Construct, id: string, { resources, tables, stage, key }: HttpApiProps) {
     super(scope, id);
     this.api = new CdkHttpApi(this, 'Api', {
       description: 'dancu: citizen lookup and agency batch status',
       createDefaultStage: false,
     });
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: stage.auditLogRetentionDays as RetentionDays,
+    });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,
-      throttle: HTTP_API.throttle,
+      throttle: stage.http.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         // who called what and how it went; no query strings (an agency code is not personal, a code could be)
@@ -79,16 +75,26 @@ export class HttpApi extends Construct {
 
     const iam = new HttpIamAuthorizer();
     const routeThrottles: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    this.functions = mapSpecs(HTTP_FUNCTIONS, (spec) => {
+    this.functions = mapSpecs(HTTP_FUNCTIONS, (base) => {
+      const spec = withStageSettings(base, stage);
       const fn = new DancuFunction(this, `${pascalCase(spec.id)}Function`, {
         entry: fileURLToPath(new URL(spec.entry, REPOSITORY_ROOT)),
         description: spec.description,
         timeout: Duration.seconds(spec.timeoutSeconds),
         memorySize: spec.memoryMb,
-        environment: resolveEnvironment(spec.environment, resources),
+        logRetention: stage.logRetentionDays as RetentionDays,
+        environment: {
+          ...resolveEnvironment(spec.environment, resources),
+          // the agency of a caller is the one its role is named for (shared/api/caller.ts)
+          ...(spec.id === 'agency' ? { AGENCY_ROLE_PREFIX: stage.agencyRolePrefix } : {}),
+        },
       });
-      for (const table of READS[spec.id]) grantItemReads(fn, tables[table]);
-      for (const table of UPDATES[spec.id]) tables[table].grant(fn.function, 'dynamodb:UpdateItem');
+      new FunctionAccess(fn).apply(ACCESS[spec.id], {
+        bucket: resources.buckets.batches,
+        tables,
+        queues: resources.queues,
+        key,
+      });
       const integration = new HttpLambdaIntegration(`${pascalCase(spec.id)}Integration`, fn.function);
       for (const route of spec.routes) {
         const [created] = this.api.addRoutes({
@@ -122,21 +128,4 @@ export class HttpApi extends Construct {
   get url(): string {
     return this.api.apiEndpoint;
   }
-}
-
-/** GetItem/Query/Scan on the table and its indexes, nothing else; the index wildcard acknowledged. */
-function grantItemReads(fn: DancuFunction, table: Table): void {
-  table.grantReadData(fn.function);
-  const indexes: unknown = Stack.of(table).resolve(
-    (table.node.defaultChild as CfnTable).globalSecondaryIndexes,
-  );
-  if (!Array.isArray(indexes) || indexes.length === 0) return;
-  const policy = fn.function.role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
-  if (!policy) return;
-  const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
-  Validations.of(policy).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-    reason:
-      "CDK's table read grant adds the table's own indexes (<table>/index/*, not other tables'); GET /batches queries gsi1.",
-  });
 }

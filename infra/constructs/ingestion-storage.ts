@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
   Bucket,
@@ -24,6 +25,10 @@ export interface IngestionStorageProps {
    * @default 14 days
    */
   readonly workFilesRetention?: Duration;
+  /** SSE-KMS of the batches bucket with the register data's key; SSE-S3 without it */
+  readonly encryptionKey?: IKey;
+  /** How long server access logs are kept (audit). @default 2 years */
+  readonly accessLogsRetention?: Duration;
 }
 
 /**
@@ -50,10 +55,23 @@ export class IngestionStorage extends Construct {
     };
 
     // cdk-nag counts a bucket that receives access logs as logged, so this needs no AwsSolutions-S1 acknowledgement.
-    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', secure);
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      ...secure,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: props.accessLogsRetention ?? Duration.days(731) },
+      ],
+    });
 
     this.batchesBucket = new Bucket(this, 'BatchesBucket', {
       ...secure,
+      ...(props.encryptionKey
+        ? {
+            encryption: BucketEncryption.KMS,
+            encryptionKey: props.encryptionKey,
+            // one KMS request per bucket key instead of per object: a province's work files are many
+            bucketKeyEnabled: true,
+          }
+        : {}),
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'batches/',

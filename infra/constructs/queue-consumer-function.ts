@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../resources.ts';
 import { DancuFunction } from './dancu-function.ts';
@@ -13,6 +14,7 @@ export interface QueueConsumerFunctionProps {
   readonly spec: FunctionSpec;
   /** What the spec's environment references resolve to. */
   readonly resources: SpecResources;
+  readonly logRetention?: RetentionDays;
 }
 
 /**
@@ -20,8 +22,9 @@ export interface QueueConsumerFunctionProps {
  * fed by its queue with partial batch failures, so one bad message is retried alone.
  */
 export class QueueConsumerFunction extends DancuFunction {
-  constructor(scope: Construct, id: string, { spec, resources }: QueueConsumerFunctionProps) {
+  constructor(scope: Construct, id: string, { spec, resources, logRetention }: QueueConsumerFunctionProps) {
     super(scope, id, {
+      logRetention,
       entry: fileURLToPath(new URL(spec.entry, REPOSITORY_ROOT)),
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),

@@ -5,6 +5,17 @@ export const LOCAL_REGION = 'ap-southeast-1';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/**
+ * An agency's local credentials: the access key id names the agency's role, as `AWS:{roleId}` does in an S3
+ * event in AWS. s3rver does not verify SigV4 signatures, so this stands in for IAM without being a boundary;
+ * what runs for real is the split's refusal of an upload by the wrong uploader.
+ */
+export function localAgencyCredentials(agencyCode: string) {
+  const accessKeyId = `${LOCAL_AGENCY_KEY_PREFIX}${agencyCode}`;
+  return { accessKeyId, secretAccessKey: accessKeyId };
+}
+const LOCAL_AGENCY_KEY_PREFIX = 'dancu-agency-';
+
 /** The batches bucket (reports live in it too, under `KEYS.reportsPrefix`). */
 export const LOCAL_BATCHES_BUCKET = 'dancu-batches';
 

@@ -1,9 +1,11 @@
 // The three emulators, in this process (dynalite on a thread of its own), on 127.0.0.1 only (the data is
 // people's): dynalite (DynamoDB) and
 // s3rver (S3) keep their data under `dir`; fauxqs (SQS) keeps queues in memory, so they are empty after a restart.
-import type { EventEmitter } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,11 +27,16 @@ export interface StartEmulatorsOptions {
   /** 0 picks a free port */
   ports?: Partial<LocalPorts>;
   region?: string;
+  /** access key ids s3rver accepts besides S3RVER (agencies' local credentials) */
+  s3AccessKeys?: { accessKeyId: string; secretAccessKey: string }[];
 }
 
 export interface Emulators {
   endpoints: LocalEndpoints;
-  /** s3rver's `event`s: an S3 event notification `{ Records: [...] }` for each object written or deleted */
+  /**
+   * s3rver's `event`s: an S3 event notification `{ Records: [...] }` for each object written or deleted, each
+   * record's `userIdentity.principalId` set to `AWS:{access key id}` of the request that caused it
+   */
   s3Events: EventEmitter;
   stop(): Promise<void>;
 }
@@ -53,7 +60,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
   try {
     const dynamodb = await startDynalite(join(options.dir, 'dynamodb'), ports.dynamodb);
     stops.push(dynamodb.stop);
-    const s3 = await startS3rver(join(options.dir, 's3'), ports.s3);
+    const s3 = await startS3rver(join(options.dir, 's3'), ports.s3, options.s3AccessKeys ?? []);
     stops.push(s3.stop);
     const sqs = await startFauxqs(ports.sqs, region);
     stops.push(sqs.stop);
@@ -100,18 +107,54 @@ async function startDynalite(path: string, port: number) {
   };
 }
 
-async function startS3rver(directory: string, port: number) {
+/** The access key id a request is signed with (SigV4 header or presigned query), or undefined. */
+export function accessKeyIdOf(
+  headers: Record<string, string | string[] | undefined>,
+  url = '',
+): string | undefined {
+  const authorization = String(headers.authorization ?? '');
+  const header = /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
+  if (header) return header;
+  const query = new URL(url, 'http://local').searchParams.get('X-Amz-Credential');
+  return query?.split('/')[0] || undefined;
+}
+
+async function startS3rver(
+  directory: string,
+  port: number,
+  accessKeys: { accessKeyId: string; secretAccessKey: string }[],
+) {
   await mkdir(directory, { recursive: true });
+  // s3rver knows one account with the key pair S3RVER/S3RVER; agencies' local keys are added to it
+  const { DUMMY_ACCOUNT } = createRequire(import.meta.url)('s3rver/lib/models/account') as {
+    DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
+  };
+  for (const key of accessKeys) DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);
   const s3rver = new S3rver({ directory, silent: true });
+  // s3rver emits an object's event inside the request that wrote it, so the request's key is still in scope
+  const requests = new AsyncLocalStorage<{ accessKeyId: string | undefined }>();
+  const events = new EventEmitter();
+  s3rver.on('event', (notification: { Records?: { userIdentity?: { principalId?: string } }[] }) => {
+    const accessKeyId = requests.getStore()?.accessKeyId;
+    for (const record of notification.Records ?? []) {
+      record.userIdentity = { principalId: accessKeyId ? `AWS:${accessKeyId}` : 'Anonymous' };
+    }
+    events.emit('event', notification);
+  });
+  const handle = s3rver.callback();
   // Our own server around s3rver's request handler: s3rver.run() never settles when its port is taken.
-  const server = createServer(s3rver.callback());
+  const server = createServer((request, response) =>
+    requests.run({ accessKeyId: accessKeyIdOf(request.headers, request.url) }, () =>
+      handle(request, response),
+    ),
+  );
   await listening('s3', port, (onError) => {
     server.once('error', onError);
     return new Promise<void>((resolve) => server.listen(port, HOST, resolve));
   });
   return {
     endpoint: endpointOf(server),
-    events: s3rver,
+    events,
     stop: () => closeServer(server),
   };
 }

@@ -10,7 +10,9 @@ import {
   KEYS,
   type QueueId,
 } from '../../infra/resources.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localName } from './account.ts';
+import { stageConfig } from '../../infra/stages.ts';
+import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { startEmulators } from './emulators.ts';
 import { type EventSource, startEventSource } from './event-source.ts';
@@ -57,7 +59,12 @@ export interface LocalStack {
 export async function startLocalStack(options: StartLocalStackOptions): Promise<LocalStack> {
   const dir = options.dir ?? '.dancu';
   const log = options.log ?? consoleLogger;
-  const emulators = await startEmulators({ dir, ports: options.ports ?? {}, region: LOCAL_REGION });
+  const emulators = await startEmulators({
+    dir,
+    ports: options.ports ?? {},
+    region: LOCAL_REGION,
+    s3AccessKeys: LOCAL_AGENCIES.map((code) => localAgencyCredentials(code)),
+  });
   const clients = createLocalClients(emulators.endpoints, LOCAL_REGION);
   const eventSources: EventSource[] = [];
   let notification: ObjectCreatedForwarding | undefined;
@@ -146,6 +153,20 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
   }
 }
 
+/** The agencies of the `dev` stage (infra/stages.ts), each with local credentials of its own. */
+export const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
+
+/**
+ * Who may upload for which agency, as the split reads it (AGENCY_UPLOADERS): each agency's local access key for
+ * its own agency, and the operator's S3RVER key (the upload tool, the tests) for any, like an administrator.
+ */
+export function localUploaders(): Record<string, string> {
+  return {
+    [LOCAL_CREDENTIALS.accessKeyId]: ANY_AGENCY,
+    ...Object.fromEntries(LOCAL_AGENCIES.map((code) => [localAgencyCredentials(code).accessKeyId, code])),
+  };
+}
+
 /**
  * The environment the production code expects: the SDK pointed at the emulators (`AWS_ENDPOINT_URL_*`, region,
  * credentials, checksums only when required for s3rver) and every variable any function reads, resolved to the
@@ -162,6 +183,9 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AGENCY_UPLOADERS: JSON.stringify(localUploaders()),
+    // EMF lines are for CloudWatch; locally they would only fill the console
+    POWERTOOLS_METRICS_DISABLED: 'true',
     // rows in flight per register invocation: in AWS 16 hide DynamoDB's latency; here every invocation shares one
     // process and the emulator answers in CPU time, so 2 per chunk (32 over a batch's 16 partitions) keep it busy
     // with less to hold (bench/ingest, 100k rows: 6 % faster end to end than with 16)
@@ -207,6 +231,8 @@ export function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames,
       secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
     },
     endpoints: { ...endpoints, http },
+    /** each agency's own credentials: uploads signed with them are checked against the agency of the key */
+    agencies: Object.fromEntries(LOCAL_AGENCIES.map((code) => [code, localAgencyCredentials(code)])),
     buckets: { batches: names.buckets.batches, reports: names.buckets.batches },
     queues,
     tables: { ...names.tables },

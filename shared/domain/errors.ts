@@ -101,6 +101,10 @@ export const BATCH_CODES = {
   BATCH_MISSING_COLUMNS: { vi: 'Thiếu cột bắt buộc', en: 'Required columns are missing' },
   BATCH_DUPLICATE_COLUMN: { vi: 'Một cột xuất hiện hai lần', en: 'A column appears twice' },
   BATCH_UNREADABLE: { vi: 'Không đọc được tệp', en: 'The file could not be read' },
+  BATCH_UPLOADER_NOT_ALLOWED: {
+    vi: 'Người tải tệp lên không được phép gửi lô cho đơn vị này',
+    en: 'The uploader may not submit batches for this agency',
+  },
   BATCH_PROCESSING_FAILED: {
     vi: 'Lỗi hệ thống khi xử lý lô; đã chuyển vào hàng đợi lỗi để xử lý lại',
     en: 'The batch could not be processed; its work is in a dead-letter queue for redrive',

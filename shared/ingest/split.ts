@@ -29,6 +29,8 @@ export interface UploadedObject {
   eTag?: string;
   size?: number;
   sequencer?: string;
+  /** `userIdentity.principalId` of the S3 event */
+  uploader?: string;
 }
 
 export interface SplitSettings {
@@ -60,9 +62,11 @@ export interface SplitDeps {
   context: ValidationContext;
   settings: SplitSettings;
   readOptions?: ReadOptions;
+  /** whether the uploader may act for the agency of the key; unchecked when absent (tools, tests) */
+  mayUpload?(agencyCode: string, uploader: string | undefined): boolean;
 }
 
-export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'lost-race';
+export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'refused' | 'lost-race';
 
 /** One batch per uploaded object version: the same S3 event twice is the same batch; a new upload is not. */
 export function batchIdOf(object: UploadedObject): string {
@@ -112,6 +116,12 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     checkpoint: emptyCheckpoint(deps.settings.partitions),
   };
   if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
+  if (parsed && deps.mayUpload && !deps.mayUpload(parsed.agencyCode, object.uploader)) {
+    // refused before a byte is read: nothing of it reaches the register; the agency's report says why
+    await deps.batches.claimLatest(batch);
+    await failBatch(batch, new BatchFailedError('BATCH_UPLOADER_NOT_ALLOWED', object.key), deps);
+    return 'refused';
+  }
   const format = parsed ? formatOfName(parsed.name) : undefined;
   if (!format) {
     await deps.batches.claimLatest(batch);

@@ -63,6 +63,15 @@ describe('agency of the IAM principal', () => {
   ])('%s → %s', (arn, agency) => {
     expect(agencyOfPrincipal(arn)).toBe(agency);
   });
+
+  it('reads the stage’s role prefix, so a dev role does not pass for a prod one and back', () => {
+    const dev = 'arn:aws:sts::123456789012:assumed-role/dancu-dev-agency-CA-GIALAI/alice';
+    expect(agencyOfPrincipal(dev, 'dancu-dev-agency-')).toBe('CA-GIALAI');
+    expect(agencyOfPrincipal(dev, 'dancu-agency-')).toBeUndefined();
+    expect(
+      agencyOfPrincipal('arn:aws:sts::123456789012:assumed-role/dancu-agency-X1/a', 'dancu-dev-agency-'),
+    ).toBeUndefined();
+  });
 });
 
 describe('GET /batches/{batchId}', () => {

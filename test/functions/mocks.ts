@@ -14,6 +14,9 @@ export function setPipelineEnvironment(): void {
     RECORDS_QUEUE_URL: 'https://sqs.local/records',
     FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
+    AGENCY_UPLOADERS: JSON.stringify({ AIDAEXAMPLE: 'CA-PLEIKU' }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +15,8 @@ process.env.LINKAGE = 'off';
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
+// createPerson writes attribute values with the base client (register-store.ts)
+const base = mockClient(DynamoDBClient);
 let handler: typeof import('../../functions/register/handler.ts').handler;
 
 const record: PopulationRecord = {
@@ -52,6 +54,8 @@ beforeEach(() => {
   s3.reset();
   sqs.reset();
   dynamo.reset();
+  base.reset();
+  base.on(PutItemCommand).resolves({});
   s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
   s3.on(PutObjectCommand).resolves({});
   s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
@@ -68,10 +72,14 @@ describe('register handler', () => {
       lambdaContext(),
     );
     expect(result.batchItemFailures).toEqual([]);
-    const person = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    const person = base.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(person?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(person?.Item).toMatchObject({ pk: 'id:064090123456', sk: 'PERSON', applied: ['b1#7:new'] });
-    expect(unpacked(person?.Item?.record)).toEqual(record);
+    expect(person?.Item).toMatchObject({
+      pk: { S: 'id:064090123456' },
+      sk: { S: 'PERSON' },
+      applied: { L: [{ S: 'b1#7:new' }] },
+    });
+    expect(unpacked(person?.Item?.record?.S)).toEqual(record);
     expect(outcomesWritten()).toEqual([[7, 'new', 'id:064090123456', 'F7', []]]);
     const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
     expect(next?.QueueUrl).toBe('https://sqs.local/records');
@@ -84,7 +92,7 @@ describe('register handler', () => {
   });
 
   it('a redelivered row finds its own earlier decision and decides the same', async () => {
-    dynamo.on(PutCommand).rejects(conditionFailed());
+    base.on(PutItemCommand).rejects(conditionFailed());
     dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
       Item: {
         record: packed({ ...record, currentAddress: 'Elsewhere' }),
@@ -100,10 +108,8 @@ describe('register handler', () => {
   });
 
   it('an identity that differs under the same ID is a conflict, kept for review, the register unchanged', async () => {
-    dynamo.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'PERSON') throw conditionFailed();
-      return {};
-    });
+    base.on(PutItemCommand).rejects(conditionFailed());
+    dynamo.on(PutCommand).resolves({});
     dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
       Item: { record: packed({ ...record, fullName: 'Trần Văn Bình' }), version: 1, applied: ['b0#1:new'] },
     });
@@ -122,10 +128,8 @@ describe('register handler', () => {
   });
 
   it('the same identity with a new address is an update with history, guarded by the version read', async () => {
-    dynamo.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'PERSON') throw conditionFailed();
-      return {};
-    });
+    base.on(PutItemCommand).rejects(conditionFailed());
+    dynamo.on(PutCommand).resolves({});
     dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
       Item: { record: packed({ ...record, currentAddress: 'An Khê' }), version: 4, applied: [] },
     });
@@ -148,6 +152,7 @@ describe('register handler', () => {
     s3.on(HeadObjectCommand).resolves({});
     await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(base.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(outcomesWritten()).toEqual([]);
     const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
     expect(JSON.parse(String(next?.MessageBody))).toEqual({
@@ -166,7 +171,7 @@ describe('register handler', () => {
   });
 
   it('on the last try of a failing chunk, marks the batch failed with a reason and leaves the message to the DLQ', async () => {
-    dynamo.on(PutCommand).rejects(new Error('DynamoDB is down'));
+    base.on(PutItemCommand).rejects(new Error('DynamoDB is down'));
     const result = await handler(
       sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 5),
       lambdaContext(),
@@ -181,7 +186,7 @@ describe('register handler', () => {
   });
 
   it('before the last try, only reports the failure', async () => {
-    dynamo.on(PutCommand).rejects(new Error('DynamoDB is down'));
+    base.on(PutItemCommand).rejects(new Error('DynamoDB is down'));
     const result = await handler(
       sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 2),
       lambdaContext(),

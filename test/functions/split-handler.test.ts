@@ -109,6 +109,37 @@ describe('split handler', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  it('refuses a batch uploaded under another agency’s prefix: failed with a coded report, nothing read or sent', async () => {
+    const event = s3Notification('incoming/CA-ANKHE/forms.csv');
+    const { batchIdOf } = await import('../../shared/ingest/split.ts');
+    const s3Record = event.Records[0]?.s3;
+    const id = batchIdOf({
+      bucket: 'batches-bucket',
+      key: 'incoming/CA-ANKHE/forms.csv',
+      eTag: 'e1',
+      sequencer: s3Record?.object.sequencer,
+    });
+    dynamo.on(GetCommand).resolves({ Item: { batchId: id } });
+
+    const result = await handler(sqsEvent([event]), lambdaContext());
+
+    expect(result.batchItemFailures).toEqual([]);
+    const failed = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'failed');
+    expect(failed?.args[0].input.ExpressionAttributeValues?.[':failure']).toMatchObject({
+      code: 'BATCH_UPLOADER_NOT_ALLOWED',
+      message: expect.stringMatching(/không được phép.*may not submit/),
+    });
+    const summary = s3
+      .commandCalls(PutObjectCommand)
+      .find((c) => String(c.args[0].input.Key).endsWith('summary.json'));
+    expect(summary?.args[0].input.Key).toBe('reports/CA-ANKHE/forms.csv/summary.json');
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
   it('fails a batch whose object is gone before it is read, without retrying', async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('gone'), { name: 'NoSuchKey' }));
     const result = await handler(

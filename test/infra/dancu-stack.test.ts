@@ -41,12 +41,32 @@ describe('DancuStack', () => {
     template.resourceCountIs('Custom::S3BucketNotifications', 1);
   });
 
-  it('encrypts both buckets and blocks all public access', () => {
+  it('encrypts the batches bucket with the register data’s key, the access logs with SSE-S3', () => {
+    expect(template.toJSON().Resources[batchesId].Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: {
+            SSEAlgorithm: 'aws:kms',
+            KMSMasterKeyID: {
+              'Fn::GetAtt': [
+                Stack.of(stack).getLogicalId(stack.dataKey.node.defaultChild as CfnElement),
+                'Arn',
+              ],
+            },
+          },
+        },
+      ],
+    });
+    // S3 server access logging can write only to an SSE-S3 bucket
+    expect(template.toJSON().Resources[accessLogsId].Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('blocks all public access to both buckets', () => {
     for (const id of [batchesId, accessLogsId]) {
       expect(template.toJSON().Resources[id].Properties).toMatchObject({
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,

@@ -76,6 +76,12 @@ describe('local stack', () => {
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       endpoints: { ...stack.endpoints, http: 'http://127.0.0.1:3000' },
+      // the dev stage's agencies (infra/stages.ts), each with credentials of its own
+      agencies: {
+        'CA-GIALAI': { accessKeyId: 'dancu-agency-CA-GIALAI', secretAccessKey: 'dancu-agency-CA-GIALAI' },
+        'CA-PLEIKU': { accessKeyId: 'dancu-agency-CA-PLEIKU', secretAccessKey: 'dancu-agency-CA-PLEIKU' },
+        'CA-ANKHE': { accessKeyId: 'dancu-agency-CA-ANKHE', secretAccessKey: 'dancu-agency-CA-ANKHE' },
+      },
       buckets: { batches: 'dancu-batches', reports: 'dancu-batches' },
       queues: {
         intake: intake.url,

@@ -1,0 +1,85 @@
+// What each function may touch, as plain data: the exact DynamoDB actions (no Scan, no BatchWriteItem unless
+// used), the key prefixes and the queues its handler and shared/ code reach. infra/constructs/function-access.ts
+// turns it into IAM statements; test/infra/access.test.ts holds the template to it.
+import { type FunctionId, type HttpFunctionId, KEYS, type QueueId, type TableId } from './resources.ts';
+
+export type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
+
+export type ItemAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+export interface TableAccess {
+  readonly actions: readonly ItemAction[];
+  /** indexes queried, by name (granted as `table/index/{name}`, never `index/*`) */
+  readonly indexes?: readonly string[];
+}
+
+export interface Access {
+  readonly readsObjects: readonly KeyPrefix[];
+  readonly writesObjects: readonly KeyPrefix[];
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+  readonly sendsTo: readonly QueueId[];
+}
+
+/** batch-store.ts: get, create (put), the object-key claim (put), progress (update) */
+const BATCH_WRITER: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
+
+export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
+  // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
+  split: {
+    readsObjects: [KEYS.incomingPrefix],
+    writesObjects: [KEYS.workPrefix, KEYS.reportsPrefix],
+    tables: { batches: BATCH_WRITER },
+    sendsTo: ['records', 'intake', 'finalize'],
+  },
+  // reads a chunk, writes its outcomes, writes the failed report when a chunk gives up; register-store.ts, and
+  // the linkage's candidate queries and batched writes (issue 5)
+  register: {
+    readsObjects: [KEYS.workPrefix],
+    writesObjects: [KEYS.workPrefix, KEYS.reportsPrefix],
+    tables: {
+      batches: BATCH_WRITER,
+      register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
+    },
+    sendsTo: ['records', 'finalize'],
+  },
+  // merges outcomes and rejected rows into the report
+  finalize: {
+    readsObjects: [KEYS.workPrefix],
+    writesObjects: [KEYS.reportsPrefix],
+    tables: { batches: BATCH_WRITER },
+    sendsTo: [],
+  },
+  // application-store.ts: an event (put once), an application's events (query), its state (conditional put)
+  status: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: { applications: { actions: ['PutItem', 'Query'] } },
+    sendsTo: [],
+  },
+  // GET /applications/{code}: the state item only
+  lookup: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: { applications: { actions: ['GetItem'] } },
+    sendsTo: [],
+  },
+  // batch-reads.ts: a batch (get) and an agency's batches (gsi1); the review list of probable duplicates in the
+  // register (issue 5)
+  agency: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: {
+      batches: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
+      register: { actions: ['GetItem', 'Query', 'UpdateItem', 'PutItem'] },
+    },
+    sendsTo: [],
+  },
+};

@@ -1,0 +1,196 @@
+// Every deployment stage's settings in one typed, zod-checked place: `cdk synth -c stage=prod` picks one.
+// Plain data (no CDK imports), so the local stack reads the `dev` agencies from here too.
+import * as z from 'zod';
+import type { FunctionId, FunctionSpec, HttpFunctionId, HttpFunctionSpec } from './resources.ts';
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const RetentionDays = z
+  .number()
+  .int()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    message: `log retention must be one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  });
+
+// an IAM principal ARN outside this stack: a role or user of the agency's own account, or an account root
+const PrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/);
+
+// an agency code is a path segment of incoming/{code}/ and part of a role name (64 characters at most)
+export const STAGE_AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
+const Agency = z.object({
+  code: z.string().regex(STAGE_AGENCY_CODE),
+  /** shown to operators only (tags, descriptions) */
+  name: z.string().min(1).max(200),
+  /** who may assume the agency's role; none: administrators of this account grant it */
+  trustedPrincipals: z.array(PrincipalArn).default([]),
+});
+
+const Throttle = z.object({
+  rateLimit: z.number().positive(),
+  burstLimit: z.number().int().positive(),
+});
+
+const FunctionSettings = z.object({
+  memoryMb: z.number().int().min(128).max(10_240).optional(),
+  /** SQS event source `maximumConcurrency` (2–1000): how hard the function may press DynamoDB */
+  maximumConcurrency: z.number().int().min(2).max(1000).optional(),
+});
+
+const FUNCTION_IDS = [
+  'split',
+  'register',
+  'finalize',
+  'status',
+  'lookup',
+  'agency',
+] as const satisfies readonly (FunctionId | HttpFunctionId)[];
+
+export const StageConfig = z
+  .object({
+    /** part of the stack name (`Dancu-{name}`) and of resource names */
+    name: z.string().regex(/^[a-z][a-z0-9]{1,15}$/),
+    /** prefix of the names an operator types: roles, alarms, the dashboard */
+    prefix: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
+    /** RETAIN buckets, tables and the key when the stack is deleted, and refuse DeleteTable */
+    retainData: z.boolean(),
+    logRetentionDays: RetentionDays,
+    /** API access logs and S3 server access logs are audit records: kept longer */
+    auditLogRetentionDays: RetentionDays,
+    alarms: z.object({
+      /** subscribed to the alarm topic when set */
+      email: z.email().optional(),
+      /** oldest message on a pipeline queue, in seconds, before someone should look */
+      oldestMessageAgeSeconds: z.number().int().positive(),
+      /** function errors in 5 minutes */
+      functionErrors: z.number().int().min(1),
+      /** function throttles in 5 minutes */
+      functionThrottles: z.number().int().min(1),
+      /** HTTP API 5xx answers in 5 minutes */
+      api5xx: z.number().int().min(1),
+      /** p99 latency of the HTTP API over 5 minutes, in milliseconds */
+      apiP99LatencyMs: z.number().int().positive(),
+    }),
+    /** the name of an agency's role is `{agencyRolePrefix}{code}`; the agency function reads it back */
+    agencyRolePrefix: z.string().regex(/^[\w+=,.@-]{1,23}$/),
+    agencies: z
+      .array(Agency)
+      .min(1)
+      // the split's AGENCY_UPLOADERS (role id → code) must fit Lambda's 4 KB of environment; more moves it to SSM
+      .max(50)
+      .refine((agencies) => new Set(agencies.map((a) => a.code)).size === agencies.length, {
+        message: 'agency codes must be unique',
+      }),
+    /** per function, over infra/resources.ts */
+    functions: z.partialRecord(z.enum(FUNCTION_IDS), FunctionSettings).default({}),
+    http: z.object({
+      /** the stage's throttle: every route, every caller together */
+      throttle: Throttle,
+      /**
+       * AWS WAF cannot be attached to an HTTP API: when enabled, the app adds the stack `DancuWaf-{name}` (us-east-1,
+       * a CloudFront-scope web ACL with a rate-based rule per client IP), and once its ARN is set here the stack puts
+       * a CloudFront distribution with it in front of the API (docs/operations.md "Citizen API").
+       */
+      waf: z.object({
+        enabled: z.boolean(),
+        requestsPer5MinutesPerIp: z.number().int().min(10),
+        webAclArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/)
+          .optional(),
+      }),
+    }),
+  })
+  .refine((stage) => stage.agencies.every((a) => `${stage.agencyRolePrefix}${a.code}`.length <= 64), {
+    message: 'an agency role name ({agencyRolePrefix}{code}) must fit 64 characters',
+  });
+
+export type StageConfig = z.output<typeof StageConfig>;
+export type StageInput = z.input<typeof StageConfig>;
+
+/** Agencies of the examples, the tests and the local stack (Gia Lai province police). */
+const EXAMPLE_AGENCIES: StageInput['agencies'] = [
+  { code: 'CA-GIALAI', name: 'Công an tỉnh Gia Lai' },
+  { code: 'CA-PLEIKU', name: 'Công an thành phố Pleiku' },
+  { code: 'CA-ANKHE', name: 'Công an thị xã An Khê' },
+];
+
+const STAGE_INPUTS = {
+  dev: {
+    name: 'dev',
+    prefix: 'dancu-dev',
+    retainData: false,
+    logRetentionDays: 14,
+    auditLogRetentionDays: 90,
+    alarms: {
+      oldestMessageAgeSeconds: 3600,
+      functionErrors: 5,
+      functionThrottles: 10,
+      api5xx: 10,
+      apiP99LatencyMs: 3000,
+    },
+    agencyRolePrefix: 'dancu-dev-agency-',
+    agencies: EXAMPLE_AGENCIES,
+    functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
+    http: {
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      waf: { enabled: false, requestsPer5MinutesPerIp: 300 },
+    },
+  },
+  prod: {
+    name: 'prod',
+    prefix: 'dancu',
+    retainData: true,
+    logRetentionDays: 90,
+    // Decree 13/2023: processing of personal data is logged and kept for audit
+    auditLogRetentionDays: 731,
+    alarms: {
+      oldestMessageAgeSeconds: 900,
+      functionErrors: 1,
+      functionThrottles: 5,
+      api5xx: 5,
+      apiP99LatencyMs: 1500,
+    },
+    // the name shared/api/caller.ts assumes when no prefix is configured
+    agencyRolePrefix: 'dancu-agency-',
+    agencies: EXAMPLE_AGENCIES,
+    functions: {},
+    http: {
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      waf: { enabled: true, requestsPer5MinutesPerIp: 1000 },
+    },
+  },
+} satisfies Record<string, StageInput>;
+
+export type StageName = keyof typeof STAGE_INPUTS;
+export const STAGE_NAMES = Object.keys(STAGE_INPUTS) as StageName[];
+
+/** The checked settings of a stage; an unknown name or an invalid setting throws, naming it. */
+export function stageConfig(name: string): StageConfig {
+  if (!Object.hasOwn(STAGE_INPUTS, name)) {
+    throw new Error(`unknown stage ${JSON.stringify(name)}: one of ${STAGE_NAMES.join(', ')}`);
+  }
+  return parseStage(STAGE_INPUTS[name as StageName]);
+}
+
+export function parseStage(input: unknown): StageConfig {
+  const parsed = StageConfig.safeParse(input);
+  if (!parsed.success) throw new Error(`invalid stage configuration: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** A function's spec with the stage's memory and SQS concurrency over the defaults of infra/resources.ts. */
+export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
+  const settings = stage.functions[spec.id];
+  if (!settings) return spec;
+  const merged = { ...spec, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if ('source' in merged && settings.maximumConcurrency !== undefined) {
+    return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
+  }
+  return merged;
+}

@@ -1,0 +1,400 @@
+// The production-grade parts of the stack (issue 6): the data key, exact per-function access, agency roles,
+// alarms and the dashboard, for the dev and prod stages of infra/stages.ts.
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS, CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { ACCESS } from '../../infra/access.ts';
+import { pascalCase } from '../../infra/constructs/from-spec.ts';
+import { DancuStack } from '../../infra/dancu-stack.ts';
+import { applyNagChecks } from '../../infra/nag.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, KEYS, QUEUES } from '../../infra/resources.ts';
+import { stageConfig } from '../../infra/stages.ts';
+import { DancuWafStack } from '../../infra/waf-stack.ts';
+
+function synth(stage: 'dev' | 'prod') {
+  // not bundled (test/infra/ingestion.test.ts bundles once); cdk-nag runs as in `cdk synth`
+  const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+  const stack = new DancuStack(app, `Dancu-${stage}`, { stage });
+  applyNagChecks(app);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synth('dev');
+const prod = synth('prod');
+const idOf = (construct: IConstruct, of = stack) =>
+  Stack.of(of).getLogicalId(construct.node.defaultChild as CfnElement);
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const keyArn = arnOf(idOf(stack.dataKey));
+const bucketId = idOf(stack.storage.batchesBucket);
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+const actionsOf = (s: Statement) => [s.Action].flat();
+
+function statementsOfRole(roleId: string): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+function statementsOfFunction(id: keyof typeof ACCESS): Statement[] {
+  const fn =
+    id in FUNCTIONS
+      ? stack.ingestion.functions[id as keyof typeof FUNCTIONS]
+      : stack.httpApi.functions[id as keyof typeof HTTP_FUNCTIONS];
+  const role = fn.function.role?.node.defaultChild as CfnElement;
+  return statementsOfRole(stack.getLogicalId(role));
+}
+
+describe('the register data’s key', () => {
+  it('is a customer managed key with yearly rotation, retained in prod', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 365 });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    prod.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/dancu-dev/register-data' });
+  });
+
+  it('encrypts every table, and every queue but the intake queue of S3 events', () => {
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.SSESpecification).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: keyArn,
+      });
+    }
+    for (const { id } of Object.values(QUEUES)) {
+      const { queue, deadLetterQueue } = stack.ingestion.queues[id];
+      for (const q of [queue, deadLetterQueue]) {
+        const properties = template.toJSON().Resources[idOf(q)].Properties;
+        if (id === 'intake') expect(properties.SqsManagedSseEnabled).toBe(true);
+        else expect(properties.KmsMasterKeyId).toEqual(keyArn);
+      }
+    }
+  });
+
+  it('lets CloudWatch (for the alarm topic) use it, and no other service', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const services = ((key?.Properties.KeyPolicy.Statement ?? []) as { Principal: { Service?: string } }[])
+      .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
+      .sort();
+    expect(services).toEqual(['cloudwatch.amazonaws.com']);
+  });
+});
+
+describe('point-in-time recovery and retention', () => {
+  it('keeps PITR on every table, and protects and retains them in prod', () => {
+    for (const t of [template, prod.template]) {
+      for (const table of Object.values(t.findResources('AWS::DynamoDB::Table'))) {
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+      }
+    }
+    for (const table of Object.values(prod.template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(table.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('keeps function logs and API access logs as long as the stage says', () => {
+    const retentions = (t: Template) =>
+      Object.values(t.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
+    const functions = Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length;
+    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90].sort());
+    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731].sort());
+  });
+
+  it('keeps server access logs for the audit retention of the stage', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Id: 'expire-access-logs', ExpirationInDays: 90 })],
+      },
+    });
+    prod.template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Id: 'expire-access-logs', ExpirationInDays: 731 })],
+      },
+    });
+  });
+});
+
+describe('least privilege (infra/access.ts)', () => {
+  it.each(Object.keys(ACCESS) as (keyof typeof ACCESS)[])(
+    '%s has exactly its DynamoDB actions, and never Scan',
+    (id) => {
+      const granted = statementsOfFunction(id)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .filter((a) => !['dynamodb:DescribeStream', 'dynamodb:GetRecords'].includes(a));
+      const declared = Object.values(ACCESS[id].tables).flatMap(
+        (t) => t?.actions.map((a) => `dynamodb:${a}`) ?? [],
+      );
+      expect(new Set(granted)).toEqual(new Set(declared));
+      expect(granted).not.toContain('dynamodb:Scan');
+    },
+  );
+
+  it('grants BatchWriteItem to the register function only, on the register table', () => {
+    for (const id of Object.keys(ACCESS) as (keyof typeof ACCESS)[]) {
+      const batchWrites = statementsOfFunction(id).filter((s) =>
+        actionsOf(s).includes('dynamodb:BatchWriteItem'),
+      );
+      if (id !== 'register') expect(batchWrites).toEqual([]);
+      else
+        expect(batchWrites.flatMap((s) => [s.Resource].flat())).toEqual([
+          arnOf(idOf(stack.tables.tables.register)),
+        ]);
+    }
+  });
+
+  it('names the agency function’s index (gsi1), never index/*', () => {
+    const resources = JSON.stringify(statementsOfFunction('agency').map((s) => s.Resource));
+    expect(resources).toContain('/index/gsi1');
+    expect(resources).not.toContain('/index/*');
+  });
+
+  it('uses the key without wildcard actions: decrypt to read, a data key to write', () => {
+    const keyActions = statementsOfFunction('lookup').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('kms:')),
+    );
+    expect(keyActions.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    const split = statementsOfFunction('split')
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('kms:'));
+    expect(new Set(split)).toEqual(
+      new Set(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
+    );
+  });
+});
+
+describe('agency roles', () => {
+  const agencies = stack.config.agencies;
+  const managed = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+
+  it('one role per agency of the stage, named with the stage’s prefix', () => {
+    for (const { code } of agencies) {
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-dev-agency-${code}` });
+      prod.template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-agency-${code}` });
+    }
+    expect(managed).toHaveLength(agencies.length);
+  });
+
+  it.each(agencies.map((a) => a.code))(
+    '%s may write its incoming/, read its reports/, and call the agency routes',
+    (code) => {
+      const role = stack.agencies.roles[code];
+      const policy = managed.find((p) =>
+        (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === idOf(role as IConstruct)),
+      );
+      const statements = policy?.Properties.PolicyDocument.Statement as (Statement & { Sid: string })[];
+      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+      expect(bySid.UploadOwnBatches).toMatchObject({
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${KEYS.incomingPrefix}${code}/*`]] },
+      });
+      expect(bySid.ReadOwnReports).toMatchObject({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${KEYS.reportsPrefix}${code}/*`]] },
+      });
+      expect(bySid.ListOwnPrefixes?.Condition).toEqual({
+        StringLike: { 's3:prefix': [`incoming/${code}/*`, `reports/${code}/*`] },
+      });
+      expect(bySid.CallAgencyRoutes?.Action).toBe('execute-api:Invoke');
+      expect(JSON.stringify(bySid.CallAgencyRoutes?.Resource)).toMatch(
+        /\/\$default\/GET\/batches"[\s\S]*\/GET\/batches\/\*/,
+      );
+      expect(bySid.UseDataKeyThroughS3?.Condition).toMatchObject({
+        StringEquals: { 'kms:ViaService': expect.anything() },
+      });
+      // nothing else: no other agency's prefix, no delete, no wildcard action
+      expect(Object.keys(bySid).sort()).toEqual(
+        [
+          'CallAgencyRoutes',
+          'ListOwnPrefixes',
+          'ReadOwnReports',
+          'UploadOwnBatches',
+          'UseDataKeyThroughS3',
+        ].sort(),
+      );
+      for (const other of agencies.filter((a) => a.code !== code)) {
+        expect(JSON.stringify(statements)).not.toContain(`/${other.code}/`);
+      }
+    },
+  );
+
+  it('gives the split the map of role id → agency code it checks uploads against', () => {
+    const split = template.toJSON().Resources[idOf(stack.ingestion.functions.split.function)];
+    const uploaders = JSON.stringify(split.Properties.Environment.Variables.AGENCY_UPLOADERS);
+    for (const { code } of agencies) {
+      expect(uploaders).toContain(idOf(stack.agencies.roles[code] as IConstruct));
+      expect(uploaders).toContain(code);
+    }
+    expect(uploaders).not.toContain('"*"');
+  });
+
+  it('tells the agency function the role prefix it reads the caller’s agency from', () => {
+    const agency = template.toJSON().Resources[idOf(stack.httpApi.functions.agency.function)];
+    expect(agency.Properties.Environment.Variables.AGENCY_ROLE_PREFIX).toBe('dancu-dev-agency-');
+  });
+});
+
+describe('observability', () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+  const byName = (name: string) => alarms.find((a) => a.Properties.AlarmName === `dancu-dev-${name}`);
+  const topicRef = { Ref: idOf(stack.observability.topic) };
+
+  it('has an encrypted alarm topic that refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'dancu-dev-alarms',
+      KmsMasterKeyId: keyArn,
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it.each(Object.keys(QUEUES))('alarms on a dead letter and on the age of the oldest message of %s', (id) => {
+    const dead = byName(`${pascalCase(id)}DeadLetters`);
+    expect(dead?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topicRef],
+    });
+    expect(byName(`${pascalCase(id)}OldestMessage`)?.Properties).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: stack.config.alarms.oldestMessageAgeSeconds,
+    });
+  });
+
+  it.each([...Object.keys(FUNCTIONS), ...Object.keys(HTTP_FUNCTIONS)])(
+    'alarms on errors and throttles of %s',
+    (id) => {
+      expect(byName(`${pascalCase(id)}Errors`)?.Properties).toMatchObject({
+        MetricName: 'Errors',
+        Threshold: stack.config.alarms.functionErrors,
+        AlarmActions: [topicRef],
+      });
+      expect(byName(`${pascalCase(id)}Throttles`)?.Properties).toMatchObject({ MetricName: 'Throttles' });
+    },
+  );
+
+  it('alarms on API 5xx and p99 latency with the stage’s thresholds', () => {
+    expect(byName('Api5xx')?.Properties).toMatchObject({
+      MetricName: '5xx',
+      Threshold: stack.config.alarms.api5xx,
+    });
+    expect(byName('ApiLatencyP99')?.Properties).toMatchObject({
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: stack.config.alarms.apiP99LatencyMs,
+    });
+    const prodLatency = Object.values(prod.template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'dancu-ApiLatencyP99',
+    );
+    expect(prodLatency?.Properties.Threshold).toBe(prod.stack.config.alarms.apiP99LatencyMs);
+  });
+
+  it('has a dashboard with the per-agency EMF metrics', () => {
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const metric of ['RowsAccepted', 'RowsRejected', 'Conflicts', 'BatchDuration', 'DeadLetterSends']) {
+      expect(body).toContain(metric);
+    }
+  });
+
+  it('outputs what an operator needs: key, topic, dashboard, log groups, agency roles', () => {
+    const outputs = Object.keys(template.toJSON().Outputs);
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'DataKeyArn',
+        'AlarmTopicArn',
+        'DashboardName',
+        'ApiAccessLogGroupName',
+        'HttpApiUrl',
+        ...[...Object.keys(FUNCTIONS), ...Object.keys(HTTP_FUNCTIONS)].map(
+          (id) => `${pascalCase(id)}LogGroupName`,
+        ),
+        ...stack.config.agencies.map((a) => `AgencyRoleArn${a.code.replace(/[^A-Za-z0-9]/g, '')}`),
+      ]),
+    );
+  });
+
+  it('sets the EMF namespace and keeps events, responses and errors out of logs and traces', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment?.Variables;
+      if (!variables?.POWERTOOLS_SERVICE_NAME) continue; // CDK's bucket-notifications handler
+      expect(variables).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: 'Dancu',
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+      });
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+});
+
+describe('citizen API edge (WAF)', () => {
+  const webAclArn = 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/dancu-citizen-api/0a1b2c3d-4e5f';
+  const config = stageConfig('prod');
+  const withAcl = { ...config, http: { ...config.http, waf: { ...config.http.waf, webAclArn } } };
+
+  it('puts CloudFront with the stage’s web ACL in front of the API: HTTPS only, nothing cached', () => {
+    const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+    const edged = new DancuStack(app, 'Dancu-prod', { stage: 'prod', config: withAcl });
+    applyNagChecks(app);
+    const t = Template.fromStack(edged);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        WebACLId: webAclArn,
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'https-only',
+          AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
+        }),
+      }),
+    });
+    expect(Object.keys(t.toJSON().Outputs)).toContain('CitizenApiUrl');
+  });
+
+  it('has no distribution until the web ACL’s ARN is set', () => {
+    prod.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+  });
+
+  it('DancuWafStack: a CloudFront-scope web ACL limiting each IP, and the shape of application paths', () => {
+    const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
+    const waf = new DancuWafStack(app, 'DancuWaf-prod', { stage: config, env: { region: 'us-east-1' } });
+    applyNagChecks(app);
+    const t = Template.fromStack(waf);
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              Limit: config.http.waf.requestsPer5MinutesPerIp,
+              AggregateKeyType: 'IP',
+              EvaluationWindowSec: 300,
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'ApplicationCodeShape', Action: { Block: {} } }),
+      ]),
+    });
+    t.hasOutput('WebAclArn', {});
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../infra/resources.ts';
+import { parseStage, STAGE_NAMES, stageConfig, withStageSettings } from '../../infra/stages.ts';
+
+describe('infra/stages.ts', () => {
+  it('holds dev and prod, each valid', () => {
+    expect(STAGE_NAMES).toEqual(['dev', 'prod']);
+    for (const name of STAGE_NAMES) expect(stageConfig(name).name).toBe(name);
+  });
+
+  it('retains data, protects tables and turns the WAF on in prod only', () => {
+    const [dev, prod] = [stageConfig('dev'), stageConfig('prod')];
+    expect([dev.retainData, prod.retainData]).toEqual([false, true]);
+    expect([dev.http.waf.enabled, prod.http.waf.enabled]).toEqual([false, true]);
+    expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
+    expect(prod.alarms.functionErrors).toBeLessThanOrEqual(dev.alarms.functionErrors);
+  });
+
+  it('refuses an unknown stage, naming the known ones', () => {
+    expect(() => stageConfig('staging')).toThrow(/unknown stage "staging": one of dev, prod/);
+  });
+
+  it('refuses invalid settings with the path of each', () => {
+    const input = { ...structuredClone(stageConfig('dev')), logRetentionDays: 10 };
+    expect(() => parseStage(input)).toThrow(/logRetentionDays/);
+    const twice = structuredClone(stageConfig('dev'));
+    twice.agencies.push({ ...(twice.agencies[0] as (typeof twice.agencies)[number]) });
+    expect(() => parseStage(twice)).toThrow(/agency codes must be unique/);
+    const badArn = structuredClone(stageConfig('dev'));
+    (badArn.agencies[0] as { trustedPrincipals: string[] }).trustedPrincipals = ['arn:aws:iam::*:root'];
+    expect(() => parseStage(badArn)).toThrow(/trustedPrincipals/);
+    const tooFast = structuredClone(stageConfig('dev'));
+    tooFast.functions = { register: { maximumConcurrency: 1 } };
+    expect(() => parseStage(tooFast)).toThrow(/maximumConcurrency/);
+  });
+
+  it('lays a stage’s memory and concurrency over the defaults of infra/resources.ts', () => {
+    const dev = stageConfig('dev');
+    expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
+    expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);
+    expect(withStageSettings(FUNCTIONS.register, stageConfig('prod'))).toBe(FUNCTIONS.register);
+  });
+});

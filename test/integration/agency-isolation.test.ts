@@ -1,0 +1,79 @@
+// Agency isolation for real on the local stack: an upload under another agency's prefix, signed with the wrong
+// agency's credentials, reaches the split through the real S3 → queue path and is refused before a row is read.
+// Locally the S3 event's principal is the request's access key id (local/runtime/emulators.ts).
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipeline } from '../../local/pipeline.ts';
+import { localAgencyCredentials } from '../../local/runtime/account.ts';
+import type { LocalStack } from '../../local/runtime/stack.ts';
+import { buildBatch } from '../../shared/synthetic/write.ts';
+import { Agency, quietLog, tempDir } from './harness.ts';
+
+let stack: LocalStack;
+let operator: Agency;
+
+/** An S3 client signing as the local role of `agencyCode`. */
+function clientOf(agencyCode: string): S3Client {
+  return new S3Client({
+    region: stack.names.region,
+    endpoint: stack.endpoints.s3,
+    credentials: localAgencyCredentials(agencyCode),
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+async function uploadAs(agencyCode: string, key: string, bytes: Buffer | string): Promise<Date> {
+  const at = new Date();
+  await clientOf(agencyCode).send(new PutObjectCommand({ Bucket: operator.bucket, Key: key, Body: bytes }));
+  return at;
+}
+
+beforeAll(async () => {
+  stack = await startPipeline({
+    dir: await tempDir(),
+    ports: { s3: 0, sqs: 0, dynamodb: 0 },
+    visibilityTimeouts: { intake: 2, records: 2, finalize: 2 },
+    log: quietLog,
+  });
+  operator = new Agency(stack);
+}, 60_000);
+afterAll(async () => stack?.stop());
+
+describe('agency isolation on the local stack', () => {
+  it('refuses a batch uploaded under another agency’s prefix, and nothing of it reaches the register', async () => {
+    const batch = buildBatch({ rows: 50, seed: 61, errorRate: 0, duplicateRate: 0 });
+    const at = await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/intruder.csv', batch.bytes);
+
+    const summary = await operator.waitForSummary('CA-PLEIKU', 'intruder.csv', at, { status: 'failed' });
+
+    expect(summary).toMatchObject({
+      status: 'failed',
+      agencyCode: 'CA-PLEIKU',
+      failure: {
+        code: 'BATCH_UPLOADER_NOT_ALLOWED',
+        message: expect.stringMatching(/không được phép[\s\S]*may not submit/),
+      },
+    });
+    expect(await operator.outcomes('CA-PLEIKU', 'intruder.csv')).toEqual([]);
+    expect(await operator.scan('register')).toEqual([]);
+    const [refused] = (await operator.scan('batches')).filter(
+      (item) => item.sk === 'META' && item.objectKey === 'incoming/CA-PLEIKU/intruder.csv',
+    );
+    // never read: no row counted, no chunk written
+    expect(refused).toMatchObject({ status: 'failed', agencyCode: 'CA-PLEIKU' });
+    expect(refused?.rows).toBeUndefined();
+    expect(refused?.chunkCounts).toBeUndefined();
+  });
+
+  it('splits the same agency’s own upload, signed with its own credentials', async () => {
+    const batch = buildBatch({ rows: 50, seed: 62, errorRate: 0, duplicateRate: 0 });
+    const at = await uploadAs('CA-ANKHE', 'incoming/CA-ANKHE/own.csv', batch.bytes);
+
+    const summary = await operator.waitForSummary('CA-ANKHE', 'own.csv', at);
+
+    expect(summary).toMatchObject({ status: 'completed', rows: 50, outcomes: { new: 50, rejected: 0 } });
+    expect((await operator.personKeys()).size).toBe(50);
+  });
+});
