@@ -76,7 +76,9 @@ export function batchIdOf(object: UploadedObject): string {
     object.versionId ?? '',
     object.sequencer ?? object.eTag ?? '',
   ].join('\n');
-  return createHash('sha256').update(identity).digest('base64url').slice(0, 22);
+  const id = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
+  // a leading - would be neutralised as a formula in the reports' CSV cells (review_id), so it never leads
+  return /^[-_]/.test(id) ? `b${id.slice(1)}` : id;
 }
 
 function partitionOf(key: string, partitions: number): number {

@@ -1,5 +1,6 @@
 // The register handler with record linkage (LINKAGE on, the default), against a mocked DynamoDB: what an ID-less
 // record reads and writes on its way to being a new person.
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -22,6 +23,8 @@ delete process.env.LINKAGE;
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
+// createPerson writes attribute values with the base client (register-store.ts)
+const base = mockClient(DynamoDBClient);
 let handler: typeof import('../../functions/register/handler.ts').handler;
 
 const record: PopulationRecord = {
@@ -45,6 +48,8 @@ beforeEach(() => {
   s3.reset();
   sqs.reset();
   dynamo.reset();
+  base.reset();
+  base.on(PutItemCommand).resolves({});
   s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
   s3.on(PutObjectCommand).resolves({});
   s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
@@ -59,7 +64,6 @@ describe('register handler with record linkage', () => {
   it('an ID-less record nobody resembles: three Queries, its blocking items, then the person, new', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(BatchWriteCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
     const result = await handler(
       sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
       lambdaContext(),
@@ -72,8 +76,13 @@ describe('register handler with record linkage', () => {
     const filed = dynamo.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.['register-table'];
     expect(filed).toHaveLength(3);
     expect(filed?.every((request) => request.PutRequest?.Item?.sk === key)).toBe(true);
-    const person = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(person).toMatchObject({ pk: key, sk: 'PERSON', applied: ['b1#7:new'] });
+    const person = base.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+    expect(person).toMatchObject({
+      pk: { S: key },
+      sk: { S: 'PERSON' },
+      applied: { L: [{ S: 'b1#7:new' }] },
+    });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
     const outcomes = s3
       .commandCalls(PutObjectCommand)
       .filter((c) => String(c.args[0].input.Key).includes('/outcomes/'))
