@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
@@ -19,7 +19,7 @@ import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../infra/resources.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
-import { machine, median, printJson } from './report.ts';
+import { localS3, machine, median, printJson } from './report.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } },
@@ -93,14 +93,7 @@ const credentials = {
   accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
   secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
 };
-const s3 = new S3Client({
-  region,
-  credentials,
-  endpoint: stack.endpoints.s3,
-  forcePathStyle: true,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const s3 = localS3(stack.endpoints.s3, region, credentials);
 const sqs = new SQSClient({
   region,
   credentials,

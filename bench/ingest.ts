@@ -19,10 +19,10 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
-import { jsonMode, machine, printJson } from './report.ts';
+import { jsonMode, localS3, machine, printJson } from './report.ts';
 
 const json = jsonMode();
 const { values } = parseArgs({
@@ -155,14 +155,7 @@ async function floor(): Promise<{ seconds: number; cpuSeconds: number }> {
 const floorBefore = await floor();
 
 // 1. the pipeline, end to end
-const s3 = new S3Client({
-  region,
-  credentials,
-  endpoint: stack.endpoints.s3,
-  forcePathStyle: true,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const s3 = localS3(stack.endpoints.s3, region, credentials);
 const bucket = stack.names.buckets.batches;
 const started = performance.now();
 const pipelineCpu = process.cpuUsage();

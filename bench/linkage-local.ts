@@ -13,12 +13,13 @@ import {
   GetItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { type LinkageRow, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
 import { describeLinkageScore, scoreLinkageLedger } from '../shared/synthetic/linkage-truth.ts';
+import { localS3 } from './report.ts';
 
 export async function runLocal(rows: LinkageRow[]): Promise<void> {
   process.env.LINKAGE = 'on';
@@ -45,14 +46,7 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   );
 
   // 1. the pipeline
-  const s3 = new S3Client({
-    region,
-    credentials,
-    endpoint: stack.endpoints.s3,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = localS3(stack.endpoints.s3, region, credentials);
   const Bucket = stack.names.buckets.batches;
   const Body = linkageBatchNdjson(rows);
   const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });

@@ -1,6 +1,7 @@
 // What every bench shares: medians, the machine a figure was measured on, and the --json line that
 // bench/run-all.ts collects (the bench's human output then goes to stderr, so stdout holds the JSON alone).
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { S3Client } from '@aws-sdk/client-s3';
 
 export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -43,4 +44,20 @@ export function jsonMode(argv: string[] = process.argv): boolean {
 
 export function printJson(result: object): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** An S3 client for the local stack's s3rver, configured as its notes require (path style, checksums only when required). */
+export function localS3(
+  endpoint: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): S3Client {
+  return new S3Client({
+    region,
+    credentials,
+    endpoint,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
