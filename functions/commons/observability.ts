@@ -8,13 +8,15 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { QueueId } from '../../infra/resources.ts';
-import { dynamodb, s3, sqs } from '../../shared/aws/clients.ts';
+import { dynamodb } from '../../shared/aws/dynamodb.ts';
 import type { Batch } from '../../shared/ingest/types.ts';
 import { logger } from './logger.ts';
 
 // off outside Lambda (tests, the local stack): Tracer checks the execution environment itself
 export const tracer = new Tracer({ serviceName: 'dancu' });
-for (const client of [s3, sqs, dynamodb]) tracer.captureAWSv3Client(client);
+// every function uses DynamoDB; the S3 and SQS clients are traced where they are wired (pipeline.ts), so that
+// the HTTP and status functions neither bundle nor construct them
+tracer.captureAWSv3Client(dynamodb);
 
 type Metric = readonly [name: string, unit: Unit, value: number];
 
