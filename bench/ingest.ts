@@ -12,17 +12,11 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
-import { jsonMode, localS3, machine, printJson } from './report.ts';
+import { jsonMode, localS3, machine, printJson, waitForObject, watchBatchStages } from './report.ts';
 
 const json = jsonMode();
 const { values } = parseArgs({
@@ -165,33 +159,13 @@ await s3.send(
 );
 const summaryKey = 'reports/CA-BENCH/bench.csv/summary.json';
 // when the batch reaches each stage, from the batches table
-const phases: string[] = [];
 const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
-let batchKey: Record<string, AttributeValue> | undefined;
-const watch = setInterval(async () => {
-  const TableName = stack.names.tables.batches;
-  if (!batchKey) {
-    const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName, Limit: 50 }));
-    const meta = Items.find((i) => i.sk?.S === 'META');
-    if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
-  }
-  if (!batchKey) return;
-  const { Item } = await batchesClient.send(new GetItemCommand({ TableName, Key: batchKey }));
-  const status = Item?.status?.S;
-  if (status && phases.at(-1)?.split(' ')[0] !== status)
-    phases.push(`${status} ${((performance.now() - started) / 1000).toFixed(1)}s`);
-}, 250);
-for (;;) {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: summaryKey }));
-    break;
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const watch = watchBatchStages(batchesClient, stack.names.tables.batches, started);
+await waitForObject(s3, bucket, summaryKey);
 const pipelineSeconds = (performance.now() - started) / 1000;
 const pipelineCpuSeconds = cpuSeconds(process.cpuUsage(pipelineCpu));
-clearInterval(watch);
+watch.stop();
+const phases = Object.entries(watch.stages).map(([status, at]) => `${status} ${at.toFixed(1)}s`);
 if (profiler && values.profile) {
   const { profile } = await profiler.post('Profiler.stop');
   await writeFile(join(values.profile, 'pipeline.cpuprofile'), JSON.stringify(profile));

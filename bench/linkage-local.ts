@@ -6,20 +6,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AttributeValue,
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { type LinkageRow, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
 import { describeLinkageScore, scoreLinkageLedger } from '../shared/synthetic/linkage-truth.ts';
-import { localS3 } from './report.ts';
+import { localS3, waitForObject, watchBatchStages } from './report.ts';
 
 export async function runLocal(rows: LinkageRow[]): Promise<void> {
   process.env.LINKAGE = 'on';
@@ -52,31 +46,12 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
   const started = performance.now();
   await s3.send(new PutObjectCommand({ Bucket, Key: 'incoming/CA-BENCH/linkage.ndjson', Body }));
-  const phases: Record<string, number> = {};
-  let batchKey: Record<string, AttributeValue> | undefined;
-  const watch = setInterval(async () => {
-    const TableName = stack.names.tables.batches;
-    if (!batchKey) {
-      const { Items = [] } = await batchesClient.send(new ScanCommand({ TableName, Limit: 50 }));
-      const meta = Items.find((i) => i.sk?.S === 'META');
-      if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
-    }
-    if (!batchKey) return;
-    const { Item } = await batchesClient.send(new GetItemCommand({ TableName, Key: batchKey }));
-    const status = Item?.status?.S;
-    if (status && phases[status] === undefined) phases[status] = (performance.now() - started) / 1000;
-  }, 200);
+  const watch = watchBatchStages(batchesClient, stack.names.tables.batches, started);
   const prefix = 'reports/CA-BENCH/linkage.ndjson/';
-  for (;;) {
-    try {
-      await s3.send(new HeadObjectCommand({ Bucket, Key: `${prefix}summary.json` }));
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  await waitForObject(s3, Bucket, `${prefix}summary.json`);
   const seconds = (performance.now() - started) / 1000;
-  clearInterval(watch);
+  watch.stop();
+  const phases = watch.stages;
   const text = async (Key: string) =>
     (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString()) ?? '';
   const summary = JSON.parse(await text(`${prefix}summary.json`));

@@ -1,7 +1,13 @@
 // What every bench shares: medians, the machine a figure was measured on, and the --json line that
 // bench/run-all.ts collects (the bench's human output then goes to stderr, so stdout holds the JSON alone).
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { S3Client } from '@aws-sdk/client-s3';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -60,4 +66,41 @@ export function localS3(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/**
+ * Follows the one batch of a fresh local stack through its stages (the batches table's META item): the seconds
+ * since `started` at which each status was first seen. stop() ends the polling.
+ */
+export function watchBatchStages(
+  dynamodb: DynamoDBClient,
+  TableName: string,
+  started: number,
+): { stages: Record<string, number>; stop(): void } {
+  const stages: Record<string, number> = {};
+  let batchKey: Record<string, AttributeValue> | undefined;
+  const timer = setInterval(async () => {
+    if (!batchKey) {
+      const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName, Limit: 50 }));
+      const meta = Items.find((i) => i.sk?.S === 'META');
+      if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
+    }
+    if (!batchKey) return;
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: batchKey }));
+    const status = Item?.status?.S;
+    if (status && stages[status] === undefined) stages[status] = (performance.now() - started) / 1000;
+  }, 250);
+  return { stages, stop: () => clearInterval(timer) };
+}
+
+/** Waits until an object exists (a batch's summary.json: its report is written). */
+export async function waitForObject(s3: S3Client, Bucket: string, Key: string): Promise<void> {
+  for (;;) {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket, Key }));
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
