@@ -7,13 +7,20 @@
 
 import type { Outcome, RowLink } from '#batch/ledger.ts';
 import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identity.ts';
+import type { PopulationRecord } from '#domain/record.ts';
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import { linkRecord } from '../linkage/link.ts';
 import { type SideBySideField, sideBySide } from '../linkage/review.ts';
 import { maskName } from '../procedures/masking.ts';
 import type { BatchStore } from '../store/batch-store.ts';
-import { appliedTag, type HeldPerson, type RegisterStore, type RowOrigin } from '../store/register-store.ts';
+import {
+  appliedTag,
+  type FiledCandidate,
+  type HeldPerson,
+  type RegisterStore,
+  type RowOrigin,
+} from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
 import { failAfterRetries } from './report.ts';
 import {
@@ -128,15 +135,23 @@ async function applyToHeld(
   if (earlier) return earlier; // this row was decided before a redelivery
   const { outcome, changed } = matchHeldRecord(held.record, entry.record);
   if (outcome === 'conflict') {
+    // a conflict is put before it is recorded: decided on the person as read, never on a filed copy
+    if (held.filed) return undefined;
     await store.putConflict(key, origin, entry.record);
     if (await store.recordOutcome(key, held, `${tag}:conflict`)) return { outcome, personKey: key };
   } else if (outcome === 'updated') {
-    const changes = Object.fromEntries(
-      changed.map((field) => [field, { from: held.record[field], to: entry.record[field] }]),
-    );
-    await store.putHistory(key, origin, changes);
     const merged = mergeRecords(held.record, entry.record);
-    if (await store.recordOutcome(key, held, `${tag}:updated`, merged)) return { outcome, personKey: key };
+    const written = await recordUpdate(
+      store,
+      key,
+      held,
+      origin,
+      entry.record,
+      changed,
+      `${tag}:updated`,
+      merged,
+    );
+    if (written) return { outcome, personKey: key };
   } else if (await store.recordOutcome(key, held, `${tag}:duplicate`)) {
     return { outcome, personKey: key };
   }
@@ -144,8 +159,43 @@ async function applyToHeld(
 }
 
 /**
+ * An update and its history item. From a person as read, the history goes first (a crash in between leaves
+ * the history of an update a redelivery makes again). From a filed copy, which may be out of date, only once
+ * the conditional write has shown it was not: a history item is never written from stale values.
+ */
+async function recordUpdate(
+  store: RegisterStore,
+  key: string,
+  held: HeldPerson,
+  origin: RowOrigin,
+  incoming: PopulationRecord,
+  changed: (keyof PopulationRecord)[],
+  applied: string,
+  merged: PopulationRecord,
+): Promise<boolean> {
+  const changes = Object.fromEntries(
+    changed.map((field) => [field, { from: held.record[field], to: incoming[field] }]),
+  );
+  if (!held.filed) await store.putHistory(key, origin, changes);
+  const written = await store.recordOutcome(key, held, applied, merged);
+  if (written && held.filed) await store.putHistory(key, origin, changes);
+  return written;
+}
+
+/**
+ * The person as its blocking item filed it, for a first try without reading it; undefined for an item filed
+ * before blocking items kept the entry of the person's first row.
+ */
+function filedPerson(candidate: FiledCandidate | undefined): HeldPerson | undefined {
+  if (!candidate?.created) return undefined;
+  return { record: candidate.record, version: 1, applied: [candidate.created], filed: candidate.created };
+}
+
+/**
  * Joins the row to the person `target` (following reviewer merges): duplicate, or updated with what it adds.
- * Undefined when the target is not held (its blocking items were written by an attempt that never stored it).
+ * The first try writes from `filed`, the target as its blocking item holds it, when there is one: no read
+ * unless the person has changed since it was stored. Undefined when the target is not held (its blocking
+ * items were written by an attempt that never stored it).
  */
 async function joinPerson(
   entry: ChunkEntry,
@@ -153,11 +203,12 @@ async function joinPerson(
   store: RegisterStore,
   target: string,
   score: number | undefined,
+  filed?: HeldPerson,
 ): Promise<RegisterResult | undefined> {
   const tag = appliedTag(origin);
   let key = target;
   for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const held = await store.getPerson(key);
+    const held = attempt === 0 && filed ? filed : await store.getPerson(key);
     if (!held) return undefined;
     if (held.mergedInto && hops < MAX_HOPS) {
       key = held.mergedInto;
@@ -168,21 +219,27 @@ async function joinPerson(
     const earlier = earlierResult(held, tag, key);
     if (earlier) return { ...earlier, link: earlier.link ?? link };
     const { outcome, changed, merged } = joinLinkedRecord(held.record, entry.record, COMPARED_FIELDS);
-    if (outcome === 'updated') {
-      const changes = Object.fromEntries(
-        changed.map((field) => [field, { from: held.record[field], to: entry.record[field] }]),
-      );
-      await store.putHistory(key, origin, changes);
-    }
-    const written = await store.recordOutcome(
-      key,
-      held,
-      appliedEntry(tag, outcome, link),
-      outcome === 'updated' ? merged : undefined,
-    );
+    const applied = appliedEntry(tag, outcome, link);
+    const written =
+      outcome === 'updated'
+        ? await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged)
+        : await store.recordOutcome(key, held, applied);
     if (written) return { outcome, personKey: key, link };
   }
   throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/** A redelivery of the row that put it on the review list: the side-by-side lines come from the item. */
+async function withReview(
+  result: RegisterResult,
+  origin: RowOrigin,
+  store: RegisterStore,
+): Promise<RegisterResult> {
+  if (result.outcome === 'probable_duplicate' && result.link) {
+    const item = await store.getReview(origin.agencyCode, reviewId(origin));
+    if (item) result.link.review = { id: item.id, reasons: item.reasons, fields: item.fields };
+  }
+  return result;
 }
 
 /**
@@ -200,7 +257,13 @@ async function registerLinked(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let held = byId ? await store.getPerson(key) : undefined;
     let candidates = held ? [] : await store.findCandidates(blockingKeys(entry.record));
-    if (!byId && candidates.some((candidate) => candidate.personKey === key)) {
+    const own = byId ? undefined : candidates.find((candidate) => candidate.personKey === key);
+    if (own) {
+      // its own key came back, so the person is held: first from the blocking item's copy, which holds
+      // while the person is as first stored; read only when it is not
+      const filed = attempt === 0 ? filedPerson(own) : undefined;
+      const result = filed && (await applyToHeld(entry, origin, store, filed));
+      if (result) return withReview(result, origin, store);
       held = await store.getPerson(key);
     }
     if (held?.mergedInto) {
@@ -220,19 +283,15 @@ async function registerLinked(
       if (joined) return joined;
     } else if (held) {
       const result = await applyToHeld(entry, origin, store, held);
-      if (result?.outcome === 'probable_duplicate' && result.link) {
-        // a redelivery of the row that put it on the review list: the side-by-side lines come from the item
-        const item = await store.getReview(origin.agencyCode, reviewId(origin));
-        if (item) result.link.review = { id: item.id, reasons: item.reasons, fields: item.fields };
-      }
-      if (result) return result;
+      if (result) return withReview(result, origin, store);
       continue;
     }
     candidates = candidates.filter((candidate) => candidate.personKey !== key);
     const linked = linkRecord(entry.record, candidates);
     const best = linked.best;
     if (linked.decision === 'match' && best) {
-      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score));
+      const filed = filedPerson(candidates.find((candidate) => candidate.personKey === best.personKey));
+      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score), filed);
       if (joined) {
         // an ID key remembers where it went: the next form with this ID goes straight there
         if (byId)
@@ -270,9 +329,10 @@ async function registerLinked(
       });
       link = { personKey: best.personKey, score: roundScore(best.score), review: item };
     }
-    // filed before it is stored, so a stored person is always findable (a crash in between files it again)
-    await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode);
     const applied = appliedEntry(tag, outcome, link, link?.personKey).slice(tag.length + 1);
+    // filed before it is stored, so a stored person is always findable (a crash in between files it again)
+    const created = `${tag}:${applied}`;
+    await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode, created);
     if (await store.createPerson(key, entry.record, origin, applied)) {
       return link ? { outcome, personKey: key, link } : { outcome, personKey: key };
     }

@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
-import { COMPARED_FIELDS, type LinkableRecord } from '../linkage/compare.ts';
 import type { HeldCandidate } from '../linkage/link.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
 import { isConditionFailure } from './conditions.ts';
@@ -29,11 +28,19 @@ export interface HeldPerson {
   /** persons a reviewer kept apart from this one */
   keptApart?: string[];
   agencyCode?: string;
+  /**
+   * Set on a person as its blocking item filed it (not read from its own item): the entry its first row
+   * stored. A write from it holds only while the person is still as first stored (`recordOutcome`).
+   */
+  filed?: string;
 }
 
-/** A candidate as a blocking Query returns it, with the agency that registered the person. */
+/** A candidate as a blocking Query returns it: the whole record, and the agency that registered the person. */
 export interface FiledCandidate extends HeldCandidate {
+  record: PopulationRecord;
   agencyCode?: string;
+  /** the `applied` entry its first row stored (items filed before this was kept lack it) */
+  created?: string;
 }
 
 /** A probable duplicate on an agency's review list, as stored (see shared/linkage/review.ts). */
@@ -68,13 +75,6 @@ const reviewKey = (agencyCode: string, id: string) => ({ pk: `REVIEW#${agencyCod
 const BATCH_WRITE_MAX = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Only the compared fields, in the person record's compact form: a blocking item stays far below 1 KB. */
-function packLinkable(record: LinkableRecord): string {
-  const fields: Record<string, unknown> = {};
-  for (const field of COMPARED_FIELDS) if (record[field] !== undefined) fields[field] = record[field];
-  return packRecord(fields as unknown as PopulationRecord);
-}
 
 function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   const held: HeldPerson = {
@@ -165,18 +165,22 @@ export class RegisterStore {
   }
 
   /**
-   * Files a person under its linkage keys, one blocking item each carrying the compared fields, so that a
-   * Query per key returns all the scorer reads. Idempotent (a redelivery writes the same items).
+   * Files a person under its linkage keys, one blocking item each carrying the whole record (compact, so the
+   * item stays under the 1 KB of one write unit, as the person's own does) and the entry its first row stores
+   * (`created`). A Query per key then returns all the scorer reads, and a row that joins the person can
+   * write to it without reading it first while it is as first stored. Idempotent (a redelivery writes the
+   * same items).
    */
   async fileForLinkage(
     key: string,
-    record: LinkableRecord,
+    record: PopulationRecord,
     filingKeys: string[],
     agencyCode: string,
+    created: string,
   ): Promise<void> {
-    const fields = packLinkable(record);
+    const fields = packRecord(record);
     const requests = filingKeys.map((blockingKey) => ({
-      PutRequest: { Item: { pk: blockingKey, sk: key, fields, agencyCode } },
+      PutRequest: { Item: { pk: blockingKey, sk: key, fields, agencyCode, created } },
     }));
     for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
       let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = requests.slice(
@@ -205,7 +209,7 @@ export class RegisterStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :key',
             ExpressionAttributeValues: { ':key': blockingKey },
-            ProjectionExpression: 'sk, #fields, agencyCode',
+            ProjectionExpression: 'sk, #fields, agencyCode, created',
             ExpressionAttributeNames: { '#fields': 'fields' },
             ConsistentRead: true,
           }),
@@ -217,6 +221,7 @@ export class RegisterStore {
         personKey: item.sk as string,
         record: unpackRecord(item.fields as string),
         ...(item.agencyCode ? { agencyCode: item.agencyCode as string } : {}),
+        ...(item.created ? { created: item.created as string } : {}),
       })),
     );
   }
@@ -311,16 +316,19 @@ export class RegisterStore {
       new UpdateCommand({
         TableName: this.table,
         Key: personKey(key),
-        UpdateExpression: 'SET mergedInto = :into, updatedAt = :now',
+        // a new version, so a write prepared from the person as it was does not land
+        UpdateExpression: 'SET mergedInto = :into, updatedAt = :now ADD version :one',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':into': into, ':now': new Date().toISOString() },
+        ExpressionAttributeValues: { ':into': into, ':now': new Date().toISOString(), ':one': 1 },
       }),
     );
   }
 
   /**
    * Records a row's outcome on the person (and, for an update, the merged record), if nobody has changed
-   * the person since `held` was read; false when somebody has, and the caller must read again.
+   * the person since `held` was read; false when somebody has, and the caller must read again. A `held`
+   * taken from a blocking item (`filed`) holds only if the person is still as its first row stored it: that
+   * entry first, never merged, version 1 (every later write raises the version).
    */
   async recordOutcome(
     key: string,
@@ -335,7 +343,9 @@ export class RegisterStore {
           TableName: this.table,
           Key: personKey(key),
           UpdateExpression: `SET applied = :applied, version = :next, updatedAt = :now${merged ? ', #record = :record' : ''}`,
-          ConditionExpression: 'version = :version',
+          ConditionExpression: held.filed
+            ? 'version = :version AND applied[0] = :filed AND attribute_not_exists(mergedInto)'
+            : 'version = :version',
           ExpressionAttributeNames: merged ? { '#record': 'record' } : undefined,
           ExpressionAttributeValues: {
             ':applied': applied,
@@ -343,6 +353,7 @@ export class RegisterStore {
             ':version': held.version,
             ':now': new Date().toISOString(),
             ...(merged ? { ':record': packRecord(merged) } : {}),
+            ...(held.filed ? { ':filed': held.filed } : {}),
           },
         }),
       );

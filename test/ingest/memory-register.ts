@@ -1,11 +1,10 @@
 // The register store in memory, with the same contract as shared/store/register-store.ts: for pure tests of the
 // register flow. Counts what it is asked, so tests can check reads and writes.
 import type { PopulationRecord } from '#domain/record.ts';
-import type { LinkableRecord } from '../../shared/linkage/compare.ts';
-import type { HeldCandidate } from '../../shared/linkage/link.ts';
 import type { ReviewResolution } from '../../shared/linkage/review.ts';
 import {
   appliedTag,
+  type FiledCandidate,
   type HeldPerson,
   type RegisterStore,
   type RowOrigin,
@@ -14,7 +13,10 @@ import {
 
 export class MemoryRegister {
   readonly persons = new Map<string, HeldPerson>();
-  readonly blocks = new Map<string, Map<string, { record: LinkableRecord; agencyCode: string }>>();
+  readonly blocks = new Map<
+    string,
+    Map<string, { record: PopulationRecord; agencyCode: string; created: string }>
+  >();
   readonly reviews = new Map<string, StoredReview>();
   readonly history: string[] = [];
   readonly calls = { getPerson: 0, query: 0, filingItems: 0, putAlias: 0 };
@@ -58,21 +60,27 @@ export class MemoryRegister {
     return true;
   }
 
-  async fileForLinkage(key: string, record: LinkableRecord, keys: string[], agencyCode: string) {
+  async fileForLinkage(
+    key: string,
+    record: PopulationRecord,
+    keys: string[],
+    agencyCode: string,
+    created: string,
+  ) {
     for (const blockingKey of keys) {
       this.calls.filingItems++;
       const block = this.blocks.get(blockingKey) ?? new Map();
-      block.set(key, { record, agencyCode });
+      block.set(key, { record: structuredClone(record), agencyCode, created });
       this.blocks.set(blockingKey, block);
     }
   }
 
-  async findCandidates(keys: string[]): Promise<HeldCandidate[]> {
+  async findCandidates(keys: string[]): Promise<FiledCandidate[]> {
     return keys.flatMap((blockingKey) => {
       this.calls.query++;
       return [...(this.blocks.get(blockingKey) ?? new Map()).entries()].map(([personKey, filed]) => ({
         personKey,
-        ...filed,
+        ...structuredClone(filed),
       }));
     });
   }
@@ -80,6 +88,7 @@ export class MemoryRegister {
   async recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord) {
     const now = this.persons.get(key);
     if (!now || now.version !== held.version) return false;
+    if (held.filed && (now.applied[0] !== held.filed || now.mergedInto)) return false;
     this.persons.set(key, {
       ...now,
       version: now.version + 1,
@@ -128,5 +137,6 @@ export class MemoryRegister {
     const held = this.persons.get(key);
     if (!held) throw new Error('no person');
     held.mergedInto = into;
+    held.version++;
   }
 }

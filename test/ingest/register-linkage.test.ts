@@ -81,12 +81,42 @@ describe('register with record linkage', () => {
     expect(register.persons.has(personKey(noisy))).toBe(false);
   });
 
-  it('reads three Queries for an ID-less record that is new, and one GetItem more when it joins', async () => {
+  it('reads three Queries for an ID-less record, new or joining a person as first stored: no GetItem', async () => {
     const register = new MemoryRegister();
     await registered(register, [held]);
     expect(register.calls).toMatchObject({ query: 3, getPerson: 0 });
     await registered(register, [noisy], 'b2');
-    expect(register.calls).toMatchObject({ query: 6, getPerson: 1 });
+    expect(register.calls).toMatchObject({ query: 6, getPerson: 0 });
+    expect(register.history).toEqual([`${personKey(held)} b2#1`]);
+    // the same form again, under its own key: the blocking item's copy, no GetItem either
+    const [again] = await registered(register, [held], 'b3');
+    expect(again).toEqual({ outcome: 'duplicate', personKey: personKey(held) });
+    expect(register.calls).toMatchObject({ query: 9, getPerson: 1 });
+  });
+
+  it('reads the person when it changed since it was filed, and records no history from the stale copy', async () => {
+    const register = new MemoryRegister();
+    await registered(register, [held, noisy]);
+    expect(register.persons.get(personKey(held))?.version).toBe(2);
+    const reads = register.calls.getPerson;
+    // a third copy with the phone the second one added: from the filed copy it would be an update
+    const [third] = await registered(register, [{ ...noisy, fullName: 'Nguyễn Văn Hùng' }], 'b2');
+    expect(third?.outcome).toBe('duplicate');
+    expect(third?.personKey).toBe(personKey(held));
+    expect(register.calls.getPerson).toBe(reads + 1);
+    expect(register.history).toEqual([`${personKey(held)} b1#2`]);
+    expect(register.persons.get(personKey(held))?.applied).toHaveLength(3);
+  });
+
+  it('does not write to a person a reviewer merged, though its filed copy is unchanged', async () => {
+    const register = new MemoryRegister();
+    const other: PopulationRecord = { ...stranger, fullName: 'Lê Thị Mai Anh' };
+    await registered(register, [held, other]);
+    await register.markMerged(personKey(held), personKey(other));
+    const [joined] = await registered(register, [noisy], 'b2');
+    expect(joined?.personKey).toBe(personKey(other));
+    expect(register.persons.get(personKey(held))?.applied).toEqual(['b1#1:new']);
+    expect(register.persons.get(personKey(other))?.applied.at(-1)).toMatch(/^b2#1:updated/);
   });
 
   it('sends a twin to review: its own person, a review item with both records side by side', async () => {

@@ -31,26 +31,23 @@ const record: PopulationRecord = {
 beforeEach(() => dynamo.reset());
 
 describe('blocking items', () => {
-  it('files a person under each key with only the compared fields, in one BatchWriteItem', async () => {
+  it('files a person under each key with the whole record and its first entry, in one BatchWriteItem', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     const keys = filingKeys(record);
-    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU');
+    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU', 'b#7:new');
     const [call] = dynamo.commandCalls(BatchWriteCommand);
     const requests = call?.args[0].input.RequestItems?.['register-table'] ?? [];
     expect(
-      requests.map((r) => [r.PutRequest?.Item?.pk, r.PutRequest?.Item?.sk, r.PutRequest?.Item?.agencyCode]),
-    ).toEqual(keys.map((key) => [key, 'nk:p1', 'CA-PLEIKU']));
-    const fields = unpackRecord(requests[0]?.PutRequest?.Item?.fields as string);
-    expect(fields).toEqual({
-      fullName: record.fullName,
-      dateOfBirth: record.dateOfBirth,
-      sex: record.sex,
-      birthRegistrationPlace: record.birthRegistrationPlace,
-      hometown: record.hometown,
-      motherName: record.motherName,
-    });
-    // far below the 1 KB of one write unit
-    expect(JSON.stringify(requests[0]?.PutRequest?.Item).length).toBeLessThan(400);
+      requests.map((r) => [
+        r.PutRequest?.Item?.pk,
+        r.PutRequest?.Item?.sk,
+        r.PutRequest?.Item?.agencyCode,
+        r.PutRequest?.Item?.created,
+      ]),
+    ).toEqual(keys.map((key) => [key, 'nk:p1', 'CA-PLEIKU', 'b#7:new']));
+    expect(unpackRecord(requests[0]?.PutRequest?.Item?.fields as string)).toEqual(record);
+    // under the 1 KB of one write unit
+    expect(JSON.stringify(requests[0]?.PutRequest?.Item).length).toBeLessThan(600);
   });
 
   it('sends again what DynamoDB left unprocessed, and only that', async () => {
@@ -61,7 +58,7 @@ describe('blocking items', () => {
       const items = input.RequestItems['register-table'];
       return calls === 1 ? { UnprocessedItems: { 'register-table': items.slice(1) } } : {};
     });
-    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU');
+    await store.fileForLinkage('nk:p1', record, keys, 'CA-PLEIKU', 'b#7:new');
     const sent = dynamo
       .commandCalls(BatchWriteCommand)
       .map((c) => c.args[0].input.RequestItems?.['register-table']?.length);
@@ -70,25 +67,26 @@ describe('blocking items', () => {
 
   it('gives up with an error when items stay unprocessed', async () => {
     dynamo.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    await expect(store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU')).rejects.toThrow('unprocessed');
+    await expect(store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU', 'b#7:new')).rejects.toThrow(
+      'unprocessed',
+    );
   }, 20_000);
 
   it('queries each blocking key once, strongly consistent, projecting what the scorer reads', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
-    await store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU');
+    await store.fileForLinkage('nk:p1', record, ['bg:x'], 'CA-PLEIKU', 'b#7:new');
     const fields =
       dynamo.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.['register-table']?.[0]
         ?.PutRequest?.Item?.fields;
-    dynamo.on(QueryCommand).resolves({ Items: [{ sk: 'nk:p1', fields }] });
+    dynamo.on(QueryCommand).resolves({ Items: [{ sk: 'nk:p1', fields, created: 'b#7:new' }] });
     const candidates = await store.findCandidates(['bg:a', 'bf:b', 'bm:c']);
     const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queries.map((q) => q.ExpressionAttributeValues?.[':key'])).toEqual(['bg:a', 'bf:b', 'bm:c']);
     expect(
-      queries.every((q) => q.ConsistentRead && q.ProjectionExpression === 'sk, #fields, agencyCode'),
+      queries.every((q) => q.ConsistentRead && q.ProjectionExpression === 'sk, #fields, agencyCode, created'),
     ).toBe(true);
     expect(candidates).toHaveLength(3);
-    expect(candidates[0]?.personKey).toBe('nk:p1');
-    expect(candidates[0]?.record.fullName).toBe(record.fullName);
+    expect(candidates[0]).toEqual({ personKey: 'nk:p1', record, created: 'b#7:new' });
   });
 });
 

@@ -1,0 +1,71 @@
+// The register store against the DynamoDB emulator: a row that joins a person writes from the copy its
+// blocking item filed only while the person is as first stored (the condition on `applied[0]`, `version` and
+// `mergedInto` is evaluated by the emulator, as DynamoDB would).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PopulationRecord } from '#domain/record.ts';
+import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
+import { provision } from '../../local/runtime/provision.ts';
+import type { HeldPerson, RegisterStore as Store } from '../../shared/store/register-store.ts';
+import { quietLog, tempDir } from './harness.ts';
+
+let emulators: Emulators;
+let store: Store;
+
+const record: PopulationRecord = {
+  fullName: 'Nguyễn Văn Hùng',
+  dateOfBirth: '1990-03-12',
+  sex: 'male',
+  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
+  hometown: 'Bình Định',
+  ethnicityCode: '01',
+  nationality: 'VN',
+  currentAddress: 'Pleiku',
+};
+const origin = (row: number) => ({ batchId: 'b1', row, agencyCode: 'CA-PLEIKU' });
+
+beforeAll(async () => {
+  emulators = await startEmulators({ dir: await tempDir(), ports: { s3: 0, sqs: 0, dynamodb: 0 } });
+  const names = await provision({ endpoints: emulators.endpoints, log: quietLog });
+  Object.assign(process.env, {
+    AWS_REGION: names.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+  });
+  const { RegisterStore } = await import('../../shared/store/register-store.ts');
+  store = new RegisterStore(names.tables.register);
+}, 60_000);
+afterAll(async () => emulators?.stop());
+
+/** A person stored and filed as the register stores a new one; its filed copy as a Query returns it. */
+async function storedAndFiled(key: string, blockingKey: string): Promise<HeldPerson> {
+  await store.fileForLinkage(key, record, [blockingKey], 'CA-PLEIKU', 'b1#1:new');
+  expect(await store.createPerson(key, record, origin(1))).toBe(true);
+  const [candidate] = await store.findCandidates([blockingKey]);
+  expect(candidate).toEqual({ personKey: key, record, agencyCode: 'CA-PLEIKU', created: 'b1#1:new' });
+  return { record, version: 1, applied: ['b1#1:new'], filed: 'b1#1:new' };
+}
+
+describe('writing from a filed copy', () => {
+  it('lands while the person is as first stored, and not once anything changed it', async () => {
+    const filed = await storedAndFiled('nk:one', 'bg:one');
+    expect(await store.recordOutcome('nk:one', filed, 'b1#2:duplicate')).toBe(true);
+    expect((await store.getPerson('nk:one'))?.applied).toEqual(['b1#1:new', 'b1#2:duplicate']);
+    // the same copy again: the person is at version 2 now
+    expect(await store.recordOutcome('nk:one', filed, 'b1#3:duplicate')).toBe(false);
+  });
+
+  it('does not land on a person that a different first row stored under the same key', async () => {
+    const filed = await storedAndFiled('nk:two', 'bg:two');
+    expect(
+      await store.recordOutcome('nk:two', { ...filed, filed: 'b9#9:new', applied: ['b9#9:new'] }, 'x'),
+    ).toBe(false);
+  });
+
+  it('does not land on a person a reviewer merged into another', async () => {
+    const filed = await storedAndFiled('nk:three', 'bg:three');
+    await store.markMerged('nk:three', 'nk:other');
+    expect(await store.recordOutcome('nk:three', filed, 'b1#4:duplicate')).toBe(false);
+    expect((await store.getPerson('nk:three'))?.version).toBe(2);
+  });
+});
