@@ -2,6 +2,7 @@
 // this repository measures (bench/ingest) and the on-demand price list. Every figure is a formula over the
 // inputs below, printed with it, so the model can be recomputed when a measurement or a price changes.
 // Usage: npm run bench:scale-model -- [--rows 1600000,100000000] [--register-memory 1769] [--register-concurrency 64]
+//   [--linkage off|on]
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../infra/resources.ts';
 import { DEFAULT_SPLIT_SETTINGS } from '../shared/ingest/split.ts';
@@ -15,8 +16,11 @@ const { values } = parseArgs({
       default: String(FUNCTIONS.register.source.maximumConcurrency),
     },
     files: { type: 'string', default: '' },
+    // the register's LINKAGE (infra/stages.ts); off: the exact-key register
+    linkage: { type: 'string', default: 'off' },
   },
 });
+if (values.linkage !== 'on' && values.linkage !== 'off') throw new Error('--linkage is on or off');
 
 /** Measured on this repository's generated Gia Lai batches (npm run bench:ingest -- --rows 100000). */
 const MEASURED = {
@@ -32,6 +36,19 @@ const MEASURED = {
   splitCpuMsPerRow: 0.1, // bench/split-memory: 100k rows in 9.6 s of one process, of which ~8 s after start-up
   bytesPerRow: 440, // 1M generated rows = 444 MB with all 29 columns
   personItemBytes: 700, // record values (~500 B) + keys, version, decisions
+};
+
+/**
+ * What record linkage changes (npm run bench:ingest -- --rows 5000 --linkage on): each new person is filed under
+ * three blocking items and every row not held under its own key Queries three keys (strongly consistent, one read
+ * unit each below 4 KB); a new ID is read (GetItem) first.
+ */
+const MEASURED_LINKAGE: Partial<typeof MEASURED> = {
+  writeUnitsPerAccepted: 3.9, // persons and the rest 1.031, blocking items 2.869
+  readUnitsPerAccepted: 3.88, // Query 2.874 + GetItem 0.960 + batch reads per chunk
+  // the main thread's busy CPU per accepted row (the functions, s3rver, fauxqs, the bench; dynalite runs on a
+  // thread of its own and is left out): bench/ingest --linkage on --profile DIR, "busy" of pipeline.cpuprofile
+  registerCpuMsPerRow: 11.7,
 };
 
 /** On-demand list prices, US East (N. Virginia), as published on 2026-11-27 (DynamoDB after its Nov 2024 cut). */
@@ -51,7 +68,7 @@ const PRICES_USD = {
 const vcpuShare = (memoryMb: number) => Math.min(1, memoryMb / 1769);
 
 function model(rows: number, registerMemoryMb: number, registerConcurrency: number, files: number) {
-  const m = MEASURED;
+  const m = { ...MEASURED, ...(values.linkage === 'on' ? MEASURED_LINKAGE : {}) };
   const p = PRICES_USD;
   const accepted = rows * m.acceptedShare;
   const writeUnits = accepted * m.writeUnitsPerAccepted;
@@ -116,7 +133,7 @@ function model(rows: number, registerMemoryMb: number, registerConcurrency: numb
     const r = model(rows, memory, concurrency, files);
     const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
     console.log(
-      `\n${rows.toLocaleString('en')} rows in ${files} file(s); register ${memory} MB, maximumConcurrency ${concurrency}`,
+      `\n${rows.toLocaleString('en')} rows in ${files} file(s); register ${memory} MB, maximumConcurrency ${concurrency}, linkage ${values.linkage}`,
     );
     console.log(
       `  DynamoDB   ${Math.round(r.writeUnits).toLocaleString('en')} WRU, ${Math.round(r.readUnits).toLocaleString('en')} RRU  → ${usd(r.cost.dynamodbWrites)} + ${usd(r.cost.dynamodbReads)}`,

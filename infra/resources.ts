@@ -118,7 +118,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       REGISTER_TABLE: environment.REGISTER_TABLE,
       RECORDS_QUEUE_URL: environment.RECORDS_QUEUE_URL,
       FINALIZE_QUEUE_URL: environment.FINALIZE_QUEUE_URL,
-      // record linkage on or off (docs/linkage.md, cost): off saves the blocking items' writes
+      // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
     },
   },

@@ -86,6 +86,12 @@ export const StageConfig = z
       .refine((agencies) => new Set(agencies.map((a) => a.code)).size === agencies.length, {
         message: 'agency codes must be unique',
       }),
+    /**
+     * Record linkage in the register (its LINKAGE): `on` finds the same person without a shared ID, for about
+     * 2.9 write units more per new person (docs/linkage.md, docs/scale.md); `off` keeps the exact-key register,
+     * whose persons are not filed for linkage: forms without an ID cannot find them later
+     */
+    linkage: z.enum(['on', 'off']),
     /** per function, over infra/resources.ts */
     functions: z.partialRecord(z.enum(FUNCTION_IDS), FunctionSettings).default({}),
     http: z.object({
@@ -136,6 +142,7 @@ const STAGE_INPUTS = {
     },
     agencyRolePrefix: 'dancu-dev-agency-',
     agencies: EXAMPLE_AGENCIES,
+    linkage: 'on',
     functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
     http: {
       throttle: { rateLimit: 50, burstLimit: 100 },
@@ -159,6 +166,8 @@ const STAGE_INPUTS = {
     // the name shared/api/caller.ts assumes when no prefix is configured
     agencyRolePrefix: 'dancu-agency-',
     agencies: EXAMPLE_AGENCIES,
+    // Project 896 exists to find the same person twice: on, at USD 2.9 rather than 0.7 per million rows
+    linkage: 'on',
     functions: {},
     http: {
       throttle: { rateLimit: 500, burstLimit: 1000 },
@@ -184,11 +193,19 @@ export function parseStage(input: unknown): StageConfig {
   return parsed.data;
 }
 
-/** A function's spec with the stage's memory and SQS concurrency over the defaults of infra/resources.ts. */
+/**
+ * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE) over the defaults of
+ * infra/resources.ts; the spec itself when the stage changes none of them.
+ */
 export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
+  const linkage = spec.environment.LINKAGE;
+  const withLinkage =
+    linkage && 'value' in linkage && linkage.value !== stage.linkage
+      ? { ...spec, environment: { ...spec.environment, LINKAGE: { value: stage.linkage } } }
+      : spec;
   const settings = stage.functions[spec.id];
-  if (!settings) return spec;
-  const merged = { ...spec, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withLinkage;
+  const merged = { ...withLinkage, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -40,4 +40,12 @@ describe('infra/stages.ts', () => {
     expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);
     expect(withStageSettings(FUNCTIONS.register, stageConfig('prod'))).toBe(FUNCTIONS.register);
   });
+
+  it('sets the register’s LINKAGE from the stage, on in both stages', () => {
+    expect([stageConfig('dev').linkage, stageConfig('prod').linkage]).toEqual(['on', 'on']);
+    const off = { ...stageConfig('prod'), linkage: 'off' as const };
+    expect(withStageSettings(FUNCTIONS.register, off).environment.LINKAGE).toEqual({ value: 'off' });
+    expect(withStageSettings(FUNCTIONS.split, off)).toBe(FUNCTIONS.split);
+    expect(() => parseStage({ ...stageConfig('dev'), linkage: 'maybe' })).toThrow(/linkage/);
+  });
 });
