@@ -12,7 +12,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
 import { logger } from './logger.ts';
 import { tracer } from './observability.ts';
@@ -38,7 +38,11 @@ export function json(body: unknown, cacheControl = NO_STORE, statusCode = 200): 
 }
 
 /** A parameter parsed with its schema, or the coded 400 for it. */
-export function parameter<T extends z.ZodType>(schema: T, value: unknown, code: ApiCodeName): z.output<T> {
+export function parameter<T extends z.ZodMiniType>(
+  schema: T,
+  value: unknown,
+  code: ApiCodeName,
+): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ApiError(code);
   return parsed.data;
