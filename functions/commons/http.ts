@@ -1,7 +1,6 @@
 // What every HTTP route shares, as middy middlewares around @middy/http-router: a request id echoed in
 // `x-request-id` and in error bodies, JSON errors with codes (vi/en), CORS, and security headers.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -15,7 +14,6 @@ import type {
 import type * as z from 'zod/mini';
 import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
 import { logger } from './logger.ts';
-import { tracer } from './observability.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -119,7 +117,6 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
   // after and onError run in the reverse order of use: errors first, then headers, then the request id
   return middy<HttpEvent, HttpResult, Error, Context, { requestId?: string }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestIds())
     .use(pagePolicy(options.pagePolicy))
     .use(

@@ -1,22 +1,16 @@
-// What every function is wrapped in, in one place: the logger's Lambda context (request id, cold start), an X-Ray
-// trace of the invocation and of each SDK call, and the EMF metrics of batches and dead letters.
+// What every function is wrapped in, in one place: the logger's Lambda context (request id, cold start) and the
+// EMF metrics of batches and dead letters. Traces are Lambda's active tracing (infra DancuFunction): the function's
+// segment with its initialisation and invocation, and the trace header the SDK passes on to every AWS call. No
+// X-Ray SDK in the bundle: Powertools Tracer cost 120 KB and 40 ms of every cold start, and its async hooks a
+// sixth of the pipeline's CPU, for subsegments of each SDK call (docs/benchmarks.md, "Bundles and cold starts").
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { QueueId } from '../../infra/resources.ts';
-import { dynamodb } from '../../shared/aws/dynamodb.ts';
 import type { Batch } from '../../shared/ingest/types.ts';
 import { logger } from './logger.ts';
-
-// off outside Lambda (tests, the local stack): Tracer checks the execution environment itself
-export const tracer = new Tracer({ serviceName: 'dancu' });
-// every function uses DynamoDB; the S3 and SQS clients are traced where they are wired (pipeline.ts), so that
-// the HTTP and status functions neither bundle nor construct them
-tracer.captureAWSv3Client(dynamodb);
 
 type Metric = readonly [name: string, unit: Unit, value: number];
 
@@ -64,9 +58,7 @@ export function recordDeadLetter(queue: QueueId): void {
   publish({ queue }, [['DeadLetterSends', MetricUnit.Count, 1]]);
 }
 
-/** A Lambda handler with the logger's context and a trace (no response or error captured: they hold rows). */
+/** A Lambda handler with the logger's context. */
 export function observed<E, R>(handler: (event: E, context: Context) => Promise<R>) {
-  return middy(handler)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+  return middy(handler).use(injectLambdaContext(logger, { resetKeys: true }));
 }

@@ -60,15 +60,14 @@ export class DancuFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       role,
       logGroup: this.logGroup,
+      // Lambda's own segments of each invocation (no X-Ray SDK in the bundle: functions/commons/observability.ts)
       tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'dancu',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // events, responses and errors hold rows and names: never into logs or traces
+        // events hold rows and names: never into logs (traces are Lambda's own, which record no payloads)
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...props.environment,
       },
       bundling: {
