@@ -22,7 +22,7 @@ export interface DancuFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Merged over the defaults (`NODE_OPTIONS`, `POWERTOOLS_*`). */
+  /** Merged over the defaults (`POWERTOOLS_*`). */
   readonly environment?: Record<string, string>;
   /** @default one month */
   readonly logRetention?: RetentionDays;
@@ -32,7 +32,8 @@ export interface DancuFunctionProps {
 
 /**
  * Every dancu Lambda function: newest Node runtime on arm64, its own log group with retention, X-Ray
- * tracing, a role that may write only to that log group, and a local esbuild ESM bundle with source maps.
+ * tracing, a role that may write only to that log group, and a local esbuild ESM bundle with source maps beside it
+ * (not loaded at start: `functionNodeOptions` in infra/bundling.ts).
  */
 export class DancuFunction extends Construct {
   readonly function: NodejsFunction;
@@ -63,7 +64,6 @@ export class DancuFunction extends Construct {
       // Lambda's own segments of each invocation (no X-Ray SDK in the bundle: functions/commons/observability.ts)
       tracing: Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'dancu',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // events hold rows and names: never into logs (traces are Lambda's own, which record no payloads)
