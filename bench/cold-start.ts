@@ -1,4 +1,4 @@
-// bench/cold-start: every Lambda function bundled as DancuFunction bundles it (infra/bundling.ts), its size and
+// bench/cold-start: every Lambda function bundled as DancuFunction bundles it (bundleFunction, infra/bundling.ts), its size and
 // what fills it, and its cold start in a fresh Node process (bench/cold-start-worker.mjs): the module load, and
 // a first invocation against the local stack's emulators, beside an empty handler bundled the same way and
 // measured in the same run, each process started with the function's deployed NODE_OPTIONS (functionNodeOptions).
@@ -14,8 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_OPTIONS, functionNodeOptions } from '../infra/bundling.ts';
+import type { Metafile } from 'esbuild';
+import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../infra/resources.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
@@ -52,13 +52,7 @@ interface Bundle {
 const bundles: Bundle[] = [];
 for (const spec of specs) {
   const file = resolve(out, spec.id, 'index.mjs');
-  const result = await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [spec.entry],
-    outfile: file,
-    metafile: true,
-    logLevel: 'error',
-  });
+  const result = await bundleFunction(spec.entry, resolve(out, spec.id), { logLevel: 'error' });
   const text = readFileSync(file);
   bundles.push({
     id: spec.id,

@@ -1,6 +1,9 @@
-// How every Lambda function is bundled, as plain data: DancuFunction hands it to the CDK's esbuild and
-// bench/cold-start.ts to esbuild's API, so the sizes and load times the bench reports are those deployed.
-import type { BuildOptions } from 'esbuild';
+// How every Lambda function is bundled, in one place: DancuFunction runs bundleFunction (through
+// infra/bundle-function.ts) and bench/cold-start.ts calls it directly, so the sizes and load times the bench reports
+// are those deployed.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 
 /** esbuild's target; it must name the same Node major as the function runtime (FUNCTION_RUNTIME). */
 export const ESBUILD_TARGET = 'node24';
@@ -10,8 +13,8 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
- * Modules replaced in every bundle, paths relative to the repository root (the CDK runs esbuild there). Lambda
- * hands a function its credentials in the environment, so the SDK's default chain is only that.
+ * Modules replaced in every bundle, paths relative to the repository root (bundleFunction runs esbuild there).
+ * Lambda hands a function its credentials in the environment, so the SDK's default chain is only that.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './shared/aws/lambda-credentials.ts',
@@ -28,7 +31,7 @@ export function functionNodeOptions(maxHeapMb?: number): string | undefined {
   return maxHeapMb ? `--max-old-space-size=${maxHeapMb}` : undefined;
 }
 
-/** The esbuild build options of a function bundle (besides entry and output). */
+/** The esbuild build options of a function bundle (besides entry, output and BUNDLE_PLUGINS). */
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -44,3 +47,68 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   alias: { ...BUNDLE_ALIASES },
   banner: { js: ESM_REQUIRE_BANNER },
 };
+
+/** An AWS SDK client's generated schemas (every operation's input, output and errors). */
+export const SDK_SCHEMA_MODULE =
+  /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+/**
+ * A schema module with each computed key `{ [_hH]: … }` written as the string constant it names (`const _hH =
+ * "httpHeader";` in the same module): esbuild keeps an unused top-level value whose object literal has a computed
+ * key (it cannot tell that the key has no side effect), so every operation's schema stayed in the bundle,
+ * 67 KB of the S3 client's; with literal keys only the schemas of the commands a function sends are left.
+ */
+export function literalSchemaKeys(source: string): string {
+  const strings = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+    if (name && literal) strings.set(name, literal);
+  }
+  return source.replace(/([{,]\s*)\[(_\w+)\]:/g, (key, before: string, name: string) => {
+    const literal = strings.get(name);
+    return literal === undefined ? key : `${before}${literal}:`;
+  });
+}
+
+/** An AWS SDK client's package.json, which its runtime config imports whole for the `version` alone. */
+export const SDK_CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/** Rewrites of the SDK's modules that change what esbuild can leave out and nothing the code does (tests in test/infra/bundling.test.ts). */
+export const BUNDLE_PLUGINS: Plugin[] = [
+  {
+    name: 'dancu-sdk-modules',
+    setup(esbuild) {
+      esbuild.onLoad({ filter: SDK_SCHEMA_MODULE }, async ({ path }) => ({
+        contents: literalSchemaKeys(await readFile(path, 'utf8')),
+        loader: 'js',
+      }));
+      // 2.4 KB a client: the dependencies, scripts and such of its package.json
+      esbuild.onLoad({ filter: SDK_CLIENT_PACKAGE }, async ({ path }) => {
+        const { name, version } = JSON.parse(await readFile(path, 'utf8')) as {
+          name: string;
+          version: string;
+        };
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  },
+];
+
+/**
+ * Bundles one function as deployed: `{outdir}/index.mjs` and its source map, run from the repository root
+ * (`cwd`), where BUNDLE_ALIASES point.
+ */
+export function bundleFunction(
+  entry: string,
+  outdir: string,
+  options: Pick<BuildOptions, 'metafile' | 'logLevel' | 'absWorkingDir'> = {},
+): Promise<BuildResult<{ metafile: true }>> {
+  return build({
+    ...BUNDLE_OPTIONS,
+    plugins: BUNDLE_PLUGINS,
+    entryPoints: [entry],
+    outfile: join(outdir, 'index.mjs'),
+    metafile: true,
+    logLevel: 'warning',
+    ...options,
+  }) as Promise<BuildResult<{ metafile: true }>>;
+}
