@@ -72,13 +72,32 @@ export function literalSchemaKeys(source: string): string {
 /** An AWS SDK client's package.json, which its runtime config imports whole for the `version` alone. */
 export const SDK_CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
 
-/** Rewrites of the SDK's modules that change what esbuild can leave out and nothing the code does (tests in test/infra/bundling.test.ts). */
+/** The SDK module that loads event-stream support with `await import()` (for S3's SelectObjectContent). */
+export const SDK_HTTP_PROTOCOL =
+  /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/;
+const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
+
+/**
+ * HttpProtocol with event-stream support imported statically. The module is in the bundle either way; imported
+ * with `await import()`, esbuild wraps it and every module it reaches (176 of @smithy/core) in functions run at
+ * start, which V8 then parses twice: 4-6 ms of a queue function's start here (bench/cold-start, interleaved runs).
+ */
+export function eagerEventStreams(source: string): string {
+  if (!source.includes(EVENT_STREAMS_IMPORT)) return source;
+  return `import * as __eventStreams from "@smithy/core/event-streams";\n${source.replace(EVENT_STREAMS_IMPORT, '__eventStreams')}`;
+}
+
+/** Rewrites of the SDK's modules that change how esbuild bundles them and nothing the code does (test/infra/bundling.test.ts). */
 export const BUNDLE_PLUGINS: Plugin[] = [
   {
     name: 'dancu-sdk-modules',
     setup(esbuild) {
       esbuild.onLoad({ filter: SDK_SCHEMA_MODULE }, async ({ path }) => ({
         contents: literalSchemaKeys(await readFile(path, 'utf8')),
+        loader: 'js',
+      }));
+      esbuild.onLoad({ filter: SDK_HTTP_PROTOCOL }, async ({ path }) => ({
+        contents: eagerEventStreams(await readFile(path, 'utf8')),
         loader: 'js',
       }));
       // 2.4 KB a client: the dependencies, scripts and such of its package.json

@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUNDLE_PLUGINS,
   bundleFunction,
+  eagerEventStreams,
   literalSchemaKeys,
   SDK_CLIENT_PACKAGE,
+  SDK_HTTP_PROTOCOL,
   SDK_SCHEMA_MODULE,
 } from '../../infra/bundling.ts';
 import { FUNCTIONS } from '../../infra/resources.ts';
@@ -125,5 +127,21 @@ describe("an SDK client's package.json in a bundle", () => {
     };
     await walk(distOf(client));
     expect([...uses]).toEqual(['version']);
+  });
+});
+
+describe('event-stream support imported statically', () => {
+  it('applies to the installed @smithy/core, whose HttpProtocol then imports nothing dynamically', async () => {
+    const file = join(
+      dirname(require.resolve('@smithy/core/package.json')),
+      'dist-es/submodules/protocols/HttpProtocol.js',
+    );
+    expect(SDK_HTTP_PROTOCOL.test(file)).toBe(true);
+    const source = await readFile(file, 'utf8');
+    expect(source).toContain('await import("@smithy/core/event-streams")');
+    const rewritten = eagerEventStreams(source);
+    expect(rewritten).not.toMatch(/\bimport\(/);
+    expect(rewritten).toMatch(/^import \* as __eventStreams from "@smithy\/core\/event-streams";\n/);
+    expect(rewritten).toContain('const { EventStreamSerde, eventStreamSerdeProvider } = __eventStreams;');
   });
 });
