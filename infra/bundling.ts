@@ -23,7 +23,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 /**
  * A function's NODE_OPTIONS, as DancuFunction deploys it and bench/cold-start starts it: an old-space limit where
  * the spec sets one, and no `--enable-source-maps`. Node reads and parses a bundle's source map as it loads the
- * bundle when that flag is on, 20-30 ms of every cold start here for stack traces in TypeScript positions, which
+ * bundle when that flag is on, 16-31 ms of every cold start here for stack traces in TypeScript positions, which
  * this code hardly logs (errors are logged by name); the maps still ship beside the bundles, for decoding a stack
  * trace by hand (docs/operations.md).
  */
