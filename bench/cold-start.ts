@@ -1,7 +1,8 @@
-// bench/cold-start: every Lambda function bundled as DancuFunction bundles it (infra/bundling.ts), its size and
+// bench/cold-start: every Lambda function bundled as DancuFunction bundles it (bundleFunction, infra/bundling.ts), its size and
 // what fills it, and its cold start in a fresh Node process (bench/cold-start-worker.mjs): the module load, and
 // a first invocation against the local stack's emulators, beside an empty handler bundled the same way and
-// measured in the same run. Each figure is the median of --runs fresh processes.
+// measured in the same run, each process started with the function's deployed NODE_OPTIONS (functionNodeOptions).
+// Each figure is the median of --runs fresh processes.
 // Usage: npm run bench:cold-start -- [--runs 5] [--json]
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,8 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_OPTIONS } from '../infra/bundling.ts';
+import type { Metafile } from 'esbuild';
+import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../infra/resources.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
@@ -41,6 +42,8 @@ const specs = [
 interface Bundle {
   id: string;
   file: string;
+  /** NODE_OPTIONS as deployed */
+  nodeOptions: string;
   bytes: number;
   gzipBytes: number;
   /** the largest packages (or project folders) in the bundle, KB each */
@@ -49,17 +52,12 @@ interface Bundle {
 const bundles: Bundle[] = [];
 for (const spec of specs) {
   const file = resolve(out, spec.id, 'index.mjs');
-  const result = await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [spec.entry],
-    outfile: file,
-    metafile: true,
-    logLevel: 'error',
-  });
+  const result = await bundleFunction(spec.entry, resolve(out, spec.id), { logLevel: 'error' });
   const text = readFileSync(file);
   bundles.push({
     id: spec.id,
     file,
+    nodeOptions: functionNodeOptions('maxHeapMb' in spec ? spec.maxHeapMb : undefined) ?? '',
     bytes: text.length,
     gzipBytes: gzipSync(text).length,
     largest: result.metafile ? largestParts(result.metafile) : [],
@@ -103,8 +101,7 @@ const sqs = new SQSClient({
 const workerEnv = {
   PATH: process.env.PATH ?? '',
   ...stack.env,
-  // as DancuFunction deploys them
-  NODE_OPTIONS: '--enable-source-maps',
+  // as DancuFunction deploys them (NODE_OPTIONS: each bundle's own)
   POWERTOOLS_SERVICE_NAME: 'dancu',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -173,7 +170,7 @@ async function coldStart(bundle: Bundle, event: unknown, nodeOptions: string): P
 // 3. the runs: each makes a fresh batch of one valid row, and follows it split → register → finalize, then a
 // procedure event, its lookup, and an agency's list of batches, each function in a fresh process
 const samples = new Map<string, ColdStart[]>();
-const bareSamples = new Map<string, number[]>();
+const mappedSamples = new Map<string, number[]>();
 const byId = new Map(bundles.map((b) => [b.id, b]));
 const agency = 'CA-BENCH';
 for (let run = 0; run < runs; run++) {
@@ -233,11 +230,15 @@ for (let run = 0; run < runs; run++) {
     if (!bundle) continue;
     const event = await makeEvent();
     if (event === undefined) throw new Error(`no event for ${id}: the function before it did not hand over`);
-    const sample = await coldStart(bundle, event, '--enable-source-maps');
+    const sample = await coldStart(bundle, event, bundle.nodeOptions);
     samples.set(id, [...(samples.get(id) ?? []), sample]);
-    // the load alone without source maps, to show what --enable-source-maps costs at start (an empty event)
-    const bare = await coldStart(bundle, id === 'empty' ? {} : { Records: [] }, '');
-    bareSamples.set(id, [...(bareSamples.get(id) ?? []), bare.loadMs]);
+    // the load alone with --enable-source-maps, which is not deployed, to show what it would cost (an empty event)
+    const mapped = await coldStart(
+      bundle,
+      id === 'empty' ? {} : { Records: [] },
+      `--enable-source-maps ${bundle.nodeOptions}`.trim(),
+    );
+    mappedSamples.set(id, [...(mappedSamples.get(id) ?? []), mapped.loadMs]);
   }
   log(`run ${run + 1}/${runs} done`);
 }
@@ -258,7 +259,7 @@ const rows = bundles.map((bundle) => {
     gzipKB: Math.round(bundle.gzipBytes / 1024),
     loadMs: round(loadMs),
     loadCpuMs: round(median(list.map((s) => s.loadCpuMs))),
-    loadMsWithoutSourceMaps: round(median(bareSamples.get(bundle.id) ?? [])),
+    loadMsWithSourceMaps: round(median(mappedSamples.get(bundle.id) ?? [])),
     loadVsEmpty: round(loadMs / emptyLoad, 2),
     firstInvokeMs: round(median(list.map((s) => s.invokeMs))),
     firstInvokeCpuMs: round(median(list.map((s) => s.invokeCpuMs))),

@@ -1,6 +1,9 @@
-// How every Lambda function is bundled, as plain data: DancuFunction hands it to the CDK's esbuild and
-// bench/cold-start.ts to esbuild's API, so the sizes and load times the bench reports are those deployed.
-import type { BuildOptions } from 'esbuild';
+// How every Lambda function is bundled, in one place: DancuFunction runs bundleFunction (through
+// infra/bundle-function.ts) and bench/cold-start.ts calls it directly, so the sizes and load times the bench reports
+// are those deployed.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 
 /** esbuild's target; it must name the same Node major as the function runtime (FUNCTION_RUNTIME). */
 export const ESBUILD_TARGET = 'node24';
@@ -10,14 +13,25 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
- * Modules replaced in every bundle, paths relative to the repository root (the CDK runs esbuild there). Lambda
- * hands a function its credentials in the environment, so the SDK's default chain is only that.
+ * Modules replaced in every bundle, paths relative to the repository root (bundleFunction runs esbuild there).
+ * Lambda hands a function its credentials in the environment, so the SDK's default chain is only that.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './shared/aws/lambda-credentials.ts',
 };
 
-/** The esbuild build options of a function bundle (besides entry and output). */
+/**
+ * A function's NODE_OPTIONS, as DancuFunction deploys it and bench/cold-start starts it: an old-space limit where
+ * the spec sets one, and no `--enable-source-maps`. Node reads and parses a bundle's source map as it loads the
+ * bundle when that flag is on, 16-31 ms of every cold start here for stack traces in TypeScript positions, which
+ * this code hardly logs (errors are logged by name); the maps still ship beside the bundles, for decoding a stack
+ * trace by hand (docs/operations.md).
+ */
+export function functionNodeOptions(maxHeapMb?: number): string | undefined {
+  return maxHeapMb ? `--max-old-space-size=${maxHeapMb}` : undefined;
+}
+
+/** The esbuild build options of a function bundle (besides entry, output and BUNDLE_PLUGINS). */
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -25,6 +39,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   target: ESBUILD_TARGET,
   mainFields: ['module', 'main'],
   minify: true,
+  // external files, beside the bundle and not loaded by it (functionNodeOptions)
   sourcemap: true,
   sourcesContent: false,
   // the SDK too, so Lambda runs the client versions pinned in package-lock.json that we tested
@@ -32,3 +47,87 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   alias: { ...BUNDLE_ALIASES },
   banner: { js: ESM_REQUIRE_BANNER },
 };
+
+/** An AWS SDK client's generated schemas (every operation's input, output and errors). */
+export const SDK_SCHEMA_MODULE =
+  /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+/**
+ * A schema module with each computed key `{ [_hH]: … }` written as the string constant it names (`const _hH =
+ * "httpHeader";` in the same module): esbuild keeps an unused top-level value whose object literal has a computed
+ * key (it cannot tell that the key has no side effect), so every operation's schema stayed in the bundle,
+ * 67 KB of the S3 client's; with literal keys only the schemas of the commands a function sends are left.
+ */
+export function literalSchemaKeys(source: string): string {
+  const strings = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+    if (name && literal) strings.set(name, literal);
+  }
+  return source.replace(/([{,]\s*)\[(_\w+)\]:/g, (key, before: string, name: string) => {
+    const literal = strings.get(name);
+    return literal === undefined ? key : `${before}${literal}:`;
+  });
+}
+
+/** An AWS SDK client's package.json, which its runtime config imports whole for the `version` alone. */
+export const SDK_CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/** The SDK module that loads event-stream support with `await import()` (for S3's SelectObjectContent). */
+export const SDK_HTTP_PROTOCOL =
+  /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/;
+const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
+
+/**
+ * HttpProtocol with event-stream support imported statically. The module is in the bundle either way; imported
+ * with `await import()`, esbuild wraps it and every module it reaches (176 of @smithy/core) in functions run at
+ * start, which V8 then parses twice: 4-6 ms of a queue function's start here (bench/cold-start, interleaved runs).
+ */
+export function eagerEventStreams(source: string): string {
+  if (!source.includes(EVENT_STREAMS_IMPORT)) return source;
+  return `import * as __eventStreams from "@smithy/core/event-streams";\n${source.replace(EVENT_STREAMS_IMPORT, '__eventStreams')}`;
+}
+
+/** Rewrites of the SDK's modules that change how esbuild bundles them and nothing the code does (test/infra/bundling.test.ts). */
+export const BUNDLE_PLUGINS: Plugin[] = [
+  {
+    name: 'dancu-sdk-modules',
+    setup(esbuild) {
+      esbuild.onLoad({ filter: SDK_SCHEMA_MODULE }, async ({ path }) => ({
+        contents: literalSchemaKeys(await readFile(path, 'utf8')),
+        loader: 'js',
+      }));
+      esbuild.onLoad({ filter: SDK_HTTP_PROTOCOL }, async ({ path }) => ({
+        contents: eagerEventStreams(await readFile(path, 'utf8')),
+        loader: 'js',
+      }));
+      // 2.4 KB a client: the dependencies, scripts and such of its package.json
+      esbuild.onLoad({ filter: SDK_CLIENT_PACKAGE }, async ({ path }) => {
+        const { name, version } = JSON.parse(await readFile(path, 'utf8')) as {
+          name: string;
+          version: string;
+        };
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  },
+];
+
+/**
+ * Bundles one function as deployed: `{outdir}/index.mjs` and its source map, run from the repository root
+ * (`cwd`), where BUNDLE_ALIASES point.
+ */
+export function bundleFunction(
+  entry: string,
+  outdir: string,
+  options: Pick<BuildOptions, 'metafile' | 'logLevel' | 'absWorkingDir'> = {},
+): Promise<BuildResult<{ metafile: true }>> {
+  return build({
+    ...BUNDLE_OPTIONS,
+    plugins: BUNDLE_PLUGINS,
+    entryPoints: [entry],
+    outfile: join(outdir, 'index.mjs'),
+    metafile: true,
+    logLevel: 'warning',
+    ...options,
+  }) as Promise<BuildResult<{ metafile: true }>>;
+}

@@ -1,7 +1,6 @@
 // What every HTTP route shares, as middy middlewares around @middy/http-router: a request id echoed in
 // `x-request-id` and in error bodies, JSON errors with codes (vi/en), CORS, and security headers.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -12,10 +11,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
 import { logger } from './logger.ts';
-import { tracer } from './observability.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -38,7 +36,11 @@ export function json(body: unknown, cacheControl = NO_STORE, statusCode = 200): 
 }
 
 /** A parameter parsed with its schema, or the coded 400 for it. */
-export function parameter<T extends z.ZodType>(schema: T, value: unknown, code: ApiCodeName): z.output<T> {
+export function parameter<T extends z.ZodMiniType>(
+  schema: T,
+  value: unknown,
+  code: ApiCodeName,
+): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ApiError(code);
   return parsed.data;
@@ -115,7 +117,6 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
   // after and onError run in the reverse order of use: errors first, then headers, then the request id
   return middy<HttpEvent, HttpResult, Error, Context, { requestId?: string }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestIds())
     .use(pagePolicy(options.pagePolicy))
     .use(

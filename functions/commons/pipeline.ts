@@ -2,16 +2,12 @@
 // the queues it sends to, and one Powertools logger. Handlers only adapt events to these.
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { env, s3, sqs } from '../../shared/aws/clients.ts';
+import { env, sqs } from '../../shared/aws/clients.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
-import { tracer } from './observability.ts';
-
 export { logger } from './logger.ts';
-
-for (const client of [s3, sqs]) tracer.captureAWSv3Client(client);
 
 export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));

@@ -1,13 +1,47 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AssetHashType,
+  type BundlingOptions,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Validations,
+} from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_ALIASES, BUNDLE_OPTIONS, ESBUILD_TARGET, ESM_REQUIRE_BANNER } from '../bundling.ts';
 
 /** The newest Node.js runtime this aws-cdk-lib knows; esbuild's target (infra/bundling.ts) must name the same major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/** The repository root: bundles are built there (infra/bundling.ts BUNDLE_ALIASES are relative to it). */
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The asset bundling of one entry: infra/bundle-function.ts in a process of its own (esbuild's plugins need its
+ * asynchronous API, the CDK's bundling is synchronous), locally only. The command names the entry, so that two
+ * functions' assets are never taken for one (the CDK caches staged assets by their bundling options).
+ */
+function functionBundling(entry: string): BundlingOptions {
+  const relativeEntry = relative(REPOSITORY_ROOT, entry);
+  return {
+    image: DockerImage.fromRegistry('dancu-bundles-locally'),
+    command: ['infra/bundle-function.ts', relativeEntry],
+    local: {
+      tryBundle(outputDir) {
+        execFileSync(
+          process.execPath,
+          ['--import', 'tsx', 'infra/bundle-function.ts', relativeEntry, outputDir],
+          { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+        );
+        return true;
+      },
+    },
+  };
+}
 
 /** The CloudWatch namespace of every function's EMF metrics (functions/commons/observability.ts). */
 export const METRICS_NAMESPACE = 'Dancu';
@@ -22,7 +56,7 @@ export interface DancuFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Merged over the defaults (`NODE_OPTIONS`, `POWERTOOLS_*`). */
+  /** Merged over the defaults (`POWERTOOLS_*`). */
   readonly environment?: Record<string, string>;
   /** @default one month */
   readonly logRetention?: RetentionDays;
@@ -32,10 +66,11 @@ export interface DancuFunctionProps {
 
 /**
  * Every dancu Lambda function: newest Node runtime on arm64, its own log group with retention, X-Ray
- * tracing, a role that may write only to that log group, and a local esbuild ESM bundle with source maps.
+ * tracing, a role that may write only to that log group, and a local esbuild ESM bundle (infra/bundling.ts) with
+ * its source map beside it (not loaded at start: `functionNodeOptions`).
  */
 export class DancuFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: DancuFunctionProps) {
@@ -50,9 +85,13 @@ export class DancuFunction extends Construct {
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      // the bundle's own hash: a change anywhere that does not change the bundle deploys nothing
+      code: Code.fromAsset(REPOSITORY_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: functionBundling(props.entry),
+      }),
+      handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -60,33 +99,14 @@ export class DancuFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       role,
       logGroup: this.logGroup,
+      // Lambda's own segments of each invocation (no X-Ray SDK in the bundle: functions/commons/observability.ts)
       tracing: Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'dancu',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // events, responses and errors hold rows and names: never into logs or traces
+        // events hold rows and names: never into logs (traces are Lambda's own, which record no payloads)
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...props.environment,
-      },
-      bundling: {
-        // Synth must work offline and in CI without Docker; esbuild comes from node_modules.
-        forceDockerBundling: false,
-        // the options of infra/bundling.ts, which bench/cold-start.ts builds with too
-        format: OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        mainFields: BUNDLE_OPTIONS.mainFields,
-        minify: BUNDLE_OPTIONS.minify,
-        sourceMap: Boolean(BUNDLE_OPTIONS.sourcemap),
-        sourcesContent: BUNDLE_OPTIONS.sourcesContent,
-        externalModules: BUNDLE_OPTIONS.external,
-        banner: ESM_REQUIRE_BANNER,
-        // the SDK's default credential chain is the environment's in Lambda (infra/bundling.ts)
-        esbuildArgs: {
-          '--alias': Object.entries(BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
-        },
       },
     });
 

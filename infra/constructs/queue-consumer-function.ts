@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { functionNodeOptions } from '../bundling.ts';
 import type { FunctionSpec } from '../resources.ts';
 import { DancuFunction } from './dancu-function.ts';
 import { resolveEnvironment, type SpecResources } from './from-spec.ts';
@@ -23,6 +24,7 @@ export interface QueueConsumerFunctionProps {
  */
 export class QueueConsumerFunction extends DancuFunction {
   constructor(scope: Construct, id: string, { spec, resources, logRetention }: QueueConsumerFunctionProps) {
+    const nodeOptions = functionNodeOptions(spec.maxHeapMb);
     super(scope, id, {
       logRetention,
       entry: fileURLToPath(new URL(spec.entry, REPOSITORY_ROOT)),
@@ -31,9 +33,7 @@ export class QueueConsumerFunction extends DancuFunction {
       memorySize: spec.memoryMb,
       environment: {
         ...resolveEnvironment(spec.environment, resources),
-        ...(spec.maxHeapMb
-          ? { NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${spec.maxHeapMb}` }
-          : {}),
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       },
     });
 

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
 // z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { API_CODES } from './errors.ts';
 import {
   AgencyParam,
@@ -32,7 +32,7 @@ for (const [id, schema] of Object.entries({
   registry.add(schema, { id });
 }
 
-const parameterSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+const parameterSchema = (schema: z.ZodMiniType, io: 'input' | 'output' = 'input') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
   return rest;
 };

@@ -77,8 +77,7 @@ const communes = communeIndex(packedCommunes);
 
 /** A 5-digit commune code of either vintage; a 2020 code is mapped to its 2025 successor. */
 export function findCommune(code: string): CommuneMatch | undefined {
-  if (communes.codes2025.has(code)) return { code, vintage: 2025, code2025: code };
-  if (communes.codes2020.has(code))
-    return { code, vintage: 2020, code2025: communes.successor2025.get(code) };
+  if (communes.has2025(code)) return { code, vintage: 2025, code2025: code };
+  if (communes.has2020(code)) return { code, vintage: 2020, code2025: communes.successor2025(code) };
   return undefined;
 }

@@ -1,12 +1,13 @@
 // Who may upload for which agency: the split re-checks the uploader of an S3 event against the agency of its key,
 // so a batch under another agency's prefix is refused even if a bucket policy or role were ever too broad.
-import * as z from 'zod';
+// zod/mini, as shared/domain/record.ts: the split bundles this
+import * as z from 'zod/mini';
 
 /** Any agency: the local stack's operator credentials only (infra/stages.ts cannot produce it). */
 export const ANY_AGENCY = '*';
 
 /** Uploader id (an IAM unique id, `AROA…` of a role or `AIDA…` of a user; locally an access key id) → agency code. */
-export const Uploaders = z.record(z.string().min(1), z.string().min(1));
+export const Uploaders = z.record(z.string().check(z.minLength(1)), z.string().check(z.minLength(1)));
 export type Uploaders = z.infer<typeof Uploaders>;
 
 export function parseUploaders(json: string): Uploaders {

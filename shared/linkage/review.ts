@@ -1,6 +1,7 @@
 // A probable duplicate on the review list: the two records side by side with the levels and reasons, and how a
 // reviewer resolved it. The register stores and lists these; this module only says what one holds.
-import * as z from 'zod';
+// zod/mini, as shared/domain/record.ts: the register bundles this
+import * as z from 'zod/mini';
 import { COMPARED_FIELDS, type ComparedField, type LinkableRecord } from './compare.ts';
 import type { MatchScore } from './score.ts';
 
@@ -11,14 +12,14 @@ export type ReviewResolution = z.infer<typeof ReviewResolution>;
 /** One item of the review list, as stored: the incoming person, the candidate, and why they were paired. */
 export const ReviewItem = z.object({
   /** the person key the incoming record was stored under (its own: it was not merged) */
-  personKey: z.string().min(1),
+  personKey: z.string().check(z.minLength(1)),
   /** the held person it probably duplicates */
-  candidatePersonKey: z.string().min(1),
+  candidatePersonKey: z.string().check(z.minLength(1)),
   /** bits */
   score: z.number(),
   /** "field level ±weight", strongest first */
   reasons: z.array(z.string()),
-  resolution: ReviewResolution.optional(),
+  resolution: z.optional(ReviewResolution),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 

@@ -1,11 +1,13 @@
 // The Fellegi–Sunter table: for each field and level, m = P(level | same person) and u = P(level | different
 // persons among blocked candidates); the level's weight is log2(m/u) bits. Values live in weights.json,
 // derived by `npm run bench:linkage -- --derive` (see estimate.ts and docs/linkage.md).
-import * as z from 'zod';
+// zod/mini, as shared/domain/record.ts: the register bundles this
+import * as z from 'zod/mini';
 import { COMPARED_FIELDS, COMPARISON_LEVELS, type ComparedField, type ComparisonLevel } from './compare.ts';
 import table from './weights.json' with { type: 'json' };
 
-const Probabilities = z.object({ m: z.number().positive().max(1), u: z.number().positive().max(1) });
+const probability = z.number().check(z.positive(), z.maximum(1));
+const Probabilities = z.object({ m: probability, u: probability });
 
 /** One field's levels with their m and u. */
 const FieldWeights = z.record(z.string(), Probabilities);

@@ -1,6 +1,7 @@
 // What one-stop-shop systems send to the procedure-events queue (DESIGN.md "Procedure events"), and the shape
 // of an application code, which is checked before anything is read.
-import * as z from 'zod';
+// zod/mini, as shared/domain/record.ts: the status and lookup functions bundle these schemas
+import * as z from 'zod/mini';
 import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /**
@@ -21,62 +22,59 @@ export function isApplicationCode(code: string): boolean {
 // Text that is shown on a page: no control or bidi-override characters, Unicode NFC, trimmed.
 const UNSAFE_TEXT = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/u;
 const text = (max: number) =>
-  z
-    .string()
-    .transform((value) => value.normalize('NFC').trim())
-    .pipe(
-      z
-        .string()
-        .min(1)
-        .max(max)
-        .refine((value) => !UNSAFE_TEXT.test(value), 'control, bidi-override or replacement character'),
-    );
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value: string) => value.normalize('NFC').trim()),
+    ),
+    z.string().check(
+      z.minLength(1),
+      z.maxLength(max),
+      z.refine((value) => !UNSAFE_TEXT.test(value), 'control, bidi-override or replacement character'),
+    ),
+  );
 
 const instant = z.iso.datetime({ offset: true });
 
-export const ApplicationCode = z
-  .string()
-  .transform(normalizeApplicationCode)
-  .pipe(z.string().regex(APPLICATION_CODE_PATTERN));
+export const ApplicationCode = z.pipe(
+  z.pipe(z.string(), z.transform(normalizeApplicationCode)),
+  z.string().check(z.regex(APPLICATION_CODE_PATTERN)),
+);
 
 export const ResultDelivery = z.enum(['counter', 'post']);
 export type ResultDelivery = z.infer<typeof ResultDelivery>;
 
-export const Status = z
-  .int()
-  .refine((value): value is StatusCode => (STATUS_CODES as readonly number[]).includes(value), {
-    message: 'status must be a code 1–10',
-  })
-  .transform((value) => value as StatusCode);
+export const Status = z.pipe(
+  z.int().check(
+    z.refine((value): value is StatusCode => (STATUS_CODES as readonly number[]).includes(value), {
+      message: 'status must be a code 1–10',
+    }),
+  ),
+  z.transform((value: number) => value as StatusCode),
+);
 
 export const ProcedureEvent = z.object({
   applicationCode: ApplicationCode,
   /** mã TTHC, e.g. "1.012784.H21" */
-  procedureCode: z.string().regex(/^[0-9A-Z][0-9A-Z.]{2,63}$/),
+  procedureCode: z.string().check(z.regex(/^[0-9A-Z][0-9A-Z.]{2,63}$/)),
   procedureName: text(500),
-  agencyCode: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+  agencyCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)),
   agencyName: text(300),
   status: Status,
   /** grows per application: the highest wins, a repeat is a no-op */
-  sequence: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sequence: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
   occurredAt: instant,
-  receivedAt: instant.optional(),
-  dueAt: instant.optional(),
-  resultDelivery: ResultDelivery.optional(),
-  note: text(500).optional(),
-  applicant: z
-    .object({
+  receivedAt: z.optional(instant),
+  dueAt: z.optional(instant),
+  resultDelivery: z.optional(ResultDelivery),
+  note: z.optional(text(500)),
+  applicant: z.optional(
+    z.object({
       fullName: text(200),
-      personalId: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-      phone: z
-        .string()
-        .regex(/^\+?[0-9 .-]{6,20}$/)
-        .optional(),
-    })
-    .optional(),
+      personalId: z.optional(z.string().check(z.regex(/^\d{12}$/))),
+      phone: z.optional(z.string().check(z.regex(/^\+?[0-9 .-]{6,20}$/))),
+    }),
+  ),
 });
 export type ProcedureEvent = z.infer<typeof ProcedureEvent>;
 export type ProcedureEventInput = z.input<typeof ProcedureEvent>;

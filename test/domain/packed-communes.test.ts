@@ -30,10 +30,38 @@ describe('packed commune lists', () => {
 });
 
 describe('the commune index validation reads', () => {
-  it('holds the codes of each vintage and the successors of communes.json', () => {
+  it('holds the codes of each vintage and the successors of communes.json, and nothing else', () => {
     const index = communeIndex(packed);
-    expect([...index.codes2020].sort()).toEqual(communes.communes2020.map((e) => e.slice(0, 5)).sort());
-    expect([...index.codes2025].sort()).toEqual(communes.communes2025.map((e) => e.slice(0, 5)).sort());
-    expect(Object.fromEntries(index.successor2025)).toEqual(communes.successor2025);
+    const all = Array.from({ length: 100_000 }, (_, n) => String(n).padStart(5, '0'));
+    expect(all.filter((c) => index.has2020(c))).toEqual(
+      byCode(communes.communes2020.map((e) => e.slice(0, 5))),
+    );
+    expect(all.filter((c) => index.has2025(c))).toEqual(
+      byCode(communes.communes2025.map((e) => e.slice(0, 5))),
+    );
+    const successors = Object.fromEntries(
+      all.flatMap((c) => {
+        const successor = index.successor2025(c);
+        return successor === undefined ? [] : [[c, successor]];
+      }),
+    );
+    expect(successors).toEqual(communes.successor2025);
+  });
+
+  it('finds nothing for what is not a 5-digit code', () => {
+    const index = communeIndex(packed);
+    const known = communes.communes2025[0]?.slice(0, 5) ?? '';
+    expect(index.has2025(known)).toBe(true);
+    for (const value of [
+      '',
+      known.slice(1),
+      `${known}0`,
+      ` ${known.slice(1)}`,
+      `${known.slice(0, 4)}a`,
+      '-0001',
+    ]) {
+      expect(index.has2020(value) || index.has2025(value), value).toBe(false);
+      expect(index.successor2025(value), value).toBeUndefined();
+    }
   });
 });

@@ -36,13 +36,13 @@ describe('DancuFunction', () => {
     });
   });
 
-  it('sets source maps and the Powertools service name, keeping caller variables', () => {
+  it('sets the Powertools service name, keeping caller variables, and no NODE_OPTIONS (source maps unloaded)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'dancu',
           TABLE_NAME: 'register',
+          NODE_OPTIONS: Match.absent(),
         },
       },
     });
