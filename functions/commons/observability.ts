@@ -4,59 +4,26 @@
 // X-Ray SDK in the bundle: with Powertools Tracer it was 120 KB of every bundle, 23 ms of evaluation at a cold start
 // and, through its async hooks, a sixth of the pipeline's CPU, for a subsegment per SDK call (docs/benchmarks.md).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { QueueId } from '../../infra/resources.ts';
 import type { Batch } from '../../shared/ingest/types.ts';
 import { logger } from './logger.ts';
 
-/** The CloudWatch units these metrics use (Powertools' MetricUnit names). */
-export const MetricUnit = { Count: 'Count', Seconds: 'Seconds' } as const;
-type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 type Metric = readonly [name: string, unit: Unit, value: number];
 
-const SERVICE = 'dancu';
-const TRUE = /^\s*(true|1|yes|on)\s*$/i;
-
-/**
- * One line of CloudWatch's embedded metric format, as Powertools Metrics writes it for one set of dimensions
- * (`service` first): test/functions/observability.test.ts compares the two. Written here rather than through
- * Powertools Metrics, which was 12 KB of each queue function's bundle for these few lines.
- */
-export function emfRecord(
-  namespace: string,
-  dimensions: Record<string, string>,
-  values: readonly Metric[],
-  timestamp = Date.now(),
-): Record<string, unknown> {
-  const allDimensions = { service: SERVICE, ...dimensions };
-  return {
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [
-        {
-          Namespace: namespace,
-          Dimensions: [Object.keys(allDimensions)],
-          Metrics: values.map(([Name, Unit]) => ({ Name, Unit })),
-        },
-      ],
-    },
-    ...allDimensions,
-    ...Object.fromEntries(values.map(([name, , value]) => [name, value])),
-  };
-}
-
-/** Off where Powertools Metrics is off: POWERTOOLS_METRICS_DISABLED, else POWERTOOLS_DEV (the local stack sets it). */
-function metricsDisabled(): boolean {
-  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
-  return TRUE.test(disabled ?? process.env.POWERTOOLS_DEV ?? '');
-}
-
-/** EMF lines with these dimensions (besides `service`), flushed at once, to stdout as Powertools writes them. */
+/** EMF lines with these dimensions (besides `service`), flushed at once. */
 function publish(dimensions: Record<string, string>, values: readonly Metric[]): void {
-  if (values.length === 0 || metricsDisabled()) return;
-  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE || 'Dancu';
-  process.stdout.write(`${JSON.stringify(emfRecord(namespace, dimensions, values))}\n`);
+  if (values.length === 0) return;
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Dancu',
+    serviceName: 'dancu',
+    defaultDimensions: dimensions,
+  });
+  for (const [name, unit, value] of values) metrics.addMetric(name, unit, value);
+  metrics.publishStoredMetrics();
 }
 
 /** A reported batch's rows by outcome and its duration, per agency (the dashboard's per-agency graphs). */
