@@ -2,7 +2,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUES } from '../../infra/resources.ts';
-import { failAfterRetries, finalizeBatch } from '../../shared/ingest/report.ts';
+import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
+import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
 import { observed, recordBatchReported, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount } from '../commons/pipeline.ts';

@@ -4,7 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { QUEUES } from '../../infra/resources.ts';
 import { env } from '../../shared/aws/env.ts';
-import { failAfterRetries } from '../../shared/ingest/report.ts';
+import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import {
   batchIdOf,
   DEFAULT_SPLIT_SETTINGS,

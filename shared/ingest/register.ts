@@ -22,7 +22,7 @@ import {
   type RowOrigin,
 } from '../store/register-store.ts';
 import { type WorkFiles, workKeys } from '../store/work-files.ts';
-import { failAfterRetries } from './report.ts';
+import { failAfterRetries } from './failed-report.ts';
 import {
   type ChunkEntry,
   type ChunkLine,

@@ -3,9 +3,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
-  type BatchSummary,
-  batchFailure,
-  buildSummary,
   LedgerTally,
   OUTCOMES_CSV_HEADER,
   outcomeCsvLine,
@@ -14,39 +11,10 @@ import {
   reviewCsvLine,
 } from '#batch/ledger.ts';
 import type { BatchStore } from '../store/batch-store.ts';
-import { parseIncomingKey, reportPrefix, type WorkFiles, workKeys } from '../store/work-files.ts';
+import { uploadStream } from '../store/report-upload.ts';
+import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import { reportLocation, summaryOf } from './failed-report.ts';
 import type { Batch, OutcomeEntry } from './types.ts';
-
-function reportLocation(batch: Batch): string {
-  const parsed = parseIncomingKey(batch.objectKey);
-  const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
-  return reportPrefix(parsed?.agencyCode ?? batch.agencyCode, name);
-}
-
-function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string): BatchSummary {
-  const { batchId, agencyCode, objectKey, startedAt, failure } = batch;
-  const unknownColumns = batch.checkpoint.unknownColumns;
-  return buildSummary({
-    batchId,
-    agencyCode,
-    objectKey,
-    startedAt,
-    finishedAt,
-    tally,
-    unknownColumns,
-    failure,
-  });
-}
-
-/** A batch that failed as a whole: a summary with its failure and an outcomes.csv with no rows. */
-export async function writeFailedReport(batch: Batch, files: WorkFiles, batches: BatchStore): Promise<void> {
-  if ((await batches.latestBatchOf(batch.objectKey)) !== batch.batchId) return; // a newer upload owns the report
-  const prefix = reportLocation(batch);
-  const summary = summaryOf(batch, new LedgerTally(), batch.finishedAt ?? new Date().toISOString());
-  await files.putText(`${prefix}outcomes.csv`, `${OUTCOMES_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
-  await files.putText(`${prefix}review.csv`, `${REVIEW_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
-  await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
-}
 
 /** The entries of a run of work files, read one file ahead of the one being consumed. */
 async function* entriesOf(files: WorkFiles, keys: string[]): AsyncGenerator<OutcomeEntry> {
@@ -137,7 +105,7 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
   let reviewLines = `${REVIEW_CSV_HEADER}\n`;
   const csv = new PassThrough();
   const prefix = reportLocation(batch);
-  const uploading = files.upload(`${prefix}outcomes.csv`, csv, 'text/csv; charset=utf-8');
+  const uploading = uploadStream(files, `${prefix}outcomes.csv`, csv, 'text/csv; charset=utf-8');
   try {
     csv.write(`${OUTCOMES_CSV_HEADER}\n`);
     let lines = '';
@@ -180,21 +148,4 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
     errorsByCode: summary.errorsByCode,
     finishedAt,
   });
-}
-
-/**
- * A batch whose work failed on the last delivery its queue allows: marked failed with the reason, and a
- * report that says so, before the message goes to the dead-letter queue. A redrive later finishes it.
- */
-export async function failAfterRetries(
-  batchId: string,
-  detail: string,
-  files: WorkFiles,
-  batches: BatchStore,
-): Promise<void> {
-  const batch = await batches.get(batchId);
-  if (!batch || batch.status === 'completed' || batch.status === 'superseded') return;
-  const failure = batchFailure('BATCH_PROCESSING_FAILED', detail);
-  await batches.markFailed(batchId, failure);
-  await writeFailedReport({ ...batch, failure }, files, batches);
 }

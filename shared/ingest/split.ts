@@ -12,7 +12,7 @@ import type { ValidationContext } from '#domain/validate.ts';
 import { colocationKey } from '../linkage/blocking.ts';
 import type { BatchStore } from '../store/batch-store.ts';
 import { parseIncomingKey, type WorkFiles, workKeys } from '../store/work-files.ts';
-import { writeFailedReport } from './report.ts';
+import { writeFailedReport } from './failed-report.ts';
 import {
   type Batch,
   type ChunkEntry,

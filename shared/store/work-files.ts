@@ -2,7 +2,6 @@
 // a batch in flight (chunks, outcomes, rejected rows: one JSON value per line) and the reports.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { s3 } from '../aws/clients.ts';
 
 const WORK = 'work/';
@@ -88,13 +87,5 @@ export class WorkFiles {
     await s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
-  }
-
-  /** Streams a large text (a report) to S3 in parts, never whole in memory. */
-  async upload(key: string, body: Readable, contentType: string): Promise<void> {
-    await new Upload({
-      client: s3,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
-    }).done();
   }
 }
