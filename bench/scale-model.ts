@@ -48,7 +48,7 @@ const MEASURED_LINKAGE: Partial<typeof MEASURED> = {
   readUnitsPerAccepted: 3.88, // Query 2.874 + GetItem 0.960 + batch reads per chunk
   // the main thread's busy CPU per accepted row (the functions, s3rver, fauxqs, the bench; dynalite runs on a
   // thread of its own and is left out): bench/ingest --linkage on --profile DIR, "busy" of pipeline.cpuprofile
-  registerCpuMsPerRow: 11.7,
+  registerCpuMsPerRow: 5.0,
 };
 
 /** On-demand list prices, US East (N. Virginia), as published on 2026-11-27 (DynamoDB after its Nov 2024 cut). */
