@@ -16,6 +16,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
+import { PERSON } from '../fixtures/person.ts';
 import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();
@@ -27,17 +28,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const base = mockClient(DynamoDBClient);
 let handler: typeof import('../../functions/register/handler.ts').handler;
 
-const record: PopulationRecord = {
-  fullName: 'Nguyễn Văn Hùng',
-  dateOfBirth: '1990-03-12',
-  sex: 'male',
-  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
-  hometown: 'Bình Định',
-  ethnicityCode: '01',
-  nationality: 'VN',
-  currentAddress: 'Pleiku',
-  motherName: 'Trần Thị Lan',
-};
+const record: PopulationRecord = { ...PERSON, motherName: 'Trần Thị Lan' };
 const key = personKey(record);
 const chunk = [{ row: 7, formId: 'F7', personKey: key, record }];
 

@@ -7,20 +7,10 @@ import { registerRecord } from '../../shared/ingest/register.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
+import { PERSON } from '../fixtures/person.ts';
 import { MemoryRegister } from './memory-register.ts';
 
-const held: PopulationRecord = {
-  fullName: 'Nguyễn Văn Hùng',
-  dateOfBirth: '1990-03-12',
-  sex: 'male',
-  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
-  hometown: 'Bình Định',
-  ethnicityCode: '01',
-  nationality: 'VN',
-  currentAddress: 'Pleiku',
-  fatherName: 'Nguyễn Văn Sơn',
-  motherName: 'Trần Thị Lan',
-};
+const held: PopulationRecord = { ...PERSON, fatherName: 'Nguyễn Văn Sơn', motherName: 'Trần Thị Lan' };
 /** the same person, written without diacritics and a day/month swap, on a form with a new phone */
 const noisy: PopulationRecord = {
   ...held,

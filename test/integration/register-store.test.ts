@@ -6,21 +6,13 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
 import type { HeldPerson, RegisterStore as Store } from '../../shared/store/register-store.ts';
+import { PERSON } from '../fixtures/person.ts';
 import { quietLog, tempDir } from './harness.ts';
 
 let emulators: Emulators;
 let store: Store;
 
-const record: PopulationRecord = {
-  fullName: 'Nguyễn Văn Hùng',
-  dateOfBirth: '1990-03-12',
-  sex: 'male',
-  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
-  hometown: 'Bình Định',
-  ethnicityCode: '01',
-  nationality: 'VN',
-  currentAddress: 'Pleiku',
-};
+const record: PopulationRecord = PERSON;
 const origin = (row: number) => ({ batchId: 'b1', row, agencyCode: 'CA-PLEIKU' });
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
 import { unpackRecord } from '../../shared/store/person-record.ts';
+import { PERSON } from '../fixtures/person.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',
@@ -15,18 +16,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const { RegisterStore } = await import('../../shared/store/register-store.ts');
 const store = new RegisterStore('register-table');
 
-const record: PopulationRecord = {
-  fullName: 'Nguyễn Văn Hùng',
-  dateOfBirth: '1990-03-12',
-  sex: 'male',
-  birthRegistrationPlace: 'Xã Ia Kha, Huyện Ia Grai, Gia Lai',
-  hometown: 'Bình Định',
-  ethnicityCode: '01',
-  nationality: 'VN',
-  currentAddress: 'Pleiku',
-  phone: '0912345678',
-  motherName: 'Trần Thị Lan',
-};
+const record: PopulationRecord = { ...PERSON, phone: '0912345678', motherName: 'Trần Thị Lan' };
 
 beforeEach(() => dynamo.reset());
 
