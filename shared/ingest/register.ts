@@ -5,6 +5,7 @@
 // With record linkage on, a record whose key is not held is compared with the persons its blocking keys find
 // (docs/linkage.md): it joins one, goes to the review list as a probable duplicate, or is a new person.
 
+import { randomUUID } from 'node:crypto';
 import type { Outcome, RowLink } from '#batch/ledger.ts';
 import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
@@ -41,7 +42,18 @@ export interface RegisterDeps {
   concurrency: number;
   /** record linkage (register env LINKAGE, on unless `off`): without it only exact keys dedupe */
   linkage?: boolean;
+  /**
+   * How long a chunk's lease lasts, in ms: longer than an invocation can run (the function's timeout), so a
+   * lease outlives its holder only when the holder died; then the next copy takes the chunk over after it.
+   */
+  chunkLeaseMs?: number;
 }
+
+/** the register function's timeout (infra/resources.ts) and a margin */
+const CHUNK_LEASE_MS = 130_000;
+/** how often a copy of a chunk that another invocation holds looks again */
+const CHUNK_WAIT_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MAX_ATTEMPTS = 20;
 /** a chain of reviewer merges is followed this far */
@@ -409,6 +421,25 @@ async function registerEntries(
   return results.sort((a, b) => a[0] - b[0]);
 }
 
+/**
+ * Waits until this invocation holds the chunk's lease (true), or until the invocation that holds it has written
+ * the chunk's outcomes (false: nothing is left to decide). Two copies of a chunk never decide its rows at once.
+ */
+async function holdChunk(
+  message: ChunkMessage,
+  outcomesKey: string,
+  holder: string,
+  deps: RegisterDeps,
+): Promise<boolean> {
+  const { batchId, partition, seq } = message;
+  const leaseMs = deps.chunkLeaseMs ?? CHUNK_LEASE_MS;
+  for (;;) {
+    if (await deps.batches.takeChunkLease(batchId, partition, seq, holder, Date.now() + leaseMs)) return true;
+    await sleep(CHUNK_WAIT_MS);
+    if (await deps.files.exists(outcomesKey)) return false;
+  }
+}
+
 export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
   const { batchId, partition, seq } = message;
   const batch = await deps.batches.get(batchId);
@@ -420,11 +451,18 @@ export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): 
   // outcomes are written once every row of the chunk is decided: a chunk that has them was done before
   // (a redelivery, or a second copy of the chain), and only the chain needs moving on
   const outcomesKey = workKeys.outcomes(batchId, partition, seq);
-  if (!(await deps.files.exists(outcomesKey))) {
-    const lines = await deps.files.readLines<ChunkLine>(workKeys.chunk(batchId, partition, seq));
-    const entries = lines.map(chunkEntryOf);
-    const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
-    await deps.files.putLines(outcomesKey, outcomes);
+  const holder = randomUUID();
+  if (!(await deps.files.exists(outcomesKey)) && (await holdChunk(message, outcomesKey, holder, deps))) {
+    try {
+      const lines = await deps.files.readLines<ChunkLine>(workKeys.chunk(batchId, partition, seq));
+      const entries = lines.map(chunkEntryOf);
+      const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
+      await deps.files.putLines(outcomesKey, outcomes);
+    } finally {
+      // done or failed, nobody needs to wait for it: a retry after a failure, or a copy whose outcomes went
+      // missing, takes the chunk at once
+      await deps.batches.releaseChunkLease(batchId, partition, seq, holder).catch(() => undefined);
+    }
   }
 
   if (seq + 1 < count) {

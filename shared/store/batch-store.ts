@@ -191,6 +191,52 @@ export class BatchStore {
   }
 
   /**
+   * Lets one invocation at a time register a chunk: true when `holder` now holds it until `until` (epoch ms).
+   * A redelivered chunk message, or a second copy of a partition's chain, must not decide the same rows at the
+   * same time as the first: with record linkage two copies reading the register a moment apart could decide a
+   * row differently. One small item per chunk (one write unit per 500 rows).
+   */
+  async takeChunkLease(
+    batchId: string,
+    partition: number,
+    seq: number,
+    holder: string,
+    until: number,
+  ): Promise<boolean> {
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `BATCH#${batchId}`, sk: `CHUNK#${partition}#${seq}`, holder, leaseUntil: until },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': Date.now() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Lets go of a chunk's lease this invocation holds: a retry or a later copy need not wait for it to run out. */
+  async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `BATCH#${batchId}`, sk: `CHUNK#${partition}#${seq}` },
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
    * Lets one finalize at a time report a batch: true when this invocation (`holder`) now holds it until `until`
    * (epoch ms). Two chains of one partition (a redelivered chunk) may both ask for finalize; the batch must
    * finish once. False when another holds it, or the batch is not waiting for its report.

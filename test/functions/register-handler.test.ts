@@ -192,6 +192,11 @@ describe('register handler', () => {
       lambdaContext(),
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    // the batch is not marked failed; the chunk's lease is let go, so the retry need not wait for it
+    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.filter((u) => u.Key?.sk === 'META')).toHaveLength(0);
+    expect(updates.map((u) => [u.Key?.sk, u.ExpressionAttributeValues?.[':zero']])).toEqual([
+      ['CHUNK#0#0', 0],
+    ]);
   });
 });

@@ -73,7 +73,9 @@ describe('register handler with record linkage', () => {
       sk: { S: 'PERSON' },
       applied: { L: [{ S: 'b1#7:new' }] },
     });
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    // no alias or review item; one put: the chunk's lease in the batches table, let go once the outcomes are out
+    const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts.map((put) => [put.TableName, put.Item?.sk])).toEqual([['batches-table', 'CHUNK#0#0']]);
     const outcomes = s3
       .commandCalls(PutObjectCommand)
       .filter((c) => String(c.args[0].input.Key).includes('/outcomes/'))

@@ -1,16 +1,18 @@
-// The register store against the DynamoDB emulator: a row that joins a person writes from the copy its
-// blocking item filed only while the person is as first stored (the condition on `applied[0]`, `version` and
-// `mergedInto` is evaluated by the emulator, as DynamoDB would).
+// The register's conditional writes against the DynamoDB emulator, evaluated as DynamoDB would: a row that joins
+// a person writes from the copy its blocking item filed only while the person is as first stored (`applied[0]`,
+// `version`, `mergedInto`), and one invocation at a time holds a chunk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
+import type { BatchStore } from '../../shared/store/batch-store.ts';
 import type { HeldPerson, RegisterStore as Store } from '../../shared/store/register-store.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { quietLog, tempDir } from './harness.ts';
 
 let emulators: Emulators;
 let store: Store;
+let batches: BatchStore;
 
 const record: PopulationRecord = PERSON;
 const origin = (row: number) => ({ batchId: 'b1', row, agencyCode: 'CA-PLEIKU' });
@@ -26,6 +28,8 @@ beforeAll(async () => {
   });
   const { RegisterStore } = await import('../../shared/store/register-store.ts');
   store = new RegisterStore(names.tables.register);
+  const { BatchStore } = await import('../../shared/store/batch-store.ts');
+  batches = new BatchStore(names.tables.batches);
 }, 60_000);
 afterAll(async () => emulators?.stop());
 
@@ -59,5 +63,23 @@ describe('writing from a filed copy', () => {
     await store.markMerged('nk:three', 'nk:other');
     expect(await store.recordOutcome('nk:three', filed, 'b1#4:duplicate')).toBe(false);
     expect((await store.getPerson('nk:three'))?.version).toBe(2);
+  });
+});
+
+describe("a chunk's lease", () => {
+  it('is held by one invocation until it lets go or the lease runs out', async () => {
+    const until = Date.now() + 60_000;
+    expect(await batches.takeChunkLease('b1', 3, 0, 'first', until)).toBe(true);
+    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(false);
+    // another chunk is free
+    expect(await batches.takeChunkLease('b1', 3, 1, 'second', until)).toBe(true);
+    // only its holder lets it go
+    await batches.releaseChunkLease('b1', 3, 0, 'second');
+    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(false);
+    await batches.releaseChunkLease('b1', 3, 0, 'first');
+    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(true);
+    // a lease that ran out (its holder died) is taken over
+    expect(await batches.takeChunkLease('b1', 4, 0, 'dead', Date.now() - 1)).toBe(true);
+    expect(await batches.takeChunkLease('b1', 4, 0, 'next', until)).toBe(true);
   });
 });
