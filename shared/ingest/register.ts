@@ -434,7 +434,12 @@ async function holdChunk(
   const { batchId, partition, seq } = message;
   const leaseMs = deps.chunkLeaseMs ?? CHUNK_LEASE_MS;
   for (;;) {
-    if (await deps.batches.takeChunkLease(batchId, partition, seq, holder, Date.now() + leaseMs)) return true;
+    if (await deps.batches.takeChunkLease(batchId, partition, seq, holder, Date.now() + leaseMs)) {
+      // the holder before may have written the outcomes and let go just before this took it
+      if (!(await deps.files.exists(outcomesKey))) return true;
+      await deps.batches.releaseChunkLease(batchId, partition, seq, holder);
+      return false;
+    }
     await sleep(CHUNK_WAIT_MS);
     if (await deps.files.exists(outcomesKey)) return false;
   }

@@ -65,6 +65,23 @@ beforeEach(() => {
 });
 
 describe('register handler', () => {
+  it('leaves a chunk another invocation holds to it: waits for its outcomes, decides no row, moves the chain on', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    const notFound = Object.assign(new Error('not found'), { name: 'NotFound' });
+    // no outcomes when it arrives; the holder has written them when it looks again
+    s3.on(HeadObjectCommand).rejectsOnce(notFound).resolves({});
+    const result = await handler(
+      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk)).toEqual(['CHUNK#0#0']);
+    expect(base.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(outcomesWritten()).toEqual([]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
   it('stores a person seen for the first time as new, and sends the partition its next chunk', async () => {
     dynamo.on(PutCommand).resolves({});
     const result = await handler(
