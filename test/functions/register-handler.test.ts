@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
 import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
-import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
+import { lambdaContext, resetRegisterMocks, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();
 // the exact-key path as it was before record linkage; with linkage: register-linkage-handler.test.ts
@@ -50,19 +50,11 @@ const outcomesWritten = () =>
 beforeAll(async () => {
   ({ handler } = await import('../../functions/register/handler.ts'));
 });
-beforeEach(() => {
-  s3.reset();
-  sqs.reset();
-  dynamo.reset();
-  base.reset();
-  base.on(PutItemCommand).resolves({});
-  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
-  s3.on(PutObjectCommand).resolves({});
-  s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
-  sqs.on(SendMessageCommand).resolves({});
-  dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({ Item: batchItem });
-  dynamo.on(UpdateCommand).resolves({ Attributes: { donePartitions: new Set([0]) } });
-});
+beforeEach(() =>
+  resetRegisterMocks({ s3, sqs, dynamo, base }, chunk.map(chunkLine)[0], batchItem, {
+    Attributes: { donePartitions: new Set([0]) },
+  }),
+);
 
 describe('register handler', () => {
   it('leaves a chunk another invocation holds to it: waits for its outcomes, decides no row, moves the chain on', async () => {

@@ -1,15 +1,14 @@
 // The register handler with record linkage (LINKAGE on, the default), against a mocked DynamoDB: what an ID-less
 // record reads and writes on its way to being a new person.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
 import { PERSON } from '../fixtures/person.ts';
-import { body, lambdaContext, setPipelineEnvironment, sqsEvent } from './mocks.ts';
+import { lambdaContext, resetRegisterMocks, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();
 delete process.env.LINKAGE;
@@ -35,21 +34,15 @@ const chunk = [{ row: 7, formId: 'F7', personKey: key, record }];
 beforeAll(async () => {
   ({ handler } = await import('../../functions/register/handler.ts'));
 });
-beforeEach(() => {
-  s3.reset();
-  sqs.reset();
-  dynamo.reset();
-  base.reset();
-  base.on(PutItemCommand).resolves({});
-  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(chunk.map(chunkLine)[0])}\n`) as never });
-  s3.on(PutObjectCommand).resolves({});
-  s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
-  sqs.on(SendMessageCommand).resolves({});
-  dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({
-    Item: { batchId: 'b1', agencyCode: 'CA-PLEIKU', status: 'registering', chunkCounts: [2], checkpoint: {} },
-  });
-  dynamo.on(UpdateCommand).resolves({});
-});
+beforeEach(() =>
+  resetRegisterMocks({ s3, sqs, dynamo, base }, chunk.map(chunkLine)[0], {
+    batchId: 'b1',
+    agencyCode: 'CA-PLEIKU',
+    status: 'registering',
+    chunkCounts: [2],
+    checkpoint: {},
+  }),
+);
 
 describe('register handler with record linkage', () => {
   it('an ID-less record nobody resembles: three Queries, its blocking items, then the person, new', async () => {
