@@ -13,7 +13,9 @@ export type ItemAction =
   | 'Query'
   | 'BatchGetItem'
   | 'BatchWriteItem'
-  | 'ConditionCheckItem';
+  | 'ConditionCheckItem'
+  /** the link pass alone: it reads the whole register once per pass (a parallel scan) */
+  | 'Scan';
 
 export interface TableAccess {
   readonly actions: readonly ItemAction[];
@@ -49,6 +51,17 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
     },
     sendsTo: ['records', 'finalize'],
+  },
+  // the link pass (shared/ingest/link-pass.ts): the pass item in the batches table, a parallel scan of the register,
+  // the persons it merges (get, update) and review items it puts; its scan and candidate files under work/
+  link: {
+    readsObjects: [KEYS.workPrefix],
+    writesObjects: [KEYS.workPrefix],
+    tables: {
+      batches: BATCH_WRITER,
+      register: { actions: ['Scan', 'GetItem', 'PutItem', 'UpdateItem'] },
+    },
+    sendsTo: ['linkPass'],
   },
   // merges outcomes and rejected rows into the report
   finalize: {

@@ -11,9 +11,9 @@ export const KEYS = {
   workPrefix: 'work/',
 } as const;
 
-export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents';
+export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
 export type TableId = 'batches' | 'register' | 'applications';
-export type FunctionId = 'split' | 'register' | 'finalize' | 'status';
+export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
 
 export interface QueueSpec {
   id: QueueId;
@@ -82,12 +82,14 @@ const RECORDS_QUEUE_URL = { queueUrl: 'records' } as const satisfies Environment
 const FINALIZE_QUEUE_URL = { queueUrl: 'finalize' } as const satisfies EnvironmentRef;
 const INTAKE_QUEUE_URL = { queueUrl: 'intake' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
+const LINK_PASS_QUEUE_URL = { queueUrl: 'linkPass' } as const satisfies EnvironmentRef;
 
 /** The queue functions' timeouts: each queue's visibility timeout is six times its consumer's. */
 const SPLIT_TIMEOUT_SECONDS = 900;
 const REGISTER_TIMEOUT_SECONDS = 120;
 const FINALIZE_TIMEOUT_SECONDS = 900;
 const STATUS_TIMEOUT_SECONDS = 30;
+const LINK_TIMEOUT_SECONDS = 900;
 
 export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
   split: {
@@ -151,6 +153,26 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'procedureEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
     environment: { APPLICATIONS_TABLE },
   },
+  link: {
+    id: 'link',
+    description:
+      'Links the whole register in one pass: scans it, groups persons by blocking key, merges or lists for review',
+    entry: 'functions/link/handler.ts',
+    timeoutSeconds: LINK_TIMEOUT_SECONDS,
+    // a group step holds a partition's lines (scan lines / partitions): memory is what it needs, and CPU with it
+    memoryMb: 2048,
+    // a pass's steps run side by side up to this: the scan reads the register at up to this many segments at once
+    source: { queue: 'linkPass', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 16 },
+    environment: {
+      BATCHES_BUCKET,
+      BATCHES_TABLE,
+      REGISTER_TABLE,
+      LINK_PASS_QUEUE_URL,
+      // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
+      LINK_SEGMENTS: { value: '16' },
+      LINK_PARTITIONS: { value: '16' },
+    },
+  },
 };
 
 export const QUEUES: Record<QueueId, QueueSpec> = {
@@ -180,6 +202,13 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     description: 'Application status events from one-stop-shop systems (DESIGN.md "Procedure events")',
     visibilityTimeoutSeconds: 6 * STATUS_TIMEOUT_SECONDS,
     // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+  linkPass: {
+    id: 'linkPass',
+    description: 'Steps of a link pass over the register: start, scan, group, decide',
+    visibilityTimeoutSeconds: 6 * LINK_TIMEOUT_SECONDS,
     maxReceiveCount: 3,
     retentionDays: 14,
   },

@@ -49,6 +49,7 @@ const FUNCTION_IDS = [
   'status',
   'lookup',
   'agency',
+  'link',
 ] as const satisfies readonly (FunctionId | HttpFunctionId)[];
 
 export const StageConfig = z
@@ -87,11 +88,21 @@ export const StageConfig = z
         message: 'agency codes must be unique',
       }),
     /**
-     * Record linkage in the register (its LINKAGE): `on` finds the same person without a shared ID, for about
-     * 2.9 write units more per new person (docs/linkage.md, docs/scale.md); `off` keeps the exact-key register,
-     * whose persons are not filed for linkage: forms without an ID cannot find them later
+     * Record linkage (docs/linkage.md, docs/scale.md). `on`: the register links every row as it arrives (its
+     * LINKAGE), for about 2.9 write units more per new person, and its persons are filed for later forms. `pass`:
+     * the register keeps exact keys and the link pass links the whole register on `linkPassSchedule`, for a
+     * scan of the register per pass and no write unit per person. `off`: exact keys only; no person is filed,
+     * and forms without an ID never meet their person.
      */
-    linkage: z.enum(['on', 'off']),
+    linkage: z.enum(['on', 'pass', 'off']),
+    /**
+     * When the link pass runs (an EventBridge schedule expression, UTC); none: only when an operator starts it
+     * (docs/operations.md). A pass under `on` finds what two copies of a person registered at the same instant missed.
+     */
+    linkPassSchedule: z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/)
+      .optional(),
     /** per function, over infra/resources.ts */
     functions: z.partialRecord(z.enum(FUNCTION_IDS), FunctionSettings).default({}),
     http: z.object({
@@ -166,8 +177,10 @@ const STAGE_INPUTS = {
     // the name shared/api/caller.ts assumes when no prefix is configured
     agencyRolePrefix: 'dancu-agency-',
     agencies: EXAMPLE_AGENCIES,
-    // Project 896 exists to find the same person twice: on, at USD 2.9 rather than 0.7 per million rows
-    linkage: 'on',
+    // Project 896 exists to find the same person twice. A nightly link pass (02:00 in Vietnam) does it for a scan of
+    // the register instead of 2.9 write units per row: USD 0.7 rather than 2.9 per million rows (docs/scale.md)
+    linkage: 'pass',
+    linkPassSchedule: 'cron(0 19 * * ? *)',
     functions: {},
     http: {
       throttle: { rateLimit: 500, burstLimit: 1000 },
@@ -199,9 +212,11 @@ export function parseStage(input: unknown): StageConfig {
  */
 export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
   const linkage = spec.environment.LINKAGE;
+  // the register links rows itself only under `on`; under `pass` the link pass does it afterwards
+  const registerLinkage = stage.linkage === 'on' ? 'on' : 'off';
   const withLinkage =
-    linkage && 'value' in linkage && linkage.value !== stage.linkage
-      ? { ...spec, environment: { ...spec.environment, LINKAGE: { value: stage.linkage } } }
+    linkage && 'value' in linkage && linkage.value !== registerLinkage
+      ? { ...spec, environment: { ...spec.environment, LINKAGE: { value: registerLinkage } } }
       : spec;
   const settings = stage.functions[spec.id];
   if (!settings) return withLinkage;

@@ -18,7 +18,7 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule, status, lookup, agency] = await Promise.all([
+  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link] = await Promise.all([
     import('../functions/split/handler.ts'),
     import('../functions/register/handler.ts'),
     import('../functions/finalize/handler.ts'),
@@ -27,6 +27,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     import('../functions/status/handler.ts'),
     import('../functions/lookup/handler.ts'),
     import('../functions/agency/handler.ts'),
+    import('../functions/link/handler.ts'),
   ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
@@ -41,6 +42,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     register: register.handler,
     finalize: finalize.handler,
     status: status.handler,
+    link: link.handler,
     lookup: lookup.handler as HttpFunctionHandler,
     agency: agency.handler as HttpFunctionHandler,
   };

@@ -4,6 +4,7 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
+import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
@@ -11,6 +12,7 @@ export { logger } from './logger.ts';
 
 export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));
+export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
 
 /** Sends messages to a queue, ten to a request. */

@@ -1,4 +1,6 @@
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -52,5 +54,19 @@ export class IngestionPipeline extends Construct {
     });
 
     storage.sendUploadsTo(this.queues.intake.queue);
+    if (stage.linkPassSchedule) this.scheduleLinkPass(stage.linkPassSchedule);
+  }
+
+  /**
+   * Starts a link pass on the stage's schedule: a `link-start` message, named by its message id. (The target lets
+   * EventBridge use the queue's key: the key policy names events.amazonaws.com.)
+   */
+  private scheduleLinkPass(expression: string): void {
+    const queue = this.queues.linkPass.queue;
+    new Rule(this, 'LinkPassSchedule', {
+      description: 'Starts a link pass over the register (docs/linkage.md, the link pass)',
+      schedule: Schedule.expression(expression),
+      targets: [new SqsQueue(queue, { message: RuleTargetInput.fromObject({ kind: 'link-start' }) })],
+    });
   }
 }

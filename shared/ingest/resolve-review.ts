@@ -41,19 +41,33 @@ export async function resolveReview(
 
 /** The reviewed person's record fills and updates the candidate's (as a linked row would), then points there. */
 async function mergeInto(store: RegisterStore, review: StoredReview): Promise<void> {
-  const tag = `review#${review.id}`;
-  const reviewed = await store.getPerson(review.personKey);
-  if (!reviewed) return;
-  let target = review.candidatePersonKey;
+  await mergePerson(store, review.personKey, review.candidatePersonKey, `review#${review.id}`);
+}
+
+/**
+ * Merges person `from` into person `into` (or the person `into` has itself been merged into since): `from`'s
+ * record fills and updates the other's as a linked row would, the merge is remembered there as `{tag}:merged`,
+ * and `from` then points there. Safe to repeat with the same tag. False when there was nothing to merge: either
+ * person is gone, or the two are already one.
+ */
+export async function mergePerson(
+  store: RegisterStore,
+  from: string,
+  into: string,
+  tag: string,
+): Promise<boolean> {
+  const reviewed = await store.getPerson(from);
+  if (!reviewed) return false;
+  let target = into;
   for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const held = await store.getPerson(target);
-    if (!held) return;
+    if (!held) return false;
     if (held.mergedInto && hops < MAX_HOPS) {
       target = held.mergedInto;
       hops++;
       continue;
     }
-    if (target === review.personKey) return; // merged the other way round already
+    if (target === from) return false; // merged the other way round already
     if (!held.applied.some((entry) => entry.startsWith(`${tag}:`))) {
       const { outcome, merged } = joinLinkedRecord(held.record, reviewed.record, COMPARED_FIELDS);
       const entry = `${tag}:merged`;
@@ -65,8 +79,8 @@ async function mergeInto(store: RegisterStore, review: StoredReview): Promise<vo
       );
       if (!written) continue;
     }
-    await store.markMerged(review.personKey, target);
-    return;
+    await store.markMerged(from, target);
+    return true;
   }
-  throw new Error(`review ${review.id}: the candidate kept changing (${MAX_ATTEMPTS} attempts)`);
+  throw new Error(`${tag}: the person merged into kept changing (${MAX_ATTEMPTS} attempts)`);
 }

@@ -8,6 +8,7 @@ import {
   type BatchWriteCommandInput,
   GetCommand,
   PutCommand,
+  paginateScan,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -197,6 +198,36 @@ export class RegisterStore {
         );
         pending = UnprocessedItems?.[this.table] ?? [];
       }
+    }
+  }
+
+  /**
+   * The persons of one segment of a parallel scan (aliases, merged persons and the other items left out), page by
+   * page. Eventually consistent, so half the read units: the link pass reads a register at rest, and a person
+   * stored as it runs is linked by the next pass.
+   */
+  async *scanPersons(
+    segment: number,
+    totalSegments: number,
+  ): AsyncGenerator<{ key: string; record: PopulationRecord; keptApart?: string[] }[]> {
+    const pages = paginateScan(
+      { client: documents },
+      {
+        TableName: this.table,
+        Segment: segment,
+        TotalSegments: totalSegments,
+        FilterExpression: 'sk = :person AND attribute_exists(#record) AND attribute_not_exists(mergedInto)',
+        ProjectionExpression: 'pk, #record, keptApart',
+        ExpressionAttributeNames: { '#record': 'record' },
+        ExpressionAttributeValues: { ':person': 'PERSON' },
+      },
+    );
+    for await (const page of pages) {
+      yield (page.Items ?? []).map((item) => ({
+        key: item.pk as string,
+        record: unpackRecord(item.record as string),
+        ...(item.keptApart ? { keptApart: [...(item.keptApart as Set<string>)] } : {}),
+      }));
     }
   }
 

@@ -83,3 +83,73 @@ export function describeLinkageScore(s: LinkageScore): string[] {
     `auto-merge + review: precision ${ratio(found, found + s.joined.wrong + s.reviewed.wrong)}, recall ${ratio(found, s.pairs)}`,
   ];
 }
+
+/** What the register holds after a link pass: where each merged person points, and the review items. */
+export interface MergedRegister {
+  mergedInto: ReadonlyMap<string, string>;
+  reviews: readonly { personKey: string; candidatePersonKey: string }[];
+}
+
+/**
+ * A batch registered by exact keys and then linked by a link pass, scored against the truth the same way: a
+ * second form is found when its person and its first form's person are one now (merged, or the same key at
+ * ingest), or a review item pairs them; a merge is wrong when it put a row with another person's.
+ */
+export function scoreMergedRegister(
+  rows: readonly LinkageRow[],
+  ledger: readonly LedgerRow[],
+  register: MergedRegister,
+): LinkageScore {
+  const byRow = new Map(ledger.map((line) => [line.row, line]));
+  const final = (key: string) => {
+    let at = key;
+    for (let hops = 0; hops < 8; hops++) {
+      const next = register.mergedInto.get(at);
+      if (!next) break;
+      at = next;
+    }
+    return at;
+  };
+  // whose a key is: the person of the row that created it
+  const owner = new Map<string, number>();
+  for (const row of rows) {
+    const line = byRow.get(row.row);
+    if (line?.outcome === 'new' && !owner.has(line.personKey)) owner.set(line.personKey, row.person);
+  }
+  const reviewed = new Set(
+    register.reviews.flatMap(({ personKey, candidatePersonKey }) => {
+      const [a, b] = [final(personKey), final(candidatePersonKey)];
+      return [`${a} ${b}`, `${b} ${a}`];
+    }),
+  );
+  const score: LinkageScore = {
+    accepted: 0,
+    pairs: 0,
+    joined: { right: 0, wrong: 0 },
+    reviewed: { right: 0, wrong: 0 },
+    conflictsRight: 0,
+    probableDuplicates: register.reviews.length,
+    mistakes: [],
+  };
+  for (const row of rows) {
+    const line = byRow.get(row.row);
+    if (!line || line.outcome === 'rejected') continue;
+    score.accepted++;
+    const entity = final(line.personKey);
+    if (line.outcome !== 'conflict' && owner.get(entity) !== row.person) {
+      score.joined.wrong++;
+      if (score.mistakes.length < 20) score.mistakes.push(`row ${row.row} merged into another person`);
+    }
+    const first = row.samePersonAs === undefined ? undefined : byRow.get(row.samePersonAs);
+    if (!first || first.outcome === 'rejected') continue;
+    score.pairs++;
+    const firstEntity = final(first.personKey);
+    if (line.outcome === 'conflict') score.conflictsRight++;
+    else if (entity === firstEntity) score.joined.right++;
+    else if (reviewed.has(`${entity} ${firstEntity}`)) score.reviewed.right++;
+    else if (score.mistakes.length < 20)
+      score.mistakes.push(`row ${row.row} apart from row ${row.samePersonAs}`);
+  }
+  score.reviewed.wrong = Math.max(0, score.probableDuplicates - score.reviewed.right);
+  return score;
+}

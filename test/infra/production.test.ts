@@ -125,7 +125,7 @@ describe('point-in-time recovery and retention', () => {
 
 describe('least privilege (infra/access.ts)', () => {
   it.each(Object.keys(ACCESS) as (keyof typeof ACCESS)[])(
-    '%s has exactly its DynamoDB actions, and never Scan',
+    '%s has exactly its DynamoDB actions, and Scan only for the link pass',
     (id) => {
       const granted = statementsOfFunction(id)
         .flatMap(actionsOf)
@@ -135,7 +135,7 @@ describe('least privilege (infra/access.ts)', () => {
         (t) => t?.actions.map((a) => `dynamodb:${a}`) ?? [],
       );
       expect(new Set(granted)).toEqual(new Set(declared));
-      expect(granted).not.toContain('dynamodb:Scan');
+      if (id !== 'link') expect(granted).not.toContain('dynamodb:Scan');
     },
   );
 
@@ -150,6 +150,22 @@ describe('least privilege (infra/access.ts)', () => {
           arnOf(idOf(stack.tables.tables.register)),
         ]);
     }
+  });
+
+  it('grants Scan to the link function alone, on the register table alone', () => {
+    const scans = statementsOfFunction('link').filter((s) => actionsOf(s).includes('dynamodb:Scan'));
+    expect(scans.flatMap((s) => [s.Resource].flat())).toEqual([arnOf(idOf(stack.tables.tables.register))]);
+  });
+
+  it('starts a link pass on the schedule of a stage that has one (prod), and none in dev', () => {
+    expect(template.findResources('AWS::Events::Rule')).toEqual({});
+    const rules = Object.values(prod.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]?.Properties;
+    expect(rule.ScheduleExpression).toBe(prod.stack.config.linkPassSchedule);
+    expect(rule.Targets).toHaveLength(1);
+    expect(JSON.parse(rule.Targets[0].Input)).toEqual({ kind: 'link-start' });
+    expect(rule.Targets[0].Arn).toEqual(arnOf(idOf(prod.stack.ingestion.queues.linkPass.queue, prod.stack)));
   });
 
   it('names the agency function’s index (gsi1), never index/*', () => {

@@ -38,14 +38,23 @@ describe('infra/stages.ts', () => {
     const dev = stageConfig('dev');
     expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
     expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);
-    expect(withStageSettings(FUNCTIONS.register, stageConfig('prod'))).toBe(FUNCTIONS.register);
+    expect(withStageSettings(FUNCTIONS.split, stageConfig('prod'))).toBe(FUNCTIONS.split);
   });
 
-  it('sets the register’s LINKAGE from the stage, on in both stages', () => {
-    expect([stageConfig('dev').linkage, stageConfig('prod').linkage]).toEqual(['on', 'on']);
+  it('sets the register’s LINKAGE from the stage: on only when the register links rows itself', () => {
+    expect([stageConfig('dev').linkage, stageConfig('prod').linkage]).toEqual(['on', 'pass']);
+    expect(withStageSettings(FUNCTIONS.register, stageConfig('dev')).environment.LINKAGE).toEqual({
+      value: 'on',
+    });
+    expect(withStageSettings(FUNCTIONS.register, stageConfig('prod')).environment.LINKAGE).toEqual({
+      value: 'off',
+    });
     const off = { ...stageConfig('prod'), linkage: 'off' as const };
     expect(withStageSettings(FUNCTIONS.register, off).environment.LINKAGE).toEqual({ value: 'off' });
     expect(withStageSettings(FUNCTIONS.split, off)).toBe(FUNCTIONS.split);
     expect(() => parseStage({ ...stageConfig('dev'), linkage: 'maybe' })).toThrow(/linkage/);
+    expect(() => parseStage({ ...stageConfig('dev'), linkPassSchedule: 'nightly' })).toThrow(
+      /linkPassSchedule/,
+    );
   });
 });

@@ -1,11 +1,13 @@
 // The register's conditional writes against the DynamoDB emulator, evaluated as DynamoDB would: a row that joins
 // a person writes from the copy its blocking item filed only while the person is as first stored (`applied[0]`,
-// `version`, `mergedInto`), and one invocation at a time holds a chunk.
+// `version`, `mergedInto`), and one invocation at a time holds a chunk; the link pass's item sends each stage once
+// and its scan reads persons only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
 import type { BatchStore } from '../../shared/store/batch-store.ts';
+import type { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import type { HeldPerson, RegisterStore as Store } from '../../shared/store/register-store.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { quietLog, tempDir } from './harness.ts';
@@ -13,6 +15,7 @@ import { quietLog, tempDir } from './harness.ts';
 let emulators: Emulators;
 let store: Store;
 let batches: BatchStore;
+let passes: LinkPassStore;
 
 const record: PopulationRecord = PERSON;
 const origin = (row: number) => ({ batchId: 'b1', row, agencyCode: 'CA-PLEIKU' });
@@ -30,6 +33,8 @@ beforeAll(async () => {
   store = new RegisterStore(names.tables.register);
   const { BatchStore } = await import('../../shared/store/batch-store.ts');
   batches = new BatchStore(names.tables.batches);
+  const { LinkPassStore } = await import('../../shared/store/link-pass-store.ts');
+  passes = new LinkPassStore(names.tables.batches);
 }, 60_000);
 afterAll(async () => emulators?.stop());
 
@@ -81,5 +86,44 @@ describe("a chunk's lease", () => {
     // a lease that ran out (its holder died) is taken over
     expect(await batches.takeChunkLease('b1', 4, 0, 'dead', Date.now() - 1)).toBe(true);
     expect(await batches.takeChunkLease('b1', 4, 0, 'next', until)).toBe(true);
+  });
+});
+
+describe('the link pass item and scan', () => {
+  it('is created once, records each step once however often it is repeated, and lets one caller start a stage', async () => {
+    expect(await passes.create('p1', 2, 3)).toBe(true);
+    expect(await passes.create('p1', 5, 5)).toBe(false);
+    expect(await passes.claimStage('p1', 'scan')).toBe(true);
+    expect(await passes.claimStage('p1', 'scan')).toBe(false);
+    await passes.stepDone('p1', 'scan', 0, { parts: 1, persons: 4 });
+    // a redelivered step writes its entry again, not a second one
+    await passes.stepDone('p1', 'scan', 0, { parts: 2, persons: 4 });
+    const pass = await passes.stepDone('p1', 'scan', 1, { parts: 1, persons: 3 });
+    expect(pass).toMatchObject({ segments: 2, partitions: 3, status: 'running', started: ['scan'] });
+    expect(pass.scanned).toEqual({ 0: { parts: 2, persons: 4 }, 1: { parts: 1, persons: 3 } });
+    expect(await passes.claimStage('p1', 'group')).toBe(true);
+    expect((await passes.get('p1'))?.started.sort()).toEqual(['group', 'scan']);
+    await passes.finish('p1');
+    expect((await passes.get('p1'))?.status).toBe('done');
+    await expect(passes.stepDone('nope', 'scan', 0, { parts: 1, persons: 0 })).rejects.toThrow();
+  });
+
+  it('scans persons only: not blocking items, aliases, merged persons or review items', async () => {
+    await store.createPerson('nk:scan-a', record, origin(1));
+    await store.createPerson('nk:scan-b', { ...record, fullName: 'Trần Văn Bình' }, origin(2));
+    await store.putAlias('id:079090009999', 'nk:scan-a', origin(3), 'duplicate');
+    await store.createPerson('nk:scan-c', record, origin(4));
+    await store.markMerged('nk:scan-c', 'nk:scan-a');
+    await store.addKeptApart('nk:scan-b', 'nk:scan-a');
+    const seen = new Map<string, { keptApart?: string[] }>();
+    for (const segment of [0, 1]) {
+      for await (const page of store.scanPersons(segment, 2)) {
+        for (const person of page) seen.set(person.key, person);
+      }
+    }
+    expect(seen.has('nk:scan-a') && seen.has('nk:scan-b')).toBe(true);
+    expect(seen.has('nk:scan-c') || seen.has('id:079090009999')).toBe(false);
+    expect([...seen.keys()].every((key) => /^(id|nk):/.test(key))).toBe(true);
+    expect(seen.get('nk:scan-b')?.keptApart).toEqual(['nk:scan-a']);
   });
 });

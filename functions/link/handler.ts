@@ -1,0 +1,44 @@
+// Link-pass queue → one step of a link pass over the register (shared/ingest/link-pass.ts): start, scan a
+// segment, group a partition, or decide a partition. Started by the stage's schedule or by an operator's message.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { QUEUES } from '../../infra/resources.ts';
+import { type LinkPassDeps, LinkPassMessage, runPassStep } from '../../shared/ingest/link-pass.ts';
+import { observed, recordDeadLetter } from '../commons/observability.ts';
+import { files, linkPasses, logger, receiveCount, register, send } from '../commons/pipeline.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+const deps: LinkPassDeps = {
+  passes: linkPasses(),
+  register: register(),
+  files: files(),
+  segments: Number(process.env.LINK_SEGMENTS ?? 4),
+  partitions: Number(process.env.LINK_PARTITIONS ?? 4),
+  send: (messages) => send('LINK_PASS_QUEUE_URL', messages),
+};
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  const message = LinkPassMessage.parse(JSON.parse(record.body));
+  const passId = message.passId ?? `pass-${record.messageId}`;
+  logger.setCorrelationId(passId);
+  const step = 'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
+  try {
+    await runPassStep({ ...message, passId } as LinkPassMessage, deps);
+    logger.info('link pass step', { passId, kind: message.kind, step });
+  } catch (error) {
+    const attempt = receiveCount(record);
+    logger.error('link pass step failed', {
+      passId,
+      kind: message.kind,
+      step,
+      attempt,
+      error: (error as Error).name,
+    });
+    if (attempt >= QUEUES.linkPass.maxReceiveCount) recordDeadLetter('linkPass');
+    throw error;
+  }
+}
+
+export const handler = observed(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+);

@@ -1,0 +1,245 @@
+// The link pass, step by step (the domain is shared/linkage/pass.ts; docs/linkage.md, "The link pass"):
+//   start   → one `scan` message per segment of the register;
+//   scan    → a segment's persons, one line per blocking key, into `partitions` files by key;
+//   group   → a partition's lines grouped by key, scored, each person's best candidate there, into files by person;
+//   decide  → each person's best candidate overall, applied: merged into it, or put on the agency's review list.
+// The step that completes a stage sends the next stage's messages (the pass item records every step). Every
+// step can be repeated: files are rewritten whole, merges and review items are idempotent.
+import * as z from 'zod/mini';
+import {
+  bestInPartition,
+  bestOverall,
+  type PassCandidate,
+  type PassLine,
+  partitionOf,
+  passLines,
+} from '../linkage/pass.ts';
+import { sideBySide } from '../linkage/review.ts';
+import { decide, scoreMatch } from '../linkage/score.ts';
+import type { DecideDone, LinkPass, LinkPassStore, PassStage } from '../store/link-pass-store.ts';
+import type { HeldPerson, RegisterStore } from '../store/register-store.ts';
+import type { WorkFiles } from '../store/work-files.ts';
+import { maskHeld, reviewId } from './register.ts';
+import { mergePerson } from './resolve-review.ts';
+
+export const LinkPassMessage = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('link-start'),
+    /** chosen by the sender (a scheduled rule leaves it out: the message id names the pass then) */
+    passId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    segments: z.optional(z.int().check(z.positive(), z.lte(1000))),
+    partitions: z.optional(z.int().check(z.positive(), z.lte(1000))),
+  }),
+  z.object({ kind: z.literal('link-scan'), passId: z.string(), segment: z.int().check(z.nonnegative()) }),
+  z.object({ kind: z.literal('link-group'), passId: z.string(), partition: z.int().check(z.nonnegative()) }),
+  z.object({ kind: z.literal('link-decide'), passId: z.string(), partition: z.int().check(z.nonnegative()) }),
+]);
+export type LinkPassMessage = z.infer<typeof LinkPassMessage>;
+
+export interface LinkPassDeps {
+  passes: LinkPassStore;
+  register: RegisterStore;
+  files: WorkFiles;
+  send: (messages: LinkPassMessage[]) => Promise<void>;
+  /** defaults of a pass its start message does not size */
+  segments: number;
+  partitions: number;
+  /** scan lines held in memory before they are written out as a part (bounds the scan's memory) */
+  flushLines?: number;
+}
+
+const PREFIX = 'work/link/';
+export const passKeys = {
+  scan: (passId: string, partition: number, segment: number, part: number) =>
+    `${PREFIX}${passId}/scan/${partition}/${segment}-${part}.ndjson`,
+  best: (passId: string, partition: number, from: number) =>
+    `${PREFIX}${passId}/best/${partition}/${from}.ndjson`,
+};
+
+/** What a pass did: the persons read, the candidates found, and what became of them. */
+export function passSummary(pass: LinkPass) {
+  const sum = <T>(values: Record<string, T>, field: keyof T) =>
+    Object.values(values).reduce((total, value) => total + (value[field] as number), 0);
+  return {
+    passId: pass.passId,
+    status: pass.status,
+    startedAt: pass.startedAt,
+    ...(pass.finishedAt ? { finishedAt: pass.finishedAt } : {}),
+    persons: sum(pass.scanned, 'persons'),
+    lines: sum(pass.grouped, 'lines'),
+    candidates: sum(pass.grouped, 'candidates'),
+    merged: sum(pass.decided, 'merged'),
+    reviews: sum(pass.decided, 'reviews'),
+    unchanged: sum(pass.decided, 'unchanged'),
+  };
+}
+
+/** Runs one step; a start message without a pass id is refused (the handler names the pass after the message). */
+export async function runPassStep(message: LinkPassMessage, deps: LinkPassDeps): Promise<void> {
+  switch (message.kind) {
+    case 'link-start':
+      if (!message.passId) throw new Error('a link pass needs an id');
+      return startPass(message.passId, message, deps);
+    case 'link-scan':
+      return scanSegment(message.passId, message.segment, deps);
+    case 'link-group':
+      return groupPartition(message.passId, message.partition, deps);
+    case 'link-decide':
+      return decidePartition(message.passId, message.partition, deps);
+  }
+}
+
+async function startPass(
+  passId: string,
+  sizes: { segments?: number; partitions?: number },
+  deps: LinkPassDeps,
+): Promise<void> {
+  const segments = sizes.segments ?? deps.segments;
+  await deps.passes.create(passId, segments, sizes.partitions ?? deps.partitions);
+  if (await deps.passes.claimStage(passId, 'scan')) {
+    await deps.send(
+      Array.from({ length: segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
+    );
+  }
+}
+
+async function requirePass(passId: string, deps: LinkPassDeps): Promise<LinkPass> {
+  const pass = await deps.passes.get(passId);
+  if (!pass) throw new Error(`link pass ${passId} does not exist`);
+  return pass;
+}
+
+/** After a step: when it was the stage's last, the next stage's messages (sent once), or the pass is done. */
+async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): Promise<void> {
+  const done = { scan: pass.scanned, group: pass.grouped, decide: pass.decided }[stage];
+  const steps = stage === 'scan' ? pass.segments : pass.partitions;
+  if (Object.keys(done).length < steps) return;
+  if (stage === 'decide') return deps.passes.finish(pass.passId);
+  const next: PassStage = stage === 'scan' ? 'group' : 'decide';
+  if (!(await deps.passes.claimStage(pass.passId, next))) return;
+  const kind = next === 'group' ? 'link-group' : 'link-decide';
+  await deps.send(
+    Array.from({ length: pass.partitions }, (_, partition) => ({ kind, passId: pass.passId, partition })),
+  );
+}
+
+async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
+  const pass = await requirePass(passId, deps);
+  const flushLines = deps.flushLines ?? 200_000;
+  let buffers: PassLine[][] = Array.from({ length: pass.partitions }, () => []);
+  let held = 0;
+  let parts = 0;
+  let persons = 0;
+  // every partition gets a file per part (absent when it has no line), so a group step knows every name to read
+  const flush = async () => {
+    const written = buffers;
+    buffers = Array.from({ length: pass.partitions }, () => []);
+    held = 0;
+    await Promise.all(
+      written.map((lines, partition) =>
+        lines.length > 0
+          ? deps.files.putLines(passKeys.scan(passId, partition, segment, parts), lines)
+          : Promise.resolve(),
+      ),
+    );
+    parts++;
+  };
+  for await (const page of deps.register.scanPersons(segment, pass.segments)) {
+    for (const person of page) {
+      persons++;
+      for (const line of passLines(person)) {
+        (buffers[partitionOf(line[0], pass.partitions)] as PassLine[]).push(line);
+        held++;
+      }
+    }
+    if (held >= flushLines) await flush();
+  }
+  if (held > 0 || parts === 0) await flush();
+  await afterStep(await deps.passes.stepDone(passId, 'scan', segment, { parts, persons }), 'scan', deps);
+}
+
+async function groupPartition(passId: string, partition: number, deps: LinkPassDeps): Promise<void> {
+  const pass = await requirePass(passId, deps);
+  const lines: PassLine[] = [];
+  for (const [segment, { parts }] of Object.entries(pass.scanned)) {
+    for (let part = 0; part < parts; part++) {
+      lines.push(
+        ...(await deps.files.readLines<PassLine>(passKeys.scan(passId, partition, Number(segment), part))),
+      );
+    }
+  }
+  const found = bestInPartition(lines);
+  const byPerson: PassCandidate[][] = Array.from({ length: pass.partitions }, () => []);
+  for (const candidate of found) byPerson[partitionOf(candidate.person, pass.partitions)]?.push(candidate);
+  await Promise.all(
+    byPerson.map((candidates, to) =>
+      candidates.length > 0
+        ? deps.files.putLines(passKeys.best(passId, to, partition), candidates)
+        : Promise.resolve(),
+    ),
+  );
+  const done = { lines: lines.length, candidates: found.length };
+  await afterStep(await deps.passes.stepDone(passId, 'group', partition, done), 'group', deps);
+}
+
+async function decidePartition(passId: string, partition: number, deps: LinkPassDeps): Promise<void> {
+  const pass = await requirePass(passId, deps);
+  const found: PassCandidate[] = [];
+  for (let from = 0; from < pass.partitions; from++) {
+    found.push(...(await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from))));
+  }
+  const done: DecideDone = { merged: 0, reviews: 0, unchanged: 0 };
+  for (const candidate of bestOverall(found)) {
+    const applied = await applyCandidate(passId, candidate, deps.register);
+    done[applied]++;
+  }
+  await afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
+}
+
+/** `{batchId}#{row}` of a person's earliest kept row, the row a review item is filed under. */
+function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
+  const match = /^(.+)#(\d+):/.exec(person.applied[0] ?? '');
+  return match?.[1] && match[2] ? { batchId: match[1], row: Number(match[2]) } : undefined;
+}
+
+/**
+ * Applies a person's best candidate to the register as it is now, not as the scan saw it: both are read again
+ * and scored again, and nothing happens when either has been merged, or a reviewer kept them apart, or the
+ * decision changed, or the person already waits on a review list.
+ */
+async function applyCandidate(
+  passId: string,
+  { person: key, candidate: candidateKey }: PassCandidate,
+  register: RegisterStore,
+): Promise<keyof DecideDone> {
+  const [person, candidate] = await Promise.all([register.getPerson(key), register.getPerson(candidateKey)]);
+  // a candidate merged since is still the evidence: mergePerson follows it to the person it is part of now
+  if (!person || !candidate || person.mergedInto) return 'unchanged';
+  if (person.keptApart?.includes(candidateKey) || candidate.keptApart?.includes(key)) return 'unchanged';
+  const best = scoreMatch(person.record, candidate.record);
+  const decision = decide(best.score, best.levels);
+  if (decision === 'match') {
+    return (await mergePerson(register, key, candidateKey, `link#${passId}#${key}`)) ? 'merged' : 'unchanged';
+  }
+  const row = firstRow(person);
+  if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';
+  const id = reviewId({ ...row, agencyCode: person.agencyCode });
+  if (await register.getReview(person.agencyCode, id)) return 'unchanged';
+  const fields = sideBySide(person.record, candidate.record, best);
+  await register.putReview({
+    id,
+    agencyCode: person.agencyCode,
+    batchId: row.batchId,
+    row: row.row,
+    ...(person.record.formId ? { formId: person.record.formId } : {}),
+    personKey: key,
+    candidatePersonKey: candidateKey,
+    score: Math.round(best.score * 100) / 100,
+    reasons: best.reasons,
+    // another agency's person is shown to this agency's reviewer only as far as it must be to decide
+    fields:
+      candidate.agencyCode && candidate.agencyCode !== person.agencyCode ? fields.map(maskHeld) : fields,
+    createdAt: new Date().toISOString(),
+  });
+  return 'reviews';
+}

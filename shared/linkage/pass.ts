@@ -1,0 +1,124 @@
+// The link pass: record linkage over the whole register at once, instead of row by row as forms arrive. The
+// register is read once (a parallel scan), every person is written out under each of its blocking keys into
+// partitions by key, each partition is grouped by key and the pairs in a group are scored, and each person keeps
+// its best candidate. No blocking item is stored, so a person costs no write unit for being findable
+// (docs/linkage.md, "The link pass"). Pure: the steps that read and write live in shared/ingest/link-pass.ts.
+import { filingKeys } from './blocking.ts';
+import { COMPARED_FIELDS, type LinkableRecord } from './compare.ts';
+import { decide, type LinkDecision, type LinkThresholds, scoreMatch } from './score.ts';
+
+/** A person as the scan hands it over: its key, the compared fields, and whom a reviewer kept it apart from. */
+export interface PassPerson {
+  key: string;
+  record: LinkableRecord;
+  keptApart?: readonly string[];
+}
+
+/** One line of a scan file: a blocking key and a person filed under it (the compared fields as values). */
+export type PassLine = [
+  blockingKey: string,
+  personKey: string,
+  fields: (string | null)[],
+  keptApart?: string[],
+];
+
+/** The best candidate a person found: the person it would join (`match`) or be reviewed against (`review`). */
+export interface PassCandidate {
+  person: string;
+  candidate: string;
+  score: number;
+  decision: Exclude<LinkDecision, 'distinct'>;
+}
+
+/** FNV-1a: a partition from a key, stable across processes (the keys are digests or IDs, so spread evenly). */
+export function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}
+
+/**
+ * Persons with an ID rank first, then by key. A person is compared only with those ranked before it, and
+ * merges into them: merges point one way, so two persons never merge into each other.
+ */
+export function ranksBefore(a: string, b: string): boolean {
+  const aId = a.startsWith('id:');
+  const bId = b.startsWith('id:');
+  if (aId !== bId) return aId;
+  return a < b;
+}
+
+/**
+ * The scan's lines for one person: one per blocking key of every kind (five at most). The pass files nothing in
+ * DynamoDB, so it can afford every kind the online register leaves out to save write units.
+ */
+export function passLines(person: PassPerson): PassLine[] {
+  const fields = COMPARED_FIELDS.map((field) => person.record[field] ?? null);
+  const keys = filingKeys(person.record, 'all');
+  return keys.map((key) =>
+    person.keptApart?.length ? [key, person.key, fields, [...person.keptApart]] : [key, person.key, fields],
+  );
+}
+
+export function personOfLine([, key, fields, keptApart]: PassLine): PassPerson {
+  const record: Record<string, string> = {};
+  COMPARED_FIELDS.forEach((field, i) => {
+    const value = fields[i];
+    if (value !== null && value !== undefined) record[field] = value;
+  });
+  return { key, record: record as unknown as LinkableRecord, ...(keptApart ? { keptApart } : {}) };
+}
+
+function better(a: PassCandidate, b: PassCandidate | undefined): boolean {
+  return !b || a.score > b.score || (a.score === b.score && a.candidate < b.candidate);
+}
+
+/** A reviewer kept the two apart: never proposed again. */
+function keptApart(a: PassPerson, b: PassPerson): boolean {
+  return a.keptApart?.includes(b.key) === true || b.keptApart?.includes(a.key) === true;
+}
+
+/**
+ * One partition of the scan: its lines grouped by blocking key, every comparable pair in a group scored once,
+ * and for each person the best candidate ranked before it, as `linkRecord` picks one (highest score, then the
+ * smaller key). Pairs below the review threshold are dropped: they could not be any person's decision.
+ */
+export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThresholds): PassCandidate[] {
+  const groups = new Map<string, Map<string, PassPerson>>();
+  for (const line of lines) {
+    const group = groups.get(line[0]) ?? new Map<string, PassPerson>();
+    if (group.size === 0) groups.set(line[0], group);
+    if (!group.has(line[1])) group.set(line[1], personOfLine(line));
+  }
+  const scored = new Set<string>();
+  const best = new Map<string, PassCandidate>();
+  for (const group of groups.values()) {
+    if (group.size < 2) continue;
+    const members = [...group.values()];
+    for (const a of members) {
+      for (const b of members) {
+        if (!ranksBefore(b.key, a.key)) continue;
+        const pair = `${a.key} ${b.key}`;
+        if (scored.has(pair)) continue;
+        scored.add(pair);
+        if (keptApart(a, b)) continue;
+        const { score, levels } = scoreMatch(a.record, b.record);
+        const decision = decide(score, levels, thresholds);
+        if (decision === 'distinct') continue;
+        const found: PassCandidate = { person: a.key, candidate: b.key, score, decision };
+        if (better(found, best.get(a.key))) best.set(a.key, found);
+      }
+    }
+  }
+  return [...best.values()];
+}
+
+/** Each person's best candidate over every partition's (a person's keys fall in several). */
+export function bestOverall(candidates: Iterable<PassCandidate>): PassCandidate[] {
+  const best = new Map<string, PassCandidate>();
+  for (const found of candidates) if (better(found, best.get(found.person))) best.set(found.person, found);
+  return [...best.values()].sort((a, b) => (a.person < b.person ? -1 : a.person > b.person ? 1 : 0));
+}

@@ -1,0 +1,135 @@
+// The link passes in the batches table: one item per pass (`PASS#{passId}`), which records what each step of it has
+// done, so that the step that finishes a stage (and only that one) starts the next. The only module that knows
+// this item's keys and expressions.
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../aws/clients.ts';
+import { isConditionFailure } from './conditions.ts';
+
+export type PassStage = 'scan' | 'group' | 'decide';
+
+/** What a scan segment did: the parts it wrote per partition (0 … parts − 1) and the persons it read. */
+export interface ScanDone {
+  parts: number;
+  persons: number;
+}
+export interface GroupDone {
+  lines: number;
+  candidates: number;
+}
+export interface DecideDone {
+  merged: number;
+  reviews: number;
+  unchanged: number;
+}
+
+export interface LinkPass {
+  passId: string;
+  segments: number;
+  partitions: number;
+  startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'done';
+  scanned: Record<string, ScanDone>;
+  grouped: Record<string, GroupDone>;
+  decided: Record<string, DecideDone>;
+  /** the stages whose messages have been sent (so a redelivered last step does not send them twice) */
+  started: PassStage[];
+}
+
+const passKey = (passId: string) => ({ pk: `PASS#${passId}`, sk: 'PASS' });
+const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
+
+function toPass(item: Record<string, unknown>): LinkPass {
+  const { pk: _pk, sk: _sk, started, ...pass } = item;
+  return { ...(pass as unknown as LinkPass), started: started ? [...(started as Set<PassStage>)] : [] };
+}
+
+export class LinkPassStore {
+  constructor(private readonly table: string) {}
+
+  /** Creates the pass unless it exists: true when this call created it. */
+  async create(passId: string, segments: number, partitions: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...passKey(passId),
+            passId,
+            segments,
+            partitions,
+            status: 'running',
+            startedAt: new Date().toISOString(),
+            scanned: {},
+            grouped: {},
+            decided: {},
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(passId: string): Promise<LinkPass | undefined> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: this.table, Key: passKey(passId), ConsistentRead: true }),
+    );
+    return Item ? toPass(Item) : undefined;
+  }
+
+  /** Records that one step of a stage is done (a redelivery writes the same entry again); the pass after it. */
+  async stepDone(
+    passId: string,
+    stage: PassStage,
+    step: number,
+    result: ScanDone | GroupDone | DecideDone,
+  ): Promise<LinkPass> {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: passKey(passId),
+        UpdateExpression: 'SET #done.#step = :result',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#done': DONE_MAP[stage], '#step': String(step) },
+        ExpressionAttributeValues: { ':result': result },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toPass(Attributes ?? {});
+  }
+
+  /** Marks a stage's messages as sent: true for the one caller that marks it first. */
+  async claimStage(passId: string, stage: PassStage): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: passKey(passId),
+          UpdateExpression: 'ADD started :stage',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(started, :name)',
+          ExpressionAttributeValues: { ':stage': new Set([stage]), ':name': stage },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async finish(passId: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: passKey(passId),
+        UpdateExpression: 'SET #status = :done, finishedAt = if_not_exists(finishedAt, :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'done', ':now': new Date().toISOString() },
+      }),
+    );
+  }
+}
