@@ -20,7 +20,10 @@ export interface Target {
   /** SDK client settings: endpoint and credentials for the local stack, nothing (the defaults) for AWS */
   s3: Record<string, unknown>;
   sqs: Record<string, unknown>;
+  dynamodb: Record<string, unknown>;
   queues: Record<string, string>;
+  /** table names by table id (in AWS from DANCU_TABLE_BATCHES and the like: the stack outputs) */
+  tables: Record<string, string>;
 }
 
 /** DANCU_QUEUE_RECORDS_DLQ → recordsDlq, the names local.json uses. */
@@ -43,7 +46,12 @@ export function resolveTarget(options: { aws?: boolean; bucket?: string; signAs?
         .filter(([name]) => name.startsWith('DANCU_QUEUE_'))
         .map(([name, url]) => [camelCase(name.slice('DANCU_QUEUE_'.length)), url ?? '']),
     );
-    return { kind: 'aws', bucket, s3: {}, sqs: {}, queues };
+    const tables = Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([name]) => name.startsWith('DANCU_TABLE_'))
+        .map(([name, table]) => [camelCase(name.slice('DANCU_TABLE_'.length)), table ?? '']),
+    );
+    return { kind: 'aws', bucket, s3: {}, sqs: {}, dynamodb: {}, queues, tables };
   }
   const info = localStackInfo();
   if (!info)
@@ -62,6 +70,8 @@ export function resolveTarget(options: { aws?: boolean; bucket?: string; signAs?
       responseChecksumValidation: 'WHEN_REQUIRED',
     },
     sqs: { ...common, endpoint: info.endpoints.sqs, useQueueUrlAsEndpoint: false },
+    dynamodb: { ...common, endpoint: info.endpoints.dynamodb },
     queues: info.queues,
+    tables: info.tables,
   };
 }

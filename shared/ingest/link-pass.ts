@@ -46,6 +46,8 @@ export interface LinkPassDeps {
   partitions: number;
   /** scan lines held in memory before they are written out as a part (bounds the scan's memory) */
   flushLines?: number;
+  /** candidates a decide step applies side by side (each is a few requests that wait on DynamoDB) */
+  concurrency?: number;
 }
 
 const PREFIX = 'work/link/';
@@ -189,10 +191,15 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
     found.push(...(await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from))));
   }
   const done: DecideDone = { merged: 0, reviews: 0, unchanged: 0 };
-  for (const candidate of bestOverall(found)) {
-    const applied = await applyCandidate(passId, candidate, deps.register);
-    done[applied]++;
-  }
+  const candidates = bestOverall(found);
+  let next = 0;
+  // two merges into one person at once are safe: each writes on the version it read, and reads again when it lost
+  const worker = async () => {
+    for (let i = next++; i < candidates.length; i = next++) {
+      done[await applyCandidate(passId, candidates[i] as PassCandidate, deps.register)]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));
   await afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
 }
 

@@ -1,0 +1,248 @@
+// bench/link-pass: what a link pass costs and finds, on the local stack. A generated register with noisy second
+// forms (bench/linkage's generator) is registered by exact keys (the `pass` stage setting), then one link pass
+// runs through the real queue and function. Prints the requests the pass made (so its AWS bill can be modelled:
+// docs/scale.md), the read units of its scan, its CPU, and the register afterwards scored against the truth.
+// Usage: npm run bench:link-pass -- [--rows 20000] [--segments 4] [--partitions 4] [--json]
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient, GetItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import Papa from 'papaparse';
+import { startPipeline } from '../local/pipeline.ts';
+import {
+  bestInPartition,
+  type PassLine,
+  type PassPerson,
+  partitionOf,
+  passLines,
+} from '../shared/linkage/pass.ts';
+import { unpackRecord } from '../shared/store/person-record.ts';
+import { generateLinkageRegister, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
+import { describeLinkageScore, scoreMergedRegister } from '../shared/synthetic/linkage-truth.ts';
+import { jsonMode, localS3, machine, printJson, waitForObject } from './report.ts';
+
+const json = jsonMode();
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '20000' },
+    segments: { type: 'string', default: '4' },
+    partitions: { type: 'string', default: '4' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const rowCount = Number(values.rows);
+const segments = Number(values.segments);
+const partitions = Number(values.partitions);
+
+/** DynamoDB's size of an item: attribute names plus values (strings in UTF-8, numbers about a byte per 2 digits). */
+function itemBytes(item: Record<string, Record<string, unknown>>): number {
+  const valueBytes = (value: Record<string, unknown>): number => {
+    if ('S' in value) return Buffer.byteLength(value.S as string);
+    if ('N' in value) return Math.ceil(String(value.N).length / 2) + 1;
+    if ('B' in value) return (value.B as Uint8Array).length;
+    if ('SS' in value) return (value.SS as string[]).reduce((n, s) => n + Buffer.byteLength(s), 0);
+    if ('L' in value)
+      return 3 + (value.L as Record<string, unknown>[]).reduce((n, v) => n + 1 + valueBytes(v), 0);
+    if ('M' in value)
+      return (
+        3 +
+        Object.entries(value.M as Record<string, Record<string, unknown>>).reduce(
+          (n, [k, v]) => n + 1 + Buffer.byteLength(k) + valueBytes(v),
+          0,
+        )
+      );
+    return 1;
+  };
+  return Object.entries(item).reduce(
+    (n, [name, value]) => n + Buffer.byteLength(name) + valueBytes(value),
+    0,
+  );
+}
+
+const rows = generateLinkageRegister({ rows: rowCount, seed: 'bench-link-pass' });
+const stack = await startPipeline({
+  dir: await mkdtemp(join(tmpdir(), 'dancu-bench-pass-')),
+  ports: { s3: 0, sqs: 0, dynamodb: 0 },
+  log: { info: () => undefined, error: (line: string) => console.error(line) },
+  extraEnv: { LINKAGE: 'off', POWERTOOLS_LOG_LEVEL: 'WARN' },
+});
+try {
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const region = stack.names.region;
+  const s3 = localS3(stack.endpoints.s3, region, credentials);
+  const Bucket = stack.names.buckets.batches;
+  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
+
+  // 1. the register, by exact keys
+  const ingestStarted = performance.now();
+  await s3.send(
+    new PutObjectCommand({ Bucket, Key: 'incoming/CA-BENCH/pass.ndjson', Body: linkageBatchNdjson(rows) }),
+  );
+  const prefix = 'reports/CA-BENCH/pass.ndjson/';
+  await waitForObject(s3, Bucket, `${prefix}summary.json`);
+  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  const text = async (Key: string) =>
+    (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString()) ?? '';
+  const ledger = Papa.parse<Record<string, string>>(await text(`${prefix}outcomes.csv`), {
+    header: true,
+    skipEmptyLines: true,
+  }).data.map((line) => ({
+    row: Number(line.row),
+    outcome: String(line.outcome),
+    personKey: String(line.person_key),
+  }));
+
+  // the register's persons as the scan reads them: their bytes set the scan's read units
+  let tableBytes = 0;
+  const persons: PassPerson[] = [];
+  for await (const page of paginateScan({ client: dynamodb }, { TableName: stack.names.tables.register })) {
+    for (const item of page.Items ?? []) {
+      tableBytes += itemBytes(item as unknown as Record<string, Record<string, unknown>>);
+      if (item.sk?.S === 'PERSON' && item.record?.S)
+        persons.push({ key: item.pk?.S as string, record: unpackRecord(item.record.S) });
+    }
+  }
+
+  // 2. the pass, with every request the functions make counted
+  const { dynamodb: pipelineDynamodb, s3: pipelineS3 } = await import('../shared/aws/clients.ts');
+  const counts = new Map<string, number>();
+  const counter =
+    (service: string) =>
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    (args: unknown) => {
+      const name = `${service}.${(context.commandName ?? '?').replace(/Command$/, '')}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    };
+  // biome-ignore lint/suspicious/noExplicitAny: the middleware's types differ per client; the counter reads none of them
+  pipelineDynamodb.middlewareStack.add(counter('DynamoDB') as any, {
+    step: 'initialize',
+    name: 'benchPassCounter',
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  pipelineS3.middlewareStack.add(counter('S3') as any, { step: 'initialize', name: 'benchPassCounter' });
+
+  const sqs = new SQSClient({ region, credentials, endpoint: stack.endpoints.sqs });
+  const passId = `bench-${Date.now()}`;
+  const cpuBefore = process.cpuUsage();
+  // the main thread's busy time: the functions, s3rver and fauxqs (dynalite answers on a thread of its own)
+  const eluBefore = performance.eventLoopUtilization();
+  const passStarted = performance.now();
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.names.queues.linkPass.url,
+      MessageBody: JSON.stringify({ kind: 'link-start', passId, segments, partitions }),
+    }),
+  );
+  let pass: Record<string, unknown> | undefined;
+  while (pass?.status !== 'done') {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({
+        TableName: stack.names.tables.batches,
+        Key: { pk: { S: `PASS#${passId}` }, sk: { S: 'PASS' } },
+        ConsistentRead: true,
+      }),
+    );
+    pass = Item && unmarshall(Item);
+  }
+  const passSeconds = (performance.now() - passStarted) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const passCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const mainThreadSeconds = performance.eventLoopUtilization(eluBefore).active / 1000;
+
+  // 3. the register afterwards, scored against the truth
+  const mergedInto = new Map<string, string>();
+  const reviews: { personKey: string; candidatePersonKey: string }[] = [];
+  for await (const page of paginateScan({ client: dynamodb }, { TableName: stack.names.tables.register })) {
+    for (const raw of page.Items ?? []) {
+      const item = unmarshall(raw);
+      if (item.sk === 'PERSON' && item.mergedInto) mergedInto.set(item.pk, item.mergedInto);
+      if (String(item.pk).startsWith('REVIEW#'))
+        reviews.push({ personKey: item.personKey, candidatePersonKey: item.candidatePersonKey });
+    }
+  }
+  const score = scoreMergedRegister(rows, ledger, { mergedInto, reviews });
+  const found = score.joined.right + score.reviewed.right + score.conflictsRight;
+
+  // 4. the pass's own work, without the SDK and the emulators: lines and groups in this process
+  const domainStarted = process.cpuUsage();
+  const byPartition: PassLine[][] = Array.from({ length: partitions }, () => []);
+  for (const person of persons)
+    for (const line of passLines(person)) byPartition[partitionOf(line[0], partitions)]?.push(line);
+  const lines = byPartition.reduce((n, p) => n + p.length, 0);
+  const lineBytes = byPartition.reduce(
+    (n, p) => n + p.reduce((m, line) => m + JSON.stringify(line).length + 1, 0),
+    0,
+  );
+  for (const partitionLines of byPartition) bestInPartition(partitionLines);
+  const domainCpu = process.cpuUsage(domainStarted);
+  const domainMsPerPerson = (domainCpu.user + domainCpu.system) / 1000 / persons.length;
+
+  const request = (name: string) => counts.get(name) ?? 0;
+  const s3Puts = request('S3.PutObject');
+  const s3Gets = request('S3.GetObject');
+  // a Scan is charged by the bytes it reads, 4 KB to a read unit, half for an eventually consistent one
+  const scanReadUnits = tableBytes / 4096 / 2;
+  const decided = Object.values(
+    (pass?.decided ?? {}) as Record<string, { merged: number; reviews: number; unchanged: number }>,
+  );
+  const merged = decided.reduce((n, d) => n + d.merged, 0);
+  const reviewed = decided.reduce((n, d) => n + d.reviews, 0);
+  const result = {
+    bench: 'link-pass',
+    machine: machine(),
+    rows: rows.length,
+    persons: persons.length,
+    segments,
+    partitions,
+    ingestSeconds,
+    passSeconds,
+    passCpuSeconds,
+    cpuMsPerPerson: (passCpuSeconds * 1000) / persons.length,
+    mainThreadMsPerPerson: (mainThreadSeconds * 1000) / persons.length,
+    domainMsPerPerson,
+    linesPerPerson: lines / persons.length,
+    lineBytesPerPerson: lineBytes / persons.length,
+    tableBytes,
+    bytesPerPerson: tableBytes / persons.length,
+    scanReadUnits,
+    requests: Object.fromEntries([...counts].sort()),
+    s3Puts,
+    s3Gets,
+    merged,
+    reviews: reviewed,
+    precision: score.joined.right / Math.max(1, score.joined.right + score.joined.wrong),
+    recallAutoMerge: score.joined.right / Math.max(1, score.pairs),
+    recallWithReview: found / Math.max(1, score.pairs),
+    probableDuplicateShare: reviewed / Math.max(1, score.accepted),
+  };
+  console.log(
+    `\n${rows.length} rows registered by exact keys in ${ingestSeconds.toFixed(1)} s: ${persons.length} persons, ` +
+      `${(tableBytes / 1e6).toFixed(1)} MB in the register table (${Math.round(result.bytesPerPerson)} B per person)`,
+  );
+  console.log(
+    `link pass (${segments} segments, ${partitions} partitions): ${passSeconds.toFixed(1)} s, process CPU ${passCpuSeconds.toFixed(1)} s ` +
+      `= ${result.cpuMsPerPerson.toFixed(3)} ms per person (functions and emulators); main thread busy ${mainThreadSeconds.toFixed(1)} s ` +
+      `= ${result.mainThreadMsPerPerson.toFixed(3)} ms per person (functions, S3 and SQS emulators); the pass's own work ${domainMsPerPerson.toFixed(3)} ms per person`,
+  );
+  console.log(
+    `  scan: ${scanReadUnits.toFixed(0)} read units (eventually consistent) = ${(scanReadUnits / persons.length).toFixed(4)} per person; ` +
+      `${result.linesPerPerson.toFixed(2)} lines, ${Math.round(result.lineBytesPerPerson)} B per person through S3`,
+  );
+  console.log(
+    `  requests: ${[...counts]
+      .sort()
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ')}`,
+  );
+  console.log(`  merged ${merged}, put on the review list ${reviewed}`);
+  for (const line of describeLinkageScore(score)) console.log(`  ${line}`);
+  if (json) printJson(result);
+} finally {
+  await stack.stop();
+}
