@@ -1,7 +1,8 @@
 // The link pass, step by step (the domain is shared/linkage/pass.ts; docs/linkage.md, "The link pass"):
 //   start   → one `scan` message per segment of the register;
 //   scan    → a segment's persons, one line per blocking key, into `partitions` files by key;
-//   group   → a partition's lines grouped by key, scored, each person's best candidate there, into files by person;
+//   group   → a partition's lines grouped by key, scored, each person's best candidate there, into files by person
+//             (`deciders` of them: candidates are few, so fewer decide steps than partitions keep S3 requests down);
 //   decide  → each person's best candidate overall, applied: merged into it, or put on the agency's review list.
 // The step that completes a stage sends the next stage's messages (the pass item records every step). Every
 // step can be repeated: files are rewritten whole, merges and review items are idempotent.
@@ -51,6 +52,8 @@ export interface LinkPassDeps {
 }
 
 const PREFIX = 'work/link/';
+/** A national pass finds a few million candidates: 64 decide steps hold them easily. */
+const MAX_DECIDERS = 64;
 export const passKeys = {
   scan: (passId: string, partition: number, segment: number, part: number) =>
     `${PREFIX}${passId}/scan/${partition}/${segment}-${part}.ndjson`,
@@ -97,7 +100,8 @@ async function startPass(
   deps: LinkPassDeps,
 ): Promise<void> {
   const segments = sizes.segments ?? deps.segments;
-  await deps.passes.create(passId, segments, sizes.partitions ?? deps.partitions);
+  const partitions = sizes.partitions ?? deps.partitions;
+  await deps.passes.create(passId, { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) });
   if (await deps.passes.claimStage(passId, 'scan')) {
     await deps.send(
       Array.from({ length: segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
@@ -114,20 +118,22 @@ async function requirePass(passId: string, deps: LinkPassDeps): Promise<LinkPass
 /** After a step: when it was the stage's last, the next stage's messages (sent once), or the pass is done. */
 async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): Promise<void> {
   const done = { scan: pass.scanned, group: pass.grouped, decide: pass.decided }[stage];
-  const steps = stage === 'scan' ? pass.segments : pass.partitions;
+  const steps = { scan: pass.segments, group: pass.partitions, decide: pass.deciders }[stage];
   if (Object.keys(done).length < steps) return;
   if (stage === 'decide') return deps.passes.finish(pass.passId);
   const next: PassStage = stage === 'scan' ? 'group' : 'decide';
   if (!(await deps.passes.claimStage(pass.passId, next))) return;
   const kind = next === 'group' ? 'link-group' : 'link-decide';
+  const count = next === 'group' ? pass.partitions : pass.deciders;
   await deps.send(
-    Array.from({ length: pass.partitions }, (_, partition) => ({ kind, passId: pass.passId, partition })),
+    Array.from({ length: count }, (_, partition) => ({ kind, passId: pass.passId, partition })),
   );
 }
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
   const pass = await requirePass(passId, deps);
-  const flushLines = deps.flushLines ?? 200_000;
+  // about 400 MB of heap at most: the link function has 2,048 MB
+  const flushLines = deps.flushLines ?? 1_000_000;
   let buffers: PassLine[][] = Array.from({ length: pass.partitions }, () => []);
   let held = 0;
   let parts = 0;
@@ -171,8 +177,8 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
     }
   }
   const found = bestInPartition(lines);
-  const byPerson: PassCandidate[][] = Array.from({ length: pass.partitions }, () => []);
-  for (const candidate of found) byPerson[partitionOf(candidate.person, pass.partitions)]?.push(candidate);
+  const byPerson: PassCandidate[][] = Array.from({ length: pass.deciders }, () => []);
+  for (const candidate of found) byPerson[partitionOf(candidate.person, pass.deciders)]?.push(candidate);
   await Promise.all(
     byPerson.map((candidates, to) =>
       candidates.length > 0

@@ -82,38 +82,47 @@ function keptApart(a: PassPerson, b: PassPerson): boolean {
 }
 
 /**
- * One partition of the scan: its lines grouped by blocking key, every comparable pair in a group scored once,
- * and for each person the best candidate ranked before it, as `linkRecord` picks one (highest score, then the
- * smaller key). Pairs below the review threshold are dropped: they could not be any person's decision.
+ * One partition of the scan: its lines grouped by blocking key and, for each person, the best candidate ranked
+ * before it among the persons sharing any of its keys here, as `linkRecord` picks one (highest score, then the
+ * smaller key). Person by person, so a pair sharing two keys is scored once and the memory is the groups alone (a
+ * national `familyDate` group of one Nguyễn birthday holds hundreds). Candidates below the review threshold are
+ * dropped: they could not be any person's decision.
  */
 export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThresholds): PassCandidate[] {
-  const groups = new Map<string, Map<string, PassPerson>>();
+  const groups = new Map<string, PassPerson[]>();
+  const persons = new Map<string, { person: PassPerson; keys: string[] }>();
   for (const line of lines) {
-    const group = groups.get(line[0]) ?? new Map<string, PassPerson>();
-    if (group.size === 0) groups.set(line[0], group);
-    if (!group.has(line[1])) group.set(line[1], personOfLine(line));
+    const [key, personKey] = line;
+    let entry = persons.get(personKey);
+    if (!entry) {
+      entry = { person: personOfLine(line), keys: [] };
+      persons.set(personKey, entry);
+    }
+    if (entry.keys.includes(key)) continue;
+    entry.keys.push(key);
+    const group = groups.get(key);
+    if (group) group.push(entry.person);
+    else groups.set(key, [entry.person]);
   }
-  const scored = new Set<string>();
-  const best = new Map<string, PassCandidate>();
-  for (const group of groups.values()) {
-    if (group.size < 2) continue;
-    const members = [...group.values()];
-    for (const a of members) {
-      for (const b of members) {
-        if (!ranksBefore(b.key, a.key)) continue;
-        const pair = `${a.key} ${b.key}`;
-        if (scored.has(pair)) continue;
-        scored.add(pair);
-        if (keptApart(a, b)) continue;
-        const { score, levels } = scoreMatch(a.record, b.record);
+  const found: PassCandidate[] = [];
+  for (const { person, keys } of persons.values()) {
+    const seen = new Set<string>();
+    let best: PassCandidate | undefined;
+    for (const key of keys) {
+      for (const other of groups.get(key) ?? []) {
+        if (seen.has(other.key) || !ranksBefore(other.key, person.key)) continue;
+        seen.add(other.key);
+        if (keptApart(person, other)) continue;
+        const { score, levels } = scoreMatch(person.record, other.record);
         const decision = decide(score, levels, thresholds);
         if (decision === 'distinct') continue;
-        const found: PassCandidate = { person: a.key, candidate: b.key, score, decision };
-        if (better(found, best.get(a.key))) best.set(a.key, found);
+        const candidate: PassCandidate = { person: person.key, candidate: other.key, score, decision };
+        if (better(candidate, best)) best = candidate;
       }
     }
+    if (best) found.push(best);
   }
-  return [...best.values()];
+  return found;
 }
 
 /** Each person's best candidate over every partition's (a person's keys fall in several). */

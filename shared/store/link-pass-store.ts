@@ -26,6 +26,8 @@ export interface LinkPass {
   passId: string;
   segments: number;
   partitions: number;
+  /** decide steps: each person's candidates from every partition meet in one of these */
+  deciders: number;
   startedAt: string;
   finishedAt?: string;
   status: 'running' | 'done';
@@ -48,7 +50,10 @@ export class LinkPassStore {
   constructor(private readonly table: string) {}
 
   /** Creates the pass unless it exists: true when this call created it. */
-  async create(passId: string, segments: number, partitions: number): Promise<boolean> {
+  async create(
+    passId: string,
+    sizes: { segments: number; partitions: number; deciders: number },
+  ): Promise<boolean> {
     try {
       await documents.send(
         new PutCommand({
@@ -56,8 +61,7 @@ export class LinkPassStore {
           Item: {
             ...passKey(passId),
             passId,
-            segments,
-            partitions,
+            ...sizes,
             status: 'running',
             startedAt: new Date().toISOString(),
             scanned: {},

@@ -91,8 +91,8 @@ describe("a chunk's lease", () => {
 
 describe('the link pass item and scan', () => {
   it('is created once, records each step once however often it is repeated, and lets one caller start a stage', async () => {
-    expect(await passes.create('p1', 2, 3)).toBe(true);
-    expect(await passes.create('p1', 5, 5)).toBe(false);
+    expect(await passes.create('p1', { segments: 2, partitions: 3, deciders: 3 })).toBe(true);
+    expect(await passes.create('p1', { segments: 5, partitions: 5, deciders: 5 })).toBe(false);
     expect(await passes.claimStage('p1', 'scan')).toBe(true);
     expect(await passes.claimStage('p1', 'scan')).toBe(false);
     await passes.stepDone('p1', 'scan', 0, { parts: 1, persons: 4 });

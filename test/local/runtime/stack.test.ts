@@ -71,7 +71,7 @@ describe('local stack', () => {
       },
     });
     await stack.stop();
-    const { intake, records, finalize, procedureEvents } = stack.names.queues;
+    const { intake, records, finalize, procedureEvents, linkPass } = stack.names.queues;
     expect(seen).toEqual({
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -92,6 +92,8 @@ describe('local stack', () => {
         finalizeDlq: finalize.deadLetter.url,
         procedureEvents: procedureEvents.url,
         procedureEventsDlq: procedureEvents.deadLetter.url,
+        linkPass: linkPass.url,
+        linkPassDlq: linkPass.deadLetter.url,
       },
       tables: { batches: 'dancu-batches', register: 'dancu-register', applications: 'dancu-applications' },
     });
