@@ -2,7 +2,7 @@
 // this repository measures (bench/ingest) and the on-demand price list. Every figure is a formula over the
 // inputs below, printed with it, so the model can be recomputed when a measurement or a price changes.
 // Usage: npm run bench:scale-model -- [--rows 1600000,100000000] [--register-memory 1769] [--register-concurrency 64]
-//   [--linkage off|on]
+//   [--linkage off|on|pass] [--link-concurrency 64]
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../infra/resources.ts';
 import { DEFAULT_SPLIT_SETTINGS } from '../shared/ingest/split.ts';
@@ -16,11 +16,13 @@ const { values } = parseArgs({
       default: String(FUNCTIONS.register.source.maximumConcurrency),
     },
     files: { type: 'string', default: '' },
-    // the register's LINKAGE (infra/stages.ts); off: the exact-key register
+    // the stage's `linkage` (infra/stages.ts): off, the exact-key register; on, the register links every row;
+    // pass, the exact-key register and then one link pass over the register it built
     linkage: { type: 'string', default: 'off' },
+    'link-concurrency': { type: 'string', default: String(FUNCTIONS.link.source.maximumConcurrency) },
   },
 });
-if (values.linkage !== 'on' && values.linkage !== 'off') throw new Error('--linkage is on or off');
+if (!['on', 'off', 'pass'].includes(values.linkage)) throw new Error('--linkage is on, off or pass');
 
 /** Measured on this repository's generated Gia Lai batches (npm run bench:ingest -- --rows 100000). */
 const MEASURED = {
@@ -51,6 +53,27 @@ const MEASURED_LINKAGE: Partial<typeof MEASURED> = {
   registerCpuMsPerRow: 5.0,
 };
 
+/**
+ * One link pass over the register an ingest built (npm run bench:link-pass -- --rows 20000): the Scan is charged by
+ * the bytes it reads (eventually consistent: 0.5 read unit per 4 KB); a candidate the pass found costs its reads
+ * (both persons, the review list) and writes (a merge updates both persons; a review item is one put).
+ */
+const MEASURED_PASS = {
+  personsPerAccepted: 0.985, // 19,624 persons of 19,925 accepted rows: exact copies are one person already
+  bytesPerPerson: 653, // the register table's bytes per person (no blocking items under `pass`)
+  writeUnitsPerPerson: 0.159, // UpdateItem 2,876 + PutItem 246 for 19,624 persons (1,430 merged, 245 reviewed)
+  readUnitsPerPerson: 0.33, // GetItem 6,467 (strongly consistent, < 4 KB)
+  linesPerPerson: 4.74, // scan lines, one per blocking key (1,042 bytes per person through S3)
+  // the main thread's busy time per person during the pass (the link function, s3rver and fauxqs; dynalite runs
+  // on a thread of its own): an upper bound for the function's CPU
+  cpuMsPerPerson: 0.72,
+  memoryMb: FUNCTIONS.link.memoryMb,
+  segments: 64, // a scan segment of a national register reads ~1.6 M persons, well inside 15 minutes
+  linesPerPart: 1_000_000, // a scan segment writes a part per partition every million lines
+  personsPerPartition: 300_000, // ~1.4 M lines: what a group step holds in 2 GB
+  maxDeciders: 64,
+};
+
 /** On-demand list prices, US East (N. Virginia), as published on 2026-11-27 (DynamoDB after its Nov 2024 cut). */
 const PRICES_USD = {
   dynamodbPerMillionWriteUnits: 0.625,
@@ -66,6 +89,45 @@ const PRICES_USD = {
 
 /** Lambda gives one vCPU at 1,769 MB, in proportion below; a Node.js function uses about one vCPU at most. */
 const vcpuShare = (memoryMb: number) => Math.min(1, memoryMb / 1769);
+
+/** One link pass over the persons `accepted` rows leave in the register: requests, cost and time. */
+function passModel(accepted: number, linkConcurrency: number) {
+  const m = MEASURED_PASS;
+  const p = PRICES_USD;
+  const persons = accepted * m.personsPerAccepted;
+  const partitions = Math.max(16, Math.ceil(persons / m.personsPerPartition));
+  const deciders = Math.min(partitions, m.maxDeciders);
+  const parts = Math.ceil((persons * m.linesPerPerson) / m.segments / m.linesPerPart);
+  const s3Files = m.segments * parts * partitions + partitions * deciders;
+  const scanReadUnits = (persons * m.bytesPerPerson) / 4096 / 2;
+  const readUnits = scanReadUnits + persons * m.readUnitsPerPerson;
+  const writeUnits = persons * m.writeUnitsPerPerson;
+  const cpuSeconds = (persons * m.cpuMsPerPerson) / 1000;
+  const gbSeconds = (cpuSeconds / vcpuShare(m.memoryMb)) * (m.memoryMb / 1024);
+  const invocations = 1 + m.segments + partitions + deciders;
+  const cost = {
+    dynamodbWrites: (writeUnits / 1e6) * p.dynamodbPerMillionWriteUnits,
+    dynamodbReads: (readUnits / 1e6) * p.dynamodbPerMillionReadUnits,
+    lambda: gbSeconds * p.lambdaArmPerGbSecond + (invocations / 1e6) * p.lambdaPerMillionRequests,
+    sqs: ((invocations * 3) / 1e6) * p.sqsPerMillionRequests,
+    s3: (s3Files / 1000) * (p.s3PerThousandPuts + p.s3PerThousandGets),
+  };
+  // CPU-bound steps, up to the link queue's maximumConcurrency at once (each stage has at least as many steps)
+  const seconds = cpuSeconds / vcpuShare(m.memoryMb) / Math.min(linkConcurrency, m.segments, deciders);
+  return {
+    persons,
+    partitions,
+    deciders,
+    s3Files,
+    scanReadUnits,
+    readUnits,
+    writeUnits,
+    gbSeconds,
+    cost,
+    total: Object.values(cost).reduce((a, b) => a + b, 0),
+    seconds,
+  };
+}
 
 function model(rows: number, registerMemoryMb: number, registerConcurrency: number, files: number) {
   const m = { ...MEASURED, ...(values.linkage === 'on' ? MEASURED_LINKAGE : {}) };
@@ -147,11 +209,30 @@ function model(rows: number, registerMemoryMb: number, registerConcurrency: numb
     console.log(
       `  S3         requests → ${usd(r.cost.s3Requests)}; storage afterwards ${usd(r.storagePerMonth)} per month (register + uploads)`,
     );
-    console.log(`  total      ${usd(r.total)} = ${usd((r.total / rows) * 1e6)} per million rows`);
+    if (values.linkage !== 'pass')
+      console.log(`  total      ${usd(r.total)} = ${usd((r.total / rows) * 1e6)} per million rows`);
     console.log(
       `  wall clock ${(r.seconds / 60).toFixed(0)} min: ${r.chains} register chains × ${Math.round(r.registerRate / r.chains)} rows/s = ` +
         `${Math.round(r.registerRate).toLocaleString('en')} rows/s, DynamoDB ${Math.round(r.writeRate).toLocaleString('en')} WRU/s ` +
         `(≥ ${Math.ceil(r.writeRate / 1000)} partitions at 1,000 WCU/s each; pre-warm the table above 4,000 WRU/s)`,
     );
+    if (values.linkage === 'pass') {
+      const pass = passModel(r.accepted, Number(values['link-concurrency']));
+      const steps = Math.min(Number(values['link-concurrency']), MEASURED_PASS.segments, pass.deciders);
+      console.log(
+        `  link pass  ${Math.round(pass.persons).toLocaleString('en')} persons, ${pass.partitions} partitions, ${pass.deciders} decide steps: ` +
+          `scan ${Math.round(pass.scanReadUnits).toLocaleString('en')} RRU, ${Math.round(pass.readUnits).toLocaleString('en')} RRU and ` +
+          `${Math.round(pass.writeUnits).toLocaleString('en')} WRU in all, ${Math.round(pass.gbSeconds).toLocaleString('en')} GB-s, ` +
+          `${pass.s3Files.toLocaleString('en')} S3 files  → ${usd(pass.total)} (${Object.entries(pass.cost)
+            .map(([k, v]) => `${k} ${usd(v)}`)
+            .join(', ')})`,
+      );
+      console.log(
+        `             ${(pass.seconds / 60).toFixed(0)} min with ${steps} steps at once: ${((r.seconds + pass.seconds) / 60).toFixed(0)} min from upload to linked register`,
+      );
+      console.log(
+        `  total      ${usd(r.total)} + ${usd(pass.total)} = ${usd(r.total + pass.total)} = ${usd(((r.total + pass.total) / rows) * 1e6)} per million rows`,
+      );
+    }
   }
 }

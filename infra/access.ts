@@ -15,7 +15,9 @@ export type ItemAction =
   | 'BatchWriteItem'
   | 'ConditionCheckItem'
   /** the link pass alone: it reads the whole register once per pass (a parallel scan) */
-  | 'Scan';
+  | 'Scan'
+  /** the link pass alone: the register's item count sizes a pass */
+  | 'DescribeTable';
 
 export interface TableAccess {
   readonly actions: readonly ItemAction[];
@@ -59,7 +61,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [KEYS.workPrefix],
     tables: {
       batches: BATCH_WRITER,
-      register: { actions: ['Scan', 'GetItem', 'PutItem', 'UpdateItem'] },
+      register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
     },
     sendsTo: ['linkPass'],
   },

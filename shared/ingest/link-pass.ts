@@ -42,7 +42,7 @@ export interface LinkPassDeps {
   register: RegisterStore;
   files: WorkFiles;
   send: (messages: LinkPassMessage[]) => Promise<void>;
-  /** defaults of a pass its start message does not size */
+  /** the least segments and partitions of a pass its start message does not size (more for a larger register) */
   segments: number;
   partitions: number;
   /** scan lines held in memory before they are written out as a part (bounds the scan's memory) */
@@ -54,6 +54,21 @@ export interface LinkPassDeps {
 const PREFIX = 'work/link/';
 /** A national pass finds a few million candidates: 64 decide steps hold them easily. */
 const MAX_DECIDERS = 64;
+/** What one group step holds in the link function's 2 GB: ~1.4 M scan lines (bench/link-pass: 4.74 per person). */
+const ITEMS_PER_PARTITION = 300_000;
+/** A scan segment reads ~1 GB of register in a few minutes, well inside the function's 15. */
+const ITEMS_PER_SEGMENT = 1_500_000;
+const MAX_SEGMENTS = 64;
+
+/**
+ * A pass's size from the register's item count (every item counts, so it errs large): enough partitions that a
+ * group step's lines fit its memory, enough segments that a scan step ends in time, never fewer than the defaults.
+ */
+export function passSizes(items: number, least: { segments: number; partitions: number }) {
+  const partitions = Math.min(1000, Math.max(least.partitions, Math.ceil(items / ITEMS_PER_PARTITION)));
+  const segments = Math.max(least.segments, Math.min(MAX_SEGMENTS, Math.ceil(items / ITEMS_PER_SEGMENT)));
+  return { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) };
+}
 export const passKeys = {
   scan: (passId: string, partition: number, segment: number, part: number) =>
     `${PREFIX}${passId}/scan/${partition}/${segment}-${part}.ndjson`,
@@ -99,12 +114,18 @@ async function startPass(
   sizes: { segments?: number; partitions?: number },
   deps: LinkPassDeps,
 ): Promise<void> {
-  const segments = sizes.segments ?? deps.segments;
-  const partitions = sizes.partitions ?? deps.partitions;
+  const sized =
+    sizes.segments && sizes.partitions
+      ? { segments: sizes.segments, partitions: sizes.partitions }
+      : passSizes(await deps.register.approximateItems(), deps);
+  const segments = sizes.segments ?? sized.segments;
+  const partitions = sizes.partitions ?? sized.partitions;
   await deps.passes.create(passId, { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) });
+  const pass = await requirePass(passId, deps);
+  // the stored sizes: a start redelivered after a crash must send the count the pass was created with
   if (await deps.passes.claimStage(passId, 'scan')) {
     await deps.send(
-      Array.from({ length: segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
+      Array.from({ length: pass.segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
     );
   }
 }

@@ -2,7 +2,7 @@
 // (`HIST#…`), conflicts waiting for review (`CONFLICT#…`), the blocking items that file a person under its
 // linkage keys (pk = the key, sk = the person key) and each agency's review list (`REVIEW#{agency}`).
 // The only module that knows its keys.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
@@ -199,6 +199,12 @@ export class RegisterStore {
         pending = UnprocessedItems?.[this.table] ?? [];
       }
     }
+  }
+
+  /** The table's item count as DynamoDB last counted it (about every six hours): persons and every other item. */
+  async approximateItems(): Promise<number> {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: this.table }));
+    return Table?.ItemCount ?? 0;
   }
 
   /**

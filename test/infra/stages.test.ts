@@ -39,6 +39,7 @@ describe('infra/stages.ts', () => {
     expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
     expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);
     expect(withStageSettings(FUNCTIONS.split, stageConfig('prod'))).toBe(FUNCTIONS.split);
+    expect(withStageSettings(FUNCTIONS.link, stageConfig('prod')).source.maximumConcurrency).toBe(64);
   });
 
   it('sets the register’s LINKAGE from the stage: on only when the register links rows itself', () => {
@@ -49,7 +50,7 @@ describe('infra/stages.ts', () => {
     expect(withStageSettings(FUNCTIONS.register, stageConfig('prod')).environment.LINKAGE).toEqual({
       value: 'off',
     });
-    const off = { ...stageConfig('prod'), linkage: 'off' as const };
+    const off = { ...stageConfig('prod'), linkage: 'off' as const, functions: {} };
     expect(withStageSettings(FUNCTIONS.register, off).environment.LINKAGE).toEqual({ value: 'off' });
     expect(withStageSettings(FUNCTIONS.split, off)).toBe(FUNCTIONS.split);
     expect(() => parseStage({ ...stageConfig('dev'), linkage: 'maybe' })).toThrow(/linkage/);

@@ -1,0 +1,140 @@
+// The link pass's steps with stand-ins for the stores (the emulator runs in test/integration/link-pass.test.ts):
+// how a pass is sized, and that every stage's messages are sent once however often a step runs.
+import { describe, expect, it } from 'vitest';
+import {
+  type LinkPassDeps,
+  type LinkPassMessage,
+  passSizes,
+  runPassStep,
+} from '../../shared/ingest/link-pass.ts';
+import type { LinkPass, LinkPassStore, PassStage } from '../../shared/store/link-pass-store.ts';
+import type { RegisterStore } from '../../shared/store/register-store.ts';
+import type { WorkFiles } from '../../shared/store/work-files.ts';
+
+/** The pass item as LinkPassStore keeps it, in memory. */
+function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
+  const passes = new Map<string, LinkPass>();
+  const done = { scan: 'scanned', group: 'grouped', decide: 'decided' } as const;
+  return {
+    passes,
+    async create(passId: string, sizes: { segments: number; partitions: number; deciders: number }) {
+      if (passes.has(passId)) return false;
+      passes.set(passId, {
+        passId,
+        ...sizes,
+        status: 'running',
+        startedAt: 'now',
+        scanned: {},
+        grouped: {},
+        decided: {},
+        started: [],
+      });
+      return true;
+    },
+    async get(passId: string) {
+      return structuredClone(passes.get(passId));
+    },
+    async stepDone(passId: string, stage: PassStage, step: number, result: never) {
+      const pass = passes.get(passId) as LinkPass;
+      (pass[done[stage]] as Record<string, unknown>)[String(step)] = result;
+      return structuredClone(pass);
+    },
+    async claimStage(passId: string, stage: PassStage) {
+      const pass = passes.get(passId) as LinkPass;
+      if (pass.started.includes(stage)) return false;
+      pass.started.push(stage);
+      return true;
+    },
+    async finish(passId: string) {
+      (passes.get(passId) as LinkPass).status = 'done';
+    },
+  } as unknown as LinkPassStore & { passes: Map<string, LinkPass> };
+}
+
+function setup(items = 1000) {
+  const sent: LinkPassMessage[] = [];
+  const files = new Map<string, unknown[]>();
+  const passes = passStore();
+  const deps: LinkPassDeps = {
+    passes,
+    register: {
+      approximateItems: async () => items,
+      async *scanPersons() {
+        yield [];
+      },
+      getPerson: async () => undefined,
+    } as unknown as RegisterStore,
+    files: {
+      putLines: async (key: string, lines: unknown[]) => void files.set(key, lines),
+      readLines: async (key: string) => files.get(key) ?? [],
+    } as unknown as WorkFiles,
+    send: async (messages) => void sent.push(...messages),
+    segments: 2,
+    partitions: 3,
+  };
+  return { deps, sent, passes };
+}
+
+describe('sizing a link pass (passSizes)', () => {
+  it('keeps the defaults for a small register', () => {
+    expect(passSizes(50_000, { segments: 4, partitions: 16 })).toEqual({
+      segments: 4,
+      partitions: 16,
+      deciders: 16,
+    });
+  });
+
+  it('sizes a national register so that each group step fits its memory and each scan step its time', () => {
+    // 100 M persons and their other items: partitions of 300 k items, 64 segments, 64 decide steps
+    expect(passSizes(100_000_000, { segments: 4, partitions: 16 })).toEqual({
+      segments: 64,
+      partitions: 334,
+      deciders: 64,
+    });
+    expect(passSizes(1e10, { segments: 4, partitions: 16 }).partitions).toBe(1000);
+  });
+});
+
+describe('the steps of a pass', () => {
+  it('sizes a pass its message does not size from the register, and sends its scans once', async () => {
+    const { deps, sent, passes } = setup(3_000_000);
+    await runPassStep({ kind: 'link-start', passId: 'p' }, deps);
+    await runPassStep({ kind: 'link-start', passId: 'p', segments: 7, partitions: 7 }, deps);
+    expect(passes.passes.get('p')).toMatchObject({ segments: 2, partitions: 10, deciders: 10 });
+    expect(sent).toEqual([
+      { kind: 'link-scan', passId: 'p', segment: 0 },
+      { kind: 'link-scan', passId: 'p', segment: 1 },
+    ]);
+  });
+
+  it('starts each next stage once, from the step that completes the stage, and ends the pass', async () => {
+    const { deps, sent, passes } = setup();
+    await runPassStep({ kind: 'link-start', passId: 'p', segments: 2, partitions: 3 }, deps);
+    sent.length = 0;
+    await runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps);
+    expect(sent).toEqual([]);
+    await runPassStep({ kind: 'link-scan', passId: 'p', segment: 1 }, deps);
+    // the last segment redelivered: no second round of group messages
+    await runPassStep({ kind: 'link-scan', passId: 'p', segment: 1 }, deps);
+    expect(sent.map((m) => m.kind)).toEqual(['link-group', 'link-group', 'link-group']);
+    for (const partition of [0, 1, 2, 2])
+      await runPassStep({ kind: 'link-group', passId: 'p', partition }, deps);
+    expect(sent.filter((m) => m.kind === 'link-decide')).toHaveLength(3);
+    for (const partition of [0, 1]) await runPassStep({ kind: 'link-decide', passId: 'p', partition }, deps);
+    expect(passes.passes.get('p')?.status).toBe('running');
+    await runPassStep({ kind: 'link-decide', passId: 'p', partition: 2 }, deps);
+    expect(passes.passes.get('p')?.status).toBe('done');
+    expect(passes.passes.get('p')?.scanned).toEqual({
+      0: { parts: 1, persons: 0 },
+      1: { parts: 1, persons: 0 },
+    });
+  });
+
+  it('refuses a step of a pass that does not exist, and a start without an id', async () => {
+    const { deps } = setup();
+    await expect(runPassStep({ kind: 'link-scan', passId: 'nope', segment: 0 }, deps)).rejects.toThrow(
+      /nope/,
+    );
+    await expect(runPassStep({ kind: 'link-start' }, deps)).rejects.toThrow(/id/);
+  });
+});
