@@ -13,6 +13,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
 import { startPipeline } from '../local/pipeline.ts';
+import { filingKeys } from '../shared/linkage/blocking.ts';
 import {
   bestInPartition,
   type PassLine,
@@ -193,6 +194,14 @@ try {
   );
   const merged = decided.reduce((n, d) => n + d.merged, 0);
   const reviewed = decided.reduce((n, d) => n + d.reviews, 0);
+  // the baseline, from the same persons: the blocking items online linkage (`linkage: 'on'`) files them under, one
+  // write unit each, before any of its Queries; in USD at the on-demand prices of docs/scale.md
+  const onlineFilingWriteUnits = persons.reduce((n, person) => n + filingKeys(person.record).length, 0);
+  const usd = (writeUnits: number, readUnits: number) => (writeUnits * 0.625 + readUnits * 0.125) / 1e6;
+  const passWriteUnits = request('DynamoDB.UpdateItem') + request('DynamoDB.PutItem');
+  const passReadUnits = scanReadUnits + request('DynamoDB.GetItem');
+  const passUsdPerMillionPersons = (usd(passWriteUnits, passReadUnits) / persons.length) * 1e6;
+  const onlineUsdPerMillionPersons = (usd(onlineFilingWriteUnits, 0) / persons.length) * 1e6;
   const result = {
     bench: 'link-pass',
     machine: machine(),
@@ -212,6 +221,12 @@ try {
     bytesPerPerson: tableBytes / persons.length,
     scanReadUnits,
     requests: Object.fromEntries([...counts].sort()),
+    writeUnitsPerPerson: passWriteUnits / persons.length,
+    readUnitsPerPerson: passReadUnits / persons.length,
+    onlineFilingWriteUnitsPerPerson: onlineFilingWriteUnits / persons.length,
+    passUsdPerMillionPersons,
+    onlineUsdPerMillionPersons,
+    dynamodbCostRatio: passUsdPerMillionPersons / onlineUsdPerMillionPersons,
     s3Puts,
     s3Gets,
     merged,
@@ -241,6 +256,12 @@ try {
       .join(', ')}`,
   );
   console.log(`  merged ${merged}, put on the review list ${reviewed}`);
+  console.log(
+    `  DynamoDB: ${result.writeUnitsPerPerson.toFixed(3)} write and ${result.readUnitsPerPerson.toFixed(3)} read units per person = ` +
+      `USD ${passUsdPerMillionPersons.toFixed(3)} per million persons; online linkage files the same persons under ` +
+      `${result.onlineFilingWriteUnitsPerPerson.toFixed(2)} blocking items each = USD ${onlineUsdPerMillionPersons.toFixed(3)} before its Queries: ` +
+      `ratio ${result.dynamodbCostRatio.toFixed(3)}`,
+  );
   for (const line of describeLinkageScore(score)) console.log(`  ${line}`);
   if (json) printJson(result);
 } finally {

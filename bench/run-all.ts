@@ -43,6 +43,11 @@ const BENCHES: Record<string, Record<Size, string[]>> = {
     default: ['--people', '100000'],
     full: ['--people', '200000'],
   },
+  'link-pass': {
+    quick: ['--rows', '5000'],
+    default: ['--rows', '20000'],
+    full: ['--rows', '100000', '--segments', '8', '--partitions', '8'],
+  },
   'cold-start': {
     quick: ['--runs', '3'],
     default: ['--runs', '5'],
@@ -261,6 +266,40 @@ const RENDER: Record<string, (json: Json) => string[]> = {
       '',
       'Offline: an in-memory map stands in for the blocking index, so there is no I/O baseline; the figures are',
       'the linkage core per record, and the quality against the generator’s ground truth.',
+    ];
+  },
+  'link-pass'(json) {
+    return [
+      ...table(
+        ['figure', 'value'],
+        [
+          ['rows registered by exact keys / persons', `${n(json.rows)} / ${n(json.persons)}`],
+          ['segments / partitions', `${json.segments} / ${json.partitions}`],
+          ['pass seconds (local stack)', n(json.passSeconds, 1)],
+          [
+            'main-thread CPU ms per person (functions, S3 and SQS emulators)',
+            n(json.mainThreadMsPerPerson, 3),
+          ],
+          ['the pass’s own work (lines, groups, scores) ms per person', n(json.domainMsPerPerson, 3)],
+          [
+            'scan read units per person (eventually consistent)',
+            n((json.scanReadUnits as number) / (json.persons as number), 4),
+          ],
+          [
+            'write / read units per person, all told',
+            `${n(json.writeUnitsPerPerson, 3)} / ${n(json.readUnitsPerPerson, 3)}`,
+          ],
+          ['S3 PUT / GET', `${n(json.s3Puts)} / ${n(json.s3Gets)}`],
+          ['merged / put on the review list', `${n(json.merged)} / ${n(json.reviews)}`],
+          ['auto-merge precision / recall', `${n(json.precision, 4)} / ${n(json.recallAutoMerge, 4)}`],
+          ['recall with review', n(json.recallWithReview, 4)],
+          ['review share of rows', `${n((json.probableDuplicateShare as number) * 100, 2)} %`],
+        ],
+      ),
+      '',
+      `Baseline: the blocking items online linkage would file the same persons under (${n(json.onlineFilingWriteUnitsPerPerson, 2)} write units each, ` +
+        `USD ${n(json.onlineUsdPerMillionPersons, 3)} per million persons before its Queries). The pass's DynamoDB cost: USD ` +
+        `${n(json.passUsdPerMillionPersons, 3)} per million persons, ratio **${n(json.dynamodbCostRatio, 3)}**.`,
     ];
   },
   'cold-start'(json) {
