@@ -14,6 +14,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
 import { startPipeline } from '../local/pipeline.ts';
 import { filingKeys } from '../shared/linkage/blocking.ts';
+import { nameParts } from '../shared/linkage/name-form.ts';
 import {
   bestInPartition,
   type PassLine,
@@ -21,6 +22,7 @@ import {
   partitionOf,
   passLines,
 } from '../shared/linkage/pass.ts';
+import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../shared/linkage/score.ts';
 import { unpackRecord } from '../shared/store/person-record.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
 import { describeLinkageScore, scoreMergedRegister } from '../shared/synthetic/linkage-truth.ts';
@@ -184,6 +186,47 @@ try {
   const domainCpu = process.cpuUsage(domainStarted);
   const domainMsPerPerson = (domainCpu.user + domainCpu.system) / 1000 / persons.length;
 
+  // 5. what grows with the register: a date key's group (familyDate: a family name, sex and date; givenDate: a
+  // given-name skeleton and date) holds a share of all persons, so its pairs grow with the square of the register.
+  // Counted here as pairs / persons², the model (docs/scale.md) takes them to a national register with the CPU of
+  // one score.
+  // over distinct people only (the generator's first forms): a noisy copy shares its date keys too, but its pairs grow
+  // with the copies, not with the square of the register
+  const distinct = rows.filter((row) => row.samePersonAs === undefined);
+  const dateKeyCounts = new Map<string, number>();
+  for (const row of distinct) {
+    for (const key of filingKeys(row.record, 'all')) {
+      if (key.startsWith('bg:') || key.startsWith('bf:'))
+        dateKeyCounts.set(key, (dateKeyCounts.get(key) ?? 0) + 1);
+    }
+  }
+  const dateKeyPairs = [...dateKeyCounts.values()].reduce((n, c) => n + (c * (c - 1)) / 2, 0);
+  const dateKeyPairsPerPersonSquared = dateKeyPairs / distinct.length ** 2;
+  // one score, on pairs as a familyDate group holds them: the largest set of one family name and sex
+  const bySameFamily = new Map<string, PassPerson[]>();
+  for (const person of persons) {
+    const key = `${nameParts(person.record.fullName).family}|${person.record.sex}`;
+    bySameFamily.set(key, [...(bySameFamily.get(key) ?? []), person]);
+  }
+  const largest = [...bySameFamily.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  // as a group step does it: the bound first (scoreBelow), the whole score only when the pair could reach review;
+  // the pairs given one birthday, as in a familyDate group
+  const groupPairs: [PassPerson['record'], PassPerson['record']][] = [];
+  for (let i = 0; groupPairs.length < 200_000 && i < largest.length; i++) {
+    const a = (largest[i] as PassPerson).record;
+    for (let j = 0; j < i && groupPairs.length < 200_000; j++)
+      groupPairs.push([a, { ...(largest[j] as PassPerson).record, dateOfBirth: a.dateOfBirth }]);
+  }
+  const timePairs = (score: (a: PassPerson['record'], b: PassPerson['record']) => unknown) => {
+    const started = process.cpuUsage();
+    for (const [a, b] of groupPairs) score(a, b);
+    const cpu = process.cpuUsage(started);
+    return (cpu.user + cpu.system) / Math.max(1, groupPairs.length);
+  };
+  const scored = groupPairs.length;
+  const fullScoreUsPerPair = timePairs(scoreMatch);
+  const scoreUsPerPair = timePairs((a, b) => scoreBelow(a, b, LINK_THRESHOLDS.lower) || scoreMatch(a, b));
+
   const request = (name: string) => counts.get(name) ?? 0;
   const s3Puts = request('S3.PutObject');
   const s3Gets = request('S3.GetObject');
@@ -216,6 +259,10 @@ try {
     mainThreadMsPerPerson: (mainThreadSeconds * 1000) / persons.length,
     domainMsPerPerson,
     linesPerPerson: lines / persons.length,
+    dateKeyPairs,
+    dateKeyPairsPerPersonSquared,
+    scoreUsPerPair,
+    fullScoreUsPerPair,
     lineBytesPerPerson: lineBytes / persons.length,
     tableBytes,
     bytesPerPerson: tableBytes / persons.length,
@@ -256,6 +303,10 @@ try {
       .join(', ')}`,
   );
   console.log(`  merged ${merged}, put on the review list ${reviewed}`);
+  console.log(
+    `  what grows with the register: ${dateKeyPairs} pairs in date-key groups = ${dateKeyPairsPerPersonSquared.toExponential(3)} × persons²; ` +
+      `one pair ${scoreUsPerPair.toFixed(2)} µs with the bound, ${fullScoreUsPerPair.toFixed(2)} µs scored in full (${scored} pairs of one family name, sex and birthday)`,
+  );
   console.log(
     `  DynamoDB: ${result.writeUnitsPerPerson.toFixed(3)} write and ${result.readUnitsPerPerson.toFixed(3)} read units per person = ` +
       `USD ${passUsdPerMillionPersons.toFixed(3)} per million persons; online linkage files the same persons under ` +

@@ -5,21 +5,24 @@
 //   [--linkage off|on|pass] [--link-concurrency 64]
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../infra/resources.ts';
+import { stageConfig, withStageSettings } from '../infra/stages.ts';
 import { DEFAULT_SPLIT_SETTINGS } from '../shared/ingest/split.ts';
+
+// the prod stage's settings are the defaults: the model prices what `cdk deploy -c stage=prod` deploys
+const prod = stageConfig('prod');
+const prodRegister = withStageSettings(FUNCTIONS.register, prod);
+const prodLink = withStageSettings(FUNCTIONS.link, prod);
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1600000,100000000' },
-    'register-memory': { type: 'string', default: String(FUNCTIONS.register.memoryMb) },
-    'register-concurrency': {
-      type: 'string',
-      default: String(FUNCTIONS.register.source.maximumConcurrency),
-    },
+    'register-memory': { type: 'string', default: String(prodRegister.memoryMb) },
+    'register-concurrency': { type: 'string', default: String(prodRegister.source.maximumConcurrency) },
     files: { type: 'string', default: '' },
     // the stage's `linkage` (infra/stages.ts): off, the exact-key register; on, the register links every row;
     // pass, the exact-key register and then one link pass over the register it built
-    linkage: { type: 'string', default: 'off' },
-    'link-concurrency': { type: 'string', default: String(FUNCTIONS.link.source.maximumConcurrency) },
+    linkage: { type: 'string', default: prod.linkage },
+    'link-concurrency': { type: 'string', default: String(prodLink.source.maximumConcurrency) },
   },
 });
 if (!['on', 'off', 'pass'].includes(values.linkage)) throw new Error('--linkage is on, off or pass');
@@ -67,7 +70,7 @@ const MEASURED_PASS = {
   // the main thread's busy time per person during the pass (the link function, s3rver and fauxqs; dynalite runs
   // on a thread of its own): an upper bound for the function's CPU
   cpuMsPerPerson: 0.72,
-  memoryMb: FUNCTIONS.link.memoryMb,
+  memoryMb: prodLink.memoryMb,
   segments: 64, // a scan segment of a national register reads ~1.6 M persons, well inside 15 minutes
   linesPerPart: 1_000_000, // a scan segment writes a part per partition every million lines
   personsPerPartition: 300_000, // ~1.4 M lines: what a group step holds in 2 GB

@@ -5,7 +5,14 @@
 // (docs/linkage.md, "The link pass"). Pure: the steps that read and write live in shared/ingest/link-pass.ts.
 import { filingKeys } from './blocking.ts';
 import { COMPARED_FIELDS, type LinkableRecord } from './compare.ts';
-import { decide, type LinkDecision, type LinkThresholds, scoreMatch } from './score.ts';
+import {
+  decide,
+  LINK_THRESHOLDS,
+  type LinkDecision,
+  type LinkThresholds,
+  scoreBelow,
+  scoreMatch,
+} from './score.ts';
 
 /** A person as the scan hands it over: its key, the compared fields, and whom a reviewer kept it apart from. */
 export interface PassPerson {
@@ -105,6 +112,7 @@ export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThre
     else groups.set(key, [entry.person]);
   }
   const found: PassCandidate[] = [];
+  const floor = (thresholds ?? LINK_THRESHOLDS).lower;
   for (const { person, keys } of persons.values()) {
     const seen = new Set<string>();
     let best: PassCandidate | undefined;
@@ -112,7 +120,7 @@ export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThre
       for (const other of groups.get(key) ?? []) {
         if (seen.has(other.key) || !ranksBefore(other.key, person.key)) continue;
         seen.add(other.key);
-        if (keptApart(person, other)) continue;
+        if (keptApart(person, other) || scoreBelow(person.record, other.record, floor)) continue;
         const { score, levels } = scoreMatch(person.record, other.record);
         const decision = decide(score, levels, thresholds);
         if (decision === 'distinct') continue;

@@ -4,6 +4,9 @@ import {
   COMPARED_FIELDS,
   type ComparedField,
   type ComparisonVector,
+  compareDates,
+  compareIds,
+  comparePlaces,
   compareRecords,
   type LinkableRecord,
 } from './compare.ts';
@@ -49,6 +52,50 @@ export function scoreMatch(
     ([field, level, weight]) => `${field} ${level} ${weight > 0 ? '+' : ''}${weight.toFixed(1)}`,
   );
   return { score, levels, reasons };
+}
+
+const BEST = new WeakMap<LevelWeights, Record<ComparedField, number>>();
+
+/** Each field's highest weight (what it adds at best). */
+function bestWeights(weights: LevelWeights): Record<ComparedField, number> {
+  let best = BEST.get(weights);
+  if (!best) {
+    best = Object.fromEntries(
+      COMPARED_FIELDS.map((field) => [
+        field,
+        Math.max(...Object.values(weights[field] as Record<string, number>)),
+      ]),
+    ) as Record<ComparedField, number>;
+    BEST.set(weights, best);
+  }
+  return best;
+}
+
+/**
+ * Whether two records certainly score below `floor`: the cheap fields (date, sex, ID, places) scored, the three
+ * names counted at their best weight. Exact, never a guess: when it says yes, scoreMatch gives less than `floor`.
+ * The link pass asks it before scoring a pair: most pairs in a large group (one family name, sex and birthday)
+ * are two people whose IDs or places differ, and the names are the costly comparisons.
+ */
+export function scoreBelow(
+  a: LinkableRecord,
+  b: LinkableRecord,
+  floor: number,
+  weights: LevelWeights = LEVEL_WEIGHTS,
+): boolean {
+  const best = bestWeights(weights);
+  const relative = (field: 'fatherName' | 'motherName') =>
+    a[field] && b[field] ? best[field] : weights[field].missing;
+  const bound =
+    weights.dateOfBirth[compareDates(a.dateOfBirth, b.dateOfBirth)] +
+    weights.sex[a.sex === b.sex ? 'exact' : 'different'] +
+    weights.personalId[compareIds(a.personalId, b.personalId)] +
+    weights.birthRegistrationPlace[comparePlaces(a.birthRegistrationPlace, b.birthRegistrationPlace)] +
+    weights.hometown[comparePlaces(a.hometown, b.hometown)] +
+    best.fullName +
+    relative('fatherName') +
+    relative('motherName');
+  return bound < floor;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   personOfLine,
   ranksBefore,
 } from '../../shared/linkage/pass.ts';
+import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../../shared/linkage/score.ts';
 import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
 import { PERSON } from '../fixtures/person.ts';
 
@@ -122,5 +123,31 @@ describe('the link pass (shared/linkage/pass.ts)', () => {
     expect(bestOverall([a, b])).toEqual([b]);
     expect(bestOverall([b, a])).toEqual([b]);
     expect(bestOverall([a, c, b])).toEqual([c]);
+  });
+});
+
+describe('scoreBelow: the bound the pass checks before scoring a pair', () => {
+  it('says a pair scores below the floor only when it does, and spares most pairs of one family name and birthday', () => {
+    const records = persons.map((person) => person.record);
+    let below = 0;
+    let pairs = 0;
+    for (let i = 0; i < records.length; i += 3) {
+      for (let j = 1; j <= 40; j++) {
+        const a = records[i] as (typeof records)[number];
+        // a pair of the same family name, sex and date, as a large familyDate group holds them
+        const b = {
+          ...(records[(i + j) % records.length] as typeof a),
+          dateOfBirth: a.dateOfBirth,
+          sex: a.sex,
+        };
+        for (const floor of [LINK_THRESHOLDS.lower, LINK_THRESHOLDS.upper]) {
+          pairs++;
+          if (!scoreBelow(a, b, floor)) continue;
+          below++;
+          expect(scoreMatch(a, b).score, `${a.fullName} / ${b.fullName}`).toBeLessThan(floor);
+        }
+      }
+    }
+    expect(below / pairs).toBeGreaterThan(0.5);
   });
 });
