@@ -68,8 +68,13 @@ const MEASURED_PASS = {
   readUnitsPerPerson: 0.33, // GetItem 6,467 (strongly consistent, < 4 KB)
   linesPerPerson: 4.74, // scan lines, one per blocking key (1,042 bytes per person through S3)
   // the main thread's busy time per person during the pass (the link function, s3rver and fauxqs; dynalite runs
-  // on a thread of its own): an upper bound for the function's CPU
-  cpuMsPerPerson: 0.72,
+  // on a thread of its own): an upper bound for the function's CPU, on a register too small for large groups
+  cpuMsPerPerson: 0.77,
+  // what grows with the square of the register: pairs in the date keys' groups (one family name, sex and birthday;
+  // one given-name skeleton and birthday) per person², counted over the generator's distinct people, and the CPU
+  // of one such pair in a group step (the bound of scoreBelow first, the whole score when it could reach review)
+  dateKeyPairsPerPersonSquared: 3.1e-6, // 25,226 pairs over 90,000 distinct people (--rows 100000)
+  pairUs: 3.2, // 2.2–3.2 µs across runs (9–10 µs without the bound)
   memoryMb: prodLink.memoryMb,
   segments: 64, // a scan segment of a national register reads ~1.6 M persons, well inside 15 minutes
   linesPerPart: 1_000_000, // a scan segment writes a part per partition every million lines
@@ -105,7 +110,9 @@ function passModel(accepted: number, linkConcurrency: number) {
   const scanReadUnits = (persons * m.bytesPerPerson) / 4096 / 2;
   const readUnits = scanReadUnits + persons * m.readUnitsPerPerson;
   const writeUnits = persons * m.writeUnitsPerPerson;
-  const cpuSeconds = (persons * m.cpuMsPerPerson) / 1000;
+  const groupPairs = persons ** 2 * m.dateKeyPairsPerPersonSquared;
+  const pairSeconds = (groupPairs * m.pairUs) / 1e6;
+  const cpuSeconds = (persons * m.cpuMsPerPerson) / 1000 + pairSeconds;
   const gbSeconds = (cpuSeconds / vcpuShare(m.memoryMb)) * (m.memoryMb / 1024);
   const invocations = 1 + m.segments + partitions + deciders;
   const cost = {
@@ -115,12 +122,17 @@ function passModel(accepted: number, linkConcurrency: number) {
     sqs: ((invocations * 3) / 1e6) * p.sqsPerMillionRequests,
     s3: (s3Files / 1000) * (p.s3PerThousandPuts + p.s3PerThousandGets),
   };
-  // CPU-bound steps, up to the link queue's maximumConcurrency at once (each stage has at least as many steps)
-  const seconds = cpuSeconds / vcpuShare(m.memoryMb) / Math.min(linkConcurrency, m.segments, deciders);
+  // CPU-bound steps, up to the link queue's maximumConcurrency at once: the per-person work over the narrowest stage
+  // (64 segments, or the decide steps), the large groups' pairs over the group steps
+  const seconds =
+    ((persons * m.cpuMsPerPerson) / 1000 / Math.min(linkConcurrency, m.segments, deciders) +
+      pairSeconds / Math.min(linkConcurrency, partitions)) /
+    vcpuShare(m.memoryMb);
   return {
     persons,
     partitions,
     deciders,
+    groupPairs,
     s3Files,
     scanReadUnits,
     readUnits,
@@ -221,9 +233,10 @@ function model(rows: number, registerMemoryMb: number, registerConcurrency: numb
     );
     if (values.linkage === 'pass') {
       const pass = passModel(r.accepted, Number(values['link-concurrency']));
-      const steps = Math.min(Number(values['link-concurrency']), MEASURED_PASS.segments, pass.deciders);
+      const steps = Math.min(Number(values['link-concurrency']), pass.partitions);
       console.log(
         `  link pass  ${Math.round(pass.persons).toLocaleString('en')} persons, ${pass.partitions} partitions, ${pass.deciders} decide steps: ` +
+          `${(pass.groupPairs / 1e9).toFixed(2)} G pairs in date-key groups; ` +
           `scan ${Math.round(pass.scanReadUnits).toLocaleString('en')} RRU, ${Math.round(pass.readUnits).toLocaleString('en')} RRU and ` +
           `${Math.round(pass.writeUnits).toLocaleString('en')} WRU in all, ${Math.round(pass.gbSeconds).toLocaleString('en')} GB-s, ` +
           `${pass.s3Files.toLocaleString('en')} S3 files  → ${usd(pass.total)} (${Object.entries(pass.cost)
@@ -231,7 +244,7 @@ function model(rows: number, registerMemoryMb: number, registerConcurrency: numb
             .join(', ')})`,
       );
       console.log(
-        `             ${(pass.seconds / 60).toFixed(0)} min with ${steps} steps at once: ${((r.seconds + pass.seconds) / 60).toFixed(0)} min from upload to linked register`,
+        `             ${(pass.seconds / 60).toFixed(0)} min with up to ${steps} steps at once: ${((r.seconds + pass.seconds) / 60).toFixed(0)} min from upload to linked register`,
       );
       console.log(
         `  total      ${usd(r.total)} + ${usd(pass.total)} = ${usd(r.total + pass.total)} = ${usd(((r.total + pass.total) / rows) * 1e6)} per million rows`,

@@ -181,9 +181,9 @@ const STAGE_INPUTS = {
     // the register instead of 2.9 write units per row: USD 0.7 rather than 2.9 per million rows (docs/scale.md)
     linkage: 'pass',
     linkPassSchedule: 'cron(0 19 * * ? *)',
-    // a national run in under 2 hours (docs/scale.md): 48 register chains at ~26 k WRU/s (within the default table
-    // quota of 40 k), and a link pass 64 steps wide
-    functions: { register: { maximumConcurrency: 48 }, link: { maximumConcurrency: 64 } },
+    // a national run and its link pass in under 2 hours (docs/scale.md): 64 register chains at ~34 k WRU/s (within the
+    // default table quota of 40 k), and a link pass up to 128 steps wide
+    functions: { register: { maximumConcurrency: 64 }, link: { maximumConcurrency: 128 } },
     http: {
       throttle: { rateLimit: 500, burstLimit: 1000 },
       waf: { enabled: true, requestsPer5MinutesPerIp: 1000 },

@@ -39,7 +39,7 @@ describe('infra/stages.ts', () => {
     expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
     expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);
     expect(withStageSettings(FUNCTIONS.split, stageConfig('prod'))).toBe(FUNCTIONS.split);
-    expect(withStageSettings(FUNCTIONS.link, stageConfig('prod')).source.maximumConcurrency).toBe(64);
+    expect(withStageSettings(FUNCTIONS.link, stageConfig('prod')).source.maximumConcurrency).toBe(128);
   });
 
   it('sets the register’s LINKAGE from the stage: on only when the register links rows itself', () => {
