@@ -54,15 +54,18 @@ export interface LinkPassDeps {
 const PREFIX = 'work/link/';
 /** A national pass finds a few million candidates: 64 decide steps hold them easily. */
 const MAX_DECIDERS = 64;
+/** How far a merged candidate is followed (merges form short chains: each points at a person ranked before it). */
+const MAX_HOPS = 4;
 /** What one group step holds in the link function's 2 GB: ~1.4 M scan lines (bench/link-pass: 4.74 per person). */
 const ITEMS_PER_PARTITION = 300_000;
 /** A scan segment reads ~1 GB of register in a few minutes, well inside the function's 15. */
 const ITEMS_PER_SEGMENT = 1_500_000;
-const MAX_SEGMENTS = 64;
+const MAX_SEGMENTS = 1000;
 
 /**
  * A pass's size from the register's item count (every item counts, so it errs large): enough partitions that a
- * group step's lines fit its memory, enough segments that a scan step ends in time, never fewer than the defaults.
+ * group step's lines fit its memory, enough segments that a scan step ends in time (1.5 M items, about 1 GB, each),
+ * never fewer than the defaults.
  */
 export function passSizes(items: number, least: { segments: number; partitions: number }) {
   const partitions = Math.min(1000, Math.max(least.partitions, Math.ceil(items / ITEMS_PER_PARTITION)));
@@ -117,17 +120,32 @@ async function startPass(
   const sized =
     sizes.segments && sizes.partitions
       ? { segments: sizes.segments, partitions: sizes.partitions }
-      : passSizes(await deps.register.approximateItems(), deps);
+      : passSizes(await deps.register.estimateItems(), deps);
   const segments = sizes.segments ?? sized.segments;
   const partitions = sizes.partitions ?? sized.partitions;
   await deps.passes.create(passId, { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) });
   const pass = await requirePass(passId, deps);
   // the stored sizes: a start redelivered after a crash must send the count the pass was created with
-  if (await deps.passes.claimStage(passId, 'scan')) {
-    await deps.send(
-      Array.from({ length: pass.segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
-    );
+  await sendStage(
+    pass,
+    'scan',
+    Array.from({ length: pass.segments }, (_, segment) => ({ kind: 'link-scan', passId, segment })),
+    deps,
+  );
+}
+
+/**
+ * Sends a stage's messages once: the step that claims the stage sends them, then marks them sent. A step that finds
+ * the stage claimed but not sent (its sender failed, and this is the redelivery) sends them again; steps are
+ * repeatable, so a stage sent twice costs time, never a wrong result.
+ */
+async function sendStage(pass: LinkPass, stage: PassStage, messages: LinkPassMessage[], deps: LinkPassDeps) {
+  if (!(await deps.passes.claimStage(pass.passId, stage))) {
+    const now = await requirePass(pass.passId, deps);
+    if (now.sent.includes(stage)) return;
   }
+  await deps.send(messages);
+  await deps.passes.markSent(pass.passId, stage);
 }
 
 async function requirePass(passId: string, deps: LinkPassDeps): Promise<LinkPass> {
@@ -143,12 +161,14 @@ async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): 
   if (Object.keys(done).length < steps) return;
   if (stage === 'decide') return deps.passes.finish(pass.passId);
   const next: PassStage = stage === 'scan' ? 'group' : 'decide';
-  if (!(await deps.passes.claimStage(pass.passId, next))) return;
-  const kind = next === 'group' ? 'link-group' : 'link-decide';
+  const kind: 'link-group' | 'link-decide' = next === 'group' ? 'link-group' : 'link-decide';
   const count = next === 'group' ? pass.partitions : pass.deciders;
-  await deps.send(
-    Array.from({ length: count }, (_, partition) => ({ kind, passId: pass.passId, partition })),
-  );
+  const messages = Array.from({ length: count }, (_, partition) => ({
+    kind,
+    passId: pass.passId,
+    partition,
+  }));
+  await sendStage(pass, next, messages, deps);
 }
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
@@ -192,9 +212,9 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   const lines: PassLine[] = [];
   for (const [segment, { parts }] of Object.entries(pass.scanned)) {
     for (let part = 0; part < parts; part++) {
-      lines.push(
-        ...(await deps.files.readLines<PassLine>(passKeys.scan(passId, partition, Number(segment), part))),
-      );
+      // one by one: push(...lines) of a large part overflows the call stack
+      const key = passKeys.scan(passId, partition, Number(segment), part);
+      for (const line of await deps.files.readLines<PassLine>(key)) lines.push(line);
     }
   }
   const found = bestInPartition(lines);
@@ -215,7 +235,8 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   const pass = await requirePass(passId, deps);
   const found: PassCandidate[] = [];
   for (let from = 0; from < pass.partitions; from++) {
-    found.push(...(await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from))));
+    for (const candidate of await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from)))
+      found.push(candidate);
   }
   const done: DecideDone = { merged: 0, reviews: 0, unchanged: 0 };
   const candidates = bestOverall(found);
@@ -230,30 +251,46 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   await afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
 }
 
-/** `{batchId}#{row}` of a person's earliest kept row, the row a review item is filed under. */
+/**
+ * `{batchId}#{row}` of a person's earliest kept row, the row a review item is filed under (a review's or a merge's
+ * entry in `applied` names no row, and is passed over).
+ */
 function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
-  const match = /^(.+)#(\d+):/.exec(person.applied[0] ?? '');
-  return match?.[1] && match[2] ? { batchId: match[1], row: Number(match[2]) } : undefined;
+  for (const entry of person.applied) {
+    const match = /^([A-Za-z0-9_-]{22})#(\d+):/.exec(entry);
+    if (match?.[1] && match[2]) return { batchId: match[1], row: Number(match[2]) };
+  }
+  return undefined;
 }
 
 /**
  * Applies a person's best candidate to the register as it is now, not as the scan saw it: both are read again
- * and scored again, and nothing happens when either has been merged, or a reviewer kept them apart, or the
- * decision changed, or the person already waits on a review list.
+ * (the candidate followed to the person it has been merged into since, if it has) and scored again, and nothing
+ * happens when the person has been merged, a reviewer kept the two apart, the decision changed, or the person has
+ * a review item already (its id is the person's first row: a resolved one is not reopened).
  */
 async function applyCandidate(
   passId: string,
   { person: key, candidate: candidateKey }: PassCandidate,
   register: RegisterStore,
 ): Promise<keyof DecideDone> {
-  const [person, candidate] = await Promise.all([register.getPerson(key), register.getPerson(candidateKey)]);
-  // a candidate merged since is still the evidence: mergePerson follows it to the person it is part of now
-  if (!person || !candidate || person.mergedInto) return 'unchanged';
-  if (person.keptApart?.includes(candidateKey) || candidate.keptApart?.includes(key)) return 'unchanged';
+  const person = await register.getPerson(key);
+  if (!person || person.mergedInto) return 'unchanged';
+  // the candidate as it is now: merged since, it is the person it is part of now that the pass compares and joins
+  const chain = [candidateKey];
+  let candidate = await register.getPerson(candidateKey);
+  while (candidate?.mergedInto && chain.length <= MAX_HOPS) {
+    chain.push(candidate.mergedInto);
+    candidate = await register.getPerson(candidate.mergedInto);
+  }
+  const target = chain.at(-1) as string;
+  if (!candidate || candidate.mergedInto || target === key) return 'unchanged';
+  if (chain.some((other) => person.keptApart?.includes(other)) || candidate.keptApart?.includes(key))
+    return 'unchanged';
   const best = scoreMatch(person.record, candidate.record);
   const decision = decide(best.score, best.levels);
   if (decision === 'match') {
-    return (await mergePerson(register, key, candidateKey, `link#${passId}#${key}`)) ? 'merged' : 'unchanged';
+    return (await mergePerson(register, key, target, `link#${passId}#${key}`)) ? 'merged' : 'unchanged';
   }
   const row = firstRow(person);
   if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';
@@ -267,7 +304,7 @@ async function applyCandidate(
     row: row.row,
     ...(person.record.formId ? { formId: person.record.formId } : {}),
     personKey: key,
-    candidatePersonKey: candidateKey,
+    candidatePersonKey: target,
     score: Math.round(best.score * 100) / 100,
     reasons: best.reasons,
     // another agency's person is shown to this agency's reviewer only as far as it must be to decide

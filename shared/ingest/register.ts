@@ -127,11 +127,33 @@ async function registerExact(
       return { outcome: 'new', personKey: entry.personKey };
     const held = await store.getPerson(entry.personKey);
     if (!held) continue;
-    const result = await applyToHeld(entry, origin, store, held);
+    // a person a reviewer or a link pass merged into another: rows under its key join that one
+    const result = held.mergedInto
+      ? await toMerged(entry, origin, store, held)
+      : await applyToHeld(entry, origin, store, held);
     if (result) return result;
     // somebody changed the person in between: read again
   }
   throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/**
+ * A row whose key is an alias or a merged person: it joins the person that key points to. A row that joined through
+ * it before reports the person it joined; one that created the key's person (before it was merged) reports it as it
+ * did then.
+ */
+async function toMerged(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RegisterStore,
+  held: HeldPerson & { mergedInto?: string },
+): Promise<RegisterResult | undefined> {
+  const into = held.mergedInto as string;
+  const earlier = earlierResult(held, appliedTag(origin), entry.personKey);
+  if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated')
+    return { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
+  if (earlier) return earlier;
+  return joinPerson(entry, origin, store, into, undefined);
 }
 
 /** The row against the person held under its own key; undefined when the person changed meanwhile. */
@@ -280,18 +302,7 @@ async function registerLinked(
     }
     if (held?.mergedInto) {
       // an ID that joined a person before, or a person a reviewer merged: rows under its key go there
-      const earlier = earlierResult(held, tag, key);
-      // a row that joined through this alias reports the person it joined; one that created this person
-      // (before a reviewer merged it) reports it as it did then
-      if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated') {
-        return {
-          ...earlier,
-          personKey: held.mergedInto,
-          link: { ...earlier.link, personKey: held.mergedInto },
-        };
-      }
-      if (earlier) return earlier;
-      const joined = await joinPerson(entry, origin, store, held.mergedInto, undefined);
+      const joined = await toMerged(entry, origin, store, held);
       if (joined) return joined;
     } else if (held) {
       const result = await applyToHeld(entry, origin, store, held);

@@ -47,8 +47,9 @@ async function mergeInto(store: RegisterStore, review: StoredReview): Promise<vo
 /**
  * Merges person `from` into person `into` (or the person `into` has itself been merged into since): `from`'s
  * record fills and updates the other's as a linked row would, the merge is remembered there as `{tag}:merged`,
- * and `from` then points there. Safe to repeat with the same tag. False when there was nothing to merge: either
- * person is gone, or the two are already one.
+ * and `from` then points there, only if it is still as read (so fields a row or another merge added to it meanwhile
+ * are carried over on the next round). Safe to repeat with the same tag, and side by side with other merges. False
+ * when there was nothing to merge: either person is gone, `from` is merged already, or the two are one.
  */
 export async function mergePerson(
   store: RegisterStore,
@@ -56,31 +57,25 @@ export async function mergePerson(
   into: string,
   tag: string,
 ): Promise<boolean> {
-  const reviewed = await store.getPerson(from);
-  if (!reviewed) return false;
-  let target = into;
-  for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const held = await store.getPerson(target);
-    if (!held) return false;
-    if (held.mergedInto && hops < MAX_HOPS) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const source = await store.getPerson(from);
+    if (!source || source.mergedInto) return false;
+    let target = into;
+    let held = await store.getPerson(target);
+    for (let hops = 0; held?.mergedInto && hops < MAX_HOPS; hops++) {
       target = held.mergedInto;
-      hops++;
-      continue;
+      held = await store.getPerson(target);
     }
+    if (!held) return false;
     if (target === from) return false; // merged the other way round already
-    if (!held.applied.some((entry) => entry.startsWith(`${tag}:`))) {
-      const { outcome, merged } = joinLinkedRecord(held.record, reviewed.record, COMPARED_FIELDS);
+    const { outcome, merged } = joinLinkedRecord(held.record, source.record, COMPARED_FIELDS);
+    // written once per tag, and again only when `from` brought something new since (a retry after it changed)
+    if (!held.applied.some((entry) => entry.startsWith(`${tag}:`)) || outcome === 'updated') {
       const entry = `${tag}:merged`;
-      const written = await store.recordOutcome(
-        target,
-        held,
-        entry,
-        outcome === 'updated' ? merged : undefined,
-      );
-      if (!written) continue;
+      if (!(await store.recordOutcome(target, held, entry, outcome === 'updated' ? merged : undefined)))
+        continue;
     }
-    await store.markMerged(from, target);
-    return true;
+    if (await store.markMerged(from, target, source.version)) return true;
   }
-  throw new Error(`${tag}: the person merged into kept changing (${MAX_ATTEMPTS} attempts)`);
+  throw new Error(`${tag}: the persons kept changing (${MAX_ATTEMPTS} attempts)`);
 }

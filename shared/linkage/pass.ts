@@ -14,6 +14,12 @@ import {
   scoreMatch,
 } from './score.ts';
 
+/**
+ * The largest group a key's pairs are scored in: 12.5 M pairs, about 40 s of one group step. A national `familyDate`
+ * group (one family name, sex and birthday) holds about a thousand; only a placeholder date or name fills more.
+ */
+export const MAX_GROUP = 5000;
+
 /** A person as the scan hands it over: its key, the compared fields, and whom a reviewer kept it apart from. */
 export interface PassPerson {
   key: string;
@@ -113,6 +119,9 @@ export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThre
   }
   const found: PassCandidate[] = [];
   const floor = (thresholds ?? LINK_THRESHOLDS).lower;
+  // a key that files a crowd tells nothing (a placeholder birthday, a blank-looking name): its pairs are left to the
+  // person's other keys, or to nobody, rather than holding up the whole partition
+  for (const [key, group] of groups) if (group.length > MAX_GROUP) groups.delete(key);
   for (const { person, keys } of persons.values()) {
     const seen = new Set<string>();
     let best: PassCandidate | undefined;

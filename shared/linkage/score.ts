@@ -95,7 +95,9 @@ export function scoreBelow(
     best.fullName +
     relative('fatherName') +
     relative('motherName');
-  return bound < floor;
+  // a hair below the floor: the bound adds the weights in another order than scoreMatch, so a pair scoring the
+  // floor exactly could differ from it in the last bit
+  return bound < floor - 1e-9;
 }
 
 /**

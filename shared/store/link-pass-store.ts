@@ -34,16 +34,22 @@ export interface LinkPass {
   scanned: Record<string, ScanDone>;
   grouped: Record<string, GroupDone>;
   decided: Record<string, DecideDone>;
-  /** the stages whose messages have been sent (so a redelivered last step does not send them twice) */
+  /** the stages a step has taken on to start (claimStage): only one does */
   started: PassStage[];
+  /** the stages whose messages are sent: a stage started but not sent was interrupted, and is sent again */
+  sent: PassStage[];
 }
 
 const passKey = (passId: string) => ({ pk: `PASS#${passId}`, sk: 'PASS' });
 const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
 
 function toPass(item: Record<string, unknown>): LinkPass {
-  const { pk: _pk, sk: _sk, started, ...pass } = item;
-  return { ...(pass as unknown as LinkPass), started: started ? [...(started as Set<PassStage>)] : [] };
+  const { pk: _pk, sk: _sk, started, sent, ...pass } = item;
+  return {
+    ...(pass as unknown as LinkPass),
+    started: started ? [...(started as Set<PassStage>)] : [],
+    sent: sent ? [...(sent as Set<PassStage>)] : [],
+  };
 }
 
 export class LinkPassStore {
@@ -123,6 +129,19 @@ export class LinkPassStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** Records that a stage's messages are all sent. */
+  async markSent(passId: string, stage: PassStage): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: passKey(passId),
+        UpdateExpression: 'ADD sent :stage',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':stage': new Set([stage]) },
+      }),
+    );
   }
 
   async finish(passId: string): Promise<void> {

@@ -88,6 +88,8 @@ function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   if (Item.agencyCode) held.agencyCode = Item.agencyCode as string;
   return held;
 }
+/** estimateItems counts one segment of this many. */
+const SAMPLE_SEGMENTS = 1000;
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
 const APPLIED_KEPT = 16;
 
@@ -201,10 +203,20 @@ export class RegisterStore {
     }
   }
 
-  /** The table's item count as DynamoDB last counted it (about every six hours): persons and every other item. */
-  async approximateItems(): Promise<number> {
+  /**
+   * About how many items the table holds, persons and every other item: the larger of DynamoDB's own count, which
+   * it refreshes about every six hours (so after a large import it is far behind), and a count of one thousandth of
+   * the table (a segment of a parallel Scan, items counted, not returned: a thousandth of the table's read units).
+   */
+  async estimateItems(): Promise<number> {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: this.table }));
-    return Table?.ItemCount ?? 0;
+    let sampled = 0;
+    const pages = paginateScan(
+      { client: documents },
+      { TableName: this.table, Segment: 0, TotalSegments: SAMPLE_SEGMENTS, Select: 'COUNT' },
+    );
+    for await (const page of pages) sampled += page.Count ?? 0;
+    return Math.max(Table?.ItemCount ?? 0, sampled * SAMPLE_SEGMENTS);
   }
 
   /**
@@ -347,18 +359,35 @@ export class RegisterStore {
     );
   }
 
-  /** A person a reviewer merged into another: later rows under its key join that one. */
-  async markMerged(key: string, into: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: personKey(key),
-        // a new version, so a write prepared from the person as it was does not land
-        UpdateExpression: 'SET mergedInto = :into, updatedAt = :now ADD version :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':into': into, ':now': new Date().toISOString(), ':one': 1 },
-      }),
-    );
+  /**
+   * A person merged into another (by a reviewer or a link pass): later rows under its key join that one. Only if
+   * the person is still as read (`version`) and not merged yet: a merge never points a person that changed since it
+   * was read, nor one merged meanwhile, so merges stay a chain (never a cycle) and carry every field; false when it
+   * was not, and the caller reads again.
+   */
+  async markMerged(key: string, into: string, version: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: personKey(key),
+          // a new version, so a write prepared from the person as it was does not land
+          UpdateExpression: 'SET mergedInto = :into, updatedAt = :now ADD version :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(mergedInto) AND version = :version',
+          ExpressionAttributeValues: {
+            ':into': into,
+            ':now': new Date().toISOString(),
+            ':one': 1,
+            ':version': version,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**

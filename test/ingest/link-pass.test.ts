@@ -28,6 +28,7 @@ function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
         grouped: {},
         decided: {},
         started: [],
+        sent: [],
       });
       return true;
     },
@@ -45,6 +46,9 @@ function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
       pass.started.push(stage);
       return true;
     },
+    async markSent(passId: string, stage: PassStage) {
+      (passes.get(passId) as LinkPass).sent.push(stage);
+    },
     async finish(passId: string) {
       (passes.get(passId) as LinkPass).status = 'done';
     },
@@ -58,7 +62,7 @@ function setup(items = 1000) {
   const deps: LinkPassDeps = {
     passes,
     register: {
-      approximateItems: async () => items,
+      estimateItems: async () => items,
       async *scanPersons() {
         yield [];
       },
@@ -85,13 +89,16 @@ describe('sizing a link pass (passSizes)', () => {
   });
 
   it('sizes a national register so that each group step fits its memory and each scan step its time', () => {
-    // 100 M persons and their other items: partitions of 300 k items, 64 segments, 64 decide steps
+    // 100 M items: partitions of 300 k items, segments of 1.5 M, 64 decide steps
     expect(passSizes(100_000_000, { segments: 4, partitions: 16 })).toEqual({
-      segments: 64,
+      segments: 67,
       partitions: 334,
       deciders: 64,
     });
-    expect(passSizes(1e10, { segments: 4, partitions: 16 }).partitions).toBe(1000);
+    expect(passSizes(1e10, { segments: 4, partitions: 16 })).toMatchObject({
+      segments: 1000,
+      partitions: 1000,
+    });
   });
 });
 
@@ -128,6 +135,23 @@ describe('the steps of a pass', () => {
       0: { parts: 1, persons: 0 },
       1: { parts: 1, persons: 0 },
     });
+  });
+
+  it('sends a stage again when the step that started it failed before its messages were all sent', async () => {
+    const { deps, sent } = setup();
+    await runPassStep({ kind: 'link-start', passId: 'p', segments: 1, partitions: 2 }, deps);
+    const send = deps.send;
+    deps.send = async () => {
+      throw new Error('SQS throttled');
+    };
+    await expect(runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps)).rejects.toThrow(
+      /throttled/,
+    );
+    deps.send = send;
+    // the redelivery: the stage is claimed but not sent, so it is sent now, and only now
+    await runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps);
+    await runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps);
+    expect(sent.filter((m) => m.kind === 'link-group')).toHaveLength(2);
   });
 
   it('refuses a step of a pass that does not exist, and a start without an id', async () => {

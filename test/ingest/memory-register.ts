@@ -133,10 +133,11 @@ export class MemoryRegister {
     held.keptApart = [...new Set([...(held.keptApart ?? []), other])];
   }
 
-  async markMerged(key: string, into: string) {
+  async markMerged(key: string, into: string, version: number) {
     const held = this.persons.get(key);
-    if (!held) throw new Error('no person');
+    if (!held || held.mergedInto || held.version !== version) return false;
     held.mergedInto = into;
     held.version++;
+    return true;
   }
 }

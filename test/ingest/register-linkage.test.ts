@@ -102,7 +102,7 @@ describe('register with record linkage', () => {
     const register = new MemoryRegister();
     const other: PopulationRecord = { ...stranger, fullName: 'Lê Thị Mai Anh' };
     await registered(register, [held, other]);
-    await register.markMerged(personKey(held), personKey(other));
+    expect(await register.markMerged(personKey(held), personKey(other), 1)).toBe(true);
     const [joined] = await registered(register, [noisy], 'b2');
     expect(joined?.personKey).toBe(personKey(other));
     expect(register.persons.get(personKey(held))?.applied).toEqual(['b1#1:new']);

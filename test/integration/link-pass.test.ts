@@ -131,6 +131,26 @@ describe('the link pass on the local stack', () => {
     );
   }, 150_000);
 
+  it('sends a later form under a merged person’s key to the person it was merged into', async () => {
+    const { mergedInto } = await registerState();
+    const [merged, into] = [...mergedInto].find(([key]) => key.startsWith('nk:')) ?? [];
+    const line = ledger().find((l) => l.personKey === merged && l.outcome === 'new');
+    const row = rows.find((r) => r.row === line?.row);
+    expect(row && into).toBeTruthy();
+    const name = 'again.ndjson';
+    const at = await agency.upload(
+      `incoming/${AGENCY}/${name}`,
+      linkageBatchNdjson([{ ...(row as (typeof rows)[number]), row: 1 }]),
+    );
+    await agency.waitForSummary(AGENCY, name, at, { timeoutMs: 60_000 });
+    const [again] = Papa.parse<Line>(await agency.text(`reports/${AGENCY}/${name}/outcomes.csv`), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(['duplicate', 'updated']).toContain(again?.outcome);
+    expect(again?.person_key).toBe(mergedInto.get(into as string) ?? into);
+  }, 90_000);
+
   it('a second pass, sized from the register, finds nothing more to do: merges and review items are not repeated', async () => {
     const before = await registerState();
     const pass = await runPass('it-2');

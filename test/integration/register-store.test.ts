@@ -65,9 +65,22 @@ describe('writing from a filed copy', () => {
 
   it('does not land on a person a reviewer merged into another', async () => {
     const filed = await storedAndFiled('nk:three', 'bg:three');
-    await store.markMerged('nk:three', 'nk:other');
+    expect(await store.markMerged('nk:three', 'nk:other', 1)).toBe(true);
     expect(await store.recordOutcome('nk:three', filed, 'b1#4:duplicate')).toBe(false);
     expect((await store.getPerson('nk:three'))?.version).toBe(2);
+  });
+
+  it('merges a person only as it was read, and only once', async () => {
+    await storedAndFiled('nk:four', 'bg:four');
+    // changed since it was read at version 1: the merge is refused, the caller reads again
+    expect(
+      await store.recordOutcome('nk:four', (await store.getPerson('nk:four')) as HeldPerson, 'b1#5:updated'),
+    ).toBe(true);
+    expect(await store.markMerged('nk:four', 'nk:other', 1)).toBe(false);
+    expect(await store.markMerged('nk:four', 'nk:other', 2)).toBe(true);
+    // merged already: never pointed elsewhere (no cycle, no second target)
+    expect(await store.markMerged('nk:four', 'nk:elsewhere', 3)).toBe(false);
+    expect((await store.getPerson('nk:four'))?.mergedInto).toBe('nk:other');
   });
 });
 
@@ -113,7 +126,7 @@ describe('the link pass item and scan', () => {
     await store.createPerson('nk:scan-b', { ...record, fullName: 'Trần Văn Bình' }, origin(2));
     await store.putAlias('id:079090009999', 'nk:scan-a', origin(3), 'duplicate');
     await store.createPerson('nk:scan-c', record, origin(4));
-    await store.markMerged('nk:scan-c', 'nk:scan-a');
+    expect(await store.markMerged('nk:scan-c', 'nk:scan-a', 1)).toBe(true);
     await store.addKeptApart('nk:scan-b', 'nk:scan-a');
     const seen = new Map<string, { keptApart?: string[] }>();
     for (const segment of [0, 1]) {
