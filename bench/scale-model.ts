@@ -76,7 +76,7 @@ const MEASURED_PASS = {
   dateKeyPairsPerPersonSquared: 3.1e-6, // 25,226 pairs over 90,000 distinct people (--rows 100000)
   pairUs: 3.2, // 2.2–3.2 µs across runs (9–10 µs without the bound)
   memoryMb: prodLink.memoryMb,
-  segments: 64, // a scan segment of a national register reads ~1.6 M persons, well inside 15 minutes
+  itemsPerSegment: 1_500_000, // passSizes: a scan segment reads ~1 GB, well inside 15 minutes
   linesPerPart: 1_000_000, // a scan segment writes a part per partition every million lines
   personsPerPartition: 300_000, // ~1.4 M lines: what a group step holds in 2 GB
   maxDeciders: 64,
@@ -104,9 +104,10 @@ function passModel(accepted: number, linkConcurrency: number) {
   const p = PRICES_USD;
   const persons = accepted * m.personsPerAccepted;
   const partitions = Math.max(16, Math.ceil(persons / m.personsPerPartition));
+  const segments = Math.min(1000, Math.max(16, Math.ceil(persons / m.itemsPerSegment)));
   const deciders = Math.min(partitions, m.maxDeciders);
-  const parts = Math.ceil((persons * m.linesPerPerson) / m.segments / m.linesPerPart);
-  const s3Files = m.segments * parts * partitions + partitions * deciders;
+  const parts = Math.ceil((persons * m.linesPerPerson) / segments / m.linesPerPart);
+  const s3Files = segments * parts * partitions + partitions * deciders;
   const scanReadUnits = (persons * m.bytesPerPerson) / 4096 / 2;
   const readUnits = scanReadUnits + persons * m.readUnitsPerPerson;
   const writeUnits = persons * m.writeUnitsPerPerson;
@@ -114,7 +115,7 @@ function passModel(accepted: number, linkConcurrency: number) {
   const pairSeconds = (groupPairs * m.pairUs) / 1e6;
   const cpuSeconds = (persons * m.cpuMsPerPerson) / 1000 + pairSeconds;
   const gbSeconds = (cpuSeconds / vcpuShare(m.memoryMb)) * (m.memoryMb / 1024);
-  const invocations = 1 + m.segments + partitions + deciders;
+  const invocations = 1 + segments + partitions + deciders;
   const cost = {
     dynamodbWrites: (writeUnits / 1e6) * p.dynamodbPerMillionWriteUnits,
     dynamodbReads: (readUnits / 1e6) * p.dynamodbPerMillionReadUnits,
@@ -125,7 +126,7 @@ function passModel(accepted: number, linkConcurrency: number) {
   // CPU-bound steps, up to the link queue's maximumConcurrency at once: the per-person work over the narrowest stage
   // (64 segments, or the decide steps), the large groups' pairs over the group steps
   const seconds =
-    ((persons * m.cpuMsPerPerson) / 1000 / Math.min(linkConcurrency, m.segments, deciders) +
+    ((persons * m.cpuMsPerPerson) / 1000 / Math.min(linkConcurrency, segments, deciders) +
       pairSeconds / Math.min(linkConcurrency, partitions)) /
     vcpuShare(m.memoryMb);
   return {
