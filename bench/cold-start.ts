@@ -207,6 +207,20 @@ for (let run = 0; run < runs; run++) {
       ),
     ],
   }));
+  // a link pass's start: the pass item, and its one scan message
+  events.set('link', async () => ({
+    Records: [
+      sqsRecord(
+        JSON.stringify({
+          kind: 'link-start',
+          passId: `bench-${run}-${Date.now()}`,
+          segments: 1,
+          partitions: 1,
+        }),
+        stack.names.queues.linkPass.arn,
+      ),
+    ],
+  }));
   events.set('lookup', async () =>
     buildHttpApiEvent({
       method: 'GET',

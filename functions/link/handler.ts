@@ -3,14 +3,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUES } from '../../infra/resources.ts';
+import { env } from '../../shared/aws/clients.ts';
 import { type LinkPassDeps, LinkPassMessage, runPassStep } from '../../shared/ingest/link-pass.ts';
+import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { observed, recordDeadLetter } from '../commons/observability.ts';
-import { files, linkPasses, logger, receiveCount, register, send } from '../commons/pipeline.ts';
+import { files, linkPasses, logger, receiveCount, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const deps: LinkPassDeps = {
   passes: linkPasses(),
-  register: register(),
+  register: new RegisterScan(env('REGISTER_TABLE')),
   files: files(),
   segments: Number(process.env.LINK_SEGMENTS ?? 4),
   partitions: Number(process.env.LINK_PARTITIONS ?? 4),

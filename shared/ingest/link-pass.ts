@@ -18,6 +18,7 @@ import {
 import { sideBySide } from '../linkage/review.ts';
 import { decide, scoreMatch } from '../linkage/score.ts';
 import type { DecideDone, LinkPass, LinkPassStore, PassStage } from '../store/link-pass-store.ts';
+import type { RegisterScan } from '../store/register-scan.ts';
 import type { HeldPerson, RegisterStore } from '../store/register-store.ts';
 import type { WorkFiles } from '../store/work-files.ts';
 import { maskHeld, reviewId } from './register.ts';
@@ -39,7 +40,7 @@ export type LinkPassMessage = z.infer<typeof LinkPassMessage>;
 
 export interface LinkPassDeps {
   passes: LinkPassStore;
-  register: RegisterStore;
+  register: RegisterScan;
   files: WorkFiles;
   send: (messages: LinkPassMessage[]) => Promise<void>;
   /** the least segments and partitions of a pass its start message does not size (more for a larger register) */

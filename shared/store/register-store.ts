@@ -2,13 +2,12 @@
 // (`HIST#…`), conflicts waiting for review (`CONFLICT#…`), the blocking items that file a person under its
 // linkage keys (pk = the key, sk = the person key) and each agency's review list (`REVIEW#{agency}`).
 // The only module that knows its keys.
-import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
   GetCommand,
   PutCommand,
-  paginateScan,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -88,15 +87,13 @@ function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   if (Item.agencyCode) held.agencyCode = Item.agencyCode as string;
   return held;
 }
-/** estimateItems counts one segment of this many. */
-const SAMPLE_SEGMENTS = 1000;
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
 const APPLIED_KEPT = 16;
 
 export const appliedTag = (origin: RowOrigin) => `${origin.batchId}#${origin.row}`;
 
 export class RegisterStore {
-  constructor(private readonly table: string) {}
+  constructor(protected readonly table: string) {}
 
   /**
    * Stores a person seen for the first time, with its first row's outcome (linkage may make it
@@ -200,52 +197,6 @@ export class RegisterStore {
         );
         pending = UnprocessedItems?.[this.table] ?? [];
       }
-    }
-  }
-
-  /**
-   * About how many items the table holds, persons and every other item: the larger of DynamoDB's own count, which
-   * it refreshes about every six hours (so after a large import it is far behind), and a count of one thousandth of
-   * the table (a segment of a parallel Scan, items counted, not returned: a thousandth of the table's read units).
-   */
-  async estimateItems(): Promise<number> {
-    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: this.table }));
-    let sampled = 0;
-    const pages = paginateScan(
-      { client: documents },
-      { TableName: this.table, Segment: 0, TotalSegments: SAMPLE_SEGMENTS, Select: 'COUNT' },
-    );
-    for await (const page of pages) sampled += page.Count ?? 0;
-    return Math.max(Table?.ItemCount ?? 0, sampled * SAMPLE_SEGMENTS);
-  }
-
-  /**
-   * The persons of one segment of a parallel scan (aliases, merged persons and the other items left out), page by
-   * page. Eventually consistent, so half the read units: the link pass reads a register at rest, and a person
-   * stored as it runs is linked by the next pass.
-   */
-  async *scanPersons(
-    segment: number,
-    totalSegments: number,
-  ): AsyncGenerator<{ key: string; record: PopulationRecord; keptApart?: string[] }[]> {
-    const pages = paginateScan(
-      { client: documents },
-      {
-        TableName: this.table,
-        Segment: segment,
-        TotalSegments: totalSegments,
-        FilterExpression: 'sk = :person AND attribute_exists(#record) AND attribute_not_exists(mergedInto)',
-        ProjectionExpression: 'pk, #record, keptApart',
-        ExpressionAttributeNames: { '#record': 'record' },
-        ExpressionAttributeValues: { ':person': 'PERSON' },
-      },
-    );
-    for await (const page of pages) {
-      yield (page.Items ?? []).map((item) => ({
-        key: item.pk as string,
-        record: unpackRecord(item.record as string),
-        ...(item.keptApart ? { keptApart: [...(item.keptApart as Set<string>)] } : {}),
-      }));
     }
   }
 

@@ -8,7 +8,7 @@ import {
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
 import type { LinkPass, LinkPassStore, PassStage } from '../../shared/store/link-pass-store.ts';
-import type { RegisterStore } from '../../shared/store/register-store.ts';
+import type { RegisterScan } from '../../shared/store/register-scan.ts';
 import type { WorkFiles } from '../../shared/store/work-files.ts';
 
 /** The pass item as LinkPassStore keeps it, in memory. */
@@ -67,7 +67,7 @@ function setup(items = 1000) {
         yield [];
       },
       getPerson: async () => undefined,
-    } as unknown as RegisterStore,
+    } as unknown as RegisterScan,
     files: {
       putLines: async (key: string, lines: unknown[]) => void files.set(key, lines),
       readLines: async (key: string) => files.get(key) ?? [],

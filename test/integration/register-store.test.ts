@@ -16,6 +16,7 @@ let emulators: Emulators;
 let store: Store;
 let batches: BatchStore;
 let passes: LinkPassStore;
+let registerTable: string;
 
 const record: PopulationRecord = PERSON;
 const origin = (row: number) => ({ batchId: 'b1', row, agencyCode: 'CA-PLEIKU' });
@@ -31,12 +32,22 @@ beforeAll(async () => {
   });
   const { RegisterStore } = await import('../../shared/store/register-store.ts');
   store = new RegisterStore(names.tables.register);
+  registerTable = names.tables.register;
   const { BatchStore } = await import('../../shared/store/batch-store.ts');
   batches = new BatchStore(names.tables.batches);
   const { LinkPassStore } = await import('../../shared/store/link-pass-store.ts');
   passes = new LinkPassStore(names.tables.batches);
 }, 60_000);
 afterAll(async () => emulators?.stop());
+
+/** Every item of a table, counted by a plain Scan of the test's own. */
+async function itemCount(table: string): Promise<number> {
+  const { DynamoDBClient, paginateScan } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({ endpoint: emulators.endpoints.dynamodb });
+  let count = 0;
+  for await (const page of paginateScan({ client }, { TableName: table })) count += page.Items?.length ?? 0;
+  return count;
+}
 
 /** A person stored and filed as the register stores a new one; its filed copy as a Query returns it. */
 async function storedAndFiled(key: string, blockingKey: string): Promise<HeldPerson> {
@@ -129,8 +140,14 @@ describe('the link pass item and scan', () => {
     expect(await store.markMerged('nk:scan-c', 'nk:scan-a', 1)).toBe(true);
     await store.addKeptApart('nk:scan-b', 'nk:scan-a');
     const seen = new Map<string, { keptApart?: string[] }>();
+    const { RegisterScan } = await import('../../shared/store/register-scan.ts');
+    const scan = new RegisterScan(registerTable);
+    // a thousandth of a small table may hold nothing; one segment of one is the whole table, every item counted
+    const items = await itemCount(registerTable);
+    expect(await scan.estimateItems(1)).toBe(items);
+    expect(await scan.estimateItems(2)).toBeGreaterThan(0);
     for (const segment of [0, 1]) {
-      for await (const page of store.scanPersons(segment, 2)) {
+      for await (const page of scan.scanPersons(segment, 2)) {
         for (const person of page) seen.set(person.key, person);
       }
     }
