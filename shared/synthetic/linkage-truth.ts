@@ -21,6 +21,18 @@ export interface LinkageScore {
   mistakes: string[];
 }
 
+function emptyScore(): LinkageScore {
+  return {
+    accepted: 0,
+    pairs: 0,
+    joined: { right: 0, wrong: 0 },
+    reviewed: { right: 0, wrong: 0 },
+    conflictsRight: 0,
+    probableDuplicates: 0,
+    mistakes: [],
+  };
+}
+
 export function scoreLinkageLedger(
   rows: readonly LinkageRow[],
   ledger: readonly LedgerRow[],
@@ -34,15 +46,7 @@ export function scoreLinkageLedger(
     if (line && (line.outcome === 'new' || line.outcome === 'probable_duplicate'))
       personOfKey.set(line.personKey, row.person);
   }
-  const score: LinkageScore = {
-    accepted: 0,
-    pairs: 0,
-    joined: { right: 0, wrong: 0 },
-    reviewed: { right: 0, wrong: 0 },
-    conflictsRight: 0,
-    probableDuplicates: 0,
-    mistakes: [],
-  };
+  const score = emptyScore();
   const mistake = (text: string) => {
     if (score.mistakes.length < 20) score.mistakes.push(text);
   };
@@ -122,15 +126,7 @@ export function scoreMergedRegister(
       return [`${a} ${b}`, `${b} ${a}`];
     }),
   );
-  const score: LinkageScore = {
-    accepted: 0,
-    pairs: 0,
-    joined: { right: 0, wrong: 0 },
-    reviewed: { right: 0, wrong: 0 },
-    conflictsRight: 0,
-    probableDuplicates: register.reviews.length,
-    mistakes: [],
-  };
+  const score = { ...emptyScore(), probableDuplicates: register.reviews.length };
   for (const row of rows) {
     const line = byRow.get(row.row);
     if (!line || line.outcome === 'rejected') continue;
