@@ -25,8 +25,9 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   logger.setCorrelationId(passId);
   const step = 'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
   try {
-    await runPassStep({ ...message, passId } as LinkPassMessage, deps);
-    logger.info('link pass step', { passId, kind: message.kind, step });
+    const busy = await runPassStep({ ...message, passId } as LinkPassMessage, deps);
+    if (busy) logger.warn('link pass not started: another pass runs', { passId });
+    else logger.info('link pass step', { passId, kind: message.kind, step });
   } catch (error) {
     const attempt = receiveCount(record);
     logger.error('link pass step failed', {

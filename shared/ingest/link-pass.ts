@@ -55,6 +55,8 @@ export interface LinkPassDeps {
 const PREFIX = 'work/link/';
 /** A national pass finds a few million candidates: 64 decide steps hold them easily. */
 const MAX_DECIDERS = 64;
+/** How long a pass keeps the next one out: a national pass takes under an hour; a stuck one lets go after this. */
+const PASS_HOLDS_MS = 20 * 3600_000;
 /** How far a merged candidate is followed (merges form short chains: each points at a person ranked before it). */
 const MAX_HOPS = 4;
 /** What one group step holds in the link function's 2 GB: ~1.4 M scan lines (bench/link-pass: 4.74 per person). */
@@ -98,18 +100,24 @@ export function passSummary(pass: LinkPass) {
   };
 }
 
-/** Runs one step; a start message without a pass id is refused (the handler names the pass after the message). */
-export async function runPassStep(message: LinkPassMessage, deps: LinkPassDeps): Promise<void> {
+/**
+ * Runs one step; a start message without a pass id is refused (the handler names the pass after the message).
+ * `busy`: a start while another pass runs, dropped (the night's pass and an operator's, or a repeated schedule event).
+ */
+export async function runPassStep(message: LinkPassMessage, deps: LinkPassDeps): Promise<'busy' | undefined> {
   switch (message.kind) {
     case 'link-start':
       if (!message.passId) throw new Error('a link pass needs an id');
       return startPass(message.passId, message, deps);
     case 'link-scan':
-      return scanSegment(message.passId, message.segment, deps);
+      await scanSegment(message.passId, message.segment, deps);
+      return;
     case 'link-group':
-      return groupPartition(message.passId, message.partition, deps);
+      await groupPartition(message.passId, message.partition, deps);
+      return;
     case 'link-decide':
-      return decidePartition(message.passId, message.partition, deps);
+      await decidePartition(message.passId, message.partition, deps);
+      return;
   }
 }
 
@@ -117,7 +125,9 @@ async function startPass(
   passId: string,
   sizes: { segments?: number; partitions?: number },
   deps: LinkPassDeps,
-): Promise<void> {
+): Promise<'busy' | undefined> {
+  const now = Date.now();
+  if (!(await deps.passes.takeCurrent(passId, now, now + PASS_HOLDS_MS))) return 'busy';
   const sized =
     sizes.segments && sizes.partitions
       ? { segments: sizes.segments, partitions: sizes.partitions }

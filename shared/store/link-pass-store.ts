@@ -41,6 +41,8 @@ export interface LinkPass {
 }
 
 const passKey = (passId: string) => ({ pk: `PASS#${passId}`, sk: 'PASS' });
+/** Which pass runs now: one at a time (a pass reads the whole register; two would do it twice). */
+const CURRENT = { pk: 'PASS#CURRENT', sk: 'PASS' };
 const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
 
 function toPass(item: Record<string, unknown>): LinkPass {
@@ -144,6 +146,29 @@ export class LinkPassStore {
     );
   }
 
+  /**
+   * Makes `passId` the pass that runs, until `until` (epoch ms): true when no other pass runs, or the one that did
+   * has let go or outlived its time (a pass stuck in its dead-letter queue must not keep every later one out).
+   */
+  async takeCurrent(passId: string, now: number, until: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...CURRENT, passId, until },
+          ConditionExpression: 'attribute_not_exists(pk) OR passId = :passId OR #until < :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':passId': passId, ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The pass is done: marked so, and the next one may start. */
   async finish(passId: string): Promise<void> {
     await documents.send(
       new UpdateCommand({
@@ -154,5 +179,20 @@ export class LinkPassStore {
         ExpressionAttributeValues: { ':done': 'done', ':now': new Date().toISOString() },
       }),
     );
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: CURRENT,
+          UpdateExpression: 'SET #until = :zero',
+          ConditionExpression: 'passId = :passId',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':zero': 0, ':passId': passId },
+        }),
+      )
+      .catch((error) => {
+        // another pass runs now (this one had outlived its time): leave it be
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 }

@@ -14,6 +14,7 @@ import type { WorkFiles } from '../../shared/store/work-files.ts';
 /** The pass item as LinkPassStore keeps it, in memory. */
 function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
   const passes = new Map<string, LinkPass>();
+  let current: { passId: string; until: number } | undefined;
   const done = { scan: 'scanned', group: 'grouped', decide: 'decided' } as const;
   return {
     passes,
@@ -49,8 +50,14 @@ function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
     async markSent(passId: string, stage: PassStage) {
       (passes.get(passId) as LinkPass).sent.push(stage);
     },
+    async takeCurrent(passId: string, now: number, until: number) {
+      if (current && current.passId !== passId && current.until >= now) return false;
+      current = { passId, until };
+      return true;
+    },
     async finish(passId: string) {
       (passes.get(passId) as LinkPass).status = 'done';
+      if (current?.passId === passId) current.until = 0;
     },
   } as unknown as LinkPassStore & { passes: Map<string, LinkPass> };
 }
@@ -152,6 +159,30 @@ describe('the steps of a pass', () => {
     await runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps);
     await runPassStep({ kind: 'link-scan', passId: 'p', segment: 0 }, deps);
     expect(sent.filter((m) => m.kind === 'link-group')).toHaveLength(2);
+  });
+
+  it('starts no second pass while one runs, and the next once it is done', async () => {
+    const { deps, sent, passes } = setup();
+    expect(await runPassStep({ kind: 'link-start', passId: 'night', segments: 1, partitions: 1 }, deps)).toBe(
+      undefined,
+    );
+    expect(
+      await runPassStep({ kind: 'link-start', passId: 'operator', segments: 1, partitions: 1 }, deps),
+    ).toBe('busy');
+    expect(passes.passes.has('operator')).toBe(false);
+    // the night's start redelivered is the same pass, not another
+    expect(await runPassStep({ kind: 'link-start', passId: 'night', segments: 1, partitions: 1 }, deps)).toBe(
+      undefined,
+    );
+    for (const kind of ['link-scan', 'link-group', 'link-decide'] as const) {
+      const step = kind === 'link-scan' ? { segment: 0 } : { partition: 0 };
+      await runPassStep({ kind, passId: 'night', ...step } as LinkPassMessage, deps);
+    }
+    expect(passes.passes.get('night')?.status).toBe('done');
+    expect(
+      await runPassStep({ kind: 'link-start', passId: 'operator', segments: 1, partitions: 1 }, deps),
+    ).toBe(undefined);
+    expect(sent.filter((m) => m.kind === 'link-scan').map((m) => m.passId)).toEqual(['night', 'operator']);
   });
 
   it('refuses a step of a pass that does not exist, and a start without an id', async () => {

@@ -132,6 +132,21 @@ describe('the link pass item and scan', () => {
     await expect(passes.stepDone('nope', 'scan', 0, { parts: 1, persons: 0 })).rejects.toThrow();
   });
 
+  it('lets one pass run at a time, the same pass again, and the next once it is done or has outlived its time', async () => {
+    const now = Date.now();
+    expect(await passes.takeCurrent('a', now, now + 1000)).toBe(true);
+    expect(await passes.takeCurrent('b', now, now + 1000)).toBe(false);
+    expect(await passes.takeCurrent('a', now, now + 1000)).toBe(true);
+    // `a` stuck past its time: `b` may start
+    expect(await passes.takeCurrent('b', now + 2000, now + 3000)).toBe(true);
+    await passes.create('b', { segments: 1, partitions: 1, deciders: 1 });
+    await passes.finish('b');
+    expect(await passes.takeCurrent('c', now + 2000, now + 3000)).toBe(true);
+    // `b` finishing again (a redelivered last step) does not let a third in beside `c`
+    await passes.finish('b');
+    expect(await passes.takeCurrent('d', now + 2000, now + 3000)).toBe(false);
+  });
+
   it('scans persons only: not blocking items, aliases, merged persons or review items', async () => {
     await store.createPerson('nk:scan-a', record, origin(1));
     await store.createPerson('nk:scan-b', { ...record, fullName: 'Trần Văn Bình' }, origin(2));
