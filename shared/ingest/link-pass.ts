@@ -4,8 +4,8 @@
 //   group   → a partition's lines grouped by key, scored, each person's best candidate there, into files by person
 //             (`deciders` of them: candidates are few, so fewer decide steps than partitions keep S3 requests down);
 //   decide  → each person's best candidate overall, applied: merged into it, or put on the agency's review list.
-// The step that completes a stage sends the next stage's messages (the pass item records every step). Every
-// step can be repeated: files are rewritten whole, merges and review items are idempotent.
+// The step that completes a stage sends the next stage's messages (the pass item records every step); one pass runs
+// at a time. Every step can be repeated: files are rewritten whole, merges and review items are idempotent.
 import * as z from 'zod/mini';
 import {
   bestInPartition,
@@ -75,6 +75,7 @@ export function passSizes(items: number, least: { segments: number; partitions: 
   const segments = Math.max(least.segments, Math.min(MAX_SEGMENTS, Math.ceil(items / ITEMS_PER_SEGMENT)));
   return { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) };
 }
+
 export const passKeys = {
   scan: (passId: string, partition: number, segment: number, part: number) =>
     `${PREFIX}${passId}/scan/${partition}/${segment}-${part}.ndjson`,
