@@ -77,5 +77,6 @@ export async function mergePerson(
     }
     if (await store.markMerged(from, target, source.version)) return true;
   }
-  throw new Error(`${tag}: the persons kept changing (${MAX_ATTEMPTS} attempts)`);
+  // no tag in the message: a link pass's names the person key, which may be a personal ID
+  throw new Error(`merge: the persons kept changing (${MAX_ATTEMPTS} attempts)`);
 }
