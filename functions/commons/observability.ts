@@ -48,6 +48,28 @@ export function recordBatchReported(batch: Batch): void {
   publish({ agency: batch.agencyCode }, batchMetrics(batch));
 }
 
+/** What a finished link pass did (passSummary): persons read, merged, put on review lists, and how long it took. */
+export function linkPassMetrics(pass: {
+  persons: number;
+  merged: number;
+  reviews: number;
+  startedAt: string;
+  finishedAt?: string;
+}): Metric[] {
+  const values: Metric[] = [
+    ['LinkPassPersons', MetricUnit.Count, pass.persons],
+    ['LinkPassMerged', MetricUnit.Count, pass.merged],
+    ['LinkPassReviews', MetricUnit.Count, pass.reviews],
+  ];
+  const seconds = pass.finishedAt ? (Date.parse(pass.finishedAt) - Date.parse(pass.startedAt)) / 1000 : NaN;
+  if (Number.isFinite(seconds)) values.push(['LinkPassDuration', MetricUnit.Seconds, seconds]);
+  return values;
+}
+
+export function recordLinkPassFinished(pass: Parameters<typeof linkPassMetrics>[0]): void {
+  publish({ job: 'link-pass' }, linkPassMetrics(pass));
+}
+
 /** A batch that failed as a whole (unreadable, refused uploader, gave up after retries). */
 export function recordBatchFailed(agencyCode: string, code: string): void {
   publish({ agency: agencyCode, failure: code }, [['BatchesFailed', MetricUnit.Count, 1]]);

@@ -4,9 +4,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUES } from '../../infra/resources.ts';
 import { env } from '../../shared/aws/clients.ts';
-import { type LinkPassDeps, LinkPassMessage, runPassStep } from '../../shared/ingest/link-pass.ts';
+import {
+  type LinkPassDeps,
+  LinkPassMessage,
+  passSummary,
+  runPassStep,
+} from '../../shared/ingest/link-pass.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
-import { observed, recordDeadLetter } from '../commons/observability.ts';
+import { observed, recordDeadLetter, recordLinkPassFinished } from '../commons/observability.ts';
 import { files, linkPasses, logger, receiveCount, send } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -25,9 +30,21 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   logger.setCorrelationId(passId);
   const step = 'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
   try {
-    const busy = await runPassStep({ ...message, passId } as LinkPassMessage, deps);
-    if (busy) logger.warn('link pass not started: another pass runs', { passId });
-    else logger.info('link pass step', { passId, kind: message.kind, step });
+    const result = await runPassStep({ ...message, passId } as LinkPassMessage, deps);
+    if (result === 'busy') {
+      logger.warn('link pass not started: another pass runs', { passId });
+      return;
+    }
+    logger.info('link pass step', { passId, kind: message.kind, step });
+    if (result === 'finished') {
+      // counts only, no person: what the pass read, merged and listed (best-effort, as a batch's metrics)
+      const pass = await deps.passes.get(passId).catch(() => undefined);
+      if (pass) {
+        const summary = passSummary(pass);
+        logger.info('link pass finished', summary);
+        recordLinkPassFinished(summary);
+      }
+    }
   } catch (error) {
     const attempt = receiveCount(record);
     logger.error('link pass step failed', {

@@ -103,9 +103,13 @@ export function passSummary(pass: LinkPass) {
 
 /**
  * Runs one step; a start message without a pass id is refused (the handler names the pass after the message).
- * `busy`: a start while another pass runs, dropped (the night's pass and an operator's, or a repeated schedule event).
+ * `busy`: a start while another pass runs, dropped (the night's pass and an operator's, or a repeated schedule event);
+ * `finished`: the step that finished the pass (once per pass).
  */
-export async function runPassStep(message: LinkPassMessage, deps: LinkPassDeps): Promise<'busy' | undefined> {
+export async function runPassStep(
+  message: LinkPassMessage,
+  deps: LinkPassDeps,
+): Promise<'busy' | 'finished' | undefined> {
   switch (message.kind) {
     case 'link-start':
       if (!message.passId) throw new Error('a link pass needs an id');
@@ -117,8 +121,7 @@ export async function runPassStep(message: LinkPassMessage, deps: LinkPassDeps):
       await groupPartition(message.passId, message.partition, deps);
       return;
     case 'link-decide':
-      await decidePartition(message.passId, message.partition, deps);
-      return;
+      return (await decidePartition(message.passId, message.partition, deps)) ? 'finished' : undefined;
   }
 }
 
@@ -166,11 +169,14 @@ async function requirePass(passId: string, deps: LinkPassDeps): Promise<LinkPass
   return pass;
 }
 
-/** After a step: when it was the stage's last, the next stage's messages (sent once), or the pass is done. */
-async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): Promise<void> {
+/**
+ * After a step: when it was the stage's last, the next stage's messages (sent once), or the pass is done (true for the
+ * step that finished it).
+ */
+async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): Promise<boolean> {
   const done = { scan: pass.scanned, group: pass.grouped, decide: pass.decided }[stage];
   const steps = { scan: pass.segments, group: pass.partitions, decide: pass.deciders }[stage];
-  if (Object.keys(done).length < steps) return;
+  if (Object.keys(done).length < steps) return false;
   if (stage === 'decide') return deps.passes.finish(pass.passId);
   const next: PassStage = stage === 'scan' ? 'group' : 'decide';
   const kind: 'link-group' | 'link-decide' = next === 'group' ? 'link-group' : 'link-decide';
@@ -181,6 +187,7 @@ async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): 
     partition,
   }));
   await sendStage(pass, next, messages, deps);
+  return false;
 }
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
@@ -243,7 +250,7 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   await afterStep(await deps.passes.stepDone(passId, 'group', partition, done), 'group', deps);
 }
 
-async function decidePartition(passId: string, partition: number, deps: LinkPassDeps): Promise<void> {
+async function decidePartition(passId: string, partition: number, deps: LinkPassDeps): Promise<boolean> {
   const pass = await requirePass(passId, deps);
   const found: PassCandidate[] = [];
   for (let from = 0; from < pass.partitions; from++) {
@@ -260,7 +267,7 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));
-  await afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
+  return afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
 }
 
 /**

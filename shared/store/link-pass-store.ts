@@ -168,17 +168,27 @@ export class LinkPassStore {
     }
   }
 
-  /** The pass is done: marked so, and the next one may start. */
-  async finish(passId: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: passKey(passId),
-        UpdateExpression: 'SET #status = :done, finishedAt = if_not_exists(finishedAt, :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done', ':now': new Date().toISOString() },
-      }),
-    );
+  /**
+   * The pass is done: marked so, and the next one may start. True for the call that marked it (a redelivered last
+   * step finds it done already).
+   */
+  async finish(passId: string): Promise<boolean> {
+    let first = true;
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: passKey(passId),
+          UpdateExpression: 'SET #status = :done, finishedAt = :now',
+          ConditionExpression: '#status <> :done',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':done': 'done', ':now': new Date().toISOString() },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+        first = false;
+      });
     await documents
       .send(
         new UpdateCommand({
@@ -194,5 +204,6 @@ export class LinkPassStore {
         // another pass runs now (this one had outlived its time): leave it be
         if (!isConditionFailure(error)) throw error;
       });
+    return first;
   }
 }

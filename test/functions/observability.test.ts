@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchMetrics } from '../../functions/commons/observability.ts';
+import { batchMetrics, linkPassMetrics } from '../../functions/commons/observability.ts';
 import type { Batch } from '../../shared/ingest/types.ts';
 
 const batch = {
@@ -23,5 +23,18 @@ describe('batchMetrics', () => {
 
   it('has nothing to say of a batch without outcomes', () => {
     expect(batchMetrics({ ...batch, outcomes: undefined })).toEqual([]);
+  });
+});
+
+describe('linkPassMetrics', () => {
+  it('counts what a finished pass read, merged and listed, and how long it took', () => {
+    const pass = { persons: 19_624, merged: 1_430, reviews: 245, startedAt: '2026-11-27T19:00:00.000Z' };
+    expect(linkPassMetrics({ ...pass, finishedAt: '2026-11-27T19:00:12.500Z' })).toEqual([
+      ['LinkPassPersons', 'Count', 19_624],
+      ['LinkPassMerged', 'Count', 1_430],
+      ['LinkPassReviews', 'Count', 245],
+      ['LinkPassDuration', 'Seconds', 12.5],
+    ]);
+    expect(linkPassMetrics(pass)).toHaveLength(3);
   });
 });

@@ -56,8 +56,11 @@ function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
       return true;
     },
     async finish(passId: string) {
-      (passes.get(passId) as LinkPass).status = 'done';
+      const pass = passes.get(passId) as LinkPass;
+      const first = pass.status !== 'done';
+      pass.status = 'done';
       if (current?.passId === passId) current.until = 0;
+      return first;
     },
   } as unknown as LinkPassStore & { passes: Map<string, LinkPass> };
 }
@@ -134,10 +137,14 @@ describe('the steps of a pass', () => {
     for (const partition of [0, 1, 2, 2])
       await runPassStep({ kind: 'link-group', passId: 'p', partition }, deps);
     expect(sent.filter((m) => m.kind === 'link-decide')).toHaveLength(3);
-    for (const partition of [0, 1]) await runPassStep({ kind: 'link-decide', passId: 'p', partition }, deps);
+    for (const partition of [0, 1]) {
+      expect(await runPassStep({ kind: 'link-decide', passId: 'p', partition }, deps)).toBeUndefined();
+    }
     expect(passes.passes.get('p')?.status).toBe('running');
-    await runPassStep({ kind: 'link-decide', passId: 'p', partition: 2 }, deps);
+    expect(await runPassStep({ kind: 'link-decide', passId: 'p', partition: 2 }, deps)).toBe('finished');
     expect(passes.passes.get('p')?.status).toBe('done');
+    // the last step redelivered: the pass is finished once (its metrics are published once)
+    expect(await runPassStep({ kind: 'link-decide', passId: 'p', partition: 2 }, deps)).toBeUndefined();
     expect(passes.passes.get('p')?.scanned).toEqual({
       0: { parts: 1, persons: 0 },
       1: { parts: 1, persons: 0 },

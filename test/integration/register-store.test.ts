@@ -127,8 +127,9 @@ describe('the link pass item and scan', () => {
     expect(pass.scanned).toEqual({ 0: { parts: 2, persons: 4 }, 1: { parts: 1, persons: 3 } });
     expect(await passes.claimStage('p1', 'group')).toBe(true);
     expect((await passes.get('p1'))?.started.sort()).toEqual(['group', 'scan']);
-    await passes.finish('p1');
+    expect(await passes.finish('p1')).toBe(true);
     expect((await passes.get('p1'))?.status).toBe('done');
+    expect(await passes.finish('p1')).toBe(false);
     await expect(passes.stepDone('nope', 'scan', 0, { parts: 1, persons: 0 })).rejects.toThrow();
   });
 
