@@ -5,6 +5,7 @@ import { linkRecord } from '../../shared/linkage/link.ts';
 import {
   bestInPartition,
   bestOverall,
+  MAX_GROUP,
   type PassCandidate,
   type PassLine,
   type PassPerson,
@@ -114,6 +115,16 @@ describe('the link pass (shared/linkage/pass.ts)', () => {
     );
     const again = runPass(kept, 3).find((candidate) => candidate.person === match.person);
     expect(again?.candidate).not.toBe(match.candidate);
+  });
+
+  it('leaves out a key that files a crowd (a placeholder birthday), and still pairs a small group', () => {
+    const crowd = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `nk:${String(i).padStart(5, '0')}`, record: PERSON }));
+    expect(bestInPartition(crowd(3).flatMap(passLines)).map((c) => c.candidate)).toEqual([
+      'nk:00000',
+      'nk:00000',
+    ]);
+    expect(bestInPartition(crowd(MAX_GROUP + 1).flatMap(passLines))).toEqual([]);
   });
 
   it('keeps the higher score, then the smaller candidate key, whatever the order', () => {
