@@ -21,7 +21,7 @@ import type { DecideDone, LinkPass, LinkPassStore, PassStage } from '../store/li
 import type { RegisterScan } from '../store/register-scan.ts';
 import type { HeldPerson, RegisterStore } from '../store/register-store.ts';
 import type { WorkFiles } from '../store/work-files.ts';
-import { maskHeld, reviewId } from './register.ts';
+import { maskHeld, reviewId, roundScore } from './register.ts';
 import { mergePerson } from './resolve-review.ts';
 
 export const LinkPassMessage = z.discriminatedUnion('kind', [
@@ -132,12 +132,11 @@ async function startPass(
 ): Promise<'busy' | undefined> {
   const now = Date.now();
   if (!(await deps.passes.takeCurrent(passId, now, now + PASS_HOLDS_MS))) return 'busy';
-  const sized =
-    sizes.segments && sizes.partitions
-      ? { segments: sizes.segments, partitions: sizes.partitions }
-      : passSizes(await deps.register.estimateItems(), deps);
-  const segments = sizes.segments ?? sized.segments;
-  const partitions = sizes.partitions ?? sized.partitions;
+  // what the message leaves out comes from the register's size
+  const estimated =
+    sizes.segments && sizes.partitions ? deps : passSizes(await deps.register.estimateItems(), deps);
+  const segments = sizes.segments ?? estimated.segments;
+  const partitions = sizes.partitions ?? estimated.partitions;
   await deps.passes.create(passId, { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) });
   const pass = await requirePass(passId, deps);
   // the stored sizes: a start redelivered after a crash must send the count the pass was created with
@@ -324,7 +323,7 @@ async function applyCandidate(
     ...(person.record.formId ? { formId: person.record.formId } : {}),
     personKey: key,
     candidatePersonKey: target,
-    score: Math.round(best.score * 100) / 100,
+    score: roundScore(best.score),
     reasons: best.reasons,
     // another agency's person is shown to this agency's reviewer only as far as it must be to decide
     fields:

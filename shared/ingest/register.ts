@@ -87,7 +87,8 @@ function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResu
 }
 
 /** Scores as the applied entries keep them (two decimals), so a redelivery reports the same number. */
-const roundScore = (score: number) => Math.round(score * 100) / 100;
+/** A score as rows and review items carry it: two decimals. */
+export const roundScore = (score: number) => Math.round(score * 100) / 100;
 
 /**
  * A side-by-side field of a person another agency registered: names by their initials, the date of birth by
