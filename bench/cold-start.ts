@@ -16,9 +16,9 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { Metafile } from 'esbuild';
 import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../infra/resources.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../shared/resources.ts';
 import { buildBatch } from '../shared/synthetic/write.ts';
 import { localS3, machine, median, printJson } from './report.ts';
 

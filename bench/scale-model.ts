@@ -4,9 +4,9 @@
 // Usage: npm run bench:scale-model -- [--rows 1600000,100000000] [--register-memory 1769] [--register-concurrency 64]
 //   [--linkage off|on|pass] [--link-concurrency 64]
 import { parseArgs } from 'node:util';
-import { FUNCTIONS } from '../infra/resources.ts';
 import { stageConfig, withStageSettings } from '../infra/stages.ts';
 import { DEFAULT_SPLIT_SETTINGS } from '../shared/ingest/split.ts';
+import { FUNCTIONS } from '../shared/resources.ts';
 
 // the prod stage's settings are the defaults: the model prices what `cdk deploy -c stage=prod` deploys
 const prod = stageConfig('prod');

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { FUNCTIONS } from '../infra/resources.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { FUNCTIONS } from '../shared/resources.ts';
 import { writeBatch } from '../shared/synthetic/write.ts';
 import { jsonMode, machine, printJson } from './report.ts';
 
@@ -39,7 +39,7 @@ const s3 = new S3Client({
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
 
-// the split function's heap limit, as deployed (infra/resources.ts)
+// the split function's heap limit, as deployed (shared/resources.ts)
 const heapLimit = FUNCTIONS.split.maxHeapMb ? [`--max-old-space-size=${FUNCTIONS.split.maxHeapMb}`] : [];
 console.log(
   `bench/split-memory: the split function alone, in its own process (peak RSS = its maxRSS), ${heapLimit.join(' ')}`,

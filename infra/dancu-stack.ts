@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from '../shared/resources.ts';
 import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
 import { DataTables } from './constructs/data-tables.ts';
@@ -9,7 +10,6 @@ import { HttpApi } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
 import { IngestionStorage } from './constructs/ingestion-storage.ts';
 import { Observability } from './constructs/observability.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from './resources.ts';
 import { type StageConfig, stageConfig } from './stages.ts';
 
 export interface DancuStackProps extends StackProps {

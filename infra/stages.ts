@@ -1,7 +1,7 @@
 // Every deployment stage's settings in one typed, zod-checked place: `cdk synth -c stage=prod` picks one.
 // Plain data (no CDK imports), so the local stack reads the `dev` agencies from here too.
 import * as z from 'zod';
-import type { FunctionId, FunctionSpec, HttpFunctionId, HttpFunctionSpec } from './resources.ts';
+import type { FunctionId, FunctionSpec, HttpFunctionId, HttpFunctionSpec } from '../shared/resources.ts';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS = [
@@ -103,7 +103,7 @@ export const StageConfig = z
       .string()
       .regex(/^(cron|rate)\(.+\)$/)
       .optional(),
-    /** per function, over infra/resources.ts */
+    /** per function, over shared/resources.ts */
     functions: z.partialRecord(z.enum(FUNCTION_IDS), FunctionSettings).default({}),
     http: z.object({
       /** the stage's throttle: every route, every caller together */
@@ -210,7 +210,7 @@ export function parseStage(input: unknown): StageConfig {
 
 /**
  * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE) over the defaults of
- * infra/resources.ts; the spec itself when the stage changes none of them.
+ * shared/resources.ts; the spec itself when the stage changes none of them.
  */
 export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
   const linkage = spec.environment.LINKAGE;

@@ -3,7 +3,7 @@
 // poison chunk finishes (and its report is rewritten) when the redriven chunk succeeds.
 import { parseArgs } from 'node:util';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { QUEUES, type QueueId } from '../infra/resources.ts';
+import { QUEUES, type QueueId } from '../shared/resources.ts';
 import { redriveQueue } from './dead-letters.ts';
 import { resolveTarget } from './target.ts';
 

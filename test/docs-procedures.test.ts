@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HTTP_FUNCTIONS } from '../infra/resources.ts';
 import { API_CODES } from '../shared/api/errors.ts';
 import { EVENT_CODES } from '../shared/procedures/errors.ts';
 import { FINAL_STATUSES, STATUS_CODES, STATUS_LABELS } from '../shared/procedures/statuses.ts';
+import { HTTP_FUNCTIONS } from '../shared/resources.ts';
 
 // table cells compared with their padding folded, so a formatter may align the columns
 const page = readFileSync(new URL('../docs/procedures.md', import.meta.url), 'utf8').replace(/ {2,}/g, ' ');

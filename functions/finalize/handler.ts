@@ -1,10 +1,10 @@
 // Finalize queue → the report of a batch whose every chunk is registered.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QUEUES } from '../../infra/resources.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
+import { QUEUES } from '../../shared/resources.ts';
 import { observed, recordBatchReported, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount } from '../commons/pipeline.ts';
 

@@ -2,7 +2,6 @@
 // segment, group a partition, or decide a partition. Started by the stage's schedule or by an operator's message.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QUEUES } from '../../infra/resources.ts';
 import { env } from '../../shared/aws/clients.ts';
 import {
   type LinkPassDeps,
@@ -10,6 +9,7 @@ import {
   passSummary,
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
+import { QUEUES } from '../../shared/resources.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { observed, recordDeadLetter, recordLinkPassFinished } from '../commons/observability.ts';
 import { files, linkPasses, logger, receiveCount, send } from '../commons/pipeline.ts';

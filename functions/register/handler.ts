@@ -1,9 +1,9 @@
 // Records queue → register: each message is one chunk of valid records of a batch.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QUEUES } from '../../infra/resources.ts';
 import { type RegisterDeps, registerChunkOrFail } from '../../shared/ingest/register.ts';
 import { ChunkMessage } from '../../shared/ingest/types.ts';
+import { QUEUES } from '../../shared/resources.ts';
 import { observed, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount, register, send } from '../commons/pipeline.ts';
 

@@ -2,7 +2,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
-import { QUEUES } from '../../infra/resources.ts';
 import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
+import { QUEUES } from '../../shared/resources.ts';
 import { parseIncomingKey } from '../../shared/store/work-files.ts';
 import { observed, recordBatchFailed, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';

@@ -3,9 +3,9 @@
 // maxReceiveCount times, then moves it to the dead-letter queue; nothing of it is ever written.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QUEUES } from '../../infra/resources.ts';
 import { applyProcedureEvent, parseProcedureEvent } from '../../shared/procedures/apply-event.ts';
 import { ProcedureEventError } from '../../shared/procedures/errors.ts';
+import { QUEUES } from '../../shared/resources.ts';
 import { observed, recordDeadLetter } from '../commons/observability.ts';
 import { applications, logger } from '../commons/procedures.ts';
 

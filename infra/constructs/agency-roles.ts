@@ -12,7 +12,7 @@ import {
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { HTTP_FUNCTIONS, KEYS } from '../resources.ts';
+import { HTTP_FUNCTIONS, KEYS } from '../../shared/resources.ts';
 import type { StageConfig } from '../stages.ts';
 
 export interface AgencyRolesProps {

@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, type TableId, type TableSpec } from '../resources.ts';
+import { TABLES, type TableId, type TableSpec } from '../../shared/resources.ts';
 import { mapSpecs, pascalCase } from './from-spec.ts';
 
 export interface DataTablesProps {
@@ -15,7 +15,7 @@ export interface DataTablesProps {
 }
 
 /**
- * Every DynamoDB table of `infra/resources.ts`: string keys `pk`/`sk`, on demand, point-in-time recovery,
+ * Every DynamoDB table of `shared/resources.ts`: string keys `pk`/`sk`, on demand, point-in-time recovery,
  * encrypted with the register data's key (customer managed, rotated).
  */
 export class DataTables extends Construct {

@@ -1,9 +1,9 @@
-// Small helpers that turn the plain data of infra/resources.ts into CDK values.
+// Small helpers that turn the plain data of shared/resources.ts into CDK values.
 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { EnvironmentRef, QueueId, TableId } from '../resources.ts';
+import type { EnvironmentRef, QueueId, TableId } from '../../shared/resources.ts';
 
 /** The deployed resources an `EnvironmentRef` can name. */
 export interface SpecResources {

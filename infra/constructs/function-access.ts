@@ -4,8 +4,8 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { TableId } from '../../shared/resources.ts';
 import type { Access, ItemAction, TableAccess } from '../access.ts';
-import type { TableId } from '../resources.ts';
 import type { DancuFunction } from './dancu-function.ts';
 
 export interface AccessTargets {

@@ -4,8 +4,8 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionId, QUEUES, type QueueId, type TableId } from '../../shared/resources.ts';
 import { ACCESS } from '../access.ts';
-import { FUNCTIONS, type FunctionId, QUEUES, type QueueId, type TableId } from '../resources.ts';
 import { type StageConfig, withStageSettings } from '../stages.ts';
 import { mapSpecs, pascalCase } from './from-spec.ts';
 import { FunctionAccess } from './function-access.ts';
@@ -23,7 +23,7 @@ export interface IngestionPipelineProps {
 
 /**
  * Upload → intake queue → split → records queue → register → finalize queue → finalize → report: every
- * queue and function of `infra/resources.ts` with the stage's memory and concurrency, each function allowed
+ * queue and function of `shared/resources.ts` with the stage's memory and concurrency, each function allowed
  * only what `ACCESS` (infra/access.ts) lists.
  */
 export class IngestionPipeline extends Construct {

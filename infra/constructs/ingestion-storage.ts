@@ -12,7 +12,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { KEYS } from '../resources.ts';
+import { KEYS } from '../../shared/resources.ts';
 
 export interface IngestionStorageProps {
   /** RETAIN in prod; elsewhere DESTROY (without auto-delete, so a non-empty bucket survives a stack delete). */

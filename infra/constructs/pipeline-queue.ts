@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueSpec } from '../resources.ts';
+import type { QueueSpec } from '../../shared/resources.ts';
 
 /** SQS's longest retention: a dead letter waits for a person to look at it. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
@@ -14,7 +14,7 @@ export interface PipelineQueueProps {
 }
 
 /**
- * One queue of `infra/resources.ts` with its dead-letter queue: both encrypted (the data key) and refusing
+ * One queue of `shared/resources.ts` with its dead-letter queue: both encrypted (the data key) and refusing
  * requests without TLS; a message moves to the dead-letter queue after the spec's `maxReceiveCount` receives.
  */
 export class PipelineQueue extends Construct {

@@ -3,8 +3,8 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../../shared/resources.ts';
 import { functionNodeOptions } from '../bundling.ts';
-import type { FunctionSpec } from '../resources.ts';
 import { DancuFunction } from './dancu-function.ts';
 import { resolveEnvironment, type SpecResources } from './from-spec.ts';
 
@@ -19,7 +19,7 @@ export interface QueueConsumerFunctionProps {
 }
 
 /**
- * A function of `infra/resources.ts`: a DancuFunction with the spec's timeout, memory and environment,
+ * A function of `shared/resources.ts`: a DancuFunction with the spec's timeout, memory and environment,
  * fed by its queue with partial batch failures, so one bad message is retried alone.
  */
 export class QueueConsumerFunction extends DancuFunction {

@@ -19,7 +19,7 @@ const LOCAL_AGENCY_KEY_PREFIX = 'dancu-agency-';
 /** The batches bucket (reports live in it too, under `KEYS.reportsPrefix`). */
 export const LOCAL_BATCHES_BUCKET = 'dancu-batches';
 
-/** `dancu-<id>` for a queue or table of `infra/resources.ts`. */
+/** `dancu-<id>` for a queue or table of `shared/resources.ts`. */
 export function localName(id: string): string {
   return `dancu-${id}`;
 }

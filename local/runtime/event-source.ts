@@ -9,7 +9,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { QueueSource } from '../../infra/resources.ts';
+import type { QueueSource } from '../../shared/resources.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError } from './log.ts';
 import type {

@@ -1,4 +1,4 @@
-// API Gateway HTTP API on this machine: node:http on 127.0.0.1, routes of `infra/resources.ts` (HTTP_FUNCTIONS)
+// API Gateway HTTP API on this machine: node:http on 127.0.0.1, routes of `shared/resources.ts` (HTTP_FUNCTIONS)
 // matched as API Gateway matches them, each request turned into the payload-2.0 event API Gateway sends and
 // handed to the same handler export that runs in Lambda; its result written back as API Gateway writes it.
 // Local only: routes with IAM authorisation take the caller's agency from the `x-dancu-agency` header, standing
@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_FUNCTIONS, type HttpFunctionId, type HttpRouteSpec } from '../../infra/resources.ts';
+import { HTTP_FUNCTIONS, type HttpFunctionId, type HttpRouteSpec } from '../../shared/resources.ts';
 import { localName } from './account.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError } from './log.ts';

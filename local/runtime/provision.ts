@@ -1,4 +1,4 @@
-// Creates on the emulators what `infra/resources.ts` declares: the batches bucket, every table, every queue with
+// Creates on the emulators what `shared/resources.ts` declares: the batches bucket, every table, every queue with
 // its dead-letter queue. Idempotent: after a restart the bucket and tables are already on disk, the queues not.
 
 import {
@@ -27,7 +27,7 @@ import {
   TABLES,
   type TableId,
   type TableSpec,
-} from '../../infra/resources.ts';
+} from '../../shared/resources.ts';
 import { deadLetterName, LOCAL_BATCHES_BUCKET, LOCAL_REGION, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { consoleLogger } from './log.ts';

@@ -1,7 +1,9 @@
-// The local stack: emulators, the resources of `infra/resources.ts` on them, the bucket's notification to the
+// The local stack: emulators, the resources of `shared/resources.ts` on them, the bucket's notification to the
 // intake queue, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stageConfig } from '../../infra/stages.ts';
+import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
@@ -9,9 +11,7 @@ import {
   HTTP_FUNCTIONS,
   KEYS,
   type QueueId,
-} from '../../infra/resources.ts';
-import { stageConfig } from '../../infra/stages.ts';
-import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
+} from '../../shared/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { startEmulators } from './emulators.ts';

@@ -1,6 +1,6 @@
 // The shapes the local stack hands around: where the emulators listen, what was provisioned on them, and the
 // Lambda event, context and handler types (written out like `@types/aws-lambda`, which this repo does not use).
-import type { QueueId, TableId } from '../../infra/resources.ts';
+import type { QueueId, TableId } from '../../shared/resources.ts';
 
 /** Base URLs (`http://127.0.0.1:PORT`) of the emulators, one per AWS service. */
 export interface LocalEndpoints {
@@ -28,7 +28,7 @@ export interface LocalQueue extends LocalQueueName {
   deadLetter: LocalQueueName;
 }
 
-/** What the provisioning created on the emulators, by the ids of `infra/resources.ts`. */
+/** What the provisioning created on the emulators, by the ids of `shared/resources.ts`. */
 export interface LocalNames {
   region: string;
   buckets: { batches: string };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HTTP_FUNCTIONS } from '../../infra/resources.ts';
 import { API_CODES } from '../../shared/api/errors.ts';
 import { openApiDocument } from '../../shared/api/openapi.ts';
+import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
 import { responseValidator } from './validator.ts';
 
 const document = openApiDocument();

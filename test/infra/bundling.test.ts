@@ -14,7 +14,7 @@ import {
   SDK_HTTP_PROTOCOL,
   SDK_SCHEMA_MODULE,
 } from '../../infra/bundling.ts';
-import { FUNCTIONS } from '../../infra/resources.ts';
+import { FUNCTIONS } from '../../shared/resources.ts';
 
 const require = createRequire(import.meta.url);
 const CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-sqs', '@aws-sdk/client-dynamodb'];

@@ -5,7 +5,7 @@ import { BUNDLING_STACKS, CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, TABLES } from '../../infra/resources.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, TABLES } from '../../shared/resources.ts';
 
 // In-memory mode makes a failed validation throw with the whole report, instead of setting the exit code.
 const inMemory = { [CDK_APP_MODE_CONTEXT]: 'inmemory' };

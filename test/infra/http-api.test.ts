@@ -6,7 +6,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { HTTP_FUNCTIONS } from '../../infra/resources.ts';
+import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
 
 // One synthesis (bundling every handler, cdk-nag included) for the whole file.
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {

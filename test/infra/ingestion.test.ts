@@ -7,8 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { type EnvironmentRef, FUNCTIONS, KEYS, QUEUES, type QueueId, TABLES } from '../../infra/resources.ts';
 import { withStageSettings } from '../../infra/stages.ts';
+import {
+  type EnvironmentRef,
+  FUNCTIONS,
+  KEYS,
+  QUEUES,
+  type QueueId,
+  TABLES,
+} from '../../shared/resources.ts';
 
 // One synthesis for the whole file: it bundles the three real handlers with esbuild and runs cdk-nag,
 // so a handler that does not bundle or an unacknowledged finding fails here.

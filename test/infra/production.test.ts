@@ -9,9 +9,9 @@ import { ACCESS } from '../../infra/access.ts';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, KEYS, QUEUES } from '../../infra/resources.ts';
 import { stageConfig } from '../../infra/stages.ts';
 import { DancuWafStack } from '../../infra/waf-stack.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, KEYS, QUEUES } from '../../shared/resources.ts';
 
 function synth(stage: 'dev' | 'prod') {
   // not bundled (test/infra/ingestion.test.ts bundles once); cdk-nag runs as in `cdk synth`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../infra/resources.ts';
 import { parseStage, STAGE_NAMES, stageConfig, withStageSettings } from '../../infra/stages.ts';
+import { FUNCTIONS } from '../../shared/resources.ts';
 
 describe('infra/stages.ts', () => {
   it('holds dev and prod, each valid', () => {
@@ -34,7 +34,7 @@ describe('infra/stages.ts', () => {
     expect(() => parseStage(tooFast)).toThrow(/maximumConcurrency/);
   });
 
-  it('lays a stage’s memory and concurrency over the defaults of infra/resources.ts', () => {
+  it('lays a stage’s memory and concurrency over the defaults of shared/resources.ts', () => {
     const dev = stageConfig('dev');
     expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
     expect(withStageSettings(FUNCTIONS.register, dev).memoryMb).toBe(FUNCTIONS.register.memoryMb);

@@ -30,7 +30,7 @@ beforeAll(async () => {
         import('../../functions/commons/pipeline.ts'),
         import('../../shared/ingest/register.ts'),
         import('../../shared/store/register-store.ts'),
-        import('../../infra/resources.ts'),
+        import('../../shared/resources.ts'),
         import('../../shared/ingest/types.ts'),
       ]);
       /** The real register store, made to crash after some writes, or to fail every write while broken. */

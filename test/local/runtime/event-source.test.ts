@@ -7,7 +7,6 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { QueueSource } from '../../../infra/resources.ts';
 import { createLocalClients, type LocalClients } from '../../../local/runtime/clients.ts';
 import { type Emulators, startEmulators } from '../../../local/runtime/emulators.ts';
 import { type EventSource, failedMessageIds, startEventSource } from '../../../local/runtime/event-source.ts';
@@ -19,6 +18,7 @@ import type {
   SQSEvent,
   SqsFunctionHandler,
 } from '../../../local/runtime/types.ts';
+import type { QueueSource } from '../../../shared/resources.ts';
 import { FREE_PORTS, recordingLogger, sleep, temporaryDir, waitFor } from './helpers.ts';
 
 let emulators: Emulators;

@@ -1,4 +1,4 @@
-// A table kept in .dancu/ from before an index was declared in infra/resources.ts gets the index on the next start.
+// A table kept in .dancu/ from before an index was declared in shared/resources.ts gets the index on the next start.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

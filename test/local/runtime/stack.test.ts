@@ -6,9 +6,9 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, QUEUES, TABLES } from '../../../infra/resources.ts';
 import { createLocalClients } from '../../../local/runtime/clients.ts';
 import { localEnvironment, startLocalStack } from '../../../local/runtime/stack.ts';
+import { FUNCTIONS, QUEUES, TABLES } from '../../../shared/resources.ts';
 import { FREE_PORTS, recordingLogger, temporaryDir } from './helpers.ts';
 
 describe('local stack', () => {

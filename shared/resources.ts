@@ -1,5 +1,6 @@
 // The resources dancu is made of, as plain data: the CDK stack builds them in AWS and the local stack
-// builds them on the emulators from this one description, so the two cannot drift. No CDK imports here.
+// builds them on the emulators from this one description, so the two cannot drift. No CDK imports here: the
+// functions read it too (a queue's maxReceiveCount), and handlers import shared/, never infra/.
 
 /** S3 key layout of the batches bucket (reports and work files live in the same bucket). */
 export const KEYS = {
