@@ -33,9 +33,9 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     resumeModule.resumeUnfinishedBatches({
       batches: commons.batches(),
       files: commons.files(),
-      sendContinue: (batchId) => commons.send('INTAKE_QUEUE_URL', [{ kind: 'split-continue', batchId }]),
-      sendChunks: (messages) => commons.send('RECORDS_QUEUE_URL', messages),
-      sendFinalize: (batchId) => commons.send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+      sendContinue: (batchId) => commons.send('intake', [{ kind: 'split-continue', batchId }]),
+      sendChunks: (messages) => commons.send('records', messages),
+      sendFinalize: (batchId) => commons.send('finalize', [{ kind: 'finalize', batchId }]),
     });
   const handlers: FunctionHandlers = {
     split: split.handler,

@@ -53,9 +53,13 @@ export interface QueueSource {
 export type EnvironmentRef =
   | { bucket: 'batches' }
   | { table: TableId }
+  /** made by functionEnvironment from `sendsTo`, never written by hand */
   | { queueUrl: QueueId }
   /** a setting, the same in AWS and locally */
   | { value: string };
+
+/** What a spec's `environment` may name: its queue URLs come from `sendsTo`, under queueUrlVariable's names. */
+export type SpecEnvironment = Record<string, Exclude<EnvironmentRef, { queueUrl: QueueId }>>;
 
 export interface FunctionSpec {
   id: FunctionId;
@@ -70,7 +74,33 @@ export interface FunctionSpec {
    */
   maxHeapMb?: number;
   source: QueueSource;
-  environment: Record<string, EnvironmentRef>;
+  environment: SpecEnvironment;
+  /** the queues its handler sends to (`send` in functions/commons/pipeline.ts) */
+  sendsTo: readonly QueueId[];
+}
+
+/** The variable a function finds a queue's URL in: `records` → `RECORDS_QUEUE_URL`, `linkPass` → `LINK_PASS_QUEUE_URL`. */
+export function queueUrlVariable(queue: QueueId): string {
+  return `${queue.replace(/[A-Z]/g, '_$&').toUpperCase()}_QUEUE_URL`;
+}
+
+/**
+ * Every environment variable a function reads, and what each names: its bucket and tables, the URL of each queue it
+ * sends to, then its settings. The CDK stack and the local stack both set exactly these.
+ */
+export function functionEnvironment(spec: {
+  environment: SpecEnvironment;
+  sendsTo?: readonly QueueId[];
+}): Record<string, EnvironmentRef> {
+  const named = Object.entries(spec.environment);
+  const queueUrls = (spec.sendsTo ?? []).map(
+    (queue) => [queueUrlVariable(queue), { queueUrl: queue }] as const,
+  );
+  return Object.fromEntries([
+    ...named.filter(([, ref]) => !('value' in ref)),
+    ...queueUrls,
+    ...named.filter(([, ref]) => 'value' in ref),
+  ]);
 }
 
 // Each a constant of its own, and the timeouts below plain numbers: the functions import QUEUES, and esbuild keeps
@@ -79,11 +109,7 @@ export interface FunctionSpec {
 const BATCHES_BUCKET = { bucket: 'batches' } as const satisfies EnvironmentRef;
 const BATCHES_TABLE = { table: 'batches' } as const satisfies EnvironmentRef;
 const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
-const RECORDS_QUEUE_URL = { queueUrl: 'records' } as const satisfies EnvironmentRef;
-const FINALIZE_QUEUE_URL = { queueUrl: 'finalize' } as const satisfies EnvironmentRef;
-const INTAKE_QUEUE_URL = { queueUrl: 'intake' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
-const LINK_PASS_QUEUE_URL = { queueUrl: 'linkPass' } as const satisfies EnvironmentRef;
 
 /** The queue functions' timeouts: each queue's visibility timeout is six times its consumer's. */
 const SPLIT_TIMEOUT_SECONDS = 900;
@@ -104,13 +130,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // bench/split-memory: 94 MB of heap at most on 1M rows with this limit (296 MB without), at the same speed
     maxHeapMb: 128,
     source: { queue: 'intake', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 10 },
-    environment: {
-      BATCHES_BUCKET,
-      BATCHES_TABLE,
-      RECORDS_QUEUE_URL,
-      INTAKE_QUEUE_URL,
-      FINALIZE_QUEUE_URL,
-    },
+    environment: { BATCHES_BUCKET, BATCHES_TABLE },
+    sendsTo: ['records', 'intake', 'finalize'],
   },
   register: {
     id: 'register',
@@ -126,11 +147,10 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       BATCHES_BUCKET,
       BATCHES_TABLE,
       REGISTER_TABLE,
-      RECORDS_QUEUE_URL,
-      FINALIZE_QUEUE_URL,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
     },
+    sendsTo: ['records', 'finalize'],
   },
   finalize: {
     id: 'finalize',
@@ -143,6 +163,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       BATCHES_BUCKET,
       BATCHES_TABLE,
     },
+    sendsTo: [],
   },
   status: {
     id: 'status',
@@ -153,6 +174,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // events of one application may be applied concurrently: the application store makes that safe
     source: { queue: 'procedureEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
     environment: { APPLICATIONS_TABLE },
+    sendsTo: [],
   },
   link: {
     id: 'link',
@@ -168,11 +190,11 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       BATCHES_BUCKET,
       BATCHES_TABLE,
       REGISTER_TABLE,
-      LINK_PASS_QUEUE_URL,
       // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
       LINK_SEGMENTS: { value: '16' },
       LINK_PARTITIONS: { value: '16' },
     },
+    sendsTo: ['linkPass'],
   },
 };
 
@@ -256,7 +278,7 @@ export interface HttpFunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   routes: HttpRouteSpec[];
-  environment: Record<string, EnvironmentRef>;
+  environment: SpecEnvironment;
 }
 
 export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {

@@ -3,6 +3,7 @@
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
+import { type QueueId, queueUrlVariable } from '../../shared/resources.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
@@ -15,9 +16,9 @@ export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
 
-/** Sends messages to a queue, ten to a request. */
-export async function send(queueUrlVariable: string, messages: object[]): Promise<void> {
-  const QueueUrl = env(queueUrlVariable);
+/** Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request. */
+export async function send(queue: QueueId, messages: object[]): Promise<void> {
+  const QueueUrl = env(queueUrlVariable(queue));
   if (messages.length === 1) {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(messages[0]) }));
     return;

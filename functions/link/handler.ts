@@ -21,7 +21,7 @@ const deps: LinkPassDeps = {
   files: files(),
   segments: Number(process.env.LINK_SEGMENTS ?? 4),
   partitions: Number(process.env.LINK_PARTITIONS ?? 4),
-  send: (messages) => send('LINK_PASS_QUEUE_URL', messages),
+  send: (messages) => send('linkPass', messages),
 };
 
 async function handleRecord(record: SQSRecord): Promise<void> {

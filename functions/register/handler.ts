@@ -14,8 +14,8 @@ const deps: RegisterDeps = {
   register: register(),
   concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
   linkage: process.env.LINKAGE !== 'off',
-  sendChunk: (message) => send('RECORDS_QUEUE_URL', [message]),
-  sendFinalize: (batchId) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+  sendChunk: (message) => send('records', [message]),
+  sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
 };
 
 async function handleRecord(record: SQSRecord): Promise<void> {

@@ -55,9 +55,9 @@ function deps(context: Context): SplitDeps {
     mayUpload,
     context: defaultValidationContext(),
     remainingMs: () => context.getRemainingTimeInMillis(),
-    sendChunks: (messages) => send('RECORDS_QUEUE_URL', messages),
-    sendContinue: (batchId) => send('INTAKE_QUEUE_URL', [{ kind: 'split-continue', batchId }]),
-    sendFinalize: (batchId) => send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+    sendChunks: (messages) => send('records', messages),
+    sendContinue: (batchId) => send('intake', [{ kind: 'split-continue', batchId }]),
+    sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
   };
 }
 

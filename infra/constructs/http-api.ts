@@ -15,7 +15,12 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HTTP_FUNCTIONS, type HttpFunctionId, type TableId } from '../../shared/resources.ts';
+import {
+  functionEnvironment,
+  HTTP_FUNCTIONS,
+  type HttpFunctionId,
+  type TableId,
+} from '../../shared/resources.ts';
 import { ACCESS } from '../access.ts';
 import { type StageConfig, withStageSettings } from '../stages.ts';
 import { DancuFunction } from './dancu-function.ts';
@@ -84,7 +89,7 @@ export class HttpApi extends Construct {
         memorySize: spec.memoryMb,
         logRetention: stage.logRetentionDays as RetentionDays,
         environment: {
-          ...resolveEnvironment(spec.environment, resources),
+          ...resolveEnvironment(functionEnvironment(spec), resources),
           // the agency of a caller is the one its role is named for (shared/api/caller.ts)
           ...(spec.id === 'agency' ? { AGENCY_ROLE_PREFIX: stage.agencyRolePrefix } : {}),
         },

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../../shared/resources.ts';
+import { type FunctionSpec, functionEnvironment } from '../../shared/resources.ts';
 import { functionNodeOptions } from '../bundling.ts';
 import { DancuFunction } from './dancu-function.ts';
 import { resolveEnvironment, type SpecResources } from './from-spec.ts';
@@ -32,7 +32,7 @@ export class QueueConsumerFunction extends DancuFunction {
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
       environment: {
-        ...resolveEnvironment(spec.environment, resources),
+        ...resolveEnvironment(functionEnvironment(spec), resources),
         ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       },
     });

@@ -8,6 +8,7 @@ import {
   type EnvironmentRef,
   FUNCTIONS,
   type FunctionId,
+  functionEnvironment,
   HTTP_FUNCTIONS,
   KEYS,
   type QueueId,
@@ -196,7 +197,7 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     ),
   };
   for (const spec of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
-    for (const [name, ref] of Object.entries(spec.environment)) {
+    for (const [name, ref] of Object.entries(functionEnvironment(spec))) {
       // a setting (LINKAGE) may be overridden by the environment the local stack is started in
       const value = 'value' in ref ? (process.env[name] ?? ref.value) : resolveReference(ref, names);
       if (env[name] !== undefined && env[name] !== value) {

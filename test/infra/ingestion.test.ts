@@ -11,6 +11,7 @@ import { withStageSettings } from '../../infra/stages.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
+  functionEnvironment,
   KEYS,
   QUEUES,
   type QueueId,
@@ -161,7 +162,7 @@ describe('ingestion functions', () => {
   it.each(Object.values(FUNCTIONS))('$id has the spec’s timeout, memory and environment', (base) => {
     const spec = withStageSettings(base, stack.config);
     const variables = Object.fromEntries(
-      Object.entries(spec.environment).map(([name, ref]) => [name, expectedValue(ref)]),
+      Object.entries(functionEnvironment(spec)).map(([name, ref]) => [name, expectedValue(ref)]),
     );
     expect(resource(functionId(spec.id)).Properties).toMatchObject({
       Timeout: spec.timeoutSeconds,
@@ -171,7 +172,9 @@ describe('ingestion functions', () => {
   });
 
   it.each(Object.values(FUNCTIONS))('$id may send to exactly the queues its environment names', (spec) => {
-    const named = Object.values(spec.environment).flatMap((ref) => ('queueUrl' in ref ? [ref.queueUrl] : []));
+    const named = Object.values(functionEnvironment(spec)).flatMap((ref) =>
+      'queueUrl' in ref ? [ref.queueUrl] : [],
+    );
     expect(distinct(resourcesAllowed(spec.id, 'sqs:SendMessage'))).toEqual(
       distinct(named.map((queue) => arnOf(queueId(queue)))),
     );

@@ -56,9 +56,8 @@ beforeAll(async () => {
         files: commons.files(),
         register: new FaultyRegisterStore(env.REGISTER_TABLE ?? ''),
         concurrency: 4,
-        sendChunk: (message: object) => commons.send('RECORDS_QUEUE_URL', [message]),
-        sendFinalize: (batchId: string) =>
-          commons.send('FINALIZE_QUEUE_URL', [{ kind: 'finalize', batchId }]),
+        sendChunk: (message: object) => commons.send('records', [message]),
+        sendFinalize: (batchId: string) => commons.send('finalize', [{ kind: 'finalize', batchId }]),
       };
       // the register function as deployed, with the faulty store in place of the real one
       const registerHandler = async (event: SQSEvent, _context: Context) => {

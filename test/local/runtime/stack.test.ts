@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createLocalClients } from '../../../local/runtime/clients.ts';
 import { localEnvironment, startLocalStack } from '../../../local/runtime/stack.ts';
-import { FUNCTIONS, QUEUES, TABLES } from '../../../shared/resources.ts';
+import { FUNCTIONS, functionEnvironment, QUEUES, TABLES } from '../../../shared/resources.ts';
 import { FREE_PORTS, recordingLogger, temporaryDir } from './helpers.ts';
 
 describe('local stack', () => {
@@ -123,7 +123,7 @@ describe('local stack', () => {
       FINALIZE_QUEUE_URL: stack.names.queues.finalize.url,
     });
     for (const spec of Object.values(FUNCTIONS)) {
-      for (const name of Object.keys(spec.environment)) expect(env[name]).toBeTruthy();
+      for (const name of Object.keys(functionEnvironment(spec))) expect(env[name]).toBeTruthy();
     }
     expect(Object.keys(stack.names.tables).sort()).toEqual(Object.keys(TABLES).sort());
     expect(stack.env).toEqual(env);

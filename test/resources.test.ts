@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS, functionEnvironment, HTTP_FUNCTIONS, queueUrlVariable } from '../shared/resources.ts';
+
+describe('shared/resources.ts', () => {
+  it('names the variable of each queue’s URL, as infra, the local stack and `send` read it', () => {
+    expect(
+      (['intake', 'records', 'finalize', 'procedureEvents', 'linkPass'] as const).map(queueUrlVariable),
+    ).toEqual([
+      'INTAKE_QUEUE_URL',
+      'RECORDS_QUEUE_URL',
+      'FINALIZE_QUEUE_URL',
+      'PROCEDURE_EVENTS_QUEUE_URL',
+      'LINK_PASS_QUEUE_URL',
+    ]);
+  });
+
+  it('gives a function its resources, the URL of each queue it sends to, then its settings', () => {
+    expect(Object.keys(functionEnvironment(FUNCTIONS.split))).toEqual([
+      'BATCHES_BUCKET',
+      'BATCHES_TABLE',
+      'RECORDS_QUEUE_URL',
+      'INTAKE_QUEUE_URL',
+      'FINALIZE_QUEUE_URL',
+    ]);
+    expect(functionEnvironment(FUNCTIONS.register)).toEqual({
+      BATCHES_BUCKET: { bucket: 'batches' },
+      BATCHES_TABLE: { table: 'batches' },
+      REGISTER_TABLE: { table: 'register' },
+      RECORDS_QUEUE_URL: { queueUrl: 'records' },
+      FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
+      LINKAGE: { value: 'on' },
+    });
+    expect(Object.keys(functionEnvironment(FUNCTIONS.link))).toEqual([
+      'BATCHES_BUCKET',
+      'BATCHES_TABLE',
+      'REGISTER_TABLE',
+      'LINK_PASS_QUEUE_URL',
+      'LINK_SEGMENTS',
+      'LINK_PARTITIONS',
+    ]);
+    expect(functionEnvironment(HTTP_FUNCTIONS.lookup)).toEqual({
+      APPLICATIONS_TABLE: { table: 'applications' },
+    });
+  });
+});
