@@ -32,8 +32,3 @@ export async function send(queue: QueueId, messages: object[]): Promise<void> {
       throw new Error(`${Failed.length} messages were not sent: ${Failed[0]?.Code}`);
   }
 }
-
-/** How many times this message has been received, from its SQS attributes. */
-export function receiveCount(record: { attributes: { ApproximateReceiveCount: string } }): number {
-  return Number(record.attributes.ApproximateReceiveCount) || 1;
-}

@@ -1,7 +1,5 @@
 // Link-pass queue → one step of a link pass over the register (shared/ingest/link-pass.ts): start, scan a
 // segment, group a partition, or decide a partition. Started by the stage's schedule or by an operator's message.
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { env } from '../../shared/aws/clients.ts';
 import {
   type LinkPassDeps,
@@ -9,12 +7,11 @@ import {
   passSummary,
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
-import { QUEUES } from '../../shared/resources.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
-import { observed, recordDeadLetter, recordLinkPassFinished } from '../commons/observability.ts';
-import { files, linkPasses, logger, receiveCount, send } from '../commons/pipeline.ts';
+import { recordLinkPassFinished } from '../commons/observability.ts';
+import { files, linkPasses, logger, send } from '../commons/pipeline.ts';
+import { queueConsumer } from '../commons/queue-consumer.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
 const deps: LinkPassDeps = {
   passes: linkPasses(),
   register: new RegisterScan(env('REGISTER_TABLE')),
@@ -24,41 +21,41 @@ const deps: LinkPassDeps = {
   send: (messages) => send('linkPass', messages),
 };
 
-async function handleRecord(record: SQSRecord): Promise<void> {
-  const message = LinkPassMessage.parse(JSON.parse(record.body));
-  const passId = message.passId ?? `pass-${record.messageId}`;
-  logger.setCorrelationId(passId);
-  const step = 'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
-  try {
-    const result = await runPassStep({ ...message, passId } as LinkPassMessage, deps);
-    if (result === 'busy') {
-      logger.warn('link pass not started: another pass runs', { passId });
-      return;
+/** A step of a pass: a start message without a pass id is named by its message id. */
+type PassStep = LinkPassMessage & { passId: string };
+
+const stepOf = (message: PassStep) =>
+  'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
+
+async function runStep(message: PassStep): Promise<void> {
+  const { passId } = message;
+  const result = await runPassStep(message, deps);
+  if (result === 'busy') {
+    logger.warn('link pass not started: another pass runs', { passId });
+    return;
+  }
+  logger.info('link pass step', { passId, kind: message.kind, step: stepOf(message) });
+  if (result === 'finished') {
+    // counts only, no person: what the pass read, merged and listed (best-effort, as a batch's metrics)
+    const pass = await deps.passes.get(passId).catch(() => undefined);
+    if (pass) {
+      const summary = passSummary(pass);
+      logger.info('link pass finished', summary);
+      recordLinkPassFinished(summary);
     }
-    logger.info('link pass step', { passId, kind: message.kind, step });
-    if (result === 'finished') {
-      // counts only, no person: what the pass read, merged and listed (best-effort, as a batch's metrics)
-      const pass = await deps.passes.get(passId).catch(() => undefined);
-      if (pass) {
-        const summary = passSummary(pass);
-        logger.info('link pass finished', summary);
-        recordLinkPassFinished(summary);
-      }
-    }
-  } catch (error) {
-    const attempt = receiveCount(record);
-    logger.error('link pass step failed', {
-      passId,
-      kind: message.kind,
-      step,
-      attempt,
-      error: (error as Error).name,
-    });
-    if (attempt >= QUEUES.linkPass.maxReceiveCount) recordDeadLetter('linkPass');
-    throw error;
   }
 }
 
-export const handler = observed(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
-);
+export const handler = queueConsumer({
+  queue: 'linkPass',
+  parse: (record): PassStep => {
+    const message = LinkPassMessage.parse(JSON.parse(record.body));
+    return { ...message, passId: message.passId ?? `pass-${record.messageId}` } as PassStep;
+  },
+  correlationId: (message) => message.passId,
+  handle: runStep,
+  failure: {
+    line: 'link pass step failed',
+    fields: (message) => ({ passId: message.passId, kind: message.kind, step: stepOf(message) }),
+  },
+});

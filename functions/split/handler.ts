@@ -1,6 +1,5 @@
 // Intake queue → split: S3 ObjectCreated notifications start a batch; split-continue messages resume one.
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
@@ -10,15 +9,15 @@ import {
   resumeBatch,
   type SplitDeps,
   startBatch,
+  type UploadedObject,
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
-import { QUEUES } from '../../shared/resources.ts';
 import { parseIncomingKey } from '../../shared/store/work-files.ts';
-import { observed, recordBatchFailed, recordDeadLetter } from '../commons/observability.ts';
-import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';
+import { recordBatchFailed } from '../commons/observability.ts';
+import { batches, files, logger, send } from '../commons/pipeline.ts';
+import { queueConsumer } from '../commons/queue-consumer.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
 const settings = {
   ...DEFAULT_SPLIT_SETTINGS,
   ...(process.env.SPLIT_HANDOVER_MARGIN_MS
@@ -34,20 +33,6 @@ function mayUpload(agencyCode: string, uploader: string | undefined): boolean {
   return mayUploadFor(uploaders, uploader, agencyCode);
 }
 
-/** On the last delivery the queue allows, a failure marks the batch failed (with its report) before the DLQ. */
-async function lastTry<T>(record: SQSRecord, batchId: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    logger.error('split failed', { batchId, attempt: receiveCount(record), error: (error as Error).name });
-    if (receiveCount(record) >= QUEUES.intake.maxReceiveCount) {
-      await failAfterRetries(batchId, `split: ${(error as Error).message}`, stores.files, stores.batches);
-      recordDeadLetter('intake');
-    }
-    throw error;
-  }
-}
-
 function deps(context: Context): SplitDeps {
   return {
     ...stores,
@@ -61,42 +46,51 @@ function deps(context: Context): SplitDeps {
   };
 }
 
-async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
+/** A batch to resume, or an uploaded object to start one from. */
+type IntakeJob = { batchId: string; object?: UploadedObject };
+
+function intakeJobs(record: SQSRecord): IntakeJob[] {
   const body: unknown = JSON.parse(record.body);
   const resume = SplitContinueMessage.safeParse(body);
-  if (resume.success) {
-    const { batchId } = resume.data;
-    logger.setCorrelationId(batchId);
-    const result = await lastTry(record, batchId, () => resumeBatch(batchId, deps(context)));
+  if (resume.success) return [{ batchId: resume.data.batchId }];
+  if ((body as { Event?: string }).Event === 's3:TestEvent') return []; // sent once when notifications are set up
+  const notification = S3Notification.parse(body);
+  return notification.Records.filter(({ eventName }) => eventName.startsWith('ObjectCreated')).map(
+    ({ s3, userIdentity }) => {
+      const object = {
+        bucket: s3.bucket.name,
+        key: decodeURIComponent(s3.object.key.replace(/\+/g, ' ')),
+        versionId: s3.object.versionId ?? undefined,
+        eTag: s3.object.eTag,
+        size: s3.object.size,
+        sequencer: s3.object.sequencer,
+        uploader: userIdentity?.principalId,
+      };
+      return { batchId: batchIdOf(object), object };
+    },
+  );
+}
+
+async function split({ batchId, object }: IntakeJob, context: Context): Promise<void> {
+  if (!object) {
+    const result = await resumeBatch(batchId, deps(context));
     logger.info('split resumed', { batchId, result });
     return;
   }
-  if ((body as { Event?: string }).Event === 's3:TestEvent') return; // sent once when notifications are set up
-  const notification = S3Notification.parse(body);
-  for (const { s3, eventName, userIdentity } of notification.Records) {
-    if (!eventName.startsWith('ObjectCreated')) continue;
-    const object = {
-      bucket: s3.bucket.name,
-      key: decodeURIComponent(s3.object.key.replace(/\+/g, ' ')),
-      versionId: s3.object.versionId ?? undefined,
-      eTag: s3.object.eTag,
-      size: s3.object.size,
-      sequencer: s3.object.sequencer,
-      uploader: userIdentity?.principalId,
-    };
-    const batchId = batchIdOf(object);
-    logger.setCorrelationId(batchId);
-    const result = await lastTry(record, batchId, () => startBatch(object, deps(context)));
-    if (result === 'refused') {
-      logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
-      recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
-    } else logger.info('split', { objectKey: object.key, result });
-  }
+  const result = await startBatch(object, deps(context));
+  if (result === 'refused') {
+    logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
+    recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
+  } else logger.info('split', { objectKey: object.key, result });
 }
 
-export const handler = observed(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-    context,
-    throwOnFullBatchFailure: false,
-  }),
-);
+export const handler = queueConsumer({
+  queue: 'intake',
+  parse: intakeJobs,
+  correlationId: (job) => job.batchId,
+  handle: split,
+  failure: { line: 'split failed', fields: ({ batchId }) => ({ batchId }) },
+  // the batch is marked failed, with its report, before the message goes to the dead-letter queue
+  onLastAttempt: ({ batchId }, error) =>
+    failAfterRetries(batchId, `split: ${(error as Error).message}`, stores.files, stores.batches),
+});
