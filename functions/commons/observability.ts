@@ -9,7 +9,7 @@ import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { QueueId } from '../../infra/resources.ts';
-import type { Batch } from '../../shared/ingest/types.ts';
+import type { Batch } from '../../shared/model/batch.ts';
 import { logger } from './logger.ts';
 
 type Metric = readonly [name: string, unit: Unit, value: number];

@@ -6,6 +6,7 @@ import { env, sqs } from '../../shared/aws/clients.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
+import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
 export { logger } from './logger.ts';
@@ -14,6 +15,8 @@ export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
+/** the bucket as finalize writes reports: only its bundle carries lib-storage */
+export const reportFiles = () => new ReportUploads(env('BATCHES_BUCKET'));
 
 /** Sends messages to a queue, ten to a request. */
 export async function send(queueUrlVariable: string, messages: object[]): Promise<void> {

@@ -6,10 +6,10 @@ import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
 import { observed, recordBatchReported, recordDeadLetter } from '../commons/observability.ts';
-import { batches, files, logger, receiveCount } from '../commons/pipeline.ts';
+import { batches, logger, receiveCount, reportFiles } from '../commons/pipeline.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
-const stores = { batches: batches(), files: files() };
+const stores = { batches: batches(), files: reportFiles() };
 
 async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
   const { batchId } = FinalizeMessage.parse(JSON.parse(record.body));

@@ -14,7 +14,7 @@ import {
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
-import { parseIncomingKey } from '../../shared/store/work-files.ts';
+import { objectKeys } from '../../shared/keys.ts';
 import { observed, recordBatchFailed, recordDeadLetter } from '../commons/observability.ts';
 import { batches, files, logger, receiveCount, send } from '../commons/pipeline.ts';
 
@@ -89,7 +89,10 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
     const result = await lastTry(record, batchId, () => startBatch(object, deps(context)));
     if (result === 'refused') {
       logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
-      recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
+      recordBatchFailed(
+        objectKeys.parseUpload(object.key)?.agencyCode ?? 'unknown',
+        'BATCH_UPLOADER_NOT_ALLOWED',
+      );
     } else logger.info('split', { objectKey: object.key, result });
   }
 }

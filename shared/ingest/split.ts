@@ -9,18 +9,12 @@ import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch
 import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
+import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
-import type { BatchStore } from '../store/batch-store.ts';
-import { parseIncomingKey, type WorkFiles, workKeys } from '../store/work-files.ts';
+import type { Batch, SplitCheckpoint } from '../model/batch.ts';
+import type { Files, SplitBatches } from '../model/ports.ts';
 import { writeFailedReport } from './failed-report.ts';
-import {
-  type Batch,
-  type ChunkEntry,
-  type ChunkMessage,
-  chunkLine,
-  type OutcomeEntry,
-  type SplitCheckpoint,
-} from './types.ts';
+import { type ChunkEntry, type ChunkMessage, chunkLine, type OutcomeEntry } from './types.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -53,8 +47,8 @@ export const DEFAULT_SPLIT_SETTINGS: SplitSettings = {
 };
 
 export interface SplitDeps {
-  batches: BatchStore;
-  files: WorkFiles;
+  batches: SplitBatches;
+  files: Files;
   sendChunks(messages: ChunkMessage[]): Promise<void>;
   sendContinue(batchId: string): Promise<void>;
   sendFinalize(batchId: string): Promise<void>;
@@ -101,7 +95,7 @@ function emptyCheckpoint(partitions: number): SplitCheckpoint {
 /** Starts (or, for a repeated event, recognises) the batch of an uploaded object, and splits it. */
 export async function startBatch(object: UploadedObject, deps: SplitDeps): Promise<SplitResult> {
   const now = new Date().toISOString();
-  const parsed = parseIncomingKey(object.key);
+  const parsed = objectKeys.parseUpload(object.key);
   const batch: Batch = {
     batchId: batchIdOf(object),
     agencyCode: parsed?.agencyCode ?? 'unknown',
@@ -203,7 +197,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
   if (!(await deps.batches.takeSplitLease(batch.batchId, from.row, holder, Date.now() + leaseMs)))
     return 'lost-race';
   const checkpoint: SplitCheckpoint = structuredClone({ ...from, invocations: from.invocations + 1 });
-  const parsed = parseIncomingKey(batch.objectKey);
+  const parsed = objectKeys.parseUpload(batch.objectKey);
   const format = parsed && formatOfName(parsed.name);
   if (!format) throw new Error(`batch ${batch.batchId} has no readable name`);
 
@@ -217,7 +211,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     checkpoint.chunkSeqs[partition] = seq + 1;
     buffers[partition] = [];
     return writes.add(() =>
-      files.putLines(workKeys.chunk(batch.batchId, partition, seq), entries.map(chunkLine)),
+      files.putLines(objectKeys.chunk(batch.batchId, partition, seq), entries.map(chunkLine)),
     );
   };
   const flushRejected = () => {
@@ -226,7 +220,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const seq = checkpoint.rejectedSeq;
     checkpoint.rejectedSeq = seq + 1;
     rejected = [];
-    return writes.add(() => files.putLines(workKeys.rejected(batch.batchId, seq), entries));
+    return writes.add(() => files.putLines(objectKeys.rejected(batch.batchId, seq), entries));
   };
   const flushAll = async () => {
     for (let p = 0; p < batch.partitions; p++) await flushChunk(p);
