@@ -177,7 +177,7 @@ async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): 
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
   const pass = await requirePass(passId, deps);
-  // about 400 MB of heap at most: the link function has 2,048 MB
+  // bounds the scan's heap well inside the link function's memory (shared/resources.ts)
   const flushLines = deps.flushLines ?? 1_000_000;
   let buffers: PassLine[][] = Array.from({ length: pass.partitions }, () => []);
   let held = 0;
