@@ -6,8 +6,8 @@ import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
 import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../model/batch.ts';
 import type { Batches } from '../model/ports.ts';
-import { landed } from './conditions.ts';
-import { type Lease, releaseLease, takeLease } from './lease.ts';
+import { assignments, landed } from './conditions.ts';
+import { leaseOn, releaseLease, takeLease } from './lease.ts';
 
 const batchKey = batchKeys.batch;
 const objectKey = batchKeys.latestUpload;
@@ -25,24 +25,11 @@ export class BatchStore implements Batches {
   constructor(private readonly table: string) {}
 
   /** the split's lease and finalize's, on the batch item; a chunk's, on an item of its own */
-  private splitLease = (batchId: string): Lease => ({
-    table: this.table,
-    key: batchKey(batchId),
-    holder: 'leaseHolder',
-    until: 'leaseUntil',
-  });
-  private finalizeLease = (batchId: string): Lease => ({
-    table: this.table,
-    key: batchKey(batchId),
-    holder: 'finalizeHolder',
-    until: 'finalizeUntil',
-  });
-  private chunkLease = (batchId: string, partition: number, seq: number): Lease => ({
-    table: this.table,
-    key: batchKeys.chunkLease(batchId, partition, seq),
-    holder: 'holder',
-    until: 'leaseUntil',
-  });
+  private splitLease = (id: string) => leaseOn(this.table, batchKey(id), 'leaseHolder', 'leaseUntil');
+  private finalizeLease = (id: string) =>
+    leaseOn(this.table, batchKey(id), 'finalizeHolder', 'finalizeUntil');
+  private chunkLease = (id: string, partition: number, seq: number) =>
+    leaseOn(this.table, batchKeys.chunkLease(id, partition, seq), 'holder', 'leaseUntil');
 
   async get(batchId: string): Promise<Batch | undefined> {
     const { Item } = await documents.send(
@@ -115,20 +102,11 @@ export class BatchStore implements Batches {
     holder: string,
     more: Partial<Pick<Batch, 'status' | 'rows' | 'chunkCounts'>> = {},
   ): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status', '#row': 'row' };
-    const values: Record<string, unknown> = {
-      ':c': checkpoint,
-      ':now': new Date().toISOString(),
-      ':splitting': 'splitting',
-      ':from': fromRow,
-      ':holder': holder,
-    };
-    let set = 'SET checkpoint = :c, updatedAt = :now';
-    for (const [name, value] of Object.entries(more)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      set += `, #${name} = :${name}`;
-    }
+    const { set, names, values } = assignments({
+      checkpoint,
+      updatedAt: new Date().toISOString(),
+      ...more,
+    });
     // lets go of the split's lease in the same write (this holder's, as the condition says)
     return landed(
       documents.send(
@@ -137,8 +115,13 @@ export class BatchStore implements Batches {
           Key: batchKey(batchId),
           UpdateExpression: `${set} REMOVE leaseHolder, leaseUntil`,
           ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...names, '#status': 'status', '#row': 'row' },
+          ExpressionAttributeValues: {
+            ...values,
+            ':splitting': 'splitting',
+            ':from': fromRow,
+            ':holder': holder,
+          },
         }),
       ),
     );
@@ -170,20 +153,12 @@ export class BatchStore implements Batches {
   }
 
   async setStatus(batchId: string, status: BatchStatus, fields: Partial<Batch> = {}): Promise<void> {
-    const values: Record<string, unknown> = { ':status': status, ':now': new Date().toISOString() };
-    const names: Record<string, string> = { '#status': 'status' };
-    let update = 'SET #status = :status, updatedAt = :now';
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      update += `, #${name} = :${name}`;
-    }
+    const { set, names, values } = assignments({ ...fields, status, updatedAt: new Date().toISOString() });
     await documents.send(
       new UpdateCommand({
         TableName: this.table,
         Key: batchKey(batchId),
-        UpdateExpression: update,
+        UpdateExpression: set,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),

@@ -1,5 +1,5 @@
 // Conditional writes, as every store makes them: the write lands, or its condition did not hold and the caller is
-// told so (false); any other error is thrown.
+// told so (false); any other error is thrown. And the SET clause of an update from a record of fields.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 
 export function isConditionFailure(error: unknown): boolean {
@@ -18,4 +18,18 @@ export async function landed(write: Promise<unknown>): Promise<boolean> {
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** `SET #name = :name, …` for each field given a value, with the expression's names and values. */
+export function assignments(fields: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    parts.push(`#${name} = :${name}`);
+  }
+  return { set: `SET ${parts.join(', ')}`, names, values };
 }

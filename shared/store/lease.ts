@@ -18,6 +18,18 @@ export interface Lease {
   until: string;
 }
 
+export const leaseOn = (
+  table: string,
+  key: Record<string, string>,
+  holder: string,
+  until: string,
+): Lease => ({
+  table,
+  key,
+  holder,
+  until,
+});
+
 export interface TakeOptions {
   /** what else the item must satisfy, e.g. `#status = :splitting`, with its names and values */
   also?: { condition: string; names?: Record<string, string>; values?: Record<string, unknown> };
