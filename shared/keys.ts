@@ -1,9 +1,16 @@
 // Every key dancu stores under, built here and nowhere else: the keys of the three DynamoDB tables and of the batches
-// bucket. docs/data-model.md lists each item and prefix with what it holds; test/keys.test.ts checks that document
-// against this module and that no other source file spells a key. No SDK here: the domain, tools and tests use it.
+// bucket. docs/data-model.md lists each item and prefix with what it holds; test/data-model.test.ts checks that document
+// against this module, and test/keys.test.ts that no other source file spells a key. No SDK here: the domain, tools and tests use it.
 
 /** A row of a batch as items name it: `{batchId}#{row}` (a batch id has no `#`). */
 export const rowTag = (origin: { batchId: string; row: number }) => `${origin.batchId}#${origin.row}`;
+
+const ROW_ENTRY = /^([A-Za-z0-9_-]{22})#(\d+):/;
+/** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's or a merge's entry. */
+export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
+  const match = ROW_ENTRY.exec(entry);
+  return match?.[1] && match[2] ? { batchId: match[1], row: Number(match[2]) } : undefined;
+}
 
 // ── The batches table: batches, their chunk leases, the latest upload of each object key, and the link passes.
 

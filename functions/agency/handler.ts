@@ -32,7 +32,7 @@ function callerAgency(event: HttpEvent): string {
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
 function batchView({ bucket, ...batch }: AgencyBatch) {
   if (batch.status !== 'completed' && batch.status !== 'failed') return batch;
-  const name = batch.objectKey.split('/').slice(2).join('/');
+  const name = objectKeys.parseUpload(batch.objectKey)?.name ?? batch.objectKey.split('/').slice(2).join('/');
   const uri = (file: ReportFile) => `s3://${bucket}/${objectKeys.report(batch.agencyCode, name, file)}`;
   return {
     ...batch,

@@ -1,6 +1,6 @@
 // The link pass's decide step, one candidate at a time: a person and its best candidate, checked against the register
 // as it is now, then merged, put on the agency's review list, or left as they are (shared/ingest/link-pass.ts).
-import { reviewId } from '../keys.ts';
+import { reviewId, rowOfEntry } from '../keys.ts';
 import type { PassCandidate } from '../linkage/pass.ts';
 import { decide, scoreMatch } from '../linkage/score.ts';
 import type { DecideDone } from '../model/link-pass.ts';
@@ -18,8 +18,8 @@ const MAX_HOPS = 4;
  */
 function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
   for (const entry of person.applied) {
-    const match = /^([A-Za-z0-9_-]{22})#(\d+):/.exec(entry);
-    if (match?.[1] && match[2]) return { batchId: match[1], row: Number(match[2]) };
+    const row = rowOfEntry(entry);
+    if (row) return row;
   }
   return undefined;
 }
