@@ -23,7 +23,7 @@ import {
   passLines,
 } from '../shared/linkage/pass.ts';
 import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../shared/linkage/score.ts';
-import { unpackRecord } from '../shared/store/person-record.ts';
+import { unpackRecord } from '../shared/model/person-record.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
 import { describeLinkageScore, scoreMergedRegister } from '../shared/synthetic/linkage-truth.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject } from './report.ts';

@@ -99,7 +99,7 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   );
   await new Promise((resolve) => setTimeout(resolve, 500));
   const { RegisterStore } = await import('../shared/store/register-store.ts');
-  const { registerRecord } = await import('../shared/ingest/register.ts');
+  const { registerRecord } = await import('../shared/ingest/register-row.ts');
   const store = new RegisterStore(TableName);
   const READS = ['GetItem', 'Query'];
   const reads = (): number => READS.reduce((n, name) => n + (counts.get(name) ?? 0), 0);

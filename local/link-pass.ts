@@ -8,7 +8,7 @@ import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-
 import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { passSummary } from '../shared/ingest/link-pass.ts';
-import type { LinkPass } from '../shared/store/link-pass-store.ts';
+import type { LinkPass } from '../shared/model/link-pass.ts';
 import { resolveTarget } from './target.ts';
 
 async function main(): Promise<number> {

@@ -13,8 +13,11 @@ import {
 } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
-import { BatchReads, type BatchSummary } from '../../shared/store/batch-reads.ts';
-import { RegisterStore, type StoredReview } from '../../shared/store/register-store.ts';
+import { objectKeys, type ReportFile } from '../../shared/keys.ts';
+import type { AgencyBatch } from '../../shared/model/batch.ts';
+import type { StoredReview } from '../../shared/model/register.ts';
+import { BatchReads } from '../../shared/store/batch-reads.ts';
+import { RegisterStore } from '../../shared/store/register-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 
 const reads = new BatchReads(env('BATCHES_TABLE'));
@@ -27,17 +30,13 @@ function callerAgency(event: HttpEvent): string {
 }
 
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
-function batchView({ bucket, ...batch }: BatchSummary) {
+function batchView({ bucket, ...batch }: AgencyBatch) {
   if (batch.status !== 'completed' && batch.status !== 'failed') return batch;
-  const name = batch.objectKey.split('/').slice(2).join('/');
-  const base = `s3://${bucket}/reports/${batch.agencyCode}/${name}`;
+  const name = objectKeys.parseUpload(batch.objectKey)?.name ?? batch.objectKey.split('/').slice(2).join('/');
+  const uri = (file: ReportFile) => `s3://${bucket}/${objectKeys.report(batch.agencyCode, name, file)}`;
   return {
     ...batch,
-    reports: {
-      summary: `${base}/summary.json`,
-      outcomes: `${base}/outcomes.csv`,
-      review: `${base}/review.csv`,
-    },
+    reports: { summary: uri('summary.json'), outcomes: uri('outcomes.csv'), review: uri('review.csv') },
   };
 }
 

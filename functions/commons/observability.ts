@@ -8,7 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Batch } from '../../shared/ingest/types.ts';
+import type { Batch } from '../../shared/model/batch.ts';
 import type { QueueId } from '../../shared/resources.ts';
 import { logger } from './logger.ts';
 

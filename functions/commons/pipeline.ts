@@ -7,6 +7,7 @@ import { type QueueId, queueUrlVariable } from '../../shared/resources.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
+import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
 export { logger } from './logger.ts';
@@ -15,6 +16,8 @@ export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
+/** the bucket as finalize writes reports: only its bundle carries lib-storage */
+export const reportFiles = () => new ReportUploads(env('BATCHES_BUCKET'));
 
 /** Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request. */
 export async function send(queue: QueueId, messages: object[]): Promise<void> {

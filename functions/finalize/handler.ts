@@ -4,10 +4,10 @@ import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
 import { recordBatchReported } from '../commons/observability.ts';
-import { batches, files, logger } from '../commons/pipeline.ts';
+import { batches, logger, reportFiles } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
-const stores = { batches: batches(), files: files() };
+const stores = { batches: batches(), files: reportFiles() };
 
 async function finalize({ batchId }: FinalizeMessage, context: Context): Promise<void> {
   const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };

@@ -13,7 +13,7 @@ import {
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
-import { parseIncomingKey } from '../../shared/store/work-files.ts';
+import { objectKeys } from '../../shared/keys.ts';
 import { recordBatchFailed } from '../commons/observability.ts';
 import { batches, files, logger, send } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
@@ -80,7 +80,10 @@ async function split({ batchId, object }: IntakeJob, context: Context): Promise<
   const result = await startBatch(object, deps(context));
   if (result === 'refused') {
     logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
-    recordBatchFailed(parseIncomingKey(object.key)?.agencyCode ?? 'unknown', 'BATCH_UPLOADER_NOT_ALLOWED');
+    recordBatchFailed(
+      objectKeys.parseUpload(object.key)?.agencyCode ?? 'unknown',
+      'BATCH_UPLOADER_NOT_ALLOWED',
+    );
   } else logger.info('split', { objectKey: object.key, result });
 }
 

@@ -1,5 +1,6 @@
 // Who a record is: its person key, and how it relates to a record already held for the same key.
 import { createHash } from 'node:crypto';
+import { personKeys } from '../keys.ts';
 import { looseKey, nameKey } from './normalize.ts';
 import { IDENTITY_FIELDS, type PopulationRecord } from './record.ts';
 
@@ -11,14 +12,14 @@ export type MatchOutcome = 'duplicate' | 'updated' | 'conflict';
  * place, so that no name or birth date shows in keys or reports.
  */
 export function personKey(record: PopulationRecord): string {
-  if (record.personalId) return `id:${record.personalId}`;
+  if (record.personalId) return personKeys.byId(record.personalId);
   const basis = [
     nameKey(record.fullName),
     record.dateOfBirth,
     record.sex,
     looseKey(record.birthRegistrationPlace),
   ].join('|');
-  return `nk:${createHash('sha256').update(basis).digest('base64url').slice(0, 22)}`;
+  return personKeys.byIdentity(createHash('sha256').update(basis).digest('base64url').slice(0, 22));
 }
 
 function sameIdentity(a: PopulationRecord, b: PopulationRecord): boolean {

@@ -9,14 +9,15 @@ import {
   OUTCOMES_CSV_HEADER,
   REVIEW_CSV_HEADER,
 } from '#batch/ledger.ts';
-import type { BatchStore } from '../store/batch-store.ts';
-import { parseIncomingKey, reportPrefix, type WorkFiles } from '../store/work-files.ts';
-import type { Batch } from './types.ts';
+import { objectKeys, type ReportFile } from '../keys.ts';
+import type { Batch } from '../model/batch.ts';
+import type { FailingBatches, Files } from '../model/ports.ts';
 
-export function reportLocation(batch: Batch): string {
-  const parsed = parseIncomingKey(batch.objectKey);
+/** The key of one file of a batch's report: beside the upload's agency and name. */
+export function reportKey(batch: Batch, file: ReportFile): string {
+  const parsed = objectKeys.parseUpload(batch.objectKey);
   const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
-  return reportPrefix(parsed?.agencyCode ?? batch.agencyCode, name);
+  return objectKeys.report(parsed?.agencyCode ?? batch.agencyCode, name, file);
 }
 
 export function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string): BatchSummary {
@@ -35,13 +36,21 @@ export function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string):
 }
 
 /** A batch that failed as a whole: a summary with its failure and an outcomes.csv with no rows. */
-export async function writeFailedReport(batch: Batch, files: WorkFiles, batches: BatchStore): Promise<void> {
+export async function writeFailedReport(
+  batch: Batch,
+  files: Pick<Files, 'putText'>,
+  batches: FailingBatches,
+): Promise<void> {
   if ((await batches.latestBatchOf(batch.objectKey)) !== batch.batchId) return; // a newer upload owns the report
-  const prefix = reportLocation(batch);
   const summary = summaryOf(batch, new LedgerTally(), batch.finishedAt ?? new Date().toISOString());
-  await files.putText(`${prefix}outcomes.csv`, `${OUTCOMES_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
-  await files.putText(`${prefix}review.csv`, `${REVIEW_CSV_HEADER}\n`, 'text/csv; charset=utf-8');
-  await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
+  const csv = 'text/csv; charset=utf-8';
+  await files.putText(reportKey(batch, 'outcomes.csv'), `${OUTCOMES_CSV_HEADER}\n`, csv);
+  await files.putText(reportKey(batch, 'review.csv'), `${REVIEW_CSV_HEADER}\n`, csv);
+  await files.putText(
+    reportKey(batch, 'summary.json'),
+    `${JSON.stringify(summary, null, 2)}\n`,
+    'application/json',
+  );
 }
 
 /**
@@ -51,8 +60,8 @@ export async function writeFailedReport(batch: Batch, files: WorkFiles, batches:
 export async function failAfterRetries(
   batchId: string,
   detail: string,
-  files: WorkFiles,
-  batches: BatchStore,
+  files: Pick<Files, 'putText'>,
+  batches: FailingBatches,
 ): Promise<void> {
   const batch = await batches.get(batchId);
   if (!batch || batch.status === 'completed' || batch.status === 'superseded') return;

@@ -7,6 +7,7 @@
 // The step that completes a stage sends the next stage's messages (the pass item records every step); one pass runs
 // at a time. Every step can be repeated: files are rewritten whole, merges and review items are idempotent.
 import * as z from 'zod/mini';
+import { objectKeys } from '../keys.ts';
 import {
   bestInPartition,
   bestOverall,
@@ -15,14 +16,9 @@ import {
   partitionOf,
   passLines,
 } from '../linkage/pass.ts';
-import { sideBySide } from '../linkage/review.ts';
-import { decide, scoreMatch } from '../linkage/score.ts';
-import type { DecideDone, LinkPass, LinkPassStore, PassStage } from '../store/link-pass-store.ts';
-import type { RegisterScan } from '../store/register-scan.ts';
-import type { HeldPerson, RegisterStore } from '../store/register-store.ts';
-import type { WorkFiles } from '../store/work-files.ts';
-import { maskHeld, reviewId, roundScore } from './register.ts';
-import { mergePerson } from './resolve-review.ts';
+import type { DecideDone, LinkPass, PassStage } from '../model/link-pass.ts';
+import type { Files, LinkPasses, PassRegister } from '../model/ports.ts';
+import { applyCandidate } from './link-pass-apply.ts';
 
 export const LinkPassMessage = z.discriminatedUnion('kind', [
   z.object({
@@ -39,9 +35,9 @@ export const LinkPassMessage = z.discriminatedUnion('kind', [
 export type LinkPassMessage = z.infer<typeof LinkPassMessage>;
 
 export interface LinkPassDeps {
-  passes: LinkPassStore;
-  register: RegisterScan;
-  files: WorkFiles;
+  passes: LinkPasses;
+  register: PassRegister;
+  files: Pick<Files, 'putLines' | 'readLines'>;
   send: (messages: LinkPassMessage[]) => Promise<void>;
   /** the least segments and partitions of a pass its start message does not size (more for a larger register) */
   segments: number;
@@ -52,13 +48,10 @@ export interface LinkPassDeps {
   concurrency?: number;
 }
 
-const PREFIX = 'work/link/';
 /** A national pass finds a few million candidates: 64 decide steps hold them easily. */
 const MAX_DECIDERS = 64;
 /** How long a pass keeps the next one out: a national pass takes under an hour; a stuck one lets go after this. */
 const PASS_HOLDS_MS = 20 * 3600_000;
-/** How far a merged candidate is followed (merges form short chains: each points at a person ranked before it). */
-const MAX_HOPS = 4;
 /** What one group step holds in the link function's 2 GB: ~1.4 M scan lines (bench/link-pass: 4.74 per person). */
 const ITEMS_PER_PARTITION = 300_000;
 /** A scan segment reads ~1 GB of register in a few minutes, well inside the function's 15. */
@@ -75,13 +68,6 @@ export function passSizes(items: number, least: { segments: number; partitions: 
   const segments = Math.max(least.segments, Math.min(MAX_SEGMENTS, Math.ceil(items / ITEMS_PER_SEGMENT)));
   return { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) };
 }
-
-export const passKeys = {
-  scan: (passId: string, partition: number, segment: number, part: number) =>
-    `${PREFIX}${passId}/scan/${partition}/${segment}-${part}.ndjson`,
-  best: (passId: string, partition: number, from: number) =>
-    `${PREFIX}${passId}/best/${partition}/${from}.ndjson`,
-};
 
 /** What a pass did: the persons read, the candidates found, and what became of them. */
 export function passSummary(pass: LinkPass) {
@@ -191,7 +177,7 @@ async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): 
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
   const pass = await requirePass(passId, deps);
-  // about 400 MB of heap at most: the link function has 2,048 MB
+  // bounds the scan's heap well inside the link function's memory (shared/resources.ts)
   const flushLines = deps.flushLines ?? 1_000_000;
   let buffers: PassLine[][] = Array.from({ length: pass.partitions }, () => []);
   let held = 0;
@@ -205,7 +191,7 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
     await Promise.all(
       written.map((lines, partition) =>
         lines.length > 0
-          ? deps.files.putLines(passKeys.scan(passId, partition, segment, parts), lines)
+          ? deps.files.putLines(objectKeys.passScan(passId, partition, segment, parts), lines)
           : Promise.resolve(),
       ),
     );
@@ -231,7 +217,7 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   for (const [segment, { parts }] of Object.entries(pass.scanned)) {
     for (let part = 0; part < parts; part++) {
       // one by one: push(...lines) of a large part overflows the call stack
-      const key = passKeys.scan(passId, partition, Number(segment), part);
+      const key = objectKeys.passScan(passId, partition, Number(segment), part);
       for (const line of await deps.files.readLines<PassLine>(key)) lines.push(line);
     }
   }
@@ -241,7 +227,7 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   await Promise.all(
     byPerson.map((candidates, to) =>
       candidates.length > 0
-        ? deps.files.putLines(passKeys.best(passId, to, partition), candidates)
+        ? deps.files.putLines(objectKeys.passBest(passId, to, partition), candidates)
         : Promise.resolve(),
     ),
   );
@@ -253,7 +239,9 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   const pass = await requirePass(passId, deps);
   const found: PassCandidate[] = [];
   for (let from = 0; from < pass.partitions; from++) {
-    for (const candidate of await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from)))
+    for (const candidate of await deps.files.readLines<PassCandidate>(
+      objectKeys.passBest(passId, partition, from),
+    ))
       found.push(candidate);
   }
   const done: DecideDone = { merged: 0, reviews: 0, unchanged: 0 };
@@ -267,68 +255,4 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));
   return afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
-}
-
-/**
- * `{batchId}#{row}` of a person's earliest kept row, the row a review item is filed under (a review's or a merge's
- * entry in `applied` names no row, and is passed over).
- */
-function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
-  for (const entry of person.applied) {
-    const match = /^([A-Za-z0-9_-]{22})#(\d+):/.exec(entry);
-    if (match?.[1] && match[2]) return { batchId: match[1], row: Number(match[2]) };
-  }
-  return undefined;
-}
-
-/**
- * Applies a person's best candidate to the register as it is now, not as the scan saw it: both are read again
- * (the candidate followed to the person it has been merged into since, if it has) and scored again, and nothing
- * happens when the person has been merged, a reviewer kept the two apart, the decision changed, or the person has
- * a review item already (its id is the person's first row: a resolved one is not reopened).
- */
-async function applyCandidate(
-  passId: string,
-  { person: key, candidate: candidateKey }: PassCandidate,
-  register: RegisterStore,
-): Promise<keyof DecideDone> {
-  const person = await register.getPerson(key);
-  if (!person || person.mergedInto) return 'unchanged';
-  // the candidate as it is now: merged since, it is the person it is part of now that the pass compares and joins
-  const chain = [candidateKey];
-  let candidate = await register.getPerson(candidateKey);
-  while (candidate?.mergedInto && chain.length <= MAX_HOPS) {
-    chain.push(candidate.mergedInto);
-    candidate = await register.getPerson(candidate.mergedInto);
-  }
-  const target = chain.at(-1) as string;
-  if (!candidate || candidate.mergedInto || target === key) return 'unchanged';
-  if (chain.some((other) => person.keptApart?.includes(other)) || candidate.keptApart?.includes(key))
-    return 'unchanged';
-  const best = scoreMatch(person.record, candidate.record);
-  const decision = decide(best.score, best.levels);
-  if (decision === 'match') {
-    return (await mergePerson(register, key, target, `link#${passId}#${key}`)) ? 'merged' : 'unchanged';
-  }
-  const row = firstRow(person);
-  if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';
-  const id = reviewId({ ...row, agencyCode: person.agencyCode });
-  if (await register.getReview(person.agencyCode, id)) return 'unchanged';
-  const fields = sideBySide(person.record, candidate.record, best);
-  await register.putReview({
-    id,
-    agencyCode: person.agencyCode,
-    batchId: row.batchId,
-    row: row.row,
-    ...(person.record.formId ? { formId: person.record.formId } : {}),
-    personKey: key,
-    candidatePersonKey: target,
-    score: roundScore(best.score),
-    reasons: best.reasons,
-    // another agency's person is shown to this agency's reviewer only as far as it must be to decide
-    fields:
-      candidate.agencyCode && candidate.agencyCode !== person.agencyCode ? fields.map(maskHeld) : fields,
-    createdAt: new Date().toISOString(),
-  });
-  return 'reviews';
 }

@@ -10,14 +10,14 @@ import {
   type RowOutcome,
   reviewCsvLine,
 } from '#batch/ledger.ts';
-import type { BatchStore } from '../store/batch-store.ts';
-import { uploadStream } from '../store/report-upload.ts';
-import { type WorkFiles, workKeys } from '../store/work-files.ts';
-import { reportLocation, summaryOf } from './failed-report.ts';
-import type { Batch, OutcomeEntry } from './types.ts';
+import { objectKeys } from '../keys.ts';
+import type { Batch } from '../model/batch.ts';
+import type { Files, ReportBatches, ReportFiles } from '../model/ports.ts';
+import { reportKey, summaryOf } from './failed-report.ts';
+import type { OutcomeEntry } from './types.ts';
 
 /** The entries of a run of work files, read one file ahead of the one being consumed. */
-async function* entriesOf(files: WorkFiles, keys: string[]): AsyncGenerator<OutcomeEntry> {
+async function* entriesOf(files: Pick<Files, 'readLines'>, keys: string[]): AsyncGenerator<OutcomeEntry> {
   let next = keys[0] ? files.readLines<OutcomeEntry>(keys[0]) : undefined;
   for (let i = 0; next; i++) {
     const entries = await next;
@@ -58,8 +58,8 @@ export class ReportInvariantError extends Error {
 /** Writes the report of a batch whose every chunk is registered, and marks it completed (once). */
 export async function finalizeBatch(
   batchId: string,
-  files: WorkFiles,
-  batches: BatchStore,
+  files: ReportFiles,
+  batches: ReportBatches,
   /** this invocation, and when its time is over (epoch ms) */
   lease: { holder: string; until: number },
 ): Promise<'completed' | 'skipped' | 'superseded'> {
@@ -84,18 +84,18 @@ export async function finalizeBatch(
 }
 
 /** outcomes.csv in row order (every row exactly once, or an error), then summary.json, then completed. */
-async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore): Promise<void> {
+async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatches): Promise<void> {
   const { batchId } = batch;
   const counts = batch.chunkCounts ?? [];
   const sources = [
     entriesOf(
       files,
-      Array.from({ length: batch.checkpoint.rejectedSeq }, (_, seq) => workKeys.rejected(batchId, seq)),
+      Array.from({ length: batch.checkpoint.rejectedSeq }, (_, seq) => objectKeys.rejected(batchId, seq)),
     ),
     ...counts.map((count, partition) =>
       entriesOf(
         files,
-        Array.from({ length: count }, (_, seq) => workKeys.outcomes(batchId, partition, seq)),
+        Array.from({ length: count }, (_, seq) => objectKeys.outcomes(batchId, partition, seq)),
       ),
     ),
   ];
@@ -104,8 +104,7 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
   // probable duplicates are a few per cent of rows: their side-by-side lines are held until the end
   let reviewLines = `${REVIEW_CSV_HEADER}\n`;
   const csv = new PassThrough();
-  const prefix = reportLocation(batch);
-  const uploading = uploadStream(files, `${prefix}outcomes.csv`, csv, 'text/csv; charset=utf-8');
+  const uploading = files.uploadStream(reportKey(batch, 'outcomes.csv'), csv, 'text/csv; charset=utf-8');
   try {
     csv.write(`${OUTCOMES_CSV_HEADER}\n`);
     let lines = '';
@@ -138,11 +137,15 @@ async function writeReport(batch: Batch, files: WorkFiles, batches: BatchStore):
     throw error;
   }
   await uploading;
-  await files.putText(`${prefix}review.csv`, reviewLines, 'text/csv; charset=utf-8');
+  await files.putText(reportKey(batch, 'review.csv'), reviewLines, 'text/csv; charset=utf-8');
   const finishedAt = new Date().toISOString();
   // every row is accounted for: whatever failed the batch before a redrive is over
   const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);
-  await files.putText(`${prefix}summary.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
+  await files.putText(
+    reportKey(batch, 'summary.json'),
+    `${JSON.stringify(summary, null, 2)}\n`,
+    'application/json',
+  );
   await batches.markCompleted(batchId, {
     outcomes: summary.outcomes,
     errorsByCode: summary.errorsByCode,

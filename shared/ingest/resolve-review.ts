@@ -4,7 +4,8 @@
 import { joinLinkedRecord } from '#domain/identity.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
-import type { RegisterStore, StoredReview } from '../store/register-store.ts';
+import type { MergingRegister, ReviewingRegister } from '../model/ports.ts';
+import type { StoredReview } from '../model/register.ts';
 
 export type ResolveResult =
   | { status: 'resolved'; review: StoredReview }
@@ -15,7 +16,7 @@ const MAX_ATTEMPTS = 20;
 const MAX_HOPS = 4;
 
 export async function resolveReview(
-  store: RegisterStore,
+  store: ReviewingRegister,
   agencyCode: string,
   id: string,
   resolution: ReviewResolution,
@@ -40,7 +41,7 @@ export async function resolveReview(
 }
 
 /** The reviewed person's record fills and updates the candidate's (as a linked row would), then points there. */
-async function mergeInto(store: RegisterStore, review: StoredReview): Promise<void> {
+async function mergeInto(store: MergingRegister, review: StoredReview): Promise<void> {
   await mergePerson(store, review.personKey, review.candidatePersonKey, `review#${review.id}`);
 }
 
@@ -52,7 +53,7 @@ async function mergeInto(store: RegisterStore, review: StoredReview): Promise<vo
  * when there was nothing to merge: either person is gone, `from` is merged already, or the two are one.
  */
 export async function mergePerson(
-  store: RegisterStore,
+  store: MergingRegister,
   from: string,
   into: string,
   tag: string,

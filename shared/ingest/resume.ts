@@ -2,13 +2,13 @@
 // has not. This sends again what each unfinished batch was waiting for, every step of which is idempotent,
 // and frees the split and finalize leases of invocations the restart ended: run it as the stack starts,
 // before anything else is invoked. (In AWS, SQS keeps messages, so this is for the local stack.)
-import type { BatchStore } from '../store/batch-store.ts';
-import { type WorkFiles, workKeys } from '../store/work-files.ts';
+import { objectKeys } from '../keys.ts';
+import type { Files, ResumeBatches } from '../model/ports.ts';
 import type { ChunkMessage } from './types.ts';
 
 export interface ResumeDeps {
-  batches: BatchStore;
-  files: WorkFiles;
+  batches: ResumeBatches;
+  files: Pick<Files, 'exists'>;
   sendContinue(batchId: string): Promise<void>;
   sendChunks(messages: ChunkMessage[]): Promise<void>;
   sendFinalize(batchId: string): Promise<void>;
@@ -32,7 +32,7 @@ export async function resumeUnfinishedBatches(deps: ResumeDeps): Promise<string[
     for (const [partition, count] of (batch.chunkCounts ?? []).entries()) {
       if (count === 0 || batch.donePartitions?.includes(partition)) continue;
       let seq = 0;
-      while (seq < count - 1 && (await deps.files.exists(workKeys.outcomes(batch.batchId, partition, seq))))
+      while (seq < count - 1 && (await deps.files.exists(objectKeys.outcomes(batch.batchId, partition, seq))))
         seq += 1;
       chunks.push({ kind: 'chunk', batchId: batch.batchId, partition, seq });
     }

@@ -9,18 +9,13 @@ import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch
 import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
+import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
-import type { BatchStore } from '../store/batch-store.ts';
-import { parseIncomingKey, type WorkFiles, workKeys } from '../store/work-files.ts';
+import type { Batch, SplitCheckpoint } from '../model/batch.ts';
+import type { Files, SplitBatches } from '../model/ports.ts';
+import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
-import {
-  type Batch,
-  type ChunkEntry,
-  type ChunkMessage,
-  chunkLine,
-  type OutcomeEntry,
-  type SplitCheckpoint,
-} from './types.ts';
+import type { ChunkEntry, ChunkMessage } from './types.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -53,8 +48,8 @@ export const DEFAULT_SPLIT_SETTINGS: SplitSettings = {
 };
 
 export interface SplitDeps {
-  batches: BatchStore;
-  files: WorkFiles;
+  batches: SplitBatches;
+  files: Files;
   sendChunks(messages: ChunkMessage[]): Promise<void>;
   sendContinue(batchId: string): Promise<void>;
   sendFinalize(batchId: string): Promise<void>;
@@ -101,7 +96,7 @@ function emptyCheckpoint(partitions: number): SplitCheckpoint {
 /** Starts (or, for a repeated event, recognises) the batch of an uploaded object, and splits it. */
 export async function startBatch(object: UploadedObject, deps: SplitDeps): Promise<SplitResult> {
   const now = new Date().toISOString();
-  const parsed = parseIncomingKey(object.key);
+  const parsed = objectKeys.parseUpload(object.key);
   const batch: Batch = {
     batchId: batchIdOf(object),
     agencyCode: parsed?.agencyCode ?? 'unknown',
@@ -162,22 +157,6 @@ async function startChains(batch: Batch, chunkSeqs: number[], deps: SplitDeps): 
   await deps.batches.markChainsStarted(batch.batchId);
 }
 
-/** Bounds the S3 writes in flight, and waits for them all before progress is recorded. */
-class WriteQueue {
-  private readonly inFlight = new Set<Promise<void>>();
-  constructor(private readonly limit: number) {}
-
-  async add(write: () => Promise<void>): Promise<void> {
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-    const pending = write().finally(() => this.inFlight.delete(pending));
-    this.inFlight.add(pending);
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.inFlight);
-  }
-}
-
 /** Rows already split by an earlier invocation, dropped before they are validated again. */
 async function* after(pages: AsyncIterable<BatchRow[]>, row: number): AsyncGenerator<BatchRow[]> {
   for await (const page of pages) {
@@ -203,36 +182,11 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
   if (!(await deps.batches.takeSplitLease(batch.batchId, from.row, holder, Date.now() + leaseMs)))
     return 'lost-race';
   const checkpoint: SplitCheckpoint = structuredClone({ ...from, invocations: from.invocations + 1 });
-  const parsed = parseIncomingKey(batch.objectKey);
+  const parsed = objectKeys.parseUpload(batch.objectKey);
   const format = parsed && formatOfName(parsed.name);
   if (!format) throw new Error(`batch ${batch.batchId} has no readable name`);
 
-  const buffers: ChunkEntry[][] = Array.from({ length: batch.partitions }, () => []);
-  let rejected: OutcomeEntry[] = [];
-  const writes = new WriteQueue(settings.writeConcurrency);
-  const flushChunk = (partition: number) => {
-    const entries = buffers[partition] ?? [];
-    if (entries.length === 0) return Promise.resolve();
-    const seq = checkpoint.chunkSeqs[partition] ?? 0;
-    checkpoint.chunkSeqs[partition] = seq + 1;
-    buffers[partition] = [];
-    return writes.add(() =>
-      files.putLines(workKeys.chunk(batch.batchId, partition, seq), entries.map(chunkLine)),
-    );
-  };
-  const flushRejected = () => {
-    if (rejected.length === 0) return Promise.resolve();
-    const entries = rejected;
-    const seq = checkpoint.rejectedSeq;
-    checkpoint.rejectedSeq = seq + 1;
-    rejected = [];
-    return writes.add(() => files.putLines(workKeys.rejected(batch.batchId, seq), entries));
-  };
-  const flushAll = async () => {
-    for (let p = 0; p < batch.partitions; p++) await flushChunk(p);
-    await flushRejected();
-    await writes.drain();
-  };
+  const writer = new ChunkWriter(files, batch, checkpoint, settings);
 
   try {
     // a plain UTF-8 file goes on with a ranged read; a compressed or UTF-16 one is read again and skipped
@@ -270,7 +224,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         checkpoint.row = row.row;
         checkpoint.offset = row.endOffset;
         if (!row.record) {
-          rejected.push([row.row, 'rejected', '', row.formId ?? '', row.issues]);
+          writer.reject([row.row, 'rejected', '', row.formId ?? '', row.issues]);
           continue;
         }
         const key = personKey(row.record);
@@ -281,13 +235,11 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         );
         const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
         if (row.formId !== undefined) entry.formId = row.formId;
-        const buffer = buffers[partition];
-        buffer?.push(entry);
-        if ((buffer?.length ?? 0) >= settings.chunkRows) await flushChunk(partition);
+        await writer.add(partition, entry);
       }
-      if (rejected.length >= settings.rejectedRows) await flushRejected();
+      await writer.pageDone();
     }
-    await flushAll();
+    await writer.flushAll();
     checkpoint.fileOffset = rangeable ? (checkpoint.bomBytes ?? 0) + checkpoint.offset : undefined;
     checkpoint.unknownColumns = [...new Set([...from.unknownColumns, ...layout.unknownColumns])].slice(
       0,

@@ -4,62 +4,7 @@ import * as z from 'zod/mini';
 import type { Outcome, RowLink } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
 import { PopulationRecord } from '#domain/record.ts';
-import { recordFromValues, recordValues } from '../store/person-record.ts';
-
-export type BatchStatus = 'splitting' | 'registering' | 'finalizing' | 'completed' | 'failed' | 'superseded';
-
-/** Where a split has got to, so that a fresh invocation can go on from there. */
-export interface SplitCheckpoint {
-  /** data rows read so far */
-  row: number;
-  /** byte offset in the UTF-8 text just past that row */
-  offset: number;
-  /** the same point in the object's bytes, when a ranged read can resume there (plain UTF-8 only) */
-  fileOffset?: number;
-  /** bytes of byte-order mark before the text, as found by the first read */
-  bomBytes?: number;
-  /** CSV: the header cells and delimiter, for a ranged read that starts mid-file */
-  headerCells?: string[];
-  delimiter?: string;
-  /** chunks written per partition */
-  chunkSeqs: number[];
-  /** rejected-row files written */
-  rejectedSeq: number;
-  /** header cells or JSON keys that are not fields, the first 50 */
-  unknownColumns: string[];
-  /** invocations the split has taken so far */
-  invocations: number;
-}
-
-export interface BatchFailure {
-  code: string;
-  message: string;
-}
-
-export interface Batch {
-  batchId: string;
-  agencyCode: string;
-  bucket: string;
-  objectKey: string;
-  versionId?: string;
-  eTag?: string;
-  size?: number;
-  sequencer?: string;
-  status: BatchStatus;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt?: string;
-  partitions: number;
-  checkpoint: SplitCheckpoint;
-  /** set when split has read the whole file: data rows and chunks per partition */
-  rows?: number;
-  chunkCounts?: number[];
-  chainsStarted?: boolean;
-  donePartitions?: number[];
-  outcomes?: Record<Outcome, number>;
-  errorsByCode?: Record<string, number>;
-  failure?: BatchFailure;
-}
+import { recordFromValues, recordValues } from '../model/person-record.ts';
 
 /** A valid record on its way to the register, as a line of a chunk file. */
 export const ChunkEntry = z.object({
@@ -114,7 +59,7 @@ export type FinalizeMessage = z.infer<typeof FinalizeMessage>;
 
 /**
  * The fields of an S3 event notification the split reads; Powertools' full S3Schema bundled all of zod's
- * locales (444 KB of the split's 1,377 KB).
+ * locales (docs/benchmarks.md, bundles).
  */
 export const S3Notification = z.object({
   Records: z.array(

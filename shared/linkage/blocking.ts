@@ -2,6 +2,7 @@
 // same person written with the usual noise still meets their earlier record while a register of millions is
 // never scanned. See docs/linkage.md for why these and what each survives.
 import { createHash } from 'node:crypto';
+import { personKeys } from '../keys.ts';
 import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
 import { foldText, nameParts, skeleton } from './name-form.ts';
 
@@ -78,7 +79,10 @@ const KIND_PREFIX: Record<BlockingKeyKind, string> = {
 };
 
 function digest({ kind, basis }: BlockingKeyBasis): string {
-  return `${KIND_PREFIX[kind]}:${createHash('sha256').update(basis).digest('base64url').slice(0, 16)}`;
+  return personKeys.blocking(
+    KIND_PREFIX[kind],
+    createHash('sha256').update(basis).digest('base64url').slice(0, 16),
+  );
 }
 
 const kinds =

@@ -3,6 +3,7 @@
 // partitions by key, each partition is grouped by key and the pairs in a group are scored, and each person keeps
 // its best candidate. No blocking item is stored, so a person costs no write unit for being findable
 // (docs/linkage.md, "The link pass"). Pure: the steps that read and write live in shared/ingest/link-pass.ts.
+import { personKeys } from '../keys.ts';
 import { filingKeys } from './blocking.ts';
 import { COMPARED_FIELDS, type LinkableRecord } from './compare.ts';
 import {
@@ -58,8 +59,8 @@ export function partitionOf(key: string, partitions: number): number {
  * merges into them: merges point one way, so two persons never merge into each other.
  */
 export function ranksBefore(a: string, b: string): boolean {
-  const aId = a.startsWith('id:');
-  const bId = b.startsWith('id:');
+  const aId = personKeys.isById(a);
+  const bId = personKeys.isById(b);
   if (aId !== bId) return aId;
   return a < b;
 }

@@ -1,66 +1,34 @@
 // What the agency routes read of the batches table: one batch, or an agency's batches newest first (gsi1, which
-// shared/store/batch-store.ts writes as gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}).
-// Reads only; batch-store.ts stays the module that writes this table.
+// batch-store.ts writes). Reads only: the AgencyBatches port; batch-store.ts stays the module that writes this table.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
-import type { Batch } from '../ingest/types.ts';
+import { batchKeys } from '../keys.ts';
+import { AGENCY_BATCH_FIELDS, type AgencyBatch, type AgencyBatchPage } from '../model/batch.ts';
+import type { AgencyBatches } from '../model/ports.ts';
 
-/** A batch as agencies see it: no checkpoint, lease or partition bookkeeping. */
-export type BatchSummary = Pick<
-  Batch,
-  | 'batchId'
-  | 'agencyCode'
-  | 'objectKey'
-  | 'status'
-  | 'startedAt'
-  | 'updatedAt'
-  | 'finishedAt'
-  | 'rows'
-  | 'outcomes'
-  | 'errorsByCode'
-  | 'failure'
-> & { bucket: string };
-
-const SUMMARY_FIELDS = [
-  'batchId',
-  'agencyCode',
-  'bucket',
-  'objectKey',
-  'status',
-  'startedAt',
-  'updatedAt',
-  'finishedAt',
-  'rows',
-  'outcomes',
-  'errorsByCode',
-  'failure',
-] as const;
-
-function summaryOf(item: Record<string, unknown>): BatchSummary {
+function summaryOf(item: Record<string, unknown>): AgencyBatch {
   const summary: Record<string, unknown> = {};
-  for (const field of SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
-  return summary as BatchSummary;
+  for (const field of AGENCY_BATCH_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
+  return summary as AgencyBatch;
 }
 
-export interface BatchPage {
-  batches: BatchSummary[];
-  /** opaque: where the next page starts, or undefined after the last */
-  nextToken?: string;
-}
-
-export class BatchReads {
+export class BatchReads implements AgencyBatches {
   constructor(private readonly table: string) {}
 
-  async get(batchId: string): Promise<BatchSummary | undefined> {
+  async get(batchId: string): Promise<AgencyBatch | undefined> {
     const { Item } = await documents.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `BATCH#${batchId}`, sk: 'META' } }),
+      new GetCommand({ TableName: this.table, Key: batchKeys.batch(batchId) }),
     );
     return Item ? summaryOf(Item) : undefined;
   }
 
   /** The agency's batches, newest first; undefined when `nextToken` is not one this agency was given. */
-  async listByAgency(agencyCode: string, limit: number, nextToken?: string): Promise<BatchPage | undefined> {
-    const gsi1pk = `AGENCY#${agencyCode}`;
+  async listByAgency(
+    agencyCode: string,
+    limit: number,
+    nextToken?: string,
+  ): Promise<AgencyBatchPage | undefined> {
+    const gsi1pk = batchKeys.agencyPartition(agencyCode);
     let start: Record<string, string> | undefined;
     if (nextToken) {
       start = decodeToken(nextToken);

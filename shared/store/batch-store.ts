@@ -1,12 +1,16 @@
-// The batches table: one item per batch (its progress and checkpoint) and one per object key (which batch
-// is the latest upload of it). The only module that knows this table's keys and expressions.
+// The batches table's batch items: one per batch (its progress, checkpoint and leases), one per chunk being
+// registered (its lease) and one per object key (which batch is the latest upload of it). The adapter of the Batches
+// port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../aws/clients.ts';
-import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../ingest/types.ts';
-import { isConditionFailure } from './conditions.ts';
+import { documents } from '../aws/dynamodb.ts';
+import { batchKeys } from '../keys.ts';
+import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../model/batch.ts';
+import type { Batches } from '../model/ports.ts';
+import { assignments, landed } from './conditions.ts';
+import { leaseOn, releaseLease, takeLease } from './lease.ts';
 
-const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: 'META' });
-const objectKey = (key: string) => ({ pk: `OBJECT#${key}`, sk: 'LATEST' });
+const batchKey = batchKeys.batch;
+const objectKey = batchKeys.latestUpload;
 
 /** A stored batch item as a Batch: without its keys, its index attributes and with its sets as arrays. */
 function toBatch(item: Record<string, unknown>): Batch {
@@ -17,8 +21,15 @@ function toBatch(item: Record<string, unknown>): Batch {
   };
 }
 
-export class BatchStore {
+export class BatchStore implements Batches {
   constructor(private readonly table: string) {}
+
+  /** the split's lease and finalize's, on the batch item; a chunk's, on an item of its own */
+  private splitLease = (id: string) => leaseOn(this.table, batchKey(id), 'leaseHolder', 'leaseUntil');
+  private finalizeLease = (id: string) =>
+    leaseOn(this.table, batchKey(id), 'finalizeHolder', 'finalizeUntil');
+  private chunkLease = (id: string, partition: number, seq: number) =>
+    leaseOn(this.table, batchKeys.chunkLease(id, partition, seq), 'holder', 'leaseUntil');
 
   async get(batchId: string): Promise<Batch | undefined> {
     const { Item } = await documents.send(
@@ -28,55 +39,34 @@ export class BatchStore {
   }
 
   /** Creates the batch unless it exists: true when this call created it. */
-  async create(batch: Batch): Promise<boolean> {
-    try {
-      await documents.send(
+  create(batch: Batch): Promise<boolean> {
+    return landed(
+      documents.send(
         new PutCommand({
           TableName: this.table,
           Item: {
             ...batchKey(batch.batchId),
-            gsi1pk: `AGENCY#${batch.agencyCode}`,
-            gsi1sk: `${batch.startedAt}#${batch.batchId}`,
+            ...batchKeys.byAgency(batch.agencyCode, batch.startedAt, batch.batchId),
             ...batch,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
    * Lets one invocation at a time split a batch: true when this one (`holder`) now holds it until `until`
    * (epoch ms), because nobody does or the holder's time is over, and the split is still at `fromRow`.
    */
-  async takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: batchKey(batchId),
-          UpdateExpression: 'SET leaseHolder = :holder, leaseUntil = :until',
-          ConditionExpression:
-            '#status = :splitting AND checkpoint.#row = :from AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status', '#row': 'row' },
-          ExpressionAttributeValues: {
-            ':holder': holder,
-            ':until': until,
-            ':now': Date.now(),
-            ':splitting': 'splitting',
-            ':from': fromRow,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean> {
+    return takeLease(this.splitLease(batchId), holder, until, {
+      also: {
+        condition: '#status = :splitting AND checkpoint.#row = :from',
+        names: { '#status': 'status', '#row': 'row' },
+        values: { ':splitting': 'splitting', ':from': fromRow },
+      },
+    });
   }
 
   /** Saves a split's progress and lets go of the lease; false when this invocation no longer held it. */
@@ -112,36 +102,29 @@ export class BatchStore {
     holder: string,
     more: Partial<Pick<Batch, 'status' | 'rows' | 'chunkCounts'>> = {},
   ): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status', '#row': 'row' };
-    const values: Record<string, unknown> = {
-      ':c': checkpoint,
-      ':now': new Date().toISOString(),
-      ':splitting': 'splitting',
-      ':from': fromRow,
-      ':holder': holder,
-    };
-    let set = 'SET checkpoint = :c, updatedAt = :now';
-    for (const [name, value] of Object.entries(more)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      set += `, #${name} = :${name}`;
-    }
-    try {
-      await documents.send(
+    const { set, names, values } = assignments({
+      checkpoint,
+      updatedAt: new Date().toISOString(),
+      ...more,
+    });
+    // lets go of the split's lease in the same write (this holder's, as the condition says)
+    return landed(
+      documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: batchKey(batchId),
           UpdateExpression: `${set} REMOVE leaseHolder, leaseUntil`,
           ConditionExpression: '#status = :splitting AND checkpoint.#row = :from AND leaseHolder = :holder',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...names, '#status': 'status', '#row': 'row' },
+          ExpressionAttributeValues: {
+            ...values,
+            ':splitting': 'splitting',
+            ':from': fromRow,
+            ':holder': holder,
+          },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markChainsStarted(batchId: string): Promise<void> {
@@ -170,20 +153,12 @@ export class BatchStore {
   }
 
   async setStatus(batchId: string, status: BatchStatus, fields: Partial<Batch> = {}): Promise<void> {
-    const values: Record<string, unknown> = { ':status': status, ':now': new Date().toISOString() };
-    const names: Record<string, string> = { '#status': 'status' };
-    let update = 'SET #status = :status, updatedAt = :now';
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      update += `, #${name} = :${name}`;
-    }
+    const { set, names, values } = assignments({ ...fields, status, updatedAt: new Date().toISOString() });
     await documents.send(
       new UpdateCommand({
         TableName: this.table,
         Key: batchKey(batchId),
-        UpdateExpression: update,
+        UpdateExpression: set,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
@@ -196,44 +171,19 @@ export class BatchStore {
    * same time as the first: with record linkage two copies reading the register a moment apart could decide a
    * row differently. One small item per chunk (one write unit per 500 rows).
    */
-  async takeChunkLease(
+  takeChunkLease(
     batchId: string,
     partition: number,
     seq: number,
     holder: string,
     until: number,
   ): Promise<boolean> {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `BATCH#${batchId}`, sk: `CHUNK#${partition}#${seq}`, holder, leaseUntil: until },
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-          ExpressionAttributeValues: { ':now': Date.now() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return takeLease(this.chunkLease(batchId, partition, seq), holder, until);
   }
 
   /** Lets go of a chunk's lease this invocation holds: a retry or a later copy need not wait for it to run out. */
   async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: `BATCH#${batchId}`, sk: `CHUNK#${partition}#${seq}` },
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await releaseLease(this.chunkLease(batchId, partition, seq), holder);
   }
 
   /**
@@ -241,47 +191,18 @@ export class BatchStore {
    * (epoch ms). Two chains of one partition (a redelivered chunk) may both ask for finalize; the batch must
    * finish once. False when another holds it, or the batch is not waiting for its report.
    */
-  async takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: batchKey(batchId),
-          UpdateExpression: 'SET finalizeHolder = :holder, finalizeUntil = :until',
-          ConditionExpression:
-            '#status IN (:registering, :finalizing, :failed) AND (attribute_not_exists(finalizeUntil) OR finalizeUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':holder': holder,
-            ':until': until,
-            ':now': Date.now(),
-            ':registering': 'registering',
-            ':finalizing': 'finalizing',
-            ':failed': 'failed',
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean> {
+    return takeLease(this.finalizeLease(batchId), holder, until, {
+      also: {
+        condition: '#status IN (:registering, :finalizing, :failed)',
+        names: { '#status': 'status' },
+        values: { ':registering': 'registering', ':finalizing': 'finalizing', ':failed': 'failed' },
+      },
+    });
   }
 
   async releaseFinalizeLease(batchId: string, holder: string): Promise<void> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: batchKey(batchId),
-          UpdateExpression: 'REMOVE finalizeHolder, finalizeUntil',
-          ConditionExpression: 'finalizeHolder = :holder',
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await releaseLease(this.finalizeLease(batchId), holder);
   }
 
   /** Frees every lease on a batch: only when no invocation can be running (the local stack's start). */
@@ -325,10 +246,10 @@ export class BatchStore {
    * Makes this batch the latest upload of its object key unless a later upload (by S3 sequencer, then
    * start time) already is. True when this batch is the latest.
    */
-  async claimLatest(batch: Batch): Promise<boolean> {
+  claimLatest(batch: Batch): Promise<boolean> {
     const order = `${(batch.sequencer ?? '').padStart(32, '0')}#${batch.startedAt}`;
-    try {
-      await documents.send(
+    return landed(
+      documents.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...objectKey(batch.objectKey), batchId: batch.batchId, order },
@@ -336,12 +257,8 @@ export class BatchStore {
           ExpressionAttributeNames: { '#order': 'order' },
           ExpressionAttributeValues: { ':order': order },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Batches not yet completed, failed or superseded (a scan: for resuming a local stack after a restart). */
@@ -354,7 +271,7 @@ export class BatchStore {
         FilterExpression: 'sk = :meta AND #status IN (:splitting, :registering, :finalizing)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
-          ':meta': 'META',
+          ':meta': batchKeys.batchSortKey,
           ':splitting': 'splitting',
           ':registering': 'registering',
           ':finalizing': 'finalizing',

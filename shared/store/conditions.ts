@@ -1,4 +1,5 @@
-// DynamoDB's answer to a write whose condition did not hold, as the stores test for it.
+// Conditional writes, as every store makes them: the write lands, or its condition did not hold and the caller is
+// told so (false); any other error is thrown. And the SET clause of an update from a record of fields.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 
 export function isConditionFailure(error: unknown): boolean {
@@ -6,4 +7,29 @@ export function isConditionFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     (error as Error)?.name === 'ConditionalCheckFailedException'
   );
+}
+
+/** True when the conditional write landed, false when its condition did not hold. */
+export async function landed(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** `SET #name = :name, …` for each field given a value, with the expression's names and values. */
+export function assignments(fields: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    parts.push(`#${name} = :${name}`);
+  }
+  return { set: `SET ${parts.join(', ')}`, names, values };
 }

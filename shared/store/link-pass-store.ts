@@ -1,48 +1,15 @@
-// The link passes in the batches table: one item per pass (`PASS#{passId}`), which records what each step of it has
-// done, so that the step that finishes a stage (and only that one) starts the next. The only module that knows
-// this item's keys and expressions.
+// The link passes in the batches table: one item per pass, which records what each step of it has done, so that the
+// step that finishes a stage (and only that one) starts the next, and the item that lets one pass run at a time.
+// The adapter of the LinkPasses port (keys: shared/keys.ts).
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../aws/clients.ts';
-import { isConditionFailure } from './conditions.ts';
+import { documents } from '../aws/dynamodb.ts';
+import { batchKeys } from '../keys.ts';
+import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from '../model/link-pass.ts';
+import type { LinkPasses } from '../model/ports.ts';
+import { landed } from './conditions.ts';
+import { type Lease, releaseLease, takeLease } from './lease.ts';
 
-export type PassStage = 'scan' | 'group' | 'decide';
-
-/** What a scan segment did: the parts it wrote per partition (0 … parts − 1) and the persons it read. */
-export interface ScanDone {
-  parts: number;
-  persons: number;
-}
-export interface GroupDone {
-  lines: number;
-  candidates: number;
-}
-export interface DecideDone {
-  merged: number;
-  reviews: number;
-  unchanged: number;
-}
-
-export interface LinkPass {
-  passId: string;
-  segments: number;
-  partitions: number;
-  /** decide steps: each person's candidates from every partition meet in one of these */
-  deciders: number;
-  startedAt: string;
-  finishedAt?: string;
-  status: 'running' | 'done';
-  scanned: Record<string, ScanDone>;
-  grouped: Record<string, GroupDone>;
-  decided: Record<string, DecideDone>;
-  /** the stages a step has taken on to start (claimStage): only one does */
-  started: PassStage[];
-  /** the stages whose messages are sent: a stage started but not sent was interrupted, and is sent again */
-  sent: PassStage[];
-}
-
-const passKey = (passId: string) => ({ pk: `PASS#${passId}`, sk: 'PASS' });
-/** Which pass runs now: one at a time (a pass reads the whole register; two would do it twice). */
-const CURRENT = { pk: 'PASS#CURRENT', sk: 'PASS' };
+const passKey = batchKeys.linkPass;
 const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
 
 function toPass(item: Record<string, unknown>): LinkPass {
@@ -54,16 +21,21 @@ function toPass(item: Record<string, unknown>): LinkPass {
   };
 }
 
-export class LinkPassStore {
+export class LinkPassStore implements LinkPasses {
   constructor(private readonly table: string) {}
 
+  /** which pass runs now: one at a time (a pass reads the whole register; two would do it twice) */
+  private current = (): Lease => ({
+    table: this.table,
+    key: batchKeys.currentPass,
+    holder: 'passId',
+    until: 'until',
+  });
+
   /** Creates the pass unless it exists: true when this call created it. */
-  async create(
-    passId: string,
-    sizes: { segments: number; partitions: number; deciders: number },
-  ): Promise<boolean> {
-    try {
-      await documents.send(
+  create(passId: string, sizes: PassSizes): Promise<boolean> {
+    return landed(
+      documents.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -78,12 +50,8 @@ export class LinkPassStore {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(passId: string): Promise<LinkPass | undefined> {
@@ -115,9 +83,9 @@ export class LinkPassStore {
   }
 
   /** Marks a stage's messages as sent: true for the one caller that marks it first. */
-  async claimStage(passId: string, stage: PassStage): Promise<boolean> {
-    try {
-      await documents.send(
+  claimStage(passId: string, stage: PassStage): Promise<boolean> {
+    return landed(
+      documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: passKey(passId),
@@ -125,12 +93,8 @@ export class LinkPassStore {
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(started, :name)',
           ExpressionAttributeValues: { ':stage': new Set([stage]), ':name': stage },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Records that a stage's messages are all sent. */
@@ -150,22 +114,8 @@ export class LinkPassStore {
    * Makes `passId` the pass that runs, until `until` (epoch ms): true when no other pass runs, or the one that did
    * has let go or outlived its time (a pass stuck in its dead-letter queue must not keep every later one out).
    */
-  async takeCurrent(passId: string, now: number, until: number): Promise<boolean> {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...CURRENT, passId, until },
-          ConditionExpression: 'attribute_not_exists(pk) OR passId = :passId OR #until < :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':passId': passId, ':now': now },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  takeCurrent(passId: string, now: number, until: number): Promise<boolean> {
+    return takeLease(this.current(), passId, until, { now, reentrant: true });
   }
 
   /**
@@ -173,9 +123,8 @@ export class LinkPassStore {
    * step finds it done already).
    */
   async finish(passId: string): Promise<boolean> {
-    let first = true;
-    await documents
-      .send(
+    const first = await landed(
+      documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: passKey(passId),
@@ -184,26 +133,10 @@ export class LinkPassStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':done': 'done', ':now': new Date().toISOString() },
         }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-        first = false;
-      });
-    await documents
-      .send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: CURRENT,
-          UpdateExpression: 'SET #until = :zero',
-          ConditionExpression: 'passId = :passId',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':zero': 0, ':passId': passId },
-        }),
-      )
-      .catch((error) => {
-        // another pass runs now (this one had outlived its time): leave it be
-        if (!isConditionFailure(error)) throw error;
-      });
+      ),
+    );
+    // unless another pass runs now (this one had outlived its time)
+    await releaseLease(this.current(), passId);
     return first;
   }
 }

@@ -1,18 +1,19 @@
 // The register table read whole, for the link pass alone (shared/ingest/link-pass.ts): a parallel Scan of its persons
-// and an estimate of its size. Apart from RegisterStore so that the functions that never scan do not bundle the Scan
-// paginator and DescribeTable (7 KB of the register's bundle, bench/cold-start). The person item's layout is
-// RegisterStore's: `sk = PERSON`, the packed `record`, `mergedInto`, `keptApart`.
+// and an estimate of its size, the RegisterScanner port. Apart from RegisterStore so that the functions that never
+// scan do not bundle the Scan paginator and DescribeTable. The person item's layout is RegisterStore's.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
-import { unpackRecord } from './person-record.ts';
+import { registerKeys } from '../keys.ts';
+import { unpackRecord } from '../model/person-record.ts';
+import type { RegisterScanner } from '../model/ports.ts';
+import type { ScannedPerson } from '../model/register.ts';
 import { RegisterStore } from './register-store.ts';
 
 /** estimateItems counts one segment of this many. */
 const SAMPLE_SEGMENTS = 1000;
 
-export class RegisterScan extends RegisterStore {
+export class RegisterScan extends RegisterStore implements RegisterScanner {
   /**
    * About how many items the table holds, persons and every other item: the larger of DynamoDB's own count, which
    * it refreshes about every six hours (so after a large import it is far behind), and a count of one thousandth of
@@ -34,10 +35,7 @@ export class RegisterScan extends RegisterStore {
    * page. Eventually consistent, so half the read units: the link pass reads a register at rest, and a person
    * stored as it runs is linked by the next pass.
    */
-  async *scanPersons(
-    segment: number,
-    totalSegments: number,
-  ): AsyncGenerator<{ key: string; record: PopulationRecord; keptApart?: string[] }[]> {
+  async *scanPersons(segment: number, totalSegments: number): AsyncGenerator<ScannedPerson[]> {
     const pages = paginateScan(
       { client: documents },
       {
@@ -47,7 +45,7 @@ export class RegisterScan extends RegisterStore {
         FilterExpression: 'sk = :person AND attribute_exists(#record) AND attribute_not_exists(mergedInto)',
         ProjectionExpression: 'pk, #record, keptApart',
         ExpressionAttributeNames: { '#record': 'record' },
-        ExpressionAttributeValues: { ':person': 'PERSON' },
+        ExpressionAttributeValues: { ':person': registerKeys.personSortKey },
       },
     );
     for await (const page of pages) {

@@ -1,7 +1,6 @@
-// The register table: one item per person (`PERSON`), the history of what each update changed
-// (`HIST#…`), conflicts waiting for review (`CONFLICT#…`), the blocking items that file a person under its
-// linkage keys (pk = the key, sk = the person key) and each agency's review list (`REVIEW#{agency}`).
-// The only module that knows its keys.
+// The register table: persons, the history of what each update changed, conflicts waiting for review, the
+// blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
+// Register port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -13,64 +12,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
-import type { HeldCandidate } from '../linkage/link.ts';
-import type { ReviewResolution } from '../linkage/review.ts';
-import { isConditionFailure } from './conditions.ts';
-import { packRecord, unpackRecord } from './person-record.ts';
+import { registerKeys, rowTag } from '../keys.ts';
+import { packRecord, unpackRecord } from '../model/person-record.ts';
+import type { Register } from '../model/ports.ts';
+import type { FieldChanges, FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import { landed } from './conditions.ts';
+import { ReviewLists } from './review-lists.ts';
 
-export interface HeldPerson {
-  record: PopulationRecord;
-  version: number;
-  /** `batchId#row:outcome` for the latest rows that touched this person, newest last */
-  applied: string[];
-  /** set when this key is not a person of its own: a record joined to that person, or a reviewer merged it */
-  mergedInto?: string;
-  /** persons a reviewer kept apart from this one */
-  keptApart?: string[];
-  agencyCode?: string;
-  /**
-   * Set on a person as its blocking item filed it (not read from its own item): the entry its first row
-   * stored. A write from it holds only while the person is still as first stored (`recordOutcome`).
-   */
-  filed?: string;
-}
-
-/** A candidate as a blocking Query returns it: the whole record, and the agency that registered the person. */
-export interface FiledCandidate extends HeldCandidate {
-  record: PopulationRecord;
-  agencyCode?: string;
-  /** the `applied` entry its first row stored (items filed before this was kept lack it) */
-  created?: string;
-}
-
-/** A probable duplicate on an agency's review list, as stored (see shared/linkage/review.ts). */
-export interface StoredReview {
-  /** `{batchId}.{row}`: unique per row, safe in a URL path */
-  id: string;
-  agencyCode: string;
-  batchId: string;
-  row: number;
-  formId?: string;
-  personKey: string;
-  candidatePersonKey: string;
-  score: number;
-  reasons: string[];
-  /** the compared fields of both records, with their levels (sideBySide) */
-  fields: { field: string; incoming: string; held: string; level: string }[];
-  createdAt: string;
-  resolution?: ReviewResolution;
-  resolvedAt?: string;
-}
-
-/** Where a row came from: the batch and its data row number. */
-export interface RowOrigin {
-  batchId: string;
-  row: number;
-  agencyCode: string;
-}
-
-const personKey = (key: string) => ({ pk: key, sk: 'PERSON' });
-const reviewKey = (agencyCode: string, id: string) => ({ pk: `REVIEW#${agencyCode}`, sk: id });
+const personKey = registerKeys.person;
 /** BatchWriteItem takes 25 requests at most */
 const BATCH_WRITE_MAX = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
@@ -90,44 +39,31 @@ function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
 const APPLIED_KEPT = 16;
 
-export const appliedTag = (origin: RowOrigin) => `${origin.batchId}#${origin.row}`;
-
-export class RegisterStore {
-  constructor(protected readonly table: string) {}
-
+export class RegisterStore extends ReviewLists implements Register {
   /**
    * Stores a person seen for the first time, with its first row's outcome (linkage may make it
    * `probable_duplicate`); false when the key is already held.
    */
-  async createPerson(
-    key: string,
-    record: PopulationRecord,
-    origin: RowOrigin,
-    outcome = 'new',
-  ): Promise<boolean> {
-    try {
-      // the one write of almost every row: attribute values written out, since the document client's
-      // marshalling was a tenth of the register's own CPU per row (bench/ingest --profile)
-      await dynamodb.send(
+  createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome = 'new'): Promise<boolean> {
+    // the one write of almost every row: attribute values written out, as the document client's marshalling
+    // costs CPU on the register's critical path (docs/benchmarks.md)
+    return landed(
+      dynamodb.send(
         new PutItemCommand({
           TableName: this.table,
           Item: {
             pk: { S: key },
-            sk: { S: 'PERSON' },
+            sk: { S: registerKeys.personSortKey },
             record: { S: packRecord(record) },
             version: { N: '1' },
-            applied: { L: [{ S: `${appliedTag(origin)}:${outcome}` }] },
+            applied: { L: [{ S: `${rowTag(origin)}:${outcome}` }] },
             agencyCode: { S: origin.agencyCode },
             updatedAt: { S: new Date().toISOString() },
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async getPerson(key: string): Promise<HeldPerson | undefined> {
@@ -141,27 +77,23 @@ export class RegisterStore {
    * A key whose record joined another person: points to that person and remembers the row, so a redelivery
    * (or the same form again) goes straight there. False when the key is already held.
    */
-  async putAlias(key: string, into: string, origin: RowOrigin, outcome: string): Promise<boolean> {
-    try {
-      await documents.send(
+  putAlias(key: string, into: string, origin: RowOrigin, outcome: string): Promise<boolean> {
+    return landed(
+      documents.send(
         new PutCommand({
           TableName: this.table,
           Item: {
             ...personKey(key),
             mergedInto: into,
             version: 1,
-            applied: [`${appliedTag(origin)}:${outcome}`],
+            applied: [`${rowTag(origin)}:${outcome}`],
             agencyCode: origin.agencyCode,
             updatedAt: new Date().toISOString(),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -180,7 +112,7 @@ export class RegisterStore {
   ): Promise<void> {
     const fields = packRecord(record);
     const requests = filingKeys.map((blockingKey) => ({
-      PutRequest: { Item: { pk: blockingKey, sk: key, fields, agencyCode, created } },
+      PutRequest: { Item: { ...registerKeys.blocking(blockingKey, key), fields, agencyCode, created } },
     }));
     for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
       let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = requests.slice(
@@ -226,77 +158,6 @@ export class RegisterStore {
     );
   }
 
-  /** A probable duplicate on its agency's review list (idempotent: one item per row). */
-  async putReview(review: StoredReview): Promise<void> {
-    const { id, agencyCode, ...rest } = review;
-    await documents
-      .send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...reviewKey(agencyCode, id), id, agencyCode, ...rest },
-          // a redelivery must not reopen an item a reviewer has resolved since
-          ConditionExpression: 'attribute_not_exists(resolution)',
-        }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
-  }
-
-  async getReview(agencyCode: string, id: string): Promise<StoredReview | undefined> {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: this.table, Key: reviewKey(agencyCode, id), ConsistentRead: true }),
-    );
-    return Item ? reviewOf(Item) : undefined;
-  }
-
-  /**
-   * An agency's review items, oldest batch first; only `batchId`'s when given. Only ever reads the agency's
-   * own partition, so another agency's items cannot show.
-   */
-  async listReviews(
-    agencyCode: string,
-    options: { batchId?: string; limit?: number; nextToken?: string } = {},
-  ): Promise<{ items: StoredReview[]; nextToken?: string }> {
-    const { Items = [], LastEvaluatedKey } = await documents.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: options.batchId ? 'pk = :pk AND begins_with(sk, :batch)' : 'pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': `REVIEW#${agencyCode}`,
-          ...(options.batchId ? { ':batch': `${options.batchId}.` } : {}),
-        },
-        Limit: options.limit,
-        ExclusiveStartKey: options.nextToken
-          ? { pk: `REVIEW#${agencyCode}`, sk: options.nextToken }
-          : undefined,
-      }),
-    );
-    const page: { items: StoredReview[]; nextToken?: string } = { items: Items.map(reviewOf) };
-    if (LastEvaluatedKey?.sk) page.nextToken = LastEvaluatedKey.sk as string;
-    return page;
-  }
-
-  /** Records a reviewer's decision once; false when the item was already resolved otherwise. */
-  async resolveReview(agencyCode: string, id: string, resolution: ReviewResolution): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reviewKey(agencyCode, id),
-          UpdateExpression: 'SET resolution = :resolution, resolvedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(resolution) OR resolution = :resolution)',
-          ExpressionAttributeValues: { ':resolution': resolution, ':now': new Date().toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
   /** Remembers that a reviewer kept two persons apart, on the person (idempotent: a set). */
   async addKeptApart(key: string, other: string): Promise<void> {
     await documents.send(
@@ -316,9 +177,9 @@ export class RegisterStore {
    * was read, nor one merged meanwhile, so merges stay a chain (never a cycle) and carry every field; false when it
    * was not, and the caller reads again.
    */
-  async markMerged(key: string, into: string, version: number): Promise<boolean> {
-    try {
-      await documents.send(
+  markMerged(key: string, into: string, version: number): Promise<boolean> {
+    return landed(
+      documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: personKey(key),
@@ -333,12 +194,8 @@ export class RegisterStore {
             ':version': version,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -347,15 +204,10 @@ export class RegisterStore {
    * taken from a blocking item (`filed`) holds only if the person is still as its first row stored it: that
    * entry first, never merged, version 1 (every later write raises the version).
    */
-  async recordOutcome(
-    key: string,
-    held: HeldPerson,
-    entry: string,
-    merged?: PopulationRecord,
-  ): Promise<boolean> {
+  recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord): Promise<boolean> {
     const applied = [...held.applied, entry].slice(-APPLIED_KEPT);
-    try {
-      await documents.send(
+    return landed(
+      documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: personKey(key),
@@ -373,24 +225,16 @@ export class RegisterStore {
             ...(held.filed ? { ':filed': held.filed } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** What an update changed, and which batch and row said so (idempotent: one item per row). */
-  async putHistory(
-    key: string,
-    origin: RowOrigin,
-    changes: Record<string, { from?: unknown; to: unknown }>,
-  ): Promise<void> {
+  async putHistory(key: string, origin: RowOrigin, changes: FieldChanges): Promise<void> {
     await documents.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: key, sk: `HIST#${appliedTag(origin)}`, ...origin, changes, at: new Date().toISOString() },
+        Item: { ...registerKeys.history(key, origin), ...origin, changes, at: new Date().toISOString() },
       }),
     );
   }
@@ -401,8 +245,7 @@ export class RegisterStore {
       new PutCommand({
         TableName: this.table,
         Item: {
-          pk: key,
-          sk: `CONFLICT#${appliedTag(origin)}`,
+          ...registerKeys.conflict(key, origin),
           ...origin,
           incoming,
           status: 'open',
@@ -411,9 +254,4 @@ export class RegisterStore {
       }),
     );
   }
-}
-
-function reviewOf(item: Record<string, unknown>): StoredReview {
-  const { pk: _pk, sk: _sk, ...review } = item;
-  return review as unknown as StoredReview;
 }

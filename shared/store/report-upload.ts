@@ -1,18 +1,16 @@
-// Streaming a large text (a report) to S3 in parts, never whole in memory: a module of its own, so that only the
-// finalize function bundles lib-storage (work-files.ts is in every pipeline function).
+// Streaming a large text (a report) to S3 in parts, never whole in memory: the ReportFiles port. A module of its own,
+// so that only the finalize function bundles lib-storage (work-files.ts is in every pipeline function).
 import type { Readable } from 'node:stream';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3 } from '../aws/clients.ts';
-import type { WorkFiles } from './work-files.ts';
+import type { ReportFiles } from '../model/ports.ts';
+import { WorkFiles } from './work-files.ts';
 
-export async function uploadStream(
-  files: WorkFiles,
-  key: string,
-  body: Readable,
-  contentType: string,
-): Promise<void> {
-  await new Upload({
-    client: s3,
-    params: { Bucket: files.bucket, Key: key, Body: body, ContentType: contentType },
-  }).done();
+export class ReportUploads extends WorkFiles implements ReportFiles {
+  async uploadStream(key: string, body: Readable, contentType: string): Promise<void> {
+    await new Upload({
+      client: s3,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+    }).done();
+  }
 }

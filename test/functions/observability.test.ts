@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchMetrics, linkPassMetrics } from '../../functions/commons/observability.ts';
-import type { Batch } from '../../shared/ingest/types.ts';
+import type { Batch } from '../../shared/model/batch.ts';
 
 const batch = {
   batchId: 'b1',

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
-import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
+import { packRecord, unpackRecord } from '../../shared/model/person-record.ts';
 import { lambdaContext, resetRegisterMocks, setPipelineEnvironment, sqsEvent } from './mocks.ts';
 
 setPipelineEnvironment();

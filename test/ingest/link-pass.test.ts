@@ -1,4 +1,4 @@
-// The link pass's steps with stand-ins for the stores (the emulator runs in test/integration/link-pass.test.ts):
+// The link pass's steps with the in-memory fakes of the ports (the emulator runs in test/integration/link-pass.test.ts):
 // how a pass is sized, and that every stage's messages are sent once however often a step runs.
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,81 +7,27 @@ import {
   passSizes,
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
-import type { LinkPass, LinkPassStore, PassStage } from '../../shared/store/link-pass-store.ts';
-import type { RegisterScan } from '../../shared/store/register-scan.ts';
-import type { WorkFiles } from '../../shared/store/work-files.ts';
+import { MemoryFiles } from '../fakes/files.ts';
+import { MemoryLinkPasses } from '../fakes/link-passes.ts';
+import { MemoryRegister } from '../fakes/register.ts';
 
-/** The pass item as LinkPassStore keeps it, in memory. */
-function passStore(): LinkPassStore & { passes: Map<string, LinkPass> } {
-  const passes = new Map<string, LinkPass>();
-  let current: { passId: string; until: number } | undefined;
-  const done = { scan: 'scanned', group: 'grouped', decide: 'decided' } as const;
-  return {
-    passes,
-    async create(passId: string, sizes: { segments: number; partitions: number; deciders: number }) {
-      if (passes.has(passId)) return false;
-      passes.set(passId, {
-        passId,
-        ...sizes,
-        status: 'running',
-        startedAt: 'now',
-        scanned: {},
-        grouped: {},
-        decided: {},
-        started: [],
-        sent: [],
-      });
-      return true;
-    },
-    async get(passId: string) {
-      return structuredClone(passes.get(passId));
-    },
-    async stepDone(passId: string, stage: PassStage, step: number, result: never) {
-      const pass = passes.get(passId) as LinkPass;
-      (pass[done[stage]] as Record<string, unknown>)[String(step)] = result;
-      return structuredClone(pass);
-    },
-    async claimStage(passId: string, stage: PassStage) {
-      const pass = passes.get(passId) as LinkPass;
-      if (pass.started.includes(stage)) return false;
-      pass.started.push(stage);
-      return true;
-    },
-    async markSent(passId: string, stage: PassStage) {
-      (passes.get(passId) as LinkPass).sent.push(stage);
-    },
-    async takeCurrent(passId: string, now: number, until: number) {
-      if (current && current.passId !== passId && current.until >= now) return false;
-      current = { passId, until };
-      return true;
-    },
-    async finish(passId: string) {
-      const pass = passes.get(passId) as LinkPass;
-      const first = pass.status !== 'done';
-      pass.status = 'done';
-      if (current?.passId === passId) current.until = 0;
-      return first;
-    },
-  } as unknown as LinkPassStore & { passes: Map<string, LinkPass> };
+/** A register whose size estimate says `items`, whatever it holds. */
+class SizedRegister extends MemoryRegister {
+  constructor(private readonly items: number) {
+    super();
+  }
+  override async estimateItems() {
+    return this.items;
+  }
 }
 
 function setup(items = 1000) {
   const sent: LinkPassMessage[] = [];
-  const files = new Map<string, unknown[]>();
-  const passes = passStore();
+  const passes = new MemoryLinkPasses();
   const deps: LinkPassDeps = {
     passes,
-    register: {
-      estimateItems: async () => items,
-      async *scanPersons() {
-        yield [];
-      },
-      getPerson: async () => undefined,
-    } as unknown as RegisterScan,
-    files: {
-      putLines: async (key: string, lines: unknown[]) => void files.set(key, lines),
-      readLines: async (key: string) => files.get(key) ?? [],
-    } as unknown as WorkFiles,
+    register: new SizedRegister(items),
+    files: new MemoryFiles(),
     send: async (messages) => void sent.push(...messages),
     segments: 2,
     partitions: 3,

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
-import { registerRecord } from '../../shared/ingest/register.ts';
+import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
+import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
-import { MemoryRegister } from './memory-register.ts';
 
 const held: PopulationRecord = { ...PERSON, fatherName: 'Nguyễn Văn Sơn', motherName: 'Trần Thị Lan' };
 /** the same person, written without diacritics and a day/month swap, on a form with a new phone */
@@ -39,9 +39,7 @@ const origin = (row: number, batchId = 'b1') => ({ batchId, row, agencyCode: 'CA
 async function registered(register: MemoryRegister, rows: PopulationRecord[], batchId = 'b1') {
   const results = [];
   for (const [i, record] of rows.entries()) {
-    results.push(
-      await registerRecord(entry(i + 1, record), origin(i + 1, batchId), register.asStore(), true),
-    );
+    results.push(await registerRecord(entry(i + 1, record), origin(i + 1, batchId), register, true));
   }
   return results;
 }
@@ -133,8 +131,8 @@ describe('register with record linkage', () => {
 
   it("shows another agency's person to the reviewer only by initials, year and levels", async () => {
     const register = new MemoryRegister();
-    await registerRecord(entry(1, held), { ...origin(1), agencyCode: 'CA-KONTUM' }, register.asStore(), true);
-    await registerRecord(entry(2, twin), origin(2), register.asStore(), true);
+    await registerRecord(entry(1, held), { ...origin(1), agencyCode: 'CA-KONTUM' }, register, true);
+    await registerRecord(entry(2, twin), origin(2), register, true);
     const fields = register.reviews.get('CA-PLEIKU/b1.2')?.fields ?? [];
     const byField = new Map(fields.map((f) => [f.field, f]));
     expect(byField.get('fullName')).toEqual({
@@ -182,10 +180,8 @@ describe('register with record linkage', () => {
     const register = new MemoryRegister();
     await registered(register, [held]);
     register.crashOnCreate = true;
-    await expect(registerRecord(entry(2, twin), origin(2), register.asStore(), true)).rejects.toThrow(
-      'injected',
-    );
-    const retried = await registerRecord(entry(2, twin), origin(2), register.asStore(), true);
+    await expect(registerRecord(entry(2, twin), origin(2), register, true)).rejects.toThrow('injected');
+    const retried = await registerRecord(entry(2, twin), origin(2), register, true);
     expect(retried.outcome).toBe('probable_duplicate');
     expect(register.reviews.size).toBe(1);
   });
@@ -201,7 +197,7 @@ describe('resolving a review item', () => {
   it('merge: the reviewed person points to the candidate, and its later rows join the candidate', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, twin]);
-    const result = await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'merge');
+    const result = await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge');
     expect(result.status).toBe('resolved');
     expect(register.persons.get(personKey(twin))?.mergedInto).toBe(personKey(held));
     expect(register.persons.get(personKey(held))?.applied).toContain('review#b1.2:merged');
@@ -212,19 +208,15 @@ describe('resolving a review item', () => {
     expect(later?.personKey).toBe(personKey(held));
     expect(later?.outcome).toBe('duplicate');
     // repeating the same resolution changes nothing; the other one is refused
-    expect((await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'merge')).status).toBe('resolved');
-    expect((await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'keepApart')).status).toBe(
-      'alreadyResolved',
-    );
+    expect((await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge')).status).toBe('resolved');
+    expect((await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'keepApart')).status).toBe('alreadyResolved');
   });
 
   it('keepApart: both persons remember it; another agency cannot see or resolve the item', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, twin]);
-    expect((await resolveReview(register.asStore(), 'CA-OTHER', 'b1.2', 'keepApart')).status).toBe(
-      'notFound',
-    );
-    await resolveReview(register.asStore(), 'CA-PLEIKU', 'b1.2', 'keepApart');
+    expect((await resolveReview(register, 'CA-OTHER', 'b1.2', 'keepApart')).status).toBe('notFound');
+    await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'keepApart');
     expect(register.persons.get(personKey(twin))?.keptApart).toEqual([personKey(held)]);
     expect(register.persons.get(personKey(held))?.keptApart).toEqual([personKey(twin)]);
   });

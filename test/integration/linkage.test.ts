@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { workKeys } from '../../shared/store/work-files.ts';
+import { objectKeys } from '../../shared/keys.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../../shared/synthetic/linkage.ts';
 import { scoreLinkageLedger } from '../../shared/synthetic/linkage-truth.ts';
 import { responseValidator } from '../api/validator.ts';
@@ -119,7 +119,7 @@ describe('record linkage on the local stack', () => {
       (item) => item.sk === 'META' && item.batchId === summary.batchId,
     ) as { chunkCounts: number[] };
     const partition = batch.chunkCounts.findIndex((count) => count > 0);
-    const Key = workKeys.outcomes(summary.batchId, partition, 0);
+    const Key = objectKeys.outcomes(summary.batchId, partition, 0);
     const before = await agency.text(Key);
     // as if the first attempt had died just before writing the chunk's outcomes
     await agency.s3.send(new DeleteObjectCommand({ Bucket: agency.bucket, Key }));

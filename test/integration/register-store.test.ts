@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
+import type { HeldPerson } from '../../shared/model/register.ts';
 import type { BatchStore } from '../../shared/store/batch-store.ts';
 import type { LinkPassStore } from '../../shared/store/link-pass-store.ts';
-import type { HeldPerson, RegisterStore as Store } from '../../shared/store/register-store.ts';
+import type { RegisterStore as Store } from '../../shared/store/register-store.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { quietLog, tempDir } from './harness.ts';
 

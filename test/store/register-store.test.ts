@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
-import { unpackRecord } from '../../shared/store/person-record.ts';
+import { unpackRecord } from '../../shared/model/person-record.ts';
 import { PERSON } from '../fixtures/person.ts';
 
 Object.assign(process.env, {

@@ -4,10 +4,9 @@ import { inflateRawSync } from 'node:zlib';
 import { type PopulationRecord, RECORD_KEYS } from '#domain/record.ts';
 
 // A person's record is stored as the JSON array of its values in RECORD_KEYS order, trailing empties left out:
-// without the field names a generated Gia Lai form takes 500 bytes instead of 780, so a person item stays under
-// the 1 KB of one write unit. Deflating the JSON did as well (437 bytes) for 8× the CPU per row (40 µs against
-// 5 µs), which bench/ingest showed on the register's critical path. New fields go at the end of the schema, so
-// values stored before them still line up (test/store/person-record.test.ts pins the order).
+// without the field names a person item stays under the 1 KB of one write unit, at a fraction of the CPU that
+// deflating would cost on the register's critical path (docs/benchmarks.md). New fields go at the end of the schema,
+// so values stored before them still line up (test/model/person-record.test.ts pins the order).
 export function packRecord(record: PopulationRecord): string {
   return JSON.stringify(recordValues(record));
 }

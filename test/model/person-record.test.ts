@@ -2,7 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkEntryOf, chunkLine } from '../../shared/ingest/types.ts';
-import { packRecord, unpackRecord } from '../../shared/store/person-record.ts';
+import { packRecord, unpackRecord } from '../../shared/model/person-record.ts';
 
 const record: PopulationRecord = {
   formId: 'F-1',

@@ -1,17 +1,21 @@
-// The register store in memory, with the same contract as shared/store/register-store.ts: for pure tests of the
-// register flow. Counts what it is asked, so tests can check reads and writes.
+// The register in memory, implementing the Register and RegisterScanner ports as shared/store/register-store.ts and
+// register-scan.ts do on DynamoDB (test/contracts holds both to the same contract). Counts what it is asked, so tests
+// can check reads and writes.
 import type { PopulationRecord } from '#domain/record.ts';
+import { reviewIdPrefix, rowTag } from '../../shared/keys.ts';
 import type { ReviewResolution } from '../../shared/linkage/review.ts';
-import {
-  appliedTag,
-  type FiledCandidate,
-  type HeldPerson,
-  type RegisterStore,
-  type RowOrigin,
-  type StoredReview,
-} from '../../shared/store/register-store.ts';
+import type { Register, RegisterScanner } from '../../shared/model/ports.ts';
+import type {
+  FieldChanges,
+  FiledCandidate,
+  HeldPerson,
+  ReviewPage,
+  RowOrigin,
+  ScannedPerson,
+  StoredReview,
+} from '../../shared/model/register.ts';
 
-export class MemoryRegister {
+export class MemoryRegister implements Register, RegisterScanner {
   readonly persons = new Map<string, HeldPerson>();
   readonly blocks = new Map<
     string,
@@ -19,13 +23,11 @@ export class MemoryRegister {
   >();
   readonly reviews = new Map<string, StoredReview>();
   readonly history: string[] = [];
+  /** `{key} {batchId#row}` of each conflict kept */
+  readonly conflicts: string[] = [];
   readonly calls = { getPerson: 0, query: 0, filingItems: 0, putAlias: 0 };
   /** throws once from the next createPerson, after the filing items are written */
   crashOnCreate = false;
-
-  asStore(): RegisterStore {
-    return this as unknown as RegisterStore;
-  }
 
   async createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome = 'new') {
     if (this.crashOnCreate) {
@@ -34,9 +36,9 @@ export class MemoryRegister {
     }
     if (this.persons.has(key)) return false;
     this.persons.set(key, {
-      record,
+      record: structuredClone(record),
       version: 1,
-      applied: [`${appliedTag(origin)}:${outcome}`],
+      applied: [`${rowTag(origin)}:${outcome}`],
       agencyCode: origin.agencyCode,
     });
     return true;
@@ -54,8 +56,9 @@ export class MemoryRegister {
     this.persons.set(key, {
       record: {} as PopulationRecord,
       version: 1,
-      applied: [`${appliedTag(origin)}:${outcome}`],
+      applied: [`${rowTag(origin)}:${outcome}`],
       mergedInto: into,
+      agencyCode: origin.agencyCode,
     });
     return true;
   }
@@ -98,11 +101,15 @@ export class MemoryRegister {
     return true;
   }
 
-  async putHistory(key: string, origin: RowOrigin) {
-    this.history.push(`${key} ${appliedTag(origin)}`);
+  async putHistory(key: string, origin: RowOrigin, _changes: FieldChanges) {
+    const entry = `${key} ${rowTag(origin)}`;
+    if (!this.history.includes(entry)) this.history.push(entry);
   }
 
-  async putConflict() {}
+  async putConflict(key: string, origin: RowOrigin, _incoming: PopulationRecord) {
+    const entry = `${key} ${rowTag(origin)}`;
+    if (!this.conflicts.includes(entry)) this.conflicts.push(entry);
+  }
 
   async putReview(review: StoredReview) {
     const held = this.reviews.get(`${review.agencyCode}/${review.id}`);
@@ -114,16 +121,30 @@ export class MemoryRegister {
     return structuredClone(this.reviews.get(`${agencyCode}/${id}`));
   }
 
-  async listReviews(agencyCode: string) {
-    return {
-      items: [...this.reviews.values()].filter((review) => review.agencyCode === agencyCode),
-    };
+  async listReviews(
+    agencyCode: string,
+    options: { batchId?: string; limit?: number; nextToken?: string } = {},
+  ): Promise<ReviewPage> {
+    const all = [...this.reviews.values()]
+      .filter((review) => review.agencyCode === agencyCode)
+      .filter((review) => !options.batchId || review.id.startsWith(reviewIdPrefix(options.batchId)))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const from = options.nextToken ? all.findIndex((review) => review.id > (options.nextToken as string)) : 0;
+    const start = from < 0 ? all.length : from;
+    const items = all
+      .slice(start, options.limit ? start + options.limit : undefined)
+      .map((r) => structuredClone(r));
+    const last = items.at(-1);
+    return options.limit && last && start + items.length < all.length
+      ? { items, nextToken: last.id }
+      : { items };
   }
 
   async resolveReview(agencyCode: string, id: string, resolution: ReviewResolution) {
     const review = this.reviews.get(`${agencyCode}/${id}`);
     if (!review || (review.resolution && review.resolution !== resolution)) return false;
     review.resolution = resolution;
+    review.resolvedAt = new Date().toISOString();
     return true;
   }
 
@@ -139,5 +160,27 @@ export class MemoryRegister {
     held.mergedInto = into;
     held.version++;
     return true;
+  }
+
+  async estimateItems() {
+    return (
+      this.persons.size +
+      [...this.blocks.values()].reduce((sum, block) => sum + block.size, 0) +
+      this.reviews.size
+    );
+  }
+
+  async *scanPersons(segment: number, totalSegments: number): AsyncGenerator<ScannedPerson[]> {
+    const persons: ScannedPerson[] = [];
+    [...this.persons.entries()].forEach(([key, held], i) => {
+      // an alias holds no record of its own
+      if (i % totalSegments !== segment || held.mergedInto || Object.keys(held.record).length === 0) return;
+      persons.push({
+        key,
+        record: structuredClone(held.record),
+        ...(held.keptApart ? { keptApart: [...held.keptApart] } : {}),
+      });
+    });
+    yield persons;
   }
 }

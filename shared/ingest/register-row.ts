@@ -1,0 +1,300 @@
+// A row against the register: its outcome (new, duplicate, updated, conflict, or with record linkage joined to a person
+// it matches or a probable duplicate), and the write that records it on the person it touched. Idempotent: the person
+// keeps each row's decision (`applied`), so a redelivered row finds what the first attempt decided and decides the same.
+// With record linkage on, a record whose key is not held is compared with the persons its blocking keys find
+// (docs/linkage.md).
+import type { Outcome, RowLink } from '#batch/ledger.ts';
+import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identity.ts';
+import type { PopulationRecord } from '#domain/record.ts';
+import { personKeys, reviewId, rowTag } from '../keys.ts';
+import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
+import { COMPARED_FIELDS } from '../linkage/compare.ts';
+import { linkRecord } from '../linkage/link.ts';
+import type { RowRegister } from '../model/ports.ts';
+import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import { reviewItem, roundScore } from './review-items.ts';
+import type { ChunkEntry } from './types.ts';
+
+const MAX_ATTEMPTS = 20;
+/** a chain of reviewer merges is followed this far */
+const MAX_HOPS = 4;
+
+/** Where a row went: the outcome, the person it is recorded against, and how linkage placed it. */
+export interface RegisterResult {
+  outcome: Outcome;
+  personKey: string;
+  link?: RowLink;
+}
+
+/**
+ * A row's entry in `applied`: `batch#row:outcome`, then `|score` when linkage scored it and `|personKey` of
+ * the candidate a probable duplicate was linked to, so a redelivery reports the same.
+ */
+function appliedEntry(tag: string, outcome: Outcome, link?: RowLink, candidate?: string): string {
+  const score = link?.score === undefined ? '' : `|${link.score.toFixed(2)}`;
+  return `${tag}:${outcome}${score}${candidate ? `|${candidate}` : ''}`;
+}
+
+/** What a previous attempt decided for this row, from the person it touched. */
+function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResult | undefined {
+  const entry = held.applied.find((applied) => applied.startsWith(`${tag}:`));
+  if (!entry) return undefined;
+  const [outcome, score, candidate] = entry.slice(tag.length + 1).split('|');
+  const result: RegisterResult = { outcome: outcome as Outcome, personKey: key };
+  if (candidate) result.link = { personKey: candidate, score: Number(score) };
+  else if (score !== undefined) result.link = { personKey: key, score: Number(score) };
+  return result;
+}
+
+/** The outcome of one valid row against the register. */
+export async function registerRecord(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+  linkage = false,
+): Promise<RegisterResult> {
+  return linkage ? registerLinked(entry, origin, store) : registerExact(entry, origin, store);
+}
+
+/** Exact keys only: a new person, or the held person under the same key. */
+async function registerExact(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+): Promise<RegisterResult> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (await store.createPerson(entry.personKey, entry.record, origin))
+      return { outcome: 'new', personKey: entry.personKey };
+    const held = await store.getPerson(entry.personKey);
+    if (!held) continue;
+    // a person a reviewer or a link pass merged into another: rows under its key join that one
+    const result = held.mergedInto
+      ? await toMerged(entry, origin, store, held)
+      : await applyToHeld(entry, origin, store, held);
+    if (result) return result;
+    // somebody changed the person in between: read again
+  }
+  throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/**
+ * A row whose key is an alias or a merged person: it joins the person that key points to. A row that joined through
+ * it before reports the person it joined; one that created the key's person (before it was merged) reports it as it
+ * did then.
+ */
+async function toMerged(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+  held: HeldPerson & { mergedInto?: string },
+): Promise<RegisterResult | undefined> {
+  const into = held.mergedInto as string;
+  const earlier = earlierResult(held, rowTag(origin), entry.personKey);
+  if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated')
+    return { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
+  if (earlier) return earlier;
+  return joinPerson(entry, origin, store, into, undefined);
+}
+
+/** The row against the person held under its own key; undefined when the person changed meanwhile. */
+async function applyToHeld(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+  held: HeldPerson,
+): Promise<RegisterResult | undefined> {
+  const tag = rowTag(origin);
+  const key = entry.personKey;
+  const earlier = earlierResult(held, tag, key);
+  if (earlier) return earlier; // this row was decided before a redelivery
+  const { outcome, changed } = matchHeldRecord(held.record, entry.record);
+  if (outcome === 'conflict') {
+    // a conflict is put before it is recorded: decided on the person as read, never on a filed copy
+    if (held.filed) return undefined;
+    await store.putConflict(key, origin, entry.record);
+    if (await store.recordOutcome(key, held, `${tag}:conflict`)) return { outcome, personKey: key };
+  } else if (outcome === 'updated') {
+    const merged = mergeRecords(held.record, entry.record);
+    const written = await recordUpdate(
+      store,
+      key,
+      held,
+      origin,
+      entry.record,
+      changed,
+      `${tag}:updated`,
+      merged,
+    );
+    if (written) return { outcome, personKey: key };
+  } else if (await store.recordOutcome(key, held, `${tag}:duplicate`)) {
+    return { outcome, personKey: key };
+  }
+  return undefined;
+}
+
+/**
+ * An update and its history item. From a person as read, the history goes first (a crash in between leaves
+ * the history of an update a redelivery makes again). From a filed copy, which may be out of date, only once
+ * the conditional write has shown it was not: a history item is never written from stale values.
+ */
+async function recordUpdate(
+  store: RowRegister,
+  key: string,
+  held: HeldPerson,
+  origin: RowOrigin,
+  incoming: PopulationRecord,
+  changed: (keyof PopulationRecord)[],
+  applied: string,
+  merged: PopulationRecord,
+): Promise<boolean> {
+  const changes = Object.fromEntries(
+    changed.map((field) => [field, { from: held.record[field], to: incoming[field] }]),
+  );
+  if (!held.filed) await store.putHistory(key, origin, changes);
+  const written = await store.recordOutcome(key, held, applied, merged);
+  if (written && held.filed) await store.putHistory(key, origin, changes);
+  return written;
+}
+
+/**
+ * The person as its blocking item filed it, for a first try without reading it; undefined for an item filed
+ * before blocking items kept the entry of the person's first row.
+ */
+function filedPerson(candidate: FiledCandidate | undefined): HeldPerson | undefined {
+  if (!candidate?.created) return undefined;
+  return { record: candidate.record, version: 1, applied: [candidate.created], filed: candidate.created };
+}
+
+/**
+ * Joins the row to the person `target` (following reviewer merges): duplicate, or updated with what it adds.
+ * The first try writes from `filed`, the target as its blocking item holds it, when there is one: no read
+ * unless the person has changed since it was stored. Undefined when the target is not held (its blocking
+ * items were written by an attempt that never stored it).
+ */
+async function joinPerson(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+  target: string,
+  score: number | undefined,
+  filed?: HeldPerson,
+): Promise<RegisterResult | undefined> {
+  const tag = rowTag(origin);
+  let key = target;
+  for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const held = attempt === 0 && filed ? filed : await store.getPerson(key);
+    if (!held) return undefined;
+    if (held.mergedInto && hops < MAX_HOPS) {
+      key = held.mergedInto;
+      hops++;
+      continue;
+    }
+    const link: RowLink = score === undefined ? { personKey: key } : { personKey: key, score };
+    const earlier = earlierResult(held, tag, key);
+    if (earlier) return { ...earlier, link: earlier.link ?? link };
+    const { outcome, changed, merged } = joinLinkedRecord(held.record, entry.record, COMPARED_FIELDS);
+    const applied = appliedEntry(tag, outcome, link);
+    const written =
+      outcome === 'updated'
+        ? await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged)
+        : await store.recordOutcome(key, held, applied);
+    if (written) return { outcome, personKey: key, link };
+  }
+  throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}
+
+/** A redelivery of the row that put it on the review list: the side-by-side lines come from the item. */
+async function withReview(
+  result: RegisterResult,
+  origin: RowOrigin,
+  store: RowRegister,
+): Promise<RegisterResult> {
+  if (result.outcome === 'probable_duplicate' && result.link) {
+    const item = await store.getReview(origin.agencyCode, reviewId(origin));
+    if (item) result.link.review = { id: item.id, reasons: item.reasons, fields: item.fields };
+  }
+  return result;
+}
+
+/**
+ * With record linkage. An ID key is read first (a held ID may carry another name, which no block finds); a
+ * name key is held exactly when its own blocking items come back, so it costs the three Queries alone.
+ */
+async function registerLinked(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  store: RowRegister,
+): Promise<RegisterResult> {
+  const key = entry.personKey;
+  const tag = rowTag(origin);
+  const byId = personKeys.isById(key);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let held = byId ? await store.getPerson(key) : undefined;
+    let candidates = held ? [] : await store.findCandidates(blockingKeys(entry.record));
+    const own = byId ? undefined : candidates.find((candidate) => candidate.personKey === key);
+    if (own) {
+      // its own key came back, so the person is held: first from the blocking item's copy, which holds
+      // while the person is as first stored; read only when it is not
+      const filed = attempt === 0 ? filedPerson(own) : undefined;
+      const result = filed && (await applyToHeld(entry, origin, store, filed));
+      if (result) return withReview(result, origin, store);
+      held = await store.getPerson(key);
+    }
+    if (held?.mergedInto) {
+      // an ID that joined a person before, or a person a reviewer merged: rows under its key go there
+      const joined = await toMerged(entry, origin, store, held);
+      if (joined) return joined;
+    } else if (held) {
+      const result = await applyToHeld(entry, origin, store, held);
+      if (result) return withReview(result, origin, store);
+      continue;
+    }
+    candidates = candidates.filter((candidate) => candidate.personKey !== key);
+    const linked = linkRecord(entry.record, candidates);
+    const best = linked.best;
+    if (linked.decision === 'match' && best) {
+      const filed = filedPerson(candidates.find((candidate) => candidate.personKey === best.personKey));
+      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score), filed);
+      if (joined) {
+        // an ID key remembers where it went: the next form with this ID goes straight there
+        if (byId)
+          await store.putAlias(
+            key,
+            joined.personKey,
+            origin,
+            appliedEntry(tag, joined.outcome, joined.link).slice(tag.length + 1),
+          );
+        return joined;
+      }
+    }
+    const review = linked.decision === 'review' && best !== undefined;
+    const outcome: Outcome = review ? 'probable_duplicate' : 'new';
+    let link: RowLink | undefined;
+    if (review) {
+      const item = reviewItem({
+        origin,
+        ...(entry.formId ? { formId: entry.formId } : {}),
+        personKey: key,
+        record: entry.record,
+        candidatePersonKey: best.personKey,
+        candidate: candidates.find((candidate) => candidate.personKey === best.personKey),
+        match: best,
+      });
+      await store.putReview(item);
+      link = {
+        personKey: best.personKey,
+        score: item.score,
+        review: { id: item.id, reasons: item.reasons, fields: item.fields },
+      };
+    }
+    const applied = appliedEntry(tag, outcome, link, link?.personKey).slice(tag.length + 1);
+    // filed before it is stored, so a stored person is always findable (a crash in between files it again)
+    const created = `${tag}:${applied}`;
+    await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode, created);
+    if (await store.createPerson(key, entry.record, origin, applied)) {
+      return link ? { outcome, personKey: key, link } : { outcome, personKey: key };
+    }
+    // somebody stored this key meanwhile: go round again, and find it held
+  }
+  throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
+}

@@ -1,0 +1,159 @@
+// Every key dancu stores under, built here and nowhere else: the keys of the three DynamoDB tables and of the batches
+// bucket. docs/data-model.md lists each item and prefix with what it holds; test/data-model.test.ts checks that document
+// against this module, and test/keys.test.ts that no other source file spells a key. No SDK here: the domain, tools and tests use it.
+
+/** A row of a batch as items name it: `{batchId}#{row}` (a batch id has no `#`). */
+export const rowTag = (origin: { batchId: string; row: number }) => `${origin.batchId}#${origin.row}`;
+
+const ROW_ENTRY = /^([A-Za-z0-9_-]{22})#(\d+):/;
+/** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's or a merge's entry. */
+export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
+  const match = ROW_ENTRY.exec(entry);
+  return match?.[1] && match[2] ? { batchId: match[1], row: Number(match[2]) } : undefined;
+}
+
+// ── The batches table: batches, their chunk leases, the latest upload of each object key, and the link passes.
+
+const BATCH = 'BATCH#';
+const BATCH_SK = 'META';
+const CHUNK = 'CHUNK#';
+const AGENCY = 'AGENCY#';
+const PASS = 'PASS#';
+
+export const batchKeys = {
+  /** one item per batch: its progress, checkpoint and split/finalize leases */
+  batch: (batchId: string) => ({ pk: `${BATCH}${batchId}`, sk: BATCH_SK }),
+  /** the sort key of a batch item (a scan for unfinished batches filters on it) */
+  batchSortKey: BATCH_SK,
+  /** gsi1 of a batch item: an agency's batches by start time */
+  byAgency: (agencyCode: string, startedAt: string, batchId: string) => ({
+    gsi1pk: batchKeys.agencyPartition(agencyCode),
+    gsi1sk: `${startedAt}#${batchId}`,
+  }),
+  agencyPartition: (agencyCode: string) => `${AGENCY}${agencyCode}`,
+  /** one invocation at a time registers a chunk */
+  chunkLease: (batchId: string, partition: number, seq: number) => ({
+    pk: `${BATCH}${batchId}`,
+    sk: `${CHUNK}${partition}#${seq}`,
+  }),
+  /** which batch is the latest upload of an object key */
+  latestUpload: (objectKey: string) => ({ pk: `OBJECT#${objectKey}`, sk: 'LATEST' }),
+  /** one item per link pass: what each of its steps has done */
+  linkPass: (passId: string) => ({ pk: `${PASS}${passId}`, sk: 'PASS' }),
+  /** the pass that runs now: one at a time */
+  currentPass: { pk: `${PASS}CURRENT`, sk: 'PASS' },
+};
+
+// ── The register table: persons, what updates changed, conflicts, blocking items and the agencies' review lists.
+
+const PERSON = 'PERSON';
+const REVIEW = 'REVIEW#';
+
+export const registerKeys = {
+  /** a person (or an alias of one), under its person key */
+  person: (personKey: string) => ({ pk: personKey, sk: PERSON }),
+  /** the sort key of a person item (the link pass's scan filters on it) */
+  personSortKey: PERSON,
+  /** what one row's update changed on a person */
+  history: (personKey: string, origin: { batchId: string; row: number }) => ({
+    pk: personKey,
+    sk: `HIST#${rowTag(origin)}`,
+  }),
+  /** a row whose ID is held for a different identity, kept for review */
+  conflict: (personKey: string, origin: { batchId: string; row: number }) => ({
+    pk: personKey,
+    sk: `CONFLICT#${rowTag(origin)}`,
+  }),
+  /** a person filed under one of its blocking keys (record linkage) */
+  blocking: (blockingKey: string, personKey: string) => ({ pk: blockingKey, sk: personKey }),
+  /** an agency's review list: one partition per agency */
+  reviewList: (agencyCode: string) => `${REVIEW}${agencyCode}`,
+  /** a probable duplicate on an agency's review list */
+  review: (agencyCode: string, id: string) => ({ pk: registerKeys.reviewList(agencyCode), sk: id }),
+  isReviewList: (pk: string) => pk.startsWith(REVIEW),
+};
+
+/** A review item's id: the row's batch and row number (`.` is not in a batch id), safe in a URL path. */
+export const reviewId = (origin: { batchId: string; row: number }) => `${origin.batchId}.${origin.row}`;
+/** The review ids of one batch begin with this. */
+export const reviewIdPrefix = (batchId: string) => `${batchId}.`;
+
+// ── Person keys: the register's partition key of a person, and the blocking keys that file it for linkage.
+
+const BY_ID = 'id:';
+
+export const personKeys = {
+  /** a person whose form has a valid personal ID */
+  byId: (personalId: string) => `${BY_ID}${personalId}`,
+  /** a person without one: a digest of its identity fields (shared/domain/identity.ts) */
+  byIdentity: (digest: string) => `nk:${digest}`,
+  isById: (personKey: string) => personKey.startsWith(BY_ID),
+  /** a blocking key: its kind's prefix and a digest of its basis (shared/linkage/blocking.ts) */
+  blocking: (kindPrefix: string, digest: string) => `${kindPrefix}:${digest}`,
+};
+
+// ── The applications table: per application, one item per event kept and one holding its state.
+
+const EVENT = 'EVENT#';
+const applicationPartition = (applicationCode: string) => `APP#${applicationCode}`;
+
+export const applicationKeys = {
+  state: (applicationCode: string) => ({ pk: applicationPartition(applicationCode), sk: 'STATE' }),
+  /** zero-padded, so the sort key orders events by sequence */
+  event: (applicationCode: string, sequence: number) => ({
+    pk: applicationPartition(applicationCode),
+    sk: `${EVENT}${String(sequence).padStart(16, '0')}`,
+  }),
+  /** a Query for every event of an application */
+  events: (applicationCode: string) => ({ pk: applicationPartition(applicationCode), skPrefix: EVENT }),
+};
+
+// ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.
+
+/** The bucket's top-level prefixes: the stack's notification, lifecycle rules and agency roles use them. */
+export const PREFIXES = {
+  /** agencies upload `incoming/{agencyCode}/{name}` */
+  incoming: 'incoming/',
+  /** dancu writes `reports/{agencyCode}/{name}/…` */
+  reports: 'reports/',
+  /** intermediate files of batches and link passes in flight; expired by a lifecycle rule */
+  work: 'work/',
+} as const;
+
+/** The files of a batch's report. */
+export const REPORT_FILES = ['summary.json', 'outcomes.csv', 'review.csv'] as const;
+export type ReportFile = (typeof REPORT_FILES)[number];
+
+const INCOMING = new RegExp(`^${PREFIXES.incoming}([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([^/]+)$`);
+
+export const objectKeys = {
+  /** an agency's upload */
+  upload: (agencyCode: string, name: string) => `${PREFIXES.incoming}${agencyCode}/${name}`,
+  /** where an agency may upload */
+  uploadPrefix: (agencyCode: string) => `${PREFIXES.incoming}${agencyCode}/`,
+  /** the agency and file name of an upload key, or undefined */
+  parseUpload(key: string): { agencyCode: string; name: string } | undefined {
+    const match = INCOMING.exec(key);
+    return match?.[1] && match[2] ? { agencyCode: match[1], name: match[2] } : undefined;
+  },
+  /** where an agency's reports are */
+  reportsPrefix: (agencyCode: string) => `${PREFIXES.reports}${agencyCode}/`,
+  /** the report of upload `incoming/{agencyCode}/{name}` */
+  reportPrefix: (agencyCode: string, name: string) => `${PREFIXES.reports}${agencyCode}/${name}/`,
+  report: (agencyCode: string, name: string, file: ReportFile) =>
+    `${objectKeys.reportPrefix(agencyCode, name)}${file}`,
+  /** a partition's chunk of valid rows */
+  chunk: (batchId: string, partition: number, seq: number) =>
+    `${PREFIXES.work}${batchId}/chunks/${partition}/${seq}.ndjson`,
+  /** the outcomes of a chunk's rows */
+  outcomes: (batchId: string, partition: number, seq: number) =>
+    `${PREFIXES.work}${batchId}/outcomes/${partition}/${seq}.ndjson`,
+  /** rejected rows, in the order the split read them */
+  rejected: (batchId: string, seq: number) => `${PREFIXES.work}${batchId}/rejected/${seq}.ndjson`,
+  /** a link pass's scan lines of one partition, from one part of one segment */
+  passScan: (passId: string, partition: number, segment: number, part: number) =>
+    `${PREFIXES.work}link/${passId}/scan/${partition}/${segment}-${part}.ndjson`,
+  /** a link pass's best candidates of one partition for one decide step */
+  passBest: (passId: string, partition: number, from: number) =>
+    `${PREFIXES.work}link/${passId}/best/${partition}/${from}.ndjson`,
+};

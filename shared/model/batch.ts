@@ -1,0 +1,96 @@
+// A batch as the pipeline keeps it in the batches table: its progress, the split's checkpoint and its outcome.
+// The shapes the stores and the pipeline's steps share (shared/ingest uses them; shared/store keeps them).
+import type { Outcome } from '#batch/ledger.ts';
+
+export type BatchStatus = 'splitting' | 'registering' | 'finalizing' | 'completed' | 'failed' | 'superseded';
+
+/** Where a split has got to, so that a fresh invocation can go on from there. */
+export interface SplitCheckpoint {
+  /** data rows read so far */
+  row: number;
+  /** byte offset in the UTF-8 text just past that row */
+  offset: number;
+  /** the same point in the object's bytes, when a ranged read can resume there (plain UTF-8 only) */
+  fileOffset?: number;
+  /** bytes of byte-order mark before the text, as found by the first read */
+  bomBytes?: number;
+  /** CSV: the header cells and delimiter, for a ranged read that starts mid-file */
+  headerCells?: string[];
+  delimiter?: string;
+  /** chunks written per partition */
+  chunkSeqs: number[];
+  /** rejected-row files written */
+  rejectedSeq: number;
+  /** header cells or JSON keys that are not fields, the first 50 */
+  unknownColumns: string[];
+  /** invocations the split has taken so far */
+  invocations: number;
+}
+
+export interface BatchFailure {
+  code: string;
+  message: string;
+}
+
+export interface Batch {
+  batchId: string;
+  agencyCode: string;
+  bucket: string;
+  objectKey: string;
+  versionId?: string;
+  eTag?: string;
+  size?: number;
+  sequencer?: string;
+  status: BatchStatus;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  partitions: number;
+  checkpoint: SplitCheckpoint;
+  /** set when split has read the whole file: data rows and chunks per partition */
+  rows?: number;
+  chunkCounts?: number[];
+  chainsStarted?: boolean;
+  donePartitions?: number[];
+  outcomes?: Record<Outcome, number>;
+  errorsByCode?: Record<string, number>;
+  failure?: BatchFailure;
+}
+
+/** A batch as agencies see it: no checkpoint, lease or partition bookkeeping. */
+export type AgencyBatch = Pick<
+  Batch,
+  | 'batchId'
+  | 'agencyCode'
+  | 'objectKey'
+  | 'status'
+  | 'startedAt'
+  | 'updatedAt'
+  | 'finishedAt'
+  | 'rows'
+  | 'outcomes'
+  | 'errorsByCode'
+  | 'failure'
+> & { bucket: string };
+
+/** The fields of a batch item an agency may read. */
+export const AGENCY_BATCH_FIELDS = [
+  'batchId',
+  'agencyCode',
+  'bucket',
+  'objectKey',
+  'status',
+  'startedAt',
+  'updatedAt',
+  'finishedAt',
+  'rows',
+  'outcomes',
+  'errorsByCode',
+  'failure',
+] as const satisfies readonly (keyof AgencyBatch)[];
+
+export interface AgencyBatchPage {
+  batches: AgencyBatch[];
+  /** opaque: where the next page starts, or undefined after the last */
+  nextToken?: string;
+}

@@ -1,0 +1,200 @@
+// The ports: what the pipeline's steps (shared/ingest) need of storage, declared once. The adapters in shared/store
+// implement them against DynamoDB and S3; the fakes in test/fakes implement them in memory. Each step names the
+// narrow part it uses (the `Pick`s at the end), as shared/procedures/apply-event.ts does for the applications table.
+import type { Readable } from 'node:stream';
+import type { PopulationRecord } from '#domain/record.ts';
+import type { ReviewResolution } from '../linkage/review.ts';
+import type {
+  AgencyBatch,
+  AgencyBatchPage,
+  Batch,
+  BatchFailure,
+  BatchStatus,
+  SplitCheckpoint,
+} from './batch.ts';
+import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
+import type {
+  FieldChanges,
+  FiledCandidate,
+  HeldPerson,
+  ReviewPage,
+  RowOrigin,
+  ScannedPerson,
+  StoredReview,
+} from './register.ts';
+
+/** The batches table's batch items: progress, checkpoint, leases and outcome (shared/store/batch-store.ts). */
+export interface Batches {
+  get(batchId: string): Promise<Batch | undefined>;
+  /** true when this call created the batch */
+  create(batch: Batch): Promise<boolean>;
+  /** one invocation at a time splits a batch, and only from where its checkpoint says */
+  takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean>;
+  saveCheckpoint(
+    batchId: string,
+    fromRow: number,
+    checkpoint: SplitCheckpoint,
+    holder: string,
+  ): Promise<boolean>;
+  finishSplit(
+    batchId: string,
+    fromRow: number,
+    checkpoint: SplitCheckpoint,
+    next: BatchStatus,
+    holder: string,
+  ): Promise<boolean>;
+  markChainsStarted(batchId: string): Promise<void>;
+  /** how many partitions are done, this one included */
+  addDonePartition(batchId: string, partition: number): Promise<number>;
+  setStatus(batchId: string, status: BatchStatus, fields?: Partial<Batch>): Promise<void>;
+  takeChunkLease(
+    batchId: string,
+    partition: number,
+    seq: number,
+    holder: string,
+    until: number,
+  ): Promise<boolean>;
+  releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void>;
+  takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
+  releaseFinalizeLease(batchId: string, holder: string): Promise<void>;
+  releaseLeases(batchId: string): Promise<void>;
+  markCompleted(
+    batchId: string,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'finishedAt'>,
+  ): Promise<void>;
+  markFailed(batchId: string, failure: BatchFailure): Promise<void>;
+  /** true when this batch is (now) the latest upload of its object key */
+  claimLatest(batch: Batch): Promise<boolean>;
+  listUnfinished(): Promise<Batch[]>;
+  latestBatchOf(objectKey: string): Promise<string | undefined>;
+}
+
+/** What the agencies' routes read of the batches table (shared/store/batch-reads.ts). */
+export interface AgencyBatches {
+  get(batchId: string): Promise<AgencyBatch | undefined>;
+  /** undefined when `nextToken` is not one this agency was given */
+  listByAgency(agencyCode: string, limit: number, nextToken?: string): Promise<AgencyBatchPage | undefined>;
+}
+
+/** The batches bucket: uploads, work files (one JSON value per line) and reports (shared/store/work-files.ts). */
+export interface Files {
+  /** an object's bytes, from `offset` on when given */
+  open(key: string, versionId?: string, offset?: number): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+  putLines(key: string, values: unknown[]): Promise<void>;
+  /** the values of a work file; an absent file holds none */
+  readLines<T>(key: string): Promise<T[]>;
+  putText(key: string, body: string, contentType: string): Promise<void>;
+}
+
+/** The bucket as finalize writes reports: a large text streamed in parts (shared/store/report-upload.ts). */
+export interface ReportFiles extends Files {
+  uploadStream(key: string, body: Readable, contentType: string): Promise<void>;
+}
+
+/** The register table: persons, their history and conflicts, blocking items, review lists. */
+export interface Register {
+  /** false when the key is already held */
+  createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome?: string): Promise<boolean>;
+  getPerson(key: string): Promise<HeldPerson | undefined>;
+  /** false when the key is already held */
+  putAlias(key: string, into: string, origin: RowOrigin, outcome: string): Promise<boolean>;
+  fileForLinkage(
+    key: string,
+    record: PopulationRecord,
+    filingKeys: string[],
+    agencyCode: string,
+    created: string,
+  ): Promise<void>;
+  findCandidates(blockingKeys: string[]): Promise<FiledCandidate[]>;
+  putReview(review: StoredReview): Promise<void>;
+  getReview(agencyCode: string, id: string): Promise<StoredReview | undefined>;
+  listReviews(
+    agencyCode: string,
+    options?: { batchId?: string; limit?: number; nextToken?: string },
+  ): Promise<ReviewPage>;
+  /** false when the item was already resolved otherwise (or is not there) */
+  resolveReview(agencyCode: string, id: string, resolution: ReviewResolution): Promise<boolean>;
+  addKeptApart(key: string, other: string): Promise<void>;
+  /** false when the person changed since `version` was read, or is merged already */
+  markMerged(key: string, into: string, version: number): Promise<boolean>;
+  /** false when the person changed since `held` was read */
+  recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord): Promise<boolean>;
+  putHistory(key: string, origin: RowOrigin, changes: FieldChanges): Promise<void>;
+  putConflict(key: string, origin: RowOrigin, incoming: PopulationRecord): Promise<void>;
+}
+
+/** The register read whole, for the link pass (shared/store/register-scan.ts). */
+export interface RegisterScanner {
+  /** about how many items the table holds */
+  estimateItems(): Promise<number>;
+  /** the persons of one segment of a parallel scan, page by page */
+  scanPersons(segment: number, totalSegments: number): AsyncIterable<ScannedPerson[]>;
+}
+
+/** The link passes in the batches table (shared/store/link-pass-store.ts). */
+export interface LinkPasses {
+  /** true when this call created the pass */
+  create(passId: string, sizes: PassSizes): Promise<boolean>;
+  get(passId: string): Promise<LinkPass | undefined>;
+  stepDone(
+    passId: string,
+    stage: PassStage,
+    step: number,
+    result: ScanDone | GroupDone | DecideDone,
+  ): Promise<LinkPass>;
+  /** true for the one caller that claims the stage first */
+  claimStage(passId: string, stage: PassStage): Promise<boolean>;
+  markSent(passId: string, stage: PassStage): Promise<void>;
+  /** true when `passId` is now the pass that runs */
+  takeCurrent(passId: string, now: number, until: number): Promise<boolean>;
+  /** true for the call that marked the pass done */
+  finish(passId: string): Promise<boolean>;
+}
+
+// ── What each step uses.
+
+/** A batch that fails as a whole, and its report (shared/ingest/failed-report.ts). */
+export type FailingBatches = Pick<Batches, 'get' | 'markFailed' | 'latestBatchOf'>;
+/** The split (shared/ingest/split.ts). */
+export type SplitBatches = FailingBatches &
+  Pick<
+    Batches,
+    | 'create'
+    | 'takeSplitLease'
+    | 'saveCheckpoint'
+    | 'finishSplit'
+    | 'markChainsStarted'
+    | 'setStatus'
+    | 'claimLatest'
+  >;
+/** The register step (shared/ingest/register.ts). */
+export type ChunkBatches = FailingBatches &
+  Pick<Batches, 'takeChunkLease' | 'releaseChunkLease' | 'addDonePartition'>;
+/** Finalize (shared/ingest/report.ts). */
+export type ReportBatches = FailingBatches &
+  Pick<Batches, 'takeFinalizeLease' | 'releaseFinalizeLease' | 'markCompleted' | 'setStatus'>;
+/** Resuming the local stack (shared/ingest/resume.ts). */
+export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases'>;
+
+/** A row against the register (shared/ingest/register-row.ts). */
+export type RowRegister = Pick<
+  Register,
+  | 'createPerson'
+  | 'getPerson'
+  | 'putAlias'
+  | 'fileForLinkage'
+  | 'findCandidates'
+  | 'putReview'
+  | 'getReview'
+  | 'recordOutcome'
+  | 'putHistory'
+  | 'putConflict'
+>;
+/** One person merged into another (mergePerson). */
+export type MergingRegister = Pick<Register, 'getPerson' | 'recordOutcome' | 'markMerged'>;
+/** A reviewer's decision (shared/ingest/resolve-review.ts). */
+export type ReviewingRegister = MergingRegister &
+  Pick<Register, 'getReview' | 'resolveReview' | 'addKeptApart'>;
+/** The link pass's decide step: merges, and review items (shared/ingest/link-pass.ts). */
+export type PassRegister = RegisterScanner & MergingRegister & Pick<Register, 'getReview' | 'putReview'>;

@@ -1,0 +1,395 @@
+// What every implementation of a port must do, written once and run twice: on the in-memory fakes
+// (test/contracts/fakes.test.ts) and on the adapters against the emulators (test/integration/adapters.test.ts). A fake
+// that passes here behaves as the adapter does, so the pipeline's tests on fakes say something about production.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { PopulationRecord } from '#domain/record.ts';
+import type { Batch } from '../../shared/model/batch.ts';
+import type {
+  AgencyBatches,
+  Batches,
+  LinkPasses,
+  Register,
+  RegisterScanner,
+  ReportFiles,
+} from '../../shared/model/ports.ts';
+import type { StoredReview } from '../../shared/model/register.ts';
+import { PERSON } from '../fixtures/person.ts';
+
+let counter = 0;
+/** A name no earlier test used, so the adapters' tests share one emulator without clearing it. */
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+const HOUR = 3_600_000;
+
+export function batchOf(fields: Partial<Batch> = {}): Batch {
+  const now = new Date().toISOString();
+  return {
+    batchId: unique('b'),
+    agencyCode: 'CA-PLEIKU',
+    bucket: 'batches',
+    objectKey: `incoming/CA-PLEIKU/${unique('f')}.csv`,
+    status: 'splitting',
+    startedAt: now,
+    updatedAt: now,
+    partitions: 2,
+    checkpoint: { row: 0, offset: 0, chunkSeqs: [0, 0], rejectedSeq: 0, unknownColumns: [], invocations: 0 },
+    ...fields,
+  };
+}
+
+export function batchesContract(name: string, make: () => Batches) {
+  describe(`${name}: the Batches port`, () => {
+    it('creates a batch once, and gives it back as created', async () => {
+      const batches = make();
+      const batch = batchOf();
+      expect(await batches.create(batch)).toBe(true);
+      expect(await batches.create({ ...batch, status: 'failed' })).toBe(false);
+      expect(await batches.get(batch.batchId)).toMatchObject({ ...batch, donePartitions: [] });
+      expect(await batches.get(unique('none'))).toBeUndefined();
+    });
+
+    it('lets one invocation split a batch, from its checkpoint, until it saves or its time runs out', async () => {
+      const batches = make();
+      const batch = batchOf();
+      await batches.create(batch);
+      const { batchId } = batch;
+      const later = Date.now() + HOUR;
+      expect(await batches.takeSplitLease(batchId, 5, 'a', later)).toBe(false); // not at row 5
+      expect(await batches.takeSplitLease(batchId, 0, 'a', later)).toBe(true);
+      expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
+      const checkpoint = { ...batch.checkpoint, row: 500, invocations: 1 };
+      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'b')).toBe(false);
+      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'a')).toBe(true);
+      expect((await batches.get(batchId))?.checkpoint).toEqual(checkpoint);
+      // saved: the lease is let go, and the next invocation goes on from row 500
+      expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
+      expect(await batches.takeSplitLease(batchId, 500, 'b', Date.now() - 1)).toBe(true);
+      // b's time is over (it died): c takes the split over
+      expect(await batches.takeSplitLease(batchId, 500, 'c', later)).toBe(true);
+      const done = { ...checkpoint, row: 900, chunkSeqs: [2, 1] };
+      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'b')).toBe(false);
+      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'c')).toBe(true);
+      expect(await batches.get(batchId)).toMatchObject({
+        status: 'registering',
+        rows: 900,
+        chunkCounts: [2, 1],
+      });
+      expect(await batches.takeSplitLease(batchId, 900, 'd', later)).toBe(false); // no longer splitting
+    });
+
+    it('lets one invocation at a time register a chunk, until it lets go or its time runs out', async () => {
+      const batches = make();
+      const { batchId } = batchOf();
+      const later = Date.now() + HOUR;
+      expect(await batches.takeChunkLease(batchId, 0, 0, 'a', later)).toBe(true);
+      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', later)).toBe(false);
+      expect(await batches.takeChunkLease(batchId, 0, 1, 'b', later)).toBe(true); // another chunk
+      await batches.releaseChunkLease(batchId, 0, 0, 'b'); // not b's to let go
+      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', later)).toBe(false);
+      await batches.releaseChunkLease(batchId, 0, 0, 'a');
+      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', Date.now() - 1)).toBe(true);
+      expect(await batches.takeChunkLease(batchId, 0, 0, 'c', later)).toBe(true); // b's time was over
+    });
+
+    it('lets one finalize at a time report a batch that waits for its report, and completes it', async () => {
+      const batches = make();
+      const batch = batchOf();
+      await batches.create(batch);
+      const { batchId } = batch;
+      const later = Date.now() + HOUR;
+      expect(await batches.takeFinalizeLease(batchId, 'a', later)).toBe(false); // still splitting
+      await batches.setStatus(batchId, 'registering', { rows: 10, failure: undefined });
+      expect(await batches.takeFinalizeLease(batchId, 'a', later)).toBe(true);
+      expect(await batches.takeFinalizeLease(batchId, 'b', later)).toBe(false);
+      await batches.releaseFinalizeLease(batchId, 'b');
+      expect(await batches.takeFinalizeLease(batchId, 'b', later)).toBe(false);
+      await batches.releaseFinalizeLease(batchId, 'a');
+      expect(await batches.takeFinalizeLease(batchId, 'b', later)).toBe(true);
+      await batches.markFailed(batchId, { code: 'BATCH_PROCESSING_FAILED', message: 'm' });
+      expect(await batches.get(batchId)).toMatchObject({
+        status: 'failed',
+        failure: { code: 'BATCH_PROCESSING_FAILED' },
+      });
+      const finishedAt = new Date().toISOString();
+      const outcomes = { new: 10, duplicate: 0, updated: 0, conflict: 0, rejected: 0, probable_duplicate: 0 };
+      await batches.markCompleted(batchId, { outcomes, errorsByCode: {}, finishedAt });
+      const completed = await batches.get(batchId);
+      expect(completed).toMatchObject({ status: 'completed', outcomes, finishedAt, rows: 10 });
+      expect(completed?.failure).toBeUndefined();
+      expect(await batches.takeFinalizeLease(batchId, 'c', later)).toBe(false);
+    });
+
+    it('frees every lease of a batch at once (a restarted local stack)', async () => {
+      const batches = make();
+      const batch = batchOf();
+      await batches.create(batch);
+      const later = Date.now() + HOUR;
+      expect(await batches.takeSplitLease(batch.batchId, 0, 'a', later)).toBe(true);
+      await batches.releaseLeases(batch.batchId);
+      expect(await batches.takeSplitLease(batch.batchId, 0, 'b', later)).toBe(true);
+    });
+
+    it('counts each done partition once', async () => {
+      const batches = make();
+      const batch = batchOf({ status: 'registering' });
+      await batches.create(batch);
+      expect(await batches.addDonePartition(batch.batchId, 1)).toBe(1);
+      expect(await batches.addDonePartition(batch.batchId, 1)).toBe(1);
+      expect(await batches.addDonePartition(batch.batchId, 0)).toBe(2);
+      await batches.markChainsStarted(batch.batchId);
+      expect(await batches.get(batch.batchId)).toMatchObject({ chainsStarted: true });
+      expect((await batches.get(batch.batchId))?.donePartitions?.sort()).toEqual([0, 1]);
+    });
+
+    it('keeps the latest upload of an object key by S3 sequencer, then start time', async () => {
+      const batches = make();
+      const objectKey = `incoming/CA-PLEIKU/${unique('same')}.csv`;
+      const first = batchOf({ objectKey, sequencer: '0A2' });
+      const older = batchOf({ objectKey, sequencer: '0A1' });
+      const newer = batchOf({ objectKey, sequencer: '0B0' });
+      expect(await batches.claimLatest(first)).toBe(true);
+      expect(await batches.claimLatest(older)).toBe(false);
+      expect(await batches.latestBatchOf(objectKey)).toBe(first.batchId);
+      expect(await batches.claimLatest(newer)).toBe(true);
+      expect(await batches.claimLatest(first)).toBe(false);
+      expect(await batches.latestBatchOf(objectKey)).toBe(newer.batchId);
+      expect(await batches.latestBatchOf(`${objectKey}.other`)).toBeUndefined();
+    });
+
+    it('lists the batches not yet completed, failed or superseded', async () => {
+      const batches = make();
+      const open = [batchOf(), batchOf({ status: 'registering' }), batchOf({ status: 'finalizing' })];
+      const closed = [
+        batchOf({ status: 'completed' }),
+        batchOf({ status: 'failed' }),
+        batchOf({ status: 'superseded' }),
+      ];
+      for (const batch of [...open, ...closed]) await batches.create(batch);
+      const ids = (await batches.listUnfinished()).map((batch) => batch.batchId);
+      for (const batch of open) expect(ids).toContain(batch.batchId);
+      for (const batch of closed) expect(ids).not.toContain(batch.batchId);
+    });
+  });
+}
+
+export function agencyBatchesContract(name: string, make: () => { batches: Batches; reads: AgencyBatches }) {
+  describe(`${name}: the AgencyBatches port`, () => {
+    it("gives an agency its batches newest first, page by page, without the pipeline's bookkeeping", async () => {
+      const { batches, reads } = make();
+      const agencyCode = unique('CA-');
+      const made = [0, 1, 2].map((i) =>
+        batchOf({ agencyCode, startedAt: `2026-12-0${i + 1}T00:00:00.000Z`, status: 'completed', rows: i }),
+      );
+      for (const batch of made) await batches.create(batch);
+      const first = await reads.listByAgency(agencyCode, 2);
+      expect(first?.batches.map((batch) => batch.batchId)).toEqual([made[2]?.batchId, made[1]?.batchId]);
+      expect(first?.nextToken).toBeDefined();
+      const second = await reads.listByAgency(agencyCode, 2, first?.nextToken);
+      expect(second?.batches.map((batch) => batch.batchId)).toEqual([made[0]?.batchId]);
+      expect(await reads.listByAgency('CA-OTHER', 2, first?.nextToken)).toBeUndefined();
+      const one = await reads.get(made[0]?.batchId as string);
+      expect(one).toMatchObject({ batchId: made[0]?.batchId, agencyCode, rows: 0, bucket: 'batches' });
+      expect(one).not.toHaveProperty('checkpoint');
+      expect(one).not.toHaveProperty('partitions');
+    });
+  });
+}
+
+const text = async (stream: Readable) => {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part));
+  return Buffer.concat(parts).toString('utf8');
+};
+
+export function filesContract(name: string, make: () => ReportFiles) {
+  describe(`${name}: the Files and ReportFiles ports`, () => {
+    it('writes values a line each and reads them back; an absent file holds none', async () => {
+      const files = make();
+      const key = `work/${unique('b')}/outcomes/0/0.ndjson`;
+      expect(await files.exists(key)).toBe(false);
+      expect(await files.readLines(key)).toEqual([]);
+      const values = [[1, 'new', 'id:1', 'F1', []], { a: 'Nguyễn' }, 'x'];
+      await files.putLines(key, values);
+      expect(await files.exists(key)).toBe(true);
+      expect(await files.readLines(key)).toEqual(values);
+    });
+
+    it('opens an object whole or from a byte offset, and writes text and streams', async () => {
+      const files = make();
+      const key = `reports/CA-PLEIKU/${unique('f')}.csv/outcomes.csv`;
+      await files.putText(key, 'row,outcome\n1,new\n', 'text/csv; charset=utf-8');
+      expect(await text(await files.open(key))).toBe('row,outcome\n1,new\n');
+      expect(await text(await files.open(key, undefined, 12))).toBe('1,new\n');
+      const streamed = `reports/CA-PLEIKU/${unique('f')}.csv/outcomes.csv`;
+      await files.uploadStream(streamed, Readable.from(['a,b\n', 'Đắk,Lắk\n']), 'text/csv; charset=utf-8');
+      expect(await text(await files.open(streamed))).toBe('a,b\nĐắk,Lắk\n');
+    });
+  });
+}
+
+export function linkPassesContract(name: string, make: () => LinkPasses) {
+  describe(`${name}: the LinkPasses port`, () => {
+    it('records each step once, starts each stage once, and finishes a pass once', async () => {
+      const passes = make();
+      const passId = unique('pass-');
+      expect(await passes.create(passId, { segments: 2, partitions: 3, deciders: 3 })).toBe(true);
+      expect(await passes.create(passId, { segments: 9, partitions: 9, deciders: 9 })).toBe(false);
+      const after = await passes.stepDone(passId, 'scan', 1, { parts: 1, persons: 40 });
+      expect(after).toMatchObject({
+        segments: 2,
+        status: 'running',
+        scanned: { 1: { parts: 1, persons: 40 } },
+      });
+      await passes.stepDone(passId, 'scan', 1, { parts: 1, persons: 40 });
+      expect((await passes.get(passId))?.scanned).toEqual({ 1: { parts: 1, persons: 40 } });
+      expect(await passes.claimStage(passId, 'group')).toBe(true);
+      expect(await passes.claimStage(passId, 'group')).toBe(false);
+      await passes.markSent(passId, 'group');
+      expect(await passes.get(passId)).toMatchObject({ started: ['group'], sent: ['group'] });
+      expect(await passes.finish(passId)).toBe(true);
+      expect(await passes.finish(passId)).toBe(false);
+      expect((await passes.get(passId))?.status).toBe('done');
+      expect(await passes.get(unique('none'))).toBeUndefined();
+    });
+
+    it('lets one pass run at a time, until it finishes or outlives its time', async () => {
+      const passes = make();
+      const [a, b] = [unique('pass-'), unique('pass-')];
+      const now = Date.now();
+      // another test's pass may hold it: outlive it
+      expect(await passes.takeCurrent(a, now + 2 * HOUR, now + 3 * HOUR)).toBe(true);
+      expect(await passes.takeCurrent(b, now + 2 * HOUR, now + 3 * HOUR)).toBe(false);
+      expect(await passes.takeCurrent(a, now + 2 * HOUR, now + 3 * HOUR)).toBe(true); // its own start, again
+      expect(await passes.takeCurrent(b, now + 4 * HOUR, now + 5 * HOUR)).toBe(true); // a outlived its time
+      await passes.create(b, { segments: 1, partitions: 1, deciders: 1 });
+      await passes.finish(b);
+      expect(await passes.takeCurrent(a, now + 4 * HOUR, now + 5 * HOUR)).toBe(true);
+      await passes.create(a, { segments: 1, partitions: 1, deciders: 1 });
+      await passes.finish(a);
+    });
+  });
+}
+
+const origin = (row: number, batchId = 'b1', agencyCode = 'CA-PLEIKU') => ({ batchId, row, agencyCode });
+
+export function registerContract(name: string, make: () => Register & RegisterScanner) {
+  describe(`${name}: the Register port`, () => {
+    it('stores a person once, and records outcomes only on the person as read', async () => {
+      const register = make();
+      const key = unique('id:');
+      expect(await register.createPerson(key, PERSON, origin(1))).toBe(true);
+      expect(await register.createPerson(key, PERSON, origin(2))).toBe(false);
+      const held = await register.getPerson(key);
+      expect(held).toMatchObject({
+        record: PERSON,
+        version: 1,
+        applied: ['b1#1:new'],
+        agencyCode: 'CA-PLEIKU',
+      });
+      if (!held) return;
+      const moved: PopulationRecord = { ...PERSON, currentAddress: 'Phường Hội Thương' };
+      expect(await register.recordOutcome(key, held, 'b1#3:updated', moved)).toBe(true);
+      expect(await register.recordOutcome(key, held, 'b1#4:duplicate')).toBe(false); // changed since read
+      expect(await register.getPerson(key)).toMatchObject({
+        record: moved,
+        version: 2,
+        applied: ['b1#1:new', 'b1#3:updated'],
+      });
+      // a copy filed with the person's first entry holds only while the person is as first stored
+      const filed = { record: PERSON, version: 1, applied: ['b1#1:new'], filed: 'b1#1:new' };
+      expect(await register.recordOutcome(key, filed, 'b1#5:duplicate')).toBe(false);
+      await register.putHistory(key, origin(3), {
+        currentAddress: { from: PERSON.currentAddress, to: moved.currentAddress },
+      });
+      await register.putConflict(key, origin(6), { ...PERSON, fullName: 'Trần Thị Bình' });
+      expect(await register.getPerson(unique('id:'))).toBeUndefined();
+    });
+
+    it('points an alias and a merged person at another, once; keeps two persons apart', async () => {
+      const register = make();
+      const [into, alias, other] = [unique('id:'), unique('id:'), unique('nk:')];
+      await register.createPerson(into, PERSON, origin(1));
+      expect(await register.putAlias(alias, into, origin(2), 'duplicate|0.97')).toBe(true);
+      expect(await register.putAlias(alias, other, origin(2), 'duplicate|0.97')).toBe(false);
+      expect(await register.getPerson(alias)).toMatchObject({
+        mergedInto: into,
+        applied: ['b1#2:duplicate|0.97'],
+      });
+      await register.createPerson(other, PERSON, origin(3));
+      expect(await register.markMerged(other, into, 2)).toBe(false); // not the version read
+      expect(await register.markMerged(other, into, 1)).toBe(true);
+      expect(await register.markMerged(other, alias, 2)).toBe(false); // merged already
+      expect(await register.getPerson(other)).toMatchObject({ mergedInto: into, version: 2 });
+      await register.addKeptApart(into, other);
+      await register.addKeptApart(into, other);
+      expect((await register.getPerson(into))?.keptApart).toEqual([other]);
+    });
+
+    it('finds a person by the blocking keys it is filed under, with its record and first entry', async () => {
+      const register = make();
+      const [key, block] = [unique('nk:'), unique('bg:')];
+      await register.fileForLinkage(key, PERSON, [block, `${block}x`], 'CA-PLEIKU', 'b1#1:new');
+      await register.fileForLinkage(key, PERSON, [block], 'CA-PLEIKU', 'b1#1:new'); // a redelivery
+      expect(await register.findCandidates([block, unique('bf:')])).toEqual([
+        { personKey: key, record: PERSON, agencyCode: 'CA-PLEIKU', created: 'b1#1:new' },
+      ]);
+    });
+
+    it("keeps each agency's review list apart, by batch, and a resolved item resolved", async () => {
+      const register = make();
+      const agencyCode = unique('CA-');
+      const review = (batchId: string, row: number): StoredReview => ({
+        id: `${batchId}.${row}`,
+        agencyCode,
+        batchId,
+        row,
+        personKey: 'nk:a',
+        candidatePersonKey: 'nk:b',
+        score: 9.5,
+        reasons: ['dateOfBirth exact +5.1'],
+        fields: [{ field: 'fullName', incoming: 'A', held: 'A', level: 'exact' }],
+        createdAt: '2026-12-07T00:00:00.000Z',
+      });
+      for (const item of [review('b2', 1), review('b1', 2), review('b1', 1)]) await register.putReview(item);
+      expect(await register.getReview(agencyCode, 'b1.1')).toEqual(review('b1', 1));
+      expect(await register.getReview('CA-OTHER', 'b1.1')).toBeUndefined();
+      const all = await register.listReviews(agencyCode);
+      expect(all.items.map((item) => item.id)).toEqual(['b1.1', 'b1.2', 'b2.1']);
+      expect((await register.listReviews(agencyCode, { batchId: 'b1' })).items).toHaveLength(2);
+      const first = await register.listReviews(agencyCode, { limit: 2 });
+      expect(first.items.map((item) => item.id)).toEqual(['b1.1', 'b1.2']);
+      const rest = await register.listReviews(agencyCode, { limit: 2, nextToken: first.nextToken });
+      expect(rest.items.map((item) => item.id)).toEqual(['b2.1']);
+      expect(await register.resolveReview(agencyCode, 'b1.1', 'keepApart')).toBe(true);
+      expect(await register.resolveReview(agencyCode, 'b1.1', 'keepApart')).toBe(true);
+      expect(await register.resolveReview(agencyCode, 'b1.1', 'merge')).toBe(false);
+      expect(await register.resolveReview(agencyCode, 'b9.9', 'merge')).toBe(false);
+      await register.putReview(review('b1', 1)); // a redelivery does not reopen it
+      expect(await register.getReview(agencyCode, 'b1.1')).toMatchObject({ resolution: 'keepApart' });
+    });
+
+    it('scans persons only: no alias, no merged person, no other item', async () => {
+      const register = make();
+      const [kept, alias, merged] = [unique('id:'), unique('id:'), unique('id:')];
+      await register.createPerson(kept, PERSON, origin(1));
+      await register.putAlias(alias, kept, origin(2), 'duplicate');
+      await register.createPerson(merged, PERSON, origin(3));
+      await register.markMerged(merged, kept, 1);
+      await register.addKeptApart(kept, merged);
+      await register.fileForLinkage(kept, PERSON, [unique('bg:')], 'CA-PLEIKU', 'b1#1:new');
+      const scanned = [];
+      for (let segment = 0; segment < 2; segment++)
+        for await (const page of register.scanPersons(segment, 2)) scanned.push(...page);
+      const keys = scanned.map((person) => person.key);
+      expect(keys).toContain(kept);
+      expect(keys).not.toContain(alias);
+      expect(keys).not.toContain(merged);
+      expect(keys.every((key) => key.startsWith('id:') || key.startsWith('nk:'))).toBe(true);
+      expect(scanned.find((person) => person.key === kept)).toEqual({
+        key: kept,
+        record: PERSON,
+        keptApart: [merged],
+      });
+    });
+  });
+}

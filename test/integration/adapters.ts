@@ -1,0 +1,6 @@
+// The adapters of shared/store, loaded together once the emulators' endpoints are in the environment.
+export { BatchReads } from '../../shared/store/batch-reads.ts';
+export { BatchStore } from '../../shared/store/batch-store.ts';
+export { LinkPassStore } from '../../shared/store/link-pass-store.ts';
+export { RegisterScan } from '../../shared/store/register-scan.ts';
+export { ReportUploads } from '../../shared/store/report-upload.ts';
