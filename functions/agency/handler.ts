@@ -15,13 +15,17 @@ import { env } from '../../shared/aws/env.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
 import type { AgencyBatch } from '../../shared/model/batch.ts';
+import type { AgencyBatches, Register, ReviewingRegister } from '../../shared/model/ports.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 
-const reads = new BatchReads(env('BATCHES_TABLE'));
-const register = new RegisterStore(env('REGISTER_TABLE'));
+/** What the agencies' routes read and write: their batches, and the review lists in the register. */
+export interface AgencyDeps {
+  batches: AgencyBatches;
+  register: ReviewingRegister & Pick<Register, 'listReviews'>;
+}
 
 function callerAgency(event: HttpEvent): string {
   const agency = agencyOfPrincipal(event.requestContext.authorizer?.iam?.userArn);
@@ -40,10 +44,10 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
   };
 }
 
-async function getBatch(event: HttpEvent) {
+async function getBatch(batches: AgencyBatches, event: HttpEvent) {
   const agency = callerAgency(event);
   const batchId = parameter(BatchIdParam, event.pathParameters?.batchId, 'BATCH_ID_INVALID');
-  const batch = await reads.get(batchId);
+  const batch = await batches.get(batchId);
   // another agency's batch is answered as unknown: its existence is not revealed
   if (!batch || batch.agencyCode !== agency) throw new ApiError('BATCH_NOT_FOUND');
   return json(batchView(batch));
@@ -59,13 +63,13 @@ function askedAgency(event: HttpEvent): string {
   return agency;
 }
 
-async function listBatches(event: HttpEvent) {
+async function listBatches(batches: AgencyBatches, event: HttpEvent) {
   const agency = askedAgency(event);
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const nextToken =
     query.nextToken === undefined ? undefined : parameter(NextTokenParam, query.nextToken, 'QUERY_INVALID');
-  const page = await reads.listByAgency(agency, limit, nextToken);
+  const page = await batches.listByAgency(agency, limit, nextToken);
   if (!page) throw new ApiError('QUERY_INVALID');
   return json({
     agencyCode: agency,
@@ -79,7 +83,7 @@ function reviewView({ agencyCode: _agency, resolution, ...review }: StoredReview
   return { ...review, status: resolution ?? 'open' };
 }
 
-async function listReviews(event: HttpEvent) {
+async function listReviews(register: AgencyDeps['register'], event: HttpEvent) {
   const agency = askedAgency(event);
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
@@ -95,7 +99,7 @@ async function listReviews(event: HttpEvent) {
   return json({ agencyCode: agency, items: page.items.map(reviewView), nextToken: page.nextToken ?? null });
 }
 
-async function resolveReviewItem(event: HttpEvent) {
+async function resolveReviewItem(register: AgencyDeps['register'], event: HttpEvent) {
   const agency = callerAgency(event);
   const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
   let body: unknown;
@@ -113,9 +117,20 @@ async function resolveReviewItem(event: HttpEvent) {
   return json(reviewView(result.review));
 }
 
-export const handler = httpApi([
-  { method: 'GET', path: '/review', handler: listReviews },
-  { method: 'POST', path: '/review/{id}', handler: resolveReviewItem },
-  { method: 'GET', path: '/batches', handler: listBatches },
-  { method: 'GET', path: '/batches/{batchId}', handler: getBatch },
-]);
+export function agencyHandler({ batches, register }: AgencyDeps) {
+  return httpApi([
+    { method: 'GET', path: '/review', handler: (event: HttpEvent) => listReviews(register, event) },
+    {
+      method: 'POST',
+      path: '/review/{id}',
+      handler: (event: HttpEvent) => resolveReviewItem(register, event),
+    },
+    { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(batches, event) },
+    { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(batches, event) },
+  ]);
+}
+
+export const handler = agencyHandler({
+  batches: new BatchReads(env('BATCHES_TABLE')),
+  register: new RegisterStore(env('REGISTER_TABLE')),
+});

@@ -1,11 +1,17 @@
-// What every pipeline function is wired with, made once per container from the environment: the stores,
-// the queues it sends to, and one Powertools logger. Handlers only adapt events to these.
+// What every pipeline function is wired with in AWS and on the local stack, made once per container from the
+// environment: the stores, the queues it sends to, its settings, and one Powertools logger. Each handler module
+// builds its handler from these (`registerHandler(registerDeps())`); a test hands the factory fakes instead.
+// Constructors only: nothing here reaches the network before an invocation does.
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
+import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
+import type { RegisterDeps } from '../../shared/ingest/register.ts';
+import type { SplitDeps } from '../../shared/ingest/split.ts';
 import { type QueueId, queueUrlVariable } from '../../shared/resources.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
+import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
@@ -34,4 +40,45 @@ export async function send(queue: QueueId, messages: object[]): Promise<void> {
     if (Failed && Failed.length > 0)
       throw new Error(`${Failed.length} messages were not sent: ${Failed[0]?.Code}`);
   }
+}
+
+/** The split's stores and queues. */
+export function splitDeps(): Pick<
+  SplitDeps,
+  'batches' | 'files' | 'sendChunks' | 'sendContinue' | 'sendFinalize'
+> {
+  return {
+    batches: batches(),
+    files: files(),
+    sendChunks: (messages) => send('records', messages),
+    sendContinue: (batchId) => send('intake', [{ kind: 'split-continue', batchId }]),
+    sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
+  };
+}
+
+export function registerDeps(): RegisterDeps {
+  return {
+    batches: batches(),
+    files: files(),
+    register: register(),
+    concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
+    linkage: process.env.LINKAGE !== 'off',
+    sendChunk: (message) => send('records', [message]),
+    sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
+  };
+}
+
+export function finalizeDeps() {
+  return { batches: batches(), files: reportFiles() };
+}
+
+export function linkPassDeps(): LinkPassDeps {
+  return {
+    passes: linkPasses(),
+    register: new RegisterScan(env('REGISTER_TABLE')),
+    files: files(),
+    segments: Number(process.env.LINK_SEGMENTS ?? 4),
+    partitions: Number(process.env.LINK_PARTITIONS ?? 4),
+    send: (messages) => send('linkPass', messages),
+  };
 }

@@ -3,32 +3,40 @@ import type { Context } from 'aws-lambda';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
+import type { ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
 import { recordBatchReported } from '../commons/observability.ts';
-import { batches, logger, reportFiles } from '../commons/pipeline.ts';
+import { finalizeDeps, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
-const stores = { batches: batches(), files: reportFiles() };
-
-async function finalize({ batchId }: FinalizeMessage, context: Context): Promise<void> {
-  const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
-  const result = await finalizeBatch(batchId, stores.files, stores.batches, lease);
-  logger.info('finalize', { batchId, result });
-  // metrics are best-effort: a failed read of them must not send a reported batch round again
-  if (result === 'completed') {
-    await stores.batches.get(batchId).then(
-      (reported) => reported && recordBatchReported(reported),
-      (error: unknown) => logger.warn('batch metrics lost', { batchId, error: (error as Error).name }),
-    );
-  }
+export interface FinalizeDeps {
+  batches: ReportBatches;
+  files: ReportFiles;
 }
 
-export const handler = queueConsumer({
-  queue: 'finalize',
-  parse: (record) => FinalizeMessage.parse(JSON.parse(record.body)),
-  correlationId: (message) => message.batchId,
-  handle: finalize,
-  failure: { line: 'finalize failed', fields: ({ batchId }) => ({ batchId }) },
-  // the batch is marked failed, with its report, before the message goes to the dead-letter queue
-  onLastAttempt: ({ batchId }, error) =>
-    failAfterRetries(batchId, `report: ${(error as Error).message}`, stores.files, stores.batches),
-});
+export function finalizeHandler({ batches, files }: FinalizeDeps) {
+  async function finalize({ batchId }: FinalizeMessage, context: Context): Promise<void> {
+    const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
+    const result = await finalizeBatch(batchId, files, batches, lease);
+    logger.info('finalize', { batchId, result });
+    // metrics are best-effort: a failed read of them must not send a reported batch round again
+    if (result === 'completed') {
+      await batches.get(batchId).then(
+        (reported) => reported && recordBatchReported(reported),
+        (error: unknown) => logger.warn('batch metrics lost', { batchId, error: (error as Error).name }),
+      );
+    }
+  }
+
+  return queueConsumer({
+    queue: 'finalize',
+    parse: (record) => FinalizeMessage.parse(JSON.parse(record.body)),
+    correlationId: (message) => message.batchId,
+    handle: finalize,
+    failure: { line: 'finalize failed', fields: ({ batchId }) => ({ batchId }) },
+    // the batch is marked failed, with its report, before the message goes to the dead-letter queue
+    onLastAttempt: ({ batchId }, error) =>
+      failAfterRetries(batchId, `report: ${(error as Error).message}`, files, batches),
+  });
+}
+
+export const handler = finalizeHandler(finalizeDeps());

@@ -1,25 +1,14 @@
 // Link-pass queue → one step of a link pass over the register (shared/ingest/link-pass.ts): start, scan a
 // segment, group a partition, or decide a partition. Started by the stage's schedule or by an operator's message.
-import { env } from '../../shared/aws/clients.ts';
 import {
   type LinkPassDeps,
   LinkPassMessage,
   passSummary,
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
-import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { recordLinkPassFinished } from '../commons/observability.ts';
-import { files, linkPasses, logger, send } from '../commons/pipeline.ts';
+import { linkPassDeps, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
-
-const deps: LinkPassDeps = {
-  passes: linkPasses(),
-  register: new RegisterScan(env('REGISTER_TABLE')),
-  files: files(),
-  segments: Number(process.env.LINK_SEGMENTS ?? 4),
-  partitions: Number(process.env.LINK_PARTITIONS ?? 4),
-  send: (messages) => send('linkPass', messages),
-};
 
 /** A step of a pass: a start message without a pass id is named by its message id. */
 type PassStep = LinkPassMessage & { passId: string };
@@ -27,35 +16,39 @@ type PassStep = LinkPassMessage & { passId: string };
 const stepOf = (message: PassStep) =>
   'segment' in message ? message.segment : 'partition' in message ? message.partition : 0;
 
-async function runStep(message: PassStep): Promise<void> {
-  const { passId } = message;
-  const result = await runPassStep(message, deps);
-  if (result === 'busy') {
-    logger.warn('link pass not started: another pass runs', { passId });
-    return;
-  }
-  logger.info('link pass step', { passId, kind: message.kind, step: stepOf(message) });
-  if (result === 'finished') {
-    // counts only, no person: what the pass read, merged and listed (best-effort, as a batch's metrics)
-    const pass = await deps.passes.get(passId).catch(() => undefined);
-    if (pass) {
-      const summary = passSummary(pass);
-      logger.info('link pass finished', summary);
-      recordLinkPassFinished(summary);
+export function linkHandler(deps: LinkPassDeps) {
+  async function runStep(message: PassStep): Promise<void> {
+    const { passId } = message;
+    const result = await runPassStep(message, deps);
+    if (result === 'busy') {
+      logger.warn('link pass not started: another pass runs', { passId });
+      return;
+    }
+    logger.info('link pass step', { passId, kind: message.kind, step: stepOf(message) });
+    if (result === 'finished') {
+      // counts only, no person: what the pass read, merged and listed (best-effort, as a batch's metrics)
+      const pass = await deps.passes.get(passId).catch(() => undefined);
+      if (pass) {
+        const summary = passSummary(pass);
+        logger.info('link pass finished', summary);
+        recordLinkPassFinished(summary);
+      }
     }
   }
+
+  return queueConsumer({
+    queue: 'linkPass',
+    parse: (record): PassStep => {
+      const message = LinkPassMessage.parse(JSON.parse(record.body));
+      return { ...message, passId: message.passId ?? `pass-${record.messageId}` } as PassStep;
+    },
+    correlationId: (message) => message.passId,
+    handle: runStep,
+    failure: {
+      line: 'link pass step failed',
+      fields: (message) => ({ passId: message.passId, kind: message.kind, step: stepOf(message) }),
+    },
+  });
 }
 
-export const handler = queueConsumer({
-  queue: 'linkPass',
-  parse: (record): PassStep => {
-    const message = LinkPassMessage.parse(JSON.parse(record.body));
-    return { ...message, passId: message.passId ?? `pass-${record.messageId}` } as PassStep;
-  },
-  correlationId: (message) => message.passId,
-  handle: runStep,
-  failure: {
-    line: 'link pass step failed',
-    fields: (message) => ({ passId: message.passId, kind: message.kind, step: stepOf(message) }),
-  },
-});
+export const handler = linkHandler(linkPassDeps());

@@ -5,11 +5,16 @@ import { ApiError } from '../../shared/api/errors.ts';
 import { openApiDocument } from '../../shared/api/openapi.ts';
 import { ApplicationCodeParam } from '../../shared/api/schemas.ts';
 import { citizenView } from '../../shared/procedures/application.ts';
+import type { ApplicationStore } from '../../shared/store/application-store.ts';
 import { CITIZEN_PAGE, CITIZEN_PAGE_POLICY } from '../../shared/web/citizen-page.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { applications } from '../commons/procedures.ts';
 
-const store = applications();
+/** What a lookup reads: an application's state. */
+export interface LookupDeps {
+  applications: Pick<ApplicationStore, 'get'>;
+}
+
 // made on the first request for it, not at cold start
 let openApi: string | undefined;
 function openApiBody(): string {
@@ -18,34 +23,45 @@ function openApiBody(): string {
 }
 const PUBLIC_FOR_5_MINUTES = 'public, max-age=300';
 
-async function getApplication(event: HttpEvent) {
+async function getApplication(store: LookupDeps['applications'], event: HttpEvent) {
   const code = parameter(ApplicationCodeParam, event.pathParameters?.code, 'APPLICATION_CODE_INVALID');
   const application = await store.get(code);
   if (!application) throw new ApiError('APPLICATION_NOT_FOUND');
   return json(citizenView(application, new Date()));
 }
 
-export const handler = httpApi(
-  [
-    { method: 'GET', path: '/applications/{code}', handler: getApplication },
-    {
-      method: 'GET',
-      path: '/openapi.json',
-      handler: async () => ({
-        statusCode: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': PUBLIC_FOR_5_MINUTES },
-        body: openApiBody(),
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/',
-      handler: async () => ({
-        statusCode: 200,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': PUBLIC_FOR_5_MINUTES },
-        body: CITIZEN_PAGE,
-      }),
-    },
-  ],
-  { pagePolicy: CITIZEN_PAGE_POLICY },
-);
+export function lookupHandler(deps: LookupDeps) {
+  return httpApi(
+    [
+      {
+        method: 'GET',
+        path: '/applications/{code}',
+        handler: (event: HttpEvent) => getApplication(deps.applications, event),
+      },
+      {
+        method: 'GET',
+        path: '/openapi.json',
+        handler: async () => ({
+          statusCode: 200,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': PUBLIC_FOR_5_MINUTES,
+          },
+          body: openApiBody(),
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/',
+        handler: async () => ({
+          statusCode: 200,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': PUBLIC_FOR_5_MINUTES },
+          body: CITIZEN_PAGE,
+        }),
+      },
+    ],
+    { pagePolicy: CITIZEN_PAGE_POLICY },
+  );
+}
+
+export const handler = lookupHandler({ applications: applications() });

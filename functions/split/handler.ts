@@ -8,6 +8,7 @@ import {
   DEFAULT_SPLIT_SETTINGS,
   resumeBatch,
   type SplitDeps,
+  type SplitSettings,
   startBatch,
   type UploadedObject,
 } from '../../shared/ingest/split.ts';
@@ -15,36 +16,11 @@ import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
 import { objectKeys } from '../../shared/keys.ts';
 import { recordBatchFailed } from '../commons/observability.ts';
-import { batches, files, logger, send } from '../commons/pipeline.ts';
+import { logger, splitDeps } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
-const settings = {
-  ...DEFAULT_SPLIT_SETTINGS,
-  ...(process.env.SPLIT_HANDOVER_MARGIN_MS
-    ? { handoverMarginMs: Number(process.env.SPLIT_HANDOVER_MARGIN_MS) }
-    : {}),
-  ...(process.env.SPLIT_CHUNK_ROWS ? { chunkRows: Number(process.env.SPLIT_CHUNK_ROWS) } : {}),
-};
-const stores = { batches: batches(), files: files() };
-let uploaders: Uploaders | undefined;
-// read on first use: a missing AGENCY_UPLOADERS fails the upload (and, after retries, the batch), never admits it
-function mayUpload(agencyCode: string, uploader: string | undefined): boolean {
-  uploaders ??= parseUploaders(env('AGENCY_UPLOADERS'));
-  return mayUploadFor(uploaders, uploader, agencyCode);
-}
-
-function deps(context: Context): SplitDeps {
-  return {
-    ...stores,
-    settings,
-    mayUpload,
-    context: defaultValidationContext(),
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    sendChunks: (messages) => send('records', messages),
-    sendContinue: (batchId) => send('intake', [{ kind: 'split-continue', batchId }]),
-    sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
-  };
-}
+/** What the split function is given; the validation context and the time left are each invocation's own. */
+export type SplitHandlerDeps = Omit<SplitDeps, 'remainingMs' | 'context'>;
 
 /** A batch to resume, or an uploaded object to start one from. */
 type IntakeJob = { batchId: string; object?: UploadedObject };
@@ -71,29 +47,62 @@ function intakeJobs(record: SQSRecord): IntakeJob[] {
   );
 }
 
-async function split({ batchId, object }: IntakeJob, context: Context): Promise<void> {
-  if (!object) {
-    const result = await resumeBatch(batchId, deps(context));
-    logger.info('split resumed', { batchId, result });
-    return;
+export function splitHandler(deps: SplitHandlerDeps) {
+  async function split({ batchId, object }: IntakeJob, context: Context): Promise<void> {
+    const invocation: SplitDeps = {
+      ...deps,
+      context: defaultValidationContext(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    };
+    if (!object) {
+      const result = await resumeBatch(batchId, invocation);
+      logger.info('split resumed', { batchId, result });
+      return;
+    }
+    const result = await startBatch(object, invocation);
+    if (result === 'refused') {
+      logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
+      const agencyCode = objectKeys.parseUpload(object.key)?.agencyCode ?? 'unknown';
+      recordBatchFailed(agencyCode, 'BATCH_UPLOADER_NOT_ALLOWED');
+    } else logger.info('split', { objectKey: object.key, result });
   }
-  const result = await startBatch(object, deps(context));
-  if (result === 'refused') {
-    logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
-    recordBatchFailed(
-      objectKeys.parseUpload(object.key)?.agencyCode ?? 'unknown',
-      'BATCH_UPLOADER_NOT_ALLOWED',
-    );
-  } else logger.info('split', { objectKey: object.key, result });
+
+  return queueConsumer({
+    queue: 'intake',
+    parse: intakeJobs,
+    correlationId: (job) => job.batchId,
+    handle: split,
+    failure: { line: 'split failed', fields: ({ batchId }) => ({ batchId }) },
+    // the batch is marked failed, with its report, before the message goes to the dead-letter queue
+    onLastAttempt: ({ batchId }, error) =>
+      failAfterRetries(batchId, `split: ${(error as Error).message}`, deps.files, deps.batches),
+  });
 }
 
-export const handler = queueConsumer({
-  queue: 'intake',
-  parse: intakeJobs,
-  correlationId: (job) => job.batchId,
-  handle: split,
-  failure: { line: 'split failed', fields: ({ batchId }) => ({ batchId }) },
-  // the batch is marked failed, with its report, before the message goes to the dead-letter queue
-  onLastAttempt: ({ batchId }, error) =>
-    failAfterRetries(batchId, `split: ${(error as Error).message}`, stores.files, stores.batches),
+/** The default settings, with the chunk size and hand-over margin a test or a benchmark may set. */
+function settingsFromEnvironment(): SplitSettings {
+  return {
+    ...DEFAULT_SPLIT_SETTINGS,
+    ...(process.env.SPLIT_HANDOVER_MARGIN_MS
+      ? { handoverMarginMs: Number(process.env.SPLIT_HANDOVER_MARGIN_MS) }
+      : {}),
+    ...(process.env.SPLIT_CHUNK_ROWS ? { chunkRows: Number(process.env.SPLIT_CHUNK_ROWS) } : {}),
+  };
+}
+
+/** Who may upload for which agency (AGENCY_UPLOADERS), read on first use: a missing one fails the upload (and,
+ * after retries, the batch), never admits it. */
+function uploadersFromEnvironment(): SplitHandlerDeps['mayUpload'] {
+  let uploaders: Uploaders | undefined;
+  return (agencyCode, uploader) => {
+    uploaders ??= parseUploaders(env('AGENCY_UPLOADERS'));
+    return mayUploadFor(uploaders, uploader, agencyCode);
+  };
+}
+
+// the split's own settings are wired here, not in pipeline.ts: what that imports is in every pipeline bundle
+export const handler = splitHandler({
+  ...splitDeps(),
+  settings: settingsFromEnvironment(),
+  mayUpload: uploadersFromEnvironment(),
 });

@@ -2,7 +2,6 @@
 // is retried to the same outcomes; a chunk that keeps failing ends in the dead-letter queue with its batch
 // marked failed, and a redrive finishes the batch once the cause is gone.
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { redriveQueue } from '../../local/dead-letters.ts';
@@ -24,14 +23,12 @@ beforeAll(async () => {
     log: quietLog,
     handlers: async (env) => {
       Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '60' });
-      const [split, finalize, commons, register, registerStore, resources, types] = await Promise.all([
+      const [split, finalize, commons, register, registerStore] = await Promise.all([
         import('../../functions/split/handler.ts'),
         import('../../functions/finalize/handler.ts'),
         import('../../functions/commons/pipeline.ts'),
-        import('../../shared/ingest/register.ts'),
+        import('../../functions/register/handler.ts'),
         import('../../shared/store/register-store.ts'),
-        import('../../shared/resources.ts'),
-        import('../../shared/ingest/types.ts'),
       ]);
       /** The real register store, made to crash after some writes, or to fail every write while broken. */
       class FaultyRegisterStore extends registerStore.RegisterStore {
@@ -51,32 +48,13 @@ beforeAll(async () => {
           return super.createPerson(key, record, origin);
         }
       }
-      const deps = {
-        batches: commons.batches(),
-        files: commons.files(),
+      // the register function as deployed, with the faulty store in place of the real one (exact keys only)
+      const registerHandler = register.registerHandler({
+        ...commons.registerDeps(),
         register: new FaultyRegisterStore(env.REGISTER_TABLE ?? ''),
         concurrency: 4,
-        sendChunk: (message: object) => commons.send('records', [message]),
-        sendFinalize: (batchId: string) => commons.send('finalize', [{ kind: 'finalize', batchId }]),
-      };
-      // the register function as deployed, with the faulty store in place of the real one
-      const registerHandler = async (event: SQSEvent, _context: Context) => {
-        const batchItemFailures: { itemIdentifier: string }[] = [];
-        for (const record of event.Records) {
-          const message = types.ChunkMessage.parse(JSON.parse(record.body));
-          const attempt = Number(record.attributes.ApproximateReceiveCount);
-          try {
-            await register.registerChunkOrFail(
-              message,
-              { attempt, maxAttempts: resources.QUEUES.records.maxReceiveCount },
-              deps,
-            );
-          } catch {
-            batchItemFailures.push({ itemIdentifier: record.messageId });
-          }
-        }
-        return { batchItemFailures };
-      };
+        linkage: false,
+      });
       return { split: split.handler, register: registerHandler, finalize: finalize.handler };
     },
   });
