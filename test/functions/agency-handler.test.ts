@@ -1,9 +1,14 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The agencies' routes on the port fakes: an agency sees its own batches and review list only, and resolves its own
+// review items. (What the adapters do with the same calls: test/contracts, on the emulators.)
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/schemas.ts';
+import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
+import { MemoryBatches } from '../fakes/batches.ts';
+import { MemoryRegister } from '../fakes/register.ts';
+import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
+import { batchOf } from './pipeline-fakes.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',
@@ -13,42 +18,40 @@ Object.assign(process.env, {
   REGISTER_TABLE: 'register-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
-const dynamo = mockClient(DynamoDBDocumentClient);
-let handler: typeof import('../../functions/agency/handler.ts').handler;
+let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
 
 const BATCH_ID = 'AbCdEfGhIjKlMnOpQrStUv';
-const batchItem = {
-  pk: `BATCH#${BATCH_ID}`,
-  sk: 'META',
-  gsi1pk: 'AGENCY#CA-GIALAI',
-  gsi1sk: `2026-11-27T00:00:00.000Z#${BATCH_ID}`,
-  batchId: BATCH_ID,
-  agencyCode: 'CA-GIALAI',
-  bucket: 'batches-bucket',
-  objectKey: 'incoming/CA-GIALAI/forms.csv',
-  status: 'completed',
-  startedAt: '2026-11-27T00:00:00.000Z',
-  updatedAt: '2026-11-27T00:01:00.000Z',
-  finishedAt: '2026-11-27T00:01:00.000Z',
-  rows: 10,
-  outcomes: { new: 8, duplicate: 1, updated: 0, conflict: 0, probable_duplicate: 0, rejected: 1 },
-  errorsByCode: { DATE_INVALID: 1 },
-  checkpoint: { row: 10 },
-  leaseHolder: 'x',
-  partitions: 4,
-};
+const OLDER_ID = 'ZyXwVuTsRqPoNmLkJiHgFe';
+const gialai = (batchId: string, startedAt: string) =>
+  batchOf({
+    batchId,
+    agencyCode: 'CA-GIALAI',
+    objectKey: 'incoming/CA-GIALAI/forms.csv',
+    status: 'completed',
+    startedAt,
+    updatedAt: '2026-11-27T00:01:00.000Z',
+    finishedAt: '2026-11-27T00:01:00.000Z',
+    rows: 10,
+    outcomes: { new: 8, duplicate: 1, updated: 0, conflict: 0, probable_duplicate: 0, rejected: 1 },
+    errorsByCode: { DATE_INVALID: 1 },
+    checkpoint: { row: 10, offset: 0, chunkSeqs: [1], rejectedSeq: 1, unknownColumns: [], invocations: 1 },
+    partitions: 4,
+  });
 
+let batches: MemoryBatches;
+let register: MemoryRegister;
+let reads: ReturnType<MemoryBatches['forAgencies']>;
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  handler(get(path, routeKey, options) as never, lambdaContext());
+  agencyHandler({ batches: reads, register })(get(path, routeKey, options) as never, lambdaContext());
 
 beforeAll(async () => {
-  ({ handler } = await import('../../functions/agency/handler.ts'));
+  ({ agencyHandler } = await import('../../functions/agency/handler.ts'));
 });
-beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(GetCommand).resolves({});
-  dynamo.on(GetCommand, { Key: { pk: `BATCH#${BATCH_ID}`, sk: 'META' } }).resolves({ Item: batchItem });
-  dynamo.on(QueryCommand).resolves({ Items: [batchItem] });
+beforeEach(async () => {
+  batches = new MemoryBatches();
+  register = new MemoryRegister();
+  reads = batches.forAgencies();
+  await batches.create(gialai(BATCH_ID, '2026-11-27T00:00:00.000Z'));
 });
 
 describe('agency of the IAM principal', () => {
@@ -83,6 +86,7 @@ describe('GET /batches/{batchId}', () => {
     });
     expect(answer).toMatchObject({ statusCode: 200 });
     const body = BatchView.parse(bodyOf(answer));
+    expect(body).toMatchObject({ batchId: BATCH_ID, rows: 10, outcomes: { new: 8, rejected: 1 } });
     expect(body.reports).toEqual({
       summary: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/summary.json',
       outcomes: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/outcomes.csv',
@@ -101,9 +105,10 @@ describe('GET /batches/{batchId}', () => {
   });
 
   it('answers 400 for a malformed batch id before reading', async () => {
+    const read = vi.spyOn(reads, 'get');
     const answer = await call('/batches/x', route, { pathParameters: { batchId: 'x' }, agency: 'CA-GIALAI' });
     expect(bodyOf(answer).error.code).toBe('BATCH_ID_INVALID');
-    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(read).not.toHaveBeenCalled();
   });
 
   it('answers 403 to a caller that is not an agency role', async () => {
@@ -114,16 +119,18 @@ describe('GET /batches/{batchId}', () => {
 });
 
 describe('GET /batches', () => {
-  it("lists the caller's batches, newest first, through gsi1", async () => {
+  beforeEach(async () => {
+    await batches.create(gialai(OLDER_ID, '2026-11-26T00:00:00.000Z'));
+    await batches.create(batchOf({ batchId: 'KontumBatchOfOneDay001', agencyCode: 'CA-KONTUM' }));
+  });
+
+  it("lists the caller's batches, newest first, as many as asked", async () => {
+    const list = vi.spyOn(reads, 'listByAgency');
     const answer = await call('/batches?agency=CA-GIALAI&limit=5', 'GET /batches', { agency: 'CA-GIALAI' });
     const body = BatchList.parse(bodyOf(answer));
-    expect(body.batches).toHaveLength(1);
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      IndexName: 'gsi1',
-      ExpressionAttributeValues: { ':agency': 'AGENCY#CA-GIALAI' },
-      ScanIndexForward: false,
-      Limit: 5,
-    });
+    expect(body.batches.map((batch) => batch.batchId)).toEqual([BATCH_ID, OLDER_ID]);
+    expect(body.nextToken).toBeNull();
+    expect(list).toHaveBeenCalledWith('CA-GIALAI', 5, undefined);
   });
 
   it("defaults to the caller's agency", async () => {
@@ -132,10 +139,11 @@ describe('GET /batches', () => {
   });
 
   it("refuses another agency's list with 403", async () => {
+    const list = vi.spyOn(reads, 'listByAgency');
     const answer = await call('/batches?agency=CA-KONTUM', 'GET /batches', { agency: 'CA-GIALAI' });
     expect(answer).toMatchObject({ statusCode: 403 });
     expect(bodyOf(answer).error.code).toBe('AGENCY_FORBIDDEN');
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(list).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -144,38 +152,37 @@ describe('GET /batches', () => {
     ['limit=101', 'QUERY_INVALID'],
     ['limit=ten', 'QUERY_INVALID'],
     ['nextToken=!!', 'QUERY_INVALID'],
-    // a page token of another agency's index partition
-    [
-      `nextToken=${Buffer.from(JSON.stringify(['BATCH#x', 'META', 'AGENCY#CA-KONTUM', 'x'])).toString('base64url')}`,
-      'QUERY_INVALID',
-    ],
   ])('answers 400 for %s', async (query, code) => {
     const answer = await call(`/batches?${query}`, 'GET /batches', { agency: 'CA-GIALAI' });
     expect(answer).toMatchObject({ statusCode: 400 });
     expect(bodyOf(answer).error.code).toBe(code);
   });
 
-  it('hands out a page token that the next call accepts', async () => {
-    dynamo.on(QueryCommand).resolves({
-      Items: [batchItem],
-      LastEvaluatedKey: { pk: batchItem.pk, sk: 'META', gsi1pk: batchItem.gsi1pk, gsi1sk: batchItem.gsi1sk },
+  it('answers 400 for a page token handed to another agency', async () => {
+    await batches.create(batchOf({ batchId: 'KontumBatchOfOneDay002', agencyCode: 'CA-KONTUM' }));
+    const theirs = bodyOf(await call('/batches?limit=1', 'GET /batches', { agency: 'CA-KONTUM' }));
+    expect(theirs.nextToken).toEqual(expect.any(String));
+    const answer = await call(`/batches?nextToken=${theirs.nextToken}`, 'GET /batches', {
+      agency: 'CA-GIALAI',
     });
+    expect(answer).toMatchObject({ statusCode: 400 });
+    expect(bodyOf(answer).error.code).toBe('QUERY_INVALID');
+  });
+
+  it('hands out a page token that the next call accepts', async () => {
     const first = bodyOf(await call('/batches?limit=1', 'GET /batches', { agency: 'CA-GIALAI' }));
+    expect(first.batches.map((batch: { batchId: string }) => batch.batchId)).toEqual([BATCH_ID]);
     expect(first.nextToken).toEqual(expect.any(String));
     const second = await call(`/batches?limit=1&nextToken=${first.nextToken}`, 'GET /batches', {
       agency: 'CA-GIALAI',
     });
     expect(second).toMatchObject({ statusCode: 200 });
-    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toMatchObject({
-      gsi1pk: 'AGENCY#CA-GIALAI',
-    });
+    expect(BatchList.parse(bodyOf(second)).batches.map((batch) => batch.batchId)).toEqual([OLDER_ID]);
   });
 });
 
 const REVIEW_ID = `${BATCH_ID}.7`;
-const reviewItem = {
-  pk: 'REVIEW#CA-GIALAI',
-  sk: REVIEW_ID,
+const reviewItem: StoredReview = {
   id: REVIEW_ID,
   agencyCode: 'CA-GIALAI',
   batchId: BATCH_ID,
@@ -187,69 +194,77 @@ const reviewItem = {
   fields: [{ field: 'fullName', incoming: 'Nguyễn Văn Hưng', held: 'Nguyễn Văn Hùng', level: 'givenTypo' }],
   createdAt: '2026-11-27T00:01:00.000Z',
 };
+const person = (applied: string): HeldPerson => ({ record: PERSON, version: 1, applied: [applied] });
 
 describe('GET /review', () => {
+  beforeEach(async () => {
+    await register.putReview(reviewItem);
+    await register.putReview({ ...reviewItem, id: `${OLDER_ID}.3`, batchId: OLDER_ID, row: 3 });
+    await register.putReview({ ...reviewItem, agencyCode: 'CA-KONTUM', id: `${BATCH_ID}.9`, row: 9 });
+  });
+
   it("lists the caller's own review items only, side by side, with their status", async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [reviewItem] });
     const answer = await call('/review?agency=CA-GIALAI', 'GET /review', { agency: 'CA-GIALAI' });
     expect(answer).toMatchObject({ statusCode: 200 });
     const body = ReviewList.parse(bodyOf(answer));
-    expect(body.items[0]).toMatchObject({ id: REVIEW_ID, status: 'open', candidatePersonKey: 'nk:held' });
-    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(query?.ExpressionAttributeValues).toMatchObject({ ':pk': 'REVIEW#CA-GIALAI' });
+    expect(body.items.map((item) => item.id).sort()).toEqual([`${OLDER_ID}.3`, REVIEW_ID].sort());
+    expect(body.items.find((item) => item.id === REVIEW_ID)).toMatchObject({
+      status: 'open',
+      candidatePersonKey: 'nk:held',
+    });
   });
 
   it("refuses another agency's list", async () => {
+    const list = vi.spyOn(register, 'listReviews');
     const answer = await call('/review?agency=CA-KONTUM', 'GET /review', { agency: 'CA-GIALAI' });
     expect(answer).toMatchObject({ statusCode: 403 });
     expect(bodyOf(answer).error.code).toBe('AGENCY_FORBIDDEN');
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(list).not.toHaveBeenCalled();
   });
 
   it("narrows to one batch's items", async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    await call(`/review?batchId=${BATCH_ID}`, 'GET /review', { agency: 'CA-GIALAI' });
-    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(query?.KeyConditionExpression).toContain('begins_with(sk, :batch)');
-    expect(query?.ExpressionAttributeValues).toMatchObject({ ':batch': `${BATCH_ID}.` });
+    const answer = await call(`/review?batchId=${BATCH_ID}`, 'GET /review', { agency: 'CA-GIALAI' });
+    expect(ReviewList.parse(bodyOf(answer)).items.map((item) => item.id)).toEqual([REVIEW_ID]);
   });
 });
 
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    handler(post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never, lambdaContext());
+    agencyHandler({ batches: reads, register })(
+      post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
+      lambdaContext(),
+    );
+  beforeEach(async () => {
+    register.persons.set('nk:twin', person(`${BATCH_ID}#7:probable_duplicate`));
+    register.persons.set('nk:held', person('b0#1:new'));
+  });
 
   it('keepApart: both persons remember it and the item is resolved', async () => {
-    dynamo.on(GetCommand, { Key: { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID } }).resolves({ Item: reviewItem });
-    dynamo.on(UpdateCommand).resolves({});
+    await register.putReview(reviewItem);
     const answer = await resolve({ resolution: 'keepApart' });
     expect(answer).toMatchObject({ statusCode: 200 });
     expect(ReviewView.parse(bodyOf(answer)).status).toBe('keepApart');
-    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates.map((u) => u.Key)).toEqual([
-      { pk: 'nk:twin', sk: 'PERSON' },
-      { pk: 'nk:held', sk: 'PERSON' },
-      { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID },
-    ]);
-    expect(updates[2]?.ConditionExpression).toContain('attribute_not_exists(resolution)');
+    expect(register.persons.get('nk:twin')?.keptApart).toEqual(['nk:held']);
+    expect(register.persons.get('nk:held')?.keptApart).toEqual(['nk:twin']);
+    expect(await register.getReview('CA-GIALAI', REVIEW_ID)).toMatchObject({ resolution: 'keepApart' });
   });
 
-  it("answers 404 for another agency's item, reading only the caller's partition", async () => {
+  it("answers 404 for another agency's item, reading only the caller's list", async () => {
+    await register.putReview(reviewItem);
+    const read = vi.spyOn(register, 'getReview');
     const answer = await resolve({ resolution: 'merge' }, 'CA-KONTUM');
     expect(answer).toMatchObject({ statusCode: 404 });
     expect(bodyOf(answer).error.code).toBe('REVIEW_NOT_FOUND');
-    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({
-      pk: 'REVIEW#CA-KONTUM',
-      sk: REVIEW_ID,
-    });
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(read.mock.calls).toEqual([['CA-KONTUM', REVIEW_ID]]);
+    // nothing changed: the item is open, the persons as they were
+    expect(await register.getReview('CA-GIALAI', REVIEW_ID)).not.toHaveProperty('resolution');
+    expect(register.persons.get('nk:twin')).toEqual(person(`${BATCH_ID}#7:probable_duplicate`));
+    expect(register.persons.get('nk:held')).toEqual(person('b0#1:new'));
   });
 
   it('answers 409 when the item was resolved the other way', async () => {
-    dynamo
-      .on(GetCommand, { Key: { pk: 'REVIEW#CA-GIALAI', sk: REVIEW_ID } })
-      .resolves({ Item: { ...reviewItem, resolution: 'merge' } });
+    await register.putReview({ ...reviewItem, resolution: 'merge' });
     const answer = await resolve({ resolution: 'keepApart' });
     expect(answer).toMatchObject({ statusCode: 409 });
     expect(bodyOf(answer).error.code).toBe('REVIEW_ALREADY_RESOLVED');

@@ -1,6 +1,6 @@
 // API Gateway HTTP API events for handler tests, built by the local adapter that serves them on 127.0.0.1.
 import { buildHttpApiEvent } from '../../local/runtime/http-server.ts';
-import { lambdaContext } from './mocks.ts';
+import { lambdaContext } from './events.ts';
 
 export function get(
   path: string,

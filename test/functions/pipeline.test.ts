@@ -2,7 +2,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { send } from '../../functions/commons/pipeline.ts';
-import { setPipelineEnvironment } from './mocks.ts';
+import { setPipelineEnvironment } from './events.ts';
 
 setPipelineEnvironment();
 const sqs = mockClient(SQSClient);

@@ -3,7 +3,7 @@ import { logger } from '../../functions/commons/logger.ts';
 import { recordDeadLetter } from '../../functions/commons/observability.ts';
 import { queueConsumer } from '../../functions/commons/queue-consumer.ts';
 import { QUEUES } from '../../shared/resources.ts';
-import { lambdaContext, sqsEvent } from './mocks.ts';
+import { lambdaContext, sqsEvent } from './events.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -1,23 +1,14 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The register handler on the port fakes, exact keys only (LINKAGE off): each row's outcome, what the register then
+// holds, and how the chain of chunks moves on. With linkage: register-linkage-handler.test.ts.
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
-import { packRecord, unpackRecord } from '../../shared/model/person-record.ts';
-import { lambdaContext, resetRegisterMocks, setPipelineEnvironment, sqsEvent } from './mocks.ts';
+import { objectKeys } from '../../shared/keys.ts';
+import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
+import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
 
 setPipelineEnvironment();
-// the exact-key path as it was before record linkage; with linkage: register-linkage-handler.test.ts
-process.env.LINKAGE = 'off';
-const s3 = mockClient(S3Client);
-const sqs = mockClient(SQSClient);
-const dynamo = mockClient(DynamoDBDocumentClient);
-// createPerson writes attribute values with the base client (register-store.ts)
-const base = mockClient(DynamoDBClient);
-let handler: typeof import('../../functions/register/handler.ts').handler;
+let registerHandler: typeof import('../../functions/register/handler.ts').registerHandler;
 
 const record: PopulationRecord = {
   fullName: 'Nguyễn Văn An',
@@ -30,182 +21,139 @@ const record: PopulationRecord = {
   nationality: 'VN',
   currentAddress: 'Pleiku',
 };
-const packed = packRecord;
-const unpacked = (value: unknown) => unpackRecord(value as string);
-const chunk = [{ row: 7, formId: 'F7', personKey: 'id:064090123456', record }];
-const batchItem = {
-  batchId: 'b1',
-  agencyCode: 'CA-PLEIKU',
-  status: 'registering',
-  chunkCounts: [2, 0],
-  checkpoint: {},
-};
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-const outcomesWritten = () =>
-  s3
-    .commandCalls(PutObjectCommand)
-    .filter((c) => String(c.args[0].input.Key).includes('/outcomes/'))
-    .map((c) => JSON.parse(String(c.args[0].input.Body).trim()));
+const KEY = 'id:064090123456';
+const chunk = { kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 };
+const outcomesKey = objectKeys.outcomes('b1', 0, 0);
+
+let world: ReturnType<typeof pipelineFakes>;
+const register = (message: object = chunk, receiveCount = 1) =>
+  registerHandler({ ...world, concurrency: 16, linkage: false })(
+    sqsEvent([message], receiveCount),
+    lambdaContext(),
+  );
+/** A person the register held before this batch. */
+const held = (fields: Partial<PopulationRecord>, version: number, applied: string[]) =>
+  world.register.persons.set(KEY, { record: { ...record, ...fields }, version, applied });
 
 beforeAll(async () => {
-  ({ handler } = await import('../../functions/register/handler.ts'));
+  ({ registerHandler } = await import('../../functions/register/handler.ts'));
 });
-beforeEach(() =>
-  resetRegisterMocks({ s3, sqs, dynamo, base }, chunk.map(chunkLine)[0], batchItem, {
-    Attributes: { donePartitions: new Set([0]) },
-  }),
-);
+beforeEach(async () => {
+  world = pipelineFakes();
+  // partition 0 has two chunks; the first holds row 7
+  await world.batches.create(batchOf({ chunkCounts: [2, 0] }));
+  await world.files.putLines(objectKeys.chunk('b1', 0, 0), [
+    chunkLine({ row: 7, formId: 'F7', personKey: KEY, record }),
+  ]);
+});
 
 describe('register handler', () => {
   it('leaves a chunk another invocation holds to it: waits for its outcomes, decides no row, moves the chain on', async () => {
-    dynamo.on(PutCommand).rejects(conditionFailed());
-    const notFound = Object.assign(new Error('not found'), { name: 'NotFound' });
-    // no outcomes when it arrives; the holder has written them when it looks again
-    s3.on(HeadObjectCommand).rejectsOnce(notFound).resolves({});
-    const result = await handler(
-      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
-      lambdaContext(),
-    );
+    await world.batches.takeChunkLease('b1', 0, 0, 'another invocation', Date.now() + 60_000);
+    const theirs = [[7, 'new', KEY, 'F7', []]];
+    // the holder writes the chunk's outcomes while this copy waits for it
+    const take = world.batches.takeChunkLease.bind(world.batches);
+    const tries = vi.spyOn(world.batches, 'takeChunkLease').mockImplementation(async (...lease) => {
+      const taken = await take(...lease);
+      if (!taken) await world.files.putLines(outcomesKey, theirs);
+      return taken;
+    });
+    const reads = vi.spyOn(world.files, 'readLines');
+
+    const result = await register();
+
     expect(result.batchItemFailures).toEqual([]);
-    expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk)).toEqual(['CHUNK#0#0']);
-    expect(base.commandCalls(PutItemCommand)).toHaveLength(0);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    expect(outcomesWritten()).toEqual([]);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+    expect(tries).toHaveBeenCalledWith('b1', 0, 0, expect.any(String), expect.any(Number));
+    expect(world.register.persons.size).toBe(0);
+    expect(reads).not.toHaveBeenCalled();
+    expect(await world.files.readLines(outcomesKey)).toEqual(theirs);
+    expect(world.sendChunk).toHaveBeenCalledTimes(1);
   });
 
   it('stores a person seen for the first time as new, and sends the partition its next chunk', async () => {
-    dynamo.on(PutCommand).resolves({});
-    const result = await handler(
-      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]),
-      lambdaContext(),
-    );
+    const result = await register();
     expect(result.batchItemFailures).toEqual([]);
-    const person = base.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(person?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(person?.Item).toMatchObject({
-      pk: { S: 'id:064090123456' },
-      sk: { S: 'PERSON' },
-      applied: { L: [{ S: 'b1#7:new' }] },
-    });
-    expect(unpacked(person?.Item?.record?.S)).toEqual(record);
-    expect(outcomesWritten()).toEqual([[7, 'new', 'id:064090123456', 'F7', []]]);
-    const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect(next?.QueueUrl).toBe('https://sqs.local/records');
-    expect(JSON.parse(String(next?.MessageBody))).toEqual({
-      kind: 'chunk',
-      batchId: 'b1',
-      partition: 0,
-      seq: 1,
-    });
+    expect(world.register.persons.get(KEY)).toMatchObject({ record, applied: ['b1#7:new'] });
+    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
+    expect(world.sendFinalize).not.toHaveBeenCalled();
+    // done or not, the chunk's lease is let go
+    expect(world.batches.chunkLeases.size).toBe(0);
   });
 
   it('a redelivered row finds its own earlier decision and decides the same', async () => {
-    base.on(PutItemCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
-      Item: {
-        record: packed({ ...record, currentAddress: 'Elsewhere' }),
-        version: 3,
-        applied: ['b0#1:new', 'b1#7:new'],
-      },
+    held({ currentAddress: 'Elsewhere' }, 3, ['b0#1:new', 'b1#7:new']);
+    await register();
+    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    // the person as it was: not updated a second time
+    expect(world.register.persons.get(KEY)).toMatchObject({
+      record: { currentAddress: 'Elsewhere' },
+      version: 3,
+      applied: ['b0#1:new', 'b1#7:new'],
     });
-    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
-    expect(outcomesWritten()).toEqual([[7, 'new', 'id:064090123456', 'F7', []]]);
-    expect(
-      dynamo.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'PERSON'),
-    ).toHaveLength(0);
   });
 
   it('an identity that differs under the same ID is a conflict, kept for review, the register unchanged', async () => {
-    base.on(PutItemCommand).rejects(conditionFailed());
-    dynamo.on(PutCommand).resolves({});
-    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
-      Item: { record: packed({ ...record, fullName: 'Trần Văn Bình' }), version: 1, applied: ['b0#1:new'] },
-    });
-    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
-    expect(outcomesWritten()).toEqual([[7, 'conflict', 'id:064090123456', 'F7', []]]);
-    const conflict = dynamo
-      .commandCalls(PutCommand)
-      .find((c) => String(c.args[0].input.Item?.sk).startsWith('CONFLICT#'));
-    expect(conflict?.args[0].input.Item).toMatchObject({
-      pk: 'id:064090123456',
-      sk: 'CONFLICT#b1#7',
-      status: 'open',
-    });
-    const update = dynamo.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'PERSON');
-    expect(update?.args[0].input.UpdateExpression).not.toContain('#record');
+    held({ fullName: 'Trần Văn Bình' }, 1, ['b0#1:new']);
+    await register();
+    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'conflict', KEY, 'F7', []]]);
+    expect(world.register.conflicts).toEqual([`${KEY} b1#7`]);
+    const person = world.register.persons.get(KEY);
+    expect(person?.record).toEqual({ ...record, fullName: 'Trần Văn Bình' });
+    expect(person?.applied).toEqual(['b0#1:new', 'b1#7:conflict']);
   });
 
   it('the same identity with a new address is an update with history, guarded by the version read', async () => {
-    base.on(PutItemCommand).rejects(conditionFailed());
-    dynamo.on(PutCommand).resolves({});
-    dynamo.on(GetCommand, { Key: { pk: 'id:064090123456', sk: 'PERSON' } }).resolves({
-      Item: { record: packed({ ...record, currentAddress: 'An Khê' }), version: 4, applied: [] },
-    });
-    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
-    expect(outcomesWritten()).toEqual([[7, 'updated', 'id:064090123456', 'F7', []]]);
-    const history = dynamo
-      .commandCalls(PutCommand)
-      .find((c) => String(c.args[0].input.Item?.sk).startsWith('HIST#'));
-    expect(history?.args[0].input.Item?.changes).toEqual({
+    held({ currentAddress: 'An Khê' }, 4, []);
+    const history = vi.spyOn(world.register, 'putHistory');
+    const outcome = vi.spyOn(world.register, 'recordOutcome');
+    await register();
+    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'updated', KEY, 'F7', []]]);
+    expect(history).toHaveBeenCalledWith(KEY, expect.objectContaining({ batchId: 'b1', row: 7 }), {
       currentAddress: { from: 'An Khê', to: 'Pleiku' },
     });
-    const update = dynamo.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'PERSON')
-      ?.args[0].input;
-    expect(update?.ConditionExpression).toBe('version = :version');
-    expect(update?.ExpressionAttributeValues).toMatchObject({ ':version': 4, ':next': 5 });
-    expect(unpacked(update?.ExpressionAttributeValues?.[':record'])).toEqual(record);
+    // written against the version it read: the fake, like the table, refuses any other
+    expect(outcome.mock.calls[0]?.[1]).toMatchObject({ version: 4 });
+    expect(world.register.persons.get(KEY)).toMatchObject({ record, version: 5 });
   });
 
   it('a chunk whose outcomes exist was done before: it only moves the chain on', async () => {
-    s3.on(HeadObjectCommand).resolves({});
-    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
-    expect(base.commandCalls(PutItemCommand)).toHaveLength(0);
-    expect(outcomesWritten()).toEqual([]);
-    const next = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect(JSON.parse(String(next?.MessageBody))).toEqual({
-      kind: 'chunk',
-      batchId: 'b1',
-      partition: 0,
-      seq: 1,
-    });
+    const earlier = [[7, 'new', KEY, 'F7', []]];
+    await world.files.putLines(outcomesKey, earlier);
+    const leases = vi.spyOn(world.batches, 'takeChunkLease');
+    await register();
+    expect(leases).not.toHaveBeenCalled();
+    expect(world.register.persons.size).toBe(0);
+    expect(await world.files.readLines(outcomesKey)).toEqual(earlier);
+    expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
   });
 
   it('after the last chunk of the last partition, asks for the report', async () => {
-    dynamo.on(PutCommand).resolves({});
-    await handler(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]), lambdaContext());
-    const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
-    expect(sent.map((m) => m.QueueUrl)).toEqual(['https://sqs.local/finalize']);
+    await world.files.putLines(objectKeys.chunk('b1', 0, 1), [
+      chunkLine({ row: 9, formId: 'F9', personKey: KEY, record }),
+    ]);
+    await register({ ...chunk, seq: 1 });
+    expect(world.sendChunk).not.toHaveBeenCalled();
+    expect(world.sendFinalize.mock.calls).toEqual([['b1']]);
   });
 
   it('on the last try of a failing chunk, marks the batch failed with a reason and leaves the message to the DLQ', async () => {
-    base.on(PutItemCommand).rejects(new Error('DynamoDB is down'));
-    const result = await handler(
-      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 5),
-      lambdaContext(),
-    );
+    vi.spyOn(world.register, 'createPerson').mockRejectedValue(new Error('DynamoDB is down'));
+    const result = await register(chunk, 5);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
-    const failed = dynamo
-      .commandCalls(UpdateCommand)
-      .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'failed');
-    expect(failed?.args[0].input.ExpressionAttributeValues?.[':failure']).toMatchObject({
-      code: 'BATCH_PROCESSING_FAILED',
+    expect(await world.batches.get('b1')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'BATCH_PROCESSING_FAILED' },
     });
   });
 
   it('before the last try, only reports the failure', async () => {
-    base.on(PutItemCommand).rejects(new Error('DynamoDB is down'));
-    const result = await handler(
-      sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }], 2),
-      lambdaContext(),
-    );
+    vi.spyOn(world.register, 'createPerson').mockRejectedValue(new Error('DynamoDB is down'));
+    const result = await register(chunk, 2);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
     // the batch is not marked failed; the chunk's lease is let go, so the retry need not wait for it
-    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates.filter((u) => u.Key?.sk === 'META')).toHaveLength(0);
-    expect(updates.map((u) => [u.Key?.sk, u.ExpressionAttributeValues?.[':zero']])).toEqual([
-      ['CHUNK#0#0', 0],
-    ]);
+    expect(await world.batches.get('b1')).toMatchObject({ status: 'registering' });
+    expect(world.batches.chunkLeases.size).toBe(0);
+    expect(await world.batches.takeChunkLease('b1', 0, 0, 'the retry', Date.now() + 1000)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { protectEvent } from '../../shared/procedures/application.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
 import { CODE, procedureEvent } from '../procedures/fixtures.ts';
-import { lambdaContext, sqsEvent } from './mocks.ts';
+import { lambdaContext, sqsEvent } from './events.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',

@@ -1,11 +1,6 @@
-// Shared set-up for handler unit tests: the environment the functions read, and S3 bodies as the SDK gives them.
-import { Readable } from 'node:stream';
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// Shared set-up for handler unit tests: the environment the functions read as they load, and the events and
+// Lambda context they are invoked with.
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
 
 export function setPipelineEnvironment(): void {
   Object.assign(process.env, {
@@ -23,12 +18,6 @@ export function setPipelineEnvironment(): void {
     // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
     AGENCY_UPLOADERS: JSON.stringify({ AIDAEXAMPLE: 'CA-PLEIKU' }),
   });
-}
-
-/** An S3 GetObject body: a stream that also has the SDK's transformToString. */
-export function body(text: string | Buffer) {
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  return Object.assign(Readable.from([bytes]), { transformToString: async () => bytes.toString('utf8') });
 }
 
 export function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {
@@ -97,32 +86,4 @@ export function s3Notification(key: string, extra: Record<string, unknown> = {},
       },
     ],
   };
-}
-
-export interface RegisterMocks {
-  s3: AwsClientStub<S3Client>;
-  sqs: AwsClientStub<SQSClient>;
-  dynamo: AwsClientStub<DynamoDBDocumentClient>;
-  /** createPerson writes attribute values with the base client (register-store.ts) */
-  base: AwsClientStub<DynamoDBClient>;
-}
-
-/**
- * The register handler's world, reset for each test: batch `b1` (`batchItem`) whose chunk holds `line`, no outcomes
- * yet, and every write accepted (an UpdateCommand answers `updated`).
- */
-export function resetRegisterMocks(
-  { s3, sqs, dynamo, base }: RegisterMocks,
-  line: unknown,
-  batchItem: Record<string, unknown>,
-  updated: Record<string, unknown> = {},
-): void {
-  for (const mock of [s3, sqs, dynamo, base]) mock.reset();
-  base.on(PutItemCommand).resolves({});
-  s3.on(GetObjectCommand).resolves({ Body: body(`${JSON.stringify(line)}\n`) as never });
-  s3.on(PutObjectCommand).resolves({});
-  s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
-  sqs.on(SendMessageCommand).resolves({});
-  dynamo.on(GetCommand, { Key: { pk: 'BATCH#b1', sk: 'META' } }).resolves({ Item: batchItem });
-  dynamo.on(UpdateCommand).resolves(updated);
 }
