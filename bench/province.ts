@@ -12,7 +12,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPipeline } from '../local/pipeline.ts';
-import { type GenerationSummary, writeBatch } from '../shared/synthetic/write.ts';
+import { type GenerationSummary, writeBatch } from '../tools/synthetic/write.ts';
 
 const { values } = parseArgs({
   options: {
