@@ -15,7 +15,20 @@ import './s3rver-atomic-put.ts';
 import { LOCAL_REGION } from './account.ts';
 import { EmulatorStartError } from './errors.ts';
 import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';
-import type { LocalEndpoints, LocalPorts } from './types.ts';
+
+/** Base URLs (`http://127.0.0.1:PORT`) of the emulators, one per AWS service. */
+export interface LocalEndpoints {
+  s3: string;
+  sqs: string;
+  dynamodb: string;
+}
+
+/** Ports to listen on; 0 picks a free one (tests). */
+export interface LocalPorts {
+  s3: number;
+  sqs: number;
+  dynamodb: number;
+}
 
 export const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
 

@@ -3,8 +3,8 @@
 // bucket ARN, raw keys), so each is rebuilt here.
 import type { EventEmitter } from 'node:events';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from './log.ts';
 import { consoleLogger, describeError } from './log.ts';
-import type { Logger } from './types.ts';
 
 export interface ForwardObjectCreatedOptions {
   /** s3rver's `event` emitter */

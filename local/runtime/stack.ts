@@ -14,13 +14,12 @@ import { stageConfig } from '../../infra/stages.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
-import { startEmulators } from './emulators.ts';
-import { type EventSource, startEventSource } from './event-source.ts';
+import { type LocalEndpoints, type LocalPorts, startEmulators } from './emulators.ts';
+import { type EventSource, type SqsFunctionHandler, startEventSource } from './event-source.ts';
 import { type HttpHandlers, type HttpServer, startHttpServer } from './http-server.ts';
-import { consoleLogger } from './log.ts';
+import { consoleLogger, type Logger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
-import { provision } from './provision.ts';
-import type { LocalEndpoints, LocalNames, LocalPorts, Logger, SqsFunctionHandler } from './types.ts';
+import { type LocalNames, provision } from './provision.ts';
 
 /** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
 export const DEFAULT_HTTP_PORT = 3000;
