@@ -3,7 +3,7 @@
 // turns it into IAM statements; test/infra/access.test.ts holds the template to it.
 import { type FunctionId, type HttpFunctionId, KEYS, type QueueId, type TableId } from './resources.ts';
 
-export type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
+type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
 
 export type ItemAction =
   | 'GetItem'

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 
 /** esbuild's target; it must name the same Node major as the function runtime (FUNCTION_RUNTIME). */
-export const ESBUILD_TARGET = 'node24';
+const ESBUILD_TARGET = 'node24';
 
 /** CommonJS dependencies inside an ESM bundle still call require(). */
-export const ESM_REQUIRE_BANNER =
+const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
@@ -32,7 +32,7 @@ export function functionNodeOptions(maxHeapMb?: number): string | undefined {
 }
 
 /** The esbuild build options of a function bundle (besides entry, output and BUNDLE_PLUGINS). */
-export const BUNDLE_OPTIONS: BuildOptions = {
+const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -30,7 +30,7 @@ export interface LocalPorts {
   dynamodb: number;
 }
 
-export const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
+const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
 
 const HOST = '127.0.0.1';
 
@@ -121,10 +121,7 @@ async function startDynalite(path: string, port: number) {
 }
 
 /** The access key id a request is signed with (SigV4 header or presigned query), or undefined. */
-export function accessKeyIdOf(
-  headers: Record<string, string | string[] | undefined>,
-  url = '',
-): string | undefined {
+function accessKeyIdOf(headers: Record<string, string | string[] | undefined>, url = ''): string | undefined {
   const authorization = String(headers.authorization ?? '');
   const header = /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
   if (header) return header;

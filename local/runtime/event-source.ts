@@ -278,7 +278,7 @@ export function failedMessageIds(response: unknown, event: SQSEvent): Set<string
   return failed;
 }
 
-export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
+function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
   const system = message.Attributes ?? {};
   const messageAttributes: Record<string, SQSMessageAttribute> = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {

@@ -13,7 +13,7 @@ import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
 
 /** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
-export const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
+const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
 const LOCAL_ACCOUNT = '000000000000';
 
 export type HttpFunctionHandler = (event: HttpApiEvent, context: Context) => unknown;

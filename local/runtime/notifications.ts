@@ -78,7 +78,7 @@ function nextSequencer(): string {
   return sequencer;
 }
 
-export function toAwsS3EventRecord(record: S3rverRecord, region: string) {
+function toAwsS3EventRecord(record: S3rverRecord, region: string) {
   const bucket = record.s3?.bucket?.name ?? '';
   const object = record.s3?.object ?? {};
   return {

@@ -33,7 +33,7 @@ import { createLocalClients } from './clients.ts';
 import type { LocalEndpoints } from './emulators.ts';
 import { consoleLogger, type Logger } from './log.ts';
 
-export interface LocalQueueName {
+interface LocalQueueName {
   name: string;
   url: string;
   arn: string;

@@ -22,7 +22,7 @@ import { forwardObjectCreated, type ObjectCreatedForwarding } from './notificati
 import { type LocalNames, provision } from './provision.ts';
 
 /** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
-export const DEFAULT_HTTP_PORT = 3000;
+const DEFAULT_HTTP_PORT = 3000;
 
 export type FunctionHandlers = Partial<Record<FunctionId, SqsFunctionHandler>> & HttpHandlers;
 
@@ -153,13 +153,13 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
 }
 
 /** The agencies of the `dev` stage (infra/stages.ts), each with local credentials of its own. */
-export const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
+const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
 
 /**
  * Who may upload for which agency, as the split reads it (AGENCY_UPLOADERS): each agency's local access key for
  * its own agency, and the operator's S3RVER key (the upload tool, the tests) for any, like an administrator.
  */
-export function localUploaders(): Record<string, string> {
+function localUploaders(): Record<string, string> {
   return {
     [LOCAL_CREDENTIALS.accessKeyId]: ANY_AGENCY,
     ...Object.fromEntries(LOCAL_AGENCIES.map((code) => [localAgencyCredentials(code).accessKeyId, code])),
@@ -217,7 +217,7 @@ function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
 }
 
 /** The contents of `local.json` (DESIGN.md, "Local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
-export function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
+function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
   const queues: Record<string, string> = {};
   for (const [id, queue] of Object.entries(names.queues)) {
     queues[id] = queue.url;

@@ -27,7 +27,7 @@ export interface SplitOptions {
 const DELIMITERS = [',', ';', '\t'] as const;
 
 /** The delimiter a header line uses: the most frequent of , ; and tab outside quotes. */
-export function detectDelimiter(headerLine: string): string {
+function detectDelimiter(headerLine: string): string {
   const unquoted = headerLine.replace(/"[^"]*"/g, '');
   let best: string = ',';
   let bestCount = 0;

@@ -10,8 +10,8 @@ const communeCode = z.string().check(z.regex(/^\d{5}$/));
 
 export const Sex = z.enum(['male', 'female']);
 /** ABO group, with the Rh sign when the form gives it */
-export const BloodGroup = z.string().check(z.regex(/^(O|A|B|AB)[+-]?$/));
-export const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
+const BloodGroup = z.string().check(z.regex(/^(O|A|B|AB)[+-]?$/));
+const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
 
 export const PopulationRecord = z.object({
   formId: z.optional(text),
