@@ -187,7 +187,7 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     POWERTOOLS_METRICS_DISABLED: 'true',
     // rows in flight per register invocation: in AWS 16 hide DynamoDB's latency; here every invocation shares one
     // process and the emulator answers in CPU time, so 2 per chunk (32 over a batch's 16 partitions) keep it busy
-    // with less to hold (bench/ingest, 100k rows: 6 % faster end to end than with 16)
+    // with less to hold (bench/ingest, docs/benchmarks.md: faster end to end than with 16)
     REGISTER_CONCURRENCY: '2',
     // the SDK's 50 sockets per client, for every invocation the event sources may run at once (see clients.ts)
     DANCU_MAX_SOCKETS: String(
@@ -216,7 +216,7 @@ function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
   return names.queues[ref.queueUrl].url;
 }
 
-/** The contents of `local.json` (DESIGN.md, "Local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
+/** The contents of `local.json` (README.md, "The local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
 function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
   const queues: Record<string, string> = {};
   for (const [id, queue] of Object.entries(names.queues)) {

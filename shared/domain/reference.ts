@@ -71,7 +71,7 @@ export interface CommuneMatch {
   code2025: string | undefined;
 }
 
-// packed: the lists as JSON were 314 KB of every bundle that validates a record
+// packed: the lists as JSON were most of every bundle that validates a record (docs/benchmarks.md)
 const communes = communeIndex(packedCommunes);
 
 /** A 5-digit commune code of either vintage; a 2020 code is mapped to its 2025 successor. */

@@ -99,7 +99,7 @@ export function applicationOf(events: readonly StoredEvent[]): Application {
   return application;
 }
 
-/** What a citizen who holds the code sees (DESIGN.md `GET /applications/{code}`): no agency-side data. */
+/** What a citizen who holds the code sees (docs/procedures.md, "HTTP API"): no agency-side data. */
 export function citizenView(application: Application, now: Date) {
   return {
     applicationCode: application.applicationCode,

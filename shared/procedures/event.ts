@@ -1,4 +1,4 @@
-// What one-stop-shop systems send to the procedure-events queue (DESIGN.md "Procedure events"), and the shape
+// What one-stop-shop systems send to the procedure-events queue (docs/procedures.md, "Events"), and the shape
 // of an application code, which is checked before anything is read.
 // zod/mini, as shared/domain/record.ts: the status and lookup functions bundle these schemas
 import * as z from 'zod/mini';
@@ -6,7 +6,7 @@ import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /**
  * Mã hồ sơ: the receiving unit's code (letters, digits and dots), a date (yyMMdd or yyyyMMdd) and a running
- * number, e.g. "G09.20-20260609-0092637" or "000.00.12.H21-250115-0001" (domain/NOTES.md §5.3).
+ * number, e.g. "G09.20-20260609-0092637" or "000.00.12.H21-250115-0001" (docs/procedures.md, "HTTP API").
  */
 export const APPLICATION_CODE_PATTERN = /^[A-Z0-9][A-Z0-9.]{1,34}-\d{6,8}-\d{4,7}$/;
 
