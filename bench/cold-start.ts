@@ -19,7 +19,7 @@ import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../infra/resources.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
-import { buildBatch } from '../shared/synthetic/write.ts';
+import { buildBatch } from '../tools/synthetic/write.ts';
 import { localS3, machine, median, printJson } from './report.ts';
 
 const { values } = parseArgs({

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
-import { buildBatch } from '../shared/synthetic/write.ts';
+import { buildBatch } from '../tools/synthetic/write.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject, watchBatchStages } from './report.ts';
 
 const json = jsonMode();

@@ -24,8 +24,8 @@ import {
 } from '../shared/linkage/pass.ts';
 import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../shared/linkage/score.ts';
 import { unpackRecord } from '../shared/model/person-record.ts';
-import { generateLinkageRegister, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
-import { describeLinkageScore, scoreMergedRegister } from '../shared/synthetic/linkage-truth.ts';
+import { generateLinkageRegister, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
+import { describeLinkageScore, scoreMergedRegister } from '../tools/synthetic/linkage-truth.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject } from './report.ts';
 
 const json = jsonMode();

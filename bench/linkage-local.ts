@@ -11,8 +11,8 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { startPipeline } from '../local/pipeline.ts';
-import { type LinkageRow, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
-import { describeLinkageScore, scoreLinkageLedger } from '../shared/synthetic/linkage-truth.ts';
+import { type LinkageRow, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
+import { describeLinkageScore, scoreLinkageLedger } from '../tools/synthetic/linkage-truth.ts';
 import { localS3, waitForObject, watchBatchStages } from './report.ts';
 
 export async function runLocal(rows: LinkageRow[]): Promise<void> {

@@ -12,7 +12,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPipeline } from '../local/pipeline.ts';
-import { type GenerationSummary, writeBatch } from '../shared/synthetic/write.ts';
+import { type GenerationSummary, writeBatch } from '../tools/synthetic/write.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ console.log(`bench/province: ${rows.toLocaleString('en')} rows, ${megabytes.toFi
 
 /**
  * Resident memory without file-backed pages: dynalite's LevelDB maps its table files into memory, which Linux
- * counts in RSS (1.6 GB of them by the end) although they are page cache the kernel can take back.
+ * counts in RSS (docs/benchmarks.md, bench/province) although they are page cache the kernel can take back.
  */
 function anonymousRssMb(): string {
   const status = readFileSync('/proc/self/status', 'utf8');

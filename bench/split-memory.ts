@@ -13,7 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { FUNCTIONS } from '../infra/resources.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
-import { writeBatch } from '../shared/synthetic/write.ts';
+import { writeBatch } from '../tools/synthetic/write.ts';
 import { jsonMode, machine, printJson } from './report.ts';
 
 const json = jsonMode();

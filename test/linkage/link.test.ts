@@ -4,9 +4,9 @@ import { blockingKeys, filingKeys } from '../../shared/linkage/blocking.ts';
 import { linkRecord } from '../../shared/linkage/link.ts';
 import { ReviewItem, reviewItem, sideBySide } from '../../shared/linkage/review.ts';
 import { decide, LINK_THRESHOLDS, scoreMatch } from '../../shared/linkage/score.ts';
-import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
-import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../shared/synthetic/noise.ts';
-import { Rng } from '../../shared/synthetic/rng.ts';
+import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
+import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../tools/synthetic/noise.ts';
+import { Rng } from '../../tools/synthetic/rng.ts';
 
 // first records of a small generated register: the originals every kind of noise is applied to
 const register = generateLinkageRegister({ rows: 3000, seed: 'link-test', duplicateRate: 0 });
