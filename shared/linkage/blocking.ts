@@ -6,7 +6,13 @@ import { personKeys } from '../keys.ts';
 import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
 import { foldText, nameParts, skeleton } from './name-form.ts';
 
-const BLOCKING_KEY_KINDS = ['givenDate', 'familyDate', 'givenMother', 'givenFather', 'givenPlace'] as const;
+export const BLOCKING_KEY_KINDS = [
+  'givenDate',
+  'familyDate',
+  'givenMother',
+  'givenFather',
+  'givenPlace',
+] as const;
 export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
 
 /** Year, then the smaller and the larger of month and day: 1990-03-05 and 1990-05-03 give the same text. */
