@@ -24,7 +24,8 @@ export const LinkPassMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('link-start'),
     /** chosen by the sender (a scheduled rule leaves it out: the message id names the pass then) */
-    passId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    // CURRENT names the item that says which pass runs (batchKeys.currentPass): no pass may take its key
+    passId: z.optional(z.string().check(z.regex(/^(?!CURRENT$)[A-Za-z0-9_-]{1,64}$/))),
     segments: z.optional(z.int().check(z.positive(), z.lte(1000))),
     partitions: z.optional(z.int().check(z.positive(), z.lte(1000))),
   }),
