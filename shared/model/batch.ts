@@ -27,6 +27,15 @@ export interface SplitCheckpoint {
   invocations: number;
 }
 
+/** A split's progress as one invocation records it: from where it started, as the lease's holder. */
+export interface SplitStep {
+  batchId: string;
+  /** the row the invocation started from: the checkpoint it took the lease at */
+  fromRow: number;
+  holder: string;
+  checkpoint: SplitCheckpoint;
+}
+
 export interface BatchFailure {
   code: string;
   message: string;

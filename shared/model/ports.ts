@@ -4,14 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
-import type {
-  AgencyBatch,
-  AgencyBatchPage,
-  Batch,
-  BatchFailure,
-  BatchStatus,
-  SplitCheckpoint,
-} from './batch.ts';
+import type { AgencyBatch, AgencyBatchPage, Batch, BatchFailure, BatchStatus, SplitStep } from './batch.ts';
 import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
 import type {
   FieldChanges,
@@ -30,19 +23,11 @@ export interface Batches {
   create(batch: Batch): Promise<boolean>;
   /** one invocation at a time splits a batch, and only from where its checkpoint says */
   takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean>;
-  saveCheckpoint(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-  ): Promise<boolean>;
-  finishSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    next: BatchStatus,
-    holder: string,
-  ): Promise<boolean>;
+  /**
+   * The split's new checkpoint, and the lease let go, if the holder still holds it at `fromRow`; with `next`, the
+   * whole file is read and the batch moves on (its rows and chunk counts from the checkpoint).
+   */
+  advanceSplit(step: SplitStep, next?: BatchStatus): Promise<boolean>;
   markChainsStarted(batchId: string): Promise<void>;
   /** how many partitions are done, this one included */
   addDonePartition(batchId: string, partition: number): Promise<number>;
@@ -160,13 +145,7 @@ export type FailingBatches = Pick<Batches, 'get' | 'markFailed' | 'latestBatchOf
 export type SplitBatches = FailingBatches &
   Pick<
     Batches,
-    | 'create'
-    | 'takeSplitLease'
-    | 'saveCheckpoint'
-    | 'finishSplit'
-    | 'markChainsStarted'
-    | 'setStatus'
-    | 'claimLatest'
+    'create' | 'takeSplitLease' | 'advanceSplit' | 'markChainsStarted' | 'setStatus' | 'claimLatest'
   >;
 /** The register step (shared/ingest/register.ts). */
 export type ChunkBatches = FailingBatches &

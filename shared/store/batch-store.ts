@@ -4,7 +4,7 @@
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
-import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../model/batch.ts';
+import type { Batch, BatchFailure, BatchStatus, SplitStep } from '../model/batch.ts';
 import type { Batches } from '../model/ports.ts';
 import { assignments, landed } from './conditions.ts';
 import { leaseOn, releaseLease, takeLease } from './lease.ts';
@@ -69,39 +69,12 @@ export class BatchStore implements Batches {
     });
   }
 
-  /** Saves a split's progress and lets go of the lease; false when this invocation no longer held it. */
-  saveCheckpoint(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder);
-  }
-
-  /** The whole file is read: from splitting to registering (or straight to finalizing with no chunks). */
-  finishSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    next: BatchStatus,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder, {
-      status: next,
-      rows: checkpoint.row,
-      chunkCounts: checkpoint.chunkSeqs,
-    });
-  }
-
-  /** A new checkpoint (and more), on condition that the split is where `fromRow` says and `holder` holds it. */
-  private async advanceSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-    more: Partial<Pick<Batch, 'status' | 'rows' | 'chunkCounts'>> = {},
-  ): Promise<boolean> {
+  /**
+   * A split's new checkpoint, on condition that the split is where `fromRow` says and `holder` holds it; with `next`,
+   * the whole file is read: from splitting to registering (or straight to finalizing with no chunks).
+   */
+  advanceSplit({ batchId, fromRow, holder, checkpoint }: SplitStep, next?: BatchStatus): Promise<boolean> {
+    const more = next ? { status: next, rows: checkpoint.row, chunkCounts: checkpoint.chunkSeqs } : {};
     const { set, names, values } = assignments({
       checkpoint,
       updatedAt: new Date().toISOString(),

@@ -58,8 +58,8 @@ export function batchesContract(name: string, make: () => Batches) {
       expect(await batches.takeSplitLease(batchId, 0, 'a', later)).toBe(true);
       expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
       const checkpoint = { ...batch.checkpoint, row: 500, invocations: 1 };
-      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'b')).toBe(false);
-      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'a')).toBe(true);
+      expect(await batches.advanceSplit({ batchId, fromRow: 0, checkpoint, holder: 'b' })).toBe(false);
+      expect(await batches.advanceSplit({ batchId, fromRow: 0, checkpoint, holder: 'a' })).toBe(true);
       expect((await batches.get(batchId))?.checkpoint).toEqual(checkpoint);
       // saved: the lease is let go, and the next invocation goes on from row 500
       expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
@@ -67,8 +67,9 @@ export function batchesContract(name: string, make: () => Batches) {
       // b's time is over (it died): c takes the split over
       expect(await batches.takeSplitLease(batchId, 500, 'c', later)).toBe(true);
       const done = { ...checkpoint, row: 900, chunkSeqs: [2, 1] };
-      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'b')).toBe(false);
-      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'c')).toBe(true);
+      const finish = { batchId, fromRow: 500, checkpoint: done };
+      expect(await batches.advanceSplit({ ...finish, holder: 'b' }, 'registering')).toBe(false);
+      expect(await batches.advanceSplit({ ...finish, holder: 'c' }, 'registering')).toBe(true);
       expect(await batches.get(batchId)).toMatchObject({
         status: 'registering',
         rows: 900,

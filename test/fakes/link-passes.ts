@@ -1,12 +1,13 @@
 // The link passes in memory, implementing the LinkPasses port as shared/store/link-pass-store.ts does on DynamoDB
 // (test/contracts holds both to the same contract).
-import type {
-  DecideDone,
-  GroupDone,
-  LinkPass,
-  PassSizes,
-  PassStage,
-  ScanDone,
+import {
+  type DecideDone,
+  type GroupDone,
+  type LinkPass,
+  newLinkPass,
+  type PassSizes,
+  type PassStage,
+  type ScanDone,
 } from '../../shared/model/link-pass.ts';
 import type { LinkPasses } from '../../shared/model/ports.ts';
 
@@ -28,17 +29,7 @@ export class MemoryLinkPasses implements LinkPasses {
 
   async create(passId: string, sizes: PassSizes): Promise<boolean> {
     if (this.passes.has(passId)) return false;
-    this.passes.set(passId, {
-      passId,
-      ...sizes,
-      status: 'running',
-      startedAt: new Date().toISOString(),
-      scanned: {},
-      grouped: {},
-      decided: {},
-      started: [],
-      sent: [],
-    });
+    this.passes.set(passId, newLinkPass(passId, sizes, new Date().toISOString()));
     return true;
   }
 
