@@ -41,7 +41,7 @@ function code(line: string): string {
   return line.replace(/\s\/\/.*$/, '');
 }
 
-export function keyLiterals(files: string[]): string[] {
+function keyLiterals(files: string[]): string[] {
   return files.flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
@@ -62,11 +62,11 @@ describe('the keys module', () => {
 
   it('finds the literals it looks for', () => {
     const spelled = [
-      "const key = { pk: `BATCH#${id}`, sk: 'META' };",
+      "const key = { pk: 'BATCH#' + id, sk: 'META' };",
       "if (item.sk === 'PERSON') return;",
-      'const personKey = `id:${personalId}`;',
+      "const personKey = 'id:' + personalId;",
       "const upload = 'incoming/CA-PLEIKU/forms.csv';",
-      'const report = `reports/${agency}/${name}/summary.json`;',
+      "const report = 'reports/' + agency + '/' + name + '/summary.json';",
       "const KEY = 'work/' + batchId;",
     ];
     const fine = [

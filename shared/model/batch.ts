@@ -27,6 +27,13 @@ export interface SplitCheckpoint {
   invocations: number;
 }
 
+/** One chunk of a batch's valid rows: a partition's `seq`-th. */
+export interface ChunkRef {
+  batchId: string;
+  partition: number;
+  seq: number;
+}
+
 /** A split's progress as one invocation records it: from where it started, as the lease's holder. */
 export interface SplitStep {
   batchId: string;

@@ -4,7 +4,15 @@
 import type { Readable } from 'node:stream';
 import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
-import type { AgencyBatch, AgencyBatchPage, Batch, BatchFailure, BatchStatus, SplitStep } from './batch.ts';
+import type {
+  AgencyBatch,
+  AgencyBatchPage,
+  Batch,
+  BatchFailure,
+  BatchStatus,
+  ChunkRef,
+  SplitStep,
+} from './batch.ts';
 import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
 import type {
   FieldChanges,
@@ -32,14 +40,9 @@ export interface Batches {
   /** how many partitions are done, this one included */
   addDonePartition(batchId: string, partition: number): Promise<number>;
   setStatus(batchId: string, status: BatchStatus, fields?: Partial<Batch>): Promise<void>;
-  takeChunkLease(
-    batchId: string,
-    partition: number,
-    seq: number,
-    holder: string,
-    until: number,
-  ): Promise<boolean>;
-  releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void>;
+  /** one invocation at a time registers a chunk */
+  takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean>;
+  releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void>;
   takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
   releaseFinalizeLease(batchId: string, holder: string): Promise<void>;
   releaseLeases(batchId: string): Promise<void>;

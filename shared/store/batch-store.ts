@@ -4,7 +4,7 @@
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
-import type { Batch, BatchFailure, BatchStatus, SplitStep } from '../model/batch.ts';
+import type { Batch, BatchFailure, BatchStatus, ChunkRef, SplitStep } from '../model/batch.ts';
 import type { Batches } from '../model/ports.ts';
 import { assignments, landed } from './conditions.ts';
 import { leaseOn, releaseLease, takeLease } from './lease.ts';
@@ -28,8 +28,8 @@ export class BatchStore implements Batches {
   private splitLease = (id: string) => leaseOn(this.table, batchKey(id), 'leaseHolder', 'leaseUntil');
   private finalizeLease = (id: string) =>
     leaseOn(this.table, batchKey(id), 'finalizeHolder', 'finalizeUntil');
-  private chunkLease = (id: string, partition: number, seq: number) =>
-    leaseOn(this.table, batchKeys.chunkLease(id, partition, seq), 'holder', 'leaseUntil');
+  private chunkLease = ({ batchId, partition, seq }: ChunkRef) =>
+    leaseOn(this.table, batchKeys.chunkLease(batchId, partition, seq), 'holder', 'leaseUntil');
 
   async get(batchId: string): Promise<Batch | undefined> {
     const { Item } = await documents.send(
@@ -144,19 +144,13 @@ export class BatchStore implements Batches {
    * same time as the first: with record linkage two copies reading the register a moment apart could decide a
    * row differently. One small item per chunk (one write unit per 500 rows).
    */
-  takeChunkLease(
-    batchId: string,
-    partition: number,
-    seq: number,
-    holder: string,
-    until: number,
-  ): Promise<boolean> {
-    return takeLease(this.chunkLease(batchId, partition, seq), holder, until);
+  takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean> {
+    return takeLease(this.chunkLease(chunk), holder, until);
   }
 
   /** Lets go of a chunk's lease this invocation holds: a retry or a later copy need not wait for it to run out. */
-  async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
-    await releaseLease(this.chunkLease(batchId, partition, seq), holder);
+  async releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void> {
+    await releaseLease(this.chunkLease(chunk), holder);
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   type Batch,
   type BatchFailure,
   type BatchStatus,
+  type ChunkRef,
   type SplitStep,
 } from '../../shared/model/batch.ts';
 import type { AgencyBatches, Batches } from '../../shared/model/ports.ts';
@@ -86,14 +87,14 @@ export class MemoryBatches implements Batches {
     item.updatedAt = new Date().toISOString();
   }
 
-  async takeChunkLease(batchId: string, partition: number, seq: number, holder: string, until: number) {
+  async takeChunkLease({ batchId, partition, seq }: ChunkRef, holder: string, until: number) {
     const key = `${batchId}/${partition}/${seq}`;
     if (!free(this.chunkLeases.get(key))) return false;
     this.chunkLeases.set(key, { holder, until });
     return true;
   }
 
-  async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
+  async releaseChunkLease({ batchId, partition, seq }: ChunkRef, holder: string): Promise<void> {
     const key = `${batchId}/${partition}/${seq}`;
     if (this.chunkLeases.get(key)?.holder === holder) this.chunkLeases.delete(key);
   }
