@@ -130,7 +130,7 @@ async function holdChunk(
   }
 }
 
-export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
+async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
   const { batchId, partition, seq } = message;
   const batch = await deps.batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
