@@ -18,8 +18,9 @@ import type { Metafile } from 'esbuild';
 import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { objectKeys } from '../shared/keys.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../shared/resources.ts';
-import { buildBatch } from '../shared/synthetic/write.ts';
+import { buildBatch } from '../tools/synthetic/write.ts';
 import { localS3, machine, median, printJson } from './report.ts';
 
 const { values } = parseArgs({
@@ -181,7 +182,7 @@ for (let run = 0; run < runs; run++) {
     await s3.send(
       new PutObjectCommand({
         Bucket: stack.names.buckets.batches,
-        Key: `incoming/${agency}/cold-${run}.csv`,
+        Key: objectKeys.upload(agency, `cold-${run}.csv`),
         Body: batch.bytes,
       }),
     );

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startPipeline } from '../local/pipeline.ts';
-import { buildBatch } from '../shared/synthetic/write.ts';
+import { objectKeys, registerKeys } from '../shared/keys.ts';
+import { buildBatch } from '../tools/synthetic/write.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject, watchBatchStages } from './report.ts';
 
 const json = jsonMode();
@@ -137,7 +138,11 @@ async function floor(): Promise<{ seconds: number; cpuSeconds: number }> {
         await floorClient.send(
           new PutItemCommand({
             TableName: stack.names.tables.register,
-            Item: { pk: { S: `floor#${randomUUID()}` }, sk: { S: 'PERSON' }, record: { S: floorRecord } },
+            Item: {
+              pk: { S: `floor#${randomUUID()}` },
+              sk: { S: registerKeys.personSortKey },
+              record: { S: floorRecord },
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -155,9 +160,13 @@ const started = performance.now();
 const pipelineCpu = process.cpuUsage();
 if (profiler) await profiler.post('Profiler.start');
 await s3.send(
-  new PutObjectCommand({ Bucket: bucket, Key: 'incoming/CA-BENCH/bench.csv', Body: batch.bytes }),
+  new PutObjectCommand({
+    Bucket: bucket,
+    Key: objectKeys.upload('CA-BENCH', 'bench.csv'),
+    Body: batch.bytes,
+  }),
 );
-const summaryKey = 'reports/CA-BENCH/bench.csv/summary.json';
+const summaryKey = objectKeys.report('CA-BENCH', 'bench.csv', 'summary.json');
 // when the batch reaches each stage, from the batches table
 const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
 const watch = watchBatchStages(batchesClient, stack.names.tables.batches, started);

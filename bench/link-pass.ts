@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
 import { startPipeline } from '../local/pipeline.ts';
+import { batchKeys, objectKeys, type ReportFile, registerKeys } from '../shared/keys.ts';
 import { filingKeys } from '../shared/linkage/blocking.ts';
 import { nameParts } from '../shared/linkage/name-form.ts';
 import {
@@ -24,8 +25,8 @@ import {
 } from '../shared/linkage/pass.ts';
 import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../shared/linkage/score.ts';
 import { unpackRecord } from '../shared/model/person-record.ts';
-import { generateLinkageRegister, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
-import { describeLinkageScore, scoreMergedRegister } from '../shared/synthetic/linkage-truth.ts';
+import { generateLinkageRegister, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
+import { describeLinkageScore, scoreMergedRegister } from '../tools/synthetic/linkage-truth.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject } from './report.ts';
 
 const json = jsonMode();
@@ -83,14 +84,18 @@ try {
   // 1. the register, by exact keys
   const ingestStarted = performance.now();
   await s3.send(
-    new PutObjectCommand({ Bucket, Key: 'incoming/CA-BENCH/pass.ndjson', Body: linkageBatchNdjson(rows) }),
+    new PutObjectCommand({
+      Bucket,
+      Key: objectKeys.upload('CA-BENCH', 'pass.ndjson'),
+      Body: linkageBatchNdjson(rows),
+    }),
   );
-  const prefix = 'reports/CA-BENCH/pass.ndjson/';
-  await waitForObject(s3, Bucket, `${prefix}summary.json`);
+  const report = (file: ReportFile) => objectKeys.report('CA-BENCH', 'pass.ndjson', file);
+  await waitForObject(s3, Bucket, report('summary.json'));
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   const text = async (Key: string) =>
     (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString()) ?? '';
-  const ledger = Papa.parse<Record<string, string>>(await text(`${prefix}outcomes.csv`), {
+  const ledger = Papa.parse<Record<string, string>>(await text(report('outcomes.csv')), {
     header: true,
     skipEmptyLines: true,
   }).data.map((line) => ({
@@ -105,7 +110,7 @@ try {
   for await (const page of paginateScan({ client: dynamodb }, { TableName: stack.names.tables.register })) {
     for (const item of page.Items ?? []) {
       tableBytes += itemBytes(item as unknown as Record<string, Record<string, unknown>>);
-      if (item.sk?.S === 'PERSON' && item.record?.S)
+      if (item.sk?.S === registerKeys.personSortKey && item.record?.S)
         persons.push({ key: item.pk?.S as string, record: unpackRecord(item.record.S) });
     }
   }
@@ -147,7 +152,7 @@ try {
     const { Item } = await dynamodb.send(
       new GetItemCommand({
         TableName: stack.names.tables.batches,
-        Key: { pk: { S: `PASS#${passId}` }, sk: { S: 'PASS' } },
+        Key: marshall(batchKeys.linkPass(passId)),
         ConsistentRead: true,
       }),
     );
@@ -164,8 +169,8 @@ try {
   for await (const page of paginateScan({ client: dynamodb }, { TableName: stack.names.tables.register })) {
     for (const raw of page.Items ?? []) {
       const item = unmarshall(raw);
-      if (item.sk === 'PERSON' && item.mergedInto) mergedInto.set(item.pk, item.mergedInto);
-      if (String(item.pk).startsWith('REVIEW#'))
+      if (item.sk === registerKeys.personSortKey && item.mergedInto) mergedInto.set(item.pk, item.mergedInto);
+      if (registerKeys.isReviewList(String(item.pk)))
         reviews.push({ personKey: item.personKey, candidatePersonKey: item.candidatePersonKey });
     }
   }

@@ -11,8 +11,9 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { startPipeline } from '../local/pipeline.ts';
-import { type LinkageRow, linkageBatchNdjson } from '../shared/synthetic/linkage.ts';
-import { describeLinkageScore, scoreLinkageLedger } from '../shared/synthetic/linkage-truth.ts';
+import { objectKeys, type ReportFile } from '../shared/keys.ts';
+import { type LinkageRow, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
+import { describeLinkageScore, scoreLinkageLedger } from '../tools/synthetic/linkage-truth.ts';
 import { localS3, waitForObject, watchBatchStages } from './report.ts';
 
 export async function runLocal(rows: LinkageRow[]): Promise<void> {
@@ -45,21 +46,21 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   const Body = linkageBatchNdjson(rows);
   const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
   const started = performance.now();
-  await s3.send(new PutObjectCommand({ Bucket, Key: 'incoming/CA-BENCH/linkage.ndjson', Body }));
+  await s3.send(new PutObjectCommand({ Bucket, Key: objectKeys.upload('CA-BENCH', 'linkage.ndjson'), Body }));
   const watch = watchBatchStages(batchesClient, stack.names.tables.batches, started);
-  const prefix = 'reports/CA-BENCH/linkage.ndjson/';
-  await waitForObject(s3, Bucket, `${prefix}summary.json`);
+  const report = (file: ReportFile) => objectKeys.report('CA-BENCH', 'linkage.ndjson', file);
+  await waitForObject(s3, Bucket, report('summary.json'));
   const seconds = (performance.now() - started) / 1000;
   watch.stop();
   const phases = watch.stages;
   const text = async (Key: string) =>
     (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString()) ?? '';
-  const summary = JSON.parse(await text(`${prefix}summary.json`));
-  const outcomes = Papa.parse<Record<string, string>>(await text(`${prefix}outcomes.csv`), {
+  const summary = JSON.parse(await text(report('summary.json')));
+  const outcomes = Papa.parse<Record<string, string>>(await text(report('outcomes.csv')), {
     header: true,
     skipEmptyLines: true,
   }).data;
-  const review = Papa.parse<Record<string, string>>(await text(`${prefix}review.csv`), {
+  const review = Papa.parse<Record<string, string>>(await text(report('review.csv')), {
     header: true,
     skipEmptyLines: true,
   }).data;

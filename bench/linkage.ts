@@ -22,7 +22,7 @@ import { estimateWeights, type LabelledPair } from '../shared/linkage/estimate.t
 import { type HeldCandidate, linkRecord } from '../shared/linkage/link.ts';
 import { nameParts } from '../shared/linkage/name-form.ts';
 import { LINK_THRESHOLDS, mergeBlockers } from '../shared/linkage/score.ts';
-import { generateLinkageRegister, type LinkageRow } from '../shared/synthetic/linkage.ts';
+import { generateLinkageRegister, type LinkageRow } from '../tools/synthetic/linkage.ts';
 import { jsonMode, machine, printJson } from './report.ts';
 
 const json = jsonMode();

@@ -12,7 +12,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPipeline } from '../local/pipeline.ts';
-import { type GenerationSummary, writeBatch } from '../shared/synthetic/write.ts';
+import { batchKeys, objectKeys } from '../shared/keys.ts';
+import { type GenerationSummary, writeBatch } from '../tools/synthetic/write.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +40,7 @@ console.log(`bench/province: ${rows.toLocaleString('en')} rows, ${megabytes.toFi
 
 /**
  * Resident memory without file-backed pages: dynalite's LevelDB maps its table files into memory, which Linux
- * counts in RSS (1.6 GB of them by the end) although they are page cache the kernel can take back.
+ * counts in RSS (docs/benchmarks.md, bench/province) although they are page cache the kernel can take back.
  */
 function anonymousRssMb(): string {
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -73,12 +74,12 @@ const started = performance.now();
 const seconds = () => (performance.now() - started) / 1000;
 await new Upload({
   client: s3,
-  params: { Bucket: bucket, Key: `incoming/CA-GIALAI/${name}`, Body: createReadStream(file) },
+  params: { Bucket: bucket, Key: objectKeys.upload('CA-GIALAI', name), Body: createReadStream(file) },
   partSize: 64 << 20,
 }).done();
 console.log(`uploaded in ${seconds().toFixed(0)} s`);
 
-const summaryKey = `reports/CA-GIALAI/${name}/summary.json`;
+const summaryKey = objectKeys.report('CA-GIALAI', name, 'summary.json');
 let lastProgress = 0;
 for (;;) {
   const done = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: summaryKey })).then(
@@ -91,7 +92,7 @@ for (;;) {
     const { Items = [] } = await dynamodb.send(
       new ScanCommand({ TableName: stack.names.tables.batches, Limit: 100 }),
     );
-    const meta = Items.find((item) => item.sk?.S === 'META');
+    const meta = Items.find((item) => item.sk?.S === batchKeys.batchSortKey);
     console.log(
       `${seconds().toFixed(0)} s: ${meta?.status?.S ?? 'waiting'}, ` +
         `partitions done ${meta?.donePartitions?.L?.length ?? 0}, RSS ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB (anonymous ${anonymousRssMb()})`,
@@ -105,7 +106,8 @@ const summary = JSON.parse((await Body?.transformToString()) ?? '{}');
 const { Items: batchItems = [] } = await dynamodb.send(
   new ScanCommand({ TableName: stack.names.tables.batches, Limit: 100 }),
 );
-const invocations = batchItems.find((item) => item.sk?.S === 'META')?.checkpoint?.M?.invocations?.N;
+const invocations = batchItems.find((item) => item.sk?.S === batchKeys.batchSortKey)?.checkpoint?.M
+  ?.invocations?.N;
 await stack.stop();
 
 const want = { ...expected.outcomes, probable_duplicate: 0 };

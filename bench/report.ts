@@ -8,6 +8,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { batchKeys } from '../shared/keys.ts';
 
 export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -82,7 +83,7 @@ export function watchBatchStages(
   const timer = setInterval(async () => {
     if (!batchKey) {
       const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName, Limit: 50 }));
-      const meta = Items.find((i) => i.sk?.S === 'META');
+      const meta = Items.find((i) => i.sk?.S === batchKeys.batchSortKey);
       if (meta?.pk && meta.sk) batchKey = { pk: meta.pk, sk: meta.sk };
     }
     if (!batchKey) return;

@@ -21,7 +21,7 @@ const { values } = parseArgs({
 type Size = 'quick' | 'default' | 'full';
 const size: Size = values.full ? 'full' : values.quick ? 'quick' : 'default';
 
-/** Each bench's arguments by size: --quick took 4 minutes here, the default 8, --full has the sizes (about an hour). */
+/** Each bench's arguments by size: --full has the sizes; how long each takes is in docs/benchmarks.md. */
 const BENCHES: Record<string, Record<Size, string[]>> = {
   validate: {
     quick: ['--rows', '100000', '--runs', '3'],

@@ -12,8 +12,9 @@ import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { objectKeys } from '../shared/keys.ts';
 import { FUNCTIONS } from '../shared/resources.ts';
-import { writeBatch } from '../shared/synthetic/write.ts';
+import { writeBatch } from '../tools/synthetic/write.ts';
 import { jsonMode, machine, printJson } from './report.ts';
 
 const json = jsonMode();
@@ -61,7 +62,7 @@ for (const rows of sizes) {
     out.end();
     await once(out, 'finish');
   }
-  const key = `incoming/CA-BENCH/split-${rows}.csv`;
+  const key = objectKeys.upload('CA-BENCH', `split-${rows}.csv`);
   await new Upload({
     client: s3,
     params: { Bucket: stack.names.buckets.batches, Key: key, Body: createReadStream(file) },

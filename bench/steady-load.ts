@@ -5,6 +5,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { applicationKeys } from '../shared/keys.ts';
 
 export interface SteadyLoad {
   target:
@@ -54,7 +55,7 @@ export async function steadyLoad(load: SteadyLoad): Promise<SteadyResult> {
     close = () => documents.destroy();
     call = async () => {
       const { Item } = await documents.send(
-        new GetCommand({ TableName: table, Key: { pk: `APP#${code()}`, sk: 'STATE' } }),
+        new GetCommand({ TableName: table, Key: applicationKeys.state(code()) }),
       );
       return Item !== undefined;
     };

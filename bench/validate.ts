@@ -16,7 +16,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
     file: { type: 'string' },
-    // the reference file: 16 of the form's columns, about 300 MB for 1M rows
+    // the reference file: 16 of the form's columns (its size: docs/benchmarks.md)
     columns: {
       type: 'string',
       default:

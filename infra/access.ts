@@ -1,6 +1,6 @@
 // What each function may touch, as plain data: the exact DynamoDB actions (no Scan, no BatchWriteItem unless
 // used), the key prefixes and the queues its handler and shared/ code reach. infra/constructs/function-access.ts
-// turns it into IAM statements; test/infra/access.test.ts holds the template to it.
+// turns it into IAM statements; test/infra/production.test.ts ("least privilege") holds the template to it.
 import {
   type FunctionId,
   type HttpFunctionId,
@@ -9,7 +9,7 @@ import {
   type TableId,
 } from '../shared/resources.ts';
 
-export type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
+type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
 
 export type ItemAction =
   | 'GetItem'

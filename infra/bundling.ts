@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 
 /** esbuild's target; it must name the same Node major as the function runtime (FUNCTION_RUNTIME). */
-export const ESBUILD_TARGET = 'node24';
+const ESBUILD_TARGET = 'node24';
 
 /** CommonJS dependencies inside an ESM bundle still call require(). */
-export const ESM_REQUIRE_BANNER =
+const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
@@ -23,8 +23,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 /**
  * A function's NODE_OPTIONS, as DancuFunction deploys it and bench/cold-start starts it: an old-space limit where
  * the spec sets one, and no `--enable-source-maps`. Node reads and parses a bundle's source map as it loads the
- * bundle when that flag is on, 16-31 ms of every cold start here for stack traces in TypeScript positions, which
- * this code hardly logs (errors are logged by name); the maps still ship beside the bundles, for decoding a stack
+ * bundle when that flag is on, a cost to every cold start (docs/benchmarks.md) for stack traces in TypeScript
+ * positions, which this code hardly logs (errors are logged by name); the maps still ship beside the bundles, for decoding a stack
  * trace by hand (docs/operations.md).
  */
 export function functionNodeOptions(maxHeapMb?: number): string | undefined {
@@ -32,7 +32,7 @@ export function functionNodeOptions(maxHeapMb?: number): string | undefined {
 }
 
 /** The esbuild build options of a function bundle (besides entry, output and BUNDLE_PLUGINS). */
-export const BUNDLE_OPTIONS: BuildOptions = {
+const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -55,8 +55,8 @@ export const SDK_SCHEMA_MODULE =
 /**
  * A schema module with each computed key `{ [_hH]: … }` written as the string constant it names (`const _hH =
  * "httpHeader";` in the same module): esbuild keeps an unused top-level value whose object literal has a computed
- * key (it cannot tell that the key has no side effect), so every operation's schema stayed in the bundle,
- * 67 KB of the S3 client's; with literal keys only the schemas of the commands a function sends are left.
+ * key (it cannot tell that the key has no side effect), so every operation's schema stayed in the bundle
+ * (docs/benchmarks.md); with literal keys only the schemas of the commands a function sends are left.
  */
 export function literalSchemaKeys(source: string): string {
   const strings = new Map<string, string>();
@@ -80,7 +80,7 @@ const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
 /**
  * HttpProtocol with event-stream support imported statically. The module is in the bundle either way; imported
  * with `await import()`, esbuild wraps it and every module it reaches (176 of @smithy/core) in functions run at
- * start, which V8 then parses twice: 4-6 ms of a queue function's start here (bench/cold-start, interleaved runs).
+ * start, which V8 then parses twice, at every queue function's start (docs/benchmarks.md, "Event streams").
  */
 export function eagerEventStreams(source: string): string {
   if (!source.includes(EVENT_STREAMS_IMPORT)) return source;
@@ -100,7 +100,7 @@ export const BUNDLE_PLUGINS: Plugin[] = [
         contents: eagerEventStreams(await readFile(path, 'utf8')),
         loader: 'js',
       }));
-      // 2.4 KB a client: the dependencies, scripts and such of its package.json
+      // the dependencies, scripts and such of each client's package.json: only its name and version are read
       esbuild.onLoad({ filter: SDK_CLIENT_PACKAGE }, async ({ path }) => {
         const { name, version } = JSON.parse(await readFile(path, 'utf8')) as {
           name: string;

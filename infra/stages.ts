@@ -21,7 +21,7 @@ const PrincipalArn = z
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/);
 
 // an agency code is a path segment of incoming/{code}/ and part of a role name (64 characters at most)
-export const STAGE_AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+const STAGE_AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
 const Agency = z.object({
   code: z.string().regex(STAGE_AGENCY_CODE),

@@ -7,8 +7,8 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { FIELD_NAMES, type FieldName } from '#domain/fields.ts';
-import type { Delimiter } from '../shared/synthetic/encode.ts';
-import { writeBatch } from '../shared/synthetic/write.ts';
+import type { Delimiter } from '../tools/synthetic/encode.ts';
+import { writeBatch } from '../tools/synthetic/write.ts';
 
 const USAGE = `usage: npm run generate -- --rows N --out FILE [options]
   --format csv|ndjson       default: from FILE (.ndjson/.jsonl, else csv)

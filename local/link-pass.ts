@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { passSummary } from '../shared/ingest/link-pass.ts';
+import { batchKeys } from '../shared/keys.ts';
 import type { LinkPass } from '../shared/model/link-pass.ts';
 import { resolveTarget } from './target.ts';
 
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
     const { Item } = await dynamodb.send(
       new GetItemCommand({
         TableName: table,
-        Key: { pk: { S: `PASS#${passId}` }, sk: { S: 'PASS' } },
+        Key: marshall(batchKeys.linkPass(passId)),
         ConsistentRead: true,
       }),
     );

@@ -1,9 +1,10 @@
 // The local stack running dancu's own handlers: the same code as in AWS, on the emulators. Used by
 // `npm start`, the integration tests and the benchmarks.
 import type { FunctionId, QueueId } from '../shared/resources.ts';
+import type { LocalPorts } from './runtime/emulators.ts';
 import type { HttpFunctionHandler } from './runtime/http-server.ts';
+import type { Logger } from './runtime/log.ts';
 import { type FunctionHandlers, type LocalStack, startLocalStack } from './runtime/stack.ts';
-import type { LocalPorts, Logger } from './runtime/types.ts';
 
 export interface PipelineOptions {
   dir?: string;

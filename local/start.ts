@@ -6,10 +6,13 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { writeBatch } from '../shared/synthetic/write.ts';
+import { objectKeys } from '../shared/keys.ts';
+import { writeBatch } from '../tools/synthetic/write.ts';
 import { DEMO_APPLICATIONS, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 
+const DEMO_AGENCY = 'CA-GIALAI';
+const DEMO_FILE = 'demo-gialai.csv';
 const dir = resolve('.dancu');
 const demoMarker = join(dir, 'demo', 'uploaded');
 const proceduresMarker = join(dir, 'demo', 'procedures-sent');
@@ -17,7 +20,7 @@ const stack = await startPipeline({ dir });
 const { endpoints, names } = stack;
 console.log(`
 dancu local stack
-  s3        ${endpoints.s3}   bucket ${names.buckets.batches} (upload to incoming/{agency}/{file})
+  s3        ${endpoints.s3}   bucket ${names.buckets.batches} (upload to ${objectKeys.upload('{agency}', '{file}')})
   sqs       ${endpoints.sqs}   queues ${Object.values(names.queues)
     .map((q) => q.name)
     .join(', ')}
@@ -42,7 +45,7 @@ async function demo(): Promise<void> {
   const generated = await writeBatch(out, { rows: 2000, seed: 896, errorRate: 0.06, duplicateRate: 0.08 });
   out.end();
   await once(out, 'finish');
-  const key = 'incoming/CA-GIALAI/demo-gialai.csv';
+  const key = objectKeys.upload(DEMO_AGENCY, DEMO_FILE);
   const started = Date.now();
   const { readFile } = await import('node:fs/promises');
   await s3.send(
@@ -51,7 +54,7 @@ async function demo(): Promise<void> {
   console.log(
     `demo: uploaded ${generated.rows} generated forms about ${generated.persons} people to s3://${names.buckets.batches}/${key}`,
   );
-  const reportKey = 'reports/CA-GIALAI/demo-gialai.csv/summary.json';
+  const reportKey = objectKeys.report(DEMO_AGENCY, DEMO_FILE, 'summary.json');
   for (let waited = 0; waited < 300; waited += 1) {
     try {
       const { Body, LastModified } = await s3.send(
@@ -62,7 +65,7 @@ async function demo(): Promise<void> {
           `demo report (${((Date.now() - started) / 1000).toFixed(1)} s):\n${await Body?.transformToString()}`,
         );
         console.log(
-          `every row's outcome: s3://${names.buckets.batches}/reports/CA-GIALAI/demo-gialai.csv/outcomes.csv`,
+          `every row's outcome: s3://${names.buckets.batches}/${objectKeys.report(DEMO_AGENCY, DEMO_FILE, 'outcomes.csv')}`,
         );
         await mkdir(join(dir, 'demo'), { recursive: true });
         await (await import('node:fs/promises')).writeFile(demoMarker, new Date().toISOString());

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { objectKeys } from '../shared/keys.ts';
 import { resolveTarget } from './target.ts';
 
 const USAGE =
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   });
   const s3 = new S3Client(target.s3 as S3ClientConfig);
   const name = values.name ?? basename(file);
-  const key = `incoming/${values.agency}/${name}`;
+  const key = objectKeys.upload(values.agency, name);
   const total = statSync(file).size;
   const started = new Date();
   const upload = new Upload({
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
   console.error(`uploaded s3://${target.bucket}/${key} (${target.kind})`);
   if (!values.wait) return 0;
 
-  const reportKey = `reports/${values.agency}/${name}/summary.json`;
+  const reportKey = objectKeys.report(values.agency, name, 'summary.json');
   console.error(`waiting for s3://${target.bucket}/${reportKey} …`);
   const summary = await waitForReport(s3, target.bucket, reportKey, started, Number(values.timeout) * 1000);
   if (!summary) {

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './account.ts';
-import type { LocalEndpoints } from './types.ts';
+import type { LocalEndpoints } from './emulators.ts';
 
 export interface LocalClients {
   s3: S3Client;

@@ -15,9 +15,22 @@ import './s3rver-atomic-put.ts';
 import { LOCAL_REGION } from './account.ts';
 import { EmulatorStartError } from './errors.ts';
 import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';
-import type { LocalEndpoints, LocalPorts } from './types.ts';
 
-export const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
+/** Base URLs (`http://127.0.0.1:PORT`) of the emulators, one per AWS service. */
+export interface LocalEndpoints {
+  s3: string;
+  sqs: string;
+  dynamodb: string;
+}
+
+/** Ports to listen on; 0 picks a free one (tests). */
+export interface LocalPorts {
+  s3: number;
+  sqs: number;
+  dynamodb: number;
+}
+
+const DEFAULT_PORTS: LocalPorts = { sqs: 4566, dynamodb: 4567, s3: 4568 };
 
 const HOST = '127.0.0.1';
 
@@ -108,10 +121,7 @@ async function startDynalite(path: string, port: number) {
 }
 
 /** The access key id a request is signed with (SigV4 header or presigned query), or undefined. */
-export function accessKeyIdOf(
-  headers: Record<string, string | string[] | undefined>,
-  url = '',
-): string | undefined {
+function accessKeyIdOf(headers: Record<string, string | string[] | undefined>, url = ''): string | undefined {
   const authorization = String(headers.authorization ?? '');
   const header = /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
   if (header) return header;

@@ -9,17 +9,17 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord } from 'aws-lambda';
 import type { QueueSource } from '../../shared/resources.ts';
 import { createLambdaContext } from './lambda-context.ts';
-import { consoleLogger, describeError } from './log.ts';
-import type {
-  LocalQueue,
-  Logger,
-  SQSEvent,
-  SQSMessageAttribute,
-  SQSRecord,
-  SqsFunctionHandler,
-} from './types.ts';
+import { consoleLogger, describeError, type Logger } from './log.ts';
+import type { LocalQueue } from './provision.ts';
+
+/**
+ * A function behind an SQS event source: returns nothing (every message succeeded), or
+ * `{ batchItemFailures }` (ReportBatchItemFailures); a throw fails the whole batch.
+ */
+export type SqsFunctionHandler = (event: SQSEvent, context: Context) => unknown;
 
 /** SQS's longest long poll. */
 const MAX_WAIT_TIME_SECONDS = 20;
@@ -278,7 +278,7 @@ export function failedMessageIds(response: unknown, event: SQSEvent): Set<string
   return failed;
 }
 
-export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
+function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
   const system = message.Attributes ?? {};
   const messageAttributes: Record<string, SQSMessageAttribute> = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
 import { HTTP_FUNCTIONS, type HttpFunctionId, type HttpRouteSpec } from '../../shared/resources.ts';
 import { localName } from './account.ts';
 import { createLambdaContext } from './lambda-context.ts';
-import { consoleLogger, describeError } from './log.ts';
-import type { Context, Logger } from './types.ts';
+import { consoleLogger, describeError, type Logger } from './log.ts';
 
 /** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
-export const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
+const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
 const LOCAL_ACCOUNT = '000000000000';
 
 export type HttpFunctionHandler = (event: HttpApiEvent, context: Context) => unknown;

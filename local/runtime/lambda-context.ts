@@ -1,6 +1,6 @@
 // The `context` Lambda passes a handler: its request id, its names, and the time it has left.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Context } from './types.ts';
+import type { Context } from 'aws-lambda';
 
 export interface FunctionIdentity {
   functionName: string;

@@ -1,6 +1,10 @@
 // Where the local stack's own lines go. They name functions, queues, counts and request ids, never a message
 // body or an object's content: those hold people's personal data.
-import type { Logger } from './types.ts';
+
+export interface Logger {
+  info(line: string): void;
+  error(line: string): void;
+}
 
 export const consoleLogger: Logger = {
   info: (line) => console.log(`[local] ${line}`),

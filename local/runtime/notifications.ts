@@ -3,8 +3,8 @@
 // bucket ARN, raw keys), so each is rebuilt here.
 import type { EventEmitter } from 'node:events';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from './log.ts';
 import { consoleLogger, describeError } from './log.ts';
-import type { Logger } from './types.ts';
 
 export interface ForwardObjectCreatedOptions {
   /** s3rver's `event` emitter */
@@ -78,7 +78,7 @@ function nextSequencer(): string {
   return sequencer;
 }
 
-export function toAwsS3EventRecord(record: S3rverRecord, region: string) {
+function toAwsS3EventRecord(record: S3rverRecord, region: string) {
   const bucket = record.s3?.bucket?.name ?? '';
   const object = record.s3?.object ?? {};
   return {

@@ -30,8 +30,28 @@ import {
 } from '../../shared/resources.ts';
 import { deadLetterName, LOCAL_BATCHES_BUCKET, LOCAL_REGION, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
-import { consoleLogger } from './log.ts';
-import type { LocalEndpoints, LocalNames, LocalQueue, LocalQueueName, Logger } from './types.ts';
+import type { LocalEndpoints } from './emulators.ts';
+import { consoleLogger, type Logger } from './log.ts';
+
+interface LocalQueueName {
+  name: string;
+  url: string;
+  arn: string;
+}
+
+export interface LocalQueue extends LocalQueueName {
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  deadLetter: LocalQueueName;
+}
+
+/** What the provisioning created on the emulators, by the ids of `shared/resources.ts`. */
+export interface LocalNames {
+  region: string;
+  buckets: { batches: string };
+  tables: Record<TableId, string>;
+  queues: Record<QueueId, LocalQueue>;
+}
 
 /** SQS's longest retention, for dead letters: they wait for a person to look at them. */
 const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;

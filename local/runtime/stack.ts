@@ -15,16 +15,15 @@ import {
 } from '../../shared/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
-import { startEmulators } from './emulators.ts';
-import { type EventSource, startEventSource } from './event-source.ts';
+import { type LocalEndpoints, type LocalPorts, startEmulators } from './emulators.ts';
+import { type EventSource, type SqsFunctionHandler, startEventSource } from './event-source.ts';
 import { type HttpHandlers, type HttpServer, startHttpServer } from './http-server.ts';
-import { consoleLogger } from './log.ts';
+import { consoleLogger, type Logger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
-import { provision } from './provision.ts';
-import type { LocalEndpoints, LocalNames, LocalPorts, Logger, SqsFunctionHandler } from './types.ts';
+import { type LocalNames, provision } from './provision.ts';
 
 /** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
-export const DEFAULT_HTTP_PORT = 3000;
+const DEFAULT_HTTP_PORT = 3000;
 
 export type FunctionHandlers = Partial<Record<FunctionId, SqsFunctionHandler>> & HttpHandlers;
 
@@ -155,13 +154,13 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
 }
 
 /** The agencies of the `dev` stage (infra/stages.ts), each with local credentials of its own. */
-export const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
+const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
 
 /**
  * Who may upload for which agency, as the split reads it (AGENCY_UPLOADERS): each agency's local access key for
  * its own agency, and the operator's S3RVER key (the upload tool, the tests) for any, like an administrator.
  */
-export function localUploaders(): Record<string, string> {
+function localUploaders(): Record<string, string> {
   return {
     [LOCAL_CREDENTIALS.accessKeyId]: ANY_AGENCY,
     ...Object.fromEntries(LOCAL_AGENCIES.map((code) => [localAgencyCredentials(code).accessKeyId, code])),
@@ -189,7 +188,7 @@ export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): 
     POWERTOOLS_METRICS_DISABLED: 'true',
     // rows in flight per register invocation: in AWS 16 hide DynamoDB's latency; here every invocation shares one
     // process and the emulator answers in CPU time, so 2 per chunk (32 over a batch's 16 partitions) keep it busy
-    // with less to hold (bench/ingest, 100k rows: 6 % faster end to end than with 16)
+    // with less to hold (bench/ingest, docs/benchmarks.md: faster end to end than with 16)
     REGISTER_CONCURRENCY: '2',
     // the SDK's 50 sockets per client, for every invocation the event sources may run at once (see clients.ts)
     DANCU_MAX_SOCKETS: String(
@@ -218,8 +217,8 @@ function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
   return names.queues[ref.queueUrl].url;
 }
 
-/** The contents of `local.json` (DESIGN.md, "Local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
-export function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
+/** The contents of `local.json` (README.md, "The local stack"): queue URLs by queue id, dead-letter queues as `<id>Dlq`. */
+function describeLocalStack(endpoints: LocalEndpoints, names: LocalNames, http: string) {
   const queues: Record<string, string> = {};
   for (const [id, queue] of Object.entries(names.queues)) {
     queues[id] = queue.url;

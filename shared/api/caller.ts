@@ -2,7 +2,7 @@
 // agency is the one the caller's role is named for: `{stage prefix}{agencyCode}` (docs/procedures.md).
 import { AGENCY_CODE_PATTERN } from './schemas.ts';
 
-export const AGENCY_ROLE_PREFIX = 'dancu-agency-';
+const AGENCY_ROLE_PREFIX = 'dancu-agency-';
 
 // arn:aws:sts::123456789012:assumed-role/dancu-agency-CA-GIALAI/session or arn:aws:iam::123456789012:role/…
 const ROLE_ARN =

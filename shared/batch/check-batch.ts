@@ -60,7 +60,7 @@ function detailsDigest(record: PopulationRecord): string {
  * so a province-sized file fits in memory. (Unlike the register, a later form that leaves a field empty
  * counts as an update here: a digest cannot tell which fields were left out.)
  */
-export class InFileDedupe {
+class InFileDedupe {
   private readonly seen = new Map<string, string>();
 
   decide(record: PopulationRecord): { outcome: Outcome; personKey: string } {

@@ -1,14 +1,7 @@
 // The batch ledger as agencies read it: one outcomes.csv line per data row and a summary.json.
 import { BATCH_CODES, type BatchCode, describeIssue, type RowIssue } from '#domain/errors.ts';
 
-export const OUTCOMES = [
-  'new',
-  'duplicate',
-  'updated',
-  'conflict',
-  'probable_duplicate',
-  'rejected',
-] as const;
+const OUTCOMES = ['new', 'duplicate', 'updated', 'conflict', 'probable_duplicate', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** How record linkage placed a row: the person it was linked to, and the score (bits) when one was computed. */
@@ -20,7 +13,7 @@ export interface RowLink {
 }
 
 /** A review-list item as review.csv shows it. */
-export interface ReviewRow {
+interface ReviewRow {
   id: string;
   reasons: string[];
   fields: { field: string; incoming: string; held: string; level: string }[];
@@ -63,7 +56,7 @@ export function csvCell(value: string): string {
 }
 
 /** What the message column says of a linked row, in Vietnamese and English (no personal data: keys and a score). */
-export function describeLink(outcome: Outcome, link: RowLink): string {
+function describeLink(outcome: Outcome, link: RowLink): string {
   const score = link.score === undefined ? '' : ` (${link.score.toFixed(1)})`;
   const bits = link.score === undefined ? '' : ` (score ${link.score.toFixed(1)} bits)`;
   if (outcome === 'probable_duplicate') {
@@ -139,7 +132,7 @@ export function buildSummary(input: SummaryInput): BatchSummary {
 }
 
 /** The compared fields as review.csv names them, in the order linkage compares them. */
-export const REVIEW_CSV_FIELDS = [
+const REVIEW_CSV_FIELDS = [
   ['fullName', 'full_name'],
   ['dateOfBirth', 'date_of_birth'],
   ['sex', 'sex'],

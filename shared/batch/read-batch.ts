@@ -29,7 +29,7 @@ export interface BatchRow {
   clean?: boolean;
 }
 
-export interface BatchLayout {
+interface BatchLayout {
   format: BatchFormat;
   encoding: TextEncoding;
   compressed: boolean;
@@ -59,7 +59,7 @@ export interface ReadOptions {
   resumeAt?: ResumePoint;
 }
 
-export interface ResumePoint {
+interface ResumePoint {
   row: number;
   offset: number;
   headerCells?: string[];

@@ -1,7 +1,7 @@
 // Splits a UTF-8 byte stream into records (lines, or RFC 4180 CSV records whose quoted fields may span
 // lines), with the byte offset where each ends so that a reader can resume mid-file with a ranged read.
 // Hand-written rather than papaparse/csv-parse: those report char cursors, not byte offsets, swallow the
-// rest of a file after one stray quote, and measured 3-10x slower than this on bench/validate.
+// rest of a file after one stray quote, and are slower than this on bench/validate (docs/benchmarks.md).
 import type { RowCode } from '#domain/errors.ts';
 
 export interface SplitRecord {
@@ -27,7 +27,7 @@ export interface SplitOptions {
 const DELIMITERS = [',', ';', '\t'] as const;
 
 /** The delimiter a header line uses: the most frequent of , ; and tab outside quotes. */
-export function detectDelimiter(headerLine: string): string {
+function detectDelimiter(headerLine: string): string {
   const unquoted = headerLine.replace(/"[^"]*"/g, '');
   let best: string = ',';
   let bestCount = 0;

@@ -1,5 +1,6 @@
-// Regenerates the reference-data JSON in this folder from the research kit (../shared/domain), so the
-// project carries its own copy of the facts with their sources. Run: npx tsx shared/data/import.ts [KIT_DIR]
+// Regenerates the reference-data JSON in this folder from the research kit's domain folder (KIT_DIR, outside
+// the repository), so the project carries its own copy of the facts, each file naming its source.
+// Run: npx tsx shared/data/import.ts [KIT_DIR]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';

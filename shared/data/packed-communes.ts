@@ -1,5 +1,5 @@
-// The commune lists of communes.json packed into a few strings for the functions' bundles: the JSON is 314 KB
-// of the split's bundle, the packed form about 30 KB. shared/data/import.ts writes both; a test checks that
+// The commune lists of communes.json packed into a few strings for the functions' bundles, a tenth of the JSON's
+// size (docs/benchmarks.md, "Packed communes"). shared/data/import.ts writes both; a test checks that
 // unpacking gives back the JSON's facts.
 
 /** communes.json: `code:province` entries of each vintage, and each 2020 code's 2025 successor. */
@@ -175,7 +175,7 @@ function unpackSlots(packed: string): Int32Array {
 
 /**
  * The index straight from the packed lists, as numbers in tables by code (no provinces: validation does not read
- * them). Strings in Sets and a Map took 25-35 ms at every cold start of the split here.
+ * them): building strings in Sets and a Map cost every cold start of the split (docs/benchmarks.md, "Commune index").
  */
 export function communeIndex(packed: PackedCommunes): CommuneIndex {
   const vintages = new Uint8Array(CODES);
@@ -214,7 +214,7 @@ export function communeIndex(packed: PackedCommunes): CommuneIndex {
 }
 
 function successorsOf(marks: string, codes2020: string[], codes2025: string[]): Map<string, string> {
-  // a Map: an object of 10,000 keys took twice as long to build at every cold start
+  // a Map: an object of as many keys is slower to build at every cold start (docs/benchmarks.md)
   const successor2025 = new Map<string, string>();
   let previous: string | undefined;
   let at = 0;

@@ -2,7 +2,7 @@
 // Vietnamese labels accepted as headers, whether the form requires it, and its length limit.
 import { looseKey } from './normalize.ts';
 
-export type FieldKind =
+type FieldKind =
   | 'code'
   | 'name'
   | 'date'

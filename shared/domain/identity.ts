@@ -29,10 +29,7 @@ function sameIdentity(a: PopulationRecord, b: PopulationRecord): boolean {
 const IGNORED = new Set<string>([...IDENTITY_FIELDS, 'formId']);
 
 /** Fields the incoming record states and the held record lacks or holds differently (identity aside). */
-export function changedFields(
-  held: PopulationRecord,
-  incoming: PopulationRecord,
-): (keyof PopulationRecord)[] {
+function changedFields(held: PopulationRecord, incoming: PopulationRecord): (keyof PopulationRecord)[] {
   const changed: (keyof PopulationRecord)[] = [];
   for (const [field, value] of Object.entries(incoming) as [keyof PopulationRecord, string | undefined][]) {
     if (value === undefined || IGNORED.has(field)) continue;

@@ -1,6 +1,6 @@
 // The DC01 population record after validation and normalisation: the single source of the record type.
-// zod/mini, as a namespace: every pipeline function bundles this, and classic zod's chained API is 90 KB of a
-// bundle to mini's 20 KB (bench/cold-start); the locales stay out of both
+// zod/mini, as a namespace: every pipeline function bundles this, and mini's functional API shakes down to a
+// fraction of classic zod's chained one (docs/benchmarks.md, "zod/mini"); the locales stay out of both
 import * as z from 'zod/mini';
 
 const text = z.string().check(z.minLength(1));
@@ -10,8 +10,8 @@ const communeCode = z.string().check(z.regex(/^\d{5}$/));
 
 export const Sex = z.enum(['male', 'female']);
 /** ABO group, with the Rh sign when the form gives it */
-export const BloodGroup = z.string().check(z.regex(/^(O|A|B|AB)[+-]?$/));
-export const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
+const BloodGroup = z.string().check(z.regex(/^(O|A|B|AB)[+-]?$/));
+const MaritalStatus = z.enum(['single', 'married', 'divorced', 'widowed']);
 
 export const PopulationRecord = z.object({
   formId: z.optional(text),

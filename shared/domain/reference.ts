@@ -35,7 +35,7 @@ export const findEthnicGroup = memoize(
 );
 
 /** The value stored for a person with no religion. */
-export const NO_RELIGION = 'Không';
+const NO_RELIGION = 'Không';
 const religionByKey = new Map<string, string>();
 for (const spelling of [NO_RELIGION, 'Không có', 'None', 'Không theo tôn giáo nào', 'Không tôn giáo']) {
   religionByKey.set(looseKey(spelling), NO_RELIGION);
@@ -43,7 +43,6 @@ for (const spelling of [NO_RELIGION, 'Không có', 'None', 'Không theo tôn gi�
 for (const [nameVi, nameEn, aliases] of religions.rows as [string, string, string[]][]) {
   for (const spelling of [nameVi, nameEn, ...aliases]) religionByKey.set(looseKey(spelling), nameVi);
 }
-export const RELIGIONS: readonly string[] = religions.rows.map((row) => row[0] as string);
 
 /** The official name of a religion, or NO_RELIGION for "Không". */
 export const findReligion = memoize((value: string): string | undefined =>
@@ -72,7 +71,7 @@ export interface CommuneMatch {
   code2025: string | undefined;
 }
 
-// packed: the lists as JSON were 314 KB of every bundle that validates a record
+// packed: the lists as JSON were most of every bundle that validates a record (docs/benchmarks.md)
 const communes = communeIndex(packedCommunes);
 
 /** A 5-digit commune code of either vintage; a 2020 code is mapped to its 2025 successor. */

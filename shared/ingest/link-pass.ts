@@ -24,7 +24,8 @@ export const LinkPassMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('link-start'),
     /** chosen by the sender (a scheduled rule leaves it out: the message id names the pass then) */
-    passId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    // CURRENT names the item that says which pass runs (batchKeys.currentPass): no pass may take its key
+    passId: z.optional(z.string().check(z.regex(/^(?!CURRENT$)[A-Za-z0-9_-]{1,64}$/))),
     segments: z.optional(z.int().check(z.positive(), z.lte(1000))),
     partitions: z.optional(z.int().check(z.positive(), z.lte(1000))),
   }),
@@ -48,20 +49,19 @@ export interface LinkPassDeps {
   concurrency?: number;
 }
 
-/** A national pass finds a few million candidates: 64 decide steps hold them easily. */
+/** Candidates are few beside the scan lines: a national pass's fit in this many decide steps (docs/scale.md). */
 const MAX_DECIDERS = 64;
-/** How long a pass keeps the next one out: a national pass takes under an hour; a stuck one lets go after this. */
+/** How long a pass keeps the next one out: far longer than a national pass runs (docs/scale.md); a stuck one lets go. */
 const PASS_HOLDS_MS = 20 * 3600_000;
-/** What one group step holds in the link function's 2 GB: ~1.4 M scan lines (bench/link-pass: 4.74 per person). */
+/** Items one group step's scan lines stand for, sized to the link function's memory (docs/scale.md). */
 const ITEMS_PER_PARTITION = 300_000;
-/** A scan segment reads ~1 GB of register in a few minutes, well inside the function's 15. */
+/** Items one scan segment reads, well inside the function's timeout (docs/scale.md). */
 const ITEMS_PER_SEGMENT = 1_500_000;
 const MAX_SEGMENTS = 1000;
 
 /**
  * A pass's size from the register's item count (every item counts, so it errs large): enough partitions that a
- * group step's lines fit its memory, enough segments that a scan step ends in time (1.5 M items, about 1 GB, each),
- * never fewer than the defaults.
+ * group step's lines fit its memory, enough segments that a scan step ends in time, never fewer than the defaults.
  */
 export function passSizes(items: number, least: { segments: number; partitions: number }) {
   const partitions = Math.min(1000, Math.max(least.partitions, Math.ceil(items / ITEMS_PER_PARTITION)));

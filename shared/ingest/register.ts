@@ -117,13 +117,12 @@ async function holdChunk(
   holder: string,
   deps: RegisterDeps,
 ): Promise<boolean> {
-  const { batchId, partition, seq } = message;
   const leaseMs = deps.chunkLeaseMs ?? CHUNK_LEASE_MS;
   for (;;) {
-    if (await deps.batches.takeChunkLease(batchId, partition, seq, holder, Date.now() + leaseMs)) {
+    if (await deps.batches.takeChunkLease(message, holder, Date.now() + leaseMs)) {
       // the holder before may have written the outcomes and let go just before this took it
       if (!(await deps.files.exists(outcomesKey))) return true;
-      await deps.batches.releaseChunkLease(batchId, partition, seq, holder);
+      await deps.batches.releaseChunkLease(message, holder);
       return false;
     }
     await sleep(CHUNK_WAIT_MS);
@@ -131,7 +130,7 @@ async function holdChunk(
   }
 }
 
-export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
+async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
   const { batchId, partition, seq } = message;
   const batch = await deps.batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
@@ -152,7 +151,7 @@ export async function registerChunk(message: ChunkMessage, deps: RegisterDeps): 
     } finally {
       // done or failed, nobody needs to wait for it: a retry after a failure, or a copy whose outcomes went
       // missing, takes the chunk at once
-      await deps.batches.releaseChunkLease(batchId, partition, seq, holder).catch(() => undefined);
+      await deps.batches.releaseChunkLease(message, holder).catch(() => undefined);
     }
   }
 

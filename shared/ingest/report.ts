@@ -51,7 +51,7 @@ function toRowOutcome([row, outcome, personKey, formId, issues, link]: OutcomeEn
   return result;
 }
 
-export class ReportInvariantError extends Error {
+class ReportInvariantError extends Error {
   override name = 'ReportInvariantError';
 }
 

@@ -246,7 +246,9 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
       UNKNOWN_COLUMNS_KEPT,
     );
     if (handOver) {
-      if (!(await deps.batches.saveCheckpoint(batch.batchId, from.row, checkpoint, holder)))
+      if (
+        !(await deps.batches.advanceSplit({ batchId: batch.batchId, fromRow: from.row, holder, checkpoint }))
+      )
         return 'lost-race';
       await deps.sendContinue(batch.batchId);
       return 'handed-over';
@@ -259,7 +261,12 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
 
   const chunks = checkpoint.chunkSeqs.reduce((sum, n) => sum + n, 0);
   const next = chunks > 0 ? 'registering' : 'finalizing';
-  if (!(await deps.batches.finishSplit(batch.batchId, from.row, checkpoint, next, holder)))
+  if (
+    !(await deps.batches.advanceSplit(
+      { batchId: batch.batchId, fromRow: from.row, holder, checkpoint },
+      next,
+    ))
+  )
     return 'lost-race';
   await startChains(batch, checkpoint.chunkSeqs, deps);
   return 'split';

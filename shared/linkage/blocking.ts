@@ -16,7 +16,7 @@ export const BLOCKING_KEY_KINDS = [
 export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
 
 /** Year, then the smaller and the larger of month and day: 1990-03-05 and 1990-05-03 give the same text. */
-export function swapInvariantDate(isoDate: string): string {
+function swapInvariantDate(isoDate: string): string {
   const year = isoDate.slice(0, 4);
   const month = isoDate.slice(5, 7);
   const day = isoDate.slice(8, 10);
@@ -30,7 +30,7 @@ export interface BlockingKeyBasis {
 }
 
 /** Every key a record can be filed under, with its readable basis. */
-export function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
+function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   const name = nameParts(record.fullName);
   const given = skeleton(name.given);
   const date = swapInvariantDate(record.dateOfBirth);

@@ -62,7 +62,7 @@ export function compareNames(a: string, b: string): ComparisonLevel<'fullName'> 
  * The same number of words, each within one edit (two for a word of six letters or more: OCR reads m as
  * rn), and at most two edits in all. Word by word, so that Loan and Hòa in one position are not a typo.
  */
-export function withinSlips(a: string, b: string): boolean {
+function withinSlips(a: string, b: string): boolean {
   const wa = a.split(' ');
   const wb = b.split(' ');
   if (wa.length !== wb.length) return false;

@@ -1,49 +1,6 @@
-// String distances for comparing short names. Written here rather than taken from npm: the candidates
-// (jaro-winkler 0.2.8, damerau-levenshtein 1.0.8) are untyped CommonJS and neither offers the optimal-string-
-// alignment variant with an early cut-off, which is ~30 lines; both are tested against published values.
-
-/** Jaro similarity in [0, 1] (Jaro 1989; the matching window is ⌊max(|a|,|b|)/2⌋ − 1). */
-export function jaro(a: string, b: string): number {
-  if (a === b) return 1;
-  const la = a.length;
-  const lb = b.length;
-  if (la === 0 || lb === 0) return 0;
-  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  const matchedA = new Uint8Array(la);
-  const matchedB = new Uint8Array(lb);
-  let matches = 0;
-  for (let i = 0; i < la; i++) {
-    const from = Math.max(0, i - window);
-    const to = Math.min(lb - 1, i + window);
-    for (let j = from; j <= to; j++) {
-      if (matchedB[j] || a.charCodeAt(i) !== b.charCodeAt(j)) continue;
-      matchedA[i] = 1;
-      matchedB[j] = 1;
-      matches++;
-      break;
-    }
-  }
-  if (matches === 0) return 0;
-  let halfTranspositions = 0;
-  let j = 0;
-  for (let i = 0; i < la; i++) {
-    if (!matchedA[i]) continue;
-    while (!matchedB[j]) j++;
-    if (a.charCodeAt(i) !== b.charCodeAt(j)) halfTranspositions++;
-    j++;
-  }
-  const m = matches;
-  return (m / la + m / lb + (m - halfTranspositions / 2) / m) / 3;
-}
-
-/** Jaro–Winkler similarity (Winkler 1990): Jaro raised for a common prefix of up to 4 characters, scale 0.1. */
-export function jaroWinkler(a: string, b: string): number {
-  const j = jaro(a, b);
-  let prefix = 0;
-  const limit = Math.min(4, a.length, b.length);
-  while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  return j + prefix * 0.1 * (1 - j);
-}
+// The string distance for comparing short names. Written here rather than taken from npm: the candidate
+// (damerau-levenshtein 1.0.8) is untyped CommonJS and offers no optimal-string-alignment variant with an early
+// cut-off; it is tested against published values.
 
 /**
  * Optimal string alignment distance (restricted Damerau–Levenshtein): insertions, deletions, substitutions

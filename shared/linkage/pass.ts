@@ -16,8 +16,9 @@ import {
 } from './score.ts';
 
 /**
- * The largest group a key's pairs are scored in: 12.5 M pairs, about 40 s of one group step. A national `familyDate`
- * group (one family name, sex and birthday) holds about a thousand; only a placeholder date or name fills more.
+ * The largest group a key's pairs are scored in, so that one group step stays within its time (docs/benchmarks.md,
+ * "Figures behind choices in the code"). A national `familyDate` group (one family name, sex and birthday) holds
+ * about a thousand; only a placeholder date or name fills more.
  */
 export const MAX_GROUP = 5000;
 

@@ -1,5 +1,5 @@
-// A probable duplicate on the review list: the two records side by side with the levels and reasons, and how a
-// reviewer resolved it. The register stores and lists these; this module only says what one holds.
+// A probable duplicate on the review list: the two records side by side with their levels, and how a reviewer
+// resolves it. The item itself: shared/ingest/review-items.ts.
 // zod/mini, as shared/domain/record.ts: the register bundles this
 import * as z from 'zod/mini';
 import { COMPARED_FIELDS, type ComparedField, type LinkableRecord } from './compare.ts';
@@ -9,26 +9,6 @@ import type { MatchScore } from './score.ts';
 export const ReviewResolution = z.enum(['merge', 'keepApart']);
 export type ReviewResolution = z.infer<typeof ReviewResolution>;
 
-/** One item of the review list, as stored: the incoming person, the candidate, and why they were paired. */
-export const ReviewItem = z.object({
-  /** the person key the incoming record was stored under (its own: it was not merged) */
-  personKey: z.string().check(z.minLength(1)),
-  /** the held person it probably duplicates */
-  candidatePersonKey: z.string().check(z.minLength(1)),
-  /** bits */
-  score: z.number(),
-  /** "field level ±weight", strongest first */
-  reasons: z.array(z.string()),
-  resolution: z.optional(ReviewResolution),
-});
-export type ReviewItem = z.infer<typeof ReviewItem>;
-
-/** The review item for a record linkRecord sent to review. */
-export function reviewItem(personKey: string, best: MatchScore & { personKey: string }): ReviewItem {
-  return { personKey, candidatePersonKey: best.personKey, score: best.score, reasons: best.reasons };
-}
-
-/** One compared field of the two records, side by side, with its level. */
 export interface SideBySideField {
   field: ComparedField;
   incoming: string;

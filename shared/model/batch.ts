@@ -27,6 +27,22 @@ export interface SplitCheckpoint {
   invocations: number;
 }
 
+/** One chunk of a batch's valid rows: a partition's `seq`-th. */
+export interface ChunkRef {
+  batchId: string;
+  partition: number;
+  seq: number;
+}
+
+/** A split's progress as one invocation records it: from where it started, as the lease's holder. */
+export interface SplitStep {
+  batchId: string;
+  /** the row the invocation started from: the checkpoint it took the lease at */
+  fromRow: number;
+  holder: string;
+  checkpoint: SplitCheckpoint;
+}
+
 export interface BatchFailure {
   code: string;
   message: string;

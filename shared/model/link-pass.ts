@@ -41,3 +41,18 @@ export interface PassSizes {
   partitions: number;
   deciders: number;
 }
+
+/** A pass as it starts: running, no step done, no stage started. */
+export function newLinkPass(passId: string, sizes: PassSizes, startedAt: string): LinkPass {
+  return {
+    passId,
+    ...sizes,
+    status: 'running',
+    startedAt,
+    scanned: {},
+    grouped: {},
+    decided: {},
+    started: [],
+    sent: [],
+  };
+}

@@ -10,7 +10,8 @@ import type {
   Batch,
   BatchFailure,
   BatchStatus,
-  SplitCheckpoint,
+  ChunkRef,
+  SplitStep,
 } from './batch.ts';
 import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
 import type {
@@ -30,31 +31,18 @@ export interface Batches {
   create(batch: Batch): Promise<boolean>;
   /** one invocation at a time splits a batch, and only from where its checkpoint says */
   takeSplitLease(batchId: string, fromRow: number, holder: string, until: number): Promise<boolean>;
-  saveCheckpoint(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-  ): Promise<boolean>;
-  finishSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    next: BatchStatus,
-    holder: string,
-  ): Promise<boolean>;
+  /**
+   * The split's new checkpoint, and the lease let go, if the holder still holds it at `fromRow`; with `next`, the
+   * whole file is read and the batch moves on (its rows and chunk counts from the checkpoint).
+   */
+  advanceSplit(step: SplitStep, next?: BatchStatus): Promise<boolean>;
   markChainsStarted(batchId: string): Promise<void>;
   /** how many partitions are done, this one included */
   addDonePartition(batchId: string, partition: number): Promise<number>;
   setStatus(batchId: string, status: BatchStatus, fields?: Partial<Batch>): Promise<void>;
-  takeChunkLease(
-    batchId: string,
-    partition: number,
-    seq: number,
-    holder: string,
-    until: number,
-  ): Promise<boolean>;
-  releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void>;
+  /** one invocation at a time registers a chunk */
+  takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean>;
+  releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void>;
   takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
   releaseFinalizeLease(batchId: string, holder: string): Promise<void>;
   releaseLeases(batchId: string): Promise<void>;
@@ -160,13 +148,7 @@ export type FailingBatches = Pick<Batches, 'get' | 'markFailed' | 'latestBatchOf
 export type SplitBatches = FailingBatches &
   Pick<
     Batches,
-    | 'create'
-    | 'takeSplitLease'
-    | 'saveCheckpoint'
-    | 'finishSplit'
-    | 'markChainsStarted'
-    | 'setStatus'
-    | 'claimLatest'
+    'create' | 'takeSplitLease' | 'advanceSplit' | 'markChainsStarted' | 'setStatus' | 'claimLatest'
   >;
 /** The register step (shared/ingest/register.ts). */
 export type ChunkBatches = FailingBatches &

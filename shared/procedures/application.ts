@@ -6,7 +6,7 @@ import { maskName } from './masking.ts';
 import { isOverdue, STATUS_LABELS, type StatusCode } from './statuses.ts';
 
 /** History entries kept on the application for display; older ones stay in the event items only. */
-export const HISTORY_LIMIT = 100;
+const HISTORY_LIMIT = 100;
 
 /** An event as it is stored: the applicant reduced to a masked name, the ID number and phone dropped. */
 export interface StoredEvent {
@@ -25,7 +25,7 @@ export interface StoredEvent {
   maskedName?: string;
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   sequence: number;
   status: StatusCode;
   at: string;
@@ -99,7 +99,7 @@ export function applicationOf(events: readonly StoredEvent[]): Application {
   return application;
 }
 
-/** What a citizen who holds the code sees (DESIGN.md `GET /applications/{code}`): no agency-side data. */
+/** What a citizen who holds the code sees (docs/procedures.md, "HTTP API"): no agency-side data. */
 export function citizenView(application: Application, now: Date) {
   return {
     applicationCode: application.applicationCode,

@@ -1,4 +1,4 @@
-// What one-stop-shop systems send to the procedure-events queue (DESIGN.md "Procedure events"), and the shape
+// What one-stop-shop systems send to the procedure-events queue (docs/procedures.md, "Events"), and the shape
 // of an application code, which is checked before anything is read.
 // zod/mini, as shared/domain/record.ts: the status and lookup functions bundle these schemas
 import * as z from 'zod/mini';
@@ -6,17 +6,13 @@ import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /**
  * Mã hồ sơ: the receiving unit's code (letters, digits and dots), a date (yyMMdd or yyyyMMdd) and a running
- * number, e.g. "G09.20-20260609-0092637" or "000.00.12.H21-250115-0001" (domain/NOTES.md §5.3).
+ * number, e.g. "G09.20-20260609-0092637" or "000.00.12.H21-250115-0001" (docs/procedures.md, "HTTP API").
  */
 export const APPLICATION_CODE_PATTERN = /^[A-Z0-9][A-Z0-9.]{1,34}-\d{6,8}-\d{4,7}$/;
 
 /** What a citizen types, as the code is stored: trimmed and upper case. */
-export function normalizeApplicationCode(input: string): string {
+function normalizeApplicationCode(input: string): string {
   return input.trim().toUpperCase();
-}
-
-export function isApplicationCode(code: string): boolean {
-  return APPLICATION_CODE_PATTERN.test(code);
 }
 
 // Text that is shown on a page: no control or bidi-override characters, Unicode NFC, trimmed.
@@ -36,7 +32,7 @@ const text = (max: number) =>
 
 const instant = z.iso.datetime({ offset: true });
 
-export const ApplicationCode = z.pipe(
+const ApplicationCode = z.pipe(
   z.pipe(z.string(), z.transform(normalizeApplicationCode)),
   z.string().check(z.regex(APPLICATION_CODE_PATTERN)),
 );
@@ -44,7 +40,7 @@ export const ApplicationCode = z.pipe(
 export const ResultDelivery = z.enum(['counter', 'post']);
 export type ResultDelivery = z.infer<typeof ResultDelivery>;
 
-export const Status = z.pipe(
+const Status = z.pipe(
   z.int().check(
     z.refine((value): value is StatusCode => (STATUS_CODES as readonly number[]).includes(value), {
       message: 'status must be a code 1–10',

@@ -1,4 +1,4 @@
-// The national portal's application status codes 1–10 (domain/NOTES.md §5.2), with what a citizen reads.
+// The national portal's application status codes 1–10 (docs/procedures.md, "Statuses"), with what a citizen reads.
 import type { Message } from '../domain/errors.ts';
 
 export const STATUS_CODES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;

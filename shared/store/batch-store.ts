@@ -4,7 +4,7 @@
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
-import type { Batch, BatchFailure, BatchStatus, SplitCheckpoint } from '../model/batch.ts';
+import type { Batch, BatchFailure, BatchStatus, ChunkRef, SplitStep } from '../model/batch.ts';
 import type { Batches } from '../model/ports.ts';
 import { assignments, landed } from './conditions.ts';
 import { leaseOn, releaseLease, takeLease } from './lease.ts';
@@ -28,8 +28,8 @@ export class BatchStore implements Batches {
   private splitLease = (id: string) => leaseOn(this.table, batchKey(id), 'leaseHolder', 'leaseUntil');
   private finalizeLease = (id: string) =>
     leaseOn(this.table, batchKey(id), 'finalizeHolder', 'finalizeUntil');
-  private chunkLease = (id: string, partition: number, seq: number) =>
-    leaseOn(this.table, batchKeys.chunkLease(id, partition, seq), 'holder', 'leaseUntil');
+  private chunkLease = ({ batchId, partition, seq }: ChunkRef) =>
+    leaseOn(this.table, batchKeys.chunkLease(batchId, partition, seq), 'holder', 'leaseUntil');
 
   async get(batchId: string): Promise<Batch | undefined> {
     const { Item } = await documents.send(
@@ -69,39 +69,12 @@ export class BatchStore implements Batches {
     });
   }
 
-  /** Saves a split's progress and lets go of the lease; false when this invocation no longer held it. */
-  saveCheckpoint(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder);
-  }
-
-  /** The whole file is read: from splitting to registering (or straight to finalizing with no chunks). */
-  finishSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    next: BatchStatus,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder, {
-      status: next,
-      rows: checkpoint.row,
-      chunkCounts: checkpoint.chunkSeqs,
-    });
-  }
-
-  /** A new checkpoint (and more), on condition that the split is where `fromRow` says and `holder` holds it. */
-  private async advanceSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-    more: Partial<Pick<Batch, 'status' | 'rows' | 'chunkCounts'>> = {},
-  ): Promise<boolean> {
+  /**
+   * A split's new checkpoint, on condition that the split is where `fromRow` says and `holder` holds it; with `next`,
+   * the whole file is read: from splitting to registering (or straight to finalizing with no chunks).
+   */
+  advanceSplit({ batchId, fromRow, holder, checkpoint }: SplitStep, next?: BatchStatus): Promise<boolean> {
+    const more = next ? { status: next, rows: checkpoint.row, chunkCounts: checkpoint.chunkSeqs } : {};
     const { set, names, values } = assignments({
       checkpoint,
       updatedAt: new Date().toISOString(),
@@ -171,19 +144,13 @@ export class BatchStore implements Batches {
    * same time as the first: with record linkage two copies reading the register a moment apart could decide a
    * row differently. One small item per chunk (one write unit per 500 rows).
    */
-  takeChunkLease(
-    batchId: string,
-    partition: number,
-    seq: number,
-    holder: string,
-    until: number,
-  ): Promise<boolean> {
-    return takeLease(this.chunkLease(batchId, partition, seq), holder, until);
+  takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean> {
+    return takeLease(this.chunkLease(chunk), holder, until);
   }
 
   /** Lets go of a chunk's lease this invocation holds: a retry or a later copy need not wait for it to run out. */
-  async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
-    await releaseLease(this.chunkLease(batchId, partition, seq), holder);
+  async releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void> {
+    await releaseLease(this.chunkLease(chunk), holder);
   }
 
   /**

@@ -4,7 +4,15 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
-import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from '../model/link-pass.ts';
+import {
+  type DecideDone,
+  type GroupDone,
+  type LinkPass,
+  newLinkPass,
+  type PassSizes,
+  type PassStage,
+  type ScanDone,
+} from '../model/link-pass.ts';
 import type { LinkPasses } from '../model/ports.ts';
 import { landed } from './conditions.ts';
 import { type Lease, releaseLease, takeLease } from './lease.ts';
@@ -34,20 +42,13 @@ export class LinkPassStore implements LinkPasses {
 
   /** Creates the pass unless it exists: true when this call created it. */
   create(passId: string, sizes: PassSizes): Promise<boolean> {
+    // the stages started and sent are string sets, which DynamoDB stores only once they hold a stage
+    const { started: _started, sent: _sent, ...pass } = newLinkPass(passId, sizes, new Date().toISOString());
     return landed(
       documents.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...passKey(passId),
-            passId,
-            ...sizes,
-            status: 'running',
-            startedAt: new Date().toISOString(),
-            scanned: {},
-            grouped: {},
-            decided: {},
-          },
+          Item: { ...passKey(passId), ...pass },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),

@@ -58,8 +58,8 @@ export function batchesContract(name: string, make: () => Batches) {
       expect(await batches.takeSplitLease(batchId, 0, 'a', later)).toBe(true);
       expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
       const checkpoint = { ...batch.checkpoint, row: 500, invocations: 1 };
-      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'b')).toBe(false);
-      expect(await batches.saveCheckpoint(batchId, 0, checkpoint, 'a')).toBe(true);
+      expect(await batches.advanceSplit({ batchId, fromRow: 0, checkpoint, holder: 'b' })).toBe(false);
+      expect(await batches.advanceSplit({ batchId, fromRow: 0, checkpoint, holder: 'a' })).toBe(true);
       expect((await batches.get(batchId))?.checkpoint).toEqual(checkpoint);
       // saved: the lease is let go, and the next invocation goes on from row 500
       expect(await batches.takeSplitLease(batchId, 0, 'b', later)).toBe(false);
@@ -67,8 +67,9 @@ export function batchesContract(name: string, make: () => Batches) {
       // b's time is over (it died): c takes the split over
       expect(await batches.takeSplitLease(batchId, 500, 'c', later)).toBe(true);
       const done = { ...checkpoint, row: 900, chunkSeqs: [2, 1] };
-      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'b')).toBe(false);
-      expect(await batches.finishSplit(batchId, 500, done, 'registering', 'c')).toBe(true);
+      const finish = { batchId, fromRow: 500, checkpoint: done };
+      expect(await batches.advanceSplit({ ...finish, holder: 'b' }, 'registering')).toBe(false);
+      expect(await batches.advanceSplit({ ...finish, holder: 'c' }, 'registering')).toBe(true);
       expect(await batches.get(batchId)).toMatchObject({
         status: 'registering',
         rows: 900,
@@ -81,14 +82,14 @@ export function batchesContract(name: string, make: () => Batches) {
       const batches = make();
       const { batchId } = batchOf();
       const later = Date.now() + HOUR;
-      expect(await batches.takeChunkLease(batchId, 0, 0, 'a', later)).toBe(true);
-      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', later)).toBe(false);
-      expect(await batches.takeChunkLease(batchId, 0, 1, 'b', later)).toBe(true); // another chunk
-      await batches.releaseChunkLease(batchId, 0, 0, 'b'); // not b's to let go
-      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', later)).toBe(false);
-      await batches.releaseChunkLease(batchId, 0, 0, 'a');
-      expect(await batches.takeChunkLease(batchId, 0, 0, 'b', Date.now() - 1)).toBe(true);
-      expect(await batches.takeChunkLease(batchId, 0, 0, 'c', later)).toBe(true); // b's time was over
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'a', later)).toBe(true);
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', later)).toBe(false);
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 1 }, 'b', later)).toBe(true); // another chunk
+      await batches.releaseChunkLease({ batchId, partition: 0, seq: 0 }, 'b'); // not b's to let go
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', later)).toBe(false);
+      await batches.releaseChunkLease({ batchId, partition: 0, seq: 0 }, 'a');
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', Date.now() - 1)).toBe(true);
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'c', later)).toBe(true); // b's time was over
     });
 
     it('lets one finalize at a time report a batch that waits for its report, and completes it', async () => {
@@ -250,6 +251,7 @@ export function linkPassesContract(name: string, make: () => LinkPasses) {
       expect(await passes.finish(passId)).toBe(false);
       expect((await passes.get(passId))?.status).toBe('done');
       expect(await passes.get(unique('none'))).toBeUndefined();
+      await expect(passes.stepDone(unique('none'), 'scan', 0, { parts: 1, persons: 0 })).rejects.toThrow();
     });
 
     it('lets one pass run at a time, until it finishes or outlives its time', async () => {
@@ -264,6 +266,9 @@ export function linkPassesContract(name: string, make: () => LinkPasses) {
       await passes.create(b, { segments: 1, partitions: 1, deciders: 1 });
       await passes.finish(b);
       expect(await passes.takeCurrent(a, now + 4 * HOUR, now + 5 * HOUR)).toBe(true);
+      // b's last step redelivered: it finishes again, and does not let a third pass in beside a
+      await passes.finish(b);
+      expect(await passes.takeCurrent(unique('pass-'), now + 4 * HOUR, now + 5 * HOUR)).toBe(false);
       await passes.create(a, { segments: 1, partitions: 1, deciders: 1 });
       await passes.finish(a);
     });

@@ -7,7 +7,8 @@ import {
   type Batch,
   type BatchFailure,
   type BatchStatus,
-  type SplitCheckpoint,
+  type ChunkRef,
+  type SplitStep,
 } from '../../shared/model/batch.ts';
 import type { AgencyBatches, Batches } from '../../shared/model/ports.ts';
 
@@ -49,43 +50,17 @@ export class MemoryBatches implements Batches {
     return true;
   }
 
-  saveCheckpoint(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder, {});
-  }
-
-  finishSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    next: BatchStatus,
-    holder: string,
-  ): Promise<boolean> {
-    return this.advanceSplit(batchId, fromRow, checkpoint, holder, {
-      status: next,
-      rows: checkpoint.row,
-      chunkCounts: checkpoint.chunkSeqs,
-    });
-  }
-
-  private async advanceSplit(
-    batchId: string,
-    fromRow: number,
-    checkpoint: SplitCheckpoint,
-    holder: string,
-    more: Partial<Batch>,
+  async advanceSplit(
+    { batchId, fromRow, holder, checkpoint }: SplitStep,
+    next?: BatchStatus,
   ): Promise<boolean> {
     const item = this.item(batchId);
     if (item?.status !== 'splitting' || item.checkpoint.row !== fromRow || item.split?.holder !== holder)
       return false;
-    Object.assign(item, structuredClone(more), {
-      checkpoint: structuredClone(checkpoint),
-      updatedAt: new Date().toISOString(),
-    });
+    if (next)
+      Object.assign(item, { status: next, rows: checkpoint.row, chunkCounts: [...checkpoint.chunkSeqs] });
+    item.checkpoint = structuredClone(checkpoint);
+    item.updatedAt = new Date().toISOString();
     delete item.split;
     return true;
   }
@@ -112,14 +87,14 @@ export class MemoryBatches implements Batches {
     item.updatedAt = new Date().toISOString();
   }
 
-  async takeChunkLease(batchId: string, partition: number, seq: number, holder: string, until: number) {
+  async takeChunkLease({ batchId, partition, seq }: ChunkRef, holder: string, until: number) {
     const key = `${batchId}/${partition}/${seq}`;
     if (!free(this.chunkLeases.get(key))) return false;
     this.chunkLeases.set(key, { holder, until });
     return true;
   }
 
-  async releaseChunkLease(batchId: string, partition: number, seq: number, holder: string): Promise<void> {
+  async releaseChunkLease({ batchId, partition, seq }: ChunkRef, holder: string): Promise<void> {
     const key = `${batchId}/${partition}/${seq}`;
     if (this.chunkLeases.get(key)?.holder === holder) this.chunkLeases.delete(key);
   }

@@ -1,65 +1,54 @@
 // The link passes in memory, implementing the LinkPasses port as shared/store/link-pass-store.ts does on DynamoDB
 // (test/contracts holds both to the same contract).
-import type {
-  DecideDone,
-  GroupDone,
-  LinkPass,
-  PassSizes,
-  PassStage,
-  ScanDone,
-} from '../../shared/model/link-pass.ts';
+import type * as model from '../../shared/model/link-pass.ts';
+import { newLinkPass } from '../../shared/model/link-pass.ts';
 import type { LinkPasses } from '../../shared/model/ports.ts';
 
 const DONE = { scan: 'scanned', group: 'grouped', decide: 'decided' } as const satisfies Record<
-  PassStage,
-  keyof LinkPass
+  model.PassStage,
+  keyof model.LinkPass
 >;
 
 export class MemoryLinkPasses implements LinkPasses {
-  readonly passes = new Map<string, LinkPass>();
+  readonly passes = new Map<string, model.LinkPass>();
   current: { passId: string; until: number } | undefined;
 
-  private pass(passId: string): LinkPass {
+  private pass(passId: string): model.LinkPass {
     const pass = this.passes.get(passId);
     if (!pass)
       throw Object.assign(new Error(`no pass ${passId}`), { name: 'ConditionalCheckFailedException' });
     return pass;
   }
 
-  async create(passId: string, sizes: PassSizes): Promise<boolean> {
+  async create(passId: string, sizes: model.PassSizes): Promise<boolean> {
     if (this.passes.has(passId)) return false;
-    this.passes.set(passId, {
-      passId,
-      ...sizes,
-      status: 'running',
-      startedAt: new Date().toISOString(),
-      scanned: {},
-      grouped: {},
-      decided: {},
-      started: [],
-      sent: [],
-    });
+    this.passes.set(passId, newLinkPass(passId, sizes, new Date().toISOString()));
     return true;
   }
 
-  async get(passId: string): Promise<LinkPass | undefined> {
+  async get(passId: string): Promise<model.LinkPass | undefined> {
     return structuredClone(this.passes.get(passId));
   }
 
-  async stepDone(passId: string, stage: PassStage, step: number, result: ScanDone | GroupDone | DecideDone) {
+  async stepDone(
+    passId: string,
+    stage: model.PassStage,
+    step: number,
+    result: model.ScanDone | model.GroupDone | model.DecideDone,
+  ) {
     const pass = this.pass(passId);
     (pass[DONE[stage]] as Record<string, unknown>)[String(step)] = structuredClone(result);
     return structuredClone(pass);
   }
 
-  async claimStage(passId: string, stage: PassStage): Promise<boolean> {
+  async claimStage(passId: string, stage: model.PassStage): Promise<boolean> {
     const pass = this.passes.get(passId);
     if (!pass || pass.started.includes(stage)) return false;
     pass.started.push(stage);
     return true;
   }
 
-  async markSent(passId: string, stage: PassStage): Promise<void> {
+  async markSent(passId: string, stage: model.PassStage): Promise<void> {
     const pass = this.pass(passId);
     if (!pass.sent.includes(stage)) pass.sent.push(stage);
   }

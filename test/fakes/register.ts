@@ -5,23 +5,15 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { reviewIdPrefix, rowTag } from '../../shared/keys.ts';
 import type { ReviewResolution } from '../../shared/linkage/review.ts';
 import type { Register, RegisterScanner } from '../../shared/model/ports.ts';
-import type {
-  FieldChanges,
-  FiledCandidate,
-  HeldPerson,
-  ReviewPage,
-  RowOrigin,
-  ScannedPerson,
-  StoredReview,
-} from '../../shared/model/register.ts';
+import type * as model from '../../shared/model/register.ts';
 
 export class MemoryRegister implements Register, RegisterScanner {
-  readonly persons = new Map<string, HeldPerson>();
+  readonly persons = new Map<string, model.HeldPerson>();
   readonly blocks = new Map<
     string,
     Map<string, { record: PopulationRecord; agencyCode: string; created: string }>
   >();
-  readonly reviews = new Map<string, StoredReview>();
+  readonly reviews = new Map<string, model.StoredReview>();
   readonly history: string[] = [];
   /** `{key} {batchId#row}` of each conflict kept */
   readonly conflicts: string[] = [];
@@ -29,7 +21,7 @@ export class MemoryRegister implements Register, RegisterScanner {
   /** throws once from the next createPerson, after the filing items are written */
   crashOnCreate = false;
 
-  async createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome = 'new') {
+  async createPerson(key: string, record: PopulationRecord, origin: model.RowOrigin, outcome = 'new') {
     if (this.crashOnCreate) {
       this.crashOnCreate = false;
       throw new Error('injected crash');
@@ -50,7 +42,7 @@ export class MemoryRegister implements Register, RegisterScanner {
     return held ? structuredClone(held) : undefined;
   }
 
-  async putAlias(key: string, into: string, origin: RowOrigin, outcome: string) {
+  async putAlias(key: string, into: string, origin: model.RowOrigin, outcome: string) {
     this.calls.putAlias++;
     if (this.persons.has(key)) return false;
     this.persons.set(key, {
@@ -78,7 +70,7 @@ export class MemoryRegister implements Register, RegisterScanner {
     }
   }
 
-  async findCandidates(keys: string[]): Promise<FiledCandidate[]> {
+  async findCandidates(keys: string[]): Promise<model.FiledCandidate[]> {
     return keys.flatMap((blockingKey) => {
       this.calls.query++;
       return [...(this.blocks.get(blockingKey) ?? new Map()).entries()].map(([personKey, filed]) => ({
@@ -88,7 +80,7 @@ export class MemoryRegister implements Register, RegisterScanner {
     });
   }
 
-  async recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord) {
+  async recordOutcome(key: string, held: model.HeldPerson, entry: string, merged?: PopulationRecord) {
     const now = this.persons.get(key);
     if (!now || now.version !== held.version) return false;
     if (held.filed && (now.applied[0] !== held.filed || now.mergedInto)) return false;
@@ -101,17 +93,17 @@ export class MemoryRegister implements Register, RegisterScanner {
     return true;
   }
 
-  async putHistory(key: string, origin: RowOrigin, _changes: FieldChanges) {
+  async putHistory(key: string, origin: model.RowOrigin, _changes: model.FieldChanges) {
     const entry = `${key} ${rowTag(origin)}`;
     if (!this.history.includes(entry)) this.history.push(entry);
   }
 
-  async putConflict(key: string, origin: RowOrigin, _incoming: PopulationRecord) {
+  async putConflict(key: string, origin: model.RowOrigin, _incoming: PopulationRecord) {
     const entry = `${key} ${rowTag(origin)}`;
     if (!this.conflicts.includes(entry)) this.conflicts.push(entry);
   }
 
-  async putReview(review: StoredReview) {
+  async putReview(review: model.StoredReview) {
     const held = this.reviews.get(`${review.agencyCode}/${review.id}`);
     if (held?.resolution) return;
     this.reviews.set(`${review.agencyCode}/${review.id}`, structuredClone(review));
@@ -124,7 +116,7 @@ export class MemoryRegister implements Register, RegisterScanner {
   async listReviews(
     agencyCode: string,
     options: { batchId?: string; limit?: number; nextToken?: string } = {},
-  ): Promise<ReviewPage> {
+  ): Promise<model.ReviewPage> {
     const all = [...this.reviews.values()]
       .filter((review) => review.agencyCode === agencyCode)
       .filter((review) => !options.batchId || review.id.startsWith(reviewIdPrefix(options.batchId)))
@@ -170,8 +162,8 @@ export class MemoryRegister implements Register, RegisterScanner {
     );
   }
 
-  async *scanPersons(segment: number, totalSegments: number): AsyncGenerator<ScannedPerson[]> {
-    const persons: ScannedPerson[] = [];
+  async *scanPersons(segment: number, totalSegments: number): AsyncGenerator<model.ScannedPerson[]> {
+    const persons: model.ScannedPerson[] = [];
     [...this.persons.entries()].forEach(([key, held], i) => {
       // an alias holds no record of its own
       if (i % totalSegments !== segment || held.mergedInto || Object.keys(held.record).length === 0) return;

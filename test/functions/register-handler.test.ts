@@ -22,7 +22,8 @@ const record: PopulationRecord = {
   currentAddress: 'Pleiku',
 };
 const KEY = 'id:064090123456';
-const chunk = { kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 };
+const ref = { batchId: 'b1', partition: 0, seq: 0 };
+const chunk = { kind: 'chunk', ...ref };
 const outcomesKey = objectKeys.outcomes('b1', 0, 0);
 
 let world: ReturnType<typeof pipelineFakes>;
@@ -49,7 +50,7 @@ beforeEach(async () => {
 
 describe('register handler', () => {
   it('leaves a chunk another invocation holds to it: waits for its outcomes, decides no row, moves the chain on', async () => {
-    await world.batches.takeChunkLease('b1', 0, 0, 'another invocation', Date.now() + 60_000);
+    await world.batches.takeChunkLease(ref, 'another invocation', Date.now() + 60_000);
     const theirs = [[7, 'new', KEY, 'F7', []]];
     // the holder writes the chunk's outcomes while this copy waits for it
     const take = world.batches.takeChunkLease.bind(world.batches);
@@ -63,7 +64,7 @@ describe('register handler', () => {
     const result = await register();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(tries).toHaveBeenCalledWith('b1', 0, 0, expect.any(String), expect.any(Number));
+    expect(tries).toHaveBeenCalledWith(expect.objectContaining(ref), expect.any(String), expect.any(Number));
     expect(world.register.persons.size).toBe(0);
     expect(reads).not.toHaveBeenCalled();
     expect(await world.files.readLines(outcomesKey)).toEqual(theirs);
@@ -154,6 +155,6 @@ describe('register handler', () => {
     // the batch is not marked failed; the chunk's lease is let go, so the retry need not wait for it
     expect(await world.batches.get('b1')).toMatchObject({ status: 'registering' });
     expect(world.batches.chunkLeases.size).toBe(0);
-    expect(await world.batches.takeChunkLease('b1', 0, 0, 'the retry', Date.now() + 1000)).toBe(true);
+    expect(await world.batches.takeChunkLease(ref, 'the retry', Date.now() + 1000)).toBe(true);
   });
 });

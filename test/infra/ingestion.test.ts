@@ -200,7 +200,7 @@ describe('ingestion permissions', () => {
     register: { read: [KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
     finalize: { read: [KEYS.workPrefix], write: [KEYS.reportsPrefix] },
   } as const;
-  // the status function touches no objects at all (test/infra/procedures.test.ts)
+  // the status function touches no objects at all (test/infra/http-api.test.ts)
   const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>
     id in objectAccess ? [{ id: id as keyof typeof objectAccess }] : [],
   );

@@ -1,12 +1,8 @@
 // The link pass's steps with the in-memory fakes of the ports (the emulator runs in test/integration/link-pass.test.ts):
 // how a pass is sized, and that every stage's messages are sent once however often a step runs.
 import { describe, expect, it } from 'vitest';
-import {
-  type LinkPassDeps,
-  type LinkPassMessage,
-  passSizes,
-  runPassStep,
-} from '../../shared/ingest/link-pass.ts';
+import { type LinkPassDeps, LinkPassMessage, passSizes, runPassStep } from '../../shared/ingest/link-pass.ts';
+import { batchKeys } from '../../shared/keys.ts';
 import { MemoryFiles } from '../fakes/files.ts';
 import { MemoryLinkPasses } from '../fakes/link-passes.ts';
 import { MemoryRegister } from '../fakes/register.ts';
@@ -144,5 +140,13 @@ describe('the steps of a pass', () => {
       /nope/,
     );
     await expect(runPassStep({ kind: 'link-start' }, deps)).rejects.toThrow(/id/);
+  });
+});
+
+describe('a link pass message', () => {
+  it("is refused when it names the pass after the current-pass item's key", () => {
+    expect(LinkPassMessage.safeParse({ kind: 'link-start', passId: 'CURRENT' }).success).toBe(false);
+    expect(LinkPassMessage.safeParse({ kind: 'link-start', passId: 'CURRENT-2' }).success).toBe(true);
+    expect(batchKeys.linkPass('CURRENT')).toEqual(batchKeys.currentPass);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import { localAgencyCredentials } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { expectLedger, quietLog, tempDir } from './harness.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { redriveQueue } from '../../local/dead-letters.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
 import type { RowOrigin } from '../../shared/model/register.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;

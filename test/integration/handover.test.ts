@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;

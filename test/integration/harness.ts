@@ -9,7 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { expect } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import type { RowTruth } from '../../shared/synthetic/generator.ts';
+import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
 export const quietLog = { info: () => undefined, error: (line: string) => console.error(line) };
 

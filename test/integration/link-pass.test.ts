@@ -9,8 +9,8 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { generateLinkageRegister, linkageBatchNdjson } from '../../shared/synthetic/linkage.ts';
-import { scoreMergedRegister } from '../../shared/synthetic/linkage-truth.ts';
+import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
+import { scoreMergedRegister } from '../../tools/synthetic/linkage-truth.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;

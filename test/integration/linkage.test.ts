@@ -9,8 +9,8 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { objectKeys } from '../../shared/keys.ts';
-import { generateLinkageRegister, linkageBatchNdjson } from '../../shared/synthetic/linkage.ts';
-import { scoreLinkageLedger } from '../../shared/synthetic/linkage-truth.ts';
+import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
+import { scoreLinkageLedger } from '../../tools/synthetic/linkage-truth.ts';
 import { responseValidator } from '../api/validator.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 

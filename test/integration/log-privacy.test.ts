@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { generateRows } from '../../shared/synthetic/generator.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { generateRows } from '../../tools/synthetic/generator.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, tempDir } from './harness.ts';
 
 const written: string[] = [];

@@ -5,7 +5,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { s3Notification } from '../functions/events.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 

@@ -1,22 +1,18 @@
 // The register's conditional writes against the DynamoDB emulator, evaluated as DynamoDB would: a row that joins
 // a person writes from the copy its blocking item filed only while the person is as first stored (`applied[0]`,
-// `version`, `mergedInto`), and one invocation at a time holds a chunk; the link pass's item sends each stage once
-// and its scan reads persons only.
+// `version`, `mergedInto`), a merge lands once, and the link pass's scan reads persons only. What every port
+// promises besides is held by test/contracts (here on the emulators: adapters.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
 import type { HeldPerson } from '../../shared/model/register.ts';
-import type { BatchStore } from '../../shared/store/batch-store.ts';
-import type { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import type { RegisterStore as Store } from '../../shared/store/register-store.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { quietLog, tempDir } from './harness.ts';
 
 let emulators: Emulators;
 let store: Store;
-let batches: BatchStore;
-let passes: LinkPassStore;
 let registerTable: string;
 
 const record: PopulationRecord = PERSON;
@@ -34,10 +30,6 @@ beforeAll(async () => {
   const { RegisterStore } = await import('../../shared/store/register-store.ts');
   store = new RegisterStore(names.tables.register);
   registerTable = names.tables.register;
-  const { BatchStore } = await import('../../shared/store/batch-store.ts');
-  batches = new BatchStore(names.tables.batches);
-  const { LinkPassStore } = await import('../../shared/store/link-pass-store.ts');
-  passes = new LinkPassStore(names.tables.batches);
 }, 60_000);
 afterAll(async () => emulators?.stop());
 
@@ -96,59 +88,7 @@ describe('writing from a filed copy', () => {
   });
 });
 
-describe("a chunk's lease", () => {
-  it('is held by one invocation until it lets go or the lease runs out', async () => {
-    const until = Date.now() + 60_000;
-    expect(await batches.takeChunkLease('b1', 3, 0, 'first', until)).toBe(true);
-    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(false);
-    // another chunk is free
-    expect(await batches.takeChunkLease('b1', 3, 1, 'second', until)).toBe(true);
-    // only its holder lets it go
-    await batches.releaseChunkLease('b1', 3, 0, 'second');
-    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(false);
-    await batches.releaseChunkLease('b1', 3, 0, 'first');
-    expect(await batches.takeChunkLease('b1', 3, 0, 'second', until)).toBe(true);
-    // a lease that ran out (its holder died) is taken over
-    expect(await batches.takeChunkLease('b1', 4, 0, 'dead', Date.now() - 1)).toBe(true);
-    expect(await batches.takeChunkLease('b1', 4, 0, 'next', until)).toBe(true);
-  });
-});
-
-describe('the link pass item and scan', () => {
-  it('is created once, records each step once however often it is repeated, and lets one caller start a stage', async () => {
-    expect(await passes.create('p1', { segments: 2, partitions: 3, deciders: 3 })).toBe(true);
-    expect(await passes.create('p1', { segments: 5, partitions: 5, deciders: 5 })).toBe(false);
-    expect(await passes.claimStage('p1', 'scan')).toBe(true);
-    expect(await passes.claimStage('p1', 'scan')).toBe(false);
-    await passes.stepDone('p1', 'scan', 0, { parts: 1, persons: 4 });
-    // a redelivered step writes its entry again, not a second one
-    await passes.stepDone('p1', 'scan', 0, { parts: 2, persons: 4 });
-    const pass = await passes.stepDone('p1', 'scan', 1, { parts: 1, persons: 3 });
-    expect(pass).toMatchObject({ segments: 2, partitions: 3, status: 'running', started: ['scan'] });
-    expect(pass.scanned).toEqual({ 0: { parts: 2, persons: 4 }, 1: { parts: 1, persons: 3 } });
-    expect(await passes.claimStage('p1', 'group')).toBe(true);
-    expect((await passes.get('p1'))?.started.sort()).toEqual(['group', 'scan']);
-    expect(await passes.finish('p1')).toBe(true);
-    expect((await passes.get('p1'))?.status).toBe('done');
-    expect(await passes.finish('p1')).toBe(false);
-    await expect(passes.stepDone('nope', 'scan', 0, { parts: 1, persons: 0 })).rejects.toThrow();
-  });
-
-  it('lets one pass run at a time, the same pass again, and the next once it is done or has outlived its time', async () => {
-    const now = Date.now();
-    expect(await passes.takeCurrent('a', now, now + 1000)).toBe(true);
-    expect(await passes.takeCurrent('b', now, now + 1000)).toBe(false);
-    expect(await passes.takeCurrent('a', now, now + 1000)).toBe(true);
-    // `a` stuck past its time: `b` may start
-    expect(await passes.takeCurrent('b', now + 2000, now + 3000)).toBe(true);
-    await passes.create('b', { segments: 1, partitions: 1, deciders: 1 });
-    await passes.finish('b');
-    expect(await passes.takeCurrent('c', now + 2000, now + 3000)).toBe(true);
-    // `b` finishing again (a redelivered last step) does not let a third in beside `c`
-    await passes.finish('b');
-    expect(await passes.takeCurrent('d', now + 2000, now + 3000)).toBe(false);
-  });
-
+describe("the link pass's scan", () => {
   it('scans persons only: not blocking items, aliases, merged persons or review items', async () => {
     await store.createPerson('nk:scan-a', record, origin(1));
     await store.createPerson('nk:scan-b', { ...record, fullName: 'Trần Văn Bình' }, origin(2));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadPipeline } from '../../local/pipeline.ts';
 import type { FunctionHandlers } from '../../local/runtime/stack.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
-import { buildBatch } from '../../shared/synthetic/write.ts';
+import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
 async function freePort(): Promise<number> {

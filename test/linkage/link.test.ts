@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import { reviewItem } from '../../shared/ingest/review-items.ts';
 import { blockingKeys, filingKeys } from '../../shared/linkage/blocking.ts';
 import { linkRecord } from '../../shared/linkage/link.ts';
-import { ReviewItem, reviewItem, sideBySide } from '../../shared/linkage/review.ts';
+import { sideBySide } from '../../shared/linkage/review.ts';
 import { decide, LINK_THRESHOLDS, scoreMatch } from '../../shared/linkage/score.ts';
-import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
-import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../shared/synthetic/noise.ts';
-import { Rng } from '../../shared/synthetic/rng.ts';
+import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
+import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../tools/synthetic/noise.ts';
+import { Rng } from '../../tools/synthetic/rng.ts';
 
 // first records of a small generated register: the originals every kind of noise is applied to
 const register = generateLinkageRegister({ rows: 3000, seed: 'link-test', duplicateRate: 0 });
@@ -176,19 +177,33 @@ describe('review items', () => {
     const result = linkRecord(incoming, [{ personKey: 'nk:held', record: base }]);
     expect(result.decision).toBe('review');
     const best = result.best as NonNullable<typeof result.best>;
-    const item = ReviewItem.parse(reviewItem('nk:incoming', best));
+    const origin = { batchId: 'b1', row: 7, agencyCode: 'CA-PLEIKU' };
+    const subject = {
+      origin,
+      personKey: 'nk:incoming',
+      record: incoming,
+      candidatePersonKey: 'nk:held',
+      match: best,
+    };
+    const item = reviewItem({ ...subject, candidate: { record: base, agencyCode: 'CA-PLEIKU' } });
     expect(item).toMatchObject({
+      id: 'b1.7',
+      agencyCode: 'CA-PLEIKU',
       personKey: 'nk:incoming',
       candidatePersonKey: 'nk:held',
-      score: best.score,
+      score: Math.round(best.score * 100) / 100,
     });
     expect(item.reasons.join(' ')).toMatch(/fullName givenTypo/);
-    expect(sideBySide(incoming, base, best)[0]).toEqual({
+    expect(item.fields[0]).toEqual({
       field: 'fullName',
       incoming: 'Nguyễn Văn Hưng',
       held: 'Nguyễn Văn Hùng',
       level: 'givenTypo',
     });
-    expect(ReviewItem.safeParse({ ...item, resolution: 'keepApart' }).success).toBe(true);
+    expect(sideBySide(incoming, base, best)).toEqual(item.fields);
+    // another agency's person: its names by their initials, its places left out
+    const masked = reviewItem({ ...subject, candidate: { record: base, agencyCode: 'CA-KONTUM' } });
+    expect(masked.fields[0]?.held).not.toContain('Hùng');
+    expect(masked.fields.find((field) => field.field === 'hometown')?.held).toBe('***');
   });
 });

@@ -15,7 +15,7 @@ import {
   ranksBefore,
 } from '../../shared/linkage/pass.ts';
 import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../../shared/linkage/score.ts';
-import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
+import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
 import { PERSON } from '../fixtures/person.ts';
 
 // a register as exact keys leave it: one person per key, the first record of each

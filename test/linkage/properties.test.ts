@@ -4,9 +4,9 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { blockingKeys, filingKeys } from '../../shared/linkage/blocking.ts';
 import { COMPARED_FIELDS, type LinkableRecord } from '../../shared/linkage/compare.ts';
 import { scoreMatch } from '../../shared/linkage/score.ts';
-import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
-import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../shared/synthetic/noise.ts';
-import { Rng } from '../../shared/synthetic/rng.ts';
+import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
+import { applyNoise, NOISE_KINDS, type NoiseKind } from '../../tools/synthetic/noise.ts';
+import { Rng } from '../../tools/synthetic/rng.ts';
 
 const register = generateLinkageRegister({ rows: 2000, seed: 'properties', duplicateRate: 0.2 });
 const records = register.map((row) => row.record);

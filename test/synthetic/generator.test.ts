@@ -9,11 +9,11 @@ import { normalizeText } from '#domain/normalize.ts';
 import { checkPersonalId, decodePersonalId } from '#domain/personal-id.ts';
 import { findCommune } from '#domain/reference.ts';
 import { type ValidationContext, validateRow } from '#domain/validate.ts';
-import { cellsInFieldOrder, TRUTH_CSV_HEADER, truthCsvLine } from '../../shared/synthetic/encode.ts';
-import { CORE_FAULT_KINDS, FAULT_KINDS } from '../../shared/synthetic/faults.ts';
-import { generateRows, type RowTruth } from '../../shared/synthetic/generator.ts';
-import { GIA_LAI_COMMUNES } from '../../shared/synthetic/places.ts';
-import { type BatchOptions, buildBatch, writeBatch } from '../../shared/synthetic/write.ts';
+import { cellsInFieldOrder, TRUTH_CSV_HEADER, truthCsvLine } from '../../tools/synthetic/encode.ts';
+import { CORE_FAULT_KINDS, FAULT_KINDS } from '../../tools/synthetic/faults.ts';
+import { generateRows, type RowTruth } from '../../tools/synthetic/generator.ts';
+import { GIA_LAI_COMMUNES } from '../../tools/synthetic/places.ts';
+import { type BatchOptions, buildBatch, writeBatch } from '../../tools/synthetic/write.ts';
 
 // after the default asOf (2025-12-31) and before the future-date faults (2050 on)
 const CONTEXT: ValidationContext = { today: '2026-06-30' };

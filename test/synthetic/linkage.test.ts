@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nameKey } from '#domain/normalize.ts';
 import { PopulationRecord } from '#domain/record.ts';
-import { generateLinkageRegister } from '../../shared/synthetic/linkage.ts';
+import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
 import {
   dropMiddleName,
   keyboardTypo,
@@ -14,8 +14,8 @@ import {
   stripDiacritics,
   swapDayMonth,
   transposeId,
-} from '../../shared/synthetic/noise.ts';
-import { Rng } from '../../shared/synthetic/rng.ts';
+} from '../../tools/synthetic/noise.ts';
+import { Rng } from '../../tools/synthetic/rng.ts';
 
 describe('generateLinkageRegister', () => {
   const rows = generateLinkageRegister({ rows: 4000, seed: 'synthetic-test' });

@@ -6,18 +6,17 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalClients, type LocalClients } from '../../../local/runtime/clients.ts';
 import { type Emulators, startEmulators } from '../../../local/runtime/emulators.ts';
-import { type EventSource, failedMessageIds, startEventSource } from '../../../local/runtime/event-source.ts';
-import { provision } from '../../../local/runtime/provision.ts';
-import type {
-  Context,
-  LocalNames,
-  LocalQueue,
-  SQSEvent,
-  SqsFunctionHandler,
-} from '../../../local/runtime/types.ts';
+import {
+  type EventSource,
+  failedMessageIds,
+  type SqsFunctionHandler,
+  startEventSource,
+} from '../../../local/runtime/event-source.ts';
+import { type LocalNames, type LocalQueue, provision } from '../../../local/runtime/provision.ts';
 import type { QueueSource } from '../../../shared/resources.ts';
 import { FREE_PORTS, recordingLogger, sleep, temporaryDir, waitFor } from './helpers.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { Logger } from '../../../local/runtime/types.ts';
+import type { Logger } from '../../../local/runtime/log.ts';
 
 /** Every emulator on a free port. */
 export const FREE_PORTS = { s3: 0, sqs: 0, dynamodb: 0 } as const;

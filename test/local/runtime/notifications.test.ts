@@ -1,11 +1,11 @@
 // The batches bucket's notification: an upload under incoming/ reaches the split function as AWS delivers it,
 // an S3 event notification inside an SQS message.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalClients, type LocalClients } from '../../../local/runtime/clients.ts';
 import { encodeS3EventKey } from '../../../local/runtime/notifications.ts';
 import { type LocalStack, startLocalStack } from '../../../local/runtime/stack.ts';
-import type { SQSEvent } from '../../../local/runtime/types.ts';
 import { FREE_PORTS, recordingLogger, sleep, temporaryDir, waitFor } from './helpers.ts';
 
 describe('encodeS3EventKey', () => {

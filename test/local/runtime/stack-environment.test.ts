@@ -2,10 +2,10 @@
 // reach all three emulators: a split-like function reads the upload, writes DynamoDB and sends to the records
 // queue by its URL; a register-like function receives that. (This file sets process.env for its worker.)
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, expect, it } from 'vitest';
 import { createLocalClients } from '../../../local/runtime/clients.ts';
 import { type LocalStack, startLocalStack } from '../../../local/runtime/stack.ts';
-import type { SQSEvent } from '../../../local/runtime/types.ts';
 import { FREE_PORTS, recordingLogger, temporaryDir, waitFor } from './helpers.ts';
 
 let stack: LocalStack | undefined;

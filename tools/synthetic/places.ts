@@ -19,7 +19,7 @@ export interface GiaLaiCommune {
   successor?: Commune2025;
 }
 
-export interface OtherProvince {
+interface OtherProvince {
   /** the 3-digit code that opens the personal ID of someone whose birth was registered there */
   idCode: string;
   /** "Tỉnh Nghệ An" */
@@ -32,8 +32,8 @@ const nfc = (value: unknown): string => String(value).normalize('NFC');
 const districtNames = new Map(placesData.gialaiDistricts2020.map(([code, name]) => [nfc(code), nfc(name)]));
 const communes2025 = new Map(placesData.gialaiCommunes2025.map(([code, name]) => [nfc(code), nfc(name)]));
 
-export const GIA_LAI = 'Tỉnh Gia Lai'.normalize('NFC');
-export const GIA_LAI_ID_CODE = '064';
+const GIA_LAI = 'Tỉnh Gia Lai'.normalize('NFC');
+const GIA_LAI_ID_CODE = '064';
 
 export const GIA_LAI_COMMUNES: readonly GiaLaiCommune[] = placesData.gialaiCommunes2020.map(
   ([code, name, districtCode, successorCode]) => {
@@ -49,7 +49,7 @@ export const GIA_LAI_COMMUNES: readonly GiaLaiCommune[] = placesData.gialaiCommu
   },
 );
 
-export const OTHER_PROVINCES: readonly OtherProvince[] = placesData.otherProvinces.map((p) => ({
+const OTHER_PROVINCES: readonly OtherProvince[] = placesData.otherProvinces.map((p) => ({
   idCode: p.idCode,
   name: nfc(p.name),
   communes: p.communes.map(([name, districtName]) => ({ name: nfc(name), districtName: nfc(districtName) })),

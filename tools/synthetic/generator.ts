@@ -19,7 +19,7 @@ import { isoDate, Population, randomDate, type SyntheticPerson } from './populat
 import { renderRecord } from './render.ts';
 import { Rng, Weighted } from './rng.ts';
 
-export type RepeatKind = 'duplicate' | 'updated' | 'conflict' | 'recollected';
+type RepeatKind = 'duplicate' | 'updated' | 'conflict' | 'recollected';
 
 export interface GeneratorOptions {
   /** data rows to generate */

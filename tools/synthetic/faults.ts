@@ -48,11 +48,9 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const nfc = (text: string): string[] => text.normalize('NFC').split('|');
 
 // Values the official lists do not know (test/synthetic runs every fault kind through the checker).
-export const UNKNOWN_ETHNICITIES = nfc('Jarai|Banar|Kinh Mường|55|00|Không rõ|Thượng|Việt|Dân tộc thiểu số');
-export const UNKNOWN_RELIGIONS = nfc(
-  'Thờ cúng ông bà|Vô thần|Đạo Hà Mòn|Tin lành Đêga|Thờ cúng tổ tiên|Lương',
-);
-export const UNKNOWN_NATIONALITIES = nfc('Kinh|Không quốc tịch|Việt Nam Cộng hòa|Gia Rai|Việt|Annam');
+const UNKNOWN_ETHNICITIES = nfc('Jarai|Banar|Kinh Mường|55|00|Không rõ|Thượng|Việt|Dân tộc thiểu số');
+const UNKNOWN_RELIGIONS = nfc('Thờ cúng ông bà|Vô thần|Đạo Hà Mòn|Tin lành Đêga|Thờ cúng tổ tiên|Lương');
+const UNKNOWN_NATIONALITIES = nfc('Kinh|Không quốc tịch|Việt Nam Cộng hòa|Gia Rai|Việt|Annam');
 const INVALID_SEXES = nfc('Khác|X|Không rõ|Trai|Gái|M|F|?');
 const INVALID_BLOOD_GROUPS = nfc('C|O/A|Không rõ|AO|Rh+');
 const INVALID_MARITAL = nfc('Ly thân|Sống chung|Có vợ|Có chồng|Không');
@@ -60,7 +58,7 @@ const NOT_AN_ID = nfc('Không có|Đã mất|Không rõ|Chưa có');
 const NICKNAMES = nfc('Tèo|Tí|Bi|Bống|Cu|Út');
 
 /** 3-digit codes that are neither a province (0xx) nor a country (1xx–2xx) code. */
-export const UNKNOWN_ID_PREFIXES: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
+const UNKNOWN_ID_PREFIXES: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
   String(i).padStart(3, '0'),
 ).filter((code) => !ID_PROVINCE_CODES.has(code) && !ID_COUNTRY_CODES.has(code));
 const UNKNOWN_PROVINCE_LIKE = UNKNOWN_ID_PREFIXES.filter((code) => code.startsWith('0'));

@@ -18,7 +18,7 @@ export interface EncodeOptions {
   lineEnding?: '\n' | '\r\n';
   /** start with a UTF-8 byte-order mark, as Excel writes */
   bom?: boolean;
-  /** CSV columns in a seeded random order instead of the DESIGN.md order */
+  /** CSV columns in a seeded random order instead of `columns` (by default FIELD_NAMES, docs/validation.md) */
   shuffleColumns?: boolean;
   /** share of rows followed by a blank line (not a row: the reader skips it); default 0 */
   blankLineRate?: number;

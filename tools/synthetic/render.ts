@@ -174,7 +174,7 @@ function addressText(rng: Rng, text: string): string {
   return noisy(rng, text);
 }
 
-export function renderEthnicity(rng: Rng, code: string): string {
+function renderEthnicity(rng: Rng, code: string): string {
   const table = ETHNICITY_SPELLINGS[code];
   if (table) return table.pick(rng);
   const name = ETHNIC_NAMES[code];

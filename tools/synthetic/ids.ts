@@ -1,4 +1,4 @@
-// Identifiers for synthetic persons: 12-digit personal IDs (PPP G YY RRRRRR, see domain/NOTES.md §2), unique
+// Identifiers for synthetic persons: 12-digit personal IDs (PPP G YY RRRRRR, docs/validation.md), unique
 // by construction, old 9-digit CMND numbers, and Vietnamese mobile numbers.
 import type { Sex } from '#domain/record.ts';
 import { type Rng, Weighted } from './rng.ts';

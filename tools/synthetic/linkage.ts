@@ -13,7 +13,7 @@ import { ETHNIC_MIX, Population, randomDate } from './population.ts';
 import { renderRecord } from './render.ts';
 import { Rng, Weighted } from './rng.ts';
 
-export type NearCollision = 'twin' | 'namesake' | 'junior';
+type NearCollision = 'twin' | 'namesake' | 'junior';
 
 export interface LinkageOptions {
   /** rows in the register, duplicates included */

@@ -1,10 +1,10 @@
 // Regenerates places.json (the Gia Lai communes and a sample of other provinces' communes that the synthetic
-// generator writes into addresses) from the research kit. Run: npx tsx shared/synthetic/build-places.ts [KIT_DIR],
-// then npx biome check --write shared/synthetic/places.json.
+// generator writes into addresses) from the research kit. Run: npx tsx tools/synthetic/build-places.ts [KIT_DIR],
+// then npx biome check --write tools/synthetic/places.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import communes from '../data/communes.json' with { type: 'json' };
+import communes from '../../shared/data/communes.json' with { type: 'json' };
 
 const kit = process.argv[2] ?? join(import.meta.dirname, '../../../shared/domain');
 
@@ -48,7 +48,7 @@ const otherProvinces = ORIGINS.map((province) => {
 
 const body = {
   source:
-    'Gia Lai communes and districts as of 1 Nov 2020 (GSO catalogue via daohoangson/dvhcvn, GPL-3.0 scrape; codes and names only) with their 1 July 2025 successors (letter 1027/CTK-CSCL; mapping from dvhcvn/20250701, MIT, partly machine-produced); a fixed sample of 30 communes from each of 14 other provinces (same 2020 catalogue), for synthetic hometowns and birth places. Built by shared/synthetic/build-places.ts from the dancu research kit (domain/adminunits).',
+    'Gia Lai communes and districts as of 1 Nov 2020 (GSO catalogue via daohoangson/dvhcvn, GPL-3.0 scrape; codes and names only) with their 1 July 2025 successors (letter 1027/CTK-CSCL; mapping from dvhcvn/20250701, MIT, partly machine-produced); a fixed sample of 30 communes from each of 14 other provinces (same 2020 catalogue), for synthetic hometowns and birth places. Built by tools/synthetic/build-places.ts from the dancu research kit (domain/adminunits).',
   gialaiDistricts2020: districts,
   gialaiCommunes2020: gialai2020,
   gialaiCommunes2025: gialai2025.map((r) => [r.new_commune_code, r.name]),

@@ -29,7 +29,7 @@ import {
 } from './places.ts';
 import { type Rng, Weighted } from './rng.ts';
 
-export type MaritalStatus = NonNullable<PopulationRecord['maritalStatus']>;
+type MaritalStatus = NonNullable<PopulationRecord['maritalStatus']>;
 
 /** One synthetic person: the record a correct form about them yields, and their ground-truth identity. */
 export interface SyntheticPerson {

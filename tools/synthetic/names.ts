@@ -9,7 +9,7 @@ const nfc = (entries: [string, number][]): [string, number][] =>
 const list = (text: string): string[] => text.normalize('NFC').split(',');
 const even = (text: string): Weighted<string> => new Weighted(list(text).map((s) => [s, 1] as const));
 
-export const KINH_SURNAMES = new Weighted(
+const KINH_SURNAMES = new Weighted(
   nfc([
     ['Nguyễn', 36],
     ['Trần', 11],
@@ -128,7 +128,7 @@ export const KINH_GIVEN = {
 };
 
 // Jrai clans pass through the mother (children take her clan name).
-export const JRAI_SURNAMES = new Weighted(
+const JRAI_SURNAMES = new Weighted(
   nfc([
     ['Ksor', 20],
     ['Rơ Mah', 14],
@@ -198,7 +198,7 @@ export function kinhGivenName(rng: Rng, sex: Sex, birthYear: number, middle = tr
 }
 
 /** The part of a name after the clan/family name, for an ethnic group, or undefined when the group puts it elsewhere. */
-export function givenName(rng: Rng, ethnicity: string, sex: Sex, birthYear: number): string {
+function givenName(rng: Rng, ethnicity: string, sex: Sex, birthYear: number): string {
   switch (ethnicity) {
     case '10': {
       // about one Jrai in six carries a Kinh-style given name
