@@ -1,15 +1,11 @@
 // What each function may touch, as plain data: the exact DynamoDB actions (no Scan, no BatchWriteItem unless
 // used), the key prefixes and the queues its handler and shared/ code reach. infra/constructs/function-access.ts
 // turns it into IAM statements; test/infra/production.test.ts ("least privilege") holds the template to it.
-import {
-  type FunctionId,
-  type HttpFunctionId,
-  KEYS,
-  type QueueId,
-  type TableId,
-} from '../shared/resources.ts';
 
-type KeyPrefix = (typeof KEYS)[keyof typeof KEYS];
+import { PREFIXES } from '../shared/keys.ts';
+import type { FunctionId, HttpFunctionId, QueueId, TableId } from '../shared/resources.ts';
+
+type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
 
 export type ItemAction =
   | 'GetItem'
@@ -44,16 +40,16 @@ const BATCH_WRITER: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'
 export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
   split: {
-    readsObjects: [KEYS.incomingPrefix],
-    writesObjects: [KEYS.workPrefix, KEYS.reportsPrefix],
+    readsObjects: [PREFIXES.incoming],
+    writesObjects: [PREFIXES.work, PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: ['records', 'intake', 'finalize'],
   },
   // reads a chunk, writes its outcomes, writes the failed report when a chunk gives up; register-store.ts, and
   // the linkage's candidate queries and batched writes (issue 5)
   register: {
-    readsObjects: [KEYS.workPrefix],
-    writesObjects: [KEYS.workPrefix, KEYS.reportsPrefix],
+    readsObjects: [PREFIXES.work],
+    writesObjects: [PREFIXES.work, PREFIXES.reports],
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
@@ -63,8 +59,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // the link pass (shared/ingest/link-pass.ts): the pass item in the batches table, a parallel scan of the register,
   // the persons it merges (get, update) and review items it puts; its scan and candidate files under work/
   link: {
-    readsObjects: [KEYS.workPrefix],
-    writesObjects: [KEYS.workPrefix],
+    readsObjects: [PREFIXES.work],
+    writesObjects: [PREFIXES.work],
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
@@ -73,8 +69,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   },
   // merges outcomes and rejected rows into the report
   finalize: {
-    readsObjects: [KEYS.workPrefix],
-    writesObjects: [KEYS.reportsPrefix],
+    readsObjects: [PREFIXES.work],
+    writesObjects: [PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: [],
   },

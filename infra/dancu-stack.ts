@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { objectKeys, PREFIXES } from '../shared/keys.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from '../shared/resources.ts';
 import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
@@ -114,7 +115,7 @@ export class DancuStack extends Stack {
 
     output(
       'BatchesBucketName',
-      'Agencies upload to incoming/{agencyCode}/; reports are written under reports/',
+      `Agencies upload to ${objectKeys.uploadPrefix('{agencyCode}')}; reports are written under ${PREFIXES.reports}`,
       this.storage.batchesBucket.bucketName,
     );
     output(
@@ -192,7 +193,7 @@ export class DancuStack extends Stack {
     for (const [code, role] of Object.entries(this.agencies.roles)) {
       output(
         `AgencyRoleArn${pascalCase(code.replace(/[^A-Za-z0-9]/g, ''))}`,
-        `Role of agency ${code}: uploads incoming/${code}/, reads reports/${code}/`,
+        `Role of agency ${code}: uploads ${objectKeys.uploadPrefix(code)}, reads ${objectKeys.reportsPrefix(code)}`,
         role.roleArn,
       );
     }

@@ -1,16 +1,7 @@
 // The resources dancu is made of, as plain data: the CDK stack builds them in AWS and the local stack
 // builds them on the emulators from this one description, so the two cannot drift. No CDK imports here: the
 // functions read it too (a queue's maxReceiveCount), and handlers import shared/, never infra/.
-
-/** S3 key layout of the batches bucket (reports and work files live in the same bucket). */
-export const KEYS = {
-  /** agencies upload `incoming/{agencyCode}/{name}` */
-  incomingPrefix: 'incoming/',
-  /** dancu writes `reports/{agencyCode}/{name}/summary.json` and `outcomes.csv` */
-  reportsPrefix: 'reports/',
-  /** intermediate files of a batch in flight: `work/{batchId}/…`; expired by a lifecycle rule */
-  workPrefix: 'work/',
-} as const;
+import { PREFIXES } from './keys.ts';
 
 export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
 export type TableId = 'batches' | 'register' | 'applications';
@@ -201,7 +192,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
 export const QUEUES: Record<QueueId, QueueSpec> = {
   intake: {
     id: 'intake',
-    description: 'S3 ObjectCreated events for incoming/, and split hand-overs',
+    description: `S3 ObjectCreated events for ${PREFIXES.incoming}, and split hand-overs`,
     visibilityTimeoutSeconds: 6 * SPLIT_TIMEOUT_SECONDS,
     maxReceiveCount: 3,
     retentionDays: 14,

@@ -12,7 +12,8 @@ import {
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { HTTP_FUNCTIONS, KEYS } from '../../shared/resources.ts';
+import { objectKeys, PREFIXES } from '../../shared/keys.ts';
+import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
 import type { StageConfig } from '../stages.ts';
 
 export interface AgencyRolesProps {
@@ -67,8 +68,8 @@ export class AgencyRoles extends Construct {
 }
 
 function agencyStatements(code: string, bucket: Bucket, api: HttpApi, key?: IKey): PolicyStatement[] {
-  const incoming = `${KEYS.incomingPrefix}${code}/`;
-  const reports = `${KEYS.reportsPrefix}${code}/`;
+  const incoming = objectKeys.uploadPrefix(code);
+  const reports = objectKeys.reportsPrefix(code);
   const statements = [
     new PolicyStatement({
       sid: 'UploadOwnBatches',
@@ -116,7 +117,7 @@ function acknowledgePrefixes(policy: ManagedPolicy, code: string, bucket: Bucket
   // cdk-nag names an unresolved region or account by its pseudo parameter, a known one by its value
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  for (const prefix of [KEYS.incomingPrefix, KEYS.reportsPrefix]) {
+  for (const prefix of [PREFIXES.incoming, PREFIXES.reports]) {
     Validations.of(resource).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}${code}/*]`,
       reason: `Objects under ${prefix}${code}/ only (this agency's own prefix); file names exist only at upload time.`,

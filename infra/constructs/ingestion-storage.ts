@@ -12,7 +12,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { KEYS } from '../../shared/resources.ts';
+import { PREFIXES } from '../../shared/keys.ts';
 
 export interface IngestionStorageProps {
   /** RETAIN in prod; elsewhere DESTROY (without auto-delete, so a non-empty bucket survives a stack delete). */
@@ -85,7 +85,7 @@ export class IngestionStorage extends Construct {
         },
         {
           id: 'expire-work-files',
-          prefix: KEYS.workPrefix,
+          prefix: PREFIXES.work,
           expiration: props.workFilesRetention ?? Duration.days(14),
           // Work files hold rows of personal data and are never restored, so their old versions go at once.
           noncurrentVersionExpiration: Duration.days(1),
@@ -98,7 +98,7 @@ export class IngestionStorage extends Construct {
   sendUploadsTo(queue: IQueue): void {
     // The destination also adds a queue policy that lets S3 send for this bucket only (aws:SourceArn).
     this.batchesBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
-      prefix: KEYS.incomingPrefix,
+      prefix: PREFIXES.incoming,
     });
     acknowledgeNotificationsHandler(Stack.of(this));
   }

@@ -16,7 +16,7 @@ export function localAgencyCredentials(agencyCode: string) {
 }
 const LOCAL_AGENCY_KEY_PREFIX = 'dancu-agency-';
 
-/** The batches bucket (reports live in it too, under `KEYS.reportsPrefix`). */
+/** The batches bucket (reports live in it too, under `PREFIXES.reports`, shared/keys.ts). */
 export const LOCAL_BATCHES_BUCKET = 'dancu-batches';
 
 /** `dancu-<id>` for a queue or table of `shared/resources.ts`. */

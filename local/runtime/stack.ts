@@ -4,13 +4,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stageConfig } from '../../infra/stages.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
+import { PREFIXES } from '../../shared/keys.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
   type FunctionId,
   functionEnvironment,
   HTTP_FUNCTIONS,
-  KEYS,
   type QueueId,
 } from '../../shared/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
@@ -94,7 +94,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       s3Events: emulators.s3Events,
       sqs: clients.sqs,
       bucket: names.buckets.batches,
-      prefix: KEYS.incomingPrefix,
+      prefix: PREFIXES.incoming,
       queue: names.queues.intake,
       region: names.region,
       log,

@@ -8,11 +8,11 @@ import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
 import { withStageSettings } from '../../infra/stages.ts';
+import { PREFIXES } from '../../shared/keys.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
   functionEnvironment,
-  KEYS,
   QUEUES,
   type QueueId,
   TABLES,
@@ -196,9 +196,9 @@ describe('ingestion functions', () => {
 
 describe('ingestion permissions', () => {
   const objectAccess = {
-    split: { read: [KEYS.incomingPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
-    register: { read: [KEYS.workPrefix], write: [KEYS.workPrefix, KEYS.reportsPrefix] },
-    finalize: { read: [KEYS.workPrefix], write: [KEYS.reportsPrefix] },
+    split: { read: [PREFIXES.incoming], write: [PREFIXES.work, PREFIXES.reports] },
+    register: { read: [PREFIXES.work], write: [PREFIXES.work, PREFIXES.reports] },
+    finalize: { read: [PREFIXES.work], write: [PREFIXES.reports] },
   } as const;
   // the status function touches no objects at all (test/infra/http-api.test.ts)
   const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>
@@ -236,7 +236,7 @@ describe('ingestion permissions', () => {
         .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')))
         .flatMap(resourcesOf),
     );
-    const allowed = [arnOf(bucketId), ...Object.values(KEYS).map(objectsArn)];
+    const allowed = [arnOf(bucketId), ...Object.values(PREFIXES).map(objectsArn)];
     for (const s3Resource of s3Resources) expect(allowed).toContainEqual(s3Resource);
     expect(s3Resources).not.toContainEqual({ 'Fn::Join': ['', [arnOf(bucketId), '/*']] });
   });
@@ -262,7 +262,7 @@ describe('uploads', () => {
         QueueConfigurations: [
           {
             Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: KEYS.incomingPrefix }] } },
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIXES.incoming }] } },
             QueueArn: arnOf(queueId('intake')),
           },
         ],
@@ -289,7 +289,7 @@ describe('uploads', () => {
   it('leave work files for 14 days', () => {
     expect(resource(bucketId).Properties.LifecycleConfiguration).toMatchObject({
       Rules: expect.arrayContaining([
-        expect.objectContaining({ Prefix: KEYS.workPrefix, ExpirationInDays: 14, Status: 'Enabled' }),
+        expect.objectContaining({ Prefix: PREFIXES.work, ExpirationInDays: 14, Status: 'Enabled' }),
       ]),
     });
   });

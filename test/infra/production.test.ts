@@ -11,7 +11,8 @@ import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
 import { stageConfig } from '../../infra/stages.ts';
 import { DancuWafStack } from '../../infra/waf-stack.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, KEYS, QUEUES } from '../../shared/resources.ts';
+import { PREFIXES } from '../../shared/keys.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES } from '../../shared/resources.ts';
 
 function synth(stage: 'dev' | 'prod') {
   // not bundled (test/infra/ingestion.test.ts bundles once); cdk-nag runs as in `cdk synth`
@@ -211,11 +212,11 @@ describe('agency roles', () => {
       const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
       expect(bySid.UploadOwnBatches).toMatchObject({
         Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${KEYS.incomingPrefix}${code}/*`]] },
+        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${PREFIXES.incoming}${code}/*`]] },
       });
       expect(bySid.ReadOwnReports).toMatchObject({
         Action: 's3:GetObject',
-        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${KEYS.reportsPrefix}${code}/*`]] },
+        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${PREFIXES.reports}${code}/*`]] },
       });
       expect(bySid.ListOwnPrefixes?.Condition).toEqual({
         StringLike: { 's3:prefix': [`incoming/${code}/*`, `reports/${code}/*`] },
