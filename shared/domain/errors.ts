@@ -7,6 +7,8 @@ export interface Message {
 }
 
 /** A table of codes and their messages, its types kept to the letter so that `keyof typeof` lists the codes. */
+// pure, so that a bundle that uses none of a module's tables leaves them out
+/* @__NO_SIDE_EFFECTS__ */
 export function messageTable<const Table extends Record<string, Message>>(table: Table): Table {
   return table;
 }
