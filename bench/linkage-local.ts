@@ -6,11 +6,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { createTableCommand } from '../local/runtime/provision.ts';
 import { objectKeys, type ReportFile } from '../shared/keys.ts';
 import { type LinkageRow, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
 import { describeLinkageScore, scoreLinkageLedger } from '../tools/synthetic/linkage-truth.ts';
@@ -84,20 +85,7 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
 
   // 2. the register store, row after row, on an empty table of the same shape
   const TableName = `bench-linkage-${Date.now()}`;
-  await batchesClient.send(
-    new CreateTableCommand({
-      TableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await batchesClient.send(createTableCommand(TableName));
   await new Promise((resolve) => setTimeout(resolve, 500));
   const { RegisterStore } = await import('../shared/store/register-store.ts');
   const { registerRecord } = await import('../shared/ingest/register-row.ts');

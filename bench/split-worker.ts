@@ -1,7 +1,9 @@
 // The split handler on the one message waiting on the intake queue, as Lambda would run it (15 minutes), in
 // a process of its own; prints {"rows", "seconds", "peakRssMB", "bytes"}.
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { createLambdaContext } from '../local/runtime/lambda-context.ts';
+import { sqsEventFor } from '../local/runtime/sqs-event.ts';
+import { FUNCTIONS } from '../shared/resources.ts';
 
 const { handler } = await import('../functions/split/handler.ts');
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -16,32 +18,17 @@ const { Messages = [] } = await sqs.send(
 );
 const message = Messages[0];
 if (!message) throw new Error('no message on the intake queue');
-const event = {
-  Records: [
-    {
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:dancu-intake',
-      awsRegion: 'ap-southeast-1',
-    },
-  ],
-} as SQSEvent;
-const deadline = Date.now() + 900_000;
-const context = {
-  getRemainingTimeInMillis: () => deadline - Date.now(),
-  awsRequestId: 'bench',
-  functionName: 'split',
-} as Context;
+const event = sqsEventFor('arn:aws:sqs:ap-southeast-1:000000000000:dancu-intake', [
+  {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+  },
+]);
+const context = createLambdaContext(
+  { functionName: 'split', region: 'ap-southeast-1', memoryMb: FUNCTIONS.split.memoryMb, timeoutMs: 900_000 },
+  'bench',
+);
 const body = JSON.parse(message.Body ?? '{}') as { Records?: { s3: { object: { size: number } } }[] };
 // where the memory goes: the largest heap, external and array-buffer figures seen while splitting
 const peaks = { heapUsed: 0, external: 0, arrayBuffers: 0, rssAtStart: process.memoryUsage().rss };

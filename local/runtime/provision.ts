@@ -111,8 +111,11 @@ async function createTable(dynamodb: DynamoDBClient, spec: TableSpec, log: Logge
   return name;
 }
 
-/** Every table has string keys `pk` and `sk`; `indexes` from localIndexes. */
-function createTableCommand(name: string, indexes: ReturnType<typeof localIndexes>): CreateTableCommand {
+type LocalIndexes = ReturnType<typeof localIndexes>;
+const NO_INDEXES: LocalIndexes = { attributes: [], create: [] };
+
+/** Every table has string keys `pk` and `sk`; `indexes` from localIndexes (none: a bare table). */
+export function createTableCommand(name: string, indexes = NO_INDEXES): CreateTableCommand {
   return new CreateTableCommand({
     TableName: name,
     AttributeDefinitions: [
@@ -207,7 +210,7 @@ function localIndexes(spec: TableSpec) {
 async function addMissingIndexes(
   dynamodb: DynamoDBClient,
   name: string,
-  indexes: ReturnType<typeof localIndexes>,
+  indexes: LocalIndexes,
   log: Logger,
 ): Promise<void> {
   if (indexes.create.length === 0) return;

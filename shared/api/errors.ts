@@ -1,11 +1,11 @@
 // Every error the HTTP API answers with: a stable code, the HTTP status, and a message in Vietnamese and English.
-import type { Message } from '../domain/errors.ts';
+import { CodedError, type Message, messageTable } from '../domain/errors.ts';
 
 interface ApiCode extends Message {
   status: number;
 }
 
-export const API_CODES = {
+export const API_CODES = messageTable({
   APPLICATION_CODE_INVALID: {
     status: 400,
     vi: 'Mã hồ sơ không đúng định dạng (ví dụ: 000.00.12.H21-250115-0001)',
@@ -16,8 +16,16 @@ export const API_CODES = {
     vi: 'Không tìm thấy hồ sơ với mã này',
     en: 'No application has this code',
   },
-  BATCH_ID_INVALID: { status: 400, vi: 'Mã lô không đúng định dạng', en: 'The batch id is malformed' },
-  BATCH_NOT_FOUND: { status: 404, vi: 'Không tìm thấy lô dữ liệu', en: 'No such batch' },
+  BATCH_ID_INVALID: {
+    status: 400,
+    vi: 'Mã lô không đúng định dạng',
+    en: 'The batch id is malformed',
+  },
+  BATCH_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy lô dữ liệu',
+    en: 'No such batch',
+  },
   AGENCY_CODE_INVALID: {
     status: 400,
     vi: 'Thiếu hoặc sai mã cơ quan (tham số agency)',
@@ -48,27 +56,34 @@ export const API_CODES = {
     vi: 'Nội dung phải là JSON { "resolution": "merge" hoặc "keepApart" }',
     en: 'The body must be JSON { "resolution": "merge" or "keepApart" }',
   },
-  REVIEW_NOT_FOUND: { status: 404, vi: 'Không tìm thấy mục cần xem xét', en: 'No such review item' },
+  REVIEW_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy mục cần xem xét',
+    en: 'No such review item',
+  },
   REVIEW_ALREADY_RESOLVED: {
     status: 409,
     vi: 'Mục này đã được xử lý theo cách khác',
     en: 'This review item was already resolved otherwise',
   },
-  ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ này', en: 'No such route' },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    vi: 'Không có địa chỉ này',
+    en: 'No such route',
+  },
   INTERNAL_ERROR: {
     status: 500,
     vi: 'Lỗi hệ thống, vui lòng thử lại sau',
     en: 'Internal error, please try again later',
   },
-} as const satisfies Record<string, ApiCode>;
+}) satisfies Record<string, ApiCode>;
 export type ApiCodeName = keyof typeof API_CODES;
 
 /** An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
+export class ApiError extends CodedError<ApiCodeName> {
   readonly status: number;
-  constructor(readonly code: ApiCodeName) {
-    super(API_CODES[code].en);
+  constructor(code: ApiCodeName) {
+    super('ApiError', code, API_CODES[code].en);
     this.status = API_CODES[code].status;
   }
 }

@@ -62,6 +62,24 @@ const requestIdHeader = {
     schema: { type: 'string' },
   },
 };
+/** A route's answers: 200 with the schema `id` (and the request id header), then the errors of its codes. */
+const responses = (id: string, description: string, ...codes: (keyof typeof API_CODES)[]) => ({
+  '200': { ...json(id, description), headers: requestIdHeader },
+  ...errors(...codes),
+});
+/** A list's query: whose items (the caller's agency), any `filters`, how many, and where the last page ended. */
+const listParameters = (nextToken: z.ZodMiniType, ...filters: object[]) => [
+  {
+    name: 'agency',
+    in: 'query',
+    required: false,
+    description: "the caller's agency code (the default); any other is refused",
+    schema: parameterSchema(AgencyParam),
+  },
+  ...filters,
+  { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
+  { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(nextToken) },
+];
 
 export function openApiDocument() {
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
@@ -107,10 +125,13 @@ export function openApiDocument() {
               schema: parameterSchema(ApplicationCodeParam, 'output'),
             },
           ],
-          responses: {
-            '200': { ...json('Application', 'The application'), headers: requestIdHeader },
-            ...errors('APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'INTERNAL_ERROR'),
-          },
+          responses: responses(
+            'Application',
+            'The application',
+            'APPLICATION_CODE_INVALID',
+            'APPLICATION_NOT_FOUND',
+            'INTERNAL_ERROR',
+          ),
         },
       },
       '/batches/{batchId}': {
@@ -121,10 +142,14 @@ export function openApiDocument() {
           parameters: [
             { name: 'batchId', in: 'path', required: true, schema: parameterSchema(BatchIdParam) },
           ],
-          responses: {
-            '200': { ...json('Batch', 'The batch'), headers: requestIdHeader },
-            ...errors('BATCH_ID_INVALID', 'CALLER_NOT_AGENCY', 'BATCH_NOT_FOUND', 'INTERNAL_ERROR'),
-          },
+          responses: responses(
+            'Batch',
+            'The batch',
+            'BATCH_ID_INVALID',
+            'CALLER_NOT_AGENCY',
+            'BATCH_NOT_FOUND',
+            'INTERNAL_ERROR',
+          ),
         },
       },
       '/batches': {
@@ -132,27 +157,16 @@ export function openApiDocument() {
           operationId: 'listBatches',
           summary: "An agency's batches, newest first (agencies: their own only)",
           security: agencySecurity,
-          parameters: [
-            {
-              name: 'agency',
-              in: 'query',
-              required: false,
-              description: "the caller's agency code (the default); any other is refused",
-              schema: parameterSchema(AgencyParam),
-            },
-            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
-            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(NextTokenParam) },
-          ],
-          responses: {
-            '200': { ...json('BatchList', 'The batches'), headers: requestIdHeader },
-            ...errors(
-              'AGENCY_CODE_INVALID',
-              'QUERY_INVALID',
-              'CALLER_NOT_AGENCY',
-              'AGENCY_FORBIDDEN',
-              'INTERNAL_ERROR',
-            ),
-          },
+          parameters: listParameters(NextTokenParam),
+          responses: responses(
+            'BatchList',
+            'The batches',
+            'AGENCY_CODE_INVALID',
+            'QUERY_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_FORBIDDEN',
+            'INTERNAL_ERROR',
+          ),
         },
       },
       '/review': {
@@ -161,35 +175,23 @@ export function openApiDocument() {
           summary:
             "An agency's probable duplicates, both records side by side with the reasons (agencies: their own only)",
           security: agencySecurity,
-          parameters: [
-            {
-              name: 'agency',
-              in: 'query',
-              required: false,
-              description: "the caller's agency code (the default); any other is refused",
-              schema: parameterSchema(AgencyParam),
-            },
-            {
-              name: 'batchId',
-              in: 'query',
-              required: false,
-              description: "one batch's items only",
-              schema: parameterSchema(BatchIdParam),
-            },
-            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
-            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(ReviewIdParam) },
-          ],
-          responses: {
-            '200': { ...json('ReviewList', 'The review list'), headers: requestIdHeader },
-            ...errors(
-              'AGENCY_CODE_INVALID',
-              'BATCH_ID_INVALID',
-              'QUERY_INVALID',
-              'CALLER_NOT_AGENCY',
-              'AGENCY_FORBIDDEN',
-              'INTERNAL_ERROR',
-            ),
-          },
+          parameters: listParameters(ReviewIdParam, {
+            name: 'batchId',
+            in: 'query',
+            required: false,
+            description: "one batch's items only",
+            schema: parameterSchema(BatchIdParam),
+          }),
+          responses: responses(
+            'ReviewList',
+            'The review list',
+            'AGENCY_CODE_INVALID',
+            'BATCH_ID_INVALID',
+            'QUERY_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_FORBIDDEN',
+            'INTERNAL_ERROR',
+          ),
         },
       },
       '/review/{id}': {
@@ -203,17 +205,16 @@ export function openApiDocument() {
             required: true,
             content: { 'application/json': { schema: parameterSchema(ReviewResolutionBody) } },
           },
-          responses: {
-            '200': { ...json('Review', 'The resolved item'), headers: requestIdHeader },
-            ...errors(
-              'REVIEW_ID_INVALID',
-              'REVIEW_BODY_INVALID',
-              'CALLER_NOT_AGENCY',
-              'REVIEW_NOT_FOUND',
-              'REVIEW_ALREADY_RESOLVED',
-              'INTERNAL_ERROR',
-            ),
-          },
+          responses: responses(
+            'Review',
+            'The resolved item',
+            'REVIEW_ID_INVALID',
+            'REVIEW_BODY_INVALID',
+            'CALLER_NOT_AGENCY',
+            'REVIEW_NOT_FOUND',
+            'REVIEW_ALREADY_RESOLVED',
+            'INTERNAL_ERROR',
+          ),
         },
       },
       '/openapi.json': {

@@ -1,5 +1,5 @@
 // The batch ledger as agencies read it: one outcomes.csv line per data row and a summary.json.
-import { BATCH_CODES, type BatchCode, describeIssue, type RowIssue } from '#domain/errors.ts';
+import { type BatchCode, batchFailureMessage, describeIssue, type RowIssue } from '#domain/errors.ts';
 
 const OUTCOMES = ['new', 'duplicate', 'updated', 'conflict', 'probable_duplicate', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -108,8 +108,7 @@ export interface SummaryInput {
 
 /** The failure of a batch code with a detail, as a summary states it. */
 export function batchFailure(code: BatchCode, detail?: string): { code: string; message: string } {
-  const { vi, en } = BATCH_CODES[code];
-  return { code, message: detail ? `${vi} / ${en}: ${detail}` : `${vi} / ${en}` };
+  return { code, message: batchFailureMessage(code, detail) };
 }
 
 export function buildSummary(input: SummaryInput): BatchSummary {

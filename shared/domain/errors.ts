@@ -6,10 +6,42 @@ export interface Message {
   en: string;
 }
 
-export const ROW_CODES = {
-  REQUIRED_FIELD_MISSING: { vi: 'Thiếu thông tin bắt buộc', en: 'Required field is missing' },
-  FIELD_TOO_LONG: { vi: 'Thông tin dài quá giới hạn', en: 'Field is longer than its limit' },
-  FIELD_TYPE_INVALID: { vi: 'Giá trị không phải văn bản hoặc số', en: 'Value is not text or a number' },
+/** A table of codes and their messages, its types kept to the letter so that `keyof typeof` lists the codes. */
+// pure, so that a bundle that uses none of a module's tables leaves them out
+/* @__NO_SIDE_EFFECTS__ */
+export function messageTable<const Table extends Record<string, Message>>(table: Table): Table {
+  return table;
+}
+
+/** "Vietnamese / English", the way a report cell or a failure states a message. */
+function bilingual({ vi, en }: Message): string {
+  return `${vi} / ${en}`;
+}
+
+/** An error named by a code of one of the message tables: callers branch on `code`, logs show only `name`. */
+export abstract class CodedError<Code extends string> extends Error {
+  constructor(
+    override readonly name: string,
+    readonly code: Code,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const ROW_CODES = messageTable({
+  REQUIRED_FIELD_MISSING: {
+    vi: 'Thiếu thông tin bắt buộc',
+    en: 'Required field is missing',
+  },
+  FIELD_TOO_LONG: {
+    vi: 'Thông tin dài quá giới hạn',
+    en: 'Field is longer than its limit',
+  },
+  FIELD_TYPE_INVALID: {
+    vi: 'Giá trị không phải văn bản hoặc số',
+    en: 'Value is not text or a number',
+  },
   CONTROL_CHARACTER: {
     vi: 'Có ký tự điều khiển hoặc ký tự đảo chiều',
     en: 'Contains a control or bidi-override character',
@@ -26,12 +58,18 @@ export const ROW_CODES = {
     vi: 'Ngày không hợp lệ (dùng YYYY-MM-DD hoặc ngày/tháng/năm)',
     en: 'Invalid date (use YYYY-MM-DD or day/month/year)',
   },
-  DATE_IN_FUTURE: { vi: 'Ngày ở tương lai', en: 'Date is in the future' },
+  DATE_IN_FUTURE: {
+    vi: 'Ngày ở tương lai',
+    en: 'Date is in the future',
+  },
   DATE_OF_BIRTH_TOO_EARLY: {
     vi: 'Năm sinh trước 1900 không mã hóa được trong số định danh',
     en: 'Birth year before 1900 cannot be encoded in a personal ID',
   },
-  SEX_INVALID: { vi: 'Giới tính phải là Nam hoặc Nữ', en: 'Sex must be Nam (male) or Nữ (female)' },
+  SEX_INVALID: {
+    vi: 'Giới tính phải là Nam hoặc Nữ',
+    en: 'Sex must be Nam (male) or Nữ (female)',
+  },
   PERSONAL_ID_FORMAT: {
     vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số',
     en: 'Personal ID must be exactly 12 digits',
@@ -52,7 +90,10 @@ export const ROW_CODES = {
     vi: 'Hai số năm sinh trong số định danh không khớp với ngày sinh',
     en: 'The birth-year digits of the personal ID disagree with the date of birth',
   },
-  OLD_ID_FORMAT: { vi: 'Số CMND cũ phải gồm đúng 9 chữ số', en: 'Old ID (CMND) must be exactly 9 digits' },
+  OLD_ID_FORMAT: {
+    vi: 'Số CMND cũ phải gồm đúng 9 chữ số',
+    en: 'Old ID (CMND) must be exactly 9 digits',
+  },
   RELATED_PERSON_ID_INVALID: {
     vi: 'Số định danh/CMND của người thân không hợp lệ (12 hoặc 9 chữ số)',
     en: "A relative's personal ID or CMND is malformed (12 or 9 digits)",
@@ -61,19 +102,34 @@ export const ROW_CODES = {
     vi: 'Dân tộc không có trong danh mục 54 dân tộc',
     en: 'Ethnicity is not in the list of 54 ethnic groups',
   },
-  RELIGION_UNKNOWN: { vi: 'Tôn giáo không có trong danh mục', en: 'Religion is not in the official list' },
-  NATIONALITY_UNKNOWN: { vi: 'Quốc tịch không xác định', en: 'Nationality is not a known country' },
+  RELIGION_UNKNOWN: {
+    vi: 'Tôn giáo không có trong danh mục',
+    en: 'Religion is not in the official list',
+  },
+  NATIONALITY_UNKNOWN: {
+    vi: 'Quốc tịch không xác định',
+    en: 'Nationality is not a known country',
+  },
   COMMUNE_CODE_UNKNOWN: {
     vi: 'Mã xã/phường không có trong danh mục 2020 hoặc 2025',
     en: 'Commune code is in neither the 2020 nor the 2025 list',
   },
-  BLOOD_GROUP_INVALID: { vi: 'Nhóm máu phải là O, A, B hoặc AB', en: 'Blood group must be O, A, B or AB' },
+  BLOOD_GROUP_INVALID: {
+    vi: 'Nhóm máu phải là O, A, B hoặc AB',
+    en: 'Blood group must be O, A, B or AB',
+  },
   MARITAL_STATUS_INVALID: {
     vi: 'Tình trạng hôn nhân không hợp lệ',
     en: 'Marital status is not one of the accepted values',
   },
-  PHONE_INVALID: { vi: 'Số điện thoại không hợp lệ', en: 'Phone number is not a valid Vietnamese number' },
-  EMAIL_INVALID: { vi: 'Địa chỉ thư điện tử không hợp lệ', en: 'E-mail address is malformed' },
+  PHONE_INVALID: {
+    vi: 'Số điện thoại không hợp lệ',
+    en: 'Phone number is not a valid Vietnamese number',
+  },
+  EMAIL_INVALID: {
+    vi: 'Địa chỉ thư điện tử không hợp lệ',
+    en: 'E-mail address is malformed',
+  },
   ROW_MALFORMED_QUOTES: {
     vi: 'Dòng có dấu ngoặc kép sai quy cách CSV',
     en: 'Row has malformed CSV quoting',
@@ -82,25 +138,49 @@ export const ROW_CODES = {
     vi: 'Số cột của dòng khác với dòng tiêu đề',
     en: 'Row has a different number of columns from the header',
   },
-  ROW_TOO_LARGE: { vi: 'Dòng quá dài', en: 'Row is too large' },
-  ROW_INVALID_JSON: { vi: 'Dòng không phải JSON hợp lệ', en: 'Line is not valid JSON' },
-  ROW_NOT_OBJECT: { vi: 'Dòng JSON không phải một đối tượng', en: 'JSON line is not an object' },
-} as const satisfies Record<string, Message>;
+  ROW_TOO_LARGE: {
+    vi: 'Dòng quá dài',
+    en: 'Row is too large',
+  },
+  ROW_INVALID_JSON: {
+    vi: 'Dòng không phải JSON hợp lệ',
+    en: 'Line is not valid JSON',
+  },
+  ROW_NOT_OBJECT: {
+    vi: 'Dòng JSON không phải một đối tượng',
+    en: 'JSON line is not an object',
+  },
+});
 
-export const BATCH_CODES = {
+export const BATCH_CODES = messageTable({
   BATCH_UNSUPPORTED_FORMAT: {
     vi: 'Tên tệp phải kết thúc bằng .csv, .ndjson hoặc .jsonl (có thể kèm .gz)',
     en: 'File name must end in .csv, .ndjson or .jsonl (optionally .gz)',
   },
-  BATCH_NOT_TEXT: { vi: 'Tệp không phải văn bản (có thể là tệp nhị phân)', en: 'File is not text (binary?)' },
-  BATCH_GZIP_CORRUPT: { vi: 'Tệp nén gzip bị hỏng', en: 'The gzip file is corrupt' },
+  BATCH_NOT_TEXT: {
+    vi: 'Tệp không phải văn bản (có thể là tệp nhị phân)',
+    en: 'File is not text (binary?)',
+  },
+  BATCH_GZIP_CORRUPT: {
+    vi: 'Tệp nén gzip bị hỏng',
+    en: 'The gzip file is corrupt',
+  },
   BATCH_NO_HEADER: {
     vi: 'Không tìm thấy dòng tiêu đề có tên cột hợp lệ',
     en: 'No header row with known column names was found',
   },
-  BATCH_MISSING_COLUMNS: { vi: 'Thiếu cột bắt buộc', en: 'Required columns are missing' },
-  BATCH_DUPLICATE_COLUMN: { vi: 'Một cột xuất hiện hai lần', en: 'A column appears twice' },
-  BATCH_UNREADABLE: { vi: 'Không đọc được tệp', en: 'The file could not be read' },
+  BATCH_MISSING_COLUMNS: {
+    vi: 'Thiếu cột bắt buộc',
+    en: 'Required columns are missing',
+  },
+  BATCH_DUPLICATE_COLUMN: {
+    vi: 'Một cột xuất hiện hai lần',
+    en: 'A column appears twice',
+  },
+  BATCH_UNREADABLE: {
+    vi: 'Không đọc được tệp',
+    en: 'The file could not be read',
+  },
   BATCH_UPLOADER_NOT_ALLOWED: {
     vi: 'Người tải tệp lên không được phép gửi lô cho đơn vị này',
     en: 'The uploader may not submit batches for this agency',
@@ -109,7 +189,7 @@ export const BATCH_CODES = {
     vi: 'Lỗi hệ thống khi xử lý lô; đã chuyển vào hàng đợi lỗi để xử lý lại',
     en: 'The batch could not be processed; its work is in a dead-letter queue for redrive',
   },
-} as const satisfies Record<string, Message>;
+});
 
 export type RowCode = keyof typeof ROW_CODES;
 export type BatchCode = keyof typeof BATCH_CODES;
@@ -130,21 +210,23 @@ export function rowIssue(code: RowCode, field?: string, detail?: string): RowIss
 
 /** "Vietnamese / English (field: detail)" for a report cell. */
 export function describeIssue(issue: RowIssue): string {
-  const { vi, en } = ROW_CODES[issue.code];
+  const message = bilingual(ROW_CODES[issue.code]);
   const where = [issue.field, issue.detail].filter(Boolean).join(': ');
-  return where ? `${vi} / ${en} (${where})` : `${vi} / ${en}`;
+  return where ? `${message} (${where})` : message;
+}
+
+/** "Vietnamese / English: detail", as a failed batch's error and its summary state it. */
+export function batchFailureMessage(code: BatchCode, detail?: string): string {
+  const message = bilingual(BATCH_CODES[code]);
+  return detail ? `${message}: ${detail}` : message;
 }
 
 /** A file that cannot be read at all. Thrown by the readers; the batch ends as failed with this code. */
-export class BatchFailedError extends Error {
-  readonly code: BatchCode;
-  readonly detail: string | undefined;
-
-  constructor(code: BatchCode, detail?: string) {
-    const { vi, en } = BATCH_CODES[code];
-    super(detail ? `${vi} / ${en}: ${detail}` : `${vi} / ${en}`);
-    this.name = 'BatchFailedError';
-    this.code = code;
-    this.detail = detail;
+export class BatchFailedError extends CodedError<BatchCode> {
+  constructor(
+    code: BatchCode,
+    readonly detail?: string,
+  ) {
+    super('BatchFailedError', code, batchFailureMessage(code, detail));
   }
 }

@@ -1,7 +1,7 @@
 // An application's state as a pure function of the set of events received for it: whatever the order in which
 // they arrive, and however often each does, the same set gives the same state. The highest sequence sets the
 // status; each optional field comes from the highest sequence that carries it; history keeps every sequence once.
-import type { ProcedureEvent, ResultDelivery } from './event.ts';
+import type { ProcedureEvent } from './event.ts';
 import { maskName } from './masking.ts';
 import { isOverdue, STATUS_LABELS, type StatusCode } from './statuses.ts';
 
@@ -9,19 +9,7 @@ import { isOverdue, STATUS_LABELS, type StatusCode } from './statuses.ts';
 const HISTORY_LIMIT = 100;
 
 /** An event as it is stored: the applicant reduced to a masked name, the ID number and phone dropped. */
-export interface StoredEvent {
-  applicationCode: string;
-  procedureCode: string;
-  procedureName: string;
-  agencyCode: string;
-  agencyName: string;
-  status: StatusCode;
-  sequence: number;
-  occurredAt: string;
-  receivedAt?: string;
-  dueAt?: string;
-  resultDelivery?: ResultDelivery;
-  note?: string;
+export interface StoredEvent extends Omit<ProcedureEvent, 'applicant'> {
   maskedName?: string;
 }
 
@@ -32,20 +20,12 @@ interface HistoryEntry {
   note?: string;
 }
 
-export interface Application {
-  applicationCode: string;
-  procedureCode: string;
-  procedureName: string;
-  agencyCode: string;
-  agencyName: string;
-  status: StatusCode;
+/** The latest event's facts, each optional one from the latest event that carries it. */
+export interface Application extends Omit<StoredEvent, 'occurredAt' | 'note'> {
   /** sequence of the event that set the status */
   sequence: number;
+  /** when the latest event occurred */
   updatedAt: string;
-  receivedAt?: string;
-  dueAt?: string;
-  resultDelivery?: ResultDelivery;
-  maskedName?: string;
   /** by sequence, oldest first, at most HISTORY_LIMIT (the latest) */
   history: HistoryEntry[];
   /** how many distinct events made this state: a stored state is replaced only by one made of more */

@@ -1,8 +1,8 @@
 // Why the status function refuses or skips a procedure event: logged with the event's code and sequence,
 // never with its contents (docs/procedures.md lists them).
-import type { Message } from '../domain/errors.ts';
+import { CodedError, messageTable } from '../domain/errors.ts';
 
-export const EVENT_CODES = {
+export const EVENT_CODES = messageTable({
   PROCEDURE_EVENT_NOT_JSON: {
     vi: 'Sự kiện không phải JSON hợp lệ',
     en: 'The event is not valid JSON',
@@ -19,17 +19,16 @@ export const EVENT_CODES = {
     vi: 'Số thứ tự đã dùng cho một sự kiện khác của hồ sơ này: giữ sự kiện nhận trước, bỏ sự kiện này',
     en: 'The sequence was used by another event of this application: the first one is kept, this one ignored',
   },
-} as const satisfies Record<string, Message>;
+});
 export type EventCode = keyof typeof EVENT_CODES;
 
 /** A procedure event that can never be applied: its message goes to the dead-letter queue. */
-export class ProcedureEventError extends Error {
-  override readonly name = 'ProcedureEventError';
+export class ProcedureEventError extends CodedError<EventCode> {
   constructor(
-    readonly code: EventCode,
+    code: EventCode,
     /** where the event is wrong (field paths and zod issue codes), never the values */
     readonly issues: { path: string; issue: string }[] = [],
   ) {
-    super(`${code}: ${EVENT_CODES[code].en}`);
+    super('ProcedureEventError', code, `${code}: ${EVENT_CODES[code].en}`);
   }
 }

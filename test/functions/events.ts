@@ -1,6 +1,7 @@
 // Shared set-up for handler unit tests: the environment the functions read as they load, and the events and
 // Lambda context they are invoked with.
 import type { Context, SQSEvent } from 'aws-lambda';
+import { sqsEventFor } from '../../local/runtime/sqs-event.ts';
 
 export function setPipelineEnvironment(): void {
   Object.assign(process.env, {
@@ -21,24 +22,12 @@ export function setPipelineEnvironment(): void {
 }
 
 export function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {
-  return {
-    Records: bodies.map((message, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `r${i}`,
-      body: typeof message === 'string' ? message : JSON.stringify(message),
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:q',
-      awsRegion: 'ap-southeast-1',
-    })),
-  };
+  const messages = bodies.map((message, i) => ({
+    messageId: `m${i}`,
+    receiptHandle: `r${i}`,
+    body: typeof message === 'string' ? message : JSON.stringify(message),
+  }));
+  return sqsEventFor('arn:aws:sqs:ap-southeast-1:000000000000:q', messages, receiveCount);
 }
 
 export function lambdaContext(remainingMs = 600_000): Context {

@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DancuStack } from '../../infra/dancu-stack.ts';
-import { applyNagChecks } from '../../infra/nag.ts';
 import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
+import { idOf, synthDevStack } from './synth-dev.ts';
 
 // One synthesis (bundling every handler, cdk-nag included) for the whole file.
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-const app = new App({ context: { ...cdkJson.context, [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
-const stack = new DancuStack(app, 'Dancu-dev', { stage: 'dev' });
-applyNagChecks(app);
-const template = Template.fromStack(stack);
+const { stack, template } = synthDevStack();
 const resources = template.toJSON().Resources as Record<
   string,
   {
@@ -24,8 +14,6 @@ const resources = template.toJSON().Resources as Record<
     Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
   }
 >;
-const idOf = (construct: IConstruct) =>
-  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 const routes = Object.values(HTTP_FUNCTIONS).flatMap((fn) =>
   fn.routes.map((route) => ({ fn: fn.id, ...route })),
 );

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
-import type { IConstruct } from 'constructs';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
-import { DancuStack } from '../../infra/dancu-stack.ts';
-import { applyNagChecks } from '../../infra/nag.ts';
 import { withStageSettings } from '../../infra/stages.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import {
@@ -17,17 +11,12 @@ import {
   type QueueId,
   TABLES,
 } from '../../shared/resources.ts';
+import { idOf, synthDevStack } from './synth-dev.ts';
 
 // One synthesis for the whole file: it bundles the three real handlers with esbuild and runs cdk-nag,
 // so a handler that does not bundle or an unacknowledged finding fails here.
 // The feature flags of cdk.json too (minimizePolicies), so the policies are the ones `cdk synth` writes.
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-const app = new App({ context: { ...cdkJson.context, [CDK_APP_MODE_CONTEXT]: 'inmemory' } });
-const stack = new DancuStack(app, 'Dancu-dev', { stage: 'dev' });
-applyNagChecks(app);
-const template = Template.fromStack(stack);
+const { stack, template } = synthDevStack();
 const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
 
 interface CfnResourceJson {
@@ -42,8 +31,6 @@ interface Statement {
   Resource: unknown;
 }
 
-const idOf = (construct: IConstruct): string =>
-  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 const queueId = (id: QueueId) => idOf(stack.ingestion.queues[id].queue);
 const deadLetterId = (id: QueueId) => idOf(stack.ingestion.queues[id].deadLetterQueue);
 const bucketId = idOf(stack.storage.batchesBucket);

@@ -144,8 +144,9 @@ export function* generateRows(options: GeneratorOptions): Generator<SyntheticRow
       if (repeat === 'recollected' && person.accepted) repeat = 'duplicate';
       if (repeat === 'conflict' && !person.record.personalId) repeat = 'updated';
       record = person.record;
-      if (repeat === 'updated') [record, changed] = updatedRecord(rng, population, person, asOf);
-      else if (repeat === 'conflict') [record, changed] = conflictingRecord(rng, population, person, asOf);
+      const source: RepeatSource = { rng, population, person, asOf };
+      if (repeat === 'updated') [record, changed] = updatedRecord(source);
+      else if (repeat === 'conflict') [record, changed] = conflictingRecord(source);
       outcome = repeat === 'recollected' ? 'new' : repeat;
     } else {
       if (member >= household.length) {
@@ -207,13 +208,18 @@ function pickRepeat(rng: Rng, mix: Record<RepeatKind, number>, canRecollect: boo
   return table.pick(rng);
 }
 
+/** What a repeat form of a person the register already holds is made from. */
+interface RepeatSource {
+  rng: Rng;
+  population: Population;
+  person: SyntheticPerson;
+  asOf: CalendarDate;
+}
+/** The repeat form's record, and the field in which it differs from the person's latest. */
+type ChangedRecord = [PopulationRecord, keyof PopulationRecord];
+
 /** The person's latest record with one detail (not name, birth date or sex) changed. */
-function updatedRecord(
-  rng: Rng,
-  population: Population,
-  person: SyntheticPerson,
-  asOf: CalendarDate,
-): [PopulationRecord, keyof PopulationRecord] {
+function updatedRecord({ rng, population, person, asOf }: RepeatSource): ChangedRecord {
   const record = { ...person.record };
   const age = asOf.year - Number(record.dateOfBirth.slice(0, 4));
   const choices: (keyof PopulationRecord)[] = ['currentAddress', 'religion'];
@@ -258,12 +264,7 @@ function updatedRecord(
 }
 
 /** The person's latest record under the same personal ID with another name or another birth date (same year). */
-function conflictingRecord(
-  rng: Rng,
-  population: Population,
-  person: SyntheticPerson,
-  asOf: CalendarDate,
-): [PopulationRecord, keyof PopulationRecord] {
+function conflictingRecord({ rng, population, person, asOf }: RepeatSource): ChangedRecord {
   const record = { ...person.record };
   const original = record.dateOfBirth;
   if (rng.chance(0.4)) {

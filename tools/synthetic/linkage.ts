@@ -8,7 +8,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { DEFAULT_AS_OF } from './generator.ts';
 import { PersonalIdAllocator } from './ids.ts';
 import { KINH_GIVEN } from './names.ts';
-import { applyNoise, type NoiseKind } from './noise.ts';
+import { applyNoise, NOISE_KINDS, type NoiseKind } from './noise.ts';
 import { ETHNIC_MIX, Population, randomDate } from './population.ts';
 import { renderRecord } from './render.ts';
 import { Rng, Weighted } from './rng.ts';
@@ -74,26 +74,6 @@ const ID_NOISE = new Weighted<NoiseKind | 'kept'>([
   ['idTransposed', 10],
   ['idOnlyLater', 20],
 ]);
-// Content first, then how the text is encoded, so that a typo lands in text that is later stripped or NFD.
-const APPLY_ORDER: NoiseKind[] = [
-  'typo',
-  'ocr',
-  'nameOrder',
-  'middleDropped',
-  'dayMonthSwap',
-  'dateSlip',
-  'newAddress',
-  'placeVariant',
-  'parentMissing',
-  'idMissing',
-  'idSlip',
-  'idTransposed',
-  'idOnlyLater',
-  'tonePlacement',
-  'strippedDiacritics',
-  'nfd',
-];
-
 interface Person {
   record: PopulationRecord;
   nearCollision?: { kind: NearCollision; of: number };
@@ -252,7 +232,7 @@ function noisySecondForm(
   }
   let record = first;
   const applied: NoiseKind[] = [];
-  for (const kind of APPLY_ORDER) {
+  for (const kind of NOISE_KINDS) {
     if (!wanted.has(kind)) continue;
     const noisy = applyNoise(kind, record, context);
     if (!noisy) continue;

@@ -5,16 +5,15 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { isoDate } from './population.ts';
 import type { Rng } from './rng.ts';
 
+// In the order a form's noise is applied: content first, then how the text is encoded, so that a typo lands in
+// text that is later stripped or NFD.
 export const NOISE_KINDS = [
   'typo',
   'ocr',
-  'strippedDiacritics',
-  'nfd',
-  'tonePlacement',
-  'dayMonthSwap',
-  'dateSlip',
   'nameOrder',
   'middleDropped',
+  'dayMonthSwap',
+  'dateSlip',
   'newAddress',
   'placeVariant',
   'parentMissing',
@@ -22,6 +21,9 @@ export const NOISE_KINDS = [
   'idSlip',
   'idTransposed',
   'idOnlyLater',
+  'tonePlacement',
+  'strippedDiacritics',
+  'nfd',
 ] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 

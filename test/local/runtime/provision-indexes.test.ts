@@ -2,10 +2,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../../local/runtime/emulators.ts';
-import { provision } from '../../../local/runtime/provision.ts';
+import { createTableCommand, provision } from '../../../local/runtime/provision.ts';
 
 let emulators: Emulators;
 let dynamodb: DynamoDBClient;
@@ -29,20 +29,8 @@ afterAll(async () => {
 
 describe('provision', () => {
   it('adds gsi1 to a batches table made before it was declared, keeping its items', async () => {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: 'dancu-batches',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    // as provisioning made it before gsi1 was declared
+    await dynamodb.send(createTableCommand('dancu-batches'));
     const batch = {
       pk: { S: 'BATCH#b1' },
       sk: { S: 'META' },
