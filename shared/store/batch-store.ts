@@ -31,6 +31,24 @@ export class BatchStore implements Batches {
   private chunkLease = ({ batchId, partition, seq }: ChunkRef) =>
     leaseOn(this.table, batchKeys.chunkLease(batchId, partition, seq), 'holder', 'leaseUntil');
 
+  /** An unconditional update of the batch item. */
+  private update(
+    batchId: string,
+    expression: string,
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ) {
+    return documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: batchKey(batchId),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
   async get(batchId: string): Promise<Batch | undefined> {
     const { Item } = await documents.send(
       new GetCommand({ TableName: this.table, Key: batchKey(batchId), ConsistentRead: true }),
@@ -101,14 +119,7 @@ export class BatchStore implements Batches {
   }
 
   async markChainsStarted(batchId: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: batchKey(batchId),
-        UpdateExpression: 'SET chainsStarted = :yes',
-        ExpressionAttributeValues: { ':yes': true },
-      }),
-    );
+    await this.update(batchId, 'SET chainsStarted = :yes', { ':yes': true });
   }
 
   /** Records that a partition's last chunk is registered (idempotent); gives back how many partitions are. */
@@ -127,15 +138,7 @@ export class BatchStore implements Batches {
 
   async setStatus(batchId: string, status: BatchStatus, fields: Partial<Batch> = {}): Promise<void> {
     const { set, names, values } = assignments({ ...fields, status, updatedAt: new Date().toISOString() });
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: batchKey(batchId),
-        UpdateExpression: set,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await this.update(batchId, set, values, names);
   }
 
   /**
@@ -174,13 +177,7 @@ export class BatchStore implements Batches {
 
   /** Frees every lease on a batch: only when no invocation can be running (the local stack's start). */
   async releaseLeases(batchId: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: batchKey(batchId),
-        UpdateExpression: 'REMOVE leaseHolder, leaseUntil, finalizeHolder, finalizeUntil',
-      }),
-    );
+    await this.update(batchId, 'REMOVE leaseHolder, leaseUntil, finalizeHolder, finalizeUntil');
   }
 
   /** Completed, and no longer failed if a poison chunk had failed it before a redrive. */
@@ -188,21 +185,12 @@ export class BatchStore implements Batches {
     batchId: string,
     fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'finishedAt'>,
   ): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: batchKey(batchId),
-        UpdateExpression:
-          'SET #status = :completed, outcomes = :outcomes, errorsByCode = :errors, finishedAt = :at, updatedAt = :at REMOVE failure, finalizeHolder, finalizeUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':completed': 'completed',
-          ':outcomes': fields.outcomes,
-          ':errors': fields.errorsByCode,
-          ':at': fields.finishedAt,
-        },
-      }),
-    );
+    const { set, names, values } = assignments({
+      ...fields,
+      status: 'completed',
+      updatedAt: fields.finishedAt,
+    });
+    await this.update(batchId, `${set} REMOVE failure, finalizeHolder, finalizeUntil`, values, names);
   }
 
   async markFailed(batchId: string, failure: BatchFailure): Promise<void> {

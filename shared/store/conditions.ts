@@ -1,6 +1,9 @@
 // Conditional writes, as every store makes them: the write lands, or its condition did not hold and the caller is
-// told so (false); any other error is thrown. And the SET clause of an update from a record of fields.
+// told so (false); any other error is thrown. And the SET clause of an update from a record of fields, and an item's
+// string set added to.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../aws/dynamodb.ts';
 
 export function isConditionFailure(error: unknown): boolean {
   return (
@@ -32,4 +35,23 @@ export function assignments(fields: Record<string, unknown>) {
     parts.push(`#${name} = :${name}`);
   }
   return { set: `SET ${parts.join(', ')}`, names, values };
+}
+
+/** Adds `value` to the string set `attribute` of an item that exists (idempotent). */
+export async function addToSet(
+  table: string,
+  key: Record<string, string>,
+  attribute: string,
+  value: string,
+): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'ADD #set :value',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#set': attribute },
+      ExpressionAttributeValues: { ':value': new Set([value]) },
+    }),
+  );
 }

@@ -14,7 +14,7 @@ import {
   type ScanDone,
 } from '../model/link-pass.ts';
 import type { LinkPasses } from '../model/ports.ts';
-import { landed } from './conditions.ts';
+import { addToSet, landed } from './conditions.ts';
 import { type Lease, releaseLease, takeLease } from './lease.ts';
 
 const passKey = batchKeys.linkPass;
@@ -100,15 +100,7 @@ export class LinkPassStore implements LinkPasses {
 
   /** Records that a stage's messages are all sent. */
   async markSent(passId: string, stage: PassStage): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: passKey(passId),
-        UpdateExpression: 'ADD sent :stage',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':stage': new Set([stage]) },
-      }),
-    );
+    await addToSet(this.table, passKey(passId), 'sent', stage);
   }
 
   /**

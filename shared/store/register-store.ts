@@ -16,7 +16,7 @@ import { registerKeys, rowTag } from '../keys.ts';
 import { packRecord, unpackRecord } from '../model/person-record.ts';
 import type { Register } from '../model/ports.ts';
 import type { FieldChanges, FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
-import { landed } from './conditions.ts';
+import { addToSet, landed } from './conditions.ts';
 import { ReviewLists } from './review-lists.ts';
 
 const personKey = registerKeys.person;
@@ -160,15 +160,7 @@ export class RegisterStore extends ReviewLists implements Register {
 
   /** Remembers that a reviewer kept two persons apart, on the person (idempotent: a set). */
   async addKeptApart(key: string, other: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: personKey(key),
-        UpdateExpression: 'ADD keptApart :other',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':other': new Set([other]) },
-      }),
-    );
+    await addToSet(this.table, personKey(key), 'keptApart', other);
   }
 
   /**
