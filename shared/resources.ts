@@ -96,7 +96,7 @@ export function functionEnvironment(spec: {
 
 // Each a constant of its own, and the timeouts below plain numbers: the functions import QUEUES, and esbuild keeps
 // an unused object whose values read a property (which could run a getter), so `environment.X` or
-// `FUNCTIONS.split.timeoutSeconds` here kept every spec of this file in every function's bundle (3.4 KB).
+// `FUNCTIONS.split.timeoutSeconds` here kept every spec of this file in every function's bundle (docs/benchmarks.md).
 const BATCHES_BUCKET = { bucket: 'batches' } as const satisfies EnvironmentRef;
 const BATCHES_TABLE = { table: 'batches' } as const satisfies EnvironmentRef;
 const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
@@ -118,7 +118,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // hands over to a fresh invocation before this runs out (a province-sized file takes several)
     timeoutSeconds: SPLIT_TIMEOUT_SECONDS,
     memoryMb: 1024,
-    // bench/split-memory: 94 MB of heap at most on 1M rows with this limit (296 MB without), at the same speed
+    // bounds the split's heap at the same speed (bench/split-memory, docs/benchmarks.md)
     maxHeapMb: 128,
     source: { queue: 'intake', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 10 },
     environment: { BATCHES_BUCKET, BATCHES_TABLE },
@@ -130,8 +130,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       'Dedupes a chunk of valid records into the register (exact keys and record linkage) and records each row outcome',
     entry: 'functions/register/handler.ts',
     timeoutSeconds: REGISTER_TIMEOUT_SECONDS,
-    // its work is CPU-bound (the SDK's requests): 1,769 MB buys one whole vCPU, so a chunk takes 1.7× less time
-    // than at 1,024 MB for the same GB-seconds (docs/scale.md)
+    // its work is CPU-bound (the SDK's requests): a whole vCPU takes a chunk in less time for the same GB-seconds
+    // (docs/scale.md)
     memoryMb: 1769,
     source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
     environment: {
@@ -213,7 +213,7 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
   },
   procedureEvents: {
     id: 'procedureEvents',
-    description: 'Application status events from one-stop-shop systems (DESIGN.md "Procedure events")',
+    description: 'Application status events from one-stop-shop systems (docs/procedures.md, "Events")',
     visibilityTimeoutSeconds: 6 * STATUS_TIMEOUT_SECONDS,
     // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
     maxReceiveCount: 3,
@@ -247,7 +247,7 @@ export const TABLES: Record<TableId, TableSpec> = {
   },
 };
 
-// --- HTTP API (DESIGN.md "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
+// --- HTTP API (docs/procedures.md, "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
 
 export type HttpFunctionId = 'lookup' | 'agency';
 
@@ -272,6 +272,14 @@ export interface HttpFunctionSpec {
   environment: SpecEnvironment;
 }
 
+/** An agency route: IAM-authorised, throttled at `rateLimit` requests a second with bursts of twice that. */
+const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: number): HttpRouteSpec => ({
+  method,
+  path,
+  authorization: 'iam',
+  throttle: { rateLimit, burstLimit: 2 * rateLimit },
+});
+
 export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
   lookup: {
     id: 'lookup',
@@ -294,36 +302,11 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: [
-      {
-        method: 'GET',
-        path: '/batches',
-        authorization: 'iam',
-        throttle: { rateLimit: 20, burstLimit: 40 },
-      },
-      {
-        method: 'GET',
-        path: '/batches/{batchId}',
-        authorization: 'iam',
-        throttle: { rateLimit: 50, burstLimit: 100 },
-      },
-      {
-        method: 'GET',
-        path: '/review',
-        authorization: 'iam',
-        throttle: { rateLimit: 20, burstLimit: 40 },
-      },
-      {
-        method: 'POST',
-        path: '/review/{id}',
-        authorization: 'iam',
-        throttle: { rateLimit: 10, burstLimit: 20 },
-      },
+      agencyRoute('GET', '/batches', 20),
+      agencyRoute('GET', '/batches/{batchId}', 50),
+      agencyRoute('GET', '/review', 20),
+      agencyRoute('POST', '/review/{id}', 10),
     ],
     environment: { BATCHES_TABLE, REGISTER_TABLE },
   },
 };
-
-/** The stage's throttle: every route, every caller together (API Gateway answers 429 beyond it). */
-export const HTTP_API = {
-  throttle: { rateLimit: 500, burstLimit: 1000 },
-} as const;

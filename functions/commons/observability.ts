@@ -1,8 +1,8 @@
 // What every function is wrapped in, in one place: the logger's Lambda context (request id, cold start) and the
 // EMF metrics of batches and dead letters. Traces are Lambda's active tracing (infra DancuFunction): the function's
 // segment with its initialisation and invocation, and the trace header the SDK passes on to every AWS call. No
-// X-Ray SDK in the bundle: with Powertools Tracer it was 120 KB of every bundle, 23 ms of evaluation at a cold start
-// and, through its async hooks, a sixth of the pipeline's CPU, for a subsegment per SDK call (docs/benchmarks.md).
+// X-Ray SDK in the bundle: with Powertools Tracer it weighed on every bundle and cold start and, through its async
+// hooks, on the pipeline's CPU, for a subsegment per SDK call (docs/benchmarks.md).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';

@@ -1,4 +1,4 @@
-// Procedure-events queue → status: each message is one event of one application (DESIGN.md "Procedure events").
+// Procedure-events queue → status: each message is one event of one application (docs/procedures.md, "Events").
 // A malformed event fails its record alone (partial batch response) with a coded reason in the log: SQS tries it
 // maxReceiveCount times, then moves it to the dead-letter queue; nothing of it is ever written.
 import type { SQSRecord } from 'aws-lambda';
