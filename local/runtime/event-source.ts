@@ -9,11 +9,12 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueSource } from '../../shared/resources.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
 import type { LocalQueue } from './provision.ts';
+import { failedMessageIds, toSqsRecord } from './sqs-event.ts';
 
 /**
  * A function behind an SQS event source: returns nothing (every message succeeded), or
@@ -256,63 +257,6 @@ async function runWithTimeout(run: () => unknown, timeoutMs: number): Promise<Ou
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * The messages a ReportBatchItemFailures response names, or 'all' when Lambda would fail the whole batch:
- * a batchItemFailures that is not a list, or an itemIdentifier that is empty or not a messageId of the batch.
- * No response, or one without batchItemFailures, is a complete success.
- */
-export function failedMessageIds(response: unknown, event: SQSEvent): Set<string> | 'all' {
-  if (typeof response !== 'object' || response === null) return new Set();
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return new Set();
-  if (!Array.isArray(failures)) return 'all';
-  const inBatch = new Set(event.Records.map((record) => record.messageId));
-  const failed = new Set<string>();
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || !inBatch.has(id)) return 'all';
-    failed.add(id);
-  }
-  return failed;
-}
-
-function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
-  const system = message.Attributes ?? {};
-  const messageAttributes: Record<string, SQSMessageAttribute> = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-      ...(value.BinaryValue !== undefined
-        ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
-        : {}),
-      stringListValues: value.StringListValues ?? [],
-      binaryListValues: (value.BinaryListValues ?? []).map((bytes) => Buffer.from(bytes).toString('base64')),
-      dataType: value.DataType ?? 'String',
-    };
-  }
-  const optional = (
-    ['AWSTraceHeader', 'SequenceNumber', 'MessageGroupId', 'MessageDeduplicationId'] as const
-  ).filter((name) => system[name] !== undefined);
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
-      SentTimestamp: system.SentTimestamp ?? '',
-      SenderId: system.SenderId ?? '',
-      ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? '',
-      ...Object.fromEntries(optional.map((name) => [name, system[name]])),
-    },
-    messageAttributes,
-    md5OfBody: message.MD5OfBody ?? '',
-    ...(message.MD5OfMessageAttributes ? { md5OfMessageAttributes: message.MD5OfMessageAttributes } : {}),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
 }
 
 /** A counting semaphore: at most `size` holders; once closed, acquire() answers false at once. */

@@ -12,11 +12,11 @@ import { createLocalClients, type LocalClients } from '../../../local/runtime/cl
 import { type Emulators, startEmulators } from '../../../local/runtime/emulators.ts';
 import {
   type EventSource,
-  failedMessageIds,
   type SqsFunctionHandler,
   startEventSource,
 } from '../../../local/runtime/event-source.ts';
 import { type LocalNames, type LocalQueue, provision } from '../../../local/runtime/provision.ts';
+import { failedMessageIds } from '../../../local/runtime/sqs-event.ts';
 import type { QueueSource } from '../../../shared/resources.ts';
 import { FREE_PORTS, recordingLogger, sleep, temporaryDir, waitFor } from './helpers.ts';
 
