@@ -4,15 +4,15 @@
 import { ApiError } from '../../shared/api/errors.ts';
 import { openApiDocument } from '../../shared/api/openapi.ts';
 import { ApplicationCodeParam } from '../../shared/api/schemas.ts';
+import type { Applications } from '../../shared/model/ports.ts';
 import { citizenView } from '../../shared/procedures/application.ts';
-import type { ApplicationStore } from '../../shared/store/application-store.ts';
 import { CITIZEN_PAGE, CITIZEN_PAGE_POLICY } from '../../shared/web/citizen-page.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { applications } from '../commons/procedures.ts';
 
 /** What a lookup reads: an application's state. */
 export interface LookupDeps {
-  applications: Pick<ApplicationStore, 'get'>;
+  applications: Pick<Applications, 'get'>;
 }
 
 // made on the first request for it, not at cold start

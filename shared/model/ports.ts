@@ -1,9 +1,10 @@
-// The ports: what the pipeline's steps (shared/ingest) need of storage, declared once. The adapters in shared/store
-// implement them against DynamoDB and S3; the fakes in test/fakes implement them in memory. Each step names the
-// narrow part it uses (the `Pick`s at the end), as shared/procedures/apply-event.ts does for the applications table.
+// The ports: what the pipeline's steps (shared/ingest) and the procedures (shared/procedures) need of
+// storage, declared once. The adapters in shared/store implement them against DynamoDB and S3; the fakes in
+// test/fakes implement them in memory. Each step names the narrow part it uses (the `Pick`s at the end).
 import type { Readable } from 'node:stream';
 import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
+import type { Application, StoredEvent } from '../procedures/application.ts';
 import type {
   AgencyBatch,
   AgencyBatchPage,
@@ -138,6 +139,18 @@ export interface LinkPasses {
   takeCurrent(passId: string, now: number, until: number): Promise<boolean>;
   /** true for the call that marked the pass done */
   finish(passId: string): Promise<boolean>;
+}
+
+/** The applications table: events kept once, and the state made of them (shared/store/application-store.ts). */
+export interface Applications {
+  /** false when an event with this sequence is already kept (a repeat), which stays as it was */
+  addEvent(event: StoredEvent): Promise<boolean>;
+  /** every event kept for the application, by sequence; a consistent read: it sees every write before it */
+  events(applicationCode: string): Promise<StoredEvent[]>;
+  /** false when the stored state was made of as many events or more, which stays as it was */
+  saveState(application: Application): Promise<boolean>;
+  /** the application's state, or undefined; eventually consistent, as a lookup needs no more */
+  get(applicationCode: string): Promise<Application | undefined>;
 }
 
 // ── What each step uses.

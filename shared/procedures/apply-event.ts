@@ -1,6 +1,6 @@
 // One procedure event, applied: kept once, then the application's state rebuilt from every event kept for it
 // and stored unless a fuller state already is. Safe under redelivery, reordering and concurrent invocations.
-import type { ApplicationStore } from '../store/application-store.ts';
+import type { Applications } from '../model/ports.ts';
 import { applicationOf, protectEvent, type StoredEvent } from './application.ts';
 import { ProcedureEventError } from './errors.ts';
 import { ProcedureEvent } from './event.ts';
@@ -37,7 +37,7 @@ export function parseProcedureEvent(body: string): ProcedureEvent {
 }
 
 /** What applying an event needs of the applications table. */
-export type ApplicationEvents = Pick<ApplicationStore, 'addEvent' | 'events' | 'saveState'>;
+export type ApplicationEvents = Pick<Applications, 'addEvent' | 'events' | 'saveState'>;
 
 export async function applyProcedureEvent(
   event: ProcedureEvent,

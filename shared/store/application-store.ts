@@ -3,10 +3,11 @@
 import { GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { applicationKeys } from '../keys.ts';
+import type { Applications } from '../model/ports.ts';
 import type { Application, StoredEvent } from '../procedures/application.ts';
 import { landed } from './conditions.ts';
 
-export class ApplicationStore {
+export class ApplicationStore implements Applications {
   constructor(private readonly table: string) {}
 
   /** Keeps the event unless one with its sequence is already kept: false for a repeat. */

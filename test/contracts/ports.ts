@@ -7,6 +7,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import type { Batch } from '../../shared/model/batch.ts';
 import type {
   AgencyBatches,
+  Applications,
   Batches,
   LinkPasses,
   Register,
@@ -14,7 +15,10 @@ import type {
   ReportFiles,
 } from '../../shared/model/ports.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
+import { applicationOf, protectEvent } from '../../shared/procedures/application.ts';
+import { ProcedureEvent } from '../../shared/procedures/event.ts';
 import { PERSON } from '../fixtures/person.ts';
+import { procedureEvent } from '../procedures/fixtures.ts';
 
 let counter = 0;
 /** A name no earlier test used, so the adapters' tests share one emulator without clearing it. */
@@ -395,6 +399,72 @@ export function registerContract(name: string, make: () => Register & RegisterSc
         record: PERSON,
         keptApart: [merged],
       });
+    });
+  });
+}
+
+/** An application code no earlier test used, of the shape event.ts accepts. */
+const applicationCode = () => `${unique('T').toUpperCase()}-250115-0001`;
+
+export function applicationsContract(name: string, make: () => Applications) {
+  describe(`${name}: the Applications port`, () => {
+    // the events of one application as the status function stores them
+    const eventsOf = (applicationCode: string, ...sequences: number[]) =>
+      sequences.map((sequence) =>
+        protectEvent(
+          ProcedureEvent.parse({
+            ...procedureEvent(sequence, 2 + (sequence % 3), {
+              applicant: { fullName: 'Lê Thị Hoa', personalId: '064190123456' },
+            }),
+            applicationCode,
+          }),
+        ),
+      );
+
+    it('keeps an event once: a repeat of its sequence is refused and the kept one stays as it was', async () => {
+      const applications = make();
+      const code = applicationCode();
+      const [first] = eventsOf(code, 1);
+      if (!first) return;
+      expect(await applications.addEvent(first)).toBe(true);
+      expect(await applications.addEvent(first)).toBe(false);
+      expect(await applications.addEvent({ ...first, status: 10, note: 'another' })).toBe(false);
+      expect(await applications.events(code)).toEqual([first]);
+    });
+
+    it("gives an application's events back by sequence, 10 after 9, and no other application's", async () => {
+      const applications = make();
+      const [code, other] = [applicationCode(), applicationCode()];
+      for (const event of eventsOf(code, 11, 2, 10, 1, 9)) await applications.addEvent(event);
+      for (const event of eventsOf(other, 3)) await applications.addEvent(event);
+      expect(await applications.events(code)).toEqual(eventsOf(code, 1, 2, 9, 10, 11));
+      expect(await applications.events(applicationCode())).toEqual([]);
+    });
+
+    it('stores a state only over one made of fewer events', async () => {
+      const applications = make();
+      const code = applicationCode();
+      const [one, two, three] = [1, 2, 3].map((count) =>
+        applicationOf(eventsOf(code, ...[1, 2, 3].slice(0, count))),
+      );
+      if (!one || !two || !three) return;
+      expect(await applications.saveState(two)).toBe(true);
+      expect(await applications.saveState(one)).toBe(false); // fewer events
+      expect(await applications.saveState({ ...two, status: 10 })).toBe(false); // as many
+      expect(await applications.get(code)).toEqual(two);
+      expect(await applications.saveState(three)).toBe(true);
+      expect(await applications.get(code)).toEqual(three);
+    });
+
+    it('gives the state back without its keys, and nothing for an unknown code', async () => {
+      const applications = make();
+      const code = applicationCode();
+      const state = applicationOf(eventsOf(code, 1, 2));
+      await applications.saveState(state);
+      const read = await applications.get(code);
+      expect(read).toEqual(state);
+      expect(Object.keys(read ?? {}).sort()).toEqual(Object.keys(state).sort());
+      expect(await applications.get(applicationCode())).toBeUndefined();
     });
   });
 }

@@ -3,22 +3,31 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { sqsEventFor } from '../../local/runtime/sqs-event.ts';
 
+/** What every function reads as it loads: a region and credentials for its SDK clients, and a silent log. */
+const FUNCTION_ENVIRONMENT = {
+  AWS_REGION: 'ap-southeast-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
 export function setPipelineEnvironment(): void {
-  Object.assign(process.env, {
-    AWS_REGION: 'ap-southeast-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+  Object.assign(process.env, FUNCTION_ENVIRONMENT, {
     BATCHES_BUCKET: 'batches-bucket',
     BATCHES_TABLE: 'batches-table',
     REGISTER_TABLE: 'register-table',
     INTAKE_QUEUE_URL: 'https://sqs.local/intake',
     RECORDS_QUEUE_URL: 'https://sqs.local/records',
     FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
     AGENCY_UPLOADERS: JSON.stringify({ AIDAEXAMPLE: 'CA-PLEIKU' }),
   });
+}
+
+/** The procedure-status functions (status, lookup) build their applications store as they load. */
+export function setProceduresEnvironment(): void {
+  Object.assign(process.env, FUNCTION_ENVIRONMENT, { APPLICATIONS_TABLE: 'applications-table' });
 }
 
 export function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {

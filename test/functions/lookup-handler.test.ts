@@ -1,21 +1,15 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The citizens' routes on the applications fake: what a lookup answers, and what it never reads or lets out.
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApplicationView, ErrorBody } from '../../shared/api/schemas.ts';
 import { applicationOf, protectEvent } from '../../shared/procedures/application.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { MemoryApplications } from '../fakes/applications.ts';
 import { CODE, procedureEvent } from '../procedures/fixtures.ts';
+import { setProceduresEnvironment } from './events.ts';
 import { bodyOf, get, headersOf, lambdaContext } from './http.ts';
 
-Object.assign(process.env, {
-  AWS_REGION: 'ap-southeast-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  APPLICATIONS_TABLE: 'applications-table',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
-const dynamo = mockClient(DynamoDBDocumentClient);
-let handler: typeof import('../../functions/lookup/handler.ts').handler;
+setProceduresEnvironment();
+let lookupHandler: typeof import('../../functions/lookup/handler.ts').lookupHandler;
 
 const application = applicationOf(
   [
@@ -26,6 +20,8 @@ const application = applicationOf(
     procedureEvent(2, 4),
   ].map((event) => protectEvent(ProcedureEvent.parse(event))),
 );
+let applications: MemoryApplications;
+let handler: ReturnType<typeof lookupHandler>;
 const lookup = (code: string, headers: Record<string, string> = {}) =>
   handler(
     get(`/applications/${encodeURIComponent(code)}`, 'GET /applications/{code}', {
@@ -36,14 +32,12 @@ const lookup = (code: string, headers: Record<string, string> = {}) =>
   );
 
 beforeAll(async () => {
-  ({ handler } = await import('../../functions/lookup/handler.ts'));
+  ({ lookupHandler } = await import('../../functions/lookup/handler.ts'));
 });
-beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(GetCommand).resolves({});
-  dynamo
-    .on(GetCommand, { Key: { pk: `APP#${CODE}`, sk: 'STATE' } })
-    .resolves({ Item: { pk: `APP#${CODE}`, sk: 'STATE', ...application } });
+beforeEach(async () => {
+  applications = new MemoryApplications();
+  await applications.saveState(application);
+  handler = lookupHandler({ applications });
 });
 
 describe('GET /applications/{code}', () => {
@@ -91,13 +85,14 @@ describe('GET /applications/{code}', () => {
     '../../etc/passwd',
     '000.00.12.H21-250115-0001 OR 1=1',
   ])('answers 400 for %j before reading anything', async (code) => {
+    const reads = vi.spyOn(applications, 'get');
     const answer = await lookup(code);
     expect(answer).toMatchObject({ statusCode: 400 });
     expect(ErrorBody.parse(bodyOf(answer)).error).toMatchObject({
       code: 'APPLICATION_CODE_INVALID',
       messageVi: expect.stringContaining('Mã hồ sơ'),
     });
-    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(reads).not.toHaveBeenCalled();
   });
 
   it('answers 404 for a well-formed unknown code', async () => {
@@ -107,7 +102,7 @@ describe('GET /applications/{code}', () => {
   });
 
   it('answers 500 with a code and no internals when DynamoDB fails', async () => {
-    dynamo.on(GetCommand).rejects(new Error('secret internals'));
+    vi.spyOn(applications, 'get').mockRejectedValue(new Error('secret internals'));
     const answer = await lookup(CODE);
     expect(answer).toMatchObject({ statusCode: 500 });
     expect(bodyOf(answer).error.code).toBe('INTERNAL_ERROR');

@@ -1,80 +1,57 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The status handler on the applications fake: what it keeps of each event, and which records it fails.
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { protectEvent } from '../../shared/procedures/application.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { MemoryApplications } from '../fakes/applications.ts';
 import { CODE, procedureEvent } from '../procedures/fixtures.ts';
-import { lambdaContext, sqsEvent } from './events.ts';
+import { lambdaContext, setProceduresEnvironment, sqsEvent } from './events.ts';
 
-Object.assign(process.env, {
-  AWS_REGION: 'ap-southeast-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  APPLICATIONS_TABLE: 'applications-table',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
-const dynamo = mockClient(DynamoDBDocumentClient);
-let handler: typeof import('../../functions/status/handler.ts').handler;
+setProceduresEnvironment();
+let statusHandler: typeof import('../../functions/status/handler.ts').statusHandler;
 
 const event = procedureEvent(1, 2, { applicant: { fullName: 'Trần Thị Bình', personalId: '064190123456' } });
-const kept = {
-  pk: `APP#${CODE}`,
-  sk: 'EVENT#0000000000000001',
-  ...protectEvent(ProcedureEvent.parse(event)),
-};
+let applications: MemoryApplications;
+const status = (bodies: unknown[]) => statusHandler({ applications })(sqsEvent(bodies), lambdaContext());
+/** Every event and state the table holds. */
+const stored = () => [
+  ...[...applications.kept.values()].flatMap((events) => [...events.values()]),
+  ...applications.states.values(),
+];
 
 beforeAll(async () => {
-  ({ handler } = await import('../../functions/status/handler.ts'));
+  ({ statusHandler } = await import('../../functions/status/handler.ts'));
 });
 beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(PutCommand).resolves({});
-  dynamo.on(QueryCommand).resolves({ Items: [kept] });
+  applications = new MemoryApplications();
 });
 
 describe('status handler', () => {
   it('keeps the event once, then stores the state made of every kept event', async () => {
-    const result = await handler(sqsEvent([event]), lambdaContext());
-    expect(result).toEqual({ batchItemFailures: [] });
-    const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
-    expect(puts[0]).toMatchObject({
-      TableName: 'applications-table',
-      Item: { pk: `APP#${CODE}`, sk: 'EVENT#0000000000000001', status: 2, maskedName: 'T*** T*** B***' },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-    expect(puts[1]).toMatchObject({
-      Item: { pk: `APP#${CODE}`, sk: 'STATE', status: 2, eventCount: 1 },
-      ConditionExpression: 'attribute_not_exists(pk) OR eventCount < :count',
-    });
-    expect(JSON.stringify(puts)).not.toMatch(/Trần|064190123456/);
+    expect(await status([event])).toEqual({ batchItemFailures: [] });
+    expect(await status([event])).toEqual({ batchItemFailures: [] });
+    expect(await applications.events(CODE)).toEqual([
+      expect.objectContaining({ sequence: 1, status: 2, maskedName: 'T*** T*** B***' }),
+    ]);
+    expect(await applications.get(CODE)).toMatchObject({ status: 2, eventCount: 1 });
+    expect(JSON.stringify(stored())).not.toMatch(/Trần|064190123456/);
   });
 
   it('fails a malformed event alone and writes nothing of it', async () => {
-    const result = await handler(
-      sqsEvent(['not json', { ...event, status: 42 }, procedureEvent(2, 4)]),
-      lambdaContext(),
-    );
+    const result = await status(['not json', { ...event, status: 42 }, procedureEvent(2, 4)]);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }] });
-    const written = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.sequence);
-    expect(written.every((sequence) => sequence === 2 || sequence === 1)).toBe(true);
-    expect(dynamo.commandCalls(PutCommand).some((call) => call.args[0].input.Item?.status === 42)).toBe(
-      false,
-    );
+    expect((await applications.events(CODE)).map((kept) => kept.sequence)).toEqual([2]);
+    expect(stored().map((item) => item.status)).not.toContain(42);
   });
 
   it('treats a repeat as success and still rebuilds the state', async () => {
-    dynamo
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    const result = await handler(sqsEvent([event]), lambdaContext());
-    expect(result).toEqual({ batchItemFailures: [] });
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
+    // an earlier delivery kept the event and stopped before it stored the state
+    await applications.addEvent(protectEvent(ProcedureEvent.parse(event)));
+    expect(await status([event])).toEqual({ batchItemFailures: [] });
+    expect(await applications.get(CODE)).toMatchObject({ status: 2, eventCount: 1 });
   });
 
   it('fails the record when DynamoDB fails, so SQS delivers it again', async () => {
-    dynamo.on(QueryCommand).rejects(new Error('throttled'));
-    const result = await handler(sqsEvent([event]), lambdaContext());
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    vi.spyOn(applications, 'events').mockRejectedValue(new Error('throttled'));
+    expect(await status([event])).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 });

@@ -3,13 +3,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
-import {
-  agencyBatchesContract,
-  batchesContract,
-  filesContract,
-  linkPassesContract,
-  registerContract,
-} from '../contracts/ports.ts';
+import * as contracts from '../contracts/ports.ts';
 import { quietLog, tempDir } from './harness.ts';
 
 let emulators: Emulators;
@@ -33,11 +27,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => emulators?.stop());
 
-batchesContract('BatchStore', () => new adapters.BatchStore(names.tables.batches));
-agencyBatchesContract('BatchReads', () => ({
+contracts.batchesContract('BatchStore', () => new adapters.BatchStore(names.tables.batches));
+contracts.agencyBatchesContract('BatchReads', () => ({
   batches: new adapters.BatchStore(names.tables.batches),
   reads: new adapters.BatchReads(names.tables.batches),
 }));
-filesContract('ReportUploads', () => new adapters.ReportUploads(names.buckets.batches));
-linkPassesContract('LinkPassStore', () => new adapters.LinkPassStore(names.tables.batches));
-registerContract('RegisterScan', () => new adapters.RegisterScan(names.tables.register));
+contracts.filesContract('ReportUploads', () => new adapters.ReportUploads(names.buckets.batches));
+contracts.linkPassesContract('LinkPassStore', () => new adapters.LinkPassStore(names.tables.batches));
+contracts.registerContract('RegisterScan', () => new adapters.RegisterScan(names.tables.register));
+contracts.applicationsContract(
+  'ApplicationStore',
+  () => new adapters.ApplicationStore(names.tables.applications),
+);

@@ -3,7 +3,7 @@ import { DEMO_APPLICATIONS, demoEvents } from '../../local/demo-procedures.ts';
 import { citizenView } from '../../shared/procedures/application.ts';
 import { applyProcedureEvent } from '../../shared/procedures/apply-event.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
-import { MemoryApplications } from '../procedures/fixtures.ts';
+import { MemoryApplications } from '../fakes/applications.ts';
 
 describe('the procedure demo of npm start', () => {
   it('sends valid events that leave each application in its last listed state, some overdue', async () => {

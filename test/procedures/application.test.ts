@@ -5,7 +5,8 @@ import { applyProcedureEvent, parseProcedureEvent } from '../../shared/procedure
 import { ProcedureEventError } from '../../shared/procedures/errors.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
 import { maskName } from '../../shared/procedures/masking.ts';
-import { CODE, MemoryApplications, procedureEvent } from './fixtures.ts';
+import { MemoryApplications } from '../fakes/applications.ts';
+import { CODE, procedureEvent } from './fixtures.ts';
 
 const stored = (...events: ReturnType<typeof procedureEvent>[]) =>
   events.map((event) => protectEvent(ProcedureEvent.parse(event)));
