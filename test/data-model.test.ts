@@ -23,7 +23,7 @@ const page = readFileSync(new URL('../docs/data-model.md', import.meta.url), 'ut
 const cells = (...values: string[]) => `| ${values.map((value) => `\`${value}\``).join(' | ')}`;
 
 /** The page's `{name}` placeholders, passed where a key function takes a number. */
-const placeholder = (name: string) => `{${name}}` as unknown as number;
+const placeholder = (name: string): number => `{${name}}` as never;
 const origin = { batchId: '{batchId}', row: placeholder('row') };
 
 describe('docs/data-model.md', () => {

@@ -27,7 +27,7 @@ function publish(dimensions: Record<string, string>, values: readonly Metric[]):
 }
 
 /** A reported batch's rows by outcome and its duration, per agency (the dashboard's per-agency graphs). */
-export function batchMetrics(batch: Batch): Metric[] {
+export function batchMetrics(batch: Pick<Batch, 'outcomes' | 'startedAt' | 'finishedAt'>): Metric[] {
   const outcomes = batch.outcomes;
   if (!outcomes) return [];
   const rows = Object.values(outcomes).reduce((sum, count) => sum + count, 0);

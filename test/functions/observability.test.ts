@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { batchMetrics, linkPassMetrics } from '../../functions/commons/observability.ts';
-import type { Batch } from '../../shared/model/batch.ts';
 
-const batch = {
-  batchId: 'b1',
-  agencyCode: 'CA-PLEIKU',
+const batch: Parameters<typeof batchMetrics>[0] = {
   startedAt: '2026-11-27T10:00:00.000Z',
   finishedAt: '2026-11-27T10:01:30.000Z',
   outcomes: { new: 70, duplicate: 10, updated: 5, conflict: 3, probable_duplicate: 2, rejected: 10 },
-} as unknown as Batch;
+};
 
 describe('batchMetrics', () => {
   it('counts accepted and rejected rows, conflicts and the duration of a reported batch', () => {
