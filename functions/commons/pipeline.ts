@@ -13,7 +13,6 @@ import { BatchStore } from '../../shared/store/batch-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
-import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
 
 export { logger } from './logger.ts';
@@ -22,8 +21,6 @@ export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
-/** the bucket as finalize writes reports: only its bundle carries lib-storage */
-export const reportFiles = () => new ReportUploads(env('BATCHES_BUCKET'));
 
 /** Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request. */
 export async function send(queue: QueueId, messages: object[]): Promise<void> {
@@ -66,10 +63,6 @@ export function registerDeps(): RegisterDeps {
     sendChunk: (message) => send('records', [message]),
     sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
   };
-}
-
-export function finalizeDeps() {
-  return { batches: batches(), files: reportFiles() };
 }
 
 export function linkPassDeps(): LinkPassDeps {

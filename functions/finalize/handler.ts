@@ -1,11 +1,13 @@
 // Finalize queue → the report of a batch whose every chunk is registered.
 import type { Context } from 'aws-lambda';
+import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeMessage } from '../../shared/ingest/types.ts';
 import type { ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
+import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { recordBatchReported } from '../commons/observability.ts';
-import { finalizeDeps, logger } from '../commons/pipeline.ts';
+import { batches, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
 export interface FinalizeDeps {
@@ -39,4 +41,8 @@ export function finalizeHandler({ batches, files }: FinalizeDeps) {
   });
 }
 
-export const handler = finalizeHandler(finalizeDeps());
+// wired here, not in commons/pipeline.ts: only this bundle carries lib-storage, which streams the report
+export const handler = finalizeHandler({
+  batches: batches(),
+  files: new ReportUploads(env('BATCHES_BUCKET')),
+});

@@ -104,6 +104,22 @@ describe('literal schema keys (the SDK clients the functions bundle)', () => {
   });
 });
 
+describe('what a bundle carries', () => {
+  const inputsOf = async (id: keyof typeof FUNCTIONS) => {
+    const { metafile } = await bundleFunction(FUNCTIONS[id].entry, join(dir, `inputs-${id}`), {
+      logLevel: 'error',
+    });
+    return Object.keys(metafile.inputs);
+  };
+
+  it('leaves lib-storage, which streams a report in parts, to the finalize bundle', async () => {
+    const storage = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/lib-storage'));
+    expect(storage(await inputsOf('finalize')).length).toBeGreaterThan(0);
+    for (const id of ['register', 'split', 'link'] as const)
+      expect(storage(await inputsOf(id)), id).toEqual([]);
+  });
+});
+
 describe("an SDK client's package.json in a bundle", () => {
   it.each(CLIENTS)('is read for its version alone by %s', async (client) => {
     expect(SDK_CLIENT_PACKAGE.test(require.resolve(`${client}/package.json`))).toBe(true);
