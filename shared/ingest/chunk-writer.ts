@@ -37,11 +37,14 @@ export class ChunkWriter {
     this.writes = new WriteQueue(limits.writeConcurrency);
   }
 
-  /** A valid row of a partition; its chunk is written once it is full. */
-  async add(partition: number, entry: ChunkEntry): Promise<void> {
+  /**
+   * A valid row of a partition; once its chunk is full, the chunk's write (to wait for before the next row), else
+   * nothing: a promise per row would cost the split a microtask on every row.
+   */
+  add(partition: number, entry: ChunkEntry): Promise<void> | undefined {
     const buffer = this.buffers[partition];
     buffer?.push(entry);
-    if ((buffer?.length ?? 0) >= this.limits.chunkRows) await this.flushChunk(partition);
+    return (buffer?.length ?? 0) >= this.limits.chunkRows ? this.flushChunk(partition) : undefined;
   }
 
   reject(entry: OutcomeEntry): void {

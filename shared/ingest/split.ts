@@ -235,7 +235,8 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         );
         const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
         if (row.formId !== undefined) entry.formId = row.formId;
-        await writer.add(partition, entry);
+        const full = writer.add(partition, entry);
+        if (full) await full;
       }
       await writer.pageDone();
     }
