@@ -101,6 +101,8 @@ const BATCHES_BUCKET = { bucket: 'batches' } as const satisfies EnvironmentRef;
 const BATCHES_TABLE = { table: 'batches' } as const satisfies EnvironmentRef;
 const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
+/** What a function that writes the register reads and writes: the bucket, the batches and the register. */
+const REGISTER_STORES = { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE };
 
 /** The queue functions' timeouts: each queue's visibility timeout is six times its consumer's. */
 const SPLIT_TIMEOUT_SECONDS = 900;
@@ -135,9 +137,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     memoryMb: 1769,
     source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
     environment: {
-      BATCHES_BUCKET,
-      BATCHES_TABLE,
-      REGISTER_TABLE,
+      ...REGISTER_STORES,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
     },
@@ -178,9 +178,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // a pass's steps run side by side up to this: the scan reads the register at up to this many segments at once
     source: { queue: 'linkPass', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 16 },
     environment: {
-      BATCHES_BUCKET,
-      BATCHES_TABLE,
-      REGISTER_TABLE,
+      ...REGISTER_STORES,
       // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
       LINK_SEGMENTS: { value: '16' },
       LINK_PARTITIONS: { value: '16' },
