@@ -142,6 +142,12 @@ export const objectKeys = {
   reportPrefix: (agencyCode: string, name: string) => `${PREFIXES.reports}${agencyCode}/${name}/`,
   report: (agencyCode: string, name: string, file: ReportFile) =>
     `${objectKeys.reportPrefix(agencyCode, name)}${file}`,
+  /** a batch's report file: beside its upload's agency and name (a key no upload has: its last part, or the id) */
+  batchReport(batch: { batchId: string; agencyCode: string; objectKey: string }, file: ReportFile): string {
+    const parsed = objectKeys.parseUpload(batch.objectKey);
+    const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
+    return objectKeys.report(parsed?.agencyCode ?? batch.agencyCode, name, file);
+  },
   /** a partition's chunk of valid rows */
   chunk: (batchId: string, partition: number, seq: number) =>
     `${PREFIXES.work}${batchId}/chunks/${partition}/${seq}.ndjson`,

@@ -36,8 +36,8 @@ function callerAgency(event: HttpEvent): string {
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
 function batchView({ bucket, ...batch }: AgencyBatch) {
   if (batch.status !== 'completed' && batch.status !== 'failed') return batch;
-  const name = objectKeys.parseUpload(batch.objectKey)?.name ?? batch.objectKey.split('/').slice(2).join('/');
-  const uri = (file: ReportFile) => `s3://${bucket}/${objectKeys.report(batch.agencyCode, name, file)}`;
+  // where finalize (or a failed batch's report) wrote them
+  const uri = (file: ReportFile) => `s3://${bucket}/${objectKeys.batchReport(batch, file)}`;
   return {
     ...batch,
     reports: { summary: uri('summary.json'), outcomes: uri('outcomes.csv'), review: uri('review.csv') },

@@ -9,16 +9,9 @@ import {
   OUTCOMES_CSV_HEADER,
   REVIEW_CSV_HEADER,
 } from '#batch/ledger.ts';
-import { objectKeys, type ReportFile } from '../keys.ts';
+import { objectKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
 import type { FailingBatches, Files } from '../model/ports.ts';
-
-/** The key of one file of a batch's report: beside the upload's agency and name. */
-export function reportKey(batch: Batch, file: ReportFile): string {
-  const parsed = objectKeys.parseUpload(batch.objectKey);
-  const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
-  return objectKeys.report(parsed?.agencyCode ?? batch.agencyCode, name, file);
-}
 
 export function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string): BatchSummary {
   const { batchId, agencyCode, objectKey, startedAt, failure } = batch;
@@ -44,10 +37,10 @@ export async function writeFailedReport(
   if ((await batches.latestBatchOf(batch.objectKey)) !== batch.batchId) return; // a newer upload owns the report
   const summary = summaryOf(batch, new LedgerTally(), batch.finishedAt ?? new Date().toISOString());
   const csv = 'text/csv; charset=utf-8';
-  await files.putText(reportKey(batch, 'outcomes.csv'), `${OUTCOMES_CSV_HEADER}\n`, csv);
-  await files.putText(reportKey(batch, 'review.csv'), `${REVIEW_CSV_HEADER}\n`, csv);
+  await files.putText(objectKeys.batchReport(batch, 'outcomes.csv'), `${OUTCOMES_CSV_HEADER}\n`, csv);
+  await files.putText(objectKeys.batchReport(batch, 'review.csv'), `${REVIEW_CSV_HEADER}\n`, csv);
   await files.putText(
-    reportKey(batch, 'summary.json'),
+    objectKeys.batchReport(batch, 'summary.json'),
     `${JSON.stringify(summary, null, 2)}\n`,
     'application/json',
   );

@@ -13,7 +13,7 @@ import {
 import { objectKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
 import type { Files, ReportBatches, ReportFiles } from '../model/ports.ts';
-import { reportKey, summaryOf } from './failed-report.ts';
+import { summaryOf } from './failed-report.ts';
 import type { OutcomeEntry } from './types.ts';
 
 /** The entries of a run of work files, read one file ahead of the one being consumed. */
@@ -104,7 +104,11 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
   // probable duplicates are a few per cent of rows: their side-by-side lines are held until the end
   let reviewLines = `${REVIEW_CSV_HEADER}\n`;
   const csv = new PassThrough();
-  const uploading = files.uploadStream(reportKey(batch, 'outcomes.csv'), csv, 'text/csv; charset=utf-8');
+  const uploading = files.uploadStream(
+    objectKeys.batchReport(batch, 'outcomes.csv'),
+    csv,
+    'text/csv; charset=utf-8',
+  );
   try {
     csv.write(`${OUTCOMES_CSV_HEADER}\n`);
     let lines = '';
@@ -137,12 +141,12 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
     throw error;
   }
   await uploading;
-  await files.putText(reportKey(batch, 'review.csv'), reviewLines, 'text/csv; charset=utf-8');
+  await files.putText(objectKeys.batchReport(batch, 'review.csv'), reviewLines, 'text/csv; charset=utf-8');
   const finishedAt = new Date().toISOString();
   // every row is accounted for: whatever failed the batch before a redrive is over
   const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);
   await files.putText(
-    reportKey(batch, 'summary.json'),
+    objectKeys.batchReport(batch, 'summary.json'),
     `${JSON.stringify(summary, null, 2)}\n`,
     'application/json',
   );
