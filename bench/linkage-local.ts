@@ -10,12 +10,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
+import { throwawayKeyer } from '#domain/person-keyer.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { createTableCommand } from '../local/runtime/provision.ts';
 import { objectKeys, type ReportFile } from '../shared/keys.ts';
 import { type LinkageRow, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
 import { describeLinkageScore, scoreLinkageLedger } from '../tools/synthetic/linkage-truth.ts';
 import { localS3, waitForObject, watchBatchStages } from './report.ts';
+
+/** the keys the split would seal; a throwaway secret, as no register outlives the run */
+const keyer = throwawayKeyer();
 
 export async function runLocal(rows: LinkageRow[]): Promise<void> {
   process.env.LINKAGE = 'on';
@@ -99,7 +103,7 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
     const before = reads();
     const queriesBefore = counts.get('Query') ?? 0;
     await registerRecord(
-      { row: row.row, personKey: personKey(row.record), record: row.record },
+      { row: row.row, personKey: personKey(row.record, keyer), record: row.record },
       { batchId: 'bench', row: row.row, agencyCode: 'CA-BENCH' },
       store,
       true,

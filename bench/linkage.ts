@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { matchHeldRecord, personKey } from '#domain/identity.ts';
+import { matchHeldRecord, personIdentity } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import {
   blockingKeys,
@@ -116,7 +116,7 @@ if (values.derive) {
   const register = new InMemoryRegister();
   const pairs: LabelledPair[] = [];
   for (const row of rows) {
-    const key = personKey(row.record);
+    const key = personIdentity(row.record);
     if (register.byKey.has(key)) continue;
     const seen = new Set<string>();
     for (const candidate of register.candidates(row.record)) {
@@ -177,7 +177,7 @@ const register = new InMemoryRegister();
 
 const started = performance.now();
 for (const row of rows) {
-  const key = personKey(row.record);
+  const key = personIdentity(row.record);
   const held = register.byKey.get(key);
   if (held) {
     // the register's existing path: same ID (or same name, birth date, sex and birth place without one)

@@ -14,6 +14,7 @@ import {
 } from '#batch/ledger.ts';
 import { formatOfName, openBatch } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
+import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
 
 function progress(): (rows: number, done?: boolean) => void {
@@ -36,6 +37,8 @@ export interface CheckFileOptions {
   context?: ValidationContext;
   /** show rows/s on stderr while reading */
   progress?: boolean;
+  /** seals the person keys of the report; a throwaway one by default (keys unlinkable to any other run) */
+  keyer?: PersonKeyer;
 }
 
 export async function checkFile(
@@ -58,7 +61,11 @@ export async function checkFile(
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
     const batch = await openBatch(createReadStream(file, { highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
-    for await (const page of checkPages(batch.pages, options.context ?? defaultValidationContext())) {
+    for await (const page of checkPages(
+      batch.pages,
+      options.context ?? defaultValidationContext(),
+      options.keyer ?? throwawayKeyer(),
+    )) {
       let lines = '';
       for (const outcome of page) {
         tally.add(outcome);

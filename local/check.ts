@@ -1,11 +1,14 @@
-// Pre-upload check: `npm run check -- FILE [--out DIR] [--agency CODE]`. Runs the readers and validation on
-// a local file, no AWS, and writes summary.json and outcomes.csv. Exit 0: every row accepted; 1: some rows
-// rejected; 2: the file cannot be read at all; 64: bad usage.
+// Pre-upload check: `npm run check -- FILE [--out DIR] [--agency CODE] [--person-key SECRET]`. Runs the readers
+// and validation on a local file, no AWS, and writes summary.json and outcomes.csv. Exit 0: every row accepted;
+// 1: some rows rejected; 2: the file cannot be read at all; 64: bad usage.
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { throwawayKeyer } from '#domain/person-keyer.ts';
+import { loadPersonKeyer } from '../shared/aws/person-key-secret.ts';
 import { checkFile } from './check-file.ts';
 
-const USAGE = 'usage: npm run check -- FILE [--out DIR] [--agency CODE]';
+const USAGE = 'usage: npm run check -- FILE [--out DIR] [--agency CODE] [--person-key FILE|ARN]';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -13,6 +16,8 @@ async function main(): Promise<number> {
     options: {
       out: { type: 'string', default: 'check-report' },
       agency: { type: 'string', default: 'local' },
+      // the secret a register's keys are sealed under (.dancu/person-key.json, or the stack's secret ARN)
+      'person-key': { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -21,7 +26,17 @@ async function main(): Promise<number> {
     return 64;
   }
   const outDir = resolve(values.out);
-  const summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true });
+  const secret = values['person-key'];
+  const keyer = secret
+    ? await loadPersonKeyer(/^arn:|^file:/.test(secret) ? secret : pathToFileURL(resolve(secret)).href)
+    : throwawayKeyer();
+  console.error(
+    secret
+      ? `person keys: sealed under ${secret}, as the register holding it would seal them`
+      : 'person keys: sealed under a throwaway secret made for this run (keys begin p0:): the same person has ' +
+          'the same key within this report, and no key can be matched to another run or to the register',
+  );
+  const summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true, keyer });
   console.log(JSON.stringify(summary, null, 2));
   console.error(`report written to ${outDir}`);
   if (summary.status === 'failed') return 2;

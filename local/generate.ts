@@ -15,7 +15,7 @@ const USAGE = `usage: npm run generate -- --rows N --out FILE [options]
   --seed S                  default 1
   --error-rate R            share of rows with one deliberate fault (default 0.05)
   --duplicate-rate R        share of rows repeating an earlier person (default 0.05)
-  --truth FILE              ground truth CSV: row,outcome,codes,person_key
+  --truth FILE              ground truth CSV: row,outcome,codes,identity
   --delimiter ','|';'|tab   CSV delimiter (default ',')
   --header en|vi            CSV header: English field names or Vietnamese labels (default en)
   --as-of YYYY-MM-DD        latest date of birth (default 2025-12-31)

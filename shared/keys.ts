@@ -79,15 +79,32 @@ export const reviewId = (origin: { batchId: string; row: number }) => `${origin.
 export const reviewIdPrefix = (batchId: string) => `${batchId}.`;
 
 // ── Person keys: the register's partition key of a person, and the blocking keys that file it for linkage.
+// A person key is opaque (issue 16): an HMAC of the person's identity under dancu's secret
+// (shared/domain/person-keyer.ts), so no one can read an ID back from a key shown in a report.
 
-const BY_ID = 'id:';
+const BY_ID = 'id';
+const BY_DIGEST = 'nk';
+/** `p{version}:{kind}:{mac}`: the secret's version, the identity's kind, 22 base64url characters of the HMAC */
+const SEALED = /^p(\d+):(id|nk):[A-Za-z0-9_-]{22}$/;
 
 export const personKeys = {
-  /** a person whose form has a valid personal ID */
-  byId: (personalId: string) => `${BY_ID}${personalId}`,
-  /** a person without one: a digest of its identity fields (shared/domain/identity.ts) */
-  byIdentity: (digest: string) => `nk:${digest}`,
-  isById: (personKey: string) => personKey.startsWith(BY_ID),
+  /** the identity of a person whose form has a valid personal ID: what its key is sealed from */
+  identityById: (personalId: string) => `${BY_ID}:${personalId}`,
+  /** the identity of a person without one: a digest of its identity fields (shared/domain/identity.ts) */
+  identityByDigest: (digest: string) => `${BY_DIGEST}:${digest}`,
+  /** a person key: the secret's version, the identity's kind and the HMAC of the identity under the secret */
+  sealed: (version: number, identity: string, mac: string) =>
+    `p${version}:${identity.startsWith(`${BY_ID}:`) ? BY_ID : BY_DIGEST}:${mac}`,
+  /** the secret's version a person key was sealed under; undefined for a key from before issue 16 (`id:`, `nk:`) */
+  versionOf: (personKey: string) => {
+    const match = SEALED.exec(personKey);
+    return match ? Number(match[1]) : undefined;
+  },
+  /** a key from before issue 16 is its identity itself; `npm run rekey` seals it */
+  isLegacy: (personKey: string) => personKey.startsWith(`${BY_ID}:`) || personKey.startsWith(`${BY_DIGEST}:`),
+  /** whether the person has a personal ID (such persons rank first in linkage), for a sealed or a legacy key */
+  isById: (personKey: string) =>
+    personKey.startsWith(`${BY_ID}:`) || (SEALED.test(personKey) && personKey.includes(`:${BY_ID}:`)),
   /** a blocking key: its kind's prefix and a digest of its basis (shared/linkage/blocking.ts) */
   blocking: (kindPrefix: string, digest: string) => `${kindPrefix}:${digest}`,
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { personKey } from '#domain/identity.ts';
+import { personIdentity } from '#domain/identity.ts';
 import * as keys from '../shared/keys.ts';
 import {
   applicationKeys,
@@ -14,6 +14,7 @@ import {
 } from '../shared/keys.ts';
 import { BLOCKING_KEY_KINDS, filingKeys } from '../shared/linkage/blocking.ts';
 import { TABLES } from '../shared/resources.ts';
+import { keyOf } from './fakes/keyer.ts';
 import { PERSON } from './fixtures/person.ts';
 
 // table cells compared with their padding folded, so a formatter may align the columns
@@ -118,15 +119,20 @@ describe('docs/data-model.md', () => {
 
   it('gives the person and blocking key forms, as the domain builds them too', () => {
     const forms: [string, string][] = [
-      ['personKeys.byId', personKeys.byId('{personalId}')],
-      ['personKeys.byIdentity', personKeys.byIdentity('{digest}')],
+      ['personKeys.sealed', personKeys.sealed(1, 'id:{personalId}', '{mac}').replace('p1', 'p{version}')],
+      ['personKeys.identityById', personKeys.identityById('{personalId}')],
+      ['personKeys.identityByDigest', personKeys.identityByDigest('{digest}')],
       ['personKeys.blocking', personKeys.blocking('{kind prefix}', '{digest}')],
     ];
     for (const [name, form] of forms) expect(page, name).toContain(cells(form, name));
 
     // shared/domain/identity.ts and shared/linkage/blocking.ts spell these forms themselves
-    expect(personKey({ ...PERSON, personalId: '079090001234' })).toBe(personKeys.byId('079090001234'));
-    expect(personKey(PERSON)).toMatch(new RegExp(`^${personKeys.byIdentity('')}[\\w-]{22}$`));
+    expect(personIdentity({ ...PERSON, personalId: '079090001234' })).toBe(
+      personKeys.identityById('079090001234'),
+    );
+    expect(personIdentity(PERSON)).toMatch(new RegExp(`^${personKeys.identityByDigest('')}[\\w-]{22}$`));
+    expect(keyOf({ ...PERSON, personalId: '079090001234' })).toMatch(/^p1:id:[\w-]{22}$/);
+    expect(keyOf(PERSON)).toMatch(/^p1:nk:[\w-]{22}$/);
     const record = { ...PERSON, motherName: 'Trần Thị Lan', fatherName: 'Nguyễn Văn Bình' };
     const filed = filingKeys(record, 'all');
     expect(filed).toHaveLength(BLOCKING_KEY_KINDS.length);

@@ -4,7 +4,9 @@
 // Constructors only: nothing here reaches the network before an invocation does.
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { env, sqs } from '../../shared/aws/clients.ts';
+import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
@@ -39,12 +41,13 @@ export async function send(queue: QueueId, messages: object[]): Promise<void> {
   }
 }
 
-/** The split's stores and queues. */
+/** The split's stores and queues, and the person-key secret it seals keys with (read on first use). */
 export function splitDeps(): Pick<
   SplitDeps,
   'batches' | 'files' | 'sendChunks' | 'sendContinue' | 'sendFinalize'
-> {
+> & { keyer(): Promise<PersonKeyer> } {
   return {
+    keyer: personKeyerFromEnvironment(),
     batches: batches(),
     files: files(),
     sendChunks: (messages) => send('records', messages),

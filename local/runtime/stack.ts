@@ -2,7 +2,9 @@
 // intake queue, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { stageConfig } from '../../infra/stages.ts';
+import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import {
@@ -20,6 +22,7 @@ import { type EventSource, type SqsFunctionHandler, startEventSource } from './e
 import { type HttpHandlers, type HttpServer, startHttpServer } from './http-server.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
+import { localPersonKeySecret } from './person-key.ts';
 import { type LocalNames, provision } from './provision.ts';
 
 /** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
@@ -50,6 +53,8 @@ export interface LocalStack {
   endpoints: LocalEndpoints;
   names: LocalNames;
   env: Record<string, string>;
+  /** Seals person keys as the split does, under the local secret (tests compare reports with it) */
+  personKeyer: PersonKeyer;
   /** Base URL of the HTTP API (`http://127.0.0.1:PORT`), when an HTTP handler was given */
   http?: string;
   /** Stops the HTTP API, the event sources (waiting for invocations in flight), the notification, then the emulators. */
@@ -88,7 +93,8 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       visibilityTimeouts: options.visibilityTimeouts ?? {},
       log,
     });
-    const env = localEnvironment(emulators.endpoints, names);
+    const personKeySecret = await localPersonKeySecret(dir);
+    const env = localEnvironment(emulators.endpoints, names, personKeySecret);
     const handlers = typeof options.handlers === 'function' ? await options.handlers(env) : options.handlers;
     notification = forwardObjectCreated({
       s3Events: emulators.s3Events,
@@ -144,6 +150,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       endpoints: emulators.endpoints,
       names,
       env,
+      personKeyer: await loadPersonKeyer(personKeySecret),
       ...(httpServer ? { http: httpServer.url } : {}),
       stop,
     };
@@ -172,8 +179,14 @@ function localUploaders(): Record<string, string> {
  * credentials, checksums only when required for s3rver) and every variable any function reads, resolved to the
  * local names. All functions share this process, so a variable must mean the same to each.
  */
-export function localEnvironment(endpoints: LocalEndpoints, names: LocalNames): Record<string, string> {
+export function localEnvironment(
+  endpoints: LocalEndpoints,
+  names: LocalNames,
+  personKeySecret: string,
+): Record<string, string> {
   const env: Record<string, string> = {
+    // the secret the local stack made on its first start (local/runtime/person-key.ts)
+    PERSON_KEY_SECRET: personKeySecret,
     AWS_REGION: names.region,
     AWS_DEFAULT_REGION: names.region,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { RowIssue } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
 import { nameKey, normalizeText } from '#domain/normalize.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { type ValidationContext, validateCells } from '#domain/validate.ts';
 import type { Outcome, RowOutcome } from './ledger.ts';
@@ -63,8 +64,10 @@ function detailsDigest(record: PopulationRecord): string {
 class InFileDedupe {
   private readonly seen = new Map<string, string>();
 
+  constructor(private readonly keyer: PersonKeyer) {}
+
   decide(record: PopulationRecord): { outcome: Outcome; personKey: string } {
-    const key = personKey(record);
+    const key = personKey(record, this.keyer);
     const identity = identityDigest(record);
     const details = detailsDigest(record);
     const held = this.seen.get(key);
@@ -83,8 +86,9 @@ class InFileDedupe {
 export async function* checkPages(
   pages: AsyncIterable<BatchRow[]>,
   context: ValidationContext,
+  keyer: PersonKeyer,
 ): AsyncGenerator<RowOutcome[]> {
-  const dedupe = new InFileDedupe();
+  const dedupe = new InFileDedupe(keyer);
   for await (const page of validatePages(pages, context)) {
     yield page.map((checked) => {
       const outcome: RowOutcome = checked.record

@@ -2,24 +2,30 @@
 import { createHash } from 'node:crypto';
 import { personKeys } from '../keys.ts';
 import { looseKey, nameKey } from './normalize.ts';
+import type { PersonKeyer } from './person-keyer.ts';
 import { IDENTITY_FIELDS, type PopulationRecord } from './record.ts';
 
 export type MatchOutcome = 'duplicate' | 'updated' | 'conflict';
 
 /**
- * The register key: the personal ID when the form has a valid one (the agency's report shows it back to the
- * agency that sent it); otherwise a digest of the normalised name, date of birth, sex and birth-registration
- * place, so that no name or birth date shows in keys or reports.
+ * Who a record is, before it is sealed into a key: the personal ID when the form has a valid one; otherwise a
+ * digest of the normalised name, date of birth, sex and birth-registration place. It never leaves dancu's
+ * functions: reports, review items and logs show the key `personKey` seals from it.
  */
-export function personKey(record: PopulationRecord): string {
-  if (record.personalId) return personKeys.byId(record.personalId);
+export function personIdentity(record: PopulationRecord): string {
+  if (record.personalId) return personKeys.identityById(record.personalId);
   const basis = [
     nameKey(record.fullName),
     record.dateOfBirth,
     record.sex,
     looseKey(record.birthRegistrationPlace),
   ].join('|');
-  return personKeys.byIdentity(createHash('sha256').update(basis).digest('base64url').slice(0, 22));
+  return personKeys.identityByDigest(createHash('sha256').update(basis).digest('base64url').slice(0, 22));
+}
+
+/** The register key of a record: its identity sealed under dancu's secret (shared/domain/person-keyer.ts). */
+export function personKey(record: PopulationRecord, keyer: PersonKeyer): string {
+  return keyer.seal(personIdentity(record));
 }
 
 function sameIdentity(a: PopulationRecord, b: PopulationRecord): boolean {

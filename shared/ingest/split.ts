@@ -8,6 +8,7 @@ import { validatePages } from '#batch/check-batch.ts';
 import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
 import { personKey } from '#domain/identity.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { ValidationContext } from '#domain/validate.ts';
 import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
@@ -55,6 +56,8 @@ export interface SplitDeps {
   sendFinalize(batchId: string): Promise<void>;
   remainingMs(): number;
   context: ValidationContext;
+  /** seals each row's person key (shared/domain/person-keyer.ts) */
+  keyer: PersonKeyer;
   settings: SplitSettings;
   readOptions?: ReadOptions;
   /** whether the uploader may act for the agency of the key; unchecked when absent (tools, tests) */
@@ -227,7 +230,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
           writer.reject([row.row, 'rejected', '', row.formId ?? '', row.issues]);
           continue;
         }
-        const key = personKey(row.record);
+        const key = personKey(row.record, deps.keyer);
         // rows with an ID keep the ID's order (a conflict is the later row); ID-less copies of one person meet
         const partition = partitionOf(
           row.record.personalId ? key : colocationKey(row.record),

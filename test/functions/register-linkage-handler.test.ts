@@ -1,10 +1,10 @@
 // The register handler with record linkage (LINKAGE on, the default), on the port fakes: what an ID-less record
 // reads and writes on its way to being a new person.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
 import { objectKeys } from '../../shared/keys.ts';
+import { keyOf } from '../fakes/keyer.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
@@ -13,7 +13,7 @@ setPipelineEnvironment();
 let registerHandler: typeof import('../../functions/register/handler.ts').registerHandler;
 
 const record: PopulationRecord = { ...PERSON, motherName: 'Trần Thị Lan' };
-const key = personKey(record);
+const key = keyOf(record);
 
 beforeAll(async () => {
   ({ registerHandler } = await import('../../functions/register/handler.ts'));

@@ -1,12 +1,12 @@
 // The register flow with record linkage, on an in-memory store: which person a row joins, what goes to review,
 // and that a redelivered or half-done row decides the same.
 import { describe, expect, it } from 'vitest';
-import { personKey } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
+import { keyOf } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 
@@ -31,7 +31,7 @@ const stranger: PopulationRecord = {
 
 const entry = (row: number, record: PopulationRecord): ChunkEntry => ({
   row,
-  personKey: personKey(record),
+  personKey: keyOf(record),
   record,
 });
 const origin = (row: number, batchId = 'b1') => ({ batchId, row, agencyCode: 'CA-PLEIKU' });
@@ -48,25 +48,25 @@ describe('register with record linkage', () => {
   it('files a new person under its three keys, with one row entry', async () => {
     const register = new MemoryRegister();
     const [result] = await registered(register, [held]);
-    expect(result).toEqual({ outcome: 'new', personKey: personKey(held) });
+    expect(result).toEqual({ outcome: 'new', personKey: keyOf(held) });
     expect(register.calls.filingItems).toBe(filingKeys(held).length);
     expect(filingKeys(held)).toHaveLength(3);
-    expect(register.persons.get(personKey(held))?.applied).toEqual(['b1#1:new']);
+    expect(register.persons.get(keyOf(held))?.applied).toEqual(['b1#1:new']);
   });
 
   it('joins a noisy copy to the held person: updated with what it adds, with the score', async () => {
     const register = new MemoryRegister();
     const [, joined] = await registered(register, [held, noisy]);
     expect(joined?.outcome).toBe('updated');
-    expect(joined?.personKey).toBe(personKey(held));
-    expect(joined?.link?.personKey).toBe(personKey(held));
+    expect(joined?.personKey).toBe(keyOf(held));
+    expect(joined?.link?.personKey).toBe(keyOf(held));
     expect(joined?.link?.score).toBeGreaterThanOrEqual(14);
-    const person = register.persons.get(personKey(held));
+    const person = register.persons.get(keyOf(held));
     // the held name and date stay; the phone is news
     expect(person?.record.fullName).toBe(held.fullName);
     expect(person?.record.dateOfBirth).toBe(held.dateOfBirth);
     expect(person?.record.phone).toBe(noisy.phone);
-    expect(register.persons.has(personKey(noisy))).toBe(false);
+    expect(register.persons.has(keyOf(noisy))).toBe(false);
   });
 
   it('reads three Queries for an ID-less record, new or joining a person as first stored: no GetItem', async () => {
@@ -75,49 +75,49 @@ describe('register with record linkage', () => {
     expect(register.calls).toMatchObject({ query: 3, getPerson: 0 });
     await registered(register, [noisy], 'b2');
     expect(register.calls).toMatchObject({ query: 6, getPerson: 0 });
-    expect(register.history).toEqual([`${personKey(held)} b2#1`]);
+    expect(register.history).toEqual([`${keyOf(held)} b2#1`]);
     // the same form again, under its own key: the blocking item's copy, no GetItem either
     const [again] = await registered(register, [held], 'b3');
-    expect(again).toEqual({ outcome: 'duplicate', personKey: personKey(held) });
+    expect(again).toEqual({ outcome: 'duplicate', personKey: keyOf(held) });
     expect(register.calls).toMatchObject({ query: 9, getPerson: 1 });
   });
 
   it('reads the person when it changed since it was filed, and records no history from the stale copy', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, noisy]);
-    expect(register.persons.get(personKey(held))?.version).toBe(2);
+    expect(register.persons.get(keyOf(held))?.version).toBe(2);
     const reads = register.calls.getPerson;
     // a third copy with the phone the second one added: from the filed copy it would be an update
     const [third] = await registered(register, [{ ...noisy, fullName: 'Nguyễn Văn Hùng' }], 'b2');
     expect(third?.outcome).toBe('duplicate');
-    expect(third?.personKey).toBe(personKey(held));
+    expect(third?.personKey).toBe(keyOf(held));
     expect(register.calls.getPerson).toBe(reads + 1);
-    expect(register.history).toEqual([`${personKey(held)} b1#2`]);
-    expect(register.persons.get(personKey(held))?.applied).toHaveLength(3);
+    expect(register.history).toEqual([`${keyOf(held)} b1#2`]);
+    expect(register.persons.get(keyOf(held))?.applied).toHaveLength(3);
   });
 
   it('does not write to a person a reviewer merged, though its filed copy is unchanged', async () => {
     const register = new MemoryRegister();
     const other: PopulationRecord = { ...stranger, fullName: 'Lê Thị Mai Anh' };
     await registered(register, [held, other]);
-    expect(await register.markMerged(personKey(held), personKey(other), 1)).toBe(true);
+    expect(await register.markMerged(keyOf(held), keyOf(other), 1)).toBe(true);
     const [joined] = await registered(register, [noisy], 'b2');
-    expect(joined?.personKey).toBe(personKey(other));
-    expect(register.persons.get(personKey(held))?.applied).toEqual(['b1#1:new']);
-    expect(register.persons.get(personKey(other))?.applied.at(-1)).toMatch(/^b2#1:updated/);
+    expect(joined?.personKey).toBe(keyOf(other));
+    expect(register.persons.get(keyOf(held))?.applied).toEqual(['b1#1:new']);
+    expect(register.persons.get(keyOf(other))?.applied.at(-1)).toMatch(/^b2#1:updated/);
   });
 
   it('sends a twin to review: its own person, a review item with both records side by side', async () => {
     const register = new MemoryRegister();
     const [, second] = await registered(register, [held, twin]);
     expect(second?.outcome).toBe('probable_duplicate');
-    expect(second?.personKey).toBe(personKey(twin));
-    expect(second?.link?.personKey).toBe(personKey(held));
-    expect(register.persons.has(personKey(twin))).toBe(true);
+    expect(second?.personKey).toBe(keyOf(twin));
+    expect(second?.link?.personKey).toBe(keyOf(held));
+    expect(register.persons.has(keyOf(twin))).toBe(true);
     const review = register.reviews.get('CA-PLEIKU/b1.2');
     expect(review).toMatchObject({
-      personKey: personKey(twin),
-      candidatePersonKey: personKey(held),
+      personKey: keyOf(twin),
+      candidatePersonKey: keyOf(held),
       row: 2,
     });
     expect(review?.fields.find((f) => f.field === 'fullName')).toEqual({
@@ -149,19 +149,19 @@ describe('register with record linkage', () => {
   it('keeps a stranger apart', async () => {
     const register = new MemoryRegister();
     const [, other] = await registered(register, [held, stranger]);
-    expect(other).toEqual({ outcome: 'new', personKey: personKey(stranger) });
+    expect(other).toEqual({ outcome: 'new', personKey: keyOf(stranger) });
   });
 
   it('links a record with an ID to the ID-less person, and the next form with that ID goes straight there', async () => {
     const register = new MemoryRegister();
     const withId = { ...noisy, personalId: '064090123456' };
     const [, joined] = await registered(register, [held, withId]);
-    expect(joined?.personKey).toBe(personKey(held));
-    expect(register.persons.get(personKey(held))?.record.personalId).toBe('064090123456');
-    expect(register.persons.get('id:064090123456')?.mergedInto).toBe(personKey(held));
+    expect(joined?.personKey).toBe(keyOf(held));
+    expect(register.persons.get(keyOf(held))?.record.personalId).toBe('064090123456');
+    expect(register.persons.get(keyOf(withId))?.mergedInto).toBe(keyOf(held));
     const queries = register.calls.query;
     const [again] = await registered(register, [withId], 'b2');
-    expect(again).toMatchObject({ outcome: 'duplicate', personKey: personKey(held) });
+    expect(again).toMatchObject({ outcome: 'duplicate', personKey: keyOf(held) });
     expect(register.calls.query).toBe(queries);
   });
 
@@ -189,7 +189,7 @@ describe('register with record linkage', () => {
   it('keeps the exact-key semantics: the same form again is a duplicate of its person', async () => {
     const register = new MemoryRegister();
     const [, second] = await registered(register, [held, held]);
-    expect(second).toEqual({ outcome: 'duplicate', personKey: personKey(held) });
+    expect(second).toEqual({ outcome: 'duplicate', personKey: keyOf(held) });
   });
 });
 
@@ -199,13 +199,13 @@ describe('resolving a review item', () => {
     await registered(register, [held, twin]);
     const result = await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge');
     expect(result.status).toBe('resolved');
-    expect(register.persons.get(personKey(twin))?.mergedInto).toBe(personKey(held));
-    expect(register.persons.get(personKey(held))?.applied).toContain('review#b1.2:merged');
+    expect(register.persons.get(keyOf(twin))?.mergedInto).toBe(keyOf(held));
+    expect(register.persons.get(keyOf(held))?.applied).toContain('review#b1.2:merged');
     // a redelivery of the reviewed row still reports what was decided then
     const [redelivered] = await registered(register, [held, twin]).then((r) => r.slice(1));
-    expect(redelivered).toMatchObject({ outcome: 'probable_duplicate', personKey: personKey(twin) });
+    expect(redelivered).toMatchObject({ outcome: 'probable_duplicate', personKey: keyOf(twin) });
     const [later] = await registered(register, [twin], 'b2');
-    expect(later?.personKey).toBe(personKey(held));
+    expect(later?.personKey).toBe(keyOf(held));
     expect(later?.outcome).toBe('duplicate');
     // repeating the same resolution changes nothing; the other one is refused
     expect((await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge')).status).toBe('resolved');
@@ -217,7 +217,7 @@ describe('resolving a review item', () => {
     await registered(register, [held, twin]);
     expect((await resolveReview(register, 'CA-OTHER', 'b1.2', 'keepApart')).status).toBe('notFound');
     await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'keepApart');
-    expect(register.persons.get(personKey(twin))?.keptApart).toEqual([personKey(held)]);
-    expect(register.persons.get(personKey(held))?.keptApart).toEqual([personKey(twin)]);
+    expect(register.persons.get(keyOf(twin))?.keptApart).toEqual([keyOf(held)]);
+    expect(register.persons.get(keyOf(held))?.keptApart).toEqual([keyOf(twin)]);
   });
 });

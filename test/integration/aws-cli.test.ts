@@ -69,6 +69,7 @@ describe.skipIf(!cliFound)('the AWS CLI against the local stack', () => {
     expectLedger(
       lines.map((line) => line.split(',').slice(0, 5)),
       batch.truth,
+      stack.personKeyer,
     );
   });
 });

@@ -72,8 +72,8 @@ describe('exactly once under failure', () => {
     const summary = await agency.waitForSummary('CA-IAGRAI', 'crash.csv', at);
     expect(fault.crashes).toBe(1);
     expect(summary.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
-    expectLedger(await agency.outcomes('CA-IAGRAI', 'crash.csv'), batch.truth);
-    expect(await agency.personKeys()).toEqual(expectedPeople(batch.truth));
+    expectLedger(await agency.outcomes('CA-IAGRAI', 'crash.csv'), batch.truth, agency.stack.personKeyer);
+    expect(await agency.personKeys()).toEqual(expectedPeople(batch.truth, agency.stack.personKeyer));
     // every accepted row touched its person exactly once
     const applied = (await agency.scan('register'))
       .filter((i) => i.sk === 'PERSON')
@@ -165,7 +165,9 @@ describe('exactly once under failure', () => {
       timeoutMs: 60_000,
     });
     expect(done.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
-    expectLedger(await agency.outcomes('CA-KBANG', 'poison.csv'), batch.truth);
-    expect(await agency.personKeys()).toEqual(new Set([...before, ...expectedPeople(batch.truth)]));
+    expectLedger(await agency.outcomes('CA-KBANG', 'poison.csv'), batch.truth, agency.stack.personKeyer);
+    expect(await agency.personKeys()).toEqual(
+      new Set([...before, ...expectedPeople(batch.truth, agency.stack.personKeyer)]),
+    );
   });
 });

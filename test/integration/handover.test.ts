@@ -43,12 +43,12 @@ describe('split hand-over', () => {
       bom: true,
       lineEnding: '\r\n',
     });
-    for (const key of expectedPeople(batch.truth)) people.add(key);
+    for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) people.add(key);
     const at = await agency.upload('incoming/CA-AYUNPA/big.csv', batch.bytes);
     const summary = await agency.waitForSummary('CA-AYUNPA', 'big.csv', at, { timeoutMs: 240_000 });
     expect(await invocationsOf('incoming/CA-AYUNPA/big.csv')).toBeGreaterThan(3); // so ranged reads start from resumed reads too
     expect(summary.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
-    expectLedger(await agency.outcomes('CA-AYUNPA', 'big.csv'), batch.truth);
+    expectLedger(await agency.outcomes('CA-AYUNPA', 'big.csv'), batch.truth, agency.stack.personKeyer);
     expect(await agency.personKeys()).toEqual(people);
   });
 
@@ -62,12 +62,12 @@ describe('split hand-over', () => {
       duplicateRate: 0.08,
       format: 'ndjson',
     });
-    for (const key of expectedPeople(batch.truth)) people.add(key);
+    for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) people.add(key);
     const at = await agency.upload('incoming/CA-KRONGPA/big.ndjson.gz', gzipSync(batch.bytes));
     const summary = await agency.waitForSummary('CA-KRONGPA', 'big.ndjson.gz', at, { timeoutMs: 240_000 });
     expect(await invocationsOf('incoming/CA-KRONGPA/big.ndjson.gz')).toBeGreaterThan(1);
     expect(summary.rows).toBe(6_000);
-    expectLedger(await agency.outcomes('CA-KRONGPA', 'big.ndjson.gz'), batch.truth);
+    expectLedger(await agency.outcomes('CA-KRONGPA', 'big.ndjson.gz'), batch.truth, agency.stack.personKeyer);
     expect(await agency.personKeys()).toEqual(people);
   });
 });

@@ -8,6 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { expect } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
@@ -115,8 +116,11 @@ export class Agency {
   }
 }
 
-/** The ledger equals the ground truth: one line per row, in order, with the expected outcome, key and codes. */
-export function expectLedger(lines: string[][], truth: RowTruth[], rowOffset = 0): void {
+/**
+ * The ledger equals the ground truth: one line per row, in order, with the expected outcome, key and codes. The
+ * truth holds each person's identity; the key is that identity sealed under the stack's secret.
+ */
+export function expectLedger(lines: string[][], truth: RowTruth[], keyer: PersonKeyer, rowOffset = 0): void {
   expect(lines).toHaveLength(truth.length);
   for (const expected of truth) {
     const line = lines[expected.row - 1 + rowOffset];
@@ -130,7 +134,7 @@ export function expectLedger(lines: string[][], truth: RowTruth[], rowOffset = 0
     const want = {
       row: expected.row,
       outcome: expected.outcome,
-      personKey: expected.personKey,
+      personKey: expected.identity && keyer.seal(expected.identity),
       codes: expected.codes,
     };
     expect(got, `row ${expected.row}`).toEqual(want);
@@ -138,6 +142,6 @@ export function expectLedger(lines: string[][], truth: RowTruth[], rowOffset = 0
 }
 
 /** The people a batch's ground truth puts in the register: one per person first seen (`new`). */
-export function expectedPeople(truth: RowTruth[]): Set<string> {
-  return new Set(truth.filter((t) => t.outcome === 'new').map((t) => t.personKey ?? ''));
+export function expectedPeople(truth: RowTruth[], keyer: PersonKeyer): Set<string> {
+  return new Set(truth.filter((t) => t.outcome === 'new').map((t) => keyer.seal(t.identity ?? '')));
 }

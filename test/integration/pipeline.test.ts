@@ -35,8 +35,8 @@ describe('ingestion on the local stack', () => {
     const at = await agency.upload('incoming/CA-PLEIKU/clean.csv', batch.bytes);
     const summary = await agency.waitForSummary('CA-PLEIKU', 'clean.csv', at);
     expect(summary).toMatchObject({ status: 'completed', rows: 300, outcomes: { new: 300, rejected: 0 } });
-    expectLedger(await agency.outcomes('CA-PLEIKU', 'clean.csv'), batch.truth);
-    for (const key of expectedPeople(batch.truth)) expected.add(key);
+    expectLedger(await agency.outcomes('CA-PLEIKU', 'clean.csv'), batch.truth, agency.stack.personKeyer);
+    for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) expected.add(key);
     expect(await agency.personKeys()).toEqual(expected);
   });
 
@@ -47,8 +47,8 @@ describe('ingestion on the local stack', () => {
     const at = await agency.upload('incoming/CA-ANKHE/faulty.ndjson', batch.bytes);
     const summary = await agency.waitForSummary('CA-ANKHE', 'faulty.ndjson', at);
     expect(summary.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
-    expectLedger(await agency.outcomes('CA-ANKHE', 'faulty.ndjson'), batch.truth);
-    for (const key of expectedPeople(batch.truth)) expected.add(key);
+    expectLedger(await agency.outcomes('CA-ANKHE', 'faulty.ndjson'), batch.truth, agency.stack.personKeyer);
+    for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) expected.add(key);
     expect(await agency.personKeys()).toEqual(expected);
     const conflicts = (await agency.scan('register')).filter((i) => String(i.sk).startsWith('CONFLICT#'));
     expect(conflicts).toHaveLength(batch.summary.outcomes.conflict);
@@ -61,7 +61,9 @@ describe('ingestion on the local stack', () => {
     const summary = await agency.waitForSummary('CA-PLEIKU', 'again.csv', at);
     expect(summary.outcomes).toMatchObject({ new: 0, duplicate: 300 });
     const lines = await agency.outcomes('CA-PLEIKU', 'again.csv');
-    expect(lines.map((l) => l[3])).toEqual(first.truth.map((t) => t.personKey));
+    expect(lines.map((l) => l[3])).toEqual(
+      first.truth.map((t) => t.identity && agency.stack.personKeyer.seal(t.identity)),
+    );
     expect(await agency.personKeys()).toEqual(before);
   });
 
@@ -74,8 +76,12 @@ describe('ingestion on the local stack', () => {
     const s2 = await agency.waitForSummary('CA-CHUSE', 'forms.csv', at2, { notBatch: s1.batchId });
     expect(s2.batchId).not.toBe(s1.batchId);
     expect(s2.rows).toBe(80);
-    expectLedger(await agency.outcomes('CA-CHUSE', 'forms.csv'), v2.truth);
-    for (const key of [...expectedPeople(v1.truth), ...expectedPeople(v2.truth)]) expected.add(key);
+    expectLedger(await agency.outcomes('CA-CHUSE', 'forms.csv'), v2.truth, agency.stack.personKeyer);
+    for (const key of [
+      ...expectedPeople(v1.truth, agency.stack.personKeyer),
+      ...expectedPeople(v2.truth, agency.stack.personKeyer),
+    ])
+      expected.add(key);
     expect(await agency.personKeys()).toEqual(expected);
   });
 
@@ -115,7 +121,7 @@ describe('ingestion on the local stack', () => {
     expect(after).toHaveLength(1);
     expect(JSON.parse(await agency.text('reports/CA-DUCCO/twice.csv/summary.json'))).toEqual(summary);
     expect(await agency.personKeys()).toEqual(people);
-    for (const key of expectedPeople(batch.truth)) expected.add(key);
+    for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) expected.add(key);
   });
 
   it('a file that cannot be read fails as a whole with a code, and nothing reaches the register', async () => {

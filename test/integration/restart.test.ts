@@ -67,7 +67,7 @@ describe('local stack restart', () => {
     const again = new Agency(stack);
     const summary = await again.waitForSummary('CA-PHUTHIEN', 'restart.csv', at, { timeoutMs: 120_000 });
     expect(summary.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
-    expectLedger(await again.outcomes('CA-PHUTHIEN', 'restart.csv'), batch.truth);
-    expect(await again.personKeys()).toEqual(expectedPeople(batch.truth));
+    expectLedger(await again.outcomes('CA-PHUTHIEN', 'restart.csv'), batch.truth, again.stack.personKeyer);
+    expect(await again.personKeys()).toEqual(expectedPeople(batch.truth, agency.stack.personKeyer));
   });
 });

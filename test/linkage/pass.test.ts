@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { personKey } from '#domain/identity.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
 import { linkRecord } from '../../shared/linkage/link.ts';
 import {
@@ -16,14 +15,13 @@ import {
 } from '../../shared/linkage/pass.ts';
 import { LINK_THRESHOLDS, scoreBelow, scoreMatch } from '../../shared/linkage/score.ts';
 import { generateLinkageRegister } from '../../tools/synthetic/linkage.ts';
+import { keyOf } from '../fakes/keyer.ts';
 import { PERSON } from '../fixtures/person.ts';
 
 // a register as exact keys leave it: one person per key, the first record of each
 const rows = generateLinkageRegister({ rows: 2500, seed: 'pass-test', duplicateRate: 0.25 });
 const persons: PassPerson[] = [
-  ...new Map(
-    rows.map((row) => [personKey(row.record), { key: personKey(row.record), record: row.record }]),
-  ).values(),
+  ...new Map(rows.map((row) => [keyOf(row.record), { key: keyOf(row.record), record: row.record }])).values(),
 ].reverse();
 
 /** The pass as its steps run it: lines into partitions, each partition's best, the best overall. */

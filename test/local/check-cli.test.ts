@@ -5,22 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hmacKeyer } from '#domain/person-keyer.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
 
 const run = promisify(execFile);
 let dir: string;
 
-async function check(name: string, content: string | Buffer) {
+async function check(name: string, content: string | Buffer, args: string[] = []) {
   const file = join(dir, name);
   await writeFile(file, content);
   const out = join(dir, `${name}-report`);
-  const result = await run('npx', ['tsx', 'local/check.ts', file, '--out', out]).then(
+  const result = await run('npx', ['tsx', 'local/check.ts', file, '--out', out, ...args]).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
   const outcomes = (await readFile(join(out, 'outcomes.csv'), 'utf8')).trimEnd().split('\n');
-  return { code: result.code, summary, outcomes };
+  return { code: result.code, summary, outcomes, stderr: result.stderr };
 }
 
 beforeAll(async () => {
@@ -29,19 +30,42 @@ beforeAll(async () => {
 
 describe('npm run check', () => {
   it('exits 0 and writes a line per row when every row is accepted', async () => {
-    const { code, summary, outcomes } = await check('clean.csv', `${HEADER}\n${ROW_A}\n${ROW_B}\n${ROW_A}\n`);
+    const { code, summary, outcomes, stderr } = await check(
+      'clean.csv',
+      `${HEADER}\n${ROW_A}\n${ROW_B}\n${ROW_A}\n`,
+    );
     expect(code).toBe(0);
     expect(summary).toMatchObject({
       status: 'completed',
       rows: 3,
       outcomes: { new: 2, duplicate: 1, rejected: 0 },
     });
+    const keys = outcomes.slice(1).map((line) => line.split(',')[3]);
     expect(outcomes).toEqual([
       'row,form_id,outcome,person_key,codes,message',
-      '1,,new,id:064090123456,,',
-      expect.stringMatching(/^2,,new,nk:[\w-]{22},,$/),
-      '3,,duplicate,id:064090123456,,',
+      `1,,new,${keys[0]},,`,
+      `2,,new,${keys[1]},,`,
+      `3,,duplicate,${keys[0]},,`,
     ]);
+    // opaque keys under a secret of this run alone, and the check says so
+    expect(keys[0]).toMatch(/^p0:id:[\w-]{22}$/);
+    expect(keys[1]).toMatch(/^p0:nk:[\w-]{22}$/);
+    expect(outcomes.join('\n')).not.toContain('064090123456');
+    expect(stderr).toMatch(/throwaway secret made for this run/);
+    const again = await check('clean-again.csv', `${HEADER}\n${ROW_A}\n`);
+    expect(again.outcomes[1]?.split(',')[3]).not.toBe(keys[0]);
+  });
+
+  it('seals keys as the register does when given its secret', async () => {
+    const secret = join(dir, 'person-key.json');
+    await writeFile(
+      secret,
+      JSON.stringify({ version: 3, secret: 'a secret of this test, 32 bytes or more' }),
+    );
+    const keyer = hmacKeyer('a secret of this test, 32 bytes or more', 3);
+    const { outcomes, stderr } = await check('keyed.csv', `${HEADER}\n${ROW_A}\n`, ['--person-key', secret]);
+    expect(outcomes[1]?.split(',')[3]).toBe(keyer.seal('id:064090123456'));
+    expect(stderr).toContain(`sealed under ${secret}`);
   });
 
   it('exits 1 when a row is rejected, and says why', async () => {

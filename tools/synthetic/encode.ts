@@ -235,9 +235,9 @@ export class BatchEncoder {
   }
 }
 
-export const TRUTH_CSV_HEADER = 'row,outcome,codes,person_key';
+export const TRUTH_CSV_HEADER = 'row,outcome,codes,identity';
 
-/** A ground-truth line: row, expected outcome, expected codes (`;`-joined), expected person key. */
+/** A ground-truth line: row, expected outcome, expected codes (`;`-joined), the identity its person key seals. */
 export function truthCsvLine(truth: RowTruth): string {
-  return `${truth.row},${truth.outcome},${truth.codes.join(';')},${truth.personKey ?? ''}`;
+  return `${truth.row},${truth.outcome},${truth.codes.join(';')},${truth.identity ?? ''}`;
 }

@@ -45,8 +45,8 @@ export interface RowTruth {
   outcome: Exclude<Outcome, 'probable_duplicate'>;
   /** the row codes, in the checker's order: one for a fault, none otherwise */
   codes: RowCode[];
-  /** the person key of an accepted row */
-  personKey?: string;
+  /** the identity of an accepted row's person (`personIdentity`): its person key is this, sealed */
+  identity?: string;
   /** the ground-truth person the row is about (SyntheticPerson.index), with or without a personal ID */
   person: number;
   /** the person's personal ID, when they have one */
@@ -165,7 +165,7 @@ export function* generateRows(options: GeneratorOptions): Generator<SyntheticRow
       row,
       outcome,
       codes: [],
-      personKey: undefined,
+      identity: undefined,
       person: person.index,
       personalId: person.record.personalId,
       fault: undefined,
@@ -181,7 +181,7 @@ export function* generateRows(options: GeneratorOptions): Generator<SyntheticRow
       truth.fault = fault;
       if (!repeat) rejected.add(person);
     } else {
-      truth.personKey = person.key;
+      truth.identity = person.identity;
       if (repeat === 'updated') person.record = record; // what the register now holds for this person
       if (!person.accepted) {
         person.accepted = true;

@@ -2,7 +2,7 @@
 // with the ground truth of who is who. Near-collisions (twins, namesakes born the same year, a son named after
 // his father) are mixed in so that a linker that merges too eagerly is caught. Deterministic for a seed.
 import { parseCalendarDate } from '#domain/dates.ts';
-import { personKey } from '#domain/identity.ts';
+import { personIdentity } from '#domain/identity.ts';
 import { nameKey } from '#domain/normalize.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { DEFAULT_AS_OF } from './generator.ts';
@@ -162,7 +162,7 @@ function makePeople(
   let household = 0;
   let namesakeHousehold = -1;
   const add = (person: Person): boolean => {
-    const key = personKey(person.record);
+    const key = personIdentity(person.record);
     if (keys.has(key)) return false; // the register could not tell them apart without linkage either
     keys.add(key);
     people.push(person);

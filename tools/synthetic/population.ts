@@ -1,7 +1,7 @@
 // Synthetic Gia Lai households: who lives together, their names, birth dates, places, IDs and relations,
 // as the normalised records a correct DC01 form would produce. Rendering them as form text is render.ts's job.
 import type { CalendarDate } from '#domain/dates.ts';
-import { personKey } from '#domain/identity.ts';
+import { personIdentity } from '#domain/identity.ts';
 import { looseKey } from '#domain/normalize.ts';
 import type { PopulationRecord, Sex } from '#domain/record.ts';
 import { mobileNumber, oldIdNumber, type PersonalIdAllocator } from './ids.ts';
@@ -36,8 +36,8 @@ export interface SyntheticPerson {
   /** 1-based person number in the generated batch (the ground-truth identity, with or without an ID) */
   index: number;
   record: PopulationRecord;
-  /** personKey(record): what the checker must report for this person's accepted rows */
-  key: string;
+  /** personIdentity(record): sealed, the person key the checker must report for this person's accepted rows */
+  identity: string;
   /** whether one of this person's rows has been accepted yet (a later row is then a repeat) */
   accepted: boolean;
   /** whether the household's forms write post-July-2025 communes (codes and addresses), kept when they move */
@@ -483,17 +483,17 @@ export class Population {
   }
 
   private person(record: PopulationRecord, use2025: boolean, placeCode: string): SyntheticPerson {
-    let key = personKey(record);
+    let identity = personIdentity(record);
     if (!record.personalId) {
       // two people with the same name, birth date, sex and birth place would share a key: give one an ID
-      if (this.noIdKeys.has(key)) {
+      if (this.noIdKeys.has(identity)) {
         record.personalId = this.ids.allocate(placeCode, record.sex, Number(record.dateOfBirth.slice(0, 4)));
-        key = personKey(record);
+        identity = personIdentity(record);
       } else {
-        this.noIdKeys.add(key);
+        this.noIdKeys.add(identity);
       }
     }
-    return { index: this.nextIndex++, record, key, accepted: false, use2025 };
+    return { index: this.nextIndex++, record, identity, accepted: false, use2025 };
   }
 
   /** A new given name (same family name) for a conflicting form, or a dropped middle name. */

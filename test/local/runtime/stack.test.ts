@@ -105,7 +105,7 @@ describe('local stack', () => {
     const dir = await temporaryDir();
     const stack = await startLocalStack({ dir, ports: FREE_PORTS, handlers: {}, log: recordingLogger() });
     await stack.stop();
-    const env = localEnvironment(stack.endpoints, stack.names);
+    const env = localEnvironment(stack.endpoints, stack.names, stack.env.PERSON_KEY_SECRET as string);
     expect(env).toMatchObject({
       AWS_REGION: 'ap-southeast-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
