@@ -49,7 +49,7 @@ export async function loadPersonKeyer(reference: string): Promise<PersonKeyer> {
 export function personKeyerFromEnvironment(): () => Promise<PersonKeyer> {
   let loading: Promise<PersonKeyer> | undefined;
   return () => {
-    loading ??= loadPersonKeyer(env('PERSON_KEY_SECRET')).catch((error: unknown) => {
+    loading ??= (async () => loadPersonKeyer(env('PERSON_KEY_SECRET')))().catch((error: unknown) => {
       loading = undefined;
       throw error;
     });
