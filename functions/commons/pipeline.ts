@@ -4,7 +4,6 @@
 // Constructors only: nothing here reaches the network before an invocation does.
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { env, sqs } from '../../shared/aws/clients.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
@@ -41,13 +40,12 @@ export async function send(queue: QueueId, messages: object[]): Promise<void> {
   }
 }
 
-/** The split's stores and queues, and the person-key secret it seals keys with (read on first use). */
+/** The split's stores and queues. */
 export function splitDeps(): Pick<
   SplitDeps,
   'batches' | 'files' | 'sendChunks' | 'sendContinue' | 'sendFinalize'
-> & { keyer(): Promise<PersonKeyer> } {
+> {
   return {
-    keyer: personKeyerFromEnvironment(),
     batches: batches(),
     files: files(),
     sendChunks: (messages) => send('records', messages),
@@ -61,6 +59,8 @@ export function registerDeps(): RegisterDeps {
     batches: batches(),
     files: files(),
     register: register(),
+    // the person-key secret, read by the first chunk of the container and kept
+    keyer: personKeyerFromEnvironment(),
     concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
     linkage: process.env.LINKAGE !== 'off',
     sendChunk: (message) => send('records', [message]),

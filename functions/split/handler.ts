@@ -1,6 +1,5 @@
 // Intake queue → split: S3 ObjectCreated notifications start a batch; split-continue messages resume one.
 import type { Context, SQSRecord } from 'aws-lambda';
-import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
@@ -20,13 +19,8 @@ import { recordBatchFailed } from '../commons/observability.ts';
 import { logger, splitDeps } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
-/**
- * What the split function is given; the validation context and the time left are each invocation's own, and the
- * keyer is read once (from the person-key secret) by the first invocation that needs it.
- */
-export type SplitHandlerDeps = Omit<SplitDeps, 'remainingMs' | 'context' | 'keyer'> & {
-  keyer(): Promise<PersonKeyer>;
-};
+/** What the split function is given; the validation context and the time left are each invocation's own. */
+export type SplitHandlerDeps = Omit<SplitDeps, 'remainingMs' | 'context'>;
 
 /** A batch to resume, or an uploaded object to start one from. */
 type IntakeJob = { batchId: string; object?: UploadedObject };
@@ -57,7 +51,6 @@ export function splitHandler(deps: SplitHandlerDeps) {
   async function split({ batchId, object }: IntakeJob, context: Context): Promise<void> {
     const invocation: SplitDeps = {
       ...deps,
-      keyer: await deps.keyer(),
       context: defaultValidationContext(),
       remainingMs: () => context.getRemainingTimeInMillis(),
     };

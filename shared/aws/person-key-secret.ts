@@ -4,14 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+// zod/mini: classic zod would add 430 KB to the split's bundle (docs/benchmarks.md)
+import * as z from 'zod/mini';
 import { hmacKeyer, type PersonKeyer } from '#domain/person-keyer.ts';
 import { env, requestHandlerOptions } from './env.ts';
 
 /** The secret's value: the version its keys carry (`p1:`) and the secret itself. */
 export const PersonKeySecret = z.strictObject({
-  version: z.number().int().min(1),
-  secret: z.string().min(32),
+  version: z.int().check(z.minimum(1)),
+  secret: z.string().check(z.minLength(32)),
 });
 export type PersonKeySecret = z.infer<typeof PersonKeySecret>;
 

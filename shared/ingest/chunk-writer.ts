@@ -3,7 +3,7 @@
 import { objectKeys } from '../keys.ts';
 import type { Batch, SplitCheckpoint } from '../model/batch.ts';
 import type { Files } from '../model/ports.ts';
-import { type ChunkEntry, chunkLine, type OutcomeEntry } from './types.ts';
+import { chunkLine, type OutcomeEntry, type ValidRow } from './types.ts';
 
 /** Bounds the S3 writes in flight, and waits for them all before progress is recorded. */
 class WriteQueue {
@@ -22,7 +22,7 @@ class WriteQueue {
 }
 
 export class ChunkWriter {
-  private readonly buffers: ChunkEntry[][];
+  private readonly buffers: ValidRow[][];
   private rejected: OutcomeEntry[] = [];
   private readonly writes: WriteQueue;
 
@@ -41,7 +41,7 @@ export class ChunkWriter {
    * A valid row of a partition; once its chunk is full, the chunk's write (to wait for before the next row), else
    * nothing: a promise per row would cost the split a microtask on every row.
    */
-  add(partition: number, entry: ChunkEntry): Promise<void> | undefined {
+  add(partition: number, entry: ValidRow): Promise<void> | undefined {
     const buffer = this.buffers[partition];
     buffer?.push(entry);
     return (buffer?.length ?? 0) >= this.limits.chunkRows ? this.flushChunk(partition) : undefined;

@@ -2,6 +2,7 @@
 // written as one work file, and the batch moved on (the partition's next chunk, or finalize after the last one).
 // One invocation at a time decides a chunk (its lease); a redelivered chunk that has its outcomes only moves on.
 import { randomUUID } from 'node:crypto';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
@@ -20,6 +21,8 @@ export interface RegisterDeps {
   batches: ChunkBatches;
   files: Pick<Files, 'exists' | 'readLines' | 'putLines' | 'putText'>;
   register: RowRegister;
+  /** seals each row's identity into its person key: the person-key secret, read once per container */
+  keyer(): Promise<PersonKeyer>;
   sendChunk(message: ChunkMessage): Promise<void>;
   sendFinalize(batchId: string): Promise<void>;
   /** people written at once; rows of one person always go one after another */
@@ -145,7 +148,8 @@ async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise
   if (!(await deps.files.exists(outcomesKey)) && (await holdChunk(message, outcomesKey, holder, deps))) {
     try {
       const lines = await deps.files.readLines<ChunkLine>(objectKeys.chunk(batchId, partition, seq));
-      const entries = lines.map(chunkEntryOf);
+      const keyer = await deps.keyer();
+      const entries = lines.map((line) => chunkEntryOf(line, keyer));
       const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
       await deps.files.putLines(outcomesKey, outcomes);
     } finally {

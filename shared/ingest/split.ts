@@ -7,8 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { validatePages } from '#batch/check-batch.ts';
 import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
-import { personKey } from '#domain/identity.ts';
-import type { PersonKeyer } from '#domain/person-keyer.ts';
+import { personIdentity } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
 import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
@@ -16,7 +15,7 @@ import type { Batch, SplitCheckpoint } from '../model/batch.ts';
 import type { Files, SplitBatches } from '../model/ports.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
-import type { ChunkEntry, ChunkMessage } from './types.ts';
+import type { ChunkMessage, ValidRow } from './types.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -56,8 +55,6 @@ export interface SplitDeps {
   sendFinalize(batchId: string): Promise<void>;
   remainingMs(): number;
   context: ValidationContext;
-  /** seals each row's person key (shared/domain/person-keyer.ts) */
-  keyer: PersonKeyer;
   settings: SplitSettings;
   readOptions?: ReadOptions;
   /** whether the uploader may act for the agency of the key; unchecked when absent (tools, tests) */
@@ -230,15 +227,15 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
           writer.reject([row.row, 'rejected', '', row.formId ?? '', row.issues]);
           continue;
         }
-        const key = personKey(row.record, deps.keyer);
+        const identity = personIdentity(row.record);
         // rows with an ID keep the ID's order (a conflict is the later row); ID-less copies of one person meet
         const partition = partitionOf(
-          row.record.personalId ? key : colocationKey(row.record),
+          row.record.personalId ? identity : colocationKey(row.record),
           batch.partitions,
         );
-        const entry: ChunkEntry = { row: row.row, personKey: key, record: row.record };
-        if (row.formId !== undefined) entry.formId = row.formId;
-        const full = writer.add(partition, entry);
+        const valid: ValidRow = { row: row.row, identity, record: row.record };
+        if (row.formId !== undefined) valid.formId = row.formId;
+        const full = writer.add(partition, valid);
         if (full) await full;
       }
       await writer.pageDone();

@@ -3,10 +3,20 @@
 import * as z from 'zod/mini';
 import type { Outcome, RowLink } from '#batch/ledger.ts';
 import type { RowIssue } from '#domain/errors.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { PopulationRecord } from '#domain/record.ts';
 import { recordFromValues, recordValues } from '../model/person-record.ts';
 
-/** A valid record on its way to the register, as a line of a chunk file. */
+/** A valid row as the split writes it to a chunk file: who it is about, not yet sealed into a key. */
+export interface ValidRow {
+  row: number;
+  formId?: string;
+  /** personIdentity(record): the register seals it into the person key (shared/domain/person-keyer.ts) */
+  identity: string;
+  record: PopulationRecord;
+}
+
+/** A valid record in the register, under its person key. */
 export const ChunkEntry = z.object({
   row: z.int().check(z.positive()),
   formId: z.optional(z.string()),
@@ -16,17 +26,19 @@ export const ChunkEntry = z.object({
 export type ChunkEntry = z.infer<typeof ChunkEntry>;
 
 /**
- * A chunk file line: `[row, personKey, formId or null, the record's values]`, the values without field names
- * (recordValues): JSON of the named fields made the split spend a fifth of its time writing chunk files.
+ * A chunk file line: `[row, identity, formId or null, the record's values]`, the values without field names
+ * (recordValues): JSON of the named fields made the split spend a fifth of its time writing chunk files. The
+ * identity holds no more than the record beside it; only the register, which holds the person-key secret, seals it
+ * (a line written before issue 16 held the identity as its key: it reads the same).
  */
-export type ChunkLine = [row: number, personKey: string, formId: string | null, values: unknown[]];
+export type ChunkLine = [row: number, identity: string, formId: string | null, values: unknown[]];
 
-export function chunkLine(entry: ChunkEntry): ChunkLine {
-  return [entry.row, entry.personKey, entry.formId ?? null, recordValues(entry.record)];
+export function chunkLine(valid: ValidRow): ChunkLine {
+  return [valid.row, valid.identity, valid.formId ?? null, recordValues(valid.record)];
 }
 
-export function chunkEntryOf([row, personKey, formId, values]: ChunkLine): ChunkEntry {
-  const entry: ChunkEntry = { row, personKey, record: recordFromValues(values) };
+export function chunkEntryOf([row, identity, formId, values]: ChunkLine, keyer: PersonKeyer): ChunkEntry {
+  const entry: ChunkEntry = { row, personKey: keyer.seal(identity), record: recordFromValues(values) };
   if (formId !== null) entry.formId = formId;
   return entry;
 }

@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import type { Batch } from '../../shared/model/batch.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryFiles } from '../fakes/files.ts';
+import { testKeyer } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 
 export function pipelineFakes() {
@@ -11,6 +12,7 @@ export function pipelineFakes() {
     batches: new MemoryBatches(),
     files: new MemoryFiles(),
     register: new MemoryRegister(),
+    keyer: async () => testKeyer,
     sendChunk: vi.fn(async (_message: object) => undefined),
     sendChunks: vi.fn(async (_messages: object[]) => undefined),
     sendContinue: vi.fn(async (_batchId: string) => undefined),

@@ -4,6 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
 import { objectKeys } from '../../shared/keys.ts';
+import { testKeyer } from '../fakes/keyer.ts';
 import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
 
@@ -21,7 +22,9 @@ const record: PopulationRecord = {
   nationality: 'VN',
   currentAddress: 'Pleiku',
 };
-const KEY = 'id:064090123456';
+const IDENTITY = 'id:064090123456';
+/** the key the register seals the identity into */
+const KEY = testKeyer.seal(IDENTITY);
 const ref = { batchId: 'b1', partition: 0, seq: 0 };
 const chunk = { kind: 'chunk', ...ref };
 const outcomesKey = objectKeys.outcomes('b1', 0, 0);
@@ -44,7 +47,7 @@ beforeEach(async () => {
   // partition 0 has two chunks; the first holds row 7
   await world.batches.create(batchOf({ chunkCounts: [2, 0] }));
   await world.files.putLines(objectKeys.chunk('b1', 0, 0), [
-    chunkLine({ row: 7, formId: 'F7', personKey: KEY, record }),
+    chunkLine({ row: 7, formId: 'F7', identity: IDENTITY, record }),
   ]);
 });
 
@@ -131,7 +134,7 @@ describe('register handler', () => {
 
   it('after the last chunk of the last partition, asks for the report', async () => {
     await world.files.putLines(objectKeys.chunk('b1', 0, 1), [
-      chunkLine({ row: 9, formId: 'F9', personKey: KEY, record }),
+      chunkLine({ row: 9, formId: 'F9', identity: IDENTITY, record }),
     ]);
     await register({ ...chunk, seq: 1 });
     expect(world.sendChunk).not.toHaveBeenCalled();

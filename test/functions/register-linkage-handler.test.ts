@@ -1,6 +1,7 @@
 // The register handler with record linkage (LINKAGE on, the default), on the port fakes: what an ID-less record
 // reads and writes on its way to being a new person.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { personIdentity } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
 import { objectKeys } from '../../shared/keys.ts';
@@ -24,7 +25,7 @@ describe('register handler with record linkage', () => {
     const world = pipelineFakes();
     await world.batches.create(batchOf({ chunkCounts: [2] }));
     await world.files.putLines(objectKeys.chunk('b1', 0, 0), [
-      chunkLine({ row: 7, formId: 'F7', personKey: key, record }),
+      chunkLine({ row: 7, formId: 'F7', identity: personIdentity(record), record }),
     ]);
     const leases = vi.spyOn(world.batches, 'takeChunkLease');
 

@@ -5,7 +5,6 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPLIT_SETTINGS } from '../../shared/ingest/split.ts';
 import { mayUploadFor } from '../../shared/ingest/uploader.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
-import { testKeyer } from '../fakes/keyer.ts';
 import { lambdaContext, s3Notification, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { pipelineFakes } from './pipeline-fakes.ts';
 
@@ -17,7 +16,6 @@ let world: ReturnType<typeof pipelineFakes>;
 const split = (key: string, remainingMs?: number) =>
   splitHandler({
     ...world,
-    keyer: async () => testKeyer,
     settings: DEFAULT_SPLIT_SETTINGS,
     // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
     mayUpload: (agencyCode, uploader) => mayUploadFor({ AIDAEXAMPLE: 'CA-PLEIKU' }, uploader, agencyCode),
@@ -155,7 +153,6 @@ describe('split handler', () => {
   it('reports a malformed message as a batch item failure', async () => {
     const result = await splitHandler({
       ...world,
-      keyer: async () => testKeyer,
       settings: DEFAULT_SPLIT_SETTINGS,
     })(sqsEvent(['{"Records": [{"nonsense": true}]}']), lambdaContext());
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);

@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import { personKeys } from '../../shared/keys.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
 import { scoreMergedRegister } from '../../tools/synthetic/linkage-truth.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
@@ -133,7 +134,7 @@ describe('the link pass on the local stack', () => {
 
   it('sends a later form under a merged person’s key to the person it was merged into', async () => {
     const { mergedInto } = await registerState();
-    const [merged, into] = [...mergedInto].find(([key]) => key.startsWith('nk:')) ?? [];
+    const [merged, into] = [...mergedInto].find(([key]) => !personKeys.isById(key)) ?? [];
     const line = ledger().find((l) => l.personKey === merged && l.outcome === 'new');
     const row = rows.find((r) => r.row === line?.row);
     expect(row && into).toBeTruthy();

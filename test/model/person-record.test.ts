@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkEntryOf, chunkLine } from '../../shared/ingest/types.ts';
 import { packRecord, unpackRecord } from '../../shared/model/person-record.ts';
+import { testKeyer } from '../fakes/keyer.ts';
 
 const record: PopulationRecord = {
   formId: 'F-1',
@@ -49,12 +50,21 @@ describe('the stored form of a person record', () => {
 });
 
 describe('a chunk file line', () => {
-  it('carries a row, its person key, form id and record, and reads back as the same entry', () => {
-    const entry = { row: 12, personKey: 'id:064190123456', formId: 'F-1', record };
-    const line = JSON.parse(JSON.stringify(chunkLine(entry)));
+  it('carries a row, its identity, form id and record, and reads back under the sealed key', () => {
+    const valid = { row: 12, identity: 'id:064190123456', formId: 'F-1', record };
+    const line = JSON.parse(JSON.stringify(chunkLine(valid)));
     expect(line.slice(0, 3)).toEqual([12, 'id:064190123456', 'F-1']);
-    expect(chunkEntryOf(line)).toEqual(entry);
-    const withoutForm = { row: 3, personKey: 'k', record };
-    expect(chunkEntryOf(JSON.parse(JSON.stringify(chunkLine(withoutForm))))).toEqual(withoutForm);
+    expect(chunkEntryOf(line, testKeyer)).toEqual({
+      row: 12,
+      personKey: testKeyer.seal('id:064190123456'),
+      formId: 'F-1',
+      record,
+    });
+    const withoutForm = { row: 3, identity: 'nk:AAAA', record };
+    expect(chunkEntryOf(JSON.parse(JSON.stringify(chunkLine(withoutForm))), testKeyer)).toEqual({
+      row: 3,
+      personKey: testKeyer.seal('nk:AAAA'),
+      record,
+    });
   });
 });
