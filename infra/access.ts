@@ -1,9 +1,10 @@
 // What each function may touch, as plain data: the exact DynamoDB actions (no Scan, no BatchWriteItem unless
-// used), the key prefixes and the queues its handler and shared/ code reach. infra/constructs/function-access.ts
-// turns it into IAM statements; test/infra/production.test.ts ("least privilege") holds the template to it.
+// used), the key prefixes, the queues and the secrets its handler and shared/ code reach.
+// infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
+// privilege") holds the template to it.
 
 import { PREFIXES } from '../shared/keys.ts';
-import type { FunctionId, HttpFunctionId, QueueId, TableId } from '../shared/resources.ts';
+import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
 
@@ -32,6 +33,8 @@ export interface Access {
   readonly writesObjects: readonly KeyPrefix[];
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly sendsTo: readonly QueueId[];
+  /** secrets it reads (GetSecretValue, and Decrypt of the secret's key through Secrets Manager only) */
+  readonly readsSecrets: readonly SecretId[];
 }
 
 /** batch-store.ts: get, create (put), the object-key claim (put), progress (update) */
@@ -44,6 +47,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [PREFIXES.work, PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: ['records', 'intake', 'finalize'],
+    readsSecrets: [],
   },
   // reads a chunk, writes its outcomes, writes the failed report when a chunk gives up; register-store.ts, and
   // the linkage's candidate queries and batched writes (issue 5)
@@ -55,6 +59,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
     },
     sendsTo: ['records', 'finalize'],
+    readsSecrets: ['personKey'],
   },
   // the link pass (shared/ingest/link-pass.ts): the pass item in the batches table, a parallel scan of the register,
   // the persons it merges (get, update) and review items it puts; its scan and candidate files under work/
@@ -66,6 +71,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
     },
     sendsTo: ['linkPass'],
+    readsSecrets: [],
   },
   // merges outcomes and rejected rows into the report
   finalize: {
@@ -73,6 +79,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: [],
+    readsSecrets: [],
   },
   // application-store.ts: an event (put once), an application's events (query), its state (conditional put)
   status: {
@@ -80,6 +87,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [],
     tables: { applications: { actions: ['PutItem', 'Query'] } },
     sendsTo: [],
+    readsSecrets: [],
   },
   // GET /applications/{code}: the state item only
   lookup: {
@@ -87,6 +95,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [],
     tables: { applications: { actions: ['GetItem'] } },
     sendsTo: [],
+    readsSecrets: [],
   },
   // batch-reads.ts: a batch (get) and an agency's batches (gsi1); the review list of probable duplicates in the
   // register (issue 5)
@@ -98,5 +107,6 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['GetItem', 'Query', 'UpdateItem', 'PutItem'] },
     },
     sendsTo: [],
+    readsSecrets: [],
   },
 };

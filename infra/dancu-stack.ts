@@ -11,6 +11,7 @@ import { HttpApi } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
 import { IngestionStorage } from './constructs/ingestion-storage.ts';
 import { Observability } from './constructs/observability.ts';
+import { PersonKeySecret } from './constructs/person-key-secret.ts';
 import { type StageConfig, stageConfig } from './stages.ts';
 
 export interface DancuStackProps extends StackProps {
@@ -23,6 +24,8 @@ export interface DancuStackProps extends StackProps {
 export class DancuStack extends Stack {
   readonly config: StageConfig;
   readonly dataKey: Key;
+  /** the secret the register's person keys are an HMAC under, and its key */
+  readonly personKeySecret: PersonKeySecret;
   readonly storage: IngestionStorage;
   readonly tables: DataTables;
   readonly ingestion: IngestionPipeline;
@@ -50,6 +53,14 @@ export class DancuStack extends Stack {
       pendingWindow: Duration.days(30),
     });
 
+    // only the register function may read it (infra/access.ts)
+    this.personKeySecret = new PersonKeySecret(this, 'PersonKeySecret', {
+      stageName: config.name,
+      prefix: config.prefix,
+      removalPolicy,
+    });
+    const secrets = { personKey: this.personKeySecret.secret };
+
     this.storage = new IngestionStorage(this, 'IngestionStorage', {
       removalPolicy,
       encryptionKey: this.dataKey,
@@ -63,6 +74,7 @@ export class DancuStack extends Stack {
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {
       storage: this.storage,
       tables: this.tables.tables,
+      secrets,
       stage: config,
       key: this.dataKey,
     });
@@ -75,6 +87,7 @@ export class DancuStack extends Stack {
         buckets: { batches: this.storage.batchesBucket },
         tables: this.tables.tables,
         queues: mapSpecs(this.ingestion.queues, ({ queue }) => queue),
+        secrets,
       },
     });
 
@@ -184,6 +197,11 @@ export class DancuStack extends Stack {
       this.httpApi.accessLogs.logGroupName,
     );
     output('DataKeyArn', 'Customer managed key of the register data (rotated yearly)', this.dataKey.keyArn);
+    output(
+      'PersonKeySecretArn',
+      'Secret the person keys are an HMAC under (retained; rotate it only by re-keying the register)',
+      this.personKeySecret.secret.secretArn,
+    );
     output('AlarmTopicArn', 'Subscribe here to receive the alarms', this.observability.topic.topicArn);
     output(
       'DashboardName',

@@ -6,6 +6,8 @@ import { PREFIXES } from './keys.ts';
 export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
 export type TableId = 'batches' | 'register' | 'applications';
 export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
+/** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
+export type SecretId = 'personKey';
 
 export interface QueueSpec {
   id: QueueId;
@@ -46,6 +48,8 @@ export type EnvironmentRef =
   | { table: TableId }
   /** made by functionEnvironment from `sendsTo`, never written by hand */
   | { queueUrl: QueueId }
+  /** a secret the function reads once per container: its ARN in AWS (the local stack sets its own) */
+  | { secret: SecretId }
   /** a setting, the same in AWS and locally */
   | { value: string };
 
@@ -76,8 +80,8 @@ export function queueUrlVariable(queue: QueueId): string {
 }
 
 /**
- * Every environment variable a function reads, and what each names: its bucket and tables, the URL of each queue it
- * sends to, then its settings. The CDK stack and the local stack both set exactly these.
+ * Every environment variable a function reads, and what each names: its bucket, tables and secrets, the URL of each
+ * queue it sends to, then its settings. The CDK stack and the local stack both set exactly these.
  */
 export function functionEnvironment(spec: {
   environment: SpecEnvironment;
@@ -101,6 +105,8 @@ const BATCHES_BUCKET = { bucket: 'batches' } as const satisfies EnvironmentRef;
 const BATCHES_TABLE = { table: 'batches' } as const satisfies EnvironmentRef;
 const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
+// Named only by the functions that compute person keys: infra/access.ts lets no other function read it.
+const PERSON_KEY_SECRET = { secret: 'personKey' } as const satisfies EnvironmentRef;
 /** What a function that writes the register reads and writes: the bucket, the batches and the register. */
 const REGISTER_STORES = { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE };
 
@@ -138,6 +144,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
     environment: {
       ...REGISTER_STORES,
+      // each valid row's person key is an HMAC under it (issue 16): the only function that seals keys
+      PERSON_KEY_SECRET,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
     },

@@ -26,6 +26,7 @@ describe('shared/resources.ts', () => {
       BATCHES_BUCKET: { bucket: 'batches' },
       BATCHES_TABLE: { table: 'batches' },
       REGISTER_TABLE: { table: 'register' },
+      PERSON_KEY_SECRET: { secret: 'personKey' },
       RECORDS_QUEUE_URL: { queueUrl: 'records' },
       FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
       LINKAGE: { value: 'on' },
@@ -41,5 +42,17 @@ describe('shared/resources.ts', () => {
     expect(functionEnvironment(HTTP_FUNCTIONS.lookup)).toEqual({
       APPLICATIONS_TABLE: { table: 'applications' },
     });
+  });
+
+  it('names the person-key secret to the register, the one function that seals person keys, and to no other', () => {
+    const named = [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]
+      .filter((spec) => 'PERSON_KEY_SECRET' in functionEnvironment(spec))
+      .map((spec) => spec.id);
+    expect(named).toEqual(['register']);
+    for (const id of named) {
+      expect(functionEnvironment(FUNCTIONS[id as keyof typeof FUNCTIONS]).PERSON_KEY_SECRET).toEqual({
+        secret: 'personKey',
+      });
+    }
   });
 });

@@ -3,8 +3,9 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { TableId } from '../../shared/resources.ts';
+import type { SecretId, TableId } from '../../shared/resources.ts';
 import type { Access, ItemAction, TableAccess } from '../access.ts';
 import type { DancuFunction } from './dancu-function.ts';
 
@@ -12,6 +13,7 @@ export interface AccessTargets {
   readonly bucket: IBucket;
   readonly tables: Record<TableId, Table>;
   readonly queues: Record<string, IQueue>;
+  readonly secrets: Record<SecretId, ISecret>;
   /** the key of the register data, when buckets, tables and queues are encrypted with it */
   readonly key?: IKey;
 }
@@ -33,6 +35,7 @@ export class FunctionAccess {
       this.items(targets.tables[id], table);
     }
     for (const queue of access.sendsTo) this.sendMessages(targets.queues[queue] as IQueue);
+    for (const secret of access.readsSecrets) this.readSecret(targets.secrets[secret]);
     const touchesData =
       access.readsObjects.length + access.writesObjects.length + access.sendsTo.length > 0 ||
       Object.keys(access.tables).length > 0;
@@ -78,6 +81,21 @@ export class FunctionAccess {
     return this;
   }
 
+  /**
+   * GetSecretValue on the secret (no DescribeSecret, no version listing: CDK's grantRead adds those), and Decrypt
+   * of its key only when Secrets Manager asks on the function's behalf, so the key decrypts nothing else for it.
+   */
+  readSecret(secret: ISecret): this {
+    this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+    // a secret under Secrets Manager's own key (aws/secretsmanager) needs no grant on it
+    if (secret.encryptionKey) {
+      this.allow(['kms:Decrypt'], [secret.encryptionKey.keyArn], {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this.fn).region}.amazonaws.com` },
+      });
+    }
+    return this;
+  }
+
   /** What SSE-KMS needs of the data key: decrypt to read, a data key to write; nothing to manage it. */
   private useKey(key: IKey, access: Access): void {
     const writes =
@@ -92,8 +110,15 @@ export class FunctionAccess {
     );
   }
 
-  private allow(actions: string[], resources: string[]): void {
-    this.fn.function.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+  private allow(actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
+    this.fn.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions,
+        resources,
+        ...(conditions ? { conditions } : {}),
+      }),
+    );
   }
 
   private acknowledgeObjectPrefix(bucket: IBucket, prefix: string): void {

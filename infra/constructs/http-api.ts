@@ -98,6 +98,7 @@ export class HttpApi extends Construct {
         bucket: resources.buckets.batches,
         tables,
         queues: resources.queues,
+        secrets: resources.secrets,
         key,
       });
       const integration = new HttpLambdaIntegration(`${pascalCase(spec.id)}Integration`, fn.function);

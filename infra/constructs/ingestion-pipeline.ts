@@ -3,8 +3,16 @@ import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionId, QUEUES, type QueueId, type TableId } from '../../shared/resources.ts';
+import {
+  FUNCTIONS,
+  type FunctionId,
+  QUEUES,
+  type QueueId,
+  type SecretId,
+  type TableId,
+} from '../../shared/resources.ts';
 import { ACCESS } from '../access.ts';
 import { type StageConfig, withStageSettings } from '../stages.ts';
 import { mapSpecs, pascalCase } from './from-spec.ts';
@@ -16,6 +24,8 @@ import { QueueConsumerFunction } from './queue-consumer-function.ts';
 export interface IngestionPipelineProps {
   readonly storage: IngestionStorage;
   readonly tables: Record<TableId, Table>;
+  /** the secrets functions read (the person-key secret), each under its own key */
+  readonly secrets: Record<SecretId, ISecret>;
   readonly stage: StageConfig;
   /** the register data's key, for the queues (and what the functions may do with it) */
   readonly key?: IKey;
@@ -30,7 +40,11 @@ export class IngestionPipeline extends Construct {
   readonly queues: Record<QueueId, PipelineQueue>;
   readonly functions: Record<FunctionId, QueueConsumerFunction>;
 
-  constructor(scope: Construct, id: string, { storage, tables, stage, key }: IngestionPipelineProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { storage, tables, secrets, stage, key }: IngestionPipelineProps,
+  ) {
     super(scope, id);
     const bucket = storage.batchesBucket;
 
@@ -41,7 +55,7 @@ export class IngestionPipeline extends Construct {
       return new PipelineQueue(this, `${pascalCase(spec.id)}Queue`, { spec, encryptionKey });
     });
     const queues = mapSpecs(this.queues, ({ queue }) => queue);
-    const resources = { buckets: { batches: bucket }, tables, queues };
+    const resources = { buckets: { batches: bucket }, tables, queues, secrets };
 
     this.functions = mapSpecs(FUNCTIONS, (spec) => {
       const fn = new QueueConsumerFunction(this, `${pascalCase(spec.id)}Function`, {
@@ -49,7 +63,7 @@ export class IngestionPipeline extends Construct {
         resources,
         logRetention: stage.logRetentionDays as RetentionDays,
       });
-      new FunctionAccess(fn).apply(ACCESS[spec.id], { bucket, tables, queues, key });
+      new FunctionAccess(fn).apply(ACCESS[spec.id], { bucket, tables, queues, secrets, key });
       return fn;
     });
 

@@ -185,8 +185,6 @@ export function localEnvironment(
   personKeySecret: string,
 ): Record<string, string> {
   const env: Record<string, string> = {
-    // the secret the local stack made on its first start (local/runtime/person-key.ts)
-    PERSON_KEY_SECRET: personKeySecret,
     AWS_REGION: names.region,
     AWS_DEFAULT_REGION: names.region,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -211,7 +209,8 @@ export function localEnvironment(
   for (const spec of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
     for (const [name, ref] of Object.entries(functionEnvironment(spec))) {
       // a setting (LINKAGE) may be overridden by the environment the local stack is started in
-      const value = 'value' in ref ? (process.env[name] ?? ref.value) : resolveReference(ref, names);
+      const value =
+        'value' in ref ? (process.env[name] ?? ref.value) : resolveReference(ref, names, personKeySecret);
       if (env[name] !== undefined && env[name] !== value) {
         throw new Error(
           `${name} names different resources for different functions; one process cannot hold both`,
@@ -223,10 +222,12 @@ export function localEnvironment(
   return env;
 }
 
-function resolveReference(ref: EnvironmentRef, names: LocalNames): string {
+function resolveReference(ref: EnvironmentRef, names: LocalNames, personKeySecret: string): string {
   if ('bucket' in ref) return names.buckets[ref.bucket];
   if ('table' in ref) return names.tables[ref.table];
   if ('value' in ref) return ref.value;
+  // the secret file the local stack made on its first start (local/runtime/person-key.ts), where AWS has an ARN
+  if ('secret' in ref) return personKeySecret;
   return names.queues[ref.queueUrl].url;
 }
 

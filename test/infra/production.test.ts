@@ -12,7 +12,13 @@ import { applyNagChecks } from '../../infra/nag.ts';
 import { stageConfig } from '../../infra/stages.ts';
 import { DancuWafStack } from '../../infra/waf-stack.ts';
 import { PREFIXES } from '../../shared/keys.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES } from '../../shared/resources.ts';
+import {
+  FUNCTIONS,
+  functionEnvironment,
+  HTTP_FUNCTIONS,
+  QUEUES,
+  type SecretId,
+} from '../../shared/resources.ts';
 
 function synth(stage: 'dev' | 'prod') {
   // not bundled (test/infra/ingestion.test.ts bundles once); cdk-nag runs as in `cdk synth`
@@ -29,6 +35,14 @@ const idOf = (construct: IConstruct, of = stack) =>
 const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const keyArn = arnOf(idOf(stack.dataKey));
 const bucketId = idOf(stack.storage.batchesBucket);
+/** Each secret a function may read, by the `Ref` (its ARN) the template names it by. */
+const secretRefs: Record<SecretId, { Ref: string }> = {
+  personKey: { Ref: idOf(stack.personKeySecret.secret) },
+};
+const personKeyArn = arnOf(idOf(stack.personKeySecret.key));
+/** The functions that compute person keys (issue 16): they alone may read the secret. */
+// the register alone seals person keys (shared/ingest/register.ts)
+const KEYING_FUNCTIONS = ['register'];
 
 interface Statement {
   Effect: string;
@@ -43,14 +57,30 @@ function statementsOfRole(roleId: string): Statement[] {
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }
-function statementsOfFunction(id: keyof typeof ACCESS): Statement[] {
-  const fn =
-    id in FUNCTIONS
-      ? stack.ingestion.functions[id as keyof typeof FUNCTIONS]
-      : stack.httpApi.functions[id as keyof typeof HTTP_FUNCTIONS];
-  const role = fn.function.role?.node.defaultChild as CfnElement;
-  return statementsOfRole(stack.getLogicalId(role));
+function functionOf(id: keyof typeof ACCESS) {
+  return id in FUNCTIONS
+    ? stack.ingestion.functions[id as keyof typeof FUNCTIONS]
+    : stack.httpApi.functions[id as keyof typeof HTTP_FUNCTIONS];
 }
+function roleIdOf(id: keyof typeof ACCESS): string {
+  return stack.getLogicalId(functionOf(id).function.role?.node.defaultChild as CfnElement);
+}
+function statementsOfFunction(id: keyof typeof ACCESS): Statement[] {
+  return statementsOfRole(roleIdOf(id));
+}
+/** The roles (by logical id) of every policy of the stack, inline or managed, with a statement that `matches`. */
+function rolesAllowed(matches: (statement: Statement) => boolean): string[] {
+  const policies = Object.values({
+    ...template.findResources('AWS::IAM::Policy'),
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+  });
+  const roles = policies
+    .filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some(matches))
+    .flatMap((p) => ((p.Properties.Roles ?? []) as { Ref: string }[]).map((r) => r.Ref));
+  return [...new Set(roles)].sort();
+}
+const names = (statement: Statement, resource: unknown) =>
+  [statement.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource));
 
 describe('the register data’s key', () => {
   it('is a customer managed key with yearly rotation, retained in prod', () => {
@@ -79,7 +109,7 @@ describe('the register data’s key', () => {
   });
 
   it('lets CloudWatch (for the alarm topic) use it, and no other service', () => {
-    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const key = template.toJSON().Resources[idOf(stack.dataKey)];
     const services = ((key?.Properties.KeyPolicy.Statement ?? []) as { Principal: { Service?: string } }[])
       .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
       .sort();
@@ -175,6 +205,56 @@ describe('least privilege (infra/access.ts)', () => {
     expect(resources).not.toContain('/index/*');
   });
 
+  it.each(Object.keys(ACCESS) as (keyof typeof ACCESS)[])(
+    '%s reads exactly its secrets: GetSecretValue, and Decrypt of their key through Secrets Manager',
+    (id) => {
+      const statements = statementsOfFunction(id);
+      const declared = ACCESS[id].readsSecrets.map((secret) => secretRefs[secret]);
+      const secretStatements = statements.filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+      );
+      // no DescribeSecret, no ListSecretVersionIds, no wildcard (CDK's grantRead would add them)
+      expect(new Set(secretStatements.flatMap(actionsOf))).toEqual(
+        new Set(declared.length > 0 ? ['secretsmanager:GetSecretValue'] : []),
+      );
+      expect(secretStatements.flatMap((s) => [s.Resource].flat())).toEqual(declared);
+      const viaSecretsManager = {
+        StringEquals: {
+          'kms:ViaService': {
+            'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+          },
+        },
+      };
+      expect(statements.filter((s) => names(s, personKeyArn))).toEqual(
+        declared.length > 0
+          ? [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: personKeyArn, Condition: viaSecretsManager }]
+          : [],
+      );
+    },
+  );
+
+  it('lets the register function alone read the person-key secret, and that secret alone', () => {
+    expect(ACCESS.register.readsSecrets).toEqual(['personKey']);
+    const keying = KEYING_FUNCTIONS.map((id) => roleIdOf(id as keyof typeof ACCESS)).sort();
+    const secretActions = (s: Statement) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'));
+    expect(rolesAllowed(secretActions)).toEqual(keying);
+    expect(rolesAllowed((s) => names(s, secretRefs.personKey))).toEqual(keying);
+    // nothing else in the stack is read as a secret
+    expect(rolesAllowed((s) => secretActions(s) && !names(s, secretRefs.personKey))).toEqual([]);
+    expect(template.toJSON().Resources[idOf(stack.personKeySecret.secret)].Type).toBe(
+      'AWS::SecretsManager::Secret',
+    );
+  });
+
+  it('lets no other role use the person keys’ KMS key, and no service but Secrets Manager', () => {
+    const keying = KEYING_FUNCTIONS.map((id) => roleIdOf(id as keyof typeof ACCESS)).sort();
+    expect(rolesAllowed((s) => names(s, personKeyArn))).toEqual(keying);
+    // the key policy leaves its use to IAM (the account), through Secrets Manager only; no service principal
+    const key = template.toJSON().Resources[idOf(stack.personKeySecret.key)];
+    const statements = key.Properties.KeyPolicy.Statement as { Principal: { Service?: string } }[];
+    expect(statements.flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))).toEqual([]);
+  });
+
   it('uses the key without wildcard actions: decrypt to read, a data key to write', () => {
     const keyActions = statementsOfFunction('lookup').filter((s) =>
       actionsOf(s).some((a) => a.startsWith('kms:')),
@@ -186,6 +266,72 @@ describe('least privilege (infra/access.ts)', () => {
     expect(new Set(split)).toEqual(
       new Set(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
     );
+  });
+});
+
+describe('the person-key secret (issue 16)', () => {
+  const secretOf = (t: Template, of: DancuStack) =>
+    t.toJSON().Resources[
+      Stack.of(of).getLogicalId(of.personKeySecret.secret.node.defaultChild as CfnElement)
+    ];
+
+  it('is encrypted with the person keys’ own KMS key, not the register data’s', () => {
+    expect(secretOf(template, stack).Properties.KmsKeyId).toEqual(personKeyArn);
+    expect(personKeyArn).not.toEqual(keyArn);
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/dancu-dev/person-keys' });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'dancu dev: the person-key secret',
+      EnableKeyRotation: true,
+    });
+  });
+
+  it('is retained in every stage: losing it unlinks every person key', () => {
+    for (const [t, of] of [
+      [template, stack],
+      [prod.template, prod.stack],
+    ] as const) {
+      expect(secretOf(t, of)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('acknowledges AwsSolutions-SMG4 (no automatic rotation): re-keying is a planned operation', () => {
+    expect(secretOf(template, stack).Metadata.cdk_nag.rules_to_suppress).toEqual([
+      { id: 'AwsSolutions-SMG4', reason: expect.stringContaining('npm run rekey') },
+    ]);
+  });
+
+  it.each(Object.values(FUNCTIONS))(
+    '$id finds it in PERSON_KEY_SECRET when it computes person keys',
+    (spec) => {
+      const variables =
+        template.toJSON().Resources[idOf(stack.ingestion.functions[spec.id].function)].Properties.Environment
+          .Variables;
+      if (KEYING_FUNCTIONS.includes(spec.id)) {
+        expect(functionEnvironment(spec).PERSON_KEY_SECRET).toEqual({ secret: 'personKey' });
+        expect(variables.PERSON_KEY_SECRET).toEqual(secretRefs.personKey);
+      } else {
+        expect(variables.PERSON_KEY_SECRET).toBeUndefined();
+      }
+    },
+  );
+
+  it('is named to no HTTP function', () => {
+    for (const { id } of Object.values(HTTP_FUNCTIONS)) {
+      const fn = template.toJSON().Resources[idOf(stack.httpApi.functions[id].function)];
+      expect(fn.Properties.Environment.Variables.PERSON_KEY_SECRET).toBeUndefined();
+    }
+  });
+
+  it('passes cdk-nag in every stage, no finding left unacknowledged', () => {
+    // synth() above would have thrown on a finding (in-memory mode); a fresh synthesis must not either
+    for (const stage of ['dev', 'prod'] as const) expect(() => synth(stage)).not.toThrow();
+  });
+
+  it('is an output an operator can find', () => {
+    template.hasOutput('PersonKeySecretArn', {
+      Value: secretRefs.personKey,
+      Description: Match.stringLikeRegexp('HMAC'),
+    });
   });
 });
 
