@@ -36,7 +36,13 @@ export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
 }
 
 /** The local stack unless `aws` is set; then the bucket and queue URLs come from the environment (stack outputs). */
-export function resolveTarget(options: { aws?: boolean; bucket?: string; signAs?: string }): Target {
+export function resolveTarget(options: {
+  aws?: boolean;
+  bucket?: string;
+  signAs?: string;
+  /** the local stack's directory (default .dancu) */
+  dir?: string;
+}): Target {
   if (options.aws) {
     const bucket = options.bucket ?? process.env.DANCU_BATCHES_BUCKET;
     if (!bucket)
@@ -53,9 +59,11 @@ export function resolveTarget(options: { aws?: boolean; bucket?: string; signAs?
     );
     return { kind: 'aws', bucket, s3: {}, sqs: {}, dynamodb: {}, queues, tables };
   }
-  const info = localStackInfo();
+  const info = localStackInfo(options.dir);
   if (!info)
-    throw new Error('no local stack found (.dancu/local.json): run `npm start` first, or pass --aws');
+    throw new Error(
+      `no local stack found (${options.dir ?? '.dancu'}/local.json): run \`npm start\` first, or pass --aws`,
+    );
   // an agency's own credentials when it has some locally; the operator's otherwise
   const credentials = (options.signAs && info.agencies?.[options.signAs]) || info.credentials;
   const common = { region: info.region, credentials };

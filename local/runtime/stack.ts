@@ -53,7 +53,7 @@ export interface LocalStack {
   endpoints: LocalEndpoints;
   names: LocalNames;
   env: Record<string, string>;
-  /** Seals person keys as the split does, under the local secret (tests compare reports with it) */
+  /** Seals person keys as the register does, under the local secret (tests compare reports with it) */
   personKeyer: PersonKeyer;
   /** Base URL of the HTTP API (`http://127.0.0.1:PORT`), when an HTTP handler was given */
   http?: string;

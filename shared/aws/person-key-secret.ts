@@ -1,10 +1,10 @@
 // dancu's person-key secret (issue 16), read once per container by the function that seals person keys (the
-// split). In AWS PERSON_KEY_SECRET names a Secrets Manager secret encrypted with a KMS key only that function may
+// register). In AWS PERSON_KEY_SECRET names a Secrets Manager secret encrypted with a KMS key only that function may
 // use; locally it is `file:` and the path of the secret the local stack made on its first start (.dancu/).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-// zod/mini: classic zod would add 430 KB to the split's bundle (docs/benchmarks.md)
+// zod/mini: classic zod would add 430 KB to the bundle of the function that reads it (docs/benchmarks.md)
 import * as z from 'zod/mini';
 import { hmacKeyer, type PersonKeyer } from '#domain/person-keyer.ts';
 import { env, requestHandlerOptions } from './env.ts';

@@ -6,7 +6,7 @@
 //
 // Two attributes of the item hold it (who, and until when); taking it may ask more of the item in the same condition
 // (the split's checkpoint, the batch's status). Letting go removes both, and only if the caller still holds it.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { landed } from './conditions.ts';
 
@@ -80,4 +80,13 @@ export function releaseLease(lease: Lease, holder: string): Promise<boolean> {
       }),
     ),
   );
+}
+
+/** Who holds the lease now, if anyone: a holder whose time has passed holds nothing (as `takeLease` sees it). */
+export async function leaseHolder(lease: Lease, now = Date.now()): Promise<string | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: lease.table, Key: lease.key, ConsistentRead: true }),
+  );
+  const holder = Item?.[lease.holder];
+  return typeof holder === 'string' && Number(Item?.[lease.until]) >= now ? holder : undefined;
 }

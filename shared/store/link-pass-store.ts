@@ -15,7 +15,7 @@ import {
 } from '../model/link-pass.ts';
 import type { LinkPasses } from '../model/ports.ts';
 import { addToSet, landed } from './conditions.ts';
-import { type Lease, releaseLease, takeLease } from './lease.ts';
+import { type Lease, leaseHolder, releaseLease, takeLease } from './lease.ts';
 
 const passKey = batchKeys.linkPass;
 const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
@@ -109,6 +109,11 @@ export class LinkPassStore implements LinkPasses {
    */
   takeCurrent(passId: string, now: number, until: number): Promise<boolean> {
     return takeLease(this.current(), passId, until, { now, reentrant: true });
+  }
+
+  /** The pass that runs now, if any (`npm run rekey` waits for it: its work files hold person keys). */
+  running(now = Date.now()): Promise<string | undefined> {
+    return leaseHolder(this.current(), now);
   }
 
   /**

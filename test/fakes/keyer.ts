@@ -5,5 +5,5 @@ import type { PopulationRecord } from '#domain/record.ts';
 
 export const testKeyer = hmacKeyer('a test secret, never a deployed one: 32+ bytes', 1);
 
-/** The person key the split would give `record` under the test secret. */
+/** The person key the register would give `record` under the test secret. */
 export const keyOf = (record: PopulationRecord) => sealedKey(record, testKeyer);
