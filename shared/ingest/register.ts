@@ -85,16 +85,13 @@ function groupByBlock(entries: ChunkEntry[]): ChunkEntry[][] {
 }
 
 /** The agency of each batch a row was compared with: a batch's agency never changes, so a container keeps them. */
-const agencyOfBatch = new Map<string, Promise<string | undefined>>();
+const agencyOfBatch = new Map<string, string>();
 
-function agencyOf(batchId: string, batches: ChunkBatches): Promise<string | undefined> {
-  let agency = agencyOfBatch.get(batchId);
-  if (!agency) {
-    agency = batches.get(batchId).then((batch) => batch?.agencyCode);
-    // a failed read is not remembered: the next row asks again
-    agency.catch(() => agencyOfBatch.delete(batchId));
-    agencyOfBatch.set(batchId, agency);
-  }
+async function agencyOf(batchId: string, batches: ChunkBatches): Promise<string | undefined> {
+  const known = agencyOfBatch.get(batchId);
+  if (known) return known;
+  const agency = (await batches.get(batchId))?.agencyCode;
+  if (agency) agencyOfBatch.set(batchId, agency);
   return agency;
 }
 
@@ -109,6 +106,7 @@ async function maskedRef(
 ): Promise<FormRef> {
   if ('merged' in ref) return ref;
   if (ref.batchId === origin.batchId) return { row: ref.row };
+  // a batch not found is treated as another agency's: nothing is shown that might not be the agency's own
   if ((await agencyOf(ref.batchId, deps.batches)) === origin.agencyCode) return ref;
   return { otherAgency: true };
 }

@@ -136,6 +136,39 @@ describe('register handler', () => {
     expect(world.register.persons.get(KEY)).toMatchObject({ record, version: 5 });
   });
 
+  describe('what a row was compared with, as its agency may see it', () => {
+    /** created by another agency's row 3, then updated by this agency's row 4 of an earlier batch */
+    beforeEach(async () => {
+      await world.batches.create(batchOf({ batchId: 'own0', objectKey: 'incoming/CA-PLEIKU/old.csv' }));
+      await world.batches.create(
+        batchOf({ batchId: 'their0', agencyCode: 'CA-ANKHE', objectKey: 'incoming/CA-ANKHE/x.csv' }),
+      );
+    });
+    const entries = ['their0#3:new~AAAAAAAA', 'own0#4:updated~BBBBBBBB~t'];
+
+    it("another agency's batch only as such", async () => {
+      held({ fullName: 'Trần Văn Bình' }, 2, entries);
+      await register();
+      const [line] = await world.files.readLines<[number, string, string, string, object[]]>(outcomesKey);
+      const [, outcome, , , issues] = line ?? [];
+      expect(outcome).toBe('conflict');
+      expect(issues).toEqual([
+        { code: 'IDENTITY_CONFLICT', fields: ['fullName'], against: { otherAgency: true } },
+      ]);
+    });
+
+    it('an earlier batch of its own by id and row', async () => {
+      held({ currentAddress: 'An Khê' }, 2, entries);
+      await register();
+      const [line] = await world.files.readLines<[number, string, string, string, object[]]>(outcomesKey);
+      const [, outcome, , , issues] = line ?? [];
+      expect(outcome).toBe('updated');
+      expect(issues).toEqual([
+        { code: 'FIELDS_UPDATED', fields: ['currentAddress'], against: { batchId: 'own0', row: 4 } },
+      ]);
+    });
+  });
+
   it('a chunk whose outcomes exist was done before: it only moves the chain on', async () => {
     const earlier = [[7, 'new', KEY, 'F7', []]];
     await world.files.putLines(outcomesKey, earlier);
