@@ -5,7 +5,8 @@
 /** A row of a batch as items name it: `{batchId}#{row}` (a batch id has no `#`). */
 export const rowTag = (origin: { batchId: string; row: number }) => `${origin.batchId}#${origin.row}`;
 
-const ROW_ENTRY = /^([A-Za-z0-9_-]{22})#(\d+):/;
+// a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`/`link`
+const ROW_ENTRY = /^(?!review#|link#)([A-Za-z0-9_-]+)#(\d+):/;
 /** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's or a merge's entry. */
 export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
   const match = ROW_ENTRY.exec(entry);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BATCH_CODES, ROW_CODES } from '#domain/errors.ts';
+import { BATCH_CODES, OUTCOME_CODES, ROW_CODES } from '#domain/errors.ts';
 import { FIELD_NAMES } from '#domain/fields.ts';
 
 // table cells compared with their padding folded, so a formatter may align the columns
@@ -9,6 +9,12 @@ const page = readFileSync(new URL('../docs/validation.md', import.meta.url), 'ut
 describe('docs/validation.md', () => {
   it('lists every error code with its messages', () => {
     for (const [code, { vi, en }] of Object.entries({ ...ROW_CODES, ...BATCH_CODES })) {
+      expect(page, code).toContain(`| \`${code}\` | ${vi} | ${en} |`);
+    }
+  });
+
+  it('lists every outcome code with its messages', () => {
+    for (const [code, { vi, en }] of Object.entries(OUTCOME_CODES)) {
       expect(page, code).toContain(`| \`${code}\` | ${vi} | ${en} |`);
     }
   });

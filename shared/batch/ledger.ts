@@ -1,5 +1,11 @@
 // The batch ledger as agencies read it: one outcomes.csv line per data row and a summary.json.
-import { type BatchCode, batchFailureMessage, describeIssue, type RowIssue } from '#domain/errors.ts';
+import {
+  type BatchCode,
+  batchFailureMessage,
+  describeIssue,
+  isRowCode,
+  type RowIssue,
+} from '#domain/errors.ts';
 
 const OUTCOMES = ['new', 'duplicate', 'updated', 'conflict', 'probable_duplicate', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -68,7 +74,9 @@ function describeLink(outcome: Outcome, link: RowLink): string {
 export function outcomeCsvLine(outcome: RowOutcome): string {
   const codes = outcome.issues.map((issue) => issue.code).join(';');
   const messages = outcome.issues.map(describeIssue);
-  if (outcome.link) messages.push(describeLink(outcome.outcome, outcome.link));
+  // outcome files written before issue 21 name the linked person only in `link`
+  if (outcome.link && !outcome.issues.some((issue) => issue.person !== undefined))
+    messages.push(describeLink(outcome.outcome, outcome.link));
   const message = messages.join('; ');
   return [
     String(outcome.row),
@@ -89,7 +97,9 @@ export class LedgerTally {
   add(outcome: RowOutcome): void {
     this.rows += 1;
     this.outcomes[outcome.outcome] += 1;
-    for (const { code } of outcome.issues) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+    // outcome codes say why an accepted row is not new: they are not errors
+    for (const { code } of outcome.issues)
+      if (isRowCode(code)) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
   }
 }
 

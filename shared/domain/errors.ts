@@ -191,15 +191,68 @@ export const BATCH_CODES = messageTable({
   },
 });
 
+/**
+ * Why an accepted row is not `new`, and what it was compared with: not errors (summary.json's errorsByCode leaves
+ * them out), but every such row carries one, so that a clerk can see why it went where it went.
+ */
+export const OUTCOME_CODES = messageTable({
+  SAME_FORM: {
+    vi: 'Trùng nội dung với một phiếu đã ghi nhận cho người này; không thay đổi gì',
+    en: 'Same content as a form already recorded for this person; nothing changed',
+  },
+  SAME_CONFLICT: {
+    vi: 'Trùng nội dung với một phiếu đã được giữ lại là xung đột, đang chờ xử lý; không thay đổi gì',
+    en: 'Same content as a form already kept as a conflict, awaiting correction; nothing changed',
+  },
+  NOTHING_NEW: {
+    vi: 'Không có thông tin mới so với hồ sơ đang lưu; không thay đổi gì',
+    en: "Adds nothing to the person's record as held; nothing changed",
+  },
+  FIELDS_UPDATED: {
+    vi: 'Cập nhật hồ sơ đang lưu',
+    en: "Updates the person's record as held",
+  },
+  IDENTITY_CONFLICT: {
+    vi: 'Số định danh đã ghi nhận cho người có họ tên, ngày sinh hoặc giới tính khác; phiếu được giữ lại chờ xử lý, hồ sơ không thay đổi',
+    en: 'The personal ID is held for a person with another name, date of birth or sex; the form is kept for correction, the record unchanged',
+  },
+  PERSON_LINKED: {
+    vi: 'Đã ghép vào người đã có theo so khớp hồ sơ',
+    en: 'Joined a person already held, by record linkage',
+  },
+  PROBABLE_DUPLICATE: {
+    vi: 'Có thể trùng với một người đã có; ghi nhận riêng, chờ xem xét',
+    en: 'Probable duplicate of a person already held; recorded apart, on the review list',
+  },
+});
+
 export type RowCode = keyof typeof ROW_CODES;
+export type OutcomeCode = keyof typeof OUTCOME_CODES;
 export type BatchCode = keyof typeof BATCH_CODES;
 
-/** One problem with one row: a code, the field it concerns (if any) and a detail safe to show the uploader. */
+/**
+ * The earlier form an outcome was compared with, as the row's own agency may see it: a row of the same file, a row
+ * of another batch of the same agency, only "another agency's batch" (issue 16: an agency sees no other agency's
+ * uploads), or a merge of two persons (a reviewer's or a link pass's). None: the person's record as held.
+ */
+export type FormRef = { row: number; batchId?: string } | { otherAgency: true } | { merged: true };
+
+/**
+ * One problem with one row: a code, the field it concerns (if any) and a detail safe to show the uploader. An
+ * outcome code carries its comparison instead: the fields concerned (ids, never values), the earlier form, and
+ * the person linked with its score.
+ */
 export interface RowIssue {
-  code: RowCode;
+  code: RowCode | OutcomeCode;
   field?: string;
   detail?: string;
+  fields?: string[];
+  against?: FormRef;
+  person?: string;
+  score?: number;
 }
+
+export const isRowCode = (code: string): code is RowCode => Object.hasOwn(ROW_CODES, code);
 
 export function rowIssue(code: RowCode, field?: string, detail?: string): RowIssue {
   const issue: RowIssue = { code };
@@ -208,8 +261,49 @@ export function rowIssue(code: RowCode, field?: string, detail?: string): RowIss
   return issue;
 }
 
+/** An outcome code with what it was compared with, or which person it met. */
+export function outcomeNote(code: OutcomeCode, params: Omit<RowIssue, 'code'> = {}): RowIssue {
+  return { code, ...params };
+}
+
+/** Where the earlier form is, in Vietnamese and English. */
+function describeRef(ref: FormRef): Message {
+  if ('otherAgency' in ref) return { vi: 'một lô của đơn vị khác', en: 'a batch of another agency' };
+  if ('merged' in ref) return { vi: 'hồ sơ đã hợp nhất', en: 'a merge of two persons' };
+  if (ref.batchId === undefined)
+    return { vi: `dòng ${ref.row} của tệp này`, en: `row ${ref.row} of this file` };
+  return { vi: `dòng ${ref.row} của lô ${ref.batchId}`, en: `row ${ref.row} of batch ${ref.batchId}` };
+}
+
+/** "Vietnamese (details) / English (details)": the person met, the fields concerned, the earlier form. */
+function describeOutcome(code: OutcomeCode, issue: RowIssue): string {
+  const { vi, en } = OUTCOME_CODES[code];
+  const details: Message[] = [];
+  if (issue.person !== undefined) {
+    const score = issue.score === undefined ? undefined : issue.score.toFixed(1);
+    details.push({
+      vi: `người ${issue.person}${score === undefined ? '' : `, điểm ${score}`}`,
+      en: `person ${issue.person}${score === undefined ? '' : `, score ${score} bits`}`,
+    });
+  }
+  if (issue.fields && issue.fields.length > 0) {
+    const fields = issue.fields.join(', ');
+    details.push({ vi: `trường: ${fields}`, en: `fields: ${fields}` });
+  }
+  if (issue.against) {
+    const ref = describeRef(issue.against);
+    details.push({ vi: `so với ${ref.vi}`, en: `compared with ${ref.en}` });
+  } else if (code !== 'PERSON_LINKED' && code !== 'PROBABLE_DUPLICATE') {
+    details.push({ vi: 'so với hồ sơ đang lưu', en: "compared with the person's record as held" });
+  }
+  const part = (text: string, lang: keyof Message) =>
+    details.length === 0 ? text : `${text} (${details.map((d) => d[lang]).join('; ')})`;
+  return `${part(vi, 'vi')} / ${part(en, 'en')}`;
+}
+
 /** "Vietnamese / English (field: detail)" for a report cell. */
 export function describeIssue(issue: RowIssue): string {
+  if (!isRowCode(issue.code)) return describeOutcome(issue.code, issue);
   const message = bilingual(ROW_CODES[issue.code]);
   const where = [issue.field, issue.detail].filter(Boolean).join(': ');
   return where ? `${message} (${where})` : message;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { personKeys } from '../keys.ts';
 import { looseKey, nameKey } from './normalize.ts';
 import type { PersonKeyer } from './person-keyer.ts';
-import { IDENTITY_FIELDS, type PopulationRecord } from './record.ts';
+import { IDENTITY_FIELDS, type PopulationRecord, RECORD_KEYS } from './record.ts';
 
 export type MatchOutcome = 'duplicate' | 'updated' | 'conflict';
 
@@ -28,8 +28,27 @@ export function personKey(record: PopulationRecord, keyer: PersonKeyer): string 
   return keyer.seal(personIdentity(record));
 }
 
+/**
+ * The content of a form, as a short digest: every field as validated, the form's serial aside (the same form
+ * written again is the same content). 48 bits: a person keeps at most a few dozen, so two that differ never meet.
+ */
+export function formDigest(record: PopulationRecord): string {
+  const values = RECORD_KEYS.map((field) => (field === 'formId' ? null : (record[field] ?? null)));
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 8);
+}
+
+/** The identity fields (name, date of birth, sex) on which two records differ. */
+export function identityDifferences(
+  a: PopulationRecord,
+  b: PopulationRecord,
+): (typeof IDENTITY_FIELDS)[number][] {
+  return IDENTITY_FIELDS.filter((field) =>
+    field === 'fullName' ? nameKey(a.fullName) !== nameKey(b.fullName) : a[field] !== b[field],
+  );
+}
+
 function sameIdentity(a: PopulationRecord, b: PopulationRecord): boolean {
-  return nameKey(a.fullName) === nameKey(b.fullName) && a.dateOfBirth === b.dateOfBirth && a.sex === b.sex;
+  return identityDifferences(a, b).length === 0;
 }
 
 const IGNORED = new Set<string>([...IDENTITY_FIELDS, 'formId']);

@@ -1,10 +1,20 @@
 // A row against the register: its outcome (new, duplicate, updated, conflict, or with record linkage joined to a person
-// it matches or a probable duplicate), and the write that records it on the person it touched. Idempotent: the person
-// keeps each row's decision (`applied`), so a redelivered row finds what the first attempt decided and decides the same.
+// it matches or a probable duplicate), what it was compared with, and the write that records it on the person it
+// touched. Idempotent: the person keeps each row's decision (`applied`, shared/ingest/applied-entry.ts), so a
+// redelivered row finds what the first attempt decided and decides the same; and the digest of each form applied,
+// so the same form again is a duplicate of it whatever has changed since, and writes nothing.
 // With record linkage on, a record whose key is not held is compared with the persons its blocking keys find
 // (docs/linkage.md).
 import type { Outcome, RowLink } from '#batch/ledger.ts';
-import { joinLinkedRecord, matchHeldRecord, mergeRecords } from '#domain/identity.ts';
+import type { OutcomeCode } from '#domain/errors.ts';
+import {
+  formDigest,
+  identityDifferences,
+  joinLinkedRecord,
+  type MatchOutcome,
+  matchHeldRecord,
+  mergeRecords,
+} from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { personKeys, reviewId, rowTag } from '../keys.ts';
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
@@ -12,6 +22,16 @@ import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import { linkRecord } from '../linkage/link.ts';
 import type { RowRegister } from '../model/ports.ts';
 import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import {
+  type AppliedEntry,
+  creation,
+  type EntryRef,
+  entryRef,
+  formatEntry,
+  lastContent,
+  parseEntry,
+  sameForm,
+} from './applied-entry.ts';
 import { reviewItem, roundScore } from './review-items.ts';
 import type { ChunkEntry } from './types.ts';
 
@@ -19,30 +39,70 @@ const MAX_ATTEMPTS = 20;
 /** a chain of reviewer merges is followed this far */
 const MAX_HOPS = 4;
 
-/** Where a row went: the outcome, the person it is recorded against, and how linkage placed it. */
+/**
+ * Why a row is not `new` and what it was compared with: the fields concerned (ids only) and the earlier form, as
+ * the register names it (register.ts masks it for the row's agency).
+ */
+export interface OutcomeNote {
+  code: OutcomeCode;
+  fields?: string[];
+  against?: EntryRef;
+}
+
+/** Where a row went: the outcome, the person it is recorded against, how linkage placed it, and why. */
 export interface RegisterResult {
   outcome: Outcome;
   personKey: string;
   link?: RowLink;
+  note?: OutcomeNote;
+}
+
+const against = (entry: AppliedEntry | undefined) => (entry ? { against: entryRef(entry) } : {});
+
+/** A form already applied to the person (or kept on it as a conflict): a duplicate of that form. */
+function seenBefore(entries: readonly AppliedEntry[], digest: string): OutcomeNote | undefined {
+  const same = sameForm(entries, digest);
+  if (!same) return undefined;
+  return { code: same.outcome === 'conflict' ? 'SAME_CONFLICT' : 'SAME_FORM', against: entryRef(same) };
 }
 
 /**
- * A row's entry in `applied`: `batch#row:outcome`, then `|score` when linkage scored it and `|personKey` of
- * the candidate a probable duplicate was linked to, so a redelivery reports the same.
+ * Why a form that is not one seen before got its outcome, against the entries kept before it: an update or a
+ * duplicate is compared with the record as held (last made by `lastContent`), a conflict with the identity the
+ * person was created with.
  */
-function appliedEntry(tag: string, outcome: Outcome, link?: RowLink, candidate?: string): string {
-  const score = link?.score === undefined ? '' : `|${link.score.toFixed(2)}`;
-  return `${tag}:${outcome}${score}${candidate ? `|${candidate}` : ''}`;
+function noteOf(
+  outcome: MatchOutcome,
+  before: readonly AppliedEntry[],
+  fields: readonly string[],
+): OutcomeNote {
+  if (outcome === 'conflict')
+    return { code: 'IDENTITY_CONFLICT', fields: [...fields], ...against(creation(before)) };
+  if (outcome === 'updated')
+    return { code: 'FIELDS_UPDATED', fields: [...fields], ...against(lastContent(before)) };
+  return { code: 'NOTHING_NEW', ...against(lastContent(before)) };
 }
 
-/** What a previous attempt decided for this row, from the person it touched. */
-function earlierResult(held: HeldPerson, tag: string, key: string): RegisterResult | undefined {
-  const entry = held.applied.find((applied) => applied.startsWith(`${tag}:`));
+/** What a previous attempt decided for this row, from the person it touched, with the same note. */
+function earlierResult(
+  held: HeldPerson,
+  tag: string,
+  key: string,
+  record: PopulationRecord,
+): RegisterResult | undefined {
+  const entries = held.applied.map(parseEntry);
+  const at = entries.findIndex((entry) => entry.tag === tag);
+  const entry = entries[at];
   if (!entry) return undefined;
-  const [outcome, score, candidate] = entry.slice(tag.length + 1).split('|');
-  const result: RegisterResult = { outcome: outcome as Outcome, personKey: key };
-  if (candidate) result.link = { personKey: candidate, score: Number(score) };
-  else if (score !== undefined) result.link = { personKey: key, score: Number(score) };
+  const result: RegisterResult = { outcome: entry.outcome as Outcome, personKey: key };
+  if (entry.candidate) result.link = { personKey: entry.candidate, score: entry.score ?? 0 };
+  else if (entry.score !== undefined) result.link = { personKey: key, score: entry.score };
+  const before = entries.slice(0, at);
+  const seen = entry.digest === undefined ? undefined : seenBefore(before, entry.digest);
+  if (entry.outcome === 'duplicate') result.note = seen ?? noteOf('duplicate', before, []);
+  else if (entry.outcome === 'updated') result.note = noteOf('updated', before, entry.changed ?? []);
+  else if (entry.outcome === 'conflict')
+    result.note = noteOf('conflict', before, identityDifferences(held.record, record));
   return result;
 }
 
@@ -56,14 +116,23 @@ export async function registerRecord(
   return linkage ? registerLinked(entry, origin, store) : registerExact(entry, origin, store);
 }
 
+/** The entry a new person is created with, after its row tag: `new` (or as linkage placed it) and its form's digest. */
+function createdEntry(tag: string, outcome: Outcome, record: PopulationRecord, link?: RowLink): string {
+  const entry: AppliedEntry = { tag, outcome, digest: formDigest(record) };
+  if (link?.score !== undefined) entry.score = link.score;
+  if (link) entry.candidate = link.personKey;
+  return formatEntry(entry).slice(tag.length + 1);
+}
+
 /** Exact keys only: a new person, or the held person under the same key. */
 async function registerExact(
   entry: ChunkEntry,
   origin: RowOrigin,
   store: RowRegister,
 ): Promise<RegisterResult> {
+  const created = createdEntry(rowTag(origin), 'new', entry.record);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await store.createPerson(entry.personKey, entry.record, origin))
+    if (await store.createPerson(entry.personKey, entry.record, origin, created))
       return { outcome: 'new', personKey: entry.personKey };
     const held = await store.getPerson(entry.personKey);
     if (!held) continue;
@@ -79,8 +148,8 @@ async function registerExact(
 
 /**
  * A row whose key is an alias or a merged person: it joins the person that key points to. A row that joined through
- * it before reports the person it joined; one that created the key's person (before it was merged) reports it as it
- * did then.
+ * it before reports the person it joined, as that person's entries name it; one that created the key's person
+ * (before it was merged) reports it as it did then; a form applied under this key before is a duplicate of it.
  */
 async function toMerged(
   entry: ChunkEntry,
@@ -89,10 +158,14 @@ async function toMerged(
   held: HeldPerson & { mergedInto?: string },
 ): Promise<RegisterResult | undefined> {
   const into = held.mergedInto as string;
-  const earlier = earlierResult(held, rowTag(origin), entry.personKey);
-  if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated')
-    return { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
+  const earlier = earlierResult(held, rowTag(origin), entry.personKey, entry.record);
+  if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated') {
+    const joined = await joinPerson(entry, origin, store, into, earlier.link?.score);
+    return joined ?? { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
+  }
   if (earlier) return earlier;
+  const seen = seenBefore(held.applied.map(parseEntry), formDigest(entry.record));
+  if (seen) return { outcome: 'duplicate', personKey: into, link: { personKey: into }, note: seen };
   return joinPerson(entry, origin, store, into, undefined);
 }
 
@@ -105,29 +178,29 @@ async function applyToHeld(
 ): Promise<RegisterResult | undefined> {
   const tag = rowTag(origin);
   const key = entry.personKey;
-  const earlier = earlierResult(held, tag, key);
+  const earlier = earlierResult(held, tag, key, entry.record);
   if (earlier) return earlier; // this row was decided before a redelivery
+  const entries = held.applied.map(parseEntry);
+  const digest = formDigest(entry.record);
+  // the same form again: nothing to write, and the person keeps what later forms made it
+  const seen = seenBefore(entries, digest);
+  // a filed copy cannot tell whether the person was merged since, and a duplicate writes nothing to find out
+  if (seen) return held.filed ? undefined : { outcome: 'duplicate', personKey: key, note: seen };
   const { outcome, changed } = matchHeldRecord(held.record, entry.record);
   if (outcome === 'conflict') {
     // a conflict is put before it is recorded: decided on the person as read, never on a filed copy
     if (held.filed) return undefined;
     await store.putConflict(key, origin, entry.record);
-    if (await store.recordOutcome(key, held, `${tag}:conflict`)) return { outcome, personKey: key };
+    const fields = identityDifferences(held.record, entry.record);
+    if (await store.recordOutcome(key, held, formatEntry({ tag, outcome, digest })))
+      return { outcome, personKey: key, note: noteOf(outcome, entries, fields) };
   } else if (outcome === 'updated') {
     const merged = mergeRecords(held.record, entry.record);
-    const written = await recordUpdate(
-      store,
-      key,
-      held,
-      origin,
-      entry.record,
-      changed,
-      `${tag}:updated`,
-      merged,
-    );
-    if (written) return { outcome, personKey: key };
-  } else if (await store.recordOutcome(key, held, `${tag}:duplicate`)) {
-    return { outcome, personKey: key };
+    const applied = formatEntry({ tag, outcome, digest, changed });
+    const written = await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged);
+    if (written) return { outcome, personKey: key, note: noteOf(outcome, entries, changed) };
+  } else if (await store.recordOutcome(key, held, formatEntry({ tag, outcome, digest }))) {
+    return { outcome, personKey: key, note: noteOf(outcome, entries, []) };
   }
   return undefined;
 }
@@ -190,15 +263,20 @@ async function joinPerson(
       continue;
     }
     const link: RowLink = score === undefined ? { personKey: key } : { personKey: key, score };
-    const earlier = earlierResult(held, tag, key);
+    const earlier = earlierResult(held, tag, key, entry.record);
     if (earlier) return { ...earlier, link: earlier.link ?? link };
+    const entries = held.applied.map(parseEntry);
+    const digest = formDigest(entry.record);
+    const seen = seenBefore(entries, digest);
+    if (seen && held.filed) continue; // read it: the copy cannot tell whether it was merged since
+    if (seen) return { outcome: 'duplicate', personKey: key, link, note: seen };
     const { outcome, changed, merged } = joinLinkedRecord(held.record, entry.record, COMPARED_FIELDS);
-    const applied = appliedEntry(tag, outcome, link);
+    const applied = formatEntry({ tag, outcome, ...(score === undefined ? {} : { score }), digest, changed });
     const written =
       outcome === 'updated'
         ? await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged)
         : await store.recordOutcome(key, held, applied);
-    if (written) return { outcome, personKey: key, link };
+    if (written) return { outcome, personKey: key, link, note: noteOf(outcome, entries, changed) };
   }
   throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
 }
@@ -262,7 +340,12 @@ async function registerLinked(
             key,
             joined.personKey,
             origin,
-            appliedEntry(tag, joined.outcome, joined.link).slice(tag.length + 1),
+            formatEntry({
+              tag,
+              outcome: joined.outcome,
+              ...(joined.link?.score === undefined ? {} : { score: joined.link.score }),
+              digest: formDigest(entry.record),
+            }).slice(tag.length + 1),
           );
         return joined;
       }
@@ -287,7 +370,7 @@ async function registerLinked(
         review: { id: item.id, reasons: item.reasons, fields: item.fields },
       };
     }
-    const applied = appliedEntry(tag, outcome, link, link?.personKey).slice(tag.length + 1);
+    const applied = createdEntry(tag, outcome, entry.record, link);
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
     const created = `${tag}:${applied}`;
     await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode, created);

@@ -2,13 +2,15 @@
 // written as one work file, and the batch moved on (the partition's next chunk, or finalize after the last one).
 // One invocation at a time decides a chunk (its lease); a redelivered chunk that has its outcomes only moves on.
 import { randomUUID } from 'node:crypto';
+import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
 import type { RowOrigin } from '../model/register.ts';
+import type { EntryRef } from './applied-entry.ts';
 import { failAfterRetries } from './failed-report.ts';
-import { registerRecord } from './register-row.ts';
+import { type RegisterResult, registerRecord } from './register-row.ts';
 import {
   type ChunkEntry,
   type ChunkLine,
@@ -82,6 +84,58 @@ function groupByBlock(entries: ChunkEntry[]): ChunkEntry[][] {
   return [...groups.values()];
 }
 
+/** The agency of each batch a row was compared with: a batch's agency never changes, so a container keeps them. */
+const agencyOfBatch = new Map<string, string>();
+
+async function agencyOf(batchId: string, batches: ChunkBatches): Promise<string | undefined> {
+  const known = agencyOfBatch.get(batchId);
+  if (known) return known;
+  const agency = (await batches.get(batchId))?.agencyCode;
+  if (agency) agencyOfBatch.set(batchId, agency);
+  return agency;
+}
+
+/**
+ * The earlier form as this row's agency may see it (issue 16): a row of this file, a batch and row of its own, or
+ * only "another agency's batch".
+ */
+async function maskedRef(
+  ref: EntryRef,
+  origin: Omit<RowOrigin, 'row'>,
+  deps: RegisterDeps,
+): Promise<FormRef> {
+  if ('merged' in ref) return ref;
+  if (ref.batchId === origin.batchId) return { row: ref.row };
+  // a batch not found is treated as another agency's: nothing is shown that might not be the agency's own
+  if ((await agencyOf(ref.batchId, deps.batches)) === origin.agencyCode) return ref;
+  return { otherAgency: true };
+}
+
+/** The codes a row's outcome carries: the person linkage met, and why it is not new, against what. */
+async function outcomeIssues(
+  result: RegisterResult,
+  origin: Omit<RowOrigin, 'row'>,
+  deps: RegisterDeps,
+): Promise<RowIssue[]> {
+  const issues: RowIssue[] = [];
+  const { link, note } = result;
+  if (link) {
+    const code = result.outcome === 'probable_duplicate' ? 'PROBABLE_DUPLICATE' : 'PERSON_LINKED';
+    issues.push(
+      outcomeNote(code, {
+        person: link.personKey,
+        ...(link.score === undefined ? {} : { score: link.score }),
+      }),
+    );
+  }
+  if (note) {
+    const issue = outcomeNote(note.code, note.fields ? { fields: note.fields } : {});
+    if (note.against) issue.against = await maskedRef(note.against, origin, deps);
+    issues.push(issue);
+  }
+  return issues;
+}
+
 /** Runs the rows of each person in order, and different people side by side. */
 async function registerEntries(
   entries: ChunkEntry[],
@@ -100,7 +154,8 @@ async function registerEntries(
           deps.register,
           deps.linkage,
         );
-        const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', []];
+        const issues = await outcomeIssues(result, origin, deps);
+        const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', issues];
         if (result.link) line.push(result.link);
         results.push(line);
       }

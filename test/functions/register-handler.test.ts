@@ -77,7 +77,10 @@ describe('register handler', () => {
   it('stores a person seen for the first time as new, and sends the partition its next chunk', async () => {
     const result = await register();
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.register.persons.get(KEY)).toMatchObject({ record, applied: ['b1#7:new'] });
+    expect(world.register.persons.get(KEY)).toMatchObject({
+      record,
+      applied: [expect.stringMatching(/^b1#7:new~[\w-]{8}$/)],
+    });
     expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
     expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
     expect(world.sendFinalize).not.toHaveBeenCalled();
@@ -100,11 +103,20 @@ describe('register handler', () => {
   it('an identity that differs under the same ID is a conflict, kept for review, the register unchanged', async () => {
     held({ fullName: 'Trần Văn Bình' }, 1, ['b0#1:new']);
     await register();
-    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'conflict', KEY, 'F7', []]]);
+    // the row says why and against what: b0 is another agency's batch in these fakes' world, so it is not named
+    expect(await world.files.readLines(outcomesKey)).toEqual([
+      [
+        7,
+        'conflict',
+        KEY,
+        'F7',
+        [{ code: 'IDENTITY_CONFLICT', fields: ['fullName'], against: { otherAgency: true } }],
+      ],
+    ]);
     expect(world.register.conflicts).toEqual([`${KEY} b1#7`]);
     const person = world.register.persons.get(KEY);
     expect(person?.record).toEqual({ ...record, fullName: 'Trần Văn Bình' });
-    expect(person?.applied).toEqual(['b0#1:new', 'b1#7:conflict']);
+    expect(person?.applied).toEqual(['b0#1:new', expect.stringMatching(/^b1#7:conflict~[\w-]{8}$/)]);
   });
 
   it('the same identity with a new address is an update with history, guarded by the version read', async () => {
@@ -112,13 +124,49 @@ describe('register handler', () => {
     const history = vi.spyOn(world.register, 'putHistory');
     const outcome = vi.spyOn(world.register, 'recordOutcome');
     await register();
-    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'updated', KEY, 'F7', []]]);
+    // no earlier entry kept: compared with the record as held
+    expect(await world.files.readLines(outcomesKey)).toEqual([
+      [7, 'updated', KEY, 'F7', [{ code: 'FIELDS_UPDATED', fields: ['currentAddress'] }]],
+    ]);
     expect(history).toHaveBeenCalledWith(KEY, expect.objectContaining({ batchId: 'b1', row: 7 }), {
       currentAddress: { from: 'An Khê', to: 'Pleiku' },
     });
     // written against the version it read: the fake, like the table, refuses any other
     expect(outcome.mock.calls[0]?.[1]).toMatchObject({ version: 4 });
     expect(world.register.persons.get(KEY)).toMatchObject({ record, version: 5 });
+  });
+
+  describe('what a row was compared with, as its agency may see it', () => {
+    /** created by another agency's row 3, then updated by this agency's row 4 of an earlier batch */
+    beforeEach(async () => {
+      await world.batches.create(batchOf({ batchId: 'own0', objectKey: 'incoming/CA-PLEIKU/old.csv' }));
+      await world.batches.create(
+        batchOf({ batchId: 'their0', agencyCode: 'CA-ANKHE', objectKey: 'incoming/CA-ANKHE/x.csv' }),
+      );
+    });
+    const entries = ['their0#3:new~AAAAAAAA', 'own0#4:updated~BBBBBBBB~t'];
+
+    it("another agency's batch only as such", async () => {
+      held({ fullName: 'Trần Văn Bình' }, 2, entries);
+      await register();
+      const [line] = await world.files.readLines<[number, string, string, string, object[]]>(outcomesKey);
+      const [, outcome, , , issues] = line ?? [];
+      expect(outcome).toBe('conflict');
+      expect(issues).toEqual([
+        { code: 'IDENTITY_CONFLICT', fields: ['fullName'], against: { otherAgency: true } },
+      ]);
+    });
+
+    it('an earlier batch of its own by id and row', async () => {
+      held({ currentAddress: 'An Khê' }, 2, entries);
+      await register();
+      const [line] = await world.files.readLines<[number, string, string, string, object[]]>(outcomesKey);
+      const [, outcome, , , issues] = line ?? [];
+      expect(outcome).toBe('updated');
+      expect(issues).toEqual([
+        { code: 'FIELDS_UPDATED', fields: ['currentAddress'], against: { batchId: 'own0', row: 4 } },
+      ]);
+    });
   });
 
   it('a chunk whose outcomes exist was done before: it only moves the chain on', async () => {

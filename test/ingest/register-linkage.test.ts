@@ -51,7 +51,10 @@ describe('register with record linkage', () => {
     expect(result).toEqual({ outcome: 'new', personKey: keyOf(held) });
     expect(register.calls.filingItems).toBe(filingKeys(held).length);
     expect(filingKeys(held)).toHaveLength(3);
-    expect(register.persons.get(keyOf(held))?.applied).toEqual(['b1#1:new']);
+    // the row, its outcome and the digest of its form
+    expect(register.persons.get(keyOf(held))?.applied).toEqual([
+      expect.stringMatching(/^b1#1:new~[\w-]{8}$/),
+    ]);
   });
 
   it('joins a noisy copy to the held person: updated with what it adds, with the score', async () => {
@@ -78,7 +81,11 @@ describe('register with record linkage', () => {
     expect(register.history).toEqual([`${keyOf(held)} b2#1`]);
     // the same form again, under its own key: the blocking item's copy, no GetItem either
     const [again] = await registered(register, [held], 'b3');
-    expect(again).toEqual({ outcome: 'duplicate', personKey: keyOf(held) });
+    expect(again).toEqual({
+      outcome: 'duplicate',
+      personKey: keyOf(held),
+      note: { code: 'SAME_FORM', against: { batchId: 'b1', row: 1 } },
+    });
     expect(register.calls).toMatchObject({ query: 9, getPerson: 1 });
   });
 
@@ -103,7 +110,7 @@ describe('register with record linkage', () => {
     expect(await register.markMerged(keyOf(held), keyOf(other), 1)).toBe(true);
     const [joined] = await registered(register, [noisy], 'b2');
     expect(joined?.personKey).toBe(keyOf(other));
-    expect(register.persons.get(keyOf(held))?.applied).toEqual(['b1#1:new']);
+    expect(register.persons.get(keyOf(held))?.applied).toEqual([expect.stringMatching(/^b1#1:new~/)]);
     expect(register.persons.get(keyOf(other))?.applied.at(-1)).toMatch(/^b2#1:updated/);
   });
 
@@ -189,7 +196,11 @@ describe('register with record linkage', () => {
   it('keeps the exact-key semantics: the same form again is a duplicate of its person', async () => {
     const register = new MemoryRegister();
     const [, second] = await registered(register, [held, held]);
-    expect(second).toEqual({ outcome: 'duplicate', personKey: keyOf(held) });
+    expect(second).toEqual({
+      outcome: 'duplicate',
+      personKey: keyOf(held),
+      note: { code: 'SAME_FORM', against: { batchId: 'b1', row: 1 } },
+    });
   });
 });
 

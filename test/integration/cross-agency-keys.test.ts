@@ -26,6 +26,8 @@ let agency: Agency;
 /** A's personal IDs, and the key each became */
 let idsOfA: string[];
 let keysOfA: Set<string>;
+/** A's batch: B may learn that its rows met A's forms, never which batch or row */
+let batchOfA: string;
 /** what B reads back: each report file, and each API response, as text */
 const readByB = new Map<string, string>();
 
@@ -69,7 +71,7 @@ beforeAll(async () => {
   idsOfA = batch.truth.flatMap((row) => (row.personalId ? [row.personalId] : []));
   keysOfA = new Set(idsOfA.map((id) => stack.personKeyer.seal(`id:${id}`)));
   const atA = await agency.upload(objectKeys.upload(A, 'people.ndjson'), batch.bytes);
-  await agency.waitForSummary(A, 'people.ndjson', atA, { timeoutMs: 90_000 });
+  batchOfA = (await agency.waitForSummary(A, 'people.ndjson', atA, { timeoutMs: 90_000 })).batchId;
 
   const atB = await agency.upload(objectKeys.upload(B, 'same-people.ndjson'), withoutIds(batch.text));
   const summary = await agency.waitForSummary(B, 'same-people.ndjson', atB, { timeoutMs: 90_000 });
@@ -98,9 +100,17 @@ describe('person keys across agencies', () => {
       { header: true, skipEmptyLines: true },
     ).data;
     const metA = outcomes.filter((line) => keysOfA.has(line.person_key ?? ''));
-    // most rows joined one of A's persons outright, under A's key, and say so in the message
+    // most rows joined one of A's persons outright, under A's key, and say so with a code in the message
     expect(metA.length).toBeGreaterThan(150);
-    expect(metA.some((line) => (line.message ?? '').includes(`Joined person ${line.person_key}`))).toBe(true);
+    const joined = metA.filter((line) => (line.codes ?? '').startsWith('PERSON_LINKED;'));
+    expect(joined.length).toBeGreaterThan(150);
+    for (const line of joined) {
+      expect(line.message).toContain(
+        `Joined a person already held, by record linkage (person ${line.person_key}`,
+      );
+      // compared with A's form, which B sees only as another agency's
+      expect(line.message).toContain('compared with a batch of another agency');
+    }
     const review = Papa.parse<Record<string, string>>(
       readByB.get(objectKeys.report(B, 'same-people.ndjson', 'review.csv')) ?? '',
       { header: true, skipEmptyLines: true },
@@ -119,6 +129,8 @@ describe('person keys across agencies', () => {
       const found = [...text.matchAll(/\d{12}/g)].map(([digits]) => digits).filter((d) => ids.has(d));
       expect(found, what).toEqual([]);
       for (const id of idsOfA) expect(text.includes(id), `${what} holds an ID of A`).toBe(false);
+      // nor A's batch: its id and rows are A's uploads, not B's
+      expect(text.includes(batchOfA), `${what} names A's batch`).toBe(false);
     }
   });
 

@@ -74,7 +74,7 @@ describe('record linkage on the local stack', () => {
     const found = score.joined.right + score.reviewed.right + score.conflictsRight;
     expect(found / score.pairs, score.mistakes.join('\n')).toBeGreaterThanOrEqual(0.9);
     // a joined row names the person it joined, with its score, in the message
-    const joined = outcomes.find((line) => line.message?.includes('Joined person'));
+    const joined = outcomes.find((line) => line.codes?.startsWith('PERSON_LINKED;'));
     expect(joined?.message).toContain(`person ${joined?.person_key}`);
     expect(joined?.message).toMatch(/score \d+\.\d bits/);
   });
