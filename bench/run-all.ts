@@ -28,6 +28,11 @@ const BENCHES: Record<string, Record<Size, string[]>> = {
     default: ['--rows', '300000', '--runs', '3'],
     full: ['--rows', '1000000', '--runs', '5'],
   },
+  check: {
+    quick: ['--rows', '100000', '--runs', '3'],
+    default: ['--rows', '300000', '--runs', '3'],
+    full: ['--rows', '1090000', '--runs', '3'],
+  },
   ingest: {
     quick: ['--rows', '5000'],
     default: ['--rows', '20000'],
@@ -179,6 +184,31 @@ const RENDER: Record<string, (json: Json) => string[]> = {
       `Baseline: bare csv-parse on the same file (and the floor: find line ends, decode each line). dancu read + validate: ` +
         `**${n(mine.rowsPerSecond)} rows/s, ${n(mine.timesCsvParse, 2)}× csv-parse's time, ${n(mine.timesFloor, 2)}× the floor's** ` +
         `(targets ≥ 150,000 rows/s, ≤ 5× the floor; peak RSS ≤ 200 MB).`,
+    ];
+  },
+  check(json) {
+    const pass = (label: string, p: Json) => [
+      label,
+      n(p.rows),
+      n(p.seconds, 2),
+      n(p.cpuSeconds, 2),
+      n((p.rows as number) / (p.seconds as number)),
+      n(p.peakRssMB),
+    ];
+    const check = json.check as Json;
+    return [
+      `${n(json.sizeMB)} MB generated CSV (bench/validate's 16 columns); each pass in its own process, the two alternating, median of ${json.runs} runs.`,
+      '',
+      ...table(
+        ['pass', 'rows', 'seconds', 'CPU seconds', 'rows/s', 'peak RSS MB'],
+        [
+          pass('read + validate (baseline)', json.readValidate as Json),
+          pass('**npm run check** (read + validate + in-file dedupe + report)', check),
+        ],
+      ),
+      '',
+      `Baseline: read + validate of the same file in the same run. The check ÷ read + validate: **${n(json.ratio, 2)} wall, ` +
+        `${n(json.cpuRatio, 2)} CPU** (target ≤ 1.5); the check's peak RSS ${n(check.peakRssMB)} MB (target < 200).`,
     ];
   },
   ingest(json) {

@@ -1,14 +1,19 @@
 // One pass over a batch file, in its own process so that its peak RSS is its own.
-// Usage: tsx bench/validate-worker.ts PASS FILE; prints {"rows", "seconds", "peakRssMB"} as JSON.
+// Usage: tsx bench/validate-worker.ts PASS FILE; prints {"rows", "seconds", "cpuSeconds", "peakRssMB"} as JSON
+// (seconds and CPU seconds of the pass alone, without the process's start).
 
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as csvParse } from 'csv-parse';
 import csvParser from 'csv-parser';
 import Papa from 'papaparse';
 import { validatePages } from '#batch/check-batch.ts';
 import { openBatch } from '#batch/read-batch.ts';
 import { defaultValidationContext } from '#domain/validate.ts';
+import { checkFile } from '../local/check-file.ts';
 
 const CHUNK = 1 << 17;
 const [pass, file] = process.argv.slice(2);
@@ -71,12 +76,24 @@ const passes: Record<string, () => Promise<number>> = {
     for await (const page of validatePages(batch.pages, defaultValidationContext())) rows += page.length;
     return rows;
   },
+  /** the pre-upload check as `npm run check` runs it: read + validate + in-file dedupe + the report files */
+  async 'dancu-check'() {
+    const out = await mkdtemp(join(tmpdir(), 'dancu-bench-check-'));
+    try {
+      return (await checkFile(file, out)).rows;
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  },
 };
 
 const run = passes[pass];
 if (!run) throw new Error(`unknown pass ${pass}; one of ${Object.keys(passes).join(', ')}`);
 const started = performance.now();
+const cpu = process.cpuUsage();
 const rows = await run();
 const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+const cpuSeconds = (used.user + used.system) / 1e6;
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-console.log(JSON.stringify({ rows, seconds, peakRssMB }));
+console.log(JSON.stringify({ rows, seconds, cpuSeconds, peakRssMB }));

@@ -1,12 +1,13 @@
 // Checks a local batch file with no AWS and writes summary.json and outcomes.csv: the pre-upload check.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { checkPages } from '#batch/check-batch.ts';
 import {
   type BatchSummary,
+  batchFailure,
   buildSummary,
   LedgerTally,
   OUTCOMES_CSV_HEADER,
@@ -41,17 +42,48 @@ export interface CheckFileOptions {
   keyer?: PersonKeyer;
 }
 
+/** Opens the file to check, or says in a BatchFailedError why it cannot be (before any report is touched). */
+async function openInput(file: string): Promise<FileHandle> {
+  let input: FileHandle | undefined;
+  try {
+    input = await open(file, 'r');
+    if (!(await input.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return input;
+  } catch (error) {
+    await input?.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'không có tệp này / no such file'
+        : code === 'EISDIR'
+          ? 'đây là thư mục, không phải tệp / a folder, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'không có quyền đọc / no permission to read it'
+            : (error as Error).message;
+    throw new BatchFailedError('BATCH_UNREADABLE', `${file}: ${why}`);
+  }
+}
+
+/**
+ * Checks `file` and writes its report into `outDir`. A file that cannot be opened at all (missing, a folder,
+ * unreadable) throws BatchFailedError and leaves `outDir` untouched; a file that opens but cannot be read as
+ * a batch gets a failed report. The report is written to temporary files renamed into place at the end, so an
+ * earlier report in `outDir` is never left truncated.
+ */
 export async function checkFile(
   file: string,
   outDir: string,
   options: CheckFileOptions = {},
 ): Promise<BatchSummary> {
+  const input = await openInput(file);
   await mkdir(outDir, { recursive: true });
   const startedAt = new Date().toISOString();
   const tally = new LedgerTally();
   const agencyCode = options.agencyCode ?? 'local';
   const base = { batchId: `check-${randomUUID()}`, agencyCode, objectKey: basename(file), startedAt };
-  const outcomesPath = join(outDir, 'outcomes.csv');
+  const partial = (name: string) => join(outDir, `.${name}.${process.pid}.partial`);
+  const outcomesPath = partial('outcomes.csv');
+  const summaryPath = partial('summary.json');
   const outcomes = createWriteStream(outcomesPath);
   outcomes.write(`${OUTCOMES_CSV_HEADER}\n`);
 
@@ -59,7 +91,7 @@ export async function checkFile(
   try {
     const format = formatOfName(file);
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
-    const batch = await openBatch(createReadStream(file, { highWaterMark: 1 << 17 }), format);
+    const batch = await openBatch(input.createReadStream({ highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
     for await (const page of checkPages(
       batch.pages,
@@ -82,13 +114,35 @@ export async function checkFile(
       unknownColumns: batch.layout.unknownColumns,
     });
   } catch (error) {
-    if (!(error instanceof BatchFailedError)) throw error;
-    summary = buildSummary({ ...base, finishedAt: new Date().toISOString(), tally, failure: error });
+    const failure = error instanceof BatchFailedError ? error : readFailure(error);
+    if (!failure) {
+      outcomes.destroy();
+      await rm(outcomesPath, { force: true });
+      throw error;
+    }
+    summary = buildSummary({
+      ...base,
+      finishedAt: new Date().toISOString(),
+      tally,
+      failure: batchFailure(failure.code, failure.detail),
+    });
+  } finally {
+    await input.close();
   }
   outcomes.end();
   await once(outcomes, 'finish');
   // a file that cannot be read reports no rows at all, whatever was read before it failed
   if (summary.status === 'failed') await writeFile(outcomesPath, `${OUTCOMES_CSV_HEADER}\n`);
-  await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  // the summary last: a report whose summary.json is there is whole
+  await rename(outcomesPath, join(outDir, 'outcomes.csv'));
+  await rename(summaryPath, join(outDir, 'summary.json'));
   return summary;
+}
+
+/** An I/O error while the opened file was read (a disk or network share failing) as a failed check. */
+function readFailure(error: unknown): BatchFailedError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  return new BatchFailedError('BATCH_UNREADABLE', (error as Error).message);
 }

@@ -1,10 +1,12 @@
 // Pre-upload check: `npm run check -- FILE [--out DIR] [--agency CODE] [--person-key SECRET]`. Runs the readers
 // and validation on a local file, no AWS, and writes summary.json and outcomes.csv. Exit 0: every row accepted;
-// 1: some rows rejected; 2: the file cannot be read at all; 64: bad usage.
+// 1: some rows rejected; 2: the file cannot be used at all (missing or unreadable: no report written, an earlier
+// one kept; not text, no header, …: a failed report); 64: bad usage; 70: the check itself failed (a bug).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { throwawayKeyer } from '#domain/person-keyer.ts';
+import { BatchFailedError } from '#domain/errors.ts';
+import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { loadPersonKeyer } from '../shared/aws/person-key-secret.ts';
 import { checkFile } from './check-file.ts';
 
@@ -27,20 +29,40 @@ async function main(): Promise<number> {
   }
   const outDir = resolve(values.out);
   const secret = values['person-key'];
-  const keyer = secret
-    ? await loadPersonKeyer(/^arn:|^file:/.test(secret) ? secret : pathToFileURL(resolve(secret)).href)
-    : throwawayKeyer();
+  let keyer: PersonKeyer;
+  try {
+    keyer = secret
+      ? await loadPersonKeyer(/^arn:|^file:/.test(secret) ? secret : pathToFileURL(resolve(secret)).href)
+      : throwawayKeyer();
+  } catch (error) {
+    console.error(`cannot read the person-key secret ${secret}: ${(error as Error).message}`);
+    return 64;
+  }
   console.error(
     secret
       ? `person keys: sealed under ${secret}, as the register holding it would seal them`
       : 'person keys: sealed under a throwaway secret made for this run (keys begin p0:): the same person has ' +
           'the same key within this report, and no key can be matched to another run or to the register',
   );
-  const summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true, keyer });
+  let summary: Awaited<ReturnType<typeof checkFile>>;
+  try {
+    summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true, keyer });
+  } catch (error) {
+    if (!(error instanceof BatchFailedError)) throw error;
+    console.error(`${error.message}\nno report written; ${outDir} is as it was`);
+    return 2;
+  }
   console.log(JSON.stringify(summary, null, 2));
   console.error(`report written to ${outDir}`);
-  if (summary.status === 'failed') return 2;
+  if (summary.failure) {
+    console.error(summary.failure.message);
+    return 2;
+  }
   return summary.outcomes.rejected > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((error: unknown) => {
+  // not a row's or the file's fault: an exit code of its own, never 1 ("rows rejected") or 2
+  console.error('the check failed / kiểm tra bị lỗi:', error);
+  return 70;
+});

@@ -1,12 +1,13 @@
 // Read + validate + dedupe within one file, with no register: the pre-upload check, and the first half of
 // what the split function does with every batch.
-import { createHash } from 'node:crypto';
 import type { RowIssue } from '#domain/errors.ts';
-import { personKey } from '#domain/identity.ts';
+import { personIdentity } from '#domain/identity.ts';
 import { nameKey, normalizeText } from '#domain/normalize.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import type { PopulationRecord } from '#domain/record.ts';
+import { IDENTITY_FIELDS, type PopulationRecord, RECORD_KEYS } from '#domain/record.ts';
 import { type ValidationContext, validateCells } from '#domain/validate.ts';
+import { Fingerprinter, fingerprint64 } from './fingerprint.ts';
+import { FingerprintTable } from './fingerprint-table.ts';
 import type { Outcome, RowOutcome } from './ledger.ts';
 import type { BatchRow } from './read-batch.ts';
 
@@ -47,38 +48,48 @@ export async function* validatePages(
   for await (const page of pages) yield page.map((row) => checkRow(row, context));
 }
 
-const digest = (text: string) => createHash('md5').update(text).digest('base64url').slice(0, 12);
-const identityDigest = (r: PopulationRecord) => digest(`${nameKey(r.fullName)}|${r.dateOfBirth}|${r.sex}`);
-function detailsDigest(record: PopulationRecord): string {
-  const { formId: _f, fullName: _n, dateOfBirth: _d, sex: _s, ...details } = record;
-  return digest(JSON.stringify(details, Object.keys(details).sort()));
-}
+// The fields compared for an update, by index in RECORD_KEYS order (the order recordOf gives a record's values
+// in): all but the form's serial and the identity (name, date of birth, sex). Read with Object.values: a
+// property load by a variable key, per field and row, cost more than the rest of the dedupe.
+const DETAIL_INDEXES = RECORD_KEYS.flatMap((key, index) =>
+  key === 'formId' || (IDENTITY_FIELDS as readonly string[]).includes(key) ? [] : [index],
+);
 
 /**
  * Dedupe within one file, as the register would decide it: each row is compared with the person's latest
  * accepted form. A different identity under the same ID is a conflict; the same form again a duplicate; any
- * other difference an update, which becomes the latest. Holds two short digests per person, not the records,
- * so a province-sized file fits in memory. (Unlike the register, a later form that leaves a field empty
- * counts as an update here: a digest cannot tell which fields were left out.)
+ * other difference an update, which becomes the latest. Holds 16 bytes per person (a 64-bit fingerprint of
+ * the identity the key is sealed from, and 32-bit fingerprints of the name, date of birth and sex and of the
+ * other fields), not the records or their keys, so a province-sized file fits in memory; the sealed key is
+ * only written out. (Unlike the register, a later form that leaves a field empty counts as an update here: a
+ * fingerprint cannot tell which fields were left out.)
  */
 class InFileDedupe {
-  private readonly seen = new Map<string, string>();
+  private readonly seen = new FingerprintTable();
+  private readonly print = new Fingerprinter();
 
   constructor(private readonly keyer: PersonKeyer) {}
 
   decide(record: PopulationRecord): { outcome: Outcome; personKey: string } {
-    const key = personKey(record, this.keyer);
-    const identity = identityDigest(record);
-    const details = detailsDigest(record);
-    const held = this.seen.get(key);
-    if (held === undefined) {
-      this.seen.set(key, identity + details);
-      return { outcome: 'new', personKey: key };
+    const identity = personIdentity(record);
+    const personKey = this.keyer.seal(identity);
+    const [high, low] = fingerprint64(identity);
+    const print = this.print;
+    const who = print.reset().add(nameKey(record.fullName)).add(record.dateOfBirth).add(record.sex).value;
+    const values = Object.values(record) as (string | undefined)[];
+    print.reset();
+    for (const index of DETAIL_INDEXES) print.add(values[index]);
+    const what = print.value;
+
+    const slot = this.seen.find(high, low);
+    if (slot < 0) {
+      this.seen.insert(slot, high, low, who, what);
+      return { outcome: 'new', personKey };
     }
-    if (!held.startsWith(identity)) return { outcome: 'conflict', personKey: key };
-    if (held.endsWith(details)) return { outcome: 'duplicate', personKey: key };
-    this.seen.set(key, identity + details); // the newer form is what the register would hold
-    return { outcome: 'updated', personKey: key };
+    if (this.seen.first(slot) !== who) return { outcome: 'conflict', personKey };
+    if (this.seen.second(slot) === what) return { outcome: 'duplicate', personKey };
+    this.seen.setSecond(slot, what); // the newer form is what the register would hold
+    return { outcome: 'updated', personKey };
   }
 }
 
@@ -91,9 +102,11 @@ export async function* checkPages(
   const dedupe = new InFileDedupe(keyer);
   for await (const page of validatePages(pages, context)) {
     yield page.map((checked) => {
-      const outcome: RowOutcome = checked.record
-        ? { row: checked.row, ...dedupe.decide(checked.record), issues: [] }
-        : { row: checked.row, outcome: 'rejected', issues: checked.issues };
+      let outcome: RowOutcome;
+      if (checked.record) {
+        const decided = dedupe.decide(checked.record);
+        outcome = { row: checked.row, outcome: decided.outcome, personKey: decided.personKey, issues: [] };
+      } else outcome = { row: checked.row, outcome: 'rejected', issues: checked.issues };
       if (checked.formId !== undefined) outcome.formId = checked.formId;
       return outcome;
     });

@@ -1,6 +1,7 @@
 // Turns an uploaded object's bytes into a UTF-8 byte stream: gunzips (by magic number), strips a UTF-8 BOM,
-// transcodes UTF-16 LE/BE with a BOM, and refuses binary. Nothing else is guessed at: bytes that are not
-// UTF-8 stay as they are and surface as U+FFFD in the rows that hold them (rejected for bad encoding).
+// transcodes UTF-16 LE/BE with a BOM, and refuses binary and BOM-less UTF-16. Nothing else is guessed at:
+// bytes that are not UTF-8 stay as they are and surface as U+FFFD in the rows that hold them (rejected for bad
+// encoding), and a stray NUL or control byte reaches its row (rejected as a control character).
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { BatchFailedError } from '#domain/errors.ts';
@@ -81,6 +82,65 @@ async function* skip(source: AsyncIterable<Buffer>, bytes: number): AsyncGenerat
   }
 }
 
+/** What the bytes of a file's start say it is, when it has no byte-order mark. */
+type Sniffed =
+  | { kind: 'text' }
+  | { kind: 'binary'; detail: string }
+  | { kind: 'utf-16'; encoding: 'utf-16le' | 'utf-16be' };
+
+// Formats people save or rename as .csv by mistake, by their first bytes: a workbook is a zip (.xlsx) or an
+// OLE file (.xls); scans and photos.
+const MAGIC: [bytes: number[], name: string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip file or an Excel workbook (.xlsx)'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'an old Excel workbook (.xls) or Word document'],
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0xff, 0xd8, 0xff], 'a JPEG image'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
+];
+
+/**
+ * Tells text from binary and BOM-less UTF-16 by the first 8 KiB alone, by byte patterns, so that one stray
+ * NUL in a text row is that row's problem (CONTROL_CHARACTER), not the file's. UTF-16 puts a zero byte in
+ * nearly every other position (the high byte of ASCII letters, digits and punctuation), at odd offsets for
+ * little-endian and even ones for big-endian; a binary file has NULs and other control bytes scattered
+ * through it; a text file has a few at most.
+ */
+export function sniffText(head: Uint8Array): Sniffed {
+  for (const [magic, name] of MAGIC) {
+    if (head.length >= magic.length && magic.every((byte, i) => head[i] === byte)) {
+      return { kind: 'binary', detail: name };
+    }
+  }
+  const bytes = Math.min(head.length, SNIFF_BYTES);
+  let evenNuls = 0;
+  let oddNuls = 0;
+  let controls = 0; // NULs and the other C0 controls text never holds (tab, LF, CR, FF and ESC aside)
+  for (let i = 0; i < bytes; i++) {
+    const byte = head[i] as number;
+    if (byte === 0) {
+      if (i % 2 === 0) evenNuls += 1;
+      else oddNuls += 1;
+    }
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x1b) {
+      controls += 1;
+    }
+  }
+  const pairs = bytes / 2;
+  // at least a quarter of one parity's bytes zero, and nearly all the zeros there
+  if (oddNuls > 0 && oddNuls >= pairs / 4 && evenNuls <= oddNuls / 16)
+    return { kind: 'utf-16', encoding: 'utf-16le' };
+  if (evenNuls > 0 && evenNuls >= pairs / 4 && oddNuls <= evenNuls / 16)
+    return { kind: 'utf-16', encoding: 'utf-16be' };
+  // one control byte in a hundred, and more than a stray few: no CSV or JSON text looks like this
+  if (controls > 4 && controls * 100 > bytes) {
+    return {
+      kind: 'binary',
+      detail: `${controls} control bytes (${evenNuls + oddNuls} NUL) in the first ${bytes}`,
+    };
+  }
+  return { kind: 'text' };
+}
+
 export async function decodeBatch(source: AsyncIterable<Uint8Array>): Promise<DecodedBatch> {
   let [head, bytes] = await peek(source, SNIFF_BYTES);
   const compressed = head[0] === 0x1f && head[1] === 0x8b;
@@ -94,10 +154,12 @@ export async function decodeBatch(source: AsyncIterable<Uint8Array>): Promise<De
     return { encoding: 'utf-16be', compressed, bomBytes: 2, utf8: transcodeUtf16(bytes, 'utf-16be') };
   }
   const bomBytes = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  if (head.includes(0)) {
+  const sniffed = sniffText(head);
+  if (sniffed.kind === 'binary') throw new BatchFailedError('BATCH_NOT_TEXT', sniffed.detail);
+  if (sniffed.kind === 'utf-16') {
     throw new BatchFailedError(
-      'BATCH_NOT_TEXT',
-      'NUL bytes: a binary file, or UTF-16 without a byte-order mark',
+      'BATCH_UTF16_WITHOUT_BOM',
+      sniffed.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE',
     );
   }
   return { encoding: 'utf-8', compressed, bomBytes, utf8: bomBytes ? skip(bytes, bomBytes) : bytes };

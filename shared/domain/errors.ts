@@ -161,6 +161,10 @@ export const BATCH_CODES = messageTable({
     vi: 'Tệp không phải văn bản (có thể là tệp nhị phân)',
     en: 'File is not text (binary?)',
   },
+  BATCH_UTF16_WITHOUT_BOM: {
+    vi: 'Tệp mã hóa UTF-16 nhưng thiếu dấu thứ tự byte (BOM); hãy lưu lại dưới dạng CSV UTF-8',
+    en: 'The file is UTF-16 without a byte-order mark; save it again as CSV UTF-8',
+  },
   BATCH_GZIP_CORRUPT: {
     vi: 'Tệp nén gzip bị hỏng',
     en: 'The gzip file is corrupt',

@@ -136,6 +136,19 @@ describe('CSV reader', () => {
     expect(rows[0]?.values?.full_name).toContain('\ufffd');
   });
 
+  it('leaves a stray NUL to its row, and looks at only the first 8 KiB to tell text from binary', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      i === 59 ? ROW_A.replace('Pleiku', 'Plei\0ku') : ROW_B,
+    );
+    // NULs after the first 8 KiB, however many, are rows' problems too
+    rows.push(...Array.from({ length: 20 }, () => ROW_B.replace('Ayun Pa', '\0\0\0\0\0\0\0\0\0\0')));
+    const { rows: read } = await readRows(`${HEADER}\n${rows.join('\n')}\n`, 'csv', { chunkSize: 1 << 17 });
+    expect(read).toHaveLength(420);
+    expect(read[59]?.values?.current_address).toBe('Plei\0ku');
+    expect(read[59]?.clean).toBe(false);
+    expect(read[419]?.values?.current_address).toBe('\0'.repeat(10));
+  });
+
   it('gives the byte offset just past each row', async () => {
     const text = `${HEADER}\n${ROW_A}\r\n${ROW_B}\n`;
     const { rows } = await readRows(text);
@@ -158,8 +171,22 @@ describe('CSV files that fail as a whole', () => {
     expect(await failureCode(png)).toBe('BATCH_NOT_TEXT');
   });
 
-  it('UTF-16 without a BOM is not guessed at', async () => {
-    expect(await failureCode(Buffer.from(`${HEADER}\n${ROW_A}\n`, 'utf16le'))).toBe('BATCH_NOT_TEXT');
+  it('UTF-16 without a BOM is not guessed at, and says so', async () => {
+    const text = `${HEADER}\n${ROW_A}\n${ROW_B}\n`;
+    expect(await failureCode(Buffer.from(text, 'utf16le'))).toBe('BATCH_UTF16_WITHOUT_BOM');
+    expect(await failureCode(utf16be(text).subarray(2))).toBe('BATCH_UTF16_WITHOUT_BOM');
+    expect(await failureCode(gzipSync(Buffer.from(text, 'utf16le')))).toBe('BATCH_UTF16_WITHOUT_BOM');
+  });
+
+  it('a workbook, a zip or a binary without a known signature', async () => {
+    const xlsx = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0]),
+      Buffer.alloc(40, 1),
+    ]);
+    expect(await failureCode(xlsx)).toBe('BATCH_NOT_TEXT');
+    // bytes of a compressed stream: NULs and control bytes all through it
+    const noise = Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7919 + (i >> 3) * 31) & 0xff));
+    expect(await failureCode(noise)).toBe('BATCH_NOT_TEXT');
   });
 
   it('an empty file, or one of blank lines', async () => {

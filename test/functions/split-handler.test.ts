@@ -67,6 +67,27 @@ describe('split handler', () => {
     );
   });
 
+  it('rejects a row holding a stray NUL as a control character and splits every other row', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      i === 59
+        ? ROW_A.replace('Pleiku', 'Plei\0ku')
+        : ROW_B.replace('1995-07-30', `1995-07-${10 + (i % 19)}`),
+    );
+    world.files.put('incoming/CA-PLEIKU/nul.csv', `${HEADER}\n${rows.join('\n')}\n`);
+
+    await split('incoming/CA-PLEIKU/nul.csv');
+
+    const batch = await batchOfKey('incoming/CA-PLEIKU/nul.csv');
+    expect(batch).toMatchObject({ status: 'registering', rows: 120 });
+    const rejected = world.files.keys(`work/${batch?.batchId}/rejected/`);
+    const ledger = rejected.map((key) => String(world.files.text(key))).join('');
+    expect(ledger).toContain('CONTROL_CHARACTER');
+    expect(ledger.trim().split('\n')).toHaveLength(1);
+    const chunks = world.files.keys(`work/${batch?.batchId}/chunks/`);
+    const lines = await Promise.all(chunks.map((key) => world.files.readLines(key)));
+    expect(lines.flat()).toHaveLength(119);
+  });
+
   it('does nothing for a repeated event of a batch already past splitting', async () => {
     world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
     await split('incoming/CA-PLEIKU/forms.csv');

@@ -1,6 +1,6 @@
 // The pre-upload check as an agency runs it: a real process, real files, exit codes and reports.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,14 +83,59 @@ describe('npm run check', () => {
     expect(outcomes.slice(1).map((l) => l.split(',')[2])).toEqual(['new', 'updated', 'conflict']);
   });
 
-  it('exits 2 with a failed summary for a file that cannot be read', async () => {
-    const { code, summary, outcomes } = await check(
+  it('exits 2 with a failed summary for a file that cannot be read, its message in both languages', async () => {
+    const { code, summary, outcomes, stderr } = await check(
       'photo.csv',
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
     );
     expect(code).toBe(2);
-    expect(summary).toMatchObject({ status: 'failed', rows: 0, failure: { code: 'BATCH_NOT_TEXT' } });
+    const message =
+      'Tệp không phải văn bản (có thể là tệp nhị phân) / File is not text (binary?): a PNG image';
+    expect(summary).toMatchObject({ status: 'failed', rows: 0 });
+    expect(summary.failure).toEqual({ code: 'BATCH_NOT_TEXT', message });
+    expect(stderr).toContain(message);
     expect(outcomes).toEqual(['row,form_id,outcome,person_key,codes,message']);
+    const utf16 = await check('unicode.csv', Buffer.from(`${HEADER}\n${ROW_A}\n`, 'utf16le'));
+    expect(utf16.code).toBe(2);
+    expect(utf16.summary.failure.code).toBe('BATCH_UTF16_WITHOUT_BOM');
+    expect(utf16.summary.failure.message).toMatch(/BOM.* \/ The file is UTF-16 without a byte-order mark/);
+  });
+
+  it('rejects the row that holds a stray NUL and decides every other row', async () => {
+    // the shape of the file that once failed whole: 23,600 rows, a NUL inside a field of row 60
+    const rows = Array.from({ length: 23_600 }, (_, i) =>
+      i === 59 ? ROW_A.replace('Pleiku', 'Plei\0ku') : i % 2 ? ROW_A : ROW_B,
+    );
+    const { code, summary, outcomes } = await check('nul.csv', `${HEADER}\n${rows.join('\n')}\n`);
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({
+      status: 'completed',
+      rows: 23_600,
+      outcomes: { new: 2, duplicate: 23_597, rejected: 1 },
+      errorsByCode: { CONTROL_CHARACTER: 1 },
+    });
+    expect(outcomes[60]).toMatch(/^60,,rejected,,CONTROL_CHARACTER,.*\(current_address\)/);
+  });
+
+  it('exits 2 for a file that is not there, and leaves an earlier report as it was', async () => {
+    const out = join(dir, 'kept-report');
+    await run('npx', ['tsx', 'local/check.ts', join(dir, 'clean.csv'), '--out', out]);
+    const before = await Promise.all(['summary.json', 'outcomes.csv'].map((f) => readFile(join(out, f))));
+    const missing = await run('npx', ['tsx', 'local/check.ts', join(dir, 'missing.csv'), '--out', out]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `Không đọc được tệp / The file could not be read: ${join(dir, 'missing.csv')}: không có tệp này / no such file`,
+    );
+    expect(missing.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const after = await Promise.all(['summary.json', 'outcomes.csv'].map((f) => readFile(join(out, f))));
+    expect(after).toEqual(before);
+    expect(await readdir(out)).toEqual(['outcomes.csv', 'summary.json']);
+    const folder = await run('npx', ['tsx', 'local/check.ts', dir, '--out', out]).catch((e) => e);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('a folder, not a file');
   });
 
   it('refuses an unsupported file name', async () => {

@@ -1,0 +1,75 @@
+// A hash table from a 64-bit fingerprint to two 32-bit values, in one typed array: what the pre-upload check
+// holds per person of a file. Hand-written (open addressing, linear probing) because a Map of a million
+// string keys costs about 130 bytes an entry plus the garbage collector's time walking it; this costs
+// 16 bytes a slot and holds no object per person (docs/benchmarks.md, "The pre-upload check").
+
+const WORDS = 4; // key high, key low, first value, second value
+const MAX_LOAD = 0.75;
+
+export class FingerprintTable {
+  private slots: Uint32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1 << 16) {
+    let slots = 16;
+    while (slots < capacity) slots *= 2;
+    this.slots = new Uint32Array(slots * WORDS);
+    this.mask = slots - 1;
+  }
+
+  /**
+   * The slot holding key (high, low), or when there is none, the empty slot where it would go as `-slot - 1`.
+   * A key of (0, 0) marks an empty slot, so that key is stored as (0, 1).
+   */
+  find(high: number, low: number): number {
+    const keyLow = high === 0 && low === 0 ? 1 : low;
+    const slots = this.slots;
+    for (let slot = (high ^ Math.imul(keyLow, 0x9e3779b1)) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const at = slot * WORDS;
+      const h = slots[at] as number;
+      const l = slots[at + 1] as number;
+      if (h === high && l === keyLow) return slot;
+      if (h === 0 && l === 0) return -slot - 1;
+    }
+  }
+
+  /** Puts a new key in the empty slot `find` gave (as -slot - 1) with its two values. */
+  insert(found: number, high: number, low: number, first: number, second: number): void {
+    const at = (-found - 1) * WORDS;
+    this.slots[at] = high;
+    this.slots[at + 1] = high === 0 && low === 0 ? 1 : low;
+    this.slots[at + 2] = first;
+    this.slots[at + 3] = second;
+    this.size += 1;
+    if (this.size > (this.mask + 1) * MAX_LOAD) this.grow();
+  }
+
+  first(slot: number): number {
+    return this.slots[slot * WORDS + 2] as number;
+  }
+
+  second(slot: number): number {
+    return this.slots[slot * WORDS + 3] as number;
+  }
+
+  setSecond(slot: number, value: number): void {
+    this.slots[slot * WORDS + 3] = value;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = (this.mask << 1) | 1;
+    for (let at = 0; at < old.length; at += WORDS) {
+      const high = old[at] as number;
+      const low = old[at + 1] as number;
+      if (high === 0 && low === 0) continue;
+      const to = (-this.find(high, low) - 1) * WORDS;
+      this.slots[to] = high;
+      this.slots[to + 1] = low;
+      this.slots[to + 2] = old[at + 2] as number;
+      this.slots[to + 3] = old[at + 3] as number;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// Fast fingerprints of a row's texts, for the pre-upload check's in-file dedupe (check-batch.ts).
+// Hand-written (MurmurHash3's x86 32-bit body and finaliser over pairs of UTF-16 code units, fed field by
+// field) rather than node:crypto: a digest object costs 1-2 µs a call before it hashes anything, and the check
+// takes several per row of a province-sized file (docs/benchmarks.md, "The pre-upload check"). Not a MAC and
+// not for secrets: person keys are sealed by person-keyer.ts.
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+function mix(h: number, word: number): number {
+  let k = Math.imul(word, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  const x = h ^ k;
+  return (Math.imul((x << 13) | (x >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number, length: number): number {
+  let x = h ^ length;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** The word that closes a field: its length, or a mark no length can take when the field is absent. */
+const fieldEnd = (text: string | undefined) => (text === undefined ? 0xffffffff : text.length);
+
+/**
+ * A 32-bit fingerprint of a sequence of texts, accumulated without allocating: reset, add the texts in a fixed
+ * order, read `value`. Equal sequences give equal fingerprints; ("ab", "c") and ("a", "bc") differ, and an
+ * absent text differs from an empty one.
+ */
+export class Fingerprinter {
+  private h = 0;
+  private words = 0;
+
+  reset(seed = 0): this {
+    this.h = seed;
+    this.words = 0;
+    return this;
+  }
+
+  add(text: string | undefined): this {
+    let h = this.h;
+    if (text !== undefined) {
+      const pairs = text.length & ~1;
+      for (let i = 0; i < pairs; i += 2) h = mix(h, text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16));
+      if (pairs < text.length) h = mix(h, text.charCodeAt(pairs) | 0xffff0000);
+      this.words += (text.length + 1) >> 1;
+    }
+    this.h = mix(h, fieldEnd(text));
+    this.words += 1;
+    return this;
+  }
+
+  get value(): number {
+    return finish(this.h, this.words);
+  }
+}
+
+const printer = new Fingerprinter();
+
+/** A 64-bit fingerprint of one text, as two unsigned 32-bit halves (two seeds): a hash table's key. */
+export function fingerprint64(text: string): [high: number, low: number] {
+  return [printer.reset(0x9e3779b9).add(text).value, printer.reset(0x7f4a7c15).add(text).value];
+}

@@ -1,0 +1,116 @@
+// The pre-upload check's in-file dedupe, and the fingerprints and table it holds per person.
+import { describe, expect, it } from 'vitest';
+import { checkPages } from '#batch/check-batch.ts';
+import { Fingerprinter, fingerprint64 } from '#batch/fingerprint.ts';
+import { FingerprintTable } from '#batch/fingerprint-table.ts';
+import { testKeyer } from '../fakes/keyer.ts';
+import { chunked, HEADER, ROW_A, ROW_B } from './helpers.ts';
+
+async function outcomesOf(lines: string[]): Promise<string[]> {
+  const { openBatch } = await import('#batch/read-batch.ts');
+  const batch = await openBatch(chunked(Buffer.from(`${HEADER}\n${lines.join('\n')}\n`), 64), 'csv');
+  const found: string[] = [];
+  for await (const page of checkPages(batch.pages, { today: '2026-06-30' }, testKeyer)) {
+    for (const row of page) found.push(row.outcome);
+  }
+  return found;
+}
+
+describe('in-file dedupe', () => {
+  const moved = ROW_A.replace('Pleiku', 'An Khê');
+  it('the same form again is a duplicate, however its values were written', async () => {
+    const spelled = ROW_A.replace('1/2/1990', '1990-02-01').replace('Nam', 'nam').replace('Kinh', 'kinh');
+    expect(await outcomesOf([ROW_A, spelled, ROW_B, ROW_A])).toEqual([
+      'new',
+      'duplicate',
+      'new',
+      'duplicate',
+    ]);
+  });
+
+  it('a changed field is an update, which becomes what later rows are compared with', async () => {
+    expect(await outcomesOf([ROW_A, moved, moved, ROW_A])).toEqual([
+      'new',
+      'updated',
+      'duplicate',
+      'updated',
+    ]);
+  });
+
+  it('the name compared without regard to case or where the tone mark sits', async () => {
+    const retyped = ROW_A.replace('Nguyễn Văn An', 'NGUYỄN văn an');
+    expect(await outcomesOf([ROW_A, retyped])).toEqual(['new', 'duplicate']);
+  });
+
+  it('another identity under the same ID is a conflict and does not replace the held form', async () => {
+    const other = ROW_A.replace('Nguyễn Văn An', 'Nguyễn Văn Bình');
+    const born = ROW_A.replace('1/2/1990', '2/2/1990');
+    expect(await outcomesOf([ROW_A, other, born, moved, ROW_A])).toEqual([
+      'new',
+      'conflict',
+      'conflict',
+      'updated',
+      'updated',
+    ]);
+  });
+
+  it('a field filled in later, or left out again, is an update', async () => {
+    const header = `${HEADER},religion,phone`;
+    const { openBatch } = await import('#batch/read-batch.ts');
+    const rows = [`${ROW_A},,`, `${ROW_A},Phật giáo,`, `${ROW_A},Phật giáo,0912345678`, `${ROW_A},,`];
+    const batch = await openBatch(chunked(Buffer.from(`${header}\n${rows.join('\n')}\n`)), 'csv');
+    const found: string[] = [];
+    for await (const page of checkPages(batch.pages, { today: '2026-06-30' }, testKeyer)) {
+      for (const row of page) found.push(row.outcome);
+    }
+    expect(found).toEqual(['new', 'updated', 'updated', 'updated']);
+  });
+});
+
+describe('Fingerprinter', () => {
+  const print = (...texts: (string | undefined)[]) => {
+    const f = new Fingerprinter().reset();
+    for (const text of texts) f.add(text);
+    return f.value;
+  };
+
+  it('tells field boundaries, absence and emptiness apart', () => {
+    expect(print('ab', 'c')).not.toBe(print('a', 'bc'));
+    expect(print('a', undefined)).not.toBe(print('a', ''));
+    expect(print('a', undefined)).not.toBe(print('a'));
+    expect(print('x\uffff')).not.toBe(print('x'));
+    expect(print('Nguyễn', 'Văn')).toBe(print('Nguyễn', 'Văn'));
+  });
+
+  it('spreads 300,000 IDs over 64 bits without a collision', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 300_000; i++) {
+      const [high, low] = fingerprint64(`id:0${String(64090000000 + i * 13)}`);
+      seen.add(`${high}:${low}`);
+    }
+    expect(seen.size).toBe(300_000);
+  });
+});
+
+describe('FingerprintTable', () => {
+  it('finds every key it was given as it grows, and none it was not', () => {
+    const table = new FingerprintTable(16);
+    const keys: [number, number][] = [];
+    // the first key is (0, 0), the empty slot's own pattern, which is a key like any other
+    for (let i = 0; i < 50_000; i++) keys.push([(i * 2654435761) >>> 0, i % 7 === 0 ? 0 : (i * 40503) >>> 0]);
+    keys.forEach(([high, low], i) => {
+      const found = table.find(high, low);
+      expect(found).toBeLessThan(0);
+      table.insert(found, high, low, i, i + 1);
+    });
+    expect(table.size).toBe(keys.length);
+    keys.forEach(([high, low], i) => {
+      const slot = table.find(high, low);
+      expect([table.first(slot), table.second(slot)]).toEqual([i, i + 1]);
+    });
+    expect(table.find(1, 1)).toBeLessThan(0);
+    const slot = table.find(0, 0);
+    table.setSecond(slot, 7);
+    expect(table.second(table.find(0, 0))).toBe(7);
+  });
+});
