@@ -9,11 +9,12 @@ import {
   type BatchSummary,
   buildSummary,
   LedgerTally,
-  OUTCOMES_CSV_HEADER,
+  OUTCOMES_CSV_START,
   outcomeCsvLine,
 } from '#batch/ledger.ts';
 import { formatOfName, openBatch } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
+import { fieldLabels } from '#domain/fields.ts';
 import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
 
@@ -53,7 +54,7 @@ export async function checkFile(
   const base = { batchId: `check-${randomUUID()}`, agencyCode, objectKey: basename(file), startedAt };
   const outcomesPath = join(outDir, 'outcomes.csv');
   const outcomes = createWriteStream(outcomesPath);
-  outcomes.write(`${OUTCOMES_CSV_HEADER}\n`);
+  outcomes.write(OUTCOMES_CSV_START);
 
   let summary: BatchSummary;
   try {
@@ -61,6 +62,7 @@ export async function checkFile(
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
     const batch = await openBatch(createReadStream(file, { highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
+    const labels = fieldLabels(batch.layout.headerCells);
     for await (const page of checkPages(
       batch.pages,
       options.context ?? defaultValidationContext(),
@@ -69,7 +71,7 @@ export async function checkFile(
       let lines = '';
       for (const outcome of page) {
         tally.add(outcome);
-        lines += `${outcomeCsvLine(outcome)}\n`;
+        lines += `${outcomeCsvLine(outcome, labels)}\n`;
       }
       if (!outcomes.write(lines)) await once(outcomes, 'drain');
       tick(tally.rows);
@@ -88,7 +90,7 @@ export async function checkFile(
   outcomes.end();
   await once(outcomes, 'finish');
   // a file that cannot be read reports no rows at all, whatever was read before it failed
-  if (summary.status === 'failed') await writeFile(outcomesPath, `${OUTCOMES_CSV_HEADER}\n`);
+  if (summary.status === 'failed') await writeFile(outcomesPath, OUTCOMES_CSV_START);
   await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

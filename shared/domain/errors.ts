@@ -208,10 +208,14 @@ export function rowIssue(code: RowCode, field?: string, detail?: string): RowIss
   return issue;
 }
 
-/** "Vietnamese / English (field: detail)" for a report cell. */
-export function describeIssue(issue: RowIssue): string {
-  const message = bilingual(ROW_CODES[issue.code]);
-  const where = [issue.field, issue.detail].filter(Boolean).join(': ');
+/**
+ * "Vietnamese / English (field: detail)" for a report cell, or the Vietnamese alone. The field is named by `label`,
+ * the header the file used for it ("Quê quán"), when there is one; else by its English id.
+ */
+export function describeIssue(issue: RowIssue, label?: string, language: 'both' | 'vi' = 'both'): string {
+  const text = ROW_CODES[issue.code];
+  const message = language === 'vi' ? text.vi : bilingual(text);
+  const where = [label ?? issue.field, issue.detail].filter(Boolean).join(': ');
   return where ? `${message} (${where})` : message;
 }
 
