@@ -73,9 +73,10 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: ['linkPass'],
     readsSecrets: [],
   },
-  // merges outcomes and rejected rows into the report
+  // merges outcomes and rejected rows into the report; reads the upload again for the cells of the rows outcomes.xlsx
+  // lists, and copies a batch's report to its name's path (a copy reads its source)
   finalize: {
-    readsObjects: [PREFIXES.work],
+    readsObjects: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports],
     writesObjects: [PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: [],

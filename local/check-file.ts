@@ -10,11 +10,12 @@ import {
   batchFailure,
   buildSummary,
   LedgerTally,
-  OUTCOMES_CSV_HEADER,
+  OUTCOMES_CSV_START,
   outcomeCsvLine,
 } from '#batch/ledger.ts';
 import { formatOfName, openBatch } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
+import { fieldLabels } from '#domain/fields.ts';
 import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
 
@@ -85,7 +86,7 @@ export async function checkFile(
   const outcomesPath = partial('outcomes.csv');
   const summaryPath = partial('summary.json');
   const outcomes = createWriteStream(outcomesPath);
-  outcomes.write(`${OUTCOMES_CSV_HEADER}\n`);
+  outcomes.write(OUTCOMES_CSV_START);
 
   let summary: BatchSummary;
   try {
@@ -93,6 +94,7 @@ export async function checkFile(
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
     const batch = await openBatch(input.createReadStream({ highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
+    const labels = fieldLabels(batch.layout.headerCells);
     for await (const page of checkPages(
       batch.pages,
       options.context ?? defaultValidationContext(),
@@ -101,7 +103,7 @@ export async function checkFile(
       let lines = '';
       for (const outcome of page) {
         tally.add(outcome);
-        lines += `${outcomeCsvLine(outcome)}\n`;
+        lines += `${outcomeCsvLine(outcome, labels)}\n`;
       }
       if (!outcomes.write(lines)) await once(outcomes, 'drain');
       tick(tally.rows);
@@ -132,7 +134,7 @@ export async function checkFile(
   outcomes.end();
   await once(outcomes, 'finish');
   // a file that cannot be read reports no rows at all, whatever was read before it failed
-  if (summary.status === 'failed') await writeFile(outcomesPath, `${OUTCOMES_CSV_HEADER}\n`);
+  if (summary.status === 'failed') await writeFile(outcomesPath, OUTCOMES_CSV_START);
   await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   // the summary last: a report whose summary.json is there is whole
   await rename(outcomesPath, join(outDir, 'outcomes.csv'));

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { objectKeys } from '../shared/keys.ts';
+import { nameAlreadyUsed } from './name-used.ts';
 import { resolveTarget } from './target.ts';
 
 const USAGE =
@@ -68,6 +69,8 @@ async function main(): Promise<number> {
   const name = values.name ?? basename(file);
   const key = objectKeys.upload(values.agency, name);
   const total = statSync(file).size;
+  const earlier = await nameAlreadyUsed(s3, target.bucket, values.agency, name);
+  if (earlier) console.error(earlier);
   const started = new Date();
   const upload = new Upload({
     client: s3,

@@ -139,8 +139,15 @@ export const PREFIXES = {
 } as const;
 
 /** The files of a batch's report. */
-export const REPORT_FILES = ['summary.json', 'outcomes.csv', 'review.csv'] as const;
+export const REPORT_FILES = ['summary.json', 'outcomes.csv', 'outcomes.xlsx', 'review.csv'] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
+
+/** The agency and name a batch's reports go under. */
+function reportName(batch: { batchId: string; agencyCode: string; objectKey: string }) {
+  const parsed = objectKeys.parseUpload(batch.objectKey);
+  const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
+  return { agencyCode: parsed?.agencyCode ?? batch.agencyCode, name };
+}
 
 const INCOMING = new RegExp(`^${PREFIXES.incoming}([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([^/]+)$`);
 
@@ -158,13 +165,21 @@ export const objectKeys = {
   reportsPrefix: (agencyCode: string) => `${PREFIXES.reports}${agencyCode}/`,
   /** the report of upload `incoming/{agencyCode}/{name}` */
   reportPrefix: (agencyCode: string, name: string) => `${PREFIXES.reports}${agencyCode}/${name}/`,
+  /** the newest report of upload `incoming/{agencyCode}/{name}`: the latest batch of the name writes it */
   report: (agencyCode: string, name: string, file: ReportFile) =>
     `${objectKeys.reportPrefix(agencyCode, name)}${file}`,
-  /** a batch's report file: beside its upload's agency and name (a key no upload has: its last part, or the id) */
+  /** one batch's report, kept under its id whatever later uploads of the name do */
+  batchReportPrefix: (agencyCode: string, name: string, batchId: string) =>
+    `${objectKeys.reportPrefix(agencyCode, name)}batches/${batchId}/`,
+  /** a batch's own report file, beside its upload's agency and name (a key no upload has: its last part, or the id) */
   batchReport(batch: { batchId: string; agencyCode: string; objectKey: string }, file: ReportFile): string {
-    const parsed = objectKeys.parseUpload(batch.objectKey);
-    const name = parsed?.name ?? batch.objectKey.split('/').pop() ?? batch.batchId;
-    return objectKeys.report(parsed?.agencyCode ?? batch.agencyCode, name, file);
+    const { agencyCode, name } = reportName(batch);
+    return `${objectKeys.batchReportPrefix(agencyCode, name, batch.batchId)}${file}`;
+  },
+  /** the name's report file that a batch writes while it is the latest upload of its key */
+  latestReport(batch: { batchId: string; agencyCode: string; objectKey: string }, file: ReportFile): string {
+    const { agencyCode, name } = reportName(batch);
+    return objectKeys.report(agencyCode, name, file);
   },
   /** a partition's chunk of valid rows */
   chunk: (batchId: string, partition: number, seq: number) =>

@@ -113,6 +113,14 @@ describe('docs/data-model.md', () => {
       ['objectKeys.uploadPrefix', objectKeys.uploadPrefix('{agencyCode}')],
       ['objectKeys.reportsPrefix', objectKeys.reportsPrefix('{agencyCode}')],
       ['objectKeys.reportPrefix', objectKeys.reportPrefix('{agencyCode}', '{name}')],
+      ['objectKeys.batchReportPrefix', objectKeys.batchReportPrefix('{agencyCode}', '{name}', '{batchId}')],
+      ...REPORT_FILES.map((file): [string, string] => [
+        'objectKeys.batchReport',
+        objectKeys.batchReport(
+          { batchId: '{batchId}', agencyCode: '{agencyCode}', objectKey: 'incoming/{agencyCode}/{name}' },
+          file,
+        ),
+      ]),
     ];
     for (const [name, key] of objects) expect(page, key).toContain(cells(key, name));
   });

@@ -40,7 +40,12 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
   const uri = (file: ReportFile) => `s3://${bucket}/${objectKeys.batchReport(batch, file)}`;
   return {
     ...batch,
-    reports: { summary: uri('summary.json'), outcomes: uri('outcomes.csv'), review: uri('review.csv') },
+    reports: {
+      summary: uri('summary.json'),
+      outcomes: uri('outcomes.csv'),
+      workbook: uri('outcomes.xlsx'),
+      review: uri('review.csv'),
+    },
   };
 }
 

@@ -62,10 +62,15 @@ export const BatchView = z
         z.strictObject({
           summary: z.string(),
           outcomes: z.string(),
+          workbook: z.string().check(described('outcomes.xlsx: a summary sheet and the rows to act on')),
           review: z.string().check(described('probable duplicates of the batch, side by side')),
         }),
       )
-      .check(described('S3 URIs of the report, once the batch has one')),
+      .check(
+        described(
+          "S3 URIs of the batch's own report (under batches/{batchId}/, kept when the name is uploaded again), once it has one",
+        ),
+      ),
   })
   .check(described("A batch's status and counts"));
 

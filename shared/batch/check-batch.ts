@@ -18,6 +18,11 @@ export interface CheckedRow {
   record?: PopulationRecord;
   issues: RowIssue[];
   endOffset: number;
+  /** the file's line number of the row's first line, and the line number at endOffset */
+  line: number;
+  endLine: number;
+  /** the cells as read (BatchRow.cells) */
+  cells?: readonly (string | undefined)[];
 }
 
 /** The form id as the uploader wrote it (trimmed, cut to a sane length), echoed in reports even when invalid. */
@@ -28,16 +33,16 @@ function echoFormId(raw: string | undefined): string | undefined {
 }
 
 function checkRow(
-  { row, values, issues, endOffset, clean }: BatchRow,
+  { row, values, issues, endOffset, line, endLine, cells, clean }: BatchRow,
   context: ValidationContext,
 ): CheckedRow {
   const formId = echoFormId(values?.form_id);
-  if (!values || issues.length > 0) return { row, formId, issues, endOffset };
+  if (!values || issues.length > 0) return { row, formId, issues, endOffset, line, endLine, cells };
   // rows from the readers are made by rawRowOf: their values come back in FIELD_NAMES order
   const result = validateCells(Object.values(values), context, clean);
   return result.ok
-    ? { row, formId, record: result.record, issues: [], endOffset }
-    : { row, formId, issues: result.issues, endOffset };
+    ? { row, formId, record: result.record, issues: [], endOffset, line, endLine }
+    : { row, formId, issues: result.issues, endOffset, line, endLine, cells };
 }
 
 /** Every row validated, page by page. */
@@ -105,8 +110,14 @@ export async function* checkPages(
       let outcome: RowOutcome;
       if (checked.record) {
         const decided = dedupe.decide(checked.record);
-        outcome = { row: checked.row, outcome: decided.outcome, personKey: decided.personKey, issues: [] };
-      } else outcome = { row: checked.row, outcome: 'rejected', issues: checked.issues };
+        outcome = {
+          row: checked.row,
+          line: checked.line,
+          outcome: decided.outcome,
+          personKey: decided.personKey,
+          issues: [],
+        };
+      } else outcome = { row: checked.row, line: checked.line, outcome: 'rejected', issues: checked.issues };
       if (checked.formId !== undefined) outcome.formId = checked.formId;
       return outcome;
     });

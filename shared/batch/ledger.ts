@@ -28,11 +28,26 @@ interface ReviewRow {
 export interface RowOutcome {
   /** 1-based data row number */
   row: number;
+  /** the file's line number of the row's first line (header = line 1); absent when unknown (an older work file) */
+  line?: number;
   formId?: string;
   outcome: Outcome;
   personKey?: string;
   issues: RowIssue[];
   link?: RowLink;
+  /** the row's cells as the file holds them (header order), for the rows a clerk acts on (outcomes.xlsx) */
+  cells?: readonly (string | null | undefined)[];
+}
+
+/** The outcomes a clerk has to act on: the row was not taken, or waits for someone to decide. */
+const ACTED_ON: ReadonlySet<Outcome> = new Set(['rejected', 'conflict', 'probable_duplicate']);
+
+/**
+ * Whether outcomes.xlsx lists the row: an outcome to act on, or an accepted row that carries a row code (a warning).
+ * Outcome codes (SAME_FORM, FIELDS_UPDATED…) only say what a row was compared with: nothing to act on.
+ */
+export function needsAction(outcome: Pick<RowOutcome, 'outcome' | 'issues'>): boolean {
+  return ACTED_ON.has(outcome.outcome) || outcome.issues.some((issue) => isRowCode(issue.code));
 }
 
 export interface BatchSummary {
@@ -50,7 +65,15 @@ export interface BatchSummary {
   unknownColumns?: string[];
 }
 
-export const OUTCOMES_CSV_HEADER = 'row,form_id,outcome,person_key,codes,message';
+export const OUTCOMES_CSV_HEADER = 'row,line,form_id,outcome,person_key,codes,message';
+/** outcomes.csv begins with it: Excel on Windows reads a CSV without it in the ANSI code page, and Vietnamese as mojibake */
+export const UTF8_BOM = '\ufeff';
+/** The first bytes of outcomes.csv: the mark and the header line. */
+export const OUTCOMES_CSV_START = `${UTF8_BOM}${OUTCOMES_CSV_HEADER}\n`;
+
+/** How a report names a field: the label the file's header used (fields.ts fieldLabels), else the English id. */
+export type FieldLabels = ReadonlyMap<string, string>;
+const NO_LABELS: FieldLabels = new Map();
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -62,24 +85,43 @@ export function csvCell(value: string): string {
 }
 
 /** What the message column says of a linked row, in Vietnamese and English (no personal data: keys and a score). */
-function describeLink(outcome: Outcome, link: RowLink): string {
+function describeLink(outcome: Outcome, link: RowLink, language: 'both' | 'vi'): string {
   const score = link.score === undefined ? '' : ` (${link.score.toFixed(1)})`;
   const bits = link.score === undefined ? '' : ` (score ${link.score.toFixed(1)} bits)`;
   if (outcome === 'probable_duplicate') {
-    return `Có thể trùng với người ${link.personKey}${score}, chờ xem xét / Probable duplicate of person ${link.personKey}${bits}, on the review list`;
+    const vi = `Có thể trùng với người ${link.personKey}${score}, chờ xem xét`;
+    return language === 'vi'
+      ? vi
+      : `${vi} / Probable duplicate of person ${link.personKey}${bits}, on the review list`;
   }
-  return `Đã ghép vào người ${link.personKey} theo so khớp hồ sơ${score} / Joined person ${link.personKey} by record linkage${bits}`;
+  const vi = `Đã ghép vào người ${link.personKey} theo so khớp hồ sơ${score}`;
+  return language === 'vi' ? vi : `${vi} / Joined person ${link.personKey} by record linkage${bits}`;
 }
 
-export function outcomeCsvLine(outcome: RowOutcome): string {
-  const codes = outcome.issues.map((issue) => issue.code).join(';');
-  const messages = outcome.issues.map(describeIssue);
+/** A row's codes, `;` between them. */
+export const outcomeCodes = (outcome: RowOutcome) => outcome.issues.map((issue) => issue.code).join(';');
+
+/** The message a report shows for a row: every issue, fields named by the file's labels, and how linkage placed it. */
+export function outcomeMessage(
+  outcome: RowOutcome,
+  labels: FieldLabels = NO_LABELS,
+  language: 'both' | 'vi' = 'both',
+): string {
+  const messages = outcome.issues.map((issue) =>
+    describeIssue(issue, (field) => labels.get(field), language),
+  );
   // outcome files written before issue 21 name the linked person only in `link`
   if (outcome.link && !outcome.issues.some((issue) => issue.person !== undefined))
-    messages.push(describeLink(outcome.outcome, outcome.link));
-  const message = messages.join('; ');
+    messages.push(describeLink(outcome.outcome, outcome.link, language));
+  return messages.join('; ');
+}
+
+export function outcomeCsvLine(outcome: RowOutcome, labels: FieldLabels = NO_LABELS): string {
+  const codes = outcomeCodes(outcome);
+  const message = outcomeMessage(outcome, labels);
   return [
     String(outcome.row),
+    outcome.line === undefined || Number.isNaN(outcome.line) ? '' : String(outcome.line),
     csvCell(outcome.formId ?? ''),
     outcome.outcome,
     csvCell(outcome.personKey ?? ''),

@@ -25,6 +25,12 @@ export interface BatchRow {
   issues: RowIssue[];
   /** byte offset in the UTF-8 text just past this row */
   endOffset: number;
+  /** the file's line number of the row's first physical line (header = line 1; a quoted field may span lines) */
+  line: number;
+  /** the line number at endOffset: where a resumed read starts counting */
+  endLine: number;
+  /** the cells as the file holds them: a CSV record's fields in column order, an NDJSON object's in FIELD_NAMES order */
+  cells?: readonly (string | undefined)[];
   /** every value is already normal text: validation skips looking at each */
   clean?: boolean;
 }
@@ -62,6 +68,8 @@ export interface ReadOptions {
 interface ResumePoint {
   row: number;
   offset: number;
+  /** the line number at offset (absent in a checkpoint written before lines were counted) */
+  line?: number;
   headerCells?: string[];
   delimiter?: string;
 }
@@ -108,9 +116,10 @@ async function* csvPages(
   let row = firstRow;
   const width = columns.length;
   const slots = columns.map((field) => (field ? (FIELD_INDEX.get(field) ?? -1) : -1));
-  const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
+  const toRow = ({ fields, issue, endOffset, line, nextLine: endLine }: SplitRecord): BatchRow => {
     row += 1;
-    if (!fields) return { row, issues: [rowIssue(issue ?? 'ROW_MALFORMED_QUOTES')], endOffset };
+    if (!fields)
+      return { row, issues: [rowIssue(issue ?? 'ROW_MALFORMED_QUOTES')], endOffset, line, endLine };
     if (
       fields.length < width ||
       (fields.length > width && fields.slice(width).some((f) => f.trim() !== ''))
@@ -119,6 +128,9 @@ async function* csvPages(
         row,
         issues: [rowIssue('ROW_COLUMN_COUNT', undefined, `${fields.length}/${width}`)],
         endOffset,
+        line,
+        endLine,
+        cells: fields,
       };
     }
     const cells: (string | undefined)[] = new Array(FIELD_NAMES.length);
@@ -127,7 +139,7 @@ async function* csvPages(
       if (slot >= 0) cells[slot] = fields[i];
     }
     const values = rawRowOf(cells);
-    return { row, values, issues: [], endOffset, clean: allNormal(fields) };
+    return { row, values, issues: [], endOffset, line, endLine, cells: fields, clean: allNormal(fields) };
   };
   if (first.length > 0) yield first.map(toRow);
   for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
@@ -141,18 +153,19 @@ async function* ndjsonPages(
 ): AsyncGenerator<BatchRow[]> {
   const unknown = new Set<string>();
   let row = firstRow;
-  const toRow = ({ fields, issue, endOffset }: SplitRecord): BatchRow => {
+  const toRow = ({ fields, issue, endOffset, line, nextLine: endLine }: SplitRecord): BatchRow => {
     row += 1;
-    const line = fields?.[0];
-    if (line === undefined) return { row, issues: [rowIssue(issue ?? 'ROW_TOO_LARGE')], endOffset };
+    const text = fields?.[0];
+    const at = { endOffset, line, endLine };
+    if (text === undefined) return { row, issues: [rowIssue(issue ?? 'ROW_TOO_LARGE')], ...at };
     let parsed: unknown;
     try {
-      parsed = JSON.parse(line);
+      parsed = JSON.parse(text);
     } catch {
-      return { row, issues: [rowIssue('ROW_INVALID_JSON')], endOffset };
+      return { row, issues: [rowIssue('ROW_INVALID_JSON')], ...at };
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { row, issues: [rowIssue('ROW_NOT_OBJECT')], endOffset };
+      return { row, issues: [rowIssue('ROW_NOT_OBJECT')], ...at };
     }
     const cells: (string | undefined)[] = new Array(FIELD_NAMES.length);
     const issues: RowIssue[] = [];
@@ -168,10 +181,13 @@ async function* ndjsonPages(
       if (value === null) continue;
       if (typeof value === 'string') cells[slot] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') cells[slot] = String(value);
-      else issues.push(rowIssue('FIELD_TYPE_INVALID', key));
+      else {
+        cells[slot] = JSON.stringify(value);
+        issues.push(rowIssue('FIELD_TYPE_INVALID', key));
+      }
     }
     const values = rawRowOf(cells);
-    return issues.length > 0 ? { row, issues, endOffset } : { row, values, issues, endOffset };
+    return issues.length > 0 ? { row, issues, ...at, cells } : { row, values, issues, ...at, cells };
   };
   for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
@@ -198,6 +214,8 @@ export async function openBatch(
     mode: format === 'csv' ? 'csv' : 'lines',
     maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
     startOffset: resume?.offset ?? 0,
+    // a checkpoint from before lines were counted has none: NaN stays NaN, and a report shows no line rather than a wrong one
+    startLine: resume ? (resume.line ?? Number.NaN) : 1,
   };
   if (resume?.delimiter !== undefined && resume.headerCells) {
     split.delimiter = resume.delimiter;

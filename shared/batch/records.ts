@@ -10,6 +10,10 @@ export interface SplitRecord {
   issue?: RowCode;
   /** byte offset, in the UTF-8 stream, just past this record's line end */
   endOffset: number;
+  /** the file's line number (1-based) of the record's first physical line: a quoted field may span lines */
+  line: number;
+  /** the line number at endOffset, where the next record may start (a resumed read starts counting there) */
+  nextLine: number;
 }
 
 export interface SplitOptions {
@@ -22,6 +26,8 @@ export interface SplitOptions {
   maxRecordBytes: number;
   /** offset of the stream's first byte in the whole text, when reading resumes mid-file */
   startOffset?: number;
+  /** the line number of the stream's first byte (1 unless reading resumes mid-file) */
+  startLine?: number;
 }
 
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -98,11 +104,25 @@ export async function* splitRecords(
   let pos = 0;
   let nextQuote = -1; // cached position of the next quote at or after pos, or buf.length when none
   let discarding = false; // inside a line too large to keep, until its end
+  let lineAt = options.startLine ?? 1; // the line number of buf[pos]
+  let discardedLine = 0; // the first line of the row being discarded
+  /** Line feeds in buf[from, to): a byte loop, only for the rare records that are not one line. */
+  const lineFeeds = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) if (buf[i] === LF) n += 1;
+    return n;
+  };
+  const tooLarge = (endOffset: number): SplitRecord => ({
+    issue: 'ROW_TOO_LARGE',
+    endOffset,
+    line: discardedLine,
+    nextLine: lineAt,
+  });
 
   function* drain(final: boolean): Generator<SplitRecord> {
     if (final && discarding && pos >= buf.length) {
       discarding = false; // the stream ended inside a row too large to keep
-      yield { issue: 'ROW_TOO_LARGE', endOffset: base + buf.length };
+      yield tooLarge(base + buf.length);
     }
     while (pos < buf.length) {
       const csv = options.delimiter !== undefined; // until the header is read, CSV lines are whole lines
@@ -113,13 +133,14 @@ export async function* splitRecords(
           pos = buf.length;
           if (final) {
             discarding = false;
-            yield { issue: 'ROW_TOO_LARGE', endOffset: base + buf.length };
+            yield tooLarge(base + buf.length);
           }
           return;
         }
         pos = nl + 1;
+        lineAt += 1;
         discarding = false;
-        yield { issue: 'ROW_TOO_LARGE', endOffset: base + pos };
+        yield tooLarge(base + pos);
         continue;
       }
       const start = pos;
@@ -157,6 +178,8 @@ export async function* splitRecords(
               break;
             }
             discarding = true;
+            discardedLine = lineAt;
+            lineAt += lineFeeds(start, buf.length);
             pos = buf.length;
           }
           nextQuote = -1; // the record is scanned again from its start when more bytes come
@@ -175,19 +198,24 @@ export async function* splitRecords(
         scan = nl + 1; // an open quote: the record goes on past this line end
       }
       if (pos !== start) continue; // a malformed first line was reported; resume after it
+      const line = lineAt;
+      // one line feed ends a one-line record (none at the end of the stream); a multi-line one holds more
+      lineAt +=
+        (next > end ? 1 : 0) + (firstLineEnd !== -1 && firstLineEnd < end ? lineFeeds(start, end) : 0);
       if (end - start > options.maxRecordBytes) {
         pos = next;
-        yield { issue: 'ROW_TOO_LARGE', endOffset: base + next };
+        yield { issue: 'ROW_TOO_LARGE', endOffset: base + next, line, nextLine: lineAt };
         continue;
       }
       const textEnd = end > start && buf[end - 1] === CR ? end - 1 : end;
       const text = buf.toString('utf8', start, textEnd);
       pos = next;
       const endOffset = base + next;
+      const nextLine = lineAt;
       if (!csv) {
         if (text.trim() === '') continue;
         if (options.mode === 'lines') {
-          yield { fields: [text], endOffset };
+          yield { fields: [text], endOffset, line, nextLine };
           continue;
         }
         // the CSV header: it tells the delimiter and how many cells a record has
@@ -197,7 +225,7 @@ export async function* splitRecords(
           : text.split(delimiter);
         options.delimiter = delimiter;
         options.expectedColumns = cells.length;
-        yield { fields: cells, endOffset };
+        yield { fields: cells, endOffset, line, nextLine };
         continue;
       }
       const delimiter = options.delimiter as string;
@@ -205,20 +233,23 @@ export async function* splitRecords(
       const multiLine = firstLineEnd !== -1 && firstLineEnd < end;
       if (multiLine && (!fields || (options.expectedColumns && fields.length !== options.expectedColumns))) {
         pos = start;
+        lineAt = line;
         yield* malformedFirstLine(firstLineEnd);
         continue;
       }
-      if (!fields) yield { issue: 'ROW_MALFORMED_QUOTES', endOffset };
-      else if (!isBlank(fields)) yield { fields, endOffset };
+      if (!fields) yield { issue: 'ROW_MALFORMED_QUOTES', endOffset, line, nextLine };
+      else if (!isBlank(fields)) yield { fields, endOffset, line, nextLine };
     }
   }
 
   /** A quote that never closes: the line it opened on is one malformed row, and reading resumes after it. */
   function* malformedFirstLine(lineEnd: number): Generator<SplitRecord> {
     const resume = Math.min(lineEnd + 1, buf.length);
+    const line = lineAt;
+    if (lineEnd < buf.length) lineAt += 1;
     pos = resume;
     nextQuote = -1;
-    yield { issue: 'ROW_MALFORMED_QUOTES', endOffset: base + resume };
+    yield { issue: 'ROW_MALFORMED_QUOTES', endOffset: base + resume, line, nextLine: lineAt };
   }
 
   for await (const chunk of utf8) {

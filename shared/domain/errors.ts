@@ -279,8 +279,17 @@ function describeRef(ref: FormRef): Message {
   return { vi: `dòng ${ref.row} của lô ${ref.batchId}`, en: `row ${ref.row} of batch ${ref.batchId}` };
 }
 
+/** A field's name in a report: the header label the file used for it ("Quê quán"), else its English id. */
+export type FieldLabelOf = (field: string) => string | undefined;
+const NO_LABEL: FieldLabelOf = () => undefined;
+
 /** "Vietnamese (details) / English (details)": the person met, the fields concerned, the earlier form. */
-function describeOutcome(code: OutcomeCode, issue: RowIssue): string {
+function describeOutcome(
+  code: OutcomeCode,
+  issue: RowIssue,
+  labelOf: FieldLabelOf,
+  language: 'both' | 'vi',
+): string {
   const { vi, en } = OUTCOME_CODES[code];
   const details: Message[] = [];
   if (issue.person !== undefined) {
@@ -291,7 +300,7 @@ function describeOutcome(code: OutcomeCode, issue: RowIssue): string {
     });
   }
   if (issue.fields && issue.fields.length > 0) {
-    const fields = issue.fields.join(', ');
+    const fields = issue.fields.map((field) => labelOf(field) ?? field).join(', ');
     details.push({ vi: `trường: ${fields}`, en: `fields: ${fields}` });
   }
   if (issue.against) {
@@ -302,14 +311,23 @@ function describeOutcome(code: OutcomeCode, issue: RowIssue): string {
   }
   const part = (text: string, lang: keyof Message) =>
     details.length === 0 ? text : `${text} (${details.map((d) => d[lang]).join('; ')})`;
-  return `${part(vi, 'vi')} / ${part(en, 'en')}`;
+  return language === 'vi' ? part(vi, 'vi') : `${part(vi, 'vi')} / ${part(en, 'en')}`;
 }
 
-/** "Vietnamese / English (field: detail)" for a report cell. */
-export function describeIssue(issue: RowIssue): string {
-  if (!isRowCode(issue.code)) return describeOutcome(issue.code, issue);
-  const message = bilingual(ROW_CODES[issue.code]);
-  const where = [issue.field, issue.detail].filter(Boolean).join(': ');
+/**
+ * "Vietnamese / English (field: detail)" for a report cell, or the Vietnamese alone. Fields are named by the header
+ * the file used for them ("Quê quán") when `labelOf` knows one; else by their English ids.
+ */
+export function describeIssue(
+  issue: RowIssue,
+  labelOf: FieldLabelOf = NO_LABEL,
+  language: 'both' | 'vi' = 'both',
+): string {
+  if (!isRowCode(issue.code)) return describeOutcome(issue.code, issue, labelOf, language);
+  const text = ROW_CODES[issue.code];
+  const message = language === 'vi' ? text.vi : bilingual(text);
+  const label = issue.field === undefined ? undefined : labelOf(issue.field);
+  const where = [label ?? issue.field, issue.detail].filter(Boolean).join(': ');
   return where ? `${message} (${where})` : message;
 }
 

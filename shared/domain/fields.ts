@@ -135,5 +135,19 @@ export function rawRowOf(cells: readonly (string | undefined)[]): RawRow {
   };
 }
 
+/**
+ * The label a file's header gave each field it names in a label of its own ("Quê quán" for hometown): reports name
+ * fields that way, so that a clerk finds the column. A field whose header is its English id has no entry.
+ */
+export function fieldLabels(headerCells: readonly string[] | undefined): ReadonlyMap<string, string> {
+  const labels = new Map<string, string>();
+  for (const cell of headerCells ?? []) {
+    const label = cell.trim();
+    const field = fieldForHeader(label);
+    if (field && label !== field) labels.set(field, label);
+  }
+  return labels;
+}
+
 /** The index of each field in FIELD_NAMES. */
 export const FIELD_INDEX: ReadonlyMap<string, number> = new Map(FIELD_NAMES.map((name, i) => [name, i]));

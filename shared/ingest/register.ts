@@ -156,7 +156,9 @@ async function registerEntries(
         );
         const issues = await outcomeIssues(result, origin, deps);
         const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', issues];
-        if (result.link) line.push(result.link);
+        // the link, then the file's line number (null for a link-less row), when there is one
+        if (result.link || entry.line !== undefined) line.push(result.link ?? null);
+        if (entry.line !== undefined) line.push(entry.line);
         results.push(line);
       }
     }

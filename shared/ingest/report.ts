@@ -2,18 +2,27 @@
 // file sequence, into one outcomes.csv in row order, and writes summary.json next to it.
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { constants, deflateRawSync } from 'node:zlib';
+import { Zip, ZipPassThrough } from 'fflate';
 import {
   LedgerTally,
-  OUTCOMES_CSV_HEADER,
+  needsAction,
+  OUTCOMES_CSV_START,
   outcomeCsvLine,
   REVIEW_CSV_HEADER,
   type RowOutcome,
   reviewCsvLine,
 } from '#batch/ledger.ts';
+import { OutcomesWorkbook } from '#batch/outcomes-workbook.ts';
+import { formatOfName } from '#batch/read-batch.ts';
+import { XlsxWriter, type XlsxZip } from '#batch/xlsx.ts';
+import { ROW_CODES, type RowCode } from '#domain/errors.ts';
+import { FIELD_NAMES, fieldLabels } from '#domain/fields.ts';
 import { objectKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
 import type { Files, ReportBatches, ReportFiles } from '../model/ports.ts';
 import { summaryOf } from './failed-report.ts';
+import { OriginalCells } from './original-cells.ts';
 import type { OutcomeEntry } from './types.ts';
 
 /** The entries of a run of work files, read one file ahead of the one being consumed. */
@@ -43,12 +52,28 @@ async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenera
   }
 }
 
-function toRowOutcome([row, outcome, personKey, formId, issues, link]: OutcomeEntry): RowOutcome {
+function toRowOutcome([
+  row,
+  outcome,
+  personKey,
+  formId,
+  issues,
+  link,
+  line,
+  cells,
+]: OutcomeEntry): RowOutcome {
   const result: RowOutcome = { row, outcome, issues };
   if (link) result.link = link;
   if (personKey) result.personKey = personKey;
   if (formId) result.formId = formId;
+  if (typeof line === 'number') result.line = line;
+  if (cells) result.cells = cells;
   return result;
+}
+
+export interface ReportOptions {
+  /** rows per sheet of outcomes.xlsx, its header included: Excel's limit unless a test asks for less */
+  maxSheetRows?: number;
 }
 
 class ReportInvariantError extends Error {
@@ -62,6 +87,7 @@ export async function finalizeBatch(
   batches: ReportBatches,
   /** this invocation, and when its time is over (epoch ms) */
   lease: { holder: string; until: number },
+  options: ReportOptions = {},
 ): Promise<'completed' | 'skipped' | 'superseded'> {
   const batch = await batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
@@ -74,7 +100,7 @@ export async function finalizeBatch(
   // another finalize of the same batch is writing its report: that one finishes it
   if (!(await batches.takeFinalizeLease(batchId, lease.holder, lease.until))) return 'skipped';
   try {
-    await writeReport(batch, files, batches);
+    await writeReport(batch, files, batches, options);
   } catch (error) {
     // a retry must not wait for this invocation's deadline
     await batches.releaseFinalizeLease(batchId, lease.holder).catch(() => undefined);
@@ -83,8 +109,58 @@ export async function finalizeBatch(
   return 'completed';
 }
 
-/** outcomes.csv in row order (every row exactly once, or an error), then summary.json, then completed. */
-async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatches): Promise<void> {
+/** The stream a report file is written to while S3 takes its parts. */
+class ReportStream {
+  readonly body = new PassThrough();
+  readonly uploading: Promise<void>;
+
+  constructor(files: ReportFiles, key: string, contentType: string) {
+    this.uploading = files.uploadStream(key, this.body, contentType);
+    // a failed upload is awaited where the report ends; until then it must not count as unhandled
+    this.uploading.catch(() => undefined);
+  }
+
+  async drained(): Promise<void> {
+    if (this.body.writableNeedDrain) await once(this.body, 'drain');
+  }
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * A zip entry deflated by Node's zlib, as fflate's docs show for a custom compression: fflate's own deflate, in
+ * JavaScript, took half of finalize's time on a workbook (docs/benchmarks.md). Each pushed piece is deflated on its own
+ * and sync-flushed, so that the pieces join into one deflate stream, which the last piece finishes.
+ */
+class NativeDeflate extends ZipPassThrough {
+  constructor(name: string) {
+    super(name);
+    this.compression = 8;
+  }
+
+  override process(chunk: Uint8Array, final: boolean): void {
+    const flush = final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH;
+    this.ondata(null, deflateRawSync(chunk, { level: 6, finishFlush: flush }), final);
+  }
+}
+
+/** The file's own column names: a CSV's header cells; an NDJSON file's are the field names. */
+function columnsOf(batch: Batch): string[] {
+  const name = objectKeys.parseUpload(batch.objectKey)?.name ?? batch.objectKey;
+  return formatOfName(name) === 'ndjson' ? [...FIELD_NAMES] : (batch.checkpoint.headerCells ?? []);
+}
+
+/**
+ * outcomes.csv and outcomes.xlsx in row order (every row exactly once, or an error), review.csv, then summary.json,
+ * under the batch's id; then, while the batch is the latest upload of its name, the same files at the name's path;
+ * then completed.
+ */
+async function writeReport(
+  batch: Batch,
+  files: ReportFiles,
+  batches: ReportBatches,
+  options: ReportOptions,
+): Promise<void> {
   const { batchId } = batch;
   const counts = batch.chunkCounts ?? [];
   const sources = [
@@ -101,16 +177,38 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
   ];
 
   const tally = new LedgerTally();
+  const labels = fieldLabels(batch.checkpoint.headerCells);
   // probable duplicates are a few per cent of rows: their side-by-side lines are held until the end
   let reviewLines = `${REVIEW_CSV_HEADER}\n`;
-  const csv = new PassThrough();
-  const uploading = files.uploadStream(
+  const csv = new ReportStream(
+    files,
     objectKeys.batchReport(batch, 'outcomes.csv'),
-    csv,
     'text/csv; charset=utf-8',
   );
+  const xlsx = new ReportStream(files, objectKeys.batchReport(batch, 'outcomes.xlsx'), XLSX_TYPE);
+  const zip = new Zip((error, data, final) => {
+    if (error) xlsx.body.destroy(error);
+    else if (final) xlsx.body.end(data);
+    else xlsx.body.write(data);
+  });
+  const deflated: XlsxZip = {
+    add(name) {
+      const file = new NativeDeflate(name);
+      zip.add(file);
+      return file;
+    },
+    end: () => zip.end(),
+  };
+  const workbook = new OutcomesWorkbook(new XlsxWriter(deflated), {
+    columns: columnsOf(batch),
+    labels,
+    maxRows: options.maxSheetRows,
+    describeCode: (code) => ROW_CODES[code as RowCode]?.vi,
+  });
+  const originals = new OriginalCells(files, batch);
+  let finishedAt: string;
   try {
-    csv.write(`${OUTCOMES_CSV_HEADER}\n`);
+    csv.body.write(OUTCOMES_CSV_START);
     let lines = '';
     for await (const entry of mergeByRow(sources)) {
       const outcome = toRowOutcome(entry);
@@ -120,13 +218,22 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
         );
       }
       tally.add(outcome);
-      lines += `${outcomeCsvLine(outcome)}\n`;
+      lines += `${outcomeCsvLine(outcome, labels)}\n`;
       const review = reviewCsvLine(outcome);
       if (review) reviewLines += `${review}\n`;
+      if (needsAction(outcome)) {
+        // a rejected row's cells are in the rejected ledger; an accepted row's only in the upload
+        if (!outcome.cells && outcome.outcome !== 'rejected') {
+          const cells = await originals.of(outcome.row);
+          if (cells) outcome.cells = cells;
+        }
+        workbook.add(outcome);
+      }
       if (lines.length > 1 << 16) {
-        const flowing = csv.write(lines);
+        csv.body.write(lines);
         lines = '';
-        if (!flowing) await once(csv, 'drain');
+        await csv.drained();
+        await xlsx.drained();
       }
     }
     if (tally.rows !== batch.rows) {
@@ -134,15 +241,19 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
         `batch ${batchId}: ${batch.rows} rows read, ${tally.rows} accounted for`,
       );
     }
-    csv.end(lines);
+    csv.body.end(lines);
+    finishedAt = new Date().toISOString();
+    workbook.end(summaryOf({ ...batch, failure: undefined }, tally, finishedAt), finishedAt);
   } catch (error) {
-    csv.destroy(error as Error);
-    await uploading.catch(() => undefined);
+    csv.body.destroy(error as Error);
+    xlsx.body.destroy(error as Error);
+    await Promise.allSettled([csv.uploading, xlsx.uploading]);
     throw error;
+  } finally {
+    await originals.close();
   }
-  await uploading;
+  await Promise.all([csv.uploading, xlsx.uploading]);
   await files.putText(objectKeys.batchReport(batch, 'review.csv'), reviewLines, 'text/csv; charset=utf-8');
-  const finishedAt = new Date().toISOString();
   // every row is accounted for: whatever failed the batch before a redrive is over
   const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);
   await files.putText(
@@ -150,6 +261,12 @@ async function writeReport(batch: Batch, files: ReportFiles, batches: ReportBatc
     `${JSON.stringify(summary, null, 2)}\n`,
     'application/json',
   );
+  // looked at again just before: an upload of the same name that came meanwhile owns the name's path
+  if ((await batches.latestBatchOf(batch.objectKey)) === batchId) {
+    // summary.json last: whoever waits for the name's report finds the other files already there
+    for (const file of ['outcomes.csv', 'outcomes.xlsx', 'review.csv', 'summary.json'] as const)
+      await files.copy(objectKeys.batchReport(batch, file), objectKeys.latestReport(batch, file));
+  }
   await batches.markCompleted(batchId, {
     outcomes: summary.outcomes,
     errorsByCode: summary.errorsByCode,

@@ -15,7 +15,7 @@ import type { Batch, SplitCheckpoint } from '../model/batch.ts';
 import type { Files, SplitBatches } from '../model/ports.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
-import type { ChunkMessage, ValidRow } from './types.ts';
+import type { ChunkMessage, OutcomeEntry, ValidRow } from './types.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -201,7 +201,13 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const opened = await openBatch(source, format, {
       ...deps.readOptions,
       resumeAt: ranged
-        ? { row: from.row, offset: from.offset, headerCells: from.headerCells, delimiter: from.delimiter }
+        ? {
+            row: from.row,
+            offset: from.offset,
+            line: from.line,
+            headerCells: from.headerCells,
+            delimiter: from.delimiter,
+          }
         : undefined,
     });
     const { layout } = opened;
@@ -223,8 +229,16 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         }
         checkpoint.row = row.row;
         checkpoint.offset = row.endOffset;
+        // NaN after a resume from a checkpoint that had no line: unknown, and a number DynamoDB cannot hold
+        if (Number.isNaN(row.endLine)) delete checkpoint.line;
+        else checkpoint.line = row.endLine;
+        const line = Number.isNaN(row.line) ? null : row.line;
         if (!row.record) {
-          writer.reject([row.row, 'rejected', '', row.formId ?? '', row.issues]);
+          // the cells too: outcomes.xlsx shows the agency the rejected row as it wrote it
+          const cells = row.cells ? Array.from(row.cells, (cell) => cell ?? null) : undefined;
+          const entry: OutcomeEntry = [row.row, 'rejected', '', row.formId ?? '', row.issues, null, line];
+          if (cells) entry.push(cells);
+          writer.reject(entry);
           continue;
         }
         const identity = personIdentity(row.record);
@@ -234,6 +248,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
           batch.partitions,
         );
         const valid: ValidRow = { row: row.row, identity, record: row.record };
+        if (line !== null) valid.line = line;
         if (row.formId !== undefined) valid.formId = row.formId;
         const full = writer.add(partition, valid);
         if (full) await full;

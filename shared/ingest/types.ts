@@ -10,6 +10,8 @@ import { recordFromValues, recordValues } from '../model/person-record.ts';
 /** A valid row as the split writes it to a chunk file: who it is about, not yet sealed into a key. */
 export interface ValidRow {
   row: number;
+  /** the file's line number of the row's first line */
+  line?: number;
   formId?: string;
   /** personIdentity(record): the register seals it into the person key (shared/domain/person-keyer.ts) */
   identity: string;
@@ -19,6 +21,7 @@ export interface ValidRow {
 /** A valid record in the register, under its person key. */
 export const ChunkEntry = z.object({
   row: z.int().check(z.positive()),
+  line: z.optional(z.int()),
   formId: z.optional(z.string()),
   personKey: z.string(),
   record: PopulationRecord,
@@ -26,26 +29,39 @@ export const ChunkEntry = z.object({
 export type ChunkEntry = z.infer<typeof ChunkEntry>;
 
 /**
- * A chunk file line: `[row, identity, formId or null, the record's values]`, the values without field names
+ * A chunk file line: `[row, identity, formId or null, the record's values, line]`, the values without field names
  * (recordValues): JSON of the named fields made the split spend a fifth of its time writing chunk files. The
  * identity holds no more than the record beside it; only the register, which holds the person-key secret, seals it
- * (a line written before issue 16 held the identity as its key: it reads the same).
+ * (a line written before issue 16 held the identity as its key: it reads the same). `line` is the file's line number
+ * of the row (issue 21); a line written before it has none, and its row reports no line.
  */
-export type ChunkLine = [row: number, identity: string, formId: string | null, values: unknown[]];
+export type ChunkLine = [
+  row: number,
+  identity: string,
+  formId: string | null,
+  values: unknown[],
+  line?: number | null,
+];
 
 export function chunkLine(valid: ValidRow): ChunkLine {
-  return [valid.row, valid.identity, valid.formId ?? null, recordValues(valid.record)];
+  return [valid.row, valid.identity, valid.formId ?? null, recordValues(valid.record), valid.line ?? null];
 }
 
-export function chunkEntryOf([row, identity, formId, values]: ChunkLine, keyer: PersonKeyer): ChunkEntry {
+export function chunkEntryOf(
+  [row, identity, formId, values, line]: ChunkLine,
+  keyer: PersonKeyer,
+): ChunkEntry {
   const entry: ChunkEntry = { row, personKey: keyer.seal(identity), record: recordFromValues(values) };
   if (formId !== null) entry.formId = formId;
+  if (typeof line === 'number') entry.line = line;
   return entry;
 }
 
 /**
- * A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues], and
- * how linkage placed it when it did.
+ * A row's outcome as a line of an outcomes or rejected file: [row, outcome, personKey, formId, issues], how linkage
+ * placed it when it did (else null), the file's line number of the row (issue 21; null when unknown), and, on a
+ * rejected row, its cells as the file held them (header order: outcomes.xlsx shows them; the agency's own data, kept
+ * in the batch's work files, which expire). A line written before issue 21 ends at the link: it reads the same.
  */
 export type OutcomeEntry = [
   row: number,
@@ -53,7 +69,9 @@ export type OutcomeEntry = [
   personKey: string,
   formId: string,
   issues: RowIssue[],
-  link?: RowLink,
+  link?: RowLink | null,
+  line?: number | null,
+  cells?: (string | null)[],
 ];
 
 /** The messages dancu sends itself. S3 notifications arrive on the intake queue too. */

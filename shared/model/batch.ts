@@ -10,6 +10,8 @@ export interface SplitCheckpoint {
   row: number;
   /** byte offset in the UTF-8 text just past that row */
   offset: number;
+  /** the file's line number at that offset (absent when unknown: a checkpoint from before issue 21) */
+  line?: number;
   /** the same point in the object's bytes, when a ranged read can resume there (plain UTF-8 only) */
   fileOffset?: number;
   /** bytes of byte-order mark before the text, as found by the first read */

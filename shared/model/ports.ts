@@ -73,12 +73,15 @@ export interface Files {
   putLines(key: string, values: unknown[]): Promise<void>;
   /** the values of a work file; an absent file holds none */
   readLines<T>(key: string): Promise<T[]>;
-  putText(key: string, body: string, contentType: string): Promise<void>;
+  /** a small object written whole: text, or bytes (a failed batch's outcomes.xlsx) */
+  putText(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
 }
 
 /** The bucket as finalize writes reports: a large text streamed in parts (shared/store/report-upload.ts). */
 export interface ReportFiles extends Files {
   uploadStream(key: string, body: Readable, contentType: string): Promise<void>;
+  /** a copy of a report file made in the bucket (a batch's report becomes the name's newest) */
+  copy(from: string, to: string): Promise<void>;
 }
 
 /** The register table: persons, their history and conflicts, blocking items, review lists. */

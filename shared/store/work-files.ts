@@ -60,7 +60,7 @@ export class WorkFiles implements Files {
     }
   }
 
-  async putText(key: string, body: string, contentType: string): Promise<void> {
+  async putText(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     await s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );

@@ -5,10 +5,13 @@ import {
   csvCell,
   LedgerTally,
   OUTCOMES_CSV_HEADER,
+  OUTCOMES_CSV_START,
   outcomeCsvLine,
+  outcomeMessage,
   REVIEW_CSV_HEADER,
   reviewCsvLine,
 } from '#batch/ledger.ts';
+import { fieldLabels } from '#domain/fields.ts';
 
 describe('csvCell', () => {
   it('neutralises cells a spreadsheet would execute', () => {
@@ -28,13 +31,43 @@ describe('csvCell', () => {
 
 describe('outcomes.csv lines', () => {
   it('has the contract header', () => {
-    expect(OUTCOMES_CSV_HEADER).toBe('row,form_id,outcome,person_key,codes,message');
+    expect(OUTCOMES_CSV_HEADER).toBe('row,line,form_id,outcome,person_key,codes,message');
+    // Excel on Windows reads a CSV with no byte-order mark in the ANSI code page
+    expect(OUTCOMES_CSV_START).toBe(`\ufeff${OUTCOMES_CSV_HEADER}\n`);
   });
 
-  it('writes an accepted row', () => {
+  it('writes an accepted row, with the line the row starts on in the file', () => {
     expect(
-      outcomeCsvLine({ row: 3, formId: 'F-1', outcome: 'new', personKey: 'id:064190123456', issues: [] }),
-    ).toBe('3,F-1,new,id:064190123456,,');
+      outcomeCsvLine({
+        row: 3,
+        line: 5,
+        formId: 'F-1',
+        outcome: 'new',
+        personKey: 'id:064190123456',
+        issues: [],
+      }),
+    ).toBe('3,5,F-1,new,id:064190123456,,');
+    // a row from a work file written before lines were counted: no line rather than a wrong one
+    expect(outcomeCsvLine({ row: 3, outcome: 'new', personKey: 'k', issues: [] })).toBe('3,,,new,k,,');
+  });
+
+  it("names a field by the label the file's header used, else by its English id", () => {
+    const outcome = {
+      row: 1,
+      outcome: 'rejected' as const,
+      issues: [
+        { code: 'REQUIRED_FIELD_MISSING' as const, field: 'hometown' },
+        { code: 'SEX_INVALID' as const, field: 'sex' },
+      ],
+    };
+    const labels = fieldLabels(['Họ và tên', 'Quê quán', 'sex']);
+    const line = outcomeCsvLine(outcome, labels);
+    expect(line).toContain('Thiếu thông tin bắt buộc / Required field is missing (Quê quán)');
+    expect(line).toContain('(sex)');
+    expect(line).not.toContain('(hometown)');
+    expect(outcomeMessage(outcome, labels, 'vi')).toBe(
+      'Thiếu thông tin bắt buộc (Quê quán); Giới tính phải là Nam hoặc Nữ (sex)',
+    );
   });
 
   it('writes a rejected row with every code and a bilingual message', () => {
@@ -47,7 +80,7 @@ describe('outcomes.csv lines', () => {
         { code: 'PHONE_INVALID', field: 'phone' },
       ],
     });
-    expect(line.startsWith("7,'=cmd,rejected,,SEX_INVALID;PHONE_INVALID,")).toBe(true);
+    expect(line.startsWith("7,,'=cmd,rejected,,SEX_INVALID;PHONE_INVALID,")).toBe(true);
     expect(line).toContain('Giới tính phải là Nam hoặc Nữ / Sex must be Nam (male) or Nữ (female) (sex)');
   });
 });
@@ -94,7 +127,7 @@ describe('rows placed by record linkage', () => {
       link: { personKey: 'nk:held', score: 17.26 },
     });
     expect(line).toBe(
-      '4,,updated,nk:held,,Đã ghép vào người nk:held theo so khớp hồ sơ (17.3) / Joined person nk:held by record linkage (score 17.3 bits)',
+      '4,,,updated,nk:held,,Đã ghép vào người nk:held theo so khớp hồ sơ (17.3) / Joined person nk:held by record linkage (score 17.3 bits)',
     );
   });
 

@@ -271,7 +271,13 @@ describe('resuming a read mid-file', () => {
     const rest = bytes.subarray(bomBytes + cut.endOffset);
     const { openBatch } = await import('#batch/read-batch.ts');
     const resumed = await openBatch(chunked(rest, 5), 'csv', {
-      resumeAt: { row: cut.row, offset: cut.endOffset, headerCells: HEADER.split(','), delimiter: ',' },
+      resumeAt: {
+        row: cut.row,
+        offset: cut.endOffset,
+        line: cut.endLine,
+        headerCells: HEADER.split(','),
+        delimiter: ',',
+      },
     });
     const rows = [];
     for await (const page of resumed.pages) rows.push(...page);
@@ -286,11 +292,46 @@ describe('resuming a read mid-file', () => {
     if (!cut) throw new Error('expected rows');
     const { openBatch } = await import('#batch/read-batch.ts');
     const resumed = await openBatch(chunked(Buffer.from(text).subarray(cut.endOffset)), 'ndjson', {
-      resumeAt: { row: cut.row, offset: cut.endOffset },
+      resumeAt: { row: cut.row, offset: cut.endOffset, line: cut.endLine },
     });
     const rows = [];
     for await (const page of resumed.pages) rows.push(...page);
     expect(rows).toEqual(whole.rows.slice(1));
+  });
+});
+
+describe('line numbers', () => {
+  it("give each row the file's line of its first line: header 1, quoted fields over lines, blank lines", async () => {
+    const multi = ROW_B.replace('Trần Thị Bình', '"Trần Thị\nBình"');
+    const text = `${HEADER}\r\n${ROW_A}\n\n${multi}\n"unclosed,${ROW_A}\n${ROW_B}\n${ROW_A}`;
+    for (const chunkSize of [3, 17, 4096]) {
+      const { rows } = await readRows(text, 'csv', { chunkSize });
+      expect(rows.map((r) => [r.row, r.line])).toEqual([
+        [1, 2],
+        [2, 4],
+        [3, 6],
+        [4, 7],
+        [5, 8],
+      ]);
+      expect(rows[1]?.endLine).toBe(6);
+    }
+  });
+
+  it('count a row too large to keep, and NDJSON lines', async () => {
+    const huge = ROW_A.replace('Pleiku', 'x'.repeat(5000));
+    const { rows } = await readRows(`${HEADER}\n${huge}\n${ROW_B}\n`, 'csv', {
+      maxRecordBytes: 1024,
+      chunkSize: 100,
+    });
+    expect(rows.map((r) => r.line)).toEqual([2, 3]);
+    const json = JSON.stringify({ full_name: 'Lê Văn Ba' });
+    const ndjson = await readRows(`${json}\n\n${json}\n`, 'ndjson');
+    expect(ndjson.rows.map((r) => r.line)).toEqual([1, 3]);
+  });
+
+  it('keep the cells as the file holds them, for the report', async () => {
+    const { rows } = await readRows(`${HEADER}\n${ROW_A}\n`);
+    expect(rows[0]?.cells).toEqual(ROW_A.split(','));
   });
 });
 

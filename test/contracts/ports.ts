@@ -229,6 +229,19 @@ export function filesContract(name: string, make: () => ReportFiles) {
       await files.uploadStream(streamed, Readable.from(['a,b\n', 'Đắk,Lắk\n']), 'text/csv; charset=utf-8');
       expect(await text(await files.open(streamed))).toBe('a,b\nĐắk,Lắk\n');
     });
+
+    it('writes bytes, and copies an object to another key (a batch report to its name)', async () => {
+      const files = make();
+      const name = `${unique('f')} tệp.csv`;
+      const from = `reports/CA-PLEIKU/${name}/batches/b1/outcomes.xlsx`;
+      const bytes = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0]);
+      await files.putText(from, bytes, 'application/octet-stream');
+      const to = `reports/CA-PLEIKU/${name}/outcomes.xlsx`;
+      await files.copy(from, to);
+      const parts: Buffer[] = [];
+      for await (const part of await files.open(to)) parts.push(Buffer.from(part));
+      expect([...Buffer.concat(parts)]).toEqual([...bytes]);
+    });
   });
 }
 

@@ -42,8 +42,19 @@ export class MemoryFiles implements ReportFiles {
       .map((line) => JSON.parse(line) as T);
   }
 
-  async putText(key: string, body: string, contentType: string): Promise<void> {
-    this.put(key, body, contentType);
+  async putText(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    this.put(key, Buffer.from(body), contentType);
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const object = this.objects.get(from);
+    if (!object) throw Object.assign(new Error(`no object ${from}`), { name: 'NoSuchKey' });
+    this.objects.set(to, { ...object });
+  }
+
+  /** An object's bytes; undefined when absent. */
+  bytes(key: string): Buffer | undefined {
+    return this.objects.get(key)?.body;
   }
 
   async uploadStream(key: string, body: Readable, contentType: string): Promise<void> {

@@ -87,10 +87,13 @@ describe('GET /batches/{batchId}', () => {
     expect(answer).toMatchObject({ statusCode: 200 });
     const body = BatchView.parse(bodyOf(answer));
     expect(body).toMatchObject({ batchId: BATCH_ID, rows: 10, outcomes: { new: 8, rejected: 1 } });
+    // the batch's own report, kept under its id when the name is uploaded again
+    const own = `s3://batches-bucket/reports/CA-GIALAI/forms.csv/batches/${BATCH_ID}`;
     expect(body.reports).toEqual({
-      summary: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/summary.json',
-      outcomes: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/outcomes.csv',
-      review: 's3://batches-bucket/reports/CA-GIALAI/forms.csv/review.csv',
+      summary: `${own}/summary.json`,
+      outcomes: `${own}/outcomes.csv`,
+      workbook: `${own}/outcomes.xlsx`,
+      review: `${own}/review.csv`,
     });
     expect(bodyOf(answer)).not.toHaveProperty('checkpoint');
   });

@@ -1,12 +1,36 @@
 // The finalize handler on the port fakes: the report of a batch whose every chunk is registered, written once, and
 // the batches it leaves alone.
+import ExcelJS from 'exceljs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
 
 setPipelineEnvironment();
 let finalizeHandler: typeof import('../../functions/finalize/handler.ts').finalizeHandler;
 
+const HEADER_CELLS = [
+  'Số phiếu',
+  'Họ và tên',
+  'Giới tính',
+  'ghi_chu',
+  'Ngày sinh',
+  'Nơi đăng ký khai sinh',
+  'Quê quán',
+  'Dân tộc',
+  'Quốc tịch',
+  'Nơi ở hiện tại',
+];
+/** The cells of an upload's row: the first four given, the required rest the same in every row. */
+const cellsOf = (...first: string[]) => [
+  ...first,
+  '1/2/1990',
+  'Gia Lai',
+  'Bình Định',
+  'Kinh',
+  'VN',
+  'Pleiku',
+];
 const batch = batchOf({
   rows: 4,
   chunkCounts: [1, 1],
@@ -17,16 +41,42 @@ const batch = batchOf({
     rejectedSeq: 1,
     unknownColumns: ['ghi_chu'],
     invocations: 1,
+    headerCells: HEADER_CELLS,
+    delimiter: ',',
   },
 });
 const files: Record<string, unknown[]> = {
-  'work/b1/rejected/0.ndjson': [[2, 'rejected', '', '=F2', [{ code: 'SEX_INVALID', field: 'sex' }]]],
-  'work/b1/outcomes/0/0.ndjson': [
-    [1, 'new', 'id:1', 'F1', []],
-    [4, 'duplicate', 'id:1', 'F4', []],
+  // a rejected row: its line in the file and its cells as written (issue 21)
+  'work/b1/rejected/0.ndjson': [
+    [
+      2,
+      'rejected',
+      '',
+      '=F2',
+      [{ code: 'SEX_INVALID', field: 'sex' }],
+      null,
+      4,
+      cellsOf('=F2', 'Lê Văn Ba', 'X', 'n'),
+    ],
   ],
+  'work/b1/outcomes/0/0.ndjson': [
+    [1, 'new', 'id:1', 'F1', [], null, 2],
+    [4, 'duplicate', 'id:1', 'F4', [], null, 6],
+  ],
+  // a line written before issue 21 (no line number): still read
   'work/b1/outcomes/1/0.ndjson': [[3, 'updated', 'nk:abc', '', []]],
 };
+const NAME_PATH = 'reports/CA-PLEIKU/forms.csv/';
+const BATCH_PATH = 'reports/CA-PLEIKU/forms.csv/batches/b1/';
+
+/** A workbook as Excel would open it, read back with ExcelJS. */
+async function workbookOf(bytes: Buffer | undefined): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  return workbook;
+}
+const values = (sheet: ExcelJS.Worksheet | undefined, row: number) =>
+  ((sheet?.getRow(row).values ?? []) as unknown[]).slice(1);
 
 let world: ReturnType<typeof pipelineFakes>;
 const finalize = () =>
@@ -52,15 +102,17 @@ describe('finalize handler', () => {
     await registered();
     const result = await finalize();
     expect(result.batchItemFailures).toEqual([]);
-    const csv = world.files.text('reports/CA-PLEIKU/forms.csv/outcomes.csv') ?? '';
-    expect(csv.trim().split('\n')).toEqual([
-      'row,form_id,outcome,person_key,codes,message',
-      '1,F1,new,id:1,,',
-      expect.stringMatching(/^2,'=F2,rejected,,SEX_INVALID,Giới tính/),
-      '3,,updated,nk:abc,,',
-      '4,F4,duplicate,id:1,,',
+    const csv = world.files.text(`${NAME_PATH}outcomes.csv`) ?? '';
+    // trimEnd: trim() would take the byte-order mark away too
+    expect(csv.trimEnd().split('\n')).toEqual([
+      '\ufeffrow,line,form_id,outcome,person_key,codes,message',
+      '1,2,F1,new,id:1,,',
+      // the field named as the file's header names it
+      expect.stringMatching(/^2,4,'=F2,rejected,,SEX_INVALID,Giới tính.*\(Giới tính\)$/),
+      '3,,,updated,nk:abc,,',
+      '4,6,F4,duplicate,id:1,,',
     ]);
-    const summary = JSON.parse(String(world.files.text('reports/CA-PLEIKU/forms.csv/summary.json')));
+    const summary = JSON.parse(String(world.files.text(`${NAME_PATH}summary.json`)));
     expect(summary).toMatchObject({
       batchId: 'b1',
       status: 'completed',
@@ -71,6 +123,53 @@ describe('finalize handler', () => {
     });
     expect(stored()).toMatchObject({ status: 'completed', outcomes: summary.outcomes });
     expect(stored()?.finalize).toBeUndefined();
+    // the batch's own report, kept under its id, and the name's path showing it as the newest
+    for (const file of ['summary.json', 'outcomes.csv', 'outcomes.xlsx', 'review.csv'])
+      expect(world.files.bytes(`${BATCH_PATH}${file}`), file).toEqual(
+        world.files.bytes(`${NAME_PATH}${file}`),
+      );
+  });
+
+  it("writes outcomes.xlsx: a summary sheet, then the rows to act on under the file's own labels", async () => {
+    await registered();
+    await finalize();
+    const workbook = await workbookOf(world.files.bytes(`${NAME_PATH}outcomes.xlsx`));
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Tóm tắt', 'Cần xử lý']);
+    const summary = workbook.getWorksheet('Tóm tắt');
+    const items = new Map(
+      Array.from({ length: summary?.rowCount ?? 0 }, (_, i) => values(summary, i + 1)).map(([k, v]) => [
+        k,
+        v,
+      ]),
+    );
+    expect(items.get('Lô / Batch')).toBe('b1');
+    expect(items.get('Đơn vị / Agency')).toBe('CA-PLEIKU');
+    expect(items.get('Tệp / File')).toBe('incoming/CA-PLEIKU/forms.csv');
+    expect(items.get('Kết quả / Outcome: rejected')).toBe(1);
+    expect(items.get('Mã / Code: SEX_INVALID')).toBe(1);
+    expect(items.get('Viết lúc / Written at')).toMatch(/^\d{4}-/);
+
+    const rows = workbook.getWorksheet('Cần xử lý');
+    expect(values(rows, 1)).toEqual([
+      'Dòng / Row',
+      'Dòng trong tệp / Line',
+      ...HEADER_CELLS,
+      'Kết quả / Outcome',
+      'Mã / Codes',
+      'Thông báo / Message',
+    ]);
+    expect(rows?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(rows?.autoFilter).toBe('A1:O2');
+    // only the rejected row: the others need nothing from the clerk; its cells as written, formula and all
+    expect(rows?.rowCount).toBe(2);
+    expect(values(rows, 2)).toEqual([
+      2,
+      4,
+      ...cellsOf('=F2', 'Lê Văn Ba', 'X', 'n'),
+      'rejected',
+      'SEX_INVALID',
+      'Giới tính phải là Nam hoặc Nữ (Giới tính)',
+    ]);
   });
 
   it('completes a batch that failed before and was redriven, without its failure', async () => {
@@ -114,5 +213,66 @@ describe('finalize handler', () => {
     await registered({ status: 'completed' });
     await finalize();
     expect(world.files.keys('reports/')).toEqual([]);
+  });
+
+  it('lists conflicts and probable duplicates with their cells read again from the upload, a sheet per limit', async () => {
+    const upload = [
+      HEADER_CELLS,
+      cellsOf('F1', 'An', 'Nam', 'a'),
+      cellsOf('F2', '"Bình\nHai"', 'Nữ', 'b'),
+      cellsOf('F3', 'Chi', 'Nữ', 'c'),
+      cellsOf('F4', 'Dũng', 'Nam', 'd'),
+    ]
+      .map((cells) => `${cells.join(',')}\n`)
+      .join('');
+    world.files.put('incoming/CA-PLEIKU/forms.csv', upload);
+    const link = { personKey: 'nk:held', score: 12.5 };
+    await world.files.putLines('work/b1/outcomes/0/0.ndjson', [
+      [1, 'conflict', 'id:1', 'F1', [], null, 2],
+      [4, 'probable_duplicate', 'nk:4', 'F4', [], link, 6],
+    ]);
+    await world.files.putLines('work/b1/outcomes/1/0.ndjson', [[3, 'conflict', 'nk:abc', 'F3', [], null, 5]]);
+    await registered();
+    const lease = { holder: 'test', until: Date.now() + 60_000 };
+    expect(await finalizeBatch('b1', world.files, world.batches, lease, { maxSheetRows: 3 })).toBe(
+      'completed',
+    );
+    const workbook = await workbookOf(world.files.bytes(`${NAME_PATH}outcomes.xlsx`));
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Tóm tắt', 'Cần xử lý', 'Cần xử lý (2)']);
+    const [first, second] = [workbook.getWorksheet('Cần xử lý'), workbook.getWorksheet('Cần xử lý (2)')];
+    // every sheet of rows has its own header, frozen and filtered
+    expect(values(second, 1)).toEqual(values(first, 1));
+    expect(second?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(second?.autoFilter).toBe('A1:O3');
+    expect(
+      [first, second].flatMap((sheet) =>
+        [2, 3].map((r) => [...values(sheet, r).slice(0, 6), values(sheet, r)[12]]),
+      ),
+    ).toEqual([
+      [1, 2, 'F1', 'An', 'Nam', 'a', 'conflict'],
+      [2, 4, '=F2', 'Lê Văn Ba', 'X', 'n', 'rejected'],
+      [3, 5, 'F3', 'Chi', 'Nữ', 'c', 'conflict'],
+      [4, 6, 'F4', 'Dũng', 'Nam', 'd', 'probable_duplicate'],
+    ]);
+    expect(values(second, 3)[14]).toContain('Có thể trùng với người nk:held');
+  });
+
+  it("writes a failed batch's workbook as its summary sheet alone, under its id and the name", async () => {
+    const { writeFailedReport } = await import('../../shared/ingest/failed-report.ts');
+    await registered();
+    const failure = { code: 'BATCH_NOT_TEXT', message: 'Tệp không phải văn bản / File is not text' };
+    await writeFailedReport({ ...batch, failure }, world.files, world.batches);
+    for (const path of [NAME_PATH, BATCH_PATH]) {
+      const workbook = await workbookOf(world.files.bytes(`${path}outcomes.xlsx`));
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Tóm tắt']);
+      expect(values(workbook.getWorksheet('Tóm tắt'), 6)).toEqual([
+        'Lỗi / Failure',
+        'BATCH_NOT_TEXT',
+        failure.message,
+      ]);
+      expect(world.files.text(`${path}outcomes.csv`)).toBe(
+        '\ufeffrow,line,form_id,outcome,person_key,codes,message\n',
+      );
+    }
   });
 });

@@ -187,7 +187,8 @@ describe('ingestion permissions', () => {
   const objectAccess = {
     split: { read: [PREFIXES.incoming], write: [PREFIXES.work, PREFIXES.reports] },
     register: { read: [PREFIXES.work], write: [PREFIXES.work, PREFIXES.reports] },
-    finalize: { read: [PREFIXES.work], write: [PREFIXES.reports] },
+    // the upload again (cells of the rows outcomes.xlsx lists), and reports/ (a copy reads its source)
+    finalize: { read: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports], write: [PREFIXES.reports] },
   } as const;
   // the status function touches no objects at all (test/infra/http-api.test.ts)
   const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>

@@ -64,10 +64,17 @@ describe.skipIf(!cliFound)('the AWS CLI against the local stack', () => {
     expect(summary?.outcomes).toEqual({ probable_duplicate: 0, ...batch.summary.outcomes });
 
     const csv = (await aws('s3', 'cp', `${reports}/outcomes.csv`, '-')).stdout;
-    const [header, ...lines] = csv.trimEnd().split('\n');
-    expect(header).toBe('row,form_id,outcome,person_key,codes,message');
+    expect(csv.startsWith('\ufeff')).toBe(true);
+    const [header, ...lines] = csv.slice(1).trimEnd().split('\n');
+    expect(header).toBe('row,line,form_id,outcome,person_key,codes,message');
     expectLedger(
-      lines.map((line) => line.split(',').slice(0, 5)),
+      // the line column left out, as the truth has none
+      lines.map((line) =>
+        line
+          .split(',')
+          .slice(0, 6)
+          .filter((_, i) => i !== 1),
+      ),
       batch.truth,
       stack.personKeyer,
     );

@@ -93,12 +93,30 @@ export class Agency {
     throw new Error(`no report for ${agency}/${name} within the time allowed`);
   }
 
-  async outcomes(agency: string, name: string): Promise<string[][]> {
-    const csv = await this.text(`reports/${agency}/${name}/outcomes.csv`);
-    const [header, ...lines] = csv.trimEnd().split('\n');
-    expect(header).toBe('row,form_id,outcome,person_key,codes,message');
-    // codes and messages may hold commas inside quotes; the first five cells never do
-    return lines.map((line) => line.split(',').slice(0, 5));
+  /** An object's bytes (a workbook). */
+  async bytes(key: string): Promise<Buffer> {
+    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return Buffer.from((await Body?.transformToByteArray()) ?? []);
+  }
+
+  /**
+   * The lines of an outcomes.csv as `[row, form_id, outcome, person_key, codes]` (the line column left out: callers
+   * compare with the generator's truth, which has no lines), its byte-order mark and header checked.
+   */
+  async outcomes(
+    agency: string,
+    name: string,
+    key = `reports/${agency}/${name}/outcomes.csv`,
+  ): Promise<string[][]> {
+    const csv = await this.text(key);
+    expect(csv.startsWith('\ufeff'), 'outcomes.csv begins with a byte-order mark').toBe(true);
+    const [header, ...lines] = csv.slice(1).trimEnd().split('\n');
+    expect(header).toBe('row,line,form_id,outcome,person_key,codes,message');
+    // codes and messages may hold commas inside quotes; the first six cells never do
+    return lines.map((line) => {
+      const [row = '', , ...rest] = line.split(',').slice(0, 6);
+      return [row, ...rest];
+    });
   }
 
   /** Every item of a table, unmarshalled. */

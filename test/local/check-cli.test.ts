@@ -20,7 +20,10 @@ async function check(name: string, content: string | Buffer, args: string[] = []
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
-  const outcomes = (await readFile(join(out, 'outcomes.csv'), 'utf8')).trimEnd().split('\n');
+  const text = await readFile(join(out, 'outcomes.csv'), 'utf8');
+  // UTF-8 with a byte-order mark, so that Excel on Windows reads the Vietnamese
+  expect(text.startsWith('\ufeff')).toBe(true);
+  const outcomes = text.slice(1).trimEnd().split('\n');
   return { code: result.code, summary, outcomes, stderr: result.stderr };
 }
 
@@ -40,12 +43,12 @@ describe('npm run check', () => {
       rows: 3,
       outcomes: { new: 2, duplicate: 1, rejected: 0 },
     });
-    const keys = outcomes.slice(1).map((line) => line.split(',')[3]);
+    const keys = outcomes.slice(1).map((line) => line.split(',')[4]);
     expect(outcomes).toEqual([
-      'row,form_id,outcome,person_key,codes,message',
-      `1,,new,${keys[0]},,`,
-      `2,,new,${keys[1]},,`,
-      `3,,duplicate,${keys[0]},,`,
+      'row,line,form_id,outcome,person_key,codes,message',
+      `1,2,,new,${keys[0]},,`,
+      `2,3,,new,${keys[1]},,`,
+      `3,4,,duplicate,${keys[0]},,`,
     ]);
     // opaque keys under a secret of this run alone, and the check says so
     expect(keys[0]).toMatch(/^p0:id:[\w-]{22}$/);
@@ -53,7 +56,7 @@ describe('npm run check', () => {
     expect(outcomes.join('\n')).not.toContain('064090123456');
     expect(stderr).toMatch(/throwaway secret made for this run/);
     const again = await check('clean-again.csv', `${HEADER}\n${ROW_A}\n`);
-    expect(again.outcomes[1]?.split(',')[3]).not.toBe(keys[0]);
+    expect(again.outcomes[1]?.split(',')[4]).not.toBe(keys[0]);
   });
 
   it('seals keys as the register does when given its secret', async () => {
@@ -64,7 +67,7 @@ describe('npm run check', () => {
     );
     const keyer = hmacKeyer('a secret of this test, 32 bytes or more', 3);
     const { outcomes, stderr } = await check('keyed.csv', `${HEADER}\n${ROW_A}\n`, ['--person-key', secret]);
-    expect(outcomes[1]?.split(',')[3]).toBe(keyer.seal('id:064090123456'));
+    expect(outcomes[1]?.split(',')[4]).toBe(keyer.seal('id:064090123456'));
     expect(stderr).toContain(`sealed under ${secret}`);
   });
 
@@ -73,14 +76,25 @@ describe('npm run check', () => {
     const { code, summary, outcomes } = await check('bad.csv', `${HEADER}\n${bad}\n${ROW_B}\n`);
     expect(code).toBe(1);
     expect(summary.errorsByCode).toEqual({ PERSONAL_ID_SEX_MISMATCH: 1 });
-    expect(outcomes[1]).toMatch(/^1,,rejected,,PERSONAL_ID_SEX_MISMATCH,/);
+    expect(outcomes[1]).toMatch(/^1,2,,rejected,,PERSONAL_ID_SEX_MISMATCH,/);
+  });
+
+  it("gives each row the file's line, and names fields by the file's own header labels", async () => {
+    const header = HEADER.replace('hometown', 'Quê quán').replace('full_name', 'Họ và tên');
+    const quoted = ROW_B.replace('Trần Thị Bình', '"Trần Thị\nBình"');
+    const noHometown = ROW_A.replace('Bình Định', '');
+    const { outcomes } = await check('labels.csv', `${header}\n${quoted}\n\n${noHometown}\n`);
+    // row 1 spans lines 2-3, a blank line 4 is no row: row 2 is on line 5
+    expect(outcomes[1]).toMatch(/^1,2,/);
+    expect(outcomes[2]).toMatch(/^2,5,,rejected,,REQUIRED_FIELD_MISSING,/);
+    expect(outcomes[2]).toContain('Required field is missing (Quê quán)');
   });
 
   it('flags an update and a conflict within the file', async () => {
     const moved = ROW_A.replace('Pleiku', 'An Khê');
     const other = ROW_A.replace('Nguyễn Văn An', 'Nguyễn Văn Bình');
     const { outcomes } = await check('dupes.csv', `${HEADER}\n${ROW_A}\n${moved}\n${other}\n`);
-    expect(outcomes.slice(1).map((l) => l.split(',')[2])).toEqual(['new', 'updated', 'conflict']);
+    expect(outcomes.slice(1).map((l) => l.split(',')[3])).toEqual(['new', 'updated', 'conflict']);
   });
 
   it('exits 2 with a failed summary for a file that cannot be read, its message in both languages', async () => {
@@ -94,7 +108,7 @@ describe('npm run check', () => {
     expect(summary).toMatchObject({ status: 'failed', rows: 0 });
     expect(summary.failure).toEqual({ code: 'BATCH_NOT_TEXT', message });
     expect(stderr).toContain(message);
-    expect(outcomes).toEqual(['row,form_id,outcome,person_key,codes,message']);
+    expect(outcomes).toEqual(['row,line,form_id,outcome,person_key,codes,message']);
     const utf16 = await check('unicode.csv', Buffer.from(`${HEADER}\n${ROW_A}\n`, 'utf16le'));
     expect(utf16.code).toBe(2);
     expect(utf16.summary.failure.code).toBe('BATCH_UTF16_WITHOUT_BOM');
@@ -114,7 +128,7 @@ describe('npm run check', () => {
       outcomes: { new: 2, duplicate: 23_597, rejected: 1 },
       errorsByCode: { CONTROL_CHARACTER: 1 },
     });
-    expect(outcomes[60]).toMatch(/^60,,rejected,,CONTROL_CHARACTER,.*\(current_address\)/);
+    expect(outcomes[60]).toMatch(/^60,61,,rejected,,CONTROL_CHARACTER,.*\(current_address\)/);
   });
 
   it('exits 2 for a file that is not there, and leaves an earlier report as it was', async () => {
