@@ -46,10 +46,10 @@ export function legacyKeysBetween(before: string, after: string): RegExp {
 
 /**
  * A key in an `applied` entry (and a blocking item's `created`, a copy of one): the candidate of a probable duplicate
- * after the last `|` (`{batchId}#{row}:{outcome}|{score}|{key}`), and the merged person of a link pass's merge
- * (`link#{passId}#{key}:merged`).
+ * after the last `|` (`{batchId}#{row}:{outcome}|{score}|{key}`, then the form's digest after `~` since issue 21:
+ * shared/ingest/applied-entry.ts), and the merged person of a link pass's merge (`link#{passId}#{key}:merged`).
  */
-const ENTRY_KEY = legacyKeysBetween('[#|]', '$|:');
+const ENTRY_KEY = legacyKeysBetween('[#|]', '$|:|~');
 
 const isPersonKey = (value: string) =>
   personKeys.isLegacy(value) || personKeys.versionOf(value) !== undefined;

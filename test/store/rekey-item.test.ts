@@ -121,6 +121,7 @@ describe('rekeyItem', () => {
       `${origin.batchId}#7:new`,
       `${origin.batchId}#8:probable_duplicate|11.20|${byId}`,
       `${origin.batchId}#9:duplicate|25.00`,
+      `${origin.batchId}#10:probable_duplicate|9.10|${byDigest}~0mutojuR`,
       `review#${origin.batchId}.8:merged`,
       `link#pass-2026-12-07-1a2b3c4d#${byDigest}:merged`,
       `link#pass-2026-12-07-1a2b3c4d#${seal(otherById)}:merged`,
@@ -131,9 +132,10 @@ describe('rekeyItem', () => {
       applied[0],
       `${origin.batchId}#8:probable_duplicate|11.20|${seal(byId)}`,
       applied[2],
-      applied[3],
+      `${origin.batchId}#10:probable_duplicate|9.10|${seal(byDigest)}~0mutojuR`,
+      applied[4],
       `link#pass-2026-12-07-1a2b3c4d#${seal(byDigest)}:merged`,
-      applied[5],
+      applied[6],
     ]);
   });
 
