@@ -3,7 +3,7 @@ import {
   type BatchCode,
   batchFailureMessage,
   describeIssue,
-  isRowCode,
+  isOutcomeCode,
   type RowIssue,
 } from '#domain/errors.ts';
 
@@ -47,7 +47,7 @@ const ACTED_ON: ReadonlySet<Outcome> = new Set(['rejected', 'conflict', 'probabl
  * Outcome codes (SAME_FORM, FIELDS_UPDATED…) only say what a row was compared with: nothing to act on.
  */
 export function needsAction(outcome: Pick<RowOutcome, 'outcome' | 'issues'>): boolean {
-  return ACTED_ON.has(outcome.outcome) || outcome.issues.some((issue) => isRowCode(issue.code));
+  return ACTED_ON.has(outcome.outcome) || outcome.issues.some((issue) => !isOutcomeCode(issue.code));
 }
 
 export interface BatchSummary {
@@ -141,7 +141,7 @@ export class LedgerTally {
     this.outcomes[outcome.outcome] += 1;
     // outcome codes say why an accepted row is not new: they are not errors
     for (const { code } of outcome.issues)
-      if (isRowCode(code)) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+      if (!isOutcomeCode(code)) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
   }
 }
 

@@ -199,6 +199,23 @@ export const BATCH_CODES = messageTable({
  * Why an accepted row is not `new`, and what it was compared with: not errors (summary.json's errorsByCode leaves
  * them out), but every such row carries one, so that a clerk can see why it went where it went.
  */
+export const OUTCOME_CODE_IDS = [
+  'SAME_FORM',
+  'SAME_CONFLICT',
+  'NOTHING_NEW',
+  'FIELDS_UPDATED',
+  'IDENTITY_CONFLICT',
+  'PERSON_LINKED',
+  'PROBABLE_DUPLICATE',
+] as const;
+export type OutcomeCode = (typeof OUTCOME_CODE_IDS)[number];
+/**
+ * Whether a code is an outcome code: by the list of ids, not the table, so that a bundle that only counts codes (the
+ * split's and the register's failed reports, LedgerTally) leaves every message table out.
+ */
+export const isOutcomeCode = (code: string): code is OutcomeCode =>
+  (OUTCOME_CODE_IDS as readonly string[]).includes(code);
+
 export const OUTCOME_CODES = messageTable({
   SAME_FORM: {
     vi: 'Trùng nội dung với một phiếu đã ghi nhận cho người này; không thay đổi gì',
@@ -228,10 +245,9 @@ export const OUTCOME_CODES = messageTable({
     vi: 'Có thể trùng với một người đã có; ghi nhận riêng, chờ xem xét',
     en: 'Probable duplicate of a person already held; recorded apart, on the review list',
   },
-});
+}) satisfies Record<OutcomeCode, Message>;
 
 export type RowCode = keyof typeof ROW_CODES;
-export type OutcomeCode = keyof typeof OUTCOME_CODES;
 export type BatchCode = keyof typeof BATCH_CODES;
 
 /**

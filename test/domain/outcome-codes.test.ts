@@ -2,7 +2,15 @@
 // never a value; and the content digest that tells the same form again.
 import { describe, expect, it } from 'vitest';
 import { LedgerTally, outcomeCsvLine } from '#batch/ledger.ts';
-import { describeIssue, isRowCode, OUTCOME_CODES, outcomeNote, ROW_CODES } from '#domain/errors.ts';
+import {
+  describeIssue,
+  isOutcomeCode,
+  isRowCode,
+  OUTCOME_CODE_IDS,
+  OUTCOME_CODES,
+  outcomeNote,
+  ROW_CODES,
+} from '#domain/errors.ts';
 import { formDigest, identityDifferences } from '#domain/identity.ts';
 import { PERSON } from '../fixtures/person.ts';
 
@@ -16,6 +24,12 @@ describe('outcome codes', () => {
       expect(Object.hasOwn(ROW_CODES, code)).toBe(false);
     }
     expect(isRowCode('DATE_INVALID')).toBe(true);
+  });
+
+  it('are listed by id exactly as the message table holds them, so the split counts codes without the table', () => {
+    expect(Object.keys(OUTCOME_CODES)).toEqual([...OUTCOME_CODE_IDS]);
+    for (const code of OUTCOME_CODE_IDS) expect(isOutcomeCode(code)).toBe(true);
+    for (const code of Object.keys(ROW_CODES)) expect(isOutcomeCode(code), code).toBe(false);
   });
 
   it('names a row of this file, a batch and row of the same agency, or only another agency', () => {
