@@ -1,6 +1,6 @@
 // Read + validate + dedupe within one file, with no register: the pre-upload check, and the first half of
 // what the split function does with every batch.
-import type { RowIssue } from '#domain/errors.ts';
+import { outcomeNote, type RowIssue } from '#domain/errors.ts';
 import { personIdentity } from '#domain/identity.ts';
 import { nameKey, normalizeText } from '#domain/normalize.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
@@ -60,24 +60,40 @@ const DETAIL_INDEXES = RECORD_KEYS.flatMap((key, index) =>
   key === 'formId' || (IDENTITY_FIELDS as readonly string[]).includes(key) ? [] : [index],
 );
 
+/** An earlier form of a person with two or more in the file. */
+interface EarlierForm {
+  who: number;
+  what: number;
+  row: number;
+  conflict: boolean;
+}
+
+/** A row's outcome against the earlier rows of the file, and why (shared/ingest/register-row.ts's codes). */
+interface InFileDecision {
+  outcome: Outcome;
+  identity: string;
+  note?: RowIssue;
+}
+
 /**
- * Dedupe within one file, as the register would decide it: each row is compared with the person's latest
- * accepted form. A different identity under the same ID is a conflict; the same form again a duplicate; any
- * other difference an update, which becomes the latest. Holds 16 bytes per person (a 64-bit fingerprint of
- * the identity the key is sealed from, and 32-bit fingerprints of the name, date of birth and sex and of the
- * other fields), not the records or their keys, so a province-sized file fits in memory; the sealed key is
- * only written out. (Unlike the register, a later form that leaves a field empty counts as an update here: a
- * fingerprint cannot tell which fields were left out.)
+ * Dedupe within one file by the register's rule (docs/ingestion.md): a form equal to any form already seen for the
+ * person is a duplicate of it (SAME_FORM, or SAME_CONFLICT when that form was a conflict), whatever came between;
+ * another identity under the same ID is a conflict (IDENTITY_CONFLICT, against the row that created the person);
+ * any other difference an update (FIELDS_UPDATED, against the form that last changed the person), which becomes
+ * the latest. A form is its fingerprints: of the name key, date of birth and sex (`who`), and of the other fields
+ * (`what`). Per person, 20 bytes in a typed-array table (a 64-bit fingerprint of the identity, who, what, and the
+ * person's first row); only a person with two or more different forms gets a list of them in a side Map, keyed by
+ * that first row. Unlike the register: a later form that leaves a field empty counts as an update, and an update
+ * or a conflict does not name its fields (a fingerprint cannot tell which fields differ).
  */
 class InFileDedupe {
   private readonly seen = new FingerprintTable();
   private readonly print = new Fingerprinter();
+  /** by the person's first row: every different form seen for the person, and the form that last changed it */
+  private readonly forms = new Map<number, { earlier: EarlierForm[]; latest: number }>();
 
-  constructor(private readonly keyer: PersonKeyer) {}
-
-  decide(record: PopulationRecord): { outcome: Outcome; personKey: string } {
+  decide(record: PopulationRecord, row: number): InFileDecision {
     const identity = personIdentity(record);
-    const personKey = this.keyer.seal(identity);
     const [high, low] = fingerprint64(identity);
     const print = this.print;
     const who = print.reset().add(nameKey(record.fullName)).add(record.dateOfBirth).add(record.sex).value;
@@ -88,37 +104,72 @@ class InFileDedupe {
 
     const slot = this.seen.find(high, low);
     if (slot < 0) {
-      this.seen.insert(slot, high, low, who, what);
-      return { outcome: 'new', personKey };
+      this.seen.insert(slot, high, low, who, what, row);
+      return { outcome: 'new', identity };
     }
-    if (this.seen.first(slot) !== who) return { outcome: 'conflict', personKey };
-    if (this.seen.second(slot) === what) return { outcome: 'duplicate', personKey };
+    const first = this.seen.third(slot);
+    const person = this.forms.get(first);
+    const same = person
+      ? person.earlier.find((form) => form.who === who && form.what === what)
+      : this.seen.first(slot) === who && this.seen.second(slot) === what
+        ? { row: first, conflict: false }
+        : undefined;
+    if (same) {
+      const code = same.conflict ? 'SAME_CONFLICT' : 'SAME_FORM';
+      return { outcome: 'duplicate', identity, note: outcomeNote(code, { against: { row: same.row } }) };
+    }
+    const held =
+      person ??
+      this.forms
+        .set(first, {
+          earlier: [
+            { who: this.seen.first(slot), what: this.seen.second(slot), row: first, conflict: false },
+          ],
+          latest: first,
+        })
+        .get(first);
+    if (!held) throw new Error('unreachable: the forms were just set');
+    const conflict = this.seen.first(slot) !== who;
+    held.earlier.push({ who, what, row, conflict });
+    if (conflict)
+      return {
+        outcome: 'conflict',
+        identity,
+        note: outcomeNote('IDENTITY_CONFLICT', { against: { row: first } }),
+      };
+    const against = held.latest;
+    held.latest = row;
     this.seen.setSecond(slot, what); // the newer form is what the register would hold
-    return { outcome: 'updated', personKey };
+    return {
+      outcome: 'updated',
+      identity,
+      note: outcomeNote('FIELDS_UPDATED', { against: { row: against } }),
+    };
   }
 }
 
-/** Every row's outcome against the earlier rows of the same file, page by page. */
+/** Every row's outcome against the earlier rows of the same file, page by page, keys sealed by `keyer`. */
 export async function* checkPages(
   pages: AsyncIterable<BatchRow[]>,
   context: ValidationContext,
   keyer: PersonKeyer,
 ): AsyncGenerator<RowOutcome[]> {
-  const dedupe = new InFileDedupe(keyer);
+  const dedupe = new InFileDedupe();
   for await (const page of validatePages(pages, context)) {
-    yield page.map((checked) => {
+    yield page.map(({ row, line, formId, record, issues }) => {
       let outcome: RowOutcome;
-      if (checked.record) {
-        const decided = dedupe.decide(checked.record);
+      if (record) {
+        const decided = dedupe.decide(record, row);
+        const personKey = keyer.seal(decided.identity);
         outcome = {
-          row: checked.row,
-          line: checked.line,
+          row,
+          line,
           outcome: decided.outcome,
-          personKey: decided.personKey,
-          issues: [],
+          personKey,
+          issues: decided.note ? [decided.note] : [],
         };
-      } else outcome = { row: checked.row, line: checked.line, outcome: 'rejected', issues: checked.issues };
-      if (checked.formId !== undefined) outcome.formId = checked.formId;
+      } else outcome = { row, line, outcome: 'rejected', issues };
+      if (formId !== undefined) outcome.formId = formId;
       return outcome;
     });
   }

@@ -1,9 +1,9 @@
-// A hash table from a 64-bit fingerprint to two 32-bit values, in one typed array: what the pre-upload check
+// A hash table from a 64-bit fingerprint to three 32-bit values, in one typed array: what the pre-upload check
 // holds per person of a file. Hand-written (open addressing, linear probing) because a Map of a million
 // string keys costs about 130 bytes an entry plus the garbage collector's time walking it; this costs
-// 16 bytes a slot and holds no object per person (docs/benchmarks.md, "The pre-upload check").
+// 20 bytes a slot and holds no object per person (docs/benchmarks.md, "The pre-upload check").
 
-const WORDS = 4; // key high, key low, first value, second value
+const WORDS = 5; // key high, key low, first, second and third value
 const MAX_LOAD = 0.75;
 
 export class FingerprintTable {
@@ -34,13 +34,14 @@ export class FingerprintTable {
     }
   }
 
-  /** Puts a new key in the empty slot `find` gave (as -slot - 1) with its two values. */
-  insert(found: number, high: number, low: number, first: number, second: number): void {
+  /** Puts a new key in the empty slot `find` gave (as -slot - 1) with its three values. */
+  insert(found: number, high: number, low: number, first: number, second: number, third: number): void {
     const at = (-found - 1) * WORDS;
     this.slots[at] = high;
     this.slots[at + 1] = high === 0 && low === 0 ? 1 : low;
     this.slots[at + 2] = first;
     this.slots[at + 3] = second;
+    this.slots[at + 4] = third;
     this.size += 1;
     if (this.size > (this.mask + 1) * MAX_LOAD) this.grow();
   }
@@ -51,6 +52,10 @@ export class FingerprintTable {
 
   second(slot: number): number {
     return this.slots[slot * WORDS + 3] as number;
+  }
+
+  third(slot: number): number {
+    return this.slots[slot * WORDS + 4] as number;
   }
 
   setSecond(slot: number, value: number): void {
@@ -70,6 +75,7 @@ export class FingerprintTable {
       this.slots[to + 1] = low;
       this.slots[to + 2] = old[at + 2] as number;
       this.slots[to + 3] = old[at + 3] as number;
+      this.slots[to + 4] = old[at + 4] as number;
     }
   }
 }

@@ -16,6 +16,21 @@ async function outcomesOf(lines: string[]): Promise<string[]> {
   return found;
 }
 
+/** Each row's outcome and its code, `CODE@row` of the row it was compared with. */
+async function codesOf(lines: string[]): Promise<[string, string][]> {
+  const { openBatch } = await import('#batch/read-batch.ts');
+  const batch = await openBatch(chunked(Buffer.from(`${HEADER}\n${lines.join('\n')}\n`), 64), 'csv');
+  const found: [string, string][] = [];
+  for await (const page of checkPages(batch.pages, { today: '2026-06-30' }, testKeyer)) {
+    for (const row of page) {
+      const note = row.issues[0];
+      const against = note?.against && 'row' in note.against ? note.against.row : '';
+      found.push([row.outcome, note ? `${note.code}@${against}` : '']);
+    }
+  }
+  return found;
+}
+
 describe('in-file dedupe', () => {
   const moved = ROW_A.replace('Pleiku', 'An Khê');
   it('the same form again is a duplicate, however its values were written', async () => {
@@ -28,12 +43,26 @@ describe('in-file dedupe', () => {
     ]);
   });
 
-  it('a changed field is an update, which becomes what later rows are compared with', async () => {
+  it('a changed field is an update; an older form again is a duplicate of it, never an update back', async () => {
     expect(await outcomesOf([ROW_A, moved, moved, ROW_A])).toEqual([
       'new',
       'updated',
       'duplicate',
-      'updated',
+      'duplicate',
+    ]);
+  });
+
+  it('says why with the codes the register gives, against the earlier row', async () => {
+    const other = ROW_A.replace('Nguyễn Văn An', 'Nguyễn Văn Bình');
+    const again = ROW_A.replace('Pleiku', 'Ayun Pa');
+    expect(await codesOf([ROW_A, moved, ROW_A, other, other, again, moved])).toEqual([
+      ['new', ''],
+      ['updated', 'FIELDS_UPDATED@1'],
+      ['duplicate', 'SAME_FORM@1'],
+      ['conflict', 'IDENTITY_CONFLICT@1'],
+      ['duplicate', 'SAME_CONFLICT@4'],
+      ['updated', 'FIELDS_UPDATED@2'],
+      ['duplicate', 'SAME_FORM@2'],
     ]);
   });
 
@@ -50,11 +79,11 @@ describe('in-file dedupe', () => {
       'conflict',
       'conflict',
       'updated',
-      'updated',
+      'duplicate',
     ]);
   });
 
-  it('a field filled in later, or left out again, is an update', async () => {
+  it('a field filled in later is an update, and the first form again a duplicate', async () => {
     const header = `${HEADER},religion,phone`;
     const { openBatch } = await import('#batch/read-batch.ts');
     const rows = [`${ROW_A},,`, `${ROW_A},Phật giáo,`, `${ROW_A},Phật giáo,0912345678`, `${ROW_A},,`];
@@ -63,7 +92,7 @@ describe('in-file dedupe', () => {
     for await (const page of checkPages(batch.pages, { today: '2026-06-30' }, testKeyer)) {
       for (const row of page) found.push(row.outcome);
     }
-    expect(found).toEqual(['new', 'updated', 'updated', 'updated']);
+    expect(found).toEqual(['new', 'updated', 'updated', 'duplicate']);
   });
 });
 
@@ -101,12 +130,12 @@ describe('FingerprintTable', () => {
     keys.forEach(([high, low], i) => {
       const found = table.find(high, low);
       expect(found).toBeLessThan(0);
-      table.insert(found, high, low, i, i + 1);
+      table.insert(found, high, low, i, i + 1, i + 2);
     });
     expect(table.size).toBe(keys.length);
     keys.forEach(([high, low], i) => {
       const slot = table.find(high, low);
-      expect([table.first(slot), table.second(slot)]).toEqual([i, i + 1]);
+      expect([table.first(slot), table.second(slot), table.third(slot)]).toEqual([i, i + 1, i + 2]);
     });
     expect(table.find(1, 1)).toBeLessThan(0);
     const slot = table.find(0, 0);

@@ -9,6 +9,8 @@ import { hmacKeyer } from '#domain/person-keyer.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
 
 const run = promisify(execFile);
+const SAME_FORM_ROW_1 =
+  'Trùng nội dung với một phiếu đã ghi nhận cho người này; không thay đổi gì (so với dòng 1 của tệp này) / Same content as a form already recorded for this person; nothing changed (compared with row 1 of this file)';
 let dir: string;
 
 async function check(name: string, content: string | Buffer, args: string[] = []) {
@@ -48,7 +50,7 @@ describe('npm run check', () => {
       'row,line,form_id,outcome,person_key,codes,message',
       `1,2,,new,${keys[0]},,`,
       `2,3,,new,${keys[1]},,`,
-      `3,4,,duplicate,${keys[0]},,`,
+      `3,4,,duplicate,${keys[0]},SAME_FORM,${SAME_FORM_ROW_1}`,
     ]);
     // opaque keys under a secret of this run alone, and the check says so
     expect(keys[0]).toMatch(/^p0:id:[\w-]{22}$/);
@@ -93,8 +95,21 @@ describe('npm run check', () => {
   it('flags an update and a conflict within the file', async () => {
     const moved = ROW_A.replace('Pleiku', 'An Khê');
     const other = ROW_A.replace('Nguyễn Văn An', 'Nguyễn Văn Bình');
-    const { outcomes } = await check('dupes.csv', `${HEADER}\n${ROW_A}\n${moved}\n${other}\n`);
-    expect(outcomes.slice(1).map((l) => l.split(',')[3])).toEqual(['new', 'updated', 'conflict']);
+    const { outcomes } = await check(
+      'dupes.csv',
+      `${HEADER}\n${ROW_A}\n${moved}\n${other}\n${ROW_A}\n${other}\n`,
+    );
+    // written by the check's second thread, in row order, with the register's codes
+    const key = outcomes[1]?.split(',')[4];
+    expect(outcomes.slice(1).map((l) => l.split(',').slice(0, 6).join(','))).toEqual([
+      `1,2,,new,${key},`,
+      `2,3,,updated,${key},FIELDS_UPDATED`,
+      `3,4,,conflict,${key},IDENTITY_CONFLICT`,
+      `4,5,,duplicate,${key},SAME_FORM`,
+      `5,6,,duplicate,${key},SAME_CONFLICT`,
+    ]);
+    expect(outcomes[4]).toContain('(compared with row 1 of this file)');
+    expect(outcomes[5]).toContain('(compared with row 3 of this file)');
   });
 
   it('exits 2 with a failed summary for a file that cannot be read, its message in both languages', async () => {

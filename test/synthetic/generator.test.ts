@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPages } from '#batch/check-batch.ts';
 import type { RowOutcome } from '#batch/ledger.ts';
 import { type BatchFormat, openBatch } from '#batch/read-batch.ts';
+import { isRowCode } from '#domain/errors.ts';
 import { FIELD_NAMES, type RawRow } from '#domain/fields.ts';
 import { normalizeText } from '#domain/normalize.ts';
 import { checkPersonalId, decodePersonalId } from '#domain/personal-id.ts';
@@ -26,14 +27,17 @@ async function check(bytes: Buffer, format: BatchFormat): Promise<RowOutcome[]> 
   return outcomes;
 }
 
-/** Row by row: outcome, codes and person key as the checker reports them, against the ground truth. */
+/** Row by row: outcome, row codes and person key as the checker reports them, against the ground truth. */
 function mismatches(outcomes: RowOutcome[], truth: RowTruth[]): string[] {
   const found: string[] = [];
   for (let i = 0; i < Math.max(outcomes.length, truth.length); i++) {
     const got = outcomes[i];
     const want = truth[i];
     const gotLine = got
-      ? `${got.row} ${got.outcome} [${got.issues.map((issue) => issue.code).join(';')}] ${got.personKey ?? '-'}`
+      ? `${got.row} ${got.outcome} [${got.issues
+          .filter((issue) => isRowCode(issue.code))
+          .map((issue) => issue.code)
+          .join(';')}] ${got.personKey ?? '-'}`
       : 'missing';
     const wantLine = want
       ? `${want.row} ${want.outcome} [${want.codes.join(';')}] ${want.identity ? testKeyer.seal(want.identity) : '-'}`

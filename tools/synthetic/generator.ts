@@ -182,7 +182,16 @@ export function* generateRows(options: GeneratorOptions): Generator<SyntheticRow
       if (!repeat) rejected.add(person);
     } else {
       truth.identity = person.identity;
-      if (repeat === 'updated') person.record = record; // what the register now holds for this person
+      // a form the person already had (an update back to older values, a conflict sent again) is a duplicate of it
+      if (person.accepted) {
+        // kept from a person's first repeat on: the first form is still the person's record then
+        person.forms ??= new Set([JSON.stringify(person.record)]);
+        const forms = person.forms;
+        const form = JSON.stringify(record);
+        if (forms.has(form)) truth.outcome = 'duplicate';
+        else if (repeat === 'updated') person.record = record; // what the register now holds for this person
+        forms.add(form);
+      }
       if (!person.accepted) {
         person.accepted = true;
         accepted.add(person);

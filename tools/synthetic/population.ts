@@ -40,6 +40,8 @@ export interface SyntheticPerson {
   identity: string;
   /** whether one of this person's rows has been accepted yet (a later row is then a repeat) */
   accepted: boolean;
+  /** the forms accepted for the person, once it repeats: one of them again is a duplicate of it */
+  forms?: Set<string>;
   /** whether the household's forms write post-July-2025 communes (codes and addresses), kept when they move */
   use2025: boolean;
 }
