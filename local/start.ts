@@ -64,9 +64,10 @@ async function demo(): Promise<void> {
         console.log(
           `demo report (${((Date.now() - started) / 1000).toFixed(1)} s):\n${await Body?.transformToString()}`,
         );
-        console.log(
-          `every row's outcome: s3://${names.buckets.batches}/${objectKeys.report(DEMO_AGENCY, DEMO_FILE, 'outcomes.csv')}`,
-        );
+        const report = (file: 'outcomes.csv' | 'outcomes.xlsx') =>
+          `s3://${names.buckets.batches}/${objectKeys.report(DEMO_AGENCY, DEMO_FILE, file)}`;
+        console.log(`every row's outcome: ${report('outcomes.csv')}`);
+        console.log(`the rows to act on, for Excel: ${report('outcomes.xlsx')}`);
         await mkdir(join(dir, 'demo'), { recursive: true });
         await (await import('node:fs/promises')).writeFile(demoMarker, new Date().toISOString());
         return;
