@@ -35,6 +35,17 @@ export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo) : undefined;
 }
 
+/** An agency the local stack has no credentials for: a mistyped code, or one the `dev` stage does not list. */
+export class UnknownAgencyError extends Error {
+  constructor(agency: string, known: Record<string, unknown>) {
+    const list = Object.keys(known).join(', ');
+    super(
+      `Đơn vị ${agency} không có trên hệ thống cục bộ (có: ${list}) / Agency ${agency} is not known to the local stack (known: ${list}); the agencies are the dev stage's, in infra/stages.ts`,
+    );
+    this.name = 'UnknownAgencyError';
+  }
+}
+
 /** The local stack unless `aws` is set; then the bucket and queue URLs come from the environment (stack outputs). */
 export function resolveTarget(options: {
   aws?: boolean;
@@ -64,8 +75,12 @@ export function resolveTarget(options: {
     throw new Error(
       `no local stack found (${options.dir ?? '.dancu'}/local.json): run \`npm start\` first, or pass --aws`,
     );
-  // an agency's own credentials when it has some locally; the operator's otherwise
-  const credentials = (options.signAs && info.agencies?.[options.signAs]) || info.credentials;
+  // an agency's own credentials; an agency the local stack does not know is refused, never signed for by the
+  // operator's key (which may upload for any agency, and would open a prefix nobody owns)
+  const agencyCredentials = options.signAs ? info.agencies?.[options.signAs] : undefined;
+  if (options.signAs && info.agencies && !agencyCredentials)
+    throw new UnknownAgencyError(options.signAs, info.agencies);
+  const credentials = agencyCredentials ?? info.credentials;
   const common = { region: info.region, credentials };
   return {
     kind: 'local',

@@ -9,7 +9,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } fr
 import { Upload } from '@aws-sdk/lib-storage';
 import { objectKeys } from '../shared/keys.ts';
 import { nameAlreadyUsed } from './name-used.ts';
-import { resolveTarget } from './target.ts';
+import { resolveTarget, type Target, UnknownAgencyError } from './target.ts';
 
 const USAGE =
   'usage: npm run upload -- FILE --agency CODE [--as CODE] [--name NAME] [--wait] [--timeout SECONDS] [--aws --bucket B]';
@@ -60,11 +60,14 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 64;
   }
-  const target = resolveTarget({
-    aws: values.aws,
-    bucket: values.bucket,
-    signAs: values.as ?? values.agency,
-  });
+  let target: Target;
+  try {
+    target = resolveTarget({ aws: values.aws, bucket: values.bucket, signAs: values.as ?? values.agency });
+  } catch (error) {
+    if (!(error instanceof UnknownAgencyError)) throw error;
+    console.error(error.message);
+    return 64;
+  }
   const s3 = new S3Client(target.s3 as S3ClientConfig);
   const name = values.name ?? basename(file);
   const key = objectKeys.upload(values.agency, name);
