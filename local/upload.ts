@@ -29,6 +29,7 @@ async function waitForReport(s3: S3Client, bucket: string, key: string, since: D
       if (head.LastModified && head.LastModified.getTime() >= since.getTime() - 1000) {
         const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return JSON.parse((await Body?.transformToString()) ?? '{}') as {
+          batchId?: string;
           status: string;
           outcomes: { rejected: number };
         };
@@ -93,6 +94,13 @@ async function main(): Promise<number> {
     return 3;
   }
   console.log(JSON.stringify(summary, null, 2));
+  // where this batch's files stay, whatever is uploaded under the same name later
+  if (summary.batchId) {
+    const prefix = objectKeys.batchReportPrefix(values.agency, name, summary.batchId);
+    console.error(`report files (this batch): s3://${target.bucket}/${prefix}`);
+    for (const file of ['outcomes.csv', 'outcomes.xlsx', 'review.csv'] as const)
+      console.error(`  ${file.padEnd(14)} s3://${target.bucket}/${prefix}${file}`);
+  }
   if (summary.status !== 'completed') return 2;
   return summary.outcomes.rejected > 0 ? 1 : 0;
 }
