@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { API_CODES } from '../shared/api/errors.ts';
 import { EVENT_CODES } from '../shared/procedures/errors.ts';
-import { FINAL_STATUSES, STATUS_CODES, STATUS_LABELS } from '../shared/procedures/statuses.ts';
+import { FINAL_STATUSES, STATUS_CODES, STATUS_KIND, STATUS_LABELS } from '../shared/procedures/statuses.ts';
 import { HTTP_FUNCTIONS } from '../shared/resources.ts';
 
 // table cells compared with their padding folded, so a formatter may align the columns
@@ -21,11 +21,11 @@ describe('docs/procedures.md', () => {
     }
   });
 
-  it('lists every status with its labels and whether it is final', () => {
+  it('lists every status with its labels, its kind and whether it is final', () => {
     for (const code of STATUS_CODES) {
       const { vi, en } = STATUS_LABELS[code];
       const final = FINAL_STATUSES.has(code) ? ' yes |' : ' |';
-      expect(page, String(code)).toContain(`| ${code} | ${vi} | ${en} |${final}`);
+      expect(page, String(code)).toContain(`| ${code} | ${vi} | ${en} | ${STATUS_KIND[code]} |${final}`);
     }
   });
 

@@ -17,11 +17,35 @@ export const STATUS_LABELS: Record<StatusCode, Message> = {
   10: { vi: 'Đã trả kết quả', en: 'Result returned' },
 };
 
+export const STATUS_KINDS = ['in-progress', 'needs-citizen', 'done', 'refused'] as const;
+/**
+ * What a status means to the citizen: the agency is working on it, the citizen must act, the result is there,
+ * or the application ended without a result (refused at intake, withdrawn, stopped).
+ */
+export type StatusKind = (typeof STATUS_KINDS)[number];
+
+/** Every status's kind, in this one place: a new status code fails typecheck until it is given one. */
+export const STATUS_KIND: Record<StatusCode, StatusKind> = {
+  1: 'in-progress',
+  2: 'in-progress',
+  3: 'refused',
+  4: 'in-progress',
+  5: 'needs-citizen',
+  6: 'needs-citizen',
+  7: 'refused',
+  8: 'refused',
+  9: 'done',
+  10: 'done',
+};
+
 /**
  * Statuses after which the agency owes nothing more by the due date, so an application in one of them is
- * never overdue: refused, withdrawn, stopped, done (the result waits at the desk), result returned.
+ * never overdue: those that ended with a result (done, result returned) or without one (refused, withdrawn,
+ * stopped).
  */
-export const FINAL_STATUSES: ReadonlySet<StatusCode> = new Set<StatusCode>([3, 7, 8, 9, 10]);
+export const FINAL_STATUSES: ReadonlySet<StatusCode> = new Set<StatusCode>(
+  STATUS_CODES.filter((code) => STATUS_KIND[code] === 'done' || STATUS_KIND[code] === 'refused'),
+);
 
 /** Overdue: a due date in the past while the agency still owes the result. */
 export function isOverdue(status: StatusCode, dueAt: string | undefined, now: Date): boolean {
