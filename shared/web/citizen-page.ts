@@ -2,10 +2,37 @@
 // Vietnamese first with an English switch. Its Content-Security-Policy allows exactly that style and script,
 // by hash, and fetches to its own origin; the script builds the DOM with textContent only (Trusted Types).
 import { createHash } from 'node:crypto';
+import { STATUS_KIND, STATUS_KINDS, type StatusKind } from '../procedures/statuses.ts';
+
+/** Each kind's badge text and background; every pair reaches WCAG AA's 4.5:1 (test/web checks it). */
+export const BADGE_COLOURS: Record<StatusKind, { ink: string; background: string }> = {
+  'in-progress': { ink: '#0b4a8b', background: '#e7f0fa' },
+  'needs-citizen': { ink: '#7a3e00', background: '#fff3d6' },
+  done: { ink: '#1a5e20', background: '#e6f4e7' },
+  refused: { ink: '#8f0f22', background: '#fdecee' },
+};
+
+/** Each kind's icon, stroked paths on a 16×16 grid in the badge's ink, so colour is never the only cue. */
+export const BADGE_ICONS: Record<StatusKind, readonly string[]> = {
+  // a clock
+  'in-progress': ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 4.5v3.75l2.5 1.5'],
+  // an exclamation mark in a circle: the citizen has something to do
+  'needs-citizen': ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 4.5v4', 'M8 11.25v.25'],
+  // a tick
+  done: ['M2.5 8.5l3.5 3.5l7.5-8'],
+  // a cross in a circle
+  refused: ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M5.5 5.5l5 5', 'M10.5 5.5l-5 5'],
+};
+
+const BADGE_STYLE = STATUS_KINDS.map(
+  (kind) =>
+    `.badge--${kind} { color: ${BADGE_COLOURS[kind].ink}; background: ${BADGE_COLOURS[kind].background}; }\n` +
+    `ol.timeline li.timeline--${kind}::before { background: ${BADGE_COLOURS[kind].ink}; }`,
+).join('\n');
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #0b5cad;
-  --bad: #a40e26; --warn-bg: #fff1e5; --ok-bg: #eef6ee; font-family: system-ui, -apple-system, "Segoe UI",
+  --bad: #a40e26; --warn-bg: #fff1e5; font-family: system-ui, -apple-system, "Segoe UI",
   Roboto, "Noto Sans", sans-serif; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #f6f8fa; line-height: 1.5; }
@@ -27,8 +54,11 @@ form button { font: inherit; padding: 0.6rem 1.2rem; border: 0; border-radius: 4
 #result { margin-top: 1rem; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem; }
 .card h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
-.status { display: inline-block; font-weight: 700; padding: 0.2rem 0.6rem; border-radius: 4px;
-  background: var(--ok-bg); }
+.badge { display: inline-flex; align-items: center; gap: 0.35rem; font-weight: 700; padding: 0.2rem 0.6rem;
+  border: 1px solid currentColor; border-radius: 4px; }
+.badge__icon { width: 1em; height: 1em; flex: none; fill: none; stroke: currentColor; stroke-width: 2;
+  stroke-linecap: round; stroke-linejoin: round; }
+${BADGE_STYLE}
 .overdue { display: inline-block; margin-left: 0.5rem; color: #fff; background: var(--bad);
   padding: 0.2rem 0.6rem; border-radius: 4px; font-weight: 700; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 1rem 0; }
@@ -97,6 +127,9 @@ const SCRIPT = `
       locale: 'en-GB'
     }
   };
+  var KIND = ${JSON.stringify(STATUS_KIND)};
+  var ICONS = ${JSON.stringify(BADGE_ICONS)};
+  var SVG = 'http://www.w3.org/2000/svg';
   var lang = 'vi';
   var last = null;
   var form = document.getElementById('lookup');
@@ -122,6 +155,24 @@ const SCRIPT = `
     node.setAttribute('datetime', iso);
     return node;
   }
+  function kindOf(status) { return KIND[status] || 'in-progress'; }
+  // the icon is decoration (aria-hidden): the label beside it is what a screen reader reads
+  function badge(status, label) {
+    var kind = kindOf(status);
+    var node = el('span', 'status badge badge--' + kind);
+    var icon = document.createElementNS(SVG, 'svg');
+    icon.setAttribute('class', 'badge__icon');
+    icon.setAttribute('viewBox', '0 0 16 16');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.setAttribute('focusable', 'false');
+    ICONS[kind].forEach(function (d) {
+      var path = document.createElementNS(SVG, 'path');
+      path.setAttribute('d', d);
+      icon.append(path);
+    });
+    node.append(icon, el('span', 'badge__label', label));
+    return node;
+  }
   function show(node) {
     result.replaceChildren(node);
   }
@@ -138,7 +189,7 @@ const SCRIPT = `
     title.id = 'app-title';
     card.append(title);
     var status = el('p');
-    status.append(el('span', 'status', app.statusLabel[lang]));
+    status.append(badge(app.status, app.statusLabel[lang]));
     if (app.overdue) status.append(el('span', 'overdue', t('overdue')));
     card.append(status);
     var list = el('dl');
@@ -152,7 +203,7 @@ const SCRIPT = `
     card.append(el('h3', null, t('history')));
     var timeline = el('ol', 'timeline');
     app.history.slice().reverse().forEach(function (entry) {
-      var item = el('li');
+      var item = el('li', 'timeline--' + kindOf(entry.status));
       item.append(timeEl(entry.at), el('span', null, entry.statusLabel[lang]));
       if (entry.note) item.append(el('p', 'hint', entry.note));
       timeline.append(item);

@@ -11,6 +11,7 @@ import { chromiumPath, missingChromium } from './browser.ts';
 
 const skip = missingChromium();
 const CODE = '000.00.12.H21-250115-0042';
+const REFUSED = '000.00.12.H21-250115-0043';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -38,6 +39,8 @@ beforeAll(async () => {
     }),
     procedureEvent(2, 4, { applicationCode: CODE }),
     procedureEvent(3, 5, { applicationCode: CODE, note: 'Bổ sung bản sao giấy khai sinh' }),
+    procedureEvent(1, 1, { applicationCode: REFUSED }),
+    procedureEvent(2, 3, { applicationCode: REFUSED, note: 'Hồ sơ không thuộc thẩm quyền' }),
   ];
   await sqs.send(
     new SendMessageBatchCommand({
@@ -46,10 +49,14 @@ beforeAll(async () => {
     }),
   );
   sqs.destroy();
+  const applied = async (code: string, events: number) => {
+    const answer = await fetch(`${stack.http}/applications/${code}`);
+    return (
+      answer.status === 200 && ((await answer.json()) as { history: unknown[] }).history.length === events
+    );
+  };
   for (let tries = 0; ; tries++) {
-    const answer = await fetch(`${stack.http}/applications/${CODE}`);
-    if (answer.status === 200 && ((await answer.json()) as { history: unknown[] }).history.length === 3)
-      break;
+    if ((await applied(CODE, 3)) && (await applied(REFUSED, 2))) break;
     if (tries > 300) throw new Error('the events were not applied');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -95,6 +102,8 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     await result.locator('.status').waitFor();
     expect(await result.locator('h2').textContent()).toBe(CODE);
     expect(await result.locator('.status').textContent()).toBe('Yêu cầu bổ sung giấy tờ');
+    expect(await result.locator('.status').getAttribute('class')).toBe('status badge badge--needs-citizen');
+    expect(await result.locator('.status svg').getAttribute('aria-hidden')).toBe('true');
     expect(await result.locator('.overdue').textContent()).toBe('Quá hạn');
     const text = (await result.textContent()) ?? '';
     expect(text).toContain('N*** V*** A***');
@@ -105,6 +114,10 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     expect(timeline[0]).toContain('Yêu cầu bổ sung giấy tờ');
     expect(timeline[0]).toContain('Bổ sung bản sao giấy khai sinh');
     expect(timeline[2]).toContain('Được tiếp nhận');
+    const kinds = await result
+      .locator('ol.timeline li')
+      .evaluateAll((items) => items.map((li) => li.className));
+    expect(kinds).toEqual(['timeline--needs-citizen', 'timeline--in-progress', 'timeline--in-progress']);
     expect(new URL(page.url()).searchParams.get('code')).toBe(CODE.toLowerCase());
   });
 
@@ -116,6 +129,24 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     await expect(page.getByLabel('Application code').isVisible()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
+  });
+
+  it('shows a refused application in a badge of its own, not the in-progress or done one', async () => {
+    await lookUp(REFUSED);
+    const badge = page.locator('#result .status');
+    await badge.getByText('Không được tiếp nhận').waitFor();
+    expect(await badge.getAttribute('class')).toBe('status badge badge--refused');
+    await expect(page.getByText('Không được tiếp nhận', { exact: true }).first().isVisible()).resolves.toBe(
+      true,
+    );
+    // what a screen reader reads: the label alone, the icon hidden
+    const snapshot = await page.locator('#result p').first().ariaSnapshot();
+    expect(snapshot).toContain('Không được tiếp nhận');
+    expect(snapshot).not.toMatch(/img|svg/);
+    const colours = await page.evaluate<string[]>(
+      "(s => [s.color, s.backgroundColor])(getComputedStyle(document.querySelector('#result .status')))",
+    );
+    expect(colours).toEqual(['rgb(143, 15, 34)', 'rgb(253, 236, 238)']);
   });
 
   it('says an unknown code is not found', async () => {
