@@ -79,6 +79,12 @@ export const API_CODES = messageTable({
 }) satisfies Record<string, ApiCode>;
 export type ApiCodeName = keyof typeof API_CODES;
 
+/** What every error answers: `{ error: { code, message, messageVi, requestId } }`, with its HTTP status. */
+export function errorEnvelope(code: ApiCodeName, requestId: string) {
+  const { status, en, vi } = API_CODES[code];
+  return { status, body: { error: { code, message: en, messageVi: vi, requestId } } };
+}
+
 /** An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. */
 export class ApiError extends CodedError<ApiCodeName> {
   readonly status: number;
