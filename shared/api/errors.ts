@@ -46,6 +46,11 @@ export const API_CODES = messageTable({
     vi: 'Người gọi không phải là vai trò của một cơ quan (dancu-agency-{mã})',
     en: 'The caller is not an agency role (dancu-agency-{code})',
   },
+  AGENCY_UNKNOWN: {
+    status: 403,
+    vi: 'Cơ quan này không có trên hệ thống',
+    en: 'This agency is not known here',
+  },
   REVIEW_ID_INVALID: {
     status: 400,
     vi: 'Mã mục xem xét không đúng định dạng ({mã lô}.{số dòng})',
