@@ -275,8 +275,13 @@ export interface HttpFunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   routes: HttpRouteSpec[];
+  /** answers the `$default` route: every request no route matches, with a 404 in the error envelope */
+  defaultRoute?: true;
   environment: SpecEnvironment;
 }
+
+/** The route key API Gateway gives a request that matches no route (open, like the citizens' routes). */
+export const DEFAULT_ROUTE_KEY = '$default';
 
 /** An agency route: IAM-authorised, throttled at `rateLimit` requests a second with bursts of twice that. */
 const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: number): HttpRouteSpec => ({
@@ -289,7 +294,8 @@ const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: n
 export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
   lookup: {
     id: 'lookup',
-    description: 'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}',
+    description:
+      'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}; the 404 of unknown routes',
     entry: 'functions/lookup/handler.ts',
     timeoutSeconds: 10,
     // more memory is more CPU: a cold start and a lookup's JSON are faster
@@ -299,6 +305,8 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       { method: 'GET', path: '/openapi.json', authorization: 'none' },
       { method: 'GET', path: '/applications/{code}', authorization: 'none' },
     ],
+    // the smallest function that needs no table to say "no such route"
+    defaultRoute: true,
     environment: { APPLICATIONS_TABLE },
   },
   agency: {

@@ -1,7 +1,7 @@
 // What every HTTP route shares, as middy middlewares around @middy/http-router: a request id echoed in
 // `x-request-id` and in error bodies, JSON errors with codes (vi/en), CORS, and security headers.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import middy, { type MiddyHandlerObject } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -12,7 +12,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { API_CODES, type ApiCodeName, ApiError } from '../../shared/api/errors.ts';
+import { type ApiCodeName, ApiError, errorEnvelope } from '../../shared/api/errors.ts';
+import { DEFAULT_ROUTE_KEY } from '../../shared/resources.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -85,9 +86,11 @@ const jsonErrors = (): Middleware => ({
     if (error instanceof ApiError) code = error.code;
     else if ((error as { statusCode?: number } | null)?.statusCode === 404) code = 'ROUTE_NOT_FOUND';
     else logger.error('request failed', { error: (error as Error | null)?.name ?? String(error) });
-    const { status, en, vi } = API_CODES[code];
-    const requestId = String(request.internal.requestId ?? request.context.awsRequestId);
-    request.response = json({ error: { code, message: en, messageVi: vi, requestId } }, NO_STORE, status);
+    const { status, body } = errorEnvelope(
+      code,
+      String(request.internal.requestId ?? request.context.awsRequestId),
+    );
+    request.response = json(body, NO_STORE, status);
   },
 });
 
@@ -114,6 +117,11 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
       throw new ApiError('ROUTE_NOT_FOUND');
     },
   });
+  // the $default route (the API's unmatched requests) answers 404, never one of this function's own routes
+  const dispatch = (event: APIGatewayProxyEventV2, context: Context, abort: MiddyHandlerObject) => {
+    if (event.routeKey === DEFAULT_ROUTE_KEY) throw new ApiError('ROUTE_NOT_FOUND');
+    return router(event, context, abort);
+  };
   // after and onError run in the reverse order of use: errors first, then headers, then the request id
   return middy<HttpEvent, HttpResult, Error, Context, { requestId?: string }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -129,5 +137,5 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
     )
     .use(httpCors({ origin: '*', methods: 'GET,POST', exposeHeaders: 'x-request-id', maxAge: 600 }))
     .use(jsonErrors())
-    .handler(router as never);
+    .handler(dispatch as never);
 }

@@ -6,6 +6,8 @@ import {
   type CfnRoute,
   type CfnStage,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -122,6 +124,19 @@ export class HttpApi extends Construct {
               'A citizen route: anyone holding an application code may look it up (like the national portal); the code is checked before any read, the answer holds no personal data but a masked name, and the stage is throttled.',
           });
         }
+      }
+      if (spec.defaultRoute) {
+        // without it API Gateway answers an unknown route itself, `{"message":"Not Found"}`, outside the envelope
+        const route = new HttpRoute(this, 'DefaultRoute', {
+          httpApi: this.api,
+          routeKey: HttpRouteKey.DEFAULT,
+          integration,
+        });
+        Validations.of(route.node.defaultChild as CfnRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The $default route: a request no other route matches gets a 404 in the error envelope from the lookup function, which reads nothing for it; an agency route unsigned is still refused by its own IAM authoriser.',
+        });
       }
       return fn;
     });

@@ -2,12 +2,20 @@
 // matched as API Gateway matches them, each request turned into the payload-2.0 event API Gateway sends and
 // handed to the same handler export that runs in Lambda; its result written back as API Gateway writes it.
 // Local only: routes with IAM authorisation take the caller's agency from the `x-dancu-agency` header, standing
-// in for a SigV4 signature by the role `dancu-agency-{code}` (without it: 403, as an unsigned request in AWS).
+// in for a SigV4 signature by the role `dancu-agency-{code}` (without it: 403, as an unsigned request in AWS; with
+// an agency the stack does not know: 403 AGENCY_UNKNOWN, as no role would sign for it). A request no route
+// matches goes to the `$default` route's function, as in AWS. A refusal carries a hint in `x-dancu-local-hint`.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { HTTP_FUNCTIONS, type HttpFunctionId, type HttpRouteSpec } from '../../shared/resources.ts';
+import { type ApiCodeName, errorEnvelope } from '../../shared/api/errors.ts';
+import {
+  DEFAULT_ROUTE_KEY,
+  HTTP_FUNCTIONS,
+  type HttpFunctionId,
+  type HttpRouteSpec,
+} from '../../shared/resources.ts';
 import { localName } from './account.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
@@ -15,6 +23,8 @@ import { consoleLogger, describeError, type Logger } from './log.ts';
 /** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
 const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
 const LOCAL_ACCOUNT = '000000000000';
+/** Local-only advice on a refusal, in a header so the body stays the one AWS would send. */
+const LOCAL_HINT_HEADER = 'x-dancu-local-hint';
 
 export type HttpFunctionHandler = (event: HttpApiEvent, context: Context) => unknown;
 export type HttpHandlers = Partial<Record<HttpFunctionId, HttpFunctionHandler>>;
@@ -202,10 +212,32 @@ function write(response: ServerResponse, result: unknown, requestId: string): vo
   response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-function gatewayError(response: ServerResponse, statusCode: number, message: string): void {
+/** An answer API Gateway gives itself, in its own shape (an HTTP API cannot reshape it: docs/procedures.md). */
+function gatewayError(response: ServerResponse, statusCode: number, message: string, hint?: string): void {
   response.statusCode = statusCode;
   response.setHeader('content-type', 'application/json');
+  if (hint) response.setHeader(LOCAL_HINT_HEADER, hint);
   response.end(JSON.stringify({ message }));
+}
+
+/** A local refusal in the error envelope every handler answers with. */
+function envelopeError(response: ServerResponse, code: ApiCodeName, hint: string): void {
+  const requestId = randomUUID();
+  const { status, body } = errorEnvelope(code, requestId);
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('apigw-requestid', requestId);
+  response.setHeader('x-request-id', requestId);
+  response.setHeader(LOCAL_HINT_HEADER, hint);
+  response.end(JSON.stringify(body));
+}
+
+const agencyRoutes = (routes: CompiledRoute[]) =>
+  routes.filter((route) => route.spec.authorization === 'iam').map((route) => route.routeKey);
+
+function agencyHint(routes: CompiledRoute[], agencies: readonly string[] | undefined): string {
+  const known = agencies ? ` (one of ${agencies.join(', ')})` : '';
+  return `local stack: the agency routes (${agencyRoutes(routes).join(', ')}) take the header ${LOCAL_AGENCY_HEADER}: CODE${known} in place of a SigV4 signature`;
 }
 
 export interface HttpServerOptions {
@@ -215,6 +247,8 @@ export interface HttpServerOptions {
   region: string;
   /** seconds, instead of each function's own (tests) */
   timeouts?: Partial<Record<HttpFunctionId, number>>;
+  /** the agency codes the local agency header may name (the dev stage's); any code when not given */
+  agencies?: readonly string[];
   log?: Logger;
 }
 
@@ -226,16 +260,26 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const log = options.log ?? consoleLogger;
   const routes = compileRoutes();
+  const defaultFunction = Object.values(HTTP_FUNCTIONS).find((spec) => spec.defaultRoute)?.id;
+  const hint = agencyHint(routes, options.agencies);
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const found = matchRoute(routes, method, url.pathname);
+    const matched = matchRoute(routes, method, url.pathname);
+    // API Gateway sends a request no route matches to the $default route, without path parameters
+    const found =
+      matched ??
+      (defaultFunction ? { route: { functionId: defaultFunction, routeKey: DEFAULT_ROUTE_KEY } } : undefined);
     const handler = found && options.handlers[found.route.functionId];
-    if (!found || !handler) return gatewayError(response, 404, 'Not Found');
+    if (!found || !handler) return gatewayError(response, 404, 'Not Found', hint);
+    if (!matched) response.setHeader(LOCAL_HINT_HEADER, hint);
     const { headers, cookies } = headersOf(request);
     const agency = headers[LOCAL_AGENCY_HEADER];
-    if (found.route.spec.authorization === 'iam' && !agency) return gatewayError(response, 403, 'Forbidden');
+    const iam = matched?.route.spec.authorization === 'iam';
+    if (iam && !agency) return gatewayError(response, 403, 'Forbidden', hint);
+    if (iam && agency && options.agencies && !options.agencies.includes(agency))
+      return envelopeError(response, 'AGENCY_UNKNOWN', hint);
     delete headers[LOCAL_AGENCY_HEADER];
     const chunks: Buffer[] = [];
     // most requests (GETs) have no body: no need to wait for one
@@ -249,9 +293,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       cookies,
       body: Buffer.concat(chunks),
       routeKey: found.route.routeKey,
-      pathParameters: found.pathParameters,
+      ...(matched ? { pathParameters: matched.pathParameters } : {}),
       sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-      ...(found.route.spec.authorization === 'iam' ? { agency } : {}),
+      ...(iam ? { agency } : {}),
     });
     const spec = HTTP_FUNCTIONS[found.route.functionId];
     const timeoutMs = (options.timeouts?.[spec.id] ?? spec.timeoutSeconds) * 1000;

@@ -133,6 +133,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
         port: options.ports ? (options.ports.http ?? 0) : DEFAULT_HTTP_PORT,
         handlers,
         region: names.region,
+        agencies: LOCAL_AGENCIES,
         log,
       });
       log.info(`http ${httpServer.url}`);

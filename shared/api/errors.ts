@@ -46,6 +46,11 @@ export const API_CODES = messageTable({
     vi: 'Người gọi không phải là vai trò của một cơ quan (dancu-agency-{mã})',
     en: 'The caller is not an agency role (dancu-agency-{code})',
   },
+  AGENCY_UNKNOWN: {
+    status: 403,
+    vi: 'Cơ quan này không có trên hệ thống',
+    en: 'This agency is not known here',
+  },
   REVIEW_ID_INVALID: {
     status: 400,
     vi: 'Mã mục xem xét không đúng định dạng ({mã lô}.{số dòng})',
@@ -78,6 +83,12 @@ export const API_CODES = messageTable({
   },
 }) satisfies Record<string, ApiCode>;
 export type ApiCodeName = keyof typeof API_CODES;
+
+/** What every error answers: `{ error: { code, message, messageVi, requestId } }`, with its HTTP status. */
+export function errorEnvelope(code: ApiCodeName, requestId: string) {
+  const { status, en, vi } = API_CODES[code];
+  return { status, body: { error: { code, message: en, messageVi: vi, requestId } } };
+}
 
 /** An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. */
 export class ApiError extends CodedError<ApiCodeName> {

@@ -95,7 +95,9 @@ export function openApiDocument() {
       version: '1',
       description:
         'Administrative-procedure status for citizens, batch status for agencies (docs/procedures.md). ' +
-        'Errors are { error: { code, message, messageVi, requestId } }.',
+        'Errors are { error: { code, message, messageVi, requestId } }; an unknown route is 404 ROUTE_NOT_FOUND. ' +
+        'API Gateway answers some requests itself, in its own shape { message }: 403 for a missing or invalid ' +
+        'SigV4 signature on an agency route, 429 when throttled.',
     },
     components: {
       schemas,

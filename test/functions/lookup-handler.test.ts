@@ -130,4 +130,23 @@ describe('other routes of the lookup function', () => {
     expect(answer).toMatchObject({ statusCode: 404 });
     expect(bodyOf(answer).error.code).toBe('ROUTE_NOT_FOUND');
   });
+
+  it('answers the $default route in the whole envelope, even on a path it serves otherwise', async () => {
+    for (const path of ['/nowhere', '/openapi.json', '/applications/000.00.12.H21-250115-0001']) {
+      const answer = await handler(
+        get(path, '$default', { headers: { 'x-request-id': 'unknown-1' } }) as never,
+        lambdaContext(),
+      );
+      expect(answer, path).toMatchObject({ statusCode: 404 });
+      expect(headersOf(answer)['x-request-id']).toBe('unknown-1');
+      expect(ErrorBody.parse(bodyOf(answer))).toEqual({
+        error: {
+          code: 'ROUTE_NOT_FOUND',
+          message: 'No such route',
+          messageVi: 'Không có địa chỉ này',
+          requestId: 'unknown-1',
+        },
+      });
+    }
+  });
 });

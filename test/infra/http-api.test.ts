@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
+import { DEFAULT_ROUTE_KEY, HTTP_FUNCTIONS } from '../../shared/resources.ts';
 import { idOf, synthDevStack } from './synth-dev.ts';
 
 // One synthesis (bundling every handler, cdk-nag included) for the whole file.
@@ -42,9 +42,24 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
   });
 
-  it('has exactly the routes of HTTP_FUNCTIONS', () => {
+  it('has exactly the routes of HTTP_FUNCTIONS, and a $default route', () => {
     const keys = routeResources().map((route) => route.Properties.RouteKey);
-    expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    expect(keys.sort()).toEqual(
+      [...routes.map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
+    );
+  });
+
+  it('sends the $default route, open, to the lookup function, so an unknown route answers in the envelope', () => {
+    const lookupIntegration = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration')).find(
+      ([, integration]) =>
+        JSON.stringify(integration).includes(idOf(stack.httpApi.functions.lookup.function)),
+    )?.[0];
+    expect(lookupIntegration).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: DEFAULT_ROUTE_KEY,
+      AuthorizationType: 'NONE',
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: lookupIntegration }]] },
+    });
   });
 
   it('authorises the agency routes with IAM and leaves the citizen routes open', () => {
@@ -95,17 +110,19 @@ describe('HTTP API', () => {
     });
   });
 
-  it('acknowledges AwsSolutions-APIG4 on the citizen routes only, with a reason', () => {
+  it('acknowledges AwsSolutions-APIG4 on the citizen routes and $default only, with a reason', () => {
     const acknowledged = routeResources().filter((route) =>
       route.Metadata?.cdk_nag?.rules_to_suppress.some(
         ({ id, reason }: { id: string; reason: string }) => id === 'AwsSolutions-APIG4' && reason.length > 40,
       ),
     );
     expect(acknowledged.map((route) => route.Properties.RouteKey).sort()).toEqual(
-      routes
-        .filter((route) => route.authorization === 'none')
-        .map((route) => `${route.method} ${route.path}`)
-        .sort(),
+      [
+        ...routes
+          .filter((route) => route.authorization === 'none')
+          .map((route) => `${route.method} ${route.path}`),
+        DEFAULT_ROUTE_KEY,
+      ].sort(),
     );
   });
 });

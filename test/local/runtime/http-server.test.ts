@@ -5,19 +5,29 @@ import {
   type HttpServer,
   startHttpServer,
 } from '../../../local/runtime/http-server.ts';
+import { ErrorBody } from '../../../shared/api/schemas.ts';
+import { setProceduresEnvironment } from '../../functions/events.ts';
 
 const seen: HttpApiEvent[] = [];
+let realLookup: ReturnType<typeof import('../../../functions/lookup/handler.ts').lookupHandler>;
 let server: HttpServer;
 
 beforeAll(async () => {
+  // the lookup module makes its own store on import, from the environment
+  setProceduresEnvironment();
+  const { lookupHandler } = await import('../../../functions/lookup/handler.ts');
+  realLookup = lookupHandler({ applications: { get: async () => undefined } });
   server = await startHttpServer({
     port: 0,
     region: 'ap-southeast-1',
     log: { info: () => undefined, error: () => undefined },
     timeouts: { agency: 0.2 },
+    agencies: ['CA-GIALAI', 'X'],
     handlers: {
-      lookup: async (event) => {
+      lookup: async (event, context) => {
         seen.push(event);
+        // the real function answers the $default route: the envelope AWS would send
+        if (event.routeKey === '$default') return realLookup(event as never, context as never);
         if (event.rawPath === '/') throw new Error('boom');
         return { statusCode: 201, headers: { 'x-answer': 'yes' }, body: 'made' };
       },
@@ -57,16 +67,54 @@ describe('local HTTP API', () => {
     expect(last().requestContext.authorizer).toBeUndefined();
   });
 
-  it('answers 404 for a route API Gateway would not have', async () => {
-    const answer = await fetch(`${server.url}/applications`);
-    expect(answer.status).toBe(404);
-    expect(await answer.json()).toEqual({ message: 'Not Found' });
+  it('sends a route API Gateway would not have to the $default route, answered 404 in the envelope', async () => {
+    for (const [method, path] of [
+      ['GET', '/applications'],
+      ['POST', '/applications/X'],
+      ['GET', '/batches/a/b'],
+    ] as const) {
+      const answer = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'x-request-id': 'nowhere-1' },
+      });
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(ErrorBody.parse(await answer.json())).toEqual({
+        error: {
+          code: 'ROUTE_NOT_FOUND',
+          message: 'No such route',
+          messageVi: 'Không có địa chỉ này',
+          requestId: 'nowhere-1',
+        },
+      });
+      expect(answer.headers.get('x-dancu-local-hint')).toContain('x-dancu-agency: CODE');
+      expect(last()).toMatchObject({ routeKey: '$default', rawPath: path });
+      expect(last().pathParameters).toBeUndefined();
+      expect(last().requestContext.authorizer).toBeUndefined();
+    }
   });
 
   it('answers 403 on an IAM route without the local agency header, as an unsigned request in AWS', async () => {
     const answer = await fetch(`${server.url}/batches`);
     expect(answer.status).toBe(403);
     expect(await answer.json()).toEqual({ message: 'Forbidden' });
+    expect(answer.headers.get('x-dancu-local-hint')).toBe(
+      'local stack: the agency routes (GET /batches, GET /batches/{batchId}, GET /review, POST /review/{id}) take the header x-dancu-agency: CODE (one of CA-GIALAI, X) in place of a SigV4 signature',
+    );
+  });
+
+  it('refuses an agency the local stack does not know, 403 in the envelope, before any handler', async () => {
+    const before = seen.length;
+    const answer = await fetch(`${server.url}/batches`, { headers: { 'x-dancu-agency': 'CA-NOWHERE' } });
+    expect(answer.status).toBe(403);
+    const { error } = ErrorBody.parse(await answer.json());
+    expect(error).toMatchObject({
+      code: 'AGENCY_UNKNOWN',
+      message: 'This agency is not known here',
+      messageVi: 'Cơ quan này không có trên hệ thống',
+    });
+    expect(answer.headers.get('x-request-id')).toBe(error.requestId);
+    expect(answer.headers.get('x-dancu-local-hint')).toContain('one of CA-GIALAI, X');
+    expect(seen.length).toBe(before);
   });
 
   it('turns the local agency header into the IAM identity of the role dancu-agency-{code}, and drops it', async () => {
