@@ -44,6 +44,8 @@ export interface Batches {
   /** one invocation at a time registers a chunk */
   takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean>;
   releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void>;
+  /** when the chunk's lease ends (epoch ms); undefined when nobody holds it */
+  chunkLeaseEnd(chunk: ChunkRef): Promise<number | undefined>;
   takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
   releaseFinalizeLease(batchId: string, holder: string): Promise<void>;
   releaseLeases(batchId: string): Promise<void>;
@@ -168,7 +170,7 @@ export type SplitBatches = FailingBatches &
   >;
 /** The register step (shared/ingest/register.ts). */
 export type ChunkBatches = FailingBatches &
-  Pick<Batches, 'takeChunkLease' | 'releaseChunkLease' | 'addDonePartition'>;
+  Pick<Batches, 'takeChunkLease' | 'releaseChunkLease' | 'chunkLeaseEnd' | 'addDonePartition'>;
 /** Finalize (shared/ingest/report.ts). */
 export type ReportBatches = FailingBatches &
   Pick<Batches, 'takeFinalizeLease' | 'releaseFinalizeLease' | 'markCompleted' | 'setStatus'>;

@@ -82,11 +82,20 @@ export function releaseLease(lease: Lease, holder: string): Promise<boolean> {
   );
 }
 
-/** Who holds the lease now, if anyone: a holder whose time has passed holds nothing (as `takeLease` sees it). */
-export async function leaseHolder(lease: Lease, now = Date.now()): Promise<string | undefined> {
+/** Who holds the lease now and until when, if anyone: a holder whose time has passed holds nothing. */
+export async function leaseHeld(
+  lease: Lease,
+  now = Date.now(),
+): Promise<{ holder: string; until: number } | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: lease.table, Key: lease.key, ConsistentRead: true }),
   );
   const holder = Item?.[lease.holder];
-  return typeof holder === 'string' && Number(Item?.[lease.until]) >= now ? holder : undefined;
+  const until = Number(Item?.[lease.until]);
+  return typeof holder === 'string' && until >= now ? { holder, until } : undefined;
+}
+
+/** Who holds the lease now, if anyone (as `takeLease` sees it). */
+export async function leaseHolder(lease: Lease, now = Date.now()): Promise<string | undefined> {
+  return (await leaseHeld(lease, now))?.holder;
 }
