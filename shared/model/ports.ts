@@ -44,6 +44,8 @@ export interface Batches {
   /** one invocation at a time registers a chunk */
   takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean>;
   releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void>;
+  /** frees a chunk's lease whoever holds it: a restart's resume, whose holders are gone */
+  freeChunkLease(chunk: ChunkRef): Promise<void>;
   /** when the chunk's lease ends (epoch ms); undefined when nobody holds it */
   chunkLeaseEnd(chunk: ChunkRef): Promise<number | undefined>;
   takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
@@ -175,7 +177,7 @@ export type ChunkBatches = FailingBatches &
 export type ReportBatches = FailingBatches &
   Pick<Batches, 'takeFinalizeLease' | 'releaseFinalizeLease' | 'markCompleted' | 'setStatus'>;
 /** Resuming the local stack (shared/ingest/resume.ts). */
-export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases'>;
+export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases' | 'freeChunkLease'>;
 
 /** A row against the register (shared/ingest/register-row.ts). */
 export type RowRegister = Pick<

@@ -82,6 +82,22 @@ export function releaseLease(lease: Lease, holder: string): Promise<boolean> {
   );
 }
 
+/** Frees the lease whoever holds it: only for a restart, whose holders all died with the process before it. */
+export async function freeLease(lease: Lease): Promise<void> {
+  await landed(
+    documents.send(
+      new UpdateCommand({
+        TableName: lease.table,
+        Key: lease.key,
+        UpdateExpression: 'REMOVE #holder, #until',
+        // an item nobody ever leased is not created
+        ConditionExpression: 'attribute_exists(#holder)',
+        ExpressionAttributeNames: { '#holder': lease.holder, '#until': lease.until },
+      }),
+    ),
+  );
+}
+
 /** Who holds the lease now and until when, if anyone: a holder whose time has passed holds nothing. */
 export async function leaseHeld(
   lease: Lease,
