@@ -84,6 +84,13 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
 ];
 
 /** Each application's events, its highest sequence first and its first event twice (as SQS may deliver). */
+/** One line per demo application: its procedure and its citizen page on the local HTTP server. */
+export function lookupLinks(http: string): string[] {
+  return DEMO_APPLICATIONS.map(
+    (app) => `  ${app.procedureName.padEnd(30)} ${http}/?code=${encodeURIComponent(app.code)}`,
+  );
+}
+
 export function demoEvents(now = Date.now()): ProcedureEventInput[] {
   return DEMO_APPLICATIONS.flatMap((app) => {
     const events = app.statuses.map(

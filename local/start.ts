@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
-import { DEMO_APPLICATIONS, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
+import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 
 const DEMO_AGENCY = 'CA-GIALAI';
@@ -88,9 +88,7 @@ async function demoProcedures(): Promise<void> {
   const sent = await sendDemoApplications(endpoints.sqs, names.queues.procedureEvents.url, names.region);
   const applied = await waitForDemoApplications(http);
   console.log(`demo: sent ${sent} procedure events to ${names.queues.procedureEvents.name}; look them up:`);
-  for (const app of DEMO_APPLICATIONS) {
-    console.log(`  ${app.procedureName.padEnd(30)} ${http}/?code=${encodeURIComponent(app.code)}`);
-  }
+  for (const line of lookupLinks(http)) console.log(line);
   if (!applied) console.error('demo: some procedure events were not applied within 30 s');
   else {
     await mkdir(join(dir, 'demo'), { recursive: true });
@@ -98,6 +96,11 @@ async function demoProcedures(): Promise<void> {
   }
 }
 if (!existsSync(proceduresMarker)) await demoProcedures();
+else {
+  // a restart sends nothing again, but the links are what a newcomer opens next
+  console.log('demo: the applications sent on the first start; look them up:');
+  for (const line of lookupLinks(stack.http ?? '')) console.log(line);
+}
 console.log('running; Ctrl-C to stop (data stays in .dancu/)');
 if (process.env.DANCU_EXIT_AFTER_START) await stack.stop();
 else {

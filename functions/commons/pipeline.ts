@@ -23,17 +23,23 @@ export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
 
-/** Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request. */
-export async function send(queue: QueueId, messages: object[]): Promise<void> {
+/**
+ * Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request, each held
+ * back `delaySeconds` if given.
+ */
+export async function send(queue: QueueId, messages: object[], delaySeconds?: number): Promise<void> {
   const QueueUrl = env(queueUrlVariable(queue));
   if (messages.length === 1) {
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(messages[0]) }));
+    const MessageBody = JSON.stringify(messages[0]);
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody, DelaySeconds: delaySeconds }));
     return;
   }
   for (let i = 0; i < messages.length; i += 10) {
-    const Entries = messages
-      .slice(i, i + 10)
-      .map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) }));
+    const Entries = messages.slice(i, i + 10).map((message, n) => ({
+      Id: String(n),
+      MessageBody: JSON.stringify(message),
+      DelaySeconds: delaySeconds,
+    }));
     const { Failed } = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries }));
     if (Failed && Failed.length > 0)
       throw new Error(`${Failed.length} messages were not sent: ${Failed[0]?.Code}`);
@@ -63,7 +69,7 @@ export function registerDeps(): RegisterDeps {
     keyer: personKeyerFromEnvironment(),
     concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
     linkage: process.env.LINKAGE !== 'off',
-    sendChunk: (message) => send('records', [message]),
+    sendChunk: (message, delaySeconds) => send('records', [message], delaySeconds),
     sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
   };
 }

@@ -11,7 +11,13 @@ export function registerHandler(deps: RegisterDeps) {
     // the batch id follows a batch from upload to report: one search finds every function's lines
     correlationId: (chunk) => chunk.batchId,
     // registerChunkOrFail marks the batch failed itself when the last delivery fails
-    handle: (chunk, _context, delivery) => registerChunkOrFail(chunk, delivery, deps),
+    // a copy never outwaits its invocation: the deadline bounds how long it waits for a held chunk
+    handle: (chunk, context, delivery) =>
+      registerChunkOrFail(
+        chunk,
+        { ...delivery, deadline: Date.now() + context.getRemainingTimeInMillis() },
+        deps,
+      ),
     failure: {
       line: 'chunk failed',
       fields: ({ batchId, partition, seq }, delivery) => ({ batchId, partition, seq, ...delivery }),

@@ -1,6 +1,8 @@
 // Register: one chunk of a batch's valid rows into the register (each row: register-row.ts), its rows' outcomes
 // written as one work file, and the batch moved on (the partition's next chunk, or finalize after the last one).
 // One invocation at a time decides a chunk (its lease); a redelivered chunk that has its outcomes only moves on.
+// A copy that finds the chunk held longer than its own invocation may run sends itself again, delayed until the
+// lease ends, instead of outwaiting its timeout.
 import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
@@ -25,7 +27,8 @@ export interface RegisterDeps {
   register: RowRegister;
   /** seals each row's identity into its person key: the person-key secret, read once per container */
   keyer(): Promise<PersonKeyer>;
-  sendChunk(message: ChunkMessage): Promise<void>;
+  /** sends a chunk message; with a delay, the queue holds it back that many seconds (SQS allows up to 900) */
+  sendChunk(message: ChunkMessage, delaySeconds?: number): Promise<void>;
   sendFinalize(batchId: string): Promise<void>;
   /** people written at once; rows of one person always go one after another */
   concurrency: number;
@@ -38,8 +41,20 @@ export interface RegisterDeps {
   chunkLeaseMs?: number;
 }
 
+/** Which delivery of its message a chunk is, and until when (epoch ms) its invocation may run. */
+export interface ChunkDelivery {
+  attempt: number;
+  maxAttempts: number;
+  /** the invocation's deadline; without it a copy waits for a held chunk as long as it takes */
+  deadline?: number;
+}
+
 /** the register function's timeout (shared/resources.ts) and a margin */
 const CHUNK_LEASE_MS = 130_000;
+/** what a copy keeps of its time after waiting for a lease: deciding the chunk, or sending itself again */
+const CHUNK_WORK_MARGIN_MS = 30_000;
+/** SQS's longest delay of a message */
+const MAX_DELAY_SECONDS = 900;
 /** how often a copy of a chunk that another invocation holds looks again */
 const CHUNK_WAIT_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -167,30 +182,37 @@ async function registerEntries(
   return results.sort((a, b) => a[0] - b[0]);
 }
 
+/** This invocation holds the chunk; its holder wrote the outcomes; or its lease ends after this invocation may. */
+type ChunkHold = 'held' | 'decided' | { leaseEnds: number };
+
 /**
- * Waits until this invocation holds the chunk's lease (true), or until the invocation that holds it has written
- * the chunk's outcomes (false: nothing is left to decide). Two copies of a chunk never decide its rows at once.
+ * Waits until this invocation holds the chunk's lease, or until the invocation that holds it has written the
+ * chunk's outcomes (nothing is left to decide). Two copies of a chunk never decide its rows at once. A copy never
+ * outwaits its own time: a lease that ends after the deadline (less the margin) is left to run out (`leaseEnds`).
  */
 async function holdChunk(
   message: ChunkMessage,
   outcomesKey: string,
   holder: string,
   deps: RegisterDeps,
-): Promise<boolean> {
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<ChunkHold> {
   const leaseMs = deps.chunkLeaseMs ?? CHUNK_LEASE_MS;
   for (;;) {
     if (await deps.batches.takeChunkLease(message, holder, Date.now() + leaseMs)) {
       // the holder before may have written the outcomes and let go just before this took it
-      if (!(await deps.files.exists(outcomesKey))) return true;
+      if (!(await deps.files.exists(outcomesKey))) return 'held';
       await deps.batches.releaseChunkLease(message, holder);
-      return false;
+      return 'decided';
     }
+    const leaseEnds = await deps.batches.chunkLeaseEnd(message);
+    if (leaseEnds !== undefined && leaseEnds > deadline - CHUNK_WORK_MARGIN_MS) return { leaseEnds };
     await sleep(CHUNK_WAIT_MS);
-    if (await deps.files.exists(outcomesKey)) return false;
+    if (await deps.files.exists(outcomesKey)) return 'decided';
   }
 }
 
-async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise<void> {
+async function registerChunk(message: ChunkMessage, deadline: number | undefined, deps: RegisterDeps) {
   const { batchId, partition, seq } = message;
   const batch = await deps.batches.get(batchId);
   if (!batch) throw new Error(`batch ${batchId} is unknown`);
@@ -202,7 +224,16 @@ async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise
   // (a redelivery, or a second copy of the chain), and only the chain needs moving on
   const outcomesKey = objectKeys.outcomes(batchId, partition, seq);
   const holder = randomUUID();
-  if (!(await deps.files.exists(outcomesKey)) && (await holdChunk(message, outcomesKey, holder, deps))) {
+  const hold = (await deps.files.exists(outcomesKey))
+    ? 'decided'
+    : await holdChunk(message, outcomesKey, holder, deps, deadline);
+  if (typeof hold === 'object') {
+    // the message comes back when the lease ends, as a success now: no failure, no timeout, no delivery used
+    const seconds = Math.ceil((hold.leaseEnds - Date.now()) / 1000);
+    await deps.sendChunk(message, Math.min(MAX_DELAY_SECONDS, Math.max(1, seconds)));
+    return;
+  }
+  if (hold === 'held') {
     try {
       const lines = await deps.files.readLines<ChunkLine>(objectKeys.chunk(batchId, partition, seq));
       const keyer = await deps.keyer();
@@ -233,11 +264,11 @@ async function registerChunk(message: ChunkMessage, deps: RegisterDeps): Promise
  */
 export async function registerChunkOrFail(
   message: ChunkMessage,
-  delivery: { attempt: number; maxAttempts: number },
+  delivery: ChunkDelivery,
   deps: RegisterDeps,
 ): Promise<void> {
   try {
-    await registerChunk(message, deps);
+    await registerChunk(message, delivery.deadline, deps);
   } catch (error) {
     if (delivery.attempt >= delivery.maxAttempts) {
       const detail = `chunk ${message.partition}/${message.seq}: ${(error as Error).message}`;

@@ -1,6 +1,7 @@
 // After the local stack restarts, its queue emulator has forgotten the messages in flight; the batches table
 // has not. This sends again what each unfinished batch was waiting for, every step of which is idempotent,
-// and frees the split and finalize leases of invocations the restart ended: run it as the stack starts,
+// and frees the split, finalize and chunk leases of invocations the restart ended (a chunk sent again would
+// otherwise come back only when its dead holder's lease ends, up to 130 s later): run it as the stack starts,
 // before anything else is invoked. (In AWS, SQS keeps messages, so this is for the local stack.)
 import { objectKeys } from '../keys.ts';
 import type { Files, ResumeBatches } from '../model/ports.ts';
@@ -34,7 +35,9 @@ export async function resumeUnfinishedBatches(deps: ResumeDeps): Promise<string[
       let seq = 0;
       while (seq < count - 1 && (await deps.files.exists(objectKeys.outcomes(batch.batchId, partition, seq))))
         seq += 1;
-      chunks.push({ kind: 'chunk', batchId: batch.batchId, partition, seq });
+      const chunk: ChunkMessage = { kind: 'chunk', batchId: batch.batchId, partition, seq };
+      await deps.batches.freeChunkLease(chunk);
+      chunks.push(chunk);
     }
     if (chunks.length > 0) await deps.sendChunks(chunks);
     else await deps.sendFinalize(batch.batchId);

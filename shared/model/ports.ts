@@ -44,6 +44,10 @@ export interface Batches {
   /** one invocation at a time registers a chunk */
   takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean>;
   releaseChunkLease(chunk: ChunkRef, holder: string): Promise<void>;
+  /** frees a chunk's lease whoever holds it: a restart's resume, whose holders are gone */
+  freeChunkLease(chunk: ChunkRef): Promise<void>;
+  /** when the chunk's lease ends (epoch ms); undefined when nobody holds it */
+  chunkLeaseEnd(chunk: ChunkRef): Promise<number | undefined>;
   takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean>;
   releaseFinalizeLease(batchId: string, holder: string): Promise<void>;
   releaseLeases(batchId: string): Promise<void>;
@@ -168,12 +172,12 @@ export type SplitBatches = FailingBatches &
   >;
 /** The register step (shared/ingest/register.ts). */
 export type ChunkBatches = FailingBatches &
-  Pick<Batches, 'takeChunkLease' | 'releaseChunkLease' | 'addDonePartition'>;
+  Pick<Batches, 'takeChunkLease' | 'releaseChunkLease' | 'chunkLeaseEnd' | 'addDonePartition'>;
 /** Finalize (shared/ingest/report.ts). */
 export type ReportBatches = FailingBatches &
   Pick<Batches, 'takeFinalizeLease' | 'releaseFinalizeLease' | 'markCompleted' | 'setStatus'>;
 /** Resuming the local stack (shared/ingest/resume.ts). */
-export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases'>;
+export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases' | 'freeChunkLease'>;
 
 /** A row against the register (shared/ingest/register-row.ts). */
 export type RowRegister = Pick<

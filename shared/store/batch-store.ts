@@ -7,7 +7,7 @@ import { batchKeys } from '../keys.ts';
 import type { Batch, BatchFailure, BatchStatus, ChunkRef, SplitStep } from '../model/batch.ts';
 import type { Batches } from '../model/ports.ts';
 import { assignments, landed } from './conditions.ts';
-import { leaseOn, releaseLease, takeLease } from './lease.ts';
+import { freeLease, leaseHeld, leaseOn, releaseLease, takeLease } from './lease.ts';
 
 const batchKey = batchKeys.batch;
 const objectKey = batchKeys.latestUpload;
@@ -149,6 +149,16 @@ export class BatchStore implements Batches {
    */
   takeChunkLease(chunk: ChunkRef, holder: string, until: number): Promise<boolean> {
     return takeLease(this.chunkLease(chunk), holder, until);
+  }
+
+  /** When the lease on a chunk ends (epoch ms), if someone holds it: how long a copy would have to wait. */
+  async chunkLeaseEnd(chunk: ChunkRef): Promise<number | undefined> {
+    return (await leaseHeld(this.chunkLease(chunk)))?.until;
+  }
+
+  /** Frees a chunk's lease whoever holds it (the local stack's resume: the holders died with the process). */
+  freeChunkLease(chunk: ChunkRef): Promise<void> {
+    return freeLease(this.chunkLease(chunk));
   }
 
   /** Lets go of a chunk's lease this invocation holds: a retry or a later copy need not wait for it to run out. */

@@ -82,11 +82,36 @@ export function releaseLease(lease: Lease, holder: string): Promise<boolean> {
   );
 }
 
-/** Who holds the lease now, if anyone: a holder whose time has passed holds nothing (as `takeLease` sees it). */
-export async function leaseHolder(lease: Lease, now = Date.now()): Promise<string | undefined> {
+/** Frees the lease whoever holds it: only for a restart, whose holders all died with the process before it. */
+export async function freeLease(lease: Lease): Promise<void> {
+  await landed(
+    documents.send(
+      new UpdateCommand({
+        TableName: lease.table,
+        Key: lease.key,
+        UpdateExpression: 'REMOVE #holder, #until',
+        // an item nobody ever leased is not created
+        ConditionExpression: 'attribute_exists(#holder)',
+        ExpressionAttributeNames: { '#holder': lease.holder, '#until': lease.until },
+      }),
+    ),
+  );
+}
+
+/** Who holds the lease now and until when, if anyone: a holder whose time has passed holds nothing. */
+export async function leaseHeld(
+  lease: Lease,
+  now = Date.now(),
+): Promise<{ holder: string; until: number } | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: lease.table, Key: lease.key, ConsistentRead: true }),
   );
   const holder = Item?.[lease.holder];
-  return typeof holder === 'string' && Number(Item?.[lease.until]) >= now ? holder : undefined;
+  const until = Number(Item?.[lease.until]);
+  return typeof holder === 'string' && until >= now ? { holder, until } : undefined;
+}
+
+/** Who holds the lease now, if anyone (as `takeLease` sees it). */
+export async function leaseHolder(lease: Lease, now = Date.now()): Promise<string | undefined> {
+  return (await leaseHeld(lease, now))?.holder;
 }

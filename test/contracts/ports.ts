@@ -86,13 +86,20 @@ export function batchesContract(name: string, make: () => Batches) {
       const batches = make();
       const { batchId } = batchOf();
       const later = Date.now() + HOUR;
+      expect(await batches.chunkLeaseEnd({ batchId, partition: 0, seq: 0 })).toBeUndefined();
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'a', later)).toBe(true);
+      expect(await batches.chunkLeaseEnd({ batchId, partition: 0, seq: 0 })).toBe(later); // how long b would wait
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', later)).toBe(false);
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 1 }, 'b', later)).toBe(true); // another chunk
       await batches.releaseChunkLease({ batchId, partition: 0, seq: 0 }, 'b'); // not b's to let go
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', later)).toBe(false);
       await batches.releaseChunkLease({ batchId, partition: 0, seq: 0 }, 'a');
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'b', Date.now() - 1)).toBe(true);
+      expect(await batches.chunkLeaseEnd({ batchId, partition: 0, seq: 0 })).toBeUndefined(); // b's time is over
+      await batches.freeChunkLease({ batchId, partition: 0, seq: 1 }); // b's, freed by a restart
+      expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 1 }, 'c', later)).toBe(true);
+      await batches.freeChunkLease({ batchId, partition: 0, seq: 2 }); // never leased: nothing to free
+      expect(await batches.chunkLeaseEnd({ batchId, partition: 0, seq: 2 })).toBeUndefined();
       expect(await batches.takeChunkLease({ batchId, partition: 0, seq: 0 }, 'c', later)).toBe(true); // b's time was over
     });
 

@@ -99,6 +99,15 @@ export class MemoryBatches implements Batches {
     if (this.chunkLeases.get(key)?.holder === holder) this.chunkLeases.delete(key);
   }
 
+  async freeChunkLease({ batchId, partition, seq }: ChunkRef): Promise<void> {
+    this.chunkLeases.delete(`${batchId}/${partition}/${seq}`);
+  }
+
+  async chunkLeaseEnd({ batchId, partition, seq }: ChunkRef): Promise<number | undefined> {
+    const lease = this.chunkLeases.get(`${batchId}/${partition}/${seq}`);
+    return free(lease) ? undefined : lease?.until;
+  }
+
   async takeFinalizeLease(batchId: string, holder: string, until: number): Promise<boolean> {
     const item = this.item(batchId);
     const waiting = item && ['registering', 'finalizing', 'failed'].includes(item.status);

@@ -13,7 +13,7 @@ export function pipelineFakes() {
     files: new MemoryFiles(),
     register: new MemoryRegister(),
     keyer: async () => testKeyer,
-    sendChunk: vi.fn(async (_message: object) => undefined),
+    sendChunk: vi.fn(async (_message: object, _delaySeconds?: number) => undefined),
     sendChunks: vi.fn(async (_messages: object[]) => undefined),
     sendContinue: vi.fn(async (_batchId: string) => undefined),
     sendFinalize: vi.fn(async (_batchId: string) => undefined),

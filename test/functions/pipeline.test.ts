@@ -30,6 +30,13 @@ describe('send', () => {
     ]);
   });
 
+  it('holds a message back when asked (a chunk copy handed back until its lease ends)', async () => {
+    await send('records', [{ n: 0 }], 130);
+    expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input)).toEqual([
+      { QueueUrl: 'https://sqs.local/records', MessageBody: '{"n":0}', DelaySeconds: 130 },
+    ]);
+  });
+
   it('takes a queue id, so a misspelt queue fails the type check', () => {
     // @ts-expect-error a variable's name is not a queue id
     const misspelt = () => send('RECORDS_QUEUE_URL', []);

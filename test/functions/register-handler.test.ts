@@ -74,6 +74,44 @@ describe('register handler', () => {
     expect(world.sendChunk).toHaveBeenCalledTimes(1);
   });
 
+  it('never outwaits its own time: a chunk held past its deadline is sent again for when the lease ends', async () => {
+    // the holder died (a restart, a timeout): its lease runs 130 s, longer than this invocation's 120 s
+    await world.batches.takeChunkLease(ref, 'a dead invocation', Date.now() + 130_000);
+    const reads = vi.spyOn(world.files, 'readLines');
+    const started = Date.now();
+
+    const result = await registerHandler({ ...world, concurrency: 16, linkage: false })(
+      sqsEvent([chunk]),
+      lambdaContext(120_000),
+    );
+
+    // a success at once: the copy comes back as a new message, delayed until the lease has ended
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.sendChunk.mock.calls).toEqual([[chunk, expect.any(Number)]]);
+    const delaySeconds = world.sendChunk.mock.calls[0]?.[1] ?? 0;
+    expect(delaySeconds).toBeGreaterThanOrEqual(129);
+    expect(delaySeconds).toBeLessThanOrEqual(130);
+    // nothing decided, the chain not moved on, the lease still the dead holder's
+    expect(reads).not.toHaveBeenCalled();
+    expect(world.register.persons.size).toBe(0);
+    expect(world.sendFinalize).not.toHaveBeenCalled();
+    expect(world.batches.chunkLeases.get('b1/0/0')?.holder).toBe('a dead invocation');
+  });
+
+  it('waits for a held chunk whose lease ends in time, then decides it', async () => {
+    await world.batches.takeChunkLease(ref, 'a dead invocation', Date.now() + 300);
+
+    const result = await registerHandler({ ...world, concurrency: 16, linkage: false })(
+      sqsEvent([chunk]),
+      lambdaContext(120_000),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
+  });
+
   it('stores a person seen for the first time as new, and sends the partition its next chunk', async () => {
     const result = await register();
     expect(result.batchItemFailures).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_APPLICATIONS, demoEvents } from '../../local/demo-procedures.ts';
+import { DEMO_APPLICATIONS, demoEvents, lookupLinks } from '../../local/demo-procedures.ts';
 import { citizenView } from '../../shared/procedures/application.ts';
 import { applyProcedureEvent } from '../../shared/procedures/apply-event.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
@@ -22,5 +22,14 @@ describe('the procedure demo of npm start', () => {
     }
     expect(new Set(views.map(({ view }) => view.status)).size).toBe(DEMO_APPLICATIONS.length);
     expect(views.some(({ view }) => view.overdue)).toBe(true);
+  });
+
+  it('links each demo application to its citizen page, as the first start and every restart print them', () => {
+    const lines = lookupLinks('http://127.0.0.1:3000');
+    expect(lines).toHaveLength(DEMO_APPLICATIONS.length);
+    for (const [i, app] of DEMO_APPLICATIONS.entries()) {
+      expect(lines[i]).toContain(app.procedureName);
+      expect(lines[i]?.endsWith(`http://127.0.0.1:3000/?code=${encodeURIComponent(app.code)}`)).toBe(true);
+    }
   });
 });
