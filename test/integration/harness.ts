@@ -13,6 +13,33 @@ import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
+/** every upload column that may hold an ID: a copy without them knows the people, not their numbers */
+export const ID_FIELDS = [
+  'personal_id',
+  'old_id_number',
+  'household_head_id',
+  'father_id',
+  'mother_id',
+  'spouse_id',
+];
+
+/** NDJSON lines with every ID column removed, each line then changed by `change` (by its index) if given. */
+export function withoutIds(
+  ndjson: string,
+  change: (values: Record<string, string>, index: number) => void = () => undefined,
+): string {
+  return ndjson
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const values = JSON.parse(line) as Record<string, string>;
+      for (const field of ID_FIELDS) delete values[field];
+      change(values, i);
+      return JSON.stringify(values);
+    })
+    .join('\n');
+}
+
 export const quietLog = { info: () => undefined, error: (line: string) => console.error(line) };
 
 export async function tempDir(): Promise<string> {
