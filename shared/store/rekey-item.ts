@@ -3,6 +3,7 @@
 // is re-keyed on its own, with no lookup. Plain functions over one item as the document client returns it: the Scan
 // and the writes are register-rekey.ts, the reports rekey-csv.ts.
 import type { PersonKeyer } from '#domain/person-keyer.ts';
+import { formatEntry, parseEntry } from '../ingest/applied-entry.ts';
 import { personKeys, registerKeys, rowTag } from '../keys.ts';
 import { unpackRecord } from '../model/person-record.ts';
 
@@ -44,12 +45,21 @@ export function legacyKeysBetween(before: string, after: string): RegExp {
   return new RegExp(`(?<=${before})${LEGACY_KEY}(?=${after})`, 'gu');
 }
 
+/** A link pass's merge names the person merged in its tag: `link#{passId}#{key}` (shared/ingest/applied-entry.ts). */
+const MERGE_TAG_KEY = legacyKeysBetween('^link#[^#]*#', '$');
+
 /**
- * A key in an `applied` entry (and a blocking item's `created`, a copy of one): the candidate of a probable duplicate
- * after the last `|` (`{batchId}#{row}:{outcome}|{score}|{key}`, then the form's digest after `~` since issue 21:
- * shared/ingest/applied-entry.ts), and the merged person of a link pass's merge (`link#{passId}#{key}:merged`).
+ * An `applied` entry (or a blocking item's `created`, a copy of one) with its keys sealed: a probable duplicate's
+ * candidate, and the person a link pass merged. Read and written back by applied-entry.ts, so the re-key follows the
+ * entry's format wherever it goes; an entry that names no legacy key is returned as it was.
  */
-const ENTRY_KEY = legacyKeysBetween('[#|]', '$|:|~');
+function sealEntry(text: string, seal: (key: string) => string): string {
+  const entry = parseEntry(text);
+  const candidate = entry.candidate && seal(entry.candidate);
+  const tag = entry.tag.replace(MERGE_TAG_KEY, seal);
+  if (candidate === entry.candidate && tag === entry.tag) return text;
+  return formatEntry({ ...entry, tag, ...(candidate ? { candidate } : {}) });
+}
 
 const isPersonKey = (value: string) =>
   personKeys.isLegacy(value) || personKeys.versionOf(value) !== undefined;
@@ -71,7 +81,6 @@ export function rekeyItem(item: StoredItem, keyer: PersonKeyer): Rekeying | unde
   const kind = itemKind(item);
   if (!kind) return undefined;
   const seal = (key: string) => (personKeys.isLegacy(key) ? keyer.seal(key) : key);
-  const sealEntry = (entry: string) => entry.replace(ENTRY_KEY, (key) => keyer.seal(key));
   const put: StoredItem = { ...item, pk: seal(item.pk), sk: seal(item.sk) };
   let changed = put.pk !== item.pk || put.sk !== item.sk;
   const replace = (name: string, value: unknown, sealed: unknown) => {
@@ -87,11 +96,11 @@ export function rekeyItem(item: StoredItem, keyer: PersonKeyer): Rekeying | unde
     if (keys.some(personKeys.isLegacy)) replace('keptApart', item.keptApart, new Set(keys.map(seal)));
   }
   if (Array.isArray(item.applied)) {
-    const entries = (item.applied as string[]).map(sealEntry);
+    const entries = (item.applied as string[]).map((entry) => sealEntry(entry, seal));
     if (entries.some((entry, i) => entry !== (item.applied as string[])[i]))
       replace('applied', item.applied, entries);
   }
-  if (typeof item.created === 'string') replace('created', item.created, sealEntry(item.created));
+  if (typeof item.created === 'string') replace('created', item.created, sealEntry(item.created, seal));
   if (!changed) return undefined;
   const moved = put.pk !== item.pk || put.sk !== item.sk;
   return moved ? { kind, put, deleteKey: { pk: item.pk, sk: item.sk } } : { kind, put };
