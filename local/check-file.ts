@@ -19,6 +19,9 @@ import { fieldLabels } from '#domain/fields.ts';
 import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
 
+/** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
+const BYTES_A_ROW = 256;
+
 function progress(): (rows: number, done?: boolean) => void {
   const started = Date.now();
   let last = started;
@@ -43,13 +46,14 @@ export interface CheckFileOptions {
   keyer?: PersonKeyer;
 }
 
-/** Opens the file to check, or says in a BatchFailedError why it cannot be (before any report is touched). */
-async function openInput(file: string): Promise<FileHandle> {
+/** Opens the file to check (and gives its size), or says in a BatchFailedError why it cannot be (before any report is touched). */
+async function openInput(file: string): Promise<{ input: FileHandle; size: number }> {
   let input: FileHandle | undefined;
   try {
     input = await open(file, 'r');
-    if (!(await input.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    return input;
+    const stat = await input.stat();
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return { input, size: stat.size };
   } catch (error) {
     await input?.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -76,7 +80,7 @@ export async function checkFile(
   outDir: string,
   options: CheckFileOptions = {},
 ): Promise<BatchSummary> {
-  const input = await openInput(file);
+  const { input, size } = await openInput(file);
   await mkdir(outDir, { recursive: true });
   const startedAt = new Date().toISOString();
   const tally = new LedgerTally();
@@ -99,6 +103,8 @@ export async function checkFile(
       batch.pages,
       options.context ?? defaultValidationContext(),
       options.keyer ?? throwawayKeyer(),
+      // a row of a plain CSV takes a few hundred bytes: room for the persons of the file from the start
+      format === 'csv' && !batch.layout.compressed ? size / BYTES_A_ROW : 0,
     )) {
       let lines = '';
       for (const outcome of page) {

@@ -2,9 +2,9 @@
 // what the split function does with every batch.
 import { outcomeNote, type RowIssue } from '#domain/errors.ts';
 import { personIdentity } from '#domain/identity.ts';
-import { nameKey, normalizeText } from '#domain/normalize.ts';
+import { normalizeText } from '#domain/normalize.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { IDENTITY_FIELDS, type PopulationRecord, RECORD_KEYS } from '#domain/record.ts';
+import type { IDENTITY_FIELDS, PopulationRecord } from '#domain/record.ts';
 import { type ValidationContext, validateCells } from '#domain/validate.ts';
 import { Fingerprinter, fingerprint64 } from './fingerprint.ts';
 import { FingerprintTable } from './fingerprint-table.ts';
@@ -53,12 +53,76 @@ export async function* validatePages(
   for await (const page of pages) yield page.map((row) => checkRow(row, context));
 }
 
-// The fields compared for an update, by index in RECORD_KEYS order (the order recordOf gives a record's values
-// in): all but the form's serial and the identity (name, date of birth, sex). Read with Object.values: a
-// property load by a variable key, per field and row, cost more than the rest of the dedupe.
-const DETAIL_INDEXES = RECORD_KEYS.flatMap((key, index) =>
-  key === 'formId' || (IDENTITY_FIELDS as readonly string[]).includes(key) ? [] : [index],
-);
+/** The fields compared for an update: all but the form's serial and the identity (name, date of birth, sex). */
+type DetailField = Exclude<keyof PopulationRecord, 'formId' | (typeof IDENTITY_FIELDS)[number]>;
+
+/**
+ * The fingerprint of a record's details: written out field by field, since a property load by a variable key (or
+ * Object.values' array), per field and row, cost more than hashing the values (docs/benchmarks.md). `detailCount`
+ * makes the compiler hold the list whole; a test changes each field in turn.
+ */
+export function detailPrint(print: Fingerprinter, r: PopulationRecord): number {
+  return print
+    .reset()
+    .add(r.otherName)
+    .add(r.personalId)
+    .add(r.oldIdNumber)
+    .add(r.birthRegistrationPlace)
+    .add(r.hometown)
+    .add(r.ethnicityCode)
+    .add(r.religion)
+    .add(r.nationality)
+    .add(r.bloodGroup)
+    .add(r.maritalStatus)
+    .add(r.permanentAddress)
+    .add(r.permanentCommuneCode)
+    .add(r.permanentCommuneCode2025)
+    .add(r.currentAddress)
+    .add(r.currentCommuneCode)
+    .add(r.currentCommuneCode2025)
+    .add(r.householdHeadName)
+    .add(r.householdHeadId)
+    .add(r.relationshipToHead)
+    .add(r.fatherName)
+    .add(r.fatherId)
+    .add(r.motherName)
+    .add(r.motherId)
+    .add(r.spouseName)
+    .add(r.spouseId)
+    .add(r.phone)
+    .add(r.email).value;
+}
+/** every detail field once: a field added to the record and not to detailPrint fails to compile here */
+const detailCount = {
+  otherName: 1,
+  personalId: 1,
+  oldIdNumber: 1,
+  birthRegistrationPlace: 1,
+  hometown: 1,
+  ethnicityCode: 1,
+  religion: 1,
+  nationality: 1,
+  bloodGroup: 1,
+  maritalStatus: 1,
+  permanentAddress: 1,
+  permanentCommuneCode: 1,
+  permanentCommuneCode2025: 1,
+  currentAddress: 1,
+  currentCommuneCode: 1,
+  currentCommuneCode2025: 1,
+  householdHeadName: 1,
+  householdHeadId: 1,
+  relationshipToHead: 1,
+  fatherName: 1,
+  fatherId: 1,
+  motherName: 1,
+  motherId: 1,
+  spouseName: 1,
+  spouseId: 1,
+  phone: 1,
+  email: 1,
+} satisfies Record<DetailField, 1>;
+export const DETAIL_FIELDS = Object.keys(detailCount) as DetailField[];
 
 /** An earlier form of a person with two or more in the file. */
 interface EarlierForm {
@@ -87,20 +151,22 @@ interface InFileDecision {
  * or a conflict does not name its fields (a fingerprint cannot tell which fields differ).
  */
 class InFileDedupe {
-  private readonly seen = new FingerprintTable();
+  private readonly seen: FingerprintTable;
   private readonly print = new Fingerprinter();
   /** by the person's first row: every different form seen for the person, and the form that last changed it */
   private readonly forms = new Map<number, { earlier: EarlierForm[]; latest: number }>();
+
+  /** `expectedRows`: room for that many persons from the start, so that a large file's table never doubles */
+  constructor(expectedRows = 0) {
+    this.seen = new FingerprintTable(Math.max(1 << 16, Math.ceil(expectedRows / FingerprintTable.MAX_LOAD)));
+  }
 
   decide(record: PopulationRecord, row: number): InFileDecision {
     const identity = personIdentity(record);
     const [high, low] = fingerprint64(identity);
     const print = this.print;
-    const who = print.reset().add(nameKey(record.fullName)).add(record.dateOfBirth).add(record.sex).value;
-    const values = Object.values(record) as (string | undefined)[];
-    print.reset();
-    for (const index of DETAIL_INDEXES) print.add(values[index]);
-    const what = print.value;
+    const who = print.reset().addNameKey(record.fullName).add(record.dateOfBirth).add(record.sex).value;
+    const what = detailPrint(print, record);
 
     const slot = this.seen.find(high, low);
     if (slot < 0) {
@@ -153,8 +219,10 @@ export async function* checkPages(
   pages: AsyncIterable<BatchRow[]>,
   context: ValidationContext,
   keyer: PersonKeyer,
+  /** about how many rows the file holds (its size ÷ 256 bytes a row, say), to size the dedupe's table once */
+  expectedRows = 0,
 ): AsyncGenerator<RowOutcome[]> {
-  const dedupe = new InFileDedupe();
+  const dedupe = new InFileDedupe(expectedRows);
   for await (const page of validatePages(pages, context)) {
     yield page.map(({ row, line, formId, record, issues }) => {
       let outcome: RowOutcome;

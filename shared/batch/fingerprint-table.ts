@@ -4,9 +4,10 @@
 // 20 bytes a slot and holds no object per person (docs/benchmarks.md, "The pre-upload check").
 
 const WORDS = 5; // key high, key low, first, second and third value
-const MAX_LOAD = 0.75;
 
 export class FingerprintTable {
+  /** the share of slots held before the table doubles */
+  static readonly MAX_LOAD = 0.75;
   private slots: Uint32Array;
   private mask: number;
   size = 0;
@@ -43,7 +44,7 @@ export class FingerprintTable {
     this.slots[at + 3] = second;
     this.slots[at + 4] = third;
     this.size += 1;
-    if (this.size > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.size > (this.mask + 1) * FingerprintTable.MAX_LOAD) this.grow();
   }
 
   first(slot: number): number {

@@ -117,11 +117,15 @@ export function outcomeMessage(
 }
 
 export function outcomeCsvLine(outcome: RowOutcome, labels: FieldLabels = NO_LABELS): string {
+  const line = outcome.line === undefined || Number.isNaN(outcome.line) ? '' : outcome.line;
+  // most rows of a batch: nothing to say (the report of a province-sized file writes a million of them)
+  if (outcome.issues.length === 0 && !outcome.link)
+    return `${outcome.row},${line},${csvCell(outcome.formId ?? '')},${outcome.outcome},${csvCell(outcome.personKey ?? '')},,`;
   const codes = outcomeCodes(outcome);
   const message = outcomeMessage(outcome, labels);
   return [
     String(outcome.row),
-    outcome.line === undefined || Number.isNaN(outcome.line) ? '' : String(outcome.line),
+    String(line),
     csvCell(outcome.formId ?? ''),
     outcome.outcome,
     csvCell(outcome.personKey ?? ''),

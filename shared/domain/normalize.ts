@@ -85,6 +85,12 @@ export function nameKey(value: string): string {
 // most of nameKey's cost on the pre-upload check's hot path. A word is lower-cased and decomposed on its own
 // as it would be within the whole name (case and NFD do not reach across a space).
 const syllableKey = memoize((word: string) => {
+  const [letters, tone] = foldTone(word);
+  return letters + tone;
+}, 1 << 14);
+
+/** A word lower-cased, its tone marks dropped: [the letters in NFC, the last tone's digit or ''] */
+function foldTone(word: string): [letters: string, tone: string] {
   let tone = '';
   const letters = word
     .toLowerCase()
@@ -93,8 +99,41 @@ const syllableKey = memoize((word: string) => {
       tone = TONE_MARKS[mark] ?? '';
       return '';
     });
-  return letters.normalize('NFC') + tone;
-}, 1 << 14);
+  return [letters.normalize('NFC'), tone];
+}
+
+/** What nameKey makes of one character: its letters, and its tone digit's char code (0 for none). */
+export interface FoldedChar {
+  letters: string;
+  tone: number;
+}
+
+const LATIN_END = 0x300;
+const EXTENDED_START = 0x1e00;
+const folded: (FoldedChar | undefined)[] = new Array(LATIN_END + 0x100);
+
+/**
+ * nameKey's folding of one character of a normal text (isNormalText: U+0020–U+02FF or U+1E00–U+1EFF), or undefined
+ * for any other. Within a normal text case, NFD and NFC act on each character alone, so a name folded a character
+ * at a time gives the key nameKey gives a syllable at a time (a test holds the two equal); the pre-upload check
+ * fingerprints a name key this way without building it.
+ */
+export function foldNameChar(code: number): FoldedChar | undefined {
+  const slot =
+    code < LATIN_END
+      ? code
+      : code >= EXTENDED_START && code < EXTENDED_START + 0x100
+        ? code - EXTENDED_START + LATIN_END
+        : -1;
+  if (slot < 0) return undefined;
+  let fold = folded[slot];
+  if (fold === undefined) {
+    const [letters, tone] = foldTone(String.fromCharCode(code));
+    fold = { letters, tone: tone === '' ? 0 : tone.charCodeAt(0) };
+    folded[slot] = fold;
+  }
+  return fold;
+}
 
 /** Digits only, with the spaces, dashes and dots people put between groups removed. */
 export function compactDigits(value: string): string {

@@ -1,9 +1,12 @@
 // The pre-upload check's in-file dedupe, and the fingerprints and table it holds per person.
 import { describe, expect, it } from 'vitest';
-import { checkPages } from '#batch/check-batch.ts';
+import { checkPages, DETAIL_FIELDS, detailPrint } from '#batch/check-batch.ts';
 import { Fingerprinter, fingerprint64 } from '#batch/fingerprint.ts';
 import { FingerprintTable } from '#batch/fingerprint-table.ts';
+import { nameKey } from '#domain/normalize.ts';
+import { IDENTITY_FIELDS, RECORD_KEYS } from '#domain/record.ts';
 import { testKeyer } from '../fakes/keyer.ts';
+import { PERSON } from '../fixtures/person.ts';
 import { chunked, HEADER, ROW_A, ROW_B } from './helpers.ts';
 
 async function outcomesOf(lines: string[]): Promise<string[]> {
@@ -109,6 +112,48 @@ describe('Fingerprinter', () => {
     expect(print('a', undefined)).not.toBe(print('a'));
     expect(print('x\uffff')).not.toBe(print('x'));
     expect(print('Nguyễn', 'Văn')).toBe(print('Nguyễn', 'Văn'));
+  });
+
+  it('adds a name key a character at a time exactly as add(nameKey(name)) does', () => {
+    const nameKeyPrint = (name: string) => new Fingerprinter().reset().addNameKey(name).value;
+    const viaString = (name: string) => new Fingerprinter().reset().add(nameKey(name)).value;
+    const names = [
+      '',
+      'A',
+      'Nguyễn Thị Như Quỳnh',
+      'NGUYỄN VĂN HOÀ',
+      'Nguyễn Văn Hòa',
+      'Thuý Thúy',
+      'Rơ Châm H’Bia',
+      "K'Sor Ya Đức",
+      'Ksor İbrahim',
+      'Nguyen\u0303 Thi', // not normal text: nameKey's own path
+      ' Lê  Văn ', // not normal text either
+      'Trần 😀', // beyond the folded ranges
+    ];
+    // every character of normal text, one at a time, in a syllable and at either end of one
+    for (let code = 0x21; code < 0x300; code++)
+      if (code < 0x7f || code > 0xa0) names.push(`a${String.fromCharCode(code)}b`);
+    for (let code = 0x1e00; code <= 0x1eff; code++)
+      names.push(`Ngư${String.fromCharCode(code)}n ${String.fromCharCode(code)}`);
+    for (const name of names) expect(nameKeyPrint(name), name).toBe(viaString(name));
+    expect(nameKeyPrint('Nguyễn Văn Hoà')).toBe(nameKeyPrint('nguyễn văn hòa'));
+    expect(nameKeyPrint('Nguyễn Văn Hoà')).not.toBe(nameKeyPrint('Nguyễn Văn Hoa'));
+  });
+
+  it('fingerprints every detail field and nothing of the identity or the form id', () => {
+    expect(DETAIL_FIELDS.toSorted()).toEqual(
+      RECORD_KEYS.filter(
+        (key) => key !== 'formId' && !(IDENTITY_FIELDS as readonly string[]).includes(key),
+      ).toSorted(),
+    );
+    const print = new Fingerprinter();
+    const base = detailPrint(print, PERSON);
+    const seen = new Set([base]);
+    for (const field of DETAIL_FIELDS) seen.add(detailPrint(print, { ...PERSON, [field]: 'khác' }));
+    expect(seen.size).toBe(DETAIL_FIELDS.length + 1);
+    for (const field of ['formId', ...IDENTITY_FIELDS] as const)
+      expect(detailPrint(print, { ...PERSON, [field]: 'khác' })).toBe(base);
   });
 
   it('spreads 300,000 IDs over 64 bits without a collision', () => {

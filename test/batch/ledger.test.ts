@@ -49,6 +49,16 @@ describe('outcomes.csv lines', () => {
     ).toBe('3,5,F-1,new,id:064190123456,,');
     // a row from a work file written before lines were counted: no line rather than a wrong one
     expect(outcomeCsvLine({ row: 3, outcome: 'new', personKey: 'k', issues: [] })).toBe('3,,,new,k,,');
+    expect(
+      outcomeCsvLine({
+        row: 4,
+        line: Number.NaN,
+        formId: '=1+1',
+        outcome: 'new',
+        personKey: 'k',
+        issues: [],
+      }),
+    ).toBe("4,,'=1+1,new,k,,");
   });
 
   it("names a field by the label the file's header used, else by its English id", () => {

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { personIdentity, personKey } from '#domain/identity.ts';
 import { hmacKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
@@ -18,6 +19,31 @@ describe('person keys', () => {
     const idless = personKey(PERSON, keyer);
     expect(idless).toMatch(/^p1:nk:[\w-]{22}$/);
     expect(idless).not.toContain(personIdentity(PERSON).slice(3));
+  });
+
+  it('seals with HMAC-SHA-256 of the identity, as createHmac computes it', () => {
+    const secrets = [SECRET, randomBytes(32), randomBytes(64), randomBytes(100), 'ş'.repeat(40)];
+    const identities = [
+      'id:064090123456',
+      'nk:AbCdEfGhIjKlMnOpQrStUv',
+      'id:',
+      `nk:${'x'.repeat(63)}`,
+      `nk:${'é'.repeat(80)}`,
+    ];
+    for (const secret of secrets) {
+      const sealer = hmacKeyer(secret, 3);
+      for (const identity of identities) {
+        // twice: the second seal reuses buffers the first wrote a longer identity into
+        for (const _ of [1, 2]) {
+          const mac = createHmac('sha256', typeof secret === 'string' ? Buffer.from(secret) : secret)
+            .update(identity)
+            .digest('base64url')
+            .slice(0, 22);
+          expect(sealer.seal(identity)).toBe(personKeys.sealed(3, identity, mac));
+        }
+      }
+      expect(sealer.seal('id:1')).toBe(sealer.seal('id:1'));
+    }
   });
 
   it('gives another key under another secret, and carries the secret’s version', () => {
