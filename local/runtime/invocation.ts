@@ -9,13 +9,26 @@ import type { Context } from 'aws-lambda';
 
 // any value turns Powertools' per-invocation stores on; the number itself is not read
 const LOCAL_MAX_CONCURRENCY = '64';
+const { REQUEST_ID } = InvokeStoreBase.PROTECTED_KEYS;
 
 let store: Promise<InvokeStoreBase> | undefined;
 
-async function invokeStore(): Promise<InvokeStoreBase> {
-  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= LOCAL_MAX_CONCURRENCY;
+/**
+ * The process's invoke store, one per invocation. The first caller fixes its kind for the whole process (the AWS
+ * SDK asks for it on every request), so the local stack makes it before its first SDK call.
+ */
+function invokeStore(): Promise<InvokeStoreBase> {
   store ??= InvokeStore.getInstanceAsync(true);
   return store;
+}
+
+/** Whether each invocation keeps its own store: false if an SDK call made the process's one shared store first. */
+export async function prepareInvocations(): Promise<boolean> {
+  const invocations = await invokeStore();
+  return invocations.run({ [REQUEST_ID]: 'outer' }, () => {
+    invocations.run({ [REQUEST_ID]: 'inner' }, () => undefined);
+    return invocations.getRequestId() === 'outer';
+  });
 }
 
 /**
@@ -24,6 +37,7 @@ async function invokeStore(): Promise<InvokeStoreBase> {
  */
 export async function invokeAlone<T>(context: Context, run: () => T | Promise<T>): Promise<T> {
   const invocations = await invokeStore();
-  const { REQUEST_ID } = InvokeStoreBase.PROTECTED_KEYS;
+  // only now: the handlers' modules make their Powertools instances outside any invocation, as they load
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= LOCAL_MAX_CONCURRENCY;
   return invocations.run({ [REQUEST_ID]: context.awsRequestId }, async () => run());
 }

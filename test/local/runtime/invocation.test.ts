@@ -6,7 +6,7 @@ import { httpApi, json } from '../../../functions/commons/http.ts';
 import { logger } from '../../../functions/commons/logger.ts';
 import { queueConsumer } from '../../../functions/commons/queue-consumer.ts';
 import { buildHttpApiEvent } from '../../../local/runtime/http-server.ts';
-import { invokeAlone } from '../../../local/runtime/invocation.ts';
+import { invokeAlone, prepareInvocations } from '../../../local/runtime/invocation.ts';
 import { createLambdaContext } from '../../../local/runtime/lambda-context.ts';
 import { sqsEventFor } from '../../../local/runtime/sqs-event.ts';
 import { sleep } from './helpers.ts';
@@ -48,6 +48,10 @@ const identity = (functionName: string) => ({
 });
 
 describe('invokeAlone', () => {
+  it('has a store per invocation when the process makes its store first', async () => {
+    expect(await prepareInvocations()).toBe(true);
+  });
+
   it('keeps each concurrent invocation’s function name and request id on its own lines', async () => {
     const register = queueConsumer<string>({
       queue: 'records',
