@@ -1,6 +1,7 @@
 // `npm start`: the whole of dancu on this machine with no AWS account: emulators for S3, SQS and DynamoDB,
 // the resources the CDK stack declares, the same triggers, and the real handlers. On first start it uploads
 // a generated demo batch (with faulty and repeated rows) and prints its report. Data persists in .dancu/.
+// `npm start -- --json-logs` prints the functions' lines as the JSON they are in AWS.
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -10,13 +11,16 @@ import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
 import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
+import { logFormat } from './runtime/log.ts';
 
 const DEMO_AGENCY = 'CA-GIALAI';
 const DEMO_FILE = 'demo-gialai.csv';
 const dir = resolve('.dancu');
 const demoMarker = join(dir, 'demo', 'uploaded');
 const proceduresMarker = join(dir, 'demo', 'procedures-sent');
-const stack = await startPipeline({ dir });
+// the functions' lines: readable in a terminal, JSON with --json-logs or when piped (docs/operations.md)
+const DANCU_LOG_FORMAT = logFormat(process.argv.slice(2), process.env, process.stdout.isTTY === true);
+const stack = await startPipeline({ dir, extraEnv: { DANCU_LOG_FORMAT } });
 const { endpoints, names } = stack;
 console.log(`
 dancu local stack

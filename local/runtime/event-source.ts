@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueSource } from '../../shared/resources.ts';
+import { invokeAlone } from './invocation.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
 import type { LocalQueue } from './provision.ts';
@@ -125,7 +126,10 @@ export function startEventSource(options: EventSourceOptions): EventSource {
         `${retries ? ` (${retries} redelivered)` : ''} ${request}`,
     );
     const startedAt = Date.now();
-    const outcome = await runWithTimeout(() => handler(event, context), timeoutMs);
+    const outcome = await runWithTimeout(
+      () => invokeAlone(context, () => handler(event, context)),
+      timeoutMs,
+    );
     const took = `${Date.now() - startedAt} ms`;
     if (outcome.kind === 'timedOut') {
       // Lambda would end the invocation here; in this process it cannot be stopped, so it may still write.

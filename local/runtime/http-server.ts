@@ -17,6 +17,7 @@ import {
   type HttpRouteSpec,
 } from '../../shared/resources.ts';
 import { localName } from './account.ts';
+import { invokeAlone } from './invocation.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
 
@@ -308,7 +309,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
-        Promise.resolve(handler(event, context)),
+        invokeAlone(context, () => handler(event, context)),
         new Promise((_resolve, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
         }),

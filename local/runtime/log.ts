@@ -17,3 +17,17 @@ export function describeError(error: unknown): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
+
+/** How the functions' own lines are printed: Powertools' JSON, or one readable line per event. */
+export type LogFormat = 'json' | 'text';
+
+/**
+ * JSON when asked (`--json-logs`, or DANCU_LOG_FORMAT=json) or when stdout is not a terminal, so CI and pipes get
+ * what a log tool reads; in a terminal, readable lines (DANCU_LOG_FORMAT=text asks for them anywhere).
+ */
+export function logFormat(argv: readonly string[], env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): LogFormat {
+  if (argv.includes('--json-logs')) return 'json';
+  const asked = env.DANCU_LOG_FORMAT;
+  if (asked === 'json' || asked === 'text') return asked;
+  return stdoutIsTTY ? 'text' : 'json';
+}

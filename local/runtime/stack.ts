@@ -20,6 +20,7 @@ import { createLocalClients } from './clients.ts';
 import { type LocalEndpoints, type LocalPorts, startEmulators } from './emulators.ts';
 import { type EventSource, type SqsFunctionHandler, startEventSource } from './event-source.ts';
 import { type HttpHandlers, type HttpServer, startHttpServer } from './http-server.ts';
+import { prepareInvocations } from './invocation.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
 import { localPersonKeySecret } from './person-key.ts';
@@ -64,6 +65,10 @@ export interface LocalStack {
 export async function startLocalStack(options: StartLocalStackOptions): Promise<LocalStack> {
   const dir = options.dir ?? '.dancu';
   const log = options.log ?? consoleLogger;
+  // before the first SDK call, which would make the process's invoke store a shared one (invocation.ts)
+  if (!(await prepareInvocations())) {
+    log.error('one invoke store for all invocations: function log lines may name another invocation');
+  }
   const emulators = await startEmulators({
     dir,
     ports: options.ports ?? {},
