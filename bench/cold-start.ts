@@ -105,7 +105,6 @@ const workerEnv = {
   // as DancuFunction deploys them (NODE_OPTIONS: each bundle's own)
   POWERTOOLS_SERVICE_NAME: 'dancu',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 /** The next message on a queue, as the event source mapping would hand it over. */

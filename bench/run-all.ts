@@ -82,7 +82,6 @@ function run(name: string, args: string[]): Promise<{ json?: Record<string, unkn
       ['--import', 'tsx', join(import.meta.dirname, `${name}.ts`), ...args, '--json'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       },
     );
     let stdout = '';

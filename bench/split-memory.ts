@@ -84,7 +84,6 @@ for (const rows of sizes) {
         ...process.env,
         ...stack.env,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       maxBuffer: 1 << 24,
     },

@@ -109,8 +109,12 @@ export class Agency {
     while (Date.now() < deadline) {
       const modified = await this.lastModified(key);
       if (modified && modified.getTime() >= since.getTime() - 1000) {
-        const text = await this.text(key);
-        // the emulator may serve an object while it is being overwritten: read again shortly
+        // the name's summary is a copy of the batch's (report.ts), and s3rver's CopyObject deletes the old object
+        // before copying (fs-extra 8's copy): a GET in between finds no object; read again shortly, as below
+        const text = await this.text(key).catch((error: Error) => {
+          if (error.name === 'NoSuchKey') return '';
+          throw error;
+        });
         const summary = text.trim() ? (JSON.parse(text) as BatchSummary) : undefined;
         const wanted = summary && summary.batchId !== options.notBatch;
         if (wanted && (!options.status || summary.status === options.status)) return summary;
