@@ -4,9 +4,7 @@
 // them, and a reviewer resolves two probable duplicates, so the register holds every kind of item and every
 // attribute that names a person. After the re-key it must be exactly that register with each identity sealed, and a
 // later upload must meet the people it holds.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -17,6 +15,7 @@ import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { batchKeys, objectKeys, PREFIXES } from '../../shared/keys.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
+import { runScript } from '../fixtures/script.ts';
 import { Agency, quietLog, tempDir, withoutIds } from './harness.ts';
 
 /** While `legacy`, the register function keys a person by its identity, as it did before issue 16. */
@@ -45,7 +44,6 @@ const LEGACY = /id:\d{12}(?!\d)|nk:[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g;
 const isLegacy = (value: unknown) =>
   typeof value === 'string' && /^(?:id:\d{12}|nk:[A-Za-z0-9_-]{22})$/.test(value);
 const holdsLegacy = (text: string) => text.match(LEGACY) !== null;
-const run = promisify(execFile);
 const keyOrder = (item: Record<string, unknown>) => `${item.pk}\u0000${item.sk}`;
 const byKey = (x: Record<string, unknown>, y: Record<string, unknown>) =>
   keyOrder(x) < keyOrder(y) ? -1 : keyOrder(x) > keyOrder(y) ? 1 : 0;
@@ -123,10 +121,7 @@ function rekeyOptions(extra: Partial<import('../../local/rekey-stack.ts').RekeyS
 
 /** `npm run rekey` as an operator runs it, against this test's stack. */
 function cli(...args: string[]) {
-  return run('npx', ['tsx', 'local/rekey.ts', '--dir', dir, ...args]).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  return runScript('local/rekey.ts', ['--dir', dir, ...args]);
 }
 
 let legacyRegister: Record<string, unknown>[];

@@ -1,14 +1,12 @@
 // The pre-upload check as an agency runs it: a real process, real files, exit codes and reports.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hmacKeyer } from '#domain/person-keyer.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
+import { runScript } from '../fixtures/script.ts';
 
-const run = promisify(execFile);
 const SAME_FORM_ROW_1 =
   'Trùng nội dung với một phiếu đã ghi nhận cho người này; không thay đổi gì (so với dòng 1 của tệp này) / Same content as a form already recorded for this person; nothing changed (compared with row 1 of this file)';
 let dir: string;
@@ -17,10 +15,7 @@ async function check(name: string, content: string | Buffer, args: string[] = []
   const file = join(dir, name);
   await writeFile(file, content);
   const out = join(dir, `${name}-report`);
-  const result = await run('npx', ['tsx', 'local/check.ts', file, '--out', out, ...args]).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  const result = await runScript('local/check.ts', [file, '--out', out, ...args]);
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
   const text = await readFile(join(out, 'outcomes.csv'), 'utf8');
   // UTF-8 with a byte-order mark, so that Excel on Windows reads the Vietnamese
@@ -148,12 +143,9 @@ describe('npm run check', () => {
 
   it('exits 2 for a file that is not there, and leaves an earlier report as it was', async () => {
     const out = join(dir, 'kept-report');
-    await run('npx', ['tsx', 'local/check.ts', join(dir, 'clean.csv'), '--out', out]);
+    await runScript('local/check.ts', [join(dir, 'clean.csv'), '--out', out]);
     const before = await Promise.all(['summary.json', 'outcomes.csv'].map((f) => readFile(join(out, f))));
-    const missing = await run('npx', ['tsx', 'local/check.ts', join(dir, 'missing.csv'), '--out', out]).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => e,
-    );
+    const missing = await runScript('local/check.ts', [join(dir, 'missing.csv'), '--out', out]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
       `Không đọc được tệp / The file could not be read: ${join(dir, 'missing.csv')}: không có tệp này / no such file`,
@@ -162,7 +154,7 @@ describe('npm run check', () => {
     const after = await Promise.all(['summary.json', 'outcomes.csv'].map((f) => readFile(join(out, f))));
     expect(after).toEqual(before);
     expect(await readdir(out)).toEqual(['outcomes.csv', 'summary.json']);
-    const folder = await run('npx', ['tsx', 'local/check.ts', dir, '--out', out]).catch((e) => e);
+    const folder = await runScript('local/check.ts', [dir, '--out', out]);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toContain('a folder, not a file');
   });
