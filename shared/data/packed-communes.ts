@@ -2,22 +2,28 @@
 // size (docs/benchmarks.md, "Packed communes"). shared/data/import.ts writes both; a test checks that
 // unpacking gives back the JSON's facts.
 
-/** communes.json: `code:province` entries of each vintage, and each 2020 code's 2025 successor. */
+/**
+ * communes.json: `code:province` entries of each vintage, the interim codes (in use between the 2020 list and the
+ * 2025 reform, known from a 2025 commune's merged_from), and each older code's 2025 successor.
+ */
 export interface CommuneLists {
   source: string;
   communes2020: string[];
+  communesInterim: string[];
   communes2025: string[];
   successor2025: Record<string, string>;
 }
 
 /**
  * Each vintage's codes in ascending order as gaps (one base-64 digit for a gap under 63, else `~` and three),
- * its provinces as runs (`province:count;…`), and for each 2020 code in order its successor: `.` the same as
- * the previous code's, `=` itself, `!` none, else two base-64 digits indexing the 2025 codes.
+ * its provinces as runs (`province:count;…`), and for each older code in order its successor: `.` the same as
+ * the previous code's, `=` itself, `!` none, else two base-64 digits indexing the 2025 codes. The older codes
+ * (`codes2020`) are the 2020 list and the interim codes together; `interim` says which are the latter.
  */
 export interface PackedCommunes {
   source: string;
   codes2020: string;
+  interim: string;
   provinces2020: string;
   codes2025: string;
   provinces2025: string;
@@ -104,7 +110,7 @@ function unpackRuns(packed: string): string[] {
 }
 
 export function packCommunes(lists: CommuneLists): PackedCommunes {
-  const entries2020 = sortedEntries(lists.communes2020);
+  const entries2020 = sortedEntries([...lists.communes2020, ...lists.communesInterim]);
   const entries2025 = sortedEntries(lists.communes2025);
   const index2025 = new Map(entries2025.map(([c], i) => [c, i]));
   let successors = '';
@@ -120,6 +126,7 @@ export function packCommunes(lists: CommuneLists): PackedCommunes {
   return {
     source: lists.source,
     codes2020: packCodes(entries2020.map(([c]) => c)),
+    interim: packCodes(sortedEntries(lists.communesInterim).map(([c]) => c)),
     provinces2020: packRuns(entries2020.map(([, p]) => p)),
     codes2025: packCodes(entries2025.map(([c]) => c)),
     provinces2025: packRuns(entries2025.map(([, p]) => p)),
@@ -127,8 +134,9 @@ export function packCommunes(lists: CommuneLists): PackedCommunes {
   };
 }
 
-/** What validation looks up: whether a code is a commune of each vintage, and a 2020 code's 2025 successor. */
+/** What validation looks up: whether a code is a commune of each vintage, and an older code's 2025 successor. */
 export interface CommuneIndex {
+  /** a code of the 2020 list or an interim one: valid on a form collected from 2020 on */
   has2020(code: string): boolean;
   has2025(code: string): boolean;
   /** the 2025 commune that holds a 2020 commune, when known */
@@ -241,9 +249,12 @@ export function unpackCommunes(packed: PackedCommunes): CommuneLists {
   const codes2025 = unpackCodes(packed.codes2025);
   const provinces2020 = unpackRuns(packed.provinces2020);
   const provinces2025 = unpackRuns(packed.provinces2025);
+  const interim = new Set(unpackCodes(packed.interim));
+  const older = codes2020.map((c, i) => `${c}:${provinces2020[i]}`);
   return {
     source: packed.source,
-    communes2020: codes2020.map((c, i) => `${c}:${provinces2020[i]}`),
+    communes2020: older.filter((entry) => !interim.has(entry.slice(0, 5))),
+    communesInterim: older.filter((entry) => interim.has(entry.slice(0, 5))),
     communes2025: codes2025.map((c, i) => `${c}:${provinces2025[i]}`),
     successor2025: Object.fromEntries(successorsOf(packed.successors, codes2020, codes2025)),
   };

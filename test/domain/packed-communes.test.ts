@@ -10,6 +10,7 @@ describe('packed commune lists', () => {
     const unpacked = unpackCommunes(packed);
     expect(unpacked.source).toBe(communes.source);
     expect(byCode(unpacked.communes2020)).toEqual(byCode(communes.communes2020));
+    expect(byCode(unpacked.communesInterim)).toEqual(byCode(communes.communesInterim));
     expect(byCode(unpacked.communes2025)).toEqual(byCode(communes.communes2025));
     expect(unpacked.successor2025).toEqual(communes.successor2025);
   });
@@ -21,7 +22,8 @@ describe('packed commune lists', () => {
   it('round-trip lists with long gaps, no successors and successors other than the previous one', () => {
     const lists = {
       source: 's',
-      communes2020: ['00001:01', '00004:01', '09000:02', '09003:02', '99999:96'],
+      communes2020: ['00001:01', '00004:01', '09000:02', '99999:96'],
+      communesInterim: ['09003:02'],
       communes2025: ['00004:01', '09003:02', '90000:96'],
       successor2025: { '00001': '00004', '00004': '00004', '09000': '09003', '99999': '90000' },
     };
@@ -34,7 +36,7 @@ describe('the commune index validation reads', () => {
     const index = communeIndex(packed);
     const all = Array.from({ length: 100_000 }, (_, n) => String(n).padStart(5, '0'));
     expect(all.filter((c) => index.has2020(c))).toEqual(
-      byCode(communes.communes2020.map((e) => e.slice(0, 5))),
+      byCode([...communes.communes2020, ...communes.communesInterim].map((e) => e.slice(0, 5))),
     );
     expect(all.filter((c) => index.has2025(c))).toEqual(
       byCode(communes.communes2025.map((e) => e.slice(0, 5))),
