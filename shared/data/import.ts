@@ -51,16 +51,26 @@ const religionAliases: Record<string, string[]> = {
   'Bà-la-môn': ['Bà La Môn giáo', 'Hinduism'],
 };
 
+// Whether a province's name is also a 2025 province's (Gia Lai yes, Bình Định no): a place that names it may mean
+// either, so an ID of any province merged into it agrees with the place (shared/domain/personal-id.ts)
+const provincePrefix = /^(tỉnh|thành phố)\s+/iu;
+const names2025 = new Map(
+  csv('adminunits/provinces-2025-34.csv').map((r) => [
+    r.new_province_code,
+    (r.name ?? '').replace(provincePrefix, ''),
+  ]),
+);
 const provinceSource =
-  'Circular 07/2016/TT-BCA Annex I (replaced by 59/2021/TT-BCA): province codes of the birth-registration place that open a 12-digit personal ID; 2025 successor province from dvhcvn/20250701 (MIT). Copied from the dancu research kit, domain/province-id-codes.csv.';
+  'Circular 07/2016/TT-BCA Annex I (replaced by 59/2021/TT-BCA): province codes of the birth-registration place that open a 12-digit personal ID; 2025 successor province and its name from dvhcvn/20250701 (MIT). Copied from the dancu research kit, domain/province-id-codes.csv.';
 write('province-id-codes.json', {
   source: provinceSource,
-  columns: ['code', 'name', 'gsoProvinceCode2020', 'province2025Code'],
+  columns: ['code', 'name', 'gsoProvinceCode2020', 'province2025Code', 'namesProvince2025'],
   rows: csv('province-id-codes.csv').map((r) => [
     r.code,
     r.name,
     r.gso_province_code_2020,
     r.province_2025_code,
+    names2025.get(r.province_2025_code) === r.name ? 1 : 0,
   ]),
 });
 write('id-country-codes.json', {
@@ -129,7 +139,7 @@ write('communes.packed.json', packCommunes(communeLists));
 // validation (no function bundle imports it; shared/domain/commune-successors.ts reads it)
 write('commune-successors.json', {
   source:
-    'Old-to-new commune mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative), inverted from the merged_from column of the kit\'s adminunits/communes-2025.csv. `code:full` the old commune went whole into it; `code:partial` a part of it did (the old commune was split).',
+    "Old-to-new commune mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative), inverted from the merged_from column of the kit's adminunits/communes-2025.csv. `code:full` the old commune went whole into it; `code:partial` a part of it did (the old commune was split).",
   successors: Object.fromEntries(
     [...successors]
       .filter(([code]) => /^\d{5}$/.test(code))

@@ -1,8 +1,8 @@
 // Issue 14 part 3: the commune codes official lists carried between the 2020 catalogue and the 2025 reform.
 import { describe, expect, it } from 'vitest';
 import { successorsOf } from '#domain/commune-successors.ts';
-import { findCommune } from '#domain/reference.ts';
 import type { RawRow } from '#domain/fields.ts';
+import { findCommune } from '#domain/reference.ts';
 import { validateRow } from '#domain/validate.ts';
 import communes from '../../shared/data/communes.json' with { type: 'json' };
 
