@@ -4,7 +4,14 @@
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
-import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
+import {
+  compactDigits,
+  isNormalText,
+  LOOKALIKE_APOSTROPHE,
+  looseKey,
+  memoize,
+  normalizeText,
+} from './normalize.ts';
 import { checkPersonalId, checkPersonalIdPlace, isWellFormedRelatedId } from './personal-id.ts';
 import { type PopulationRecord, RECORD_KEYS, recordOf, type Sex } from './record.ts';
 import { findCommune, findEthnicGroup, findNationality, findReligion } from './reference.ts';
@@ -30,8 +37,6 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200
 const NAME = /^[\p{L}\p{M} '.-]+$/u;
 // The same test for Latin script (every Vietnamese name), without the cost of Unicode property classes.
 const LATIN_NAME = /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff '.-]+$/;
-// What people type for the apostrophe of H'Mông or K'Bang: right and left quotes, prime, modifier letter, grave.
-const LOOKALIKE_APOSTROPHE = /[\u2019\u2032\u02bc\u2018`]/g;
 // "Hà Ngọc Thi (Thy)": the alias belongs in other_name
 const ALIAS = /^[^()]+\([^()]+\)$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
