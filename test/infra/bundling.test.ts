@@ -109,7 +109,11 @@ describe('literal schema keys (the SDK clients the functions bundle)', () => {
   });
 
   it('drops only the describing keys of a reference-data file', () => {
-    const file = JSON.stringify({ source: 'a circular', columns: ['code', 'name'], rows: [['001', 'Hà Nội']] });
+    const file = JSON.stringify({
+      source: 'a circular',
+      columns: ['code', 'name'],
+      rows: [['001', 'Hà Nội']],
+    });
     expect(JSON.parse(withoutDescription(file))).toEqual({ rows: [['001', 'Hà Nội']] });
   });
 });

@@ -202,5 +202,11 @@ describe("the clerk's report", () => {
     const csv = await agency.text(objectKeys.report(AGENCY, name, 'outcomes.csv'));
     expect(csv).toContain('064 ≠ Hà Nội');
     expect(csv).toContain('(Họ và tên)');
+    // and the batch item (GET /batches/{batchId}) holds the same counts
+    const item = (await agency.scan('batches')).find((b) => b.batchId === summary.batchId);
+    expect(item).toMatchObject({
+      errorsByCode: summary.errorsByCode,
+      warningsByCode: summary.warningsByCode,
+    });
   });
 });
