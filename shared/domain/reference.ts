@@ -48,9 +48,10 @@ const provinceByKey = new Map<string, BirthProvince>();
 const PROVINCE_PREFIX = /^(tinh|thanhpho|tp)/;
 const COUNTRY_SELF = new Set(['vietnam', 'vn']);
 
-// by the place's last part, as addresses end with the province ("Xã Ia Kha, Huyện Ia Grai, Tỉnh Gia Lai")
-const provinceOfPart = memoize((part: string): BirthProvince | undefined => {
+// a part of a place: the province it names, undefined for none, null for a part to pass over (empty, "Việt Nam")
+const provinceOfPart = memoize((part: string): BirthProvince | null | undefined => {
   const key = looseKey(part);
+  if (key === '' || COUNTRY_SELF.has(key)) return null;
   return provinceByKey.get(key) ?? provinceByKey.get(key.replace(PROVINCE_PREFIX, ''));
 });
 
@@ -59,10 +60,15 @@ const provinceOfPart = memoize((part: string): BirthProvince | undefined => {
  * passed over), by its 2020 or its 2025 name; undefined when that part names no province.
  */
 export function findBirthProvince(place: string): BirthProvince | undefined {
-  const parts = place.split(/[,;]/);
-  let last = parts.length - 1;
-  while (last > 0 && (parts[last]?.trim() === '' || COUNTRY_SELF.has(looseKey(parts[last] ?? '')))) last--;
-  return provinceOfPart(parts[last] ?? '');
+  // from the end, a part at a time, without splitting: this runs on every row with an ID
+  let end = place.length;
+  while (end > 0) {
+    const cut = Math.max(place.lastIndexOf(',', end - 1), place.lastIndexOf(';', end - 1));
+    const province = provinceOfPart(place.slice(cut + 1, end));
+    if (province !== null) return province;
+    end = cut;
+  }
+  return undefined;
 }
 
 const ethnicByKey = new Map<string, EthnicGroup>();
