@@ -56,6 +56,7 @@ export const BatchView = z
     rows: z.optional(z.int()),
     outcomes: z.optional(z.record(z.string(), z.int())),
     errorsByCode: z.optional(z.record(z.string(), z.int())),
+    warningsByCode: z.optional(z.record(z.string(), z.int())),
     failure: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
     reports: z
       .optional(

@@ -17,6 +17,8 @@ export interface CheckedRow {
   /** present when the row is valid */
   record?: PopulationRecord;
   issues: RowIssue[];
+  /** a valid row's warnings (accepted, worth a look), when it has any */
+  warnings?: readonly RowIssue[];
   endOffset: number;
   /** the file's line number of the row's first line, and the line number at endOffset */
   line: number;
@@ -40,9 +42,10 @@ function checkRow(
   if (!values || issues.length > 0) return { row, formId, issues, endOffset, line, endLine, cells };
   // rows from the readers are made by rawRowOf: their values come back in FIELD_NAMES order
   const result = validateCells(Object.values(values), context, clean);
-  return result.ok
-    ? { row, formId, record: result.record, issues: [], endOffset, line, endLine }
-    : { row, formId, issues: result.issues, endOffset, line, endLine, cells };
+  if (!result.ok) return { row, formId, issues: result.issues, endOffset, line, endLine, cells };
+  const checked: CheckedRow = { row, formId, record: result.record, issues: [], endOffset, line, endLine };
+  if (result.warnings.length > 0) checked.warnings = result.warnings;
+  return checked;
 }
 
 /** Every row validated, page by page. */
@@ -224,17 +227,19 @@ export async function* checkPages(
 ): AsyncGenerator<RowOutcome[]> {
   const dedupe = new InFileDedupe(expectedRows);
   for await (const page of validatePages(pages, context)) {
-    yield page.map(({ row, line, formId, record, issues }) => {
+    yield page.map(({ row, line, formId, record, issues, warnings }) => {
       let outcome: RowOutcome;
       if (record) {
         const decided = dedupe.decide(record, row);
         const personKey = keyer.seal(decided.identity);
+        const notes = decided.note ? [decided.note] : [];
         outcome = {
           row,
           line,
           outcome: decided.outcome,
           personKey,
-          issues: decided.note ? [decided.note] : [],
+          // why it is not new, then what is worth a look
+          issues: warnings ? [...notes, ...warnings] : notes,
         };
       } else outcome = { row, line, outcome: 'rejected', issues };
       if (formId !== undefined) outcome.formId = formId;

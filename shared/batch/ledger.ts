@@ -4,6 +4,7 @@ import {
   batchFailureMessage,
   describeIssue,
   isOutcomeCode,
+  isWarningCode,
   type RowIssue,
 } from '#domain/errors.ts';
 
@@ -58,6 +59,8 @@ export interface BatchSummary {
   rows: number;
   outcomes: Record<Outcome, number>;
   errorsByCode: Record<string, number>;
+  /** warning codes on accepted rows (WARNING_CODE_IDS), never in errorsByCode */
+  warningsByCode: Record<string, number>;
   startedAt: string;
   finishedAt: string;
   failure?: { code: string; message: string };
@@ -134,18 +137,22 @@ export function outcomeCsvLine(outcome: RowOutcome, labels: FieldLabels = NO_LAB
   ].join(',');
 }
 
-/** Counts outcomes and error codes as rows are decided, in any order. */
+/** Counts outcomes, error codes and warning codes as rows are decided, in any order. */
 export class LedgerTally {
   rows = 0;
   readonly outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   readonly errorsByCode: Record<string, number> = {};
+  readonly warningsByCode: Record<string, number> = {};
 
   add(outcome: RowOutcome): void {
     this.rows += 1;
     this.outcomes[outcome.outcome] += 1;
-    // outcome codes say why an accepted row is not new: they are not errors
-    for (const { code } of outcome.issues)
-      if (!isOutcomeCode(code)) this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+    // outcome codes say why an accepted row is not new, warnings what is worth a look: neither is an error
+    for (const { code } of outcome.issues) {
+      if (isOutcomeCode(code)) continue;
+      const counts = isWarningCode(code) ? this.warningsByCode : this.errorsByCode;
+      counts[code] = (counts[code] ?? 0) + 1;
+    }
   }
 }
 
@@ -177,6 +184,7 @@ export function buildSummary(input: SummaryInput): BatchSummary {
     rows: failure ? 0 : tally.rows,
     outcomes: failure ? new LedgerTally().outcomes : { ...tally.outcomes },
     errorsByCode: failure ? {} : { ...tally.errorsByCode },
+    warningsByCode: failure ? {} : { ...tally.warningsByCode },
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
   };

@@ -47,6 +47,9 @@ export function endWithSummary(
     row(`Kết quả / Outcome: ${outcome}`, count, OUTCOME_VI[outcome as Outcome]);
   for (const [code, count] of Object.entries(summary.errorsByCode))
     row(`Mã / Code: ${code}`, count, rows.describeCode?.(code));
+  // a summary written before issue 14 has none
+  for (const [code, count] of Object.entries(summary.warningsByCode ?? {}))
+    row(`Cảnh báo / Warning: ${code}`, count, rows.describeCode?.(code));
   if (summary.unknownColumns?.length)
     row('Cột không dùng / Columns ignored', summary.unknownColumns.join(', '));
   row(

@@ -51,16 +51,26 @@ const religionAliases: Record<string, string[]> = {
   'Bà-la-môn': ['Bà La Môn giáo', 'Hinduism'],
 };
 
+// Whether a province's name is also a 2025 province's (Gia Lai yes, Bình Định no): a place that names it may mean
+// either, so an ID of any province merged into it agrees with the place (shared/domain/personal-id.ts)
+const provincePrefix = /^(tỉnh|thành phố)\s+/iu;
+const names2025 = new Map(
+  csv('adminunits/provinces-2025-34.csv').map((r) => [
+    r.new_province_code,
+    (r.name ?? '').replace(provincePrefix, ''),
+  ]),
+);
 const provinceSource =
-  'Circular 07/2016/TT-BCA Annex I (replaced by 59/2021/TT-BCA): province codes of the birth-registration place that open a 12-digit personal ID; 2025 successor province from dvhcvn/20250701 (MIT). Copied from the dancu research kit, domain/province-id-codes.csv.';
+  'Circular 07/2016/TT-BCA Annex I (replaced by 59/2021/TT-BCA): province codes of the birth-registration place that open a 12-digit personal ID; 2025 successor province and its name from dvhcvn/20250701 (MIT). Copied from the dancu research kit, domain/province-id-codes.csv.';
 write('province-id-codes.json', {
   source: provinceSource,
-  columns: ['code', 'name', 'gsoProvinceCode2020', 'province2025Code'],
+  columns: ['code', 'name', 'gsoProvinceCode2020', 'province2025Code', 'namesProvince2025'],
   rows: csv('province-id-codes.csv').map((r) => [
     r.code,
     r.name,
     r.gso_province_code_2020,
     r.province_2025_code,
+    names2025.get(r.province_2025_code) === r.name ? 1 : 0,
   ]),
 });
 write('id-country-codes.json', {
@@ -86,17 +96,29 @@ write('religions.json', {
 // 2025 successor: the unit it joined whole, else the one that kept its code, else the first it was split into.
 const communes2020 = csv('adminunits/communes-2020.csv');
 const communes2025 = csv('adminunits/communes-2025.csv');
+const province2020 = new Map(communes2020.map((r) => [r.commune_code ?? '', r.province_code ?? '']));
+const codes2025 = new Set(communes2025.map((r) => r.new_commune_code ?? ''));
 const successors = new Map<string, { code: string; full: boolean }[]>();
+// codes official lists carried between the 2020 catalogue and the reform, known only from a merged_from
+const interim = new Map<string, string>();
 for (const unit of communes2025) {
-  for (const part of (unit.merged_from ?? '').split(';').filter(Boolean)) {
+  const parts = (unit.merged_from ?? '').split(';').filter(Boolean);
+  for (const part of parts) {
     const [oldCode = '', , extent] = part.split(':');
     const list = successors.get(oldCode) ?? [];
     list.push({ code: unit.new_commune_code ?? '', full: extent === 'full' });
     successors.set(oldCode, list);
+    // five digits only: the island districts with no communes (Bạch Long Vĩ 318, Côn Đảo 755…) are listed by
+    // their 3-digit district code, which as a commune code would be another place
+    if (!/^\d{5}$/.test(oldCode) || province2020.has(oldCode) || codes2025.has(oldCode)) continue;
+    // its province: that of the 2020 communes it merged with (one province for each such code in the kit)
+    const sibling = parts.map((p) => province2020.get(p.split(':')[0] ?? '')).find(Boolean);
+    if (!sibling) throw new Error(`commune ${oldCode} has no 2020 neighbour to place it`);
+    interim.set(oldCode, sibling);
   }
 }
 const successor2025: Record<string, string> = {};
-for (const { commune_code: code = '' } of communes2020) {
+for (const code of [...province2020.keys(), ...interim.keys()]) {
   const list = successors.get(code);
   if (!list) continue;
   const chosen = list.find((s) => s.full) ?? list.find((s) => s.code === code) ?? list[0];
@@ -104,14 +126,27 @@ for (const { commune_code: code = '' } of communes2020) {
 }
 const communeLists = {
   source:
-    'GSO administrative-unit catalogue as of 1 Nov 2020 (codes via daohoangson/dvhcvn, GPL-3.0 scrape; only the official codes are kept); the 3,321 communes from 1 July 2025 (letters 915/CTK-CSCL and 1027/CTK-CSCL); old-to-new mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative).',
+    'GSO administrative-unit catalogue as of 1 Nov 2020 (codes via daohoangson/dvhcvn, GPL-3.0 scrape; only the official codes are kept); the 3,321 communes from 1 July 2025 (letters 915/CTK-CSCL and 1027/CTK-CSCL); old-to-new mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative). Interim: codes in neither list that a 2025 commune was formed from.',
   communes2020: communes2020.map((r) => `${r.commune_code}:${r.province_code}`),
+  communesInterim: [...interim].map(([code, province]) => `${code}:${province}`).sort(),
   communes2025: communes2025.map((r) => `${r.new_commune_code}:${r.new_province_code}`),
   successor2025,
 };
 write('communes.json', communeLists);
 // what the functions bundle: the same lists in about a tenth of the bytes
 write('communes.packed.json', packCommunes(communeLists));
+// every old code's 2025 successors, a split commune's several: for rolling counts up to 2025 units, not for
+// validation (no function bundle imports it; shared/domain/commune-successors.ts reads it)
+write('commune-successors.json', {
+  source:
+    "Old-to-new commune mapping from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative), inverted from the merged_from column of the kit's adminunits/communes-2025.csv. `code:full` the old commune went whole into it; `code:partial` a part of it did (the old commune was split).",
+  successors: Object.fromEntries(
+    [...successors]
+      .filter(([code]) => /^\d{5}$/.test(code))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, list]) => [code, list.map((s) => `${s.code}:${s.full ? 'full' : 'partial'}`)]),
+  ),
+});
 const provinces2025 = csv('adminunits/provinces-2025-34.csv');
 write('provinces.json', {
   source:

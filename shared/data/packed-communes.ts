@@ -1,27 +1,40 @@
-// The commune lists of communes.json packed into a few strings for the functions' bundles, a tenth of the JSON's
+// The commune codes of communes.json packed into a few strings for the functions' bundles, a tenth of the JSON's
 // size (docs/benchmarks.md, "Packed communes"). shared/data/import.ts writes both; a test checks that
-// unpacking gives back the JSON's facts.
+// unpacking gives back the JSON's codes and successors. Provinces stay in communes.json: validation reads none.
 
-/** communes.json: `code:province` entries of each vintage, and each 2020 code's 2025 successor. */
+/**
+ * communes.json: `code:province` entries of each vintage, the interim codes (in use between the 2020 list and the
+ * 2025 reform, known from a 2025 commune's merged_from), and each older code's 2025 successor.
+ */
 export interface CommuneLists {
   source: string;
   communes2020: string[];
+  communesInterim: string[];
   communes2025: string[];
   successor2025: Record<string, string>;
 }
 
 /**
  * Each vintage's codes in ascending order as gaps (one base-64 digit for a gap under 63, else `~` and three),
- * its provinces as runs (`province:count;…`), and for each 2020 code in order its successor: `.` the same as
- * the previous code's, `=` itself, `!` none, else two base-64 digits indexing the 2025 codes.
+ * and for each older code in order its successor: `.` the same as
+ * the previous code's, `=` itself, `!` none, else two base-64 digits indexing the 2025 codes. The older codes
+ * (`codes2020`) are the 2020 list and the interim codes together; `interim` says which are the latter.
  */
 export interface PackedCommunes {
   source: string;
   codes2020: string;
-  provinces2020: string;
+  interim: string;
   codes2025: string;
-  provinces2025: string;
   successors: string;
+}
+
+/** communes.json's codes without their provinces: what the packed lists hold. */
+export interface CommuneCodes {
+  source: string;
+  codes2020: string[];
+  codesInterim: string[];
+  codes2025: string[];
+  successor2025: Record<string, string>;
 }
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -86,25 +99,8 @@ function unpackCodes(packed: string): string[] {
   return codes;
 }
 
-function packRuns(provinces: string[]): string {
-  const runs: [string, number][] = [];
-  for (const province of provinces) {
-    const last = runs.at(-1);
-    if (last && last[0] === province) last[1]++;
-    else runs.push([province, 1]);
-  }
-  return runs.map(([province, count]) => `${province}:${count}`).join(';');
-}
-
-function unpackRuns(packed: string): string[] {
-  return packed.split(';').flatMap((run) => {
-    const [province = '', count = '0'] = run.split(':');
-    return Array.from({ length: Number(count) }, () => province);
-  });
-}
-
 export function packCommunes(lists: CommuneLists): PackedCommunes {
-  const entries2020 = sortedEntries(lists.communes2020);
+  const entries2020 = sortedEntries([...lists.communes2020, ...lists.communesInterim]);
   const entries2025 = sortedEntries(lists.communes2025);
   const index2025 = new Map(entries2025.map(([c], i) => [c, i]));
   let successors = '';
@@ -120,15 +116,15 @@ export function packCommunes(lists: CommuneLists): PackedCommunes {
   return {
     source: lists.source,
     codes2020: packCodes(entries2020.map(([c]) => c)),
-    provinces2020: packRuns(entries2020.map(([, p]) => p)),
+    interim: packCodes(sortedEntries(lists.communesInterim).map(([c]) => c)),
     codes2025: packCodes(entries2025.map(([c]) => c)),
-    provinces2025: packRuns(entries2025.map(([, p]) => p)),
     successors,
   };
 }
 
-/** What validation looks up: whether a code is a commune of each vintage, and a 2020 code's 2025 successor. */
+/** What validation looks up: whether a code is a commune of each vintage, and an older code's 2025 successor. */
 export interface CommuneIndex {
+  /** a code of the 2020 list or an interim one: valid on a form collected from 2020 on */
   has2020(code: string): boolean;
   has2025(code: string): boolean;
   /** the 2025 commune that holds a 2020 commune, when known */
@@ -235,16 +231,16 @@ function successorsOf(marks: string, codes2020: string[], codes2025: string[]): 
   return successor2025;
 }
 
-/** The lists again, each vintage in ascending code order. */
-export function unpackCommunes(packed: PackedCommunes): CommuneLists {
+/** The codes again, each vintage in ascending order. */
+export function unpackCommunes(packed: PackedCommunes): CommuneCodes {
   const codes2020 = unpackCodes(packed.codes2020);
   const codes2025 = unpackCodes(packed.codes2025);
-  const provinces2020 = unpackRuns(packed.provinces2020);
-  const provinces2025 = unpackRuns(packed.provinces2025);
+  const interim = new Set(unpackCodes(packed.interim));
   return {
     source: packed.source,
-    communes2020: codes2020.map((c, i) => `${c}:${provinces2020[i]}`),
-    communes2025: codes2025.map((c, i) => `${c}:${provinces2025[i]}`),
+    codes2020: codes2020.filter((c) => !interim.has(c)),
+    codesInterim: codes2020.filter((c) => interim.has(c)),
+    codes2025,
     successor2025: Object.fromEntries(successorsOf(packed.successors, codes2020, codes2025)),
   };
 }

@@ -54,6 +54,14 @@ export const ROW_CODES = messageTable({
     vi: 'Tên chỉ được gồm chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm',
     en: 'A name may hold only letters, spaces, apostrophes, hyphens and periods',
   },
+  NAME_HAS_ALIAS: {
+    vi: 'Họ tên có tên gọi khác trong ngoặc; ghi tên gọi khác vào cột "Tên gọi khác"',
+    en: 'The name holds an alias in parentheses; write the alias in other_name ("Tên gọi khác")',
+  },
+  NAME_APOSTROPHE_NORMALISED: {
+    vi: "Dấu nháy trong tên đã được đổi thành dấu nháy thẳng (')",
+    en: "A look-alike apostrophe in the name was written as a plain one (')",
+  },
   DATE_INVALID: {
     vi: 'Ngày không hợp lệ (dùng YYYY-MM-DD hoặc ngày/tháng/năm)',
     en: 'Invalid date (use YYYY-MM-DD or day/month/year)',
@@ -77,6 +85,10 @@ export const ROW_CODES = messageTable({
   PERSONAL_ID_PREFIX_UNKNOWN: {
     vi: 'Ba số đầu của số định danh không phải mã tỉnh hoặc mã quốc gia',
     en: 'The first three digits of the personal ID are not a province or country code',
+  },
+  PERSONAL_ID_PLACE_MISMATCH: {
+    vi: 'Mã nơi đăng ký khai sinh trong số định danh khác tỉnh của nơi đăng ký khai sinh',
+    en: 'The place code of the personal ID disagrees with the province of the birth-registration place',
   },
   PERSONAL_ID_SEX_MISMATCH: {
     vi: 'Mã giới tính trong số định danh không khớp với giới tính',
@@ -151,6 +163,19 @@ export const ROW_CODES = messageTable({
     en: 'JSON line is not an object',
   },
 });
+
+/**
+ * Row codes that do not reject: the row is accepted, and the code rides in its `codes` for a clerk to look at
+ * (summary.json counts them in warningsByCode, never in errorsByCode). A list of ids, as OUTCOME_CODE_IDS, so
+ * that a bundle that only counts codes leaves the message tables out.
+ */
+export const WARNING_CODE_IDS = [
+  'NAME_APOSTROPHE_NORMALISED',
+  'PERSONAL_ID_PLACE_MISMATCH',
+] as const satisfies readonly (keyof typeof ROW_CODES)[];
+export type WarningCode = (typeof WARNING_CODE_IDS)[number];
+export const isWarningCode = (code: string): code is WarningCode =>
+  (WARNING_CODE_IDS as readonly string[]).includes(code);
 
 export const BATCH_CODES = messageTable({
   BATCH_UNSUPPORTED_FORMAT: {

@@ -89,10 +89,18 @@ const syllableKey = memoize((word: string) => {
   return letters + tone;
 }, 1 << 14);
 
+/**
+ * What people type for the apostrophe of H'Mông or K'Bang: right and left quotes, prime, modifier letter, grave.
+ * Validation stores them as `'` (issue 14); nameKey folds them so, and a record held from before (H’Yơn) meets a
+ * new form of the same person (H'Yơn) as the same name. Global: for `replace` only.
+ */
+export const LOOKALIKE_APOSTROPHE = /[\u2019\u2032\u02bc\u2018`]/g;
+
 /** A word lower-cased, its tone marks dropped: [the letters in NFC, the last tone's digit or ''] */
 function foldTone(word: string): [letters: string, tone: string] {
   let tone = '';
   const letters = word
+    .replace(LOOKALIKE_APOSTROPHE, "'")
     .toLowerCase()
     .normalize('NFD')
     .replace(TONE, (mark) => {

@@ -3,7 +3,7 @@
 // G the century and sex (0/1 = 1900s male/female, 2/3 = 2000s, … 8/9 = 2300s), YY the birth year's last two digits.
 import { type RowIssue, rowIssue } from './errors.ts';
 import type { Sex } from './record.ts';
-import { ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
+import { findBirthProvince, ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
 
 export interface DecodedPersonalId {
   /** the 3-digit province or country code */
@@ -54,6 +54,19 @@ export function checkPersonalId(
     }
   }
   return issues;
+}
+
+/**
+ * A warning when the ID's place code (a province, or a country for a birth registered abroad) disagrees with the
+ * province the birth-registration place names; nothing when the place names none. A name a 2025 province bears
+ * (Gia Lai) agrees with the ID of any province merged into it (064 Gia Lai, 052 Bình Định); a name that went
+ * away in 2025 (Bình Định) only with its own (docs/validation.md, "The personal ID checks").
+ */
+export function checkPersonalIdPlace(id: string, field: string, place: string): RowIssue | undefined {
+  const province = findBirthProvince(place);
+  const placeCode = id.slice(0, 3);
+  if (!province || province.idCodes.has(placeCode)) return undefined;
+  return rowIssue('PERSONAL_ID_PLACE_MISMATCH', field, `${placeCode} ≠ ${province.name}`);
 }
 
 /** A relative's or household head's ID: a well-formed 12-digit ID, or a 9-digit CMND. */

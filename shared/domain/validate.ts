@@ -4,8 +4,15 @@
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
-import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
-import { checkPersonalId, isWellFormedRelatedId } from './personal-id.ts';
+import {
+  compactDigits,
+  isNormalText,
+  LOOKALIKE_APOSTROPHE,
+  looseKey,
+  memoize,
+  normalizeText,
+} from './normalize.ts';
+import { checkPersonalId, checkPersonalIdPlace, isWellFormedRelatedId } from './personal-id.ts';
 import { type PopulationRecord, RECORD_KEYS, recordOf, type Sex } from './record.ts';
 import { findCommune, findEthnicGroup, findNationality, findReligion } from './reference.ts';
 
@@ -14,16 +21,24 @@ export interface ValidationContext {
   today: string;
 }
 
+/**
+ * A valid row's record with its warnings (WARNING_CODE_IDS: accepted, but worth a look), or every problem of an
+ * invalid one (its warnings are left out: the row is rejected anyway).
+ */
 export type ValidationResult =
-  | { ok: true; record: PopulationRecord; issues: [] }
-  | { ok: false; record?: undefined; issues: RowIssue[] };
+  | { ok: true; record: PopulationRecord; issues: []; warnings: readonly RowIssue[] }
+  | { ok: false; record?: undefined; issues: RowIssue[]; warnings?: undefined };
+
+const NO_WARNINGS: readonly RowIssue[] = Object.freeze([]);
 
 // C0/C1 controls other than tab, LF and CR (those are white space and get collapsed), and bidi overrides.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const NAME = /^[\p{L}\p{M} '’.-]+$/u;
+const NAME = /^[\p{L}\p{M} '.-]+$/u;
 // The same test for Latin script (every Vietnamese name), without the cost of Unicode property classes.
-const LATIN_NAME = /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff '’.-]+$/;
+const LATIN_NAME = /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff '.-]+$/;
+// "Hà Ngọc Thi (Thy)": the alias belongs in other_name
+const ALIAS = /^[^()]+\([^()]+\)$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^0[235789]\d{8}$/;
 
@@ -64,7 +79,17 @@ const SLOT = {
   personalId: RECORD_KEYS.indexOf('personalId'),
   dateOfBirth: RECORD_KEYS.indexOf('dateOfBirth'),
   sex: RECORD_KEYS.indexOf('sex'),
+  birthRegistrationPlace: RECORD_KEYS.indexOf('birthRegistrationPlace'),
 };
+
+const isName = (value: string) => LATIN_NAME.test(value) || NAME.test(value);
+
+/** The row's warnings with one more: the list is made on the first, as most rows have none. */
+function warned(warnings: RowIssue[] | undefined, issue: RowIssue): RowIssue[] {
+  if (!warnings) return [issue];
+  warnings.push(issue);
+  return warnings;
+}
 
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
@@ -97,6 +122,7 @@ export function validateCells(
   normal = false,
 ): ValidationResult {
   const issues: RowIssue[] = [];
+  let warnings: RowIssue[] | undefined;
   const out: (string | undefined)[] = new Array(RECORD_KEYS.length);
 
   // Pass 1: presence, encoding, control characters and length, then the per-field rules.
@@ -129,10 +155,20 @@ export function validateCells(
       continue;
     }
     switch (spec.kind) {
-      case 'name':
-        if (LATIN_NAME.test(value) || NAME.test(value)) out[slot] = value;
+      case 'name': {
+        // LATIN_NAME first: the hot path; a look-alike apostrophe is in neither pattern (ʼ is a letter to NAME)
+        if (LATIN_NAME.test(value)) {
+          out[slot] = value;
+          break;
+        }
+        const plain = value.replace(LOOKALIKE_APOSTROPHE, "'");
+        if (isName(plain)) {
+          out[slot] = plain;
+          if (plain !== value) warnings = warned(warnings, rowIssue('NAME_APOSTROPHE_NORMALISED', name));
+        } else if (name === 'full_name' && ALIAS.test(plain)) issues.push(rowIssue('NAME_HAS_ALIAS', name));
         else issues.push(rowIssue('NAME_INVALID_CHARACTERS', name));
         break;
+      }
       case 'date': {
         const date = parseCalendarDate(value);
         if (!date) issues.push(rowIssue('DATE_INVALID', name));
@@ -233,8 +269,13 @@ export function validateCells(
       birthYear,
     });
     issues.push(...idIssues);
+    const place = out[SLOT.birthRegistrationPlace];
+    if (idIssues.length === 0 && place !== undefined) {
+      const mismatch = checkPersonalIdPlace(personalId, 'personal_id', place);
+      if (mismatch) warnings = warned(warnings, mismatch);
+    }
   }
 
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, record: recordOf(out), issues: [] };
+  return { ok: true, record: recordOf(out), issues: [], warnings: warnings ?? NO_WARNINGS };
 }

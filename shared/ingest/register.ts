@@ -170,6 +170,8 @@ async function registerEntries(
           deps.linkage,
         );
         const issues = await outcomeIssues(result, origin, deps);
+        // why it is not new, then what the split found worth a look
+        if (entry.warnings) issues.push(...entry.warnings);
         const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', issues];
         // the link, then the file's line number (null for a link-less row), when there is one
         if (result.link || entry.line !== undefined) line.push(result.link ?? null);

@@ -270,6 +270,7 @@ async function writeReport(
   await batches.markCompleted(batchId, {
     outcomes: summary.outcomes,
     errorsByCode: summary.errorsByCode,
+    warningsByCode: summary.warningsByCode,
     finishedAt,
   });
 }

@@ -250,6 +250,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         const valid: ValidRow = { row: row.row, identity, record: row.record };
         if (line !== null) valid.line = line;
         if (row.formId !== undefined) valid.formId = row.formId;
+        if (row.warnings) valid.warnings = row.warnings;
         const full = writer.add(partition, valid);
         if (full) await full;
       }

@@ -16,6 +16,8 @@ export interface ValidRow {
   /** personIdentity(record): the register seals it into the person key (shared/domain/person-keyer.ts) */
   identity: string;
   record: PopulationRecord;
+  /** what validation found worth a look in the accepted row (WARNING_CODE_IDS): the report shows it */
+  warnings?: readonly RowIssue[];
 }
 
 /** A valid record in the register, under its person key. */
@@ -26,14 +28,16 @@ export const ChunkEntry = z.object({
   personKey: z.string(),
   record: PopulationRecord,
 });
-export type ChunkEntry = z.infer<typeof ChunkEntry>;
+/** A chunk's row as the register decides it: the entry, and the warnings its report line carries. */
+export type ChunkEntry = z.infer<typeof ChunkEntry> & { warnings?: readonly RowIssue[] };
 
 /**
  * A chunk file line: `[row, identity, formId or null, the record's values, line]`, the values without field names
  * (recordValues): JSON of the named fields made the split spend a fifth of its time writing chunk files. The
  * identity holds no more than the record beside it; only the register, which holds the person-key secret, seals it
  * (a line written before issue 16 held the identity as its key: it reads the same). `line` is the file's line number
- * of the row (issue 21); a line written before it has none, and its row reports no line.
+ * of the row (issue 21); a line written before it has none, and its row reports no line. `warnings` (issue 14) are
+ * the row's warning codes, on a line only when it has some: a line without them (and any older line) has none.
  */
 export type ChunkLine = [
   row: number,
@@ -41,19 +45,29 @@ export type ChunkLine = [
   formId: string | null,
   values: unknown[],
   line?: number | null,
+  warnings?: readonly RowIssue[],
 ];
 
 export function chunkLine(valid: ValidRow): ChunkLine {
-  return [valid.row, valid.identity, valid.formId ?? null, recordValues(valid.record), valid.line ?? null];
+  const line: ChunkLine = [
+    valid.row,
+    valid.identity,
+    valid.formId ?? null,
+    recordValues(valid.record),
+    valid.line ?? null,
+  ];
+  if (valid.warnings && valid.warnings.length > 0) line.push(valid.warnings);
+  return line;
 }
 
 export function chunkEntryOf(
-  [row, identity, formId, values, line]: ChunkLine,
+  [row, identity, formId, values, line, warnings]: ChunkLine,
   keyer: PersonKeyer,
 ): ChunkEntry {
   const entry: ChunkEntry = { row, personKey: keyer.seal(identity), record: recordFromValues(values) };
   if (formId !== null) entry.formId = formId;
   if (typeof line === 'number') entry.line = line;
+  if (Array.isArray(warnings) && warnings.length > 0) entry.warnings = warnings;
   return entry;
 }
 

@@ -72,6 +72,8 @@ export interface Batch {
   donePartitions?: number[];
   outcomes?: Record<Outcome, number>;
   errorsByCode?: Record<string, number>;
+  /** warning codes on accepted rows (issue 14), set on completion with errorsByCode */
+  warningsByCode?: Record<string, number>;
   failure?: BatchFailure;
 }
 
@@ -88,6 +90,7 @@ export type AgencyBatch = Pick<
   | 'rows'
   | 'outcomes'
   | 'errorsByCode'
+  | 'warningsByCode'
   | 'failure'
 > & { bucket: string };
 
@@ -104,6 +107,7 @@ export const AGENCY_BATCH_FIELDS = [
   'rows',
   'outcomes',
   'errorsByCode',
+  'warningsByCode',
   'failure',
 ] as const satisfies readonly (keyof AgencyBatch)[];
 

@@ -53,7 +53,7 @@ export interface Batches {
   releaseLeases(batchId: string): Promise<void>;
   markCompleted(
     batchId: string,
-    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'finishedAt'>,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt'>,
   ): Promise<void>;
   markFailed(batchId: string, failure: BatchFailure): Promise<void>;
   /** true when this batch is (now) the latest upload of its object key */

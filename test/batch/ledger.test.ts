@@ -4,11 +4,13 @@ import {
   buildSummary,
   csvCell,
   LedgerTally,
+  needsAction,
   OUTCOMES_CSV_HEADER,
   OUTCOMES_CSV_START,
   outcomeCsvLine,
   outcomeMessage,
   REVIEW_CSV_HEADER,
+  type RowOutcome,
   reviewCsvLine,
 } from '#batch/ledger.ts';
 import { fieldLabels } from '#domain/fields.ts';
@@ -113,7 +115,48 @@ describe('summary', () => {
       rows: 4,
       outcomes: { new: 1, duplicate: 1, updated: 0, conflict: 0, probable_duplicate: 0, rejected: 2 },
       errorsByCode: { SEX_INVALID: 2, DATE_INVALID: 1 },
+      warningsByCode: {},
     });
+  });
+
+  it('counts warnings on accepted rows in warningsByCode, never as errors', () => {
+    const tally = new LedgerTally();
+    const warned = {
+      code: 'PERSONAL_ID_PLACE_MISMATCH',
+      field: 'personal_id',
+      detail: '064 ≠ Bình Định',
+    } as const;
+    tally.add({ row: 1, outcome: 'new', issues: [warned] });
+    tally.add({
+      row: 2,
+      outcome: 'duplicate',
+      issues: [{ code: 'SAME_FORM', against: { row: 1 } }, warned, { code: 'NAME_APOSTROPHE_NORMALISED' }],
+    });
+    tally.add({ row: 3, outcome: 'rejected', issues: [{ code: 'NAME_HAS_ALIAS', field: 'full_name' }] });
+    const summary = buildSummary({ ...base, tally });
+    expect(summary.errorsByCode).toEqual({ NAME_HAS_ALIAS: 1 });
+    expect(summary.warningsByCode).toEqual({ PERSONAL_ID_PLACE_MISMATCH: 2, NAME_APOSTROPHE_NORMALISED: 1 });
+    expect(buildSummary({ ...base, tally, failure: batchFailure('BATCH_NOT_TEXT') }).warningsByCode).toEqual(
+      {},
+    );
+  });
+
+  it('shows a warning in codes and message, after the outcome code, and lists the row for a clerk', () => {
+    const outcome = {
+      row: 2,
+      line: 3,
+      outcome: 'duplicate',
+      personKey: 'nk:a',
+      issues: [
+        { code: 'SAME_FORM', against: { row: 1 } },
+        { code: 'NAME_APOSTROPHE_NORMALISED', field: 'full_name' },
+      ],
+    } as const satisfies RowOutcome;
+    const line = outcomeCsvLine(outcome, new Map([['full_name', 'Họ và tên']]));
+    expect(line).toMatch(/^2,3,,duplicate,nk:a,SAME_FORM;NAME_APOSTROPHE_NORMALISED,/);
+    expect(line).toContain("Dấu nháy trong tên đã được đổi thành dấu nháy thẳng (')");
+    expect(line).toMatch(/plain one \('\) \(Họ và tên\)$/);
+    expect(needsAction(outcome)).toBe(true);
   });
 
   it('describes a failed batch with its code and no rows', () => {

@@ -128,7 +128,10 @@ export class MemoryBatches implements Batches {
     delete item.finalize;
   }
 
-  async markCompleted(batchId: string, fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'finishedAt'>) {
+  async markCompleted(
+    batchId: string,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt'>,
+  ) {
     const item = this.item(batchId);
     if (!item) throw new Error(`no batch ${batchId}`);
     Object.assign(item, structuredClone(fields), { status: 'completed', updatedAt: fields.finishedAt });

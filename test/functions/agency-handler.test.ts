@@ -34,6 +34,7 @@ const gialai = (batchId: string, startedAt: string) =>
     rows: 10,
     outcomes: { new: 8, duplicate: 1, updated: 0, conflict: 0, probable_duplicate: 0, rejected: 1 },
     errorsByCode: { DATE_INVALID: 1 },
+    warningsByCode: { PERSONAL_ID_PLACE_MISMATCH: 2 },
     checkpoint: { row: 10, offset: 0, chunkSeqs: [1], rejectedSeq: 1, unknownColumns: [], invocations: 1 },
     partitions: 4,
   });
@@ -86,7 +87,13 @@ describe('GET /batches/{batchId}', () => {
     });
     expect(answer).toMatchObject({ statusCode: 200 });
     const body = BatchView.parse(bodyOf(answer));
-    expect(body).toMatchObject({ batchId: BATCH_ID, rows: 10, outcomes: { new: 8, rejected: 1 } });
+    expect(body).toMatchObject({
+      batchId: BATCH_ID,
+      rows: 10,
+      outcomes: { new: 8, rejected: 1 },
+      errorsByCode: { DATE_INVALID: 1 },
+      warningsByCode: { PERSONAL_ID_PLACE_MISMATCH: 2 },
+    });
     // the batch's own report, kept under its id when the name is uploaded again
     const own = `s3://batches-bucket/reports/CA-GIALAI/forms.csv/batches/${BATCH_ID}`;
     expect(body.reports).toEqual({

@@ -13,6 +13,7 @@ import {
   SDK_CLIENT_PACKAGE,
   SDK_HTTP_PROTOCOL,
   SDK_SCHEMA_MODULE,
+  withoutDescription,
 } from '../../infra/bundling.ts';
 import { FUNCTIONS } from '../../shared/resources.ts';
 
@@ -101,6 +102,19 @@ describe('literal schema keys (the SDK clients the functions bundle)', () => {
     expect(bundle).toContain('PutObjectRequest');
     expect(bundle).not.toContain('PutBucketLifecycleConfigurationRequest');
     expect(bundle).not.toContain('SelectObjectContentRequest');
+    // the reference data without what describes it (its source), and no commune successors table (issue 14)
+    expect(bundle).toContain('codes2025');
+    expect(bundle).not.toContain('GSO administrative-unit catalogue');
+    expect(bundle).not.toContain('11359:partial');
+  });
+
+  it('drops only the describing keys of a reference-data file', () => {
+    const file = JSON.stringify({
+      source: 'a circular',
+      columns: ['code', 'name'],
+      rows: [['001', 'Hà Nội']],
+    });
+    expect(JSON.parse(withoutDescription(file))).toEqual({ rows: [['001', 'Hà Nội']] });
   });
 });
 

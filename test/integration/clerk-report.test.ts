@@ -146,4 +146,67 @@ describe("the clerk's report", () => {
     );
     expect(own).toEqual(second);
   });
+
+  it('carries warnings from the split through the register to the report, counted apart from errors', async () => {
+    const name = 'canh-bao.csv';
+    const rows = [
+      csvLine(HEADER),
+      // the ID opens with 064 (Gia Lai), the birth was registered in Hà Nội: accepted, warned
+      csvLine([
+        'Lê Văn Cường',
+        '1985-04-02',
+        'Nam',
+        '064085123457',
+        'Quận Ba Đình, Hà Nội',
+        'Gia Lai',
+        'Kinh',
+        'VN',
+        'Pleiku',
+        '',
+      ]),
+      // a curly apostrophe: stored with a plain one, warned; then the same form written plainly, a duplicate
+      csvLine(['Rơ Mah H’Nhi', '2000-05-06', 'Nữ', '', 'Gia Lai', 'Gia Lai', 'Gia Rai', 'VN', 'Pleiku', '']),
+      csvLine(["Rơ Mah H'Nhi", '2000-05-06', 'Nữ', '', 'Gia Lai', 'Gia Lai', 'Gia Rai', 'VN', 'Pleiku', '']),
+      // an alias in parentheses: rejected by the split
+      csvLine([
+        'Hà Ngọc Thi (Thy)',
+        '2001-01-01',
+        'Nữ',
+        '',
+        'Gia Lai',
+        'Gia Lai',
+        'Kinh',
+        'VN',
+        'Pleiku',
+        '',
+      ]),
+    ];
+    const at = await agency.upload(objectKeys.upload(AGENCY, name), `${rows.join('\n')}\n`);
+    const summary = await agency.waitForSummary(AGENCY, name, at);
+    expect(summary).toMatchObject({
+      status: 'completed',
+      rows: 4,
+      outcomes: { new: 2, duplicate: 1, rejected: 1 },
+      errorsByCode: { NAME_HAS_ALIAS: 1 },
+      warningsByCode: { PERSONAL_ID_PLACE_MISMATCH: 1, NAME_APOSTROPHE_NORMALISED: 1 },
+    });
+    const outcomes = await agency.outcomes(AGENCY, name);
+    expect(outcomes.map(([row, , outcome, , codes]) => [row, outcome, codes])).toEqual([
+      ['1', 'new', 'PERSONAL_ID_PLACE_MISMATCH'],
+      ['2', 'new', 'NAME_APOSTROPHE_NORMALISED'],
+      ['3', 'duplicate', 'SAME_FORM'],
+      ['4', 'rejected', 'NAME_HAS_ALIAS'],
+    ]);
+    // one person under both spellings
+    expect(outcomes[2]?.[3]).toBe(outcomes[1]?.[3]);
+    const csv = await agency.text(objectKeys.report(AGENCY, name, 'outcomes.csv'));
+    expect(csv).toContain('064 ≠ Hà Nội');
+    expect(csv).toContain('(Họ và tên)');
+    // and the batch item (GET /batches/{batchId}) holds the same counts
+    const item = (await agency.scan('batches')).find((b) => b.batchId === summary.batchId);
+    expect(item).toMatchObject({
+      errorsByCode: summary.errorsByCode,
+      warningsByCode: summary.warningsByCode,
+    });
+  });
 });

@@ -76,6 +76,50 @@ describe('npm run check', () => {
     expect(outcomes[1]).toMatch(/^1,2,,rejected,,PERSONAL_ID_SEX_MISMATCH,/);
   });
 
+  it('counts warnings apart from errors, and gives each kind of issue 14 row its documented code', async () => {
+    const header = `${HEADER},current_commune_code`;
+    const rows = [
+      // the ID opens with 064 (Gia Lai), the birth was registered in Hà Nội: accepted, warned
+      'Nguyễn Văn An,1/2/1990,Nam,064090123456,"Phường Phúc Xá, Quận Ba Đình, Hà Nội",Bình Định,Kinh,VN,Pleiku,',
+      // a curly apostrophe: accepted as written with a plain one, warned
+      'Rơ Mah H’Nhi,1995-07-30,Nữ,,Gia Lai,Gia Lai,Gia Rai,VN,Ayun Pa,',
+      // the same form with a plain apostrophe: the same person, a duplicate of row 2
+      "Rơ Mah H'Nhi,1995-07-30,Nữ,,Gia Lai,Gia Lai,Gia Rai,VN,Ayun Pa,",
+      // an alias in parentheses: rejected, pointing to other_name
+      'Hà Ngọc Thi (Thy),2001-01-01,Nữ,,Gia Lai,Gia Lai,Kinh,VN,Pleiku,',
+      // interim commune codes (Sơn La, Hải Phòng): accepted; 06978 (Quảng Ninh) is in no list: rejected
+      'Lò Văn Minh,1988-07-02,Nam,014088123456,Sơn La,Sơn La,Thái,VN,Sơn La,03983',
+      'Vũ Thị Hoa,1992-04-09,Nữ,031192123456,Hải Phòng,Hải Phòng,Kinh,VN,Hải Phòng,11344',
+      'Phạm Văn Long,1985-12-01,Nam,022085123456,Quảng Ninh,Quảng Ninh,Kinh,VN,Hạ Long,06978',
+    ];
+    const { code, summary, outcomes } = await check('warnings.csv', `${header}\n${rows.join('\n')}\n`);
+    expect(code).toBe(1);
+    expect(summary.outcomes).toMatchObject({ new: 4, duplicate: 1, rejected: 2 });
+    expect(summary.errorsByCode).toEqual({ NAME_HAS_ALIAS: 1, COMMUNE_CODE_UNKNOWN: 1 });
+    expect(summary.warningsByCode).toEqual({ PERSONAL_ID_PLACE_MISMATCH: 1, NAME_APOSTROPHE_NORMALISED: 1 });
+    const cells = outcomes.slice(1).map((line) => line.split(',').slice(0, 6).join(','));
+    const key = (row: number) => outcomes[row]?.split(',')[4];
+    expect(cells).toEqual([
+      `1,2,,new,${key(1)},PERSONAL_ID_PLACE_MISMATCH`,
+      `2,3,,new,${key(2)},NAME_APOSTROPHE_NORMALISED`,
+      `3,4,,duplicate,${key(2)},SAME_FORM`,
+      '4,5,,rejected,,NAME_HAS_ALIAS',
+      `5,6,,new,${key(5)},`,
+      `6,7,,new,${key(6)},`,
+      '7,8,,rejected,,COMMUNE_CODE_UNKNOWN',
+    ]);
+    expect(outcomes[1]).toContain('064 ≠ Hà Nội');
+    expect(outcomes[4]).toContain('Tên gọi khác');
+  });
+
+  it('exits 0 when rows are only warned', async () => {
+    const warned = ROW_A.replace('Gia Lai', 'Hà Nội');
+    const { code, summary } = await check('warned.csv', `${HEADER}\n${warned}\n${ROW_B}\n`);
+    expect(code).toBe(0);
+    expect(summary.errorsByCode).toEqual({});
+    expect(summary.warningsByCode).toEqual({ PERSONAL_ID_PLACE_MISMATCH: 1 });
+  });
+
   it("gives each row the file's line, and names fields by the file's own header labels", async () => {
     const header = HEADER.replace('hometown', 'Quê quán').replace('full_name', 'Họ và tên');
     const quoted = ROW_B.replace('Trần Thị Bình', '"Trần Thị\nBình"');

@@ -67,4 +67,29 @@ describe('a chunk file line', () => {
       record,
     });
   });
+
+  it("carries an accepted row's warnings to the register, and reads lines without them as before", () => {
+    const warnings = [
+      { code: 'PERSONAL_ID_PLACE_MISMATCH', field: 'personal_id', detail: '064 ≠ Hà Nội' },
+    ] as const;
+    const valid = { row: 5, line: 6, identity: 'id:064190123456', record, warnings: [...warnings] };
+    const line = JSON.parse(JSON.stringify(chunkLine(valid)));
+    expect(line).toHaveLength(6);
+    expect(chunkEntryOf(line, testKeyer)).toEqual({
+      row: 5,
+      line: 6,
+      personKey: testKeyer.seal('id:064190123456'),
+      record,
+      warnings,
+    });
+    // no warnings: the line stays as it was, five elements
+    expect(chunkLine({ ...valid, warnings: [] })).toHaveLength(5);
+    // lines written before issue 14 (and before issue 21: no line number) have none
+    expect(chunkEntryOf(line.slice(0, 5), testKeyer)).not.toHaveProperty('warnings');
+    expect(chunkEntryOf(line.slice(0, 4), testKeyer)).toEqual({
+      row: 5,
+      personKey: testKeyer.seal('id:064190123456'),
+      record,
+    });
+  });
 });

@@ -192,7 +192,8 @@ const FAULTS: Record<FaultKind, (target: FaultTarget) => void> = {
     const words = name.split(' ');
     const r = rng.next();
     if (r < 0.2 || words.length < 2) values[field] = `${name} ${rng.between(1, 3)}`;
-    else if (r < 0.4) values[field] = `${name} (${rng.pick(NICKNAMES)})`;
+    // a full name's alias in parentheses is NAME_HAS_ALIAS (issue 14): there, one left open
+    else if (r < 0.4) values[field] = `${name} (${rng.pick(NICKNAMES)}${field === 'full_name' ? '' : ')'}`;
     else if (r < 0.55) values[field] = words.join('_');
     else if (r < 0.7) values[field] = `${name}/${rng.pick(NICKNAMES)}`;
     else if (r < 0.85) values[field] = `${name} "${rng.pick(NICKNAMES)}"`;
