@@ -46,6 +46,9 @@ const BUNDLE_OPTIONS: BuildOptions = {
   external: [],
   alias: { ...BUNDLE_ALIASES },
   banner: { js: ESM_REQUIRE_BANNER },
+  // the local stack's readable log lines (functions/commons/logger.ts) never run in Lambda: with their switch
+  // defined away, esbuild drops the branch and the text logger with it (about 3 KB of every bundle)
+  define: { 'process.env.DANCU_LOG_FORMAT': 'undefined' },
 };
 
 /** An AWS SDK client's generated schemas (every operation's input, output and errors). */
@@ -77,14 +80,19 @@ export const SDK_HTTP_PROTOCOL =
   /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/;
 const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
 
+/** What an event-stream operation meets in a dancu bundle, in place of the support left out. */
+export const NO_EVENT_STREAMS =
+  '(() => { throw new Error("event streams are left out of dancu\'s bundles (infra/bundling.ts)"); })()';
+
 /**
- * HttpProtocol with event-stream support imported statically. The module is in the bundle either way; imported
- * with `await import()`, esbuild wraps it and every module it reaches (176 of @smithy/core) in functions run at
- * start, which V8 then parses twice, at every queue function's start (docs/benchmarks.md, "Event streams").
+ * HttpProtocol without event-stream support, which it loads with `await import()` for the operations that stream
+ * events (S3's SelectObjectContent, Kinesis' SubscribeToShard) and no dancu function calls. Left in, the module cost
+ * 10 KB of every bundle with an S3 or SQS client, and its dynamic import made esbuild wrap 176 of @smithy/core's
+ * modules in lazy initialisers that V8 parsed twice at every start (docs/benchmarks.md, "Event streams"). Left out,
+ * such an operation fails at once with a message that says why (test/infra/bundling.test.ts).
  */
-export function eagerEventStreams(source: string): string {
-  if (!source.includes(EVENT_STREAMS_IMPORT)) return source;
-  return `import * as __eventStreams from "@smithy/core/event-streams";\n${source.replace(EVENT_STREAMS_IMPORT, '__eventStreams')}`;
+export function withoutEventStreams(source: string): string {
+  return source.replace(EVENT_STREAMS_IMPORT, NO_EVENT_STREAMS);
 }
 
 /** The project's reference data (shared/data/*.json). */
@@ -112,7 +120,7 @@ export const BUNDLE_PLUGINS: Plugin[] = [
         loader: 'js',
       }));
       esbuild.onLoad({ filter: SDK_HTTP_PROTOCOL }, async ({ path }) => ({
-        contents: eagerEventStreams(await readFile(path, 'utf8')),
+        contents: withoutEventStreams(await readFile(path, 'utf8')),
         loader: 'js',
       }));
       // the dependencies, scripts and such of each client's package.json: only its name and version are read

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUNDLE_PLUGINS,
   bundleFunction,
-  eagerEventStreams,
   literalSchemaKeys,
+  NO_EVENT_STREAMS,
   SDK_CLIENT_PACKAGE,
   SDK_HTTP_PROTOCOL,
   SDK_SCHEMA_MODULE,
   withoutDescription,
+  withoutEventStreams,
 } from '../../infra/bundling.ts';
 import { FUNCTIONS } from '../../shared/resources.ts';
 
@@ -106,6 +107,9 @@ describe('literal schema keys (the SDK clients the functions bundle)', () => {
     expect(bundle).toContain('codes2025');
     expect(bundle).not.toContain('GSO administrative-unit catalogue');
     expect(bundle).not.toContain('11359:partial');
+    // no event-stream support (withoutEventStreams), and not the local stack's text logger
+    expect(bundle).toContain('event streams are left out');
+    expect(bundle).not.toContain('DANCU_LOG_FORMAT');
   });
 
   it('drops only the describing keys of a reference-data file', () => {
@@ -160,8 +164,8 @@ describe("an SDK client's package.json in a bundle", () => {
   });
 });
 
-describe('event-stream support imported statically', () => {
-  it('applies to the installed @smithy/core, whose HttpProtocol then imports nothing dynamically', async () => {
+describe('event-stream support left out', () => {
+  it('applies to the installed @smithy/core, whose HttpProtocol then refuses an event stream with a reason', async () => {
     const file = join(
       dirname(require.resolve('@smithy/core/package.json')),
       'dist-es/submodules/protocols/HttpProtocol.js',
@@ -169,9 +173,12 @@ describe('event-stream support imported statically', () => {
     expect(SDK_HTTP_PROTOCOL.test(file)).toBe(true);
     const source = await readFile(file, 'utf8');
     expect(source).toContain('await import("@smithy/core/event-streams")');
-    const rewritten = eagerEventStreams(source);
+    const rewritten = withoutEventStreams(source);
     expect(rewritten).not.toMatch(/\bimport\(/);
-    expect(rewritten).toMatch(/^import \* as __eventStreams from "@smithy\/core\/event-streams";\n/);
-    expect(rewritten).toContain('const { EventStreamSerde, eventStreamSerdeProvider } = __eventStreams;');
+    expect(rewritten).toContain(
+      `const { EventStreamSerde, eventStreamSerdeProvider } = ${NO_EVENT_STREAMS};`,
+    );
+    // what an event-stream operation would meet
+    expect(() => new Function(`return ${NO_EVENT_STREAMS}`)()).toThrow(/event streams are left out/);
   });
 });
