@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { jsonMode, machine, median, printJson } from './report.ts';
+import { jsonMode, machine, median, printJson, STREAMING_NODE_FLAGS } from './report.ts';
 
 const json = jsonMode();
 const { values } = parseArgs({
@@ -55,7 +55,7 @@ interface PassResult {
 const pass = (name: string): PassResult => {
   const out = execFileSync(
     'node',
-    ['--import', 'tsx', join(import.meta.dirname, 'validate-worker.ts'), name, file],
+    [...STREAMING_NODE_FLAGS, '--import', 'tsx', join(import.meta.dirname, 'validate-worker.ts'), name, file],
     { encoding: 'utf8' },
   );
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as PassResult;

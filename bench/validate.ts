@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { jsonMode, machine, median, printJson } from './report.ts';
+import { jsonMode, machine, median, printJson, STREAMING_NODE_FLAGS } from './report.ts';
 
 const json = jsonMode();
 const { values } = parseArgs({
@@ -50,7 +50,14 @@ function measure(pass: string): PassResult {
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(
       'node',
-      ['--import', 'tsx', join(import.meta.dirname, 'validate-worker.ts'), pass, file],
+      [
+        ...STREAMING_NODE_FLAGS,
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'validate-worker.ts'),
+        pass,
+        file,
+      ],
       {
         encoding: 'utf8',
       },
