@@ -4,6 +4,7 @@
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
+import { legacyFontOf, readAs } from './legacy-fonts.ts';
 import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
 import { checkPersonalId, isWellFormedRelatedId } from './personal-id.ts';
 import { type PopulationRecord, RECORD_KEYS, recordOf, type Sex } from './record.ts';
@@ -58,7 +59,9 @@ const PLAN = FIELD_NAMES.map((name) => {
   // a commune code's 2025 successor goes in the slot after it (the schema's order)
   if (spec.kind === 'commune' && RECORD_KEYS[slot + 1] !== `${key}2025`)
     throw new Error(`no 2025 slot after ${key}`);
-  return { name, slot, ...spec };
+  // fields whose words a legacy font could have typed (not dates, numbers, codes or e-mail addresses)
+  const words = /^(name|place|text|sex|ethnicity|religion|nationality|maritalStatus)$/.test(spec.kind);
+  return { name, slot, words, ...spec };
 });
 const SLOT = {
   personalId: RECORD_KEYS.indexOf('personalId'),
@@ -126,6 +129,13 @@ export function validateCells(
     }
     if (value.length > spec.maxLength) {
       issues.push(rowIssue('FIELD_TOO_LONG', name, `max ${spec.maxLength}`));
+      continue;
+    }
+    const font = spec.words ? legacyFontOf(value) : undefined;
+    if (font) {
+      // what it should have been, for the agency's own report (a detail, never logged)
+      const code = font === 'vni' ? 'TEXT_LEGACY_FONT_VNI' : 'TEXT_LEGACY_FONT_TCVN3';
+      issues.push(rowIssue(code, name, `đọc là / reads as “${readAs(value, font)}”`));
       continue;
     }
     switch (spec.kind) {
