@@ -8,28 +8,39 @@
 
 export type LegacyFont = 'vni' | 'tcvn3';
 
-const LATIN1_ONLY = /^[\0-\xff]*$/;
+const NOT_LATIN1 = /[^\0-\xff]/;
 // Latin-1 signs and letters no Vietnamese word holds: TCVN3's letters (¸ µ Þ …) and VNI's (ø û ï ñ ö …). Ð and ð
 // are left out: people type Ð (eth) for Đ.
 const NOT_VIETNAMESE =
   /[\xa1-\xbf\xc4-\xc7\xcb\xce\xcf\xd1\xd6-\xd8\xdb\xdc\xde\xdf\xe4-\xe7\xeb\xee\xef\xf1\xf6-\xf8\xfb\xfc\xfe\xff]/;
 // A VNI vowel and a mark glyph that is itself a Vietnamese letter, in pairs no Vietnamese word holds (oà, oá, oã,
-// uâ are Unicode Vietnamese: hoà, khoá, xuân): Nguyeãn, Lyù, Vuõ.
-const VNI_PAIR = /[aA][ùõâáàãêéèúÙÕÂÁÀÃÊÉÈÚ]|[eE][ùõâáàãÙÕÂÁÀÃ]|[oO][ùõâÙÕÂ]|[uyôUYÔ][ùõÙÕ]/;
+// uâ are Unicode Vietnamese: hoà, khoá, xuân): Nguyeãn, Lyù, Vuõ. No mark follows a VNI mark (La Êê is Katu).
+const VNI_PAIR =
+  /(?:[aA][ùõâáàãêéèúÙÕÂÁÀÃÊÉÈÚ]|[eE][ùõâáàãÙÕÂÁÀÃ]|[oO][ùõâÙÕÂ]|[uyôUYÔ][ùõÙÕ])(?![ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË])/;
+// VNI's ị and ĩ (ò, ó) where no Vietnamese o stands: before nh or ch, or with a grave tone before a stop (Thònh, Lòch)
+const VNI_RIME = /[òóÒÓ](?:nh|ch|NH|CH)|[òÒ][ptcPTC]/;
 // VNI's other mark glyphs after a vowel (Quyønh, Ñaëng, Hoaøng)
 const VNI_MARK = /[aeoAEO][äåÄÅ]|[aA][ëüËÜ]|[aeiouyôöAEIOUYÔÖ][øûïØÛÏ]/;
-// glyphs only TCVN3 has: the 0xA1-0xBF signs (ă â ê ô ơ ư đ, à ả ã á ạ …) and ầ ì ị ò ỗ ữ ỵ
-const TCVN3_SIGN = /[\xa1-\xbf\xc7\xd7\xde\xdf\xe7\xf7\xfe]/;
 // VNI's đ starts a word; its ư (ö) stands alone
 const VNI_LETTER = /(?:^|[\s'’-])[ñÑ]|[öÖ]/;
+// what only TCVN3 writes: the 0xA1-0xBF signs (ă â ê ô ơ ư đ, à ả ã á ạ …) and ầ ì ị ò ỗ ữ ỵ; lower-case letters
+// drawn on upper-case code points (TuÊn), which no Unicode word holds after a lower-case letter; ố before a stop
+// (Quèc: Vietnamese has no grave tone there); ỳ after u (Huúnh); ủ inside a word (Thñy); a glyph that in VNI is a
+// mark, after a consonant (Ngäc, Hång)
+const TCVN3_SIGN =
+  /[\xa1-\xbf\xc7\xd7\xde\xdf\xe7\xf7\xfe]|[a-z\xdf-\xff][\xc0-\xd6\xd8-\xde]|[èÈ][cptCPT]|[uU]ú|[A-Za-z\xc0-\xff]ñ|[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ][äåëüøûï]/;
+// one more, looked at once VNI's capital vowel and mark (AÙnh) is ruled out: an upper-case glyph between a capital and
+// a lower-case letter (YÕn)
+const TCVN3_CAPITAL = /[A-Z\xc0-\xde][\xc0-\xd6\xd8-\xde][a-z\xdf-\xff]/;
 
 /** The legacy font a value's glyphs come from, or undefined for Unicode text (a value with any letter past U+00FF is). */
 export function legacyFontOf(value: string): LegacyFont | undefined {
-  const marked = VNI_PAIR.test(value);
-  if (!marked && !NOT_VIETNAMESE.test(value)) return undefined;
-  if (!LATIN1_ONLY.test(value)) return undefined;
+  if (NOT_LATIN1.test(value)) return undefined;
   if (TCVN3_SIGN.test(value)) return 'tcvn3';
-  return marked || VNI_MARK.test(value) || VNI_LETTER.test(value) ? 'vni' : 'tcvn3';
+  if (VNI_PAIR.test(value) || VNI_RIME.test(value) || VNI_MARK.test(value)) return 'vni';
+  if (TCVN3_CAPITAL.test(value)) return 'tcvn3';
+  if (!NOT_VIETNAMESE.test(value)) return undefined;
+  return VNI_LETTER.test(value) ? 'vni' : 'tcvn3';
 }
 
 // VNI: mark glyphs (after a vowel) as combining marks, lower and upper case alike: sắc huyền hỏi ngã nặng, then
