@@ -8,7 +8,20 @@
 
 export type LegacyFont = 'vni' | 'tcvn3';
 
-const NOT_LATIN1 = /[^\0-\xff]/;
+/**
+ * Latin-1 only, with a letter or sign past ASCII: what a legacy font's text is (a letter past U+00FF is no font's;
+ * ASCII reads the same in every font). A scan, the cheapest test on the hot path: most Vietnamese text ends it at
+ * its first letter with a mark.
+ */
+function isLatin1Glyphs(value: string): boolean {
+  let high = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff) return false;
+    if (code > 0xa0) high = true;
+  }
+  return high;
+}
 // Latin-1 signs and letters no Vietnamese word holds: TCVN3's letters (¸ µ Þ …) and VNI's (ø û ï ñ ö …). Ð and ð
 // are left out: people type Ð (eth) for Đ.
 const NOT_VIETNAMESE =
@@ -35,7 +48,7 @@ const TCVN3_CAPITAL = /[A-Z\xc0-\xde][\xc0-\xd6\xd8-\xde][a-z\xdf-\xff]/;
 
 /** The legacy font a value's glyphs come from, or undefined for Unicode text (a value with any letter past U+00FF is). */
 export function legacyFontOf(value: string): LegacyFont | undefined {
-  if (NOT_LATIN1.test(value)) return undefined;
+  if (!isLatin1Glyphs(value)) return undefined;
   if (TCVN3_SIGN.test(value)) return 'tcvn3';
   if (VNI_PAIR.test(value) || VNI_RIME.test(value) || VNI_MARK.test(value)) return 'vni';
   if (TCVN3_CAPITAL.test(value)) return 'tcvn3';
@@ -44,26 +57,12 @@ export function legacyFontOf(value: string): LegacyFont | undefined {
 }
 
 // VNI: mark glyphs (after a vowel) as combining marks, lower and upper case alike: sắc huyền hỏi ngã nặng, then
-// circumflex and breve with each tone.
+// circumflex and breve alone and with each tone.
 const VNI_MARKS = 'ùøûõïâáàåãäêéèúüë';
+const TONES = [...'\u0301\u0300\u0309\u0303\u0323'];
 const COMBINING = [
-  '\u0301',
-  '\u0300',
-  '\u0309',
-  '\u0303',
-  '\u0323',
-  '\u0302',
-  '\u0302\u0301',
-  '\u0302\u0300',
-  '\u0302\u0309',
-  '\u0302\u0303',
-  '\u0302\u0323',
-  '\u0306',
-  '\u0306\u0301',
-  '\u0306\u0300',
-  '\u0306\u0309',
-  '\u0306\u0303',
-  '\u0306\u0323',
+  ...TONES,
+  ...['\u0302', '\u0306'].flatMap((quality) => [quality, ...TONES.map((tone) => quality + tone)]),
 ];
 // VNI glyphs that are letters of their own: ơ ư đ ị ĩ ỉ ỵ
 const VNI_LETTERS: Record<string, string> = { ô: 'ơ', ö: 'ư', ñ: 'đ', ò: 'ị', ó: 'ĩ', æ: 'ỉ', î: 'ỵ' };

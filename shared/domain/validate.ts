@@ -2,7 +2,7 @@
 // Hand-written rules rather than zod refinements: each failure needs its own stable code, and this is the
 // hot path (a whole province per file), so every field is looked at once, with no exceptions thrown.
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
-import { type RowIssue, rowIssue } from './errors.ts';
+import { type RowCode, type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
 import { legacyFontOf, readAs } from './legacy-fonts.ts';
 import { compactDigits, isNormalText, looseKey, memoize, normalizeText } from './normalize.ts';
@@ -59,8 +59,8 @@ const PLAN = FIELD_NAMES.map((name) => {
   // a commune code's 2025 successor goes in the slot after it (the schema's order)
   if (spec.kind === 'commune' && RECORD_KEYS[slot + 1] !== `${key}2025`)
     throw new Error(`no 2025 slot after ${key}`);
-  // fields whose words a legacy font could have typed (not dates, numbers, codes or e-mail addresses)
-  const words = /^(name|place|text|sex|ethnicity|religion|nationality|maritalStatus)$/.test(spec.kind);
+  // free text a legacy font could have typed, looked at up front; a list's value only when it matches nothing
+  const words = /^(name|place|text)$/.test(spec.kind);
   return { name, slot, words, ...spec };
 });
 const SLOT = {
@@ -71,6 +71,14 @@ const SLOT = {
 
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
+}
+
+/** Why a value is rejected: typed in a legacy font (with what it reads as, for the agency's report, never a log), or `code`. */
+function textIssue(code: RowCode, name: string, value: string): RowIssue {
+  const font = legacyFontOf(value);
+  if (!font) return rowIssue(code, name);
+  const fontCode = font === 'vni' ? 'TEXT_LEGACY_FONT_VNI' : 'TEXT_LEGACY_FONT_TCVN3';
+  return rowIssue(fontCode, name, `đọc là / reads as “${readAs(value, font)}”`);
 }
 
 /** Normalises a phone number to the national 10-digit form, or undefined when it is not one. */
@@ -131,11 +139,8 @@ export function validateCells(
       issues.push(rowIssue('FIELD_TOO_LONG', name, `max ${spec.maxLength}`));
       continue;
     }
-    const font = spec.words ? legacyFontOf(value) : undefined;
-    if (font) {
-      // what it should have been, for the agency's own report (a detail, never logged)
-      const code = font === 'vni' ? 'TEXT_LEGACY_FONT_VNI' : 'TEXT_LEGACY_FONT_TCVN3';
-      issues.push(rowIssue(code, name, `đọc là / reads as “${readAs(value, font)}”`));
+    if (spec.words && legacyFontOf(value)) {
+      issues.push(textIssue('NAME_INVALID_CHARACTERS', name, value));
       continue;
     }
     switch (spec.kind) {
@@ -154,7 +159,7 @@ export function validateCells(
       case 'sex': {
         const sex = sexOf(value);
         if (sex) out[slot] = sex;
-        else issues.push(rowIssue('SEX_INVALID', name));
+        else issues.push(textIssue('SEX_INVALID', name, value));
         break;
       }
       case 'personalId':
@@ -176,19 +181,19 @@ export function validateCells(
       case 'ethnicity': {
         const group = findEthnicGroup(value);
         if (group) out[slot] = group.code;
-        else issues.push(rowIssue('ETHNICITY_UNKNOWN', name));
+        else issues.push(textIssue('ETHNICITY_UNKNOWN', name, value));
         break;
       }
       case 'religion': {
         const religion = findReligion(value);
         if (religion) out[slot] = religion;
-        else issues.push(rowIssue('RELIGION_UNKNOWN', name));
+        else issues.push(textIssue('RELIGION_UNKNOWN', name, value));
         break;
       }
       case 'nationality': {
         const iso = findNationality(value);
         if (iso) out[slot] = iso;
-        else issues.push(rowIssue('NATIONALITY_UNKNOWN', name));
+        else issues.push(textIssue('NATIONALITY_UNKNOWN', name, value));
         break;
       }
       case 'bloodGroup': {
@@ -203,7 +208,7 @@ export function validateCells(
       case 'maritalStatus': {
         const status = maritalStatusOf(value);
         if (status) out[slot] = status;
-        else issues.push(rowIssue('MARITAL_STATUS_INVALID', name));
+        else issues.push(textIssue('MARITAL_STATUS_INVALID', name, value));
         break;
       }
       case 'commune': {

@@ -201,4 +201,12 @@ describe('validation', () => {
       },
     ]);
   });
+
+  it('names the font of a list value that matches nothing (sex, ethnicity) rather than calling it unknown', () => {
+    const result = validateRow({ ...valid, sex: 'Nöõ', ethnicity: 'Möôøng' }, defaultValidationContext());
+    expect(result.issues).toEqual([
+      { code: 'TEXT_LEGACY_FONT_VNI', field: 'sex', detail: 'đọc là / reads as “Nữ”' },
+      { code: 'TEXT_LEGACY_FONT_VNI', field: 'ethnicity', detail: 'đọc là / reads as “Mường”' },
+    ]);
+  });
 });
