@@ -1,10 +1,13 @@
 // Turns an uploaded object's bytes into a UTF-8 byte stream: gunzips (by magic number), strips a UTF-8 BOM,
-// transcodes UTF-16 LE/BE with a BOM, and refuses binary and BOM-less UTF-16. Nothing else is guessed at:
-// bytes that are not UTF-8 stay as they are and surface as U+FFFD in the rows that hold them (rejected for bad
+// transcodes UTF-16 LE/BE with a BOM, and refuses binary, BOM-less UTF-16 and a file whose header or most lines
+// are in a legacy 8-bit encoding (named, not converted). Nothing else is guessed at: other bytes that are not UTF-8
+// stay as they are and surface as U+FFFD in the rows that hold them (rejected for bad
 // encoding), and a stray NUL or control byte reaches its row (rejected as a control character).
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { BatchFailedError } from '#domain/errors.ts';
+import { LEGACY_ENCODING_NAMES, legacyEncodingOf } from '#domain/legacy-fonts.ts';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -141,6 +144,35 @@ export function sniffText(head: Uint8Array): Sniffed {
   return { kind: 'text' };
 }
 
+/**
+ * The legacy 8-bit encoding (VNI, TCVN3, Windows-1258) of a file whose header line, or most of whose lines, in the
+ * first 8 KiB are not UTF-8, named for BATCH_LEGACY_ENCODING; undefined for a UTF-8 file, whose few bad rows are
+ * their own problem (INVALID_ENCODING). `whole`: the head is the whole file, its last line complete.
+ */
+export function sniffLegacyEncoding(head: Uint8Array, whole: boolean): string | undefined {
+  let end = whole ? head.length : head.lastIndexOf(0x0a) + 1;
+  if (end === 0) end = head.length; // one long line: judge what there is
+  const text = head.subarray(0, end);
+  let good = 0;
+  let bad = 0;
+  let header: boolean | undefined;
+  for (let start = 0; start < text.length; ) {
+    const next = text.indexOf(0x0a, start);
+    const stop = next < 0 ? text.length : next;
+    const line = text.subarray(start, stop);
+    start = stop + 1;
+    if (line.every((byte) => byte <= 0x20)) continue;
+    // a line cut mid-character at the head's end is not bad
+    const ok = isUtf8(line) || (stop === head.length && !whole);
+    header ??= ok;
+    if (ok) good += 1;
+    else bad += 1;
+  }
+  if (header !== false && bad <= good) return undefined;
+  const encoding = legacyEncodingOf(text);
+  return encoding ? LEGACY_ENCODING_NAMES[encoding] : 'VNI, TCVN3 or Windows-1258';
+}
+
 export async function decodeBatch(source: AsyncIterable<Uint8Array>): Promise<DecodedBatch> {
   let [head, bytes] = await peek(source, SNIFF_BYTES);
   const compressed = head[0] === 0x1f && head[1] === 0x8b;
@@ -162,5 +194,7 @@ export async function decodeBatch(source: AsyncIterable<Uint8Array>): Promise<De
       sniffed.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE',
     );
   }
+  const legacy = sniffLegacyEncoding(head.subarray(bomBytes, SNIFF_BYTES), head.length < SNIFF_BYTES);
+  if (legacy) throw new BatchFailedError('BATCH_LEGACY_ENCODING', legacy);
   return { encoding: 'utf-8', compressed, bomBytes, utf8: bomBytes ? skip(bytes, bomBytes) : bytes };
 }

@@ -11,6 +11,7 @@ import {
   REQUIRED_FIELDS,
   rawRowOf,
 } from '#domain/fields.ts';
+import { LEGACY_ENCODING_NAMES, legacyFontOf } from '#domain/legacy-fonts.ts';
 import { decodeBatch, type TextEncoding } from './decode.ts';
 import { type SplitOptions, type SplitRecord, splitRecords } from './records.ts';
 
@@ -100,9 +101,18 @@ function mapHeader(cells: string[]): { columns: (FieldName | undefined)[]; unkno
     else if (label) unknownColumns.push(label);
     columns.push(field);
   }
-  if (seen.size === 0) throw new BatchFailedError('BATCH_NO_HEADER');
   const missing = REQUIRED_FIELDS.filter((name) => !seen.has(name));
-  if (missing.length > 0) throw new BatchFailedError('BATCH_MISSING_COLUMNS', missing.join(', '));
+  if (missing.length > 0) {
+    // a header typed in a legacy font ("Hoï vaø teân") says so rather than that it names no known column
+    const font = unknownColumns.map(legacyFontOf).find(Boolean);
+    if (font)
+      throw new BatchFailedError(
+        'BATCH_LEGACY_ENCODING',
+        `${LEGACY_ENCODING_NAMES[font]}, font glyphs in UTF-8`,
+      );
+    if (seen.size === 0) throw new BatchFailedError('BATCH_NO_HEADER');
+    throw new BatchFailedError('BATCH_MISSING_COLUMNS', missing.join(', '));
+  }
   return { columns, unknownColumns };
 }
 

@@ -50,6 +50,14 @@ export const ROW_CODES = messageTable({
     vi: 'Có byte không giải mã được (tệp không phải UTF-8/UTF-16)',
     en: 'Contains undecodable bytes (file is not UTF-8/UTF-16)',
   },
+  TEXT_LEGACY_FONT_VNI: {
+    vi: 'Chữ gõ bằng phông VNI (VNI-Times), không phải Unicode; hãy chuyển mã (npm run convert)',
+    en: 'Text typed in a VNI font (VNI-Times), not Unicode; convert it (npm run convert)',
+  },
+  TEXT_LEGACY_FONT_TCVN3: {
+    vi: 'Chữ gõ bằng phông TCVN3 (ABC, .VnTime), không phải Unicode; hãy chuyển mã (npm run convert)',
+    en: 'Text typed in a TCVN3 font (ABC, .VnTime), not Unicode; convert it (npm run convert)',
+  },
   NAME_INVALID_CHARACTERS: {
     vi: 'Tên chỉ được gồm chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm',
     en: 'A name may hold only letters, spaces, apostrophes, hyphens and periods',
@@ -189,6 +197,10 @@ export const BATCH_CODES = messageTable({
   BATCH_UTF16_WITHOUT_BOM: {
     vi: 'Tệp mã hóa UTF-16 nhưng thiếu dấu thứ tự byte (BOM); hãy lưu lại dưới dạng CSV UTF-8',
     en: 'The file is UTF-16 without a byte-order mark; save it again as CSV UTF-8',
+  },
+  BATCH_LEGACY_ENCODING: {
+    vi: 'Tệp dùng bảng mã cũ (VNI, TCVN3 hoặc Windows-1258), không phải Unicode UTF-8; hãy chuyển mã (npm run convert)',
+    en: 'The file is in a legacy Vietnamese encoding (VNI, TCVN3 or Windows-1258), not Unicode UTF-8; convert it (npm run convert)',
   },
   BATCH_GZIP_CORRUPT: {
     vi: 'Tệp nén gzip bị hỏng',

@@ -2,8 +2,9 @@
 // Hand-written rules rather than zod refinements: each failure needs its own stable code, and this is the
 // hot path (a whole province per file), so every field is looked at once, with no exceptions thrown.
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
-import { type RowIssue, rowIssue } from './errors.ts';
+import { type RowCode, type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
+import { legacyFontOf, readAs } from './legacy-fonts.ts';
 import {
   compactDigits,
   isNormalText,
@@ -73,7 +74,9 @@ const PLAN = FIELD_NAMES.map((name) => {
   // a commune code's 2025 successor goes in the slot after it (the schema's order)
   if (spec.kind === 'commune' && RECORD_KEYS[slot + 1] !== `${key}2025`)
     throw new Error(`no 2025 slot after ${key}`);
-  return { name, slot, ...spec };
+  // free text a legacy font could have typed, looked at up front; a list's value only when it matches nothing
+  const words = /^(name|place|text)$/.test(spec.kind);
+  return { name, slot, words, ...spec };
 });
 const SLOT = {
   personalId: RECORD_KEYS.indexOf('personalId'),
@@ -93,6 +96,14 @@ function warned(warnings: RowIssue[] | undefined, issue: RowIssue): RowIssue[] {
 
 export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
+}
+
+/** Why a value is rejected: typed in a legacy font (with what it reads as, for the agency's report, never a log), or `code`. */
+function textIssue(code: RowCode, name: string, value: string): RowIssue {
+  const font = legacyFontOf(value);
+  if (!font) return rowIssue(code, name);
+  const fontCode = font === 'vni' ? 'TEXT_LEGACY_FONT_VNI' : 'TEXT_LEGACY_FONT_TCVN3';
+  return rowIssue(fontCode, name, `đọc là / reads as “${readAs(value, font)}”`);
 }
 
 /** Normalises a phone number to the national 10-digit form, or undefined when it is not one. */
@@ -154,6 +165,10 @@ export function validateCells(
       issues.push(rowIssue('FIELD_TOO_LONG', name, `max ${spec.maxLength}`));
       continue;
     }
+    if (spec.words && legacyFontOf(value)) {
+      issues.push(textIssue('NAME_INVALID_CHARACTERS', name, value));
+      continue;
+    }
     switch (spec.kind) {
       case 'name': {
         // LATIN_NAME first: the hot path; a look-alike apostrophe is in neither pattern (ʼ is a letter to NAME)
@@ -180,7 +195,7 @@ export function validateCells(
       case 'sex': {
         const sex = sexOf(value);
         if (sex) out[slot] = sex;
-        else issues.push(rowIssue('SEX_INVALID', name));
+        else issues.push(textIssue('SEX_INVALID', name, value));
         break;
       }
       case 'personalId':
@@ -202,19 +217,19 @@ export function validateCells(
       case 'ethnicity': {
         const group = findEthnicGroup(value);
         if (group) out[slot] = group.code;
-        else issues.push(rowIssue('ETHNICITY_UNKNOWN', name));
+        else issues.push(textIssue('ETHNICITY_UNKNOWN', name, value));
         break;
       }
       case 'religion': {
         const religion = findReligion(value);
         if (religion) out[slot] = religion;
-        else issues.push(rowIssue('RELIGION_UNKNOWN', name));
+        else issues.push(textIssue('RELIGION_UNKNOWN', name, value));
         break;
       }
       case 'nationality': {
         const iso = findNationality(value);
         if (iso) out[slot] = iso;
-        else issues.push(rowIssue('NATIONALITY_UNKNOWN', name));
+        else issues.push(textIssue('NATIONALITY_UNKNOWN', name, value));
         break;
       }
       case 'bloodGroup': {
@@ -229,7 +244,7 @@ export function validateCells(
       case 'maritalStatus': {
         const status = maritalStatusOf(value);
         if (status) out[slot] = status;
-        else issues.push(rowIssue('MARITAL_STATUS_INVALID', name));
+        else issues.push(textIssue('MARITAL_STATUS_INVALID', name, value));
         break;
       }
       case 'commune': {
