@@ -101,7 +101,7 @@ export class Fingerprinter {
   }
 }
 
-const printer = new Fingerprinter();
+const printer = /* @__PURE__ */ new Fingerprinter();
 
 /** A 64-bit fingerprint of one text, as two unsigned 32-bit halves (two seeds): a hash table's key. */
 export function fingerprint64(text: string): [high: number, low: number] {

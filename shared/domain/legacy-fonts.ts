@@ -48,12 +48,45 @@ const TCVN3_CAPITAL = /[A-Z\xc0-\xde][\xc0-\xd6\xd8-\xde][a-z\xdf-\xff]/;
 
 /** The legacy font a value's glyphs come from, or undefined for Unicode text (a value with any letter past U+00FF is). */
 export function legacyFontOf(value: string): LegacyFont | undefined {
+  const font = glyphsOf(value);
+  return font && readsAsVietnamese(value, font) ? font : undefined;
+}
+
+function glyphsOf(value: string): LegacyFont | undefined {
   if (!isLatin1Glyphs(value)) return undefined;
   if (TCVN3_SIGN.test(value)) return 'tcvn3';
   if (VNI_PAIR.test(value) || VNI_RIME.test(value) || VNI_MARK.test(value)) return 'vni';
   if (TCVN3_CAPITAL.test(value)) return 'tcvn3';
   if (!NOT_VIETNAMESE.test(value)) return undefined;
   return VNI_LETTER.test(value) ? 'vni' : 'tcvn3';
+}
+
+// A Vietnamese syllable with its tone mark dropped: any initial, one of the language's vowel groups, a final.
+const SYLLABLE =
+  /^[^aăâeêioôơuưy]{0,4}(?:[aăâeêioôơuưy]|a[iouy]|â[uy]|eo|êu|i[aêu]|o[aăeiơ]|ôi|ơi|u[aâêiôơy]|ư[aiuơ]|yê|iêu|yêu|oa[ioy]|oeo|uây|uôi|uy[aêu]|ươ[iu])(?:ch|ng|nh|[cmnpt])?$/;
+// white space, digits and ASCII punctuation but the apostrophe: no font's glyph is one, so both texts split alike
+const BETWEEN_WORDS = /[\s!-&(-@[-`{-~]+/;
+const toneless = (word: string) =>
+  word
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '')
+    .normalize('NFC');
+
+/**
+ * Whether the words the font's glyphs change read, once converted, as Vietnamese syllables more often than not:
+ * a foreign name in Latin-1 letters (Müller, Peña, François, Noël) has glyphs of both fonts too, but converts to
+ * no Vietnamese (Mỹller, Peủa), so it is left as the Unicode it is.
+ */
+function readsAsVietnamese(value: string, font: LegacyFont): boolean {
+  const words = value.split(BETWEEN_WORDS);
+  const read = readAs(value, font).split(BETWEEN_WORDS);
+  let votes = 0;
+  words.forEach((word, i) => {
+    const converted = read[i] ?? '';
+    if (converted !== word) votes += SYLLABLE.test(toneless(converted)) ? 1 : -1;
+  });
+  return votes > 0;
 }
 
 // VNI: mark glyphs (after a vowel) as combining marks, lower and upper case alike: sắc huyền hỏi ngã nặng, then

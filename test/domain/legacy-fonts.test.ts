@@ -101,6 +101,27 @@ describe('legacyFontOf', () => {
     expect([...PLACES, ...ADDRESSES, ...MINORITY].filter((value) => legacyFontOf(value))).toEqual([]);
   });
 
+  it('finds none in foreign names written in Latin-1 letters, whose glyphs convert to no Vietnamese', () => {
+    const foreign = [
+      'Peña',
+      'Jönsson',
+      'Müller',
+      'François Dupré',
+      'Zoë Ångström',
+      'Søren Kierkegaard',
+      'Björk Guðmundsdóttir',
+      'Ñuñez',
+      'Gonçalves',
+      'Noël',
+      'Maëlle',
+      'Íñigo',
+      'Aïcha',
+      'Øyvind',
+      'Þór',
+    ];
+    expect(foreign.filter((name) => legacyFontOf(name))).toEqual([]);
+  });
+
   it('finds none in upper-case Unicode names (HOÀNG, KHOÁ, QUÂN) or with Ð typed for Đ', () => {
     const upper = FULL_NAMES.slice(0, 5000).map((name) => name.toUpperCase());
     expect(upper.filter((name) => legacyFontOf(name))).toEqual([]);
