@@ -1,22 +1,16 @@
 // Legacy-font files as a clerk meets them: `npm run check` names the font or encoding, `npm run convert` turns the
 // file into Unicode, and the check then passes it. Real processes, real files, exit codes.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
+import { runScript } from '../fixtures/script.ts';
 
-const run = promisify(execFile);
 let dir: string;
 
-async function tool(script: string, args: string[]) {
-  return run('npx', ['tsx', script, ...args]).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
-}
+const tool = runScript;
 
 async function check(file: string) {
   const out = `${file}-report`;
