@@ -114,8 +114,9 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
   };
   if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
   if (parsed && deps.mayUpload && !deps.mayUpload(parsed.agencyCode, object.uploader)) {
-    // refused before a byte is read: nothing of it reaches the register; the agency's report says why
-    await deps.batches.claimLatest(batch);
+    // refused before a byte is read: nothing of it reaches the register. It never claims the name, so the rightful
+    // agency's report at the name's path and a batch of theirs in flight stay as they were; the refusal is
+    // reported under its own batch id (reports/{agency}/{name}/batches/{batchId}/)
     await failBatch(batch, new BatchFailedError('BATCH_UPLOADER_NOT_ALLOWED', object.key), deps);
     return 'refused';
   }

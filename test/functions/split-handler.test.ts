@@ -133,7 +133,12 @@ describe('split handler', () => {
         message: expect.stringMatching(/không được phép.*may not submit/),
       },
     });
-    expect(world.files.keys('reports/')).toContain('reports/CA-ANKHE/forms.csv/summary.json');
+    // reported under its own batch id only: the name's path is the rightful agency's (issue 24)
+    const refused = await batchOfKey('incoming/CA-ANKHE/forms.csv');
+    expect(world.files.keys('reports/')).toContain(
+      `reports/CA-ANKHE/forms.csv/batches/${refused?.batchId}/summary.json`,
+    );
+    expect(world.files.keys('reports/')).not.toContain('reports/CA-ANKHE/forms.csv/summary.json');
     expect(opened).not.toHaveBeenCalled();
     nothingSent();
   });

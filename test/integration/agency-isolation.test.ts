@@ -3,9 +3,11 @@
 // Locally the S3 event's principal is the request's access key id (local/runtime/emulators.ts).
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import { localAgencyCredentials } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import { objectKeys } from '../../shared/keys.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 
@@ -22,6 +24,34 @@ function clientOf(agencyCode: string): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** The batch item of the refused upload of `objectKey`, once it has failed. */
+async function refusedBatch(objectKey: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const refused = (await operator.scan('batches')).find(
+      (item) =>
+        item.sk === 'META' &&
+        item.objectKey === objectKey &&
+        (item.failure as { code?: string } | undefined)?.code === 'BATCH_UPLOADER_NOT_ALLOWED',
+    );
+    if (refused) return refused;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no refused batch of ${objectKey}`);
+}
+
+/** A batch's own summary.json, under its batch id, once written. */
+async function batchSummary(agency: string, name: string, batchId: string): Promise<BatchSummary> {
+  const key = `${objectKeys.batchReportPrefix(agency, name, batchId)}summary.json`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const text = await operator.text(key).catch(() => '');
+    if (text.trim()) return JSON.parse(text) as BatchSummary;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no summary at ${key}`);
 }
 
 async function uploadAs(agencyCode: string, key: string, bytes: Buffer | string): Promise<Date> {
@@ -44,10 +74,14 @@ afterAll(async () => stack?.stop());
 describe('agency isolation on the local stack', () => {
   it('refuses a batch uploaded under another agency’s prefix, and nothing of it reaches the register', async () => {
     const batch = buildBatch({ rows: 50, seed: 61, errorRate: 0, duplicateRate: 0 });
-    const at = await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/intruder.csv', batch.bytes);
+    await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/intruder.csv', batch.bytes);
 
-    const summary = await operator.waitForSummary('CA-PLEIKU', 'intruder.csv', at, { status: 'failed' });
-
+    const refused = await refusedBatch('incoming/CA-PLEIKU/intruder.csv');
+    // never read: no row counted, no chunk written
+    expect(refused).toMatchObject({ status: 'failed', agencyCode: 'CA-PLEIKU' });
+    expect(refused.rows).toBeUndefined();
+    expect(refused.chunkCounts).toBeUndefined();
+    const summary = await batchSummary('CA-PLEIKU', 'intruder.csv', String(refused.batchId));
     expect(summary).toMatchObject({
       status: 'failed',
       agencyCode: 'CA-PLEIKU',
@@ -56,24 +90,46 @@ describe('agency isolation on the local stack', () => {
         message: expect.stringMatching(/không được phép[\s\S]*may not submit/),
       },
     });
-    expect(await operator.outcomes('CA-PLEIKU', 'intruder.csv')).toEqual([]);
+    expect(
+      await operator.outcomes(
+        'CA-PLEIKU',
+        'intruder.csv',
+        `${objectKeys.batchReportPrefix('CA-PLEIKU', 'intruder.csv', String(refused.batchId))}outcomes.csv`,
+      ),
+    ).toEqual([]);
     expect(await operator.scan('register')).toEqual([]);
-    const [refused] = (await operator.scan('batches')).filter(
-      (item) => item.sk === 'META' && item.objectKey === 'incoming/CA-PLEIKU/intruder.csv',
+  });
+
+  it('leaves the rightful agency’s report at the name’s path as it was when an intruder uploads to the same key', async () => {
+    const own = buildBatch({ rows: 30, seed: 63, errorRate: 0, duplicateRate: 0 });
+    const at = await uploadAs('CA-PLEIKU', 'incoming/CA-PLEIKU/owned.csv', own.bytes);
+    const rightful = await operator.waitForSummary('CA-PLEIKU', 'owned.csv', at);
+    expect(rightful).toMatchObject({ status: 'completed', rows: 30 });
+    const before = await operator.text('reports/CA-PLEIKU/owned.csv/outcomes.csv');
+
+    await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/owned.csv', buildBatch({ rows: 5, seed: 64 }).bytes);
+    const refused = await refusedBatch('incoming/CA-PLEIKU/owned.csv');
+    expect(await batchSummary('CA-PLEIKU', 'owned.csv', String(refused.batchId))).toMatchObject({
+      status: 'failed',
+      failure: { code: 'BATCH_UPLOADER_NOT_ALLOWED' },
+    });
+    // the name's path is still the rightful batch's, and that batch was not superseded
+    expect(JSON.parse(await operator.text('reports/CA-PLEIKU/owned.csv/summary.json'))).toEqual(rightful);
+    expect(await operator.text('reports/CA-PLEIKU/owned.csv/outcomes.csv')).toBe(before);
+    const [kept] = (await operator.scan('batches')).filter(
+      (item) => item.sk === 'META' && item.batchId === rightful.batchId,
     );
-    // never read: no row counted, no chunk written
-    expect(refused).toMatchObject({ status: 'failed', agencyCode: 'CA-PLEIKU' });
-    expect(refused?.rows).toBeUndefined();
-    expect(refused?.chunkCounts).toBeUndefined();
+    expect(kept?.status).toBe('completed');
   });
 
   it('splits the same agency’s own upload, signed with its own credentials', async () => {
     const batch = buildBatch({ rows: 50, seed: 62, errorRate: 0, duplicateRate: 0 });
+    const held = (await operator.personKeys()).size;
     const at = await uploadAs('CA-ANKHE', 'incoming/CA-ANKHE/own.csv', batch.bytes);
 
     const summary = await operator.waitForSummary('CA-ANKHE', 'own.csv', at);
 
     expect(summary).toMatchObject({ status: 'completed', rows: 50, outcomes: { new: 50, rejected: 0 } });
-    expect((await operator.personKeys()).size).toBe(50);
+    expect((await operator.personKeys()).size).toBe(held + 50);
   });
 });
