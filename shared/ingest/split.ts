@@ -157,11 +157,19 @@ async function startChains(batch: Batch, chunkSeqs: number[], deps: SplitDeps): 
   await deps.batches.markChainsStarted(batch.batchId);
 }
 
-/** Rows already split by an earlier invocation, dropped before they are validated again. */
-async function* after(pages: AsyncIterable<BatchRow[]>, row: number): AsyncGenerator<BatchRow[]> {
+/**
+ * Rows already split by an earlier invocation, dropped before they are validated again. A compressed or UTF-16 file
+ * is read from its start: one that cannot get past them before the time is up never could, so its batch fails.
+ */
+async function* after(
+  pages: AsyncIterable<BatchRow[]>,
+  row: number,
+  timeIsUp: () => boolean,
+): AsyncGenerator<BatchRow[]> {
   for await (const page of pages) {
     const rest = row > 0 ? page.filter((r) => r.row > row) : page;
     if (rest.length > 0) yield rest;
+    else if (timeIsUp()) throw new BatchFailedError('BATCH_TOO_LARGE', `row ${row} not reached in time`);
   }
 }
 
@@ -219,11 +227,13 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
 
-    pages: for await (const page of validatePages(after(opened.pages, from.row), deps.context)) {
+    const timeIsUp = () => deps.remainingMs() < settings.handoverMarginMs;
+    const rows = after(opened.pages, from.row, timeIsUp);
+    pages: for await (const page of validatePages(rows, deps.context)) {
       for (const row of page) {
         // time is looked at every few hundred rows, so a hand-over never waits for a whole page
         const progressed = checkpoint.row > from.row; // never hand over before at least one row is done
-        if ((row.row & 0xff) === 0 && progressed && deps.remainingMs() < settings.handoverMarginMs) {
+        if ((row.row & 0xff) === 0 && progressed && timeIsUp()) {
           handOver = true;
           break pages;
         }
