@@ -116,8 +116,9 @@ export async function* splitRecords(
     for (let i = from; i < to; i++) if (buf[i] === LF) n += 1;
     return n;
   };
-  const over = (code: BatchCode, limit = Number.POSITIVE_INFINITY, at = 0) => {
-    if (at > limit) throw new BatchFailedError(code, `> ${limit}`);
+  // no limit (undefined) is never passed: a comparison with undefined is false
+  const over = (code: BatchCode, limit: number | undefined, at: number) => {
+    if (at > (limit as number)) throw new BatchFailedError(code, `> ${limit}`);
   };
   /** A CSV header (and the blank lines before it) that goes on past `maxHeaderBytes`. */
   const headerPast = (end: number) =>

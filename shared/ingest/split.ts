@@ -159,7 +159,7 @@ async function startChains(batch: Batch, chunkSeqs: number[], deps: SplitDeps): 
 
 /**
  * Rows already split by an earlier invocation, dropped before they are validated again. A compressed or UTF-16 file
- * is read from its start: one that cannot get past them before the time is up never could, so its batch fails.
+ * is read from its start: one that cannot get past them in an invocation never could, so its batch fails.
  */
 async function* after(
   pages: AsyncIterable<BatchRow[]>,
@@ -227,13 +227,13 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
 
-    const timeIsUp = () => deps.remainingMs() < settings.handoverMarginMs;
-    const rows = after(opened.pages, from.row, timeIsUp);
+    // half the margin is left when the skip gives up: enough to write the failed report
+    const rows = after(opened.pages, from.row, () => deps.remainingMs() < settings.handoverMarginMs / 2);
     pages: for await (const page of validatePages(rows, deps.context)) {
       for (const row of page) {
         // time is looked at every few hundred rows, so a hand-over never waits for a whole page
         const progressed = checkpoint.row > from.row; // never hand over before at least one row is done
-        if ((row.row & 0xff) === 0 && progressed && timeIsUp()) {
+        if ((row.row & 0xff) === 0 && progressed && deps.remainingMs() < settings.handoverMarginMs) {
           handOver = true;
           break pages;
         }
