@@ -1,6 +1,7 @@
 // Every deployment stage's settings in one typed, zod-checked place: `cdk synth -c stage=prod` picks one.
 // Plain data (no CDK imports), so the local stack reads the `dev` agencies from here too.
 import * as z from 'zod';
+import { DEFAULT_READ_LIMITS, type ReadLimits, readLimitVariable } from '../shared/batch/read-batch.ts';
 import type { FunctionId, FunctionSpec, HttpFunctionId, HttpFunctionSpec } from '../shared/resources.ts';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
@@ -103,6 +104,13 @@ export const StageConfig = z
       .string()
       .regex(/^(cron|rate)\(.+\)$/)
       .optional(),
+    /** the split's bounds of a file, over the reader's defaults (docs/validation.md "Bounds") */
+    readLimits: z
+      .partialRecord(
+        z.enum(Object.keys(DEFAULT_READ_LIMITS) as [keyof ReadLimits]),
+        z.number().int().positive(),
+      )
+      .default({}),
     /** per function, over shared/resources.ts */
     functions: z.partialRecord(z.enum(FUNCTION_IDS), FunctionSettings).default({}),
     http: z.object({
@@ -209,7 +217,7 @@ export function parseStage(input: unknown): StageConfig {
 }
 
 /**
- * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE) over the defaults of
+ * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE, the split's read bounds) over the defaults of
  * shared/resources.ts; the spec itself when the stage changes none of them.
  */
 export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
@@ -220,9 +228,23 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
     linkage && 'value' in linkage && linkage.value !== registerLinkage
       ? { ...spec, environment: { ...spec.environment, LINKAGE: { value: registerLinkage } } }
       : spec;
+  // the split's read bounds, as SPLIT_MAX_LINES and the like: none set, none in its environment
+  const limits = spec.id === 'split' ? Object.entries(stage.readLimits) : [];
+  const withLimits =
+    limits.length === 0
+      ? withLinkage
+      : {
+          ...withLinkage,
+          environment: {
+            ...withLinkage.environment,
+            ...Object.fromEntries(
+              limits.map(([name, n]) => [readLimitVariable(name as keyof ReadLimits), { value: String(n) }]),
+            ),
+          },
+        };
   const settings = stage.functions[spec.id];
-  if (!settings) return withLinkage;
-  const merged = { ...withLinkage, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withLimits;
+  const merged = { ...withLimits, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -1,5 +1,11 @@
 // Intake queue → split: S3 ObjectCreated notifications start a batch; split-continue messages resume one.
 import type { Context, SQSRecord } from 'aws-lambda';
+import {
+  DEFAULT_READ_LIMITS,
+  type ReadLimits,
+  type ReadOptions,
+  readLimitVariable,
+} from '#batch/read-batch.ts';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { env } from '../../shared/aws/env.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
@@ -90,6 +96,16 @@ function settingsFromEnvironment(): SplitSettings {
   };
 }
 
+/** The read bounds a stage sets (infra/stages.ts `readLimits`), over the reader's defaults. */
+function readLimitsFromEnvironment(): ReadOptions {
+  const limits: ReadOptions = {};
+  for (const name of Object.keys(DEFAULT_READ_LIMITS) as (keyof ReadLimits)[]) {
+    const value = process.env[readLimitVariable(name)];
+    if (value) limits[name] = Number(value);
+  }
+  return limits;
+}
+
 /** Who may upload for which agency (AGENCY_UPLOADERS), read on first use: a missing one fails the upload (and,
  * after retries, the batch), never admits it. */
 function uploadersFromEnvironment(): SplitHandlerDeps['mayUpload'] {
@@ -104,5 +120,6 @@ function uploadersFromEnvironment(): SplitHandlerDeps['mayUpload'] {
 export const handler = splitHandler({
   ...splitDeps(),
   settings: settingsFromEnvironment(),
+  readOptions: readLimitsFromEnvironment(),
   mayUpload: uploadersFromEnvironment(),
 });

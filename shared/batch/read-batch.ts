@@ -56,7 +56,37 @@ export interface OpenBatch {
   pages: AsyncIterable<BatchRow[]>;
 }
 
-export interface ReadOptions {
+/**
+ * The bounds of what a file may hold (issue 24; reasoning and the stage settings in docs/operations.md): past any,
+ * the batch fails with a code, early, rather than after minutes of reading. A nested NDJSON value rejects its row.
+ */
+export interface ReadLimits {
+  /** bytes of text after gunzip and transcoding: BATCH_TOO_LARGE */
+  maxTextBytes: number;
+  /** lines, blank ones included, so a flood of empty lines fails as fast as one of rows: BATCH_TOO_MANY_ROWS */
+  maxLines: number;
+  /** a CSV header's cells: BATCH_HEADER_TOO_LARGE */
+  maxHeaderCells: number;
+  /** where a CSV header must end, blank lines before it included: BATCH_HEADER_TOO_LARGE */
+  maxHeaderBytes: number;
+  /** brackets an NDJSON line may nest: ROW_NESTING_TOO_DEEP */
+  maxNestingDepth: number;
+}
+
+// a 3 M-row province file is ~1.2 GB at ~400 B a row; its header ~30 cells of ~40 B
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxTextBytes: 4 * 2 ** 30,
+  maxLines: 5_000_000,
+  maxHeaderCells: 1_000,
+  maxHeaderBytes: 1 << 16,
+  maxNestingDepth: 32,
+};
+
+/** The split's variable of a bound a stage sets: `maxLines` → `SPLIT_MAX_LINES`. */
+export const readLimitVariable = (name: keyof ReadLimits) =>
+  `SPLIT_${name.replace(/[A-Z]/g, '_$&').toUpperCase()}`;
+
+export interface ReadOptions extends Partial<ReadLimits> {
   /** the longest record kept, in bytes; a longer one is a rejected row (default 1 MiB) */
   maxRecordBytes?: number;
   /**
@@ -155,11 +185,30 @@ async function* csvPages(
   for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
 
+/** Whether a JSON text nests brackets deeper than `max`: a loop, where JSON.stringify's recursion overflows the stack. */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 92)
+        i += 1; // a backslash escapes the next character
+      else if (c === 34) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth -= 1;
+  }
+  return false;
+}
+
 /** Rows of an NDJSON file: one JSON object per non-blank line. */
 async function* ndjsonPages(
   records: AsyncIterator<SplitRecord[]>,
   layout: BatchLayout,
   firstRow = 0,
+  maxNestingDepth = DEFAULT_READ_LIMITS.maxNestingDepth,
 ): AsyncGenerator<BatchRow[]> {
   const unknown = new Set<string>();
   let row = firstRow;
@@ -184,13 +233,16 @@ async function* ndjsonPages(
       if (slot === undefined) {
         if (!unknown.has(key) && unknown.size < 50) {
           unknown.add(key);
-          layout.unknownColumns.push(key);
+          // a key may be as long as its line: a checkpoint and a summary keep the start of it
+          layout.unknownColumns.push(key.slice(0, 200));
         }
         continue;
       }
       if (value === null) continue;
       if (typeof value === 'string') cells[slot] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') cells[slot] = String(value);
+      else if (nestsDeeper(text, maxNestingDepth))
+        return { row, issues: [rowIssue('ROW_NESTING_TOO_DEEP', key, `> ${maxNestingDepth}`)], ...at };
       else {
         cells[slot] = JSON.stringify(value);
         issues.push(rowIssue('FIELD_TYPE_INVALID', key));
@@ -220,7 +272,9 @@ export async function openBatch(
     columns: [],
     unknownColumns: [],
   };
+  const limits = { ...DEFAULT_READ_LIMITS, ...options };
   const split: SplitOptions = {
+    ...limits,
     mode: format === 'csv' ? 'csv' : 'lines',
     maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
     startOffset: resume?.offset ?? 0,
@@ -232,7 +286,8 @@ export async function openBatch(
     split.expectedColumns = resume.headerCells.length;
   }
   const records = splitRecords(decoded.utf8, split)[Symbol.asyncIterator]();
-  if (format === 'ndjson') return { layout, pages: ndjsonPages(records, layout, resume?.row) };
+  if (format === 'ndjson')
+    return { layout, pages: ndjsonPages(records, layout, resume?.row, limits.maxNestingDepth) };
   if (resume?.headerCells && resume.delimiter !== undefined) {
     const { columns, unknownColumns } = mapHeader(resume.headerCells);
     Object.assign(layout, {
@@ -250,6 +305,8 @@ export async function openBatch(
     const at = page.findIndex((record) => record.fields);
     const header = page[at]?.fields;
     if (!header) continue;
+    if (header.length > limits.maxHeaderCells)
+      throw new BatchFailedError('BATCH_HEADER_TOO_LARGE', `${header.length} > ${limits.maxHeaderCells}`);
     const { columns, unknownColumns } = mapHeader(header);
     Object.assign(layout, { columns, unknownColumns, delimiter: split.delimiter, headerCells: header });
     return { layout, pages: csvPages(records, page.slice(at + 1), columns) };

@@ -2,7 +2,7 @@
 // lines), with the byte offset where each ends so that a reader can resume mid-file with a ranged read.
 // Hand-written rather than papaparse/csv-parse: those report char cursors, not byte offsets, swallow the
 // rest of a file after one stray quote, and are slower than this on bench/validate (docs/benchmarks.md).
-import type { RowCode } from '#domain/errors.ts';
+import { type BatchCode, BatchFailedError, type RowCode } from '#domain/errors.ts';
 
 export interface SplitRecord {
   /** the fields (CSV) or the whole line (NDJSON); undefined when the record is malformed */
@@ -24,6 +24,10 @@ export interface SplitOptions {
   /** CSV: the header's cell count; a multi-line quoted record with another count is re-read as a stray quote */
   expectedColumns?: number;
   maxRecordBytes: number;
+  /** the text's bytes (the stream's offset included), its lines, where a CSV header must end: past one, the batch fails */
+  maxTextBytes?: number;
+  maxLines?: number;
+  maxHeaderBytes?: number;
   /** offset of the stream's first byte in the whole text, when reading resumes mid-file */
   startOffset?: number;
   /** the line number of the stream's first byte (1 unless reading resumes mid-file) */
@@ -112,6 +116,15 @@ export async function* splitRecords(
     for (let i = from; i < to; i++) if (buf[i] === LF) n += 1;
     return n;
   };
+  // no limit (undefined) is never passed: a comparison with undefined is false
+  const over = (code: BatchCode, limit: number | undefined, at: number) => {
+    if (at > (limit as number)) throw new BatchFailedError(code, `> ${limit}`);
+  };
+  /** A CSV header (and the blank lines before it) that goes on past `maxHeaderBytes`. */
+  const headerPast = (end: number) =>
+    options.delimiter === undefined && options.mode === 'csv'
+      ? over('BATCH_HEADER_TOO_LARGE', options.maxHeaderBytes, base + end)
+      : undefined;
   const tooLarge = (endOffset: number): SplitRecord => ({
     issue: 'ROW_TOO_LARGE',
     endOffset,
@@ -172,6 +185,7 @@ export async function* splitRecords(
           break;
         }
         if (nl === -1 && !final) {
+          headerPast(buf.length);
           if (buf.length - start > options.maxRecordBytes) {
             if (firstLineEnd !== -1 && odd) {
               yield* malformedFirstLine(firstLineEnd);
@@ -198,7 +212,9 @@ export async function* splitRecords(
         scan = nl + 1; // an open quote: the record goes on past this line end
       }
       if (pos !== start) continue; // a malformed first line was reported; resume after it
+      headerPast(end);
       const line = lineAt;
+      over('BATCH_TOO_MANY_ROWS', options.maxLines, line);
       // one line feed ends a one-line record (none at the end of the stream); a multi-line one holds more
       lineAt +=
         (next > end ? 1 : 0) + (firstLineEnd !== -1 && firstLineEnd < end ? lineFeeds(start, end) : 0);
@@ -262,6 +278,7 @@ export async function* splitRecords(
     }
     nextQuote = -1;
     pos = 0;
+    over('BATCH_TOO_LARGE', options.maxTextBytes, base + buf.length);
     const page = [...drain(false)];
     if (page.length > 0) yield page;
   }

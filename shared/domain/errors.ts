@@ -170,6 +170,10 @@ export const ROW_CODES = messageTable({
     vi: 'Dòng JSON không phải một đối tượng',
     en: 'JSON line is not an object',
   },
+  ROW_NESTING_TOO_DEEP: {
+    vi: 'Dòng JSON lồng nhau quá sâu',
+    en: 'JSON line is nested too deeply',
+  },
 });
 
 /**
@@ -217,6 +221,18 @@ export const BATCH_CODES = messageTable({
   BATCH_DUPLICATE_COLUMN: {
     vi: 'Một cột xuất hiện hai lần',
     en: 'A column appears twice',
+  },
+  BATCH_TOO_LARGE: {
+    vi: 'Tệp quá lớn; hãy chia nhỏ',
+    en: 'The file is too large; split it',
+  },
+  BATCH_TOO_MANY_ROWS: {
+    vi: 'Tệp quá nhiều dòng; hãy chia nhỏ',
+    en: 'The file has too many lines; split it',
+  },
+  BATCH_HEADER_TOO_LARGE: {
+    vi: 'Dòng tiêu đề quá dài hoặc không ở đầu tệp',
+    en: 'The header row is too long or not at the start of the file',
   },
   BATCH_UNREADABLE: {
     vi: 'Không đọc được tệp',

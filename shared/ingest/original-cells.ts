@@ -51,7 +51,10 @@ export class OriginalCells {
     const format = name ? formatOfName(name) : undefined;
     if (!format) throw new Error('no readable name');
     const source = await this.files.open(this.batch.objectKey, this.batch.versionId);
-    return (await openBatch(source, format)).pages[Symbol.asyncIterator]();
+    // the split held the file to its stage's bounds, which may be above the reader's defaults
+    const unbounded = Number.POSITIVE_INFINITY;
+    const limits = { maxTextBytes: unbounded, maxLines: unbounded, maxHeaderCells: unbounded };
+    return (await openBatch(source, format, limits)).pages[Symbol.asyncIterator]();
   }
 
   /** Stops reading the upload (its connection let go). */

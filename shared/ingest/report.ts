@@ -178,14 +178,18 @@ async function writeReport(
 
   const tally = new LedgerTally();
   const labels = fieldLabels(batch.checkpoint.headerCells);
-  // probable duplicates are a few per cent of rows: their side-by-side lines are held until the end
-  let reviewLines = `${REVIEW_CSV_HEADER}\n`;
   const csv = new ReportStream(
     files,
     objectKeys.batchReport(batch, 'outcomes.csv'),
     'text/csv; charset=utf-8',
   );
   const xlsx = new ReportStream(files, objectKeys.batchReport(batch, 'outcomes.xlsx'), XLSX_TYPE);
+  // streamed too: ~800 k probable duplicates' lines held as one string passed V8's string limit (issue 24)
+  const review = new ReportStream(
+    files,
+    objectKeys.batchReport(batch, 'review.csv'),
+    'text/csv; charset=utf-8',
+  );
   const zip = new Zip((error, data, final) => {
     if (error) xlsx.body.destroy(error);
     else if (final) xlsx.body.end(data);
@@ -210,6 +214,7 @@ async function writeReport(
   try {
     csv.body.write(OUTCOMES_CSV_START);
     let lines = '';
+    let reviewLines = `${REVIEW_CSV_HEADER}\n`;
     for await (const entry of mergeByRow(sources)) {
       const outcome = toRowOutcome(entry);
       if (outcome.row !== tally.rows + 1) {
@@ -219,8 +224,8 @@ async function writeReport(
       }
       tally.add(outcome);
       lines += `${outcomeCsvLine(outcome, labels)}\n`;
-      const review = reviewCsvLine(outcome);
-      if (review) reviewLines += `${review}\n`;
+      const reviewLine = reviewCsvLine(outcome);
+      if (reviewLine) reviewLines += `${reviewLine}\n`;
       if (needsAction(outcome)) {
         // a rejected row's cells are in the rejected ledger; an accepted row's only in the upload
         if (!outcome.cells && outcome.outcome !== 'rejected') {
@@ -235,6 +240,11 @@ async function writeReport(
         await csv.drained();
         await xlsx.drained();
       }
+      if (reviewLines.length > 1 << 16) {
+        review.body.write(reviewLines);
+        reviewLines = '';
+        await review.drained();
+      }
     }
     if (tally.rows !== batch.rows) {
       throw new ReportInvariantError(
@@ -242,18 +252,17 @@ async function writeReport(
       );
     }
     csv.body.end(lines);
+    review.body.end(reviewLines);
     finishedAt = new Date().toISOString();
     workbook.end(summaryOf({ ...batch, failure: undefined }, tally, finishedAt), finishedAt);
   } catch (error) {
-    csv.body.destroy(error as Error);
-    xlsx.body.destroy(error as Error);
-    await Promise.allSettled([csv.uploading, xlsx.uploading]);
+    for (const stream of [csv, xlsx, review]) stream.body.destroy(error as Error);
+    await Promise.allSettled([csv.uploading, xlsx.uploading, review.uploading]);
     throw error;
   } finally {
     await originals.close();
   }
-  await Promise.all([csv.uploading, xlsx.uploading]);
-  await files.putText(objectKeys.batchReport(batch, 'review.csv'), reviewLines, 'text/csv; charset=utf-8');
+  await Promise.all([csv.uploading, xlsx.uploading, review.uploading]);
   // every row is accounted for: whatever failed the batch before a redrive is over
   const summary = summaryOf({ ...batch, failure: undefined }, tally, finishedAt);
   await files.putText(

@@ -158,11 +158,19 @@ async function startChains(batch: Batch, chunkSeqs: number[], deps: SplitDeps): 
   await deps.batches.markChainsStarted(batch.batchId);
 }
 
-/** Rows already split by an earlier invocation, dropped before they are validated again. */
-async function* after(pages: AsyncIterable<BatchRow[]>, row: number): AsyncGenerator<BatchRow[]> {
+/**
+ * Rows already split by an earlier invocation, dropped before they are validated again. A compressed or UTF-16 file
+ * is read from its start: one that cannot get past them in an invocation never could, so its batch fails.
+ */
+async function* after(
+  pages: AsyncIterable<BatchRow[]>,
+  row: number,
+  timeIsUp: () => boolean,
+): AsyncGenerator<BatchRow[]> {
   for await (const page of pages) {
     const rest = row > 0 ? page.filter((r) => r.row > row) : page;
     if (rest.length > 0) yield rest;
+    else if (timeIsUp()) throw new BatchFailedError('BATCH_TOO_LARGE', `row ${row} not reached in time`);
   }
 }
 
@@ -220,7 +228,9 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
 
-    pages: for await (const page of validatePages(after(opened.pages, from.row), deps.context)) {
+    // half the margin is left when the skip gives up: enough to write the failed report
+    const rows = after(opened.pages, from.row, () => deps.remainingMs() < settings.handoverMarginMs / 2);
+    pages: for await (const page of validatePages(rows, deps.context)) {
       for (const row of page) {
         // time is looked at every few hundred rows, so a hand-over never waits for a whole page
         const progressed = checkpoint.row > from.row; // never hand over before at least one row is done

@@ -1,5 +1,6 @@
 // The finalize handler on the port fakes: the report of a batch whose every chunk is registered, written once, and
 // the batches it leaves alone.
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
@@ -274,5 +275,53 @@ describe('finalize handler', () => {
         '\ufeffrow,line,form_id,outcome,person_key,codes,message\n',
       );
     }
+  });
+  it('streams review.csv in parts rather than writing it as one string (issue 24)', async () => {
+    const rows = 4000;
+    const review = {
+      id: 'r',
+      reasons: ['name'],
+      fields: [{ field: 'full_name', incoming: 'Nguyễn Văn An', held: 'Nguyễn Văn Ân', level: 'close' }],
+    };
+    const link = { personKey: 'nk:held', score: 12.5, review };
+    const entries = Array.from({ length: rows }, (_, i) => [
+      i + 1,
+      'probable_duplicate',
+      `nk:${i}`,
+      `F${i}`,
+      [],
+      { ...link, review: { ...review, id: `r${i}` } },
+      i + 2,
+      cellsOf(`F${i}`, 'An', 'Nam', 'a'),
+    ]);
+    await world.files.putLines('work/b1/outcomes/0/0.ndjson', entries);
+    await registered({
+      rows,
+      chunkCounts: [1],
+      checkpoint: { ...batch.checkpoint, row: rows, chunkSeqs: [1], rejectedSeq: 0 },
+    });
+    const parts = new Map<string, number>();
+    const written: string[] = [];
+    const { uploadStream, putText } = world.files;
+    world.files.uploadStream = async (key, body, type) => {
+      const counted = async function* () {
+        for await (const part of body) {
+          parts.set(key, (parts.get(key) ?? 0) + 1);
+          yield part;
+        }
+      };
+      return uploadStream.call(world.files, key, Readable.from(counted()), type);
+    };
+    world.files.putText = async (key, body, type) => {
+      written.push(key);
+      return putText.call(world.files, key, body, type);
+    };
+    const lease = { holder: 'test', until: Date.now() + 60_000 };
+    expect(await finalizeBatch('b1', world.files, world.batches, lease)).toBe('completed');
+    const text = world.files.text(`${BATCH_PATH}review.csv`) ?? '';
+    expect(text.trimEnd().split('\n')).toHaveLength(rows + 1);
+    expect(text.length).toBeGreaterThan(3 << 16);
+    expect(parts.get(`${BATCH_PATH}review.csv`)).toBeGreaterThan(2);
+    expect(written.filter((key) => key.endsWith('review.csv'))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The split handler on the port fakes: what an upload becomes (rejected rows, chunks, the first chunk of each
 // partition sent), the uploads it refuses or cannot read, and the hand-over when its time runs low.
-
+import { gzipSync } from 'node:zlib';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPLIT_SETTINGS } from '../../shared/ingest/split.ts';
 import { mayUploadFor } from '../../shared/ingest/uploader.ts';
@@ -182,5 +182,32 @@ describe('split handler', () => {
       settings: DEFAULT_SPLIT_SETTINGS,
     })(sqsEvent(['{"Records": [{"nonsense": true}]}']), lambdaContext());
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+  });
+  it('fails a gzip batch whose resumed read cannot get past its rows before the time is up (issue 24)', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => (i % 2 ? ROW_A : ROW_B)).join('\n');
+    world.files.put('incoming/CA-PLEIKU/forms.csv.gz', gzipSync(`${HEADER}\n${rows}\n`));
+    await split('incoming/CA-PLEIKU/forms.csv.gz', 1_000);
+    const batch = await batchOfKey('incoming/CA-PLEIKU/forms.csv.gz');
+    expect(batch).toMatchObject({ status: 'splitting', checkpoint: { row: 255, fileOffset: undefined } });
+
+    // read again from byte 0, the clock is looked at while the rows split before are skipped
+    const handler = splitHandler({ ...world, settings: DEFAULT_SPLIT_SETTINGS });
+    const continued = sqsEvent([{ kind: 'split-continue', batchId: batch?.batchId }]);
+    expect((await handler(continued, lambdaContext(1_000))).batchItemFailures).toEqual([]);
+
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv.gz')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'BATCH_TOO_LARGE', message: expect.stringContaining('row 255') },
+    });
+    expect(world.sendContinue).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails a header of 120,000 columns at once, the checkpoint item far under 400 KB (issue 24)', async () => {
+    const header = `${HEADER}${',c'.repeat(120_000)}`;
+    world.files.put('incoming/CA-PLEIKU/wide.csv', `${header}\n${ROW_A}${','.repeat(120_000)}\n`);
+    await split('incoming/CA-PLEIKU/wide.csv');
+    const batch = await batchOfKey('incoming/CA-PLEIKU/wide.csv');
+    expect(batch).toMatchObject({ status: 'failed', failure: { code: 'BATCH_HEADER_TOO_LARGE' } });
+    expect(JSON.stringify(batch).length).toBeLessThan(10_000);
   });
 });

@@ -58,4 +58,18 @@ describe('infra/stages.ts', () => {
       /linkPassSchedule/,
     );
   });
+
+  it('sets the split’s read bounds a stage gives as its SPLIT_ variables, and no others', () => {
+    const prod = stageConfig('prod');
+    expect(prod.readLimits).toEqual({});
+    const wide = parseStage({ ...prod, readLimits: { maxLines: 9_000_000, maxHeaderCells: 2_000 } });
+    expect(withStageSettings(FUNCTIONS.split, wide).environment).toMatchObject({
+      SPLIT_MAX_LINES: { value: '9000000' },
+      SPLIT_MAX_HEADER_CELLS: { value: '2000' },
+    });
+    expect(withStageSettings(FUNCTIONS.split, wide).environment.SPLIT_MAX_TEXT_BYTES).toBeUndefined();
+    expect(withStageSettings(FUNCTIONS.register, wide).environment.SPLIT_MAX_LINES).toBeUndefined();
+    expect(() => parseStage({ ...prod, readLimits: { maxLines: 0 } })).toThrow(/readLimits/);
+    expect(() => parseStage({ ...prod, readLimits: { maxRows: 5 } })).toThrow(/readLimits/);
+  });
 });
