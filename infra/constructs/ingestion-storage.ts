@@ -31,7 +31,7 @@ export interface IngestionStorageProps {
    * and overwritten or deleted versions. Without it uploads and reports are kept until deleted.
    */
   readonly retention?: BucketRetention;
-  /** SSE-KMS of the batches bucket with the register data's key; SSE-S3 without it */
+  /** SSE-KMS of the batches bucket with the uploads' key; SSE-S3 without it */
   readonly encryptionKey?: IKey;
   /** How long server access logs are kept (audit). @default 2 years */
   readonly accessLogsRetention?: Duration;
