@@ -40,18 +40,23 @@ const Throttle = z.object({
  * How long personal data is kept once its purpose is served (storage limitation, Decree 13/2023); docs/operations.md
  * "Retention" gives each default its reason. S3 lifecycle rules and the applications table's TTL enforce them.
  */
-const DataRetention = z.object({
-  /** raw uploads under `incoming/`, from their upload: long enough to re-read a batch a dispute is about */
-  uploadsDays: z.number().int().min(1),
-  /** reports under `reports/`, from their writing: the agency's re-collection of rejected forms */
-  reportsDays: z.number().int().min(1),
-  /** work files under `work/`: a batch in flight never outlives its queue messages (14 days) */
-  workDays: z.number().int().min(1).max(14),
-  /** an application's events and state, from the event that closed it (a final status) */
-  closedApplicationsDays: z.number().int().min(1),
-  /** overwritten or deleted versions of any object: the window to undo a mistaken overwrite */
-  noncurrentVersionDays: z.number().int().min(1),
-});
+const DataRetention = z
+  .object({
+    /** raw uploads under `incoming/`, from their upload: long enough to re-read a batch a dispute is about */
+    uploadsDays: z.number().int().min(1),
+    /** reports under `reports/`, from their writing: the agency's re-collection of rejected forms */
+    reportsDays: z.number().int().min(1),
+    /** work files under `work/`: a batch in flight never outlives its queue messages (14 days) */
+    workDays: z.number().int().min(1).max(14),
+    /** an application's events and state, from the event that closed it (a final status) */
+    closedApplicationsDays: z.number().int().min(1),
+    /** overwritten or deleted versions of any object: the window to undo a mistaken overwrite */
+    noncurrentVersionDays: z.number().int().min(1),
+  })
+  // finalize reads the upload again while its batch is in flight, which its work files outlive
+  .refine((retention) => retention.uploadsDays >= retention.workDays, {
+    message: 'uploads must be kept at least as long as work files (uploadsDays >= workDays)',
+  });
 
 const FunctionSettings = z.object({
   memoryMb: z.number().int().min(128).max(10_240).optional(),
