@@ -111,7 +111,12 @@ describe('a key per data class (issue 24)', () => {
       const queues = access.sendsTo.map((q) => (q === 'procedureEvents' ? 'applications' : 'uploads'));
       return [...tables, ...objects, ...queues].includes(dataClass);
     });
-    return [...new Set(ids.map(roleIdOf))].sort();
+    // the agency roles upload and read reports: the uploads key's policy names them too
+    const agencyRoles =
+      dataClass === 'uploads'
+        ? Object.values(stack.agencies.roles).map((role) => idOf(role as IConstruct))
+        : [];
+    return [...new Set([...ids.map(roleIdOf), ...agencyRoles])].sort();
   }
 
   it('three customer managed keys with yearly rotation, retained in prod, each with its alias', () => {
@@ -542,18 +547,22 @@ describe('agency roles', () => {
       expect(JSON.stringify(bySid.CallAgencyRoutes?.Resource)).toMatch(
         /\/\$default\/GET\/batches"[\s\S]*\/GET\/batches\/\*/,
       );
-      expect(bySid.UseDataKeyThroughS3?.Condition).toMatchObject({
-        StringEquals: { 'kms:ViaService': expect.anything() },
+      // the uploads key's policy names the role, through S3 only (issue 24); its own policy holds no key
+      const keyPolicy = template.toJSON().Resources[idOf(stack.keys.uploads)].Properties.KeyPolicy
+        .Statement as (Statement & { Sid?: string; Principal: { AWS?: unknown } })[];
+      const agencyUse = keyPolicy.find((s) => s.Sid === 'UseDataKeyThroughS3');
+      expect([agencyUse?.Principal.AWS].flat()).toContainEqual(arnOf(idOf(role as IConstruct)));
+      expect(agencyUse).toMatchObject({
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
       });
       // nothing else: no other agency's prefix, no delete, no wildcard action
       expect(Object.keys(bySid).sort()).toEqual(
-        [
-          'CallAgencyRoutes',
-          'ListOwnPrefixes',
-          'ReadOwnReports',
-          'UploadOwnBatches',
-          'UseDataKeyThroughS3',
-        ].sort(),
+        ['CallAgencyRoutes', 'ListOwnPrefixes', 'ReadOwnReports', 'UploadOwnBatches'].sort(),
       );
       for (const other of agencies.filter((a) => a.code !== code)) {
         expect(JSON.stringify(statements)).not.toContain(`/${other.code}/`);
