@@ -3,7 +3,7 @@
 // infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
 // privilege") holds the template to it.
 
-import { PREFIXES } from '../shared/keys.ts';
+import { PREFIXES, registerPartitions } from '../shared/keys.ts';
 import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
@@ -24,12 +24,21 @@ export type ItemAction =
 
 export interface TableAccess {
   readonly actions: readonly ItemAction[];
+  /** some of `actions` only on items whose partition key is like one of `leadingKeys` (IAM patterns) */
+  readonly partitions?: readonly { actions: readonly ItemAction[]; leadingKeys: readonly string[] }[];
   /** indexes queried, by name (granted as `table/index/{name}`, never `index/*`) */
   readonly indexes?: readonly string[];
 }
 
 export interface Access {
   readonly readsObjects: readonly KeyPrefix[];
+  /**
+   * ListBucket (a missing object then reads as NoSuchKey, not AccessDenied): on the whole bucket by default;
+   * `readPrefixes`: a listing only under the prefixes it reads. The work-file readers keep the default: their normal
+   * flow asks whether a work file exists, and AWS does not document that a prefix-conditioned ListBucket still turns
+   * the AccessDenied of a missing object into NoSuchKey.
+   */
+  readonly listBucket?: 'readPrefixes';
   readonly writesObjects: readonly KeyPrefix[];
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly sendsTo: readonly QueueId[];
@@ -44,6 +53,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
   split: {
     readsObjects: [PREFIXES.incoming],
+    // it never lists; an upload gone before it is read is the one missing object it meets
+    listBucket: 'readPrefixes',
     writesObjects: [PREFIXES.work, PREFIXES.reports],
     tables: { batches: BATCH_WRITER },
     sendsTo: ['records', 'intake', 'finalize'],
@@ -82,11 +93,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: [],
   },
-  // application-store.ts: an event (put once), an application's events (query), its state (conditional put)
+  // application-store.ts: an event (put once), an application's events (query), its state (conditional put), and
+  // the expiry of a closed application's events (update)
   status: {
     readsObjects: [],
     writesObjects: [],
-    tables: { applications: { actions: ['PutItem', 'Query'] } },
+    tables: { applications: { actions: ['PutItem', 'Query', 'UpdateItem'] } },
     sendsTo: [],
     readsSecrets: [],
   },
@@ -98,14 +110,25 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: [],
   },
-  // batch-reads.ts: a batch (get) and an agency's batches (gsi1); the review list of probable duplicates in the
-  // register (issue 5)
+  // batch-reads.ts: a batch (get) and an agency's batches (gsi1); in the register, review-lists.ts lists (query),
+  // reads and resolves (update) review items, and resolve-review.ts reads the two persons and merges or keeps them
+  // apart (register-store.ts: get, update). No PutItem, and never a blocking item: the review lists' and persons'
+  // partitions only (the caller's agency is known only at run time: the handler reads only its list)
   agency: {
     readsObjects: [],
     writesObjects: [],
     tables: {
       batches: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
-      register: { actions: ['GetItem', 'Query', 'UpdateItem', 'PutItem'] },
+      register: {
+        actions: ['GetItem', 'Query', 'UpdateItem'],
+        partitions: [
+          { actions: ['Query'], leadingKeys: registerPartitions.reviewLists },
+          {
+            actions: ['GetItem', 'UpdateItem'],
+            leadingKeys: [...registerPartitions.reviewLists, ...registerPartitions.persons],
+          },
+        ],
+      },
     },
     sendsTo: [],
     readsSecrets: [],

@@ -1,10 +1,11 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { objectKeys, PREFIXES } from '../shared/keys.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from '../shared/resources.ts';
 import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
+import { type DataClass, dataKeys } from './constructs/data-keys.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
 import { HttpApi } from './constructs/http-api.ts';
@@ -23,7 +24,8 @@ export interface DancuStackProps extends StackProps {
 
 export class DancuStack extends Stack {
   readonly config: StageConfig;
-  readonly dataKey: Key;
+  /** one customer managed key per data class: the register, the applications, the uploads and reports */
+  readonly keys: Record<DataClass, Key>;
   /** the secret the register's person keys are an HMAC under, and its key */
   readonly personKeySecret: PersonKeySecret;
   readonly storage: IngestionStorage;
@@ -43,15 +45,9 @@ export class DancuStack extends Stack {
     Tags.of(this).add('stage', config.name);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    // one customer managed key for the register's data at rest: batches bucket, tables, queues
-    this.dataKey = new Key(this, 'DataKey', {
-      description: `dancu ${config.name}: register data (batches bucket, tables, queues)`,
-      alias: `alias/${config.prefix}/register-data`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy,
-      pendingWindow: Duration.days(30),
-    });
+    // a key per data class: a role granted one class's key cannot decrypt another's (issue 24)
+    this.keys = dataKeys(this, { stageName: config.name, prefix: config.prefix, removalPolicy });
+    const keys = this.keys;
 
     // only the register function may read it (infra/access.ts)
     this.personKeySecret = new PersonKeySecret(this, 'PersonKeySecret', {
@@ -63,26 +59,26 @@ export class DancuStack extends Stack {
 
     this.storage = new IngestionStorage(this, 'IngestionStorage', {
       removalPolicy,
-      encryptionKey: this.dataKey,
+      encryptionKey: keys.uploads,
       accessLogsRetention: Duration.days(config.auditLogRetentionDays),
+      retention: config.retention,
     });
     this.tables = new DataTables(this, 'Tables', {
       removalPolicy,
       deletionProtection: config.retainData,
-      encryptionKey: this.dataKey,
+      encryptionKeys: { batches: keys.uploads, register: keys.register, applications: keys.applications },
     });
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {
       storage: this.storage,
       tables: this.tables.tables,
       secrets,
       stage: config,
-      key: this.dataKey,
+      keys,
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       tables: this.tables.tables,
       stage: config,
-      key: this.dataKey,
       resources: {
         buckets: { batches: this.storage.batchesBucket },
         tables: this.tables.tables,
@@ -94,7 +90,7 @@ export class DancuStack extends Stack {
     this.agencies = new AgencyRoles(this, 'Agencies', {
       stage: config,
       bucket: this.storage.batchesBucket,
-      key: this.dataKey,
+      key: keys.uploads,
       api: this.httpApi.api,
     });
     // the split refuses an upload whose uploader is not the role of the key's agency
@@ -115,7 +111,8 @@ export class DancuStack extends Stack {
       queues: this.ingestion.queues,
       functions: { ...this.ingestion.functions, ...this.httpApi.functions },
       api: this.httpApi.api,
-      key: this.dataKey,
+      // the alarm topic stays under the key it had; the alarms carry no personal data
+      key: keys.uploads,
     });
 
     this.addOutputs();
@@ -123,6 +120,7 @@ export class DancuStack extends Stack {
 
   /** What an operator needs to upload, watch, redrive and read logs; named after the ids in resources.ts. */
   private addOutputs(): void {
+    const keys = this.keys;
     const output = (id: string, description: string, value: string) =>
       new CfnOutput(this, id, { description, value });
 
@@ -196,7 +194,21 @@ export class DancuStack extends Stack {
       'HTTP API access logs (who called what)',
       this.httpApi.accessLogs.logGroupName,
     );
-    output('DataKeyArn', 'Customer managed key of the register data (rotated yearly)', this.dataKey.keyArn);
+    output(
+      'DataKeyArn',
+      'Customer managed key of the uploads and reports (rotated yearly)',
+      keys.uploads.keyArn,
+    );
+    output(
+      'RegisterKeyArn',
+      'Customer managed key of the register table (rotated yearly)',
+      keys.register.keyArn,
+    );
+    output(
+      'ApplicationsKeyArn',
+      'Customer managed key of the applications and their events (rotated yearly)',
+      keys.applications.keyArn,
+    );
     output(
       'PersonKeySecretArn',
       'Secret the person keys are an HMAC under (retained; rotate it only by re-keying the register)',

@@ -37,6 +37,28 @@ const Throttle = z.object({
   burstLimit: z.number().int().positive(),
 });
 
+/**
+ * How long personal data is kept once its purpose is served (storage limitation, Decree 13/2023); docs/operations.md
+ * "Retention" gives each default its reason. S3 lifecycle rules and the applications table's TTL enforce them.
+ */
+const DataRetention = z
+  .object({
+    /** raw uploads under `incoming/`, from their upload: long enough to re-read a batch a dispute is about */
+    uploadsDays: z.number().int().min(1),
+    /** reports under `reports/`, from their writing: the agency's re-collection of rejected forms */
+    reportsDays: z.number().int().min(1),
+    /** work files under `work/`: a batch in flight never outlives its queue messages (14 days) */
+    workDays: z.number().int().min(1).max(14),
+    /** an application's events and state, from the event that closed it (a final status) */
+    closedApplicationsDays: z.number().int().min(1),
+    /** overwritten or deleted versions of any object: the window to undo a mistaken overwrite */
+    noncurrentVersionDays: z.number().int().min(1),
+  })
+  // finalize reads the upload again while its batch is in flight, which its work files outlive
+  .refine((retention) => retention.uploadsDays >= retention.workDays, {
+    message: 'uploads must be kept at least as long as work files (uploadsDays >= workDays)',
+  });
+
 const FunctionSettings = z.object({
   memoryMb: z.number().int().min(128).max(10_240).optional(),
   /** SQS event source `maximumConcurrency` (2–1000): how hard the function may press DynamoDB */
@@ -64,6 +86,7 @@ export const StageConfig = z
     logRetentionDays: RetentionDays,
     /** API access logs and S3 server access logs are audit records: kept longer */
     auditLogRetentionDays: RetentionDays,
+    retention: DataRetention,
     alarms: z.object({
       /** subscribed to the alarm topic when set */
       email: z.email().optional(),
@@ -152,6 +175,14 @@ const STAGE_INPUTS = {
     retainData: false,
     logRetentionDays: 14,
     auditLogRetentionDays: 90,
+    // short, so a developer's stage holds test data for days, not years
+    retention: {
+      uploadsDays: 7,
+      reportsDays: 30,
+      workDays: 3,
+      closedApplicationsDays: 30,
+      noncurrentVersionDays: 7,
+    },
     alarms: {
       oldestMessageAgeSeconds: 3600,
       functionErrors: 5,
@@ -175,6 +206,16 @@ const STAGE_INPUTS = {
     logRetentionDays: 90,
     // Decree 13/2023: processing of personal data is logged and kept for audit
     auditLogRetentionDays: 731,
+    // defaults the operator confirms with the data controller (docs/operations.md "Retention"): an upload is re-read
+    // while its report may be disputed (one re-collection cycle and a margin); a report serves one yearly cycle of
+    // re-collection; a closed application stays readable to its citizen for a year
+    retention: {
+      uploadsDays: 90,
+      reportsDays: 365,
+      workDays: 14,
+      closedApplicationsDays: 365,
+      noncurrentVersionDays: 30,
+    },
     alarms: {
       oldestMessageAgeSeconds: 900,
       functionErrors: 1,
@@ -217,7 +258,8 @@ export function parseStage(input: unknown): StageConfig {
 }
 
 /**
- * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE, the split's read bounds) over the defaults of
+ * A function's spec with the stage's memory, SQS concurrency and settings (LINKAGE, the split's read bounds,
+ * CLOSED_APPLICATIONS_DAYS) over the defaults of
  * shared/resources.ts; the spec itself when the stage changes none of them.
  */
 export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spec: S, stage: StageConfig): S {
@@ -242,9 +284,19 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
             ),
           },
         };
+  // the stage's retention of closed applications (storage limitation)
+  const closedDays = String(stage.retention.closedApplicationsDays);
+  const closed = withLimits.environment.CLOSED_APPLICATIONS_DAYS;
+  const withRetention =
+    closed && 'value' in closed && closed.value !== closedDays
+      ? {
+          ...withLimits,
+          environment: { ...withLimits.environment, CLOSED_APPLICATIONS_DAYS: { value: closedDays } },
+        }
+      : withLimits;
   const settings = stage.functions[spec.id];
-  if (!settings) return withLimits;
-  const merged = { ...withLimits, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withRetention;
+  const merged = { ...withRetention, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -110,6 +110,15 @@ export const personKeys = {
   blocking: (kindPrefix: string, digest: string) => `${kindPrefix}:${digest}`,
 };
 
+/**
+ * IAM patterns of register partition keys (`dynamodb:LeadingKeys`), for grants that reach only some item types: the
+ * agencies' review lists, and persons under a sealed key or one from before issue 16 (never a blocking item).
+ */
+export const registerPartitions = {
+  reviewLists: [`${REVIEW}*`],
+  persons: [`p*:${BY_ID}:*`, `p*:${BY_DIGEST}:*`, `${BY_ID}:*`, `${BY_DIGEST}:*`],
+} as const;
+
 // ── The applications table: per application, one item per event kept and one holding its state.
 
 const EVENT = 'EVENT#';

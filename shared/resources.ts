@@ -172,7 +172,11 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     memoryMb: 512,
     // events of one application may be applied concurrently: the application store makes that safe
     source: { queue: 'procedureEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
-    environment: { APPLICATIONS_TABLE },
+    environment: {
+      APPLICATIONS_TABLE,
+      // days a closed application is kept (storage limitation): the stage's `retention` (infra/stages.ts) sets it
+      CLOSED_APPLICATIONS_DAYS: { value: '365' },
+    },
     sendsTo: [],
   },
   link: {
@@ -250,6 +254,8 @@ export const TABLES: Record<TableId, TableSpec> = {
   applications: {
     id: 'applications',
     description: 'Administrative-procedure applications: the events received and the state citizens look up',
+    // a closed application's items expire (shared/store/application-store.ts writes it, the stage's retention)
+    timeToLiveAttribute: 'expiresAt',
   },
 };
 

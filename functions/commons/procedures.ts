@@ -4,4 +4,8 @@ import { ApplicationStore } from '../../shared/store/application-store.ts';
 
 export { logger } from './logger.ts';
 
-export const applications = () => new ApplicationStore(env('APPLICATIONS_TABLE'));
+/** The status function expires closed applications after the stage's days (CLOSED_APPLICATIONS_DAYS); lookup reads only. */
+export const applications = () => {
+  const days = Number(process.env.CLOSED_APPLICATIONS_DAYS) || undefined;
+  return new ApplicationStore(env('APPLICATIONS_TABLE'), days ? { closedApplicationsDays: days } : {});
+};

@@ -19,6 +19,7 @@ import type { StageConfig } from '../stages.ts';
 export interface AgencyRolesProps {
   readonly stage: StageConfig;
   readonly bucket: Bucket;
+  /** the uploads' key, whose policy names the agency roles (through S3 only) */
   readonly key?: IKey;
   readonly api: HttpApi;
 }
@@ -53,11 +54,22 @@ export class AgencyRoles extends Construct {
       const policy = new ManagedPolicy(this, `${agency.code}Policy`, {
         description: `dancu ${stage.name}: what agency ${agency.code} may do`,
         roles: [role],
-        statements: agencyStatements(agency.code, bucket, api, key),
+        statements: agencyStatements(agency.code, bucket, api),
       });
       acknowledgePrefixes(policy, agency.code, bucket, api);
       this.roles[agency.code] = role;
     }
+    // the uploads key's policy names the agency roles: uploads need a data key, multipart uploads and report reads
+    // decrypt; only by way of S3
+    key?.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'UseDataKeyThroughS3',
+        principals: Object.values(this.roles).map((role) => new ArnPrincipal(role.roleArn)),
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com` } },
+      }),
+    );
   }
 
   /** Role unique id (the `AROA…` of `AWS:AROA…:session` in S3 events) → agency code, for the split. */
@@ -67,7 +79,7 @@ export class AgencyRoles extends Construct {
   }
 }
 
-function agencyStatements(code: string, bucket: Bucket, api: HttpApi, key?: IKey): PolicyStatement[] {
+function agencyStatements(code: string, bucket: Bucket, api: HttpApi): PolicyStatement[] {
   const incoming = objectKeys.uploadPrefix(code);
   const reports = objectKeys.reportsPrefix(code);
   const statements = [
@@ -95,17 +107,6 @@ function agencyStatements(code: string, bucket: Bucket, api: HttpApi, key?: IKey
       ),
     }),
   ];
-  if (key) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'UseDataKeyThroughS3',
-        // uploads need a data key, multipart uploads and report reads decrypt; only by way of S3
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com` } },
-      }),
-    );
-  }
   return statements;
 }
 

@@ -10,13 +10,13 @@ export interface DataTablesProps {
   readonly removalPolicy: RemovalPolicy;
   /** Refuse DeleteTable (from the console, CLI or a replacement) while set. */
   readonly deletionProtection: boolean;
-  /** the customer managed key of the register data; the AWS managed key without it */
-  readonly encryptionKey?: IKey;
+  /** each table's customer managed key (one per data class); the AWS managed key without them */
+  readonly encryptionKeys?: Record<TableId, IKey>;
 }
 
 /**
  * Every DynamoDB table of `shared/resources.ts`: string keys `pk`/`sk`, on demand, point-in-time recovery,
- * encrypted with the register data's key (customer managed, rotated).
+ * each encrypted with the key of its data class (customer managed, rotated).
  */
 export class DataTables extends Construct {
   readonly tables: Record<TableId, Table>;
@@ -29,8 +29,8 @@ export class DataTables extends Construct {
         sortKey: { name: 'sk', type: AttributeType.STRING },
         billingMode: BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        ...(props.encryptionKey
-          ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        ...(props.encryptionKeys
+          ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKeys[spec.id] }
           : { encryption: TableEncryption.AWS_MANAGED }),
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,

@@ -14,7 +14,6 @@ import {
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -35,7 +34,6 @@ export interface HttpApiProps {
   readonly resources: SpecResources;
   readonly tables: Record<TableId, Table>;
   readonly stage: StageConfig;
-  readonly key?: IKey;
 }
 
 /**
@@ -48,7 +46,7 @@ export class HttpApi extends Construct {
   readonly accessLogs: LogGroup;
   readonly functions: Record<HttpFunctionId, DancuFunction>;
 
-  constructor(scope: Construct, id: string, { resources, tables, stage, key }: HttpApiProps) {
+  constructor(scope: Construct, id: string, { resources, tables, stage }: HttpApiProps) {
     super(scope, id);
     this.api = new CdkHttpApi(this, 'Api', {
       description: 'dancu: citizen lookup and agency batch status',
@@ -101,7 +99,6 @@ export class HttpApi extends Construct {
         tables,
         queues: resources.queues,
         secrets: resources.secrets,
-        key,
       });
       const integration = new HttpLambdaIntegration(`${pascalCase(spec.id)}Integration`, fn.function);
       for (const route of spec.routes) {

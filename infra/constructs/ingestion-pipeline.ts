@@ -27,8 +27,8 @@ export interface IngestionPipelineProps {
   /** the secrets functions read (the person-key secret), each under its own key */
   readonly secrets: Record<SecretId, ISecret>;
   readonly stage: StageConfig;
-  /** the register data's key, for the queues (and what the functions may do with it) */
-  readonly key?: IKey;
+  /** the keys of the queues' data classes: the uploads' for the pipeline, the applications' for procedure events */
+  readonly keys?: { uploads: IKey; applications: IKey };
 }
 
 /**
@@ -43,7 +43,7 @@ export class IngestionPipeline extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    { storage, tables, secrets, stage, key }: IngestionPipelineProps,
+    { storage, tables, secrets, stage, keys }: IngestionPipelineProps,
   ) {
     super(scope, id);
     const bucket = storage.batchesBucket;
@@ -51,7 +51,8 @@ export class IngestionPipeline extends Construct {
     this.queues = mapSpecs(QUEUES, (spec) => {
       // S3 may send to a queue under a customer key only if the key policy names the bucket, and the bucket is
       // encrypted with that key: a cycle. S3 events carry object keys, no rows: SSE-SQS for them.
-      const encryptionKey = spec.id === 'intake' ? undefined : key;
+      const encryptionKey =
+        spec.id === 'intake' ? undefined : spec.id === 'procedureEvents' ? keys?.applications : keys?.uploads;
       return new PipelineQueue(this, `${pascalCase(spec.id)}Queue`, { spec, encryptionKey });
     });
     const queues = mapSpecs(this.queues, ({ queue }) => queue);
@@ -63,7 +64,7 @@ export class IngestionPipeline extends Construct {
         resources,
         logRetention: stage.logRetentionDays as RetentionDays,
       });
-      new FunctionAccess(fn).apply(ACCESS[spec.id], { bucket, tables, queues, secrets, key });
+      new FunctionAccess(fn).apply(ACCESS[spec.id], { bucket, tables, queues, secrets });
       return fn;
     });
 

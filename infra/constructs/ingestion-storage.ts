@@ -6,6 +6,7 @@ import {
   BucketEncryption,
   type BucketProps,
   EventType,
+  type LifecycleRule,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -14,18 +15,23 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { PREFIXES } from '../../shared/keys.ts';
 
+export interface BucketRetention {
+  readonly uploadsDays: number;
+  readonly reportsDays: number;
+  readonly workDays: number;
+  readonly noncurrentVersionDays: number;
+}
+
 export interface IngestionStorageProps {
   /** RETAIN in prod; elsewhere DESTROY (without auto-delete, so a non-empty bucket survives a stack delete). */
   readonly removalPolicy: RemovalPolicy;
-  /** How long an overwritten or deleted batch or report stays recoverable. @default 30 days */
-  readonly noncurrentVersionRetention?: Duration;
   /**
-   * How long the work files of a batch (`work/…`) are kept. A batch cannot be in flight longer than its
-   * queue messages live (14 days), so older work files belong to finished or abandoned batches.
-   * @default 14 days
+   * How long the bucket keeps what it holds (the stage's `retention`, infra/stages.ts), in days from each object's
+   * writing: uploads, reports, work files (a batch cannot be in flight longer than its queue messages live, 14 days),
+   * and overwritten or deleted versions. Without it uploads and reports are kept until deleted.
    */
-  readonly workFilesRetention?: Duration;
-  /** SSE-KMS of the batches bucket with the register data's key; SSE-S3 without it */
+  readonly retention?: BucketRetention;
+  /** SSE-KMS of the batches bucket with the uploads' key; SSE-S3 without it */
   readonly encryptionKey?: IKey;
   /** How long server access logs are kept (audit). @default 2 years */
   readonly accessLogsRetention?: Duration;
@@ -75,22 +81,7 @@ export class IngestionStorage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'batches/',
-      lifecycleRules: [
-        {
-          id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30),
-          expiredObjectDeleteMarker: true,
-          // An agency upload that dies half-way otherwise keeps its parts (and their cost) forever.
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-        {
-          id: 'expire-work-files',
-          prefix: PREFIXES.work,
-          expiration: props.workFilesRetention ?? Duration.days(14),
-          // Work files hold rows of personal data and are never restored, so their old versions go at once.
-          noncurrentVersionExpiration: Duration.days(1),
-        },
-      ],
+      lifecycleRules: bucketLifecycle(props.retention),
     });
   }
 
@@ -102,6 +93,37 @@ export class IngestionStorage extends Construct {
     });
     acknowledgeNotificationsHandler(Stack.of(this));
   }
+}
+
+/**
+ * The batches bucket's lifecycle: each prefix's objects expire after the stage's days, and their old versions soon
+ * after (versioning keeps a deleted object's data as a noncurrent version, which would otherwise outlive its rule).
+ */
+function bucketLifecycle(retention: BucketRetention | undefined): LifecycleRule[] {
+  const noncurrent = Duration.days(retention?.noncurrentVersionDays ?? 30);
+  const byPrefix = (id: string, prefix: string, days: number): LifecycleRule => ({
+    id,
+    prefix,
+    expiration: Duration.days(days),
+    // objects of personal data past their time: their old versions go a day after, not a version window later
+    noncurrentVersionExpiration: Duration.days(1),
+  });
+  return [
+    {
+      id: 'expire-noncurrent-versions',
+      noncurrentVersionExpiration: noncurrent,
+      expiredObjectDeleteMarker: true,
+      // An agency upload that dies half-way otherwise keeps its parts (and their cost) forever.
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+    },
+    byPrefix('expire-work-files', PREFIXES.work, retention?.workDays ?? 14),
+    ...(retention
+      ? [
+          byPrefix('expire-uploads', PREFIXES.incoming, retention.uploadsDays),
+          byPrefix('expire-reports', PREFIXES.reports, retention.reportsDays),
+        ]
+      : []),
+  ];
 }
 
 /**

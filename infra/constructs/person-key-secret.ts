@@ -7,7 +7,7 @@ export interface PersonKeySecretProps {
   /** the stage's name and prefix (infra/stages.ts), for the key's description and alias */
   readonly stageName: string;
   readonly prefix: string;
-  /** the key's, as the register data key's: retained where the stage retains data */
+  /** the key's, as the data keys': retained where the stage retains data */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -21,7 +21,7 @@ export class PersonKeySecret extends Construct {
 
   constructor(scope: Construct, id: string, { stageName, prefix, removalPolicy }: PersonKeySecretProps) {
     super(scope, id);
-    // a key of its own: a grant on the register data key must not be enough to read the secret
+    // a key of its own: a grant on a data key must not be enough to read the secret
     this.key = new Key(this, 'Key', {
       description: `dancu ${stageName}: the person-key secret`,
       alias: `alias/${prefix}/person-keys`,

@@ -9,12 +9,12 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 
 export interface PipelineQueueProps {
   readonly spec: QueueSpec;
-  /** the customer managed key of the register data; SSE-SQS without it */
+  /** the customer managed key of its messages' data class; SSE-SQS without it */
   readonly encryptionKey?: IKey;
 }
 
 /**
- * One queue of `shared/resources.ts` with its dead-letter queue: both encrypted (the data key) and refusing
+ * One queue of `shared/resources.ts` with its dead-letter queue: both encrypted (its data class's key) and refusing
  * requests without TLS; a message moves to the dead-letter queue after the spec's `maxReceiveCount` receives.
  */
 export class PipelineQueue extends Construct {
@@ -23,7 +23,7 @@ export class PipelineQueue extends Construct {
 
   constructor(scope: Construct, id: string, { spec, encryptionKey }: PipelineQueueProps) {
     super(scope, id);
-    // messages hold rows of personal data (chunks) and keys of uploads: the register's key, reused 5 minutes
+    // messages hold rows of personal data (chunks) and keys of uploads: their data class's key, reused 5 minutes
     const encryption: Partial<QueueProps> = encryptionKey
       ? {
           encryption: QueueEncryption.KMS,

@@ -50,7 +50,7 @@ describe('DancuStack', () => {
             SSEAlgorithm: 'aws:kms',
             KMSMasterKeyID: {
               'Fn::GetAtt': [
-                Stack.of(stack).getLogicalId(stack.dataKey.node.defaultChild as CfnElement),
+                Stack.of(stack).getLogicalId(stack.keys.uploads.node.defaultChild as CfnElement),
                 'Arn',
               ],
             },
@@ -108,15 +108,17 @@ describe('DancuStack', () => {
           Match.objectLike({
             Status: 'Enabled',
             Prefix: Match.absent(),
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            NoncurrentVersionExpiration: { NoncurrentDays: stack.config.retention.noncurrentVersionDays },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
           }),
           Match.objectLike({
             Status: 'Enabled',
             Prefix: 'work/',
-            ExpirationInDays: 14,
+            ExpirationInDays: stack.config.retention.workDays,
             NoncurrentVersionExpiration: { NoncurrentDays: 1 },
           }),
+          Match.objectLike({ Prefix: 'incoming/', ExpirationInDays: stack.config.retention.uploadsDays }),
+          Match.objectLike({ Prefix: 'reports/', ExpirationInDays: stack.config.retention.reportsDays }),
         ],
       },
     });

@@ -37,12 +37,18 @@ const bucketId = idOf(stack.storage.batchesBucket);
 const functionId = (id: keyof typeof FUNCTIONS) => idOf(stack.ingestion.functions[id].function);
 const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const objectsArn = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/${prefix}*`]] });
-const keyArn = arnOf(idOf(stack.dataKey));
-// S3 events go to the intake queue, which a bucket-encrypting key cannot cover (a cycle): SSE-SQS there
+const keyArn = (dataClass: keyof typeof stack.keys) => arnOf(idOf(stack.keys[dataClass]));
+// S3 events go to the intake queue, which a bucket-encrypting key cannot cover (a cycle): SSE-SQS there; procedure
+// events are applications' data, the rest of the pipeline carries uploads
 const queueEncryption = (id: QueueId) =>
   id === 'intake'
     ? { SqsManagedSseEnabled: true }
-    : { KmsMasterKeyId: keyArn, KmsDataKeyReusePeriodSeconds: 300 };
+    : {
+        KmsMasterKeyId: keyArn(id === 'procedureEvents' ? 'applications' : 'uploads'),
+        KmsDataKeyReusePeriodSeconds: 300,
+      };
+/** Each table's data class: the batches table is the uploads' bookkeeping. */
+const TABLE_KEYS = { batches: 'uploads', register: 'register', applications: 'applications' } as const;
 
 function resource(logicalId: string): CfnResourceJson {
   const found = resources[logicalId];
@@ -278,18 +284,32 @@ describe('uploads', () => {
     });
   });
 
-  it('leave work files for 14 days', () => {
+  it('expire work files, uploads and reports after the stage’s days, and their old versions a day later', () => {
+    const { retention } = stack.config;
     expect(resource(bucketId).Properties.LifecycleConfiguration).toMatchObject({
-      Rules: expect.arrayContaining([
-        expect.objectContaining({ Prefix: PREFIXES.work, ExpirationInDays: 14, Status: 'Enabled' }),
-      ]),
+      Rules: expect.arrayContaining(
+        (
+          [
+            [PREFIXES.work, retention.workDays],
+            [PREFIXES.incoming, retention.uploadsDays],
+            [PREFIXES.reports, retention.reportsDays],
+          ] as const
+        ).map(([prefix, days]) =>
+          expect.objectContaining({
+            Prefix: prefix,
+            ExpirationInDays: days,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            Status: 'Enabled',
+          }),
+        ),
+      ),
     });
   });
 });
 
 describe('tables', () => {
   it.each(Object.values(TABLES))(
-    '$id has string keys pk/sk, on demand, PITR and the register data’s key',
+    '$id has string keys pk/sk, on demand, PITR and its data class’s key',
     ({ id }) => {
       expect(resource(idOf(stack.tables.tables[id])).Properties).toMatchObject({
         KeySchema: [
@@ -302,7 +322,7 @@ describe('tables', () => {
         ]),
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn(TABLE_KEYS[id]) },
       });
     },
   );

@@ -33,7 +33,6 @@ const prod = synth('prod');
 const idOf = (construct: IConstruct, of = stack) =>
   Stack.of(of).getLogicalId(construct.node.defaultChild as CfnElement);
 const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-const keyArn = arnOf(idOf(stack.dataKey));
 const bucketId = idOf(stack.storage.batchesBucket);
 /** Each secret a function may read, by the `Ref` (its ARN) the template names it by. */
 const secretRefs: Record<SecretId, { Ref: string }> = {
@@ -82,20 +81,69 @@ function rolesAllowed(matches: (statement: Statement) => boolean): string[] {
 const names = (statement: Statement, resource: unknown) =>
   [statement.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource));
 
-describe('the register data’s key', () => {
-  it('is a customer managed key with yearly rotation, retained in prod', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 365 });
+describe('a key per data class (issue 24)', () => {
+  const keyIds = {
+    register: idOf(stack.keys.register),
+    applications: idOf(stack.keys.applications),
+    uploads: idOf(stack.keys.uploads),
+  };
+  const tableKeys = { batches: 'uploads', register: 'register', applications: 'applications' } as const;
+  /** The roles (by logical id) a key's policy names. */
+  function keyUsers(keyId: string): string[] {
+    const statements = template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement as {
+      Principal: { AWS?: unknown };
+    }[];
+    return statements
+      .flatMap((s) => [s.Principal.AWS].flat())
+      .flatMap((p) =>
+        (p as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']
+          ? [(p as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]
+          : [],
+      )
+      .sort();
+  }
+  /** The functions of infra/access.ts that reach a data class: its table, or the bucket and queues of uploads. */
+  function usersOf(dataClass: keyof typeof keyIds): string[] {
+    const ids = (Object.keys(ACCESS) as (keyof typeof ACCESS)[]).filter((id) => {
+      const access = ACCESS[id];
+      const tables = (Object.keys(access.tables) as (keyof typeof tableKeys)[]).map((t) => tableKeys[t]);
+      const objects = access.readsObjects.length + access.writesObjects.length > 0 ? ['uploads'] : [];
+      const queues = access.sendsTo.map((q) => (q === 'procedureEvents' ? 'applications' : 'uploads'));
+      return [...tables, ...objects, ...queues].includes(dataClass);
+    });
+    // the agency roles upload and read reports: the uploads key's policy names them too
+    const agencyRoles =
+      dataClass === 'uploads'
+        ? Object.values(stack.agencies.roles).map((role) => idOf(role as IConstruct))
+        : [];
+    return [...new Set([...ids.map(roleIdOf), ...agencyRoles])].sort();
+  }
+
+  it('three customer managed keys with yearly rotation, retained in prod, each with its alias', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::KMS::Key',
+      { EnableKeyRotation: true, RotationPeriodInDays: 365 },
+      4,
+    );
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
-    prod.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/dancu-dev/register-data' });
+    expect(Object.values(prod.template.findResources('AWS::KMS::Key')).map((k) => k.DeletionPolicy)).toEqual([
+      'Retain',
+      'Retain',
+      'Retain',
+      'Retain',
+    ]);
+    for (const dataClass of Object.keys(keyIds)) {
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/dancu-dev/data/${dataClass}` });
+    }
   });
 
-  it('encrypts every table, and every queue but the intake queue of S3 events', () => {
-    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+  it('encrypts each table with its class’s key, and every queue but the intake queue of S3 events', () => {
+    for (const [id, dataClass] of Object.entries(tableKeys)) {
+      const table = template.toJSON().Resources[idOf(stack.tables.tables[id as keyof typeof tableKeys])];
       expect(table.Properties.SSESpecification).toEqual({
         SSEEnabled: true,
         SSEType: 'KMS',
-        KMSMasterKeyId: keyArn,
+        KMSMasterKeyId: arnOf(keyIds[dataClass]),
       });
     }
     for (const { id } of Object.values(QUEUES)) {
@@ -103,17 +151,149 @@ describe('the register data’s key', () => {
       for (const q of [queue, deadLetterQueue]) {
         const properties = template.toJSON().Resources[idOf(q)].Properties;
         if (id === 'intake') expect(properties.SqsManagedSseEnabled).toBe(true);
-        else expect(properties.KmsMasterKeyId).toEqual(keyArn);
+        else
+          expect(properties.KmsMasterKeyId).toEqual(
+            arnOf(id === 'procedureEvents' ? keyIds.applications : keyIds.uploads),
+          );
       }
     }
   });
 
-  it('lets CloudWatch (for the alarm topic) use it, and no other service', () => {
-    const key = template.toJSON().Resources[idOf(stack.dataKey)];
-    const services = ((key?.Properties.KeyPolicy.Statement ?? []) as { Principal: { Service?: string } }[])
-      .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
-      .sort();
-    expect(services).toEqual(['cloudwatch.amazonaws.com']);
+  it.each(Object.keys(keyIds) as (keyof typeof keyIds)[])(
+    'the %s key’s policy names exactly the roles of the functions that reach its data',
+    (dataClass) => {
+      expect(keyUsers(keyIds[dataClass])).toEqual(usersOf(dataClass));
+    },
+  );
+
+  it('keeps the citizens’ lookup role off the register’s and the uploads’ keys, in key and IAM policies', () => {
+    const lookup = roleIdOf('lookup');
+    expect(keyUsers(keyIds.register)).not.toContain(lookup);
+    expect(keyUsers(keyIds.uploads)).not.toContain(lookup);
+    expect(keyUsers(keyIds.applications)).toContain(lookup);
+    expect(rolesAllowed((s) => names(s, arnOf(keyIds.register)))).not.toContain(lookup);
+    expect(rolesAllowed((s) => names(s, arnOf(keyIds.uploads)))).not.toContain(lookup);
+  });
+
+  it('lets a role use a key only through the services it reaches the data by, without wildcard actions', () => {
+    const statement = (keyId: string, roleId: string) =>
+      (
+        template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement as (Statement & {
+          Principal: unknown;
+        })[]
+      ).find((s) => JSON.stringify(s.Principal).includes(`"${roleId}"`));
+    const viaService = (...services: string[]) => ({
+      StringEquals: {
+        'kms:ViaService': services.map((service) => ({
+          'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']],
+        })),
+      },
+    });
+    // the lookup reads the applications table: decrypt only, through DynamoDB
+    expect(statement(keyIds.applications, roleIdOf('lookup'))).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: viaService('dynamodb'),
+    });
+    // the split writes objects, its batch and messages: a data key too, through DynamoDB, S3 and SQS
+    expect(statement(keyIds.uploads, roleIdOf('split'))).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Condition: viaService('dynamodb', 's3', 'sqs'),
+    });
+  });
+
+  it('lets CloudWatch (for the alarm topic) use the uploads key, and no service any other data key', () => {
+    const services = (keyId: string) =>
+      (
+        (template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement ?? []) as {
+          Principal: { Service?: string };
+        }[]
+      )
+        .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
+        .sort();
+    expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com']);
+    expect(services(keyIds.register)).toEqual([]);
+    expect(services(keyIds.applications)).toEqual([]);
+  });
+});
+
+describe('retention (storage limitation, issue 24)', () => {
+  it.each([
+    ['dev', stack, template],
+    ['prod', prod.stack, prod.template],
+  ] as const)('%s: expires uploads, reports and work files after the stage’s days', (_stage, of, t) => {
+    const { retention } = of.config;
+    const bucket = t.toJSON().Resources[idOf(of.storage.batchesBucket, of)];
+    const rules = bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    const byPrefix = Object.fromEntries(
+      rules.filter((r) => r.Prefix).map((r) => [r.Prefix, r.ExpirationInDays]),
+    );
+    expect(byPrefix).toEqual({
+      [PREFIXES.incoming]: retention.uploadsDays,
+      [PREFIXES.reports]: retention.reportsDays,
+      [PREFIXES.work]: retention.workDays,
+    });
+    expect(rules.find((r) => !r.Prefix)).toMatchObject({
+      NoncurrentVersionExpiration: { NoncurrentDays: retention.noncurrentVersionDays },
+    });
+  });
+
+  it('turns on TTL on the applications table’s expiresAt, and on no other table', () => {
+    const ttl = (id: 'batches' | 'register' | 'applications') =>
+      template.toJSON().Resources[idOf(stack.tables.tables[id])].Properties.TimeToLiveSpecification;
+    expect(ttl('applications')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(ttl('register')).toBeUndefined();
+    expect(ttl('batches')).toBeUndefined();
+  });
+
+  it('tells the status function the stage’s days for closed applications', () => {
+    for (const of of [stack, prod.stack]) {
+      const fn = Stack.of(of).resolve(
+        (of.ingestion.functions.status.function.node.defaultChild as CfnElement & { environment: unknown })
+          .environment,
+      ) as { variables: Record<string, string> };
+      expect(fn.variables.CLOSED_APPLICATIONS_DAYS).toBe(String(of.config.retention.closedApplicationsDays));
+    }
+  });
+});
+
+describe('narrower grants (issue 24)', () => {
+  it('gives the internet-facing agency function only the register actions its code calls: no PutItem', () => {
+    const register = arnOf(idOf(stack.tables.tables.register));
+    const onRegister = statementsOfFunction('agency').filter((s) => names(s, register));
+    expect(new Set(onRegister.flatMap(actionsOf))).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+    );
+  });
+
+  it('limits the agency function to the review lists’ and persons’ partitions (LeadingKeys), never blocking items', () => {
+    const register = arnOf(idOf(stack.tables.tables.register));
+    const onRegister = statementsOfFunction('agency').filter((s) => names(s, register));
+    for (const s of onRegister)
+      expect(s.Condition).toHaveProperty(['ForAllValues:StringLike', 'dynamodb:LeadingKeys']);
+    const leading = (action: string) =>
+      onRegister
+        .filter((s) => actionsOf(s).includes(action))
+        .flatMap(
+          (s) =>
+            (s.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']?.[
+              'dynamodb:LeadingKeys'
+            ] ?? [],
+        );
+    expect(leading('dynamodb:Query')).toEqual(['REVIEW#*']);
+    expect(leading('dynamodb:UpdateItem')).toEqual(['REVIEW#*', 'p*:id:*', 'p*:nk:*', 'id:*', 'nk:*']);
+    // a blocking key (shared/linkage/blocking.ts: `bg:…`, `bp:…`) is like none of them
+    for (const pattern of leading('dynamodb:GetItem')) expect(pattern.startsWith('b')).toBe(false);
+  });
+
+  it('lets the split list the bucket only under the prefix it reads', () => {
+    const lists = statementsOfFunction('split').filter((s) => actionsOf(s).includes('s3:ListBucket'));
+    expect(lists).toEqual([
+      expect.objectContaining({
+        Resource: arnOf(bucketId),
+        Condition: { StringLike: { 's3:prefix': [`${PREFIXES.incoming}*`] } },
+      }),
+    ]);
   });
 });
 
@@ -255,17 +435,13 @@ describe('least privilege (infra/access.ts)', () => {
     expect(statements.flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))).toEqual([]);
   });
 
-  it('uses the key without wildcard actions: decrypt to read, a data key to write', () => {
-    const keyActions = statementsOfFunction('lookup').filter((s) =>
-      actionsOf(s).some((a) => a.startsWith('kms:')),
-    );
-    expect(keyActions.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    const split = statementsOfFunction('split')
-      .flatMap(actionsOf)
-      .filter((a) => a.startsWith('kms:'));
-    expect(new Set(split)).toEqual(
-      new Set(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
-    );
+  it('grants no function a data key in its IAM policy beyond CDK’s decrypt of the queue it consumes', () => {
+    for (const id of Object.keys(ACCESS) as (keyof typeof ACCESS)[]) {
+      const onDataKeys = statementsOfFunction(id).filter((s) =>
+        Object.values(stack.keys).some((key) => names(s, arnOf(idOf(key)))),
+      );
+      for (const s of onDataKeys) expect(actionsOf(s)).toEqual(['kms:Decrypt']);
+    }
   });
 });
 
@@ -277,7 +453,7 @@ describe('the person-key secret (issue 16)', () => {
 
   it('is encrypted with the person keys’ own KMS key, not the register data’s', () => {
     expect(secretOf(template, stack).Properties.KmsKeyId).toEqual(personKeyArn);
-    expect(personKeyArn).not.toEqual(keyArn);
+    for (const key of Object.values(stack.keys)) expect(personKeyArn).not.toEqual(arnOf(idOf(key)));
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/dancu-dev/person-keys' });
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: 'dancu dev: the person-key secret',
@@ -371,18 +547,22 @@ describe('agency roles', () => {
       expect(JSON.stringify(bySid.CallAgencyRoutes?.Resource)).toMatch(
         /\/\$default\/GET\/batches"[\s\S]*\/GET\/batches\/\*/,
       );
-      expect(bySid.UseDataKeyThroughS3?.Condition).toMatchObject({
-        StringEquals: { 'kms:ViaService': expect.anything() },
+      // the uploads key's policy names the role, through S3 only (issue 24); its own policy holds no key
+      const keyPolicy = template.toJSON().Resources[idOf(stack.keys.uploads)].Properties.KeyPolicy
+        .Statement as (Statement & { Sid?: string; Principal: { AWS?: unknown } })[];
+      const agencyUse = keyPolicy.find((s) => s.Sid === 'UseDataKeyThroughS3');
+      expect([agencyUse?.Principal.AWS].flat()).toContainEqual(arnOf(idOf(role as IConstruct)));
+      expect(agencyUse).toMatchObject({
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
       });
       // nothing else: no other agency's prefix, no delete, no wildcard action
       expect(Object.keys(bySid).sort()).toEqual(
-        [
-          'CallAgencyRoutes',
-          'ListOwnPrefixes',
-          'ReadOwnReports',
-          'UploadOwnBatches',
-          'UseDataKeyThroughS3',
-        ].sort(),
+        ['CallAgencyRoutes', 'ListOwnPrefixes', 'ReadOwnReports', 'UploadOwnBatches'].sort(),
       );
       for (const other of agencies.filter((a) => a.code !== code)) {
         expect(JSON.stringify(statements)).not.toContain(`/${other.code}/`);
@@ -414,7 +594,7 @@ describe('observability', () => {
   it('has an encrypted alarm topic that refuses publishing without TLS', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: 'dancu-dev-alarms',
-      KmsMasterKeyId: keyArn,
+      KmsMasterKeyId: arnOf(idOf(stack.keys.uploads)),
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {

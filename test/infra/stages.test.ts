@@ -34,6 +34,28 @@ describe('infra/stages.ts', () => {
     expect(() => parseStage(tooFast)).toThrow(/maximumConcurrency/);
   });
 
+  it('holds each stage’s retention, and refuses uploads kept shorter than work files or work files past 14 days', () => {
+    for (const name of STAGE_NAMES) {
+      const { retention } = stageConfig(name);
+      expect(retention.uploadsDays).toBeGreaterThanOrEqual(retention.workDays);
+      expect(retention.closedApplicationsDays).toBeGreaterThan(0);
+    }
+    const dev = structuredClone(stageConfig('dev'));
+    expect(() =>
+      parseStage({ ...dev, retention: { ...dev.retention, uploadsDays: 1, workDays: 3 } }),
+    ).toThrow(/uploadsDays >= workDays/);
+    expect(() => parseStage({ ...dev, retention: { ...dev.retention, workDays: 30 } })).toThrow(/workDays/);
+  });
+
+  it('tells the status function the stage’s days for closed applications', () => {
+    for (const name of STAGE_NAMES) {
+      const stage = stageConfig(name);
+      expect(withStageSettings(FUNCTIONS.status, stage).environment.CLOSED_APPLICATIONS_DAYS).toEqual({
+        value: String(stage.retention.closedApplicationsDays),
+      });
+    }
+  });
+
   it('lays a stage’s memory and concurrency over the defaults of shared/resources.ts', () => {
     const dev = stageConfig('dev');
     expect(withStageSettings(FUNCTIONS.register, dev).source.maximumConcurrency).toBe(8);
