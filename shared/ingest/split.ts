@@ -175,7 +175,9 @@ async function* after(
 }
 
 const UNKNOWN_COLUMNS_KEPT = 50;
-const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
+// AccessDenied too: S3's answer for a missing object to a role whose ListBucket is limited to `incoming/` (a
+// GetObject carries no s3:prefix, issue 24), and for an upload the split may not read; no retry mends either
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'AccessDenied']);
 
 async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<SplitResult> {
   const { settings, files } = deps;
@@ -203,7 +205,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
     const source = await files
       .open(batch.objectKey, batch.versionId, ranged ? from.fileOffset : 0)
       .catch((error: Error) => {
-        // deleted (or its version expired) before it could be read: no retry will bring it back
+        // deleted (or its version expired) before it could be read, or not ours to read: no retry helps
         if (GONE.has(error.name)) throw new BatchFailedError('BATCH_UNREADABLE', error.name);
         throw error;
       });

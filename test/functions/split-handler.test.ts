@@ -152,6 +152,20 @@ describe('split handler', () => {
     });
   });
 
+  it('fails a batch whose upload S3 will not let it read (a missing object under a prefix-limited ListBucket)', async () => {
+    world.files.put('incoming/CA-PLEIKU/denied.csv', `${HEADER}\n${ROW_A}\n`);
+    vi.spyOn(world.files, 'open').mockRejectedValue(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    const result = await split('incoming/CA-PLEIKU/denied.csv');
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await batchOfKey('incoming/CA-PLEIKU/denied.csv')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'BATCH_UNREADABLE', message: expect.stringContaining('AccessDenied') },
+    });
+    nothingSent();
+  });
+
   it('refuses a key outside incoming/{agency}/ or with an unsupported extension', async () => {
     world.files.put('incoming/CA-PLEIKU/forms.xlsx', 'PK');
     const opened = vi.spyOn(world.files, 'open');
