@@ -22,11 +22,11 @@ export class DeadLetterQueues implements DeadLetters {
   constructor(readonly urls: Partial<Record<QueueId, string>>) {}
 
   async peek(): Promise<DeadLetter[]> {
-    const letters: DeadLetter[] = [];
-    for (const [queue, url] of Object.entries(this.urls) as [QueueId, string][]) {
-      for (const message of await this.read(url)) letters.push({ queue, body: message.Body ?? '' });
-    }
-    return letters;
+    const queues = Object.entries(this.urls) as [QueueId, string][];
+    const read = await Promise.all(queues.map(([, url]) => this.read(url)));
+    return queues.flatMap(([queue], i) =>
+      (read[i] ?? []).map((message) => ({ queue, body: message.Body ?? '' })),
+    );
   }
 
   /** Every message of one queue, each once, made visible again before this returns. */
@@ -34,12 +34,14 @@ export class DeadLetterQueues implements DeadLetters {
     const seen = new Map<string, Message>();
     try {
       while (seen.size < MAX_PER_QUEUE) {
+        // the first read waits a second (a long poll asks every SQS server); the rest return at once, so the
+        // messages read are hidden for as short a time as may be
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl,
             MaxNumberOfMessages: 10,
             VisibilityTimeout: HOLD_SECONDS,
-            WaitTimeSeconds: 1,
+            WaitTimeSeconds: seen.size === 0 ? 1 : 0,
           }),
         );
         const fresh = Messages.filter((message) => !seen.has(message.MessageId ?? ''));
