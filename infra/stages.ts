@@ -127,6 +127,15 @@ export const StageConfig = z
       .string()
       .regex(/^(cron|rate)\(.+\)$/)
       .optional(),
+    /**
+     * When the dead-letter watch runs (an EventBridge schedule expression): it marks failed, with a report, a batch
+     * whose message reached a dead-letter queue without the last try's bookkeeping (a timeout, out of memory;
+     * docs/operations.md). Its messages stay there for `npm run redrive`.
+     */
+    deadLetterWatchSchedule: z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/)
+      .default('rate(5 minutes)'),
     /** the split's bounds of a file, over the reader's defaults (docs/validation.md "Bounds") */
     readLimits: z
       .partialRecord(

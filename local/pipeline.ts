@@ -11,6 +11,8 @@ export interface PipelineOptions {
   ports?: Partial<LocalPorts & { http: number }>;
   timeouts?: Partial<Record<FunctionId, number>>;
   visibilityTimeouts?: Partial<Record<QueueId, number>>;
+  /** seconds between two runs of the dead-letter watch (local/runtime/stack.ts) */
+  deadLetterWatchSeconds?: number;
   /** environment for the functions beyond the stack's own (e.g. SPLIT_CHUNK_ROWS in tests) */
   extraEnv?: Record<string, string>;
   log?: Logger;

@@ -1,6 +1,7 @@
 // `npm run redrive -- [--queue intake|records|finalize] [--aws]`: moves the messages of the dead-letter
 // queues back to their source queues once the cause of the failures is fixed. A batch marked failed by a
-// poison chunk finishes (and its report is rewritten) when the redriven chunk succeeds.
+// poison chunk, or by the dead-letter watch after a timeout, finishes (and its report is rewritten) when the
+// redriven message succeeds.
 import { parseArgs } from 'node:util';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueId } from '../shared/resources.ts';

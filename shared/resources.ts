@@ -80,6 +80,21 @@ export function queueUrlVariable(queue: QueueId): string {
 }
 
 /**
+ * The dead-letter watch (shared/ingest/dead-letter-watch.ts): the function that runs it, on a `sweep-dead-letters`
+ * message on its own queue, and the queues whose dead-letter queues it reads (their URLs in deadLetterUrlVariable's
+ * names; the CDK stack and the local stack both set them).
+ */
+export const DEAD_LETTER_WATCH = {
+  function: 'finalize',
+  queues: ['intake', 'records', 'finalize'],
+} as const satisfies { function: FunctionId; queues: readonly QueueId[] };
+
+/** The variable the watch finds a dead-letter queue's URL in: `records` → `RECORDS_DEAD_LETTER_QUEUE_URL`. */
+export function deadLetterUrlVariable(queue: QueueId): string {
+  return queueUrlVariable(queue).replace(/_QUEUE_URL$/, '_DEAD_LETTER_QUEUE_URL');
+}
+
+/**
  * Every environment variable a function reads, and what each names: its bucket, tables and secrets, the URL of each
  * queue it sends to, then its settings. The CDK stack and the local stack both set exactly these.
  */

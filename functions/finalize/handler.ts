@@ -1,10 +1,14 @@
-// Finalize queue → the report of a batch whose every chunk is registered.
+// Finalize queue → the report of a batch whose every chunk is registered; on the stage's schedule, the dead-letter
+// watch (a batch whose message ran out of tries unseen is marked failed, with its report).
 import type { Context } from 'aws-lambda';
 import { env } from '../../shared/aws/env.ts';
+import { failDeadLetteredBatches } from '../../shared/ingest/dead-letter-watch.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
-import { FinalizeMessage } from '../../shared/ingest/types.ts';
-import type { ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
+import { FinalizeQueueMessage } from '../../shared/ingest/types.ts';
+import type { DeadLetters, ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
+import { DEAD_LETTER_WATCH, deadLetterUrlVariable } from '../../shared/resources.ts';
+import { DeadLetterQueues } from '../../shared/store/dead-letter-queues.ts';
 import { ReportUploads } from '../../shared/store/report-upload.ts';
 import { recordBatchReported } from '../commons/observability.ts';
 import { batches, logger } from '../commons/pipeline.ts';
@@ -13,10 +17,11 @@ import { queueConsumer } from '../commons/queue-consumer.ts';
 export interface FinalizeDeps {
   batches: ReportBatches;
   files: ReportFiles;
+  deadLetters: DeadLetters;
 }
 
-export function finalizeHandler({ batches, files }: FinalizeDeps) {
-  async function finalize({ batchId }: FinalizeMessage, context: Context): Promise<void> {
+export function finalizeHandler({ batches, files, deadLetters }: FinalizeDeps) {
+  async function finalize(batchId: string, context: Context): Promise<void> {
     const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
     const result = await finalizeBatch(batchId, files, batches, lease);
     logger.info('finalize', { batchId, result });
@@ -29,20 +34,34 @@ export function finalizeHandler({ batches, files }: FinalizeDeps) {
     }
   }
 
+  async function sweep(): Promise<void> {
+    const failed = await failDeadLetteredBatches({ deadLetters, batches, files });
+    for (const { batchId, queue } of failed) logger.warn('dead-lettered batch failed', { batchId, queue });
+  }
+
   return queueConsumer({
     queue: 'finalize',
-    parse: (record) => FinalizeMessage.parse(JSON.parse(record.body)),
-    correlationId: (message) => message.batchId,
-    handle: finalize,
-    failure: { line: 'finalize failed', fields: ({ batchId }) => ({ batchId }) },
+    parse: (record) => FinalizeQueueMessage.parse(JSON.parse(record.body)),
+    correlationId: (message) => ('batchId' in message ? message.batchId : message.kind),
+    handle: (message, context) => ('batchId' in message ? finalize(message.batchId, context) : sweep()),
+    failure: { line: 'finalize failed', fields: (message) => ({ ...message }) },
     // the batch is marked failed, with its report, before the message goes to the dead-letter queue
-    onLastAttempt: ({ batchId }, error) =>
-      failAfterRetries(batchId, `report: ${(error as Error).message}`, files, batches),
+    onLastAttempt: async (message, error) => {
+      if ('batchId' in message)
+        await failAfterRetries(message.batchId, `report: ${(error as Error).message}`, files, batches);
+    },
   });
+}
+
+/** The watched dead-letter queues' URLs, from the variables the stack sets. */
+function watchedDeadLetterQueues(): DeadLetterQueues {
+  const urls = DEAD_LETTER_WATCH.queues.map((queue) => [queue, env(deadLetterUrlVariable(queue))]);
+  return new DeadLetterQueues(Object.fromEntries(urls));
 }
 
 // wired here, not in commons/pipeline.ts: only this bundle carries lib-storage, which streams the report
 export const handler = finalizeHandler({
   batches: batches(),
   files: new ReportUploads(env('BATCHES_BUCKET')),
+  deadLetters: watchedDeadLetterQueues(),
 });

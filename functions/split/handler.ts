@@ -8,15 +8,14 @@ import {
 } from '#batch/read-batch.ts';
 import { defaultValidationContext } from '#domain/validate.ts';
 import { env } from '../../shared/aws/env.ts';
+import { batchIdOf, type UploadedObject, uploadedObjectsOf } from '../../shared/ingest/batch-id.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import {
-  batchIdOf,
   DEFAULT_SPLIT_SETTINGS,
   resumeBatch,
   type SplitDeps,
   type SplitSettings,
   startBatch,
-  type UploadedObject,
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
@@ -36,21 +35,10 @@ function intakeJobs(record: SQSRecord): IntakeJob[] {
   const resume = SplitContinueMessage.safeParse(body);
   if (resume.success) return [{ batchId: resume.data.batchId }];
   if ((body as { Event?: string }).Event === 's3:TestEvent') return []; // sent once when notifications are set up
-  const notification = S3Notification.parse(body);
-  return notification.Records.filter(({ eventName }) => eventName.startsWith('ObjectCreated')).map(
-    ({ s3, userIdentity }) => {
-      const object = {
-        bucket: s3.bucket.name,
-        key: decodeURIComponent(s3.object.key.replace(/\+/g, ' ')),
-        versionId: s3.object.versionId ?? undefined,
-        eTag: s3.object.eTag,
-        size: s3.object.size,
-        sequencer: s3.object.sequencer,
-        uploader: userIdentity?.principalId,
-      };
-      return { batchId: batchIdOf(object), object };
-    },
-  );
+  return uploadedObjectsOf(S3Notification.parse(body)).map((object) => ({
+    batchId: batchIdOf(object),
+    object,
+  }));
 }
 
 export function splitHandler(deps: SplitHandlerDeps) {

@@ -6,6 +6,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
+  DEAD_LETTER_WATCH,
+  deadLetterUrlVariable,
   FUNCTIONS,
   type FunctionId,
   QUEUES,
@@ -70,6 +72,27 @@ export class IngestionPipeline extends Construct {
 
     storage.sendUploadsTo(this.queues.intake.queue);
     if (stage.linkPassSchedule) this.scheduleLinkPass(stage.linkPassSchedule);
+    this.watchDeadLetters(stage.deadLetterWatchSchedule);
+  }
+
+  /**
+   * The dead-letter watch (shared/ingest/dead-letter-watch.ts): a `sweep-dead-letters` message on the watching
+   * function's queue on the stage's schedule, and that function let read the watched dead-letter queues and make
+   * what it read visible again, never delete it (the key's decrypt it has already: it reads the queue's messages).
+   */
+  private watchDeadLetters(expression: string): void {
+    const watcher = this.functions[DEAD_LETTER_WATCH.function].function;
+    for (const id of DEAD_LETTER_WATCH.queues) {
+      const deadLetterQueue = this.queues[id].deadLetterQueue;
+      watcher.addEnvironment(deadLetterUrlVariable(id), deadLetterQueue.queueUrl);
+      deadLetterQueue.grant(watcher, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility');
+    }
+    const queue = this.queues[FUNCTIONS[DEAD_LETTER_WATCH.function].source.queue].queue;
+    new Rule(this, 'DeadLetterWatchSchedule', {
+      description: 'Fails the batches whose messages wait in a dead-letter queue (docs/operations.md)',
+      schedule: Schedule.expression(expression),
+      targets: [new SqsQueue(queue, { message: RuleTargetInput.fromObject({ kind: 'sweep-dead-letters' }) })],
+    });
   }
 
   /**

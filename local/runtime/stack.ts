@@ -2,12 +2,15 @@
 // intake queue, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { stageConfig } from '../../infra/stages.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import {
+  DEAD_LETTER_WATCH,
+  deadLetterUrlVariable,
   type EnvironmentRef,
   FUNCTIONS,
   type FunctionId,
@@ -45,6 +48,11 @@ export interface StartLocalStackOptions {
   timeouts?: Partial<Record<FunctionId, number>>;
   /** Whole seconds, instead of each queue's own visibility timeout (tests). */
   visibilityTimeouts?: Partial<Record<QueueId, number>>;
+  /**
+   * Seconds between two `sweep-dead-letters` messages to the dead-letter watch's queue, as the stage's schedule
+   * sends them in AWS (fractions allowed: tests); 0: none. @default 300
+   */
+  deadLetterWatchSeconds?: number;
   /** Runs once everything is wired: resume the work a restart lost (fauxqs forgets its messages). */
   onStarted?: () => Promise<void>;
   log?: Logger;
@@ -79,9 +87,11 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
   const eventSources: EventSource[] = [];
   let notification: ObjectCreatedForwarding | undefined;
   let httpServer: HttpServer | undefined;
+  let deadLetterWatch: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(deadLetterWatch);
       await httpServer?.stop();
       await Promise.all(eventSources.map((source) => source.stop()));
       await notification?.stop();
@@ -132,6 +142,17 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
         }),
       );
     }
+    const watchSeconds = options.deadLetterWatchSeconds ?? DEAD_LETTER_WATCH_SECONDS;
+    if (handlers[DEAD_LETTER_WATCH.function] && watchSeconds > 0) {
+      const QueueUrl = names.queues[FUNCTIONS[DEAD_LETTER_WATCH.function].source.queue].url;
+      const MessageBody = JSON.stringify({ kind: 'sweep-dead-letters' });
+      deadLetterWatch = setInterval(() => {
+        clients.sqs
+          .send(new SendMessageCommand({ QueueUrl, MessageBody }))
+          .catch((error: unknown) => log.error(`dead-letter watch not started: ${(error as Error).message}`));
+      }, watchSeconds * 1000);
+      deadLetterWatch.unref();
+    }
     if (Object.values(HTTP_FUNCTIONS).some((spec) => handlers[spec.id])) {
       httpServer = await startHttpServer({
         // npm start (no ports named) listens on 3000; a caller that names other ports (tests, benches) gets a free one
@@ -165,6 +186,9 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
     throw error;
   }
 }
+
+/** The stages' default schedule of the dead-letter watch, rate(5 minutes) (infra/stages.ts). */
+const DEAD_LETTER_WATCH_SECONDS = 300;
 
 /** The agencies of the `dev` stage (infra/stages.ts), each with local credentials of its own. */
 const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
@@ -225,6 +249,8 @@ export function localEnvironment(
       env[name] = value;
     }
   }
+  for (const queue of DEAD_LETTER_WATCH.queues)
+    env[deadLetterUrlVariable(queue)] = names.queues[queue].deadLetter.url;
   return env;
 }
 

@@ -3,7 +3,7 @@
 // starts the register on them when the whole file is read. Rows of one person key, and most ID-less copies of
 // one person, land in one partition, whose chunks the register takes in row order, so the lowest row of a
 // person is the `new` one (or the one a copy links to) whatever else runs at the same time.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { validatePages } from '#batch/check-batch.ts';
 import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch/read-batch.ts';
 import { BatchFailedError } from '#domain/errors.ts';
@@ -13,20 +13,10 @@ import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
 import type { Batch, SplitCheckpoint } from '../model/batch.ts';
 import type { Files, SplitBatches } from '../model/ports.ts';
+import { batchIdOf, type UploadedObject } from './batch-id.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
 import type { ChunkMessage, OutcomeEntry, ValidRow } from './types.ts';
-
-export interface UploadedObject {
-  bucket: string;
-  key: string;
-  versionId?: string;
-  eTag?: string;
-  size?: number;
-  sequencer?: string;
-  /** `userIdentity.principalId` of the S3 event */
-  uploader?: string;
-}
 
 export interface SplitSettings {
   partitions: number;
@@ -62,19 +52,6 @@ export interface SplitDeps {
 }
 
 export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'refused' | 'lost-race';
-
-/** One batch per uploaded object version: the same S3 event twice is the same batch; a new upload is not. */
-export function batchIdOf(object: UploadedObject): string {
-  const identity = [
-    object.bucket,
-    object.key,
-    object.versionId ?? '',
-    object.sequencer ?? object.eTag ?? '',
-  ].join('\n');
-  const id = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
-  // a leading - would be neutralised as a formula in the reports' CSV cells (review_id), so it never leads
-  return /^[-_]/.test(id) ? `b${id.slice(1)}` : id;
-}
 
 function partitionOf(key: string, partitions: number): number {
   let hash = 0x811c9dc5; // FNV-1a

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
 import type { Application, StoredEvent } from '../procedures/application.ts';
+import type { QueueId } from '../resources.ts';
 import type {
   AgencyBatch,
   AgencyBatchPage,
@@ -158,6 +159,18 @@ export interface Applications {
   saveState(application: Application): Promise<boolean>;
   /** the application's state, or undefined; eventually consistent, as a lookup needs no more */
   get(applicationCode: string): Promise<Application | undefined>;
+}
+
+/** A message waiting in a dead-letter queue: the queue it failed on, and its body as sent. */
+export interface DeadLetter {
+  queue: QueueId;
+  body: string;
+}
+
+/** The pipeline's dead-letter queues, read without taking a message off them (shared/store/dead-letter-queues.ts). */
+export interface DeadLetters {
+  /** every message waiting, each left where it is for a redrive */
+  peek(): Promise<DeadLetter[]>;
 }
 
 // ── What each step uses.

@@ -19,6 +19,9 @@ export function setPipelineEnvironment(): void {
     INTAKE_QUEUE_URL: 'https://sqs.local/intake',
     RECORDS_QUEUE_URL: 'https://sqs.local/records',
     FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',
+    INTAKE_DEAD_LETTER_QUEUE_URL: 'https://sqs.local/intake-dlq',
+    RECORDS_DEAD_LETTER_QUEUE_URL: 'https://sqs.local/records-dlq',
+    FINALIZE_DEAD_LETTER_QUEUE_URL: 'https://sqs.local/finalize-dlq',
     POWERTOOLS_METRICS_DISABLED: 'true',
     // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
     AGENCY_UPLOADERS: JSON.stringify({ AIDAEXAMPLE: 'CA-PLEIKU' }),

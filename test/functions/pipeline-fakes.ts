@@ -3,6 +3,7 @@
 import { vi } from 'vitest';
 import type { Batch } from '../../shared/model/batch.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
+import { MemoryDeadLetters } from '../fakes/dead-letters.ts';
 import { MemoryFiles } from '../fakes/files.ts';
 import { testKeyer } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
@@ -12,6 +13,7 @@ export function pipelineFakes() {
     batches: new MemoryBatches(),
     files: new MemoryFiles(),
     register: new MemoryRegister(),
+    deadLetters: new MemoryDeadLetters(),
     keyer: async () => testKeyer,
     sendChunk: vi.fn(async (_message: object, _delaySeconds?: number) => undefined),
     sendChunks: vi.fn(async (_messages: object[]) => undefined),

@@ -10,7 +10,7 @@ import { pipelineFakes } from './pipeline-fakes.ts';
 
 setPipelineEnvironment();
 let splitHandler: typeof import('../../functions/split/handler.ts').splitHandler;
-let batchIdOf: typeof import('../../shared/ingest/split.ts').batchIdOf;
+let batchIdOf: typeof import('../../shared/ingest/batch-id.ts').batchIdOf;
 
 let world: ReturnType<typeof pipelineFakes>;
 const split = (key: string, remainingMs?: number) =>
@@ -31,7 +31,7 @@ const nothingSent = () => {
 
 beforeAll(async () => {
   ({ splitHandler } = await import('../../functions/split/handler.ts'));
-  ({ batchIdOf } = await import('../../shared/ingest/split.ts'));
+  ({ batchIdOf } = await import('../../shared/ingest/batch-id.ts'));
 });
 beforeEach(() => {
   world = pipelineFakes();

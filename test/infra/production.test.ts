@@ -202,7 +202,7 @@ describe('a key per data class (issue 24)', () => {
     });
   });
 
-  it('lets CloudWatch (for the alarm topic) use the uploads key, and no service any other data key', () => {
+  it('lets CloudWatch (the alarm topic) and EventBridge (the schedules) use the uploads key, and no service any other data key', () => {
     const services = (keyId: string) =>
       (
         (template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement ?? []) as {
@@ -211,7 +211,8 @@ describe('a key per data class (issue 24)', () => {
       )
         .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
         .sort();
-    expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com']);
+    // EventBridge sends the dead-letter watch's message to the finalize queue, under the uploads key
+    expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
     expect(services(keyIds.register)).toEqual([]);
     expect(services(keyIds.applications)).toEqual([]);
   });
@@ -368,15 +369,56 @@ describe('least privilege (infra/access.ts)', () => {
     expect(scans.flatMap((s) => [s.Resource].flat())).toEqual([arnOf(idOf(stack.tables.tables.register))]);
   });
 
+  /** The schedules of a template that send a message of `kind`. */
+  const rulesSending = (of: Template, kind: string) =>
+    Object.values(of.findResources('AWS::Events::Rule')).filter(
+      (rule) => JSON.parse(rule.Properties.Targets[0].Input).kind === kind,
+    );
+
   it('starts a link pass on the schedule of a stage that has one (prod), and none in dev', () => {
-    expect(template.findResources('AWS::Events::Rule')).toEqual({});
-    const rules = Object.values(prod.template.findResources('AWS::Events::Rule'));
+    expect(rulesSending(template, 'link-start')).toEqual([]);
+    const rules = rulesSending(prod.template, 'link-start');
     expect(rules).toHaveLength(1);
     const rule = rules[0]?.Properties;
     expect(rule.ScheduleExpression).toBe(prod.stack.config.linkPassSchedule);
     expect(rule.Targets).toHaveLength(1);
     expect(JSON.parse(rule.Targets[0].Input)).toEqual({ kind: 'link-start' });
     expect(rule.Targets[0].Arn).toEqual(arnOf(idOf(prod.stack.ingestion.queues.linkPass.queue, prod.stack)));
+  });
+
+  it.each([
+    ['dev', stack, template],
+    ['prod', prod.stack, prod.template],
+  ] as const)(
+    'runs the dead-letter watch on the finalize queue on the stage’s schedule (%s)',
+    (_stage, of, t) => {
+      const rules = rulesSending(t, 'sweep-dead-letters');
+      expect(rules).toHaveLength(1);
+      expect(rules[0]?.Properties.ScheduleExpression).toBe(of.config.deadLetterWatchSchedule);
+      expect(rules[0]?.Properties.Targets[0].Arn).toEqual(
+        arnOf(idOf(of.ingestion.queues.finalize.queue, of)),
+      );
+    },
+  );
+
+  it('lets finalize read the watched dead-letter queues and make messages visible again, never delete them', () => {
+    const watched = ['intake', 'records', 'finalize'] as const;
+    const deadLetterArns = watched.map((id) => arnOf(idOf(stack.ingestion.queues[id].deadLetterQueue)));
+    const onDeadLetters = statementsOfFunction('finalize').filter((s) =>
+      [s.Resource]
+        .flat()
+        .some((r) => deadLetterArns.some((arn) => JSON.stringify(arn) === JSON.stringify(r))),
+    );
+    expect(new Set(onDeadLetters.flatMap(actionsOf))).toEqual(
+      new Set(['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage']),
+    );
+    expect(onDeadLetters.flatMap((s) => [s.Resource].flat())).toEqual(expect.arrayContaining(deadLetterArns));
+    const variables =
+      template.toJSON().Resources[idOf(stack.ingestion.functions.finalize.function)].Properties.Environment
+        .Variables;
+    expect(variables.RECORDS_DEAD_LETTER_QUEUE_URL).toEqual({
+      Ref: idOf(stack.ingestion.queues.records.deadLetterQueue),
+    });
   });
 
   it('names the agency function’s index (gsi1), never index/*', () => {

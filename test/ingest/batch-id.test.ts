@@ -1,7 +1,7 @@
 // A batch id is deterministic per uploaded object version, and never starts with a character a spreadsheet
 // would read as a formula (review.csv carries it in review_id).
 import { describe, expect, it } from 'vitest';
-import { batchIdOf } from '../../shared/ingest/split.ts';
+import { batchIdOf } from '../../shared/ingest/batch-id.ts';
 
 describe('batchIdOf', () => {
   const ids = Array.from({ length: 2000 }, (_, i) =>
