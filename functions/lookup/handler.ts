@@ -1,11 +1,13 @@
 // Citizens' routes of the HTTP API: the lookup page, the OpenAPI document and `GET /applications/{code}`.
-// The code's shape is checked before anything is read; the answer holds only what citizenView lets out.
+// The code's and birth year's shapes are checked before anything is read; the answer holds only what citizenView
+// lets out. A wrong birth year and an unknown code are one 404 (shared/procedures/lookup-factor.ts).
 
 import { ApiError } from '../../shared/api/errors.ts';
 import { openApiDocument } from '../../shared/api/openapi.ts';
-import { ApplicationCodeParam } from '../../shared/api/schemas.ts';
+import { ApplicationCodeParam, BirthYearParam } from '../../shared/api/schemas.ts';
 import type { Applications } from '../../shared/model/ports.ts';
 import { citizenView } from '../../shared/procedures/application.ts';
+import { BIRTH_YEAR_HEADER, holdsFactor } from '../../shared/procedures/lookup-factor.ts';
 import { CITIZEN_PAGE, CITIZEN_PAGE_POLICY } from '../../shared/web/citizen-page.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { applications } from '../commons/procedures.ts';
@@ -25,9 +27,14 @@ const PUBLIC_FOR_5_MINUTES = 'public, max-age=300';
 
 async function getApplication(store: LookupDeps['applications'], event: HttpEvent) {
   const code = parameter(ApplicationCodeParam, event.pathParameters?.code, 'APPLICATION_CODE_INVALID');
+  const given = event.headers?.[BIRTH_YEAR_HEADER];
+  const birthYear =
+    given === undefined ? undefined : parameter(BirthYearParam, given, 'APPLICATION_BIRTH_YEAR_INVALID');
   const application = await store.get(code);
-  if (!application) throw new ApiError('APPLICATION_NOT_FOUND');
-  return json(citizenView(application, new Date()));
+  const now = new Date();
+  // an unknown code and a wrong year: one answer from one throw (holdsFactor compares in both cases)
+  if (!holdsFactor(application, code, birthYear, now)) throw new ApiError('APPLICATION_NOT_FOUND');
+  return json(citizenView(application, now));
 }
 
 export function lookupHandler(deps: LookupDeps) {

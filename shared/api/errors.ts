@@ -11,10 +11,15 @@ export const API_CODES = messageTable({
     vi: 'Mã hồ sơ không đúng định dạng (ví dụ: 000.00.12.H21-250115-0001)',
     en: 'The application code is malformed (for example 000.00.12.H21-250115-0001)',
   },
+  APPLICATION_BIRTH_YEAR_INVALID: {
+    status: 400,
+    vi: 'Năm sinh không đúng định dạng (bốn chữ số, ví dụ: 1990)',
+    en: 'The birth year is malformed (four digits, for example 1990)',
+  },
   APPLICATION_NOT_FOUND: {
     status: 404,
-    vi: 'Không tìm thấy hồ sơ với mã này',
-    en: 'No application has this code',
+    vi: 'Không tìm thấy hồ sơ với mã và năm sinh này',
+    en: 'No application has this code and birth year',
   },
   BATCH_ID_INVALID: {
     status: 400,

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
 // z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
 import * as z from 'zod/mini';
+import { BIRTH_YEAR_HEADER, CODE_ALONE_UNTIL } from '../procedures/lookup-factor.ts';
 import { API_CODES } from './errors.ts';
 import {
   AgencyParam,
@@ -9,6 +10,7 @@ import {
   BatchIdParam,
   BatchList,
   BatchView,
+  BirthYearParam,
   ErrorBody,
   Label,
   LimitParam,
@@ -126,14 +128,32 @@ export function openApiDocument() {
               // what the code must be once trimmed and upper-cased
               schema: parameterSchema(ApplicationCodeParam, 'output'),
             },
+            {
+              name: BIRTH_YEAR_HEADER,
+              in: 'header',
+              // optional in shape only: without it, only an application stored before the factor answers
+              required: false,
+              description:
+                "The applicant's birth year, four digits (e.g. 1990): the lookup's second factor. A header, not " +
+                'a query parameter, so it is in no URL. Without it only an application stored without a birth ' +
+                `year answers, until ${CODE_ALONE_UNTIL.toISOString()}.`,
+              schema: parameterSchema(BirthYearParam),
+            },
           ],
-          responses: responses(
-            'Application',
-            'The application',
-            'APPLICATION_CODE_INVALID',
-            'APPLICATION_NOT_FOUND',
-            'INTERNAL_ERROR',
-          ),
+          responses: {
+            ...responses(
+              'Application',
+              'The application',
+              'APPLICATION_CODE_INVALID',
+              'APPLICATION_BIRTH_YEAR_INVALID',
+              'INTERNAL_ERROR',
+            ),
+            '404': json(
+              'Error',
+              'APPLICATION_NOT_FOUND: no application has this code, or the birth year is wrong or missing; ' +
+                'one answer for both, so it does not tell whether the code exists',
+            ),
+          },
         },
       },
       '/batches/{batchId}': {

@@ -150,6 +150,15 @@ export const ApplicationCodeParam = z.pipe(
   z.string().check(z.regex(APPLICATION_CODE_PATTERN)),
 );
 
+/** The applicant's birth year (header x-dancu-birth-year): four digits, 1900–2100. */
+export const BirthYearParam = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^\s*\d{4}\s*$/)),
+    z.transform((year: string) => Number(year.trim())),
+  ),
+  z.int().check(z.minimum(1900), z.maximum(2100)),
+);
+
 /** What split makes a batch id: 22 characters of base64url. */
 export const BatchIdParam = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/));
 

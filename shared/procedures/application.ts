@@ -2,15 +2,18 @@
 // they arrive, and however often each does, the same set gives the same state. The highest sequence sets the
 // status; each optional field comes from the highest sequence that carries it; history keeps every sequence once.
 import type { ProcedureEvent } from './event.ts';
+import { birthYearDigest } from './lookup-factor.ts';
 import { maskName } from './masking.ts';
 import { isOverdue, STATUS_LABELS, type StatusCode } from './statuses.ts';
 
 /** History entries kept on the application for display; older ones stay in the event items only. */
 const HISTORY_LIMIT = 100;
 
-/** An event as it is stored: the applicant reduced to a masked name, the ID number and phone dropped. */
+/** An event as it is stored: the applicant reduced to a masked name and a birth-year digest, ID and phone dropped. */
 export interface StoredEvent extends Omit<ProcedureEvent, 'applicant'> {
   maskedName?: string;
+  /** birthYearDigest of the applicant's birth year: never the year itself */
+  birthYearDigest?: string;
 }
 
 interface HistoryEntry {
@@ -32,12 +35,15 @@ export interface Application extends Omit<StoredEvent, 'occurredAt' | 'note'> {
   eventCount: number;
 }
 
-/** The event without what must not be stored: the full name (masked), the ID number and the phone. */
+/** The event without what must not be stored: the full name (masked), the birth year (a digest), ID and phone. */
 export function protectEvent(event: ProcedureEvent): StoredEvent {
   const { applicant, ...rest } = event;
   return {
     ...rest,
     ...(applicant ? { maskedName: maskName(applicant.fullName) } : {}),
+    ...(applicant?.birthYear !== undefined
+      ? { birthYearDigest: birthYearDigest(event.applicationCode, applicant.birthYear) }
+      : {}),
   };
 }
 
@@ -72,10 +78,12 @@ export function applicationOf(events: readonly StoredEvent[]): Application {
   const dueAt = latestOf('dueAt');
   const resultDelivery = latestOf('resultDelivery');
   const maskedName = latestOf('maskedName');
+  const digest = latestOf('birthYearDigest');
   if (receivedAt !== undefined) application.receivedAt = receivedAt;
   if (dueAt !== undefined) application.dueAt = dueAt;
   if (resultDelivery !== undefined) application.resultDelivery = resultDelivery;
   if (maskedName !== undefined) application.maskedName = maskedName;
+  if (digest !== undefined) application.birthYearDigest = digest;
   return application;
 }
 

@@ -67,6 +67,8 @@ export const ProcedureEvent = z.object({
   applicant: z.optional(
     z.object({
       fullName: text(200),
+      /** the second factor of a lookup (issue 23): stored only as a digest (shared/procedures/lookup-factor.ts) */
+      birthYear: z.optional(z.int().check(z.minimum(1900), z.maximum(2100))),
       personalId: z.optional(z.string().check(z.regex(/^\d{12}$/))),
       phone: z.optional(z.string().check(z.regex(/^\+?[0-9 .-]{6,20}$/))),
     }),

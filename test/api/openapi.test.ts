@@ -50,6 +50,24 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(parameters)).toContain('"pattern"');
   });
 
+  it('asks for the birth year in a header, checked in shape, and gives one 404 for a wrong year or code', () => {
+    const { parameters } = document.paths['/applications/{code}'].get;
+    const responses = document.paths['/applications/{code}'].get.responses as Record<
+      string,
+      { description: string }
+    >;
+    expect(parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'x-dancu-birth-year',
+        in: 'header',
+        schema: expect.objectContaining({ type: 'string', pattern: expect.any(String) }),
+      }),
+    );
+    expect(parameters.some((parameter) => parameter.in === 'query')).toBe(false);
+    expect(responses['400']?.description).toContain('APPLICATION_BIRTH_YEAR_INVALID');
+    expect(responses['404']?.description).toMatch(/APPLICATION_NOT_FOUND.*birth year is wrong/);
+  });
+
   it('compiles: every $ref resolves', () => {
     for (const name of Object.keys(document.components.schemas))
       expect(responseValidator(name)).toBeTypeOf('function');

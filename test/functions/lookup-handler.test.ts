@@ -1,8 +1,9 @@
 // The citizens' routes on the applications fake: what a lookup answers, and what it never reads or lets out.
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApplicationView, ErrorBody } from '../../shared/api/schemas.ts';
 import { applicationOf, protectEvent } from '../../shared/procedures/application.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { CODE_ALONE_UNTIL } from '../../shared/procedures/lookup-factor.ts';
 import { MemoryApplications } from '../fakes/applications.ts';
 import { CODE, procedureEvent } from '../procedures/fixtures.ts';
 import { setProceduresEnvironment } from './events.ts';
@@ -15,14 +16,19 @@ const application = applicationOf(
   [
     procedureEvent(1, 2, {
       dueAt: '2025-01-20T10:00:00Z',
-      applicant: { fullName: 'Lê Thị Hoa', personalId: '064190123456', phone: '0912345678' },
+      applicant: {
+        fullName: 'Lê Thị Hoa',
+        personalId: '064190123456',
+        phone: '0912345678',
+        birthYear: 1990,
+      },
     }),
     procedureEvent(2, 4),
   ].map((event) => protectEvent(ProcedureEvent.parse(event))),
 );
 let applications: MemoryApplications;
 let handler: ReturnType<typeof lookupHandler>;
-const lookup = (code: string, headers: Record<string, string> = {}) =>
+const lookup = (code: string, headers: Record<string, string> = { 'x-dancu-birth-year': '1990' }) =>
   handler(
     get(`/applications/${encodeURIComponent(code)}`, 'GET /applications/{code}', {
       pathParameters: { code },
@@ -58,7 +64,11 @@ describe('GET /applications/{code}', () => {
 
   it('sets security headers, CORS, the request id and no caching', async () => {
     const headers = headersOf(
-      await lookup(CODE, { 'x-request-id': 'trace-42', origin: 'https://portal.example' }),
+      await lookup(CODE, {
+        'x-dancu-birth-year': '1990',
+        'x-request-id': 'trace-42',
+        origin: 'https://portal.example',
+      }),
     );
     expect(headers).toMatchObject({
       'x-request-id': 'trace-42',
@@ -99,6 +109,53 @@ describe('GET /applications/{code}', () => {
     const answer = await lookup('G09.20-20260609-0092637');
     expect(answer).toMatchObject({ statusCode: 404 });
     expect(bodyOf(answer).error.code).toBe('APPLICATION_NOT_FOUND');
+  });
+
+  it('answers a wrong birth year, or none, exactly as an unknown code: one status, one body, one set of headers', async () => {
+    const ask = (code: string, year?: string) =>
+      lookup(code, { 'x-request-id': 'same-id', ...(year ? { 'x-dancu-birth-year': year } : {}) });
+    const unknown = await ask('G09.20-20260609-0092637', '1990');
+    expect(unknown).toMatchObject({ statusCode: 404 });
+    expect(ErrorBody.parse(bodyOf(unknown)).error).toEqual({
+      code: 'APPLICATION_NOT_FOUND',
+      message: 'No application has this code and birth year',
+      messageVi: 'Không tìm thấy hồ sơ với mã và năm sinh này',
+      requestId: 'same-id',
+    });
+    for (const wrong of [await ask(CODE, '1991'), await ask(CODE, ' 1980 '), await ask(CODE)]) {
+      expect(wrong).toEqual(unknown);
+    }
+  });
+
+  it.each(['199', '19900', 'abcd', '1899', '2101', '1990; DROP'])(
+    'answers 400 for birth year %j before reading anything',
+    async (year) => {
+      const reads = vi.spyOn(applications, 'get');
+      const answer = await lookup(CODE, { 'x-dancu-birth-year': year });
+      expect(answer).toMatchObject({ statusCode: 400 });
+      expect(bodyOf(answer).error.code).toBe('APPLICATION_BIRTH_YEAR_INVALID');
+      expect(reads).not.toHaveBeenCalled();
+    },
+  );
+
+  describe('an application stored before the birth year was sent', () => {
+    afterEach(() => vi.useRealTimers());
+    const legacy = applicationOf([protectEvent(ProcedureEvent.parse(procedureEvent(1, 2)))]);
+
+    it('is looked up by code alone until CODE_ALONE_UNTIL', async () => {
+      vi.useFakeTimers({ now: CODE_ALONE_UNTIL.getTime() - 1, toFake: ['Date'] });
+      await applications.saveState({ ...legacy, eventCount: 99 });
+      expect(await lookup(CODE, {})).toMatchObject({ statusCode: 200 });
+      expect(await lookup(CODE, { 'x-dancu-birth-year': '1975' })).toMatchObject({ statusCode: 200 });
+    });
+
+    it('answers 404 as an unknown code from CODE_ALONE_UNTIL', async () => {
+      vi.useFakeTimers({ now: CODE_ALONE_UNTIL.getTime(), toFake: ['Date'] });
+      await applications.saveState({ ...legacy, eventCount: 99 });
+      const answer = await lookup(CODE, {});
+      expect(answer).toMatchObject({ statusCode: 404 });
+      expect(bodyOf(answer).error.code).toBe('APPLICATION_NOT_FOUND');
+    });
   });
 
   it('answers 500 with a code and no internals when DynamoDB fails', async () => {
