@@ -99,6 +99,9 @@ const SCRIPT = `
       none: 'Chưa có',
       notFound: 'Không tìm thấy hồ sơ',
       invalid: 'Mã hồ sơ không đúng định dạng',
+      yearLabel: 'Năm sinh của người nộp hồ sơ',
+      yearHint: 'Bốn chữ số, ví dụ 1990',
+      yearInvalid: 'Năm sinh không đúng định dạng',
       failed: 'Không tra cứu được, vui lòng thử lại',
       locale: 'vi-VN'
     },
@@ -122,6 +125,9 @@ const SCRIPT = `
       history: 'History',
       none: 'Not yet',
       notFound: 'Application not found',
+      yearLabel: "Applicant's year of birth",
+      yearHint: 'Four digits, e.g. 1990',
+      yearInvalid: 'The birth year is malformed',
       invalid: 'The application code is malformed',
       failed: 'The lookup failed, please try again',
       locale: 'en-GB'
@@ -134,6 +140,7 @@ const SCRIPT = `
   var last = null;
   var form = document.getElementById('lookup');
   var input = document.getElementById('code');
+  var yearInput = document.getElementById('birth-year');
   var result = document.getElementById('result');
   var toggle = document.getElementById('lang');
 
@@ -234,20 +241,26 @@ const SCRIPT = `
     toggle.setAttribute('aria-label', t('switchLabel'));
     render();
   }
-  function lookup(code) {
+  // the year goes in a header, never in the URL (history, Referer): a ?code= link holds the code alone
+  function lookup(code, year) {
     result.replaceChildren(el('p', 'hint', t('loading')));
     result.setAttribute('aria-busy', 'true');
     var url = new URL(location.href);
     url.searchParams.set('code', code);
     history.replaceState(null, '', url);
-    fetch('/applications/' + encodeURIComponent(code), { headers: { accept: 'application/json' } })
+    fetch('/applications/' + encodeURIComponent(code), {
+      headers: { accept: 'application/json', 'x-dancu-birth-year': year }
+    })
       .then(function (response) {
         return response.json().then(function (body) { return { status: response.status, body: body }; });
       })
       .then(function (answer) {
         if (answer.status === 200) last = { ok: true, body: answer.body };
         else if (answer.status === 404) last = { ok: false, key: 'notFound', body: answer.body };
-        else if (answer.status === 400) last = { ok: false, key: 'invalid', body: answer.body };
+        else if (answer.status === 400) {
+          var yearWrong = answer.body && answer.body.error && answer.body.error.code === 'APPLICATION_BIRTH_YEAR_INVALID';
+          last = { ok: false, key: yearWrong ? 'yearInvalid' : 'invalid', body: answer.body };
+        }
         else last = { ok: false, key: 'failed', body: answer.body };
       }, function () { last = { ok: false, key: 'failed', body: null }; })
       .then(function () { result.removeAttribute('aria-busy'); render(); });
@@ -255,7 +268,8 @@ const SCRIPT = `
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var code = input.value.trim();
-    if (code) lookup(code); else input.focus();
+    var year = yearInput.value.trim();
+    if (!code) input.focus(); else if (!year) yearInput.focus(); else lookup(code, year);
   });
   toggle.addEventListener('click', function () {
     lang = lang === 'vi' ? 'en' : 'vi';
@@ -263,7 +277,7 @@ const SCRIPT = `
   });
   applyLanguage();
   var given = new URL(location.href).searchParams.get('code');
-  if (given) { input.value = given; lookup(given); }
+  if (given) { input.value = given; yearInput.focus(); }
 })();
 `;
 
@@ -289,6 +303,12 @@ export const CITIZEN_PAGE = `<!doctype html>
       <input id="code" name="code" type="text" inputmode="text" autocomplete="off" autocapitalize="characters"
         spellcheck="false" maxlength="64" required aria-describedby="code-hint">
       <p class="hint" id="code-hint" data-text="hint">Mã in trên giấy tiếp nhận, ví dụ 000.00.12.H21-250115-0001</p>
+    </div>
+    <div class="field">
+      <label for="birth-year" data-text="yearLabel">Năm sinh của người nộp hồ sơ</label>
+      <input id="birth-year" name="birthYear" type="text" inputmode="numeric" pattern="[0-9]{4}" maxlength="4"
+        autocomplete="off" required aria-describedby="birth-year-hint">
+      <p class="hint" id="birth-year-hint" data-text="yearHint">Bốn chữ số, ví dụ 1990</p>
     </div>
     <button type="submit" data-text="submit">Tra cứu</button>
   </form>

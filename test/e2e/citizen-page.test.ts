@@ -1,5 +1,5 @@
-// The citizen page in headless Chromium against a local stack: a known code, an unknown one, a malformed one,
-// the English switch, a phone-sized screen, and no Content-Security-Policy violation along the way.
+// The citizen page in headless Chromium against a local stack: a known code with its birth year, a wrong year and
+// an unknown code (one answer), a malformed code and year, the English switch, a phone-sized screen, and no Content-Security-Policy violation along the way.
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { chromiumPath, missingChromium } from './browser.ts';
 const skip = missingChromium();
 const CODE = '000.00.12.H21-250115-0042';
 const REFUSED = '000.00.12.H21-250115-0043';
+const BORN = '1990';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -35,11 +36,14 @@ beforeAll(async () => {
       applicationCode: CODE,
       receivedAt: '2025-01-15T08:00:00+07:00',
       dueAt: '2025-01-22T17:00:00+07:00',
-      applicant: { fullName: 'Nguyễn Văn An', personalId: '064090123456' },
+      applicant: { fullName: 'Nguyễn Văn An', personalId: '064090123456', birthYear: 1990 },
     }),
     procedureEvent(2, 4, { applicationCode: CODE }),
     procedureEvent(3, 5, { applicationCode: CODE, note: 'Bổ sung bản sao giấy khai sinh' }),
-    procedureEvent(1, 1, { applicationCode: REFUSED }),
+    procedureEvent(1, 1, {
+      applicationCode: REFUSED,
+      applicant: { fullName: 'Trần Thị Bình', birthYear: 1990 },
+    }),
     procedureEvent(2, 3, { applicationCode: REFUSED, note: 'Hồ sơ không thuộc thẩm quyền' }),
   ];
   await sqs.send(
@@ -50,7 +54,9 @@ beforeAll(async () => {
   );
   sqs.destroy();
   const applied = async (code: string, events: number) => {
-    const answer = await fetch(`${stack.http}/applications/${code}`);
+    const answer = await fetch(`${stack.http}/applications/${code}`, {
+      headers: { 'x-dancu-birth-year': BORN },
+    });
     return (
       answer.status === 200 && ((await answer.json()) as { history: unknown[] }).history.length === events
     );
@@ -81,8 +87,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function lookUp(code: string): Promise<void> {
+async function lookUp(code: string, birthYear = BORN): Promise<void> {
   await page.getByLabel(/Mã hồ sơ|Application code/).fill(code);
+  await page.getByLabel(/Năm sinh|year of birth/).fill(birthYear);
   await page.getByRole('button', { name: /Tra cứu|Look up/ }).click();
 }
 
@@ -91,6 +98,7 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     await page.goto(`${stack.http}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
     await expect(page.getByLabel('Mã hồ sơ').isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Năm sinh của người nộp hồ sơ').isVisible()).resolves.toBe(true);
     expect(await page.locator('#result').getAttribute('aria-live')).toBe('polite');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
@@ -157,16 +165,40 @@ describe.skipIf(Boolean(skip))('the citizen page in Chromium', () => {
     expect(await alert.textContent()).toContain('APPLICATION_NOT_FOUND');
   });
 
+  it('says a wrong birth year exactly what it says an unknown code', async () => {
+    const alertOf = async (code: string, year: string) => {
+      await lookUp(code, year);
+      const alert = page.getByRole('alert');
+      await alert.getByText('APPLICATION_NOT_FOUND').waitFor();
+      const text = await alert.textContent();
+      await page.locator('#result').evaluate((node) => node.replaceChildren());
+      return text;
+    };
+    const wrongYear = await alertOf(CODE, '1991');
+    expect(wrongYear).toContain('Không tìm thấy hồ sơ');
+    expect(await alertOf('G09.20-20260609-0092637', BORN)).toBe(wrongYear);
+  });
+
+  it('says a malformed birth year is malformed', async () => {
+    await lookUp(CODE, '19x0');
+    await page.getByRole('alert').getByText('Năm sinh không đúng định dạng').first().waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('APPLICATION_BIRTH_YEAR_INVALID');
+  });
+
   it('says a malformed code is malformed', async () => {
     await lookUp('abc');
     await page.getByRole('alert').getByText('Mã hồ sơ không đúng định dạng').first().waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('APPLICATION_CODE_INVALID');
   });
 
-  it('opens a lookup link (?code=) directly', async () => {
+  it('opens a lookup link (?code=) with the code filled in, asks for the year, which stays out of the URL', async () => {
     await page.goto(`${stack.http}/?code=${encodeURIComponent(CODE)}`);
-    await page.locator('#result .status').waitFor();
     expect(await page.inputValue('#code')).toBe(CODE);
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('birth-year');
+    await page.keyboard.type(BORN);
+    await page.keyboard.press('Enter');
+    await page.locator('#result .status').waitFor();
+    expect(page.url()).not.toContain(BORN);
   });
 
   it('ran without script errors or Content-Security-Policy violations', () => {
