@@ -14,6 +14,8 @@ interface DemoApplication {
   agencyCode: string;
   agencyName: string;
   applicant: string;
+  /** the applicant's birth year: the lookup's second factor, printed beside each demo link */
+  birthYear: number;
   resultDelivery?: 'counter' | 'post';
   /** days from now: when it was received and when it is due */
   received: number;
@@ -32,6 +34,7 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
     procedureName: 'Đăng ký khai sinh',
     ...PHUONG,
     applicant: 'Nguyễn Văn An',
+    birthYear: 1990,
     received: -3,
     due: 2,
     statuses: [1, 2, 4],
@@ -42,6 +45,7 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
     procedureName: 'Cấp bản sao trích lục hộ tịch',
     ...PHUONG,
     applicant: 'Trần Thị Bình',
+    birthYear: 1985,
     received: -12,
     due: -2,
     statuses: [2, 4, 5],
@@ -54,6 +58,7 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
     agencyCode: 'G09.20',
     agencyName: 'Công an tỉnh Gia Lai',
     applicant: 'Rơ Châm Hiếu',
+    birthYear: 1978,
     received: -20,
     due: 5,
     statuses: [1, 2, 4, 6],
@@ -65,6 +70,7 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
     procedureName: 'Đăng ký kết hôn',
     ...PHUONG,
     applicant: 'Lê Hoàng Nam',
+    birthYear: 1995,
     resultDelivery: 'post',
     received: -30,
     due: -25,
@@ -76,6 +82,7 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
     procedureName: 'Đăng ký khai tử',
     ...PHUONG,
     applicant: 'Phạm Thị Đào',
+    birthYear: 1962,
     received: -1,
     due: 4,
     statuses: [1, 3],
@@ -84,10 +91,11 @@ export const DEMO_APPLICATIONS: DemoApplication[] = [
 ];
 
 /** Each application's events, its highest sequence first and its first event twice (as SQS may deliver). */
-/** One line per demo application: its procedure and its citizen page on the local HTTP server. */
+/** One line per demo application: its procedure, the birth year to type, and its citizen page. */
 export function lookupLinks(http: string): string[] {
   return DEMO_APPLICATIONS.map(
-    (app) => `  ${app.procedureName.padEnd(30)} ${http}/?code=${encodeURIComponent(app.code)}`,
+    (app) =>
+      `  ${app.procedureName.padEnd(30)} năm sinh / birth year ${app.birthYear}  ${http}/?code=${encodeURIComponent(app.code)}`,
   );
 }
 
@@ -107,7 +115,7 @@ export function demoEvents(now = Date.now()): ProcedureEventInput[] {
           ? {
               receivedAt: new Date(now + app.received * DAY).toISOString(),
               dueAt: new Date(now + app.due * DAY).toISOString(),
-              applicant: { fullName: app.applicant },
+              applicant: { fullName: app.applicant, birthYear: app.birthYear },
               ...(app.resultDelivery ? { resultDelivery: app.resultDelivery } : {}),
             }
           : {}),
@@ -141,7 +149,9 @@ export async function waitForDemoApplications(http: string, timeoutMs = 30_000):
   const pending = new Set(DEMO_APPLICATIONS);
   while (pending.size > 0 && Date.now() < deadline) {
     for (const app of pending) {
-      const answer = await fetch(`${http}/applications/${encodeURIComponent(app.code)}`);
+      const answer = await fetch(`${http}/applications/${encodeURIComponent(app.code)}`, {
+        headers: { 'x-dancu-birth-year': String(app.birthYear) },
+      });
       if (answer.status !== 200) continue;
       const { history } = (await answer.json()) as { history: unknown[] };
       if (history.length === app.statuses.length) pending.delete(app);

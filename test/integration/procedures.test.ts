@@ -55,7 +55,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   }
 }
 
-const lookup = (code: string) => fetch(`${http}/applications/${encodeURIComponent(code)}`);
+const lookup = (code: string, birthYear = '1990') =>
+  fetch(`${http}/applications/${encodeURIComponent(code)}`, { headers: { 'x-dancu-birth-year': birthYear } });
 
 describe('procedure events through the local queue', () => {
   it('applies events sent out of order and twice to the state the highest sequence sets', async () => {
@@ -65,7 +66,12 @@ describe('procedure events through the local queue', () => {
       procedureEvent(2, 2, {
         applicationCode: code,
         dueAt: '2099-06-20T17:00:00+07:00',
-        applicant: { fullName: 'Phạm Minh Đức', personalId: '064090123456', phone: '0912345678' },
+        applicant: {
+          fullName: 'Phạm Minh Đức',
+          personalId: '064090123456',
+          phone: '0912345678',
+          birthYear: 1990,
+        },
       }),
       procedureEvent(3, 4, { applicationCode: code }),
       procedureEvent(4, 9, { applicationCode: code, resultDelivery: 'post' }),
@@ -89,7 +95,13 @@ describe('procedure events through the local queue', () => {
     });
     expect(body.history.map((entry: { status: number }) => entry.status)).toEqual([1, 2, 4, 9]);
     expect(responseValidator('Application')(body)).toBe(true);
-    expect(JSON.stringify(body)).not.toMatch(/Phạm|064090123456|0912345678/);
+    expect(JSON.stringify(body)).not.toMatch(/Phạm|064090123456|0912345678|1990/);
+    // the local stack's HTTP server passes the header through: a wrong year is the unknown code's 404
+    const wrongYear = await lookup(code, '1991');
+    expect(wrongYear.status).toBe(404);
+    expect(((await wrongYear.json()) as { error: { code: string } }).error.code).toBe(
+      'APPLICATION_NOT_FOUND',
+    );
   });
 
   it('moves a malformed event to the dead-letter queue and applies nothing of it', async () => {

@@ -3,6 +3,7 @@ import { DEMO_APPLICATIONS, demoEvents, lookupLinks } from '../../local/demo-pro
 import { citizenView } from '../../shared/procedures/application.ts';
 import { applyProcedureEvent } from '../../shared/procedures/apply-event.ts';
 import { ProcedureEvent } from '../../shared/procedures/event.ts';
+import { holdsFactor } from '../../shared/procedures/lookup-factor.ts';
 import { MemoryApplications } from '../fakes/applications.ts';
 
 describe('the procedure demo of npm start', () => {
@@ -19,6 +20,7 @@ describe('the procedure demo of npm start', () => {
       expect(view.status).toBe(app.statuses.at(-1));
       expect(view.history).toHaveLength(app.statuses.length);
       expect(view.applicant.maskedName).toMatch(/^(\p{Lu}\*\*\* ?)+$/u);
+      expect(holdsFactor(store.states.get(app.code), app.code, app.birthYear, new Date(now))).toBe(true);
     }
     expect(new Set(views.map(({ view }) => view.status)).size).toBe(DEMO_APPLICATIONS.length);
     expect(views.some(({ view }) => view.overdue)).toBe(true);
@@ -29,6 +31,7 @@ describe('the procedure demo of npm start', () => {
     expect(lines).toHaveLength(DEMO_APPLICATIONS.length);
     for (const [i, app] of DEMO_APPLICATIONS.entries()) {
       expect(lines[i]).toContain(app.procedureName);
+      expect(lines[i]).toContain(`birth year ${app.birthYear}`);
       expect(lines[i]?.endsWith(`http://127.0.0.1:3000/?code=${encodeURIComponent(app.code)}`)).toBe(true);
     }
   });
