@@ -1,7 +1,9 @@
 // bench/lookup: sustained GET /applications/{code} on the local stack (a steady 300 req/s for 30 s, random known
 // codes), against as many bare GetItem calls to the same DynamoDB emulator at the same rate and concurrency in the
 // same run, both driven by one open-loop generator on a worker thread; then autocannon at the same fixed rate and unthrottled (the most
-// the path serves). The functions' bundles and cold starts are bench/cold-start.ts's.
+// the path serves). Every lookup sends the birth year (issue 23); a wrong year on known codes and the right-looking
+// year on unknown codes are then timed side by side, as they must give one answer in about one time.
+// The functions' bundles and cold starts are bench/cold-start.ts's.
 // Usage: npm run bench:lookup -- [--seconds 30] [--rate 300] [--connections 32] [--applications 10000] [--json]
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
@@ -42,6 +44,7 @@ const http = stack.http ?? '';
 // 1. seed: the state items a lookup reads, written as the status function writes them
 const { ApplicationStore } = await import('../shared/store/application-store.ts');
 const store = new ApplicationStore(stack.names.tables.applications);
+const BIRTH_YEAR = 1990;
 const codes = Array.from(
   { length: applications },
   (_, i) => `000.00.${String(10 + (i % 90))}.H21-251127-${String(i).padStart(6, '0')}`,
@@ -64,7 +67,10 @@ await Promise.all(
             sequence: n + 1,
             occurredAt: new Date(Date.UTC(2025, 10, 20 + n)).toISOString(),
             ...(n === 0
-              ? { dueAt: '2025-11-30T17:00:00+07:00', applicant: { fullName: 'Nguyễn Văn An' } }
+              ? {
+                  dueAt: '2025-11-30T17:00:00+07:00',
+                  applicant: { fullName: 'Nguyễn Văn An', birthYear: BIRTH_YEAR },
+                }
               : { note: 'Bổ sung bản sao giấy khai sinh' }),
           }),
         ),
@@ -120,6 +126,7 @@ async function httpRun(
         requests: [
           {
             method: 'GET',
+            headers: { 'x-dancu-birth-year': String(BIRTH_YEAR) },
             setupRequest: (request) => ({ ...request, path: `/applications/${randomCode()}` }),
           },
         ],
@@ -139,8 +146,13 @@ async function httpRun(
 }
 
 /** The steady load on a worker thread of its own (bench/steady-load.ts). */
-async function steadyRun(name: string, target: SteadyLoad['target'], count: number): Promise<Run> {
-  const load: SteadyLoad = { target, codes, count, perSecond: rate, concurrency: connections };
+async function steadyRun(
+  name: string,
+  target: SteadyLoad['target'],
+  count: number,
+  lookupCodes = codes,
+): Promise<Run> {
+  const load: SteadyLoad = { target, codes: lookupCodes, count, perSecond: rate, concurrency: connections };
   // the worker registers tsx's loader before it imports the TypeScript module (Node 20 workers do not inherit it)
   const module = new URL('./steady-load.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); })`;
@@ -153,7 +165,16 @@ async function steadyRun(name: string, target: SteadyLoad['target'], count: numb
   // less sensitive than latency to other processes on the machine: what the path costs, not how long it waited
   return { name, ...result, cpuMsPerRequest: (user + system) / 1000 / count };
 }
-const httpTarget = { kind: 'http', baseUrl: http } as const;
+const httpTarget = {
+  kind: 'http',
+  baseUrl: http,
+  birthYear: String(BIRTH_YEAR),
+  expectStatus: 200,
+} as const;
+const wrongYearTarget = { ...httpTarget, birthYear: String(BIRTH_YEAR + 1), expectStatus: 404 } as const;
+const notFoundTarget = { ...httpTarget, expectStatus: 404 } as const;
+// well-formed codes never seeded (another running-number range), as many as the known ones
+const unknownCodes = codes.map((code) => code.replace(/-(\d{6})$/, (_, n: string) => `-9${n}`));
 const getItemTarget = {
   kind: 'getItem',
   endpoint: stack.endpoints.dynamodb,
@@ -165,8 +186,40 @@ const getItemTarget = {
 const total = rate * seconds;
 await steadyRun('warm-up', httpTarget, rate * 3);
 await steadyRun('warm-up', getItemTarget, rate * 3);
+await steadyRun('warm-up', wrongYearTarget, rate);
+await steadyRun('warm-up', notFoundTarget, rate, unknownCodes);
 const steady = await steadyRun(`GET /applications/{code}, ${rate}/s`, httpTarget, total);
 const bare = await steadyRun(`bare GetItem, ${rate}/s`, getItemTarget, total);
+// a wrong year and an unknown code: one answer; timed in alternating slices, so drift on the machine hits both
+const sideSeconds = Math.min(seconds, 10);
+const slices = 4;
+const sliceCount = Math.ceil((rate * sideSeconds) / slices);
+const wrongYear: Run = {
+  name: `wrong birth year (404), ${rate}/s`,
+  requests: 0,
+  errors: 0,
+  seconds: 0,
+  latencies: [],
+};
+const unknownCode: Run = {
+  name: `unknown code (404), ${rate}/s`,
+  requests: 0,
+  errors: 0,
+  seconds: 0,
+  latencies: [],
+};
+for (let slice = 0; slice < slices; slice++) {
+  for (const [run, target, lookupCodes] of [
+    [wrongYear, wrongYearTarget, codes],
+    [unknownCode, notFoundTarget, unknownCodes],
+  ] as const) {
+    const part = await steadyRun(run.name, target, sliceCount, lookupCodes);
+    run.requests += part.requests;
+    run.errors += part.errors;
+    run.seconds += part.seconds;
+    run.latencies.push(...part.latencies);
+  }
+}
 // autocannon: its fixed rate sends each second's quota at the second's start (a burst on every connection),
 // so its latencies are those of a 32-way burst every second; unthrottled, it measures the most the path serves
 const burst = await httpRun(`autocannon ${rate}/s (bursts each second)`, {
@@ -182,6 +235,13 @@ await stack.stop();
 
 const rows = [report(steady), report(bare), report(burst.run), report(maximum.run)];
 console.table(rows);
+const sideBySide = [report(wrongYear), report(unknownCode)];
+console.log('a wrong birth year and an unknown code, side by side (both must be the one 404):');
+console.table(sideBySide);
+const [wrongRow, unknownRow] = sideBySide;
+console.log(
+  `wrong year - unknown code: p50 ${((wrongRow?.['p50 ms'] ?? 0) - (unknownRow?.['p50 ms'] ?? 0)).toFixed(2)} ms, p99 ${((wrongRow?.['p99 ms'] ?? 0) - (unknownRow?.['p99 ms'] ?? 0)).toFixed(2)} ms`,
+);
 console.log(
   `load average during the run: ${loadavg()
     .map((n) => n.toFixed(2))
@@ -208,6 +268,8 @@ if (json) {
     bareGetItem: rows[1],
     autocannonBurst: rows[2],
     autocannonUnthrottled: rows[3],
+    wrongBirthYear: sideBySide[0],
+    unknownCode: sideBySide[1],
     p50Ratio: Number(ratio.toFixed(2)),
   });
 }

@@ -9,7 +9,14 @@ import { applicationKeys } from '../shared/keys.ts';
 
 export interface SteadyLoad {
   target:
-    | { kind: 'http'; baseUrl: string }
+    | {
+        kind: 'http';
+        baseUrl: string;
+        /** sent in x-dancu-birth-year, the lookup's second factor */
+        birthYear: string;
+        /** the answer that counts as a success: 200, or 404 when wrong years or unknown codes are measured */
+        expectStatus: number;
+      }
     | { kind: 'getItem'; endpoint: string; region: string; table: string };
   codes: string[];
   count: number;
@@ -29,14 +36,15 @@ export async function steadyLoad(load: SteadyLoad): Promise<SteadyResult> {
   let call: () => Promise<boolean>;
   let close = () => {};
   if (load.target.kind === 'http') {
-    const { baseUrl } = load.target;
+    const { baseUrl, birthYear, expectStatus } = load.target;
+    const headers = { 'x-dancu-birth-year': birthYear };
     const agent = new Agent({ keepAlive: true, maxSockets: load.concurrency });
     close = () => agent.destroy();
     call = () =>
       new Promise<boolean>((resolve, reject) => {
-        const request = httpRequest(`${baseUrl}/applications/${code()}`, { agent }, (response) => {
+        const request = httpRequest(`${baseUrl}/applications/${code()}`, { agent, headers }, (response) => {
           response.resume();
-          response.on('end', () => resolve(response.statusCode === 200));
+          response.on('end', () => resolve(response.statusCode === expectStatus));
           response.on('error', reject);
         });
         request.on('error', reject);
