@@ -7,6 +7,7 @@ import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
 import { type DataClass, dataKeys } from './constructs/data-keys.ts';
 import { DataTables } from './constructs/data-tables.ts';
+import { EventSenderRoles } from './constructs/event-senders.ts';
 import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
@@ -33,6 +34,7 @@ export class DancuStack extends Stack {
   readonly ingestion: IngestionPipeline;
   readonly httpApi: HttpApi;
   readonly agencies: AgencyRoles;
+  readonly eventSenders: EventSenderRoles;
   readonly observability: Observability;
   /** CloudFront with the WAF in front of the API, when the stage enables it and names its web ACL */
   readonly edge?: CitizenEdge;
@@ -95,6 +97,13 @@ export class DancuStack extends Stack {
     });
     // the split refuses an upload whose uploader is not the role of the key's agency
     this.ingestion.functions.split.function.addEnvironment('AGENCY_UPLOADERS', this.agencies.uploaders());
+    this.eventSenders = new EventSenderRoles(this, 'EventSenders', {
+      stage: config,
+      queue: this.ingestion.queues.procedureEvents.queue,
+      key: keys.applications,
+    });
+    // the status function refuses an event whose sender is not a role of the event's agency
+    this.ingestion.functions.status.function.addEnvironment('EVENT_SENDERS', this.eventSenders.senders());
 
     const { waf } = config.http;
     if (waf.enabled && waf.webAclArn) {

@@ -32,6 +32,24 @@ const Agency = z.object({
   trustedPrincipals: z.array(PrincipalArn).default([]),
 });
 
+/**
+ * A system that sends procedure events (docs/procedures.md, "Events bound to their sender"): a one-stop shop of a
+ * commune, a department or the police, or the post office, which receives and returns for several. The stack makes
+ * it the role `{prefix}-events-{name}`, allowed to send to the procedure-events queue; the status function admits
+ * its events only for `agencyCodes` (the events' `agencyCode`).
+ */
+const EventSender = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,29}$/),
+  /** shown to operators only (the role's description) */
+  unit: z.string().min(1).max(200),
+  agencyCodes: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/))
+    .min(1)
+    .max(50),
+  /** who may assume the sender's role; none: administrators of this account grant it */
+  trustedPrincipals: z.array(PrincipalArn).default([]),
+});
+
 const Throttle = z.object({
   rateLimit: z.number().positive(),
   burstLimit: z.number().int().positive(),
@@ -111,6 +129,21 @@ export const StageConfig = z
       .refine((agencies) => new Set(agencies.map((a) => a.code)).size === agencies.length, {
         message: 'agency codes must be unique',
       }),
+    /** who may send procedure events for which agencies, until agencies become data */
+    eventSenders: z
+      .array(EventSender)
+      .max(50)
+      .refine((senders) => new Set(senders.map((s) => s.name)).size === senders.length, {
+        message: 'event sender names must be unique',
+      })
+      // "AROA…(21)":["code",…], per sender: at most 3 KB of the 4 KB, beside the function's other variables
+      .refine(
+        (senders) => senders.reduce((n, s) => n + 27 + s.agencyCodes.join('","').length + 4, 0) <= 3000,
+        {
+          message: 'EVENT_SENDERS would not fit the status function’s environment: move it to SSM',
+        },
+      )
+      .default([]),
     /**
      * Record linkage (docs/linkage.md, docs/scale.md). `on`: the register links every row as it arrives (its
      * LINKAGE), for about 2.9 write units more per new person, and its persons are filed for later forms. `pass`:
@@ -165,6 +198,9 @@ export const StageConfig = z
   })
   .refine((stage) => stage.agencies.every((a) => `${stage.agencyRolePrefix}${a.code}`.length <= 64), {
     message: 'an agency role name ({agencyRolePrefix}{code}) must fit 64 characters',
+  })
+  .refine((stage) => stage.eventSenders.every((s) => `${stage.prefix}-events-${s.name}`.length <= 64), {
+    message: 'an event sender role name ({prefix}-events-{name}) must fit 64 characters',
   });
 
 export type StageConfig = z.output<typeof StageConfig>;
@@ -175,6 +211,21 @@ const EXAMPLE_AGENCIES: StageInput['agencies'] = [
   { code: 'CA-GIALAI', name: 'Công an tỉnh Gia Lai' },
   { code: 'CA-PLEIKU', name: 'Công an thành phố Pleiku' },
   { code: 'CA-ANKHE', name: 'Công an thị xã An Khê' },
+];
+
+/**
+ * Senders of the examples (Gia Lai): a ward's one-stop shop, a department's, the police's for its three agencies,
+ * and the post office, which receives and returns results for the ward and the department.
+ */
+const EXAMPLE_EVENT_SENDERS: StageInput['eventSenders'] = [
+  { name: 'ward-hoithuong', unit: 'Bộ phận một cửa UBND phường Hội Thương', agencyCodes: ['000.00.12.H21'] },
+  { name: 'dept-justice', unit: 'Bộ phận một cửa Sở Tư pháp tỉnh Gia Lai', agencyCodes: ['000.00.11.H21'] },
+  {
+    name: 'police-gialai',
+    unit: 'Bộ phận một cửa Công an tỉnh Gia Lai',
+    agencyCodes: EXAMPLE_AGENCIES.map((agency) => agency.code),
+  },
+  { name: 'post-gialai', unit: 'Bưu điện tỉnh Gia Lai', agencyCodes: ['000.00.12.H21', '000.00.11.H21'] },
 ];
 
 const STAGE_INPUTS = {
@@ -201,6 +252,7 @@ const STAGE_INPUTS = {
     },
     agencyRolePrefix: 'dancu-dev-agency-',
     agencies: EXAMPLE_AGENCIES,
+    eventSenders: EXAMPLE_EVENT_SENDERS,
     linkage: 'on',
     functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
     http: {
@@ -235,6 +287,7 @@ const STAGE_INPUTS = {
     // the name shared/api/caller.ts assumes when no prefix is configured
     agencyRolePrefix: 'dancu-agency-',
     agencies: EXAMPLE_AGENCIES,
+    eventSenders: EXAMPLE_EVENT_SENDERS,
     // Project 896 exists to find the same person twice. A nightly link pass (02:00 in Vietnam) does it for a scan of
     // the register instead of 2.9 write units per row: USD 0.7 rather than 2.9 per million rows (docs/scale.md)
     linkage: 'pass',

@@ -15,6 +15,7 @@ import './s3rver-atomic-put.ts';
 import { LOCAL_REGION } from './account.ts';
 import { EmulatorStartError } from './errors.ts';
 import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';
+import { stampSenderIds } from './fauxqs-sender-id.ts';
 
 /** Base URLs (`http://127.0.0.1:PORT`) of the emulators, one per AWS service. */
 export interface LocalEndpoints {
@@ -173,6 +174,7 @@ async function startFauxqs(port: number, region: string) {
   // buildApp rather than startFauxqs: the latter listens on every interface.
   const app = buildApp({ logger: false, defaultRegion: region });
   exposeQueueUrlsOnEndpoint(app, region);
+  stampSenderIds(app);
   await listening('sqs', port, () => app.listen({ port, host: HOST }));
   return {
     endpoint: endpointOf(app.server),

@@ -8,20 +8,22 @@ export interface QueuedMessage {
   messageId: string;
   receiptHandle: string;
   body: string;
+  /** the SQS SenderId: the sender's IAM unique id (locally its access key id) */
+  senderId?: string;
 }
 
 /** Lambda's event for `messages` of the queue `queueArn`, each on its `receiveCount`th delivery. */
 export function sqsEventFor(queueArn: string, messages: QueuedMessage[], receiveCount = 1): SQSEvent {
   const awsRegion = queueArn.split(':')[3] ?? '';
   return {
-    Records: messages.map(({ messageId, receiptHandle, body }) => ({
+    Records: messages.map(({ messageId, receiptHandle, body, senderId }) => ({
       messageId,
       receiptHandle,
       body,
       attributes: {
         ApproximateReceiveCount: String(receiveCount),
         SentTimestamp: '0',
-        SenderId: 'x',
+        SenderId: senderId ?? 'x',
         ApproximateFirstReceiveTimestamp: '0',
       },
       messageAttributes: {},

@@ -205,6 +205,17 @@ function localUploaders(): Record<string, string> {
 }
 
 /**
+ * Who may send procedure events for which agency, as the status function reads it (EVENT_SENDERS): each agency's
+ * local access key for its own agency, and the operator's S3RVER key (the demo, the tests) for any.
+ */
+function localEventSenders(): Record<string, string[]> {
+  return {
+    [LOCAL_CREDENTIALS.accessKeyId]: [ANY_AGENCY],
+    ...Object.fromEntries(LOCAL_AGENCIES.map((code) => [localAgencyCredentials(code).accessKeyId, [code]])),
+  };
+}
+
+/**
  * The environment the production code expects: the SDK pointed at the emulators (`AWS_ENDPOINT_URL_*`, region,
  * credentials, checksums only when required for s3rver) and every variable any function reads, resolved to the
  * local names. All functions share this process, so a variable must mean the same to each.
@@ -225,6 +236,7 @@ export function localEnvironment(
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AGENCY_UPLOADERS: JSON.stringify(localUploaders()),
+    EVENT_SENDERS: JSON.stringify(localEventSenders()),
     // EMF lines are for CloudWatch; locally they would only fill the console
     POWERTOOLS_METRICS_DISABLED: 'true',
     // rows in flight per register invocation: in AWS 16 hide DynamoDB's latency; here every invocation shares one

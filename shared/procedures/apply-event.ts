@@ -28,9 +28,12 @@ export function parseProcedureEvent(body: string): ProcedureEvent {
   }
   const parsed = ProcedureEvent.safeParse(json);
   if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), issue: issue.code }));
+    // a note too long or holding a number like an ID has a code of its own: the sender must reword it
+    const noteOnly = issues.every((issue) => issue.path === 'note');
     throw new ProcedureEventError(
-      'PROCEDURE_EVENT_INVALID',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), issue: issue.code })),
+      noteOnly ? 'PROCEDURE_EVENT_NOTE_REFUSED' : 'PROCEDURE_EVENT_INVALID',
+      issues,
     );
   }
   return parsed.data;

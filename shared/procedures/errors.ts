@@ -11,6 +11,18 @@ export const EVENT_CODES = messageTable({
     vi: 'Sự kiện không đúng lược đồ (thiếu trường, sai kiểu hoặc sai định dạng)',
     en: 'The event does not match the schema (missing field, wrong type or format)',
   },
+  PROCEDURE_EVENT_SENDER_FORBIDDEN: {
+    vi: 'Bên gửi sự kiện không được phép gửi cho cơ quan này (mã cơ quan trong sự kiện)',
+    en: 'The sender of the event may not send for this agency (the agency code of the event)',
+  },
+  PROCEDURE_EVENT_SEQUENCE_OUT_OF_RANGE: {
+    vi: 'Số thứ tự lớn hơn thời điểm xảy ra tính bằng mili giây cộng một ngày, hoặc thời điểm xảy ra quá một ngày sau hiện tại',
+    en: 'The sequence exceeds the occurrence time in milliseconds plus a day, or the occurrence time is more than a day ahead',
+  },
+  PROCEDURE_EVENT_NOTE_REFUSED: {
+    vi: 'Ghi chú dài quá 500 ký tự hoặc chứa dãy số giống số định danh, CMND hoặc số điện thoại',
+    en: 'The note is longer than 500 characters or holds a run of digits like an ID, CMND or phone number',
+  },
   PROCEDURE_EVENT_REPEAT: {
     vi: 'Sự kiện đã nhận trước đó (cùng mã hồ sơ và số thứ tự): bỏ qua',
     en: 'The event was received before (same application code and sequence): ignored',

@@ -2,6 +2,7 @@
 // of an application code, which is checked before anything is read.
 // zod/mini, as shared/domain/record.ts: the status and lookup functions bundle these schemas
 import * as z from 'zod/mini';
+import { isShowableNote, NOTE_MAX_CHARS } from './event-note.ts';
 import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /**
@@ -57,13 +58,16 @@ export const ProcedureEvent = z.object({
   agencyCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)),
   agencyName: text(300),
   status: Status,
-  /** grows per application: the highest wins, a repeat is a no-op */
+  /** grows per application: the highest wins, a repeat is a no-op; bounded by occurredAt at intake (event-intake.ts) */
   sequence: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
   occurredAt: instant,
   receivedAt: z.optional(instant),
   dueAt: z.optional(instant),
   resultDelivery: z.optional(ResultDelivery),
-  note: z.optional(text(500)),
+  /** shown to the citizen: vetted at intake (event-note.ts) */
+  note: z.optional(
+    z.pipe(text(NOTE_MAX_CHARS), z.string().check(z.refine(isShowableNote, 'a number like an ID or phone'))),
+  ),
   applicant: z.optional(
     z.object({
       fullName: text(200),

@@ -33,11 +33,12 @@ export function setProceduresEnvironment(): void {
   Object.assign(process.env, FUNCTION_ENVIRONMENT, { APPLICATIONS_TABLE: 'applications-table' });
 }
 
-export function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {
+export function sqsEvent(bodies: unknown[], receiveCount = 1, senderId?: string): SQSEvent {
   const messages = bodies.map((message, i) => ({
     messageId: `m${i}`,
     receiptHandle: `r${i}`,
     body: typeof message === 'string' ? message : JSON.stringify(message),
+    ...(senderId ? { senderId } : {}),
   }));
   return sqsEventFor('arn:aws:sqs:ap-southeast-1:000000000000:q', messages, receiveCount);
 }

@@ -622,6 +622,38 @@ describe('agency roles', () => {
     expect(uploaders).not.toContain('"*"');
   });
 
+  it('makes each event sender a role that may only send to the procedure-events queue', () => {
+    const queueArn = arnOf(idOf(stack.ingestion.queues.procedureEvents.queue));
+    for (const sender of stack.config.eventSenders) {
+      const role = stack.eventSenders.roles[sender.name] as IConstruct;
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-dev-events-${sender.name}` });
+      const [policy] = Object.values(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: [{ Ref: idOf(role) }] },
+        }),
+      );
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn }),
+        expect.objectContaining({
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: arnOf(idOf(stack.keys.applications)),
+        }),
+      ]);
+    }
+  });
+
+  it('gives the status function the map of role id → agency codes it checks event senders against', () => {
+    const status = template.toJSON().Resources[idOf(stack.ingestion.functions.status.function)];
+    const senders = JSON.stringify(status.Properties.Environment.Variables.EVENT_SENDERS);
+    for (const sender of stack.config.eventSenders) {
+      expect(senders).toContain(idOf(stack.eventSenders.roles[sender.name] as IConstruct));
+      for (const code of sender.agencyCodes) expect(senders).toContain(code);
+    }
+    // the post office sends for the ward and the department, not only the police
+    expect(stack.config.eventSenders.some((s) => s.agencyCodes.includes('000.00.12.H21'))).toBe(true);
+    expect(senders).not.toContain('"*"');
+  });
+
   it('tells the agency function the role prefix it reads the caller’s agency from', () => {
     const agency = template.toJSON().Resources[idOf(stack.httpApi.functions.agency.function)];
     expect(agency.Properties.Environment.Variables.AGENCY_ROLE_PREFIX).toBe('dancu-dev-agency-');

@@ -32,6 +32,22 @@ describe('infra/stages.ts', () => {
     const tooFast = structuredClone(stageConfig('dev'));
     tooFast.functions = { register: { maximumConcurrency: 1 } };
     expect(() => parseStage(tooFast)).toThrow(/maximumConcurrency/);
+    const senderTwice = structuredClone(stageConfig('dev'));
+    senderTwice.eventSenders.push({
+      ...(senderTwice.eventSenders[0] as (typeof senderTwice.eventSenders)[number]),
+    });
+    expect(() => parseStage(senderTwice)).toThrow(/event sender names must be unique/);
+    const noAgency = structuredClone(stageConfig('dev'));
+    (noAgency.eventSenders[0] as { agencyCodes: string[] }).agencyCodes = [];
+    expect(() => parseStage(noAgency)).toThrow(/agencyCodes/);
+    const tooMany = structuredClone(stageConfig('dev'));
+    tooMany.eventSenders = Array.from({ length: 6 }, (_, n) => ({
+      name: `unit-${n}`,
+      unit: 'một cửa',
+      agencyCodes: Array.from({ length: 50 }, (_, i) => `000.${n}.${i}.H21`),
+      trustedPrincipals: [],
+    }));
+    expect(() => parseStage(tooMany)).toThrow(/EVENT_SENDERS would not fit/);
   });
 
   it('holds each stage’s retention, and refuses uploads kept shorter than work files or work files past 14 days', () => {

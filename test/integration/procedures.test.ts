@@ -1,8 +1,14 @@
 // Procedure events through the local queue into the status function, and back out of the HTTP API, as a
 // one-stop-shop system and a citizen would use them (any SQS client; fetch on 127.0.0.1).
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
+import { localAgencyCredentials } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { responseValidator } from '../api/validator.ts';
 import { procedureEvent } from '../procedures/fixtures.ts';
@@ -31,9 +37,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function send(bodies: unknown[]): Promise<void> {
+async function send(bodies: unknown[], client = sqs): Promise<void> {
   for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(
+    await client.send(
       new SendMessageBatchCommand({
         QueueUrl: stack.names.queues.procedureEvents.url,
         Entries: bodies.slice(i, i + 10).map((body, n) => ({
@@ -118,6 +124,44 @@ describe('procedure events through the local queue', () => {
     };
     await until('two dead letters', async () => ((await deadLetters()) >= 2 ? true : undefined), 60_000);
     expect((await lookup(code)).status).toBe(404);
+  });
+
+  it("applies an agency's own event, and dead-letters its event for another agency", async () => {
+    const pleiku = new SQSClient({
+      endpoint: stack.endpoints.sqs,
+      region: stack.names.region,
+      credentials: localAgencyCredentials('CA-PLEIKU'),
+    });
+    const own = '000.00.12.H21-250115-0011';
+    const other = '000.00.12.H21-250115-0012';
+    try {
+      await send(
+        [
+          procedureEvent(1, 2, { applicationCode: other }),
+          procedureEvent(1, 2, { applicationCode: own, agencyCode: 'CA-PLEIKU' }),
+        ],
+        pleiku,
+      );
+    } finally {
+      pleiku.destroy();
+    }
+    await until('the own event', async () => ((await lookup(own)).status === 200 ? true : undefined));
+    // the other agency's event is refused on every receive, then dead-lettered: it never reaches the table
+    await until(
+      'the dead letter',
+      async () => {
+        const { Messages } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: stack.names.queues.procedureEvents.deadLetter.url,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+          }),
+        );
+        return Messages?.some((message) => message.Body?.includes(other)) ? true : undefined;
+      },
+      60_000,
+    );
+    expect((await lookup(other)).status).toBe(404);
   });
 });
 

@@ -17,7 +17,7 @@ export function procedureEvent(
     agencyName: 'UBND phường Hội Thương',
     status,
     sequence,
-    occurredAt: new Date(Date.UTC(2025, 0, 15, 8, sequence)).toISOString(),
+    occurredAt: new Date(Date.UTC(2025, 0, 15, 8, sequence % 60_000)).toISOString(),
     ...extra,
   };
 }
