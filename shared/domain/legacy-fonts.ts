@@ -5,6 +5,7 @@
 // TCVN 5712:1993 VN1 as glibc's TCVN5712-1 and X11's lcUniConv/tcvn.h carry it (VN3, the .VnTime fonts, is its
 // 0xA1-0xFF half). No registry package does VNI or TCVN3 glyphs well (vietnamese-conversion: a naive global replace),
 // so the two small tables are written here, and local/convert.ts uses these same ones.
+import { foldTone } from './normalize.ts';
 
 export type LegacyFont = 'vni' | 'tcvn3';
 
@@ -66,12 +67,6 @@ const SYLLABLE =
   /^[^aăâeêioôơuưy]{0,4}(?:[aăâeêioôơuưy]|a[iouy]|â[uy]|eo|êu|i[aêu]|o[aăeiơ]|ôi|ơi|u[aâêiôơy]|ư[aiuơ]|yê|iêu|yêu|oa[ioy]|oeo|uây|uôi|uy[aêu]|ươ[iu])(?:ch|ng|nh|[cmnpt])?$/;
 // white space, digits and ASCII punctuation but the apostrophe: no font's glyph is one, so both texts split alike
 const BETWEEN_WORDS = /[\s!-&(-@[-`{-~]+/;
-const toneless = (word: string) =>
-  word
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '')
-    .normalize('NFC');
 
 /**
  * Whether the words the font's glyphs change read, once converted, as Vietnamese syllables more often than not:
@@ -84,7 +79,7 @@ function readsAsVietnamese(value: string, font: LegacyFont): boolean {
   let votes = 0;
   words.forEach((word, i) => {
     const converted = read[i] ?? '';
-    if (converted !== word) votes += SYLLABLE.test(toneless(converted)) ? 1 : -1;
+    if (converted !== word) votes += SYLLABLE.test(foldTone(converted)[0]) ? 1 : -1;
   });
   return votes > 0;
 }

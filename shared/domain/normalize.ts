@@ -97,7 +97,7 @@ const syllableKey = memoize((word: string) => {
 export const LOOKALIKE_APOSTROPHE = /[\u2019\u2032\u02bc\u2018`]/g;
 
 /** A word lower-cased, its tone marks dropped: [the letters in NFC, the last tone's digit or ''] */
-function foldTone(word: string): [letters: string, tone: string] {
+export function foldTone(word: string): [letters: string, tone: string] {
   let tone = '';
   const letters = word
     .replace(LOOKALIKE_APOSTROPHE, "'")

@@ -4,7 +4,7 @@
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowCode, type RowIssue, rowIssue } from './errors.ts';
 import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
-import { legacyFontOf, readAs } from './legacy-fonts.ts';
+import { type LegacyFont, legacyFontOf, readAs } from './legacy-fonts.ts';
 import {
   compactDigits,
   isNormalText,
@@ -98,12 +98,16 @@ export function defaultValidationContext(): ValidationContext {
   return { today: todayInVietnam() };
 }
 
-/** Why a value is rejected: typed in a legacy font (with what it reads as, for the agency's report, never a log), or `code`. */
-function textIssue(code: RowCode, name: string, value: string): RowIssue {
-  const font = legacyFontOf(value);
-  if (!font) return rowIssue(code, name);
+/** A value typed in a legacy font, with what it reads as (for the agency's report, never a log). */
+function legacyFontIssue(name: string, value: string, font: LegacyFont): RowIssue {
   const fontCode = font === 'vni' ? 'TEXT_LEGACY_FONT_VNI' : 'TEXT_LEGACY_FONT_TCVN3';
   return rowIssue(fontCode, name, `đọc là / reads as “${readAs(value, font)}”`);
+}
+
+/** Why a value matched nothing: typed in a legacy font, or `code`. */
+function textIssue(code: RowCode, name: string, value: string): RowIssue {
+  const font = legacyFontOf(value);
+  return font ? legacyFontIssue(name, value, font) : rowIssue(code, name);
 }
 
 /** Normalises a phone number to the national 10-digit form, or undefined when it is not one. */
@@ -165,8 +169,9 @@ export function validateCells(
       issues.push(rowIssue('FIELD_TOO_LONG', name, `max ${spec.maxLength}`));
       continue;
     }
-    if (spec.words && legacyFontOf(value)) {
-      issues.push(textIssue('NAME_INVALID_CHARACTERS', name, value));
+    const font = spec.words ? legacyFontOf(value) : undefined;
+    if (font) {
+      issues.push(legacyFontIssue(name, value, font));
       continue;
     }
     switch (spec.kind) {

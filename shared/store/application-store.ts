@@ -1,6 +1,12 @@
 // The applications table: per application one item per event received (written once) and one item holding the
 // state made of them. The only module that writes this table's expressions (its keys: shared/keys.ts).
-import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { applicationKeys } from '../keys.ts';
 import type { Applications } from '../model/ports.ts';
@@ -49,17 +55,7 @@ export class ApplicationStore implements Applications {
   /** Every event kept for the application, by sequence (a consistent read: it sees every write before it). */
   async events(applicationCode: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    const { pk, skPrefix } = applicationKeys.events(applicationCode);
-    const pages = paginateQuery(
-      { client: documents },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
-        ExpressionAttributeValues: { ':pk': pk, ':event': skPrefix },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
+    for await (const page of this.eventPages(applicationCode, { ConsistentRead: true })) {
       for (const { pk: _pk, sk: _sk, [EXPIRES_AT]: _expiresAt, ...event } of page.Items ?? [])
         events.push(event as StoredEvent);
     }
@@ -91,19 +87,29 @@ export class ApplicationStore implements Applications {
     return saved;
   }
 
-  /** Sets (or removes) the expiry of every event item of the application that does not have it yet. */
-  private async expireEvents(applicationCode: string, expiresAt: number | undefined): Promise<void> {
+  /** The pages of the application's event items, with the query's other options. */
+  private eventPages(
+    applicationCode: string,
+    options: Pick<QueryCommandInput, 'ConsistentRead' | 'ExpressionAttributeNames' | 'ProjectionExpression'>,
+  ) {
     const { pk, skPrefix } = applicationKeys.events(applicationCode);
-    const pages = paginateQuery(
+    return paginateQuery(
       { client: documents },
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
         ExpressionAttributeValues: { ':pk': pk, ':event': skPrefix },
-        ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT },
-        ProjectionExpression: 'pk, sk, #expiresAt',
+        ...options,
       },
     );
+  }
+
+  /** Sets (or removes) the expiry of every event item of the application that does not have it yet. */
+  private async expireEvents(applicationCode: string, expiresAt: number | undefined): Promise<void> {
+    const pages = this.eventPages(applicationCode, {
+      ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT },
+      ProjectionExpression: 'pk, sk, #expiresAt',
+    });
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (item[EXPIRES_AT] === expiresAt) continue;
