@@ -2,9 +2,10 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { objectKeys, PREFIXES } from '../shared/keys.ts';
-import { FUNCTIONS, HTTP_FUNCTIONS, QUEUES, TABLES } from '../shared/resources.ts';
+import { FUNCTIONS, HTTP_FUNCTIONS, type HttpFunctionId, QUEUES, TABLES } from '../shared/resources.ts';
 import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
+import type { DancuFunction } from './constructs/dancu-function.ts';
 import { type DataClass, dataKeys } from './constructs/data-keys.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { EventSenderRoles } from './constructs/event-senders.ts';
@@ -32,7 +33,12 @@ export class DancuStack extends Stack {
   readonly storage: IngestionStorage;
   readonly tables: DataTables;
   readonly ingestion: IngestionPipeline;
-  readonly httpApi: HttpApi;
+  /** citizens' routes: open, behind CloudFront and the WAF where the stage has them */
+  readonly citizenApi: HttpApi;
+  /** agencies' routes: SigV4 */
+  readonly agencyApi: HttpApi;
+  /** the functions of both APIs */
+  readonly httpFunctions: Record<HttpFunctionId, DancuFunction>;
   readonly agencies: AgencyRoles;
   readonly eventSenders: EventSenderRoles;
   readonly observability: Observability;
@@ -78,7 +84,7 @@ export class DancuStack extends Stack {
       keys,
     });
 
-    this.httpApi = new HttpApi(this, 'HttpApi', {
+    const apiProps = {
       tables: this.tables.tables,
       stage: config,
       resources: {
@@ -87,13 +93,43 @@ export class DancuStack extends Stack {
         queues: mapSpecs(this.ingestion.queues, ({ queue }) => queue),
         secrets,
       },
+    };
+    const { waf } = config.http;
+    // with the WAF, citizens reach their API only through CloudFront: its own address is disabled
+    this.citizenApi = new HttpApi(this, 'CitizenApi', {
+      ...apiProps,
+      api: 'citizen',
+      disableExecuteApiEndpoint: waf.enabled,
     });
+    this.agencyApi = new HttpApi(this, 'AgencyApi', { ...apiProps, api: 'agency' });
+    this.httpFunctions = { ...this.citizenApi.functions, ...this.agencyApi.functions } as Record<
+      HttpFunctionId,
+      DancuFunction
+    >;
+    if (waf.enabled && waf.webAclArn && waf.originDomain) {
+      this.edge = new CitizenEdge(this, 'CitizenEdge', {
+        api: this.citizenApi.api,
+        stage: this.citizenApi.stage,
+        webAclArn: waf.webAclArn,
+        originDomain: waf.originDomain,
+      });
+      this.httpFunctions.lookup.function.addEnvironment(
+        'EDGE_SECRET',
+        this.edge.edgeSecret.secretValue.unsafeUnwrap(),
+      );
+    } else if (waf.enabled) {
+      // an error, not a warning: deployed like this the citizen API would have no way in at all. The WAF stack is
+      // a stack of its own, so `cdk deploy DancuWaf-{stage}` still works (docs/operations.md "Citizen API").
+      Annotations.of(this).addError(
+        `stage ${config.name} enables the WAF but names no ${waf.webAclArn ? 'http.waf.originDomain' : 'http.waf.webAclArn'}: deploy DancuWaf-${config.name} (us-east-1) first, then set http.waf.webAclArn (its output WebAclArn) and http.waf.originDomain (a domain with an ACM certificate in this region) in infra/stages.ts`,
+      );
+    }
 
     this.agencies = new AgencyRoles(this, 'Agencies', {
       stage: config,
       bucket: this.storage.batchesBucket,
       key: keys.uploads,
-      api: this.httpApi.api,
+      api: this.agencyApi.api,
     });
     // the split refuses an upload whose uploader is not the role of the key's agency
     this.ingestion.functions.split.function.addEnvironment('AGENCY_UPLOADERS', this.agencies.uploaders());
@@ -105,21 +141,11 @@ export class DancuStack extends Stack {
     // the status function refuses an event whose sender is not a role of the event's agency
     this.ingestion.functions.status.function.addEnvironment('EVENT_SENDERS', this.eventSenders.senders());
 
-    const { waf } = config.http;
-    if (waf.enabled && waf.webAclArn) {
-      this.edge = new CitizenEdge(this, 'CitizenEdge', { api: this.httpApi.api, webAclArn: waf.webAclArn });
-    } else if (waf.enabled) {
-      Annotations.of(this).addWarningV2(
-        'dancu:wafWithoutWebAcl',
-        `deploy DancuWaf-${config.name} (us-east-1) and set http.waf.webAclArn in infra/stages.ts: until then the API has no WAF`,
-      );
-    }
-
     this.observability = new Observability(this, 'Observability', {
       stage: config,
       queues: this.ingestion.queues,
-      functions: { ...this.ingestion.functions, ...this.httpApi.functions },
-      api: this.httpApi.api,
+      functions: { ...this.ingestion.functions, ...this.httpFunctions },
+      apis: { citizen: this.citizenApi.api, agency: this.agencyApi.api },
       // the alarm topic stays under the key it had; the alarms carry no personal data
       key: keys.uploads,
     });
@@ -159,11 +185,14 @@ export class DancuStack extends Stack {
         deadLetterQueue.queueArn,
       );
     }
-    output(
-      'HttpApiUrl',
-      'Citizen page at /, GET /applications/{code}, /openapi.json; agency routes /batches (IAM)',
-      this.httpApi.url,
-    );
+    if (!this.config.http.waf.enabled) {
+      output(
+        'CitizenApiUrl',
+        'Citizen page at /, GET /applications/{code}, /openapi.json',
+        this.citizenApi.url,
+      );
+    }
+    output('AgencyApiUrl', 'Agency routes /batches, /review (SigV4)', this.agencyApi.url);
     for (const spec of Object.values(TABLES)) {
       output(`${pascalCase(spec.id)}TableName`, spec.description, this.tables.tables[spec.id].tableName);
     }
@@ -183,12 +212,12 @@ export class DancuStack extends Stack {
       output(
         `${pascalCase(spec.id)}FunctionName`,
         spec.description,
-        this.httpApi.functions[spec.id].function.functionName,
+        this.httpFunctions[spec.id].function.functionName,
       );
       output(
         `${pascalCase(spec.id)}LogGroupName`,
         `Logs of the ${spec.id} function`,
-        this.httpApi.functions[spec.id].logGroup.logGroupName,
+        this.httpFunctions[spec.id].logGroup.logGroupName,
       );
     }
     if (this.edge) {
@@ -197,11 +226,21 @@ export class DancuStack extends Stack {
         'The citizen API behind CloudFront and the WAF: give citizens this address',
         `https://${this.edge.distribution.distributionDomainName}`,
       );
+      output(
+        'CitizenOriginTarget',
+        `Point ${this.config.http.waf.originDomain?.name} (CNAME) here: CloudFront reaches the citizen API there`,
+        this.edge.domain.regionalDomainName,
+      );
     }
     output(
-      'ApiAccessLogGroupName',
-      'HTTP API access logs (who called what)',
-      this.httpApi.accessLogs.logGroupName,
+      'CitizenApiAccessLogGroupName',
+      'Citizen API access logs (who called what)',
+      this.citizenApi.accessLogs.logGroupName,
+    );
+    output(
+      'AgencyApiAccessLogGroupName',
+      'Agency API access logs (which role called what)',
+      this.agencyApi.accessLogs.logGroupName,
     );
     output(
       'DataKeyArn',

@@ -182,16 +182,31 @@ export const StageConfig = z
       /** the stage's throttle: every route, every caller together */
       throttle: Throttle,
       /**
-       * AWS WAF cannot be attached to an HTTP API: when enabled, the app adds the stack `DancuWaf-{name}` (us-east-1,
-       * a CloudFront-scope web ACL with a rate-based rule per client IP), and once its ARN is set here the stack puts
-       * a CloudFront distribution with it in front of the API (docs/operations.md "Citizen API").
+       * AWS WAF cannot be attached to an HTTP API. When enabled, the app adds the stack `DancuWaf-{name}` (us-east-1,
+       * a CloudFront-scope web ACL), and the citizen API is served only through a CloudFront distribution with that
+       * ACL: its own `execute-api` address is disabled and CloudFront reaches it at `originDomain`, a custom domain
+       * of the API. Enabled without `webAclArn` and `originDomain`, `Dancu-{name}` fails synthesis (the WAF stack
+       * alone still deploys: docs/operations.md "Citizen API").
        */
       waf: z.object({
         enabled: z.boolean(),
+        /** every request of one IP address to the citizen API: the page, the OpenAPI document, lookups */
         requestsPer5MinutesPerIp: z.number().int().min(10),
+        /** lookups (`/applications/…`) of one IP address, a tighter limit inside the one above */
+        lookupsPer5MinutesPerIp: z.number().int().min(10),
         webAclArn: z
           .string()
           .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/)
+          .optional(),
+        /**
+         * The custom domain CloudFront reaches the citizen API at, with its ACM certificate in the API's region;
+         * point its DNS (CNAME) at the stack output `CitizenOriginTarget`. Citizens use the CloudFront address.
+         */
+        originDomain: z
+          .object({
+            name: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/),
+            certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/),
+          })
           .optional(),
       }),
     }),
@@ -257,7 +272,7 @@ const STAGE_INPUTS = {
     functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
     http: {
       throttle: { rateLimit: 50, burstLimit: 100 },
-      waf: { enabled: false, requestsPer5MinutesPerIp: 300 },
+      waf: { enabled: false, requestsPer5MinutesPerIp: 300, lookupsPer5MinutesPerIp: 100 },
     },
   },
   prod: {
@@ -297,7 +312,9 @@ const STAGE_INPUTS = {
     functions: { register: { maximumConcurrency: 64 }, link: { maximumConcurrency: 128 } },
     http: {
       throttle: { rateLimit: 500, burstLimit: 1000 },
-      waf: { enabled: true, requestsPer5MinutesPerIp: 1000 },
+      // per IP: the page and its lookups; one IP shares a mobile carrier's NAT with many citizens, so the lookup
+      // limit is one a second, still 500 times under the stage's throttle (docs/operations.md "Citizen API")
+      waf: { enabled: true, requestsPer5MinutesPerIp: 1000, lookupsPer5MinutesPerIp: 300 },
     },
   },
 } satisfies Record<string, StageInput>;

@@ -47,8 +47,31 @@ export class DancuWafStack extends Stack {
           visibilityConfig: visibility('RateLimitPerIp'),
         },
         {
-          name: 'ApplicationCodeShape',
+          // inside the limit above: lookups alone, so one client cannot sweep codes and years, nor use up the stage's
+          // shared throttle (prod: 300 per 5 minutes, one a second, against 500 a second for everyone)
+          name: 'LookupRatePerIp',
           priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: stage.http.waf.lookupsPer5MinutesPerIp,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'STARTS_WITH',
+                  searchString: '/applications/',
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('LookupRatePerIp'),
+        },
+        {
+          name: 'ApplicationCodeShape',
+          priority: 2,
           action: { block: {} },
           statement: {
             andStatement: {
@@ -79,7 +102,7 @@ export class DancuWafStack extends Stack {
         },
         {
           name: 'AwsCommonRules',
-          priority: 2,
+          priority: 3,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' },
@@ -88,7 +111,7 @@ export class DancuWafStack extends Stack {
         },
         {
           name: 'AwsKnownBadInputs',
-          priority: 3,
+          priority: 4,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' },

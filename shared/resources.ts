@@ -288,16 +288,27 @@ export interface HttpRouteSpec {
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
+/**
+ * The HTTP API a function's routes are on. `citizen`: open routes, behind CloudFront and the WAF where the stage
+ * has them, its own `execute-api` address then disabled; `agency`: signed routes, which cannot pass through
+ * CloudFront, so they keep theirs (docs/operations.md "Citizen API").
+ */
+export type HttpApiId = 'citizen' | 'agency';
+
 export interface HttpFunctionSpec {
   id: HttpFunctionId;
+  api: HttpApiId;
   description: string;
   /** handler module, relative to the repository root */
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
   routes: HttpRouteSpec[];
-  /** answers the `$default` route: every request no route matches, with a 404 in the error envelope */
-  defaultRoute?: true;
+  /**
+   * answers its API's `$default` route, every request no route matches, with a 404 in the error envelope; `iam`:
+   * only a signed request gets that far (the others get API Gateway's 403)
+   */
+  defaultRoute?: HttpRouteSpec['authorization'];
   environment: SpecEnvironment;
 }
 
@@ -315,6 +326,7 @@ const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: n
 export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
   lookup: {
     id: 'lookup',
+    api: 'citizen',
     description:
       'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}; the 404 of unknown routes',
     entry: 'functions/lookup/handler.ts',
@@ -327,11 +339,12 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       { method: 'GET', path: '/applications/{code}', authorization: 'none' },
     ],
     // the smallest function that needs no table to say "no such route"
-    defaultRoute: true,
+    defaultRoute: 'none',
     environment: { APPLICATIONS_TABLE },
   },
   agency: {
     id: 'agency',
+    api: 'agency',
     description: "Agencies: their own batches' status and counts, and their review list (IAM-authorised)",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
@@ -342,6 +355,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
     ],
+    defaultRoute: 'iam',
     environment: { BATCHES_TABLE, REGISTER_TABLE },
   },
 };

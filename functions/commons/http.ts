@@ -12,6 +12,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { cameThroughEdge, EDGE_HEADER } from '../../shared/api/edge.ts';
 import { type ApiCodeName, ApiError, errorEnvelope } from '../../shared/api/errors.ts';
 import { DEFAULT_ROUTE_KEY } from '../../shared/resources.ts';
 import { logger } from './logger.ts';
@@ -104,9 +105,18 @@ const pagePolicy = (policy: string | undefined): Middleware => ({
   },
 });
 
+/** Behind CloudFront, a request without the edge's header went around the WAF: refused before anything is read. */
+const edgeOnly = (secret: string | undefined): Middleware => ({
+  before: (request) => {
+    if (!cameThroughEdge(secret, request.event.headers?.[EDGE_HEADER])) throw new ApiError('EDGE_REQUIRED');
+  },
+});
+
 export interface HttpApiOptions {
   /** Content-Security-Policy of the HTML this function serves (its inline script and style by hash) */
   pagePolicy?: string;
+  /** the value of `x-dancu-edge` CloudFront sends (EDGE_SECRET); unset, every request is served */
+  edgeSecret?: string;
 }
 
 /** The handler of an HTTP API Lambda: the routes, wrapped in the middlewares every route shares. */
@@ -137,5 +147,6 @@ export function httpApi(routes: HttpRoute[], options: HttpApiOptions = {}) {
     )
     .use(httpCors({ origin: '*', methods: 'GET,POST', exposeHeaders: 'x-request-id', maxAge: 600 }))
     .use(jsonErrors())
+    .use(edgeOnly(options.edgeSecret))
     .handler(dispatch as never);
 }

@@ -67,7 +67,8 @@ export function lookupHandler(deps: LookupDeps) {
         }),
       },
     ],
-    { pagePolicy: CITIZEN_PAGE_POLICY },
+    // set only where CloudFront fronts the API (infra/constructs/citizen-edge.ts)
+    { pagePolicy: CITIZEN_PAGE_POLICY, edgeSecret: process.env.EDGE_SECRET },
   );
 }
 

@@ -17,6 +17,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { HttpApiId } from '../../shared/resources.ts';
 import type { StageConfig } from '../stages.ts';
 import type { DancuFunction } from './dancu-function.ts';
 import { METRICS_NAMESPACE } from './dancu-function.ts';
@@ -27,7 +28,8 @@ export interface ObservabilityProps {
   readonly stage: StageConfig;
   readonly queues: Record<string, PipelineQueue>;
   readonly functions: Record<string, DancuFunction>;
-  readonly api: HttpApi;
+  /** the citizen API and the agency API, by HTTP_FUNCTIONS' `api` */
+  readonly apis: Record<HttpApiId, HttpApi>;
   /** encrypts the alarm topic (alarm texts name resources, not people, but the topic is in the data account) */
   readonly key: IKey;
 }
@@ -44,7 +46,7 @@ export class Observability extends Construct {
   readonly alarms: Alarm[] = [];
   readonly dashboard: Dashboard;
 
-  constructor(scope: Construct, id: string, { stage, queues, functions, api, key }: ObservabilityProps) {
+  constructor(scope: Construct, id: string, { stage, queues, functions, apis, key }: ObservabilityProps) {
     super(scope, id);
     this.topic = new Topic(this, 'AlarmTopic', {
       topicName: `${stage.prefix}-alarms`,
@@ -111,18 +113,21 @@ export class Observability extends Construct {
         `The ${id} function was throttled: the account's concurrency is short or a queue's maximumConcurrency too high.`,
       );
     }
-    alarm(
-      'Api5xx',
-      api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
-      thresholds.api5xx,
-      `The HTTP API answered 5xx ${thresholds.api5xx} or more times in 5 minutes.`,
-    );
-    alarm(
-      'ApiLatencyP99',
-      api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
-      thresholds.apiP99LatencyMs,
-      `The HTTP API's p99 latency reached ${thresholds.apiP99LatencyMs} ms over 5 minutes.`,
-    );
+    for (const [id, api] of Object.entries(apis)) {
+      const name = `${pascalCase(id)}Api`;
+      alarm(
+        `${name}5xx`,
+        api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        thresholds.api5xx,
+        `The ${id} HTTP API answered 5xx ${thresholds.api5xx} or more times in 5 minutes.`,
+      );
+      alarm(
+        `${name}LatencyP99`,
+        api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        thresholds.apiP99LatencyMs,
+        `The ${id} HTTP API's p99 latency reached ${thresholds.apiP99LatencyMs} ms over 5 minutes.`,
+      );
+    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${stage.prefix}-operations`,
@@ -208,22 +213,23 @@ export class Observability extends Construct {
         width: 8,
       }),
     );
+    const apiList = Object.entries(apis);
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'API requests and errors',
-        left: [api.metricCount({ period: FIVE_MINUTES })],
-        right: [
-          api.metricClientError({ period: FIVE_MINUTES }),
-          api.metricServerError({ period: FIVE_MINUTES }),
-        ],
+        title: 'API requests and errors (citizen, agency)',
+        left: apiList.map(([id, api]) => api.metricCount({ period: FIVE_MINUTES, label: `${id} requests` })),
+        right: apiList.flatMap(([id, api]) => [
+          api.metricClientError({ period: FIVE_MINUTES, label: `${id} 4xx` }),
+          api.metricServerError({ period: FIVE_MINUTES, label: `${id} 5xx` }),
+        ]),
         width: 12,
       }),
       new GraphWidget({
         title: 'API latency (ms)',
-        left: [
-          api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }),
-          api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
-        ],
+        left: apiList.flatMap(([id, api]) => [
+          api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50', label: `${id} p50` }),
+          api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: `${id} p99` }),
+        ]),
         width: 12,
       }),
     );

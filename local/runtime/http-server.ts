@@ -261,7 +261,7 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const log = options.log ?? consoleLogger;
   const routes = compileRoutes();
-  const defaultFunction = Object.values(HTTP_FUNCTIONS).find((spec) => spec.defaultRoute)?.id;
+  const defaultFunction = Object.values(HTTP_FUNCTIONS).find((spec) => spec.defaultRoute === 'none')?.id;
   const hint = agencyHint(routes, options.agencies);
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {

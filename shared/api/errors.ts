@@ -76,6 +76,11 @@ export const API_CODES = messageTable({
     vi: 'Mục này đã được xử lý theo cách khác',
     en: 'This review item was already resolved otherwise',
   },
+  EDGE_REQUIRED: {
+    status: 403,
+    vi: 'Hãy tra cứu qua địa chỉ chính thức của trang tra cứu hồ sơ',
+    en: 'Look up through the official address of the lookup page',
+  },
   ROUTE_NOT_FOUND: {
     status: 404,
     vi: 'Không có địa chỉ này',

@@ -207,3 +207,43 @@ describe('other routes of the lookup function', () => {
     }
   });
 });
+
+describe('behind CloudFront (EDGE_SECRET set)', () => {
+  const secret = 'edge-0123456789abcdef0123456789abcdef';
+  let edged: ReturnType<typeof lookupHandler>;
+  beforeEach(() => {
+    vi.stubEnv('EDGE_SECRET', secret);
+    edged = lookupHandler({ applications });
+    vi.unstubAllEnvs();
+  });
+  const call = (headers: Record<string, string>) =>
+    edged(
+      get(`/applications/${encodeURIComponent(CODE)}`, 'GET /applications/{code}', {
+        pathParameters: { code: CODE },
+        headers: { 'x-dancu-birth-year': '1990', ...headers },
+      }) as never,
+      lambdaContext(),
+    );
+
+  it('serves a request that carries the edge’s header', async () => {
+    expect(await call({ 'x-dancu-edge': secret })).toMatchObject({ statusCode: 200 });
+  });
+
+  it.each([
+    ['no header', {}],
+    ['a wrong value', { 'x-dancu-edge': `${secret.slice(0, -1)}x` }],
+    ['a prefix of it', { 'x-dancu-edge': secret.slice(0, 10) }],
+    ['an empty value', { 'x-dancu-edge': '' }],
+  ])('refuses %s with EDGE_REQUIRED before reading anything', async (_, headers) => {
+    const get = vi.spyOn(applications, 'get');
+    const answer = await call(headers);
+    expect(answer).toMatchObject({ statusCode: 403 });
+    expect(ErrorBody.parse(bodyOf(answer)).error.code).toBe('EDGE_REQUIRED');
+    expect(get).not.toHaveBeenCalled();
+  });
+
+  it('refuses the page too: nothing of the citizen API is served around the WAF', async () => {
+    const answer = await edged(get('/', 'GET /') as never, lambdaContext());
+    expect(answer).toMatchObject({ statusCode: 403 });
+  });
+});

@@ -32,30 +32,59 @@ function statementsOfFunction(fn: IConstruct): Statement[] {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 const statementsOf = (fn: keyof typeof HTTP_FUNCTIONS) =>
-  statementsOfFunction(stack.httpApi.functions[fn].function);
+  statementsOfFunction(stack.httpFunctions[fn].function);
 const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
 
 describe('HTTP API', () => {
-  it('is one HTTP API with a $default stage that deploys itself', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+  it('is two HTTP APIs, the citizens’ and the agencies’, each with a $default stage that deploys itself', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
   });
 
-  it('has exactly the routes of HTTP_FUNCTIONS, and a $default route', () => {
-    const keys = routeResources().map((route) => route.Properties.RouteKey);
-    expect(keys.sort()).toEqual(
-      [...routes.map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
-    );
+  it.each(['citizen', 'agency'] as const)(
+    'puts on the %s API exactly the routes of its functions, and a $default route',
+    (api) => {
+      const apiId = idOf(api === 'citizen' ? stack.citizenApi.api : stack.agencyApi.api);
+      const keys = routeResources()
+        .filter((route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: apiId }))
+        .map((route) => route.Properties.RouteKey);
+      const own = routes.filter((route) => HTTP_FUNCTIONS[route.fn].api === api);
+      expect(own.length).toBeGreaterThan(0);
+      expect(keys.sort()).toEqual(
+        [...own.map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
+      );
+    },
+  );
+
+  it('keeps both execute-api addresses in a stage without the WAF (dev), and answers CORS preflights on the citizen API', () => {
+    for (const api of [stack.citizenApi.api, stack.agencyApi.api]) {
+      expect(resources[idOf(api)]?.Properties.DisableExecuteApiEndpoint).toBe(false);
+    }
+    expect(resources[idOf(stack.citizenApi.api)]?.Properties.CorsConfiguration).toMatchObject({
+      AllowOrigins: ['*'],
+      AllowHeaders: ['x-dancu-birth-year', 'x-request-id'],
+      AllowMethods: ['GET', 'HEAD'],
+    });
+    expect(resources[idOf(stack.agencyApi.api)]?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('sends the agency API’s $default route to the agency function behind IAM', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      ApiId: { Ref: idOf(stack.agencyApi.api) },
+      RouteKey: DEFAULT_ROUTE_KEY,
+      AuthorizationType: 'AWS_IAM',
+    });
   });
 
   it('sends the $default route, open, to the lookup function, so an unknown route answers in the envelope', () => {
     const lookupIntegration = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration')).find(
-      ([, integration]) =>
-        JSON.stringify(integration).includes(idOf(stack.httpApi.functions.lookup.function)),
+      ([, integration]) => JSON.stringify(integration).includes(idOf(stack.httpFunctions.lookup.function)),
     )?.[0];
     expect(lookupIntegration).toBeDefined();
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      ApiId: { Ref: idOf(stack.citizenApi.api) },
       RouteKey: DEFAULT_ROUTE_KEY,
       AuthorizationType: 'NONE',
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: lookupIntegration }]] },
@@ -92,9 +121,9 @@ describe('HTTP API', () => {
   });
 
   it('writes JSON access logs with the request id and the caller', () => {
-    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const stage = resources[idOf(stack.agencyApi.stage)];
     const settings = stage?.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
-    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [idOf(stack.httpApi.accessLogs), 'Arn'] });
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [idOf(stack.agencyApi.accessLogs), 'Arn'] });
     expect(JSON.parse(settings.Format)).toMatchObject({
       requestId: '$context.requestId',
       caller: '$context.identity.userArn',

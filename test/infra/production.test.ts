@@ -1,7 +1,7 @@
 // The production-grade parts of the stack (issue 6): the data key, exact per-function access, agency roles,
 // alarms and the dashboard, for the dev and prod stages of infra/stages.ts.
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, CDK_APP_MODE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ function statementsOfRole(roleId: string): Statement[] {
 function functionOf(id: keyof typeof ACCESS) {
   return id in FUNCTIONS
     ? stack.ingestion.functions[id as keyof typeof FUNCTIONS]
-    : stack.httpApi.functions[id as keyof typeof HTTP_FUNCTIONS];
+    : stack.httpFunctions[id as keyof typeof HTTP_FUNCTIONS];
 }
 function roleIdOf(id: keyof typeof ACCESS): string {
   return stack.getLogicalId(functionOf(id).function.role?.node.defaultChild as CfnElement);
@@ -317,8 +317,9 @@ describe('point-in-time recovery and retention', () => {
     const retentions = (t: Template) =>
       Object.values(t.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
     const functions = Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length;
-    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90].sort());
-    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731].sort());
+    // one access log per API: the citizens' and the agencies'
+    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90, 90].sort());
+    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731, 731].sort());
   });
 
   it('keeps server access logs for the audit retention of the stage', () => {
@@ -535,7 +536,7 @@ describe('the person-key secret (issue 16)', () => {
 
   it('is named to no HTTP function', () => {
     for (const { id } of Object.values(HTTP_FUNCTIONS)) {
-      const fn = template.toJSON().Resources[idOf(stack.httpApi.functions[id].function)];
+      const fn = template.toJSON().Resources[idOf(stack.httpFunctions[id].function)];
       expect(fn.Properties.Environment.Variables.PERSON_KEY_SECRET).toBeUndefined();
     }
   });
@@ -655,7 +656,7 @@ describe('agency roles', () => {
   });
 
   it('tells the agency function the role prefix it reads the caller’s agency from', () => {
-    const agency = template.toJSON().Resources[idOf(stack.httpApi.functions.agency.function)];
+    const agency = template.toJSON().Resources[idOf(stack.httpFunctions.agency.function)];
     expect(agency.Properties.Environment.Variables.AGENCY_ROLE_PREFIX).toBe('dancu-dev-agency-');
   });
 });
@@ -705,21 +706,24 @@ describe('observability', () => {
     },
   );
 
-  it('alarms on API 5xx and p99 latency with the stage’s thresholds', () => {
-    expect(byName('Api5xx')?.Properties).toMatchObject({
-      MetricName: '5xx',
-      Threshold: stack.config.alarms.api5xx,
-    });
-    expect(byName('ApiLatencyP99')?.Properties).toMatchObject({
-      MetricName: 'Latency',
-      ExtendedStatistic: 'p99',
-      Threshold: stack.config.alarms.apiP99LatencyMs,
-    });
-    const prodLatency = Object.values(prod.template.findResources('AWS::CloudWatch::Alarm')).find(
-      (a) => a.Properties.AlarmName === 'dancu-ApiLatencyP99',
-    );
-    expect(prodLatency?.Properties.Threshold).toBe(prod.stack.config.alarms.apiP99LatencyMs);
-  });
+  it.each(['Citizen', 'Agency'])(
+    'alarms on the %s API’s 5xx and p99 latency with the stage’s thresholds',
+    (api) => {
+      expect(byName(`${api}Api5xx`)?.Properties).toMatchObject({
+        MetricName: '5xx',
+        Threshold: stack.config.alarms.api5xx,
+      });
+      expect(byName(`${api}ApiLatencyP99`)?.Properties).toMatchObject({
+        MetricName: 'Latency',
+        ExtendedStatistic: 'p99',
+        Threshold: stack.config.alarms.apiP99LatencyMs,
+      });
+      const prodLatency = Object.values(prod.template.findResources('AWS::CloudWatch::Alarm')).find(
+        (a) => a.Properties.AlarmName === `dancu-${api}ApiLatencyP99`,
+      );
+      expect(prodLatency?.Properties.Threshold).toBe(prod.stack.config.alarms.apiP99LatencyMs);
+    },
+  );
 
   it('has a dashboard with the per-agency EMF metrics', () => {
     const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
@@ -736,8 +740,10 @@ describe('observability', () => {
         'DataKeyArn',
         'AlarmTopicArn',
         'DashboardName',
-        'ApiAccessLogGroupName',
-        'HttpApiUrl',
+        'CitizenApiAccessLogGroupName',
+        'AgencyApiAccessLogGroupName',
+        'CitizenApiUrl',
+        'AgencyApiUrl',
         ...[...Object.keys(FUNCTIONS), ...Object.keys(HTTP_FUNCTIONS)].map(
           (id) => `${pascalCase(id)}LogGroupName`,
         ),
@@ -761,14 +767,23 @@ describe('observability', () => {
 
 describe('citizen API edge (WAF)', () => {
   const webAclArn = 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/dancu-citizen-api/0a1b2c3d-4e5f';
+  const originDomain = {
+    name: 'citizen-origin.dancu.example.vn',
+    certificateArn: 'arn:aws:acm:ap-southeast-1:111111111111:certificate/0a1b2c3d-4e5f-6789',
+  };
   const config = stageConfig('prod');
-  const withAcl = { ...config, http: { ...config.http, waf: { ...config.http.waf, webAclArn } } };
+  const withEdge = {
+    ...config,
+    http: { ...config.http, waf: { ...config.http.waf, webAclArn, originDomain } },
+  };
+  const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+  const edged = new DancuStack(app, 'Dancu-prod', { stage: 'prod', config: withEdge });
+  applyNagChecks(app);
+  const t = Template.fromStack(edged);
+  const edgedResources = t.toJSON().Resources;
+  const edgedId = (construct: IConstruct) => idOf(construct, edged);
 
-  it('puts CloudFront with the stage’s web ACL in front of the API: HTTPS only, nothing cached', () => {
-    const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
-    const edged = new DancuStack(app, 'Dancu-prod', { stage: 'prod', config: withAcl });
-    applyNagChecks(app);
-    const t = Template.fromStack(edged);
+  it('puts CloudFront with the stage’s web ACL in front of the citizen API: HTTPS only, nothing cached', () => {
     t.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         WebACLId: webAclArn,
@@ -777,14 +792,93 @@ describe('citizen API edge (WAF)', () => {
           AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
           CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
         }),
+        Origins: [
+          Match.objectLike({
+            DomainName: originDomain.name,
+            CustomOriginConfig: Match.objectLike({ OriginProtocolPolicy: 'https-only' }),
+          }),
+        ],
       }),
     });
-    expect(Object.keys(t.toJSON().Outputs)).toContain('CitizenApiUrl');
+    expect(Object.keys(t.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['CitizenApiUrl', 'CitizenOriginTarget', 'AgencyApiUrl']),
+    );
   });
 
-  it('has no distribution until the web ACL’s ARN is set', () => {
+  it('disables the citizen API’s execute-api address and keeps the agencies’ (SigV4 cannot pass CloudFront)', () => {
+    expect(edgedResources[edgedId(edged.citizenApi.api)].Properties.DisableExecuteApiEndpoint).toBe(true);
+    expect(edgedResources[edgedId(edged.agencyApi.api)].Properties.DisableExecuteApiEndpoint).toBe(false);
+    // the stage as committed disables it too, so it can never be deployed open
+    expect(
+      prod.template.toJSON().Resources[idOf(prod.stack.citizenApi.api, prod.stack)].Properties,
+    ).toMatchObject({
+      DisableExecuteApiEndpoint: true,
+    });
+  });
+
+  it('reaches the citizen API at its custom domain (TLS 1.2), mapped to its $default stage alone', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: originDomain.name,
+      DomainNameConfigurations: [
+        Match.objectLike({
+          CertificateArn: originDomain.certificateArn,
+          EndpointType: 'REGIONAL',
+          SecurityPolicy: 'TLS_1_2',
+        }),
+      ],
+    });
+    t.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: edgedId(edged.citizenApi.api) },
+      DomainName: { Ref: edgedId(edged.edge?.domain as IConstruct) },
+    });
+  });
+
+  it('sends the edge secret from CloudFront and gives the lookup the same value, to refuse requests around the WAF', () => {
+    const secretRef = edgedId(edged.edge?.edgeSecret as IConstruct);
+    const distribution = Object.values(t.findResources('AWS::CloudFront::Distribution'))[0];
+    const [origin] = distribution?.Properties.DistributionConfig.Origins ?? [];
+    const header = origin.OriginCustomHeaders.find(
+      (h: { HeaderName: string }) => h.HeaderName === 'x-dancu-edge',
+    );
+    const lookup = edgedResources[edgedId(edged.httpFunctions.lookup.function)];
+    const variable = lookup.Properties.Environment.Variables.EDGE_SECRET;
+    expect(JSON.stringify(header.HeaderValue)).toContain(secretRef);
+    expect(variable).toEqual(header.HeaderValue);
+    // only the lookup: the agency function is not behind CloudFront
+    const agency = edgedResources[edgedId(edged.httpFunctions.agency.function)];
+    expect(agency.Properties.Environment.Variables.EDGE_SECRET).toBeUndefined();
+    expect(
+      prod.template.toJSON().Resources[idOf(prod.stack.httpFunctions.lookup.function, prod.stack)].Properties
+        .Environment.Variables.EDGE_SECRET,
+    ).toBeUndefined();
+  });
+
+  it('fails synthesis of Dancu-{stage} with a clear message when the WAF is on without a web ACL or origin', () => {
+    const errors = (stack: Stack) => Annotations.fromStack(stack).findError('*', Match.anyValue());
+    expect(errors(prod.stack).map((e) => e.entry.data)).toEqual([
+      expect.stringMatching(
+        /enables the WAF but names no http\.waf\.webAclArn: deploy DancuWaf-prod \(us-east-1\) first/,
+      ),
+    ]);
+    const noOrigin = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+    const withAclOnly = { ...config, http: { ...config.http, waf: { ...config.http.waf, webAclArn } } };
+    const half = new DancuStack(noOrigin, 'Dancu-prod', { stage: 'prod', config: withAclOnly });
+    expect(errors(half).map((e) => e.entry.data)).toEqual([expect.stringContaining('http.waf.originDomain')]);
+    expect(errors(edged)).toEqual([]);
+    expect(errors(stack)).toEqual([]); // dev: no WAF, nothing to name
     prod.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
     template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+  });
+
+  it('leaves the WAF stack of the same app free of that error, so its bootstrap deploys', () => {
+    const bootstrap = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+    new DancuStack(bootstrap, 'Dancu-prod', { stage: 'prod' });
+    const waf = new DancuWafStack(bootstrap, 'DancuWaf-prod', {
+      stage: config,
+      env: { region: 'us-east-1' },
+    });
+    expect(Annotations.fromStack(waf).findError('*', Match.anyValue())).toEqual([]);
   });
 
   it('DancuWafStack: a CloudFront-scope web ACL limiting each IP, and the shape of application paths', () => {
@@ -805,6 +899,22 @@ describe('citizen API edge (WAF)', () => {
               AggregateKeyType: 'IP',
               EvaluationWindowSec: 300,
             },
+          },
+        }),
+        Match.objectLike({
+          Name: 'LookupRatePerIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              Limit: config.http.waf.lookupsPer5MinutesPerIp,
+              AggregateKeyType: 'IP',
+              ScopeDownStatement: {
+                ByteMatchStatement: Match.objectLike({
+                  SearchString: '/applications/',
+                  PositionalConstraint: 'STARTS_WITH',
+                }),
+              },
+            }),
           },
         }),
         Match.objectLike({ Name: 'ApplicationCodeShape', Action: { Block: {} } }),
