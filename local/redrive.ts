@@ -14,7 +14,17 @@ async function main(): Promise<number> {
   });
   const target = resolveTarget({ aws: values.aws, bucket: values.aws ? 'n/a' : undefined });
   const sqs = new SQSClient(target.sqs as SQSClientConfig);
-  const ids = (values.queue ? [values.queue] : Object.keys(QUEUES)) as QueueId[];
+  // in AWS a re-sent event carries the operator's SenderId, which the status function refuses (it accepts an event
+  // only from a sender of its agency): a procedure event's dead letters are sent again by their sender
+  const ids = (values.queue ? [values.queue] : Object.keys(QUEUES)).filter(
+    (id) => !(values.aws && id === 'procedureEvents' && !values.queue),
+  ) as QueueId[];
+  if (values.aws && values.queue === 'procedureEvents') {
+    console.error(
+      'procedure events are not redriven in AWS: re-sent by an operator, an event would carry the operator’s SenderId and be refused again (PROCEDURE_EVENT_SENDER_FORBIDDEN). Ask its sender to send it again (same sequence: applied once). docs/procedures.md, "Malformed events"',
+    );
+    return 64;
+  }
   for (const id of ids) {
     const source = target.queues[id];
     const dlq = target.queues[`${id}Dlq`]; // as local.json names them; in AWS from DANCU_QUEUE_RECORDS_DLQ and the like
