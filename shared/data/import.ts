@@ -183,7 +183,11 @@ const row = (code: string | undefined, type: number, name = '') => {
 };
 const groupBy = <T>(rows: T[], key: (row: T) => string, value: (row: T) => string) => {
   const groups: Record<string, string[]> = {};
-  for (const r of rows) (groups[key(r)] ??= []).push(value(r));
+  for (const r of rows) {
+    const group = groups[key(r)] ?? [];
+    if (group.length === 0) groups[key(r)] = group;
+    group.push(value(r));
+  }
   return groups;
 };
 const interimNames = new Map<string, string>();
@@ -198,7 +202,9 @@ write('units.json', {
   source:
     "Provinces, districts and communes as of 1 Nov 2020 with their names and types: the statistics office's administrative-unit catalogue (codes and names via daohoangson/dvhcvn, a GPL-3.0 scrape; only the official codes and names are kept). The 34 provinces and 3,321 communes from 1 July 2025: letters 915/CTK-CSCL and 1027/CTK-CSCL; each 2025 unit's old parts, whole or partial, from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative). Interim communes: codes in neither list that a 2025 commune was formed from, placed in the province of the 2020 communes merged with them (their district is not known). Copied from the dancu research kit, domain/adminunits.",
   types,
-  provinces2020: csv('adminunits/provinces-2020-63.csv').map((r) => row(r.province_code, typeOf(r.type), r.name)),
+  provinces2020: csv('adminunits/provinces-2020-63.csv').map((r) =>
+    row(r.province_code, typeOf(r.type), r.name),
+  ),
   // by province
   districts2020: groupBy(
     csv('adminunits/districts-2020.csv'),
@@ -222,7 +228,8 @@ write('units.json', {
   ),
   // `code|type|name|old province codes`
   provinces2025: provinces2025.map(
-    (r) => `${row(r.new_province_code, typeOf(r.name?.startsWith('Thành phố') ? 'Thành phố Trung ương' : 'Tỉnh'), r.name)}|${(r.merged_from_old_codes ?? '').replaceAll(';', ' ')}`,
+    (r) =>
+      `${row(r.new_province_code, typeOf(r.name?.startsWith('Thành phố') ? 'Thành phố Trung ương' : 'Tỉnh'), r.name)}|${(r.merged_from_old_codes ?? '').replaceAll(';', ' ')}`,
   ),
   // by province, `code|type|name|parts`
   communes2025: groupBy(
@@ -234,7 +241,8 @@ write('units.json', {
         .filter(Boolean)
         .map((part) => {
           const [oldCode, , extent] = part.split(':');
-          if (extent !== 'full' && extent !== 'partial') throw new Error(`part ${part} is neither full nor partial`);
+          if (extent !== 'full' && extent !== 'partial')
+            throw new Error(`part ${part} is neither full nor partial`);
           return extent === 'full' ? oldCode : `${oldCode}*`;
         });
       return `${row(r.new_commune_code, type2025(r.name ?? ''), r.name)}|${parts.join(' ')}`;

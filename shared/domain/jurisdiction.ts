@@ -98,7 +98,12 @@ export function decideJurisdiction(
  * prefix (active, the role held, not the platform agency).
  */
 export function decideOwnUnit(actor: Actor, role: Role): JurisdictionDecision {
-  return decideJurisdiction(actor, role, { code: actor.agency.unit, vintage: actor.agency.vintage }, NO_UNITS);
+  return decideJurisdiction(
+    actor,
+    role,
+    { code: actor.agency.unit, vintage: actor.agency.vintage },
+    NO_UNITS,
+  );
 }
 
 /** How much of a unit of the other vintage lies within an agency's unit. */
@@ -145,7 +150,9 @@ function held2020In2025(unit2025: string, code2020: string, units: JurisdictionU
     }
     for (const piece of pieces) {
       const there =
-        agencyLevel === 'province' ? units.unitOf(2025, piece.code)?.parent === unit2025 : piece.code === unit2025;
+        agencyLevel === 'province'
+          ? units.unitOf(2025, piece.code)?.parent === unit2025
+          : piece.code === unit2025;
       // a partial piece leaves the rest of the old commune in its other pieces, which this loop sees too
       if (there) inside++;
       else outside++;

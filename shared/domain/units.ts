@@ -55,9 +55,11 @@ interface Index {
 let index: Index | undefined;
 
 function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
+  const list = map.get(key);
+  if (list) return list;
+  const created: V[] = [];
+  map.set(key, created);
+  return created;
 }
 
 function build(): Index {
@@ -68,7 +70,13 @@ function build(): Index {
     successors: new Map(),
     parts: new Map(),
   };
-  const add = (vintage: Vintage, level: UnitLevel, row: string, parent?: string, interim?: true): string[] => {
+  const add = (
+    vintage: Vintage,
+    level: UnitLevel,
+    row: string,
+    parent?: string,
+    interim?: true,
+  ): string[] => {
     const [code = '', typeAt = '', bare = '', ...rest] = row.split('|');
     const type = data.types[Number(typeAt)] ?? '';
     const name = bare.startsWith('=') ? bare.slice(1) : `${type} ${bare}`;
@@ -87,8 +95,10 @@ function build(): Index {
   const groups = (table: Record<string, string[]>) => Object.entries(table);
 
   for (const row of data.provinces2020) add(2020, 'province', row);
-  for (const [province, rows] of groups(data.districts2020)) for (const row of rows) add(2020, 'district', row, province);
-  for (const [district, rows] of groups(data.communes2020)) for (const row of rows) add(2020, 'commune', row, district);
+  for (const [province, rows] of groups(data.districts2020))
+    for (const row of rows) add(2020, 'district', row, province);
+  for (const [district, rows] of groups(data.communes2020))
+    for (const row of rows) add(2020, 'commune', row, district);
   for (const [province, rows] of groups(data.communesInterim)) {
     for (const row of rows) add(2020, 'commune', row, province, true);
   }
