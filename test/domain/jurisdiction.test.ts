@@ -1,6 +1,7 @@
 // Issue 17: one rule decides whether an agency's caller may do a kind of work on a unit (docs/jurisdiction.md).
 // The table covers role × route × unit: the agency's own unit, one below, a sibling, the parent, the other vintage
 // held whole and in part, and a disabled agency; the units are Gia Lai's (2020: 64, Pleiku 622; 2025: 52).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JURISDICTION_CODES, type JurisdictionCode } from '#domain/errors.ts';
 import {
@@ -335,5 +336,27 @@ describe('jurisdiction beyond the table', () => {
       expect(message.vi, code).not.toBe(message.en);
     }
     expect(Object.keys(JURISDICTION_STATUS).sort()).toEqual(Object.keys(JURISDICTION_CODES).sort());
+  });
+});
+
+describe('docs/jurisdiction.md', () => {
+  // table cells compared with their padding folded, so a formatter may align the columns
+  const page = readFileSync(new URL('../../docs/jurisdiction.md', import.meta.url), 'utf8').replace(
+    / {2,}/g,
+    ' ',
+  );
+
+  it('lists every denial with its status and messages', () => {
+    for (const [code, { vi, en }] of Object.entries(JURISDICTION_CODES)) {
+      const status = JURISDICTION_STATUS[code as JurisdictionCode];
+      expect(page, code).toContain(`| \`${code}\` | ${status} | ${vi} | ${en} |`);
+    }
+  });
+
+  it('lists every route with its roles and target', () => {
+    for (const [route, { roles, target }] of Object.entries(ROUTE_PERMISSIONS)) {
+      const cells = roles.map((role) => `\`${role}\``).join(', ');
+      expect(page, route).toContain(`| \`${route}\` | ${cells} | \`${target}\` |`);
+    }
   });
 });
