@@ -159,3 +159,93 @@ write('provinces.json', {
   ]),
 });
 console.log('reference data written to', out);
+
+// The units themselves, per vintage: names, types, parents (districts in 2020 only) and the 2025 merges with their
+// full and partial parts, for the unit registry (shared/domain/units.ts). Rows are `code|type|name`, the type an
+// index into `types` and the name without the type that opens it, grouped under their parent; a 2025 commune's parts are old codes, `*` marking a partial one.
+const types: string[] = [];
+const typeOf = (type: string | undefined): number => {
+  if (!type) throw new Error('a unit with no type');
+  const at = types.indexOf(type);
+  return at >= 0 ? at : types.push(type) - 1;
+};
+// the 2025 lists name no type: it opens the name (Xã, Phường, Đặc khu)
+const TYPE_2025 = /^(Xã|Phường|Đặc khu)\s/u;
+const type2025 = (name: string): number => {
+  const type = TYPE_2025.exec(name)?.[1];
+  if (!type) throw new Error(`no type opens the 2025 name ${name}`);
+  return typeOf(type);
+};
+// the name without its type when the type opens it (most do: `Xã Ia Kênh`), else whole after a `=`
+const row = (code: string | undefined, type: number, name = '') => {
+  const opening = `${types[type]} `;
+  return `${code}|${type}|${name.startsWith(opening) ? name.slice(opening.length) : `=${name}`}`;
+};
+const groupBy = <T>(rows: T[], key: (row: T) => string, value: (row: T) => string) => {
+  const groups: Record<string, string[]> = {};
+  for (const r of rows) {
+    const group = groups[key(r)] ?? [];
+    if (group.length === 0) groups[key(r)] = group;
+    group.push(value(r));
+  }
+  return groups;
+};
+const interimNames = new Map<string, string>();
+for (const unit of communes2025) {
+  for (const part of (unit.merged_from ?? '').split(';').filter(Boolean)) {
+    const [oldCode = '', name = ''] = part.split(':');
+    if (interim.has(oldCode)) interimNames.set(oldCode, name);
+  }
+}
+const TYPE_2020 = /^(Xã|Phường|Thị trấn)\s/u;
+write('units.json', {
+  source:
+    "Provinces, districts and communes as of 1 Nov 2020 with their names and types: the statistics office's administrative-unit catalogue (codes and names via daohoangson/dvhcvn, a GPL-3.0 scrape; only the official codes and names are kept). The 34 provinces and 3,321 communes from 1 July 2025: letters 915/CTK-CSCL and 1027/CTK-CSCL; each 2025 unit's old parts, whole or partial, from dvhcvn/20250701 (MIT, partly machine-produced: good, not authoritative). Interim communes: codes in neither list that a 2025 commune was formed from, placed in the province of the 2020 communes merged with them (their district is not known). Copied from the dancu research kit, domain/adminunits.",
+  types,
+  provinces2020: csv('adminunits/provinces-2020-63.csv').map((r) =>
+    row(r.province_code, typeOf(r.type), r.name),
+  ),
+  // by province
+  districts2020: groupBy(
+    csv('adminunits/districts-2020.csv'),
+    (r) => r.province_code ?? '',
+    (r) => row(r.district_code, typeOf(r.type), r.name),
+  ),
+  // by district
+  communes2020: groupBy(
+    communes2020,
+    (r) => r.district_code ?? '',
+    (r) => row(r.commune_code, typeOf(r.type), r.name),
+  ),
+  // by province
+  communesInterim: groupBy(
+    [...interim].sort(([a], [b]) => a.localeCompare(b)),
+    ([, province]) => province,
+    ([code]) => {
+      const name = interimNames.get(code) ?? '';
+      return row(code, typeOf(TYPE_2020.exec(name)?.[1]), name);
+    },
+  ),
+  // `code|type|name|old province codes`
+  provinces2025: provinces2025.map(
+    (r) =>
+      `${row(r.new_province_code, typeOf(r.name?.startsWith('Thành phố') ? 'Thành phố Trung ương' : 'Tỉnh'), r.name)}|${(r.merged_from_old_codes ?? '').replaceAll(';', ' ')}`,
+  ),
+  // by province, `code|type|name|parts`
+  communes2025: groupBy(
+    communes2025,
+    (r) => r.new_province_code ?? '',
+    (r) => {
+      const parts = (r.merged_from ?? '')
+        .split(';')
+        .filter(Boolean)
+        .map((part) => {
+          const [oldCode, , extent] = part.split(':');
+          if (extent !== 'full' && extent !== 'partial')
+            throw new Error(`part ${part} is neither full nor partial`);
+          return extent === 'full' ? oldCode : `${oldCode}*`;
+        });
+      return `${row(r.new_commune_code, type2025(r.name ?? ''), r.name)}|${parts.join(' ')}`;
+    },
+  ),
+});

@@ -415,3 +415,40 @@ export class BatchFailedError extends CodedError<BatchCode> {
     super('BatchFailedError', code, batchFailureMessage(code, detail));
   }
 }
+
+/** Why an agency may not act on a unit (shared/domain/jurisdiction.ts, docs/jurisdiction.md). */
+export const JURISDICTION_CODES = messageTable({
+  AGENCY_DISABLED: {
+    vi: 'Cơ quan này đã bị ngừng hoạt động trên hệ thống',
+    en: 'This agency has been disabled',
+  },
+  ROLE_MISSING: {
+    vi: 'Người dùng không có vai trò cần cho việc này',
+    en: 'The caller does not hold the role this needs',
+  },
+  PLATFORM_ROLE_OUTSIDE_PLATFORM: {
+    vi: 'Vai trò vận hành chỉ dành cho cơ quan vận hành hệ thống',
+    en: 'The platform role belongs to the platform agency only',
+  },
+  PLATFORM_NO_PERSONAL_DATA: {
+    vi: 'Cơ quan vận hành hệ thống không tải lên, xem xét, phê duyệt hay xem dữ liệu cá nhân',
+    en: 'The platform agency does not upload, review, approve or view personal data',
+  },
+  AGENCY_UNIT_UNKNOWN: {
+    vi: 'Đơn vị hành chính của cơ quan không có trong danh mục của kỳ đó',
+    en: "The agency's administrative unit is not in that vintage's list",
+  },
+  UNIT_UNKNOWN: {
+    vi: 'Không có đơn vị hành chính với mã này trong danh mục của kỳ đã chọn',
+    en: 'No administrative unit has this code in the chosen vintage',
+  },
+  OUTSIDE_JURISDICTION: {
+    vi: 'Đơn vị này không thuộc địa bàn của cơ quan',
+    en: "This unit is not the agency's unit or below it",
+  },
+  UNIT_NOT_WHOLLY_HELD: {
+    vi: 'Địa bàn của cơ quan chỉ chứa một phần của đơn vị này (sắp xếp năm 2025); cơ quan cấp trên xử lý',
+    en: "The agency's unit holds only part of this unit (2025 reorganisation); an agency above it acts on it",
+  },
+});
+export type JurisdictionCode = keyof typeof JURISDICTION_CODES;
