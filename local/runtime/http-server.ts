@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { AGENCY_CODE_PATTERN } from '../../shared/api/schemas.ts';
 import { type ApiCodeName, errorEnvelope } from '../../shared/api/errors.ts';
+import { AGENCY_CODE_PATTERN } from '../../shared/api/schemas.ts';
 import {
   DEFAULT_ROUTE_KEY,
   HTTP_FUNCTIONS,

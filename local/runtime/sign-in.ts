@@ -70,7 +70,10 @@ export interface LocalSignIn {
   /** a client-credentials access token for `clientId` (a machine client's, or any, for tests) */
   accessToken(request: { clientId: string; scopes: readonly string[]; issuedAt?: number }): Promise<string>;
   /** the `Authorization` header's token checked as a JWT authoriser checks it, and its `token_use` */
-  verifyBearer(header: string | undefined, expect: { audience: string; tokenUse: 'id' | 'access' }): Promise<Verdict>;
+  verifyBearer(
+    header: string | undefined,
+    expect: { audience: string; tokenUse: 'id' | 'access' },
+  ): Promise<Verdict>;
   /** answers the sign-in paths; false for any other request */
   serve(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
 }
@@ -160,8 +163,7 @@ function clientOf(request: IncomingMessage, form: URLSearchParams): { id?: strin
   return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The page a browser gets without `agency` and `roles`: pick them, the other parameters carried along. */
 function choicePage(url: URL, agencies: readonly string[] | undefined): string {
@@ -242,12 +244,16 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer,
-        audience: expect.audience,
         algorithms: ['RS256'],
         requiredClaims: ['exp', 'iat', 'sub'],
       });
+      // as API Gateway: the audience is `aud` when the token has one (an ID token), else `client_id` (access)
+      const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+      if (!audiences.includes(expect.audience))
+        return { ok: false, reason: 'the token is for another audience (aud, or client_id without aud)' };
       // API Gateway checks no token_use; the people's routes want ID tokens (callerOf checks it again in AWS)
-      if (payload.token_use !== expect.tokenUse) return { ok: false, reason: `token_use is not ${expect.tokenUse}` };
+      if (payload.token_use !== expect.tokenUse)
+        return { ok: false, reason: `token_use is not ${expect.tokenUse}` };
       return { ok: true, claims: payload };
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
@@ -271,7 +277,10 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
       throw new OAuthError('redirect_mismatch', 'redirect_uri must be an http loopback address');
     const challenge = query.get('code_challenge') ?? '';
     if (query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge))
-      throw new OAuthError('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
+      throw new OAuthError(
+        'invalid_request',
+        'PKCE is required: code_challenge with code_challenge_method=S256',
+      );
     if (!query.has('agency') || !query.has('roles')) {
       response.statusCode = 200;
       response.setHeader('content-type', 'text/html; charset=utf-8');
@@ -324,10 +333,17 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
         !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) ||
         s256(verifier) !== pending.challenge
       )
-        throw new OAuthError('invalid_grant', 'the code, its redirect_uri or the code_verifier does not match');
+        throw new OAuthError(
+          'invalid_grant',
+          'the code, its redirect_uri or the code_verifier does not match',
+        );
       const issuedAt = now();
       return answer(response, 200, {
-        id_token: await idToken({ ...pending.person, issuedAt, ...(pending.nonce ? { nonce: pending.nonce } : {}) }),
+        id_token: await idToken({
+          ...pending.person,
+          issuedAt,
+          ...(pending.nonce ? { nonce: pending.nonce } : {}),
+        }),
         access_token: await accessToken({ clientId: pending.clientId, scopes: ['openid'], issuedAt }),
         token_type: 'Bearer',
         expires_in: TOKEN_SECONDS,
@@ -347,7 +363,10 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
         expires_in: TOKEN_SECONDS,
       });
     }
-    throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or client_credentials');
+    throw new OAuthError(
+      'unsupported_grant_type',
+      'grant_type must be authorization_code or client_credentials',
+    );
   }
 
   async function serve(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
