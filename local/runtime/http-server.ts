@@ -24,14 +24,8 @@ import { localName } from './account.ts';
 import { invokeAlone } from './invocation.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
-import {
-  createLocalSignIn,
-  gatewayClaims,
-  LOCAL_PEOPLE_CLIENT_ID,
-  type LocalSignIn,
-  localMachineClients,
-  type MachineClient,
-} from './sign-in.ts';
+import { createLocalSignIn, type LocalSignIn, localMachineClients, type MachineClient } from './sign-in.ts';
+import { gatewayClaims, LOCAL_PEOPLE_CLIENT_ID } from './sign-in-tokens.ts';
 
 /** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
 const LOCAL_AGENCY_HEADER = 'x-dancu-agency';

@@ -3,7 +3,8 @@
 // the tests.
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../shared/api/caller.ts';
-import { LOCAL_PEOPLE_CLIENT_ID, type LocalPerson, s256 } from './sign-in.ts';
+import { s256 } from './sign-in.ts';
+import { LOCAL_PEOPLE_CLIENT_ID, type LocalPerson } from './sign-in-tokens.ts';
 
 /** Where the local sign-in sends the browser back: any loopback address is a registered callback locally. */
 export const LOCAL_REDIRECT_URI = 'http://127.0.0.1/signed-in';

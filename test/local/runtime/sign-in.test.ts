@@ -3,7 +3,6 @@ import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpApiEvent, type HttpServer, startHttpServer } from '../../../local/runtime/http-server.ts';
-import { createLocalSignIn, LOCAL_PEOPLE_CLIENT_ID } from '../../../local/runtime/sign-in.ts';
 import {
   authorize,
   clientCredentials,
@@ -13,6 +12,7 @@ import {
   SignInError,
   signInAs,
 } from '../../../local/runtime/sign-in-client.ts';
+import { createTokenIssuer, LOCAL_PEOPLE_CLIENT_ID } from '../../../local/runtime/sign-in-tokens.ts';
 import { callerOf } from '../../../shared/api/caller.ts';
 
 const seen: HttpApiEvent[] = [];
@@ -136,7 +136,7 @@ describe('local sign-in and the JWT routes', () => {
       issuedAt: Math.floor(Date.now() / 1000) - 7200,
     });
     await expectUnauthorized(`Bearer ${expired}`, /"exp" claim timestamp check failed/);
-    const impostor = await createLocalSignIn({ issuer: server.url });
+    const impostor = await createTokenIssuer(server.url);
     await expectUnauthorized(`Bearer ${await impostor.idToken(person)}`, /no applicable key found/);
     const otherAudience = await server.signIn.idToken({ ...person, audience: 'another-client' });
     await expectUnauthorized(`Bearer ${otherAudience}`, /another audience/);
