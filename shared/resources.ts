@@ -282,8 +282,11 @@ export interface HttpRouteSpec {
   method: 'GET' | 'POST';
   /** API Gateway route path, `{name}` for a path parameter */
   path: string;
-  /** `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it) */
-  authorization: 'none' | 'iam';
+  /**
+   * `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it); `jwt`: a
+   * person's Cognito ID token, checked by the JWT authoriser (locally: by local/runtime/sign-in.ts's key)
+   */
+  authorization: 'none' | 'iam' | 'jwt';
   /** steady requests per second and burst for this route, below the stage's own */
   throttle?: { rateLimit: number; burstLimit: number };
 }

@@ -1,6 +1,9 @@
 // API Gateway HTTP API on this machine: node:http on 127.0.0.1, routes of `shared/resources.ts` (HTTP_FUNCTIONS)
 // matched as API Gateway matches them, each request turned into the payload-2.0 event API Gateway sends and
 // handed to the same handler export that runs in Lambda; its result written back as API Gateway writes it.
+// Routes with JWT authorisation take a person's ID token (`Authorization: Bearer …`) from the local sign-in
+// (local/runtime/sign-in.ts, on this server's /oauth2/* paths), verified against its key as API Gateway's JWT
+// authoriser verifies Cognito's: 401 without a valid one, else its claims in `requestContext.authorizer.jwt`.
 // Local only: routes with IAM authorisation take the caller's agency from the `x-dancu-agency` header, standing
 // in for a SigV4 signature by the role `dancu-agency-{code}` (without it: 403, as an unsigned request in AWS; with
 // an agency the stack does not know: 403 AGENCY_UNKNOWN, as no role would sign for it). A request no route
@@ -10,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { type ApiCodeName, errorEnvelope } from '../../shared/api/errors.ts';
+import { AGENCY_CODE_PATTERN } from '../../shared/api/schemas.ts';
 import {
   DEFAULT_ROUTE_KEY,
   HTTP_FUNCTIONS,
@@ -20,6 +24,8 @@ import { localName } from './account.ts';
 import { invokeAlone } from './invocation.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
+import { createLocalSignIn, type LocalSignIn, localMachineClients, type MachineClient } from './sign-in.ts';
+import { gatewayClaims, LOCAL_PEOPLE_CLIENT_ID } from './sign-in-tokens.ts';
 
 /** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
 const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
@@ -51,10 +57,20 @@ export interface HttpApiEvent {
     stage: string;
     time: string;
     timeEpoch: number;
-    authorizer?: { iam: { accountId: string; callerId: string; userArn: string; userId: string } };
+    authorizer?: {
+      iam?: { accountId: string; callerId: string; userArn: string; userId: string };
+      /** API Gateway's JWT authoriser: the verified claims, every value a string (an array as `[a b]`) */
+      jwt?: JwtAuthorizerContext;
+    };
   };
   body?: string;
   isBase64Encoded: boolean;
+}
+
+export interface JwtAuthorizerContext {
+  claims: Record<string, string>;
+  /** the route's authorisation scopes the token matched: null, as the people's routes ask for none */
+  scopes: string[] | null;
 }
 
 interface CompiledRoute {
@@ -65,9 +81,9 @@ interface CompiledRoute {
   names: string[];
 }
 
-function compileRoutes(): CompiledRoute[] {
+function compileRoutes(overrides: HttpServerOptions['routes'] = {}): CompiledRoute[] {
   return Object.values(HTTP_FUNCTIONS).flatMap((fn) =>
-    fn.routes.map((spec) => {
+    (overrides[fn.id] ?? fn.routes).map((spec) => {
       const names: string[] = [];
       const source = spec.path
         .split('/')
@@ -138,6 +154,7 @@ export function buildHttpApiEvent(options: {
   pathParameters?: Record<string, string>;
   sourceIp?: string;
   agency?: string;
+  jwt?: JwtAuthorizerContext;
 }): HttpApiEvent {
   const url = new URL(options.url, 'http://127.0.0.1');
   const query: Record<string, string> = {};
@@ -187,6 +204,7 @@ export function buildHttpApiEvent(options: {
       iam: { accountId: LOCAL_ACCOUNT, callerId: 'AROALOCAL:local', userArn, userId: 'AROALOCAL:local' },
     };
   }
+  if (options.jwt) event.requestContext.authorizer = { jwt: options.jwt };
   return event;
 }
 
@@ -241,6 +259,20 @@ function agencyHint(routes: CompiledRoute[], agencies: readonly string[] | undef
   return `local stack: the agency routes (${agencyRoutes(routes).join(', ')}) take the header ${LOCAL_AGENCY_HEADER}: CODE${known} in place of a SigV4 signature`;
 }
 
+/** API Gateway's answer to a JWT route without a valid token; why, in the local hint. */
+function unauthorized(response: ServerResponse, reason: string): void {
+  response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+  gatewayError(
+    response,
+    401,
+    'Unauthorized',
+    `local stack: this route takes Authorization: Bearer ID_TOKEN (npm run sign-in -- --agency CODE --role ROLE prints one); the token was refused: ${reason}`.replace(
+      /[^\t\x20-\x7e]/g,
+      '?',
+    ),
+  );
+}
+
 export interface HttpServerOptions {
   /** 0 picks a free port */
   port: number;
@@ -250,23 +282,33 @@ export interface HttpServerOptions {
   timeouts?: Partial<Record<HttpFunctionId, number>>;
   /** the agency codes the local agency header may name (the dev stage's); any code when not given */
   agencies?: readonly string[];
+  /** the local sign-in's machine clients (default one per agency of `agencies`: local/runtime/sign-in.ts) */
+  machineClients?: readonly MachineClient[];
+  /** routes in place of a function's own in shared/resources.ts (tests) */
+  routes?: Partial<Record<HttpFunctionId, HttpRouteSpec[]>>;
   log?: Logger;
 }
 
 export interface HttpServer {
   url: string;
+  /** the local sign-in served on this server (its issuer is `url`) */
+  signIn: LocalSignIn;
   stop(): Promise<void>;
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const log = options.log ?? consoleLogger;
-  const routes = compileRoutes();
+  const routes = compileRoutes(options.routes);
+  // the sign-in's issuer is the server's URL, known once it listens; no request arrives before
+  let signIn: LocalSignIn | undefined;
   const defaultFunction = Object.values(HTTP_FUNCTIONS).find((spec) => spec.defaultRoute === 'none')?.id;
   const hint = agencyHint(routes, options.agencies);
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (!signIn) return gatewayError(response, 503, 'Service Unavailable');
+    if (await signIn.serve(request, response, url)) return;
     const matched = matchRoute(routes, method, url.pathname);
     // API Gateway sends a request no route matches to the $default route, without path parameters
     const found =
@@ -282,6 +324,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (iam && agency && options.agencies && !options.agencies.includes(agency))
       return envelopeError(response, 'AGENCY_UNKNOWN', hint);
     delete headers[LOCAL_AGENCY_HEADER];
+    let jwt: JwtAuthorizerContext | undefined;
+    if (matched?.route.spec.authorization === 'jwt') {
+      const verdict = await signIn.verifyBearer(headers.authorization, {
+        audience: LOCAL_PEOPLE_CLIENT_ID,
+        tokenUse: 'id',
+      });
+      if (!verdict.ok) {
+        request.resume();
+        return unauthorized(response, verdict.reason);
+      }
+      jwt = { claims: gatewayClaims(verdict.claims), scopes: null };
+    }
     const chunks: Buffer[] = [];
     // most requests (GETs) have no body: no need to wait for one
     if (request.headers['content-length'] || request.headers['transfer-encoding']) {
@@ -297,6 +351,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       ...(matched ? { pathParameters: matched.pathParameters } : {}),
       sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
       ...(iam ? { agency } : {}),
+      ...(jwt ? { jwt } : {}),
     });
     const spec = HTTP_FUNCTIONS[found.route.functionId];
     const timeoutMs = (options.timeouts?.[spec.id] ?? spec.timeoutSeconds) * 1000;
@@ -336,8 +391,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const agencies = options.agencies?.filter((code) => AGENCY_CODE_PATTERN.test(code));
+  signIn = await createLocalSignIn({
+    issuer: url,
+    ...(agencies ? { agencies } : {}),
+    machineClients: options.machineClients ?? localMachineClients(agencies ?? []),
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    signIn,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -120,7 +120,7 @@ describe('local HTTP API', () => {
   it('turns the local agency header into the IAM identity of the role dancu-agency-{code}, and drops it', async () => {
     const answer = await fetch(`${server.url}/batches`, { headers: { 'x-dancu-agency': 'CA-GIALAI' } });
     expect(await answer.json()).toEqual({ listed: true });
-    expect(last().requestContext.authorizer?.iam.userArn).toBe(
+    expect(last().requestContext.authorizer?.iam?.userArn).toBe(
       'arn:aws:sts::000000000000:assumed-role/dancu-agency-CA-GIALAI/local',
     );
     expect(last().headers['x-dancu-agency']).toBeUndefined();
