@@ -6,6 +6,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
 import type { Application, StoredEvent } from '../procedures/application.ts';
 import type { QueueId } from '../resources.ts';
+import type { Agency, AgencyInput } from './agency.ts';
 import type {
   AgencyBatch,
   AgencyBatchPage,
@@ -15,7 +16,6 @@ import type {
   ChunkRef,
   SplitStep,
 } from './batch.ts';
-import type { Agency, AgencyInput } from './agency.ts';
 import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
 import type {
   FieldChanges,

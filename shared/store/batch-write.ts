@@ -48,8 +48,13 @@ export async function batchGetAll(
     for (let attempt = 0; pending?.Keys?.length; attempt++) {
       if (attempt >= BATCH_ATTEMPTS) throw new Error(`${pending.Keys.length} keys stayed unread`);
       await backOff(attempt);
-      const { Responses, UnprocessedKeys }: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, KeysAndAttributes> } =
-        await documents.send(new BatchGetCommand({ RequestItems: { [table]: pending } }));
+      const {
+        Responses,
+        UnprocessedKeys,
+      }: {
+        Responses?: Record<string, Record<string, unknown>[]>;
+        UnprocessedKeys?: Record<string, KeysAndAttributes>;
+      } = await documents.send(new BatchGetCommand({ RequestItems: { [table]: pending } }));
       items.push(...(Responses?.[table] ?? []));
       pending = UnprocessedKeys?.[table];
     }

@@ -2,12 +2,7 @@
 // blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
 // Register port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
 import { registerKeys, rowTag } from '../keys.ts';

@@ -48,7 +48,12 @@ const queueEncryption = (id: QueueId) =>
         KmsDataKeyReusePeriodSeconds: 300,
       };
 /** Each table's data class: the batches table is the uploads' bookkeeping. */
-const TABLE_KEYS = { batches: 'uploads', register: 'register', applications: 'applications' } as const;
+const TABLE_KEYS = {
+  batches: 'uploads',
+  register: 'register',
+  applications: 'applications',
+  agencies: 'uploads',
+} as const;
 
 function resource(logicalId: string): CfnResourceJson {
   const found = resources[logicalId];
