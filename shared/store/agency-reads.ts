@@ -1,7 +1,7 @@
 // What the functions read of the agencies table: one agency, through a cache. Reads only, as batch-reads.ts: the split
 // bundles this, so the writes, the scan and the schemas stay in agency-store.ts, the table's one writer (whose zod
 // schemas check every item it writes; a reader takes the items as written).
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { agencyKeys } from '../keys.ts';
 import type { Agency } from '../model/agency.ts';
@@ -13,10 +13,14 @@ export function agencyOfItem({ pk: _pk, sk: _sk, ...agency }: Record<string, unk
 }
 
 export class AgencyReads implements AgencyLookup {
-  constructor(protected readonly table: string) {}
+  constructor(
+    protected readonly table: string,
+    /** the container's client; the local stack seeds its agencies with its own */
+    protected readonly client: DynamoDBDocumentClient = documents,
+  ) {}
 
   async get(agencyCode: string): Promise<Agency | undefined> {
-    const { Item } = await documents.send(
+    const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: agencyKeys.agency(agencyCode) }),
     );
     return Item ? agencyOfItem(Item) : undefined;

@@ -3,8 +3,7 @@
 // shared/model/agency.ts. The operator command (local/agencies.ts) writes through it; the split and the agency
 // function read through agency-reads.ts (re-exported here: cachedAgencyLookup), so a hot function does not read the
 // table per request and bundles none of the writes.
-import { PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../aws/dynamodb.ts';
+import { type DynamoDBDocumentClient, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { agencyKeys } from '../keys.ts';
 import { Agency, AgencyInput } from '../model/agency.ts';
 import type { Agencies, AgencyImport } from '../model/ports.ts';
@@ -32,12 +31,12 @@ function sameAgency(held: Agency, given: AgencyInput): boolean {
 }
 
 export class AgencyStore extends AgencyReads implements Agencies {
-  constructor(
-    table: string,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    super(table);
+  constructor(table: string, options: { client?: DynamoDBDocumentClient; now?: () => Date } = {}) {
+    super(table, options.client);
+    this.now = options.now ?? (() => new Date());
   }
+
+  private readonly now: () => Date;
 
   private newItem(given: AgencyInput, by: string) {
     const agency: Agency = {
@@ -58,7 +57,7 @@ export class AgencyStore extends AgencyReads implements Agencies {
   async put(given: AgencyInput, by: string): Promise<'created' | 'unchanged' | 'conflict'> {
     const Item = this.newItem(given, by);
     try {
-      await documents.send(
+      await this.client.send(
         new PutCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
       return 'created';
@@ -79,7 +78,7 @@ export class AgencyStore extends AgencyReads implements Agencies {
 
   private setActive(agencyCode: string, active: boolean, by: string): Promise<boolean> {
     return landed(
-      documents.send(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: agencyKeys.agency(agencyCode),
@@ -93,7 +92,7 @@ export class AgencyStore extends AgencyReads implements Agencies {
 
   async list(): Promise<Agency[]> {
     const agencies: Agency[] = [];
-    for await (const page of paginateScan({ client: documents }, { TableName: this.table })) {
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.table })) {
       for (const item of page.Items ?? []) agencies.push(agencyOf(item));
     }
     return agencies.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -107,7 +106,7 @@ export class AgencyStore extends AgencyReads implements Agencies {
   async importMany(given: AgencyInput[], by: string): Promise<AgencyImport> {
     const wanted = new Map(given.map((agency) => [agency.code, agency]));
     const held = new Map(
-      (await batchGetAll(this.table, [...wanted.keys()].map(agencyKeys.agency)))
+      (await batchGetAll(this.table, [...wanted.keys()].map(agencyKeys.agency), this.client))
         .map(agencyOf)
         .map((agency) => [agency.code, agency]),
     );
@@ -121,7 +120,7 @@ export class AgencyStore extends AgencyReads implements Agencies {
       } else if (sameAgency(old, agency)) result.unchanged.push(code);
       else result.conflicts.push(code);
     }
-    await batchWriteAll(this.table, puts, 'agencies');
+    await batchWriteAll(this.table, puts, 'agencies', this.client);
     return result;
   }
 }

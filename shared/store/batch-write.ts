@@ -5,6 +5,7 @@ import {
   type BatchGetCommandInput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 
@@ -23,13 +24,18 @@ const backOff = (attempt: number) =>
   attempt > 0 ? sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt)) : Promise.resolve();
 
 /** Writes every request, 25 at a time, sending what DynamoDB left unprocessed again (8 attempts per 25). */
-export async function batchWriteAll(table: string, requests: WriteRequests, what = 'items'): Promise<void> {
+export async function batchWriteAll(
+  table: string,
+  requests: WriteRequests,
+  what = 'items',
+  client: DynamoDBDocumentClient = documents,
+): Promise<void> {
   for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
     let pending = requests.slice(i, i + BATCH_WRITE_MAX);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= BATCH_ATTEMPTS) throw new Error(`${pending.length} ${what} stayed unprocessed`);
       await backOff(attempt);
-      const { UnprocessedItems } = await documents.send(
+      const { UnprocessedItems } = await client.send(
         new BatchWriteCommand({ RequestItems: { [table]: pending } }),
       );
       pending = UnprocessedItems?.[table] ?? [];
@@ -41,6 +47,7 @@ export async function batchWriteAll(table: string, requests: WriteRequests, what
 export async function batchGetAll(
   table: string,
   keys: Record<string, string>[],
+  client: DynamoDBDocumentClient = documents,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
@@ -54,7 +61,7 @@ export async function batchGetAll(
       }: {
         Responses?: Record<string, Record<string, unknown>[]>;
         UnprocessedKeys?: Record<string, KeysAndAttributes>;
-      } = await documents.send(new BatchGetCommand({ RequestItems: { [table]: pending } }));
+      } = await client.send(new BatchGetCommand({ RequestItems: { [table]: pending } }));
       items.push(...(Responses?.[table] ?? []));
       pending = UnprocessedKeys?.[table];
     }
