@@ -38,7 +38,12 @@ export class MemoryAgencies implements Agencies {
       const { active: _a, updatedAt: _t, updatedBy: _b, ...described } = held;
       return JSON.stringify(described) === JSON.stringify(agency) ? 'unchanged' : 'conflict';
     }
-    this.held.set(agency.code, { ...agency, active: true, updatedAt: this.now().toISOString(), updatedBy: by });
+    this.held.set(agency.code, {
+      ...agency,
+      active: true,
+      updatedAt: this.now().toISOString(),
+      updatedBy: by,
+    });
     return 'created';
   }
 
@@ -67,9 +72,12 @@ export class MemoryAgencies implements Agencies {
     const result: AgencyImport = { created: [], unchanged: [], conflicts: [] };
     for (const agency of agencies) {
       const outcome = await this.put(agency, by);
-      (outcome === 'created' ? result.created : outcome === 'unchanged' ? result.unchanged : result.conflicts).push(
-        agency.code,
-      );
+      (outcome === 'created'
+        ? result.created
+        : outcome === 'unchanged'
+          ? result.unchanged
+          : result.conflicts
+      ).push(agency.code);
     }
     return result;
   }

@@ -209,11 +209,9 @@ describe('importMany', () => {
 
   it('gives up on items that stay unprocessed', async () => {
     dynamo.on(BatchGetCommand).resolves({ Responses: { 'agencies-table': [] } });
-    dynamo
-      .on(BatchWriteCommand)
-      .callsFake((input) => ({
-        UnprocessedItems: { 'agencies-table': input.RequestItems['agencies-table'] },
-      }));
+    dynamo.on(BatchWriteCommand).callsFake((input) => ({
+      UnprocessedItems: { 'agencies-table': input.RequestItems['agencies-table'] },
+    }));
     vi.useFakeTimers();
     try {
       const importing = store.importMany([agencyNumbered(1)], 'lan');
