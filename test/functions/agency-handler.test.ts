@@ -333,3 +333,44 @@ describe('POST /review/{id}', () => {
     expect(bodyOf(answer).error.code).toBe('REVIEW_ID_INVALID');
   });
 });
+
+describe('every agency route asks the agencies table', () => {
+  const events = {
+    'GET /batches': () => get('/batches', 'GET /batches', { agency: 'CA-GIALAI' }),
+    'GET /batches/{batchId}': () =>
+      get(`/batches/${BATCH_ID}`, 'GET /batches/{batchId}', {
+        pathParameters: { batchId: BATCH_ID },
+        agency: 'CA-GIALAI',
+      }),
+    'GET /review': () => get('/review', 'GET /review', { agency: 'CA-GIALAI' }),
+    'POST /review/{id}': () =>
+      post(
+        `/review/${BATCH_ID}.7`,
+        'POST /review/{id}',
+        { resolution: 'merge' },
+        {
+          pathParameters: { id: `${BATCH_ID}.7` },
+          agency: 'CA-GIALAI',
+        },
+      ),
+  };
+
+  it.each(Object.keys(events) as (keyof typeof events)[])(
+    '%s: 403 AGENCY_DISABLED for a disabled agency, 403 AGENCY_UNKNOWN for one not held, nothing read',
+    async (route) => {
+      const read = vi.spyOn(register, 'getReview');
+      const listed = vi.spyOn(register, 'listReviews');
+      const handler = agencyHandler({ batches: reads, register, agencies });
+      await agencies.disable('CA-GIALAI', 'operator');
+      const disabled = await handler(events[route]() as never, lambdaContext());
+      expect(disabled).toMatchObject({ statusCode: 403 });
+      expect(bodyOf(disabled).error.code).toBe('AGENCY_DISABLED');
+      agencies.held.delete('CA-GIALAI');
+      const unknown = await handler(events[route]() as never, lambdaContext());
+      expect(unknown).toMatchObject({ statusCode: 403 });
+      expect(bodyOf(unknown).error.code).toBe('AGENCY_UNKNOWN');
+      expect(read).not.toHaveBeenCalled();
+      expect(listed).not.toHaveBeenCalled();
+    },
+  );
+});
