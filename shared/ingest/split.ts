@@ -101,8 +101,15 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     partitions: deps.settings.partitions,
     checkpoint: emptyCheckpoint(deps.settings.partitions),
   };
-  if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
+  // before the batch is created: a read of the agencies table that fails creates nothing, and the retry asks again
   const refusal = parsed && (await refusalOf(parsed.agencyCode, object.uploader, deps));
+  if (!(await deps.batches.create(batch))) {
+    // a repeated event (a retry): an upload refused now is never split, even if its refusal was not recorded before
+    const held = refusal ? await deps.batches.get(batch.batchId) : undefined;
+    if (!refusal || held?.status !== 'splitting') return resumeBatch(batch.batchId, deps);
+    await failBatch(held, new BatchFailedError(refusal, object.key), deps);
+    return { refused: refusal };
+  }
   if (refusal) {
     // refused before a byte is read: nothing of it reaches the register. It never claims the name, so the rightful
     // agency's report at the name's path and a batch of theirs in flight stay as they were; the refusal is

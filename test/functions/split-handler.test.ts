@@ -179,6 +179,54 @@ describe('split handler', () => {
     },
   );
 
+  it('retries an upload whose agency could not be read, creating nothing until it can', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    vi.spyOn(agencies, 'get').mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
+
+    const first = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toBeUndefined();
+
+    await agencies.disable('CA-PLEIKU', 'operator');
+    const retried = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'AGENCY_DISABLED' },
+    });
+    nothingSent();
+  });
+
+  it('never splits a refused upload on a retry, even when its refusal was not recorded the first time', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    await agencies.disable('CA-PLEIKU', 'operator');
+    vi.spyOn(world.batches, 'markFailed').mockRejectedValueOnce(new Error('throttled'));
+
+    const first = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect((await batchOfKey('incoming/CA-PLEIKU/forms.csv'))?.status).toBe('splitting');
+
+    const retried = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'AGENCY_DISABLED' },
+    });
+    expect(world.files.keys('work/')).toEqual([]);
+    nothingSent();
+  });
+
+  it('leaves a finished batch as it is when its event comes again after its agency was disabled', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    await split('incoming/CA-PLEIKU/forms.csv');
+    const split1 = await batchOfKey('incoming/CA-PLEIKU/forms.csv');
+    expect(split1?.status).toBe('registering');
+    await agencies.disable('CA-PLEIKU', 'operator');
+
+    expect((await split('incoming/CA-PLEIKU/forms.csv')).batchItemFailures).toEqual([]);
+    expect((await batchOfKey('incoming/CA-PLEIKU/forms.csv'))?.status).toBe('registering');
+  });
+
   it('fails a batch whose object is gone before it is read, without retrying', async () => {
     const result = await split('incoming/CA-PLEIKU/deleted.csv');
     expect(result.batchItemFailures).toEqual([]);
