@@ -16,6 +16,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { Metafile } from 'esbuild';
 import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
+import { benchAgencies } from '../local/demo-agencies.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
 import { objectKeys } from '../shared/keys.ts';
@@ -85,6 +86,7 @@ const stack = await startLocalStack({
   dir: await mkdtemp(join(tmpdir(), 'dancu-cold-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   handlers: {},
+  agencies: benchAgencies(),
   log: { info: () => undefined, error: (line: string) => console.error(line) },
 });
 const region = stack.names.region;

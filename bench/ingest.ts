@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { objectKeys, registerKeys } from '../shared/keys.ts';
 import { buildBatch } from '../tools/synthetic/write.ts';
@@ -50,6 +51,7 @@ process.env.LINKAGE = values.linkage;
 const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
 
 const stack = await startPipeline({
+  agencies: benchAgencies(),
   dir: await mkdtemp(join(tmpdir(), 'dancu-bench-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   log: quiet,

@@ -12,6 +12,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
+import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { batchKeys, objectKeys, type ReportFile, registerKeys } from '../shared/keys.ts';
 import { filingKeys } from '../shared/linkage/blocking.ts';
@@ -69,6 +70,7 @@ function itemBytes(item: Record<string, Record<string, unknown>>): number {
 
 const rows = generateLinkageRegister({ rows: rowCount, seed: 'bench-link-pass' });
 const stack = await startPipeline({
+  agencies: benchAgencies(),
   dir: await mkdtemp(join(tmpdir(), 'dancu-bench-pass-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   log: { info: () => undefined, error: (line: string) => console.error(line) },

@@ -11,6 +11,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Papa from 'papaparse';
 import { personKey } from '#domain/identity.ts';
 import { throwawayKeyer } from '#domain/person-keyer.ts';
+import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { createTableCommand } from '../local/runtime/provision.ts';
 import { objectKeys, type ReportFile } from '../shared/keys.ts';
@@ -25,6 +26,7 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   process.env.LINKAGE = 'on';
   const quiet = { info: () => undefined, error: (line: string) => console.error(line) };
   const stack = await startPipeline({
+    agencies: benchAgencies(),
     dir: await mkdtemp(join(tmpdir(), 'dancu-bench-linkage-')),
     ports: { s3: 0, sqs: 0, dynamodb: 0 },
     log: quiet,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { benchAgencies } from '../local/demo-agencies.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
 import { objectKeys } from '../shared/keys.ts';
 import { FUNCTIONS } from '../shared/resources.ts';
@@ -29,6 +30,7 @@ const stack = await startLocalStack({
   dir: await mkdtemp(join(tmpdir(), 'dancu-split-')),
   ports: { s3: 0, sqs: 0, dynamodb: 0 },
   handlers: {},
+  agencies: benchAgencies(),
   log: quiet,
 });
 const s3 = new S3Client({

@@ -48,6 +48,8 @@ export interface Access {
 
 /** batch-store.ts: get, create (put), the object-key claim (put), progress (update) */
 const BATCH_WRITER: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
+/** agency-store.ts, as the functions read it: one agency (get); only the operator command writes the table */
+const AGENCY_READER: TableAccess = { actions: ['GetItem'] };
 
 export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
@@ -56,7 +58,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     // it never lists; an upload gone before it is read is the one missing object it meets
     listBucket: 'readPrefixes',
     writesObjects: [PREFIXES.work, PREFIXES.reports],
-    tables: { batches: BATCH_WRITER },
+    tables: { batches: BATCH_WRITER, agencies: AGENCY_READER },
     sendsTo: ['records', 'intake', 'finalize'],
     readsSecrets: [],
   },
@@ -119,6 +121,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     writesObjects: [],
     tables: {
       batches: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
+      agencies: AGENCY_READER,
       register: {
         actions: ['GetItem', 'Query', 'UpdateItem'],
         partitions: [

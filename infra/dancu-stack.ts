@@ -74,7 +74,13 @@ export class DancuStack extends Stack {
     this.tables = new DataTables(this, 'Tables', {
       removalPolicy,
       deletionProtection: config.retainData,
-      encryptionKeys: { batches: keys.uploads, register: keys.register, applications: keys.applications },
+      encryptionKeys: {
+        batches: keys.uploads,
+        register: keys.register,
+        applications: keys.applications,
+        // no personal data: agencies ride with the batches they own
+        agencies: keys.uploads,
+      },
     });
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {
       storage: this.storage,

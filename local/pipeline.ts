@@ -1,5 +1,6 @@
 // The local stack running dancu's own handlers: the same code as in AWS, on the emulators. Used by
 // `npm start`, the integration tests and the benchmarks.
+import type { AgencyInput } from '../shared/model/agency.ts';
 import type { FunctionId, QueueId } from '../shared/resources.ts';
 import type { LocalPorts } from './runtime/emulators.ts';
 import type { HttpFunctionHandler } from './runtime/http-server.ts';
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   deadLetterWatchSeconds?: number;
   /** environment for the functions beyond the stack's own (e.g. SPLIT_CHUNK_ROWS in tests) */
   extraEnv?: Record<string, string>;
+  /** the agencies the stack holds from its start (local/runtime/stack.ts): the demo's unless given */
+  agencies?: AgencyInput[];
   log?: Logger;
 }
 

@@ -135,6 +135,13 @@ export const applicationKeys = {
   events: (applicationCode: string) => ({ pk: applicationPartition(applicationCode), skPrefix: EVENT }),
 };
 
+// ── The agencies table: one item per agency (issue 17), changed by the operator command `npm run agencies`.
+
+export const agencyKeys = {
+  /** an agency, under its code */
+  agency: (agencyCode: string) => ({ pk: `${AGENCY}${agencyCode}`, sk: 'AGENCY' }),
+};
+
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.
 
 /** The bucket's top-level prefixes: the stack's notification, lifecycle rules and agency roles use them. */

@@ -4,7 +4,7 @@
 import { PREFIXES } from './keys.ts';
 
 export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
-export type TableId = 'batches' | 'register' | 'applications';
+export type TableId = 'batches' | 'register' | 'applications' | 'agencies';
 export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
 export type SecretId = 'personKey';
@@ -120,6 +120,8 @@ const BATCHES_BUCKET = { bucket: 'batches' } as const satisfies EnvironmentRef;
 const BATCHES_TABLE = { table: 'batches' } as const satisfies EnvironmentRef;
 const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
+// read by the functions that refuse an unknown or disabled agency (shared/store/agency-store.ts, read-only)
+const AGENCIES_TABLE = { table: 'agencies' } as const satisfies EnvironmentRef;
 // Named only by the functions that compute person keys: infra/access.ts lets no other function read it.
 const PERSON_KEY_SECRET = { secret: 'personKey' } as const satisfies EnvironmentRef;
 /** What a function that writes the register reads and writes: the bucket, the batches and the register. */
@@ -144,7 +146,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     // bounds the split's heap at the same speed (bench/split-memory, docs/benchmarks.md)
     maxHeapMb: 128,
     source: { queue: 'intake', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 10 },
-    environment: { BATCHES_BUCKET, BATCHES_TABLE },
+    environment: { BATCHES_BUCKET, BATCHES_TABLE, AGENCIES_TABLE },
     sendsTo: ['records', 'intake', 'finalize'],
   },
   register: {
@@ -272,6 +274,11 @@ export const TABLES: Record<TableId, TableSpec> = {
     // a closed application's items expire (shared/store/application-store.ts writes it, the stage's retention)
     timeToLiveAttribute: 'expiresAt',
   },
+  agencies: {
+    id: 'agencies',
+    description:
+      'The agencies as data: code, name, kind, the unit served and whether each may act (npm run agencies)',
+  },
 };
 
 // --- HTTP API (docs/procedures.md, "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
@@ -359,6 +366,6 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('POST', '/review/{id}', 10),
     ],
     defaultRoute: 'iam',
-    environment: { BATCHES_TABLE, REGISTER_TABLE },
+    environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
   },
 };

@@ -18,6 +18,7 @@ describe('shared/resources.ts', () => {
     expect(Object.keys(functionEnvironment(FUNCTIONS.split))).toEqual([
       'BATCHES_BUCKET',
       'BATCHES_TABLE',
+      'AGENCIES_TABLE',
       'RECORDS_QUEUE_URL',
       'INTAKE_QUEUE_URL',
       'FINALIZE_QUEUE_URL',

@@ -1,5 +1,6 @@
 // Agencies' routes of the HTTP API: their own batches and review list only. In AWS the route's IAM authoriser has checked the
-// signature; the agency is the one the caller's role is named for (shared/api/caller.ts).
+// signature; the agency is the one the caller's role is named for (shared/api/caller.ts), and it must be in the agencies
+// table and active (403 AGENCY_UNKNOWN, AGENCY_DISABLED).
 
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -14,22 +15,28 @@ import {
 import { env } from '../../shared/aws/env.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
+import { agencyRefusal } from '../../shared/model/agency-refusal.ts';
 import type { AgencyBatch } from '../../shared/model/batch.ts';
-import type { AgencyBatches, Register, ReviewingRegister } from '../../shared/model/ports.ts';
+import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '../../shared/model/ports.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
+import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 
-/** What the agencies' routes read and write: their batches, and the review lists in the register. */
+/** What the agencies' routes read and write: their batches, the review lists in the register, who may act. */
 export interface AgencyDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
+  agencies: AgencyLookup;
 }
 
-function callerAgency(event: HttpEvent): string {
+/** The caller's agency, once it is known to be in the agencies table and active. */
+async function callerAgency(event: HttpEvent, agencies: AgencyLookup): Promise<string> {
   const agency = agencyOfPrincipal(event.requestContext.authorizer?.iam?.userArn);
   if (!agency) throw new ApiError('CALLER_NOT_AGENCY');
+  const refusal = agencyRefusal(await agencies.get(agency));
+  if (refusal) throw new ApiError(refusal);
   return agency;
 }
 
@@ -49,8 +56,8 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
   };
 }
 
-async function getBatch(batches: AgencyBatches, event: HttpEvent) {
-  const agency = callerAgency(event);
+async function getBatch({ batches, agencies }: AgencyDeps, event: HttpEvent) {
+  const agency = await callerAgency(event, agencies);
   const batchId = parameter(BatchIdParam, event.pathParameters?.batchId, 'BATCH_ID_INVALID');
   const batch = await batches.get(batchId);
   // another agency's batch is answered as unknown: its existence is not revealed
@@ -59,8 +66,8 @@ async function getBatch(batches: AgencyBatches, event: HttpEvent) {
 }
 
 /** The caller's agency, which the `agency` query parameter may only repeat. */
-function askedAgency(event: HttpEvent): string {
-  const agency = callerAgency(event);
+async function askedAgency(event: HttpEvent, agencies: AgencyLookup): Promise<string> {
+  const agency = await callerAgency(event, agencies);
   const query = event.queryStringParameters ?? {};
   const asked =
     query.agency === undefined ? agency : parameter(AgencyParam, query.agency, 'AGENCY_CODE_INVALID');
@@ -68,8 +75,8 @@ function askedAgency(event: HttpEvent): string {
   return agency;
 }
 
-async function listBatches(batches: AgencyBatches, event: HttpEvent) {
-  const agency = askedAgency(event);
+async function listBatches({ batches, agencies }: AgencyDeps, event: HttpEvent) {
+  const agency = await askedAgency(event, agencies);
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const nextToken =
@@ -88,8 +95,8 @@ function reviewView({ agencyCode: _agency, resolution, ...review }: StoredReview
   return { ...review, status: resolution ?? 'open' };
 }
 
-async function listReviews(register: AgencyDeps['register'], event: HttpEvent) {
-  const agency = askedAgency(event);
+async function listReviews({ register, agencies }: AgencyDeps, event: HttpEvent) {
+  const agency = await askedAgency(event, agencies);
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const batchId =
@@ -104,8 +111,8 @@ async function listReviews(register: AgencyDeps['register'], event: HttpEvent) {
   return json({ agencyCode: agency, items: page.items.map(reviewView), nextToken: page.nextToken ?? null });
 }
 
-async function resolveReviewItem(register: AgencyDeps['register'], event: HttpEvent) {
-  const agency = callerAgency(event);
+async function resolveReviewItem({ register, agencies }: AgencyDeps, event: HttpEvent) {
+  const agency = await callerAgency(event, agencies);
   const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
   let body: unknown;
   try {
@@ -122,20 +129,22 @@ async function resolveReviewItem(register: AgencyDeps['register'], event: HttpEv
   return json(reviewView(result.review));
 }
 
-export function agencyHandler({ batches, register }: AgencyDeps) {
+export function agencyHandler(deps: AgencyDeps) {
   return httpApi([
-    { method: 'GET', path: '/review', handler: (event: HttpEvent) => listReviews(register, event) },
+    { method: 'GET', path: '/review', handler: (event: HttpEvent) => listReviews(deps, event) },
     {
       method: 'POST',
       path: '/review/{id}',
-      handler: (event: HttpEvent) => resolveReviewItem(register, event),
+      handler: (event: HttpEvent) => resolveReviewItem(deps, event),
     },
-    { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(batches, event) },
-    { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(batches, event) },
+    { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
+    { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
   ]);
 }
 
 export const handler = agencyHandler({
   batches: new BatchReads(env('BATCHES_TABLE')),
   register: new RegisterStore(env('REGISTER_TABLE')),
+  // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
+  agencies: cachedAgencies(env('AGENCIES_TABLE')),
 });

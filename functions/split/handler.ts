@@ -20,6 +20,7 @@ import {
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
 import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
 import { objectKeys } from '../../shared/keys.ts';
+import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { recordBatchFailed } from '../commons/observability.ts';
 import { logger, splitDeps } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
@@ -54,10 +55,11 @@ export function splitHandler(deps: SplitHandlerDeps) {
       return;
     }
     const result = await startBatch(object, invocation);
-    if (result === 'refused') {
-      logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader) });
+    if (typeof result === 'object') {
+      const code = result.refused;
+      logger.warn('upload refused', { objectKey: object.key, uploader: uploaderIdOf(object.uploader), code });
       const agencyCode = objectKeys.parseUpload(object.key)?.agencyCode ?? 'unknown';
-      recordBatchFailed(agencyCode, 'BATCH_UPLOADER_NOT_ALLOWED');
+      recordBatchFailed(agencyCode, code);
     } else logger.info('split', { objectKey: object.key, result });
   }
 
@@ -110,4 +112,6 @@ export const handler = splitHandler({
   settings: settingsFromEnvironment(),
   readOptions: readLimitsFromEnvironment(),
   mayUpload: uploadersFromEnvironment(),
+  // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
+  agencies: cachedAgencies(env('AGENCIES_TABLE')),
 });

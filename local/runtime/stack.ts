@@ -8,6 +8,7 @@ import { stageConfig } from '../../infra/stages.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { PREFIXES } from '../../shared/keys.ts';
+import type { AgencyInput } from '../../shared/model/agency.ts';
 import {
   DEAD_LETTER_WATCH,
   deadLetterUrlVariable,
@@ -18,6 +19,7 @@ import {
   HTTP_FUNCTIONS,
   type QueueId,
 } from '../../shared/resources.ts';
+import { demoAgencies, seedAgencies } from '../demo-agencies.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { type LocalEndpoints, type LocalPorts, startEmulators } from './emulators.ts';
@@ -53,6 +55,11 @@ export interface StartLocalStackOptions {
    * sends them in AWS (fractions allowed: tests); 0: none. @default 300
    */
   deadLetterWatchSeconds?: number;
+  /**
+   * The agencies the agencies table holds before a function runs, added if missing (an agency disabled with
+   * `npm run agencies` stays disabled): the demo's, local/fixtures/agencies.csv, unless given.
+   */
+  agencies?: AgencyInput[];
   /** Runs once everything is wired: resume the work a restart lost (fauxqs forgets its messages). */
   onStarted?: () => Promise<void>;
   log?: Logger;
@@ -111,6 +118,15 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
     const personKeySecret = await localPersonKeySecret(dir);
     const env = localEnvironment(emulators.endpoints, names, personKeySecret);
     const handlers = typeof options.handlers === 'function' ? await options.handlers(env) : options.handlers;
+    // after the handlers are loaded (seedAgencies imports the store, whose module makes the functions' client) and
+    // before their event sources start: the split and the agency routes refuse an agency the table does not hold
+    const added = await seedAgencies(
+      clients.dynamodb,
+      names.tables.agencies,
+      options.agencies ?? demoAgencies(),
+    );
+    if (added > 0)
+      log.info(`agencies: ${added} added to ${names.tables.agencies} (npm run agencies -- list)`);
     notification = forwardObjectCreated({
       s3Events: emulators.s3Events,
       sqs: clients.sqs,

@@ -56,6 +56,11 @@ export const API_CODES = messageTable({
     vi: 'Cơ quan này không có trên hệ thống',
     en: 'This agency is not known here',
   },
+  AGENCY_DISABLED: {
+    status: 403,
+    vi: 'Cơ quan này đã bị tạm ngừng trên hệ thống',
+    en: 'This agency is disabled here',
+  },
   REVIEW_ID_INVALID: {
     status: 400,
     vi: 'Mã mục xem xét không đúng định dạng ({mã lô}.{số dòng})',

@@ -242,6 +242,14 @@ export const BATCH_CODES = messageTable({
     vi: 'Người tải tệp lên không được phép gửi lô cho đơn vị này',
     en: 'The uploader may not submit batches for this agency',
   },
+  AGENCY_UNKNOWN: {
+    vi: 'Mã cơ quan của lô không có trong danh sách cơ quan',
+    en: 'The agency of the batch is not in the agencies list',
+  },
+  AGENCY_DISABLED: {
+    vi: 'Cơ quan đã bị tạm ngừng; không nhận lô của cơ quan này',
+    en: 'The agency is disabled; its batches are not accepted',
+  },
   BATCH_PROCESSING_FAILED: {
     vi: 'Lỗi hệ thống khi xử lý lô; đã chuyển vào hàng đợi lỗi để xử lý lại',
     en: 'The batch could not be processed; its work is in a dead-letter queue for redrive',

@@ -11,8 +11,9 @@ import { personIdentity } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
 import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
+import { agencyRefusal } from '../model/agency-refusal.ts';
 import type { Batch, SplitCheckpoint } from '../model/batch.ts';
-import type { Files, SplitBatches } from '../model/ports.ts';
+import type { AgencyLookup, Files, SplitBatches } from '../model/ports.ts';
 import { batchIdOf, type UploadedObject } from './batch-id.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
@@ -49,9 +50,20 @@ export interface SplitDeps {
   readOptions?: ReadOptions;
   /** whether the uploader may act for the agency of the key; unchecked when absent (tools, tests) */
   mayUpload?(agencyCode: string, uploader: string | undefined): boolean;
+  /** the agencies table: an upload for an agency not in it, or disabled, is refused; unchecked when absent */
+  agencies?: AgencyLookup;
 }
 
-export type SplitResult = 'duplicate' | 'handed-over' | 'split' | 'failed' | 'refused' | 'lost-race';
+/** Why an upload was refused before a byte of it was read. */
+export type RefusalCode = 'BATCH_UPLOADER_NOT_ALLOWED' | 'AGENCY_UNKNOWN' | 'AGENCY_DISABLED';
+
+export type SplitResult =
+  | 'duplicate'
+  | 'handed-over'
+  | 'split'
+  | 'failed'
+  | 'lost-race'
+  | { refused: RefusalCode };
 
 function partitionOf(key: string, partitions: number): number {
   let hash = 0x811c9dc5; // FNV-1a
@@ -89,13 +101,21 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     partitions: deps.settings.partitions,
     checkpoint: emptyCheckpoint(deps.settings.partitions),
   };
-  if (!(await deps.batches.create(batch))) return resumeBatch(batch.batchId, deps);
-  if (parsed && deps.mayUpload && !deps.mayUpload(parsed.agencyCode, object.uploader)) {
+  // before the batch is created: a read of the agencies table that fails creates nothing, and the retry asks again
+  const refusal = parsed && (await refusalOf(parsed.agencyCode, object.uploader, deps));
+  if (!(await deps.batches.create(batch))) {
+    // a repeated event (a retry): an upload refused now is never split, even if its refusal was not recorded before
+    const held = refusal ? await deps.batches.get(batch.batchId) : undefined;
+    if (!refusal || held?.status !== 'splitting') return resumeBatch(batch.batchId, deps);
+    await failBatch(held, new BatchFailedError(refusal, object.key), deps);
+    return { refused: refusal };
+  }
+  if (refusal) {
     // refused before a byte is read: nothing of it reaches the register. It never claims the name, so the rightful
     // agency's report at the name's path and a batch of theirs in flight stay as they were; the refusal is
     // reported under its own batch id (reports/{agency}/{name}/batches/{batchId}/)
-    await failBatch(batch, new BatchFailedError('BATCH_UPLOADER_NOT_ALLOWED', object.key), deps);
-    return 'refused';
+    await failBatch(batch, new BatchFailedError(refusal, object.key), deps);
+    return { refused: refusal };
   }
   const format = parsed ? formatOfName(parsed.name) : undefined;
   if (!format) {
@@ -105,6 +125,17 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     return 'failed';
   }
   return splitFromCheckpoint(batch, deps);
+}
+
+/** Why the upload may not be split: the uploader is not the agency's, or the agency is unknown or disabled. */
+async function refusalOf(
+  agencyCode: string,
+  uploader: string | undefined,
+  deps: SplitDeps,
+): Promise<RefusalCode | undefined> {
+  // the uploader first: an intruder under a disabled agency's prefix is told it is not theirs
+  if (deps.mayUpload && !deps.mayUpload(agencyCode, uploader)) return 'BATCH_UPLOADER_NOT_ALLOWED';
+  return deps.agencies ? agencyRefusal(await deps.agencies.get(agencyCode)) : undefined;
 }
 
 /** Goes on with a batch after a hand-over, a crash or a repeated event; does nothing for a finished one. */

@@ -6,6 +6,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
 import type { Application, StoredEvent } from '../procedures/application.ts';
 import type { QueueId } from '../resources.ts';
+import type { Agency, AgencyInput } from './agency.ts';
 import type {
   AgencyBatch,
   AgencyBatchPage,
@@ -173,6 +174,28 @@ export interface DeadLetters {
   peek(): Promise<DeadLetter[]>;
 }
 
+/** What an import did with each agency given: new, already there as given, or there and different (left as it was). */
+export interface AgencyImport {
+  created: string[];
+  unchanged: string[];
+  /** held with another name, kind, unit or machine clients: an import never overwrites */
+  conflicts: string[];
+}
+
+/** The agencies table (shared/store/agency-store.ts): the operator command writes it, the functions read it. */
+export interface Agencies {
+  get(agencyCode: string): Promise<Agency | undefined>;
+  /** a new agency, active; for one already held, `unchanged` when it is as given, `conflict` (and left) otherwise */
+  put(agency: AgencyInput, by: string): Promise<'created' | 'unchanged' | 'conflict'>;
+  /** false when no such agency is held; disabling a disabled one (or enabling an active one) is true, and a no-op */
+  disable(agencyCode: string, by: string): Promise<boolean>;
+  enable(agencyCode: string, by: string): Promise<boolean>;
+  /** every agency, by code */
+  list(): Promise<Agency[]>;
+  /** many agencies at once, as `put` treats each (new ones active); repeating an import changes nothing */
+  importMany(agencies: AgencyInput[], by: string): Promise<AgencyImport>;
+}
+
 // ── What each step uses.
 
 /** A batch that fails as a whole, and its report (shared/ingest/failed-report.ts). */
@@ -191,6 +214,9 @@ export type ReportBatches = FailingBatches &
   Pick<Batches, 'takeFinalizeLease' | 'releaseFinalizeLease' | 'markCompleted' | 'setStatus'>;
 /** Resuming the local stack (shared/ingest/resume.ts). */
 export type ResumeBatches = Pick<Batches, 'listUnfinished' | 'releaseLeases' | 'freeChunkLease'>;
+
+/** Who may act: the split's check of an upload's agency, the agency routes' of the caller's. */
+export type AgencyLookup = Pick<Agencies, 'get'>;
 
 /** A row against the register (shared/ingest/register-row.ts). */
 export type RowRegister = Pick<

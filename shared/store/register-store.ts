@@ -2,28 +2,18 @@
 // blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
 // Register port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
 import { registerKeys, rowTag } from '../keys.ts';
 import { packRecord, unpackRecord } from '../model/person-record.ts';
 import type { Register } from '../model/ports.ts';
 import type { FieldChanges, FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import { batchWriteAll } from './batch-write.ts';
 import { addToSet, landed } from './conditions.ts';
 import { ReviewLists } from './review-lists.ts';
 
 const personKey = registerKeys.person;
-/** BatchWriteItem takes 25 requests at most */
-const BATCH_WRITE_MAX = 25;
-const BATCH_WRITE_ATTEMPTS = 8;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   const held: HeldPerson = {
@@ -114,22 +104,7 @@ export class RegisterStore extends ReviewLists implements Register {
     const requests = filingKeys.map((blockingKey) => ({
       PutRequest: { Item: { ...registerKeys.blocking(blockingKey, key), fields, agencyCode, created } },
     }));
-    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
-      let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = requests.slice(
-        i,
-        i + BATCH_WRITE_MAX,
-      );
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_WRITE_ATTEMPTS)
-          throw new Error(`${pending.length} blocking items stayed unprocessed`);
-        // DynamoDB hands back what it throttled: back off (full jitter) before sending the rest again
-        if (attempt > 0) await sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
-        );
-        pending = UnprocessedItems?.[this.table] ?? [];
-      }
-    }
+    await batchWriteAll(this.table, requests, 'blocking items');
   }
 
   /** The held records filed under each blocking key (and the agency that filed each): one Query per key. */

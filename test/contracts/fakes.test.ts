@@ -1,5 +1,7 @@
 // The in-memory fakes against the ports' contracts (the adapters meet the same ones on the emulators:
 // test/integration/adapters.test.ts).
+
+import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryApplications } from '../fakes/applications.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryFiles } from '../fakes/files.ts';
@@ -16,3 +18,4 @@ contracts.filesContract('MemoryFiles', () => new MemoryFiles());
 contracts.linkPassesContract('MemoryLinkPasses', () => new MemoryLinkPasses());
 contracts.registerContract('MemoryRegister', () => new MemoryRegister());
 contracts.applicationsContract('MemoryApplications', () => new MemoryApplications());
+contracts.agenciesContract('MemoryAgencies', () => new MemoryAgencies());

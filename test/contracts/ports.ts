@@ -4,8 +4,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { Batch } from '../../shared/model/batch.ts';
 import type {
+  Agencies,
   AgencyBatches,
   Applications,
   Batches,
@@ -485,6 +487,76 @@ export function applicationsContract(name: string, make: () => Applications) {
       expect(read).toEqual(state);
       expect(Object.keys(read ?? {}).sort()).toEqual(Object.keys(state).sort());
       expect(await applications.get(applicationCode())).toBeUndefined();
+    });
+  });
+}
+
+export function agenciesContract(name: string, make: () => Agencies) {
+  describe(`${name}: the Agencies port`, () => {
+    const agencyOf = (fields: Partial<AgencyInput> = {}): AgencyInput => ({
+      code: unique('CA-'),
+      name: 'Công an phường Yên Đỗ',
+      kind: 'police',
+      unit: { code: '23557', vintage: 2020 },
+      ...fields,
+    });
+
+    it('puts a new agency once, active; the same again is unchanged, other details a conflict', async () => {
+      const agencies = make();
+      const agency = agencyOf();
+      expect(await agencies.put(agency, 'lan')).toBe('created');
+      expect(await agencies.put(agency, 'minh')).toBe('unchanged');
+      expect(await agencies.put({ ...agency, kind: 'justice' }, 'minh')).toBe('conflict');
+      expect(await agencies.get(agency.code)).toEqual({
+        ...agency,
+        machineClients: [],
+        active: true,
+        updatedAt: expect.any(String),
+        updatedBy: 'lan',
+      });
+      expect(await agencies.get(unique('CA-'))).toBeUndefined();
+    });
+
+    it('disables and enables a held agency only, and lists it with its standing', async () => {
+      const agencies = make();
+      const agency = agencyOf();
+      await agencies.put(agency, 'lan');
+      expect(await agencies.disable(agency.code, 'minh')).toBe(true);
+      expect(await agencies.disable(agency.code, 'minh')).toBe(true);
+      expect(await agencies.get(agency.code)).toMatchObject({ active: false, updatedBy: 'minh' });
+      expect((await agencies.list()).find((held) => held.code === agency.code)?.active).toBe(false);
+      expect(await agencies.enable(agency.code, 'lan')).toBe(true);
+      expect((await agencies.get(agency.code))?.active).toBe(true);
+      expect(await agencies.disable(unique('CA-'), 'minh')).toBe(false);
+      expect(await agencies.enable(unique('CA-'), 'minh')).toBe(false);
+      const codes = (await agencies.list()).map((held) => held.code);
+      expect(codes).toEqual([...codes].sort());
+    });
+
+    it('imports many: adds the new ones, leaves the held ones (a disabled one stays disabled)', async () => {
+      const agencies = make();
+      const disabled = agencyOf();
+      const other = agencyOf();
+      await agencies.put(disabled, 'lan');
+      await agencies.put(other, 'lan');
+      await agencies.disable(disabled.code, 'lan');
+      const fresh = Array.from({ length: 30 }, () => agencyOf({ kind: 'one-stop-shop' }));
+
+      const result = await agencies.importMany([disabled, { ...other, name: 'Khác' }, ...fresh], 'minh');
+
+      expect(result).toEqual({
+        created: fresh.map((agency) => agency.code),
+        unchanged: [disabled.code],
+        conflicts: [other.code],
+      });
+      expect((await agencies.get(disabled.code))?.active).toBe(false);
+      expect((await agencies.get(other.code))?.name).toBe(other.name);
+      expect(await agencies.get(fresh[29]?.code ?? '')).toMatchObject({ active: true, updatedBy: 'minh' });
+      expect(await agencies.importMany(fresh, 'minh')).toEqual({
+        created: [],
+        unchanged: fresh.map((agency) => agency.code),
+        conflicts: [],
+      });
     });
   });
 }

@@ -4,6 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/schemas.ts';
 import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
+import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
@@ -16,6 +17,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'test',
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
+  AGENCIES_TABLE: 'agencies-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
@@ -42,8 +44,12 @@ const gialai = (batchId: string, startedAt: string) =>
 let batches: MemoryBatches;
 let register: MemoryRegister;
 let reads: ReturnType<MemoryBatches['forAgencies']>;
+let agencies: MemoryAgencies;
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  agencyHandler({ batches: reads, register })(get(path, routeKey, options) as never, lambdaContext());
+  agencyHandler({ batches: reads, register, agencies })(
+    get(path, routeKey, options) as never,
+    lambdaContext(),
+  );
 
 beforeAll(async () => {
   ({ agencyHandler } = await import('../../functions/agency/handler.ts'));
@@ -52,6 +58,10 @@ beforeEach(async () => {
   batches = new MemoryBatches();
   register = new MemoryRegister();
   reads = batches.forAgencies();
+  agencies = MemoryAgencies.of(
+    { code: 'CA-GIALAI' },
+    { code: 'CA-KONTUM', unit: { code: '62', vintage: 2020 } },
+  );
   await batches.create(gialai(BATCH_ID, '2026-11-27T00:00:00.000Z'));
 });
 
@@ -125,6 +135,35 @@ describe('GET /batches/{batchId}', () => {
     const answer = await call(`/batches/${BATCH_ID}`, route, { pathParameters: { batchId: BATCH_ID } });
     expect(answer).toMatchObject({ statusCode: 403 });
     expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
+  });
+
+  it('answers 403 AGENCY_UNKNOWN to an agency the agencies table does not hold', async () => {
+    agencies.held.delete('CA-GIALAI');
+    const answer = await call(`/batches/${BATCH_ID}`, route, {
+      pathParameters: { batchId: BATCH_ID },
+      agency: 'CA-GIALAI',
+    });
+    expect(answer).toMatchObject({ statusCode: 403 });
+    expect(bodyOf(answer).error).toMatchObject({
+      code: 'AGENCY_UNKNOWN',
+      message: 'This agency is not known here',
+      messageVi: 'Cơ quan này không có trên hệ thống',
+    });
+  });
+
+  it('answers 403 AGENCY_DISABLED to a disabled agency, and serves it again once enabled', async () => {
+    await agencies.disable('CA-GIALAI', 'operator');
+    const asked = { pathParameters: { batchId: BATCH_ID }, agency: 'CA-GIALAI' };
+    const refused = await call(`/batches/${BATCH_ID}`, route, asked);
+    expect(refused).toMatchObject({ statusCode: 403 });
+    expect(bodyOf(refused).error).toMatchObject({
+      code: 'AGENCY_DISABLED',
+      message: 'This agency is disabled here',
+      messageVi: 'Cơ quan này đã bị tạm ngừng trên hệ thống',
+    });
+
+    await agencies.enable('CA-GIALAI', 'operator');
+    expect(await call(`/batches/${BATCH_ID}`, route, asked)).toMatchObject({ statusCode: 200 });
   });
 });
 
@@ -241,7 +280,7 @@ describe('GET /review', () => {
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    agencyHandler({ batches: reads, register })(
+    agencyHandler({ batches: reads, register, agencies })(
       post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
       lambdaContext(),
     );
@@ -293,4 +332,45 @@ describe('POST /review/{id}', () => {
     const answer = await resolve({ resolution: 'merge' }, 'CA-GIALAI', 'x.1');
     expect(bodyOf(answer).error.code).toBe('REVIEW_ID_INVALID');
   });
+});
+
+describe('every agency route asks the agencies table', () => {
+  const events = {
+    'GET /batches': () => get('/batches', 'GET /batches', { agency: 'CA-GIALAI' }),
+    'GET /batches/{batchId}': () =>
+      get(`/batches/${BATCH_ID}`, 'GET /batches/{batchId}', {
+        pathParameters: { batchId: BATCH_ID },
+        agency: 'CA-GIALAI',
+      }),
+    'GET /review': () => get('/review', 'GET /review', { agency: 'CA-GIALAI' }),
+    'POST /review/{id}': () =>
+      post(
+        `/review/${BATCH_ID}.7`,
+        'POST /review/{id}',
+        { resolution: 'merge' },
+        {
+          pathParameters: { id: `${BATCH_ID}.7` },
+          agency: 'CA-GIALAI',
+        },
+      ),
+  };
+
+  it.each(Object.keys(events) as (keyof typeof events)[])(
+    '%s: 403 AGENCY_DISABLED for a disabled agency, 403 AGENCY_UNKNOWN for one not held, nothing read',
+    async (route) => {
+      const read = vi.spyOn(register, 'getReview');
+      const listed = vi.spyOn(register, 'listReviews');
+      const handler = agencyHandler({ batches: reads, register, agencies });
+      await agencies.disable('CA-GIALAI', 'operator');
+      const disabled = await handler(events[route]() as never, lambdaContext());
+      expect(disabled).toMatchObject({ statusCode: 403 });
+      expect(bodyOf(disabled).error.code).toBe('AGENCY_DISABLED');
+      agencies.held.delete('CA-GIALAI');
+      const unknown = await handler(events[route]() as never, lambdaContext());
+      expect(unknown).toMatchObject({ statusCode: 403 });
+      expect(bodyOf(unknown).error.code).toBe('AGENCY_UNKNOWN');
+      expect(read).not.toHaveBeenCalled();
+      expect(listed).not.toHaveBeenCalled();
+    },
+  );
 });

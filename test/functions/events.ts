@@ -16,6 +16,7 @@ export function setPipelineEnvironment(): void {
     BATCHES_BUCKET: 'batches-bucket',
     BATCHES_TABLE: 'batches-table',
     REGISTER_TABLE: 'register-table',
+    AGENCIES_TABLE: 'agencies-table',
     INTAKE_QUEUE_URL: 'https://sqs.local/intake',
     RECORDS_QUEUE_URL: 'https://sqs.local/records',
     FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',

@@ -5,6 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPLIT_SETTINGS } from '../../shared/ingest/split.ts';
 import { mayUploadFor } from '../../shared/ingest/uploader.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
+import { MemoryAgencies } from '../fakes/agencies.ts';
 import { lambdaContext, s3Notification, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { pipelineFakes } from './pipeline-fakes.ts';
 
@@ -13,9 +14,11 @@ let splitHandler: typeof import('../../functions/split/handler.ts').splitHandler
 let batchIdOf: typeof import('../../shared/ingest/batch-id.ts').batchIdOf;
 
 let world: ReturnType<typeof pipelineFakes>;
+let agencies: MemoryAgencies;
 const split = (key: string, remainingMs?: number) =>
   splitHandler({
     ...world,
+    agencies,
     settings: DEFAULT_SPLIT_SETTINGS,
     // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
     mayUpload: (agencyCode, uploader) => mayUploadFor({ AIDAEXAMPLE: 'CA-PLEIKU' }, uploader, agencyCode),
@@ -35,6 +38,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   world = pipelineFakes();
+  agencies = MemoryAgencies.of({ code: 'CA-PLEIKU', unit: { code: '622', vintage: 2020 } });
 });
 
 describe('split handler', () => {
@@ -141,6 +145,86 @@ describe('split handler', () => {
     expect(world.files.keys('reports/')).not.toContain('reports/CA-ANKHE/forms.csv/summary.json');
     expect(opened).not.toHaveBeenCalled();
     nothingSent();
+  });
+
+  it.each([
+    [
+      'AGENCY_UNKNOWN',
+      'not in the agencies table',
+      () => agencies.held.delete('CA-PLEIKU'),
+      /không có trong danh sách cơ quan.*not in the agencies list/,
+    ],
+    ['AGENCY_DISABLED', 'disabled', () => agencies.disable('CA-PLEIKU', 'operator'), /tạm ngừng.*disabled/],
+  ])(
+    'refuses the upload of an agency %s (%s): failed with a coded report, nothing read or sent',
+    async (code, _why, arrange, message) => {
+      await arrange();
+      world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+      const opened = vi.spyOn(world.files, 'open');
+
+      const result = await split('incoming/CA-PLEIKU/forms.csv');
+
+      expect(result.batchItemFailures).toEqual([]);
+      const refused = await batchOfKey('incoming/CA-PLEIKU/forms.csv');
+      expect(refused).toMatchObject({
+        status: 'failed',
+        failure: { code, message: expect.stringMatching(message) },
+      });
+      expect(world.files.keys('reports/')).toContain(
+        `reports/CA-PLEIKU/forms.csv/batches/${refused?.batchId}/summary.json`,
+      );
+      expect(world.files.keys('reports/')).not.toContain('reports/CA-PLEIKU/forms.csv/summary.json');
+      expect(opened).not.toHaveBeenCalled();
+      nothingSent();
+    },
+  );
+
+  it('retries an upload whose agency could not be read, creating nothing until it can', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    vi.spyOn(agencies, 'get').mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
+
+    const first = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toBeUndefined();
+
+    await agencies.disable('CA-PLEIKU', 'operator');
+    const retried = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'AGENCY_DISABLED' },
+    });
+    nothingSent();
+  });
+
+  it('never splits a refused upload on a retry, even when its refusal was not recorded the first time', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    await agencies.disable('CA-PLEIKU', 'operator');
+    vi.spyOn(world.batches, 'markFailed').mockRejectedValueOnce(new Error('throttled'));
+
+    const first = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect((await batchOfKey('incoming/CA-PLEIKU/forms.csv'))?.status).toBe('splitting');
+
+    const retried = await split('incoming/CA-PLEIKU/forms.csv');
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'AGENCY_DISABLED' },
+    });
+    expect(world.files.keys('work/')).toEqual([]);
+    nothingSent();
+  });
+
+  it('leaves a finished batch as it is when its event comes again after its agency was disabled', async () => {
+    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    await split('incoming/CA-PLEIKU/forms.csv');
+    const split1 = await batchOfKey('incoming/CA-PLEIKU/forms.csv');
+    expect(split1?.status).toBe('registering');
+    await agencies.disable('CA-PLEIKU', 'operator');
+
+    expect((await split('incoming/CA-PLEIKU/forms.csv')).batchItemFailures).toEqual([]);
+    expect((await batchOfKey('incoming/CA-PLEIKU/forms.csv'))?.status).toBe('registering');
   });
 
   it('fails a batch whose object is gone before it is read, without retrying', async () => {

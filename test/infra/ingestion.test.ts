@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { ACCESS } from '../../infra/access.ts';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { withStageSettings } from '../../infra/stages.ts';
 import { PREFIXES } from '../../shared/keys.ts';
@@ -10,6 +11,7 @@ import {
   QUEUES,
   type QueueId,
   TABLES,
+  type TableId,
 } from '../../shared/resources.ts';
 import { idOf, synthDevStack } from './synth-dev.ts';
 
@@ -48,7 +50,12 @@ const queueEncryption = (id: QueueId) =>
         KmsDataKeyReusePeriodSeconds: 300,
       };
 /** Each table's data class: the batches table is the uploads' bookkeeping. */
-const TABLE_KEYS = { batches: 'uploads', register: 'register', applications: 'applications' } as const;
+const TABLE_KEYS = {
+  batches: 'uploads',
+  register: 'register',
+  applications: 'applications',
+  agencies: 'uploads',
+} as const;
 
 function resource(logicalId: string): CfnResourceJson {
   const found = resources[logicalId];
@@ -176,15 +183,20 @@ describe('ingestion functions', () => {
   });
 
   it.each(Object.values(FUNCTIONS))(
-    '$id may write items of exactly the tables its environment names',
+    '$id may read items of exactly the tables its environment names, and write those it does not only read',
     (spec) => {
       const named = Object.values(spec.environment).flatMap((ref) => ('table' in ref ? [ref.table] : []));
-      const tables = resourcesAllowed(spec.id, 'dynamodb:PutItem').filter(
-        (arn) => 'Fn::GetAtt' in (arn as object),
+      const tablesAllowed = (action: string) =>
+        resourcesAllowed(spec.id, action).filter((arn) => 'Fn::GetAtt' in (arn as object));
+      const arns = (tables: TableId[]) =>
+        distinct(tables.map((table) => arnOf(idOf(stack.tables.tables[table]))));
+      expect(distinct([...tablesAllowed('dynamodb:GetItem'), ...tablesAllowed('dynamodb:Query')])).toEqual(
+        arns(named),
       );
-      expect(distinct(tables)).toEqual(
-        distinct(named.map((table) => arnOf(idOf(stack.tables.tables[table])))),
-      );
+      // the agencies table is read only: the operator command writes it (infra/access.ts)
+      const readOnly = (table: TableId) =>
+        ACCESS[spec.id].tables[table]?.actions.every((action) => action === 'GetItem' || action === 'Query');
+      expect(distinct(tablesAllowed('dynamodb:PutItem'))).toEqual(arns(named.filter((t) => !readOnly(t))));
     },
   );
 });

@@ -39,3 +39,4 @@ contracts.applicationsContract(
   'ApplicationStore',
   () => new adapters.ApplicationStore(names.tables.applications),
 );
+contracts.agenciesContract('AgencyStore', () => new adapters.AgencyStore(names.tables.agencies));

@@ -9,7 +9,7 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
-import { expectLedger, quietLog, tempDir } from './harness.ts';
+import { agenciesWith, expectLedger, quietLog, tempDir } from './harness.ts';
 
 const run = promisify(execFile);
 const cliFound = await run('aws', ['--version']).then(
@@ -24,7 +24,12 @@ let dir: string;
 beforeAll(async () => {
   if (!cliFound) return;
   dir = await tempDir();
-  stack = await startPipeline({ dir, ports: { s3: 0, sqs: 0, dynamodb: 0 }, log: quietLog });
+  stack = await startPipeline({
+    dir,
+    ports: { s3: 0, sqs: 0, dynamodb: 0 },
+    agencies: agenciesWith('CA-CLI'),
+    log: quietLog,
+  });
 }, 60_000);
 afterAll(async () => stack?.stop());
 

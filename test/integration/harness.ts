@@ -10,7 +10,9 @@ import { expect } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
+import { demoAgencies } from '../../local/demo-agencies.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
 /** every upload column that may hold an ID: a copy without them knows the people, not their numbers */
@@ -38,6 +40,19 @@ export function withoutIds(
       return JSON.stringify(values);
     })
     .join('\n');
+}
+
+/** The demo agencies (local/fixtures/agencies.csv) and a test's own, police of Gia Lai: the stack refuses any other. */
+export function agenciesWith(...codes: string[]): AgencyInput[] {
+  return [
+    ...demoAgencies(),
+    ...codes.map((code) => ({
+      code,
+      name: code,
+      kind: 'police' as const,
+      unit: { code: '64', vintage: 2020 as const },
+    })),
+  ];
 }
 
 export const quietLog = { info: () => undefined, error: (line: string) => console.error(line) };

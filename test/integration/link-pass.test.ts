@@ -12,7 +12,7 @@ import type { LocalStack } from '../../local/runtime/stack.ts';
 import { personKeys } from '../../shared/keys.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
 import { scoreMergedRegister } from '../../tools/synthetic/linkage-truth.ts';
-import { Agency, quietLog, tempDir } from './harness.ts';
+import { Agency, agenciesWith, quietLog, tempDir } from './harness.ts';
 
 let stack: LocalStack;
 let agency: Agency;
@@ -72,6 +72,7 @@ beforeAll(async () => {
     ports: { s3: 0, sqs: 0, dynamodb: 0 },
     visibilityTimeouts: { intake: 2, records: 2, finalize: 2, linkPass: 5 },
     extraEnv: { SPLIT_CHUNK_ROWS: '100', LINKAGE: 'off' },
+    agencies: agenciesWith(AGENCY),
     log: quietLog,
   });
   agency = new Agency(stack);

@@ -95,7 +95,12 @@ describe('local stack', () => {
         linkPass: linkPass.url,
         linkPassDlq: linkPass.deadLetter.url,
       },
-      tables: { batches: 'dancu-batches', register: 'dancu-register', applications: 'dancu-applications' },
+      tables: {
+        batches: 'dancu-batches',
+        register: 'dancu-register',
+        applications: 'dancu-applications',
+        agencies: 'dancu-agencies',
+      },
     });
     expect(intake.url).toBe(`${stack.endpoints.sqs}/000000000000/dancu-intake`);
     expect(intake.deadLetter.name).toBe('dancu-intake-dlq');

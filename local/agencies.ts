@@ -1,0 +1,51 @@
+// `npm run agencies -- COMMAND [--aws] [--table T] [--by NAME] [--dir DIR]`: the agencies table, changed with no deploy
+// (issue 17; docs/operations.md, "Agencies as data").
+//   import FILE                     CSV (code,name,kind,unit_code,vintage) or JSON; each bad row reported with its code
+//   add --code C --name N --kind K --unit U --vintage V
+//   disable CODE | enable CODE      its uploads and calls refused (AGENCY_DISABLED), or admitted again
+//   list [--json]
+// Locally the table of `npm start` (.dancu/local.json); with --aws the stack output AgenciesTableName, from --table or
+// DANCU_TABLE_AGENCIES, with the usual AWS credentials. The functions see a change within a minute (their cache).
+// Exit 0: done; 1: done, with rows refused or held otherwise (conflicts), or an agency not found; 64: bad usage.
+import { readFile } from 'node:fs/promises';
+import { AGENCIES_USAGE, parseAgencyCommand, runAgencyCommand } from './agencies-command.ts';
+import { resolveTarget, type Target } from './target.ts';
+
+/** Points the SDK's shared DynamoDB client (shared/aws/dynamodb.ts, read as it loads) at the local stack. */
+function useLocalStack(target: Target): void {
+  const credentials = target.dynamodb.credentials as { accessKeyId: string; secretAccessKey: string };
+  Object.assign(process.env, {
+    AWS_REGION: target.dynamodb.region as string,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: target.dynamodb.endpoint as string,
+  });
+}
+
+async function main(): Promise<number> {
+  const line = parseAgencyCommand(process.argv.slice(2));
+  if (!line) {
+    console.error(AGENCIES_USAGE);
+    return 64;
+  }
+  const target = resolveTarget({ aws: line.aws, bucket: line.aws ? 'n/a' : undefined, dir: line.dir });
+  const table = line.table ?? target.tables.agencies;
+  if (!table) {
+    console.error(
+      line.aws
+        ? '--aws needs --table or DANCU_TABLE_AGENCIES (the stack output AgenciesTableName)'
+        : `no agencies table in ${line.dir}/local.json: restart \`npm start\``,
+    );
+    return 64;
+  }
+  if (target.kind === 'local') useLocalStack(target);
+  // after the environment is set: the store's client reads it as it loads
+  const { AgencyStore } = await import('../shared/store/agency-store.ts');
+  return runAgencyCommand(line, new AgencyStore(table), {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    read: (file) => readFile(file, 'utf8'),
+  });
+}
+
+process.exitCode = await main();
