@@ -238,7 +238,8 @@ for (let run = 0; run < runs; run++) {
       url: '/batches',
       headers: { host: '127.0.0.1' },
       routeKey: 'GET /batches',
-      agency,
+      // as the machine authoriser hands it on (shared/api/machine-auth.ts)
+      lambda: { agency, roles: 'uploader viewer', clientId: `bench-${agency}` },
     }),
   );
   for (const [id, makeEvent] of events) {

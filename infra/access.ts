@@ -136,4 +136,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: [],
   },
+  // machine-clients: a client's item and its agency's (agency-reads.ts), nothing else
+  authorizer: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: { agencies: AGENCY_READER },
+    sendsTo: [],
+    readsSecrets: [],
+  },
 };

@@ -1,19 +1,25 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { objectKeys, PREFIXES } from '../shared/keys.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type HttpFunctionId, QUEUES, TABLES } from '../shared/resources.ts';
-import { AgencyRoles } from './constructs/agency-roles.ts';
 import { CitizenEdge } from './constructs/citizen-edge.ts';
 import type { DancuFunction } from './constructs/dancu-function.ts';
 import { type DataClass, dataKeys } from './constructs/data-keys.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { EventSenderRoles } from './constructs/event-senders.ts';
 import { mapSpecs, pascalCase } from './constructs/from-spec.ts';
-import { HttpApi } from './constructs/http-api.ts';
+import { HttpApi, HttpFunctions } from './constructs/http-api.ts';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.ts';
 import { IngestionStorage } from './constructs/ingestion-storage.ts';
 import { Observability } from './constructs/observability.ts';
+import { PeopleSignIn } from './constructs/people-sign-in.ts';
 import { PersonKeySecret } from './constructs/person-key-secret.ts';
 import { type StageConfig, stageConfig } from './stages.ts';
 
@@ -35,11 +41,14 @@ export class DancuStack extends Stack {
   readonly ingestion: IngestionPipeline;
   /** citizens' routes: open, behind CloudFront and the WAF where the stage has them */
   readonly citizenApi: HttpApi;
-  /** agencies' routes: SigV4 */
-  readonly agencyApi: HttpApi;
-  /** the functions of both APIs */
+  /** agencies' routes for people: a Cognito ID token (JWT authoriser) */
+  readonly peopleApi: HttpApi;
+  /** agencies' routes for their systems: an OAuth access token (the machine authoriser) */
+  readonly machineApi: HttpApi;
+  /** the functions of the APIs, the machine authoriser included */
   readonly httpFunctions: Record<HttpFunctionId, DancuFunction>;
-  readonly agencies: AgencyRoles;
+  /** the people of every agency, and the resource server of their systems */
+  readonly signIn: PeopleSignIn;
   readonly eventSenders: EventSenderRoles;
   readonly observability: Observability;
   /** CloudFront with the WAF in front of the API, when the stage enables it and names its web ACL */
@@ -101,17 +110,36 @@ export class DancuStack extends Stack {
       },
     };
     const { waf } = config.http;
+    this.signIn = new PeopleSignIn(this, 'People', { stage: config, removalPolicy });
+    this.httpFunctions = new HttpFunctions(this, 'Http', apiProps).functions;
+    const functions = this.httpFunctions;
+    functions.authorizer.function.addEnvironment('TOKEN_ISSUER', this.signIn.issuer);
     // with the WAF, citizens reach their API only through CloudFront: its own address is disabled
     this.citizenApi = new HttpApi(this, 'CitizenApi', {
-      ...apiProps,
       api: 'citizen',
+      functions,
+      stage: config,
       disableExecuteApiEndpoint: waf.enabled,
     });
-    this.agencyApi = new HttpApi(this, 'AgencyApi', { ...apiProps, api: 'agency' });
-    this.httpFunctions = { ...this.citizenApi.functions, ...this.agencyApi.functions } as Record<
-      HttpFunctionId,
-      DancuFunction
-    >;
+    this.peopleApi = new HttpApi(this, 'PeopleApi', {
+      api: 'people',
+      functions,
+      stage: config,
+      authorizer: new HttpJwtAuthorizer('PeopleAuthorizer', this.signIn.issuer, {
+        jwtAudience: [this.signIn.peopleClient.userPoolClientId],
+      }),
+    });
+    this.machineApi = new HttpApi(this, 'MachineApi', {
+      api: 'machine',
+      functions,
+      stage: config,
+      authorizer: new HttpLambdaAuthorizer('MachineAuthorizer', functions.authorizer.function, {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.Authorization'],
+        // a token's answer is kept 5 minutes: a disabled client or agency is refused by the function itself at once
+        resultsCacheTtl: Duration.minutes(5),
+      }),
+    });
     if (waf.enabled && waf.webAclArn && waf.originDomain) {
       this.edge = new CitizenEdge(this, 'CitizenEdge', {
         api: this.citizenApi.api,
@@ -131,14 +159,11 @@ export class DancuStack extends Stack {
       );
     }
 
-    this.agencies = new AgencyRoles(this, 'Agencies', {
-      stage: config,
-      bucket: this.storage.batchesBucket,
-      key: keys.uploads,
-      api: this.agencyApi.api,
-    });
-    // the split refuses an upload whose uploader is not the role of the key's agency
-    this.ingestion.functions.split.function.addEnvironment('AGENCY_UPLOADERS', this.agencies.uploaders());
+    // the split accepts an upload only when the agency function signed its address (functions/agency/uploads.ts)
+    this.ingestion.functions.split.function.addEnvironment(
+      'UPLOAD_SIGNER',
+      (functions.agency.function.role as Role).roleId,
+    );
     this.eventSenders = new EventSenderRoles(this, 'EventSenders', {
       stage: config,
       queue: this.ingestion.queues.procedureEvents.queue,
@@ -151,7 +176,7 @@ export class DancuStack extends Stack {
       stage: config,
       queues: this.ingestion.queues,
       functions: { ...this.ingestion.functions, ...this.httpFunctions },
-      apis: { citizen: this.citizenApi.api, agency: this.agencyApi.api },
+      apis: { citizen: this.citizenApi.api, people: this.peopleApi.api, machine: this.machineApi.api },
       // the alarm topic stays under the key it had; the alarms carry no personal data
       key: keys.uploads,
     });
@@ -198,7 +223,27 @@ export class DancuStack extends Stack {
         this.citizenApi.url,
       );
     }
-    output('AgencyApiUrl', 'Agency routes /batches, /review (SigV4)', this.agencyApi.url);
+    output('PeopleApiUrl', 'Agency routes for people: a Cognito ID token (Bearer)', this.peopleApi.url);
+    output(
+      'MachineApiUrl',
+      'Agency routes for agency systems: an OAuth access token (Bearer)',
+      this.machineApi.url,
+    );
+    output(
+      'UserPoolId',
+      'The people of every agency (npm run agencies -- add-person)',
+      this.signIn.pool.userPoolId,
+    );
+    output(
+      'PeopleClientId',
+      'The app client people sign in with (hosted UI, code + PKCE)',
+      this.signIn.peopleClient.userPoolClientId,
+    );
+    output(
+      'SignInUrl',
+      'The hosted sign-in (and /oauth2/token for agency systems)',
+      this.signIn.domain.baseUrl(),
+    );
     for (const spec of Object.values(TABLES)) {
       output(`${pascalCase(spec.id)}TableName`, spec.description, this.tables.tables[spec.id].tableName);
     }
@@ -244,9 +289,14 @@ export class DancuStack extends Stack {
       this.citizenApi.accessLogs.logGroupName,
     );
     output(
-      'AgencyApiAccessLogGroupName',
-      'Agency API access logs (which role called what)',
-      this.agencyApi.accessLogs.logGroupName,
+      'PeopleApiAccessLogGroupName',
+      'People API access logs (which person called what)',
+      this.peopleApi.accessLogs.logGroupName,
+    );
+    output(
+      'MachineApiAccessLogGroupName',
+      'Machine API access logs (which agency system called what)',
+      this.machineApi.accessLogs.logGroupName,
     );
     output(
       'DataKeyArn',
@@ -274,12 +324,5 @@ export class DancuStack extends Stack {
       'CloudWatch dashboard of the pipeline and the API',
       this.observability.dashboard.dashboardName,
     );
-    for (const [code, role] of Object.entries(this.agencies.roles)) {
-      output(
-        `AgencyRoleArn${pascalCase(code.replace(/[^A-Za-z0-9]/g, ''))}`,
-        `Role of agency ${code}: uploads ${objectKeys.uploadPrefix(code)}, reads ${objectKeys.reportsPrefix(code)}`,
-        role.roleArn,
-      );
-    }
   }
 }

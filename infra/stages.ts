@@ -1,5 +1,6 @@
 // Every deployment stage's settings in one typed, zod-checked place: `cdk synth -c stage=prod` picks one.
-// Plain data (no CDK imports), so the local stack reads the `dev` agencies from here too.
+// Plain data (no CDK imports), so the local stack reads the `dev` stage from here too. Agencies are not here: they
+// are data, in the agencies table (npm run agencies), so the template is the same for 3 agencies or 10,000.
 import * as z from 'zod';
 import { DEFAULT_READ_LIMITS, type ReadLimits, readLimitVariable } from '../shared/batch/read-batch.ts';
 import type { FunctionId, FunctionSpec, HttpFunctionId, HttpFunctionSpec } from '../shared/resources.ts';
@@ -20,17 +21,6 @@ const RetentionDays = z
 const PrincipalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/);
-
-// an agency code is a path segment of incoming/{code}/ and part of a role name (64 characters at most)
-const STAGE_AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
-
-const Agency = z.object({
-  code: z.string().regex(STAGE_AGENCY_CODE),
-  /** shown to operators only (tags, descriptions) */
-  name: z.string().min(1).max(200),
-  /** who may assume the agency's role; none: administrators of this account grant it */
-  trustedPrincipals: z.array(PrincipalArn).default([]),
-});
 
 /**
  * A system that sends procedure events (docs/procedures.md, "Events bound to their sender"): a one-stop shop of a
@@ -90,6 +80,7 @@ const FUNCTION_IDS = [
   'status',
   'lookup',
   'agency',
+  'authorizer',
   'link',
 ] as const satisfies readonly (FunctionId | HttpFunctionId)[];
 
@@ -119,16 +110,15 @@ export const StageConfig = z
       /** p99 latency of the HTTP API over 5 minutes, in milliseconds */
       apiP99LatencyMs: z.number().int().positive(),
     }),
-    /** the name of an agency's role is `{agencyRolePrefix}{code}`; the agency function reads it back */
-    agencyRolePrefix: z.string().regex(/^[\w+=,.@-]{1,23}$/),
-    agencies: z
-      .array(Agency)
-      .min(1)
-      // the split's AGENCY_UPLOADERS (role id → code) must fit Lambda's 4 KB of environment; more moves it to SSM
-      .max(50)
-      .refine((agencies) => new Set(agencies.map((a) => a.code)).size === agencies.length, {
-        message: 'agency codes must be unique',
-      }),
+    /**
+     * People sign in with Cognito's hosted UI (docs/operations.md "Who gets in"): its domain prefix (unique in the
+     * region, across AWS) and the addresses it may send a signed-in person back to: the pages', and a loopback one
+     * for `npm run sign-in -- --aws` (RFC 8252).
+     */
+    signIn: z.object({
+      domainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
+      callbackUrls: z.array(z.url()).min(1),
+    }),
     /** who may send procedure events for which agencies, until agencies become data */
     eventSenders: z
       .array(EventSender)
@@ -211,22 +201,12 @@ export const StageConfig = z
       }),
     }),
   })
-  .refine((stage) => stage.agencies.every((a) => `${stage.agencyRolePrefix}${a.code}`.length <= 64), {
-    message: 'an agency role name ({agencyRolePrefix}{code}) must fit 64 characters',
-  })
   .refine((stage) => stage.eventSenders.every((s) => `${stage.prefix}-events-${s.name}`.length <= 64), {
     message: 'an event sender role name ({prefix}-events-{name}) must fit 64 characters',
   });
 
 export type StageConfig = z.output<typeof StageConfig>;
 export type StageInput = z.input<typeof StageConfig>;
-
-/** Agencies of the examples, the tests and the local stack (Gia Lai province police). */
-const EXAMPLE_AGENCIES: StageInput['agencies'] = [
-  { code: 'CA-GIALAI', name: 'Công an tỉnh Gia Lai' },
-  { code: 'CA-PLEIKU', name: 'Công an thành phố Pleiku' },
-  { code: 'CA-ANKHE', name: 'Công an thị xã An Khê' },
-];
 
 /**
  * Senders of the examples (Gia Lai): a ward's one-stop shop, a department's, the police's for its three agencies,
@@ -238,7 +218,7 @@ const EXAMPLE_EVENT_SENDERS: StageInput['eventSenders'] = [
   {
     name: 'police-gialai',
     unit: 'Bộ phận một cửa Công an tỉnh Gia Lai',
-    agencyCodes: EXAMPLE_AGENCIES.map((agency) => agency.code),
+    agencyCodes: ['CA-GIALAI', 'CA-PLEIKU', 'CA-ANKHE'],
   },
   { name: 'post-gialai', unit: 'Bưu điện tỉnh Gia Lai', agencyCodes: ['000.00.12.H21', '000.00.11.H21'] },
 ];
@@ -265,8 +245,7 @@ const STAGE_INPUTS = {
       api5xx: 10,
       apiP99LatencyMs: 3000,
     },
-    agencyRolePrefix: 'dancu-dev-agency-',
-    agencies: EXAMPLE_AGENCIES,
+    signIn: { domainPrefix: 'dancu-dev-people', callbackUrls: ['http://localhost:8976/signed-in'] },
     eventSenders: EXAMPLE_EVENT_SENDERS,
     linkage: 'on',
     functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
@@ -299,9 +278,7 @@ const STAGE_INPUTS = {
       api5xx: 5,
       apiP99LatencyMs: 1500,
     },
-    // the name shared/api/caller.ts assumes when no prefix is configured
-    agencyRolePrefix: 'dancu-agency-',
-    agencies: EXAMPLE_AGENCIES,
+    signIn: { domainPrefix: 'dancu-people', callbackUrls: ['http://localhost:8976/signed-in'] },
     eventSenders: EXAMPLE_EVENT_SENDERS,
     // Project 896 exists to find the same person twice. A nightly link pass (02:00 in Vietnam) does it for a scan of
     // the register instead of 2.9 write units per row: USD 0.7 rather than 2.9 per million rows (docs/scale.md)
@@ -328,6 +305,11 @@ export function stageConfig(name: string): StageConfig {
     throw new Error(`unknown stage ${JSON.stringify(name)}: one of ${STAGE_NAMES.join(', ')}`);
   }
   return parseStage(STAGE_INPUTS[name as StageName]);
+}
+
+/** A stage's settings as written in this file, before they are checked (tests vary them). */
+export function stageInput(name: StageName): StageInput {
+  return structuredClone(STAGE_INPUTS[name]);
 }
 
 export function parseStage(input: unknown): StageConfig {

@@ -29,9 +29,11 @@ dancu local stack
     .map((q) => q.name)
     .join(', ')}
   dynamodb  ${endpoints.dynamodb}   tables ${Object.values(names.tables).join(', ')}
-  http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json, /batches (header x-dancu-agency)
+  http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json; /batches, /review with a token
   details   ${join(dir, 'local.json')}
   upload    npm run upload -- FILE --agency CODE --wait
+  sign in   npm run sign-in -- --agency CA-PLEIKU --role reviewer   (roles: uploader reviewer approver viewer platform)
+  machine   npm run sign-in -- --client dancu-local-machine-CA-PLEIKU --secret local-secret-CA-PLEIKU
 `);
 
 async function demo(): Promise<void> {

@@ -140,6 +140,8 @@ export const applicationKeys = {
 export const agencyKeys = {
   /** an agency, under its code */
   agency: (agencyCode: string) => ({ pk: `${AGENCY}${agencyCode}`, sk: 'AGENCY' }),
+  /** an agency system's OAuth client: which agency it acts for (the machine authoriser reads it by client id) */
+  machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
 };
 
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.

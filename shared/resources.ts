@@ -283,31 +283,46 @@ export const TABLES: Record<TableId, TableSpec> = {
 
 // --- HTTP API (docs/procedures.md, "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
 
-export type HttpFunctionId = 'lookup' | 'agency';
+export type HttpFunctionId = 'lookup' | 'agency' | 'authorizer';
 
 export interface HttpRouteSpec {
   method: 'GET' | 'POST';
   /** API Gateway route path, `{name}` for a path parameter */
   path: string;
-  /**
-   * `iam`: SigV4-signed by an agency role (locally: the `x-dancu-agency` header stands in for it); `jwt`: a
-   * person's Cognito ID token, checked by the JWT authoriser (locally: by local/runtime/sign-in.ts's key)
-   */
-  authorization: 'none' | 'iam' | 'jwt';
   /** steady requests per second and burst for this route, below the stage's own */
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
 /**
- * The HTTP API a function's routes are on. `citizen`: open routes, behind CloudFront and the WAF where the stage
- * has them, its own `execute-api` address then disabled; `agency`: signed routes, which cannot pass through
- * CloudFront, so they keep theirs (docs/operations.md "Citizen API").
+ * The HTTP APIs, each with exactly one way in for all its routes (docs/operations.md "Who gets in"):
+ * - `citizen`: open; behind CloudFront and the WAF where the stage has them, its own `execute-api` address disabled;
+ * - `people`: a person's Cognito ID token, checked by API Gateway's JWT authoriser (locally: local/runtime/sign-in.ts);
+ * - `machine`: an agency system's OAuth access token (client credentials), checked by the machine authoriser
+ *   function, which also finds the client's agency (locally: the same check in the local server).
+ * The agencies' routes are on both `people` and `machine`, over one function.
  */
-export type HttpApiId = 'citizen' | 'agency';
+export type HttpApiId = 'citizen' | 'people' | 'machine';
+export type HttpAuthorization = 'none' | 'jwt' | 'lambda';
+
+export const HTTP_APIS: Record<HttpApiId, { authorization: HttpAuthorization; description: string }> = {
+  citizen: {
+    authorization: 'none',
+    description: 'dancu citizens: the lookup page, the OpenAPI document and GET /applications/{code} (open)',
+  },
+  people: {
+    authorization: 'jwt',
+    description: "dancu agencies' people: batches, review lists and uploads, signed in with Cognito (JWT)",
+  },
+  machine: {
+    authorization: 'lambda',
+    description: "dancu agencies' systems: uploads and batches, OAuth client credentials",
+  },
+};
 
 export interface HttpFunctionSpec {
   id: HttpFunctionId;
-  api: HttpApiId;
+  /** the APIs its routes are on: each route on each, under that API's authorisation */
+  apis: HttpApiId[];
   description: string;
   /** handler module, relative to the repository root */
   entry: string;
@@ -315,28 +330,27 @@ export interface HttpFunctionSpec {
   memoryMb: number;
   routes: HttpRouteSpec[];
   /**
-   * answers its API's `$default` route, every request no route matches, with a 404 in the error envelope; `iam`:
-   * only a signed request gets that far (the others get API Gateway's 403)
+   * answers its APIs' `$default` route, every request no route matches, with a 404 in the error envelope (behind
+   * the API's authorisation, so an unauthorised request gets API Gateway's 401/403 first)
    */
-  defaultRoute?: HttpRouteSpec['authorization'];
+  defaultRoute?: true;
   environment: SpecEnvironment;
 }
 
-/** The route key API Gateway gives a request that matches no route (open, like the citizens' routes). */
+/** The route key API Gateway gives a request that matches no route. */
 export const DEFAULT_ROUTE_KEY = '$default';
 
-/** An agency route: IAM-authorised, throttled at `rateLimit` requests a second with bursts of twice that. */
+/** An agency route: throttled at `rateLimit` requests a second with bursts of twice that. */
 const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: number): HttpRouteSpec => ({
   method,
   path,
-  authorization: 'iam',
   throttle: { rateLimit, burstLimit: 2 * rateLimit },
 });
 
 export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
   lookup: {
     id: 'lookup',
-    api: 'citizen',
+    apis: ['citizen'],
     description:
       'Citizens: the lookup page, the OpenAPI document and GET /applications/{code}; the 404 of unknown routes',
     entry: 'functions/lookup/handler.ts',
@@ -344,18 +358,19 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     // more memory is more CPU: a cold start and a lookup's JSON are faster
     memoryMb: 1024,
     routes: [
-      { method: 'GET', path: '/', authorization: 'none' },
-      { method: 'GET', path: '/openapi.json', authorization: 'none' },
-      { method: 'GET', path: '/applications/{code}', authorization: 'none' },
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/openapi.json' },
+      { method: 'GET', path: '/applications/{code}' },
     ],
     // the smallest function that needs no table to say "no such route"
-    defaultRoute: 'none',
+    defaultRoute: true,
     environment: { APPLICATIONS_TABLE },
   },
   agency: {
     id: 'agency',
-    api: 'agency',
-    description: "Agencies: their own batches' status and counts, and their review list (IAM-authorised)",
+    apis: ['people', 'machine'],
+    description:
+      "Agencies: their own batches' status and counts, their review list and uploads (people and machines)",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -365,7 +380,20 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
     ],
-    defaultRoute: 'iam',
+    defaultRoute: true,
     environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
+  },
+  authorizer: {
+    id: 'authorizer',
+    // no route of its own: API Gateway calls it for every request to the machine API (its answer cached 5 minutes)
+    apis: [],
+    description:
+      "Machines: checks an agency system's access token and finds its agency (the machine API's authoriser)",
+    entry: 'functions/authorizer/handler.ts',
+    timeoutSeconds: 5,
+    memoryMb: 512,
+    routes: [],
+    // TOKEN_ISSUER, the user pool's issuer, is set by the stack (infra/dancu-stack.ts)
+    environment: { AGENCIES_TABLE },
   },
 };

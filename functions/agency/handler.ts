@@ -2,8 +2,9 @@
 // signature; the agency is the one the caller's role is named for (shared/api/caller.ts), and it must be in the agencies
 // table and active (403 AGENCY_UNKNOWN, AGENCY_DISABLED).
 
-import { agencyOfPrincipal } from '../../shared/api/caller.ts';
+import { callerOf } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
+import { type AgencyRouteKey, ROUTE_PERMISSIONS } from '../../shared/api/permissions.ts';
 import {
   AgencyParam,
   BatchIdParam,
@@ -13,6 +14,8 @@ import {
   ReviewResolutionBody,
 } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
+import type { JurisdictionCode } from '../../shared/domain/errors.ts';
+import { decideOwnUnit } from '../../shared/domain/jurisdiction.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
 import { agencyRefusal } from '../../shared/model/agency-refusal.ts';
@@ -31,13 +34,37 @@ export interface AgencyDeps {
   agencies: AgencyLookup;
 }
 
-/** The caller's agency, once it is known to be in the agencies table and active. */
-async function callerAgency(event: HttpEvent, agencies: AgencyLookup): Promise<string> {
-  const agency = agencyOfPrincipal(event.requestContext.authorizer?.iam?.userArn);
-  if (!agency) throw new ApiError('CALLER_NOT_AGENCY');
-  const refusal = agencyRefusal(await agencies.get(agency));
-  if (refusal) throw new ApiError(refusal);
-  return agency;
+/**
+ * The caller's agency, once it is known to be in the agencies table and active, and the caller holds a role the
+ * route needs (shared/api/permissions.ts) on the agency's own unit (shared/domain/jurisdiction.ts).
+ */
+async function callerAgency(
+  event: HttpEvent,
+  agencies: AgencyLookup,
+  route: AgencyRouteKey,
+): Promise<string> {
+  const caller = callerOf(event);
+  if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
+  const held = await agencies.get(caller.agency);
+  const refusal = agencyRefusal(held);
+  if (refusal || !held) throw new ApiError(refusal ?? 'AGENCY_UNKNOWN');
+  const actor = {
+    agency: {
+      code: held.code,
+      unit: held.unit.code,
+      vintage: held.unit.vintage,
+      kind: held.kind,
+      active: held.active,
+    },
+    roles: caller.roles,
+  };
+  let denial: JurisdictionCode | undefined;
+  for (const role of ROUTE_PERMISSIONS[route].roles) {
+    const decision = decideOwnUnit(actor, role);
+    if (decision.allowed) return caller.agency;
+    if (decision.code !== 'ROLE_MISSING' || !denial) denial = decision.code;
+  }
+  throw new ApiError(denial ?? 'ROLE_MISSING');
 }
 
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
@@ -57,7 +84,7 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
 }
 
 async function getBatch({ batches, agencies }: AgencyDeps, event: HttpEvent) {
-  const agency = await callerAgency(event, agencies);
+  const agency = await callerAgency(event, agencies, 'GET /batches/{batchId}');
   const batchId = parameter(BatchIdParam, event.pathParameters?.batchId, 'BATCH_ID_INVALID');
   const batch = await batches.get(batchId);
   // another agency's batch is answered as unknown: its existence is not revealed
@@ -66,8 +93,8 @@ async function getBatch({ batches, agencies }: AgencyDeps, event: HttpEvent) {
 }
 
 /** The caller's agency, which the `agency` query parameter may only repeat. */
-async function askedAgency(event: HttpEvent, agencies: AgencyLookup): Promise<string> {
-  const agency = await callerAgency(event, agencies);
+async function askedAgency(event: HttpEvent, agencies: AgencyLookup, route: AgencyRouteKey): Promise<string> {
+  const agency = await callerAgency(event, agencies, route);
   const query = event.queryStringParameters ?? {};
   const asked =
     query.agency === undefined ? agency : parameter(AgencyParam, query.agency, 'AGENCY_CODE_INVALID');
@@ -76,7 +103,7 @@ async function askedAgency(event: HttpEvent, agencies: AgencyLookup): Promise<st
 }
 
 async function listBatches({ batches, agencies }: AgencyDeps, event: HttpEvent) {
-  const agency = await askedAgency(event, agencies);
+  const agency = await askedAgency(event, agencies, 'GET /batches');
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const nextToken =
@@ -96,7 +123,7 @@ function reviewView({ agencyCode: _agency, resolution, ...review }: StoredReview
 }
 
 async function listReviews({ register, agencies }: AgencyDeps, event: HttpEvent) {
-  const agency = await askedAgency(event, agencies);
+  const agency = await askedAgency(event, agencies, 'GET /review');
   const query = event.queryStringParameters ?? {};
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const batchId =
@@ -112,7 +139,7 @@ async function listReviews({ register, agencies }: AgencyDeps, event: HttpEvent)
 }
 
 async function resolveReviewItem({ register, agencies }: AgencyDeps, event: HttpEvent) {
-  const agency = await callerAgency(event, agencies);
+  const agency = await callerAgency(event, agencies, 'POST /review/{id}');
   const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
   let body: unknown;
   try {

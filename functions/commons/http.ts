@@ -12,6 +12,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import type { CallerEvent } from '../../shared/api/caller.ts';
 import { cameThroughEdge, EDGE_HEADER } from '../../shared/api/edge.ts';
 import { type ApiCodeName, ApiError, errorEnvelope } from '../../shared/api/errors.ts';
 import { DEFAULT_ROUTE_KEY } from '../../shared/resources.ts';
@@ -19,7 +20,8 @@ import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { iam?: { userArn?: string } };
+    /** the people's API: a JWT's claims; the machines': the machine authoriser's answer (shared/api/caller.ts) */
+    authorizer?: NonNullable<CallerEvent['requestContext']>['authorizer'];
   };
 };
 export type HttpResult = APIGatewayProxyStructuredResultV2;

@@ -1,21 +1,27 @@
 // API Gateway HTTP API on this machine: node:http on 127.0.0.1, routes of `shared/resources.ts` (HTTP_FUNCTIONS)
 // matched as API Gateway matches them, each request turned into the payload-2.0 event API Gateway sends and
 // handed to the same handler export that runs in Lambda; its result written back as API Gateway writes it.
-// Routes with JWT authorisation take a person's ID token (`Authorization: Bearer …`) from the local sign-in
-// (local/runtime/sign-in.ts, on this server's /oauth2/* paths), verified against its key as API Gateway's JWT
-// authoriser verifies Cognito's: 401 without a valid one, else its claims in `requestContext.authorizer.jwt`.
-// Local only: routes with IAM authorisation take the caller's agency from the `x-dancu-agency` header, standing
-// in for a SigV4 signature by the role `dancu-agency-{code}` (without it: 403, as an unsigned request in AWS; with
-// an agency the stack does not know: 403 AGENCY_UNKNOWN, as no role would sign for it). A request no route
-// matches goes to the `$default` route's function, as in AWS. A refusal carries a hint in `x-dancu-local-hint`.
+// The agencies' routes are on two APIs in AWS, one authoriser each (shared/resources.ts HTTP_APIS); locally both are on
+// this one server and the token picks the way in: a person's ID token (`Authorization: Bearer …`, from the local
+// sign-in on this server's /oauth2/* paths, local/runtime/sign-in.ts) is checked as API Gateway's JWT authoriser checks
+// Cognito's, its claims then in `requestContext.authorizer.jwt`; a machine's access token (client credentials) is
+// checked by the machine authoriser's own rule (shared/api/machine-auth.ts) against the agencies table, its answer then
+// in `requestContext.authorizer.lambda`. Without a token: 401, as API Gateway; a machine refused: 403. A request no
+// route matches goes to the `$default` route's function, as in AWS. A refusal carries a hint in `x-dancu-local-hint`.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { type ApiCodeName, errorEnvelope } from '../../shared/api/errors.ts';
+import { decodeJwt } from 'jose';
+import {
+  type MachineAuthDeps,
+  type MachineContext,
+  machineAuthorization,
+} from '../../shared/api/machine-auth.ts';
 import { AGENCY_CODE_PATTERN } from '../../shared/api/schemas.ts';
 import {
   DEFAULT_ROUTE_KEY,
+  HTTP_APIS,
   HTTP_FUNCTIONS,
   type HttpFunctionId,
   type HttpRouteSpec,
@@ -24,11 +30,15 @@ import { localName } from './account.ts';
 import { invokeAlone } from './invocation.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { consoleLogger, describeError, type Logger } from './log.ts';
-import { createLocalSignIn, type LocalSignIn, localMachineClients, type MachineClient } from './sign-in.ts';
+import {
+  conventionalClient,
+  createLocalSignIn,
+  type LocalSignIn,
+  localMachineClients,
+  type MachineClient,
+} from './sign-in.ts';
 import { gatewayClaims, LOCAL_PEOPLE_CLIENT_ID } from './sign-in-tokens.ts';
 
-/** Local-only stand-in for IAM authorisation (never read in AWS: API Gateway passes no such identity). */
-const LOCAL_AGENCY_HEADER = 'x-dancu-agency';
 const LOCAL_ACCOUNT = '000000000000';
 /** Local-only advice on a refusal, in a header so the body stays the one AWS would send. */
 const LOCAL_HINT_HEADER = 'x-dancu-local-hint';
@@ -58,9 +68,10 @@ export interface HttpApiEvent {
     time: string;
     timeEpoch: number;
     authorizer?: {
-      iam?: { accountId: string; callerId: string; userArn: string; userId: string };
       /** API Gateway's JWT authoriser: the verified claims, every value a string (an array as `[a b]`) */
       jwt?: JwtAuthorizerContext;
+      /** a Lambda authoriser's (simple response) context: the machine authoriser's */
+      lambda?: MachineContext;
     };
   };
   body?: string;
@@ -76,6 +87,8 @@ export interface JwtAuthorizerContext {
 interface CompiledRoute {
   functionId: HttpFunctionId;
   spec: HttpRouteSpec;
+  /** behind a token (the people's and machines' APIs), or open (the citizens') */
+  tokens: boolean;
   routeKey: string;
   pattern: RegExp;
   names: string[];
@@ -97,6 +110,7 @@ function compileRoutes(overrides: HttpServerOptions['routes'] = {}): CompiledRou
       return {
         functionId: fn.id,
         spec,
+        tokens: fn.apis.some((api) => HTTP_APIS[api].authorization !== 'none'),
         routeKey: `${spec.method} ${spec.path}`,
         pattern: new RegExp(`^${source}$`),
         names,
@@ -153,8 +167,8 @@ export function buildHttpApiEvent(options: {
   routeKey: string;
   pathParameters?: Record<string, string>;
   sourceIp?: string;
-  agency?: string;
   jwt?: JwtAuthorizerContext;
+  lambda?: MachineContext;
 }): HttpApiEvent {
   const url = new URL(options.url, 'http://127.0.0.1');
   const query: Record<string, string> = {};
@@ -198,13 +212,8 @@ export function buildHttpApiEvent(options: {
     event.body = options.body.toString('base64');
     event.isBase64Encoded = true;
   }
-  if (options.agency) {
-    const userArn = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/dancu-agency-${options.agency}/local`;
-    event.requestContext.authorizer = {
-      iam: { accountId: LOCAL_ACCOUNT, callerId: 'AROALOCAL:local', userArn, userId: 'AROALOCAL:local' },
-    };
-  }
   if (options.jwt) event.requestContext.authorizer = { jwt: options.jwt };
+  if (options.lambda) event.requestContext.authorizer = { lambda: options.lambda };
   return event;
 }
 
@@ -239,26 +248,8 @@ function gatewayError(response: ServerResponse, statusCode: number, message: str
   response.end(JSON.stringify({ message }));
 }
 
-/** A local refusal in the error envelope every handler answers with. */
-function envelopeError(response: ServerResponse, code: ApiCodeName, hint: string): void {
-  const requestId = randomUUID();
-  const { status, body } = errorEnvelope(code, requestId);
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.setHeader('apigw-requestid', requestId);
-  response.setHeader('x-request-id', requestId);
-  response.setHeader(LOCAL_HINT_HEADER, hint);
-  response.end(JSON.stringify(body));
-}
-
-const agencyRoutes = (routes: CompiledRoute[]) =>
-  routes.filter((route) => route.spec.authorization === 'iam').map((route) => route.routeKey);
-
-function agencyHint(routes: CompiledRoute[], agencies: readonly string[] | undefined): string {
-  const known = agencies ? ` (one of ${agencies.join(', ')})` : '';
-  return `local stack: the agency routes (${agencyRoutes(routes).join(', ')}) take the header ${LOCAL_AGENCY_HEADER}: CODE${known} in place of a SigV4 signature`;
-}
-
+const TOKEN_HINT =
+  "local stack: the agency routes take Authorization: Bearer TOKEN, a person's ID token (npm run sign-in -- --agency CODE --role ROLE) or an agency system's access token (npm run sign-in -- --client ID --secret SECRET)";
 /** API Gateway's answer to a JWT route without a valid token; why, in the local hint. */
 function unauthorized(response: ServerResponse, reason: string): void {
   response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
@@ -266,10 +257,7 @@ function unauthorized(response: ServerResponse, reason: string): void {
     response,
     401,
     'Unauthorized',
-    `local stack: this route takes Authorization: Bearer ID_TOKEN (npm run sign-in -- --agency CODE --role ROLE prints one); the token was refused: ${reason}`.replace(
-      /[^\t\x20-\x7e]/g,
-      '?',
-    ),
+    `${TOKEN_HINT}; the token was refused: ${reason}`.replace(/[^\t\x20-\x7e]/g, '?'),
   );
 }
 
@@ -280,10 +268,12 @@ export interface HttpServerOptions {
   region: string;
   /** seconds, instead of each function's own (tests) */
   timeouts?: Partial<Record<HttpFunctionId, number>>;
-  /** the agency codes the local agency header may name (the dev stage's); any code when not given */
+  /** the agency codes the local sign-in signs people in for; any code when not given */
   agencies?: readonly string[];
   /** the local sign-in's machine clients (default one per agency of `agencies`: local/runtime/sign-in.ts) */
   machineClients?: readonly MachineClient[];
+  /** where the machine authoriser finds a client's agency (the agencies table); default: `machineClients`, active */
+  clientLookup?: MachineAuthDeps['clients'];
   /** routes in place of a function's own in shared/resources.ts (tests) */
   routes?: Partial<Record<HttpFunctionId, HttpRouteSpec[]>>;
   log?: Logger;
@@ -301,8 +291,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const routes = compileRoutes(options.routes);
   // the sign-in's issuer is the server's URL, known once it listens; no request arrives before
   let signIn: LocalSignIn | undefined;
-  const defaultFunction = Object.values(HTTP_FUNCTIONS).find((spec) => spec.defaultRoute === 'none')?.id;
-  const hint = agencyHint(routes, options.agencies);
+  let clientLookup: MachineAuthDeps['clients'] = { get: async () => undefined };
+  // the citizen API's $default route: a request no route matches (the agencies' APIs are elsewhere in AWS)
+  const defaultFunction = Object.values(HTTP_FUNCTIONS).find(
+    (spec) => spec.defaultRoute && spec.apis.includes('citizen'),
+  )?.id;
+  const hint = TOKEN_HINT;
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
@@ -318,23 +312,34 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!found || !handler) return gatewayError(response, 404, 'Not Found', hint);
     if (!matched) response.setHeader(LOCAL_HINT_HEADER, hint);
     const { headers, cookies } = headersOf(request);
-    const agency = headers[LOCAL_AGENCY_HEADER];
-    const iam = matched?.route.spec.authorization === 'iam';
-    if (iam && !agency) return gatewayError(response, 403, 'Forbidden', hint);
-    if (iam && agency && options.agencies && !options.agencies.includes(agency))
-      return envelopeError(response, 'AGENCY_UNKNOWN', hint);
-    delete headers[LOCAL_AGENCY_HEADER];
     let jwt: JwtAuthorizerContext | undefined;
-    if (matched?.route.spec.authorization === 'jwt') {
-      const verdict = await signIn.verifyBearer(headers.authorization, {
-        audience: LOCAL_PEOPLE_CLIENT_ID,
-        tokenUse: 'id',
-      });
-      if (!verdict.ok) {
-        request.resume();
-        return unauthorized(response, verdict.reason);
+    let lambda: MachineContext | undefined;
+    if (matched?.route.tokens) {
+      const bearer = headers.authorization;
+      if (tokenUseOf(bearer) === 'access') {
+        // the machine API: its authoriser's rule, as functions/authorizer runs it
+        const decision = await machineAuthorization(bearer, { verifier: signIn, clients: clientLookup });
+        if (!decision.allowed) {
+          request.resume();
+          return gatewayError(
+            response,
+            403,
+            'Forbidden',
+            `${TOKEN_HINT}; the machine was refused: ${decision.reason}`,
+          );
+        }
+        lambda = decision.context;
+      } else {
+        const verdict = await signIn.verifyBearer(bearer, {
+          audience: LOCAL_PEOPLE_CLIENT_ID,
+          tokenUse: 'id',
+        });
+        if (!verdict.ok) {
+          request.resume();
+          return unauthorized(response, verdict.reason);
+        }
+        jwt = { claims: gatewayClaims(verdict.claims), scopes: null };
       }
-      jwt = { claims: gatewayClaims(verdict.claims), scopes: null };
     }
     const chunks: Buffer[] = [];
     // most requests (GETs) have no body: no need to wait for one
@@ -350,8 +355,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       routeKey: found.route.routeKey,
       ...(matched ? { pathParameters: matched.pathParameters } : {}),
       sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-      ...(iam ? { agency } : {}),
       ...(jwt ? { jwt } : {}),
+      ...(lambda ? { lambda } : {}),
     });
     const spec = HTTP_FUNCTIONS[found.route.functionId];
     const timeoutMs = (options.timeouts?.[spec.id] ?? spec.timeoutSeconds) * 1000;
@@ -393,11 +398,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const agencies = options.agencies?.filter((code) => AGENCY_CODE_PATTERN.test(code));
-  signIn = await createLocalSignIn({
-    issuer: url,
-    ...(agencies ? { agencies } : {}),
-    machineClients: options.machineClients ?? localMachineClients(agencies ?? []),
-  });
+  const machineClients = options.machineClients ?? localMachineClients(agencies ?? []);
+  signIn = await createLocalSignIn({ issuer: url, ...(agencies ? { agencies } : {}), machineClients });
+  clientLookup =
+    options.clientLookup ??
+    (() => {
+      const byId = new Map(machineClients.map((c) => [c.clientId, c]));
+      return {
+        get: async (clientId: string) => {
+          // the agency's standing is the agency function's to check, as in AWS
+          const client = byId.get(clientId) ?? (agencies ? undefined : conventionalClient(clientId));
+          return client && { clientId, agency: client.agency, active: true };
+        },
+      };
+    })();
   return {
     url,
     signIn,
@@ -408,4 +422,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       }),
   };
+}
+
+/** The `token_use` a bearer token says it is, unverified: only to pick the API it is for (both are checked after). */
+function tokenUseOf(header: string | undefined): unknown {
+  const token = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header?.trim() ?? '')?.[1];
+  if (!token) return undefined;
+  try {
+    return decodeJwt(token).token_use;
+  } catch {
+    return undefined;
+  }
 }

@@ -44,6 +44,8 @@ export interface TokenIssuer {
   idToken(request: IdTokenRequest): Promise<string>;
   /** a client-credentials access token for `clientId` (a machine client's, or any, for tests) */
   accessToken(request: { clientId: string; scopes: readonly string[]; issuedAt?: number }): Promise<string>;
+  /** a token's signature, issuer and expiry checked, as the machine authoriser's verifier checks them */
+  verify(token: string): Promise<JWTPayload>;
   /** the `Authorization` header's token checked as a JWT authoriser checks it, and its `token_use` */
   verifyBearer(
     header: string | undefined,
@@ -147,5 +149,14 @@ export async function createTokenIssuer(issuer: string): Promise<TokenIssuer> {
     }
   }
 
-  return { issuer, jwks: () => ({ keys: [publicJwk] }), idToken, accessToken, verifyBearer };
+  async function verify(token: string): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, keySet, {
+      issuer,
+      algorithms: ['RS256'],
+      requiredClaims: ['exp'],
+    });
+    return payload;
+  }
+
+  return { issuer, jwks: () => ({ keys: [publicJwk] }), idToken, accessToken, verify, verifyBearer };
 }

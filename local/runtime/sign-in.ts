@@ -42,6 +42,14 @@ export function localMachineClients(agencies: readonly string[]): MachineClient[
   }));
 }
 
+const CONVENTIONAL_CLIENT = /^dancu-local-machine-(.+)$/;
+
+/** The local client of an agency by its name alone (`dancu-local-machine-{CODE}`), or undefined. */
+export function conventionalClient(clientId: string): MachineClient | undefined {
+  const agency = CONVENTIONAL_CLIENT.exec(clientId)?.[1];
+  return agency && AGENCY_CODE_PATTERN.test(agency) ? localMachineClients([agency])[0] : undefined;
+}
+
 export interface LocalSignIn extends TokenIssuer {
   /** answers the sign-in paths; false for any other request */
   serve(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
@@ -135,6 +143,9 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
   const { issuer, idToken, accessToken } = tokens;
   const codes = new Map<string, PendingCode>();
   const machines = new Map((options.machineClients ?? []).map((client) => [client.clientId, client]));
+  // with no list of agencies, any agency's conventional client (dancu-local-machine-{CODE}, local-secret-{CODE})
+  const machineOf = (id: string) =>
+    machines.get(id) ?? (options.agencies ? undefined : conventionalClient(id));
 
   function authorize(url: URL, response: ServerResponse): void {
     const query = url.searchParams;
@@ -226,7 +237,7 @@ export async function createLocalSignIn(options: SignInOptions): Promise<LocalSi
       });
     }
     if (grant === 'client_credentials') {
-      const machine = client.id ? machines.get(client.id) : undefined;
+      const machine = client.id ? machineOf(client.id) : undefined;
       if (!machine || !client.secret || !sameSecret(client.secret, machine.clientSecret))
         throw new OAuthError('invalid_client', 'unknown client or wrong secret');
       const asked = (form.get('scope') ?? '').split(' ').filter(Boolean);

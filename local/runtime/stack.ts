@@ -4,7 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { stageConfig } from '../../infra/stages.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { PREFIXES } from '../../shared/keys.ts';
@@ -175,7 +174,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
         port: options.ports ? (options.ports.http ?? 0) : DEFAULT_HTTP_PORT,
         handlers,
         region: names.region,
-        agencies: LOCAL_AGENCIES,
+        // any agency may sign in; the agency function answers for the agencies table (AGENCY_UNKNOWN, _DISABLED)
         log,
       });
       log.info(`http ${httpServer.url}`);
@@ -206,8 +205,8 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
 /** The stages' default schedule of the dead-letter watch, rate(5 minutes) (infra/stages.ts). */
 const DEAD_LETTER_WATCH_SECONDS = 300;
 
-/** The agencies of the `dev` stage (infra/stages.ts), each with local credentials of its own. */
-const LOCAL_AGENCIES = stageConfig('dev').agencies.map((agency) => agency.code);
+/** The demo agencies (local/fixtures/agencies.csv), each with local credentials of its own. */
+const LOCAL_AGENCIES = demoAgencies().map((agency) => agency.code);
 
 /**
  * Who may upload for which agency, as the split reads it (AGENCY_UPLOADERS): each agency's local access key for

@@ -1,56 +1,31 @@
 // Who is calling an agency route, from what the route's authoriser put in the request context (payload 2.0):
 // - a person: API Gateway's JWT authoriser has verified a Cognito ID token; its claims are in `authorizer.jwt`;
-// - a machine: the Lambda authoriser has checked a client-credentials token; its answer is in `authorizer.lambda`;
-// - an IAM agency role (SigV4): the agency is the one the role is named for (docs/procedures.md). Kept until the
-//   people's and machines' route sets replace the IAM routes.
+// - a machine: the machine authoriser (functions/authorizer) has checked a client-credentials token and found its
+//   agency; its answer is in `authorizer.lambda`.
+import { ROLES, type Role } from '../domain/roles.ts';
+import { AGENCY_CLAIM, GROUPS_CLAIM } from './claims.ts';
 import { AGENCY_CODE_PATTERN } from './schemas.ts';
 
-// Note for the lead: `Role` and `ROLES` belong in shared/domain/roles.ts (written in parallel); import them from
-// there and drop these two once it lands.
-export type Role = 'uploader' | 'reviewer' | 'approver' | 'viewer' | 'platform';
-export const ROLES: readonly Role[] = ['uploader', 'reviewer', 'approver', 'viewer', 'platform'];
-
-/** What an IAM agency role may do today: upload, read its batches, resolve its review items. */
-const IAM_AGENCY_ROLES: readonly Role[] = ['uploader', 'reviewer', 'viewer'];
+export type { Role } from '../domain/roles.ts';
+export { ROLES } from '../domain/roles.ts';
 
 export interface Caller {
-  kind: 'person' | 'machine' | 'iam';
+  kind: 'person' | 'machine';
   agency: string;
   /** the known roles the caller holds, in the order of `ROLES`; unknown ones are dropped */
   roles: Role[];
-  /** the person's `sub`, the machine's app client id, or the IAM principal's ARN */
+  /** the person's `sub` or the machine's app client id: pseudonymous, what a batch records as its uploader */
   subject: string;
 }
 
-/** The part of an HTTP API (payload 2.0) event `callerOf` reads; any of the three authorisers' contexts. */
+/** The part of an HTTP API (payload 2.0) event `callerOf` reads; either authoriser's context. */
 export interface CallerEvent {
   requestContext?: {
     authorizer?: {
-      iam?: { userArn?: string } | null;
       jwt?: { claims?: Record<string, unknown> | null } | null;
       lambda?: Record<string, unknown> | null;
     } | null;
   };
-}
-
-const AGENCY_ROLE_PREFIX = 'dancu-agency-';
-
-// arn:aws:sts::123456789012:assumed-role/dancu-agency-CA-GIALAI/session or arn:aws:iam::123456789012:role/…
-const ROLE_ARN =
-  /^arn:aws[a-z-]*:(?:sts::\d{12}:assumed-role|iam::\d{12}:role(?:\/[\w+=,.@-]+)*)\/([\w+=,.@-]+)(?:\/[^/]*)?$/;
-
-/**
- * The agency code of the IAM principal `userArn`, or undefined when it is not an agency role. The prefix is the
- * stage's (`AGENCY_ROLE_PREFIX`, set by infra/stages.ts: `dancu-dev-agency-` in dev), `dancu-agency-` without it.
- */
-export function agencyOfPrincipal(
-  userArn: string | undefined,
-  prefix = process.env.AGENCY_ROLE_PREFIX || AGENCY_ROLE_PREFIX,
-): string | undefined {
-  const role = userArn ? ROLE_ARN.exec(userArn)?.[1] : undefined;
-  if (!role?.startsWith(prefix)) return undefined;
-  const agency = role.slice(prefix.length);
-  return AGENCY_CODE_PATTERN.test(agency) ? agency : undefined;
 }
 
 /**
@@ -79,10 +54,10 @@ function person(claims: Record<string, unknown>): Caller | undefined {
   // API Gateway checks the signature, issuer, audience and expiry, not token_use: an access token of the
   // people's client would pass it, and carries no agency
   if (claims.token_use !== 'id') return undefined;
-  const agency = agencyCode(claims['custom:agency']);
+  const agency = agencyCode(claims[AGENCY_CLAIM]);
   const subject = text(claims.sub);
   if (!agency || !subject) return undefined;
-  return { kind: 'person', agency, roles: rolesOf(claims['cognito:groups']), subject };
+  return { kind: 'person', agency, roles: rolesOf(claims[GROUPS_CLAIM]), subject };
 }
 
 function machine(context: Record<string, unknown>): Caller | undefined {
@@ -94,16 +69,13 @@ function machine(context: Record<string, unknown>): Caller | undefined {
 
 /**
  * The caller of an agency route, or undefined when the request carries no agency identity (an open route, a
- * token without an agency, a role not named for an agency). A route has one authoriser, so one context is
- * read: a JWT's claims, else a Lambda authoriser's answer, else the IAM principal.
+ * token without an agency). A route has one authoriser, so one context is read: a JWT's claims, else the machine
+ * authoriser's answer.
  */
 export function callerOf(event: CallerEvent): Caller | undefined {
   const authorizer = event.requestContext?.authorizer;
   if (!authorizer) return undefined;
   if (authorizer.jwt) return authorizer.jwt.claims ? person(authorizer.jwt.claims) : undefined;
   if (authorizer.lambda) return machine(authorizer.lambda);
-  const userArn = authorizer.iam?.userArn;
-  const agency = agencyOfPrincipal(userArn);
-  if (!agency || !userArn) return undefined;
-  return { kind: 'iam', agency, roles: [...IAM_AGENCY_ROLES], subject: userArn };
+  return undefined;
 }

@@ -1,11 +1,19 @@
 // Every error the HTTP API answers with: a stable code, the HTTP status, and a message in Vietnamese and English.
-import { CodedError, type Message, messageTable } from '../domain/errors.ts';
+import { CodedError, JURISDICTION_CODES, type Message, messageTable } from '../domain/errors.ts';
 
 interface ApiCode extends Message {
   status: number;
 }
 
 export const API_CODES = messageTable({
+  // who may do what where (shared/domain/jurisdiction.ts); an unknown unit is not found, the rest forbidden
+  ROLE_MISSING: { status: 403, ...JURISDICTION_CODES.ROLE_MISSING },
+  PLATFORM_ROLE_OUTSIDE_PLATFORM: { status: 403, ...JURISDICTION_CODES.PLATFORM_ROLE_OUTSIDE_PLATFORM },
+  PLATFORM_NO_PERSONAL_DATA: { status: 403, ...JURISDICTION_CODES.PLATFORM_NO_PERSONAL_DATA },
+  AGENCY_UNIT_UNKNOWN: { status: 403, ...JURISDICTION_CODES.AGENCY_UNIT_UNKNOWN },
+  UNIT_UNKNOWN: { status: 404, ...JURISDICTION_CODES.UNIT_UNKNOWN },
+  OUTSIDE_JURISDICTION: { status: 403, ...JURISDICTION_CODES.OUTSIDE_JURISDICTION },
+  UNIT_NOT_WHOLLY_HELD: { status: 403, ...JURISDICTION_CODES.UNIT_NOT_WHOLLY_HELD },
   APPLICATION_CODE_INVALID: {
     status: 400,
     vi: 'Mã hồ sơ không đúng định dạng (ví dụ: 000.00.12.H21-250115-0001)',

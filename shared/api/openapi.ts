@@ -57,7 +57,8 @@ const errors = (...codes: (keyof typeof API_CODES)[]) =>
       ),
     ]),
   );
-const agencySecurity = [{ iam: [] }];
+// a person's ID token on the people's API, or an agency system's access token on the machines' API
+const agencySecurity = [{ person: [] }, { machine: [] }];
 const requestIdHeader = {
   'x-request-id': {
     description: 'The request id, also in error bodies and logs',
@@ -98,19 +99,32 @@ export function openApiDocument() {
       description:
         'Administrative-procedure status for citizens, batch status for agencies (docs/procedures.md). ' +
         'Errors are { error: { code, message, messageVi, requestId } }; an unknown route is 404 ROUTE_NOT_FOUND. ' +
-        'API Gateway answers some requests itself, in its own shape { message }: 403 for a missing or invalid ' +
-        'SigV4 signature on an agency route, 429 when throttled.',
+        'API Gateway answers some requests itself, in its own shape { message }: 401 for a missing or invalid ' +
+        'token on an agency route (403 for a machine its authoriser refuses), 429 when throttled.',
     },
     components: {
       schemas,
       securitySchemes: {
-        iam: {
-          type: 'apiKey',
-          name: 'Authorization',
-          in: 'header',
-          'x-amazon-apigateway-authtype': 'awsSigv4',
+        person: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
           description:
-            'AWS Signature Version 4 (API Gateway IAM authorisation) by a role named dancu-agency-{agencyCode}',
+            'A person of an agency: the Cognito ID token of the hosted sign-in (code + PKCE, MFA), on the people’s API (PeopleApiUrl); its custom:agency and cognito:groups (roles) decide',
+        },
+        machine: {
+          type: 'oauth2',
+          description:
+            'An agency’s system: an access token of the client-credentials grant (a client made by npm run agencies -- add-client), on the machines’ API (MachineApiUrl)',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: {
+                'dancu/upload': 'upload addresses under the agency’s prefix',
+                'dancu/read': 'its batches',
+              },
+            },
+          },
         },
       },
     },

@@ -38,5 +38,5 @@ export const WRITE_ROLES: ReadonlySet<Role> = new Set(['uploader', 'reviewer', '
 export const PERSONAL_DATA_ROLES: ReadonlySet<Role> = new Set(['uploader', 'reviewer', 'approver', 'viewer']);
 
 /** The kinds of agency (issue 17): who serves a unit, and the platform team that serves the whole country. */
-export const AGENCY_KINDS = ['police', 'justice', 'one-stop', 'post-office', 'platform'] as const;
+export const AGENCY_KINDS = ['police', 'justice', 'one-stop-shop', 'post-office', 'platform'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];

@@ -5,8 +5,9 @@
 import * as z from 'zod/mini';
 import { AGENCY_CODE_PATTERN } from '../api/schemas.ts';
 
-export const AGENCY_KINDS = ['police', 'justice', 'one-stop-shop', 'post-office', 'platform'] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
+import { AGENCY_KINDS } from '../domain/roles.ts';
+
+export { AGENCY_KINDS, type AgencyKind } from '../domain/roles.ts';
 
 /** The vintages unit codes are read in: before and after the July 2025 merges (Gia Lai is 64 in 2020, 52 in 2025). */
 export const UNIT_VINTAGES = [2020, 2025] as const;

@@ -2,6 +2,7 @@
 // bundles this, so the writes, the scan and the schemas stay in agency-store.ts, the table's one writer (whose zod
 // schemas check every item it writes; a reader takes the items as written).
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { MachineClient } from '../api/machine-auth.ts';
 import { documents } from '../aws/dynamodb.ts';
 import { agencyKeys } from '../keys.ts';
 import type { Agency } from '../model/agency.ts';
@@ -40,20 +41,57 @@ export function cachedAgencyLookup(
   ttlMs = AGENCY_CACHE_TTL_MS,
   now: () => number = Date.now,
 ): AgencyLookup {
-  const kept = new Map<string, { until: number; agency: Promise<Agency | undefined> }>();
-  return {
-    get(agencyCode) {
-      const hit = kept.get(agencyCode);
-      if (hit && hit.until > now()) return hit.agency;
-      const agency = agencies.get(agencyCode);
-      kept.set(agencyCode, { until: now() + ttlMs, agency });
-      agency.catch(() => {
-        if (kept.get(agencyCode)?.agency === agency) kept.delete(agencyCode);
-      });
-      return agency;
-    },
-  };
+  const get = cachedLookup((agencyCode) => agencies.get(agencyCode), ttlMs, now);
+  return { get };
 }
 
 /** The agencies table as a function reads it (AGENCIES_TABLE), through the cache. */
 export const cachedAgencies = (table: string): AgencyLookup => cachedAgencyLookup(new AgencyReads(table));
+
+/**
+ * The machine clients as the machine authoriser reads them: a client's item names its agency, and the client may act
+ * while that agency may (both read through the cache above, 60 s).
+ */
+export function cachedMachineClients(
+  table: string,
+  client: DynamoDBDocumentClient = documents,
+  ttlMs = AGENCY_CACHE_TTL_MS,
+  now: () => number = Date.now,
+): { get(clientId: string): Promise<MachineClient | undefined> } {
+  const agencies = cachedAgencyLookup(new AgencyReads(table, client), ttlMs, now);
+  const clients = cachedLookup(
+    async (clientId: string) => {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: agencyKeys.machineClient(clientId) }),
+      );
+      return typeof Item?.agency === 'string' ? Item.agency : undefined;
+    },
+    ttlMs,
+    now,
+  );
+  return {
+    async get(clientId) {
+      const agencyCode = await clients(clientId);
+      if (!agencyCode) return undefined;
+      const agency = await agencies.get(agencyCode);
+      // a client whose agency is gone or disabled may not act; so is one the agency no longer lists
+      const listed = agency?.machineClients?.includes(clientId) ?? false;
+      return { clientId, agency: agencyCode, active: Boolean(agency?.active) && listed };
+    },
+  };
+}
+
+/** `read` kept for `ttlMs` per key, absences too; concurrent reads of a key share one; a failed read is not kept. */
+function cachedLookup<T>(read: (key: string) => Promise<T>, ttlMs: number, now: () => number) {
+  const kept = new Map<string, { until: number; value: Promise<T> }>();
+  return (key: string): Promise<T> => {
+    const hit = kept.get(key);
+    if (hit && hit.until > now()) return hit.value;
+    const value = read(key);
+    kept.set(key, { until: now() + ttlMs, value });
+    value.catch(() => {
+      if (kept.get(key)?.value === value) kept.delete(key);
+    });
+    return value;
+  };
+}

@@ -7,7 +7,6 @@ const withJwt = (claims: Record<string, unknown> | null): CallerEvent => ({
 const withLambda = (context: Record<string, unknown>): CallerEvent => ({
   requestContext: { authorizer: { lambda: context } },
 });
-const withIam = (userArn: string): CallerEvent => ({ requestContext: { authorizer: { iam: { userArn } } } });
 
 // an ID token's claims as API Gateway's JWT authoriser passes them: every value a string
 const idClaims = {
@@ -68,26 +67,28 @@ describe('callerOf', () => {
     expect(callerOf(withLambda({ agency: 'no agency', roles: [], clientId: 'c' }))).toBeUndefined();
   });
 
-  it('keeps the IAM agency roles working, with what such a role may do today', () => {
+  it('knows no IAM caller: agency roles are gone (no SigV4 route is left)', () => {
     const arn = 'arn:aws:sts::123456789012:assumed-role/dancu-agency-CA-GIALAI/session';
-    expect(callerOf(withIam(arn))).toEqual({
-      kind: 'iam',
-      agency: 'CA-GIALAI',
-      roles: ['uploader', 'reviewer', 'viewer'],
-      subject: arn,
-    });
-    expect(callerOf(withIam('arn:aws:sts::123456789012:assumed-role/someone-else/s'))).toBeUndefined();
+    expect(
+      callerOf({ requestContext: { authorizer: { iam: { userArn: arn } } } } as CallerEvent),
+    ).toBeUndefined();
   });
 
-  it('answers undefined with no authoriser, an empty one, or a JWT context beside an IAM one', () => {
+  it('answers undefined with no authoriser, an empty one, or an invalid JWT context beside a machine’s', () => {
     expect(callerOf({})).toBeUndefined();
     expect(callerOf({ requestContext: {} })).toBeUndefined();
     expect(callerOf({ requestContext: { authorizer: null } })).toBeUndefined();
     expect(callerOf({ requestContext: { authorizer: {} } })).toBeUndefined();
     // a route has one authoriser: an invalid JWT context does not fall through to another
-    const arn = 'arn:aws:sts::123456789012:assumed-role/dancu-agency-CA-GIALAI/session';
     expect(
-      callerOf({ requestContext: { authorizer: { jwt: { claims: {} }, iam: { userArn: arn } } } }),
+      callerOf({
+        requestContext: {
+          authorizer: {
+            jwt: { claims: {} },
+            lambda: { agency: 'CA-GIALAI', roles: 'uploader', clientId: 'c' },
+          },
+        },
+      }),
     ).toBeUndefined();
   });
 });

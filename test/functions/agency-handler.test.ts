@@ -1,7 +1,6 @@
 // The agencies' routes on the port fakes: an agency sees its own batches and review list only, and resolves its own
 // review items. (What the adapters do with the same calls: test/contracts, on the emulators.)
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { agencyOfPrincipal } from '../../shared/api/caller.ts';
 import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/schemas.ts';
 import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
@@ -63,29 +62,6 @@ beforeEach(async () => {
     { code: 'CA-KONTUM', unit: { code: '62', vintage: 2020 } },
   );
   await batches.create(gialai(BATCH_ID, '2026-11-27T00:00:00.000Z'));
-});
-
-describe('agency of the IAM principal', () => {
-  it.each([
-    ['arn:aws:sts::123456789012:assumed-role/dancu-agency-CA-GIALAI/alice', 'CA-GIALAI'],
-    ['arn:aws:iam::123456789012:role/dancu-agency-TP-PLEIKU', 'TP-PLEIKU'],
-    ['arn:aws:iam::123456789012:role/agencies/dancu-agency-X1', 'X1'],
-    ['arn:aws:sts::123456789012:assumed-role/admin/alice', undefined],
-    ['arn:aws:iam::123456789012:user/dancu-agency-CA-GIALAI', undefined],
-    ['arn:aws:sts::123456789012:assumed-role/dancu-agency-/x', undefined],
-    [undefined, undefined],
-  ])('%s → %s', (arn, agency) => {
-    expect(agencyOfPrincipal(arn)).toBe(agency);
-  });
-
-  it('reads the stage’s role prefix, so a dev role does not pass for a prod one and back', () => {
-    const dev = 'arn:aws:sts::123456789012:assumed-role/dancu-dev-agency-CA-GIALAI/alice';
-    expect(agencyOfPrincipal(dev, 'dancu-dev-agency-')).toBe('CA-GIALAI');
-    expect(agencyOfPrincipal(dev, 'dancu-agency-')).toBeUndefined();
-    expect(
-      agencyOfPrincipal('arn:aws:sts::123456789012:assumed-role/dancu-agency-X1/a', 'dancu-dev-agency-'),
-    ).toBeUndefined();
-  });
 });
 
 describe('GET /batches/{batchId}', () => {
@@ -373,4 +349,67 @@ describe('every agency route asks the agencies table', () => {
       expect(listed).not.toHaveBeenCalled();
     },
   );
+});
+
+describe('roles: each route needs one of its roles (shared/api/permissions.ts), for people and machines alike', () => {
+  const listing = (caller: Parameters<typeof get>[2]) => call('/batches', 'GET /batches', caller);
+  const reviewing = (caller: Parameters<typeof post>[3]) =>
+    agencyHandler({ batches: reads, register, agencies })(
+      post(
+        '/review/X',
+        'POST /review/{id}',
+        { resolution: 'merge' },
+        { pathParameters: { id: `${BATCH_ID}.7` }, ...caller },
+      ) as never,
+      lambdaContext(),
+    );
+
+  it.each([
+    ['a person who uploads', { agency: 'CA-GIALAI', roles: ['uploader'] }, 200],
+    ['a person who views', { agency: 'CA-GIALAI', roles: ['viewer'] }, 200],
+    [
+      'a machine (uploader, viewer)',
+      { agency: 'CA-GIALAI', roles: ['uploader', 'viewer'], machine: true },
+      200,
+    ],
+    ['a person who only reviews', { agency: 'CA-GIALAI', roles: ['reviewer'] }, 403],
+    ['a person with no role', { agency: 'CA-GIALAI', roles: [] }, 403],
+    ['a person with a role the system does not know', { agency: 'CA-GIALAI', roles: ['admin'] }, 403],
+  ])('GET /batches: %s → %i', async (_, caller, status) => {
+    const answer = await listing(caller);
+    expect(answer).toMatchObject({ statusCode: status });
+    if (status === 403) expect(bodyOf(answer).error.code).toBe('ROLE_MISSING');
+  });
+
+  it('lets no machine review: its scopes give uploader and viewer only', async () => {
+    const answer = await reviewing({ agency: 'CA-GIALAI', roles: ['uploader', 'viewer'], machine: true });
+    expect(answer).toMatchObject({ statusCode: 403 });
+    expect(bodyOf(answer).error.code).toBe('ROLE_MISSING');
+  });
+
+  it('keeps the platform agency away from batches, even with every role', async () => {
+    agencies = MemoryAgencies.of({
+      code: 'DANCU-PLATFORM',
+      kind: 'platform',
+      unit: { code: 'VN', vintage: 2025 },
+    });
+    const answer = await listing({ agency: 'DANCU-PLATFORM', roles: ['uploader', 'viewer', 'platform'] });
+    expect(answer).toMatchObject({ statusCode: 403 });
+    expect(bodyOf(answer).error.code).toBe('PLATFORM_NO_PERSONAL_DATA');
+  });
+
+  it('reads the roles API Gateway passes as "[a b]", and a person’s access token is no caller', async () => {
+    const event = get('/batches', 'GET /batches');
+    (event.requestContext as { authorizer?: unknown }).authorizer = {
+      jwt: {
+        claims: { token_use: 'access', sub: 'x', 'custom:agency': 'CA-GIALAI', 'cognito:groups': '[viewer]' },
+        scopes: null,
+      },
+    };
+    const answer = await agencyHandler({ batches: reads, register, agencies })(
+      event as never,
+      lambdaContext(),
+    );
+    expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
+  });
 });

@@ -2,14 +2,38 @@
 import { buildHttpApiEvent } from '../../local/runtime/http-server.ts';
 import { lambdaContext } from './events.ts';
 
+/** Who calls an agency route in a test: a person of `agency` with `roles` (default every role but approver, platform). */
+export interface TestCaller {
+  agency?: string;
+  roles?: string[];
+  /** a machine (the machine authoriser's context) instead of a person (the JWT authoriser's claims) */
+  machine?: boolean;
+}
+
+/** The authoriser's context API Gateway would pass for `caller`. */
+export function authorizerOf({ agency, roles = ['uploader', 'reviewer', 'viewer'], machine }: TestCaller) {
+  if (!agency) return {};
+  if (machine) return { lambda: { agency, roles: roles.join(' '), clientId: `client-${agency}` } };
+  return {
+    jwt: {
+      claims: {
+        token_use: 'id',
+        sub: `person-of-${agency}`,
+        'custom:agency': agency,
+        'cognito:groups': `[${roles.join(' ')}]`,
+      },
+      scopes: null,
+    },
+  };
+}
+
 export function get(
   path: string,
   routeKey: string,
   options: {
     pathParameters?: Record<string, string>;
     headers?: Record<string, string>;
-    agency?: string;
-  } = {},
+  } & TestCaller = {},
 ) {
   return buildHttpApiEvent({
     method: 'GET',
@@ -17,7 +41,7 @@ export function get(
     headers: { host: 'api.example', ...options.headers },
     routeKey,
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.agency ? { agency: options.agency } : {}),
+    ...authorizerOf(options),
   });
 }
 
@@ -26,7 +50,7 @@ export function post(
   path: string,
   routeKey: string,
   body: unknown,
-  options: { pathParameters?: Record<string, string>; agency?: string } = {},
+  options: { pathParameters?: Record<string, string> } & TestCaller = {},
 ) {
   return buildHttpApiEvent({
     method: 'POST',
@@ -35,7 +59,7 @@ export function post(
     routeKey,
     body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.agency ? { agency: options.agency } : {}),
+    ...authorizerOf(options),
   });
 }
 

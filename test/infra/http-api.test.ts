@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTE_KEY, HTTP_FUNCTIONS } from '../../shared/resources.ts';
+import { DEFAULT_ROUTE_KEY, HTTP_APIS, HTTP_FUNCTIONS, type HttpApiId } from '../../shared/resources.ts';
 import { idOf, synthDevStack } from './synth-dev.ts';
 
 // One synthesis (bundling every handler, cdk-nag included) for the whole file.
@@ -35,47 +35,61 @@ const statementsOf = (fn: keyof typeof HTTP_FUNCTIONS) =>
   statementsOfFunction(stack.httpFunctions[fn].function);
 const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
 
+const apiOf = (api: HttpApiId) =>
+  ({ citizen: stack.citizenApi, people: stack.peopleApi, machine: stack.machineApi })[api];
+const routesOn = (api: HttpApiId) => routes.filter((route) => HTTP_FUNCTIONS[route.fn].apis.includes(api));
+const routesOfApi = (api: HttpApiId) =>
+  routeResources().filter(
+    (route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: idOf(apiOf(api).api) }),
+  );
+const API_IDS = Object.keys(HTTP_APIS) as HttpApiId[];
+
 describe('HTTP API', () => {
-  it('is two HTTP APIs, the citizens’ and the agencies’, each with a $default stage that deploys itself', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
-    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 2);
+  it('is three HTTP APIs, citizens’, people’s and machines’, each with a $default stage that deploys itself', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 3);
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 3);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
   });
 
-  it.each(['citizen', 'agency'] as const)(
-    'puts on the %s API exactly the routes of its functions, and a $default route',
+  it.each(API_IDS)('puts on the %s API exactly the routes of its functions, and a $default route', (api) => {
+    const keys = routesOfApi(api).map((route) => route.Properties.RouteKey);
+    const own = routesOn(api);
+    expect(own.length).toBeGreaterThan(0);
+    expect(keys.sort()).toEqual(
+      [...own.map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
+    );
+  });
+
+  it('gives people and machines the same agency routes over one function', () => {
+    const keysOf = (api: HttpApiId) => routesOn(api).map((route) => `${route.method} ${route.path}`);
+    expect(keysOf('people')).toEqual(keysOf('machine'));
+    expect(keysOf('people')).toEqual(
+      expect.arrayContaining(['GET /batches', 'GET /batches/{batchId}', 'GET /review']),
+    );
+  });
+
+  it.each(API_IDS)(
+    'authorises every route of the %s API, $default included, with its one authoriser',
     (api) => {
-      const apiId = idOf(api === 'citizen' ? stack.citizenApi.api : stack.agencyApi.api);
-      const keys = routeResources()
-        .filter((route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: apiId }))
-        .map((route) => route.Properties.RouteKey);
-      const own = routes.filter((route) => HTTP_FUNCTIONS[route.fn].api === api);
-      expect(own.length).toBeGreaterThan(0);
-      expect(keys.sort()).toEqual(
-        [...own.map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
-      );
+      const expected = { none: 'NONE', jwt: 'JWT', lambda: 'CUSTOM' }[HTTP_APIS[api].authorization];
+      const own = routesOfApi(api);
+      expect(own.map((route) => route.Properties.AuthorizationType)).toEqual(own.map(() => expected));
+      const authorizers = new Set(own.map((route) => JSON.stringify(route.Properties.AuthorizerId ?? null)));
+      expect(authorizers.size).toBe(1);
     },
   );
 
-  it('keeps both execute-api addresses in a stage without the WAF (dev), and answers CORS preflights on the citizen API', () => {
-    for (const api of [stack.citizenApi.api, stack.agencyApi.api]) {
-      expect(resources[idOf(api)]?.Properties.DisableExecuteApiEndpoint).toBe(false);
+  it('keeps every execute-api address in a stage without the WAF (dev), and answers CORS preflights on the citizen API', () => {
+    for (const api of API_IDS) {
+      expect(resources[idOf(apiOf(api).api)]?.Properties.DisableExecuteApiEndpoint).toBe(false);
     }
     expect(resources[idOf(stack.citizenApi.api)]?.Properties.CorsConfiguration).toMatchObject({
       AllowOrigins: ['*'],
       AllowHeaders: ['x-dancu-birth-year', 'x-request-id'],
       AllowMethods: ['GET', 'HEAD'],
     });
-    expect(resources[idOf(stack.agencyApi.api)]?.Properties.CorsConfiguration).toBeUndefined();
-  });
-
-  it('sends the agency API’s $default route to the agency function behind IAM', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      ApiId: { Ref: idOf(stack.agencyApi.api) },
-      RouteKey: DEFAULT_ROUTE_KEY,
-      AuthorizationType: 'AWS_IAM',
-    });
+    expect(resources[idOf(stack.peopleApi.api)]?.Properties.CorsConfiguration).toBeUndefined();
   });
 
   it('sends the $default route, open, to the lookup function, so an unknown route answers in the envelope', () => {
@@ -89,21 +103,6 @@ describe('HTTP API', () => {
       AuthorizationType: 'NONE',
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: lookupIntegration }]] },
     });
-  });
-
-  it('authorises the agency routes with IAM and leaves the citizen routes open', () => {
-    for (const route of routes) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: `${route.method} ${route.path}`,
-        AuthorizationType: route.authorization === 'iam' ? 'AWS_IAM' : 'NONE',
-      });
-    }
-    expect(routes.filter((route) => route.authorization === 'iam').map((route) => route.path)).toEqual([
-      '/batches',
-      '/batches/{batchId}',
-      '/review',
-      '/review/{id}',
-    ]);
   });
 
   it('throttles the stage as infra/stages.ts says, and the agency routes more', () => {
@@ -121,12 +120,12 @@ describe('HTTP API', () => {
   });
 
   it('writes JSON access logs with the request id and the caller', () => {
-    const stage = resources[idOf(stack.agencyApi.stage)];
+    const stage = resources[idOf(stack.machineApi.stage)];
     const settings = stage?.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
-    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [idOf(stack.agencyApi.accessLogs), 'Arn'] });
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [idOf(stack.machineApi.accessLogs), 'Arn'] });
     expect(JSON.parse(settings.Format)).toMatchObject({
       requestId: '$context.requestId',
-      caller: '$context.identity.userArn',
+      caller: '$context.authorizer.clientId',
       status: '$context.status',
     });
   });
@@ -146,12 +145,7 @@ describe('HTTP API', () => {
       ),
     );
     expect(acknowledged.map((route) => route.Properties.RouteKey).sort()).toEqual(
-      [
-        ...routes
-          .filter((route) => route.authorization === 'none')
-          .map((route) => `${route.method} ${route.path}`),
-        DEFAULT_ROUTE_KEY,
-      ].sort(),
+      [...routesOn('citizen').map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
     );
   });
 });

@@ -9,7 +9,7 @@ import { ACCESS } from '../../infra/access.ts';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { DancuStack } from '../../infra/dancu-stack.ts';
 import { applyNagChecks } from '../../infra/nag.ts';
-import { stageConfig } from '../../infra/stages.ts';
+import { parseStage, stageConfig, stageInput } from '../../infra/stages.ts';
 import { DancuWafStack } from '../../infra/waf-stack.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import {
@@ -87,7 +87,12 @@ describe('a key per data class (issue 24)', () => {
     applications: idOf(stack.keys.applications),
     uploads: idOf(stack.keys.uploads),
   };
-  const tableKeys = { batches: 'uploads', register: 'register', applications: 'applications' } as const;
+  const tableKeys = {
+    batches: 'uploads',
+    agencies: 'uploads',
+    register: 'register',
+    applications: 'applications',
+  } as const;
   /** The roles (by logical id) a key's policy names. */
   function keyUsers(keyId: string): string[] {
     const statements = template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement as {
@@ -111,12 +116,7 @@ describe('a key per data class (issue 24)', () => {
       const queues = access.sendsTo.map((q) => (q === 'procedureEvents' ? 'applications' : 'uploads'));
       return [...tables, ...objects, ...queues].includes(dataClass);
     });
-    // the agency roles upload and read reports: the uploads key's policy names them too
-    const agencyRoles =
-      dataClass === 'uploads'
-        ? Object.values(stack.agencies.roles).map((role) => idOf(role as IConstruct))
-        : [];
-    return [...new Set([...ids.map(roleIdOf), ...agencyRoles])].sort();
+    return [...new Set(ids.map(roleIdOf))].sort();
   }
 
   it('three customer managed keys with yearly rotation, retained in prod, each with its alias', () => {
@@ -317,9 +317,9 @@ describe('point-in-time recovery and retention', () => {
     const retentions = (t: Template) =>
       Object.values(t.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
     const functions = Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length;
-    // one access log per API: the citizens' and the agencies'
-    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90, 90].sort());
-    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731, 731].sort());
+    // one access log per API: the citizens', the people's and the machines'
+    expect(retentions(template).sort()).toEqual([...Array(functions).fill(14), 90, 90, 90].sort());
+    expect(retentions(prod.template).sort()).toEqual([...Array(functions).fill(90), 731, 731, 731].sort());
   });
 
   it('keeps server access logs for the audit retention of the stage', () => {
@@ -554,73 +554,114 @@ describe('the person-key secret (issue 16)', () => {
   });
 });
 
-describe('agency roles', () => {
-  const agencies = stack.config.agencies;
-  const managed = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
-
-  it('one role per agency of the stage, named with the stage’s prefix', () => {
-    for (const { code } of agencies) {
-      template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-dev-agency-${code}` });
-      prod.template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-agency-${code}` });
+describe('who gets in: agencies as data, people with Cognito, machines with OAuth', () => {
+  it('makes no role or policy per agency: no agency code anywhere in the template', () => {
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    const iam = JSON.stringify([
+      ...Object.values(template.findResources('AWS::IAM::Role')),
+      ...Object.values(template.findResources('AWS::IAM::Policy')),
+    ]);
+    expect(iam).not.toMatch(/CA-[A-Z]/);
+    expect(iam).not.toMatch(/incoming\/[A-Z]/);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(String(role.Properties.RoleName ?? '')).not.toMatch(/agency/);
     }
-    expect(managed).toHaveLength(agencies.length);
   });
 
-  it.each(agencies.map((a) => a.code))(
-    '%s may write its incoming/, read its reports/, and call the agency routes',
-    (code) => {
-      const role = stack.agencies.roles[code];
-      const policy = managed.find((p) =>
-        (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === idOf(role as IConstruct)),
-      );
-      const statements = policy?.Properties.PolicyDocument.Statement as (Statement & { Sid: string })[];
-      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-      expect(bySid.UploadOwnBatches).toMatchObject({
-        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${PREFIXES.incoming}${code}/*`]] },
-      });
-      expect(bySid.ReadOwnReports).toMatchObject({
-        Action: 's3:GetObject',
-        Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${PREFIXES.reports}${code}/*`]] },
-      });
-      expect(bySid.ListOwnPrefixes?.Condition).toEqual({
-        StringLike: { 's3:prefix': [`incoming/${code}/*`, `reports/${code}/*`] },
-      });
-      expect(bySid.CallAgencyRoutes?.Action).toBe('execute-api:Invoke');
-      expect(JSON.stringify(bySid.CallAgencyRoutes?.Resource)).toMatch(
-        /\/\$default\/GET\/batches"[\s\S]*\/GET\/batches\/\*/,
-      );
-      // the uploads key's policy names the role, through S3 only (issue 24); its own policy holds no key
-      const keyPolicy = template.toJSON().Resources[idOf(stack.keys.uploads)].Properties.KeyPolicy
-        .Statement as (Statement & { Sid?: string; Principal: { AWS?: unknown } })[];
-      const agencyUse = keyPolicy.find((s) => s.Sid === 'UseDataKeyThroughS3');
-      expect([agencyUse?.Principal.AWS].flat()).toContainEqual(arnOf(idOf(role as IConstruct)));
-      expect(agencyUse).toMatchObject({
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Condition: {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          },
-        },
-      });
-      // nothing else: no other agency's prefix, no delete, no wildcard action
-      expect(Object.keys(bySid).sort()).toEqual(
-        ['CallAgencyRoutes', 'ListOwnPrefixes', 'ReadOwnReports', 'UploadOwnBatches'].sort(),
-      );
-      for (const other of agencies.filter((a) => a.code !== code)) {
-        expect(JSON.stringify(statements)).not.toContain(`/${other.code}/`);
-      }
-    },
-  );
+  it('synthesises the same template byte for byte with 3 agencies and with 10,000', () => {
+    const withAgencies = (count: number) => {
+      const app = new App({ context: { [CDK_APP_MODE_CONTEXT]: 'inmemory', [BUNDLING_STACKS]: [] } });
+      const agencies = Array.from({ length: count }, (_, i) => ({
+        code: `CA-${String(i).padStart(5, '0')}`,
+        name: `Công an ${i}`,
+      }));
+      // a stage that still lists agencies: the schema has no place for them, so they cannot reach the template
+      const config = parseStage({ ...stageInput('dev'), agencies });
+      const stack = new DancuStack(app, 'Dancu-dev', { stage: 'dev', config });
+      return JSON.stringify(Template.fromStack(stack).toJSON());
+    };
+    const three = withAgencies(3);
+    expect(withAgencies(10_000)).toBe(three);
+    expect(three).not.toContain('CA-00001');
+  });
 
-  it('gives the split the map of role id → agency code it checks uploads against', () => {
+  it('one user pool for people: MFA required (an authenticator app), no self sign-up, threat protection enforced', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'agency', Mutable: true })]),
+    });
+    prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  it('a group per role, and a resource server with the machines’ scopes', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(['approver', 'platform', 'reviewer', 'uploader', 'viewer']);
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'dancu',
+      Scopes: [Match.objectLike({ ScopeName: 'upload' }), Match.objectLike({ ScopeName: 'read' })],
+    });
+  });
+
+  it('one app client in the template, the people’s: code grant with PKCE (no secret), agency not writable by it', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      PreventUserExistenceErrors: 'ENABLED',
+      CallbackURLs: stack.config.signIn.callbackUrls,
+      WriteAttributes: [],
+      ReadAttributes: Match.arrayWith(['custom:agency']),
+    });
+  });
+
+  it('puts the people’s routes behind a JWT authoriser of the pool, for the people’s client alone', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      ApiId: { Ref: idOf(stack.peopleApi.api) },
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: idOf(stack.signIn.peopleClient) }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.amazonaws.com/',
+              { Ref: idOf(stack.signIn.pool) },
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it('puts the machines’ routes behind the authoriser function, its answer cached 5 minutes per token', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      ApiId: { Ref: idOf(stack.machineApi.api) },
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const fn = template.toJSON().Resources[idOf(stack.httpFunctions.authorizer.function)];
+    expect(fn.Properties.Environment.Variables.TOKEN_ISSUER).toBeDefined();
+  });
+
+  it('tells the split which role signs upload addresses: the agency function’s', () => {
     const split = template.toJSON().Resources[idOf(stack.ingestion.functions.split.function)];
-    const uploaders = JSON.stringify(split.Properties.Environment.Variables.AGENCY_UPLOADERS);
-    for (const { code } of agencies) {
-      expect(uploaders).toContain(idOf(stack.agencies.roles[code] as IConstruct));
-      expect(uploaders).toContain(code);
-    }
-    expect(uploaders).not.toContain('"*"');
+    expect(split.Properties.Environment.Variables.UPLOAD_SIGNER).toEqual({
+      'Fn::GetAtt': [roleIdOf('agency'), 'RoleId'],
+    });
+    expect(split.Properties.Environment.Variables.AGENCY_UPLOADERS).toBeUndefined();
   });
 
   it('makes each event sender a role that may only send to the procedure-events queue', () => {
@@ -653,11 +694,6 @@ describe('agency roles', () => {
     // the post office sends for the ward and the department, not only the police
     expect(stack.config.eventSenders.some((s) => s.agencyCodes.includes('000.00.12.H21'))).toBe(true);
     expect(senders).not.toContain('"*"');
-  });
-
-  it('tells the agency function the role prefix it reads the caller’s agency from', () => {
-    const agency = template.toJSON().Resources[idOf(stack.httpFunctions.agency.function)];
-    expect(agency.Properties.Environment.Variables.AGENCY_ROLE_PREFIX).toBe('dancu-dev-agency-');
   });
 });
 
@@ -706,7 +742,7 @@ describe('observability', () => {
     },
   );
 
-  it.each(['Citizen', 'Agency'])(
+  it.each(['Citizen', 'People', 'Machine'])(
     'alarms on the %s API’s 5xx and p99 latency with the stage’s thresholds',
     (api) => {
       expect(byName(`${api}Api5xx`)?.Properties).toMatchObject({
@@ -741,13 +777,17 @@ describe('observability', () => {
         'AlarmTopicArn',
         'DashboardName',
         'CitizenApiAccessLogGroupName',
-        'AgencyApiAccessLogGroupName',
+        'PeopleApiAccessLogGroupName',
+        'MachineApiAccessLogGroupName',
         'CitizenApiUrl',
-        'AgencyApiUrl',
+        'PeopleApiUrl',
+        'MachineApiUrl',
         ...[...Object.keys(FUNCTIONS), ...Object.keys(HTTP_FUNCTIONS)].map(
           (id) => `${pascalCase(id)}LogGroupName`,
         ),
-        ...stack.config.agencies.map((a) => `AgencyRoleArn${a.code.replace(/[^A-Za-z0-9]/g, '')}`),
+        'UserPoolId',
+        'PeopleClientId',
+        'SignInUrl',
       ]),
     );
   });
@@ -801,13 +841,14 @@ describe('citizen API edge (WAF)', () => {
       }),
     });
     expect(Object.keys(t.toJSON().Outputs)).toEqual(
-      expect.arrayContaining(['CitizenApiUrl', 'CitizenOriginTarget', 'AgencyApiUrl']),
+      expect.arrayContaining(['CitizenApiUrl', 'CitizenOriginTarget', 'PeopleApiUrl', 'MachineApiUrl']),
     );
   });
 
-  it('disables the citizen API’s execute-api address and keeps the agencies’ (SigV4 cannot pass CloudFront)', () => {
+  it('disables the citizen API’s execute-api address and keeps the people’s and machines’ (tokens, not open)', () => {
     expect(edgedResources[edgedId(edged.citizenApi.api)].Properties.DisableExecuteApiEndpoint).toBe(true);
-    expect(edgedResources[edgedId(edged.agencyApi.api)].Properties.DisableExecuteApiEndpoint).toBe(false);
+    expect(edgedResources[edgedId(edged.peopleApi.api)].Properties.DisableExecuteApiEndpoint).toBe(false);
+    expect(edgedResources[edgedId(edged.machineApi.api)].Properties.DisableExecuteApiEndpoint).toBe(false);
     // the stage as committed disables it too, so it can never be deployed open
     expect(
       prod.template.toJSON().Resources[idOf(prod.stack.citizenApi.api, prod.stack)].Properties,

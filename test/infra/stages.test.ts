@@ -23,12 +23,12 @@ describe('infra/stages.ts', () => {
   it('refuses invalid settings with the path of each', () => {
     const input = { ...structuredClone(stageConfig('dev')), logRetentionDays: 10 };
     expect(() => parseStage(input)).toThrow(/logRetentionDays/);
-    const twice = structuredClone(stageConfig('dev'));
-    twice.agencies.push({ ...(twice.agencies[0] as (typeof twice.agencies)[number]) });
-    expect(() => parseStage(twice)).toThrow(/agency codes must be unique/);
     const badArn = structuredClone(stageConfig('dev'));
-    (badArn.agencies[0] as { trustedPrincipals: string[] }).trustedPrincipals = ['arn:aws:iam::*:root'];
+    (badArn.eventSenders[0] as { trustedPrincipals: string[] }).trustedPrincipals = ['arn:aws:iam::*:root'];
     expect(() => parseStage(badArn)).toThrow(/trustedPrincipals/);
+    const badCallback = structuredClone(stageConfig('dev'));
+    badCallback.signIn.callbackUrls = ['not a url'];
+    expect(() => parseStage(badCallback)).toThrow(/callbackUrls/);
     const tooFast = structuredClone(stageConfig('dev'));
     tooFast.functions = { register: { maximumConcurrency: 1 } };
     expect(() => parseStage(tooFast)).toThrow(/maximumConcurrency/);

@@ -13,7 +13,7 @@ import { objectKeys } from '../../shared/keys.ts';
 import type { Agencies } from '../../shared/model/ports.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { runScript } from '../fixtures/script.ts';
-import { Agency, quietLog, tempDir } from './harness.ts';
+import { Agency, quietLog, signedIn, tempDir } from './harness.ts';
 
 let stack: LocalStack;
 let operator: Agency;
@@ -197,7 +197,8 @@ describe('agency isolation on the local stack', () => {
   });
 
   it('answers a disabled agency’s call 403 AGENCY_DISABLED, and an enabled one’s 200', async () => {
-    const call = () => fetch(`${stack.http}/batches`, { headers: { 'x-dancu-agency': 'CA-GIALAI' } });
+    const headers = await signedIn(stack.http, 'CA-GIALAI');
+    const call = () => fetch(`${stack.http}/batches`, { headers });
     // no call of CA-GIALAI before this one: the agency function's 60-second cache has not read it yet
     expect(await agencies.disable('CA-GIALAI', 'test')).toBe(true);
     const refused = await call();

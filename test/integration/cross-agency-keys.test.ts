@@ -7,7 +7,7 @@ import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { objectKeys, REPORT_FILES } from '../../shared/keys.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
-import { Agency, quietLog, tempDir, withoutIds } from './harness.ts';
+import { Agency, quietLog, signedIn, tempDir, withoutIds } from './harness.ts';
 
 const A = 'CA-PLEIKU';
 const B = 'CA-ANKHE';
@@ -34,7 +34,7 @@ function copyWithoutIds(ndjson: string): string {
 }
 
 async function getAsB(path: string): Promise<unknown> {
-  const response = await fetch(`${stack.http}${path}`, { headers: { 'x-dancu-agency': B } });
+  const response = await fetch(`${stack.http}${path}`, { headers: await signedIn(stack.http, B) });
   const text = await response.text();
   expect(response.status, `${path}: ${text}`).toBe(200);
   readByB.set(`GET ${path}`, text);

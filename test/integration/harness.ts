@@ -11,7 +11,9 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { demoAgencies } from '../../local/demo-agencies.ts';
+import { signInAs } from '../../local/runtime/sign-in-client.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import type { Role } from '../../shared/domain/roles.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
@@ -216,4 +218,25 @@ export function expectLedger(lines: string[][], truth: RowTruth[], keyer: Person
 /** The people a batch's ground truth puts in the register: one per person first seen (`new`). */
 export function expectedPeople(truth: RowTruth[], keyer: PersonKeyer): Set<string> {
   return new Set(truth.filter((t) => t.outcome === 'new').map((t) => keyer.seal(t.identity ?? '')));
+}
+
+const signedInTokens = new Map<string, Promise<string>>();
+
+/**
+ * The `Authorization` header of a person of `agency` holding `roles` (default: upload, review, view), signed in
+ * through the local sign-in's code + PKCE flow as a page would; one sign-in per stack, agency and roles.
+ */
+export async function signedIn(
+  http: string | undefined,
+  agency: string,
+  roles: Role[] = ['uploader', 'reviewer', 'viewer'],
+): Promise<Record<string, string>> {
+  if (!http) throw new Error('the local stack serves no HTTP API: start it with an http port');
+  const key = `${http} ${agency} ${roles.join(',')}`;
+  let token = signedInTokens.get(key);
+  if (!token) {
+    token = signInAs(http, { agency, roles }).then(({ idToken }) => idToken);
+    signedInTokens.set(key, token);
+  }
+  return { authorization: `Bearer ${await token}` };
 }

@@ -12,7 +12,7 @@ import { objectKeys } from '../../shared/keys.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
 import { scoreLinkageLedger } from '../../tools/synthetic/linkage-truth.ts';
 import { responseValidator } from '../api/validator.ts';
-import { Agency, quietLog, tempDir } from './harness.ts';
+import { Agency, quietLog, signedIn, tempDir } from './harness.ts';
 
 let stack: LocalStack;
 let agency: Agency;
@@ -27,8 +27,6 @@ type Line = Record<string, string>;
 const parse = (text: string) => Papa.parse<Line>(text, { header: true, skipEmptyLines: true }).data;
 let outcomes: Line[];
 let review: Line[];
-
-const asAgency = (agencyCode: string) => ({ 'x-dancu-agency': agencyCode });
 
 beforeAll(async () => {
   stack = await startPipeline({
@@ -93,7 +91,9 @@ describe('record linkage on the local stack', () => {
   });
 
   it("lists the agency's review items over HTTP, and no one else's", async () => {
-    const own = await fetch(`${http}/review?agency=${AGENCY}&limit=100`, { headers: asAgency(AGENCY) });
+    const own = await fetch(`${http}/review?agency=${AGENCY}&limit=100`, {
+      headers: await signedIn(http, AGENCY),
+    });
     expect(own.status).toBe(200);
     const body = (await own.json()) as {
       items: { row: number; fields: unknown[]; status: string }[];
@@ -102,14 +102,18 @@ describe('record linkage on the local stack', () => {
     expect(body.items.map((item) => String(item.row))).toEqual(review.map((line) => line.row));
     expect(body.items[0]?.fields).toHaveLength(8);
     expect(body.items[0]?.status).toBe('open');
-    const forbidden = await fetch(`${http}/review?agency=${AGENCY}`, { headers: asAgency('CA-PLEIKU') });
-    expect(forbidden.status).toBe(403);
-    const other = (await (await fetch(`${http}/review`, { headers: asAgency('CA-PLEIKU') })).json()) as {
+    const forbidden = await fetch(`${http}/review?agency=${AGENCY}`, {
+      headers: await signedIn(http, 'CA-PLEIKU'),
+    });
+    expect(forbidden.status, String(forbidden.headers.get('x-dancu-local-hint'))).toBe(403);
+    const other = (await (
+      await fetch(`${http}/review`, { headers: await signedIn(http, 'CA-PLEIKU') })
+    ).json()) as {
       items: unknown[];
     };
     expect(other.items).toEqual([]);
     const unsigned = await fetch(`${http}/review`);
-    expect(unsigned.status).toBe(403);
+    expect(unsigned.status).toBe(401);
   });
 
   it('decides a redelivered chunk exactly as the first time, writing nothing new to the register', {
@@ -151,10 +155,10 @@ describe('record linkage on the local stack', () => {
   it('resolves items: keepApart is remembered on both persons, merge points the reviewed person to the candidate', async () => {
     const [first, second] = review;
     if (!first || !second) throw new Error('two review items expected');
-    const resolve = (id: string, resolution: string, agencyCode = AGENCY) =>
+    const resolve = async (id: string, resolution: string, agencyCode = AGENCY) =>
       fetch(`${http}/review/${id}`, {
         method: 'POST',
-        headers: { ...asAgency(agencyCode), 'content-type': 'application/json' },
+        headers: { ...(await signedIn(http, agencyCode)), 'content-type': 'application/json' },
         body: JSON.stringify({ resolution }),
       });
     expect((await resolve(String(first.review_id), 'merge', 'CA-PLEIKU')).status).toBe(404);
@@ -174,7 +178,7 @@ describe('record linkage on the local stack', () => {
     expect(keptApart(second.person_key)).toEqual([second.candidate_person_key]);
     expect(keptApart(second.candidate_person_key)).toEqual([second.person_key]);
     const listed = (await (
-      await fetch(`${http}/review?limit=100`, { headers: asAgency(AGENCY) })
+      await fetch(`${http}/review?limit=100`, { headers: await signedIn(http, AGENCY) })
     ).json()) as {
       items: { id: string; status: string }[];
     };

@@ -12,7 +12,7 @@ import { localAgencyCredentials } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { responseValidator } from '../api/validator.ts';
 import { procedureEvent } from '../procedures/fixtures.ts';
-import { quietLog, tempDir } from './harness.ts';
+import { quietLog, signedIn, tempDir } from './harness.ts';
 
 let stack: LocalStack;
 let sqs: SQSClient;
@@ -182,19 +182,19 @@ describe('the HTTP API on 127.0.0.1', () => {
     expect((await fetch(`${http}/admin`)).status).toBe(404);
   });
 
-  it("refuses agency routes without the local stand-in for IAM, and shows an agency's own batches", async () => {
-    expect((await fetch(`${http}/batches`)).status).toBe(403);
+  it("refuses agency routes without a token, and shows an agency's own batches", async () => {
+    expect((await fetch(`${http}/batches`)).status).toBe(401);
     const own = await fetch(`${http}/batches?agency=CA-GIALAI`, {
-      headers: { 'x-dancu-agency': 'CA-GIALAI' },
+      headers: await signedIn(http, 'CA-GIALAI'),
     });
     expect(own.status).toBe(200);
     expect(responseValidator('BatchList')(await own.json())).toBe(true);
     const other = await fetch(`${http}/batches?agency=CA-KONTUM`, {
-      headers: { 'x-dancu-agency': 'CA-GIALAI' },
+      headers: await signedIn(http, 'CA-GIALAI'),
     });
     expect(other.status).toBe(403);
     const missing = await fetch(`${http}/batches/AbCdEfGhIjKlMnOpQrStUv`, {
-      headers: { 'x-dancu-agency': 'CA-GIALAI' },
+      headers: await signedIn(http, 'CA-GIALAI'),
     });
     expect(missing.status).toBe(404);
   });

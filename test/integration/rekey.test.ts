@@ -16,7 +16,7 @@ import type { LocalStack } from '../../local/runtime/stack.ts';
 import { batchKeys, objectKeys, PREFIXES } from '../../shared/keys.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { runScript } from '../fixtures/script.ts';
-import { Agency, quietLog, tempDir, withoutIds } from './harness.ts';
+import { Agency, quietLog, signedIn, tempDir, withoutIds } from './harness.ts';
 
 /** While `legacy`, the register function keys a person by its identity, as it did before issue 16. */
 const mode = vi.hoisted(() => ({ legacy: true }));
@@ -100,7 +100,7 @@ const rows = (text: string) =>
 async function resolveReview(id: string, resolution: 'merge' | 'keepApart', agencyCode: string) {
   const response = await fetch(`${stack.http}/review/${id}`, {
     method: 'POST',
-    headers: { 'x-dancu-agency': agencyCode, 'content-type': 'application/json' },
+    headers: { ...(await signedIn(stack.http, agencyCode)), 'content-type': 'application/json' },
     body: JSON.stringify({ resolution }),
   });
   expect(response.status).toBe(200);

@@ -86,54 +86,78 @@ describe('local HTTP API', () => {
           requestId: 'nowhere-1',
         },
       });
-      expect(answer.headers.get('x-dancu-local-hint')).toContain('x-dancu-agency: CODE');
+      expect(answer.headers.get('x-dancu-local-hint')).toContain('Authorization: Bearer');
       expect(last()).toMatchObject({ routeKey: '$default', rawPath: path });
       expect(last().pathParameters).toBeUndefined();
       expect(last().requestContext.authorizer).toBeUndefined();
     }
   });
 
-  it('answers 403 on an IAM route without the local agency header, as an unsigned request in AWS', async () => {
-    const answer = await fetch(`${server.url}/batches`);
-    expect(answer.status).toBe(403);
-    expect(await answer.json()).toEqual({ message: 'Forbidden' });
-    expect(answer.headers.get('x-dancu-local-hint')).toBe(
-      'local stack: the agency routes (GET /batches, GET /batches/{batchId}, GET /review, POST /review/{id}) take the header x-dancu-agency: CODE (one of CA-GIALAI, X) in place of a SigV4 signature',
-    );
-  });
-
-  it('refuses an agency the local stack does not know, 403 in the envelope, before any handler', async () => {
+  it('answers 401 on an agency route without a token, as API Gateway, before any handler', async () => {
     const before = seen.length;
-    const answer = await fetch(`${server.url}/batches`, { headers: { 'x-dancu-agency': 'CA-NOWHERE' } });
-    expect(answer.status).toBe(403);
-    const { error } = ErrorBody.parse(await answer.json());
-    expect(error).toMatchObject({
-      code: 'AGENCY_UNKNOWN',
-      message: 'This agency is not known here',
-      messageVi: 'Cơ quan này không có trên hệ thống',
-    });
-    expect(answer.headers.get('x-request-id')).toBe(error.requestId);
-    expect(answer.headers.get('x-dancu-local-hint')).toContain('one of CA-GIALAI, X');
+    for (const authorization of [undefined, 'Bearer nope', 'Basic abc']) {
+      const answer = await fetch(
+        `${server.url}/batches`,
+        authorization ? { headers: { authorization } } : {},
+      );
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toEqual({ message: 'Unauthorized' });
+      expect(answer.headers.get('x-dancu-local-hint')).toContain('npm run sign-in');
+    }
     expect(seen.length).toBe(before);
   });
 
-  it('turns the local agency header into the IAM identity of the role dancu-agency-{code}, and drops it', async () => {
-    const answer = await fetch(`${server.url}/batches`, { headers: { 'x-dancu-agency': 'CA-GIALAI' } });
+  it('hands a person’s ID token on as the JWT authoriser does: its claims, every value a string', async () => {
+    const idToken = await server.signIn.idToken({ agency: 'CA-GIALAI', roles: ['viewer', 'uploader'] });
+    const answer = await fetch(`${server.url}/batches`, { headers: { authorization: `Bearer ${idToken}` } });
     expect(await answer.json()).toEqual({ listed: true });
-    expect(last().requestContext.authorizer?.iam?.userArn).toBe(
-      'arn:aws:sts::000000000000:assumed-role/dancu-agency-CA-GIALAI/local',
-    );
-    expect(last().headers['x-dancu-agency']).toBeUndefined();
+    expect(last().requestContext.authorizer?.jwt?.claims).toMatchObject({
+      'custom:agency': 'CA-GIALAI',
+      'cognito:groups': '[viewer uploader]',
+      token_use: 'id',
+    });
+    expect(last().requestContext.authorizer?.lambda).toBeUndefined();
   });
 
-  it('never builds an IAM identity on a citizen route', () => {
+  it('hands a machine’s access token on as the machine authoriser does: its agency, roles by scope, client', async () => {
+    const token = await server.signIn.accessToken({
+      clientId: 'dancu-local-machine-X',
+      scopes: ['dancu/read'],
+    });
+    const answer = await fetch(`${server.url}/batches`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await answer.json()).toEqual({ listed: true });
+    expect(last().requestContext.authorizer?.lambda).toEqual({
+      agency: 'X',
+      roles: 'viewer',
+      clientId: 'dancu-local-machine-X',
+    });
+  });
+
+  it('refuses a machine its authoriser does not know, or one with no dancu scope: 403, before any handler', async () => {
+    const before = seen.length;
+    for (const [clientId, scopes] of [
+      ['someone-else', ['dancu/read']],
+      ['dancu-local-machine-X', ['openid']],
+    ] as const) {
+      const token = await server.signIn.accessToken({ clientId, scopes });
+      const answer = await fetch(`${server.url}/batches`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(403);
+      expect(await answer.json()).toEqual({ message: 'Forbidden' });
+    }
+    expect(seen.length).toBe(before);
+  });
+
+  it('never builds an authoriser context on a citizen route', () => {
     const event = buildHttpApiEvent({ method: 'GET', url: '/', headers: {}, routeKey: 'GET /' });
     expect(event.requestContext.authorizer).toBeUndefined();
   });
 
   it('answers 500 when the handler throws, and 500 when it runs out of time', async () => {
     expect((await fetch(`${server.url}/`)).status).toBe(500);
-    const slow = await fetch(`${server.url}/batches/slow`, { headers: { 'x-dancu-agency': 'X' } });
+    const idToken = await server.signIn.idToken({ agency: 'X', roles: ['viewer'] });
+    const slow = await fetch(`${server.url}/batches/slow`, {
+      headers: { authorization: `Bearer ${idToken}` },
+    });
     expect(slow.status).toBe(500);
   });
 });

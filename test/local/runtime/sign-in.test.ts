@@ -26,7 +26,7 @@ beforeAll(async () => {
     log: { info: () => undefined, error: () => undefined },
     agencies: ['CA-PLEIKU', 'CA-GIALAI'],
     // a people's route on the agency function, as the lead's route sets will have
-    routes: { agency: [{ method: 'GET', path: PEOPLE_ROUTE, authorization: 'jwt' }] },
+    routes: { agency: [{ method: 'GET', path: PEOPLE_ROUTE }] },
     handlers: {
       agency: async (event) => {
         seen.push(event);
@@ -71,7 +71,7 @@ describe('local sign-in and the JWT routes', () => {
       iss: server.url,
       exp: expect.stringMatching(/^\d{10}$/),
     });
-    expect(seen.at(-1)?.requestContext.authorizer?.iam).toBeUndefined();
+    expect(seen.at(-1)?.requestContext.authorizer?.lambda).toBeUndefined();
     expect(decodeProtectedHeader(idToken)).toMatchObject({ alg: 'RS256' });
   });
 
@@ -127,7 +127,7 @@ describe('local sign-in and the JWT routes', () => {
     });
   });
 
-  it('answers 401 for no token, a garbled one, an expired one, another key, another audience or an access token', async () => {
+  it('answers 401 for no token, a garbled one, an expired one, another key or another audience', async () => {
     await expectUnauthorized(undefined, /no Authorization header/);
     await expectUnauthorized('Bearer not-a-token', /not a JWT/);
     const person = { agency: 'CA-PLEIKU', roles: ['reviewer'] as const };
@@ -140,13 +140,22 @@ describe('local sign-in and the JWT routes', () => {
     await expectUnauthorized(`Bearer ${await impostor.idToken(person)}`, /no applicable key found/);
     const otherAudience = await server.signIn.idToken({ ...person, audience: 'another-client' });
     await expectUnauthorized(`Bearer ${otherAudience}`, /another audience/);
-    const { accessToken } = await signInAs(server.url, person);
-    await expectUnauthorized(`Bearer ${accessToken}`, /token_use is not id/);
+  });
+
+  it('takes an access token the machines’ way: a person’s is refused (403), an agency system’s passes as a machine', async () => {
+    const { accessToken } = await signInAs(server.url, { agency: 'CA-PLEIKU', roles: ['reviewer'] });
+    const refused = await callRoute(`Bearer ${accessToken}`);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-dancu-local-hint')).toMatch(
+      /the machine was refused: (no-dancu-scope|client-unknown|not-an-access-token)/,
+    );
     const machine = await clientCredentials(server.url, {
       clientId: 'dancu-local-machine-CA-PLEIKU',
       clientSecret: 'local-secret-CA-PLEIKU',
     });
-    await expectUnauthorized(`Bearer ${machine.accessToken}`, /another audience/);
+    const passed = await callRoute(`Bearer ${machine.accessToken}`);
+    expect(passed.status).toBe(200);
+    expect(await passed.json()).toMatchObject({ caller: { kind: 'machine', agency: 'CA-PLEIKU' } });
   });
 
   it('answers 401 for a token whose claims were changed after signing', async () => {

@@ -1,3 +1,4 @@
+import { demoAgencies } from '../../../local/demo-agencies.ts';
 // Starting, stopping and restarting the local stack on one data directory: what persists, what is re-created,
 // and what local.json tells clients.
 import { readFile } from 'node:fs/promises';
@@ -76,12 +77,13 @@ describe('local stack', () => {
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       endpoints: { ...stack.endpoints, http: 'http://127.0.0.1:3000' },
-      // the dev stage's agencies (infra/stages.ts), each with credentials of its own
-      agencies: {
-        'CA-GIALAI': { accessKeyId: 'dancu-agency-CA-GIALAI', secretAccessKey: 'dancu-agency-CA-GIALAI' },
-        'CA-PLEIKU': { accessKeyId: 'dancu-agency-CA-PLEIKU', secretAccessKey: 'dancu-agency-CA-PLEIKU' },
-        'CA-ANKHE': { accessKeyId: 'dancu-agency-CA-ANKHE', secretAccessKey: 'dancu-agency-CA-ANKHE' },
-      },
+      // the demo agencies (local/fixtures/agencies.csv), each with credentials of its own
+      agencies: Object.fromEntries(
+        demoAgencies().map(({ code }) => [
+          code,
+          { accessKeyId: `dancu-agency-${code}`, secretAccessKey: `dancu-agency-${code}` },
+        ]),
+      ),
       buckets: { batches: 'dancu-batches', reports: 'dancu-batches' },
       queues: {
         intake: intake.url,
