@@ -78,9 +78,13 @@ export function parseAgencyCommand(
   const [first, second] = operands;
   const fields = { code: values.code, name: values.name, kind: values.kind, unit_code: values.unit };
   const anyField = Object.values(fields).some((value) => value !== undefined) || values.vintage !== undefined;
-  const anyFieldButName = [values.code, values.kind, values.unit, values.vintage].some((v) => v !== undefined);
+  const anyFieldButName = [values.code, values.kind, values.unit, values.vintage].some(
+    (v) => v !== undefined,
+  );
   // roles as given (each --role, or a comma-separated list); an unknown one is refused with its code when run
-  const roles = [...new Set((values.role ?? []).flatMap((role) => role.split(',')).map((role) => role.trim()))];
+  const roles = [
+    ...new Set((values.role ?? []).flatMap((role) => role.split(',')).map((role) => role.trim())),
+  ];
   const one = operands.length === 1 && first !== undefined;
   const two = operands.length === 2 && first !== undefined && second !== undefined;
   let command: AgencyCommand | undefined;
@@ -97,7 +101,8 @@ export function parseAgencyCommand(
   } else if (verb === 'remove-client' && two && !anyField) command = { verb, code: first, clientId: second };
   else if (verb === 'add-person' && two && !anyField && EMAIL.test(second) && roles.length > 0)
     command = { verb, code: first, email: second, roles };
-  else if (verb === 'remove-person' && one && !anyField && EMAIL.test(first)) command = { verb, email: first };
+  else if (verb === 'remove-person' && one && !anyField && EMAIL.test(first))
+    command = { verb, email: first };
   else if (verb === 'set-roles' && one && !anyField && EMAIL.test(first) && roles.length > 0)
     command = { verb, email: first, roles };
   if (!command) return undefined;
@@ -223,7 +228,10 @@ export async function runAgencyCommand(
   }
 }
 
-type AccessCommand = Extract<AgencyCommand, { verb: 'add-client' | 'remove-client' | 'add-person' | 'remove-person' | 'set-roles' }>;
+type AccessCommand = Extract<
+  AgencyCommand,
+  { verb: 'add-client' | 'remove-client' | 'add-person' | 'remove-person' | 'set-roles' }
+>;
 
 /** The conventional machine client of an agency on the local stack (local/runtime/sign-in.ts). */
 export const localMachineClient = (code: string) => ({
@@ -258,9 +266,14 @@ export function roleRefusals(roles: readonly string[], agency?: Pick<Agency, 'ki
 }
 
 async function runAccessCommand(
-  { command, by, signInUrl }: Pick<AgencyCommandLine, 'by'> & Partial<Pick<AgencyCommandLine, 'signInUrl'>> & {
-    command: AccessCommand;
-  },
+  {
+    command,
+    by,
+    signInUrl,
+  }: Pick<AgencyCommandLine, 'by'> &
+    Partial<Pick<AgencyCommandLine, 'signInUrl'>> & {
+      command: AccessCommand;
+    },
   agencies: Agencies,
   io: AgencyCommandIo,
   pool: UserPool | undefined,
@@ -283,7 +296,9 @@ async function runAccessCommand(
         const outcome = await agencies.addMachineClient(code, clientId, by);
         if (outcome === 'agency-unknown' || outcome === 'other-agency')
           return refuse(code, outcome === 'agency-unknown' ? 'AGENCY_UNKNOWN' : 'CLIENT_OTHER_AGENCY');
-        io.out(`${code}: machine client ${outcome === 'added' ? 'registered' : 'already registered'} (local stack)`);
+        io.out(
+          `${code}: machine client ${outcome === 'added' ? 'registered' : 'already registered'} (local stack)`,
+        );
         io.out(`client id:     ${clientId}`);
         io.out(`client secret: ${clientSecret}   (the local stand-in's convention, not a secret)`);
         io.out(`token:         npm run -s sign-in -- --client ${clientId} --secret ${clientSecret}`);
@@ -309,7 +324,9 @@ async function runAccessCommand(
         `token:         curl -u ${clientId}:$CLIENT_SECRET -d grant_type=client_credentials ${tokenUrl}` +
           (signInUrl ? '' : '   (SIGN_IN_URL: the stack output SignInUrl)'),
       );
-      io.out('then:          Authorization: Bearer $ACCESS_TOKEN on MachineApiUrl (POST /uploads, GET /batches)');
+      io.out(
+        'then:          Authorization: Bearer $ACCESS_TOKEN on MachineApiUrl (POST /uploads, GET /batches)',
+      );
       return 0;
     }
     case 'remove-client': {
@@ -320,7 +337,9 @@ async function runAccessCommand(
       if (outcome === 'not-listed') return refuse(`${code} ${clientId}`, 'CLIENT_UNKNOWN');
       io.out(`${code}: machine client ${clientId} removed; refused within a minute`);
       if (!pool) {
-        io.out('locally the sign-in stand-in still issues its tokens and the local server does not read the table');
+        io.out(
+          'locally the sign-in stand-in still issues its tokens and the local server does not read the table',
+        );
         return 0;
       }
       const deleted = await pool.deleteMachineClient(clientId);
@@ -361,7 +380,9 @@ async function runAccessCommand(
     }
     case 'remove-person': {
       if (!pool) {
-        io.out('the local stack holds no people: nothing to remove (its sign-in stand-in signs in whoever asks)');
+        io.out(
+          'the local stack holds no people: nothing to remove (its sign-in stand-in signs in whoever asks)',
+        );
         return 0;
       }
       const held = await pool.getPerson(command.email);

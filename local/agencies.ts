@@ -51,7 +51,9 @@ async function main(): Promise<number> {
   }
   const needsPool = line.aws && POOL_VERBS.has(line.command.verb);
   if (needsPool && !line.userPool) {
-    console.error('--aws needs --user-pool or DANCU_USER_POOL_ID (the stack output UserPoolId) for this verb');
+    console.error(
+      '--aws needs --user-pool or DANCU_USER_POOL_ID (the stack output UserPoolId) for this verb',
+    );
     return 64;
   }
   if (target.kind === 'local') useLocalStack(target);

@@ -83,7 +83,9 @@ export function describeAccessCode(code: AccessCode): string {
 }
 
 /** The scopes a machine client is given: upload and read, of the resource server `dancu`. */
-export const MACHINE_CLIENT_SCOPES = Object.keys(MACHINE_SCOPES).map((scope) => `${RESOURCE_SERVER}/${scope}`);
+export const MACHINE_CLIENT_SCOPES = Object.keys(MACHINE_SCOPES).map(
+  (scope) => `${RESOURCE_SERVER}/${scope}`,
+);
 
 const isNamed = (error: unknown, name: string) => (error as Error | undefined)?.name === name;
 
@@ -116,7 +118,9 @@ export class CognitoUserPool implements UserPool {
 
   async deleteMachineClient(clientId: string): Promise<boolean> {
     try {
-      await this.client.send(new DeleteUserPoolClientCommand({ UserPoolId: this.userPoolId, ClientId: clientId }));
+      await this.client.send(
+        new DeleteUserPoolClientCommand({ UserPoolId: this.userPoolId, ClientId: clientId }),
+      );
       return true;
     } catch (error) {
       if (isNamed(error, 'ResourceNotFoundException')) return false;
@@ -151,7 +155,9 @@ export class CognitoUserPool implements UserPool {
   async getPerson(email: string): Promise<PoolPerson | undefined> {
     let user: { UserAttributes?: { Name?: string; Value?: string }[]; Enabled?: boolean; Username?: string };
     try {
-      user = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+      user = await this.client.send(
+        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }),
+      );
     } catch (error) {
       if (isNamed(error, 'UserNotFoundException')) return undefined;
       throw error;
@@ -189,7 +195,9 @@ export class CognitoUserPool implements UserPool {
       // disabled first: no new sign-in from here on; then every refresh token revoked (the access and ID tokens
       // already out expire within their hour)
       await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
-      await this.client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: email }));
+      await this.client.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: email }),
+      );
       return true;
     } catch (error) {
       if (isNamed(error, 'UserNotFoundException')) return false;

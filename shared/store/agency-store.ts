@@ -177,7 +177,13 @@ export class AgencyStore extends AgencyReads implements Agencies {
             'SET machineClients = list_append(if_not_exists(machineClients, :none), :client), ' +
             'updatedAt = :at, updatedBy = :by',
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(machineClients, :id)',
-          ExpressionAttributeValues: { ':none': [], ':client': [clientId], ':id': clientId, ':at': at, ':by': by },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':client': [clientId],
+            ':id': clientId,
+            ':at': at,
+            ':by': by,
+          },
         }),
       ),
     );
@@ -217,7 +223,8 @@ export class AgencyStore extends AgencyReads implements Agencies {
             ),
           )) || removed;
     }
-    if (!outcome) throw new Error(`${agencyCode}: its machine clients kept changing; run remove-client again`);
+    if (!outcome)
+      throw new Error(`${agencyCode}: its machine clients kept changing; run remove-client again`);
     await this.deleteClientItem(agencyCode, clientId);
     return outcome;
   }

@@ -586,7 +586,10 @@ export function machineClientsContract(
       expect(await lookup.get(clientId)).toBeUndefined();
       expect(await agencies.addMachineClient(agency.code, clientId, 'minh')).toBe('added');
       expect(await agencies.addMachineClient(agency.code, clientId, 'minh')).toBe('unchanged');
-      expect(await agencies.get(agency.code)).toMatchObject({ machineClients: [clientId], updatedBy: 'minh' });
+      expect(await agencies.get(agency.code)).toMatchObject({
+        machineClients: [clientId],
+        updatedBy: 'minh',
+      });
       expect(await lookup.get(clientId)).toEqual({ clientId, agency: agency.code, active: true });
       // the agencies' file says nothing of clients: importing it again changes nothing and is no conflict
       expect(await agencies.importMany([agency], 'lan')).toMatchObject({ unchanged: [agency.code] });

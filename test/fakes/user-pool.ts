@@ -11,7 +11,9 @@ export class MemoryUserPool implements UserPool {
   readonly clients = new Map<string, FakeClient>();
   readonly people = new Map<string, PoolPerson & { signedOut: boolean }>();
   /** the groups the pool has (the template makes one per role) */
-  constructor(readonly groups: readonly string[] = ['uploader', 'reviewer', 'approver', 'viewer', 'platform']) {}
+  constructor(
+    readonly groups: readonly string[] = ['uploader', 'reviewer', 'approver', 'viewer', 'platform'],
+  ) {}
   private made = 0;
 
   async createMachineClient(clientName: string) {

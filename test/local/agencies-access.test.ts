@@ -16,17 +16,30 @@ describe('the command lines', () => {
     [['add-client', 'CA-X'], { command: { verb: 'add-client', code: 'CA-X', name: 'system' }, aws: false }],
     [
       ['add-client', 'CA-X', '--name', 'hk-app', '--aws', '--user-pool', 'ap-southeast-1_abc'],
-      { command: { verb: 'add-client', code: 'CA-X', name: 'hk-app' }, aws: true, userPool: 'ap-southeast-1_abc' },
+      {
+        command: { verb: 'add-client', code: 'CA-X', name: 'hk-app' },
+        aws: true,
+        userPool: 'ap-southeast-1_abc',
+      },
     ],
-    [['remove-client', 'CA-X', 'abc123'], { command: { verb: 'remove-client', code: 'CA-X', clientId: 'abc123' } }],
+    [
+      ['remove-client', 'CA-X', 'abc123'],
+      { command: { verb: 'remove-client', code: 'CA-X', clientId: 'abc123' } },
+    ],
     [
       ['add-person', 'CA-X', EMAIL, '--role', 'reviewer', '--role', 'viewer,reviewer'],
       { command: { verb: 'add-person', code: 'CA-X', email: EMAIL, roles: ['reviewer', 'viewer'] } },
     ],
     [['remove-person', EMAIL], { command: { verb: 'remove-person', email: EMAIL } }],
-    [['set-roles', EMAIL, '--role', 'viewer'], { command: { verb: 'set-roles', email: EMAIL, roles: ['viewer'] } }],
+    [
+      ['set-roles', EMAIL, '--role', 'viewer'],
+      { command: { verb: 'set-roles', email: EMAIL, roles: ['viewer'] } },
+    ],
     // an unknown role is not a usage error: it is refused with its code when run
-    [['set-roles', EMAIL, '--role', 'admin'], { command: { verb: 'set-roles', email: EMAIL, roles: ['admin'] } }],
+    [
+      ['set-roles', EMAIL, '--role', 'admin'],
+      { command: { verb: 'set-roles', email: EMAIL, roles: ['admin'] } },
+    ],
   ])('%j', (args, expected) => {
     expect(parseAgencyCommand(args, ENV)).toMatchObject(expected);
   });
@@ -99,7 +112,11 @@ describe('the verbs', () => {
   describe('add-client and remove-client', () => {
     it('with --aws: makes the Cognito client, lists it, prints its secret once; the lookup admits it', async () => {
       const { agencies, pool } = world();
-      const { code, out, err } = await run(['add-client', 'CA-PLEIKU', '--name', 'hk', '--aws'], agencies, pool);
+      const { code, out, err } = await run(
+        ['add-client', 'CA-PLEIKU', '--name', 'hk', '--aws'],
+        agencies,
+        pool,
+      );
       expect([code, err]).toEqual([0, []]);
       const [clientId, made] = [...pool.clients.entries()][0] ?? [];
       expect(made?.clientName).toBe('agency-CA-PLEIKU-hk');
@@ -109,7 +126,11 @@ describe('the verbs', () => {
         `curl -u ${clientId}:$CLIENT_SECRET -d grant_type=client_credentials $SIGN_IN_URL/oauth2/token`,
       );
       expect((await agencies.get('CA-PLEIKU'))?.machineClients).toEqual([clientId]);
-      expect(await agencies.machineClient(clientId ?? '')).toEqual({ clientId, agency: 'CA-PLEIKU', active: true });
+      expect(await agencies.machineClient(clientId ?? '')).toEqual({
+        clientId,
+        agency: 'CA-PLEIKU',
+        active: true,
+      });
     });
 
     it('refuses an unknown or disabled agency before Cognito makes anything', async () => {
@@ -129,7 +150,9 @@ describe('the verbs', () => {
       expect(first.out[0]).toBe('CA-PLEIKU: machine client registered (local stack)');
       expect(again.out[0]).toBe('CA-PLEIKU: machine client already registered (local stack)');
       expect(first.out).toContain('client id:     dancu-local-machine-CA-PLEIKU');
-      expect(first.out.join('\n')).toContain('--client dancu-local-machine-CA-PLEIKU --secret local-secret-CA-PLEIKU');
+      expect(first.out.join('\n')).toContain(
+        '--client dancu-local-machine-CA-PLEIKU --secret local-secret-CA-PLEIKU',
+      );
       expect((await agencies.get('CA-PLEIKU'))?.machineClients).toEqual(['dancu-local-machine-CA-PLEIKU']);
     });
 
@@ -172,14 +195,25 @@ describe('the verbs', () => {
     it('again: the roles added to; refused for a person of another agency, or disabled', async () => {
       const { agencies, pool } = world();
       await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'viewer', '--aws'], agencies, pool);
-      const again = await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'reviewer', '--aws'], agencies, pool);
+      const again = await run(
+        ['add-person', 'CA-PLEIKU', EMAIL, '--role', 'reviewer', '--aws'],
+        agencies,
+        pool,
+      );
       expect(again.code).toBe(0);
       expect(pool.people.get(EMAIL)?.groups).toEqual(['viewer', 'reviewer']);
-      await agencies.put({ code: 'CA-ANKHE', name: 'A', kind: 'police', unit: { code: '623', vintage: 2020 } }, 'x');
+      await agencies.put(
+        { code: 'CA-ANKHE', name: 'A', kind: 'police', unit: { code: '623', vintage: 2020 } },
+        'x',
+      );
       const other = await run(['add-person', 'CA-ANKHE', EMAIL, '--role', 'viewer', '--aws'], agencies, pool);
       expect([other.code, codeOf(other.err[0])]).toEqual([1, 'PERSON_OTHER_AGENCY']);
       await run(['remove-person', EMAIL, '--aws'], agencies, pool);
-      const disabled = await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'viewer', '--aws'], agencies, pool);
+      const disabled = await run(
+        ['add-person', 'CA-PLEIKU', EMAIL, '--role', 'viewer', '--aws'],
+        agencies,
+        pool,
+      );
       expect([disabled.code, codeOf(disabled.err[0])]).toEqual([1, 'PERSON_DISABLED']);
       expect(pool.people.get(EMAIL)?.groups).toEqual(['viewer', 'reviewer']);
     });
@@ -187,7 +221,10 @@ describe('the verbs', () => {
     it.each([
       [['CA-NOWHERE', '--role', 'viewer'], ['AGENCY_UNKNOWN']],
       [['CA-OLD', '--role', 'viewer'], ['AGENCY_DISABLED']],
-      [['CA-PLEIKU', '--role', 'admin', '--role', 'viewer', '--role', 'boss'], ['ROLE_UNKNOWN', 'ROLE_UNKNOWN']],
+      [
+        ['CA-PLEIKU', '--role', 'admin', '--role', 'viewer', '--role', 'boss'],
+        ['ROLE_UNKNOWN', 'ROLE_UNKNOWN'],
+      ],
       [['CA-PLEIKU', '--role', 'platform'], ['PLATFORM_ROLE_OUTSIDE_PLATFORM']],
       [['NEN-TANG', '--role', 'platform,uploader'], ['PLATFORM_NO_PERSONAL_DATA']],
     ])('refuses %j with %j, locally and with --aws, and creates no one', async (args, codes) => {
@@ -204,7 +241,10 @@ describe('the verbs', () => {
 
     it('locally: prints the sign-in line that stands in for the person', async () => {
       const { agencies } = world();
-      const { code, out } = await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'uploader,viewer'], agencies);
+      const { code, out } = await run(
+        ['add-person', 'CA-PLEIKU', EMAIL, '--role', 'uploader,viewer'],
+        agencies,
+      );
       expect(code).toBe(0);
       expect(out).toContain('npm run -s sign-in -- --agency CA-PLEIKU --role uploader --role viewer');
     });
@@ -226,7 +266,11 @@ describe('the verbs', () => {
       const { agencies, pool } = world();
       await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'viewer,uploader', '--aws'], agencies, pool);
       pool.people.get(EMAIL)?.groups.push('beta-testers');
-      const { code, out } = await run(['set-roles', EMAIL, '--role', 'reviewer,viewer', '--aws'], agencies, pool);
+      const { code, out } = await run(
+        ['set-roles', EMAIL, '--role', 'reviewer,viewer', '--aws'],
+        agencies,
+        pool,
+      );
       expect(code).toBe(0);
       expect(pool.people.get(EMAIL)?.groups.sort()).toEqual(['beta-testers', 'reviewer', 'viewer']);
       expect(out[0]).toMatch(/added: reviewer; removed: uploader\)/);
@@ -237,7 +281,11 @@ describe('the verbs', () => {
       await run(['add-person', 'CA-PLEIKU', EMAIL, '--role', 'viewer', '--aws'], agencies, pool);
       const unknown = await run(['set-roles', EMAIL, '--role', 'admin', '--aws'], agencies, pool);
       const platform = await run(['set-roles', EMAIL, '--role', 'platform', '--aws'], agencies, pool);
-      const nobody = await run(['set-roles', 'nobody@example.vn', '--role', 'viewer', '--aws'], agencies, pool);
+      const nobody = await run(
+        ['set-roles', 'nobody@example.vn', '--role', 'viewer', '--aws'],
+        agencies,
+        pool,
+      );
       expect([unknown, platform, nobody].map(({ code, err }) => [code, codeOf(err[0])])).toEqual([
         [1, 'ROLE_UNKNOWN'],
         [1, 'PLATFORM_ROLE_OUTSIDE_PLATFORM'],

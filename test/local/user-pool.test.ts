@@ -13,8 +13,8 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
   ResourceNotFoundException,
-  UsernameExistsException,
   UserNotFoundException,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -243,7 +243,12 @@ describe('machine clients', () => {
     expect(list).toMatchObject({
       Key: AGENCY_KEY,
       ConditionExpression: 'attribute_exists(pk) AND NOT contains(machineClients, :id)',
-      ExpressionAttributeValues: { ':client': ['abc123'], ':id': 'abc123', ':at': NOW.toISOString(), ':by': 'lan' },
+      ExpressionAttributeValues: {
+        ':client': ['abc123'],
+        ':id': 'abc123',
+        ':at': NOW.toISOString(),
+        ':by': 'lan',
+      },
     });
     expect(list?.UpdateExpression).toContain('list_append(if_not_exists(machineClients, :none), :client)');
   });
@@ -283,9 +288,12 @@ describe('machine clients', () => {
   });
 
   it('removes: off the list by its index first (that alone refuses it), then its item if it names the agency', async () => {
-    dynamo.on(GetCommand).resolvesOnce({ Item: held(PLEIKU, { machineClients: ['other', 'abc123'] }) }).resolves({
-      Item: held(PLEIKU, { machineClients: ['other'] }),
-    });
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: held(PLEIKU, { machineClients: ['other', 'abc123'] }) })
+      .resolves({
+        Item: held(PLEIKU, { machineClients: ['other'] }),
+      });
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(DeleteCommand).resolves({});
     expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('removed');
@@ -314,7 +322,10 @@ describe('machine clients', () => {
   });
 
   it('says when the agency does not list it, or is not held, and still deletes an item naming it', async () => {
-    dynamo.on(GetCommand).resolvesOnce({ Item: held(PLEIKU) }).resolves({});
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: held(PLEIKU) })
+      .resolves({});
     dynamo.on(DeleteCommand).rejects(conditionFailed());
     expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('not-listed');
     expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('agency-unknown');
