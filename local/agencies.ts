@@ -4,11 +4,22 @@
 //   add --code C --name N --kind K --unit U --vintage V
 //   disable CODE | enable CODE      its uploads and calls refused (AGENCY_DISABLED), or admitted again
 //   list [--json]
+// Who gets in (docs/operations.md, "Who gets in: agencies, machines, people"):
+//   add-client CODE [--name NAME]   an OAuth client (client credentials, scopes dancu/upload dancu/read) for the
+//                                   agency's system; its id and secret printed once. Locally: dancu-local-machine-CODE
+//   remove-client CODE CLIENT_ID    off the agency (refused within a minute), then out of the user pool
+//   add-person CODE EMAIL --role R [--role R…]   a person of the agency (Cognito e-mails a temporary password; the
+//                                   first sign-in sets an authenticator app). Locally: the sign-in line that stands in
+//   remove-person EMAIL             disabled (not deleted: the audit trail keeps the sub) and signed out everywhere
+//   set-roles EMAIL --role R [--role R…]   the person's groups made to match
+//   roles: uploader, reviewer, approver, viewer, platform (docs/jurisdiction.md)
 // Locally the table of `npm start` (.dancu/local.json); with --aws the stack output AgenciesTableName, from --table or
-// DANCU_TABLE_AGENCIES, with the usual AWS credentials. The functions see a change within a minute (their cache).
-// Exit 0: done; 1: done, with rows refused or held otherwise (conflicts), or an agency not found; 64: bad usage.
+// DANCU_TABLE_AGENCIES, and for the verbs of who gets in the stack output UserPoolId, from --user-pool or
+// DANCU_USER_POOL_ID (DANCU_SIGN_IN_URL, the output SignInUrl, completes the token line), with the usual AWS
+// credentials. The functions see a change within a minute (their cache).
+// Exit 0: done; 1: done, with rows refused or held otherwise (conflicts), or refused with a code; 64: bad usage.
 import { readFile } from 'node:fs/promises';
-import { AGENCIES_USAGE, parseAgencyCommand, runAgencyCommand } from './agencies-command.ts';
+import { AGENCIES_USAGE, POOL_VERBS, parseAgencyCommand, runAgencyCommand } from './agencies-command.ts';
 import { resolveTarget, type Target } from './target.ts';
 
 /** Points the SDK's shared DynamoDB client (shared/aws/dynamodb.ts, read as it loads) at the local stack. */
@@ -38,14 +49,30 @@ async function main(): Promise<number> {
     );
     return 64;
   }
+  const needsPool = line.aws && POOL_VERBS.has(line.command.verb);
+  if (needsPool && !line.userPool) {
+    console.error(
+      '--aws needs --user-pool or DANCU_USER_POOL_ID (the stack output UserPoolId) for this verb',
+    );
+    return 64;
+  }
   if (target.kind === 'local') useLocalStack(target);
   // after the environment is set: the store's client reads it as it loads
   const { AgencyStore } = await import('../shared/store/agency-store.ts');
-  return runAgencyCommand(line, new AgencyStore(table), {
-    out: (text) => console.log(text),
-    err: (text) => console.error(text),
-    read: (file) => readFile(file, 'utf8'),
-  });
+  const pool =
+    needsPool && line.userPool
+      ? new (await import('./user-pool.ts')).CognitoUserPool(line.userPool)
+      : undefined;
+  return runAgencyCommand(
+    line,
+    new AgencyStore(table),
+    {
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+      read: (file) => readFile(file, 'utf8'),
+    },
+    pool,
+  );
 }
 
 process.exitCode = await main();

@@ -178,7 +178,7 @@ export interface DeadLetters {
 export interface AgencyImport {
   created: string[];
   unchanged: string[];
-  /** held with another name, kind, unit or machine clients: an import never overwrites */
+  /** held with another name, kind or unit: an import never overwrites (machine clients are add-client's) */
   conflicts: string[];
 }
 
@@ -194,7 +194,17 @@ export interface Agencies {
   list(): Promise<Agency[]>;
   /** many agencies at once, as `put` treats each (new ones active); repeating an import changes nothing */
   importMany(agencies: AgencyInput[], by: string): Promise<AgencyImport>;
+  /**
+   * Gives an agency an OAuth client of its system (`npm run agencies -- add-client`): `added`, or `unchanged` when it
+   * already lists it; `agency-unknown` when no such agency is held; `other-agency` when the client is another's.
+   */
+  addMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientAdded>;
+  /** Takes a client off an agency (`remove-client`): refused from then on; `not-listed` when it was not the agency's. */
+  removeMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientRemoved>;
 }
+
+export type MachineClientAdded = 'added' | 'unchanged' | 'agency-unknown' | 'other-agency';
+export type MachineClientRemoved = 'removed' | 'not-listed' | 'agency-unknown';
 
 // ── What each step uses.
 

@@ -3,10 +3,16 @@
 // shared/model/agency.ts. The operator command (local/agencies.ts) writes through it; the split and the agency
 // function read through agency-reads.ts (re-exported here: cachedAgencyLookup), so a hot function does not read the
 // table per request and bundles none of the writes.
-import { type DynamoDBDocumentClient, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { agencyKeys } from '../keys.ts';
 import { Agency, AgencyInput } from '../model/agency.ts';
-import type { Agencies, AgencyImport } from '../model/ports.ts';
+import type { Agencies, AgencyImport, MachineClientAdded, MachineClientRemoved } from '../model/ports.ts';
 import { AgencyReads, agencyOfItem } from './agency-reads.ts';
 import { batchGetAll, batchWriteAll } from './batch-write.ts';
 import { isConditionFailure, landed } from './conditions.ts';
@@ -16,19 +22,24 @@ export { AGENCY_CACHE_TTL_MS, AgencyReads, cachedAgencies, cachedAgencyLookup } 
 /** An agency item, checked: what the operator reads back (list, import) is what the schemas allow. */
 const agencyOf = (item: Record<string, unknown>): Agency => Agency.parse(agencyOfItem(item));
 
-/** Whether a held agency is as an operator now describes it (its standing and audit fields aside). */
+/**
+ * Whether a held agency is as an operator now describes it (its standing, its machine clients and the audit fields
+ * aside: the clients are add-client's and remove-client's, so importing the agencies' file again after an agency got
+ * a client is still `unchanged`).
+ */
 function sameAgency(held: Agency, given: AgencyInput): boolean {
-  const { code, name, kind, unit, machineClients } = AgencyInput.parse(given);
+  const { code, name, kind, unit } = AgencyInput.parse(given);
   return (
     held.code === code &&
     held.name === name &&
     held.kind === kind &&
     held.unit.code === unit.code &&
-    held.unit.vintage === unit.vintage &&
-    held.machineClients.length === machineClients.length &&
-    held.machineClients.every((client, i) => client === machineClients[i])
+    held.unit.vintage === unit.vintage
   );
 }
+
+/** How many times a removal reads the agency again when its list changed under it. */
+const REMOVE_ATTEMPTS = 5;
 
 export class AgencyStore extends AgencyReads implements Agencies {
   constructor(table: string, options: { client?: DynamoDBDocumentClient; now?: () => Date } = {}) {
@@ -92,7 +103,14 @@ export class AgencyStore extends AgencyReads implements Agencies {
 
   async list(): Promise<Agency[]> {
     const agencies: Agency[] = [];
-    for await (const page of paginateScan({ client: this.client }, { TableName: this.table })) {
+    // the agencies only: the table holds the machine clients' items too (agencyKeys.machineClient)
+    const scan = {
+      TableName: this.table,
+      FilterExpression: '#sk = :agency',
+      ExpressionAttributeNames: { '#sk': 'sk' },
+      ExpressionAttributeValues: { ':agency': agencyKeys.agency('').sk },
+    };
+    for await (const page of paginateScan({ client: this.client }, scan)) {
       for (const item of page.Items ?? []) agencies.push(agencyOf(item));
     }
     return agencies.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -122,5 +140,106 @@ export class AgencyStore extends AgencyReads implements Agencies {
     }
     await batchWriteAll(this.table, puts, 'agencies', this.client);
     return result;
+  }
+
+  /**
+   * Two writes, no transaction. The authoriser admits a client only when its item names an agency AND that agency
+   * lists it (cachedMachineClients), so either write alone admits nothing; the list is the switch, written last:
+   * 1. the client's item, naming the agency; its condition keeps a client id held for one agency from being
+   *    re-pointed at another (`other-agency`), and a second add leaves the first one's addedAt/addedBy;
+   * 2. the agency's `machineClients`, appended to only if the agency is held and does not list it yet.
+   * A crash between the two leaves an item that admits nothing, and running the verb again completes it. Writing
+   * the list first would not admit anything either, but it would have to be undone when the item then turned out
+   * to be another agency's, and `list` would show a client that cannot get in.
+   */
+  async addMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientAdded> {
+    const at = this.now().toISOString();
+    const pointed = await landed(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: agencyKeys.machineClient(clientId),
+          UpdateExpression:
+            'SET clientId = :client, agency = :agency, addedAt = if_not_exists(addedAt, :at), ' +
+            'addedBy = if_not_exists(addedBy, :by)',
+          ConditionExpression: 'attribute_not_exists(pk) OR agency = :agency',
+          ExpressionAttributeValues: { ':client': clientId, ':agency': agencyCode, ':at': at, ':by': by },
+        }),
+      ),
+    );
+    if (!pointed) return 'other-agency';
+    const listed = await landed(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: agencyKeys.agency(agencyCode),
+          UpdateExpression:
+            'SET machineClients = list_append(if_not_exists(machineClients, :none), :client), ' +
+            'updatedAt = :at, updatedBy = :by',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(machineClients, :id)',
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':client': [clientId],
+            ':id': clientId,
+            ':at': at,
+            ':by': by,
+          },
+        }),
+      ),
+    );
+    if (listed) return 'added';
+    if (await super.get(agencyCode)) return 'unchanged';
+    // no such agency: the item just written admits nothing, and is not left behind
+    await this.deleteClientItem(agencyCode, clientId);
+    return 'agency-unknown';
+  }
+
+  /**
+   * The reverse order: off the agency's list first (from then on the authoriser refuses it, within its minute of
+   * cache), then the client's item, and only if it names this agency. A crash between the two leaves an item that
+   * admits nothing. The list is changed by index, on the condition that the index still holds the client, so a
+   * concurrent change of the list is read again rather than removing another client.
+   */
+  async removeMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientRemoved> {
+    let outcome: MachineClientRemoved | undefined;
+    let removed = false;
+    // until the agency no longer lists it: listed twice (a file may say so), each round removes one
+    for (let attempt = 0; attempt < REMOVE_ATTEMPTS && !outcome; attempt++) {
+      const agency = await super.get(agencyCode);
+      const index = agency?.machineClients?.indexOf(clientId) ?? -1;
+      if (!agency) outcome = 'agency-unknown';
+      else if (index < 0) outcome = removed ? 'removed' : 'not-listed';
+      else
+        removed =
+          (await landed(
+            this.client.send(
+              new UpdateCommand({
+                TableName: this.table,
+                Key: agencyKeys.agency(agencyCode),
+                UpdateExpression: `REMOVE machineClients[${index}] SET updatedAt = :at, updatedBy = :by`,
+                ConditionExpression: `machineClients[${index}] = :id`,
+                ExpressionAttributeValues: { ':id': clientId, ':at': this.now().toISOString(), ':by': by },
+              }),
+            ),
+          )) || removed;
+    }
+    if (!outcome)
+      throw new Error(`${agencyCode}: its machine clients kept changing; run remove-client again`);
+    await this.deleteClientItem(agencyCode, clientId);
+    return outcome;
+  }
+
+  /** The client's item, if it names this agency (another agency's is left as it is). */
+  private deleteClientItem(agencyCode: string, clientId: string): Promise<boolean> {
+    return landed(
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: agencyKeys.machineClient(clientId),
+          ConditionExpression: 'agency = :agency',
+          ExpressionAttributeValues: { ':agency': agencyCode },
+        }),
+      ),
+    );
   }
 }

@@ -19,3 +19,7 @@ contracts.linkPassesContract('MemoryLinkPasses', () => new MemoryLinkPasses());
 contracts.registerContract('MemoryRegister', () => new MemoryRegister());
 contracts.applicationsContract('MemoryApplications', () => new MemoryApplications());
 contracts.agenciesContract('MemoryAgencies', () => new MemoryAgencies());
+contracts.machineClientsContract('MemoryAgencies', () => {
+  const agencies = new MemoryAgencies();
+  return { agencies, lookup: { get: (clientId) => agencies.machineClient(clientId) } };
+});

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import type { MachineClient } from '../../shared/api/machine-auth.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { Batch } from '../../shared/model/batch.ts';
 import type {
@@ -557,6 +558,76 @@ export function agenciesContract(name: string, make: () => Agencies) {
         unchanged: fresh.map((agency) => agency.code),
         conflicts: [],
       });
+    });
+  });
+}
+
+/**
+ * The machine clients of the Agencies port (`add-client`, `remove-client`), and what the machine authoriser's lookup
+ * then admits: a client is admitted while its agency is active and lists it, and never for another agency.
+ */
+export function machineClientsContract(
+  name: string,
+  make: () => { agencies: Agencies; lookup: { get(clientId: string): Promise<MachineClient | undefined> } },
+) {
+  describe(`${name}: machine clients of the Agencies port`, () => {
+    const agencyOf = (): AgencyInput => ({
+      code: unique('CA-'),
+      name: 'Công an phường Yên Đỗ',
+      kind: 'police',
+      unit: { code: '23557', vintage: 2020 },
+    });
+
+    it('adds a client once (again is unchanged), admitted while its agency is active; an import stays unchanged', async () => {
+      const { agencies, lookup } = make();
+      const agency = agencyOf();
+      await agencies.put(agency, 'lan');
+      const clientId = unique('client-');
+      expect(await lookup.get(clientId)).toBeUndefined();
+      expect(await agencies.addMachineClient(agency.code, clientId, 'minh')).toBe('added');
+      expect(await agencies.addMachineClient(agency.code, clientId, 'minh')).toBe('unchanged');
+      expect(await agencies.get(agency.code)).toMatchObject({
+        machineClients: [clientId],
+        updatedBy: 'minh',
+      });
+      expect(await lookup.get(clientId)).toEqual({ clientId, agency: agency.code, active: true });
+      // the agencies' file says nothing of clients: importing it again changes nothing and is no conflict
+      expect(await agencies.importMany([agency], 'lan')).toMatchObject({ unchanged: [agency.code] });
+      expect((await agencies.list()).filter((held) => held.code === agency.code)).toHaveLength(1);
+      await agencies.disable(agency.code, 'lan');
+      expect(await lookup.get(clientId)).toMatchObject({ active: false });
+    });
+
+    it('refuses a client for an agency not held, and one another agency holds', async () => {
+      const { agencies, lookup } = make();
+      const [mine, theirs] = [agencyOf(), agencyOf()];
+      await agencies.put(mine, 'lan');
+      await agencies.put(theirs, 'lan');
+      const clientId = unique('client-');
+      expect(await agencies.addMachineClient(unique('CA-'), clientId, 'lan')).toBe('agency-unknown');
+      expect(await lookup.get(clientId)).toBeUndefined();
+      expect(await agencies.addMachineClient(theirs.code, clientId, 'lan')).toBe('added');
+      expect(await agencies.addMachineClient(mine.code, clientId, 'lan')).toBe('other-agency');
+      expect((await agencies.get(mine.code))?.machineClients).toEqual([]);
+      expect(await lookup.get(clientId)).toEqual({ clientId, agency: theirs.code, active: true });
+      // removing it from the wrong agency leaves it where it is
+      expect(await agencies.removeMachineClient(mine.code, clientId, 'lan')).toBe('not-listed');
+      expect(await lookup.get(clientId)).toEqual({ clientId, agency: theirs.code, active: true });
+    });
+
+    it('removes a client: no longer listed, no longer admitted; removing again is not-listed', async () => {
+      const { agencies, lookup } = make();
+      const agency = agencyOf();
+      await agencies.put(agency, 'lan');
+      const [kept, gone] = [unique('client-'), unique('client-')];
+      await agencies.addMachineClient(agency.code, kept, 'lan');
+      await agencies.addMachineClient(agency.code, gone, 'lan');
+      expect(await agencies.removeMachineClient(agency.code, gone, 'minh')).toBe('removed');
+      expect(await agencies.get(agency.code)).toMatchObject({ machineClients: [kept], updatedBy: 'minh' });
+      expect(await lookup.get(gone)).toBeUndefined();
+      expect(await lookup.get(kept)).toMatchObject({ active: true });
+      expect(await agencies.removeMachineClient(agency.code, gone, 'minh')).toBe('not-listed');
+      expect(await agencies.removeMachineClient(unique('CA-'), gone, 'minh')).toBe('agency-unknown');
     });
   });
 }

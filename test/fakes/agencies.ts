@@ -1,10 +1,19 @@
 // The agencies table in memory, implementing the Agencies port as shared/store/agency-store.ts does on DynamoDB: a new
-// agency is active, one already held is left as it is (unchanged or a conflict), disable and enable only what is held.
+// agency is active, one already held is left as it is (unchanged or a conflict), disable and enable only what is held;
+// a machine client's item names its agency and is admitted while that agency is active and lists it.
+import type { MachineClient } from '../../shared/api/machine-auth.ts';
 import { type Agency, AgencyInput } from '../../shared/model/agency.ts';
-import type { Agencies, AgencyImport } from '../../shared/model/ports.ts';
+import type {
+  Agencies,
+  AgencyImport,
+  MachineClientAdded,
+  MachineClientRemoved,
+} from '../../shared/model/ports.ts';
 
 export class MemoryAgencies implements Agencies {
   readonly held = new Map<string, Agency>();
+  /** the machine clients' items: client id → its agency */
+  readonly clients = new Map<string, string>();
 
   constructor(private readonly now: () => Date = () => new Date('2026-12-07T00:00:00.000Z')) {}
 
@@ -35,8 +44,10 @@ export class MemoryAgencies implements Agencies {
     const agency = AgencyInput.parse(given);
     const held = this.held.get(agency.code);
     if (held) {
-      const { active: _a, updatedAt: _t, updatedBy: _b, ...described } = held;
-      return JSON.stringify(described) === JSON.stringify(agency) ? 'unchanged' : 'conflict';
+      // the machine clients are add-client's: not compared
+      const { active: _a, updatedAt: _t, updatedBy: _b, machineClients: _h, ...described } = held;
+      const { machineClients: _g, ...given } = agency;
+      return JSON.stringify(described) === JSON.stringify(given) ? 'unchanged' : 'conflict';
     }
     this.held.set(agency.code, {
       ...agency,
@@ -80,5 +91,44 @@ export class MemoryAgencies implements Agencies {
       ).push(agency.code);
     }
     return result;
+  }
+
+  async addMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientAdded> {
+    const owner = this.clients.get(clientId);
+    if (owner !== undefined && owner !== agencyCode) return 'other-agency';
+    const held = this.held.get(agencyCode);
+    if (!held) return 'agency-unknown';
+    this.clients.set(clientId, agencyCode);
+    if (held.machineClients.includes(clientId)) return 'unchanged';
+    this.held.set(agencyCode, {
+      ...held,
+      machineClients: [...held.machineClients, clientId],
+      updatedAt: this.now().toISOString(),
+      updatedBy: by,
+    });
+    return 'added';
+  }
+
+  async removeMachineClient(agencyCode: string, clientId: string, by: string): Promise<MachineClientRemoved> {
+    if (this.clients.get(clientId) === agencyCode) this.clients.delete(clientId);
+    const held = this.held.get(agencyCode);
+    if (!held) return 'agency-unknown';
+    if (!held.machineClients.includes(clientId)) return 'not-listed';
+    this.held.set(agencyCode, {
+      ...held,
+      machineClients: held.machineClients.filter((client) => client !== clientId),
+      updatedAt: this.now().toISOString(),
+      updatedBy: by,
+    });
+    return 'removed';
+  }
+
+  /** The client as the machine authoriser's lookup (cachedMachineClients) sees it. */
+  async machineClient(clientId: string): Promise<MachineClient | undefined> {
+    const agencyCode = this.clients.get(clientId);
+    if (agencyCode === undefined) return undefined;
+    const agency = this.held.get(agencyCode);
+    const listed = agency?.machineClients.includes(clientId) ?? false;
+    return { clientId, agency: agencyCode, active: Boolean(agency?.active) && listed };
   }
 }

@@ -40,3 +40,8 @@ contracts.applicationsContract(
   () => new adapters.ApplicationStore(names.tables.applications),
 );
 contracts.agenciesContract('AgencyStore', () => new adapters.AgencyStore(names.tables.agencies));
+contracts.machineClientsContract('AgencyStore', () => ({
+  agencies: new adapters.AgencyStore(names.tables.agencies),
+  // the machine authoriser's own lookup, without its minute of cache
+  lookup: adapters.cachedMachineClients(names.tables.agencies, undefined, 0),
+}));

@@ -1,4 +1,6 @@
 // The adapters of shared/store, loaded together once the emulators' endpoints are in the environment.
+
+export { cachedMachineClients } from '../../shared/store/agency-reads.ts';
 export { AgencyStore } from '../../shared/store/agency-store.ts';
 export { ApplicationStore } from '../../shared/store/application-store.ts';
 export { BatchReads } from '../../shared/store/batch-reads.ts';

@@ -5,6 +5,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -222,6 +223,124 @@ describe('importMany', () => {
       vi.useRealTimers();
     }
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(8);
+  });
+});
+
+describe('machine clients', () => {
+  const CLIENT_KEY = { pk: 'CLIENT#abc123', sk: 'CLIENT' };
+  const AGENCY_KEY = { pk: 'AGENCY#CA-PLEIKU', sk: 'AGENCY' };
+  const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+
+  it("adds: the client's item first, then the agency's list, the switch the authoriser reads", async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    expect(await store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).toBe('added');
+    const [item, list] = updates();
+    expect(item).toMatchObject({
+      Key: CLIENT_KEY,
+      ConditionExpression: 'attribute_not_exists(pk) OR agency = :agency',
+      ExpressionAttributeValues: { ':client': 'abc123', ':agency': 'CA-PLEIKU', ':by': 'lan' },
+    });
+    expect(list).toMatchObject({
+      Key: AGENCY_KEY,
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(machineClients, :id)',
+      ExpressionAttributeValues: {
+        ':client': ['abc123'],
+        ':id': 'abc123',
+        ':at': NOW.toISOString(),
+        ':by': 'lan',
+      },
+    });
+    expect(list?.UpdateExpression).toContain('list_append(if_not_exists(machineClients, :none), :client)');
+  });
+
+  it('a crash between the writes leaves the item alone, which admits nothing; again completes it', async () => {
+    dynamo.on(UpdateCommand, { Key: CLIENT_KEY }).resolves({});
+    dynamo.on(UpdateCommand, { Key: AGENCY_KEY }).rejectsOnce(new Error('connection reset')).resolves({});
+    await expect(store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).rejects.toThrow('connection reset');
+    expect(updates().map((input) => input.Key)).toEqual([CLIENT_KEY, AGENCY_KEY]);
+    expect(await store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).toBe('added');
+  });
+
+  it('is unchanged when listed already; refuses another agency’s client before touching any list', async () => {
+    dynamo.on(UpdateCommand, { Key: CLIENT_KEY }).resolves({});
+    dynamo.on(UpdateCommand, { Key: AGENCY_KEY }).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: held(PLEIKU, { machineClients: ['abc123'] }) });
+    expect(await store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).toBe('unchanged');
+    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
+
+    dynamo.reset();
+    dynamo.on(UpdateCommand, { Key: CLIENT_KEY }).rejects(conditionFailed());
+    expect(await store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).toBe('other-agency');
+    expect(updates()).toHaveLength(1);
+  });
+
+  it('an agency not held: its item is taken back', async () => {
+    dynamo.on(UpdateCommand, { Key: CLIENT_KEY }).resolves({});
+    dynamo.on(UpdateCommand, { Key: AGENCY_KEY }).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+    expect(await store.addMachineClient('CA-PLEIKU', 'abc123', 'lan')).toBe('agency-unknown');
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
+      Key: CLIENT_KEY,
+      ConditionExpression: 'agency = :agency',
+      ExpressionAttributeValues: { ':agency': 'CA-PLEIKU' },
+    });
+  });
+
+  it('removes: off the list by its index first (that alone refuses it), then its item if it names the agency', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: held(PLEIKU, { machineClients: ['other', 'abc123'] }) })
+      .resolves({
+        Item: held(PLEIKU, { machineClients: ['other'] }),
+      });
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+    expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('removed');
+    expect(updates()[0]).toMatchObject({
+      Key: AGENCY_KEY,
+      UpdateExpression: 'REMOVE machineClients[1] SET updatedAt = :at, updatedBy = :by',
+      ConditionExpression: 'machineClients[1] = :id',
+      ExpressionAttributeValues: { ':id': 'abc123', ':by': 'minh' },
+    });
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ Key: CLIENT_KEY });
+  });
+
+  it('reads the list again when it changed under the removal', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: held(PLEIKU, { machineClients: ['abc123'] }) })
+      .resolvesOnce({ Item: held(PLEIKU, { machineClients: ['new', 'abc123'] }) })
+      .resolves({ Item: held(PLEIKU, { machineClients: ['new'] }) });
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+    expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('removed');
+    expect(updates().map((input) => input.ConditionExpression)).toEqual([
+      'machineClients[0] = :id',
+      'machineClients[1] = :id',
+    ]);
+  });
+
+  it('says when the agency does not list it, or is not held, and still deletes an item naming it', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: held(PLEIKU) })
+      .resolves({});
+    dynamo.on(DeleteCommand).rejects(conditionFailed());
+    expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('not-listed');
+    expect(await store.removeMachineClient('CA-PLEIKU', 'abc123', 'minh')).toBe('agency-unknown');
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(2);
+  });
+
+  it('lists the agencies only, not the clients’ items', async () => {
+    dynamo.on(ScanCommand).resolves({ Items: [held(PLEIKU)] });
+    await store.list();
+    expect(dynamo.commandCalls(ScanCommand)[0]?.args[0].input).toMatchObject({
+      FilterExpression: '#sk = :agency',
+      ExpressionAttributeNames: { '#sk': 'sk' },
+      ExpressionAttributeValues: { ':agency': 'AGENCY' },
+    });
   });
 });
 

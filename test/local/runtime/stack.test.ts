@@ -1,4 +1,3 @@
-import { demoAgencies } from '../../../local/demo-agencies.ts';
 // Starting, stopping and restarting the local stack on one data directory: what persists, what is re-created,
 // and what local.json tells clients.
 import { readFile } from 'node:fs/promises';
@@ -7,6 +6,7 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { demoAgencies } from '../../../local/demo-agencies.ts';
 import { createLocalClients } from '../../../local/runtime/clients.ts';
 import { localEnvironment, startLocalStack } from '../../../local/runtime/stack.ts';
 import { FUNCTIONS, functionEnvironment, QUEUES, TABLES } from '../../../shared/resources.ts';
