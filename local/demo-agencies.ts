@@ -28,7 +28,11 @@ export async function seedAgencies(
 ): Promise<number> {
   const { AgencyStore } = await import('../shared/store/agency-store.ts');
   const client = DynamoDBDocumentClient.from(dynamodb);
-  const { created } = await new AgencyStore(table, { client }).importMany(agencies, 'npm start');
+  const store = new AgencyStore(table, { client });
+  const { created } = await store.importMany(agencies, 'npm start');
+  // each agency's local system, as `npm run agencies -- add-client CODE` registers it (dancu-local-machine-{CODE})
+  for (const { code } of agencies)
+    await store.addMachineClient(code, `dancu-local-machine-${code}`, 'npm start');
   return created.length;
 }
 
@@ -36,6 +40,6 @@ export async function seedAgencies(
 export function benchAgencies(): AgencyInput[] {
   return [
     ...demoAgencies(),
-    { code: 'CA-BENCH', name: 'Benchmarks', kind: 'platform', unit: { code: '64', vintage: 2020 } },
+    { code: 'CA-BENCH', name: 'Benchmarks', kind: 'police', unit: { code: '64', vintage: 2020 } },
   ];
 }

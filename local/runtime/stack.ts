@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
 import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
@@ -175,6 +176,12 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
         handlers,
         region: names.region,
         // any agency may sign in; the agency function answers for the agencies table (AGENCY_UNKNOWN, _DISABLED)
+        // a machine is admitted as the authoriser admits it: its client in the agencies table (npm run agencies)
+        // (imported here, after the handlers: the store's module makes the functions' shared client as it loads)
+        clientLookup: (await import('../../shared/store/agency-reads.ts')).cachedMachineClients(
+          names.tables.agencies,
+          DynamoDBDocumentClient.from(clients.dynamodb),
+        ),
         log,
       });
       log.info(`http ${httpServer.url}`);
