@@ -76,6 +76,8 @@ export interface Files {
   /** an object's bytes, from `offset` on when given */
   open(key: string, versionId?: string, offset?: number): Promise<Readable>;
   exists(key: string): Promise<boolean>;
+  /** an object's user metadata (`x-amz-meta-*`, names in lower case); undefined when it is gone or not ours to read */
+  metadata(key: string, versionId?: string): Promise<Record<string, string> | undefined>;
   putLines(key: string, values: unknown[]): Promise<void>;
   /** the values of a work file; an absent file holds none */
   readLines<T>(key: string): Promise<T[]>;
