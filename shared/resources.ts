@@ -360,12 +360,13 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: [
+      agencyRoute('POST', '/uploads', 10),
       agencyRoute('GET', '/batches', 20),
       agencyRoute('GET', '/batches/{batchId}', 50),
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
     ],
     defaultRoute: 'iam',
-    environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
+    environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
   },
 };

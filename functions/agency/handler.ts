@@ -1,4 +1,4 @@
-// Agencies' routes of the HTTP API: their own batches and review list only. In AWS the route's IAM authoriser has checked the
+// Agencies' routes of the HTTP API: upload URLs for their own prefix (uploads.ts), their own batches and review list only. In AWS the route's IAM authoriser has checked the
 // signature; the agency is the one the caller's role is named for (shared/api/caller.ts), and it must be in the agencies
 // table and active (403 AGENCY_UNKNOWN, AGENCY_DISABLED).
 
@@ -22,10 +22,12 @@ import type { StoredReview } from '../../shared/model/register.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
+import { UploadUrls } from '../../shared/store/upload-urls.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
+import { createUpload, type UploadDeps } from './uploads.ts';
 
 /** What the agencies' routes read and write: their batches, the review lists in the register, who may act. */
-export interface AgencyDeps {
+export interface AgencyDeps extends UploadDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
@@ -137,6 +139,7 @@ export function agencyHandler(deps: AgencyDeps) {
       path: '/review/{id}',
       handler: (event: HttpEvent) => resolveReviewItem(deps, event),
     },
+    { method: 'POST', path: '/uploads', handler: (event: HttpEvent) => createUpload(deps, event) },
     { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
     { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
   ]);
@@ -147,4 +150,6 @@ export const handler = agencyHandler({
   register: new RegisterStore(env('REGISTER_TABLE')),
   // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
   agencies: cachedAgencies(env('AGENCIES_TABLE')),
+  // signed with this function's own credentials: its principal is the split's UPLOAD_SIGNER
+  uploadUrls: new UploadUrls(env('BATCHES_BUCKET')),
 });

@@ -6,9 +6,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { stageConfig } from '../../infra/stages.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
-import { ANY_AGENCY } from '../../shared/procedures/event-sender.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
+import { ANY_AGENCY } from '../../shared/procedures/event-sender.ts';
 import {
   DEAD_LETTER_WATCH,
   deadLetterUrlVariable,

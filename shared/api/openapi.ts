@@ -19,6 +19,8 @@ import {
   ReviewList,
   ReviewResolutionBody,
   ReviewView,
+  UploadFileName,
+  UploadTicket,
 } from './schemas.ts';
 
 const registry = z.registry<{ id: string }>();
@@ -30,6 +32,7 @@ for (const [id, schema] of Object.entries({
   Label,
   Review: ReviewView,
   ReviewList,
+  UploadTicket,
 })) {
   registry.add(schema, { id });
 }
@@ -152,6 +155,40 @@ export function openApiDocument() {
               'Error',
               'APPLICATION_NOT_FOUND: no application has this code, or the birth year is wrong or missing; ' +
                 'one answer for both, so it does not tell whether the code exists',
+            ),
+          },
+        },
+      },
+      '/uploads': {
+        post: {
+          operationId: 'createUpload',
+          summary:
+            "A presigned S3 PUT for one file under the caller's own incoming/{agency}/ prefix, valid 15 minutes (role uploader)",
+          security: agencySecurity,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { fileName: parameterSchema(UploadFileName) },
+                  required: ['fileName'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: {
+            '201': { ...json('UploadTicket', 'Where and how to PUT the file'), headers: requestIdHeader },
+            ...errors(
+              'UPLOAD_BODY_INVALID',
+              'UPLOAD_NAME_INVALID',
+              'CALLER_NOT_AGENCY',
+              'AGENCY_UNKNOWN',
+              'AGENCY_DISABLED',
+              'ROLE_MISSING',
+              'PLATFORM_NO_PERSONAL_DATA',
+              'INTERNAL_ERROR',
             ),
           },
         },

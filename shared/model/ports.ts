@@ -85,6 +85,16 @@ export interface Files {
   putText(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
 }
 
+/** Signs a PUT of one object whose user metadata the client cannot change (shared/store/upload-urls.ts). */
+export interface UploadUrlSigner {
+  /** a URL valid for `expiresInSeconds`, and the headers the client must send with it (the metadata, signed) */
+  signPut(
+    key: string,
+    metadata: Record<string, string>,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; headers: Record<string, string> }>;
+}
+
 /** The bucket as finalize writes reports: a large text streamed in parts (shared/store/report-upload.ts). */
 export interface ReportFiles extends Files {
   uploadStream(key: string, body: Readable, contentType: string): Promise<void>;

@@ -10,11 +10,13 @@ import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
 import { batchOf } from './pipeline-fakes.ts';
+import { testUploadUrls } from './upload-urls.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
+  BATCHES_BUCKET: 'batches-bucket',
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
@@ -45,8 +47,9 @@ let batches: MemoryBatches;
 let register: MemoryRegister;
 let reads: ReturnType<MemoryBatches['forAgencies']>;
 let agencies: MemoryAgencies;
+const uploadUrls = testUploadUrls();
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  agencyHandler({ batches: reads, register, agencies })(
+  agencyHandler({ batches: reads, register, agencies, uploadUrls })(
     get(path, routeKey, options) as never,
     lambdaContext(),
   );
@@ -280,7 +283,7 @@ describe('GET /review', () => {
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    agencyHandler({ batches: reads, register, agencies })(
+    agencyHandler({ batches: reads, register, agencies, uploadUrls })(
       post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
       lambdaContext(),
     );
@@ -343,6 +346,8 @@ describe('every agency route asks the agencies table', () => {
         agency: 'CA-GIALAI',
       }),
     'GET /review': () => get('/review', 'GET /review', { agency: 'CA-GIALAI' }),
+    'POST /uploads': () =>
+      post('/uploads', 'POST /uploads', { fileName: 'forms.csv' }, { agency: 'CA-GIALAI' }),
     'POST /review/{id}': () =>
       post(
         `/review/${BATCH_ID}.7`,
@@ -360,7 +365,7 @@ describe('every agency route asks the agencies table', () => {
     async (route) => {
       const read = vi.spyOn(register, 'getReview');
       const listed = vi.spyOn(register, 'listReviews');
-      const handler = agencyHandler({ batches: reads, register, agencies });
+      const handler = agencyHandler({ batches: reads, register, agencies, uploadUrls });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
       expect(disabled).toMatchObject({ statusCode: 403 });

@@ -160,20 +160,23 @@ describe('split handler', () => {
     ['signed for another agency', { 'dancu-agency': 'CA-PLEIKU', 'dancu-uploader': 'client-pleiku' }],
     ['without the signed agency', { 'dancu-uploader': 'client-pleiku' }],
     ['without metadata', undefined],
-  ])('refuses an upload by the signer %s: failed before it claims the name, nothing read or sent', async (_why, metadata) => {
-    world.files.put('incoming/CA-ANKHE/forms.csv', `${HEADER}\n${ROW_A}\n`, undefined, metadata);
-    const opened = vi.spyOn(world.files, 'open');
+  ])(
+    'refuses an upload by the signer %s: failed before it claims the name, nothing read or sent',
+    async (_why, metadata) => {
+      world.files.put('incoming/CA-ANKHE/forms.csv', `${HEADER}\n${ROW_A}\n`, undefined, metadata);
+      const opened = vi.spyOn(world.files, 'open');
 
-    const result = await split('incoming/CA-ANKHE/forms.csv');
+      const result = await split('incoming/CA-ANKHE/forms.csv');
 
-    expect(result.batchItemFailures).toEqual([]);
-    const refused = await batchOfKey('incoming/CA-ANKHE/forms.csv');
-    expect(refused).toMatchObject({ status: 'failed', failure: { code: 'BATCH_UPLOADER_NOT_ALLOWED' } });
-    expect(await world.batches.latestBatchOf('incoming/CA-ANKHE/forms.csv')).toBeUndefined();
-    expect(world.files.keys('reports/')).not.toContain('reports/CA-ANKHE/forms.csv/summary.json');
-    expect(opened).not.toHaveBeenCalled();
-    nothingSent();
-  });
+      expect(result.batchItemFailures).toEqual([]);
+      const refused = await batchOfKey('incoming/CA-ANKHE/forms.csv');
+      expect(refused).toMatchObject({ status: 'failed', failure: { code: 'BATCH_UPLOADER_NOT_ALLOWED' } });
+      expect(await world.batches.latestBatchOf('incoming/CA-ANKHE/forms.csv')).toBeUndefined();
+      expect(world.files.keys('reports/')).not.toContain('reports/CA-ANKHE/forms.csv/summary.json');
+      expect(opened).not.toHaveBeenCalled();
+      nothingSent();
+    },
+  );
 
   it('records who asked for the upload URL on the batch', async () => {
     upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
