@@ -145,11 +145,17 @@ export function agencyHandler(deps: AgencyDeps) {
   ]);
 }
 
-export const handler = agencyHandler({
-  batches: new BatchReads(env('BATCHES_TABLE')),
-  register: new RegisterStore(env('REGISTER_TABLE')),
-  // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
-  agencies: cachedAgencies(env('AGENCIES_TABLE')),
-  // signed with this function's own credentials: its principal is the split's UPLOAD_SIGNER
-  uploadUrls: new UploadUrls(env('BATCHES_BUCKET')),
-});
+/** The function's stores; the local stack gives its own upload URL signer (local/pipeline.ts). */
+export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
+  return {
+    batches: new BatchReads(env('BATCHES_TABLE')),
+    register: new RegisterStore(env('REGISTER_TABLE')),
+    // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
+    agencies: cachedAgencies(env('AGENCIES_TABLE')),
+    // signed with this function's own credentials: its principal is the split's UPLOAD_SIGNER
+    uploadUrls: new UploadUrls(env('BATCHES_BUCKET')),
+    ...overrides,
+  };
+}
+
+export const handler = agencyHandler(agencyDeps());
