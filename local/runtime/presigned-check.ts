@@ -16,7 +16,7 @@ export interface S3Refusal {
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 /** RFC 3986 escaping, as SigV4 wants it. */
-const escape = (value: string) =>
+const uriEscape = (value: string) =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const decode = (value: string) => decodeURIComponent(value.replace(/\+/g, '%20'));
@@ -74,7 +74,7 @@ export function checkPresigned(
   });
   const canonicalQuery = pairs
     .filter(([name]) => name !== 'X-Amz-Signature')
-    .map(([name, value]): [string, string] => [escape(name), escape(value)])
+    .map(([name, value]): [string, string] => [uriEscape(name), uriEscape(value)])
     .sort(([a, x], [b, y]) => byCodeUnit(a, b) || byCodeUnit(x, y))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');

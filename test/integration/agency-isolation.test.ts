@@ -181,7 +181,7 @@ describe('agency isolation on the local stack', () => {
     const [item] = (await operator.scan('batches')).filter(
       (entry) => entry.sk === 'META' && entry.batchId === summary.batchId,
     );
-    expect(item?.uploadedBy).toBe('it-client-CA-ANKHE');
+    expect(item?.uploadedBy).toBe('local-client-CA-ANKHE');
   });
 
   it('gives no upload URL outside the caller’s own prefix, whatever name it asks for', async () => {

@@ -63,7 +63,7 @@ describe.skipIf(!cliFound)('the AWS CLI against the local stack', () => {
     const head = JSON.parse(
       (await aws('s3api', 'head-object', '--bucket', bucket, '--key', ticket.key)).stdout,
     );
-    expect(head.Metadata).toEqual({ 'dancu-agency': 'CA-CLI', 'dancu-uploader': 'it-client-CA-CLI' });
+    expect(head.Metadata).toEqual({ 'dancu-agency': 'CA-CLI', 'dancu-uploader': 'local-client-CA-CLI' });
 
     const reports = `s3://${local.buckets.reports}/reports/CA-CLI/forms.csv`;
     let summary: BatchSummary | undefined;

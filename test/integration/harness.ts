@@ -11,11 +11,8 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { demoAgencies } from '../../local/demo-agencies.ts';
-import { buildHttpApiEvent } from '../../local/runtime/http-server.ts';
-import { invokeAlone } from '../../local/runtime/invocation.ts';
-import { createLambdaContext } from '../../local/runtime/lambda-context.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { type UploadTicket, uploadWithTicket } from '../../local/upload-ticket.ts';
+import { askUploadUrl, machineContext, uploadWithTicket } from '../../local/upload-ticket.ts';
 import { objectKeys } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
@@ -66,43 +63,7 @@ export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'dancu-it-'));
 }
 
-/** What the machines' Lambda authoriser passes on for a machine of an agency (shared/api/caller.ts). */
-export function machineContext(agency: string, roles = 'uploader viewer') {
-  return { agency, roles, clientId: `it-client-${agency}` };
-}
-
-/**
- * POST /uploads to the stack's agency function, called directly as API Gateway would after the machines' Lambda
- * authoriser (the local HTTP server's token path is not needed): its status and body, a ticket or an error.
- */
-export async function askUploadUrl(
-  stack: LocalStack,
-  fileName: string,
-  context: Record<string, unknown>,
-): Promise<{ statusCode: number; body: UploadTicket & { error?: { code: string } } }> {
-  const handler = stack.handlers.agency;
-  if (!handler) throw new Error('the stack runs no agency function');
-  const event = buildHttpApiEvent({
-    method: 'POST',
-    url: '/uploads',
-    headers: { host: '127.0.0.1', 'content-type': 'application/json' },
-    routeKey: 'POST /uploads',
-    body: Buffer.from(JSON.stringify({ fileName })),
-  });
-  event.requestContext.authorizer = { lambda: context } as never;
-  const invocation = createLambdaContext({
-    functionName: 'dancu-agency',
-    region: stack.names.region,
-    memoryMb: 512,
-    timeoutMs: 10_000,
-  });
-  // in an invoke store of its own, as the local HTTP server runs it
-  const answer = (await invokeAlone(invocation, () => handler(event as never, invocation))) as {
-    statusCode: number;
-    body: string;
-  };
-  return { statusCode: answer.statusCode, body: JSON.parse(answer.body) };
-}
+export { askUploadUrl, machineContext };
 
 /** An upload as a machine of `agency` makes it: an upload URL from the agency function, then the PUT. */
 export async function uploadAs(stack: LocalStack, agency: string, name: string, bytes: Buffer | string) {
