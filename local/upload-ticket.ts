@@ -1,5 +1,7 @@
 // An upload through an upload URL (POST /uploads, issue 17): the ticket the agency function answers, and the PUT of
 // a file with it. Used by `npm start`'s demo, `npm run upload` and the integration tests (test/integration/harness.ts).
+
+import { UPLOAD_METADATA } from '../shared/ingest/uploader.ts';
 import { buildHttpApiEvent } from './runtime/http-server.ts';
 import { invokeAlone } from './runtime/invocation.ts';
 import { createLambdaContext } from './runtime/lambda-context.ts';
@@ -69,4 +71,12 @@ export async function askUploadUrl(
     body: string;
   };
   return { statusCode: answer.statusCode, body: JSON.parse(answer.body) };
+}
+
+/**
+ * The metadata an upload URL for `agency` signs, for a bench or a test of the split alone that puts with the SDK and
+ * the signer's own key (LOCAL_UPLOAD_SIGNER, local/runtime/account.ts): what the split admits.
+ */
+export function signerMetadata(agency: string, uploader = 'local-bench'): Record<string, string> {
+  return { [UPLOAD_METADATA.agency]: agency, [UPLOAD_METADATA.uploader]: uploader };
 }

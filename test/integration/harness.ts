@@ -11,10 +11,18 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { demoAgencies } from '../../local/demo-agencies.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { askUploadUrl, machineContext, uploadWithTicket } from '../../local/upload-ticket.ts';
+import {
+  askUploadUrl,
+  machineContext,
+  type UploadTicket,
+  uploadWithTicket,
+} from '../../local/upload-ticket.ts';
+import { uploadTicket } from '../../shared/ingest/upload-ticket.ts';
 import { objectKeys } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
+import { signingClient, UploadUrls } from '../../shared/store/upload-urls.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
 /** every upload column that may hold an ID: a copy without them knows the people, not their numbers */
@@ -65,13 +73,33 @@ export async function tempDir(): Promise<string> {
 
 export { askUploadUrl, machineContext };
 
-/** An upload as a machine of `agency` makes it: an upload URL from the agency function, then the PUT. */
+/**
+ * An upload as a machine of `agency` makes it: an upload URL from the agency function, then the PUT. A stack that
+ * runs no agency function (a test of the split alone) gets the same URL signed with the signer's key.
+ */
 export async function uploadAs(stack: LocalStack, agency: string, name: string, bytes: Buffer | string) {
-  const { statusCode, body } = await askUploadUrl(stack, name, machineContext(agency));
-  if (statusCode !== 201)
-    throw new Error(`POST /uploads ${agency}/${name}: ${statusCode} ${body.error?.code}`);
-  await uploadWithTicket(body, bytes);
-  return body;
+  let ticket: UploadTicket;
+  if (stack.handlers.agency) {
+    const { statusCode, body } = await askUploadUrl(stack, name, machineContext(agency));
+    if (statusCode !== 201)
+      throw new Error(`POST /uploads ${agency}/${name}: ${statusCode} ${body.error?.code}`);
+    ticket = body;
+  } else {
+    const signer = signingClient({
+      region: stack.names.region,
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      credentials: LOCAL_UPLOAD_SIGNER,
+    });
+    const urls = new UploadUrls(stack.names.buckets.batches, signer);
+    ticket = await uploadTicket(urls, {
+      agencyCode: agency,
+      uploader: `local-client-${agency}`,
+      fileName: name,
+    });
+  }
+  await uploadWithTicket(ticket, bytes);
+  return ticket;
 }
 
 export class Agency {

@@ -98,7 +98,7 @@ describe('local HTTP API', () => {
     expect(answer.status).toBe(403);
     expect(await answer.json()).toEqual({ message: 'Forbidden' });
     expect(answer.headers.get('x-dancu-local-hint')).toBe(
-      'local stack: the agency routes (GET /batches, GET /batches/{batchId}, GET /review, POST /review/{id}) take the header x-dancu-agency: CODE (one of CA-GIALAI, X) in place of a SigV4 signature',
+      'local stack: the agency routes (POST /uploads, GET /batches, GET /batches/{batchId}, GET /review, POST /review/{id}) take the header x-dancu-agency: CODE (one of CA-GIALAI, X) in place of a SigV4 signature',
     );
   });
 
