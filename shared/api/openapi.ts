@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
 // z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
 import * as z from 'zod/mini';
+import { objectKeys } from '../keys.ts';
 import { BIRTH_YEAR_HEADER, CODE_ALONE_UNTIL } from '../procedures/lookup-factor.ts';
 import { API_CODES } from './errors.ts';
 import {
@@ -162,8 +163,7 @@ export function openApiDocument() {
       '/uploads': {
         post: {
           operationId: 'createUpload',
-          summary:
-            "A presigned S3 PUT for one file under the caller's own incoming/{agency}/ prefix, valid 15 minutes (role uploader)",
+          summary: `A presigned S3 PUT for one file under the caller's own ${objectKeys.uploadPrefix('{agency}')} prefix, valid 15 minutes (role uploader)`,
           security: agencySecurity,
           requestBody: {
             required: true,

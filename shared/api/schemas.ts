@@ -2,6 +2,7 @@
 // responses against them, and openapi.ts turns them into the OpenAPI 3.1 document served at /openapi.json.
 // zod/mini, as shared/domain/record.ts: the lookup and agency functions bundle these schemas
 import * as z from 'zod/mini';
+import { objectKeys } from '../keys.ts';
 import { APPLICATION_CODE_PATTERN } from '../procedures/event.ts';
 import { STATUS_CODES } from '../procedures/statuses.ts';
 
@@ -194,7 +195,9 @@ export const UploadTicket = z
   .strictObject({
     key: z
       .string()
-      .check(described('incoming/{agencyCode}/{fileName}: always under the caller’s own agency')),
+      .check(
+        described(`${objectKeys.upload('{agencyCode}', '{fileName}')}: always under the caller’s own agency`),
+      ),
     url: z.string().check(described('a presigned S3 URL, valid until expiresAt')),
     method: z.literal('PUT'),
     headers: z
