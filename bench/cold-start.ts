@@ -96,7 +96,8 @@ const credentials = {
   accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
   secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
 };
-const s3 = localS3(stack.endpoints.s3, region, credentials);
+// as an upload URL of the agency function puts it: the split admits the signer's uploads only
+const s3 = localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER);
 const sqs = new SQSClient({
   region,
   credentials,
@@ -182,8 +183,7 @@ for (let run = 0; run < runs; run++) {
   events.set('empty', async () => ({}));
   events.set('split', async () => {
     const batch = buildBatch({ rows: 1, seed: 896 + run, errorRate: 0, duplicateRate: 0 });
-    // as an upload URL of the agency function puts it: the split admits the signer's uploads only
-    await localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER).send(
+    await s3.send(
       new PutObjectCommand({
         Bucket: stack.names.buckets.batches,
         Key: objectKeys.upload(agency, `cold-${run}.csv`),
