@@ -17,8 +17,10 @@ import type { SQSEvent } from 'aws-lambda';
 import type { Metafile } from 'esbuild';
 import { bundleFunction, functionNodeOptions } from '../infra/bundling.ts';
 import { benchAgencies } from '../local/demo-agencies.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
 import { buildHttpApiEvent } from '../local/runtime/http-server.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { objectKeys } from '../shared/keys.ts';
 import { FUNCTIONS, HTTP_FUNCTIONS, type QueueId } from '../shared/resources.ts';
 import { buildBatch } from '../tools/synthetic/write.ts';
@@ -94,7 +96,8 @@ const credentials = {
   accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
   secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
 };
-const s3 = localS3(stack.endpoints.s3, region, credentials);
+// as an upload URL of the agency function puts it: the split admits the signer's uploads only
+const s3 = localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER);
 const sqs = new SQSClient({
   region,
   credentials,
@@ -185,6 +188,7 @@ for (let run = 0; run < runs; run++) {
         Bucket: stack.names.buckets.batches,
         Key: objectKeys.upload(agency, `cold-${run}.csv`),
         Body: batch.bytes,
+        Metadata: signerMetadata(agency),
       }),
     );
     return nextRecord('intake');

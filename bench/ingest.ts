@@ -16,6 +16,8 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { objectKeys, registerKeys } from '../shared/keys.ts';
 import { buildBatch } from '../tools/synthetic/write.ts';
 import { jsonMode, localS3, machine, printJson, waitForObject, watchBatchStages } from './report.ts';
@@ -161,11 +163,13 @@ const bucket = stack.names.buckets.batches;
 const started = performance.now();
 const pipelineCpu = process.cpuUsage();
 if (profiler) await profiler.post('Profiler.start');
-await s3.send(
+// as an upload URL of the agency function puts it: the split admits the signer's uploads only
+await localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER).send(
   new PutObjectCommand({
     Bucket: bucket,
     Key: objectKeys.upload('CA-BENCH', 'bench.csv'),
     Body: batch.bytes,
+    Metadata: signerMetadata('CA-BENCH'),
   }),
 );
 const summaryKey = objectKeys.report('CA-BENCH', 'bench.csv', 'summary.json');

@@ -14,6 +14,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
 import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { batchKeys, objectKeys, type ReportFile, registerKeys } from '../shared/keys.ts';
 import { filingKeys } from '../shared/linkage/blocking.ts';
 import { nameParts } from '../shared/linkage/name-form.ts';
@@ -85,11 +87,13 @@ try {
 
   // 1. the register, by exact keys
   const ingestStarted = performance.now();
-  await s3.send(
+  // as an upload URL of the agency function puts it: the split admits the signer's uploads only
+  await localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER).send(
     new PutObjectCommand({
       Bucket,
       Key: objectKeys.upload('CA-BENCH', 'pass.ndjson'),
       Body: linkageBatchNdjson(rows),
+      Metadata: signerMetadata('CA-BENCH'),
     }),
   );
   const report = (file: ReportFile) => objectKeys.report('CA-BENCH', 'pass.ndjson', file);

@@ -13,7 +13,9 @@ import { personKey } from '#domain/identity.ts';
 import { throwawayKeyer } from '#domain/person-keyer.ts';
 import { benchAgencies } from '../local/demo-agencies.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
 import { createTableCommand } from '../local/runtime/provision.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { objectKeys, type ReportFile } from '../shared/keys.ts';
 import { type LinkageRow, linkageBatchNdjson } from '../tools/synthetic/linkage.ts';
 import { describeLinkageScore, scoreLinkageLedger } from '../tools/synthetic/linkage-truth.ts';
@@ -53,7 +55,15 @@ export async function runLocal(rows: LinkageRow[]): Promise<void> {
   const Body = linkageBatchNdjson(rows);
   const batchesClient = new DynamoDBClient({ region, credentials, endpoint: stack.endpoints.dynamodb });
   const started = performance.now();
-  await s3.send(new PutObjectCommand({ Bucket, Key: objectKeys.upload('CA-BENCH', 'linkage.ndjson'), Body }));
+  // as an upload URL of the agency function puts it: the split admits the signer's uploads only
+  await localS3(stack.endpoints.s3, region, LOCAL_UPLOAD_SIGNER).send(
+    new PutObjectCommand({
+      Bucket,
+      Key: objectKeys.upload('CA-BENCH', 'linkage.ndjson'),
+      Body,
+      Metadata: signerMetadata('CA-BENCH'),
+    }),
+  );
   const watch = watchBatchStages(batchesClient, stack.names.tables.batches, started);
   const report = (file: ReportFile) => objectKeys.report('CA-BENCH', 'linkage.ndjson', file);
   await waitForObject(s3, Bucket, report('summary.json'));

@@ -12,8 +12,11 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPipeline } from '../local/pipeline.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { batchKeys, objectKeys } from '../shared/keys.ts';
 import { type GenerationSummary, writeBatch } from '../tools/synthetic/write.ts';
+import { localS3 } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -73,8 +76,14 @@ const name = `province-${rows}.csv`;
 const started = performance.now();
 const seconds = () => (performance.now() - started) / 1000;
 await new Upload({
-  client: s3,
-  params: { Bucket: bucket, Key: objectKeys.upload('CA-GIALAI', name), Body: createReadStream(file) },
+  // as an upload URL of the agency function puts it: the split admits the signer's uploads only
+  client: localS3(stack.endpoints.s3, stack.names.region, LOCAL_UPLOAD_SIGNER),
+  params: {
+    Bucket: bucket,
+    Key: objectKeys.upload('CA-GIALAI', name),
+    Body: createReadStream(file),
+    Metadata: signerMetadata('CA-GIALAI'),
+  },
   partSize: 64 << 20,
 }).done();
 console.log(`uploaded in ${seconds().toFixed(0)} s`);

@@ -106,6 +106,9 @@ const files: ReportFiles = {
   },
   async copy() {},
   async putLines() {},
+  async metadata() {
+    return undefined;
+  },
   async exists() {
     return false;
   },

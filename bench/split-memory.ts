@@ -12,7 +12,9 @@ import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { benchAgencies } from '../local/demo-agencies.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../local/runtime/account.ts';
 import { startLocalStack } from '../local/runtime/stack.ts';
+import { signerMetadata } from '../local/upload-ticket.ts';
 import { objectKeys } from '../shared/keys.ts';
 import { FUNCTIONS } from '../shared/resources.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
@@ -37,7 +39,8 @@ const s3 = new S3Client({
   region: stack.names.region,
   endpoint: stack.endpoints.s3,
   forcePathStyle: true,
-  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  // the upload signer's key: the split admits its uploads only (what an upload URL of the agency function puts)
+  credentials: LOCAL_UPLOAD_SIGNER,
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
@@ -67,7 +70,12 @@ for (const rows of sizes) {
   const key = objectKeys.upload('CA-BENCH', `split-${rows}.csv`);
   await new Upload({
     client: s3,
-    params: { Bucket: stack.names.buckets.batches, Key: key, Body: createReadStream(file) },
+    params: {
+      Bucket: stack.names.buckets.batches,
+      Key: key,
+      Body: createReadStream(file),
+      Metadata: signerMetadata(objectKeys.parseUpload(key)?.agencyCode ?? ''),
+    },
     partSize: 64 << 20,
   }).done();
   // not execFileSync: the emulators live in this process and must go on answering the worker

@@ -118,7 +118,9 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // partitions only (the caller's agency is known only at run time: the handler reads only its list)
   agency: {
     readsObjects: [],
-    writesObjects: [],
+    // PutObject under incoming/ only to sign upload URLs (upload-urls.ts): a URL carries its signer's rights, and the
+    // split admits the uploads of this one principal (UPLOAD_SIGNER) with the key's agency in their signed metadata
+    writesObjects: [PREFIXES.incoming],
     tables: {
       batches: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
       agencies: AGENCY_READER,

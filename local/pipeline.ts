@@ -2,6 +2,8 @@
 // `npm start`, the integration tests and the benchmarks.
 import type { AgencyInput } from '../shared/model/agency.ts';
 import type { FunctionId, QueueId } from '../shared/resources.ts';
+import { signingClient, UploadUrls } from '../shared/store/upload-urls.ts';
+import { LOCAL_UPLOAD_SIGNER } from './runtime/account.ts';
 import type { LocalPorts } from './runtime/emulators.ts';
 import type { HttpFunctionHandler } from './runtime/http-server.ts';
 import type { Logger } from './runtime/log.ts';
@@ -50,7 +52,15 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     status: status.handler,
     link: link.handler,
     lookup: lookup.handler as HttpFunctionHandler,
-    agency: agency.handler as HttpFunctionHandler,
+    // the agency function signs upload URLs with a key of its own, the split's UPLOAD_SIGNER (local/runtime/account.ts)
+    agency: agency.agencyHandler(
+      agency.agencyDeps({
+        uploadUrls: new UploadUrls(
+          env.BATCHES_BUCKET ?? '',
+          signingClient({ credentials: LOCAL_UPLOAD_SIGNER }),
+        ),
+      }),
+    ) as HttpFunctionHandler,
   };
   return { handlers, resume };
 }

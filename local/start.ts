@@ -6,12 +6,13 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
 import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 import { logFormat } from './runtime/log.ts';
+import { askUploadUrl, machineContext, uploadWithTicket } from './upload-ticket.ts';
 
 const DEMO_AGENCY = 'CA-GIALAI';
 const DEMO_FILE = 'demo-gialai.csv';
@@ -51,12 +52,13 @@ async function demo(): Promise<void> {
   const generated = await writeBatch(out, { rows: 2000, seed: 896, errorRate: 0.06, duplicateRate: 0.08 });
   out.end();
   await once(out, 'finish');
-  const key = objectKeys.upload(DEMO_AGENCY, DEMO_FILE);
   const started = Date.now();
   const { readFile } = await import('node:fs/promises');
-  await s3.send(
-    new PutObjectCommand({ Bucket: names.buckets.batches, Key: key, Body: await readFile(file) }),
-  );
+  // as an agency's machine uploads: an upload URL from the agency function (POST /uploads), then a PUT
+  const { statusCode, body: ticket } = await askUploadUrl(stack, DEMO_FILE, machineContext(DEMO_AGENCY));
+  if (statusCode !== 201) throw new Error(`demo: no upload URL for ${DEMO_AGENCY} (${statusCode})`);
+  await uploadWithTicket(ticket, await readFile(file));
+  const key = ticket.key;
   console.log(
     `demo: uploaded ${generated.rows} generated forms about ${generated.persons} people to s3://${names.buckets.batches}/${key}`,
   );

@@ -375,13 +375,14 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: [
+      agencyRoute('POST', '/uploads', 10),
       agencyRoute('GET', '/batches', 20),
       agencyRoute('GET', '/batches/{batchId}', 50),
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
     ],
     defaultRoute: true,
-    environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
+    environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
   },
   authorizer: {
     id: 'authorizer',

@@ -1,10 +1,9 @@
-// Agencies' routes of the HTTP API: their own batches and review list only. In AWS the route's IAM authoriser has checked the
+// Agencies' routes of the HTTP API: upload URLs for their own prefix (uploads.ts), their own batches and review list only. In AWS the route's IAM authoriser has checked the
 // signature; the agency is the one the caller's role is named for (shared/api/caller.ts), and it must be in the agencies
 // table and active (403 AGENCY_UNKNOWN, AGENCY_DISABLED).
 
-import { callerOf } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { type AgencyRouteKey, ROUTE_PERMISSIONS } from '../../shared/api/permissions.ts';
+import type { AgencyRouteKey } from '../../shared/api/permissions.ts';
 import {
   AgencyParam,
   BatchIdParam,
@@ -14,8 +13,6 @@ import {
   ReviewResolutionBody,
 } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
-import type { JurisdictionCode } from '../../shared/domain/errors.ts';
-import { decideOwnUnit } from '../../shared/domain/jurisdiction.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
 import { agencyRefusal } from '../../shared/model/agency-refusal.ts';
@@ -25,46 +22,16 @@ import type { StoredReview } from '../../shared/model/register.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
+import { UploadUrls } from '../../shared/store/upload-urls.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
+import { callerAgency } from './acting.ts';
+import { createUpload, type UploadDeps } from './uploads.ts';
 
 /** What the agencies' routes read and write: their batches, the review lists in the register, who may act. */
-export interface AgencyDeps {
+export interface AgencyDeps extends UploadDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
-}
-
-/**
- * The caller's agency, once it is known to be in the agencies table and active, and the caller holds a role the
- * route needs (shared/api/permissions.ts) on the agency's own unit (shared/domain/jurisdiction.ts).
- */
-async function callerAgency(
-  event: HttpEvent,
-  agencies: AgencyLookup,
-  route: AgencyRouteKey,
-): Promise<string> {
-  const caller = callerOf(event);
-  if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
-  const held = await agencies.get(caller.agency);
-  const refusal = agencyRefusal(held);
-  if (refusal || !held) throw new ApiError(refusal ?? 'AGENCY_UNKNOWN');
-  const actor = {
-    agency: {
-      code: held.code,
-      unit: held.unit.code,
-      vintage: held.unit.vintage,
-      kind: held.kind,
-      active: held.active,
-    },
-    roles: caller.roles,
-  };
-  let denial: JurisdictionCode | undefined;
-  for (const role of ROUTE_PERMISSIONS[route].roles) {
-    const decision = decideOwnUnit(actor, role);
-    if (decision.allowed) return caller.agency;
-    if (decision.code !== 'ROLE_MISSING' || !denial) denial = decision.code;
-  }
-  throw new ApiError(denial ?? 'ROLE_MISSING');
 }
 
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
@@ -164,14 +131,23 @@ export function agencyHandler(deps: AgencyDeps) {
       path: '/review/{id}',
       handler: (event: HttpEvent) => resolveReviewItem(deps, event),
     },
+    { method: 'POST', path: '/uploads', handler: (event: HttpEvent) => createUpload(deps, event) },
     { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
     { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
   ]);
 }
 
-export const handler = agencyHandler({
-  batches: new BatchReads(env('BATCHES_TABLE')),
-  register: new RegisterStore(env('REGISTER_TABLE')),
-  // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
-  agencies: cachedAgencies(env('AGENCIES_TABLE')),
-});
+/** The function's stores; the local stack gives its own upload URL signer (local/pipeline.ts). */
+export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
+  return {
+    batches: new BatchReads(env('BATCHES_TABLE')),
+    register: new RegisterStore(env('REGISTER_TABLE')),
+    // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
+    agencies: cachedAgencies(env('AGENCIES_TABLE')),
+    // signed with this function's own credentials: its principal is the split's UPLOAD_SIGNER
+    uploadUrls: new UploadUrls(env('BATCHES_BUCKET')),
+    ...overrides,
+  };
+}
+
+export const handler = agencyHandler(agencyDeps());

@@ -18,7 +18,7 @@ import {
   startBatch,
 } from '../../shared/ingest/split.ts';
 import { S3Notification, SplitContinueMessage } from '../../shared/ingest/types.ts';
-import { mayUploadFor, parseUploaders, type Uploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
+import { uploaderIdOf } from '../../shared/ingest/uploader.ts';
 import { objectKeys } from '../../shared/keys.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { recordBatchFailed } from '../commons/observability.ts';
@@ -96,13 +96,13 @@ function readLimitsFromEnvironment(): ReadOptions {
   return limits;
 }
 
-/** Who may upload for which agency (AGENCY_UPLOADERS), read on first use: a missing one fails the upload (and,
- * after retries, the batch), never admits it. */
-function uploadersFromEnvironment(): SplitHandlerDeps['mayUpload'] {
-  let uploaders: Uploaders | undefined;
-  return (agencyCode, uploader) => {
-    uploaders ??= parseUploaders(env('AGENCY_UPLOADERS'));
-    return mayUploadFor(uploaders, uploader, agencyCode);
+/** The one principal that signs upload URLs (UPLOAD_SIGNER), read on first use: a missing one fails the upload
+ * (and, after retries, the batch), never admits it. */
+function signerFromEnvironment(): SplitHandlerDeps['uploadSigner'] {
+  let signer: string | undefined;
+  return () => {
+    signer ??= env('UPLOAD_SIGNER');
+    return signer;
   };
 }
 
@@ -111,7 +111,7 @@ export const handler = splitHandler({
   ...splitDeps(),
   settings: settingsFromEnvironment(),
   readOptions: readLimitsFromEnvironment(),
-  mayUpload: uploadersFromEnvironment(),
+  uploadSigner: signerFromEnvironment(),
   // each agency read at most once a minute per container (AGENCY_CACHE_TTL_MS)
   agencies: cachedAgencies(env('AGENCIES_TABLE')),
 });

@@ -6,9 +6,18 @@ export const LOCAL_REGION = 'ap-southeast-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
+ * The agency function's local credentials, with which it signs upload URLs (POST /uploads): the split's
+ * UPLOAD_SIGNER is this access key id, as it is the function role's id in AWS. No other function or tool uses them.
+ */
+export const LOCAL_UPLOAD_SIGNER = {
+  accessKeyId: 'dancu-upload-signer',
+  secretAccessKey: 'dancu-upload-signer-local-secret',
+} as const;
+
+/**
  * An agency's local credentials: the access key id names the agency's role, as `AWS:{roleId}` does in an S3
- * event in AWS. s3rver does not verify SigV4 signatures, so this stands in for IAM without being a boundary;
- * what runs for real is the split's refusal of an upload by the wrong uploader.
+ * event in AWS; procedure events are sent with them (EVENT_SENDERS). s3rver does not verify SigV4 signatures of
+ * header-signed requests, so this stands in for IAM without being a boundary. Uploads go through upload URLs.
  */
 export function localAgencyCredentials(agencyCode: string) {
   const accessKeyId = `${LOCAL_AGENCY_KEY_PREFIX}${agencyCode}`;

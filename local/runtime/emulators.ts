@@ -12,10 +12,11 @@ import { Worker } from 'node:worker_threads';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import './s3rver-atomic-put.ts';
-import { LOCAL_REGION } from './account.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './account.ts';
 import { EmulatorStartError } from './errors.ts';
 import { exposeQueueUrlsOnEndpoint } from './fauxqs-queue-urls.ts';
 import { stampSenderIds } from './fauxqs-sender-id.ts';
+import { checkPresigned } from './presigned-check.ts';
 
 /** Base URLs (`http://127.0.0.1:PORT`) of the emulators, one per AWS service. */
 export interface LocalEndpoints {
@@ -153,12 +154,28 @@ async function startS3rver(
     events.emit('event', notification);
   });
   const handle = s3rver.callback();
+  const secrets = new Map([
+    [LOCAL_CREDENTIALS.accessKeyId, LOCAL_CREDENTIALS.secretAccessKey as string],
+    ...accessKeys.map((key) => [key.accessKeyId, key.secretAccessKey] as [string, string]),
+  ]);
   // Our own server around s3rver's request handler: s3rver.run() never settles when its port is taken.
-  const server = createServer((request, response) =>
+  const server = createServer((request, response) => {
+    // s3rver admits a presigned request whatever its signature: an upload URL is checked here, as S3 would
+    const refusal = checkPresigned(request.method ?? 'GET', request.url ?? '/', request.headers, (id) =>
+      secrets.get(id),
+    );
+    if (refusal) {
+      request.resume();
+      response.writeHead(refusal.status, { 'content-type': 'application/xml' });
+      response.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`,
+      );
+      return;
+    }
     requests.run({ accessKeyId: accessKeyIdOf(request.headers, request.url) }, () =>
       handle(request, response),
-    ),
-  );
+    );
+  });
   await listening('s3', port, (onError) => {
     server.once('error', onError);
     return new Promise<void>((resolve) => server.listen(port, HOST, resolve));

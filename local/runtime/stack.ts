@@ -6,9 +6,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
-import { ANY_AGENCY } from '../../shared/ingest/uploader.ts';
 import { PREFIXES } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
+import { ANY_AGENCY } from '../../shared/procedures/event-sender.ts';
 import {
   DEAD_LETTER_WATCH,
   deadLetterUrlVariable,
@@ -20,7 +20,13 @@ import {
   type QueueId,
 } from '../../shared/resources.ts';
 import { demoAgencies, seedAgencies } from '../demo-agencies.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localAgencyCredentials, localName } from './account.ts';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_UPLOAD_SIGNER,
+  localAgencyCredentials,
+  localName,
+} from './account.ts';
 import { createLocalClients } from './clients.ts';
 import { type LocalEndpoints, type LocalPorts, startEmulators } from './emulators.ts';
 import { type EventSource, type SqsFunctionHandler, startEventSource } from './event-source.ts';
@@ -73,6 +79,8 @@ export interface LocalStack {
   personKeyer: PersonKeyer;
   /** Base URL of the HTTP API (`http://127.0.0.1:PORT`), when an HTTP handler was given */
   http?: string;
+  /** the handlers the stack runs: a test may call one directly (the agency function for an upload URL) */
+  handlers: FunctionHandlers;
   /** Stops the HTTP API, the event sources (waiting for invocations in flight), the notification, then the emulators. */
   stop(): Promise<void>;
 }
@@ -88,7 +96,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
     dir,
     ports: options.ports ?? {},
     region: LOCAL_REGION,
-    s3AccessKeys: LOCAL_AGENCIES.map((code) => localAgencyCredentials(code)),
+    s3AccessKeys: [LOCAL_UPLOAD_SIGNER, ...LOCAL_AGENCIES.map((code) => localAgencyCredentials(code))],
   });
   const clients = createLocalClients(emulators.endpoints, LOCAL_REGION);
   const eventSources: EventSource[] = [];
@@ -199,6 +207,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       endpoints: emulators.endpoints,
       names,
       env,
+      handlers,
       personKeyer: await loadPersonKeyer(personKeySecret),
       ...(httpServer ? { http: httpServer.url } : {}),
       stop,
@@ -214,17 +223,6 @@ const DEAD_LETTER_WATCH_SECONDS = 300;
 
 /** The demo agencies (local/fixtures/agencies.csv), each with local credentials of its own. */
 const LOCAL_AGENCIES = demoAgencies().map((agency) => agency.code);
-
-/**
- * Who may upload for which agency, as the split reads it (AGENCY_UPLOADERS): each agency's local access key for
- * its own agency, and the operator's S3RVER key (the upload tool, the tests) for any, like an administrator.
- */
-function localUploaders(): Record<string, string> {
-  return {
-    [LOCAL_CREDENTIALS.accessKeyId]: ANY_AGENCY,
-    ...Object.fromEntries(LOCAL_AGENCIES.map((code) => [localAgencyCredentials(code).accessKeyId, code])),
-  };
-}
 
 /**
  * Who may send procedure events for which agency, as the status function reads it (EVENT_SENDERS): each agency's
@@ -257,7 +255,8 @@ export function localEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    AGENCY_UPLOADERS: JSON.stringify(localUploaders()),
+    // the agency function signs upload URLs with its own key (local/pipeline.ts); the split admits those uploads only
+    UPLOAD_SIGNER: LOCAL_UPLOAD_SIGNER.accessKeyId,
     EVENT_SENDERS: JSON.stringify(localEventSenders()),
     // EMF lines are for CloudWatch; locally they would only fill the console
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -79,6 +79,16 @@ export const API_CODES = messageTable({
     vi: 'Nội dung phải là JSON { "resolution": "merge" hoặc "keepApart" }',
     en: 'The body must be JSON { "resolution": "merge" or "keepApart" }',
   },
+  UPLOAD_BODY_INVALID: {
+    status: 400,
+    vi: 'Nội dung phải là JSON { "fileName": tên tệp }',
+    en: 'The body must be JSON { "fileName": the file name }',
+  },
+  UPLOAD_NAME_INVALID: {
+    status: 400,
+    vi: 'Tên tệp: tối đa 128 ký tự gồm chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang; kết thúc bằng .csv, .ndjson hoặc .jsonl (có thể thêm .gz)',
+    en: 'The file name: at most 128 ASCII letters, digits, dots, underscores and hyphens, ending in .csv, .ndjson or .jsonl (optionally .gz)',
+  },
   REVIEW_NOT_FOUND: {
     status: 404,
     vi: 'Không tìm thấy mục cần xem xét',

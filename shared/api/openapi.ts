@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, made from the zod schemas the handlers use. zod 4's own
 // z.toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect, so no extra library is needed.
 import * as z from 'zod/mini';
+import { objectKeys } from '../keys.ts';
 import { BIRTH_YEAR_HEADER, CODE_ALONE_UNTIL } from '../procedures/lookup-factor.ts';
 import { API_CODES } from './errors.ts';
 import {
@@ -19,6 +20,8 @@ import {
   ReviewList,
   ReviewResolutionBody,
   ReviewView,
+  UploadFileName,
+  UploadTicket,
 } from './schemas.ts';
 
 const registry = z.registry<{ id: string }>();
@@ -30,6 +33,7 @@ for (const [id, schema] of Object.entries({
   Label,
   Review: ReviewView,
   ReviewList,
+  UploadTicket,
 })) {
   registry.add(schema, { id });
 }
@@ -166,6 +170,39 @@ export function openApiDocument() {
               'Error',
               'APPLICATION_NOT_FOUND: no application has this code, or the birth year is wrong or missing; ' +
                 'one answer for both, so it does not tell whether the code exists',
+            ),
+          },
+        },
+      },
+      '/uploads': {
+        post: {
+          operationId: 'createUpload',
+          summary: `A presigned S3 PUT for one file under the caller's own ${objectKeys.uploadPrefix('{agency}')} prefix, valid 15 minutes (role uploader)`,
+          security: agencySecurity,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { fileName: parameterSchema(UploadFileName) },
+                  required: ['fileName'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: {
+            '201': { ...json('UploadTicket', 'Where and how to PUT the file'), headers: requestIdHeader },
+            ...errors(
+              'UPLOAD_BODY_INVALID',
+              'UPLOAD_NAME_INVALID',
+              'CALLER_NOT_AGENCY',
+              'AGENCY_UNKNOWN',
+              'AGENCY_DISABLED',
+              'ROLE_MISSING',
+              'PLATFORM_NO_PERSONAL_DATA',
+              'INTERNAL_ERROR',
             ),
           },
         },

@@ -2,6 +2,7 @@
 // responses against them, and openapi.ts turns them into the OpenAPI 3.1 document served at /openapi.json.
 // zod/mini, as shared/domain/record.ts: the lookup and agency functions bundle these schemas
 import * as z from 'zod/mini';
+import { objectKeys } from '../keys.ts';
 import { APPLICATION_CODE_PATTERN } from '../procedures/event.ts';
 import { STATUS_CODES } from '../procedures/statuses.ts';
 
@@ -173,3 +174,35 @@ export const ReviewIdParam = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}\.[1-9]
 
 /** The body of POST /review/{id}. */
 export const ReviewResolutionBody = z.strictObject({ resolution: z.enum(['merge', 'keepApart']) });
+
+// --- uploads (POST /uploads: the machine path of issue 17) ---
+
+/**
+ * A file name an agency uploads under: ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit (no
+ * `/`, so no other prefix; no space or diacritic to be encoded in URLs and S3 events), ending in a format the split
+ * reads (`formatOfName`: .csv, .ndjson, .jsonl, each optionally .gz). 128 characters at most.
+ */
+export const UPLOAD_FILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:csv|ndjson|jsonl)(?:\.gz)?$/i;
+export const UPLOAD_FILE_NAME_MAX = 128;
+export const UploadFileName = z
+  .string()
+  .check(z.maxLength(UPLOAD_FILE_NAME_MAX), z.regex(UPLOAD_FILE_NAME_PATTERN));
+
+/** The body of POST /uploads. */
+export const UploadRequestBody = z.strictObject({ fileName: z.string() });
+
+export const UploadTicket = z
+  .strictObject({
+    key: z
+      .string()
+      .check(
+        described(`${objectKeys.upload('{agencyCode}', '{fileName}')}: always under the caller’s own agency`),
+      ),
+    url: z.string().check(described('a presigned S3 URL, valid until expiresAt')),
+    method: z.literal('PUT'),
+    headers: z
+      .record(z.string(), z.string())
+      .check(described('send every one of these headers, unchanged: they are signed (x-amz-meta-dancu-*)')),
+    expiresAt: Instant,
+  })
+  .check(described('Where and how to upload one file: PUT the file to url with headers'));

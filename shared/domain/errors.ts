@@ -250,6 +250,10 @@ export const BATCH_CODES = messageTable({
     vi: 'Cơ quan đã bị tạm ngừng; không nhận lô của cơ quan này',
     en: 'The agency is disabled; its batches are not accepted',
   },
+  AGENCY_NOT_UPLOADER: {
+    vi: 'Cơ quan này không tải lên phiếu thu thập (cơ quan vận hành hệ thống không xử lý dữ liệu cá nhân)',
+    en: 'This agency does not upload forms (the platform agency handles no personal data)',
+  },
   BATCH_PROCESSING_FAILED: {
     vi: 'Lỗi hệ thống khi xử lý lô; đã chuyển vào hàng đợi lỗi để xử lý lại',
     en: 'The batch could not be processed; its work is in a dead-letter queue for redrive',

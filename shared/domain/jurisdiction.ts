@@ -49,15 +49,17 @@ export type JurisdictionDecision =
 const deny = (code: JurisdictionCode): JurisdictionDecision => ({ allowed: false, code });
 const allow = (basis: JurisdictionBasis): JurisdictionDecision => ({ allowed: true, basis });
 
-/** A port that knows no unit: enough to decide about the agency's own unit, and nothing else. */
-const NO_UNITS: JurisdictionUnits = {
-  unitOf: () => undefined,
-  childrenOf: () => [],
-  ancestorsOf: () => [],
-  successors2025Of: () => [],
-  parts2020Of: () => [],
-  province2025Of: () => undefined,
-};
+/**
+ * The part of the rule no unit enters: the agency may act, the caller holds the role, the platform role is the
+ * platform agency's alone and the platform agency holds no personal-data role. A denial, or undefined to go on.
+ */
+function standing({ agency, roles }: Actor, role: Role): JurisdictionDecision | undefined {
+  if (!agency.active) return deny('AGENCY_DISABLED');
+  if (!roles.includes(role)) return deny('ROLE_MISSING');
+  if (role === 'platform' && agency.kind !== 'platform') return deny('PLATFORM_ROLE_OUTSIDE_PLATFORM');
+  if (agency.kind === 'platform' && PERSONAL_DATA_ROLES.has(role)) return deny('PLATFORM_NO_PERSONAL_DATA');
+  return undefined;
+}
 
 /** Whether `actor` may do the work `role` is for on `target`: THE rule (docs/jurisdiction.md). */
 export function decideJurisdiction(
@@ -67,15 +69,13 @@ export function decideJurisdiction(
   units: JurisdictionUnits,
 ): JurisdictionDecision {
   const { agency } = actor;
-  if (!agency.active) return deny('AGENCY_DISABLED');
-  if (!actor.roles.includes(role)) return deny('ROLE_MISSING');
+  const denied = standing(actor, role);
+  if (denied) return denied;
   if (role === 'platform') {
-    if (agency.kind !== 'platform') return deny('PLATFORM_ROLE_OUTSIDE_PLATFORM');
     return target.code === COUNTRY || units.unitOf(target.vintage, target.code)
       ? allow('platform')
       : deny('UNIT_UNKNOWN');
   }
-  if (agency.kind === 'platform' && PERSONAL_DATA_ROLES.has(role)) return deny('PLATFORM_NO_PERSONAL_DATA');
   if (target.code === agency.unit && (target.vintage === agency.vintage || target.code === COUNTRY)) {
     return allow('own-unit');
   }
@@ -98,12 +98,9 @@ export function decideJurisdiction(
  * prefix (active, the role held, not the platform agency).
  */
 export function decideOwnUnit(actor: Actor, role: Role): JurisdictionDecision {
-  return decideJurisdiction(
-    actor,
-    role,
-    { code: actor.agency.unit, vintage: actor.agency.vintage },
-    NO_UNITS,
-  );
+  // decideJurisdiction with the agency's own unit as the target: nothing but its standing can deny it (and this way
+  // the split bundles none of the unit logic)
+  return standing(actor, role) ?? allow(role === 'platform' ? 'platform' : 'own-unit');
 }
 
 /** How much of a unit of the other vintage lies within an agency's unit. */

@@ -9,8 +9,10 @@ import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch
 import { BatchFailedError } from '#domain/errors.ts';
 import { personIdentity } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
+import { decideOwnUnit } from '../domain/jurisdiction.ts';
 import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
+import { actingAgency } from '../model/acting-agency.ts';
 import { agencyRefusal } from '../model/agency-refusal.ts';
 import type { Batch, SplitCheckpoint } from '../model/batch.ts';
 import type { AgencyLookup, Files, SplitBatches } from '../model/ports.ts';
@@ -18,6 +20,7 @@ import { batchIdOf, type UploadedObject } from './batch-id.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { writeFailedReport } from './failed-report.ts';
 import type { ChunkMessage, OutcomeEntry, ValidRow } from './types.ts';
+import { signedBy, signedFor, UPLOAD_METADATA } from './uploader.ts';
 
 export interface SplitSettings {
   partitions: number;
@@ -48,14 +51,21 @@ export interface SplitDeps {
   context: ValidationContext;
   settings: SplitSettings;
   readOptions?: ReadOptions;
-  /** whether the uploader may act for the agency of the key; unchecked when absent (tools, tests) */
-  mayUpload?(agencyCode: string, uploader: string | undefined): boolean;
+  /**
+   * the one principal id that signs upload URLs (UPLOAD_SIGNER, shared/ingest/uploader.ts): an upload by anyone else,
+   * or without the key's agency in its signed metadata, is refused; unchecked when absent (tools, tests)
+   */
+  uploadSigner?(): string;
   /** the agencies table: an upload for an agency not in it, or disabled, is refused; unchecked when absent */
   agencies?: AgencyLookup;
 }
 
 /** Why an upload was refused before a byte of it was read. */
-export type RefusalCode = 'BATCH_UPLOADER_NOT_ALLOWED' | 'AGENCY_UNKNOWN' | 'AGENCY_DISABLED';
+export type RefusalCode =
+  | 'BATCH_UPLOADER_NOT_ALLOWED'
+  | 'AGENCY_UNKNOWN'
+  | 'AGENCY_DISABLED'
+  | 'AGENCY_NOT_UPLOADER';
 
 export type SplitResult =
   | 'duplicate'
@@ -102,7 +112,7 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
     checkpoint: emptyCheckpoint(deps.settings.partitions),
   };
   // before the batch is created: a read of the agencies table that fails creates nothing, and the retry asks again
-  const refusal = parsed && (await refusalOf(parsed.agencyCode, object.uploader, deps));
+  const refusal = parsed && (await refusalOf(parsed.agencyCode, object, batch, deps));
   if (!(await deps.batches.create(batch))) {
     // a repeated event (a retry): an upload refused now is never split, even if its refusal was not recorded before
     const held = refusal ? await deps.batches.get(batch.batchId) : undefined;
@@ -127,15 +137,33 @@ export async function startBatch(object: UploadedObject, deps: SplitDeps): Promi
   return splitFromCheckpoint(batch, deps);
 }
 
-/** Why the upload may not be split: the uploader is not the agency's, or the agency is unknown or disabled. */
+/**
+ * Why the upload may not be split: it was not put through a URL signed for the key's agency, or the agency is unknown
+ * or disabled. Sets `batch.uploadedBy` from the signed metadata.
+ */
 async function refusalOf(
   agencyCode: string,
-  uploader: string | undefined,
+  object: UploadedObject,
+  batch: Batch,
   deps: SplitDeps,
 ): Promise<RefusalCode | undefined> {
   // the uploader first: an intruder under a disabled agency's prefix is told it is not theirs
-  if (deps.mayUpload && !deps.mayUpload(agencyCode, uploader)) return 'BATCH_UPLOADER_NOT_ALLOWED';
-  return deps.agencies ? agencyRefusal(await deps.agencies.get(agencyCode)) : undefined;
+  if (deps.uploadSigner) {
+    // the principal costs nothing to check; only the signer's uploads cost a HeadObject
+    if (!signedBy(deps.uploadSigner(), object.uploader)) return 'BATCH_UPLOADER_NOT_ALLOWED';
+    const metadata = await deps.files.metadata(object.key, object.versionId);
+    // gone before it was read: not refused here, its batch fails BATCH_UNREADABLE as any unreadable upload does
+    if (metadata && !signedFor(metadata, agencyCode)) return 'BATCH_UPLOADER_NOT_ALLOWED';
+    const uploadedBy = metadata?.[UPLOAD_METADATA.uploader];
+    if (uploadedBy) batch.uploadedBy = uploadedBy;
+  }
+  if (!deps.agencies) return undefined;
+  const agency = await deps.agencies.get(agencyCode);
+  const refusal = agencyRefusal(agency);
+  if (refusal || !agency) return refusal ?? 'AGENCY_UNKNOWN';
+  // the one rule of who acts where (as every agency route asks it): uploading, on the agency's own unit
+  const decision = decideOwnUnit({ agency: actingAgency(agency), roles: ['uploader'] }, 'uploader');
+  return decision.allowed ? undefined : 'AGENCY_NOT_UPLOADER';
 }
 
 /** Goes on with a batch after a hand-over, a crash or a repeated event; does nothing for a finished one. */

@@ -1,18 +1,16 @@
-// Who may upload for which agency: the split re-checks the uploader of an S3 event against the agency of its key,
-// so a batch under another agency's prefix is refused even if a bucket policy or role were ever too broad.
-// zod/mini, as shared/domain/record.ts: the split bundles this
-import * as z from 'zod/mini';
+// Who may upload for which agency (issue 17, the machine path): no one puts under `incoming/` with credentials of
+// their own. The agency function signs a PUT URL for the caller's own prefix, with the agency and the uploader in
+// the object's metadata, signed so the client cannot change them. The split admits an upload only when the S3 event
+// names that signer and the metadata names the key's agency, so a batch under another agency's prefix is refused
+// even if a bucket policy or role were ever too broad. No zod here: the split bundles this.
 
-/** Any agency: the local stack's operator credentials only (infra/stages.ts cannot produce it). */
-export const ANY_AGENCY = '*';
-
-/** Uploader id (an IAM unique id, `AROA…` of a role or `AIDA…` of a user; locally an access key id) → agency code. */
-export const Uploaders = z.record(z.string().check(z.minLength(1)), z.string().check(z.minLength(1)));
-export type Uploaders = z.infer<typeof Uploaders>;
-
-export function parseUploaders(json: string): Uploaders {
-  return Uploaders.parse(JSON.parse(json));
-}
+/** The object metadata an upload URL signs (sent as `x-amz-meta-{name}` headers). */
+export const UPLOAD_METADATA = {
+  /** the agency the URL was signed for: always the agency of the key */
+  agency: 'dancu-agency',
+  /** who asked for the URL: a machine's app client id or a person's Cognito `sub` (pseudonymous, no name) */
+  uploader: 'dancu-uploader',
+} as const;
 
 /**
  * The uploader id of an S3 event's `userIdentity.principalId`: `AWS:{uniqueId}` for a user, `AWS:{roleId}:{session}`
@@ -22,13 +20,12 @@ export function uploaderIdOf(principalId: string | undefined): string | undefine
   return principalId ? /^AWS:([^:]+)(?::.*)?$/.exec(principalId)?.[1] : undefined;
 }
 
-/** True when the principal of the event is mapped to `agencyCode` (or, locally, to any agency). */
-export function mayUploadFor(
-  uploaders: Uploaders,
-  principalId: string | undefined,
-  agencyCode: string,
-): boolean {
-  const id = uploaderIdOf(principalId);
-  const allowed = id === undefined || !Object.hasOwn(uploaders, id) ? undefined : uploaders[id];
-  return allowed === agencyCode || allowed === ANY_AGENCY;
+/** True when the S3 event's principal is `signer` (UPLOAD_SIGNER), the one principal that signs upload URLs. */
+export function signedBy(signer: string, principalId: string | undefined): boolean {
+  return signer !== '' && uploaderIdOf(principalId) === signer;
+}
+
+/** True when the object's metadata says it was signed for `agencyCode`. */
+export function signedFor(metadata: Record<string, string> | undefined, agencyCode: string): boolean {
+  return metadata?.[UPLOAD_METADATA.agency] === agencyCode;
 }

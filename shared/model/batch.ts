@@ -59,6 +59,8 @@ export interface Batch {
   eTag?: string;
   size?: number;
   sequencer?: string;
+  /** who asked for the upload URL (its signed metadata `dancu-uploader`): an app client id or a Cognito `sub` */
+  uploadedBy?: string;
   status: BatchStatus;
   startedAt: string;
   updatedAt: string;

@@ -76,11 +76,23 @@ export interface Files {
   /** an object's bytes, from `offset` on when given */
   open(key: string, versionId?: string, offset?: number): Promise<Readable>;
   exists(key: string): Promise<boolean>;
+  /** an object's user metadata (`x-amz-meta-*`, names in lower case); undefined when it is gone or not ours to read */
+  metadata(key: string, versionId?: string): Promise<Record<string, string> | undefined>;
   putLines(key: string, values: unknown[]): Promise<void>;
   /** the values of a work file; an absent file holds none */
   readLines<T>(key: string): Promise<T[]>;
   /** a small object written whole: text, or bytes (a failed batch's outcomes.xlsx) */
   putText(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+}
+
+/** Signs a PUT of one object whose user metadata the client cannot change (shared/store/upload-urls.ts). */
+export interface UploadUrlSigner {
+  /** a URL valid for `expiresInSeconds`, and the headers the client must send with it (the metadata, signed) */
+  signPut(
+    key: string,
+    metadata: Record<string, string>,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; headers: Record<string, string> }>;
 }
 
 /** The bucket as finalize writes reports: a large text streamed in parts (shared/store/report-upload.ts). */

@@ -3,7 +3,9 @@
 // cannot change another agency's applications.
 // zod/mini, as shared/domain/record.ts: the status function bundles this
 import * as z from 'zod/mini';
-import { ANY_AGENCY } from '../ingest/uploader.ts';
+
+/** Any agency: the local stack's operator credentials only (infra/stages.ts cannot produce it). */
+export const ANY_AGENCY = '*';
 
 /** Sender id (an IAM unique id, `AROA…` of a role or `AIDA…` of a user; locally an access key id) → agency codes. */
 export const EventSenders = z.record(

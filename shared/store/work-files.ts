@@ -6,6 +6,8 @@ import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from
 import { s3 } from '../aws/clients.ts';
 import type { Files } from '../model/ports.ts';
 
+const GONE = new Set(['NotFound', 'NoSuchKey', 'NoSuchVersion', 'Forbidden', 'AccessDenied']);
+
 export class WorkFiles implements Files {
   constructor(readonly bucket: string) {}
 
@@ -28,6 +30,19 @@ export class WorkFiles implements Files {
       return true;
     } catch (error) {
       if ((error as Error).name === 'NotFound' || error instanceof NoSuchKey) return false;
+      throw error;
+    }
+  }
+
+  async metadata(key: string, versionId?: string): Promise<Record<string, string> | undefined> {
+    try {
+      const { Metadata } = await s3.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      return Metadata ?? {};
+    } catch (error) {
+      // a HEAD's error has no body: 404 is NotFound, and a missing object outside ListBucket 403 Forbidden
+      if (GONE.has((error as Error).name)) return undefined;
       throw error;
     }
   }

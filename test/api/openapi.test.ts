@@ -37,6 +37,7 @@ describe('OpenAPI document', () => {
       'Label',
       'Review',
       'ReviewList',
+      'UploadTicket',
     ]);
     const described = JSON.stringify(document.paths);
     for (const code of ['APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'AGENCY_FORBIDDEN']) {

@@ -240,6 +240,14 @@ export function filesContract(name: string, make: () => ReportFiles) {
       expect(await text(await files.open(streamed))).toBe('a,b\nĐắk,Lắk\n');
     });
 
+    it('reads an object’s user metadata: none for one written without, undefined for an absent one', async () => {
+      const files = make();
+      const key = `reports/CA-PLEIKU/${unique('f')}.csv/summary.json`;
+      expect(await files.metadata(key)).toBeUndefined();
+      await files.putText(key, '{}', 'application/json');
+      expect(await files.metadata(key)).toEqual({});
+    });
+
     it('writes bytes, and copies an object to another key (a batch report to its name)', async () => {
       const files = make();
       const name = `${unique('f')} tệp.csv`;

@@ -4,11 +4,23 @@ import { Readable } from 'node:stream';
 import type { ReportFiles } from '../../shared/model/ports.ts';
 
 export class MemoryFiles implements ReportFiles {
-  readonly objects = new Map<string, { body: Buffer; contentType?: string }>();
+  readonly objects = new Map<
+    string,
+    { body: Buffer; contentType?: string; metadata?: Record<string, string> }
+  >();
 
-  /** An upload, as an agency puts it. */
-  put(key: string, body: string | Buffer, contentType?: string): void {
-    this.objects.set(key, { body: Buffer.from(body), ...(contentType ? { contentType } : {}) });
+  /** An upload, as an agency puts it; with the user metadata of a signed upload URL when given. */
+  put(key: string, body: string | Buffer, contentType?: string, metadata?: Record<string, string>): void {
+    this.objects.set(key, {
+      body: Buffer.from(body),
+      ...(contentType ? { contentType } : {}),
+      ...(metadata ? { metadata } : {}),
+    });
+  }
+
+  async metadata(key: string): Promise<Record<string, string> | undefined> {
+    const object = this.objects.get(key);
+    return object ? { ...object.metadata } : undefined;
   }
 
   /** An object's text; undefined when absent. */

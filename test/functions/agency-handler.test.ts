@@ -9,11 +9,13 @@ import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
 import { batchOf } from './pipeline-fakes.ts';
+import { testUploadUrls } from './upload-urls.ts';
 
 Object.assign(process.env, {
   AWS_REGION: 'ap-southeast-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
+  BATCHES_BUCKET: 'batches-bucket',
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
@@ -44,8 +46,9 @@ let batches: MemoryBatches;
 let register: MemoryRegister;
 let reads: ReturnType<MemoryBatches['forAgencies']>;
 let agencies: MemoryAgencies;
+const uploadUrls = testUploadUrls();
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  agencyHandler({ batches: reads, register, agencies })(
+  agencyHandler({ batches: reads, register, agencies, uploadUrls })(
     get(path, routeKey, options) as never,
     lambdaContext(),
   );
@@ -256,7 +259,7 @@ describe('GET /review', () => {
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    agencyHandler({ batches: reads, register, agencies })(
+    agencyHandler({ batches: reads, register, agencies, uploadUrls })(
       post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
       lambdaContext(),
     );
@@ -319,6 +322,8 @@ describe('every agency route asks the agencies table', () => {
         agency: 'CA-GIALAI',
       }),
     'GET /review': () => get('/review', 'GET /review', { agency: 'CA-GIALAI' }),
+    'POST /uploads': () =>
+      post('/uploads', 'POST /uploads', { fileName: 'forms.csv' }, { agency: 'CA-GIALAI' }),
     'POST /review/{id}': () =>
       post(
         `/review/${BATCH_ID}.7`,
@@ -336,7 +341,7 @@ describe('every agency route asks the agencies table', () => {
     async (route) => {
       const read = vi.spyOn(register, 'getReview');
       const listed = vi.spyOn(register, 'listReviews');
-      const handler = agencyHandler({ batches: reads, register, agencies });
+      const handler = agencyHandler({ batches: reads, register, agencies, uploadUrls });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
       expect(disabled).toMatchObject({ statusCode: 403 });
@@ -354,7 +359,7 @@ describe('every agency route asks the agencies table', () => {
 describe('roles: each route needs one of its roles (shared/api/permissions.ts), for people and machines alike', () => {
   const listing = (caller: Parameters<typeof get>[2]) => call('/batches', 'GET /batches', caller);
   const reviewing = (caller: Parameters<typeof post>[3]) =>
-    agencyHandler({ batches: reads, register, agencies })(
+    agencyHandler({ batches: reads, register, agencies, uploadUrls })(
       post(
         '/review/X',
         'POST /review/{id}',
@@ -406,7 +411,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
         scopes: null,
       },
     };
-    const answer = await agencyHandler({ batches: reads, register, agencies })(
+    const answer = await agencyHandler({ batches: reads, register, agencies, uploadUrls })(
       event as never,
       lambdaContext(),
     );

@@ -24,8 +24,8 @@ export function setPipelineEnvironment(): void {
     RECORDS_DEAD_LETTER_QUEUE_URL: 'https://sqs.local/records-dlq',
     FINALIZE_DEAD_LETTER_QUEUE_URL: 'https://sqs.local/finalize-dlq',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
-    AGENCY_UPLOADERS: JSON.stringify({ AIDAEXAMPLE: 'CA-PLEIKU' }),
+    // the principal of s3Notification(): the one that signs upload URLs
+    UPLOAD_SIGNER: 'AIDAEXAMPLE',
   });
 }
 

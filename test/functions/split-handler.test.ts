@@ -3,7 +3,6 @@
 import { gzipSync } from 'node:zlib';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPLIT_SETTINGS } from '../../shared/ingest/split.ts';
-import { mayUploadFor } from '../../shared/ingest/uploader.ts';
 import { HEADER, ROW_A, ROW_B } from '../batch/helpers.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { lambdaContext, s3Notification, setPipelineEnvironment, sqsEvent } from './events.ts';
@@ -15,14 +14,21 @@ let batchIdOf: typeof import('../../shared/ingest/batch-id.ts').batchIdOf;
 
 let world: ReturnType<typeof pipelineFakes>;
 let agencies: MemoryAgencies;
-const split = (key: string, remainingMs?: number) =>
-  splitHandler({
+/** The principal of s3Notification(): the one that signs upload URLs in these tests. */
+const SIGNER = 'AIDAEXAMPLE';
+const split = (key: string, remainingMs?: number, principalId = `AWS:${SIGNER}`) => {
+  const notification = s3Notification(key);
+  for (const record of notification.Records) record.userIdentity = { principalId };
+  return splitHandler({
     ...world,
     agencies,
     settings: DEFAULT_SPLIT_SETTINGS,
-    // the uploader of s3Notification() acts for CA-PLEIKU, the agency of the tests' keys
-    mayUpload: (agencyCode, uploader) => mayUploadFor({ AIDAEXAMPLE: 'CA-PLEIKU' }, uploader, agencyCode),
-  })(sqsEvent([s3Notification(key)]), lambdaContext(remainingMs));
+    uploadSigner: () => SIGNER,
+  })(sqsEvent([notification]), lambdaContext(remainingMs));
+};
+/** An upload through a URL the agency function signed: the key's agency and the uploader in its metadata. */
+const upload = (key: string, body: string | Buffer, agency = key.split('/')[1] ?? '') =>
+  world.files.put(key, body, undefined, { 'dancu-agency': agency, 'dancu-uploader': 'client-pleiku' });
 /** The batch of an upload as s3Notification() describes it. */
 const batchOfKey = async (key: string) =>
   world.batches.get(batchIdOf({ bucket: 'batches-bucket', key, eTag: 'e1', sequencer: '0A1' }));
@@ -44,7 +50,7 @@ beforeEach(() => {
 describe('split handler', () => {
   it('splits a new upload: rejected rows and chunks to S3, the first chunk of each partition to the records queue', async () => {
     const bad = ROW_A.replace('064090123456', '064190123456');
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n${bad}\n${ROW_B}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n${bad}\n${ROW_B}\n`);
 
     const result = await split('incoming/CA-PLEIKU/forms.csv');
 
@@ -77,7 +83,7 @@ describe('split handler', () => {
         ? ROW_A.replace('Pleiku', 'Plei\0ku')
         : ROW_B.replace('1995-07-30', `1995-07-${10 + (i % 19)}`),
     );
-    world.files.put('incoming/CA-PLEIKU/nul.csv', `${HEADER}\n${rows.join('\n')}\n`);
+    upload('incoming/CA-PLEIKU/nul.csv', `${HEADER}\n${rows.join('\n')}\n`);
 
     await split('incoming/CA-PLEIKU/nul.csv');
 
@@ -93,7 +99,7 @@ describe('split handler', () => {
   });
 
   it('does nothing for a repeated event of a batch already past splitting', async () => {
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
     await split('incoming/CA-PLEIKU/forms.csv');
     vi.clearAllMocks();
     const opened = vi.spyOn(world.files, 'open');
@@ -106,7 +112,7 @@ describe('split handler', () => {
   });
 
   it('fails a batch whose file cannot be read, with a coded report and nothing sent to the register', async () => {
-    world.files.put('incoming/CA-PLEIKU/photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
+    upload('incoming/CA-PLEIKU/photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
 
     await split('incoming/CA-PLEIKU/photo.csv');
 
@@ -123,11 +129,14 @@ describe('split handler', () => {
     nothingSent();
   });
 
-  it('refuses a batch uploaded under another agency’s prefix: failed with a coded report, nothing read or sent', async () => {
-    world.files.put('incoming/CA-ANKHE/forms.csv', `${HEADER}\n${ROW_A}\n`);
+  it('refuses a batch put straight into the bucket, not through a signed URL: failed with a coded report, nothing read or sent', async () => {
+    // whatever metadata the intruder sets: only the signer's uploads are looked at
+    upload('incoming/CA-ANKHE/forms.csv', `${HEADER}\n${ROW_A}\n`);
     const opened = vi.spyOn(world.files, 'open');
+    const headed = vi.spyOn(world.files, 'metadata');
 
-    const result = await split('incoming/CA-ANKHE/forms.csv');
+    const result = await split('incoming/CA-ANKHE/forms.csv', undefined, 'AWS:AROAINTRUDER:session');
+    expect(headed).not.toHaveBeenCalled();
 
     expect(result.batchItemFailures).toEqual([]);
     expect(await batchOfKey('incoming/CA-ANKHE/forms.csv')).toMatchObject({
@@ -148,6 +157,39 @@ describe('split handler', () => {
   });
 
   it.each([
+    ['signed for another agency', { 'dancu-agency': 'CA-PLEIKU', 'dancu-uploader': 'client-pleiku' }],
+    ['without the signed agency', { 'dancu-uploader': 'client-pleiku' }],
+    ['without metadata', undefined],
+  ])(
+    'refuses an upload by the signer %s: failed before it claims the name, nothing read or sent',
+    async (_why, metadata) => {
+      world.files.put('incoming/CA-ANKHE/forms.csv', `${HEADER}\n${ROW_A}\n`, undefined, metadata);
+      const opened = vi.spyOn(world.files, 'open');
+
+      const result = await split('incoming/CA-ANKHE/forms.csv');
+
+      expect(result.batchItemFailures).toEqual([]);
+      const refused = await batchOfKey('incoming/CA-ANKHE/forms.csv');
+      expect(refused).toMatchObject({ status: 'failed', failure: { code: 'BATCH_UPLOADER_NOT_ALLOWED' } });
+      expect(await world.batches.latestBatchOf('incoming/CA-ANKHE/forms.csv')).toBeUndefined();
+      expect(world.files.keys('reports/')).not.toContain('reports/CA-ANKHE/forms.csv/summary.json');
+      expect(opened).not.toHaveBeenCalled();
+      nothingSent();
+    },
+  );
+
+  it('records who asked for the upload URL on the batch', async () => {
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+
+    await split('incoming/CA-PLEIKU/forms.csv');
+
+    expect(await batchOfKey('incoming/CA-PLEIKU/forms.csv')).toMatchObject({
+      status: 'registering',
+      uploadedBy: 'client-pleiku',
+    });
+  });
+
+  it.each([
     [
       'AGENCY_UNKNOWN',
       'not in the agencies table',
@@ -155,11 +197,20 @@ describe('split handler', () => {
       /không có trong danh sách cơ quan.*not in the agencies list/,
     ],
     ['AGENCY_DISABLED', 'disabled', () => agencies.disable('CA-PLEIKU', 'operator'), /tạm ngừng.*disabled/],
+    [
+      'AGENCY_NOT_UPLOADER',
+      'the platform agency, which holds no personal data (the jurisdiction rule)',
+      () => {
+        const held = agencies.held.get('CA-PLEIKU');
+        if (held) agencies.held.set('CA-PLEIKU', { ...held, kind: 'platform' });
+      },
+      /không tải lên.*does not upload/,
+    ],
   ])(
     'refuses the upload of an agency %s (%s): failed with a coded report, nothing read or sent',
     async (code, _why, arrange, message) => {
       await arrange();
-      world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+      upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
       const opened = vi.spyOn(world.files, 'open');
 
       const result = await split('incoming/CA-PLEIKU/forms.csv');
@@ -180,7 +231,7 @@ describe('split handler', () => {
   );
 
   it('retries an upload whose agency could not be read, creating nothing until it can', async () => {
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
     vi.spyOn(agencies, 'get').mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
 
     const first = await split('incoming/CA-PLEIKU/forms.csv');
@@ -198,7 +249,7 @@ describe('split handler', () => {
   });
 
   it('never splits a refused upload on a retry, even when its refusal was not recorded the first time', async () => {
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
     await agencies.disable('CA-PLEIKU', 'operator');
     vi.spyOn(world.batches, 'markFailed').mockRejectedValueOnce(new Error('throttled'));
 
@@ -217,7 +268,7 @@ describe('split handler', () => {
   });
 
   it('leaves a finished batch as it is when its event comes again after its agency was disabled', async () => {
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${ROW_A}\n`);
     await split('incoming/CA-PLEIKU/forms.csv');
     const split1 = await batchOfKey('incoming/CA-PLEIKU/forms.csv');
     expect(split1?.status).toBe('registering');
@@ -237,7 +288,7 @@ describe('split handler', () => {
   });
 
   it('fails a batch whose upload S3 will not let it read (a missing object under a prefix-limited ListBucket)', async () => {
-    world.files.put('incoming/CA-PLEIKU/denied.csv', `${HEADER}\n${ROW_A}\n`);
+    upload('incoming/CA-PLEIKU/denied.csv', `${HEADER}\n${ROW_A}\n`);
     vi.spyOn(world.files, 'open').mockRejectedValue(
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
     );
@@ -251,7 +302,7 @@ describe('split handler', () => {
   });
 
   it('refuses a key outside incoming/{agency}/ or with an unsupported extension', async () => {
-    world.files.put('incoming/CA-PLEIKU/forms.xlsx', 'PK');
+    upload('incoming/CA-PLEIKU/forms.xlsx', 'PK');
     const opened = vi.spyOn(world.files, 'open');
     await split('incoming/CA-PLEIKU/forms.xlsx');
     expect(await batchOfKey('incoming/CA-PLEIKU/forms.xlsx')).toMatchObject({
@@ -263,7 +314,7 @@ describe('split handler', () => {
 
   it('hands over to a fresh invocation when time runs low, with a checkpoint', async () => {
     const rows = Array.from({ length: 600 }, (_, i) => (i % 2 ? ROW_A : ROW_B)).join('\n');
-    world.files.put('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${rows}\n`);
+    upload('incoming/CA-PLEIKU/forms.csv', `${HEADER}\n${rows}\n`);
 
     await split('incoming/CA-PLEIKU/forms.csv', 1_000);
 
@@ -283,7 +334,7 @@ describe('split handler', () => {
   });
   it('fails a gzip batch whose resumed read cannot get past its rows before the time is up (issue 24)', async () => {
     const rows = Array.from({ length: 2_000 }, (_, i) => (i % 2 ? ROW_A : ROW_B)).join('\n');
-    world.files.put('incoming/CA-PLEIKU/forms.csv.gz', gzipSync(`${HEADER}\n${rows}\n`));
+    upload('incoming/CA-PLEIKU/forms.csv.gz', gzipSync(`${HEADER}\n${rows}\n`));
     await split('incoming/CA-PLEIKU/forms.csv.gz', 1_000);
     const batch = await batchOfKey('incoming/CA-PLEIKU/forms.csv.gz');
     expect(batch).toMatchObject({ status: 'splitting', checkpoint: { row: 255, fileOffset: undefined } });
@@ -302,7 +353,7 @@ describe('split handler', () => {
 
   it('fails a header of 120,000 columns at once, the checkpoint item far under 400 KB (issue 24)', async () => {
     const header = `${HEADER}${',c'.repeat(120_000)}`;
-    world.files.put('incoming/CA-PLEIKU/wide.csv', `${header}\n${ROW_A}${','.repeat(120_000)}\n`);
+    upload('incoming/CA-PLEIKU/wide.csv', `${header}\n${ROW_A}${','.repeat(120_000)}\n`);
     await split('incoming/CA-PLEIKU/wide.csv');
     const batch = await batchOfKey('incoming/CA-PLEIKU/wide.csv');
     expect(batch).toMatchObject({ status: 'failed', failure: { code: 'BATCH_HEADER_TOO_LARGE' } });

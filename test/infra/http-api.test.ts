@@ -176,12 +176,17 @@ describe('HTTP functions may only read', () => {
     expect(writes('lookup')).toEqual([]);
   });
 
-  it('agency writes only register items (the review of probable duplicates), and no object or message', () => {
+  it('agency writes only register items (the review of probable duplicates), uploads (to sign their URLs), and no message', () => {
     const written = writes('agency');
-    expect(written.flatMap((statement) => [statement.Resource].flat())).toEqual([
-      { 'Fn::GetAtt': [idOf(stack.tables.tables.register), 'Arn'] },
-    ]);
-    expect(actions(written).filter((action) => !action.startsWith('dynamodb:'))).toEqual([]);
+    const s3 = written.filter((statement) => actions([statement]).some((action) => action.startsWith('s3:')));
+    expect(actions(s3)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    expect(JSON.stringify(s3.map((statement) => statement.Resource))).toContain('/incoming/*');
+    expect(
+      written
+        .filter((statement) => !s3.includes(statement))
+        .flatMap((statement) => [statement.Resource].flat()),
+    ).toEqual([{ 'Fn::GetAtt': [idOf(stack.tables.tables.register), 'Arn'] }]);
+    expect(actions(written).filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
   it('the status function touches no bucket and no queue but its own', () => {

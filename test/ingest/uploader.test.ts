@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mayUploadFor, parseUploaders, uploaderIdOf } from '../../shared/ingest/uploader.ts';
-
-const uploaders = parseUploaders(JSON.stringify({ AROAGIALAI: 'CA-GIALAI', S3RVER: '*' }));
+import { signedBy, signedFor, uploaderIdOf } from '../../shared/ingest/uploader.ts';
 
 describe('uploaderIdOf', () => {
-  it('takes the unique id of a role session or a user, and nothing of a service or the root', () => {
+  it('reads the unique id of a user or a role session', () => {
     expect(uploaderIdOf('AWS:AROAGIALAI:upload-session')).toBe('AROAGIALAI');
     expect(uploaderIdOf('AWS:AIDAEXAMPLE')).toBe('AIDAEXAMPLE');
     expect(uploaderIdOf('A3NL1KOZZKEXAMPLE')).toBeUndefined();
@@ -12,24 +10,22 @@ describe('uploaderIdOf', () => {
   });
 });
 
-describe('mayUploadFor', () => {
-  it('lets an agency role upload for its own agency only', () => {
-    expect(mayUploadFor(uploaders, 'AWS:AROAGIALAI:s', 'CA-GIALAI')).toBe(true);
-    expect(mayUploadFor(uploaders, 'AWS:AROAGIALAI:s', 'CA-PLEIKU')).toBe(false);
+describe('signedBy', () => {
+  it('admits the signer in any of its sessions, and no one else', () => {
+    expect(signedBy('AROAAGENCYFN', 'AWS:AROAAGENCYFN:dancu-agency')).toBe(true);
+    expect(signedBy('AROAAGENCYFN', 'AWS:AROAAGENCYFN')).toBe(true);
+    expect(signedBy('AROAAGENCYFN', 'AWS:AROASOMEONE:AROAAGENCYFN')).toBe(false);
+    expect(signedBy('AROAAGENCYFN', 'AROAAGENCYFN')).toBe(false);
+    expect(signedBy('AROAAGENCYFN', undefined)).toBe(false);
+    expect(signedBy('', 'AWS:')).toBe(false);
   });
+});
 
-  it('refuses an unmapped principal, a principal-less event and names inherited from Object', () => {
-    expect(mayUploadFor(uploaders, 'AWS:AIDASOMEONE', 'CA-GIALAI')).toBe(false);
-    expect(mayUploadFor(uploaders, undefined, 'CA-GIALAI')).toBe(false);
-    expect(mayUploadFor(uploaders, 'AWS:constructor', 'constructor')).toBe(false);
-  });
-
-  it('lets a principal mapped to any agency (the local operator) upload anywhere', () => {
-    expect(mayUploadFor(uploaders, 'AWS:S3RVER', 'CA-ANKHE')).toBe(true);
-  });
-
-  it('rejects a map that is not id → code', () => {
-    expect(() => parseUploaders('{"AROA": 1}')).toThrow();
-    expect(() => parseUploaders('[')).toThrow();
+describe('signedFor', () => {
+  it("holds when the signed metadata names the key's agency", () => {
+    expect(signedFor({ 'dancu-agency': 'CA-GIALAI', 'dancu-uploader': 'c1' }, 'CA-GIALAI')).toBe(true);
+    expect(signedFor({ 'dancu-agency': 'CA-GIALAI' }, 'CA-PLEIKU')).toBe(false);
+    expect(signedFor({}, 'CA-GIALAI')).toBe(false);
+    expect(signedFor(undefined, 'CA-GIALAI')).toBe(false);
   });
 });

@@ -1,31 +1,35 @@
-// Agency isolation for real on the local stack: an upload under another agency's prefix, signed with the wrong
-// agency's credentials, reaches the split through the real S3 → queue path and is refused before a row is read.
-// Locally the S3 event's principal is the request's access key id (local/runtime/emulators.ts). And the agencies table:
-// an upload for an agency it does not hold, or holds disabled, fails the same way; a disabled agency's calls get a 403.
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// Agency isolation for real on the local stack. Uploads go through URLs the agency function signs (POST /uploads):
+// a URL is for the caller's own prefix, and used for another key or with other metadata it fails the signature (the
+// local S3 checks presigned requests: local/runtime/presigned-check.ts). An upload put straight into the bucket, by
+// anyone but the signer, reaches the split through the real S3 → queue path and is refused before a row is read;
+// locally the S3 event's principal is the request's access key id (local/runtime/emulators.ts). And the agencies
+// table: an upload for an agency it does not hold, or holds disabled, fails the same way; a disabled agency's calls
+// get a 403.
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
-import { localAgencyCredentials } from '../../local/runtime/account.ts';
+import { LOCAL_UPLOAD_SIGNER, localAgencyCredentials } from '../../local/runtime/account.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import { putWithTicket } from '../../local/upload-ticket.ts';
 import { objectKeys } from '../../shared/keys.ts';
 import type { Agencies } from '../../shared/model/ports.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { runScript } from '../fixtures/script.ts';
-import { Agency, quietLog, signedIn, tempDir } from './harness.ts';
+import { Agency, askUploadUrl, machineContext, quietLog, signedIn, tempDir, uploadAs } from './harness.ts';
 
 let stack: LocalStack;
 let operator: Agency;
 let agencies: Agencies;
 let dir: string;
 
-/** An S3 client signing as the local role of `agencyCode`. */
-function clientOf(agencyCode: string): S3Client {
+/** An S3 client signing with `credentials` (an agency's own local key, or the upload signer's). */
+function clientOf(credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
   return new S3Client({
     region: stack.names.region,
     endpoint: stack.endpoints.s3,
-    credentials: localAgencyCredentials(agencyCode),
+    credentials,
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -63,15 +67,36 @@ async function batchSummary(agency: string, name: string, batchId: string): Prom
   throw new Error(`no summary at ${key}`);
 }
 
-/** The operator's upload (its key may upload for any agency): only the agency of the key is checked. */
-async function uploadAsOperator(key: string, bytes: Buffer | string): Promise<void> {
-  await operator.s3.send(new PutObjectCommand({ Bucket: operator.bucket, Key: key, Body: bytes }));
+/** An upload put straight into the bucket with `agencyCode`'s own local key, not through an upload URL. */
+async function putDirectly(agencyCode: string, key: string, bytes: Buffer | string): Promise<Date> {
+  const at = new Date();
+  await clientOf(localAgencyCredentials(agencyCode)).send(
+    new PutObjectCommand({ Bucket: operator.bucket, Key: key, Body: bytes }),
+  );
+  return at;
 }
 
-async function uploadAs(agencyCode: string, key: string, bytes: Buffer | string): Promise<Date> {
-  const at = new Date();
-  await clientOf(agencyCode).send(new PutObjectCommand({ Bucket: operator.bucket, Key: key, Body: bytes }));
-  return at;
+/**
+ * An upload as a URL of the agency function makes it, for an agency the function would sign for no longer (unknown,
+ * disabled): signed with the signer's key and the metadata set, to test the split alone.
+ */
+async function putAsSigner(key: string, bytes: Buffer | string): Promise<void> {
+  const agency = objectKeys.parseUpload(key)?.agencyCode ?? '';
+  await clientOf(LOCAL_UPLOAD_SIGNER).send(
+    new PutObjectCommand({
+      Bucket: operator.bucket,
+      Key: key,
+      Body: bytes,
+      Metadata: { 'dancu-agency': agency, 'dancu-uploader': 'it-client' },
+    }),
+  );
+}
+
+async function exists(key: string): Promise<boolean> {
+  return operator.s3.send(new HeadObjectCommand({ Bucket: operator.bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
 }
 
 beforeAll(async () => {
@@ -92,9 +117,9 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 describe('agency isolation on the local stack', () => {
-  it('refuses a batch uploaded under another agency’s prefix, and nothing of it reaches the register', async () => {
+  it('refuses a batch put straight under another agency’s prefix, and nothing of it reaches the register', async () => {
     const batch = buildBatch({ rows: 50, seed: 61, errorRate: 0, duplicateRate: 0 });
-    await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/intruder.csv', batch.bytes);
+    await putDirectly('CA-ANKHE', 'incoming/CA-PLEIKU/intruder.csv', batch.bytes);
 
     const refused = await refusedBatch('incoming/CA-PLEIKU/intruder.csv');
     // never read: no row counted, no chunk written
@@ -122,12 +147,12 @@ describe('agency isolation on the local stack', () => {
 
   it('leaves the rightful agency’s report at the name’s path as it was when an intruder uploads to the same key', async () => {
     const own = buildBatch({ rows: 30, seed: 63, errorRate: 0, duplicateRate: 0 });
-    const at = await uploadAs('CA-PLEIKU', 'incoming/CA-PLEIKU/owned.csv', own.bytes);
+    const at = await operator.upload('incoming/CA-PLEIKU/owned.csv', own.bytes);
     const rightful = await operator.waitForSummary('CA-PLEIKU', 'owned.csv', at);
     expect(rightful).toMatchObject({ status: 'completed', rows: 30 });
     const before = await operator.text('reports/CA-PLEIKU/owned.csv/outcomes.csv');
 
-    await uploadAs('CA-ANKHE', 'incoming/CA-PLEIKU/owned.csv', buildBatch({ rows: 5, seed: 64 }).bytes);
+    await putDirectly('CA-ANKHE', 'incoming/CA-PLEIKU/owned.csv', buildBatch({ rows: 5, seed: 64 }).bytes);
     const refused = await refusedBatch('incoming/CA-PLEIKU/owned.csv');
     expect(await batchSummary('CA-PLEIKU', 'owned.csv', String(refused.batchId))).toMatchObject({
       status: 'failed',
@@ -142,15 +167,70 @@ describe('agency isolation on the local stack', () => {
     expect(kept?.status).toBe('completed');
   });
 
-  it('splits the same agency’s own upload, signed with its own credentials', async () => {
+  it('splits an agency’s own upload through its upload URL, and records who asked for the URL', async () => {
     const batch = buildBatch({ rows: 50, seed: 62, errorRate: 0, duplicateRate: 0 });
     const held = (await operator.personKeys()).size;
-    const at = await uploadAs('CA-ANKHE', 'incoming/CA-ANKHE/own.csv', batch.bytes);
+    const at = new Date();
+    const ticket = await uploadAs(stack, 'CA-ANKHE', 'own.csv', batch.bytes);
+    expect(ticket.key).toBe('incoming/CA-ANKHE/own.csv');
 
     const summary = await operator.waitForSummary('CA-ANKHE', 'own.csv', at);
 
     expect(summary).toMatchObject({ status: 'completed', rows: 50, outcomes: { new: 50, rejected: 0 } });
     expect((await operator.personKeys()).size).toBe(held + 50);
+    const [item] = (await operator.scan('batches')).filter(
+      (entry) => entry.sk === 'META' && entry.batchId === summary.batchId,
+    );
+    expect(item?.uploadedBy).toBe('local-client-CA-ANKHE');
+  });
+
+  it('gives no upload URL outside the caller’s own prefix, whatever name it asks for', async () => {
+    for (const fileName of ['../CA-PLEIKU/x.csv', 'CA-PLEIKU/x.csv', '..%2FCA-PLEIKU%2Fx.csv']) {
+      const { statusCode, body } = await askUploadUrl(stack, fileName, machineContext('CA-ANKHE'));
+      expect(statusCode).toBe(400);
+      expect(body.error?.code).toBe('UPLOAD_NAME_INVALID');
+    }
+    const viewer = await askUploadUrl(stack, 'x.csv', machineContext('CA-ANKHE', 'viewer'));
+    expect(viewer.statusCode).toBe(403);
+    expect(viewer.body.error?.code).toBe('ROLE_MISSING');
+  });
+
+  it('fails the signature of an upload URL used for another key, or with another agency in its metadata', async () => {
+    const { statusCode, body: ticket } = await askUploadUrl(stack, 'mine.csv', machineContext('CA-ANKHE'));
+    expect(statusCode).toBe(201);
+    const bytes = buildBatch({ rows: 5, seed: 66, errorRate: 0, duplicateRate: 0 }).bytes;
+    const refusedWith = async (answer: Response) => ({
+      status: answer.status,
+      code: /<Code>([^<]+)<\/Code>/.exec(await answer.text())?.[1],
+    });
+    const elsewhere = (path: string) => ({ ...ticket, url: ticket.url.replace('CA-ANKHE/mine.csv', path) });
+
+    // another agency's prefix, another name of its own: the URL signs one key only
+    expect(await refusedWith(await putWithTicket(elsewhere('CA-PLEIKU/mine.csv'), bytes))).toEqual({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    expect(await refusedWith(await putWithTicket(elsewhere('CA-ANKHE/other.csv'), bytes))).toEqual({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    // the metadata is signed: changed, or left out, the signature fails
+    const asPleiku = { ...ticket.headers, 'x-amz-meta-dancu-agency': 'CA-PLEIKU' };
+    expect(await refusedWith(await putWithTicket(ticket, bytes, asPleiku))).toEqual({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    expect(await refusedWith(await putWithTicket(ticket, bytes, {}))).toEqual({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    expect(await exists('incoming/CA-PLEIKU/mine.csv')).toBe(false);
+    expect(await exists('incoming/CA-ANKHE/other.csv')).toBe(false);
+    expect(await exists('incoming/CA-ANKHE/mine.csv')).toBe(false);
+    // and as given, it works
+    const at = new Date();
+    expect((await putWithTicket(ticket, bytes)).status).toBe(200);
+    expect(await operator.waitForSummary('CA-ANKHE', 'mine.csv', at)).toMatchObject({ status: 'completed' });
   });
 
   it('holds the demo agencies from its start', async () => {
@@ -182,7 +262,12 @@ describe('agency isolation on the local stack', () => {
     }
     const held = (await operator.personKeys()).size;
     const key = `incoming/${agency}/forms.csv`;
-    await uploadAsOperator(key, buildBatch({ rows: 20, seed: 65, errorRate: 0, duplicateRate: 0 }).bytes);
+    // the agency function signs no URL for it
+    const asked = await askUploadUrl(stack, 'forms.csv', machineContext(agency));
+    expect(asked.statusCode).toBe(403);
+    expect(asked.body.error?.code).toBe(code);
+    // a URL signed before it was disabled (or a bucket policy ever too broad): the split refuses it
+    await putAsSigner(key, buildBatch({ rows: 20, seed: 65, errorRate: 0, duplicateRate: 0 }).bytes);
 
     const refused = await refusedBatch(key, code);
     expect(refused).toMatchObject({ status: 'failed', agencyCode: agency });

@@ -1,5 +1,6 @@
-// An independent client: the AWS CLI, pointed at the local stack with what `.dancu/local.json` says, uploads a
-// batch and fetches its report. CI installs Debian's awscli; elsewhere the test needs `aws` on the PATH.
+// Independent clients: curl uploads a batch with an upload URL of the agency function (`curl --upload-file`, as
+// docs/operations.md shows), and the AWS CLI, pointed at the local stack with what `.dancu/local.json` says, fetches
+// its report. CI installs Debian's awscli; elsewhere the test needs `aws` (and curl) on the PATH.
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
-import { agenciesWith, expectLedger, quietLog, tempDir } from './harness.ts';
+import { agenciesWith, askUploadUrl, expectLedger, machineContext, quietLog, tempDir } from './harness.ts';
 
 const run = promisify(execFile);
 const cliFound = await run('aws', ['--version']).then(
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 describe.skipIf(!cliFound)('the AWS CLI against the local stack', () => {
-  it('uploads a batch and fetches its report', async () => {
+  it('uploads a batch with curl and an upload URL, and fetches its report', async () => {
     const local = JSON.parse(await readFile(join(dir, 'local.json'), 'utf8'));
     const env = {
       ...process.env,
@@ -55,7 +56,14 @@ describe.skipIf(!cliFound)('the AWS CLI against the local stack', () => {
     const file = join(dir, 'forms.csv');
     await writeFile(file, batch.bytes);
 
-    await aws('s3', 'cp', file, `s3://${bucket}/incoming/CA-CLI/forms.csv`);
+    const { statusCode, body: ticket } = await askUploadUrl(stack, 'forms.csv', machineContext('CA-CLI'));
+    expect(statusCode).toBe(201);
+    const headers = Object.entries(ticket.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+    await run('curl', ['--fail', '--silent', '--show-error', '--upload-file', file, ...headers, ticket.url]);
+    const head = JSON.parse(
+      (await aws('s3api', 'head-object', '--bucket', bucket, '--key', ticket.key)).stdout,
+    );
+    expect(head.Metadata).toEqual({ 'dancu-agency': 'CA-CLI', 'dancu-uploader': 'local-client-CA-CLI' });
 
     const reports = `s3://${local.buckets.reports}/reports/CA-CLI/forms.csv`;
     let summary: BatchSummary | undefined;

@@ -4,17 +4,27 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { expect } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { demoAgencies } from '../../local/demo-agencies.ts';
+import { LOCAL_UPLOAD_SIGNER } from '../../local/runtime/account.ts';
 import { signInAs } from '../../local/runtime/sign-in-client.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
+import {
+  askUploadUrl,
+  machineContext,
+  type UploadTicket,
+  uploadWithTicket,
+} from '../../local/upload-ticket.ts';
 import type { Role } from '../../shared/domain/roles.ts';
+import { uploadTicket } from '../../shared/ingest/upload-ticket.ts';
+import { objectKeys } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
+import { signingClient, UploadUrls } from '../../shared/store/upload-urls.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
 
 /** every upload column that may hold an ID: a copy without them knows the people, not their numbers */
@@ -63,6 +73,37 @@ export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'dancu-it-'));
 }
 
+export { askUploadUrl, machineContext };
+
+/**
+ * An upload as a machine of `agency` makes it: an upload URL from the agency function, then the PUT. A stack that
+ * runs no agency function (a test of the split alone) gets the same URL signed with the signer's key.
+ */
+export async function uploadAs(stack: LocalStack, agency: string, name: string, bytes: Buffer | string) {
+  let ticket: UploadTicket;
+  if (stack.handlers.agency) {
+    const { statusCode, body } = await askUploadUrl(stack, name, machineContext(agency));
+    if (statusCode !== 201)
+      throw new Error(`POST /uploads ${agency}/${name}: ${statusCode} ${body.error?.code}`);
+    ticket = body;
+  } else {
+    const signer = signingClient({
+      region: stack.names.region,
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      credentials: LOCAL_UPLOAD_SIGNER,
+    });
+    const urls = new UploadUrls(stack.names.buckets.batches, signer);
+    ticket = await uploadTicket(urls, {
+      agencyCode: agency,
+      uploader: `local-client-${agency}`,
+      fileName: name,
+    });
+  }
+  await uploadWithTicket(ticket, bytes);
+  return ticket;
+}
+
 export class Agency {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
@@ -86,9 +127,12 @@ export class Agency {
     return this.stack.names.buckets.batches;
   }
 
+  /** An upload of `incoming/{agency}/{name}` through an upload URL of that agency (uploadAs). */
   async upload(key: string, bytes: Buffer | string): Promise<Date> {
+    const upload = objectKeys.parseUpload(key);
+    if (!upload) throw new Error(`${key} is not an upload key`);
     const at = new Date();
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes }));
+    await uploadAs(this.stack, upload.agencyCode, upload.name, bytes);
     return at;
   }
 
