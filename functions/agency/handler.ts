@@ -1,6 +1,6 @@
-// Agencies' routes of the HTTP API: upload URLs for their own prefix (uploads.ts), their own batches and review list only. In AWS the route's IAM authoriser has checked the
-// signature; the agency is the one the caller's role is named for (shared/api/caller.ts), and it must be in the agencies
-// table and active (403 AGENCY_UNKNOWN, AGENCY_DISABLED).
+// Agencies' routes of the people's and machines' HTTP APIs: upload URLs for their own prefix (uploads.ts), their own
+// batches and review list only. The API's authoriser has checked the token; acting.ts reads the caller from it, and
+// asks that its agency be held and active and that it hold one of the route's roles.
 
 import { ApiError } from '../../shared/api/errors.ts';
 import type { AgencyRouteKey } from '../../shared/api/permissions.ts';
@@ -15,7 +15,6 @@ import {
 import { env } from '../../shared/aws/env.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
-import { agencyRefusal } from '../../shared/model/agency-refusal.ts';
 import type { AgencyBatch } from '../../shared/model/batch.ts';
 import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '../../shared/model/ports.ts';
 import type { StoredReview } from '../../shared/model/register.ts';

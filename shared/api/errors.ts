@@ -56,8 +56,8 @@ export const API_CODES = messageTable({
   },
   CALLER_NOT_AGENCY: {
     status: 403,
-    vi: 'Người gọi không phải là vai trò của một cơ quan (dancu-agency-{mã})',
-    en: 'The caller is not an agency role (dancu-agency-{code})',
+    vi: 'Mã thông báo của người gọi không mang mã cơ quan (người hoặc hệ thống của một cơ quan)',
+    en: "The caller's token names no agency (a person or system of an agency)",
   },
   AGENCY_UNKNOWN: {
     status: 403,
