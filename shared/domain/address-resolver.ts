@@ -50,6 +50,8 @@ const GLUED_NUMBER = /^(p|q|f|x|phuong|quan|xa)(\d+)$/;
 const WORD = /[\p{L}\p{N}]+/gu;
 const PART_SEPARATOR = /[,;|\n]+/;
 const COUNTRY = ['vietnam', 'vn'];
+// "…, Tỉnh Gia Lai (nay là xã Ia Dơk)": a note after the address
+const TRAILING_NOTE = /\s*\([^()]*\)\s*$/;
 
 function numberKey(word: string): string {
   return /^\d+$/.test(word) ? String(Number(word)) : word;
@@ -59,6 +61,7 @@ function numberKey(word: string): string {
 export function addressTokens(text: string): Token[] {
   const tokens: Token[] = [];
   normalizeText(text)
+    .replace(TRAILING_NOTE, '')
     .toLowerCase()
     .split(PART_SEPARATOR)
     .forEach((segment, part) => {
@@ -240,11 +243,19 @@ function namesEndingAt(
     key = token.key + key;
     let entries = level.byKey.get(key)?.filter(fits);
     if (!entries || entries.length === 0) continue;
-    const m = markerBefore(tokens, start, last.part);
-    if (m && !m.levels.includes(levelName)) continue;
+    let m = markerBefore(tokens, start, last.part);
+    if (m && !m.levels.includes(levelName)) {
+      // Huyện Chư Sê is not Thị trấn Chư Sê; but in "phuc xa ba dinh ha noi" the xa ends the ward's name
+      const from = start - m.words.length;
+      if (from === 0 || tokens[from - 1]?.part !== last.part) continue;
+      m = undefined;
+    }
     if (m && levelName !== 'province') {
+      // a district's wrong type word is tolerated (Huyện An Khê, a Thị xã since 2003); a commune's is not: a Xã and
+      // a Thị trấn of one name share a district (Mường Tè), and Phường Tây Sơn is not the 2025 Xã Tây Sơn
       const typed = entries.filter((e) => e.type.startsWith(m.type));
-      if (typed.length > 0) entries = typed; // a wrong type word (Huyện for a Thị xã) is tolerated
+      if (typed.length > 0 || levelName === 'commune') entries = typed;
+      if (entries.length === 0) continue;
     }
     if (entries.length > 1) entries = byTone(entries, tokens.slice(start, end));
     const from = m ? start - m.words.length : start;
@@ -344,11 +355,11 @@ function resolveIn(tokens: Token[], vintage: Vintage): AddressResolution {
     const [only] = communes.values();
     if (only) return placed(only.entry, only.parse);
   }
-  if (partial.length > 0) return { status: 'unplaced', reason: 'ambiguous', candidates: refs(partial) };
   const loose = parse(tokens, vintage, false);
   if (loose.complete.length > 0) {
     return { status: 'unplaced', reason: 'disagree', candidates: refs(loose.complete.flatMap((p) => p.communes)) };
   }
+  if (partial.length > 0) return { status: 'unplaced', reason: 'ambiguous', candidates: refs(partial) };
   return { status: 'unplaced', reason: 'unknown' };
 }
 
