@@ -48,13 +48,14 @@ interface Token {
 // a marker glued to its number: P1, Q.10 is split by the dot already, F7 (phường, as Saigon writes it)
 const GLUED_NUMBER = /^(p|q|f|x|phuong|quan|xa)(\d+)$/;
 const WORD = /[\p{L}\p{N}]+/gu;
+const NUMBER = /^\d+$/;
 const PART_SEPARATOR = /[,;|\n]+/;
 const COUNTRY = ['vietnam', 'vn'];
 // "…, Tỉnh Gia Lai (nay là xã Ia Dơk)": a note after the address
 const TRAILING_NOTE = /\s*\([^()]*\)\s*$/;
 
 function numberKey(word: string): string {
-  return /^\d+$/.test(word) ? String(Number(word)) : word;
+  return NUMBER.test(word) ? String(Number(word)) : word;
 }
 
 /** The text's words, folded, each with the comma-separated part it lies in; the country at the end dropped. */
@@ -121,7 +122,7 @@ function markerBefore(tokens: Token[], end: number, part: number): Marker | unde
     let fits = true;
     for (let i = 0; i < m.words.length && fits; i++) {
       const token = tokens[start + i];
-      fits = token?.key === m.words[i] && token.part === part;
+      fits = token !== undefined && token.key === m.words[i] && token.part === part;
     }
     if (fits) return m;
   }
@@ -175,7 +176,8 @@ function buildIndex(vintage: Vintage): VintageIndex {
       if (unit.interim) continue; // in no official list: a text cannot name it by its district
       const { words, type } = bareWords(unit);
       const key = words.map((w) => w.key).join('');
-      const province = level === 'province' ? unit.code : (provinceOf.get(unit.parent ?? '') ?? unit.parent ?? '');
+      const province =
+        level === 'province' ? unit.code : (provinceOf.get(unit.parent ?? '') ?? unit.parent ?? '');
       provinceOf.set(unit.code, province);
       const entry: UnitEntry = { unit, type, bare: words.map((w) => w.raw).join(' '), province };
       const list = byKey.get(key);
@@ -257,20 +259,41 @@ function namesEndingAt(
       if (typed.length > 0 || levelName === 'commune') entries = typed;
       if (entries.length === 0) continue;
     }
-    if (entries.length > 1) entries = byTone(entries, tokens.slice(start, end));
+    if (entries.length > 1) entries = byTone(entries, tokens, start, end);
+    if (!m && NUMBER.test(key)) continue; // Thôn 3, Số 5: a numbered ward or district needs its type word
     const from = m ? start - m.words.length : start;
     const anchored = m !== undefined || from === 0 || tokens[from - 1]?.part !== last.part;
+    // "Xã Foo Bar": the name begins after its type word, so Bar alone is not it
+    if (!anchored && typeWordBefore(tokens, from, levelName)) continue;
     matches.push({ entries, start: from, anchored, marked: m !== undefined });
   }
   return matches;
 }
 
-/** Of names that fold alike (Minh Quán, Minh Quân), the one the text's own marks spell, when exactly one does. */
-function byTone(entries: UnitEntry[], words: Token[]): UnitEntry[] {
-  if (words.every((w) => w.raw === w.key)) return entries; // written without marks
-  const toned = tonedKey(words.map((w) => w.raw).join(' '));
+/**
+ * Of names that fold alike (Minh Quán, Minh Quân; Ia Bang, Ia Băng), the one the text's own marks spell, when exactly
+ * one does. A text with marks anywhere is taken as spelled: its unmarked Ia Bang is Ia Bang.
+ */
+function byTone(entries: UnitEntry[], tokens: Token[], start: number, end: number): UnitEntry[] {
+  if (tokens.every((t) => t.raw === t.key)) return entries; // written without marks
+  const toned = tonedKey(
+    tokens
+      .slice(start, end)
+      .map((w) => w.raw)
+      .join(' '),
+  );
   const same = entries.filter((e) => tonedKey(e.bare) === toned);
   return same.length === 1 ? same : entries;
+}
+
+/** A type word of this level alone (Xã, Huyện, not Thành phố) earlier in the same part of the text. */
+function typeWordBefore(tokens: Token[], before: number, level: UnitLevel): boolean {
+  const part = tokens[before]?.part;
+  for (let end = before; end > 0 && tokens[end - 1]?.part === part; end--) {
+    const m = markerBefore(tokens, end, part ?? -1);
+    if (m && m.levels.length === 1 && m.levels[0] === level) return true;
+  }
+  return false;
 }
 
 // ---- parsing --------------------------------------------------------------------------------------------------
@@ -309,13 +332,19 @@ function parse(tokens: Token[], vintage: Vintage, strict: boolean): Parses {
       const inDistrict = (e: UnitEntry) =>
         inProvince(e) &&
         (!strict || district === undefined || district.entries.some((d) => d.unit.code === e.unit.parent));
-      const communes = namesEndingAt(tokens, district?.start ?? afterProvince, index.commune, 'commune', inDistrict);
+      const communes = namesEndingAt(
+        tokens,
+        district?.start ?? afterProvince,
+        index.commune,
+        'commune',
+        inDistrict,
+      );
       for (const commune of communes) {
         if (vintage === 2020 ? district === undefined : province === undefined) {
           out.partial.push(...commune.entries);
           continue;
         }
-        if (vintage === 2025 && !commune.marked && province && namesOldDistrict(tokens, commune, province)) {
+        if (vintage === 2025 && !commune.marked && province && namesOldDistrict(tokens, province)) {
           out.partial.push(...commune.entries); // "Chư Sê, Gia Lai": the old district or the new commune?
           continue;
         }
@@ -327,14 +356,20 @@ function parse(tokens: Token[], vintage: Vintage, strict: boolean): Parses {
   return out;
 }
 
-/** A 2025 commune's name, written with no type word, that also names a 2020 district of its province. */
-function namesOldDistrict(tokens: Token[], commune: Match, province: Match): boolean {
-  const key = tokens
-    .slice(commune.start, province.start)
-    .map((t) => t.key)
-    .join('');
-  const districts = indexOf(2020).district.byKey.get(key) ?? [];
-  return districts.some((d) => province.entries.some((p) => province2025Of(d.province) === p.unit.code));
+/**
+ * A 2025 commune's name written with no type word where the text ends in a 2020 district of the province: "Chư Sê,
+ * Gia Lai" (the district or Xã Chư Sê?), "Quận Bắc Từ Liêm, Hà Nội" (not Phường Từ Liêm).
+ */
+function namesOldDistrict(tokens: Token[], province: Match): boolean {
+  const districts = indexOf(2020).district;
+  const inProvince = (d: UnitEntry) =>
+    province.entries.some((p) => province2025Of(d.province) === p.unit.code);
+  let key = '';
+  for (let start = province.start - 1; start >= 0 && province.start - start <= districts.maxWords; start--) {
+    key = (tokens[start]?.key ?? '') + key;
+    if (districts.byKey.get(key)?.some(inProvince)) return true;
+  }
+  return false;
 }
 
 const refs = (entries: UnitEntry[]): UnitRef[] => {
@@ -351,13 +386,18 @@ function resolveIn(tokens: Token[], vintage: Vintage): AddressResolution {
     const top = complete.filter((p) => p.unanchored === best);
     const communes = new Map<string, { entry: UnitEntry; parse: Parse }>();
     for (const p of top) for (const entry of p.communes) communes.set(entry.unit.code, { entry, parse: p });
-    if (communes.size > 1) return { status: 'unplaced', reason: 'ambiguous', candidates: refs(top.flatMap((p) => p.communes)) };
+    if (communes.size > 1)
+      return { status: 'unplaced', reason: 'ambiguous', candidates: refs(top.flatMap((p) => p.communes)) };
     const [only] = communes.values();
     if (only) return placed(only.entry, only.parse);
   }
   const loose = parse(tokens, vintage, false);
   if (loose.complete.length > 0) {
-    return { status: 'unplaced', reason: 'disagree', candidates: refs(loose.complete.flatMap((p) => p.communes)) };
+    return {
+      status: 'unplaced',
+      reason: 'disagree',
+      candidates: refs(loose.complete.flatMap((p) => p.communes)),
+    };
   }
   if (partial.length > 0) return { status: 'unplaced', reason: 'ambiguous', candidates: refs(partial) };
   return { status: 'unplaced', reason: 'unknown' };
@@ -365,7 +405,7 @@ function resolveIn(tokens: Token[], vintage: Vintage): AddressResolution {
 
 function placed(entry: UnitEntry, parse: Parse): AddressResolution {
   const { unit } = entry;
-    const matched: { commune: string; district?: string; province: string } = {
+  const matched: { commune: string; district?: string; province: string } = {
     commune: unit.name,
     province: unitOf(unit.vintage, entry.province)?.name ?? entry.province,
   };

@@ -23,7 +23,7 @@ describe('resolveAddress places', () => {
     ['no diacritics, no commas', 'xa ia kla huyen duc co gia lai', '2020:23869'],
     ['capitals, spaces, stray punctuation', '  XÃ   IA KÊNH ;; tp. PLEIKU ,, GIA LAI. ', '2020:23608'],
     ['dashes between parts', 'Tổ 7 - Phường Yên Đỗ - Thành phố Pleiku - Tỉnh Gia Lai', '2020:23557'],
-    ['hyphen and apostrophe in names', "Xã Ia-Kla, H. Đức-Cơ, Gia-Lai", '2020:23869'],
+    ['hyphen and apostrophe in names', 'Xã Ia-Kla, H. Đức-Cơ, Gia-Lai', '2020:23869'],
     ['no type words', 'Ia Băng, Chư Prông, Gia Lai', '2020:23905'],
     ['TT for thị trấn', 'TT. Chư Ty, H. Đức Cơ, Gia Lai', '2020:23857'],
     ['Thị trấn spelled out', 'Thị trấn Chư Sê, Huyện Chư Sê, Gia Lai', '2020:23941'],
@@ -36,6 +36,8 @@ describe('resolveAddress places', () => {
     ['a marker word ending a name', 'phuc xa ba dinh ha noi', '2020:00001'],
     ['tone marks pick between names that fold alike', 'Xã Minh Quân, Trấn Yên, Yên Bái', '2020:04567'],
     ['the type word picks a Xã over a Thị trấn', 'Xã Mường Tè, Mường Tè, Lai Châu', '2020:03445'],
+    ['a marked text spells an unmarked name', 'Xã Ia Bang, Huyện Chư Prông, Tỉnh Gia Lai', '2020:23924'],
+    ['a numbered ward typed without spaces', 'Tổ 1 Phường 1 Quận 3 TPHCM', '2020:27160'],
   ])('%s: %s', (_, text, expected) => {
     expect(placedAt(resolveAddress(text))).toBe(expected);
   });
@@ -99,6 +101,8 @@ describe('resolveAddress leaves unplaced', () => {
     ['the province disagrees', 'Xã Ia Kla, Huyện Đức Cơ, Tỉnh Kon Tum', {}, 'disagree'],
     ['the district is in another province', 'P. Hội Thương, TP. Kon Tum, Kon Tum', {}, 'disagree'],
     ['a commune alone', 'Phường Thắng Lợi', {}, 'ambiguous'],
+    ['a hamlet number is not a ward', 'Thôn 3, Quận 3, TP HCM', {}, 'unknown'],
+    ['an unknown name ending in a known one', 'Xã Tân Ia Kla, Huyện Đức Cơ, Gia Lai', {}, 'unknown'],
     ['2020 without a district', 'Xã Ia Kla, Tỉnh Gia Lai', {}, 'ambiguous'],
     ['a Xã and a Thị trấn of one name, unmarked', 'Muong Te, Muong Te, Lai Chau', {}, 'ambiguous'],
     ['names that fold alike, unmarked', 'Xa Minh Quan, Tran Yen, Yen Bai', {}, 'ambiguous'],
@@ -114,7 +118,8 @@ describe('resolveAddress leaves unplaced', () => {
   it.each(cases)('%s: %s', (_, text, options, reason) => {
     const result = resolveAddress(text, options);
     expect(placedAt(result)).toBe(reason);
-    if (result.status === 'unplaced') expect(result.candidates?.length ?? 0).toBeLessThanOrEqual(MAX_CANDIDATES);
+    if (result.status === 'unplaced')
+      expect(result.candidates?.length ?? 0).toBeLessThanOrEqual(MAX_CANDIDATES);
   });
 
   it('gives the candidates of a disagreement', () => {
@@ -132,6 +137,8 @@ describe("vintage 'either'", () => {
     ['Xã Ia Dơk, Gia Lai', '2025:23869'],
     ['Xã Ia Băng, Tỉnh Gia Lai', '2025:23710'],
     ['Phường Tây Sơn, Gia Lai', 'ambiguous'],
+    ['Phường Xuân Đỉnh, Quận Bắc Từ Liêm, Hà Nội', '2020:00610'],
+    ['Quận Bắc Từ Liêm, Hà Nội', 'ambiguous'],
     ['Xã Ia Kla, Huyện Chư Sê, Tỉnh Gia Lai', 'disagree'],
   ])('%s → %s', (text, expected) => {
     expect(placedAt(resolveAddress(text, { vintage: 'either' }))).toBe(expected);
@@ -140,7 +147,14 @@ describe("vintage 'either'", () => {
 
 describe('addressTokens', () => {
   it('folds case and marks, splits glued numbers, drops leading zeros and the country', () => {
-    expect(addressTokens('P.01, Q10 TP.HCM, Việt Nam').map((t) => t.key)).toEqual(['p', '1', 'q', '10', 'tp', 'hcm']);
+    expect(addressTokens('P.01, Q10 TP.HCM, Việt Nam').map((t) => t.key)).toEqual([
+      'p',
+      '1',
+      'q',
+      '10',
+      'tp',
+      'hcm',
+    ]);
     expect(addressTokens('Đắk Lắk').map((t) => [t.key, t.raw])).toEqual([
       ['dak', 'đắk'],
       ['lak', 'lắk'],
