@@ -1,5 +1,7 @@
 // Issue 18, placing a person: an address as text resolved to an official commune, or unplaced with its reason.
 // Codes from the kit's adminunits/gialai-2020-communes.csv and gialai-2025-communes.csv.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type AddressResolution,
@@ -173,5 +175,18 @@ describe('the hand-written messy addresses (test/fixtures/messy-addresses.csv)',
     const verdict = judge(row.expected, resolveAddress(row.text, { vintage: 'either' }));
     expect(verdict).not.toBe('wrong');
     if (row.expected) expect(verdict).toBe('placed');
+  });
+});
+
+describe('the name index stays out of the Lambda bundles', () => {
+  it('is imported by no handler and no other shared module (the lead wires it into finalize)', () => {
+    const root = join(import.meta.dirname, '../..');
+    const importers = ['functions', 'shared']
+      .flatMap((dir) =>
+        readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
+      )
+      .filter((file) => file.endsWith('.ts') && file !== join('shared', 'domain', 'address-resolver.ts'))
+      .filter((file) => readFileSync(join(root, file), 'utf8').includes('address-resolver'));
+    expect(importers).toEqual([]);
   });
 });
