@@ -419,7 +419,7 @@ function placed(entry: UnitEntry, parse: Parse): AddressResolution {
 
 /**
  * The commune an address names, in the 2020 units by default: `Thôn 3, X. Ia Kla, H. Đức Cơ, T. Gia Lai` is Xã Ia
- * Kla (24190? see the tests) of vintage 2020. Unplaced, with its reason, when the text names no commune the lists
+ * Kla, 23869 of vintage 2020. Unplaced, with its reason, when the text names no commune the lists
  * know (`unknown`), several (`ambiguous`), one whose district or province is another (`disagree`), or nothing.
  */
 export function resolveAddress(text: string, options: ResolveOptions = {}): AddressResolution {
