@@ -117,7 +117,9 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // apart (register-store.ts: get, update). No PutItem, and never a blocking item: the review lists' and persons'
   // partitions only (the caller's agency is known only at run time: the handler reads only its list)
   agency: {
-    readsObjects: [],
+    // GetObject under reports/ only to sign a batch's report URLs for its own agency (GET /batches/{batchId})
+    readsObjects: [PREFIXES.reports],
+    listBucket: 'readPrefixes',
     // PutObject under incoming/ only to sign upload URLs (upload-urls.ts): a URL carries its signer's rights, and the
     // split admits the uploads of this one principal (UPLOAD_SIGNER) with the key's agency in their signed metadata
     writesObjects: [PREFIXES.incoming],

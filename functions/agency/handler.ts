@@ -49,13 +49,35 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
   };
 }
 
-async function getBatch({ batches, agencies }: AgencyDeps, event: HttpEvent) {
+/** How long a report URL reads: long enough to fetch a province's workbook, short enough not to be passed around. */
+const REPORT_URL_SECONDS = 15 * 60;
+const REPORT_FILES = {
+  summary: 'summary.json',
+  outcomes: 'outcomes.csv',
+  workbook: 'outcomes.xlsx',
+  review: 'review.csv',
+} as const satisfies Record<string, ReportFile>;
+
+async function getBatch({ batches, agencies, uploadUrls }: AgencyDeps, event: HttpEvent) {
   const agency = await callerAgency(event, agencies, 'GET /batches/{batchId}');
   const batchId = parameter(BatchIdParam, event.pathParameters?.batchId, 'BATCH_ID_INVALID');
   const batch = await batches.get(batchId);
   // another agency's batch is answered as unknown: its existence is not revealed
   if (!batch || batch.agencyCode !== agency) throw new ApiError('BATCH_NOT_FOUND');
-  return json(batchView(batch));
+  const view = batchView(batch);
+  if (!('reports' in view)) return json(view);
+  // the agency holds no S3 rights of its own: it reads its own batch's report through URLs signed for it alone
+  const entries = await Promise.all(
+    Object.entries(REPORT_FILES).map(async ([name, file]) => [
+      name,
+      await uploadUrls.signGet(objectKeys.batchReport(batch, file), REPORT_URL_SECONDS),
+    ]),
+  );
+  return json({
+    ...view,
+    downloads: Object.fromEntries(entries),
+    downloadsExpireAt: new Date(Date.now() + REPORT_URL_SECONDS * 1000).toISOString(),
+  });
 }
 
 /** The caller's agency, which the `agency` query parameter may only repeat. */

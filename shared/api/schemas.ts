@@ -73,6 +73,21 @@ export const BatchView = z
           "S3 URIs of the batch's own report (under batches/{batchId}/, kept when the name is uploaded again), once it has one",
         ),
       ),
+    downloads: z
+      .optional(
+        z.strictObject({
+          summary: z.string(),
+          outcomes: z.string(),
+          workbook: z.string(),
+          review: z.string(),
+        }),
+      )
+      .check(
+        described(
+          'GET /batches/{batchId} only: HTTPS URLs that read each report file of the batch, signed for its agency, until downloadsExpireAt (15 minutes)',
+        ),
+      ),
+    downloadsExpireAt: z.optional(Instant),
   })
   .check(described("A batch's status and counts"));
 

@@ -93,6 +93,8 @@ export interface UploadUrlSigner {
     metadata: Record<string, string>,
     expiresInSeconds: number,
   ): Promise<{ url: string; headers: Record<string, string> }>;
+  /** a URL that reads `key` for `expiresInSeconds` (a batch's report files, for its own agency) */
+  signGet(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** The bucket as finalize writes reports: a large text streamed in parts (shared/store/report-upload.ts). */

@@ -1,8 +1,9 @@
-// Upload URLs for the batches bucket, the UploadUrlSigner port: a presigned PUT whose `x-amz-meta-*` headers are
+// Upload and report URLs for the batches bucket, the UploadUrlSigner port: a presigned GET of a report file, and a
+// presigned PUT whose `x-amz-meta-*` headers are
 // signed, not hoisted into the query, so a client that changes or drops one breaks the signature. The bucket's
 // default encryption (S3-managed, or the stage's KMS key) applies without headers; with a KMS key the signer's role
 // needs kms:GenerateDataKey on it through S3 (infra/access.ts `writesObjects`).
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requestHandlerOptions } from '../aws/env.ts';
 import type { UploadUrlSigner } from '../model/ports.ts';
@@ -39,5 +40,11 @@ export class UploadUrls implements UploadUrlSigner {
       { expiresIn: expiresInSeconds, signableHeaders: signed, unhoistableHeaders: signed },
     );
     return { url, headers };
+  }
+
+  signGet(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
   }
 }

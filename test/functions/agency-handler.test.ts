@@ -94,6 +94,34 @@ describe('GET /batches/{batchId}', () => {
     expect(bodyOf(answer)).not.toHaveProperty('checkpoint');
   });
 
+  it('gives the agency URLs that read its own report files, signed for 15 minutes, and no other object', async () => {
+    const before = Date.now();
+    const answer = await call(`/batches/${BATCH_ID}`, route, {
+      pathParameters: { batchId: BATCH_ID },
+      agency: 'CA-GIALAI',
+      roles: ['viewer'],
+    });
+    const body = BatchView.parse(bodyOf(answer));
+    const key = `reports/CA-GIALAI/forms.csv/batches/${BATCH_ID}`;
+    const files = {
+      summary: 'summary.json',
+      outcomes: 'outcomes.csv',
+      workbook: 'outcomes.xlsx',
+      review: 'review.csv',
+    };
+    for (const [name, file] of Object.entries(files)) {
+      const url = new URL(String(body.downloads?.[name as keyof typeof files]));
+      expect(url.pathname).toBe(`/${key}/${file}`);
+      expect(url.hostname).toBe('batches-bucket.s3.ap-southeast-1.amazonaws.com');
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDAGENCYFN\//);
+      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const expires = Date.parse(String(body.downloadsExpireAt));
+    expect(expires - before).toBeGreaterThanOrEqual(900_000 - 1000);
+    expect(expires - before).toBeLessThanOrEqual(900_000 + 5000);
+  });
+
   it("answers another agency's batch as unknown (404), not forbidden", async () => {
     const answer = await call(`/batches/${BATCH_ID}`, route, {
       pathParameters: { batchId: BATCH_ID },

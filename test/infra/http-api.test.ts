@@ -179,8 +179,13 @@ describe('HTTP functions may only read', () => {
   it('agency writes only register items (the review of probable duplicates), uploads (to sign their URLs), and no message', () => {
     const written = writes('agency');
     const s3 = written.filter((statement) => actions([statement]).some((action) => action.startsWith('s3:')));
-    expect(actions(s3)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
-    expect(JSON.stringify(s3.map((statement) => statement.Resource))).toContain('/incoming/*');
+    const puts = s3.filter((statement) => actions([statement]).includes('s3:PutObject'));
+    expect(actions(puts)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    expect(JSON.stringify(puts.map((statement) => statement.Resource))).toContain('/incoming/*');
+    // it reads report files only (to sign their URLs), and lists only under reports/
+    const reads = s3.filter((statement) => !puts.includes(statement));
+    expect(JSON.stringify(reads.map((statement) => statement.Resource))).not.toContain('/incoming/');
+    expect(JSON.stringify(reads.map((statement) => statement.Resource))).toContain('/reports/*');
     expect(
       written
         .filter((statement) => !s3.includes(statement))

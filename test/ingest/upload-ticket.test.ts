@@ -10,6 +10,7 @@ const echo: UploadUrlSigner = {
       Object.entries(metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
     ),
   }),
+  signGet: async (key, expiresIn) => `https://example/${key}?expires=${expiresIn}`,
 };
 
 describe('uploadTicket', () => {

@@ -182,6 +182,28 @@ describe('agency isolation on the local stack', () => {
       (entry) => entry.sk === 'META' && entry.batchId === summary.batchId,
     );
     expect(item?.uploadedBy).toBe('local-client-CA-ANKHE');
+
+    // over HTTP, with tokens: its people read the report through URLs signed for it; another agency's see nothing
+    const own = await fetch(`${stack.http}/batches/${summary.batchId}`, {
+      headers: await signedIn(stack.http, 'CA-ANKHE', ['viewer']),
+    });
+    expect(own.status).toBe(200);
+    const { downloads } = (await own.json()) as { downloads: Record<string, string> };
+    const report = await fetch(String(downloads.summary));
+    expect(report.status).toBe(200);
+    expect(await report.json()).toMatchObject({ batchId: summary.batchId, rows: 50 });
+    const forged = new URL(String(downloads.summary));
+    forged.pathname = forged.pathname.replace('/CA-ANKHE/', '/CA-PLEIKU/');
+    expect((await fetch(forged)).status).toBe(403);
+    const other = await fetch(`${stack.http}/batches/${summary.batchId}`, {
+      headers: await signedIn(stack.http, 'CA-PLEIKU', ['viewer']),
+    });
+    expect(other.status).toBe(404);
+    const roleless = await fetch(`${stack.http}/batches/${summary.batchId}`, {
+      headers: await signedIn(stack.http, 'CA-ANKHE', ['reviewer']),
+    });
+    expect(roleless.status).toBe(403);
+    expect(((await roleless.json()) as { error: { code: string } }).error.code).toBe('ROLE_MISSING');
   });
 
   it('gives no upload URL outside the caller’s own prefix, whatever name it asks for', async () => {
