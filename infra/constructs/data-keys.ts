@@ -32,7 +32,7 @@ const IDS: Record<DataClass, string> = {
 
 /**
  * One customer managed key per data class, rotated yearly. Each key's policy names the roles that use it
- * (infra/constructs/function-access.ts and agency-roles.ts add them) besides the account, whose IAM administers it.
+ * (infra/constructs/function-access.ts and event-senders.ts add them) besides the account, whose IAM administers it.
  */
 export function dataKeys(
   scope: Construct,
