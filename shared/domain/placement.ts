@@ -76,7 +76,7 @@ export function placeAddress(code: string | undefined, text: string | undefined)
       : { status: 'unplaced', reason: 'code-ambiguous' };
   }
   if (byText) return { status: 'placed', commune: byText, by: 'text' };
-  if (!fromText || fromText.status !== 'unplaced' || fromText.reason === 'empty') {
+  if (fromText?.status !== 'unplaced' || fromText.reason === 'empty') {
     return { status: 'unplaced', reason: given ? 'code-unknown' : 'no-address' };
   }
   return { status: 'unplaced', reason: `text-${fromText.reason}` };
