@@ -136,7 +136,8 @@ export class DancuStack extends Stack {
       authorizer: new HttpLambdaAuthorizer('MachineAuthorizer', functions.authorizer.function, {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
         identitySource: ['$request.header.Authorization'],
-        // a token's answer is kept 5 minutes: a disabled client or agency is refused by the function itself at once
+        // a token's answer is kept 5 minutes: a disabled agency is still refused by the agency function (within its
+        // minute of cache); a removed client's token passes for what is left of those 5 minutes
         resultsCacheTtl: Duration.minutes(5),
       }),
     });
