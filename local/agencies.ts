@@ -20,18 +20,7 @@
 // Exit 0: done; 1: done, with rows refused or held otherwise (conflicts), or refused with a code; 64: bad usage.
 import { readFile } from 'node:fs/promises';
 import { AGENCIES_USAGE, POOL_VERBS, parseAgencyCommand, runAgencyCommand } from './agencies-command.ts';
-import { resolveTarget, type Target } from './target.ts';
-
-/** Points the SDK's shared DynamoDB client (shared/aws/dynamodb.ts, read as it loads) at the local stack. */
-function useLocalStack(target: Target): void {
-  const credentials = target.dynamodb.credentials as { accessKeyId: string; secretAccessKey: string };
-  Object.assign(process.env, {
-    AWS_REGION: target.dynamodb.region as string,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: target.dynamodb.endpoint as string,
-  });
-}
+import { resolveTarget, useLocalStack } from './target.ts';
 
 async function main(): Promise<number> {
   const line = parseAgencyCommand(process.argv.slice(2));

@@ -12,26 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadPersonKeyer } from '../shared/aws/person-key-secret.ts';
 import { PERSON_KEY_FILE } from './runtime/person-key.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { resolveTarget, useLocalStack } from './target.ts';
 
 const USAGE =
   'usage: npm run rekey -- [--dry-run] [--restart] [--segments N] [--force] [--dir DIR] [--state FILE] ' +
   '[--aws [--register-table T] [--batches-table T] [--bucket B] [--person-key-secret ARN]]';
 const DEFAULT_SEGMENTS = 4;
-
-/** Points the SDK's shared clients (shared/aws/clients.ts, read as they load) at the local stack's emulators. */
-function useLocalStack(target: Target): void {
-  const credentials = target.dynamodb.credentials as { accessKeyId: string; secretAccessKey: string };
-  Object.assign(process.env, {
-    AWS_REGION: target.dynamodb.region as string,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: target.dynamodb.endpoint as string,
-    AWS_ENDPOINT_URL_S3: target.s3.endpoint as string,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -35,22 +35,10 @@ export function localStackInfo(dir = '.dancu'): LocalStackInfo | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo) : undefined;
 }
 
-/** An agency the local stack has no credentials for: a mistyped code, or one the `dev` stage does not list. */
-export class UnknownAgencyError extends Error {
-  constructor(agency: string, known: Record<string, unknown>) {
-    const list = Object.keys(known).join(', ');
-    super(
-      `Đơn vị ${agency} không có trên hệ thống cục bộ (có: ${list}) / Agency ${agency} is not known to the local stack (known: ${list}); the agencies are the dev stage's, in infra/stages.ts`,
-    );
-    this.name = 'UnknownAgencyError';
-  }
-}
-
 /** The local stack unless `aws` is set; then the bucket and queue URLs come from the environment (stack outputs). */
 export function resolveTarget(options: {
   aws?: boolean;
   bucket?: string;
-  signAs?: string;
   /** the local stack's directory (default .dancu) */
   dir?: string;
 }): Target {
@@ -75,13 +63,7 @@ export function resolveTarget(options: {
     throw new Error(
       `no local stack found (${options.dir ?? '.dancu'}/local.json): run \`npm start\` first, or pass --aws`,
     );
-  // an agency's own credentials; an agency the local stack does not know is refused, never signed for by the
-  // operator's key (which may upload for any agency, and would open a prefix nobody owns)
-  const agencyCredentials = options.signAs ? info.agencies?.[options.signAs] : undefined;
-  if (options.signAs && info.agencies && !agencyCredentials)
-    throw new UnknownAgencyError(options.signAs, info.agencies);
-  const credentials = agencyCredentials ?? info.credentials;
-  const common = { region: info.region, credentials };
+  const common = { region: info.region, credentials: info.credentials };
   return {
     kind: 'local',
     bucket: options.bucket ?? info.buckets.batches,
@@ -97,4 +79,21 @@ export function resolveTarget(options: {
     queues: info.queues,
     tables: info.tables,
   };
+}
+
+/**
+ * Points the SDK's shared clients (shared/aws/clients.ts and dynamodb.ts, which read the environment as they load) at
+ * the local stack's emulators: call it before importing a store.
+ */
+export function useLocalStack(target: Target): void {
+  const credentials = target.dynamodb.credentials as { accessKeyId: string; secretAccessKey: string };
+  Object.assign(process.env, {
+    AWS_REGION: target.dynamodb.region as string,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: target.dynamodb.endpoint as string,
+    AWS_ENDPOINT_URL_S3: target.s3.endpoint as string,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  });
 }

@@ -1,20 +1,14 @@
 // An upload through an upload URL (POST /uploads, issue 17): the ticket the agency function answers, and the PUT of
 // a file with it. Used by `npm start`'s demo, `npm run upload` and the integration tests (test/integration/harness.ts).
 
+import type { UploadTicket } from '../shared/ingest/upload-ticket.ts';
 import { UPLOAD_METADATA } from '../shared/ingest/uploader.ts';
 import { buildHttpApiEvent } from './runtime/http-server.ts';
 import { invokeAlone } from './runtime/invocation.ts';
 import { createLambdaContext } from './runtime/lambda-context.ts';
 import type { LocalStack } from './runtime/stack.ts';
 
-/** What POST /uploads answers (shared/api/schemas.ts UploadTicket). */
-export interface UploadTicket {
-  key: string;
-  url: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
-}
+export type { UploadTicket } from '../shared/ingest/upload-ticket.ts';
 
 /** The PUT of `body` to a ticket's URL with its signed headers (or `headers` in their place, to test a change). */
 export async function putWithTicket(

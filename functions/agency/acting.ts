@@ -3,9 +3,7 @@
 // shared/domain/jurisdiction.ts). Every agency route asks this first.
 import { type Caller, callerOf } from '../../shared/api/caller.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { type AgencyRouteKey, ROUTE_PERMISSIONS } from '../../shared/api/permissions.ts';
-import type { JurisdictionCode } from '../../shared/domain/errors.ts';
-import { decideOwnUnit } from '../../shared/domain/jurisdiction.ts';
+import { type AgencyRouteKey, authorizeOwnUnit } from '../../shared/api/permissions.ts';
 import { actingAgency } from '../../shared/model/acting-agency.ts';
 import type { Agency } from '../../shared/model/agency.ts';
 import { agencyRefusal } from '../../shared/model/agency-refusal.ts';
@@ -22,15 +20,9 @@ export async function actingCaller(
   const agency = await agencies.get(caller.agency);
   const refusal = agencyRefusal(agency);
   if (refusal || !agency) throw new ApiError(refusal ?? 'AGENCY_UNKNOWN');
-  const actor = { agency: actingAgency(agency), roles: caller.roles };
-  // the denial of the first role the caller holds, ROLE_MISSING when it holds none of them
-  let denial: JurisdictionCode | undefined;
-  for (const role of ROUTE_PERMISSIONS[route].roles) {
-    const decision = decideOwnUnit(actor, role);
-    if (decision.allowed) return { caller, agency };
-    if (decision.code !== 'ROLE_MISSING' || !denial) denial = decision.code;
-  }
-  throw new ApiError(denial ?? 'ROLE_MISSING');
+  const decision = authorizeOwnUnit({ agency: actingAgency(agency), roles: caller.roles }, route);
+  if (!decision.allowed) throw new ApiError(decision.code);
+  return { caller, agency };
 }
 
 /** The caller's agency code, once `actingCaller` lets it act on `route`. */

@@ -4,6 +4,7 @@ import type { JurisdictionCode } from '../domain/errors.ts';
 import {
   type Actor,
   decideJurisdiction,
+  decideOwnUnit,
   type JurisdictionDecision,
   type JurisdictionUnits,
   type UnitRef,
@@ -50,10 +51,18 @@ export function authorizeRoute(
   target: UnitRef,
   units: JurisdictionUnits,
 ): JurisdictionDecision {
-  const { roles } = ROUTE_PERMISSIONS[route];
+  return anyRole(route, (role) => decideJurisdiction(actor, role, target, units));
+}
+
+/** `authorizeRoute` on the agency's own unit, which needs no unit data (the agency function, the split). */
+export function authorizeOwnUnit(actor: Actor, route: AgencyRouteKey): JurisdictionDecision {
+  return anyRole(route, (role) => decideOwnUnit(actor, role));
+}
+
+function anyRole(route: AgencyRouteKey, decide: (role: Role) => JurisdictionDecision): JurisdictionDecision {
   let denial: JurisdictionDecision | undefined;
-  for (const role of roles) {
-    const decision = decideJurisdiction(actor, role, target, units);
+  for (const role of ROUTE_PERMISSIONS[route].roles) {
+    const decision = decide(role);
     if (decision.allowed) return decision;
     if (decision.code !== 'ROLE_MISSING') denial ??= decision;
   }

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveTarget, UnknownAgencyError } from '../../local/target.ts';
+import { resolveTarget } from '../../local/target.ts';
 
 const OPERATOR = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const GIALAI = { accessKeyId: 'dancu-agency-CA-GIALAI', secretAccessKey: 'x' };
@@ -30,17 +30,6 @@ beforeAll(async () => {
 });
 
 describe('the local target', () => {
-  it('signs as the agency with its own credentials', () => {
-    expect(resolveTarget({ dir, signAs: 'CA-GIALAI' }).s3.credentials).toEqual(GIALAI);
-  });
-
-  it('refuses an agency it does not know, naming the known ones in Vietnamese and English', () => {
-    expect(() => resolveTarget({ dir, signAs: 'CA-NOWHERE' })).toThrow(UnknownAgencyError);
-    expect(() => resolveTarget({ dir, signAs: 'CA-NOWHERE' })).toThrow(
-      /^Đơn vị CA-NOWHERE không có .* \/ Agency CA-NOWHERE is not known to the local stack \(known: CA-GIALAI, CA-KONTUM\)/,
-    );
-  });
-
   it('uses the operator’s key for a tool that signs as no agency', () => {
     expect(resolveTarget({ dir }).s3.credentials).toEqual(OPERATOR);
   });
