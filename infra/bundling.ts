@@ -1,7 +1,7 @@
 // How every Lambda function is bundled, in one place: DancuFunction runs bundleFunction (through
 // infra/bundle-function.ts) and bench/cold-start.ts calls it directly, so the sizes and load times the bench reports
 // are those deployed.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 
@@ -110,6 +110,20 @@ export function withoutDescription(json: string): string {
   return JSON.stringify(data);
 }
 
+/** The module that hands out the units' data (shared/data/units-data.ts). */
+export const UNITS_DATA_MODULE = /(^|[\\/])shared[\\/]data[\\/]units-data\.ts$/;
+/** The file beside a bundle that holds the units' data, when the bundle reads them. */
+export const UNITS_DATA_FILE = 'units.json';
+
+/**
+ * units-data.ts as a bundle runs it: the 393 KB of units.json read from the file beside index.mjs on the first call,
+ * not inlined into the bundle, whose every byte V8 parses at every cold start (docs/benchmarks.md, "Units data").
+ */
+const UNITS_DATA_READER = `import { readFileSync } from 'node:fs';
+let data;
+export const unitsData = () => (data ??= JSON.parse(readFileSync(new URL('./${UNITS_DATA_FILE}', import.meta.url), 'utf8')));
+`;
+
 /**
  * Rewrites of the SDK's modules and of the reference data that change how esbuild bundles them and nothing the code
  * does (test/infra/bundling.test.ts).
@@ -134,6 +148,7 @@ export const BUNDLE_PLUGINS: Plugin[] = [
         };
         return { contents: JSON.stringify({ name, version }), loader: 'json' };
       });
+      esbuild.onLoad({ filter: UNITS_DATA_MODULE }, () => ({ contents: UNITS_DATA_READER, loader: 'js' }));
       esbuild.onLoad({ filter: REFERENCE_DATA }, async ({ path }) => ({
         contents: withoutDescription(await readFile(path, 'utf8')),
         loader: 'json',
@@ -146,12 +161,12 @@ export const BUNDLE_PLUGINS: Plugin[] = [
  * Bundles one function as deployed: `{outdir}/index.mjs` and its source map, run from the repository root
  * (`cwd`), where BUNDLE_ALIASES point.
  */
-export function bundleFunction(
+export async function bundleFunction(
   entry: string,
   outdir: string,
   options: Pick<BuildOptions, 'metafile' | 'logLevel' | 'absWorkingDir'> = {},
 ): Promise<BuildResult<{ metafile: true }>> {
-  return build({
+  const result = (await build({
     ...BUNDLE_OPTIONS,
     plugins: BUNDLE_PLUGINS,
     entryPoints: [entry],
@@ -159,5 +174,12 @@ export function bundleFunction(
     metafile: true,
     logLevel: 'warning',
     ...options,
-  }) as Promise<BuildResult<{ metafile: true }>>;
+  })) as BuildResult<{ metafile: true }>;
+  // the units' data beside the bundle, for the bundles that read it
+  if (Object.keys(result.metafile.inputs).some((input) => UNITS_DATA_MODULE.test(input))) {
+    const root = options.absWorkingDir ?? process.cwd();
+    const json = await readFile(join(root, 'shared', 'data', UNITS_DATA_FILE), 'utf8');
+    await writeFile(join(outdir, UNITS_DATA_FILE), withoutDescription(json));
+  }
+  return result;
 }

@@ -45,6 +45,39 @@ export const batchKeys = {
   currentPass: { pk: `${PASS}CURRENT`, sk: 'PASS' },
 };
 
+// ── Coverage (issue 18): the counters of each commune, and the expected residents, in the batches table.
+
+const COVERAGE = 'COVERAGE#';
+const REFERENCE = 'REFERENCE#';
+const UNPLACED = 'UNPLACED#';
+
+export const coverageKeys = {
+  /**
+   * the counters of one commune, placed in the vintage its code was read in, under its province of that vintage: one
+   * Query reads a province's communes
+   */
+  commune: (vintage: number, province: string, commune: string) => ({
+    pk: coverageKeys.province(vintage, province),
+    sk: commune,
+  }),
+  /** the counters of what could not be placed, at the uploading agency's unit (a vintage's code) */
+  unplaced: (vintage: number, province: string, agencyUnit: string) => ({
+    pk: coverageKeys.province(vintage, province),
+    sk: `${UNPLACED}${agencyUnit}`,
+  }),
+  /** the partition of a province's counter items */
+  province: (vintage: number, province: string) => `${COVERAGE}${vintage}#${province}`,
+  /** the agency unit an unplaced counter item counts for; undefined for a commune's item */
+  unplacedUnitOf: (sortKey: string) =>
+    sortKey.startsWith(UNPLACED) ? sortKey.slice(UNPLACED.length) : undefined,
+  /** one version of a province's expected residents: newest as-of date last in the partition */
+  reference: (vintage: number, province: string, asOf: string, uploadedAt: string) => ({
+    pk: coverageKeys.referencePartition(vintage, province),
+    sk: `${asOf}#${uploadedAt}`,
+  }),
+  referencePartition: (vintage: number, province: string) => `${REFERENCE}${vintage}#${province}`,
+};
+
 // ── The register table: persons, what updates changed, conflicts, blocking items and the agencies' review lists.
 
 const PERSON = 'PERSON';
@@ -154,6 +187,8 @@ export const PREFIXES = {
   reports: 'reports/',
   /** intermediate files of batches and link passes in flight; expired by a lifecycle rule */
   work: 'work/',
+  /** expected residents per commune, `reference/population/{name}.csv`, and the report of each beside it */
+  referencePopulation: 'reference/population/',
 } as const;
 
 /** The files of a batch's report. */

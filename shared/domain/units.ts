@@ -2,7 +2,7 @@
 // A code means nothing without its vintage: 52 is Bình Định in 2020 and Gia Lai in 2025. The data (393 KB of
 // shared/data/units.json) is indexed on the first call; the functions that validate records must not import this
 // module (reference.ts holds what they need).
-import data from '../data/units.json' with { type: 'json' };
+import { unitsData } from '../data/units-data.ts';
 
 export type Vintage = 2020 | 2025;
 /** 2020: province (2 digits), district (3), commune (5). 2025: province and commune: districts were abolished. */
@@ -63,6 +63,7 @@ function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
 }
 
 function build(): Index {
+  const data = unitsData();
   const built: Index = {
     units: { 2020: new Map(), 2025: new Map() },
     children: { 2020: new Map(), 2025: new Map() },
@@ -187,5 +188,5 @@ export const unitRegistry: UnitRegistry = {
   provinces2020Of,
 };
 
-/** Where the data comes from, for a page or report that shows it. */
-export const UNITS_SOURCE: string = data.source;
+/** Where the data comes from, for a page or report that shows it (a bundle's copy leaves it out: bundling.ts). */
+export const unitsSource = (): string => (unitsData() as { source?: string }).source ?? '';

@@ -9,7 +9,7 @@ import {
   province2025Of,
   provinces2020Of,
   successors2025Of,
-  UNITS_SOURCE,
+  unitsSource,
   unitOf,
   unitsAt,
 } from '#domain/units.ts';
@@ -132,7 +132,7 @@ describe('units per vintage', () => {
   });
 
   it('names its sources', () => {
-    expect(UNITS_SOURCE).toMatch(/915\/CTK-CSCL/);
-    expect(UNITS_SOURCE).toMatch(/dvhcvn\/20250701 \(MIT/);
+    expect(unitsSource()).toMatch(/915\/CTK-CSCL/);
+    expect(unitsSource()).toMatch(/dvhcvn\/20250701 \(MIT/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import {
   SDK_CLIENT_PACKAGE,
   SDK_HTTP_PROTOCOL,
   SDK_SCHEMA_MODULE,
+  UNITS_DATA_FILE,
   withoutDescription,
   withoutEventStreams,
 } from '../../infra/bundling.ts';
@@ -180,5 +181,33 @@ describe('event-stream support left out', () => {
     );
     // what an event-stream operation would meet
     expect(() => new Function(`return ${NO_EVENT_STREAMS}`)()).toThrow(/event streams are left out/);
+  });
+});
+
+describe("the units' data beside a bundle", () => {
+  it('reads units.json from beside index.mjs on the first call, and inlines none of it', async () => {
+    const entry = join(dir, 'units-entry.ts');
+    const units = join(process.cwd(), 'shared', 'domain', 'units.ts');
+    await writeFile(
+      entry,
+      `import { childrenOf, unitOf } from ${JSON.stringify(units)};\nexport const name = () => [unitOf(2020, '64')?.name, childrenOf(2025, '52').length];\n`,
+    );
+    const outdir = join(dir, 'units-bundle');
+    await bundleFunction(entry, outdir, { logLevel: 'error' });
+    const files = await readdir(outdir);
+    expect(files).toContain(UNITS_DATA_FILE);
+    const code = await readFile(join(outdir, 'index.mjs'), 'utf8');
+    expect(code.length).toBeLessThan(20_000);
+    expect(code).not.toContain('Pleiku');
+    const bundled = (await import(pathToFileURL(join(outdir, 'index.mjs')).href)) as {
+      name: () => unknown[];
+    };
+    expect(bundled.name()).toEqual(['Tỉnh Gia Lai', 135]);
+  });
+
+  it('is not written beside a bundle that never reads the units', async () => {
+    const outdir = join(dir, 'no-units-bundle');
+    await bundleFunction(FUNCTIONS.status.entry, outdir, { logLevel: 'error' });
+    expect(await readdir(outdir)).not.toContain(UNITS_DATA_FILE);
   });
 });

@@ -1,0 +1,77 @@
+// Coverage (issue 18): what is counted per commune, how a row or a merge moves the counts, and the port of the
+// counter items. docs/coverage.md. No SDK here.
+import type { Vintage } from '#domain/units.ts';
+
+/**
+ * The counts of one counter item. Persons (by their newest accepted form): `permanent` belong to the commune,
+ * `temporary` live in it while belonging elsewhere. Forms (rows of batches, by the commune their own permanent
+ * address names): received, and of them rejected, re-collected (accepted after a rejected form of the same person),
+ * duplicate, updated and conflict.
+ */
+export const COUNTERS = [
+  'permanent',
+  'temporary',
+  'received',
+  'rejected',
+  'recollected',
+  'duplicate',
+  'updated',
+  'conflict',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+export const zeroCounts = (): Counts => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counts;
+
+/**
+ * Where a count goes: a commune in the vintage its code was placed in (and that vintage's province), or, for what
+ * could not be placed, the unit of the agency that uploaded it.
+ */
+export type CounterPlace =
+  | { kind: 'commune'; vintage: Vintage; province: string; code: string }
+  | { kind: 'unplaced'; vintage: Vintage; province: string; agencyUnit: string };
+
+/** What one writer moves on one counter item. */
+export interface CounterDelta {
+  place: CounterPlace;
+  counts: Partial<Counts>;
+}
+
+/** A counter item as read. */
+export interface CounterItem {
+  place: CounterPlace;
+  counts: Counts;
+}
+
+/** The counter items (shared/store/coverage-store.ts). */
+export interface CoverageCounters {
+  /**
+   * Moves each item by its delta, exactly once for `moveId` (a batch id, or a merge's id): an item already moved by
+   * it is left. How many items this call moved.
+   */
+  apply(moveId: string, deltas: readonly CounterDelta[]): Promise<number>;
+  /** Forgets `moveId` on the items it moved, once nothing can move them by it again (a batch marked completed). */
+  forget(moveId: string, places: readonly CounterPlace[]): Promise<void>;
+  /** every counter item of a province in one vintage */
+  province(vintage: Vintage, province: string): Promise<CounterItem[]>;
+  /** Sets each item to the counts given (the recount's `--write`), and zeroes the province's items not given. */
+  overwrite(items: readonly CounterItem[]): Promise<void>;
+}
+
+/** One version of a province's expected residents, as a reference upload stores it. */
+export interface ProvinceReference {
+  vintage: Vintage;
+  province: string;
+  asOf: string;
+  /** when it was read (ISO), and the object it came from */
+  uploadedAt: string;
+  objectKey: string;
+  communes: Record<string, { permanent: number; temporary: number; source: string }>;
+}
+
+/** The expected residents (shared/store/reference-store.ts). */
+export interface ReferencePopulations {
+  put(reference: ProvinceReference): Promise<void>;
+  /** the newest as-of date's version (the later upload of a date) */
+  newest(vintage: Vintage, province: string): Promise<ProvinceReference | undefined>;
+}
