@@ -9,9 +9,9 @@ import {
   province2025Of,
   provinces2020Of,
   successors2025Of,
-  unitsSource,
   unitOf,
   unitsAt,
+  unitsSource,
 } from '#domain/units.ts';
 
 const KIT = join(import.meta.dirname, '../../../shared/domain/adminunits');
