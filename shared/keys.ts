@@ -50,6 +50,7 @@ export const batchKeys = {
 const COVERAGE = 'COVERAGE#';
 const REFERENCE = 'REFERENCE#';
 const UNPLACED = 'UNPLACED#';
+const NOT_ASSIGNED = 'SPLIT#';
 
 export const coverageKeys = {
   /**
@@ -60,6 +61,14 @@ export const coverageKeys = {
     pk: coverageKeys.province(vintage, province),
     sk: commune,
   }),
+  /** the counters of a commune of the other list that this vintage cannot assign (`notAssigned`) */
+  notAssigned: (vintage: number, province: string, otherCode: string) => ({
+    pk: coverageKeys.province(vintage, province),
+    sk: `${NOT_ASSIGNED}${otherCode}`,
+  }),
+  /** the other list's commune a not-assigned item counts for; undefined for any other item */
+  notAssignedCodeOf: (sortKey: string) =>
+    sortKey.startsWith(NOT_ASSIGNED) ? sortKey.slice(NOT_ASSIGNED.length) : undefined,
   /** the counters of what could not be placed, at the uploading agency's unit (a vintage's code) */
   unplaced: (vintage: number, province: string, agencyUnit: string) => ({
     pk: coverageKeys.province(vintage, province),
@@ -76,6 +85,15 @@ export const coverageKeys = {
     sk: `${asOf}#${uploadedAt}`,
   }),
   referencePartition: (vintage: number, province: string) => `${REFERENCE}${vintage}#${province}`,
+};
+
+/** An agency's rejected forms kept to be matched by a later accepted one (shared/coverage/recollect.ts). */
+export const recollectKeys = {
+  rejection: (agencyCode: string, key: string) => ({
+    pk: recollectKeys.agencyPartition(agencyCode),
+    sk: key,
+  }),
+  agencyPartition: (agencyCode: string) => `RECOLLECT#${agencyCode}`,
 };
 
 // ── The register table: persons, what updates changed, conflicts, blocking items and the agencies' review lists.

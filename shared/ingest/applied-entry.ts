@@ -1,7 +1,9 @@
 // A person's `applied` entries: what each row (or merge) decided on the person, kept on the person item so that a
 // redelivered row decides the same, and a form seen before is known again whatever has changed since.
-// `{tag}:{outcome}[|score[|candidate]][~digest[~changed]]`: the digest of the form's content (formDigest), and for
-// an update the fields it changed, one base-36 character each (their index in RECORD_KEYS). No SDK here.
+// `{tag}:{outcome}[|score[|candidate]][~digest[~changed[~moved]]]`: the digest of the form's content (formDigest), for
+// an update the fields it changed, one base-36 character each (their index in RECORD_KEYS), and, when the update
+// moved the person to other communes, where from and to (`{places}>{places}`, shared/coverage/places.ts), so that a
+// redelivered row moves the coverage counters as the first attempt did. No SDK here.
 import type { Outcome } from '#batch/ledger.ts';
 import { RECORD_KEYS } from '#domain/record.ts';
 import { rowOfEntry } from '../keys.ts';
@@ -18,6 +20,8 @@ export interface AppliedEntry {
   digest?: string;
   /** for an update: the fields it changed */
   changed?: string[];
+  /** for an update that moved the person: `{from places}>{to places}` */
+  moved?: string;
 }
 
 /** What an entry names: a row of a batch, or a merge of two persons (a reviewer's or a link pass's). */
@@ -37,14 +41,15 @@ export function formatEntry(entry: AppliedEntry): string {
   if (entry.digest) {
     text += `~${entry.digest}`;
     const changed = (entry.changed ?? []).map((field) => fieldIndex.get(field)?.toString(36) ?? '').join('');
-    if (changed) text += `~${changed}`;
+    if (changed || entry.moved) text += `~${changed}`;
+    if (entry.moved) text += `~${entry.moved}`;
   }
   return text;
 }
 
 /** The entry as written by formatEntry, or by any earlier version of it (no digest, no changed fields). */
 export function parseEntry(text: string): AppliedEntry {
-  const [head = '', digest, changed] = text.split('~');
+  const [head = '', digest, changed, moved] = text.split('~');
   const [decided = '', score, candidate] = head.split('|');
   // a merge's tag may hold a person key, with colons: the outcome is what follows the last one
   const colon = decided.lastIndexOf(':');
@@ -56,6 +61,7 @@ export function parseEntry(text: string): AppliedEntry {
   if (candidate) entry.candidate = candidate;
   if (digest) entry.digest = digest;
   if (changed) entry.changed = [...changed].map((c) => RECORD_KEYS[Number.parseInt(c, 36)] ?? c);
+  if (moved) entry.moved = moved;
   return entry;
 }
 

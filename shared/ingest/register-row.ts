@@ -16,6 +16,7 @@ import {
   mergeRecords,
 } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
+import { moveOf } from '../coverage/moves.ts';
 import { personKeys, reviewId, rowTag } from '../keys.ts';
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
@@ -55,6 +56,8 @@ export interface RegisterResult {
   personKey: string;
   link?: RowLink;
   note?: OutcomeNote;
+  /** an update that moved the person to other communes: `{from places}>{to places}` (shared/coverage/moves.ts) */
+  moved?: string;
 }
 
 const against = (entry: AppliedEntry | undefined) => (entry ? { against: entryRef(entry) } : {});
@@ -100,8 +103,10 @@ function earlierResult(
   const before = entries.slice(0, at);
   const seen = entry.digest === undefined ? undefined : seenBefore(before, entry.digest);
   if (entry.outcome === 'duplicate') result.note = seen ?? noteOf('duplicate', before, []);
-  else if (entry.outcome === 'updated') result.note = noteOf('updated', before, entry.changed ?? []);
-  else if (entry.outcome === 'conflict')
+  else if (entry.outcome === 'updated') {
+    result.note = noteOf('updated', before, entry.changed ?? []);
+    if (entry.moved) result.moved = entry.moved;
+  } else if (entry.outcome === 'conflict')
     result.note = noteOf('conflict', before, identityDifferences(held.record, record));
   return result;
 }
@@ -196,9 +201,16 @@ async function applyToHeld(
       return { outcome, personKey: key, note: noteOf(outcome, entries, fields) };
   } else if (outcome === 'updated') {
     const merged = mergeRecords(held.record, entry.record);
-    const applied = formatEntry({ tag, outcome, digest, changed });
+    const moved = moveOf(held.record, merged, changed);
+    const applied = formatEntry({ tag, outcome, digest, changed, ...(moved ? { moved } : {}) });
     const written = await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged);
-    if (written) return { outcome, personKey: key, note: noteOf(outcome, entries, changed) };
+    if (written)
+      return {
+        outcome,
+        personKey: key,
+        note: noteOf(outcome, entries, changed),
+        ...(moved ? { moved } : {}),
+      };
   } else if (await store.recordOutcome(key, held, formatEntry({ tag, outcome, digest }))) {
     return { outcome, personKey: key, note: noteOf(outcome, entries, []) };
   }
@@ -271,12 +283,27 @@ async function joinPerson(
     if (seen && held.filed) continue; // read it: the copy cannot tell whether it was merged since
     if (seen) return { outcome: 'duplicate', personKey: key, link, note: seen };
     const { outcome, changed, merged } = joinLinkedRecord(held.record, entry.record, COMPARED_FIELDS);
-    const applied = formatEntry({ tag, outcome, ...(score === undefined ? {} : { score }), digest, changed });
+    const moved = outcome === 'updated' ? moveOf(held.record, merged, changed) : undefined;
+    const applied = formatEntry({
+      tag,
+      outcome,
+      ...(score === undefined ? {} : { score }),
+      digest,
+      changed,
+      ...(moved ? { moved } : {}),
+    });
     const written =
       outcome === 'updated'
         ? await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged)
         : await store.recordOutcome(key, held, applied);
-    if (written) return { outcome, personKey: key, link, note: noteOf(outcome, entries, changed) };
+    if (written)
+      return {
+        outcome,
+        personKey: key,
+        link,
+        note: noteOf(outcome, entries, changed),
+        ...(moved ? { moved } : {}),
+      };
   }
   throw new Error(`row ${origin.row}: the register kept changing under it (${MAX_ATTEMPTS} attempts)`);
 }

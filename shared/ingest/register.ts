@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
+import { addressesOf, placesOf } from '../coverage/places.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
@@ -172,10 +173,22 @@ async function registerEntries(
         const issues = await outcomeIssues(result, origin, deps);
         // why it is not new, then what the split found worth a look
         if (entry.warnings) issues.push(...entry.warnings);
-        const line: OutcomeEntry = [entry.row, result.outcome, result.personKey, entry.formId ?? '', issues];
-        // the link, then the file's line number (null for a link-less row), when there is one
-        if (result.link || entry.line !== undefined) line.push(result.link ?? null);
-        if (entry.line !== undefined) line.push(entry.line);
+        // where the form counts, and where the person went: finalize moves the coverage counters by them
+        const places = placesOf(addressesOf(entry.record));
+        const created = result.outcome === 'new' || result.outcome === 'probable_duplicate';
+        const move = created ? `>${places}` : (result.moved ?? null);
+        const line: OutcomeEntry = [
+          entry.row,
+          result.outcome,
+          result.personKey,
+          entry.formId ?? '',
+          issues,
+          result.link ?? null,
+          entry.line ?? null,
+          null,
+          places,
+        ];
+        if (move) line.push(move);
         results.push(line);
       }
     }

@@ -85,7 +85,9 @@ export type OutcomeEntry = [
   issues: RowIssue[],
   link?: RowLink | null,
   line?: number | null,
-  cells?: (string | null)[],
+  cells?: (string | null)[] | null,
+  places?: string | null,
+  move?: string | null,
 ];
 
 /** The messages dancu sends itself. S3 notifications arrive on the intake queue too. */

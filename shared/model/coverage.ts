@@ -24,11 +24,17 @@ export type Counts = Record<Counter, number>;
 export const zeroCounts = (): Counts => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counts;
 
 /**
- * Where a count goes: a commune in the vintage its code was placed in (and that vintage's province), or, for what
- * could not be placed, the unit of the agency that uploaded it.
+ * Where a count goes, in one vintage (every count is made in both, shared/coverage/places.ts): a commune of that
+ * vintage's list, a commune of the other list it cannot assign, or, for what could not be placed, the unit of the
+ * agency that uploaded it.
  */
 export type CounterPlace =
   | { kind: 'commune'; vintage: Vintage; province: string; code: string }
+  /**
+   * a commune of the other list that this one cannot assign (a 2020 commune split among several 2025 communes, with no
+   * 2025 code or name on the form to choose): its own "not assigned" line, under the province it lies in
+   */
+  | { kind: 'notAssigned'; vintage: Vintage; province: string; code: string }
   | { kind: 'unplaced'; vintage: Vintage; province: string; agencyUnit: string };
 
 /** What one writer moves on one counter item. */
@@ -74,4 +80,29 @@ export interface ReferencePopulations {
   put(reference: ProvinceReference): Promise<void>;
   /** the newest as-of date's version (the later upload of a date) */
   newest(vintage: Vintage, province: string): Promise<ProvinceReference | undefined>;
+}
+
+/** A rejected form kept to be matched by a later accepted one (shared/coverage/recollect.ts). */
+export interface RejectedForm {
+  /** `F{formId}` or `K{personKey}`: what a later form is matched by */
+  key: string;
+  /** the key the rejection is taken by: the form id's when it has one, else its own */
+  primary: string;
+  batchId: string;
+  row: number;
+  /** set when the batch that rejected the form also re-collected it */
+  consumedBy?: string;
+}
+
+/** The rejected forms each agency still waits for (shared/store/recollect-store.ts). */
+export interface Recollections {
+  /**
+   * The agency's rejections still open, key → primary key; those `batchId` itself took count as open (a redelivered
+   * finalize decides the same), those it rejected are left out (it matches its own in row order).
+   */
+  open(agencyCode: string, batchId: string): Promise<Map<string, string>>;
+  /** Keeps rejections until `expiresAt` (epoch seconds); a rejection already kept is left as it is. */
+  keep(agencyCode: string, forms: readonly RejectedForm[], expiresAt: number): Promise<void>;
+  /** True when `batchId` takes the rejection as re-collected: the first to, or the same batch again. */
+  take(agencyCode: string, primary: string, batchId: string): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 // Issue 18, placing a person: an address as text resolved to an official commune, or unplaced with its reason.
 // Codes from the kit's adminunits/gialai-2020-communes.csv and gialai-2025-communes.csv.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,8 @@ import {
   type ResolveOptions,
   resolveAddress,
 } from '#domain/address-resolver.ts';
+import { bundleFunction } from '../../infra/bundling.ts';
+import { FUNCTIONS } from '../../shared/resources.ts';
 import { judge, messyAddresses } from '../fixtures/messy-addresses.ts';
 
 const placedAt = (result: AddressResolution) =>
@@ -178,10 +181,14 @@ describe('the hand-written messy addresses (test/fixtures/messy-addresses.csv)',
   });
 });
 
-describe('the name index stays out of the Lambda bundles', () => {
-  it('is imported by no handler and no shared module but placement.ts, which none imports (yet: finalize will)', () => {
+describe('the name index in the Lambda bundles', () => {
+  it('is reached only through shared/coverage/places.ts, and never by the split, which validates every row', async () => {
     const root = join(import.meta.dirname, '../..');
-    const own = [join('shared', 'domain', 'address-resolver.ts'), join('shared', 'domain', 'placement.ts')];
+    const own = [
+      join('shared', 'domain', 'address-resolver.ts'),
+      join('shared', 'domain', 'placement.ts'),
+      join('shared', 'coverage', 'places.ts'),
+    ];
     const importers = ['functions', 'shared']
       .flatMap((dir) =>
         readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
@@ -189,5 +196,11 @@ describe('the name index stays out of the Lambda bundles', () => {
       .filter((file) => file.endsWith('.ts') && !own.includes(file))
       .filter((file) => /address-resolver|placement\.ts/.test(readFileSync(join(root, file), 'utf8')));
     expect(importers).toEqual([]);
+    const { metafile } = await bundleFunction(FUNCTIONS.split.entry, mkdtempSync(join(tmpdir(), 'split-')), {
+      logLevel: 'error',
+    });
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.some((input) => input.includes('coverage/places.ts'))).toBe(false);
+    expect(inputs.some((input) => input.includes('units-data.ts'))).toBe(false);
   });
 });

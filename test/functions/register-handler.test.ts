@@ -11,6 +11,9 @@ import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
 setPipelineEnvironment();
 let registerHandler: typeof import('../../functions/register/handler.ts').registerHandler;
 
+/** where the fixture's record counts: 'Pleiku' alone names no commune (shared/coverage/places.ts) */
+const UNPLACED = '|||';
+
 const record: PopulationRecord = {
   fullName: 'Nguyễn Văn An',
   dateOfBirth: '1990-02-01',
@@ -108,7 +111,9 @@ describe('register handler', () => {
     );
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    expect(await world.files.readLines(outcomesKey)).toEqual([
+      [7, 'new', KEY, 'F7', [], null, null, null, UNPLACED, `>${UNPLACED}`],
+    ]);
     expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
   });
 
@@ -119,7 +124,9 @@ describe('register handler', () => {
       record,
       applied: [expect.stringMatching(/^b1#7:new~[\w-]{8}$/)],
     });
-    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    expect(await world.files.readLines(outcomesKey)).toEqual([
+      [7, 'new', KEY, 'F7', [], null, null, null, UNPLACED, `>${UNPLACED}`],
+    ]);
     expect(world.sendChunk.mock.calls).toEqual([[{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 1 }]]);
     expect(world.sendFinalize).not.toHaveBeenCalled();
     // done or not, the chunk's lease is let go
@@ -129,7 +136,9 @@ describe('register handler', () => {
   it('a redelivered row finds its own earlier decision and decides the same', async () => {
     held({ currentAddress: 'Elsewhere' }, 3, ['b0#1:new', 'b1#7:new']);
     await register();
-    expect(await world.files.readLines(outcomesKey)).toEqual([[7, 'new', KEY, 'F7', []]]);
+    expect(await world.files.readLines(outcomesKey)).toEqual([
+      [7, 'new', KEY, 'F7', [], null, null, null, UNPLACED, `>${UNPLACED}`],
+    ]);
     // the person as it was: not updated a second time
     expect(world.register.persons.get(KEY)).toMatchObject({
       record: { currentAddress: 'Elsewhere' },
@@ -149,6 +158,10 @@ describe('register handler', () => {
         KEY,
         'F7',
         [{ code: 'IDENTITY_CONFLICT', fields: ['fullName'], against: { otherAgency: true } }],
+        null,
+        null,
+        null,
+        UNPLACED,
       ],
     ]);
     expect(world.register.conflicts).toEqual([`${KEY} b1#7`]);
@@ -164,7 +177,17 @@ describe('register handler', () => {
     await register();
     // no earlier entry kept: compared with the record as held
     expect(await world.files.readLines(outcomesKey)).toEqual([
-      [7, 'updated', KEY, 'F7', [{ code: 'FIELDS_UPDATED', fields: ['currentAddress'] }]],
+      [
+        7,
+        'updated',
+        KEY,
+        'F7',
+        [{ code: 'FIELDS_UPDATED', fields: ['currentAddress'] }],
+        null,
+        null,
+        null,
+        UNPLACED,
+      ],
     ]);
     expect(history).toHaveBeenCalledWith(KEY, expect.objectContaining({ batchId: 'b1', row: 7 }), {
       currentAddress: { from: 'An Khê', to: 'Pleiku' },

@@ -48,6 +48,8 @@ describe('register handler with record linkage', () => {
     expect(world.register.reviews.size).toBe(0);
     expect(leases).toHaveBeenCalledTimes(1);
     expect(world.batches.chunkLeases.size).toBe(0);
-    expect(await world.files.readLines(objectKeys.outcomes('b1', 0, 0))).toEqual([[7, 'new', key, 'F7', []]]);
+    expect(await world.files.readLines(objectKeys.outcomes('b1', 0, 0))).toEqual([
+      [7, 'new', key, 'F7', [], null, null, null, '|||', '>|||'],
+    ]);
   });
 });
