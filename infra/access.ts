@@ -88,12 +88,14 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   },
   // merges outcomes and rejected rows into the report; reads the upload again for the cells of the rows outcomes.xlsx
   // lists, and copies a batch's report to its name's path (a copy reads its source)
+  // and the coverage counters (issue 18): an agency's unit, its rejected forms (a Query of its partition) and the
+  // person-key secret, to match a rejected row's ID with a later accepted row's key (it reads the upload's cells anyway)
   finalize: {
     readsObjects: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports],
     writesObjects: [PREFIXES.reports],
-    tables: { batches: BATCH_WRITER },
+    tables: { batches: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }, agencies: AGENCY_READER },
     sendsTo: [],
-    readsSecrets: [],
+    readsSecrets: ['personKey'],
   },
   // application-store.ts: an event (put once), an application's events (query), its state (conditional put), and
   // the expiry of a closed application's events (update)

@@ -355,9 +355,19 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
           environment: { ...withLimits.environment, CLOSED_APPLICATIONS_DAYS: { value: closedDays } },
         }
       : withLimits;
+  // how long a rejected form waits to be re-collected: as long as its report is kept
+  const keepDays = String(stage.retention.reportsDays);
+  const keep = withRetention.environment.KEEP_REJECTED_DAYS;
+  const withKeep =
+    keep && 'value' in keep && keep.value !== keepDays
+      ? {
+          ...withRetention,
+          environment: { ...withRetention.environment, KEEP_REJECTED_DAYS: { value: keepDays } },
+        }
+      : withRetention;
   const settings = stage.functions[spec.id];
-  if (!settings) return withRetention;
-  const merged = { ...withRetention, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withKeep;
+  const merged = { ...withKeep, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -161,7 +161,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
     environment: {
       ...REGISTER_STORES,
-      // each valid row's person key is an HMAC under it (issue 16): the only function that seals keys
+      // each valid row's person key is an HMAC under it (issue 16); finalize seals a rejected row's ID the same way
       PERSON_KEY_SECRET,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
@@ -178,6 +178,11 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     environment: {
       BATCHES_BUCKET,
       BATCHES_TABLE,
+      // where an agency's unplaced forms count (its unit), and the keys a rejected row's ID is matched by
+      AGENCIES_TABLE,
+      PERSON_KEY_SECRET,
+      // days a rejected form waits to be re-collected: the stage's `retention.reportsDays` sets it
+      KEEP_REJECTED_DAYS: { value: '30' },
     },
     sendsTo: [],
   },

@@ -23,9 +23,10 @@ const CONCURRENCY = 16;
 const APPLIED = 'applied';
 
 function keyOf(place: CounterPlace): { pk: string; sk: string } {
-  return place.kind === 'commune'
-    ? coverageKeys.commune(place.vintage, place.province, place.code)
-    : coverageKeys.unplaced(place.vintage, place.province, place.agencyUnit);
+  if (place.kind === 'commune') return coverageKeys.commune(place.vintage, place.province, place.code);
+  if (place.kind === 'notAssigned')
+    return coverageKeys.notAssigned(place.vintage, place.province, place.code);
+  return coverageKeys.unplaced(place.vintage, place.province, place.agencyUnit);
 }
 
 const placeId = (place: CounterPlace) => {
@@ -36,9 +37,9 @@ const placeId = (place: CounterPlace) => {
 /** The place's attributes as stored: `code` for a commune's item, `agencyUnit` for an unplaced one. */
 function placeAttributes(place: CounterPlace): Record<string, string | number> {
   const { kind, vintage, province } = place;
-  return place.kind === 'commune'
-    ? { kind, vintage, province, code: place.code }
-    : { kind, vintage, province, agencyUnit: place.agencyUnit };
+  return place.kind === 'unplaced'
+    ? { kind, vintage, province, agencyUnit: place.agencyUnit }
+    : { kind, vintage, province, code: place.code };
 }
 
 /** Runs `work` on each of `items`, `CONCURRENCY` at a time. */
@@ -202,10 +203,13 @@ export class CoverageStore implements CoverageCounters {
 function counterItem(vintage: Vintage, province: string, item: Record<string, unknown>): CounterItem {
   const sk = String(item.sk);
   const agencyUnit = coverageKeys.unplacedUnitOf(sk);
+  const otherCode = coverageKeys.notAssignedCodeOf(sk);
   const place: CounterPlace =
-    agencyUnit === undefined
-      ? { kind: 'commune', vintage, province, code: sk }
-      : { kind: 'unplaced', vintage, province, agencyUnit };
+    agencyUnit !== undefined
+      ? { kind: 'unplaced', vintage, province, agencyUnit }
+      : otherCode !== undefined
+        ? { kind: 'notAssigned', vintage, province, code: otherCode }
+        : { kind: 'commune', vintage, province, code: sk };
   const counts = zeroCounts();
   for (const counter of COUNTERS) {
     const value = item[counter];

@@ -41,7 +41,8 @@ const secretRefs: Record<SecretId, { Ref: string }> = {
 const personKeyArn = arnOf(idOf(stack.personKeySecret.key));
 /** The functions that compute person keys (issue 16): they alone may read the secret. */
 // the register alone seals person keys (shared/ingest/register.ts)
-const KEYING_FUNCTIONS = ['register'];
+/** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18) */
+const KEYING_FUNCTIONS = ['register', 'finalize'];
 
 interface Statement {
   Effect: string;
@@ -456,8 +457,9 @@ describe('least privilege (infra/access.ts)', () => {
     },
   );
 
-  it('lets the register function alone read the person-key secret, and that secret alone', () => {
-    expect(ACCESS.register.readsSecrets).toEqual(['personKey']);
+  it('lets the keying functions alone read the person-key secret, and that secret alone', () => {
+    for (const id of KEYING_FUNCTIONS)
+      expect(ACCESS[id as keyof typeof ACCESS].readsSecrets).toEqual(['personKey']);
     const keying = KEYING_FUNCTIONS.map((id) => roleIdOf(id as keyof typeof ACCESS)).sort();
     const secretActions = (s: Statement) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'));
     expect(rolesAllowed(secretActions)).toEqual(keying);

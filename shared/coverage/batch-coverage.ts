@@ -1,0 +1,87 @@
+// What finalize does for coverage (issue 18): while it reads a batch's rows for the report it adds up each row's
+// counts per counter item and matches re-collected forms; once the report is written it moves each item it touched by
+// one conditional update, exactly once for the batch (CoverageCounters.apply), and once the batch is completed lets
+// the items forget the batch. docs/coverage.md.
+import type { UnitRef } from '#domain/address-resolver.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
+import type { OutcomeEntry } from '../ingest/types.ts';
+import { personKeys } from '../keys.ts';
+import type { Batch } from '../model/batch.ts';
+import type { CounterDelta, CoverageCounters, Recollections } from '../model/coverage.ts';
+import { placesOf } from './places.ts';
+import { BatchRecollection } from './recollect.ts';
+import { CoverageTally, RejectedCells } from './tally.ts';
+
+/** A form whose places are unknown (an outcome file written before issue 18): unplaced in both lists. */
+const UNKNOWN_PLACES = '|||';
+const DAY_SECONDS = 86_400;
+
+export interface CoverageDeps {
+  counters: CoverageCounters;
+  recollections: Recollections;
+  /** seals a rejected row's ID into the person key an accepted row of the same person carries */
+  keyer(): Promise<PersonKeyer>;
+  /** the unit of an agency: where what it sends that cannot be placed counts */
+  agencyUnit(agencyCode: string): Promise<UnitRef | undefined>;
+  /** how long a rejected form waits to be re-collected */
+  keepRejectedDays: number;
+}
+
+export class BatchCoverage {
+  private constructor(
+    private readonly batch: Batch,
+    private readonly deps: CoverageDeps,
+    private readonly tally: CoverageTally,
+    private readonly recollection: BatchRecollection,
+    private readonly keyer: PersonKeyer,
+    private readonly cells: RejectedCells,
+  ) {}
+
+  static async start(batch: Batch, deps: CoverageDeps): Promise<BatchCoverage> {
+    const [unit, recollection, keyer] = await Promise.all([
+      deps.agencyUnit(batch.agencyCode),
+      BatchRecollection.start(deps.recollections, batch.agencyCode, batch.batchId),
+      deps.keyer(),
+    ]);
+    // an NDJSON batch has no header cells: its cells are in field order
+    const cells = new RejectedCells(batch.checkpoint.headerCells);
+    return new BatchCoverage(batch, deps, new CoverageTally(unit), recollection, keyer, cells);
+  }
+
+  /** One row, in row order. */
+  row(entry: OutcomeEntry): void {
+    const [row, outcome, personKey, formId] = entry;
+    if (outcome === 'rejected') {
+      const cells = entry[7];
+      const places = cells ? placesOf(this.cells.addresses(cells)) : UNKNOWN_PLACES;
+      this.tally.form(places, outcome);
+      const id = cells ? this.cells.personalId(cells) : undefined;
+      const key = id ? this.keyer.seal(personKeys.identityById(id)) : undefined;
+      this.recollection.reject(row, formId || undefined, key);
+      return;
+    }
+    const places = entry[8] ?? UNKNOWN_PLACES;
+    this.tally.form(places, outcome);
+    const move = entry[9];
+    if (move) this.tally.move(move);
+    this.recollection.accept(formId || undefined, personKey || undefined, () =>
+      this.tally.recollected(places),
+    );
+  }
+
+  /** Keeps the batch's rejections, then moves every counter item the batch touched, once. */
+  async commit(now = Date.now()): Promise<CounterDelta[]> {
+    await this.recollection.settle(Math.floor(now / 1000) + this.deps.keepRejectedDays * DAY_SECONDS);
+    const deltas = this.tally.result();
+    await this.deps.counters.apply(this.batch.batchId, deltas);
+    return deltas;
+  }
+
+  /** Once the batch is completed (nothing can apply it again): the items let go of its id. */
+  forget(deltas: readonly CounterDelta[]): Promise<void> {
+    return this.deps.counters.forget(
+      this.batch.batchId,
+      deltas.map((delta) => delta.place),
+    );
+  }
+}
