@@ -92,7 +92,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // person-key secret, to match a rejected row's ID with a later accepted row's key (it reads the upload's cells anyway)
   finalize: {
     readsObjects: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports],
-    writesObjects: [PREFIXES.reports],
+    writesObjects: [PREFIXES.reports, PREFIXES.coverage],
     tables: { batches: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }, agencies: AGENCY_READER },
     sendsTo: [],
     readsSecrets: ['personKey'],

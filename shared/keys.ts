@@ -76,6 +76,13 @@ export const coverageKeys = {
   }),
   /** the partition of a province's counter items */
   province: (vintage: number, province: string) => `${COVERAGE}${vintage}#${province}`,
+  /** what every counter item's partition begins with (the recount scans for it) */
+  counterPrefix: COVERAGE,
+  /** the vintage and province of a counter item's partition; undefined for any other key */
+  parseProvince(pk: string): { vintage: number; province: string } | undefined {
+    const match = /^COVERAGE#(\d{4})#(\d+)$/.exec(pk);
+    return match?.[1] && match[2] ? { vintage: Number(match[1]), province: match[2] } : undefined;
+  },
   /** the agency unit an unplaced counter item counts for; undefined for a commune's item */
   unplacedUnitOf: (sortKey: string) =>
     sortKey.startsWith(UNPLACED) ? sortKey.slice(UNPLACED.length) : undefined,
@@ -205,6 +212,8 @@ export const PREFIXES = {
   reports: 'reports/',
   /** intermediate files of batches and link passes in flight; expired by a lifecycle rule */
   work: 'work/',
+  /** what each completed batch moved on the coverage counters, kept for the recount (issue 18) */
+  coverage: 'coverage/',
   /** expected residents per commune, `reference/population/{name}.csv`, and the report of each beside it */
   referencePopulation: 'reference/population/',
 } as const;
@@ -252,6 +261,8 @@ export const objectKeys = {
     const { agencyCode, name } = reportName(batch);
     return objectKeys.report(agencyCode, name, file);
   },
+  /** what a batch moved on the coverage counters: its forms' counts and its persons' (the recount adds them up) */
+  batchCoverage: (batchId: string) => `${PREFIXES.coverage}batches/${batchId}.json`,
   /** a partition's chunk of valid rows */
   chunk: (batchId: string, partition: number, seq: number) =>
     `${PREFIXES.work}${batchId}/chunks/${partition}/${seq}.ndjson`,

@@ -5,9 +5,10 @@
 import type { UnitRef } from '#domain/address-resolver.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { OutcomeEntry } from '../ingest/types.ts';
-import { personKeys } from '../keys.ts';
+import { objectKeys, personKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
-import type { CounterDelta, CoverageCounters, Recollections } from '../model/coverage.ts';
+import type { CounterDelta, CoverageCounters, CoverageLedger, Recollections } from '../model/coverage.ts';
+import type { Files } from '../model/ports.ts';
 import { placesOf } from './places.ts';
 import { BatchRecollection } from './recollect.ts';
 import { CoverageTally, RejectedCells } from './tally.ts';
@@ -69,11 +70,17 @@ export class BatchCoverage {
     );
   }
 
-  /** Keeps the batch's rejections, then moves every counter item the batch touched, once. */
-  async commit(now = Date.now()): Promise<CounterDelta[]> {
+  /**
+   * Keeps the batch's rejections, writes the batch's coverage ledger (what the recount adds up), then moves every
+   * counter item the batch touched, once.
+   */
+  async commit(files: Pick<Files, 'putText'>, now = Date.now()): Promise<CounterDelta[]> {
     await this.recollection.settle(Math.floor(now / 1000) + this.deps.keepRejectedDays * DAY_SECONDS);
+    const { batchId, agencyCode } = this.batch;
+    const ledger: CoverageLedger = { batchId, agencyCode, ...this.tally.split() };
+    await files.putText(objectKeys.batchCoverage(batchId), JSON.stringify(ledger), 'application/json');
     const deltas = this.tally.result();
-    await this.deps.counters.apply(this.batch.batchId, deltas);
+    await this.deps.counters.apply(batchId, deltas);
     return deltas;
   }
 

@@ -104,13 +104,32 @@ export class CoverageTally {
 
   /** What to apply: every item with a count that moved. */
   result(): CounterDelta[] {
-    return [...this.deltas.values()]
-      .map(({ place, counts }) => ({
-        place,
-        counts: Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0)),
-      }))
-      .filter((delta) => Object.keys(delta.counts).length > 0);
+    return nonZero([...this.deltas.values()]);
   }
+
+  /** The forms' counts alone, and the persons' alone: what the batch's ledger keeps for the recount. */
+  split(): { forms: CounterDelta[]; persons: CounterDelta[] } {
+    const persons = new Set<keyof Counts>(['permanent', 'temporary']);
+    const part = (wanted: boolean) =>
+      nonZero(
+        [...this.deltas.values()].map(({ place, counts }) => ({
+          place,
+          counts: Object.fromEntries(
+            Object.entries(counts).filter(([counter]) => persons.has(counter as keyof Counts) === wanted),
+          ),
+        })),
+      );
+    return { forms: part(false), persons: part(true) };
+  }
+}
+
+function nonZero(deltas: CounterDelta[]): CounterDelta[] {
+  return deltas
+    .map(({ place, counts }) => ({
+      place,
+      counts: Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0)),
+    }))
+    .filter((delta) => Object.keys(delta.counts).length > 0);
 }
 
 /** Reads a rejected row's address fields and ID from its cells, as the file laid them out. */

@@ -283,7 +283,7 @@ async function writeReport(
   }
   // every row accounted for: the counters move once, before the batch is completed (a redelivery until then finds
   // its id on the items it moved, and moves the rest)
-  const moved = await coverage?.commit();
+  const moved = await coverage?.commit(files);
   await batches.markCompleted(batchId, {
     outcomes: summary.outcomes,
     errorsByCode: summary.errorsByCode,

@@ -43,6 +43,14 @@ export interface CounterDelta {
   counts: Partial<Counts>;
 }
 
+/** What one batch moved, kept for the recount (objectKeys.batchCoverage): its forms' counts and its persons'. */
+export interface CoverageLedger {
+  batchId: string;
+  agencyCode: string;
+  forms: CounterDelta[];
+  persons: CounterDelta[];
+}
+
 /** A counter item as read. */
 export interface CounterItem {
   place: CounterPlace;

@@ -1,7 +1,7 @@
 // The coverage counters in the batches table: one item per commune (or agency unit, for what could not be placed)
 // under its province's partition (coverageKeys), moved exactly once per move id without transactions, which
 // dynalite does not have (docs/coverage.md). Each item also holds its place, so that a Query reads it back whole.
-import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Vintage } from '#domain/units.ts';
 import { documents } from '../aws/dynamodb.ts';
 import { coverageKeys } from '../keys.ts';
@@ -152,6 +152,29 @@ export class CoverageStore implements CoverageCounters {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) items.push(counterItem(vintage, province, item));
+    }
+    return items;
+  }
+
+  /** Every counter item of every province: a Scan, for the recount alone. */
+  async all(): Promise<CounterItem[]> {
+    const names = Object.fromEntries(['pk', 'sk', ...COUNTERS].map((name) => [`#${name}`, name]));
+    const items: CounterItem[] = [];
+    const pages = paginateScan(
+      { client: documents },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ProjectionExpression: Object.keys(names).join(', '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':prefix': coverageKeys.counterPrefix },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const at = coverageKeys.parseProvince(String(item.pk));
+        if (at) items.push(counterItem(at.vintage as Vintage, at.province, item));
+      }
     }
     return items;
   }
