@@ -61,7 +61,7 @@ export function finalizeHandler({ batches, files, deadLetters, coverage }: Final
 }
 
 /** The watched dead-letter queues' URLs, from the variables the stack sets. */
-function watchedDeadLetterQueues(): DeadLetterQueues {
+export function watchedDeadLetterQueues(): DeadLetterQueues {
   const urls = DEAD_LETTER_WATCH.queues.map((queue) => [queue, env(deadLetterUrlVariable(queue))]);
   return new DeadLetterQueues(Object.fromEntries(urls));
 }
