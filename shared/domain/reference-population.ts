@@ -47,6 +47,15 @@ export const REFERENCE_CODES = messageTable({
     vi: 'Thiếu nguồn số liệu (source)',
     en: 'The source of the figures is missing',
   },
+  // the upload's own checks (shared/ingest/reference-upload.ts): a file refused whole, nothing stored
+  REFERENCE_FILE_TOO_LARGE: {
+    vi: 'Tệp lớn hơn 5 MB; số liệu của cả nước chỉ khoảng 600 KB',
+    en: 'The file is larger than 5 MB; the whole country’s figures are about 600 KB',
+  },
+  REFERENCE_PROVINCE_TOO_LARGE: {
+    vi: 'Số liệu của một tỉnh quá lớn để lưu; hãy rút ngắn nguồn số liệu (source)',
+    en: 'One province’s figures are too large to store; shorten the source',
+  },
 });
 export type ReferenceCode = keyof typeof REFERENCE_CODES;
 
