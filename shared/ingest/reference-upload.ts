@@ -4,11 +4,7 @@
 // function wires it to S3 and the batches table. Redelivery of the same S3 event writes the same items and the same
 // report: the version's time is the event's, not the clock's.
 import { ancestorsOf, type Vintage } from '#domain/units.ts';
-import {
-  REFERENCE_CODES,
-  type ReferenceCode,
-  readReferenceFile,
-} from '../domain/reference-population.ts';
+import { REFERENCE_CODES, type ReferenceCode, readReferenceFile } from '../domain/reference-population.ts';
 import { objectKeys } from '../keys.ts';
 import type { ProvinceReference, ReferencePopulations } from '../model/coverage.ts';
 import type { Files } from '../model/ports.ts';
@@ -101,7 +97,10 @@ async function readBounded(files: ReferenceUploadDeps['files'], object: Referenc
   return { text: Buffer.concat(parts).toString('utf8') };
 }
 
-function failedReport(base: Pick<ReferenceReport, 'objectKey' | 'versionId' | 'uploadedAt'>, code: ReferenceCode) {
+function failedReport(
+  base: Pick<ReferenceReport, 'objectKey' | 'versionId' | 'uploadedAt'>,
+  code: ReferenceCode,
+) {
   const report: ReferenceReport = {
     ...base,
     status: 'failed',
@@ -135,7 +134,9 @@ export async function processReferenceUpload(
   const text = await readBounded(deps.files, object);
   if (text === 'gone') return undefined;
   const report =
-    text === 'too-large' ? failedReport(base, 'REFERENCE_FILE_TOO_LARGE') : await store(text.text, base, deps);
+    text === 'too-large'
+      ? failedReport(base, 'REFERENCE_FILE_TOO_LARGE')
+      : await store(text.text, base, deps);
   await deps.files.putText(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   return report;
 }
