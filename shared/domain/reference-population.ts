@@ -2,7 +2,6 @@
 // as CSV under `reference/population/`, validated like a batch (each bad row a coded rejection, a file that cannot be
 // read failed whole) and versioned by its as-of date: the newest applies. The as-of date also says which list the
 // codes are read in: before 1 July 2025 the 2020 units, from then the 2025 ones (23869 is a different commune in each).
-import Papa from 'papaparse';
 import { messageTable } from './errors.ts';
 import { unitOf, type Vintage } from './units.ts';
 
@@ -106,10 +105,58 @@ function rowRefusal(
   return undefined;
 }
 
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/** The delimiter of the header line: the most frequent of , ; and tab outside quotes (a Vietnamese Excel writes ;). */
+function delimiterOf(text: string): string {
+  const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  const counts = DELIMITERS.map((d) => header.split(d).length - 1);
+  return DELIMITERS[counts.indexOf(Math.max(...counts))] ?? ',';
+}
+
+/**
+ * The records of a CSV text (RFC 4180: a quoted field may hold the delimiter, a line end, and a quote doubled),
+ * without those whose every field is blank. Written here rather than with papaparse: a reference file is small and
+ * plain, and papaparse's 21 KB would push the finalize bundle, which reads these files, past its limit.
+ */
+function csvRecords(text: string): string[][] {
+  const delimiter = delimiterOf(text);
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endRecord = () => {
+    record.push(field);
+    if (record.some((cell) => cell.trim() !== '')) records.push(record);
+    record = [];
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (c === delimiter) {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) endRecord();
+  return records;
+}
+
 /** A reference file read: its as-of date and list, each commune's figures, and each row it refused, by code. */
 export function readReferenceFile(text: string): ReferenceFile {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
-  const [header, ...rows] = parsed.data;
+  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ''));
   const names = header?.map((name) => name.trim().toLowerCase());
   if (!names || names.join(',') !== REFERENCE_HEADER.join(',')) {
     return { status: 'failed', code: 'REFERENCE_HEADER_INVALID' };
