@@ -5,7 +5,7 @@
 // stage's bucket (--bucket or DANCU_BATCHES_BUCKET) with the caller's own AWS credentials: only a role that may put
 // objects under the prefix (the platform's operators) can. Exit 0 when completed with no row refused, 1 with refused
 // rows, 2 when the file failed, 3 on a timeout, 64 on bad usage.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -94,6 +94,10 @@ async function main(): Promise<number> {
   const name = file ? referenceName(file, values.name) : undefined;
   if (!file || !name) {
     console.error(USAGE);
+    return 64;
+  }
+  if (!existsSync(file)) {
+    console.error(`no such file: ${file}`);
     return 64;
   }
   let target: ReturnType<typeof resolveTarget>;
