@@ -3,7 +3,7 @@
 // infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
 // privilege") holds the template to it.
 
-import { PREFIXES, registerPartitions } from '../shared/keys.ts';
+import { objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
 import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
@@ -40,6 +40,8 @@ export interface Access {
    */
   readonly listBucket?: 'readPrefixes';
   readonly writesObjects: readonly KeyPrefix[];
+  /** keys like one of these IAM patterns (shared/keys.ts), for a write narrower than a whole prefix */
+  readonly writesObjectsLike?: readonly string[];
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly sendsTo: readonly QueueId[];
   /** secrets it reads (GetSecretValue, and Decrypt of the secret's key through Secrets Manager only) */
@@ -87,12 +89,15 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     readsSecrets: [],
   },
   // merges outcomes and rejected rows into the report; reads the upload again for the cells of the rows outcomes.xlsx
-  // lists, and copies a batch's report to its name's path (a copy reads its source)
-  // and the coverage counters (issue 18): an agency's unit, its rejected forms (a Query of its partition) and the
-  // person-key secret, to match a rejected row's ID with a later accepted row's key (it reads the upload's cells anyway)
+  // lists, and copies a batch's report to its name's path (a copy reads its source). Reads a reference upload and
+  // writes its report beside it (never a .csv there: no function can put or change the expected residents' files),
+  // and puts each province's version in the batches table (reference-store.ts: PutItem, which BATCH_WRITER has)
   finalize: {
-    readsObjects: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports],
+    readsObjects: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports, PREFIXES.referencePopulation],
     writesObjects: [PREFIXES.reports, PREFIXES.coverage],
+    writesObjectsLike: [objectKeys.referenceReports],
+    // and the coverage counters (issue 18): an agency's unit, its rejected forms (a Query of its partition) and the
+    // person-key secret, to match a rejected row's ID with a later accepted row's key (it reads the upload's cells)
     tables: { batches: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }, agencies: AGENCY_READER },
     sendsTo: [],
     readsSecrets: ['personKey'],

@@ -1,16 +1,20 @@
 // `npm start`: the whole of dancu on this machine with no AWS account: emulators for S3, SQS and DynamoDB,
 // the resources the CDK stack declares, the same triggers, and the real handlers. On first start it uploads
-// a generated demo batch (with faulty and repeated rows) and prints its report. Data persists in .dancu/.
+// Gia Lai's expected residents (as `npm run reference` does) and a generated demo batch (with faulty and repeated
+// rows), and prints their reports. Data persists in .dancu/.
 // `npm start -- --json-logs` prints the functions' lines as the JSON they are in AWS.
 import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
 import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
+import { referenceName, reportLines, uploadReference } from './reference.ts';
+import { GIALAI_POPULATION_FILE } from './reference-fixture.ts';
 import { logFormat } from './runtime/log.ts';
 import { askUploadUrl, machineContext, uploadWithTicket } from './upload-ticket.ts';
 
@@ -19,6 +23,7 @@ const DEMO_FILE = 'demo-gialai.csv';
 const dir = resolve('.dancu');
 const demoMarker = join(dir, 'demo', 'uploaded');
 const proceduresMarker = join(dir, 'demo', 'procedures-sent');
+const referenceMarker = join(dir, 'demo', 'reference-uploaded');
 // the functions' lines: readable in a terminal, JSON with --json-logs or when piped (docs/operations.md)
 const DANCU_LOG_FORMAT = logFormat(process.argv.slice(2), process.env, process.stdout.isTTY === true);
 const stack = await startPipeline({ dir, extraEnv: { DANCU_LOG_FORMAT } });
@@ -33,6 +38,7 @@ dancu local stack
   http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json; /batches, /review with a token
   details   ${join(dir, 'local.json')}
   upload    npm run upload -- FILE --agency CODE --wait
+  reference npm run reference -- FILE   (expected residents per commune; the demo's: local/fixtures/gialai-population-2020.csv)
   sign in   npm run sign-in -- --agency CA-PLEIKU --role reviewer   (roles: uploader reviewer approver viewer platform)
   machine   npm run sign-in -- --client dancu-local-machine-CA-PLEIKU --secret local-secret-CA-PLEIKU
 `);
@@ -87,6 +93,35 @@ async function demo(): Promise<void> {
   }
   console.error('demo: no report after 300 s');
 }
+
+// Expected residents: the Gia Lai fixture, uploaded once as the platform team would (`npm run reference`), so that
+// coverage (`GET /coverage?unit=64`) has its denominators.
+async function demoReference(): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: endpoints.s3,
+    region: names.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const file = fileURLToPath(GIALAI_POPULATION_FILE);
+  const name = referenceName(file) ?? 'gialai-population-2020';
+  const report = await uploadReference(s3, names.buckets.batches, name, readFileSync(file), {
+    timeoutMs: 60_000,
+  });
+  if (!report) {
+    console.error('demo: no report of the expected residents after 60 s');
+    return;
+  }
+  console.log(`demo: expected residents of Gia Lai (npm run reference -- ${relative(process.cwd(), file)})`);
+  for (const line of reportLines(report)) console.log(`  ${line}`);
+  if (report.status === 'completed') {
+    await mkdir(join(dir, 'demo'), { recursive: true });
+    await (await import('node:fs/promises')).writeFile(referenceMarker, new Date().toISOString());
+  }
+}
+if (!existsSync(referenceMarker)) await demoReference();
 
 if (!existsSync(demoMarker)) await demo();
 

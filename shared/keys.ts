@@ -230,6 +230,11 @@ function reportName(batch: { batchId: string; agencyCode: string; objectKey: str
 }
 
 const INCOMING = new RegExp(`^${PREFIXES.incoming}([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([^/]+)$`);
+/** what a reference upload's name ends with: the bucket's notification for the prefix names only these */
+export const REFERENCE_UPLOAD_SUFFIX = '.csv';
+const REFERENCE_REPORT_SUFFIX = '.report.json';
+// directly under the prefix, ending .csv: a report (.report.json) or a key in a sub-folder is never an upload
+const REFERENCE_UPLOAD = new RegExp(`^${PREFIXES.referencePopulation}([^/]+)\\${REFERENCE_UPLOAD_SUFFIX}$`);
 
 export const objectKeys = {
   /** an agency's upload */
@@ -263,6 +268,17 @@ export const objectKeys = {
   },
   /** what a batch moved on the coverage counters: its forms' counts and its persons' (the recount adds them up) */
   batchCoverage: (batchId: string) => `${PREFIXES.coverage}batches/${batchId}.json`,
+  /** a file of expected residents, `{name}.csv` directly under the reference prefix */
+  referenceUpload: (name: string) => `${PREFIXES.referencePopulation}${name}${REFERENCE_UPLOAD_SUFFIX}`,
+  /** the name of a reference upload's key (without `.csv`), or undefined for any other key (a report among them) */
+  parseReference(key: string): { name: string } | undefined {
+    const name = REFERENCE_UPLOAD.exec(key)?.[1];
+    return name ? { name } : undefined;
+  },
+  /** the report of reference upload `{name}.csv`, beside it; not a `.csv`, so it starts nothing */
+  referenceReport: (name: string) => `${PREFIXES.referencePopulation}${name}${REFERENCE_REPORT_SUFFIX}`,
+  /** every reference report: an IAM pattern (finalize writes these and no other key under the prefix) */
+  referenceReports: `${PREFIXES.referencePopulation}*${REFERENCE_REPORT_SUFFIX}`,
   /** a partition's chunk of valid rows */
   chunk: (batchId: string, partition: number, seq: number) =>
     `${PREFIXES.work}${batchId}/chunks/${partition}/${seq}.ndjson`,

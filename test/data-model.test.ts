@@ -110,6 +110,8 @@ describe('docs/data-model.md', () => {
         ),
       ],
       ['objectKeys.passBest', objectKeys.passBest('{passId}', placeholder('partition'), placeholder('from'))],
+      ['objectKeys.referenceUpload', objectKeys.referenceUpload('{name}')],
+      ['objectKeys.referenceReport', objectKeys.referenceReport('{name}')],
       ['objectKeys.uploadPrefix', objectKeys.uploadPrefix('{agencyCode}')],
       ['objectKeys.reportsPrefix', objectKeys.reportsPrefix('{agencyCode}')],
       ['objectKeys.reportPrefix', objectKeys.reportPrefix('{agencyCode}', '{name}')],

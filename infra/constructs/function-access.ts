@@ -39,6 +39,7 @@ export class FunctionAccess {
     for (const prefix of access.readsObjects) this.readObjects(targets.bucket, prefix);
     if (access.readsObjects.length > 0) this.listObjects(targets.bucket, access);
     for (const prefix of access.writesObjects) this.writeObjects(targets.bucket, prefix);
+    for (const pattern of access.writesObjectsLike ?? []) this.writeObjectsLike(targets.bucket, pattern);
     for (const [id, table] of Object.entries(access.tables) as [TableId, TableAccess][]) {
       this.items(targets.tables[id], table);
     }
@@ -72,6 +73,17 @@ export class FunctionAccess {
   writeObjects(bucket: IBucket, prefix: string): this {
     this.allow(['s3:PutObject', 's3:AbortMultipartUpload'], [bucket.arnForObjects(`${prefix}*`)]);
     this.acknowledgeObjectPrefix(bucket, prefix);
+    this.useKey(bucket.encryptionKey, 's3', true);
+    return this;
+  }
+
+  /** PutObject (and abort of its own multipart uploads) of keys like `pattern` only: a reference report. */
+  writeObjectsLike(bucket: IBucket, pattern: string): this {
+    this.allow(['s3:PutObject', 's3:AbortMultipartUpload'], [bucket.arnForObjects(pattern)]);
+    this.acknowledge(
+      `Resource::<${logicalId(bucket)}.Arn>/${pattern}`,
+      `Objects whose key is like ${pattern} only; the file name exists only at run time.`,
+    );
     this.useKey(bucket.encryptionKey, 's3', true);
     return this;
   }

@@ -23,6 +23,9 @@ import type { IngestionStorage } from './ingestion-storage.ts';
 import { PipelineQueue } from './pipeline-queue.ts';
 import { QueueConsumerFunction } from './queue-consumer-function.ts';
 
+/** The queues the bucket's notifications send to (ingestion-storage.ts): under SSE-SQS, see below. */
+export const S3_EVENT_QUEUES: readonly QueueId[] = ['intake', 'finalize'];
+
 export interface IngestionPipelineProps {
   readonly storage: IngestionStorage;
   readonly tables: Record<TableId, Table>;
@@ -52,9 +55,13 @@ export class IngestionPipeline extends Construct {
 
     this.queues = mapSpecs(QUEUES, (spec) => {
       // S3 may send to a queue under a customer key only if the key policy names the bucket, and the bucket is
-      // encrypted with that key: a cycle. S3 events carry object keys, no rows: SSE-SQS for them.
-      const encryptionKey =
-        spec.id === 'intake' ? undefined : spec.id === 'procedureEvents' ? keys?.applications : keys?.uploads;
+      // encrypted with that key: a cycle. S3 events carry object keys, no rows: SSE-SQS for the queues they go to, the
+      // intake (uploads) and finalize (reference uploads, issue 18; its own messages are batch ids and sweeps, no rows).
+      const encryptionKey = S3_EVENT_QUEUES.includes(spec.id)
+        ? undefined
+        : spec.id === 'procedureEvents'
+          ? keys?.applications
+          : keys?.uploads;
       return new PipelineQueue(this, `${pascalCase(spec.id)}Queue`, { spec, encryptionKey });
     });
     const queues = mapSpecs(this.queues, ({ queue }) => queue);
@@ -71,6 +78,7 @@ export class IngestionPipeline extends Construct {
     });
 
     storage.sendUploadsTo(this.queues.intake.queue);
+    storage.sendReferenceUploadsTo(this.queues.finalize.queue);
     if (stage.linkPassSchedule) this.scheduleLinkPass(stage.linkPassSchedule);
     this.watchDeadLetters(stage.deadLetterWatchSchedule);
   }

@@ -13,7 +13,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { PREFIXES } from '../../shared/keys.ts';
+import { PREFIXES, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
 
 export interface BucketRetention {
   readonly uploadsDays: number;
@@ -90,6 +90,18 @@ export class IngestionStorage extends Construct {
     // The destination also adds a queue policy that lets S3 send for this bucket only (aws:SourceArn).
     this.batchesBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
       prefix: PREFIXES.incoming,
+    });
+    acknowledgeNotificationsHandler(Stack.of(this));
+  }
+
+  /**
+   * Sends every reference upload (`reference/population/*.csv`, issue 18) to `queue`: a `.csv` directly under the prefix
+   * only, so the report written beside it (`.report.json`) starts nothing.
+   */
+  sendReferenceUploadsTo(queue: IQueue): void {
+    this.batchesBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
+      prefix: PREFIXES.referencePopulation,
+      suffix: REFERENCE_UPLOAD_SUFFIX,
     });
     acknowledgeNotificationsHandler(Stack.of(this));
   }

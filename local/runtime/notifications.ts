@@ -1,5 +1,6 @@
-// The batches bucket's event notification: ObjectCreated under `incoming/` → the intake queue, one S3 event
-// record per message, in the shape AWS sends. s3rver's own records differ from AWS's in small ways (region,
+// The batches bucket's event notifications: ObjectCreated under `incoming/` → the intake queue, and of a
+// `reference/population/*.csv` → the finalize queue (infra/constructs/ingestion-storage.ts), one S3 event record per
+// message, in the shape AWS sends. s3rver's own records differ from AWS's in small ways (region,
 // bucket ARN, raw keys), so each is rebuilt here.
 import type { EventEmitter } from 'node:events';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +13,8 @@ export interface ForwardObjectCreatedOptions {
   sqs: SQSClient;
   bucket: string;
   prefix: string;
+  /** only keys ending with it, as S3's suffix filter */
+  suffix?: string;
   queue: { name: string; url: string };
   region: string;
   log?: Logger;
@@ -36,7 +39,7 @@ interface S3rverRecord {
 }
 
 export function forwardObjectCreated(options: ForwardObjectCreatedOptions): ObjectCreatedForwarding {
-  const { s3Events, sqs, bucket, prefix, queue, region } = options;
+  const { s3Events, sqs, bucket, prefix, suffix = '', queue, region } = options;
   const log = options.log ?? consoleLogger;
   const sending = new Set<Promise<void>>();
 
@@ -44,7 +47,8 @@ export function forwardObjectCreated(options: ForwardObjectCreatedOptions): Obje
     for (const record of notification.Records ?? []) {
       const key = record.s3?.object?.key ?? '';
       const created = record.eventName?.startsWith('ObjectCreated:') ?? false;
-      if (!created || record.s3?.bucket?.name !== bucket || !key.startsWith(prefix)) continue;
+      if (!created || record.s3?.bucket?.name !== bucket || !key.startsWith(prefix) || !key.endsWith(suffix))
+        continue;
       const body = JSON.stringify({ Records: [toAwsS3EventRecord(record, region)] });
       const send = sqs
         .send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }))

@@ -1,12 +1,12 @@
-// The local stack: emulators, the resources of `shared/resources.ts` on them, the bucket's notification to the
-// intake queue, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
+// The local stack: emulators, the resources of `shared/resources.ts` on them, the bucket's notifications to the
+// intake and finalize queues, and one event source per function, as in AWS. `${dir}/local.json` tells any client where it all is.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
-import { PREFIXES } from '../../shared/keys.ts';
+import { PREFIXES, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import { ANY_AGENCY } from '../../shared/procedures/event-sender.ts';
 import {
@@ -100,7 +100,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
   });
   const clients = createLocalClients(emulators.endpoints, LOCAL_REGION);
   const eventSources: EventSource[] = [];
-  let notification: ObjectCreatedForwarding | undefined;
+  const notifications: ObjectCreatedForwarding[] = [];
   let httpServer: HttpServer | undefined;
   let deadLetterWatch: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
@@ -109,7 +109,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       clearInterval(deadLetterWatch);
       await httpServer?.stop();
       await Promise.all(eventSources.map((source) => source.stop()));
-      await notification?.stop();
+      await Promise.all(notifications.map((notification) => notification.stop()));
       clients.destroy();
       await emulators.stop();
     })();
@@ -135,15 +135,23 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
     );
     if (added > 0)
       log.info(`agencies: ${added} added to ${names.tables.agencies} (npm run agencies -- list)`);
-    notification = forwardObjectCreated({
-      s3Events: emulators.s3Events,
-      sqs: clients.sqs,
-      bucket: names.buckets.batches,
-      prefix: PREFIXES.incoming,
-      queue: names.queues.intake,
-      region: names.region,
-      log,
-    });
+    const forwarding = { s3Events: emulators.s3Events, sqs: clients.sqs, bucket: names.buckets.batches, log };
+    notifications.push(
+      forwardObjectCreated({
+        ...forwarding,
+        prefix: PREFIXES.incoming,
+        queue: names.queues.intake,
+        region: names.region,
+      }),
+      // reference uploads (issue 18): the finalize function reads them, as in AWS
+      forwardObjectCreated({
+        ...forwarding,
+        prefix: PREFIXES.referencePopulation,
+        suffix: REFERENCE_UPLOAD_SUFFIX,
+        queue: names.queues.finalize,
+        region: names.region,
+      }),
+    );
     for (const spec of Object.values(FUNCTIONS)) {
       const queue = names.queues[spec.source.queue];
       const handler = handlers[spec.id];

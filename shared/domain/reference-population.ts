@@ -2,7 +2,6 @@
 // as CSV under `reference/population/`, validated like a batch (each bad row a coded rejection, a file that cannot be
 // read failed whole) and versioned by its as-of date: the newest applies. The as-of date also says which list the
 // codes are read in: before 1 July 2025 the 2020 units, from then the 2025 ones (23869 is a different commune in each).
-import Papa from 'papaparse';
 import { messageTable } from './errors.ts';
 import { unitOf, type Vintage } from './units.ts';
 
@@ -46,6 +45,15 @@ export const REFERENCE_CODES = messageTable({
   REFERENCE_SOURCE_MISSING: {
     vi: 'Thiếu nguồn số liệu (source)',
     en: 'The source of the figures is missing',
+  },
+  // the upload's own checks (shared/ingest/reference-upload.ts): a file refused whole, nothing stored
+  REFERENCE_FILE_TOO_LARGE: {
+    vi: 'Tệp lớn hơn 5 MB; số liệu của cả nước chỉ khoảng 600 KB',
+    en: 'The file is larger than 5 MB; the whole country’s figures are about 600 KB',
+  },
+  REFERENCE_PROVINCE_TOO_LARGE: {
+    vi: 'Số liệu của một tỉnh quá lớn để lưu; hãy rút ngắn nguồn số liệu (source)',
+    en: 'One province’s figures are too large to store; shorten the source',
   },
 });
 export type ReferenceCode = keyof typeof REFERENCE_CODES;
@@ -97,10 +105,58 @@ function rowRefusal(
   return undefined;
 }
 
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/** The delimiter of the header line: the most frequent of , ; and tab outside quotes (a Vietnamese Excel writes ;). */
+function delimiterOf(text: string): string {
+  const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  const counts = DELIMITERS.map((d) => header.split(d).length - 1);
+  return DELIMITERS[counts.indexOf(Math.max(...counts))] ?? ',';
+}
+
+/**
+ * The records of a CSV text (RFC 4180: a quoted field may hold the delimiter, a line end, and a quote doubled),
+ * without those whose every field is blank. Written here rather than with papaparse: a reference file is small and
+ * plain, and papaparse's 21 KB would push the finalize bundle, which reads these files, past its limit.
+ */
+function csvRecords(text: string): string[][] {
+  const delimiter = delimiterOf(text);
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endRecord = () => {
+    record.push(field);
+    if (record.some((cell) => cell.trim() !== '')) records.push(record);
+    record = [];
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (c === delimiter) {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) endRecord();
+  return records;
+}
+
 /** A reference file read: its as-of date and list, each commune's figures, and each row it refused, by code. */
 export function readReferenceFile(text: string): ReferenceFile {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
-  const [header, ...rows] = parsed.data;
+  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ''));
   const names = header?.map((name) => name.trim().toLowerCase());
   if (!names || names.join(',') !== REFERENCE_HEADER.join(',')) {
     return { status: 'failed', code: 'REFERENCE_HEADER_INVALID' };

@@ -117,6 +117,8 @@ export const S3Notification = z.object({
   Records: z.array(
     z.object({
       eventName: z.string(),
+      // when S3 made the object: a reference upload's version is stamped with it (shared/ingest/reference-upload.ts)
+      eventTime: z.optional(z.string()),
       // who uploaded: the IAM principal, as S3 names it (AWS:<id>) in every event
       userIdentity: z.optional(z.object({ principalId: z.string() })),
       s3: z.object({

@@ -51,6 +51,28 @@ describe('readReferenceFile', () => {
   });
 });
 
+describe('readReferenceFile, the CSV as spreadsheets write it', () => {
+  it('reads quoted fields (a comma, a doubled quote, a line end inside), CRLF lines, and skips blank ones', () => {
+    const read = readReferenceFile(
+      `${HEADER}\r\n23566,1,0,2020-11-01,"Cục Thống kê, 2020"\r\n\r\n,,,,\r\n23869,2,0,2020-11-01,"Sổ ""A""\nbản 2"\r\n99999,1,0,2020-11-01,s`,
+    );
+    expect(read).toMatchObject({ status: 'read', rejected: [{ row: 3, code: 'REFERENCE_CODE_UNKNOWN' }] });
+    if (read.status !== 'read') throw new Error(read.code);
+    expect(read.communes.get('23566')?.source).toBe('Cục Thống kê, 2020');
+    expect(read.communes.get('23869')?.source).toBe('Sổ "A"\nbản 2');
+  });
+
+  it('reads a file delimited by semicolons or tabs, as a Vietnamese Excel may save it', () => {
+    for (const d of [';', '\t']) {
+      const read = readReferenceFile(
+        `${HEADER.replaceAll(',', d)}\n${['23566', '7', '1', '2020-11-01', 's'].join(d)}\n`,
+      );
+      expect(read, JSON.stringify(d)).toMatchObject({ status: 'read', rejected: [] });
+      if (read.status === 'read') expect(read.communes.get('23566')?.permanent).toBe(7);
+    }
+  });
+});
+
 describe('newestReference', () => {
   it('applies the newest as-of date, and of one date the later upload', () => {
     const versions = [

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
-import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
+import { objectKeys } from '../../shared/keys.ts';
+import { lambdaContext, s3Notification, setPipelineEnvironment, sqsEvent } from './events.ts';
 import { batchOf, pipelineFakes } from './pipeline-fakes.ts';
 
 setPipelineEnvironment();
@@ -334,5 +335,42 @@ describe('finalize handler', () => {
     expect(text.length).toBeGreaterThan(3 << 16);
     expect(parts.get(`${BATCH_PATH}review.csv`)).toBeGreaterThan(2);
     expect(written.filter((key) => key.endsWith('review.csv'))).toEqual([]);
+  });
+});
+
+describe('finalize, a reference upload (issue 18)', () => {
+  const HEADER = 'commune_code,permanent_residents,temporary_residents,as_of,source';
+  const key = objectKeys.referenceUpload('gialai');
+
+  it('reads an S3 notification of a reference upload: a version per province, and the report beside it', async () => {
+    world.files.put(key, `${HEADER}\n23557,100,1,2020-11-01,s\n24118,200,2,2020-11-01,s\n`);
+    const result = await finalizeHandler(world)(sqsEvent([s3Notification(key)]), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await world.references.newest(2020, '64')).toMatchObject({
+      objectKey: key,
+      uploadedAt: '2026-11-27T00:00:00.000Z',
+      communes: { '23557': { permanent: 100, temporary: 1, source: 's' } },
+    });
+    expect(await world.references.newest(2020, '66')).toMatchObject({ communes: { '24118': {} } });
+    const report = JSON.parse(world.files.text(objectKeys.referenceReport('gialai')) ?? '{}');
+    expect(report).toMatchObject({ status: 'completed', communes: 2, rejectedCount: 0 });
+  });
+
+  it('lets S3’s test event and a notification of its own report go, writing nothing', async () => {
+    const events = [
+      { Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'batches-bucket' },
+      s3Notification(objectKeys.referenceReport('gialai')),
+    ];
+    const before = world.files.keys();
+    expect(await finalizeHandler(world)(sqsEvent(events), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(world.files.keys()).toEqual(before);
+    expect(world.references.items.size).toBe(0);
+  });
+
+  it('fails a record that is neither a message of its own nor an S3 notification', async () => {
+    const result = await finalizeHandler(world)(sqsEvent([{ kind: 'nonsense' }]), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 });

@@ -6,6 +6,7 @@ import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryDeadLetters } from '../fakes/dead-letters.ts';
 import { MemoryFiles } from '../fakes/files.ts';
 import { testKeyer } from '../fakes/keyer.ts';
+import { MemoryReferences } from '../fakes/references.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 
 export function pipelineFakes() {
@@ -14,6 +15,7 @@ export function pipelineFakes() {
     files: new MemoryFiles(),
     register: new MemoryRegister(),
     deadLetters: new MemoryDeadLetters(),
+    references: new MemoryReferences(),
     keyer: async () => testKeyer,
     sendChunk: vi.fn(async (_message: object, _delaySeconds?: number) => undefined),
     sendChunks: vi.fn(async (_messages: object[]) => undefined),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS } from '../../infra/access.ts';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { withStageSettings } from '../../infra/stages.ts';
-import { PREFIXES } from '../../shared/keys.ts';
+import { objectKeys, PREFIXES, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
@@ -39,11 +39,13 @@ const bucketId = idOf(stack.storage.batchesBucket);
 const functionId = (id: keyof typeof FUNCTIONS) => idOf(stack.ingestion.functions[id].function);
 const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const objectsArn = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/${prefix}*`]] });
+const objectsLikeArn = (pattern: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/${pattern}`]] });
 const keyArn = (dataClass: keyof typeof stack.keys) => arnOf(idOf(stack.keys[dataClass]));
-// S3 events go to the intake queue, which a bucket-encrypting key cannot cover (a cycle): SSE-SQS there; procedure
-// events are applications' data, the rest of the pipeline carries uploads
+// S3 events go to the intake queue (uploads) and the finalize queue (reference uploads), which a bucket-encrypting key
+// cannot cover (a cycle): SSE-SQS there; procedure events are applications' data, the rest of the pipeline carries
+// uploads
 const queueEncryption = (id: QueueId) =>
-  id === 'intake'
+  id === 'intake' || id === 'finalize'
     ? { SqsManagedSseEnabled: true }
     : {
         KmsMasterKeyId: keyArn(id === 'procedureEvents' ? 'applications' : 'uploads'),
@@ -205,8 +207,13 @@ describe('ingestion permissions', () => {
   const objectAccess = {
     split: { read: [PREFIXES.incoming], write: [PREFIXES.work, PREFIXES.reports] },
     register: { read: [PREFIXES.work], write: [PREFIXES.work, PREFIXES.reports] },
-    // the upload again (cells of the rows outcomes.xlsx lists), and reports/ (a copy reads its source)
-    finalize: { read: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports], write: [PREFIXES.reports] },
+    // the upload again (cells of the rows outcomes.xlsx lists), reports/ (a copy reads its source), and a reference
+    // upload, whose report (and nothing else there) it writes; and each batch's coverage ledger (issue 18)
+    finalize: {
+      read: [PREFIXES.work, PREFIXES.incoming, PREFIXES.reports, PREFIXES.referencePopulation],
+      write: [PREFIXES.reports, PREFIXES.coverage],
+      writeLike: [objectKeys.referenceReports],
+    },
   } as const;
   // the status function touches no objects at all (test/infra/http-api.test.ts)
   const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>
@@ -214,9 +221,13 @@ describe('ingestion permissions', () => {
   );
 
   it.each(objectFunctions)('$id reads and writes objects under its prefixes only', ({ id }) => {
-    const { read, write } = objectAccess[id];
+    const access: { read: readonly string[]; write: readonly string[]; writeLike?: readonly string[] } =
+      objectAccess[id];
+    const { read, write, writeLike = [] } = access;
     expect(distinct(resourcesAllowed(id, 's3:GetObject'))).toEqual(distinct(read.map(objectsArn)));
-    expect(distinct(resourcesAllowed(id, 's3:PutObject'))).toEqual(distinct(write.map(objectsArn)));
+    expect(distinct(resourcesAllowed(id, 's3:PutObject'))).toEqual(
+      distinct([...write.map(objectsArn), ...writeLike.map(objectsLikeArn)]),
+    );
     // the bucket itself only to list it (a missing work file is NoSuchKey, not AccessDenied)
     expect(distinct(resourcesAllowed(id, 's3:ListBucket'))).toEqual(distinct([arnOf(bucketId)]));
     const actions = statementsOf(id).flatMap(actionsOf);
@@ -244,7 +255,11 @@ describe('ingestion permissions', () => {
         .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')))
         .flatMap(resourcesOf),
     );
-    const allowed = [arnOf(bucketId), ...Object.values(PREFIXES).map(objectsArn)];
+    const allowed = [
+      arnOf(bucketId),
+      ...Object.values(PREFIXES).map(objectsArn),
+      objectsLikeArn(objectKeys.referenceReports),
+    ];
     for (const s3Resource of s3Resources) expect(allowed).toContainEqual(s3Resource);
     expect(s3Resources).not.toContainEqual({ 'Fn::Join': ['', [arnOf(bucketId), '/*']] });
   });
@@ -265,7 +280,7 @@ describe('ingestion permissions', () => {
 });
 
 describe('uploads', () => {
-  it('notify the intake queue of objects created under incoming/', () => {
+  it('notify the intake queue of objects created under incoming/, finalize of reference uploads (.csv only)', () => {
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: bucketId },
       NotificationConfiguration: {
@@ -275,26 +290,43 @@ describe('uploads', () => {
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIXES.incoming }] } },
             QueueArn: arnOf(queueId('intake')),
           },
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: {
+              Key: {
+                FilterRules: [
+                  { Name: 'suffix', Value: REFERENCE_UPLOAD_SUFFIX },
+                  { Name: 'prefix', Value: PREFIXES.referencePopulation },
+                ],
+              },
+            },
+            QueueArn: arnOf(queueId('finalize')),
+          },
         ],
       },
     });
+    // the report beside a reference upload is no .csv: its own write starts nothing
+    expect(objectKeys.referenceReport('x').endsWith(REFERENCE_UPLOAD_SUFFIX)).toBe(false);
   });
 
-  it('may be sent to the intake queue by S3 for the batches bucket only', () => {
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queueId('intake') }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 's3.amazonaws.com' },
-            Action: Match.arrayWith(['sqs:SendMessage']),
-            Condition: { ArnLike: { 'aws:SourceArn': arnOf(bucketId) } },
-          }),
-        ]),
-      },
-    });
-  });
+  it.each(['intake', 'finalize'] as const)(
+    'may be sent to the %s queue by S3 for the batches bucket only',
+    (queue) => {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 's3.amazonaws.com' },
+              Action: Match.arrayWith(['sqs:SendMessage']),
+              Condition: { ArnLike: { 'aws:SourceArn': arnOf(bucketId) } },
+            }),
+          ]),
+        },
+      });
+    },
+  );
 
   it('expire work files, uploads and reports after the stage’s days, and their old versions a day later', () => {
     const { retention } = stack.config;

@@ -138,7 +138,7 @@ describe('a key per data class (issue 24)', () => {
     }
   });
 
-  it('encrypts each table with its class’s key, and every queue but the intake queue of S3 events', () => {
+  it('encrypts each table with its class’s key, and every queue but the two queues of S3 events', () => {
     for (const [id, dataClass] of Object.entries(tableKeys)) {
       const table = template.toJSON().Resources[idOf(stack.tables.tables[id as keyof typeof tableKeys])];
       expect(table.Properties.SSESpecification).toEqual({
@@ -151,7 +151,7 @@ describe('a key per data class (issue 24)', () => {
       const { queue, deadLetterQueue } = stack.ingestion.queues[id];
       for (const q of [queue, deadLetterQueue]) {
         const properties = template.toJSON().Resources[idOf(q)].Properties;
-        if (id === 'intake') expect(properties.SqsManagedSseEnabled).toBe(true);
+        if (id === 'intake' || id === 'finalize') expect(properties.SqsManagedSseEnabled).toBe(true);
         else
           expect(properties.KmsMasterKeyId).toEqual(
             arnOf(id === 'procedureEvents' ? keyIds.applications : keyIds.uploads),
@@ -203,17 +203,22 @@ describe('a key per data class (issue 24)', () => {
     });
   });
 
-  it('lets CloudWatch (the alarm topic) and EventBridge (the schedules) use the uploads key, and no service any other data key', () => {
-    const services = (keyId: string) =>
+  it('lets CloudWatch (the alarm topic) and EventBridge (the link pass’s schedule) use the uploads key, and no service any other data key', () => {
+    const services = (keyId: string, t = template) =>
       (
-        (template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement ?? []) as {
+        (t.toJSON().Resources[keyId].Properties.KeyPolicy.Statement ?? []) as {
           Principal: { Service?: string };
         }[]
       )
         .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
         .sort();
-    // EventBridge sends the dead-letter watch's message to the finalize queue, under the uploads key
-    expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
+    // the dead-letter watch's schedule sends to the finalize queue, under SSE-SQS (it takes S3 events): no key for
+    // EventBridge in dev; prod's link-pass schedule sends to the link-pass queue, under the uploads key
+    expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com']);
+    expect(services(idOf(prod.stack.keys.uploads, prod.stack), prod.template)).toEqual([
+      'cloudwatch.amazonaws.com',
+      'events.amazonaws.com',
+    ]);
     expect(services(keyIds.register)).toEqual([]);
     expect(services(keyIds.applications)).toEqual([]);
   });

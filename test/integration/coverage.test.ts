@@ -35,6 +35,7 @@ beforeAll(async () => {
         scan,
         files,
         recount,
+        referenceStore,
       ] = await Promise.all([
         import('../../functions/split/handler.ts'),
         import('../../functions/finalize/handler.ts'),
@@ -47,6 +48,7 @@ beforeAll(async () => {
         import('../../shared/store/register-scan.ts'),
         import('../../shared/store/work-files.ts'),
         import('../../shared/coverage/recount.ts'),
+        import('../../shared/store/reference-store.ts'),
       ]);
       class CrashingRegister extends registerStore.RegisterStore {
         override async createPerson(
@@ -80,6 +82,7 @@ beforeAll(async () => {
         batches: commons.batches(),
         files: new reportUpload.ReportUploads(env.BATCHES_BUCKET ?? ''),
         deadLetters: finalize.watchedDeadLetterQueues(),
+        references: new referenceStore.ReferenceStore(env.BATCHES_TABLE ?? ''),
         coverage: { ...finalize.coverageFromEnvironment(), counters },
       });
       const registerHandler = register.registerHandler({

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalClients, type LocalClients } from '../../../local/runtime/clients.ts';
 import { encodeS3EventKey } from '../../../local/runtime/notifications.ts';
 import { type LocalStack, startLocalStack } from '../../../local/runtime/stack.ts';
+import { objectKeys, PREFIXES } from '../../../shared/keys.ts';
 import { FREE_PORTS, recordingLogger, sleep, temporaryDir, waitFor } from './helpers.ts';
 
 describe('encodeS3EventKey', () => {
@@ -89,5 +90,46 @@ describe('ObjectCreated under incoming/ → intake queue → split', () => {
     const sequencers = events.map((event) => JSON.parse(event.Records[0]?.body ?? '').Records[0].s3.object);
     const [first, second] = sequencers.sort((a, b) => a.size - b.size);
     expect(second.sequencer > first.sequencer).toBe(true);
+  });
+});
+
+describe('ObjectCreated of a reference upload → finalize queue (issue 18)', () => {
+  let stack: LocalStack;
+  let clients: LocalClients;
+  const finalized: SQSEvent[] = [];
+  const split: SQSEvent[] = [];
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      dir: await temporaryDir(),
+      ports: FREE_PORTS,
+      handlers: {
+        split: async (event) => void split.push(event),
+        finalize: async (event) => void finalized.push(event),
+      },
+      deadLetterWatchSeconds: 0,
+      log: recordingLogger(),
+    });
+    clients = createLocalClients(stack.endpoints);
+  });
+
+  afterAll(async () => {
+    clients?.destroy();
+    await stack?.stop();
+  });
+
+  it('sends a .csv directly under reference/population/ to finalize, and its report or another file nowhere', async () => {
+    const bucket = stack.names.buckets.batches;
+    const put = (Key: string) => clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x\n' }));
+    await put(objectKeys.referenceReport('gialai'));
+    await put(`${PREFIXES.referencePopulation}notes.txt`);
+    await put(objectKeys.referenceUpload('gialai'));
+    const event = await waitFor(() => finalized[0], 5000, 'the finalize invocation');
+    expect(event.Records[0]?.eventSourceARN).toBe(stack.names.queues.finalize.arn);
+    const notification = JSON.parse(event.Records[0]?.body ?? '{}');
+    expect(notification.Records[0].s3.object.key).toBe(objectKeys.referenceUpload('gialai'));
+    await sleep(300);
+    expect(finalized).toHaveLength(1);
+    expect(split).toHaveLength(0);
   });
 });
