@@ -13,7 +13,14 @@ async function main(): Promise<number> {
     console.error(COVERAGE_USAGE);
     return 64;
   }
-  const target = resolveTarget({ aws: line.aws, bucket: line.aws ? 'n/a' : undefined, dir: line.dir });
+  let target: ReturnType<typeof resolveTarget>;
+  try {
+    target = resolveTarget({ aws: line.aws, bucket: line.aws ? 'n/a' : undefined, dir: line.dir });
+  } catch (error) {
+    // no local stack: say so, without a stack trace
+    console.error((error as Error).message);
+    return 64;
+  }
   const table = line.table ?? target.tables.batches;
   if (!table) {
     console.error(
