@@ -123,6 +123,17 @@ describe('province', () => {
         places.map((place) => ({ place, counts: { received: 1 } })),
       );
     }
+    // the partition does not fit one page: the store has to follow LastEvaluatedKey
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documents } = await import('../../shared/aws/dynamodb.ts');
+    const first = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': coverageKeys.province(2020, '08') },
+      }),
+    );
+    expect(first.LastEvaluatedKey).toBeDefined();
     const items = await store.province(2020, '08');
     expect(items).toHaveLength(40);
     expect(items.every((item) => item.counts.received === 30)).toBe(true);
