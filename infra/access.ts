@@ -119,10 +119,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: [],
   },
-  // batch-reads.ts: a batch (get) and an agency's batches (gsi1); in the register, review-lists.ts lists (query),
-  // reads and resolves (update) review items, and resolve-review.ts reads the two persons and merges or keeps them
-  // apart (register-store.ts: get, update). No PutItem, and never a blocking item: the review lists' and persons'
-  // partitions only (the caller's agency is known only at run time: the handler reads only its list)
+  // batch-reads.ts: a batch (get) and an agency's batches (gsi1); coverage-store.ts and reference-store.ts: a
+  // province's counter items and its newest reference (query, GET /coverage; the function never calls their writes,
+  // and holds no right to). In the register, review-lists.ts lists (query), reads and resolves (update) review
+  // items, and resolve-review.ts reads the two persons and merges or keeps them apart (register-store.ts: get,
+  // update). No PutItem, and never a blocking item: the review lists' and persons' partitions only (the caller's
+  // agency is known only at run time: the handler reads only its list)
   agency: {
     // GetObject under reports/ only to sign a batch's report URLs for its own agency (GET /batches/{batchId})
     readsObjects: [PREFIXES.reports],

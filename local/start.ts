@@ -35,7 +35,7 @@ dancu local stack
     .map((q) => q.name)
     .join(', ')}
   dynamodb  ${endpoints.dynamodb}   tables ${Object.values(names.tables).join(', ')}
-  http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json; /batches, /review with a token
+  http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json; /batches, /review, /coverage with a token
   details   ${join(dir, 'local.json')}
   upload    npm run upload -- FILE --agency CODE --wait
   reference npm run reference -- FILE   (expected residents per commune; the demo's: local/fixtures/gialai-population-2020.csv)

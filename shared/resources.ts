@@ -375,7 +375,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     id: 'agency',
     apis: ['people', 'machine'],
     description:
-      "Agencies: their own batches' status and counts, their review list and uploads (people and machines)",
+      "Agencies: their own batches' status and counts, their review list, uploads and coverage (people and machines)",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -385,6 +385,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('GET', '/batches/{batchId}', 50),
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
+      agencyRoute('GET', '/coverage', 10),
     ],
     defaultRoute: true,
     environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },

@@ -1,5 +1,5 @@
 // Agencies' routes of the people's and machines' HTTP APIs: upload URLs for their own prefix (uploads.ts), their own
-// batches and review list only. The API's authoriser has checked the token; acting.ts reads the caller from it, and
+// batches and review list only, and the coverage of the units within their own (coverage.ts). The API's authoriser has checked the token; acting.ts reads the caller from it, and
 // asks that its agency be held and active and that it hold one of the route's roles.
 
 import { ApiError } from '../../shared/api/errors.ts';
@@ -20,14 +20,20 @@ import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '.
 import type { StoredReview } from '../../shared/model/register.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
+import { CoverageStore } from '../../shared/store/coverage-store.ts';
+import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { UploadUrls } from '../../shared/store/upload-urls.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { callerAgency } from './acting.ts';
+import { type CoverageDeps, getCoverage } from './coverage.ts';
 import { createUpload, type UploadDeps } from './uploads.ts';
 
-/** What the agencies' routes read and write: their batches, the review lists in the register, who may act. */
-export interface AgencyDeps extends UploadDeps {
+/**
+ * What the agencies' routes read and write: their batches, the review lists in the register, who may act, and the
+ * coverage counters.
+ */
+export interface AgencyDeps extends UploadDeps, CoverageDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
@@ -155,6 +161,7 @@ export function agencyHandler(deps: AgencyDeps) {
     { method: 'POST', path: '/uploads', handler: (event: HttpEvent) => createUpload(deps, event) },
     { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
     { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
+    { method: 'GET', path: '/coverage', handler: (event: HttpEvent) => getCoverage(deps, event) },
   ]);
 }
 
@@ -167,6 +174,11 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
     agencies: cachedAgencies(env('AGENCIES_TABLE')),
     // signed with this function's own credentials: its principal is the split's UPLOAD_SIGNER
     uploadUrls: new UploadUrls(env('BATCHES_BUCKET')),
+    // the counters and the expected residents, both in the batches table
+    coverage: {
+      counters: new CoverageStore(env('BATCHES_TABLE')),
+      references: new ReferenceStore(env('BATCHES_TABLE')),
+    },
     ...overrides,
   };
 }

@@ -89,6 +89,16 @@ export const API_CODES = messageTable({
     vi: 'Tên tệp: tối đa 128 ký tự gồm chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang; kết thúc bằng .csv, .ndjson hoặc .jsonl (có thể thêm .gz)',
     en: 'The file name: at most 128 ASCII letters, digits, dots, underscores and hyphens, ending in .csv, .ndjson or .jsonl (optionally .gz)',
   },
+  COVERAGE_UNIT_INVALID: {
+    status: 400,
+    vi: 'Mã đơn vị (unit) phải là mã tỉnh, huyện hoặc xã có trong danh mục của năm đã chọn (vintage); cơ quan trung ương phải ghi rõ đơn vị',
+    en: 'unit must be the code of a province, district or commune in the list of the vintage asked; a national agency must name one',
+  },
+  COVERAGE_VINTAGE_INVALID: {
+    status: 400,
+    vi: 'Danh mục đơn vị (vintage) phải là 2020 hoặc 2025',
+    en: 'vintage must be 2020 or 2025',
+  },
   REVIEW_NOT_FOUND: {
     status: 404,
     vi: 'Không tìm thấy mục cần xem xét',

@@ -12,6 +12,7 @@ import {
   BatchList,
   BatchView,
   BirthYearParam,
+  CoverageView,
   ErrorBody,
   Label,
   LimitParam,
@@ -20,8 +21,10 @@ import {
   ReviewList,
   ReviewResolutionBody,
   ReviewView,
+  UnitParam,
   UploadFileName,
   UploadTicket,
+  VintageParam,
 } from './schemas.ts';
 
 const registry = z.registry<{ id: string }>();
@@ -29,6 +32,7 @@ for (const [id, schema] of Object.entries({
   Application: ApplicationView,
   Batch: BatchView,
   BatchList,
+  Coverage: CoverageView,
   Error: ErrorBody,
   Label,
   Review: ReviewView,
@@ -125,7 +129,7 @@ export function openApiDocument() {
               tokenUrl: '/oauth2/token',
               scopes: {
                 'dancu/upload': 'upload addresses under the agency’s prefix',
-                'dancu/read': 'its batches',
+                'dancu/read': 'its batches, and the coverage of its unit',
               },
             },
           },
@@ -242,6 +246,45 @@ export function openApiDocument() {
             'AGENCY_UNKNOWN',
             'AGENCY_DISABLED',
             'AGENCY_FORBIDDEN',
+            'INTERNAL_ERROR',
+          ),
+        },
+      },
+      '/coverage': {
+        get: {
+          operationId: 'getCoverage',
+          summary:
+            "A unit's coverage: persons collected against expected residents, forms, one line per unit below (role viewer, on units within the agency's own)",
+          security: agencySecurity,
+          parameters: [
+            {
+              name: 'unit',
+              in: 'query',
+              required: false,
+              description:
+                "a province, 2020 district or commune code of the vintage; the agency's own unit when omitted (a national agency names one)",
+              schema: parameterSchema(UnitParam),
+            },
+            {
+              name: 'vintage',
+              in: 'query',
+              required: false,
+              description: "the list of units the code is read in; the agency's own vintage when omitted",
+              schema: parameterSchema(VintageParam),
+            },
+          ],
+          responses: responses(
+            'Coverage',
+            'The coverage of the unit',
+            'COVERAGE_UNIT_INVALID',
+            'COVERAGE_VINTAGE_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_UNKNOWN',
+            'AGENCY_DISABLED',
+            'ROLE_MISSING',
+            'PLATFORM_NO_PERSONAL_DATA',
+            'OUTSIDE_JURISDICTION',
+            'UNIT_NOT_WHOLLY_HELD',
             'INTERNAL_ERROR',
           ),
         },

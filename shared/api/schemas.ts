@@ -221,3 +221,59 @@ export const UploadTicket = z
     expiresAt: Instant,
   })
   .check(described('Where and how to upload one file: PUT the file to url with headers'));
+
+// --- coverage (GET /coverage: issue 18, docs/coverage.md) ---
+
+/** A unit's code: a province (2 digits), a 2020 district (3) or a commune (5), read in the vintage asked. */
+export const UnitParam = z.string().check(z.regex(/^[0-9]{2,5}$/));
+/** The list of units a code is read in: 2020, or the 2025 one after the July 2025 merges. */
+export const VintageParam = z.enum(['2020', '2025']);
+
+const Vintage = z.union([z.literal(2020), z.literal(2025)]);
+const CoverageLine = z.strictObject({
+  unit: z.strictObject({
+    code: z.string(),
+    level: z.enum(['province', 'district', 'commune']),
+    name: z.string(),
+    vintage: z.optional(Vintage.check(described("a not-assigned line: the vintage of the line's code"))),
+  }),
+  permanent: z.strictObject({
+    residents: z.nullable(z.int()).check(described('expected residents; null: no reference figure')),
+    collected: z.int(),
+    percent: z.nullable(z.number()).check(described('collected / residents × 100, two decimals')),
+  }),
+  temporary: z.strictObject({ residents: z.nullable(z.int()), collected: z.int() }),
+  forms: z.strictObject({
+    received: z.int(),
+    rejected: z.int(),
+    recollected: z.int(),
+    duplicate: z.int(),
+    updated: z.int(),
+    conflict: z.int(),
+  }),
+  unplaced: z.int().check(described('forms not placed, of agencies whose unit lies within this one')),
+  partial: z.optional(
+    z
+      .literal(true)
+      .check(described('a not-assigned line above this unit overlaps it: its figures are there')),
+  ),
+  notAssigned: z.optional(
+    z.literal(true).check(described('a code of the other vintage no unit of this one holds whole')),
+  ),
+  acrossProvinces: z.optional(
+    z.literal(true).check(described('a not-assigned line across provinces: shown in each, counted in none')),
+  ),
+});
+
+export const CoverageView = z
+  .extend(CoverageLine, {
+    vintage: Vintage,
+    asOf: z.nullable(z.string()).check(described("the expected residents' as-of date; null: none known")),
+    residentsMapped: z
+      .boolean()
+      .check(described("the residents were read in the other vintage's list, moved where units went whole")),
+    children: z
+      .array(CoverageLine)
+      .check(described('one line per unit directly below, then not-assigned lines')),
+  })
+  .check(described("A unit's coverage: persons collected against expected residents, forms, per unit below"));

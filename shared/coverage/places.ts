@@ -46,7 +46,8 @@ function inVintage(
   // the parts of the other list this commune maps to in `vintage`
   const parts = vintage === 2025 ? successors2025Of(commune.code) : parts2020Of(commune.code);
   const only = parts.length === 1 ? parts[0] : undefined;
-  if (only?.full) return only.code;
+  // whole into one commune; or a 2025 commune formed of a piece of one 2020 commune, which it lies within
+  if (only && (only.full || vintage === 2020)) return only.code;
   const codes = new Set(parts.map((part) => part.code));
   // the form's own 2025 code, then its text read in this list, when it names one of the parts
   if (vintage === 2025 && code2025 && codes.has(code2025)) return code2025;

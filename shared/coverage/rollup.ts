@@ -259,6 +259,15 @@ export function rollup(units: CoverageUnits, input: RollupInput): CoverageView |
       if (within) unplaced.push({ chain: chainOf(units, view, within), forms: counts.received });
       continue;
     }
+    if (place.kind === 'notAssigned') {
+      // a commune of the other list the form could not assign in this one (shared/coverage/places.ts): its own line
+      const vintage = other(place.vintage);
+      const home =
+        units.ancestorsOf(vintage, place.code).find((unit) => unit.level === 'province')?.code ??
+        place.province;
+      add(lineOf(vintage, place.code, home).counts, counts);
+      continue;
+    }
     add(lineOf(place.vintage, place.code, place.province).counts, counts);
   }
 
@@ -384,8 +393,11 @@ export async function coverageView(
 ): Promise<CoverageView | undefined> {
   const provinces = coverageProvinces(units, vintage, unit);
   if (provinces.length === 0) return undefined;
+  // every count is made in both lists (shared/coverage/places.ts): the view's own partition holds them all, a commune
+  // its list cannot assign as a not-assigned item
+  const [own] = provinces;
   const [items, references] = await Promise.all([
-    Promise.all(provinces.map((p) => reads.counters.province(p.vintage, p.province))),
+    own ? reads.counters.province(own.vintage, own.province) : Promise.resolve([]),
     (async () => {
       const [own, ...rest] = provinces;
       const first = own ? await reads.references.newest(own.vintage, own.province) : undefined;
@@ -394,5 +406,5 @@ export async function coverageView(
       return others.filter((reference) => reference !== undefined);
     })(),
   ]);
-  return rollup(units, { vintage, unit, items: items.flat(), references });
+  return rollup(units, { vintage, unit, items, references });
 }

@@ -33,6 +33,7 @@ describe('OpenAPI document', () => {
       'Application',
       'Batch',
       'BatchList',
+      'Coverage',
       'Error',
       'Label',
       'Review',

@@ -4,6 +4,7 @@
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryApplications } from '../fakes/applications.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
+import { MemoryCoverage } from '../fakes/coverage.ts';
 import { MemoryFiles } from '../fakes/files.ts';
 import { MemoryLinkPasses } from '../fakes/link-passes.ts';
 import { MemoryRegister } from '../fakes/register.ts';
@@ -23,3 +24,5 @@ contracts.machineClientsContract('MemoryAgencies', () => {
   const agencies = new MemoryAgencies();
   return { agencies, lookup: { get: (clientId) => agencies.machineClient(clientId) } };
 });
+contracts.coverageCountersContract('MemoryCoverage', () => new MemoryCoverage());
+contracts.referencePopulationsContract('MemoryCoverage', () => new MemoryCoverage());

@@ -7,6 +7,13 @@ import type { PopulationRecord } from '#domain/record.ts';
 import type { MachineClient } from '../../shared/api/machine-auth.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import type { Batch } from '../../shared/model/batch.ts';
+import {
+  type CounterPlace,
+  type CoverageCounters,
+  type ProvinceReference,
+  type ReferencePopulations,
+  zeroCounts,
+} from '../../shared/model/coverage.ts';
 import type {
   Agencies,
   AgencyBatches,
@@ -636,6 +643,104 @@ export function machineClientsContract(
       expect(await lookup.get(kept)).toMatchObject({ active: true });
       expect(await agencies.removeMachineClient(agency.code, gone, 'minh')).toBe('not-listed');
       expect(await agencies.removeMachineClient(unique('CA-'), gone, 'minh')).toBe('agency-unknown');
+    });
+  });
+}
+
+/**
+ * The coverage counters (issue 18): a move lands once per item however often it is delivered, and the rest of a move
+ * that stopped half way lands on its next delivery; forgetting a move lets its id move the items again; a province
+ * reads back every item with every counter; the recount's overwrite zeroes the items of its provinces it was not
+ * given and leaves other provinces alone.
+ */
+export function coverageCountersContract(name: string, make: () => CoverageCounters) {
+  const place = (province: string, code: string): CounterPlace => ({
+    kind: 'commune',
+    vintage: 2025,
+    province,
+    code,
+  });
+  describe(`${name}: the CoverageCounters port`, () => {
+    it('moves each item once per move id, and the rest of a move on its next delivery', async () => {
+      const counters = make();
+      const province = unique('p');
+      const [a, b] = [place(province, '00001'), place(province, '00002')];
+      const unplaced: CounterPlace = { kind: 'unplaced', vintage: 2025, province, agencyUnit: '52' };
+      expect(await counters.apply('m1', [{ place: a, counts: { permanent: 2, received: 3 } }])).toBe(1);
+      const whole = [
+        { place: a, counts: { permanent: 2, received: 3 } },
+        { place: b, counts: { temporary: 1 } },
+        { place: b, counts: { temporary: 1, rejected: 1 } },
+        { place: unplaced, counts: { received: 4 } },
+        { place: place(province, '00003'), counts: { permanent: 0 } },
+      ];
+      expect(await counters.apply('m1', whole)).toBe(2);
+      expect(await counters.apply('m1', whole)).toBe(0);
+      expect(await counters.apply('m2', [{ place: a, counts: { permanent: -1 } }])).toBe(1);
+      const items = await counters.province(2025, province);
+      const byPlace = (wanted: CounterPlace) =>
+        items.find((item) => JSON.stringify(item.place) === JSON.stringify(wanted))?.counts;
+      expect(items).toHaveLength(3);
+      expect(byPlace(a)).toEqual({ ...zeroCounts(), permanent: 1, received: 3 });
+      expect(byPlace(b)).toEqual({ ...zeroCounts(), temporary: 2, rejected: 1 });
+      expect(byPlace(unplaced)).toEqual({ ...zeroCounts(), received: 4 });
+      expect(await counters.province(2020, province)).toEqual([]);
+    });
+
+    it('moves an item again by an id it forgot, and forgets twice as well as once', async () => {
+      const counters = make();
+      const a = place(unique('p'), '00001');
+      await counters.apply('m1', [{ place: a, counts: { received: 1 } }]);
+      await counters.forget('m1', [a, place(a.province, '00009')]);
+      await counters.forget('m1', [a]);
+      expect(await counters.apply('m1', [{ place: a, counts: { received: 1 } }])).toBe(1);
+      expect(await counters.province(2025, a.province)).toEqual([
+        { place: a, counts: { ...zeroCounts(), received: 2 } },
+      ]);
+    });
+
+    it('overwrites the items given, zeroes the rest of their provinces and keeps the move ids', async () => {
+      const counters = make();
+      const [province, other] = [unique('p'), unique('p')];
+      const [a, b, c] = [place(province, '00001'), place(province, '00002'), place(other, '00001')];
+      await counters.apply(
+        'm1',
+        [a, b, c].map((at) => ({ place: at, counts: { permanent: 5 } })),
+      );
+      await counters.overwrite([{ place: a, counts: { ...zeroCounts(), permanent: 3, conflict: 1 } }]);
+      const items = await counters.province(2025, province);
+      expect(items.sort((x, y) => JSON.stringify(x.place).localeCompare(JSON.stringify(y.place)))).toEqual([
+        { place: a, counts: { ...zeroCounts(), permanent: 3, conflict: 1 } },
+        { place: b, counts: zeroCounts() },
+      ]);
+      expect((await counters.province(2025, other))[0]?.counts.permanent).toBe(5);
+      expect(await counters.apply('m1', [{ place: a, counts: { permanent: 1 } }])).toBe(0);
+    });
+  });
+}
+
+/** The expected residents: the newest as-of date's version, the later upload of a date. */
+export function referencePopulationsContract(name: string, make: () => ReferencePopulations) {
+  describe(`${name}: the ReferencePopulations port`, () => {
+    it('gives the newest as-of date, and of one date the later upload', async () => {
+      const references = make();
+      const province = unique('p');
+      const version = (asOf: string, uploadedAt: string, permanent: number): ProvinceReference => ({
+        vintage: 2020,
+        province,
+        asOf,
+        uploadedAt,
+        objectKey: `reference/population/${asOf}.csv`,
+        communes: { '00001': { permanent, temporary: 0, source: 'test' } },
+      });
+      expect(await references.newest(2020, province)).toBeUndefined();
+      await references.put(version('2020-11-01', '2026-12-02T00:00:00.000Z', 2));
+      await references.put(version('2020-11-01', '2026-12-01T00:00:00.000Z', 1));
+      await references.put(version('2019-04-01', '2026-12-03T00:00:00.000Z', 0));
+      expect(await references.newest(2020, province)).toEqual(
+        version('2020-11-01', '2026-12-02T00:00:00.000Z', 2),
+      );
+      expect(await references.newest(2025, province)).toBeUndefined();
     });
   });
 }

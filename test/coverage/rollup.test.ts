@@ -249,7 +249,7 @@ describe('the partitions a view reads', () => {
     expect(coverageProvinces(unitRegistry, 2025, '622')).toEqual([]);
   });
 
-  it("are read, with the other vintage's references only when the view's own has none", async () => {
+  it("are the view's own counters (every count is made in both lists), and the other vintage's references only when the view's own has none", async () => {
     const asked: string[] = [];
     const reads = {
       counters: {
@@ -268,10 +268,15 @@ describe('the partitions a view reads', () => {
       },
     };
     const viewed = await coverageView(reads, unitRegistry, 2025, '23650');
-    expect(viewed?.permanent).toEqual({ residents: 8, collected: 5, percent: 62.5 });
+    const own = ITEMS.filter((item) => item.place.vintage === 2025 && item.place.province === '52');
+    const collected = rollup(unitRegistry, { vintage: 2025, unit: '23650', items: own, references: [] })
+      ?.permanent.collected;
+    expect(viewed?.permanent).toEqual({
+      residents: 8,
+      collected,
+      percent: Math.round((collected ?? 0) * 1250) / 100,
+    });
     expect(asked.sort()).toEqual([
-      'items 2020/52',
-      'items 2020/64',
       'items 2025/52',
       'reference 2020/52',
       'reference 2020/64',

@@ -5,6 +5,7 @@ import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/s
 import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
+import { MemoryCoverage } from '../fakes/coverage.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
@@ -46,9 +47,10 @@ let batches: MemoryBatches;
 let register: MemoryRegister;
 let reads: ReturnType<MemoryBatches['forAgencies']>;
 let agencies: MemoryAgencies;
+let coverage: MemoryCoverage;
 const uploadUrls = testUploadUrls();
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  agencyHandler({ batches: reads, register, agencies, uploadUrls })(
+  agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
     get(path, routeKey, options) as never,
     lambdaContext(),
   );
@@ -59,6 +61,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   batches = new MemoryBatches();
   register = new MemoryRegister();
+  coverage = new MemoryCoverage();
   reads = batches.forAgencies();
   agencies = MemoryAgencies.of(
     { code: 'CA-GIALAI' },
@@ -287,7 +290,7 @@ describe('GET /review', () => {
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    agencyHandler({ batches: reads, register, agencies, uploadUrls })(
+    agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
       post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
       lambdaContext(),
     );
@@ -350,6 +353,7 @@ describe('every agency route asks the agencies table', () => {
         agency: 'CA-GIALAI',
       }),
     'GET /review': () => get('/review', 'GET /review', { agency: 'CA-GIALAI' }),
+    'GET /coverage': () => get('/coverage?unit=64', 'GET /coverage', { agency: 'CA-GIALAI' }),
     'POST /uploads': () =>
       post('/uploads', 'POST /uploads', { fileName: 'forms.csv' }, { agency: 'CA-GIALAI' }),
     'POST /review/{id}': () =>
@@ -369,7 +373,13 @@ describe('every agency route asks the agencies table', () => {
     async (route) => {
       const read = vi.spyOn(register, 'getReview');
       const listed = vi.spyOn(register, 'listReviews');
-      const handler = agencyHandler({ batches: reads, register, agencies, uploadUrls });
+      const handler = agencyHandler({
+        batches: reads,
+        register,
+        agencies,
+        uploadUrls,
+        coverage: coverage.reads(),
+      });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
       expect(disabled).toMatchObject({ statusCode: 403 });
@@ -387,7 +397,7 @@ describe('every agency route asks the agencies table', () => {
 describe('roles: each route needs one of its roles (shared/api/permissions.ts), for people and machines alike', () => {
   const listing = (caller: Parameters<typeof get>[2]) => call('/batches', 'GET /batches', caller);
   const reviewing = (caller: Parameters<typeof post>[3]) =>
-    agencyHandler({ batches: reads, register, agencies, uploadUrls })(
+    agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
       post(
         '/review/X',
         'POST /review/{id}',
@@ -439,10 +449,13 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
         scopes: null,
       },
     };
-    const answer = await agencyHandler({ batches: reads, register, agencies, uploadUrls })(
-      event as never,
-      lambdaContext(),
-    );
+    const answer = await agencyHandler({
+      batches: reads,
+      register,
+      agencies,
+      uploadUrls,
+      coverage: coverage.reads(),
+    })(event as never, lambdaContext());
     expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
   });
 });

@@ -2,6 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadTicket } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
+import { MemoryCoverage } from '../fakes/coverage.ts';
 import { bodyOf, lambdaContext, post } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
@@ -37,6 +38,7 @@ const ask = (event: unknown) =>
     register: new MemoryRegister(),
     agencies,
     uploadUrls,
+    coverage: new MemoryCoverage().reads(),
   })(event as never, lambdaContext());
 const upload = (body: unknown, context: Record<string, unknown> = machine) =>
   ask(machineEvent(body, context));

@@ -33,6 +33,11 @@ contracts.agencyBatchesContract('BatchReads', () => ({
   reads: new adapters.BatchReads(names.tables.batches),
 }));
 contracts.filesContract('ReportUploads', () => new adapters.ReportUploads(names.buckets.batches));
+contracts.coverageCountersContract('CoverageStore', () => new adapters.CoverageStore(names.tables.batches));
+contracts.referencePopulationsContract(
+  'ReferenceStore',
+  () => new adapters.ReferenceStore(names.tables.batches),
+);
 contracts.linkPassesContract('LinkPassStore', () => new adapters.LinkPassStore(names.tables.batches));
 contracts.registerContract('RegisterScan', () => new adapters.RegisterScan(names.tables.register));
 contracts.applicationsContract(

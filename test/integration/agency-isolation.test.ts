@@ -303,6 +303,22 @@ describe('agency isolation on the local stack', () => {
     expect((await operator.personKeys()).size).toBe(held);
   });
 
+  it('answers GET /coverage for the caller’s own unit, and refuses a neighbour’s with its code', async () => {
+    const headers = await signedIn(stack.http, 'CA-ANKHE', ['viewer']);
+    const own = await fetch(`${stack.http}/coverage?unit=623&vintage=2020`, { headers });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({
+      unit: { code: '623', level: 'district', name: 'Thị xã An Khê' },
+      vintage: 2020,
+      children: expect.arrayContaining([
+        expect.objectContaining({ unit: expect.objectContaining({ level: 'commune' }) }),
+      ]),
+    });
+    const neighbour = await fetch(`${stack.http}/coverage?unit=622&vintage=2020`, { headers });
+    expect(neighbour.status).toBe(403);
+    expect(((await neighbour.json()) as { error: { code: string } }).error.code).toBe('OUTSIDE_JURISDICTION');
+  });
+
   it('answers a disabled agency’s call 403 AGENCY_DISABLED, and an enabled one’s 200', async () => {
     const headers = await signedIn(stack.http, 'CA-GIALAI');
     const call = () => fetch(`${stack.http}/batches`, { headers });

@@ -123,6 +123,17 @@ describe('province', () => {
         places.map((place) => ({ place, counts: { received: 1 } })),
       );
     }
+    // the partition does not fit one page: the store has to follow LastEvaluatedKey
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documents } = await import('../../shared/aws/dynamodb.ts');
+    const first = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': coverageKeys.province(2020, '08') },
+      }),
+    );
+    expect(first.LastEvaluatedKey).toBeDefined();
     const items = await store.province(2020, '08');
     expect(items).toHaveLength(40);
     expect(items.every((item) => item.counts.received === 30)).toBe(true);
@@ -153,5 +164,65 @@ describe('overwrite', () => {
     // a move still under way stays refused on the items it already moved
     expect(await store.apply('b5', [{ place: kept, counts: { permanent: 1 } }])).toBe(0);
     expect((await raw(coverageKeys.commune(2020, '10', '00300')))?.applied).toEqual(new Set(['b5']));
+  });
+});
+
+describe('the view through the stores', () => {
+  it('reads the partitions and the newest reference, and prints what GET /coverage answers', async () => {
+    const { ReferenceStore } = await import('../../shared/store/reference-store.ts');
+    const { coverageView } = await import('../../shared/coverage/rollup.ts');
+    const { runCoverage } = await import('../../local/coverage-command.ts');
+    const { unitRegistry } = await import('../../shared/domain/units.ts');
+    const references = new ReferenceStore(table);
+    await store.apply('view-1', [
+      { place: commune('64', '23557'), counts: { permanent: 10, received: 11 } },
+      {
+        place: { kind: 'commune', vintage: 2025, province: '52', code: '23650' },
+        counts: { permanent: 2, received: 2 },
+      },
+      {
+        place: { kind: 'unplaced', vintage: 2020, province: '64', agencyUnit: '64' },
+        counts: { received: 4 },
+      },
+    ]);
+    const reference = {
+      vintage: 2020 as const,
+      province: '64',
+      uploadedAt: '2026-12-01T00:00:00.000Z',
+      objectKey: 'reference/population/gialai.csv',
+    };
+    await references.put({ ...reference, asOf: '2019-04-01', communes: {} });
+    await references.put({
+      ...reference,
+      asOf: '2020-11-01',
+      communes: {
+        23557: { permanent: 40, temporary: 0, source: 't' },
+        23650: { permanent: 8, temporary: 0, source: 't' },
+      },
+    });
+    const reads = { counters: store, references };
+    const view = await coverageView(reads, unitRegistry, 2020, '64');
+    expect(view).toMatchObject({
+      asOf: '2020-11-01',
+      permanent: { residents: 48, collected: 12, percent: 25 },
+      forms: { received: 13 },
+      unplaced: 4,
+    });
+    const out: string[] = [];
+    const io = { out: (text: string) => out.push(text), err: (text: string) => out.push(text) };
+    expect(
+      await runCoverage(
+        { unit: '64', vintage: 2020, json: false, aws: false, dir: '' },
+        reads,
+        unitRegistry,
+        io,
+      ),
+    ).toBe(0);
+    expect(
+      out
+        .find((text) => text.includes('(total)'))
+        ?.split(/\s{2,}/)
+        .slice(0, 4),
+    ).toEqual(['64 Tỉnh Gia Lai (total)', '48', '12', '25.00']);
   });
 });

@@ -1,0 +1,74 @@
+// The coverage counters and expected residents in memory, implementing the ports as shared/store/coverage-store.ts and
+// reference-store.ts do on DynamoDB: a move lands once per item, forgetting it lets it land again, a province reads
+// its items with every counter, the recount's overwrite zeroes what it was not given.
+import type { Vintage } from '#domain/units.ts';
+import {
+  COUNTERS,
+  type CounterDelta,
+  type CounterItem,
+  type CounterPlace,
+  type CoverageCounters,
+  type ProvinceReference,
+  type ReferencePopulations,
+  zeroCounts,
+} from '../../shared/model/coverage.ts';
+
+const idOf = (place: CounterPlace) =>
+  `${place.vintage}/${place.province}/${place.kind === 'unplaced' ? `unplaced:${place.agencyUnit}` : `${place.kind}:${place.code}`}`;
+
+export class MemoryCoverage implements CoverageCounters, ReferencePopulations {
+  readonly items = new Map<string, CounterItem & { applied: Set<string> }>();
+  readonly references: ProvinceReference[] = [];
+
+  async apply(moveId: string, deltas: readonly CounterDelta[]): Promise<number> {
+    const moved = new Set<string>();
+    for (const { place, counts } of deltas) {
+      if (!COUNTERS.some((counter) => (counts[counter] ?? 0) !== 0)) continue;
+      const id = idOf(place);
+      const item = this.items.get(id) ?? { place, counts: zeroCounts(), applied: new Set<string>() };
+      if (item.applied.has(moveId) && !moved.has(id)) continue;
+      for (const counter of COUNTERS) item.counts[counter] += counts[counter] ?? 0;
+      item.applied.add(moveId);
+      moved.add(id);
+      this.items.set(id, item);
+    }
+    return moved.size;
+  }
+
+  async forget(moveId: string, places: readonly CounterPlace[]): Promise<void> {
+    for (const place of places) this.items.get(idOf(place))?.applied.delete(moveId);
+  }
+
+  async province(vintage: Vintage, province: string): Promise<CounterItem[]> {
+    return [...this.items.values()]
+      .filter(({ place }) => place.vintage === vintage && place.province === province)
+      .map(({ place, counts }) => ({ place: { ...place }, counts: { ...counts } }));
+  }
+
+  async overwrite(items: readonly CounterItem[]): Promise<void> {
+    const provinces = new Set(items.map(({ place }) => `${place.vintage}/${place.province}`));
+    for (const item of this.items.values()) {
+      if (provinces.has(`${item.place.vintage}/${item.place.province}`)) item.counts = zeroCounts();
+    }
+    for (const { place, counts } of items) {
+      const applied = this.items.get(idOf(place))?.applied ?? new Set<string>();
+      this.items.set(idOf(place), { place, counts: { ...counts }, applied });
+    }
+  }
+
+  async put(reference: ProvinceReference): Promise<void> {
+    this.references.push(structuredClone(reference));
+  }
+
+  async newest(vintage: Vintage, province: string): Promise<ProvinceReference | undefined> {
+    return this.references
+      .filter((reference) => reference.vintage === vintage && reference.province === province)
+      .sort((a, b) => `${a.asOf}#${a.uploadedAt}`.localeCompare(`${b.asOf}#${b.uploadedAt}`))
+      .at(-1);
+  }
+
+  /** the two ports as the agency function takes them */
+  reads() {
+    return { counters: this, references: this };
+  }
+}
