@@ -1,6 +1,7 @@
 // `npm run coverage`: the command line parsed, and a unit's coverage printed as a terminal table, from the same
 // roll-up GET /coverage answers with (shared/coverage/rollup.ts). No AWS here: the reads come in as ports.
 import { parseArgs } from 'node:util';
+import type { Recount, RecountDifference } from '../shared/coverage/recount.ts';
 import {
   type CoverageFigures,
   type CoverageReads,
@@ -12,6 +13,9 @@ import type { Vintage } from '../shared/domain/units.ts';
 
 export const COVERAGE_USAGE = [
   'usage: npm run coverage -- --unit CODE [--vintage 2020|2025] [--json] [--aws [--table T]] [--dir DIR]',
+  '       npm run coverage -- --recount [--write] [--aws [--bucket B]] [--dir DIR]',
+  "  --recount   rebuild every counter from the register and the batches' ledgers, and list any difference",
+  '  --write     with --recount: set the counters to the recount (exit 0), else exit 1 on a difference',
   '  --unit      a province, 2020 district or commune code (64, 622, 23557)',
   '  --vintage   the list of units the code is read in; default: the list that knows it, 2025 when both do',
   '  --json      the view as GET /coverage answers it, instead of the table',
@@ -26,13 +30,21 @@ export const COVERAGE_OPTIONS = {
   unit: { type: 'string' },
   vintage: { type: 'string' },
   json: { type: 'boolean', default: false },
+  recount: { type: 'boolean', default: false },
+  write: { type: 'boolean', default: false },
+  bucket: { type: 'string' },
   aws: { type: 'boolean', default: false },
   table: { type: 'string' },
   dir: { type: 'string', default: '.dancu' },
 } as const;
 
 export interface CoverageCommandLine {
+  /** '' for a recount */
   unit: string;
+  /** rebuild the counters from their sources (and, with `write`, set them) instead of printing a unit */
+  recount?: { write: boolean };
+  /** the batches bucket, for a recount with --aws (else DANCU_BATCHES_BUCKET) */
+  bucket?: string;
   /** undefined: the vintage whose list knows the code (2025 when both do) */
   vintage?: Vintage;
   json: boolean;
@@ -50,6 +62,19 @@ export function parseCoverageCommand(args: string[]): CoverageCommandLine | unde
   } catch {
     return undefined;
   }
+  if (values.recount) {
+    if (values.unit || values.vintage || values.json) return undefined;
+    return {
+      unit: '',
+      recount: { write: values.write },
+      json: false,
+      aws: values.aws,
+      ...(values.table ? { table: values.table } : {}),
+      ...(values.bucket ? { bucket: values.bucket } : {}),
+      dir: values.dir,
+    };
+  }
+  if (values.write || values.bucket) return undefined;
   if (!values.unit || !/^[0-9]{2,5}$/.test(values.unit)) return undefined;
   if (values.vintage !== undefined && values.vintage !== '2020' && values.vintage !== '2025')
     return undefined;
@@ -163,5 +188,38 @@ export async function runCoverage(
   }
   if (line.json) io.out(JSON.stringify(view, null, 2));
   else for (const text of coverageTable(view)) io.out(text);
+  return 0;
+}
+
+const placeName = (place: RecountDifference['place']) =>
+  place.kind === 'unplaced'
+    ? `${place.vintage} ${place.province} unplaced at ${place.agencyUnit}`
+    : `${place.vintage} ${place.province} ${place.kind === 'notAssigned' ? 'not assigned ' : ''}${place.code}`;
+
+/** Prints a recount: what it read, and each counter that differs; with `write`, sets them. Exit 1 on a difference left. */
+export async function runRecount(
+  write: boolean,
+  run: () => Promise<Recount>,
+  overwrite: (items: Recount['counted']) => Promise<void>,
+  io: { out: (text: string) => void },
+): Promise<number> {
+  const result = await run();
+  io.out(
+    `recount: ${result.persons.toLocaleString('en-US')} persons in the register, ${result.batches} batch ledgers`,
+  );
+  if (result.differences.length === 0) {
+    io.out('every counter equals the recount');
+    return 0;
+  }
+  io.out(`${result.differences.length} counters differ (place, counter: held → recounted):`);
+  for (const { place, counter, held, counted } of result.differences.slice(0, 200))
+    io.out(`  ${placeName(place)}, ${counter}: ${held} → ${counted}`);
+  if (result.differences.length > 200) io.out(`  … and ${result.differences.length - 200} more`);
+  if (!write) {
+    io.out('run again with --write to set the counters to the recount');
+    return 1;
+  }
+  await overwrite(result.counted);
+  io.out(`set ${result.counted.length} counter items to the recount`);
   return 0;
 }

@@ -3,8 +3,10 @@
 // unplaced forms, one line per unit below and the unit's total, as GET /coverage answers it. Locally the batches
 // table of `npm start` (.dancu/local.json); with --aws the stack output BatchesTableName, from --table or
 // DANCU_TABLE_BATCHES, with the usual AWS credentials. Exit 0: printed; 1: no such unit; 64: bad usage.
+// `--recount [--write]`: every counter rebuilt from the register and the batches' ledgers (docs/operations.md,
+// "Coverage counters"); exit 1 when a counter differs and --write was not given.
 import { unitRegistry } from '../shared/domain/units.ts';
-import { COVERAGE_USAGE, parseCoverageCommand, runCoverage } from './coverage-command.ts';
+import { COVERAGE_USAGE, parseCoverageCommand, runCoverage, runRecount } from './coverage-command.ts';
 import { resolveTarget, useLocalStack } from './target.ts';
 
 async function main(): Promise<number> {
@@ -15,7 +17,8 @@ async function main(): Promise<number> {
   }
   let target: ReturnType<typeof resolveTarget>;
   try {
-    target = resolveTarget({ aws: line.aws, bucket: line.aws ? 'n/a' : undefined, dir: line.dir });
+    const bucket = line.recount ? line.bucket : 'n/a';
+    target = resolveTarget({ aws: line.aws, bucket: line.aws ? bucket : undefined, dir: line.dir });
   } catch (error) {
     // no local stack: say so, without a stack trace
     console.error((error as Error).message);
@@ -34,7 +37,31 @@ async function main(): Promise<number> {
   // after the environment is set: the stores' client reads it as it loads
   const { CoverageStore } = await import('../shared/store/coverage-store.ts');
   const { ReferenceStore } = await import('../shared/store/reference-store.ts');
-  const reads = { counters: new CoverageStore(table), references: new ReferenceStore(table) };
+  const counters = new CoverageStore(table);
+  if (line.recount) {
+    const registerTable = target.tables.register;
+    if (!registerTable) {
+      console.error('--recount --aws needs DANCU_TABLE_REGISTER (the stack output RegisterTableName)');
+      return 64;
+    }
+    const { CoverageSources } = await import('../shared/store/coverage-sources.ts');
+    const { RegisterScan } = await import('../shared/store/register-scan.ts');
+    const { WorkFiles } = await import('../shared/store/work-files.ts');
+    const { recount } = await import('../shared/coverage/recount.ts');
+    const sources = new CoverageSources(
+      table,
+      new RegisterScan(registerTable),
+      new WorkFiles(target.bucket),
+      counters,
+    );
+    return runRecount(
+      line.recount.write,
+      () => recount(sources),
+      (items) => counters.overwrite(items),
+      { out: (text) => console.log(text) },
+    );
+  }
+  const reads = { counters, references: new ReferenceStore(table) };
   return runCoverage(line, reads, unitRegistry, {
     out: (text) => console.log(text),
     err: (text) => console.error(text),

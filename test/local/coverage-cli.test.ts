@@ -1,12 +1,13 @@
 // `npm run coverage`: the command line, and the terminal table of a unit's coverage from the same roll-up as
 // GET /coverage (the counters and references in memory here; on the emulators: test/integration/coverage-store.test.ts).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { unitRegistry } from '#domain/units.ts';
 import {
   COVERAGE_OPTIONS,
   coverageTable,
   parseCoverageCommand,
   runCoverage,
+  runRecount,
   vintageOf,
 } from '../../local/coverage-command.ts';
 import { rollup } from '../../shared/coverage/rollup.ts';
@@ -45,7 +46,17 @@ describe('the command line', () => {
   });
 
   it('keeps its options in one object, for the recount to add to', () => {
-    expect(Object.keys(COVERAGE_OPTIONS)).toEqual(['unit', 'vintage', 'json', 'aws', 'table', 'dir']);
+    expect(Object.keys(COVERAGE_OPTIONS)).toEqual([
+      'unit',
+      'vintage',
+      'json',
+      'recount',
+      'write',
+      'bucket',
+      'aws',
+      'table',
+      'dir',
+    ]);
   });
 
   it('reads a code in the list that knows it, the 2025 one when both do', () => {
@@ -162,5 +173,44 @@ describe('the table', () => {
       ),
     ).toBe(1);
     expect(out).toEqual(['err: no unit 99999 in the 2020 or 2025 list']);
+  });
+});
+
+describe('the recount', () => {
+  const place = { kind: 'commune' as const, vintage: 2020 as const, province: '64', code: '23557' };
+  const recounted = (differences: number) => async () => ({
+    counted: [{ place, counts: { ...zeroCounts(), permanent: 5 } }],
+    differences: Array.from({ length: differences }, () => ({
+      place,
+      counter: 'permanent' as const,
+      held: 4,
+      counted: 5,
+    })),
+    persons: 5,
+    batches: 2,
+  });
+
+  it('is its own command line: --recount, with --write, and nothing of a unit', () => {
+    expect(parseCoverageCommand(['--recount'])).toMatchObject({ recount: { write: false }, aws: false });
+    expect(parseCoverageCommand(['--recount', '--write', '--aws', '--bucket', 'b'])).toMatchObject({
+      recount: { write: true },
+      aws: true,
+      bucket: 'b',
+    });
+    expect(parseCoverageCommand(['--recount', '--unit', '64'])).toBeUndefined();
+    expect(parseCoverageCommand(['--unit', '64', '--write'])).toBeUndefined();
+  });
+
+  it('says every counter holds, or lists each difference and exits 1 unless told to write', async () => {
+    const out: string[] = [];
+    const overwrite = vi.fn(async () => undefined);
+    expect(await runRecount(false, recounted(0), overwrite, { out: (t) => out.push(t) })).toBe(0);
+    expect(out).toContain('every counter equals the recount');
+    out.length = 0;
+    expect(await runRecount(false, recounted(1), overwrite, { out: (t) => out.push(t) })).toBe(1);
+    expect(out).toContain('  2020 64 23557, permanent: 4 → 5');
+    expect(overwrite).not.toHaveBeenCalled();
+    expect(await runRecount(true, recounted(1), overwrite, { out: (t) => out.push(t) })).toBe(0);
+    expect(overwrite).toHaveBeenCalledWith([{ place, counts: { ...zeroCounts(), permanent: 5 } }]);
   });
 });
