@@ -5,7 +5,7 @@
 // divided by guess. Compact, for the outcome files: `{perm2020}|{temp2020}|{perm2025}|{temp2025}`, each a commune
 // code, `^{code}` (a commune of the other list that this one cannot assign), or empty (unplaced; no temporary one).
 import { resolveAddress, type UnitRef } from '#domain/address-resolver.ts';
-import { type Placement, placePerson } from '#domain/placement.ts';
+import { currentAddressDisagrees, type Placement, placePerson } from '#domain/placement.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import {
   ancestorsOf,
@@ -98,6 +98,20 @@ export function placesOf(fields: AddressFields): Places {
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, places);
   return places;
+}
+
+/**
+ * The warning of issue 18: the current commune code and the current address text name different communes (both
+ * placed, and not one place). The code is kept (an officer picked it from a list); the report says to look.
+ */
+export function currentAddressWarning(
+  fields: AddressFields,
+): { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH'; field: string } | undefined {
+  const code = fields.currentCommuneCode ?? fields.currentCommuneCode2025;
+  if (!code || !fields.currentAddress) return undefined;
+  return currentAddressDisagrees({ current_commune_code: code, current_address: fields.currentAddress })
+    ? { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH', field: 'currentCommuneCode' }
+    : undefined;
 }
 
 /** A record's address fields. */

@@ -94,6 +94,10 @@ export const ROW_CODES = messageTable({
     vi: 'Ba số đầu của số định danh không phải mã tỉnh hoặc mã quốc gia',
     en: 'The first three digits of the personal ID are not a province or country code',
   },
+  CURRENT_ADDRESS_COMMUNE_MISMATCH: {
+    vi: 'Mã xã nơi ở hiện tại và địa chỉ nơi ở hiện tại ghi hai xã khác nhau',
+    en: 'The current commune code and the current address text name different communes',
+  },
   PERSONAL_ID_PLACE_MISMATCH: {
     vi: 'Mã nơi đăng ký khai sinh trong số định danh khác tỉnh của nơi đăng ký khai sinh',
     en: 'The place code of the personal ID disagrees with the province of the birth-registration place',
@@ -184,6 +188,7 @@ export const ROW_CODES = messageTable({
 export const WARNING_CODE_IDS = [
   'NAME_APOSTROPHE_NORMALISED',
   'PERSONAL_ID_PLACE_MISMATCH',
+  'CURRENT_ADDRESS_COMMUNE_MISMATCH',
 ] as const satisfies readonly (keyof typeof ROW_CODES)[];
 export type WarningCode = (typeof WARNING_CODE_IDS)[number];
 export const isWarningCode = (code: string): code is WarningCode =>

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { addressesOf, placesOf } from '../coverage/places.ts';
+import { addressesOf, currentAddressWarning, placesOf } from '../coverage/places.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
@@ -171,10 +171,13 @@ async function registerEntries(
           deps.linkage,
         );
         const issues = await outcomeIssues(result, origin, deps);
-        // why it is not new, then what the split found worth a look
+        // why it is not new, then what the split found worth a look, then what placing the address found
         if (entry.warnings) issues.push(...entry.warnings);
+        const addresses = addressesOf(entry.record);
+        const disagrees = currentAddressWarning(addresses);
+        if (disagrees) issues.push(disagrees);
         // where the form counts, and where the person went: finalize moves the coverage counters by them
-        const places = placesOf(addressesOf(entry.record));
+        const places = placesOf(addresses);
         const created = result.outcome === 'new' || result.outcome === 'probable_duplicate';
         const move = created ? `>${places}` : (result.moved ?? null);
         const line: OutcomeEntry = [
