@@ -3,7 +3,7 @@
 // infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
 // privilege") holds the template to it.
 
-import { objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
+import { coverageKeys, objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
 import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
@@ -133,7 +133,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     // split admits the uploads of this one principal (UPLOAD_SIGNER) with the key's agency in their signed metadata
     writesObjects: [PREFIXES.incoming],
     tables: {
-      batches: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
+      // UpdateItem on the coverage counters alone: a reviewer's merge moves them (issue 18)
+      batches: {
+        actions: ['GetItem', 'Query', 'UpdateItem'],
+        indexes: ['gsi1'],
+        partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${coverageKeys.counterPrefix}*`] }],
+      },
       agencies: AGENCY_READER,
       register: {
         actions: ['GetItem', 'Query', 'UpdateItem'],

@@ -13,7 +13,7 @@ import {
   ReviewResolutionBody,
 } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
-import { resolveReview } from '../../shared/ingest/resolve-review.ts';
+import { type MergeCounters, resolveReview } from '../../shared/ingest/resolve-review.ts';
 import { objectKeys, type ReportFile } from '../../shared/keys.ts';
 import type { AgencyBatch } from '../../shared/model/batch.ts';
 import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '../../shared/model/ports.ts';
@@ -37,6 +37,8 @@ export interface AgencyDeps extends UploadDeps, CoverageDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
+  /** the coverage counters a reviewer's merge moves (issue 18) */
+  mergeCounters?: MergeCounters;
 }
 
 /** The batch without its bucket; with the S3 URIs of its report once it has one. */
@@ -132,7 +134,7 @@ async function listReviews({ register, agencies }: AgencyDeps, event: HttpEvent)
   return json({ agencyCode: agency, items: page.items.map(reviewView), nextToken: page.nextToken ?? null });
 }
 
-async function resolveReviewItem({ register, agencies }: AgencyDeps, event: HttpEvent) {
+async function resolveReviewItem({ register, agencies, mergeCounters }: AgencyDeps, event: HttpEvent) {
   const agency = await callerAgency(event, agencies, 'POST /review/{id}');
   const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
   let body: unknown;
@@ -144,7 +146,7 @@ async function resolveReviewItem({ register, agencies }: AgencyDeps, event: Http
   }
   const { resolution } = parameter(ReviewResolutionBody, body, 'REVIEW_BODY_INVALID');
   // only the caller's own list is read: another agency's item is answered as unknown
-  const result = await resolveReview(register, agency, id, resolution);
+  const result = await resolveReview(register, agency, id, resolution, mergeCounters);
   if (result.status === 'notFound') throw new ApiError('REVIEW_NOT_FOUND');
   if (result.status === 'alreadyResolved') throw new ApiError('REVIEW_ALREADY_RESOLVED');
   return json(reviewView(result.review));
@@ -179,6 +181,7 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
       counters: new CoverageStore(env('BATCHES_TABLE')),
       references: new ReferenceStore(env('BATCHES_TABLE')),
     },
+    mergeCounters: new CoverageStore(env('BATCHES_TABLE')),
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
+import { CoverageStore } from '../../shared/store/coverage-store.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
@@ -82,5 +83,7 @@ export function linkPassDeps(): LinkPassDeps {
     segments: Number(process.env.LINK_SEGMENTS ?? 4),
     partitions: Number(process.env.LINK_PARTITIONS ?? 4),
     send: (messages) => send('linkPass', messages),
+    // the counters a merge moves (issue 18), in the batches table
+    counters: new CoverageStore(env('BATCHES_TABLE')),
   };
 }

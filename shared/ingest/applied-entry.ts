@@ -38,8 +38,9 @@ export function formatEntry(entry: AppliedEntry): string {
   let text = `${entry.tag}:${entry.outcome}`;
   if (entry.score !== undefined) text += `|${entry.score.toFixed(2)}`;
   if (entry.candidate) text += `${entry.score === undefined ? '|' : ''}|${entry.candidate}`;
-  if (entry.digest) {
-    text += `~${entry.digest}`;
+  // a merge's entry has no digest, and may have a move
+  if (entry.digest || entry.moved) {
+    text += `~${entry.digest ?? ''}`;
     const changed = (entry.changed ?? []).map((field) => fieldIndex.get(field)?.toString(36) ?? '').join('');
     if (changed || entry.moved) text += `~${changed}`;
     if (entry.moved) text += `~${entry.moved}`;

@@ -6,7 +6,7 @@ import { decide, scoreMatch } from '../linkage/score.ts';
 import type { DecideDone } from '../model/link-pass.ts';
 import type { PassRegister } from '../model/ports.ts';
 import type { HeldPerson } from '../model/register.ts';
-import { mergePerson } from './resolve-review.ts';
+import { type MergeCounters, mergePerson } from './resolve-review.ts';
 import { reviewItem } from './review-items.ts';
 
 /** How far a merged candidate is followed (merges form short chains: each points at a person ranked before it). */
@@ -34,9 +34,15 @@ export async function applyCandidate(
   passId: string,
   { person: key, candidate: candidateKey }: PassCandidate,
   register: PassRegister,
+  counters?: MergeCounters,
 ): Promise<keyof DecideDone> {
   const person = await register.getPerson(key);
-  if (!person || person.mergedInto) return 'unchanged';
+  if (!person) return 'unchanged';
+  if (person.mergedInto) {
+    // merged by an earlier try of this step, which may have died before the counters moved: mergePerson moves them
+    if (counters) await mergePerson(register, key, person.mergedInto, `link#${passId}#${key}`, counters);
+    return 'unchanged';
+  }
   // the candidate as it is now: merged since, it is the person it is part of now that the pass compares and joins
   const chain = [candidateKey];
   let candidate = await register.getPerson(candidateKey);
@@ -51,7 +57,7 @@ export async function applyCandidate(
   const best = scoreMatch(person.record, candidate.record);
   const decision = decide(best.score, best.levels);
   if (decision === 'match') {
-    return (await mergePerson(register, key, target, `link#${passId}#${key}`)) ? 'merged' : 'unchanged';
+    return (await mergePerson(register, key, target, `link#${passId}#${key}`, counters)) ? 'merged' : 'unchanged';
   }
   const row = firstRow(person);
   if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';

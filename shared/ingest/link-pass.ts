@@ -19,6 +19,7 @@ import {
 import type { DecideDone, LinkPass, PassStage } from '../model/link-pass.ts';
 import type { Files, LinkPasses, PassRegister } from '../model/ports.ts';
 import { applyCandidate } from './link-pass-apply.ts';
+import type { MergeCounters } from './resolve-review.ts';
 
 export const LinkPassMessage = z.discriminatedUnion('kind', [
   z.object({
@@ -47,6 +48,8 @@ export interface LinkPassDeps {
   flushLines?: number;
   /** candidates a decide step applies side by side (each is a few requests that wait on DynamoDB) */
   concurrency?: number;
+  /** the coverage counters a merge moves (issue 18) */
+  counters?: MergeCounters;
 }
 
 /** Candidates are few beside the scan lines: a national pass's fit in this many decide steps (docs/scale.md). */
@@ -250,7 +253,7 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   // two merges into one person at once are safe: each writes on the version it read, and reads again when it lost
   const worker = async () => {
     for (let i = next++; i < candidates.length; i = next++) {
-      done[await applyCandidate(passId, candidates[i] as PassCandidate, deps.register)]++;
+      done[await applyCandidate(passId, candidates[i] as PassCandidate, deps.register, deps.counters)]++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));

@@ -2,10 +2,15 @@
 // remember it), or merge the reviewed record into the candidate person (its key then points there).
 // Safe to repeat: each step checks what an earlier attempt did.
 import { joinLinkedRecord } from '#domain/identity.ts';
+import type { PopulationRecord } from '#domain/record.ts';
+import { departure, moveOf } from '../coverage/moves.ts';
+import { CoverageTally } from '../coverage/tally.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
+import type { CounterDelta, CoverageCounters } from '../model/coverage.ts';
 import type { MergingRegister, ReviewingRegister } from '../model/ports.ts';
-import type { StoredReview } from '../model/register.ts';
+import type { HeldPerson, StoredReview } from '../model/register.ts';
+import { formatEntry, parseEntry } from './applied-entry.ts';
 
 export type ResolveResult =
   | { status: 'resolved'; review: StoredReview }
@@ -20,6 +25,7 @@ export async function resolveReview(
   agencyCode: string,
   id: string,
   resolution: ReviewResolution,
+  counters?: MergeCounters,
 ): Promise<ResolveResult> {
   const review = await store.getReview(agencyCode, id);
   if (!review) return { status: 'notFound' };
@@ -28,7 +34,7 @@ export async function resolveReview(
     await store.addKeptApart(review.personKey, review.candidatePersonKey);
     await store.addKeptApart(review.candidatePersonKey, review.personKey);
   } else {
-    await mergeInto(store, review);
+    await mergePerson(store, review.personKey, review.candidatePersonKey, `review#${review.id}`, counters);
   }
   if (!(await store.resolveReview(agencyCode, id, resolution))) {
     const now = await store.getReview(agencyCode, id);
@@ -38,11 +44,6 @@ export async function resolveReview(
     status: 'resolved',
     review: { ...review, resolution, resolvedAt: new Date().toISOString() },
   };
-}
-
-/** The reviewed person's record fills and updates the candidate's (as a linked row would), then points there. */
-async function mergeInto(store: MergingRegister, review: StoredReview): Promise<void> {
-  await mergePerson(store, review.personKey, review.candidatePersonKey, `review#${review.id}`);
 }
 
 /**
@@ -57,10 +58,17 @@ export async function mergePerson(
   from: string,
   into: string,
   tag: string,
+  counters?: MergeCounters,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const source = await store.getPerson(from);
-    if (!source || source.mergedInto) return false;
+    if (!source) return false;
+    if (source.mergedInto) {
+      // merged by an earlier attempt of this merge, which may have died before the counters moved: they move now
+      // (once: the items remember the tag), from what that attempt kept on the person it merged into
+      if (counters) await moveMerged(store, counters, source, tag);
+      return false;
+    }
     let target = into;
     let held = await store.getPerson(target);
     for (let hops = 0; held?.mergedInto && hops < MAX_HOPS; hops++) {
@@ -69,15 +77,51 @@ export async function mergePerson(
     }
     if (!held) return false;
     if (target === from) return false; // merged the other way round already
-    const { outcome, merged } = joinLinkedRecord(held.record, source.record, COMPARED_FIELDS);
+    const { outcome, merged, changed } = joinLinkedRecord(held.record, source.record, COMPARED_FIELDS);
     // written once per tag, and again only when `from` brought something new since (a retry after it changed)
-    if (!held.applied.some((entry) => entry.startsWith(`${tag}:`)) || outcome === 'updated') {
-      const entry = `${tag}:merged`;
+    let entry = held.applied.find((applied) => applied.startsWith(`${tag}:`));
+    if (!entry || outcome === 'updated') {
+      // where the merge moves the person it joins, kept with it: a retry moves the counters by the same
+      const moved = outcome === 'updated' ? moveOf(held.record, merged, changed) : undefined;
+      entry = formatEntry({ tag, outcome: 'merged', ...(moved ? { moved } : {}) });
       if (!(await store.recordOutcome(target, held, entry, outcome === 'updated' ? merged : undefined)))
         continue;
     }
+    // the counters before the pointer: a merge seen done (above) is one whose counters may still have to move
+    if (counters) await counters.apply(tag, mergeDeltas(source.record, entry));
     if (await store.markMerged(from, target, source.version)) return true;
   }
   // no tag in the message: a link pass's names the person key, which may be a personal ID
   throw new Error(`merge: the persons kept changing (${MAX_ATTEMPTS} attempts)`);
+}
+
+/** The coverage counters a merge moves (issue 18): once per merge, by its tag. */
+export type MergeCounters = Pick<CoverageCounters, 'apply'>;
+
+/** A merge's moves: the merged person counts no more; the person it joined moves if the merge changed its address. */
+function mergeDeltas(record: PopulationRecord, entry: string): CounterDelta[] {
+  const tally = new CoverageTally(undefined);
+  tally.move(departure(record));
+  const { moved } = parseEntry(entry);
+  if (moved) tally.move(moved);
+  return tally.result();
+}
+
+/** The counters of a merge an earlier attempt finished, from the entry it kept on the person it merged into. */
+async function moveMerged(
+  store: MergingRegister,
+  counters: MergeCounters,
+  source: HeldPerson,
+  tag: string,
+): Promise<void> {
+  let key = source.mergedInto;
+  for (let hops = 0; key && hops <= MAX_HOPS; hops++) {
+    const held = await store.getPerson(key);
+    const entry = held?.applied.find((applied) => applied.startsWith(`${tag}:`));
+    if (entry) {
+      await counters.apply(tag, mergeDeltas(source.record, entry));
+      return;
+    }
+    key = held?.mergedInto;
+  }
 }

@@ -26,6 +26,8 @@ export function setPipelineEnvironment(): void {
     POWERTOOLS_METRICS_DISABLED: 'true',
     // the principal of s3Notification(): the one that signs upload URLs
     UPLOAD_SIGNER: 'AIDAEXAMPLE',
+    // finalize: how long a rejected form waits to be re-collected (issue 18)
+    KEEP_REJECTED_DAYS: '30',
   });
 }
 

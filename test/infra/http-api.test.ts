@@ -176,7 +176,7 @@ describe('HTTP functions may only read', () => {
     expect(writes('lookup')).toEqual([]);
   });
 
-  it('agency writes only register items (the review of probable duplicates), uploads (to sign their URLs), and no message', () => {
+  it('agency writes only register items (the review of probable duplicates), coverage counters (a merge moves them), uploads (to sign their URLs), and no message', () => {
     const written = writes('agency');
     const s3 = written.filter((statement) => actions([statement]).some((action) => action.startsWith('s3:')));
     const puts = s3.filter((statement) => actions([statement]).includes('s3:PutObject'));
@@ -186,11 +186,16 @@ describe('HTTP functions may only read', () => {
     const reads = s3.filter((statement) => !puts.includes(statement));
     expect(JSON.stringify(reads.map((statement) => statement.Resource))).not.toContain('/incoming/');
     expect(JSON.stringify(reads.map((statement) => statement.Resource))).toContain('/reports/*');
-    expect(
-      written
-        .filter((statement) => !s3.includes(statement))
-        .flatMap((statement) => [statement.Resource].flat()),
-    ).toEqual([{ 'Fn::GetAtt': [idOf(stack.tables.tables.register), 'Arn'] }]);
+    const tableWrites = written.filter((statement) => !s3.includes(statement));
+    expect(tableWrites.flatMap((statement) => [statement.Resource].flat())).toEqual([
+      { 'Fn::GetAtt': [idOf(stack.tables.tables.batches), 'Arn'] },
+      { 'Fn::GetAtt': [idOf(stack.tables.tables.register), 'Arn'] },
+    ]);
+    // on the batches table, UpdateItem of the coverage counters' partitions alone
+    expect(tableWrites[0]).toMatchObject({
+      Action: 'dynamodb:UpdateItem',
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['COVERAGE#*'] } },
+    });
     expect(actions(written).filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
