@@ -6,12 +6,12 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { env, sqs } from '../../shared/aws/clients.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
-import { CoverageStore } from '../../shared/store/coverage-store.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
 import { type QueueId, queueUrlVariable } from '../../shared/resources.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
+import { CoverageStore } from '../../shared/store/coverage-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';

@@ -57,7 +57,9 @@ export async function applyCandidate(
   const best = scoreMatch(person.record, candidate.record);
   const decision = decide(best.score, best.levels);
   if (decision === 'match') {
-    return (await mergePerson(register, key, target, `link#${passId}#${key}`, counters)) ? 'merged' : 'unchanged';
+    return (await mergePerson(register, key, target, `link#${passId}#${key}`, counters))
+      ? 'merged'
+      : 'unchanged';
   }
   const row = firstRow(person);
   if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';
