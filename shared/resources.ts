@@ -267,6 +267,9 @@ export const TABLES: Record<TableId, TableSpec> = {
     // shared/store/batch-store.ts writes gsi1pk = AGENCY#{agencyCode}, gsi1sk = {startedAt}#{batchId}: an agency's
     // batches in time order (GET /batches); object-key items carry no gsi1pk, so the index holds batches only
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    // an agency's rejected forms waiting to be re-collected expire (shared/store/recollect-store.ts): nothing else here
+    // carries the attribute
+    timeToLiveAttribute: 'expiresAt',
   },
   register: {
     id: 'register',

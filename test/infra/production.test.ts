@@ -245,12 +245,12 @@ describe('retention (storage limitation, issue 24)', () => {
     });
   });
 
-  it('turns on TTL on the applications table’s expiresAt, and on no other table', () => {
+  it('turns on TTL on expiresAt of the applications and the batches tables (rejected forms), not the register', () => {
     const ttl = (id: 'batches' | 'register' | 'applications') =>
       template.toJSON().Resources[idOf(stack.tables.tables[id])].Properties.TimeToLiveSpecification;
     expect(ttl('applications')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('register')).toBeUndefined();
-    expect(ttl('batches')).toBeUndefined();
+    expect(ttl('batches')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
   it('tells the status function the stage’s days for closed applications', () => {
