@@ -105,22 +105,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => stack?.stop());
 
-/**
- * Waits until every batch of `objectKey` is completed: its summary is written before the counters move (the report
- * first, then the counters, then `completed`).
- */
-async function completed(objectKey: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const batches = (await agency.scan('batches')).filter(
-      (i) => i.sk === 'META' && i.objectKey === objectKey,
-    );
-    if (batches.length > 0 && batches.every((i) => i.status === 'completed')) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${objectKey} did not complete`);
-}
-
 /** A generated CSV cut in two files at a row: the same header on each. */
 function halves(text: string, at: number): [string, string] {
   const lines = text.split(/(?<=\n)/);
@@ -144,20 +128,20 @@ describe('coverage counters against a recount', () => {
     let at = await agency.upload('incoming/CA-IAGRAI/first.csv', first);
     const one = await agency.waitForSummary('CA-IAGRAI', 'first.csv', at, { timeoutMs: 90_000 });
     expect(one.status).toBe('completed');
-    await completed('incoming/CA-IAGRAI/first.csv');
+    await agency.waitForCompleted('incoming/CA-IAGRAI/first.csv');
     expect(fault.registerCrashes).toBe(1);
 
     fault.applyCrashAfter = 3;
     at = await agency.upload('incoming/CA-IAGRAI/second.csv', second);
     const two = await agency.waitForSummary('CA-IAGRAI', 'second.csv', at, { timeoutMs: 90_000 });
     expect(two.status).toBe('completed');
-    await completed('incoming/CA-IAGRAI/second.csv');
+    await agency.waitForCompleted('incoming/CA-IAGRAI/second.csv');
     expect(fault.applyCrashes).toBe(1);
 
     // the first file again, as another upload: every accepted row a duplicate of itself
     at = await agency.upload('incoming/CA-IAGRAI/again.csv', first);
     const three = await agency.waitForSummary('CA-IAGRAI', 'again.csv', at, { timeoutMs: 90_000 });
-    await completed('incoming/CA-IAGRAI/again.csv');
+    await agency.waitForCompleted('incoming/CA-IAGRAI/again.csv');
     const rows = one.rows + two.rows + three.rows;
     expect(rows).toBeGreaterThanOrEqual(598);
 

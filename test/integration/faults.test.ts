@@ -89,6 +89,7 @@ describe('exactly once under failure', () => {
   it('a chunk delivered again after its batch completed changes nothing, and the batch finishes once', {
     timeout: 120_000,
   }, async () => {
+    await agency.waitForCompleted('incoming/CA-IAGRAI/crash.csv');
     const registerBefore = await agency.scan('register');
     const batches = (await agency.scan('batches')).filter(
       (i) => i.sk === 'META' && i.objectKey === 'incoming/CA-IAGRAI/crash.csv',

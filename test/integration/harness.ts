@@ -158,6 +158,22 @@ export class Agency {
     }
   }
 
+  /**
+   * Waits until every batch of `objectKey` is completed: finalize writes the summary, then moves the coverage
+   * counters, then marks the batch completed.
+   */
+  async waitForCompleted(objectKey: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const batches = (await this.scan('batches')).filter(
+        (i) => i.sk === 'META' && i.objectKey === objectKey,
+      );
+      if (batches.length > 0 && batches.every((i) => i.status === 'completed')) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${objectKey} did not complete within ${timeoutMs} ms`);
+  }
+
   /** The summary of `incoming/{agency}/{name}` once written after `since` (and, if given, by another batch). */
   async waitForSummary(
     agency: string,
