@@ -17,6 +17,13 @@ import { CoverageTally, RejectedCells } from './tally.ts';
 const UNKNOWN_PLACES = '|||';
 const DAY_SECONDS = 86_400;
 
+/** A superseded batch matches no re-collected form and keeps no rejection. */
+const NO_RECOLLECTIONS: Recollections = {
+  open: async () => new Map(),
+  keep: async () => undefined,
+  take: async () => false,
+};
+
 export interface CoverageDeps {
   counters: CoverageCounters;
   recollections: Recollections;
@@ -30,34 +37,52 @@ export interface CoverageDeps {
 
 export class BatchCoverage {
   private constructor(
+    private readonly personsOnly: boolean,
     private readonly batch: Batch,
     private readonly deps: CoverageDeps,
     private readonly tally: CoverageTally,
     private readonly recollection: BatchRecollection,
-    private readonly keyer: PersonKeyer,
+    private readonly keyer: PersonKeyer | undefined,
     private readonly cells: RejectedCells,
   ) {}
 
-  static async start(batch: Batch, deps: CoverageDeps): Promise<BatchCoverage> {
+  /**
+   * `personsOnly`: a superseded batch, whose rows moved persons in the register but whose forms are not counted (the
+   * newer upload's are), nor matched to re-collect anything.
+   */
+  static async start(
+    batch: Batch,
+    deps: CoverageDeps,
+    options: { personsOnly?: boolean } = {},
+  ): Promise<BatchCoverage> {
+    const personsOnly = options.personsOnly === true;
     const [unit, recollection, keyer] = await Promise.all([
       deps.agencyUnit(batch.agencyCode),
-      BatchRecollection.start(deps.recollections, batch.agencyCode, batch.batchId),
-      deps.keyer(),
+      BatchRecollection.start(
+        personsOnly ? NO_RECOLLECTIONS : deps.recollections,
+        batch.agencyCode,
+        batch.batchId,
+      ),
+      personsOnly ? undefined : deps.keyer(),
     ]);
     // an NDJSON batch has no header cells: its cells are in field order
     const cells = new RejectedCells(batch.checkpoint.headerCells);
-    return new BatchCoverage(batch, deps, new CoverageTally(unit), recollection, keyer, cells);
+    return new BatchCoverage(personsOnly, batch, deps, new CoverageTally(unit), recollection, keyer, cells);
   }
 
   /** One row, in row order. */
   row(entry: OutcomeEntry): void {
     const [row, outcome, personKey, formId] = entry;
+    if (this.personsOnly) {
+      if (outcome !== 'rejected' && entry[9]) this.tally.move(entry[9]);
+      return;
+    }
     if (outcome === 'rejected') {
       const cells = entry[7];
       const places = cells ? placesOf(this.cells.addresses(cells)) : UNKNOWN_PLACES;
       this.tally.form(places, outcome);
       const id = cells ? this.cells.personalId(cells) : undefined;
-      const key = id ? this.keyer.seal(personKeys.identityById(id)) : undefined;
+      const key = id && this.keyer ? this.keyer.seal(personKeys.identityById(id)) : undefined;
       this.recollection.reject(row, formId || undefined, key);
       return;
     }

@@ -36,6 +36,39 @@ async function* entriesOf(files: Pick<Files, 'readLines'>, keys: string[]): Asyn
   }
 }
 
+/** A batch's rejected rows and each partition's outcomes: each source in row order. */
+function sourcesOf(batch: Batch, files: Pick<Files, 'readLines'>): AsyncGenerator<OutcomeEntry>[] {
+  const { batchId } = batch;
+  const counts = batch.chunkCounts ?? [];
+  return [
+    entriesOf(
+      files,
+      Array.from({ length: batch.checkpoint.rejectedSeq }, (_, seq) => objectKeys.rejected(batchId, seq)),
+    ),
+    ...counts.map((count, partition) =>
+      entriesOf(
+        files,
+        Array.from({ length: count }, (_, seq) => objectKeys.outcomes(batchId, partition, seq)),
+      ),
+    ),
+  ];
+}
+
+/**
+ * A superseded batch's persons: the rows it registered created or moved them, whatever report it does not write. Moved
+ * once, as a report's counters are; `forget` once the batch is marked superseded.
+ */
+async function movePersonsOnly(
+  batch: Batch,
+  files: ReportFiles,
+  coverage: CoverageDeps,
+): Promise<{ forget: () => Promise<void> }> {
+  const persons = await BatchCoverage.start(batch, coverage, { personsOnly: true });
+  for await (const entry of mergeByRow(sourcesOf(batch, files))) persons.row(entry);
+  const moved = await persons.commit(files);
+  return { forget: () => persons.forget(moved) };
+}
+
 /** Merges sources that are each in row order into one sequence in row order. */
 async function* mergeByRow(sources: AsyncGenerator<OutcomeEntry>[]): AsyncGenerator<OutcomeEntry> {
   const heads = await Promise.all(sources.map((source) => source.next()));
@@ -97,7 +130,10 @@ export async function finalizeBatch(
   if (batch.status === 'completed' || batch.status === 'superseded' || batch.status === 'splitting')
     return 'skipped';
   if ((await batches.latestBatchOf(batch.objectKey)) !== batchId) {
+    // its rows are in the register: the persons they created or moved count; its forms do not (the newer upload's do)
+    const moved = options.coverage && (await movePersonsOnly(batch, files, options.coverage));
     await batches.setStatus(batchId, 'superseded', { finishedAt: new Date().toISOString() });
+    if (moved && options.coverage) await moved.forget().catch(() => undefined);
     return 'superseded';
   }
   // another finalize of the same batch is writing its report: that one finishes it
@@ -165,19 +201,7 @@ async function writeReport(
   options: ReportOptions,
 ): Promise<void> {
   const { batchId } = batch;
-  const counts = batch.chunkCounts ?? [];
-  const sources = [
-    entriesOf(
-      files,
-      Array.from({ length: batch.checkpoint.rejectedSeq }, (_, seq) => objectKeys.rejected(batchId, seq)),
-    ),
-    ...counts.map((count, partition) =>
-      entriesOf(
-        files,
-        Array.from({ length: count }, (_, seq) => objectKeys.outcomes(batchId, partition, seq)),
-      ),
-    ),
-  ];
+  const sources = sourcesOf(batch, files);
 
   const tally = new LedgerTally();
   const labels = fieldLabels(batch.checkpoint.headerCells);

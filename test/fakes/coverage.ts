@@ -9,7 +9,9 @@ import {
   type CounterPlace,
   type CoverageCounters,
   type ProvinceReference,
+  type Recollections,
   type ReferencePopulations,
+  type RejectedForm,
   zeroCounts,
 } from '../../shared/model/coverage.ts';
 
@@ -70,5 +72,40 @@ export class MemoryCoverage implements CoverageCounters, ReferencePopulations {
   /** the two ports as the agency function takes them */
   reads() {
     return { counters: this, references: this };
+  }
+}
+
+/** An agency's rejected forms in memory, as shared/store/recollect-store.ts keeps them (its conditions included). */
+export class MemoryRecollections implements Recollections {
+  readonly items = new Map<string, RejectedForm & { agencyCode: string; expiresAt: number }>();
+
+  async open(agencyCode: string, batchId: string): Promise<Map<string, string>> {
+    const mine = [...this.items.values()].filter((item) => item.agencyCode === agencyCode);
+    const taken = new Set(
+      mine
+        .filter((item) => item.key === item.primary && item.consumedBy && item.consumedBy !== batchId)
+        .map((item) => item.primary),
+    );
+    return new Map(
+      mine
+        .filter((item) => item.batchId !== batchId && !taken.has(item.primary))
+        .map((item) => [item.key, item.primary]),
+    );
+  }
+
+  async keep(agencyCode: string, forms: readonly RejectedForm[], expiresAt: number): Promise<void> {
+    for (const form of forms) {
+      const id = `${agencyCode}/${form.key}`;
+      const held = this.items.get(id);
+      if (held && !(held.consumedBy && held.batchId !== form.batchId)) continue;
+      this.items.set(id, { ...form, agencyCode, expiresAt });
+    }
+  }
+
+  async take(agencyCode: string, primary: string, batchId: string): Promise<boolean> {
+    const held = this.items.get(`${agencyCode}/${primary}`);
+    if (!held || (held.consumedBy && held.consumedBy !== batchId)) return false;
+    held.consumedBy = batchId;
+    return true;
   }
 }
