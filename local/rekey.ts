@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadPersonKeyer } from '../shared/aws/person-key-secret.ts';
+import { loadPersonKeyerWithSdk } from '../shared/aws/person-key-secret-sdk.ts';
 import { PERSON_KEY_FILE } from './runtime/person-key.ts';
 import { resolveTarget, useLocalStack } from './target.ts';
 
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     import('./rekey-stack.ts'),
     import('../shared/store/register-rekey.ts'),
   ]);
-  const keyer = await loadPersonKeyer(secret);
+  const keyer = await loadPersonKeyerWithSdk(secret);
   const stop = new AbortController();
   // Ctrl-C: finish the pages being written, save where each segment got to, and stop
   process.once('SIGINT', () => stop.abort());

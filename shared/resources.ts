@@ -3,7 +3,15 @@
 // functions read it too (a queue's maxReceiveCount), and handlers import shared/, never infra/.
 import { PREFIXES } from './keys.ts';
 
-export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
+import { MAX_RECEIVE_COUNT, type QueueId, queueUrlVariable } from './queues.ts';
+
+export {
+  DEAD_LETTER_WATCH,
+  deadLetterUrlVariable,
+  MAX_RECEIVE_COUNT,
+  type QueueId,
+  queueUrlVariable,
+} from './queues.ts';
 export type TableId = 'batches' | 'register' | 'applications' | 'agencies';
 export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
@@ -72,26 +80,6 @@ export interface FunctionSpec {
   environment: SpecEnvironment;
   /** the queues its handler sends to (`send` in functions/commons/pipeline.ts) */
   sendsTo: readonly QueueId[];
-}
-
-/** The variable a function finds a queue's URL in: `records` → `RECORDS_QUEUE_URL`, `linkPass` → `LINK_PASS_QUEUE_URL`. */
-export function queueUrlVariable(queue: QueueId): string {
-  return `${queue.replace(/[A-Z]/g, '_$&').toUpperCase()}_QUEUE_URL`;
-}
-
-/**
- * The dead-letter watch (shared/ingest/dead-letter-watch.ts): the function that runs it, on a `sweep-dead-letters`
- * message on its own queue, and the queues whose dead-letter queues it reads (their URLs in deadLetterUrlVariable's
- * names; the CDK stack and the local stack both set them).
- */
-export const DEAD_LETTER_WATCH = {
-  function: 'finalize',
-  queues: ['intake', 'records', 'finalize'],
-} as const satisfies { function: FunctionId; queues: readonly QueueId[] };
-
-/** The variable the watch finds a dead-letter queue's URL in: `records` → `RECORDS_DEAD_LETTER_QUEUE_URL`. */
-export function deadLetterUrlVariable(queue: QueueId): string {
-  return queueUrlVariable(queue).replace(/_QUEUE_URL$/, '_DEAD_LETTER_QUEUE_URL');
 }
 
 /**
@@ -226,36 +214,35 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     id: 'intake',
     description: `S3 ObjectCreated events for ${PREFIXES.incoming}, and split hand-overs`,
     visibilityTimeoutSeconds: 6 * SPLIT_TIMEOUT_SECONDS,
-    maxReceiveCount: 3,
+    maxReceiveCount: MAX_RECEIVE_COUNT.intake,
     retentionDays: 14,
   },
   records: {
     id: 'records',
     description: 'Chunks of valid records, one message per chunk',
     visibilityTimeoutSeconds: 6 * REGISTER_TIMEOUT_SECONDS,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT.records,
     retentionDays: 14,
   },
   finalize: {
     id: 'finalize',
     description: 'Batches whose every chunk is registered, to be reported',
     visibilityTimeoutSeconds: 6 * FINALIZE_TIMEOUT_SECONDS,
-    maxReceiveCount: 3,
+    maxReceiveCount: MAX_RECEIVE_COUNT.finalize,
     retentionDays: 14,
   },
   procedureEvents: {
     id: 'procedureEvents',
     description: 'Application status events from one-stop-shop systems (docs/procedures.md, "Events")',
     visibilityTimeoutSeconds: 6 * STATUS_TIMEOUT_SECONDS,
-    // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
-    maxReceiveCount: 3,
+    maxReceiveCount: MAX_RECEIVE_COUNT.procedureEvents,
     retentionDays: 14,
   },
   linkPass: {
     id: 'linkPass',
     description: 'Steps of a link pass over the register: start, scan, group, decide',
     visibilityTimeoutSeconds: 6 * LINK_TIMEOUT_SECONDS,
-    maxReceiveCount: 3,
+    maxReceiveCount: MAX_RECEIVE_COUNT.linkPass,
     retentionDays: 14,
   },
 };

@@ -20,6 +20,7 @@ import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '.
 import type { StoredReview } from '../../shared/model/register.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
+import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { CoverageStore } from '../../shared/store/coverage-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
@@ -181,7 +182,7 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
       counters: new CoverageStore(env('BATCHES_TABLE')),
       references: new ReferenceStore(env('BATCHES_TABLE')),
     },
-    mergeCounters: new CoverageStore(env('BATCHES_TABLE')),
+    mergeCounters: new CoverageMoves(env('BATCHES_TABLE')),
     ...overrides,
   };
 }

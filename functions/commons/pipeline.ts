@@ -9,9 +9,9 @@ import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.t
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
-import { type QueueId, queueUrlVariable } from '../../shared/resources.ts';
+import { type QueueId, queueUrlVariable } from '../../shared/queues.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
-import { CoverageStore } from '../../shared/store/coverage-store.ts';
+import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
@@ -84,6 +84,6 @@ export function linkPassDeps(): LinkPassDeps {
     partitions: Number(process.env.LINK_PARTITIONS ?? 4),
     send: (messages) => send('linkPass', messages),
     // the counters a merge moves (issue 18), in the batches table
-    counters: new CoverageStore(env('BATCHES_TABLE')),
+    counters: new CoverageMoves(env('BATCHES_TABLE')),
   };
 }

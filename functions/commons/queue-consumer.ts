@@ -4,7 +4,7 @@
 // letter is counted before SQS moves the message to the dead-letter queue.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QUEUES, type QueueId } from '../../shared/resources.ts';
+import { MAX_RECEIVE_COUNT, type QueueId } from '../../shared/queues.ts';
 import { logger } from './logger.ts';
 import { observed, recordDeadLetter } from './observability.ts';
 
@@ -51,7 +51,7 @@ export function receiveCount(record: { attributes: { ApproximateReceiveCount: st
 export function queueConsumer<M>(options: QueueConsumerOptions<M>) {
   const { queue, parse, correlationId, handle, failure, onLastAttempt } = options;
   const processor = new BatchProcessor(EventType.SQS);
-  const maxAttempts = QUEUES[queue].maxReceiveCount;
+  const maxAttempts = MAX_RECEIVE_COUNT[queue];
 
   function logFailure(message: M, error: unknown, delivery: Delivery): void {
     if (typeof failure === 'function') {

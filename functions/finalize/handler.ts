@@ -16,9 +16,9 @@ import { finalizeBatch } from '../../shared/ingest/report.ts';
 import { FinalizeQueueMessage, S3Notification } from '../../shared/ingest/types.ts';
 import type { ReferencePopulations } from '../../shared/model/coverage.ts';
 import type { DeadLetters, ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
-import { DEAD_LETTER_WATCH, deadLetterUrlVariable } from '../../shared/resources.ts';
+import { DEAD_LETTER_WATCH, deadLetterUrlVariable } from '../../shared/queues.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
-import { CoverageStore } from '../../shared/store/coverage-store.ts';
+import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { DeadLetterQueues } from '../../shared/store/dead-letter-queues.ts';
 import { RecollectStore } from '../../shared/store/recollect-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
@@ -109,7 +109,7 @@ export function watchedDeadLetterQueues(): DeadLetterQueues {
 export function coverageFromEnvironment(): CoverageDeps {
   const agencies = cachedAgencies(env('AGENCIES_TABLE'));
   return {
-    counters: new CoverageStore(env('BATCHES_TABLE')),
+    counters: new CoverageMoves(env('BATCHES_TABLE')),
     recollections: new RecollectStore(env('BATCHES_TABLE')),
     keyer: personKeyerFromEnvironment(),
     agencyUnit: async (agencyCode) => (await agencies.get(agencyCode))?.unit,

@@ -10,7 +10,16 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -62,6 +71,11 @@ export interface DancuFunctionProps {
   readonly logRetention?: RetentionDays;
   /** @default RETAIN, like the log data of any stack */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The function reads a Secrets Manager secret: it gets AWS's Parameters and Secrets Lambda extension, which it calls
+   * on localhost instead of bundling the Secrets Manager client (shared/aws/person-key-secret.ts). @default false
+   */
+  readonly readsSecrets?: boolean;
 }
 
 /**
@@ -101,6 +115,14 @@ export class DancuFunction extends Construct {
       logGroup: this.logGroup,
       // Lambda's own segments of each invocation (no X-Ray SDK in the bundle: functions/commons/observability.ts)
       tracing: Tracing.ACTIVE,
+      // AWS's layer, pinned: the version is a change reviewed like any other
+      ...(props.readsSecrets
+        ? {
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
+          }
+        : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'dancu',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -31,6 +31,7 @@ export class QueueConsumerFunction extends DancuFunction {
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
+      readsSecrets: Object.values(functionEnvironment(spec)).some((ref) => 'secret' in ref),
       environment: {
         ...resolveEnvironment(functionEnvironment(spec), resources),
         ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),

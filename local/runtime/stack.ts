@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { loadPersonKeyer } from '../../shared/aws/person-key-secret.ts';
+import { loadPersonKeyerWithSdk } from '../../shared/aws/person-key-secret-sdk.ts';
 import { PREFIXES, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import { ANY_AGENCY } from '../../shared/procedures/event-sender.ts';
@@ -216,7 +216,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
       names,
       env,
       handlers,
-      personKeyer: await loadPersonKeyer(personKeySecret),
+      personKeyer: await loadPersonKeyerWithSdk(personKeySecret),
       ...(httpServer ? { http: httpServer.url } : {}),
       stop,
     };

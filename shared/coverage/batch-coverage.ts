@@ -25,7 +25,7 @@ const NO_RECOLLECTIONS: Recollections = {
 };
 
 export interface CoverageDeps {
-  counters: CoverageCounters;
+  counters: Pick<CoverageCounters, 'apply' | 'forget'>;
   recollections: Recollections;
   /** seals a rejected row's ID into the person key an accepted row of the same person carries */
   keyer(): Promise<PersonKeyer>;
