@@ -8,7 +8,7 @@ const byForm = (formId: string) => `F${formId}`;
 const byPerson = (personKey: string) => `K${personKey}`;
 
 export class BatchRecollection {
-  /** this batch's own rejections, key → the rejection, in row order */
+  /** this batch's own rejections, each match → the rejection */
   private readonly own = new Map<string, RejectedForm>();
   private readonly rejected: RejectedForm[] = [];
   private readonly taking: Promise<void>[] = [];
@@ -26,14 +26,12 @@ export class BatchRecollection {
 
   /** A rejected row: its form id, and its person key when its ID could be read. */
   reject(row: number, formId: string | undefined, personKey: string | undefined): void {
-    const keys = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
-    const primary = keys[0];
-    if (!primary) return;
-    for (const key of keys) {
-      const form: RejectedForm = { key, primary, batchId: this.batchId, row };
-      this.rejected.push(form);
-      this.own.set(key, form);
-    }
+    const matches = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
+    const key = matches[0];
+    if (!key) return;
+    const form: RejectedForm = { key, matches, batchId: this.batchId, row };
+    this.rejected.push(form);
+    for (const match of matches) this.own.set(match, form);
   }
 
   /**
@@ -41,22 +39,22 @@ export class BatchRecollection {
    * an earlier batch (once the store has let this batch take it; `settle` waits for that).
    */
   accept(formId: string | undefined, personKey: string | undefined, count: () => void): void {
-    const keys = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
-    for (const key of keys) {
-      const mine = this.own.get(key);
+    const matches = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
+    for (const match of matches) {
+      const mine = this.own.get(match);
       if (mine && !mine.consumedBy) {
-        for (const form of this.rejected) if (form.primary === mine.primary) form.consumedBy = this.batchId;
+        mine.consumedBy = this.batchId;
         count();
         return;
       }
     }
-    for (const key of keys) {
-      const primary = this.open.get(key);
-      if (primary === undefined) continue;
-      // taken once: its other key must not count again
-      for (const [other, of] of this.open) if (of === primary) this.open.delete(other);
+    for (const match of matches) {
+      const key = this.open.get(match);
+      if (key === undefined) continue;
+      // taken once: its other match must not count again
+      for (const [other, of] of this.open) if (of === key) this.open.delete(other);
       this.taking.push(
-        this.store.take(this.agencyCode, primary, this.batchId).then((taken) => {
+        this.store.take(this.agencyCode, key, this.batchId).then((taken) => {
           if (taken) count();
         }),
       );

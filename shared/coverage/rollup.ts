@@ -187,8 +187,12 @@ const add = (into: Counts, counts: Counts) => {
   for (const key of Object.keys(into) as (keyof Counts)[]) into[key] += counts[key];
 };
 
+/**
+ * collected ÷ residents × 100, two decimals, half up, in whole numbers: in floating point 57 / 800 × 10,000 is
+ * 712.4999…, and an exact half (7.125 %) would round down. Negative counts (a recount under way) round the same way.
+ */
 const percentOf = (collected: number, residents: number | null) =>
-  residents ? Math.round((collected / residents) * 10_000) / 100 : null;
+  residents ? Math.floor((collected * 20_000 + residents) / (2 * residents)) / 100 : null;
 
 function lineName(units: CoverageUnits, line: Line, view: Vintage): string {
   const unit = units.unitOf(line.vintage, line.code);

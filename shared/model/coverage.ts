@@ -90,12 +90,12 @@ export interface ReferencePopulations {
   newest(vintage: Vintage, province: string): Promise<ProvinceReference | undefined>;
 }
 
-/** A rejected form kept to be matched by a later accepted one (shared/coverage/recollect.ts). */
+/** A rejected form kept to be matched by a later accepted one (shared/coverage/recollect.ts): one item each. */
 export interface RejectedForm {
-  /** `F{formId}` or `K{personKey}`: what a later form is matched by */
+  /** what it is kept and taken under: `F{formId}` when it has a form id, else `K{personKey}` */
   key: string;
-  /** the key the rejection is taken by: the form id's when it has one, else its own */
-  primary: string;
+  /** what a later form is matched by: its form id's key and its person's, those it has */
+  matches: string[];
   batchId: string;
   row: number;
   /** set when the batch that rejected the form also re-collected it */
@@ -105,12 +105,13 @@ export interface RejectedForm {
 /** The rejected forms each agency still waits for (shared/store/recollect-store.ts). */
 export interface Recollections {
   /**
-   * The agency's rejections still open, key → primary key; those `batchId` itself took count as open (a redelivered
-   * finalize decides the same), those it rejected are left out (it matches its own in row order).
+   * The agency's rejections still open, each match (`F{formId}`, `K{personKey}`) → the key of the rejection; those
+   * `batchId` itself took count as open (a redelivered finalize decides the same), those it rejected are left out (it
+   * matches its own in row order).
    */
   open(agencyCode: string, batchId: string): Promise<Map<string, string>>;
   /** Keeps rejections until `expiresAt` (epoch seconds); a rejection already kept is left as it is. */
   keep(agencyCode: string, forms: readonly RejectedForm[], expiresAt: number): Promise<void>;
   /** True when `batchId` takes the rejection as re-collected: the first to, or the same batch again. */
-  take(agencyCode: string, primary: string, batchId: string): Promise<boolean>;
+  take(agencyCode: string, key: string, batchId: string): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
-// Each agency's rejected forms, kept in the batches table until re-collected or expired (recollectKeys): one partition
-// per agency, read whole by each of its batches' finalize (a district's open rejections: a few thousand small items).
+// Each agency's rejected forms, kept in the batches table until re-collected or expired (recollectKeys): one item per
+// rejected form (one write), under its form id (else its person key) with both matches in it; one partition per
+// agency, read whole by each of its batches' finalize (a district's open rejections: a few thousand small items).
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { recollectKeys } from '../keys.ts';
@@ -12,7 +13,7 @@ export class RecollectStore implements Recollections {
   constructor(private readonly table: string) {}
 
   async open(agencyCode: string, batchId: string): Promise<Map<string, string>> {
-    const items: Record<string, unknown>[] = [];
+    const open = new Map<string, string>();
     let start: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
@@ -20,26 +21,18 @@ export class RecollectStore implements Recollections {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': recollectKeys.agencyPartition(agencyCode) },
-          ProjectionExpression: 'sk, #primary, batchId, consumedBy',
-          ExpressionAttributeNames: { '#primary': 'primary' },
+          ProjectionExpression: 'sk, matches, batchId, consumedBy',
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(page.Items ?? []));
+      for (const item of page.Items ?? []) {
+        // open while not taken, or taken by this batch (a redelivery); this batch's own are matched in row order
+        if (item.batchId === batchId || (item.consumedBy && item.consumedBy !== batchId)) continue;
+        for (const match of (item.matches as string[] | undefined) ?? [item.sk as string])
+          open.set(match, item.sk as string);
+      }
       start = page.LastEvaluatedKey;
     } while (start);
-    // a rejection is open while its primary item is: not taken, or taken by this batch (a redelivery)
-    const taken = new Set(
-      items
-        .filter((item) => item.sk === item.primary && item.consumedBy && item.consumedBy !== batchId)
-        .map((item) => item.primary as string),
-    );
-    const open = new Map<string, string>();
-    for (const item of items) {
-      const primary = item.primary as string;
-      if (item.batchId === batchId || taken.has(primary)) continue;
-      open.set(item.sk as string, primary);
-    }
     return open;
   }
 
@@ -47,14 +40,14 @@ export class RecollectStore implements Recollections {
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < forms.length; i = next++) {
-        const { key, primary, batchId, row, consumedBy } = forms[i] as RejectedForm;
+        const { key, matches, batchId, row, consumedBy } = forms[i] as RejectedForm;
         await landed(
           documents.send(
             new PutCommand({
               TableName: this.table,
               Item: {
                 ...recollectKeys.rejection(agencyCode, key),
-                primary,
+                matches,
                 batchId,
                 row,
                 expiresAt,
@@ -72,12 +65,12 @@ export class RecollectStore implements Recollections {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, forms.length) }, worker));
   }
 
-  take(agencyCode: string, primary: string, batchId: string): Promise<boolean> {
+  take(agencyCode: string, key: string, batchId: string): Promise<boolean> {
     return landed(
       documents.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: recollectKeys.rejection(agencyCode, primary),
+          Key: recollectKeys.rejection(agencyCode, key),
           UpdateExpression: 'SET consumedBy = :batch',
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(consumedBy) OR consumedBy = :batch)',

@@ -286,3 +286,24 @@ describe('the partitions a view reads', () => {
     expect(rollup(unitRegistry, { vintage: 2020, unit: 'x', items: [], references: [] })).toBeUndefined();
   });
 });
+
+describe('the percent', () => {
+  it('rounds an exact half up, as whole numbers do (57 of 800 is 7.125 %)', () => {
+    const items = [
+      {
+        place: { kind: 'commune' as const, vintage: 2020 as const, province: '64', code: '23557' },
+        counts: { ...zeroCounts(), permanent: 57 },
+      },
+    ];
+    const reference = {
+      vintage: 2020 as const,
+      province: '64',
+      asOf: '2020-11-01',
+      uploadedAt: '2026-12-01T00:00:00.000Z',
+      objectKey: 'x',
+      communes: { 23557: { permanent: 800, temporary: 0, source: 't' } },
+    };
+    const view = rollup(unitRegistry, { vintage: 2020, unit: '23557', items, references: [reference] });
+    expect(view?.permanent).toEqual({ residents: 800, collected: 57, percent: 7.13 });
+  });
+});

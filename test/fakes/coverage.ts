@@ -80,17 +80,13 @@ export class MemoryRecollections implements Recollections {
   readonly items = new Map<string, RejectedForm & { agencyCode: string; expiresAt: number }>();
 
   async open(agencyCode: string, batchId: string): Promise<Map<string, string>> {
-    const mine = [...this.items.values()].filter((item) => item.agencyCode === agencyCode);
-    const taken = new Set(
-      mine
-        .filter((item) => item.key === item.primary && item.consumedBy && item.consumedBy !== batchId)
-        .map((item) => item.primary),
-    );
-    return new Map(
-      mine
-        .filter((item) => item.batchId !== batchId && !taken.has(item.primary))
-        .map((item) => [item.key, item.primary]),
-    );
+    const open = new Map<string, string>();
+    for (const item of this.items.values()) {
+      if (item.agencyCode !== agencyCode || item.batchId === batchId) continue;
+      if (item.consumedBy && item.consumedBy !== batchId) continue;
+      for (const match of item.matches) open.set(match, item.key);
+    }
+    return open;
   }
 
   async keep(agencyCode: string, forms: readonly RejectedForm[], expiresAt: number): Promise<void> {
@@ -102,8 +98,8 @@ export class MemoryRecollections implements Recollections {
     }
   }
 
-  async take(agencyCode: string, primary: string, batchId: string): Promise<boolean> {
-    const held = this.items.get(`${agencyCode}/${primary}`);
+  async take(agencyCode: string, key: string, batchId: string): Promise<boolean> {
+    const held = this.items.get(`${agencyCode}/${key}`);
     if (!held || (held.consumedBy && held.consumedBy !== batchId)) return false;
     held.consumedBy = batchId;
     return true;

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoverageDeps } from '../../shared/coverage/batch-coverage.ts';
 import { placesOf } from '../../shared/coverage/places.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
+import { personKeys } from '../../shared/keys.ts';
 import type { Counts } from '../../shared/model/coverage.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { testKeyer } from '../fakes/keyer.ts';
@@ -19,6 +20,7 @@ const HEADER = ['form_id', 'full_name', 'permanent_address', 'current_address', 
 let world: ReturnType<typeof pipelineFakes>;
 let counters: MemoryCoverage;
 let deps: CoverageDeps;
+let recollections: MemoryRecollections;
 
 /** A batch of `objectKey` whose rows are the outcome lines given (one partition) and the rejected ones. */
 async function batch(
@@ -64,9 +66,10 @@ async function at(code: string): Promise<Partial<Counts>> {
 beforeEach(() => {
   world = pipelineFakes();
   counters = new MemoryCoverage();
+  recollections = new MemoryRecollections();
   deps = {
     counters,
-    recollections: new MemoryRecollections(),
+    recollections,
     keyer: async () => testKeyer,
     agencyUnit: async () => ({ code: '622', vintage: 2020 }),
     keepRejectedDays: 30,
@@ -126,6 +129,39 @@ describe('finalize moves the coverage counters', () => {
     );
     await finalize('b3');
     expect((await at('23869')).recollected).toBe(1);
+  });
+
+  it('matches a re-collected form by the person’s ID when its form id is another, and keeps one item per rejection', async () => {
+    const id = '064090123456';
+    await batch(
+      'b1',
+      [
+        [
+          1,
+          'rejected',
+          '',
+          'F1',
+          [{ code: 'SEX_INVALID' }],
+          null,
+          2,
+          ['F1', 'Lê Văn Ba', IA_KLA, IA_KLA, id],
+        ],
+      ],
+      [],
+    );
+    await finalize('b1');
+    expect([...recollections.items.values()].map(({ key, matches }) => ({ key, matches }))).toEqual([
+      { key: 'FF1', matches: ['FF1', `K${testKeyer.seal(personKeys.identityById(id))}`] },
+    ]);
+    const key = testKeyer.seal(personKeys.identityById(id));
+    await batch(
+      'b2',
+      [],
+      [[1, 'new', key, 'G7', [], null, 2, null, THERE, `>${THERE}`]],
+      'incoming/CA-PLEIKU/b.csv',
+    );
+    await finalize('b2');
+    expect(await at('23869')).toEqual({ permanent: 1, received: 2, rejected: 1, recollected: 1 });
   });
 
   it('counts a superseded batch’s persons, not its forms', async () => {
