@@ -106,11 +106,11 @@ export function placesOf(fields: AddressFields): Places {
  */
 export function currentAddressWarning(
   fields: AddressFields,
-): { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH'; field: string } | undefined {
+): { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH'; field: 'current_commune_code' } | undefined {
   const code = fields.currentCommuneCode ?? fields.currentCommuneCode2025;
   if (!code || !fields.currentAddress) return undefined;
   return currentAddressDisagrees({ current_commune_code: code, current_address: fields.currentAddress })
-    ? { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH', field: 'currentCommuneCode' }
+    ? { code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH', field: 'current_commune_code' }
     : undefined;
 }
 

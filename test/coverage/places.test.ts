@@ -102,7 +102,7 @@ describe('the current address warning', () => {
   it('is given when the current code and text name different communes, not when they agree', () => {
     expect(currentAddressWarning({ currentCommuneCode: '23566', currentAddress: IA_KLA })).toEqual({
       code: 'CURRENT_ADDRESS_COMMUNE_MISMATCH',
-      field: 'currentCommuneCode',
+      field: 'current_commune_code',
     });
     expect(
       currentAddressWarning({ currentCommuneCode: '23566', currentAddress: HOI_THUONG }),
