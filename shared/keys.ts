@@ -110,7 +110,8 @@ export const recollectKeys = {
 export const worklistKeys = {
   form: (vintage: number, commune: string, agencyCode: string, batchId: string, row: number) => ({
     pk: worklistKeys.communePartition(vintage, commune),
-    sk: `${agencyCode}#${batchId}#${row}`,
+    // the row padded: a list reads in row order
+    sk: `${agencyCode}#${batchId}#${String(row).padStart(10, '0')}`,
   }),
   communePartition: (vintage: number, commune: string) => `WORKLIST#${vintage}#${commune}`,
 };

@@ -2,6 +2,7 @@
 // reference-store.ts do on DynamoDB: a move lands once per item, forgetting it lets it land again, a province reads
 // its items with every counter, the recount's overwrite zeroes what it was not given.
 import type { Vintage } from '#domain/units.ts';
+import { worklistKeys } from '../../shared/keys.ts';
 import {
   COUNTERS,
   type CounterDelta,
@@ -115,7 +116,10 @@ export class MemoryRecollections implements Recollections, Worklists {
     const at = vintage === 2020 ? 0 : 1;
     const listed = [...this.items.values()]
       .filter((item) => !item.consumedBy && item.communes?.[at] === commune)
-      .map((item) => ({ sk: `${item.agencyCode}#${item.batchId}#${item.row}`, item }))
+      .map((item) => ({
+        sk: worklistKeys.form(vintage, commune, item.agencyCode, item.batchId, item.row).sk,
+        item,
+      }))
       .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     const after = nextToken === undefined ? undefined : Buffer.from(nextToken, 'base64url').toString();
     const from = after === undefined ? 0 : listed.findIndex(({ sk }) => sk === after) + 1;
