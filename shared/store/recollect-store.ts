@@ -1,7 +1,7 @@
 // Each agency's rejected forms, kept in the batches table until re-collected or expired (recollectKeys): one item per
 // rejected form (one write), under its form id (else its person key) with both matches in it; one partition per
 // agency, read whole by each of its batches' finalize (a district's open rejections: a few thousand small items).
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { recollectKeys, worklistKeys } from '../keys.ts';
 import type { Recollections, RejectedForm } from '../model/coverage.ts';
@@ -49,7 +49,7 @@ export class RecollectStore implements Recollections {
           communes = ['', ''],
           codes = [],
         } = forms[i] as RejectedForm;
-        await landed(
+        const kept = await landed(
           documents.send(
             new PutCommand({
               TableName: this.table,
@@ -71,8 +71,19 @@ export class RecollectStore implements Recollections {
           ),
         );
         if (consumedBy) continue;
-        // its worklist items, written even when the rejection was kept before (a redelivery after a crash between):
-        // one a take has marked (it may have come first) stays marked
+        // its worklist items, written also when this very row was kept before (a redelivery after a crash between;
+        // one a take has marked, it may have come first, stays marked), not when another row holds the form's key:
+        // the worklist shows the rejection that a take will mark
+        if (!kept) {
+          const { Item: held } = await documents.send(
+            new GetCommand({
+              TableName: this.table,
+              Key: recollectKeys.rejection(agencyCode, key),
+              ConsistentRead: true,
+            }),
+          );
+          if (held?.batchId !== batchId || held.row !== row) continue;
+        }
         for (const [at, commune] of communes.entries()) {
           if (!commune) continue;
           await landed(

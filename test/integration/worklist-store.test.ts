@@ -66,6 +66,20 @@ describe('worklists', () => {
     expect(await recollections.take('CA-PLEIKU', 'FF1', BATCH)).toBe(false);
   });
 
+  it('lists a form rejected again while its first rejection is open once, as the rejection a take marks', async () => {
+    await recollections.keep('CA-KRONG', [form(7, ['23650', ''])], 2_000_000_000);
+    // a later batch rejects the same form again, and a batch rejects it twice
+    await recollections.keep(
+      'CA-KRONG',
+      [{ ...form(8, ['23650', '']), key: 'FF7', batchId: LATER }],
+      2_000_000_000,
+    );
+    await recollections.keep('CA-KRONG', [{ ...form(9, ['23650', '']), key: 'FF7' }], 2_000_000_000);
+    expect(await rows(2020, '23650')).toEqual([7]);
+    expect(await recollections.take('CA-KRONG', 'FF7', 'CCCCCCCCCCCCCCCCCCCCCC')).toBe(true);
+    expect(await rows(2020, '23650')).toEqual([]);
+  });
+
   it('pages by its token, and refuses a token that is not one', async () => {
     await recollections.keep(
       'CA-GIALAI',
