@@ -103,6 +103,19 @@ export const recollectKeys = {
   agencyPartition: (agencyCode: string) => `RECOLLECT#${agencyCode}`,
 };
 
+/**
+ * A commune's worklist (issue 25): one small item per rejected form still to be collected again, under the commune
+ * its permanent address names in one vintage, read by GET /worklists/{commune} (shared/store/worklist-store.ts).
+ */
+export const worklistKeys = {
+  form: (vintage: number, commune: string, agencyCode: string, batchId: string, row: number) => ({
+    pk: worklistKeys.communePartition(vintage, commune),
+    // the row padded: a list reads in row order
+    sk: `${agencyCode}#${batchId}#${String(row).padStart(10, '0')}`,
+  }),
+  communePartition: (vintage: number, commune: string) => `WORKLIST#${vintage}#${commune}`,
+};
+
 // ── The register table: persons, what updates changed, conflicts, blocking items and the agencies' review lists.
 
 const PERSON = 'PERSON';

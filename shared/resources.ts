@@ -365,7 +365,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     id: 'agency',
     apis: ['people', 'machine'],
     description:
-      "Agencies: their own batches' status and counts, their review list, uploads and coverage (people and machines)",
+      "Agencies: their own batches' status and counts, their review list, uploads, coverage and worklists (people and machines)",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -376,6 +376,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('GET', '/review', 20),
       agencyRoute('POST', '/review/{id}', 10),
       agencyRoute('GET', '/coverage', 10),
+      agencyRoute('GET', '/worklists/{commune}', 10),
     ],
     defaultRoute: true,
     environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },

@@ -25,16 +25,18 @@ import { CoverageStore } from '../../shared/store/coverage-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { UploadUrls } from '../../shared/store/upload-urls.ts';
+import { WorklistStore } from '../../shared/store/worklist-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { callerAgency } from './acting.ts';
 import { type CoverageDeps, getCoverage } from './coverage.ts';
 import { createUpload, type UploadDeps } from './uploads.ts';
+import { getWorklist, type WorklistDeps } from './worklists.ts';
 
 /**
  * What the agencies' routes read and write: their batches, the review lists in the register, who may act, and the
  * coverage counters.
  */
-export interface AgencyDeps extends UploadDeps, CoverageDeps {
+export interface AgencyDeps extends UploadDeps, CoverageDeps, WorklistDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
@@ -165,6 +167,11 @@ export function agencyHandler(deps: AgencyDeps) {
     { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
     { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
     { method: 'GET', path: '/coverage', handler: (event: HttpEvent) => getCoverage(deps, event) },
+    {
+      method: 'GET',
+      path: '/worklists/{commune}',
+      handler: (event: HttpEvent) => getWorklist(deps, event),
+    },
   ]);
 }
 
@@ -183,6 +190,7 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
       references: new ReferenceStore(env('BATCHES_TABLE')),
     },
     mergeCounters: new CoverageMoves(env('BATCHES_TABLE')),
+    worklists: new WorklistStore(env('BATCHES_TABLE')),
     ...overrides,
   };
 }

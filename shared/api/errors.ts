@@ -99,6 +99,11 @@ export const API_CODES = messageTable({
     vi: 'Danh mục đơn vị (vintage) phải là 2020 hoặc 2025',
     en: 'vintage must be 2020 or 2025',
   },
+  WORKLIST_COMMUNE_INVALID: {
+    status: 400,
+    vi: 'Mã xã phải là mã một xã có trong danh mục của năm đã chọn (vintage)',
+    en: 'commune must be the code of a commune in the list of the vintage asked',
+  },
   REVIEW_NOT_FOUND: {
     status: 404,
     vi: 'Không tìm thấy mục cần xem xét',

@@ -25,6 +25,7 @@ import {
   UploadFileName,
   UploadTicket,
   VintageParam,
+  WorklistView,
 } from './schemas.ts';
 
 const registry = z.registry<{ id: string }>();
@@ -38,6 +39,7 @@ for (const [id, schema] of Object.entries({
   Review: ReviewView,
   ReviewList,
   UploadTicket,
+  Worklist: WorklistView,
 })) {
   registry.add(schema, { id });
 }
@@ -278,6 +280,55 @@ export function openApiDocument() {
             'The coverage of the unit',
             'COVERAGE_UNIT_INVALID',
             'COVERAGE_VINTAGE_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_UNKNOWN',
+            'AGENCY_DISABLED',
+            'ROLE_MISSING',
+            'PLATFORM_NO_PERSONAL_DATA',
+            'OUTSIDE_JURISDICTION',
+            'UNIT_NOT_WHOLLY_HELD',
+            'INTERNAL_ERROR',
+          ),
+        },
+      },
+      '/worklists/{commune}': {
+        get: {
+          operationId: 'getWorklist',
+          summary:
+            "A commune's rejected forms still waiting to be collected again, JSON or CSV (role viewer, on communes within the agency's own)",
+          security: agencySecurity,
+          parameters: [
+            {
+              name: 'commune',
+              in: 'path',
+              required: true,
+              description: 'a commune code of the vintage',
+              schema: parameterSchema(UnitParam),
+            },
+            {
+              name: 'vintage',
+              in: 'query',
+              required: false,
+              description: "the list of units the code is read in; the agency's own vintage when omitted",
+              schema: parameterSchema(VintageParam),
+            },
+            {
+              name: 'format',
+              in: 'query',
+              required: false,
+              description:
+                'csv: UTF-8 CSV with a BOM, for printing (as Accept: text/csv); the next page in x-next-token',
+              schema: { type: 'string', enum: ['csv'] },
+            },
+            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
+            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(NextTokenParam) },
+          ],
+          responses: responses(
+            'Worklist',
+            "The commune's worklist",
+            'WORKLIST_COMMUNE_INVALID',
+            'COVERAGE_VINTAGE_INVALID',
+            'QUERY_INVALID',
             'CALLER_NOT_AGENCY',
             'AGENCY_UNKNOWN',
             'AGENCY_DISABLED',

@@ -277,3 +277,23 @@ export const CoverageView = z
       .check(described('one line per unit directly below, then not-assigned lines')),
   })
   .check(described("A unit's coverage: persons collected against expected residents, forms, per unit below"));
+
+export const WorklistView = z
+  .strictObject({
+    commune: z.strictObject({ code: z.string(), vintage: Vintage, name: z.string() }),
+    items: z.array(
+      z.strictObject({
+        agencyCode: z.string().check(described('the agency that uploaded the form')),
+        batchId: z.string(),
+        row: z.number(),
+        formId: z.string().check(described("the form's id; '' when it had none")),
+        commune2020: z.string().check(described("its permanent commune in the 2020 list; '' when none")),
+        commune2025: z.string().check(described("its permanent commune in the 2025 list; '' when none")),
+        codes: z
+          .array(z.strictObject({ code: z.string(), vi: z.string() }))
+          .check(described('why it was rejected')),
+      }),
+    ),
+    nextToken: z.optional(z.string()),
+  })
+  .check(described("A commune's rejected forms still waiting to be collected again (no personal field)"));

@@ -9,7 +9,7 @@ import { objectKeys, personKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
 import type { CounterDelta, CoverageCounters, CoverageLedger, Recollections } from '../model/coverage.ts';
 import type { Files } from '../model/ports.ts';
-import { placesOf } from './places.ts';
+import { placesIn, placesOf } from './places.ts';
 import { BatchRecollection } from './recollect.ts';
 import { CoverageTally, RejectedCells } from './tally.ts';
 
@@ -83,7 +83,10 @@ export class BatchCoverage {
       this.tally.form(places, outcome);
       const id = cells ? this.cells.personalId(cells) : undefined;
       const key = id && this.keyer ? this.keyer.seal(personKeys.identityById(id)) : undefined;
-      this.recollection.reject(row, formId || undefined, key);
+      // a worklist lists a form under a commune of the list, not under one the list cannot assign (`^code`)
+      const communes = ([2020, 2025] as const).map((v) => placesIn(places, v).permanent.replace(/^\^.*/, ''));
+      const codes = [...new Set(entry[4].map((issue) => issue.code))];
+      this.recollection.reject(row, formId || undefined, key, communes as [string, string], codes);
       return;
     }
     const places = entry[8] ?? UNKNOWN_PLACES;

@@ -24,12 +24,18 @@ export class BatchRecollection {
     return new BatchRecollection(store, agencyCode, batchId, await store.open(agencyCode, batchId));
   }
 
-  /** A rejected row: its form id, and its person key when its ID could be read. */
-  reject(row: number, formId: string | undefined, personKey: string | undefined): void {
+  /** A rejected row: its form id, its person key when its ID could be read, its communes and codes (worklists). */
+  reject(
+    row: number,
+    formId: string | undefined,
+    personKey: string | undefined,
+    communes: [string, string],
+    codes: string[],
+  ): void {
     const matches = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
     const key = matches[0];
     if (!key) return;
-    const form: RejectedForm = { key, matches, batchId: this.batchId, row };
+    const form: RejectedForm = { key, matches, batchId: this.batchId, row, communes, codes };
     this.rejected.push(form);
     for (const match of matches) this.own.set(match, form);
   }

@@ -100,6 +100,10 @@ export interface RejectedForm {
   row: number;
   /** set when the batch that rejected the form also re-collected it */
   consumedBy?: string;
+  /** its permanent commune in 2020 and in 2025, '' where it names none (or a commune the list cannot assign) */
+  communes?: [string, string];
+  /** its row codes (ROW_CODES) */
+  codes?: string[];
 }
 
 /** The rejected forms each agency still waits for (shared/store/recollect-store.ts). */
@@ -114,4 +118,27 @@ export interface Recollections {
   keep(agencyCode: string, forms: readonly RejectedForm[], expiresAt: number): Promise<void>;
   /** True when `batchId` takes the rejection as re-collected: the first to, or the same batch again. */
   take(agencyCode: string, key: string, batchId: string): Promise<boolean>;
+}
+
+/** A rejected form on a commune's worklist (issue 25): no personal field is kept. */
+export interface WorklistItem {
+  agencyCode: string;
+  batchId: string;
+  row: number;
+  /** '' when the form had none (it was kept under its person key) */
+  formId: string;
+  codes: string[];
+  /** its permanent commune in 2020 and in 2025 */
+  communes: [string, string];
+}
+
+/** The worklists (shared/store/worklist-store.ts), read by GET /worklists/{commune}. */
+export interface Worklists {
+  /** A page of the commune's forms still to be collected again; undefined when `nextToken` is not this list's. */
+  list(
+    vintage: Vintage,
+    commune: string,
+    limit: number,
+    nextToken?: string,
+  ): Promise<{ items: WorklistItem[]; nextToken?: string } | undefined>;
 }

@@ -39,6 +39,7 @@ describe('OpenAPI document', () => {
       'Review',
       'ReviewList',
       'UploadTicket',
+      'Worklist',
     ]);
     const described = JSON.stringify(document.paths);
     for (const code of ['APPLICATION_CODE_INVALID', 'APPLICATION_NOT_FOUND', 'AGENCY_FORBIDDEN']) {

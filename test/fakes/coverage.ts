@@ -2,6 +2,7 @@
 // reference-store.ts do on DynamoDB: a move lands once per item, forgetting it lets it land again, a province reads
 // its items with every counter, the recount's overwrite zeroes what it was not given.
 import type { Vintage } from '#domain/units.ts';
+import { worklistKeys } from '../../shared/keys.ts';
 import {
   COUNTERS,
   type CounterDelta,
@@ -12,6 +13,8 @@ import {
   type Recollections,
   type ReferencePopulations,
   type RejectedForm,
+  type WorklistItem,
+  type Worklists,
   zeroCounts,
 } from '../../shared/model/coverage.ts';
 
@@ -75,8 +78,12 @@ export class MemoryCoverage implements CoverageCounters, ReferencePopulations {
   }
 }
 
-/** An agency's rejected forms in memory, as shared/store/recollect-store.ts keeps them (its conditions included). */
-export class MemoryRecollections implements Recollections {
+/**
+ * An agency's rejected forms in memory, as shared/store/recollect-store.ts keeps them (its conditions included), and
+ * the communes' worklists they make (worklist-store.ts): a form not taken, listed under its commune of each vintage,
+ * in key order (agency, batch, row).
+ */
+export class MemoryRecollections implements Recollections, Worklists {
   readonly items = new Map<string, RejectedForm & { agencyCode: string; expiresAt: number }>();
 
   async open(agencyCode: string, batchId: string): Promise<Map<string, string>> {
@@ -103,5 +110,33 @@ export class MemoryRecollections implements Recollections {
     if (!held || (held.consumedBy && held.consumedBy !== batchId)) return false;
     held.consumedBy = batchId;
     return true;
+  }
+
+  async list(vintage: Vintage, commune: string, limit: number, nextToken?: string) {
+    const at = vintage === 2020 ? 0 : 1;
+    const listed = [...this.items.values()]
+      .filter((item) => !item.consumedBy && item.communes?.[at] === commune)
+      .map((item) => ({
+        sk: worklistKeys.form(vintage, commune, item.agencyCode, item.batchId, item.row).sk,
+        item,
+      }))
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    const after = nextToken === undefined ? undefined : Buffer.from(nextToken, 'base64url').toString();
+    const from = after === undefined ? 0 : listed.findIndex(({ sk }) => sk === after) + 1;
+    if (nextToken !== undefined && from === 0) return undefined;
+    const page = listed.slice(from, from + limit);
+    const items = page.map(
+      ({ item }): WorklistItem => ({
+        agencyCode: item.agencyCode,
+        batchId: item.batchId,
+        row: item.row,
+        formId: item.key.startsWith('F') ? item.key.slice(1) : '',
+        codes: item.codes ?? [],
+        communes: item.communes ?? ['', ''],
+      }),
+    );
+    return from + limit < listed.length
+      ? { items, nextToken: Buffer.from(page.at(-1)?.sk ?? '').toString('base64url') }
+      : { items };
   }
 }

@@ -5,7 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoverageView } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
-import { MemoryCoverage } from '../fakes/coverage.ts';
+import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { bodyOf, get, lambdaContext, type TestCaller } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
@@ -74,6 +74,7 @@ const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: [
     agencies,
     uploadUrls: testUploadUrls(),
     coverage: coverage.reads(),
+    worklists: new MemoryRecollections(),
   })(get(`/coverage${query}`, ROUTE, caller) as never, lambdaContext());
 
 describe('GET /coverage', () => {

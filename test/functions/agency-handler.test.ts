@@ -5,7 +5,7 @@ import { BatchList, BatchView, ReviewList, ReviewView } from '../../shared/api/s
 import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
-import { MemoryCoverage } from '../fakes/coverage.ts';
+import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
@@ -50,10 +50,14 @@ let agencies: MemoryAgencies;
 let coverage: MemoryCoverage;
 const uploadUrls = testUploadUrls();
 const call = (path: string, routeKey: string, options: Parameters<typeof get>[2] = {}) =>
-  agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
-    get(path, routeKey, options) as never,
-    lambdaContext(),
-  );
+  agencyHandler({
+    batches: reads,
+    register,
+    agencies,
+    uploadUrls,
+    coverage: coverage.reads(),
+    worklists: new MemoryRecollections(),
+  })(get(path, routeKey, options) as never, lambdaContext());
 
 beforeAll(async () => {
   ({ agencyHandler } = await import('../../functions/agency/handler.ts'));
@@ -290,10 +294,14 @@ describe('GET /review', () => {
 describe('POST /review/{id}', () => {
   const route = 'POST /review/{id}';
   const resolve = (body: unknown, agency = 'CA-GIALAI', id = REVIEW_ID) =>
-    agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
-      post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never,
-      lambdaContext(),
-    );
+    agencyHandler({
+      batches: reads,
+      register,
+      agencies,
+      uploadUrls,
+      coverage: coverage.reads(),
+      worklists: new MemoryRecollections(),
+    })(post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never, lambdaContext());
   beforeEach(async () => {
     register.persons.set('nk:twin', person(`${BATCH_ID}#7:probable_duplicate`));
     register.persons.set('nk:held', person('b0#1:new'));
@@ -379,6 +387,7 @@ describe('every agency route asks the agencies table', () => {
         agencies,
         uploadUrls,
         coverage: coverage.reads(),
+        worklists: new MemoryRecollections(),
       });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
@@ -397,7 +406,14 @@ describe('every agency route asks the agencies table', () => {
 describe('roles: each route needs one of its roles (shared/api/permissions.ts), for people and machines alike', () => {
   const listing = (caller: Parameters<typeof get>[2]) => call('/batches', 'GET /batches', caller);
   const reviewing = (caller: Parameters<typeof post>[3]) =>
-    agencyHandler({ batches: reads, register, agencies, uploadUrls, coverage: coverage.reads() })(
+    agencyHandler({
+      batches: reads,
+      register,
+      agencies,
+      uploadUrls,
+      coverage: coverage.reads(),
+      worklists: new MemoryRecollections(),
+    })(
       post(
         '/review/X',
         'POST /review/{id}',
@@ -455,6 +471,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
       agencies,
       uploadUrls,
       coverage: coverage.reads(),
+      worklists: new MemoryRecollections(),
     })(event as never, lambdaContext());
     expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
   });

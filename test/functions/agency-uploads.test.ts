@@ -2,7 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadTicket } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
-import { MemoryCoverage } from '../fakes/coverage.ts';
+import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { bodyOf, lambdaContext, post } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
@@ -39,6 +39,7 @@ const ask = (event: unknown) =>
     agencies,
     uploadUrls,
     coverage: new MemoryCoverage().reads(),
+    worklists: new MemoryRecollections(),
   })(event as never, lambdaContext());
 const upload = (body: unknown, context: Record<string, unknown> = machine) =>
   ask(machineEvent(body, context));
