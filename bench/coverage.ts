@@ -200,6 +200,10 @@ function kindOf(command: string, input: Record<string, unknown>): string {
   if (pk.startsWith('RECOLLECT#')) {
     return command === 'PutItem' ? 'recollection: keep a rejected form' : 'recollection: take one';
   }
+  // a commune's worklist of rejected forms (issue 25): one item per list that places a rejected form
+  if (pk.startsWith('WORKLIST#')) {
+    return command === 'PutItem' ? 'worklists: list a rejected form' : 'worklists: mark one re-collected';
+  }
   if (pk.startsWith('REFERENCE#')) return 'reference (once per upload, not per row)';
   return `other: ${String(input.TableName ?? '')} ${command}`;
 }
@@ -387,7 +391,7 @@ for (const check of checks) {
 }
 
 const coverageKinds = [...writes.entries()].filter(
-  ([kind]) => kind.startsWith('counters') || kind.startsWith('recollection'),
+  ([kind]) => kind.startsWith('counters') || kind.startsWith('recollection') || kind.startsWith('worklists'),
 );
 const extraUnits = coverageKinds.reduce((sum, [, w]) => sum + w.units, 0);
 const allUnits = [...writes.values()].reduce((sum, w) => sum + w.units, 0);
@@ -399,7 +403,7 @@ for (const [kind, w] of [...writes.entries()].sort()) {
   );
 }
 console.log(
-  `| **coverage's own (counters + recollection)** | | | ${extraUnits} | **${(extraUnits / rows).toFixed(5)}** |`,
+  `| **coverage's own (counters, recollection, worklists)** | | | ${extraUnits} | **${(extraUnits / rows).toFixed(5)}** |`,
 );
 console.log(`| all, pipeline-wide | | | ${allUnits} | ${(allUnits / rows).toFixed(3)} |`);
 console.log(
