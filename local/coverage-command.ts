@@ -22,10 +22,7 @@ export const COVERAGE_USAGE = [
   '  --aws       the deployed batches table (--table or DANCU_TABLE_BATCHES), else the local stack',
 ].join('\n');
 
-/**
- * The options, one object: a new one (the recount's --recount and --write) is added here and read in
- * `parseCoverageCommand`.
- */
+/** The options, one object: a new one is added here and read in `parseCoverageCommand`. */
 export const COVERAGE_OPTIONS = {
   unit: { type: 'string' },
   vintage: { type: 'string' },
