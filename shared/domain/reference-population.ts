@@ -42,6 +42,10 @@ export const REFERENCE_CODES = messageTable({
     vi: 'Xã này đã có ở một dòng trước trong tệp',
     en: 'This commune is already on an earlier row of the file',
   },
+  REFERENCE_ROW_UNREADABLE: {
+    vi: 'Dòng không đọc được: dấu ngoặc kép sai quy cách CSV, hoặc dòng quá dài',
+    en: 'The row cannot be read: malformed CSV quoting, or too long',
+  },
   REFERENCE_SOURCE_MISSING: {
     vi: 'Thiếu nguồn số liệu (source)',
     en: 'The source of the figures is missing',
@@ -105,58 +109,12 @@ function rowRefusal(
   return undefined;
 }
 
-const DELIMITERS = [',', ';', '\t'] as const;
-
-/** The delimiter of the header line: the most frequent of , ; and tab outside quotes (a Vietnamese Excel writes ;). */
-function delimiterOf(text: string): string {
-  const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
-  const counts = DELIMITERS.map((d) => header.split(d).length - 1);
-  return DELIMITERS[counts.indexOf(Math.max(...counts))] ?? ',';
-}
-
 /**
- * The records of a CSV text (RFC 4180: a quoted field may hold the delimiter, a line end, and a quote doubled),
- * without those whose every field is blank. Written here rather than with papaparse: a reference file is small and
- * plain, and papaparse's 21 KB would push the finalize bundle, which reads these files, past its limit.
+ * A reference file read from its CSV records (the project's reader, shared/batch/records.ts, splits the text; a record
+ * it could not read is undefined): its as-of date and list, each commune's figures, and each row it refused, by code.
  */
-function csvRecords(text: string): string[][] {
-  const delimiter = delimiterOf(text);
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endRecord = () => {
-    record.push(field);
-    if (record.some((cell) => cell.trim() !== '')) records.push(record);
-    record = [];
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (c === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) endRecord();
-  return records;
-}
-
-/** A reference file read: its as-of date and list, each commune's figures, and each row it refused, by code. */
-export function readReferenceFile(text: string): ReferenceFile {
-  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ''));
+export function readReferenceFile(records: readonly (readonly string[] | undefined)[]): ReferenceFile {
+  const [header, ...rows] = records;
   const names = header?.map((name) => name.trim().toLowerCase());
   if (!names || names.join(',') !== REFERENCE_HEADER.join(',')) {
     return { status: 'failed', code: 'REFERENCE_HEADER_INVALID' };
@@ -169,6 +127,10 @@ export function readReferenceFile(text: string): ReferenceFile {
   const communes = new Map<string, CommuneReference>();
   const rejected: ReferenceRejection[] = [];
   rows.forEach((cells, i) => {
+    if (!cells) {
+      rejected.push({ row: i + 1, code: 'REFERENCE_ROW_UNREADABLE' });
+      return;
+    }
     const [code = '', permanent = '', temporary = '', rowAsOf = '', source = ''] = cells.map((cell) =>
       cell.trim(),
     );

@@ -3,8 +3,16 @@
 // version per province (the province of the file's vintage), and a report written beside it. Ports only: the finalize
 // function wires it to S3 and the batches table. Redelivery of the same S3 event writes the same items and the same
 // report: the version's time is the event's, not the clock's.
+
+import { Readable } from 'node:stream';
+import { splitRecords } from '#batch/records.ts';
 import { ancestorsOf, type Vintage } from '#domain/units.ts';
-import { REFERENCE_CODES, type ReferenceCode, readReferenceFile } from '../domain/reference-population.ts';
+import {
+  REFERENCE_CODES,
+  type ReferenceCode,
+  type ReferenceFile,
+  readReferenceFile,
+} from '../domain/reference-population.ts';
 import { objectKeys } from '../keys.ts';
 import type { ProvinceReference, ReferencePopulations } from '../model/coverage.ts';
 import type { Files } from '../model/ports.ts';
@@ -141,13 +149,32 @@ export async function processReferenceUpload(
   return report;
 }
 
+/** A longer row is not a commune's figures: refused, and the rest of the file read on. */
+const REFERENCE_ROW_MAX_BYTES = 64 * 1024;
+
+/**
+ * A reference file's text read as the pipeline reads a batch (shared/batch/records.ts: quotes, line ends in quotes,
+ * `,` `;` or tab as the header has it, blank rows skipped), then checked (readReferenceFile).
+ */
+export async function readReferenceText(text: string): Promise<ReferenceFile> {
+  const records: (string[] | undefined)[] = [];
+  const bytes = Buffer.from(text.replace(/^\uFEFF/, ''), 'utf8');
+  for await (const page of splitRecords(Readable.from([bytes]), {
+    mode: 'csv',
+    maxRecordBytes: REFERENCE_ROW_MAX_BYTES,
+  })) {
+    for (const record of page) records.push(record.fields);
+  }
+  return readReferenceFile(records);
+}
+
 /** The file read, each province's version stored, and the report of it. */
 async function store(
   text: string,
   base: Pick<ReferenceReport, 'objectKey' | 'versionId' | 'uploadedAt'>,
   deps: ReferenceUploadDeps,
 ): Promise<ReferenceReport> {
-  const read = readReferenceFile(text);
+  const read = await readReferenceText(text);
   if (read.status === 'failed') return failedReport(base, read.code);
 
   const byProvince = new Map<string, ProvinceReference>();
