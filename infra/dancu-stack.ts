@@ -129,6 +129,11 @@ export class DancuStack extends Stack {
         jwtAudience: [this.signIn.peopleClient.userPoolClientId],
       }),
     });
+    // the people's pages sign in with the hosted UI and come back to themselves (docs/coverage.md "The page")
+    const pages = HTTP_FUNCTIONS.agency.routes.filter((route) => route.page);
+    this.signIn.addPageUrls(pages.map((route) => `${this.peopleApi.url}${route.path}`));
+    functions.agency.function.addEnvironment('SIGN_IN_URL', this.signIn.domain.baseUrl());
+    functions.agency.function.addEnvironment('PEOPLE_CLIENT_ID', this.signIn.peopleClient.userPoolClientId);
     this.machineApi = new HttpApi(this, 'MachineApi', {
       api: 'machine',
       functions,

@@ -286,6 +286,11 @@ export interface HttpRouteSpec {
   path: string;
   /** steady requests per second and burst for this route, below the stage's own */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * a page's document, on the people API only and answered without a token: a browser cannot send one when it opens
+   * a link, and the document holds no data (its script signs the person in, then calls the routes that need the token)
+   */
+  page?: true;
 }
 
 /**
@@ -294,7 +299,8 @@ export interface HttpRouteSpec {
  * - `people`: a person's Cognito ID token, checked by API Gateway's JWT authoriser (locally: local/runtime/sign-in.ts);
  * - `machine`: an agency system's OAuth access token (client credentials), checked by the machine authoriser
  *   function, which also finds the client's agency (locally: the same check in the local server).
- * The agencies' routes are on both `people` and `machine`, over one function.
+ * The agencies' routes are on both `people` and `machine`, over one function; the people's pages (`page` routes,
+ * documents without data) are on `people` alone, the one route there that needs no token.
  */
 export type HttpApiId = 'citizen' | 'people' | 'machine';
 export type HttpAuthorization = 'none' | 'jwt' | 'lambda';
@@ -365,7 +371,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     id: 'agency',
     apis: ['people', 'machine'],
     description:
-      "Agencies: their own batches' status and counts, their review list, uploads, coverage and worklists (people and machines)",
+      "Agencies: their own batches' status and counts, their review list, uploads, coverage and worklists (people and machines), the coverage page",
     entry: 'functions/agency/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -377,6 +383,7 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('POST', '/review/{id}', 10),
       agencyRoute('GET', '/coverage', 10),
       agencyRoute('GET', '/worklists/{commune}', 10),
+      { ...agencyRoute('GET', '/app/coverage', 10), page: true },
     ],
     defaultRoute: true,
     environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },

@@ -29,6 +29,7 @@ import { WorklistStore } from '../../shared/store/worklist-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { callerAgency } from './acting.ts';
 import { type CoverageDeps, getCoverage } from './coverage.ts';
+import { getCoveragePage, pagesPolicy } from './pages.ts';
 import { createUpload, type UploadDeps } from './uploads.ts';
 import { getWorklist, type WorklistDeps } from './worklists.ts';
 
@@ -156,23 +157,27 @@ async function resolveReviewItem({ register, agencies, mergeCounters }: AgencyDe
 }
 
 export function agencyHandler(deps: AgencyDeps) {
-  return httpApi([
-    { method: 'GET', path: '/review', handler: (event: HttpEvent) => listReviews(deps, event) },
-    {
-      method: 'POST',
-      path: '/review/{id}',
-      handler: (event: HttpEvent) => resolveReviewItem(deps, event),
-    },
-    { method: 'POST', path: '/uploads', handler: (event: HttpEvent) => createUpload(deps, event) },
-    { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
-    { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
-    { method: 'GET', path: '/coverage', handler: (event: HttpEvent) => getCoverage(deps, event) },
-    {
-      method: 'GET',
-      path: '/worklists/{commune}',
-      handler: (event: HttpEvent) => getWorklist(deps, event),
-    },
-  ]);
+  return httpApi(
+    [
+      { method: 'GET', path: '/review', handler: (event: HttpEvent) => listReviews(deps, event) },
+      {
+        method: 'POST',
+        path: '/review/{id}',
+        handler: (event: HttpEvent) => resolveReviewItem(deps, event),
+      },
+      { method: 'POST', path: '/uploads', handler: (event: HttpEvent) => createUpload(deps, event) },
+      { method: 'GET', path: '/batches', handler: (event: HttpEvent) => listBatches(deps, event) },
+      { method: 'GET', path: '/batches/{batchId}', handler: (event: HttpEvent) => getBatch(deps, event) },
+      { method: 'GET', path: '/coverage', handler: (event: HttpEvent) => getCoverage(deps, event) },
+      {
+        method: 'GET',
+        path: '/worklists/{commune}',
+        handler: (event: HttpEvent) => getWorklist(deps, event),
+      },
+      { method: 'GET', path: '/app/coverage', handler: getCoveragePage },
+    ],
+    { pagePolicy: pagesPolicy() },
+  );
 }
 
 /** The function's stores; the local stack gives its own upload URL signer (local/pipeline.ts). */

@@ -30,6 +30,8 @@ type Middleware = middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context, { r
 
 /** Nothing to cache: an application's status changes. */
 export const NO_STORE = 'no-store';
+/** A document any cache must check with the origin before using (a page, new at each deployment). */
+export const NO_CACHE = 'no-cache';
 
 export function json(body: unknown, cacheControl = NO_STORE, statusCode = 200): HttpResult {
   return {

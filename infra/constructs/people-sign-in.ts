@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
   Mfa,
@@ -102,6 +103,16 @@ export class PeopleSignIn extends Construct {
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
     });
+  }
+
+  /**
+   * Pages that sign people in and come back to themselves (the people API's `page` routes): added to the people
+   * client's callback and sign-out URLs, beside the stage's own (the CLI's loopback address).
+   */
+  addPageUrls(urls: readonly string[]): void {
+    const client = this.peopleClient.node.defaultChild as CfnUserPoolClient;
+    client.callbackUrLs = [...(client.callbackUrLs ?? []), ...urls];
+    client.logoutUrLs = [...(client.logoutUrLs ?? []), ...urls];
   }
 
   /** The issuer of the pool's tokens, as the JWT authoriser checks it. */

@@ -110,7 +110,8 @@ function compileRoutes(overrides: HttpServerOptions['routes'] = {}): CompiledRou
       return {
         functionId: fn.id,
         spec,
-        tokens: fn.apis.some((api) => HTTP_APIS[api].authorization !== 'none'),
+        // a page's document needs no token (HttpRouteSpec.page); every other route of a token API does
+        tokens: !spec.page && fn.apis.some((api) => HTTP_APIS[api].authorization !== 'none'),
         routeKey: `${spec.method} ${spec.path}`,
         pattern: new RegExp(`^${source}$`),
         names,

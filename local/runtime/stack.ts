@@ -36,6 +36,7 @@ import { consoleLogger, type Logger } from './log.ts';
 import { forwardObjectCreated, type ObjectCreatedForwarding } from './notifications.ts';
 import { localPersonKeySecret } from './person-key.ts';
 import { type LocalNames, provision } from './provision.ts';
+import { LOCAL_PEOPLE_CLIENT_ID } from './sign-in-tokens.ts';
 
 /** Where the HTTP API listens (on 127.0.0.1) when a handler of HTTP_FUNCTIONS is given. */
 const DEFAULT_HTTP_PORT = 3000;
@@ -265,6 +266,8 @@ export function localEnvironment(
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     // the agency function signs upload URLs with its own key (local/pipeline.ts); the split admits those uploads only
     UPLOAD_SIGNER: LOCAL_UPLOAD_SIGNER.accessKeyId,
+    // the people's pages sign in with the local sign-in on the server's own origin (no SIGN_IN_URL)
+    PEOPLE_CLIENT_ID: LOCAL_PEOPLE_CLIENT_ID,
     EVENT_SENDERS: JSON.stringify(localEventSenders()),
     // EMF lines are for CloudWatch; locally they would only fill the console
     POWERTOOLS_METRICS_DISABLED: 'true',

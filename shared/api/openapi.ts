@@ -406,6 +406,17 @@ export function openApiDocument() {
           responses: { '200': { description: 'HTML', content: { 'text/html': {} } } },
         },
       },
+      '/app/coverage': {
+        get: {
+          operationId: 'getCoveragePage',
+          summary:
+            "The coverage page for agencies' people (Vietnamese, English switch), on the people API. The document " +
+            'needs no token and holds no data: its script signs in with the hosted UI (code + PKCE), then reads ' +
+            'GET /coverage and GET /worklists/{commune} with the ID token. `?unit=&vintage=` opens a unit, ' +
+            '`?worklist={commune}&vintage=` a commune’s worklist.',
+          responses: { '200': { description: 'HTML', content: { 'text/html': {} } } },
+        },
+      },
     },
   };
 }

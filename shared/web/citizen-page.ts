@@ -1,8 +1,8 @@
 // The citizen lookup page at `/`: one HTML document with its style and script inline (no framework, no build),
 // Vietnamese first with an English switch. Its Content-Security-Policy allows exactly that style and script,
 // by hash, and fetches to its own origin; the script builds the DOM with textContent only (Trusted Types).
-import { createHash } from 'node:crypto';
 import { STATUS_KIND, STATUS_KINDS, type StatusKind } from '../procedures/statuses.ts';
+import { pagePolicy } from './page-policy.ts';
 
 /** Each kind's badge text and background; every pair reaches WCAG AA's 4.5:1 (test/web checks it). */
 export const BADGE_COLOURS: Record<StatusKind, { ink: string; background: string }> = {
@@ -281,8 +281,6 @@ const SCRIPT = `
 })();
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-
 export const CITIZEN_PAGE = `<!doctype html>
 <html lang="vi">
 <head>
@@ -320,14 +318,4 @@ export const CITIZEN_PAGE = `<!doctype html>
 `;
 
 /** Only this page's own style and script, fetches to its own origin, no framing, no plugins. */
-export const CITIZEN_PAGE_POLICY = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-].join('; ');
+export const CITIZEN_PAGE_POLICY = pagePolicy(SCRIPT, STYLE);

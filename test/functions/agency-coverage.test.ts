@@ -7,7 +7,7 @@ import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { MemoryRegister } from '../fakes/register.ts';
-import { bodyOf, get, lambdaContext, type TestCaller } from './http.ts';
+import { bodyOf, get, headersOf, lambdaContext, type TestCaller } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
 Object.assign(process.env, {
@@ -18,6 +18,7 @@ Object.assign(process.env, {
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
+  PEOPLE_CLIENT_ID: 'people-client',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
@@ -67,7 +68,7 @@ beforeEach(async () => {
   });
 });
 
-const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: ['viewer'] }) =>
+const handler = () =>
   agencyHandler({
     batches: new MemoryBatches().forAgencies(),
     register: new MemoryRegister(),
@@ -75,7 +76,9 @@ const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: [
     uploadUrls: testUploadUrls(),
     coverage: coverage.reads(),
     worklists: new MemoryRecollections(),
-  })(get(`/coverage${query}`, ROUTE, caller) as never, lambdaContext());
+  });
+const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: ['viewer'] }) =>
+  handler()(get(`/coverage${query}`, ROUTE, caller) as never, lambdaContext());
 
 describe('GET /coverage', () => {
   it("answers the agency's own unit, in the schema, with its children and the reference's date", async () => {
@@ -165,5 +168,23 @@ describe('GET /coverage', () => {
     expect(error.code).toBe(code);
     expect(error.message).toMatch(/vintage/);
     expect(error.messageVi).toMatch(/vintage/);
+  });
+});
+
+describe('GET /app/coverage', () => {
+  it('answers the page without a caller: a document with no data, under its own policy, checked each time', async () => {
+    const answer = await handler()(
+      get('/app/coverage?unit=64', 'GET /app/coverage') as never,
+      lambdaContext(),
+    );
+    expect(answer).toMatchObject({ statusCode: 200 });
+    const headers = headersOf(answer);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers['cache-control']).toBe('no-cache');
+    expect(headers['Content-Security-Policy']).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    const { body } = answer as { body: string };
+    expect(body).toContain('data-client-id="people-client"');
+    // nothing read for it: no unit's figures, no agency's name
+    expect(body).not.toMatch(/Gia Lai|CA-GIALAI/);
   });
 });

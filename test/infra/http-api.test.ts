@@ -37,7 +37,10 @@ const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action
 
 const apiOf = (api: HttpApiId) =>
   ({ citizen: stack.citizenApi, people: stack.peopleApi, machine: stack.machineApi })[api];
-const routesOn = (api: HttpApiId) => routes.filter((route) => HTTP_FUNCTIONS[route.fn].apis.includes(api));
+// a page's document is on the people API alone (HttpRouteSpec.page)
+const routesOn = (api: HttpApiId) =>
+  routes.filter((route) => HTTP_FUNCTIONS[route.fn].apis.includes(api) && (!route.page || api === 'people'));
+const pageKeys = routes.filter((route) => route.page).map((route) => `${route.method} ${route.path}`);
 const routesOfApi = (api: HttpApiId) =>
   routeResources().filter(
     (route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: idOf(apiOf(api).api) }),
@@ -61,9 +64,10 @@ describe('HTTP API', () => {
     );
   });
 
-  it('gives people and machines the same agency routes over one function', () => {
+  it('gives people and machines the same agency routes over one function, and people their pages', () => {
     const keysOf = (api: HttpApiId) => routesOn(api).map((route) => `${route.method} ${route.path}`);
-    expect(keysOf('people')).toEqual(keysOf('machine'));
+    expect(pageKeys).toEqual(['GET /app/coverage']);
+    expect(keysOf('people')).toEqual([...keysOf('machine'), ...pageKeys]);
     expect(keysOf('people')).toEqual(
       expect.arrayContaining(['GET /batches', 'GET /batches/{batchId}', 'GET /review']),
     );
@@ -73,12 +77,18 @@ describe('HTTP API', () => {
     'authorises every route of the %s API, $default included, with its one authoriser',
     (api) => {
       const expected = { none: 'NONE', jwt: 'JWT', lambda: 'CUSTOM' }[HTTP_APIS[api].authorization];
-      const own = routesOfApi(api);
+      const own = routesOfApi(api).filter((route) => !pageKeys.includes(route.Properties.RouteKey as string));
       expect(own.map((route) => route.Properties.AuthorizationType)).toEqual(own.map(() => expected));
       const authorizers = new Set(own.map((route) => JSON.stringify(route.Properties.AuthorizerId ?? null)));
       expect(authorizers.size).toBe(1);
     },
   );
+
+  it('opens the people API’s page routes alone, to the agency function, without an authoriser', () => {
+    const open = routesOfApi('people').filter((route) => route.Properties.AuthorizationType === 'NONE');
+    expect(open.map((route) => route.Properties.RouteKey)).toEqual(pageKeys);
+    for (const route of open) expect(route.Properties.AuthorizerId).toBeUndefined();
+  });
 
   it('keeps every execute-api address in a stage without the WAF (dev), and answers CORS preflights on the citizen API', () => {
     for (const api of API_IDS) {
@@ -138,14 +148,18 @@ describe('HTTP API', () => {
     });
   });
 
-  it('acknowledges AwsSolutions-APIG4 on the citizen routes and $default only, with a reason', () => {
+  it('acknowledges AwsSolutions-APIG4 on the citizen routes, $default and the pages only, with a reason', () => {
     const acknowledged = routeResources().filter((route) =>
       route.Metadata?.cdk_nag?.rules_to_suppress.some(
         ({ id, reason }: { id: string; reason: string }) => id === 'AwsSolutions-APIG4' && reason.length > 40,
       ),
     );
     expect(acknowledged.map((route) => route.Properties.RouteKey).sort()).toEqual(
-      [...routesOn('citizen').map((route) => `${route.method} ${route.path}`), DEFAULT_ROUTE_KEY].sort(),
+      [
+        ...routesOn('citizen').map((route) => `${route.method} ${route.path}`),
+        DEFAULT_ROUTE_KEY,
+        ...pageKeys,
+      ].sort(),
     );
   });
 });

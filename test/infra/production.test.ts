@@ -623,10 +623,27 @@ describe('who gets in: agencies as data, people with Cognito, machines with OAut
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       PreventUserExistenceErrors: 'ENABLED',
-      CallbackURLs: stack.config.signIn.callbackUrls,
       WriteAttributes: [],
       ReadAttributes: Match.arrayWith(['custom:agency']),
     });
+  });
+
+  it('lets the people’s pages sign in and out and come back to themselves, and tells the page where', () => {
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties;
+    const page = (urls: unknown[]) => urls.slice(stack.config.signIn.callbackUrls.length);
+    for (const urls of [client?.CallbackURLs, client?.LogoutURLs] as unknown[][]) {
+      expect(urls.slice(0, stack.config.signIn.callbackUrls.length)).toEqual(
+        stack.config.signIn.callbackUrls,
+      );
+      expect(page(urls)).toHaveLength(1);
+      // the people API's own address, then the page's path
+      expect(JSON.stringify(page(urls))).toContain(idOf(stack.peopleApi.api));
+      expect(JSON.stringify(page(urls))).toMatch(/"\/app\/coverage"\]/);
+    }
+    const agency = template.toJSON().Resources[idOf(stack.httpFunctions.agency.function)];
+    const variables = agency.Properties.Environment.Variables;
+    expect(variables.PEOPLE_CLIENT_ID).toEqual({ Ref: idOf(stack.signIn.peopleClient) });
+    expect(JSON.stringify(variables.SIGN_IN_URL)).toContain(idOf(stack.signIn.domain));
   });
 
   it('puts the people’s routes behind a JWT authoriser of the pool, for the people’s client alone', () => {
