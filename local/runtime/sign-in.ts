@@ -129,7 +129,7 @@ function choicePage(url: URL, agencies: readonly string[] | undefined): string {
     .join('');
   const agency = agencies
     ? `<select name="agency">${agencies.map((code) => `<option>${escapeHtml(code)}</option>`).join('')}</select>`
-    : '<input name="agency" required pattern="[A-Za-z0-9][A-Za-z0-9_-]{0,50}">';
+    : '<input name="agency" required pattern="[A-Za-z0-9][A-Za-z0-9_\\-]{0,50}">';
   const roles = ROLES.map(
     (role) => `<label><input type="checkbox" name="roles" value="${role}"> ${role}</label>`,
   ).join(' ');

@@ -122,7 +122,13 @@ th button::after { content: " \\2195"; color: var(--muted); }
 th[aria-sort="ascending"] button::after { content: " \\2191"; color: var(--ink); }
 th[aria-sort="descending"] button::after { content: " \\2193"; color: var(--ink); }
 .codes { margin: 0; padding-left: 1rem; }
+figure { margin: 0 0 1rem; }
+.batch { word-break: break-all; font-size: 0.85rem; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 40rem) {
+  /* on a phone the band is its icon and colour beside the percent; its word is still read out */
+  td .band__label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+    white-space: nowrap; }
   main { padding: 0.5rem; }
   .chart li { grid-template-columns: minmax(5rem, 8rem) 1fr 3.75rem; font-size: 0.9rem; }
   th, td { padding: 0.35rem 0.3rem; font-size: 0.9rem; }
@@ -165,7 +171,6 @@ const SCRIPT = `
       none: 'Không có đơn vị trực thuộc',
       notAssigned: 'chưa phân định',
       band: { behind: 'Chậm', progress: 'Đang thu thập', done: 'Đạt', unknown: 'Chưa có số liệu' },
-      level: { province: 'Tỉnh', district: 'Huyện', commune: 'Xã' },
       up: 'Về đơn vị cấp trên',
       worklistTitle: 'Việc cần làm tại',
       kind: 'Loại',
@@ -213,7 +218,6 @@ const SCRIPT = `
       none: 'No units within',
       notAssigned: 'not assigned',
       band: { behind: 'Behind', progress: 'Under way', done: 'Done', unknown: 'No figures' },
-      level: { province: 'Province', district: 'District', commune: 'Commune' },
       up: 'Back to the unit above',
       worklistTitle: 'To do in',
       kind: 'Kind',
@@ -275,9 +279,10 @@ const SCRIPT = `
     });
     return svg;
   }
-  function bandBadge(band, text) {
+  function bandBadge(band, text, label) {
     var node = el('span', 'band band--' + band);
     node.append(icon(band), el('span', null, text));
+    if (label) node.append(el('span', 'band__label', ' · ' + label));
     return node;
   }
   function show() {
@@ -411,6 +416,14 @@ const SCRIPT = `
     });
     return url.pathname + url.search;
   }
+  // a table wider than a phone scrolls in its own region, which a keyboard can reach and a screen reader names
+  function scrollRegion(label) {
+    var wrap = el('div', 'scroll');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', label);
+    return wrap;
+  }
   function link(text, href) {
     var a = el('a', null, text);
     a.href = href;
@@ -418,7 +431,6 @@ const SCRIPT = `
   }
 
   // --- a unit: the headline, the chart and the table of the units within ---
-  function unitName(unit) { return (TEXT[lang].level[unit.level] || '') + ' ' + unit.name; }
   function headline(figures) {
     var p = figures.permanent;
     var text = number(p.collected) + ' ' + t('forms') + ' / ' +
@@ -490,10 +502,11 @@ const SCRIPT = `
     return figure;
   }
   function table(view, children) {
-    var wrap = el('div', 'scroll');
+    var caption = t('table') + ' ' + view.unit.name;
+    var wrap = scrollRegion(caption);
     var grid = el('table');
     grid.id = 'units';
-    grid.append(el('caption', null, t('table') + ' ' + unitName(view.unit)));
+    grid.append(el('caption', null, caption));
     var head = el('tr');
     COLUMNS.forEach(function (column) {
       var th = el('th', (column.number ? 'number' : '') + (column.wide ? ' wide' : ''));
@@ -525,7 +538,7 @@ const SCRIPT = `
       tr.append(el('td', 'number', child.permanent.residents === null ? '–' : number(child.permanent.residents)));
       var band = bandOf(child.permanent.percent);
       var cell = el('td', 'number');
-      cell.append(bandBadge(band, percentText(child.permanent.percent) + ' · ' + TEXT[lang].band[band]));
+      cell.append(bandBadge(band, percentText(child.permanent.percent), TEXT[lang].band[band]));
       tr.append(cell);
       tr.append(el('td', 'number wide', number(child.forms.rejected)));
       tr.append(el('td', 'number wide', number(child.unplaced)));
@@ -544,10 +557,10 @@ const SCRIPT = `
   }
   function showUnit(view) {
     render = function () { showUnit(view); };
-    document.title = unitName(view.unit) + ' · ' + t('title');
+    document.title = view.unit.name + ' · ' + t('title');
     var top = el('section', 'card');
     top.setAttribute('aria-labelledby', 'unit-title');
-    var title = el('h2', null, unitName(view.unit));
+    var title = el('h2', null, view.unit.name);
     title.id = 'unit-title';
     top.append(title);
     top.append(el('p', 'hint', t('vintage') + ' ' + view.vintage));
@@ -588,10 +601,10 @@ const SCRIPT = `
   function showWorklist(state) {
     render = function () { showWorklist(state); };
     var commune = state.commune;
-    document.title = t('worklistTitle') + ' ' + unitName(commune) + ' · ' + t('title');
+    document.title = t('worklistTitle') + ' ' + commune.name + ' · ' + t('title');
     var card = el('section', 'card');
     card.setAttribute('aria-labelledby', 'worklist-title');
-    var title = el('h2', null, t('worklistTitle') + ' ' + unitName({ level: 'commune', name: commune.name }));
+    var title = el('h2', null, t('worklistTitle') + ' ' + commune.name);
     title.id = 'worklist-title';
     card.append(title);
     if (state.from) {
@@ -607,10 +620,12 @@ const SCRIPT = `
       card.append(el('p', null, t('emptyWorklist')));
       return show(card);
     }
-    var wrap = el('div', 'scroll');
+    var caption = t('worklistTitle') + ' ' + commune.name;
+    var wrap = scrollRegion(caption);
     var grid = el('table');
     grid.id = 'worklist';
-    grid.append(el('caption', null, t('worklistTitle') + ' ' + commune.name));
+    // the heading above says it already
+    grid.append(el('caption', 'sr-only', caption));
     var head = el('tr');
     ['kind', 'form', 'batchRow', 'problems', 'person'].forEach(function (key) {
       var th = el('th', null, t(key));
@@ -624,7 +639,7 @@ const SCRIPT = `
       var tr = el('tr');
       tr.append(el('td', null, TEXT[lang].kinds[item.kind || 'rejected'] || item.kind));
       tr.append(el('td', null, item.formId || '–'));
-      tr.append(el('td', null, item.batchId + ' / ' + item.row));
+      tr.append(el('td', 'batch', item.batchId + ' / ' + item.row));
       var problems = el('td');
       problems.append(codesCell(item.codes));
       tr.append(problems);
