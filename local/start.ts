@@ -36,6 +36,7 @@ dancu local stack
     .join(', ')}
   dynamodb  ${endpoints.dynamodb}   tables ${Object.values(names.tables).join(', ')}
   http      ${stack.http}   citizen page /, GET /applications/{code}, /openapi.json; /batches, /review, /coverage with a token
+  coverage  ${stack.http}/app/coverage   the coverage page (sign in as CA-GIALAI, role viewer; communes link to their worklists)
   details   ${join(dir, 'local.json')}
   upload    npm run upload -- FILE --agency CODE --wait
   reference npm run reference -- FILE   (expected residents per commune; the demo's: local/fixtures/gialai-population-2020.csv)
@@ -144,6 +145,8 @@ else {
   console.log('demo: the applications sent on the first start; look them up:');
   for (const line of lookupLinks(stack.http ?? '')) console.log(line);
 }
+// the page a leader opens next: the demo province's coverage, each commune's worklist a click away
+console.log(`coverage page: ${stack.http}/app/coverage   (sign in as CA-GIALAI with the viewer role)`);
 console.log('running; Ctrl-C to stop (data stays in .dancu/)');
 if (process.env.DANCU_EXIT_AFTER_START) await stack.stop();
 else {

@@ -107,6 +107,15 @@ describe('local HTTP API', () => {
     expect(seen.length).toBe(before);
   });
 
+  it('opens a page’s document without a token, with no authoriser context, as the people API’s page route', async () => {
+    const answer = await fetch(`${server.url}/app/coverage?unit=64`);
+    expect(answer.status).toBe(200);
+    expect(last()).toMatchObject({ routeKey: 'GET /app/coverage', rawQueryString: 'unit=64' });
+    expect(last().requestContext.authorizer).toBeUndefined();
+    // the data it shows still needs the token
+    expect((await fetch(`${server.url}/coverage?unit=64`)).status).toBe(401);
+  });
+
   it('hands a person’s ID token on as the JWT authoriser does: its claims, every value a string', async () => {
     const idToken = await server.signIn.idToken({ agency: 'CA-GIALAI', roles: ['viewer', 'uploader'] });
     const answer = await fetch(`${server.url}/batches`, { headers: { authorization: `Bearer ${idToken}` } });
