@@ -89,6 +89,8 @@ export class DancuStack extends Stack {
         applications: keys.applications,
         // no personal data: agencies ride with the batches they own
         agencies: keys.uploads,
+        // ID numbers in clear, of persons of the register: under the register's key
+        ids: keys.register,
       },
     });
     this.ingestion = new IngestionPipeline(this, 'Ingestion', {

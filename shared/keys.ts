@@ -1,4 +1,4 @@
-// Every key dancu stores under, built here and nowhere else: the keys of the three DynamoDB tables and of the batches
+// Every key dancu stores under, built here and nowhere else: the keys of the DynamoDB tables and of the batches
 // bucket. docs/data-model.md lists each item and prefix with what it holds; test/data-model.test.ts checks that document
 // against this module, and test/keys.test.ts that no other source file spells a key. No SDK here: the domain, tools and tests use it.
 
@@ -213,6 +213,20 @@ export const agencyKeys = {
   agency: (agencyCode: string) => ({ pk: `${AGENCY}${agencyCode}`, sk: 'AGENCY' }),
   /** an agency system's OAuth client: which agency it acts for (the machine authoriser reads it by client id) */
   machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
+};
+
+// ── The ids table: the personal ID numbers dancu issued (issue 20, docs/ids.md).
+
+const ID_PREFIX = 'IDPREFIX#';
+const ID_COUNTER = 'COUNTER';
+const ISSUED = 'ISSUED#';
+const ISSUED_SK = 'ISSUE';
+
+export const idKeys = {
+  /** a prefix's counter (`next`), order key and size: `{place}{centurySex}{yy}` */
+  counter: (prefix: string) => ({ pk: `${ID_PREFIX}${prefix}`, sk: ID_COUNTER }),
+  /** the number issued for a purpose (`birth#{registrationId}`, `form#{batchId}#{row}`): put once, never changed */
+  issued: (purposeKey: string) => ({ pk: `${ISSUED}${purposeKey}`, sk: ISSUED_SK }),
 };
 
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.

@@ -12,7 +12,7 @@ export {
   type QueueId,
   queueUrlVariable,
 } from './queues.ts';
-export type TableId = 'batches' | 'register' | 'applications' | 'agencies';
+export type TableId = 'batches' | 'register' | 'applications' | 'agencies' | 'ids';
 export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
 export type SecretId = 'personKey';
@@ -273,6 +273,11 @@ export const TABLES: Record<TableId, TableSpec> = {
     id: 'agencies',
     description:
       'The agencies as data: code, name, kind, the unit served and whether each may act (npm run agencies)',
+  },
+  ids: {
+    id: 'ids',
+    description:
+      'Personal ID numbers dancu issued (issue 20): each prefix counter, and one record per birth or form, never changed',
   },
 };
 

@@ -5,6 +5,7 @@ import * as keys from '../shared/keys.ts';
 import {
   applicationKeys,
   batchKeys,
+  idKeys,
   objectKeys,
   PREFIXES,
   personKeys,
@@ -53,6 +54,8 @@ describe('docs/data-model.md', () => {
       ['registerKeys.blocking', registerKeys.blocking('{blockingKey}', '{personKey}')],
       ['registerKeys.review', registerKeys.review('{agencyCode}', reviewId(origin))],
       ['applicationKeys.state', applicationKeys.state('{applicationCode}')],
+      ['idKeys.counter', idKeys.counter('{prefix}')],
+      ['idKeys.issued', idKeys.issued('{purposeKey}')],
     ];
     for (const [name, { pk, sk }] of items) expect(page, name).toContain(cells(pk, sk, name));
 

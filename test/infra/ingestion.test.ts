@@ -56,6 +56,7 @@ const TABLE_KEYS = {
   batches: 'uploads',
   register: 'register',
   applications: 'applications',
+  ids: 'register',
   agencies: 'uploads',
 } as const;
 

@@ -102,6 +102,7 @@ describe('local stack', () => {
         register: 'dancu-register',
         applications: 'dancu-applications',
         agencies: 'dancu-agencies',
+        ids: 'dancu-ids',
       },
     });
     expect(intake.url).toBe(`${stack.endpoints.sqs}/000000000000/dancu-intake`);

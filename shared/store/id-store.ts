@@ -1,0 +1,67 @@
+// The ids table (issue 20, docs/ids.md): the adapters of IdCounters and IssuedIds, and the only module that writes
+// this table's expressions (its keys: shared/keys.ts). A claim is one UpdateItem: it adds 1 to the prefix's `next`
+// while `next` is under the prefix's `size`, and makes the order key and the size on the first claim (if_not_exists),
+// so they never change under the numbers issued. A record is one conditional PutItem, never updated or deleted.
+// Two write units per number issued.
+import { randomBytes } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../aws/dynamodb.ts';
+import { idKeys } from '../keys.ts';
+import type { IdCounters, IssuedIds, IssueRecord, PrefixClaim } from '../model/ids.ts';
+import { landed } from './conditions.ts';
+
+export class IdStore implements IdCounters, IssuedIds {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = documents,
+  ) {}
+
+  async claim(prefix: string, size: number): Promise<PrefixClaim | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: idKeys.counter(prefix),
+          UpdateExpression:
+            'ADD #next :one SET #orderKey = if_not_exists(#orderKey, :orderKey), #size = if_not_exists(#size, :size)',
+          ConditionExpression: 'attribute_not_exists(#next) OR #next < #size',
+          ExpressionAttributeNames: { '#next': 'next', '#orderKey': 'orderKey', '#size': 'size' },
+          ExpressionAttributeValues: { ':one': 1, ':orderKey': randomBytes(32), ':size': size },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const held = Attributes as { next: number; orderKey: Uint8Array; size: number };
+      // the value before this claim's addition is its index
+      return { index: held.next - 1, orderKey: held.orderKey, size: held.size };
+    } catch (error) {
+      if ((error as Error)?.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<IssueRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: idKeys.issued(key), ConsistentRead: true }),
+    );
+    return Item ? recordOf(Item) : undefined;
+  }
+
+  async record(key: string, record: IssueRecord): Promise<IssueRecord> {
+    const put = this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...idKeys.issued(key), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (await landed(put)) return record;
+    const held = await this.get(key);
+    if (!held) throw new Error(`the issuance record ${key} was refused and is not there`);
+    return held;
+  }
+}
+
+function recordOf(item: Record<string, unknown>): IssueRecord {
+  const { number, purpose, issuedFor, issuedBy, issuedAt, why } = item as unknown as IssueRecord;
+  return { number, purpose, issuedFor, issuedBy, issuedAt, why };
+}
