@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../local/runtime/emulators.ts';
 import { provision } from '../../local/runtime/provision.ts';
+import { worklistKeys } from '../../shared/keys.ts';
 import type { RejectedForm } from '../../shared/model/coverage.ts';
 import type { RecollectStore } from '../../shared/store/recollect-store.ts';
 import type { WorklistStore } from '../../shared/store/worklist-store.ts';
@@ -38,8 +39,10 @@ const form = (row: number, communes: [string, string]): RejectedForm => ({
   communes,
   codes: ['SEX_INVALID'],
 });
+const list = (vintage: 2020 | 2025, commune: string, limit: number, nextToken?: string) =>
+  worklists.list(worklistKeys.communePartition(vintage, commune), limit, nextToken);
 const rows = async (vintage: 2020 | 2025, commune: string) =>
-  (await worklists.list(vintage, commune, 100))?.items.map((item) => item.row);
+  (await list(vintage, commune, 100))?.items.map((item) => item.row);
 
 describe('worklists', () => {
   it('lists a kept rejection under both communes until it is taken, and a late keep does not bring it back', async () => {
@@ -47,7 +50,8 @@ describe('worklists', () => {
     await recollections.keep('CA-PLEIKU', forms, 2_000_000_000);
     expect(await rows(2020, '23869')).toEqual([1, 2]);
     expect(await rows(2025, '23870')).toEqual([1]);
-    expect((await worklists.list(2020, '23869', 100))?.items[0]).toEqual({
+    expect((await list(2020, '23869', 100))?.items[0]).toEqual({
+      kind: 'rejected',
       agencyCode: 'CA-PLEIKU',
       batchId: BATCH,
       row: 1,
@@ -86,10 +90,10 @@ describe('worklists', () => {
       [1, 2, 10].map((row) => form(row, ['00004', ''])),
       2_000_000_000,
     );
-    const first = await worklists.list(2020, '00004', 2);
+    const first = await list(2020, '00004', 2);
     expect(first?.items.map((item) => item.row)).toEqual([1, 2]);
-    const second = await worklists.list(2020, '00004', 2, first?.nextToken);
+    const second = await list(2020, '00004', 2, first?.nextToken);
     expect(second?.items.map((item) => item.row)).toEqual([10]);
-    expect(await worklists.list(2020, '00004', 2, 'bm90LWEta2V5')).toBeUndefined();
+    expect(await list(2020, '00004', 2, 'bm90LWEta2V5')).toBeUndefined();
   });
 });
