@@ -5,7 +5,13 @@
 // printing) when asked. A form's personal fields are shown to the agency that uploaded it alone.
 import { ApiError } from '../../shared/api/errors.ts';
 import { authorizeRoute } from '../../shared/api/permissions.ts';
-import { LimitParam, NextTokenParam, UnitParam, VintageParam } from '../../shared/api/schemas.ts';
+import {
+  LimitParam,
+  NextTokenParam,
+  UnitParam,
+  VintageParam,
+  WORKLIST_CSV_COLUMNS,
+} from '../../shared/api/schemas.ts';
 import { csvCell } from '../../shared/batch/ledger.ts';
 import { OUTCOME_CODES, ROW_CODES } from '../../shared/domain/errors.ts';
 import { unitRegistry, type Vintage } from '../../shared/domain/units.ts';
@@ -48,25 +54,7 @@ function lineOf(item: WorklistItem, callerAgency: string) {
   };
 }
 
-// the columns of earlier pages first, as printed before; a person's cells are empty on another agency's line
-const CSV_HEADER = [
-  'agencyCode',
-  'batchId',
-  'row',
-  'formId',
-  'commune2020',
-  'commune2025',
-  'codes',
-  'messages',
-  'kind',
-  'messagesEn',
-  'reviewId',
-  'fullName',
-  'dateOfBirth',
-  'permanentAddress',
-  'currentAddress',
-];
-
+/** In WORKLIST_CSV_COLUMNS order; a person's cells are empty on another agency's line. */
 function csvOf(lines: ReturnType<typeof lineOf>[]): string {
   const rows = lines.map((line) =>
     [
@@ -89,7 +77,7 @@ function csvOf(lines: ReturnType<typeof lineOf>[]): string {
       .map(csvCell)
       .join(','),
   );
-  return `\uFEFF${[CSV_HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+  return `\uFEFF${[WORKLIST_CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }
 
 export async function getWorklist({ agencies, worklists }: WorklistDeps, event: HttpEvent) {

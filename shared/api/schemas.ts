@@ -278,6 +278,28 @@ export const CoverageView = z
   })
   .check(described("A unit's coverage: persons collected against expected residents, forms, per unit below"));
 
+/**
+ * The columns of a worklist's CSV: those printed before kinds were first, then the kind, the English messages, a
+ * duplicate's review id and the person's fields (empty on another agency's line).
+ */
+export const WORKLIST_CSV_COLUMNS = [
+  'agencyCode',
+  'batchId',
+  'row',
+  'formId',
+  'commune2020',
+  'commune2025',
+  'codes',
+  'messages',
+  'kind',
+  'messagesEn',
+  'reviewId',
+  'fullName',
+  'dateOfBirth',
+  'permanentAddress',
+  'currentAddress',
+] as const;
+
 export const WorklistView = z
   .strictObject({
     commune: z
