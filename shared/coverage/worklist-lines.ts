@@ -11,8 +11,13 @@ import { placesIn } from './places.ts';
 
 const VINTAGES = [2020, 2025] as const;
 
+type PersonFields = Pick<
+  PopulationRecord,
+  'fullName' | 'dateOfBirth' | 'permanentAddress' | 'currentAddress'
+>;
+
 /** What a worklist line shows the uploading agency to find the person: no ID, no phone. */
-export function personOf(record: PopulationRecord): WorklistPerson {
+export function personOf(record: PersonFields): WorklistPerson {
   return {
     fullName: record.fullName,
     dateOfBirth: record.dateOfBirth,
@@ -21,11 +26,11 @@ export function personOf(record: PopulationRecord): WorklistPerson {
   };
 }
 
-/** The row's worklist line, when it has one. */
+/** The row's worklist line, when it has one: its personal fields are read from its record only then. */
 export function listedForm(
   line: OutcomeEntry,
   agencyCode: string,
-  person: WorklistPerson,
+  record: PersonFields,
 ): ListedForm | undefined {
   const [row, outcome, personKey, formId, issues, , , , places] = line;
   // a `duplicate` is a form already applied (its line, if any, is the first's); no places: an older outcome line
@@ -49,6 +54,6 @@ export function listedForm(
     communes: permanent.map((place) => place.replace(/^\^.*/, '')) as [string, string],
     codes: [...new Set(issues.map((issue) => issue.code))],
     lists: [...lists],
-    person,
+    person: personOf(record),
   };
 }

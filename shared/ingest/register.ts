@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { addressesOf, currentAddressWarning, placesOf } from '../coverage/places.ts';
-import { listedForm, personOf } from '../coverage/worklist-lines.ts';
+import { listedForm } from '../coverage/worklist-lines.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ListedForm, WorklistLines } from '../model/coverage.ts';
@@ -198,7 +198,7 @@ async function registerEntries(
         ];
         if (move) line.push(move);
         results.push(line);
-        const form = listedForm(line, origin.agencyCode, personOf(entry.record));
+        const form = listedForm(line, origin.agencyCode, entry.record);
         if (form) listed.push(form);
       }
     }
