@@ -200,9 +200,11 @@ function kindOf(command: string, input: Record<string, unknown>): string {
   if (pk.startsWith('RECOLLECT#')) {
     return command === 'PutItem' ? 'recollection: keep a rejected form' : 'recollection: take one';
   }
-  // a commune's worklist of rejected forms (issue 25): one item per list that places a rejected form
+  // the worklists (issue 25): one item per list that places a rejected form (finalize), a probable duplicate or a
+  // conflict, or per form that places nowhere (the register step)
   if (pk.startsWith('WORKLIST#')) {
-    return command === 'PutItem' ? 'worklists: list a rejected form' : 'worklists: mark one re-collected';
+    if (command !== 'PutItem') return 'worklists: mark one re-collected';
+    return `worklists: list a form (${text((key as Record<string, unknown>).kind) || 'rejected'})`;
   }
   if (pk.startsWith('REFERENCE#')) return 'reference (once per upload, not per row)';
   return `other: ${String(input.TableName ?? '')} ${command}`;

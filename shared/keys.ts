@@ -104,16 +104,22 @@ export const recollectKeys = {
 };
 
 /**
- * A commune's worklist (issue 25): one small item per rejected form still to be collected again, under the commune
- * its permanent address names in one vintage, read by GET /worklists/{commune} (shared/store/worklist-store.ts).
+ * A commune's worklist (issue 25): one small item per rejected form still to be collected again, and per probable
+ * duplicate or conflict waiting for a decision, under the commune its permanent address names in one vintage; and each
+ * agency's unplaced forms. Read by GET /worklists/{commune} (shared/store/worklist-store.ts).
  */
 export const worklistKeys = {
-  form: (vintage: number, commune: string, agencyCode: string, batchId: string, row: number) => ({
-    pk: worklistKeys.communePartition(vintage, commune),
+  form: (vintage: number, commune: string, agencyCode: string, batchId: string, row: number) =>
+    worklistKeys.line(worklistKeys.communePartition(vintage, commune), agencyCode, batchId, row),
+  /** a line of a list (a commune's, or a unit's unplaced forms) */
+  line: (pk: string, agencyCode: string, batchId: string, row: number) => ({
+    pk,
     // the row padded: a list reads in row order
     sk: `${agencyCode}#${batchId}#${String(row).padStart(10, '0')}`,
   }),
   communePartition: (vintage: number, commune: string) => `WORKLIST#${vintage}#${commune}`,
+  /** the accepted forms of an agency that place in no commune of a list: GET /worklists/{its own unit's code} */
+  unplacedPartition: (agencyCode: string) => `WORKLIST#${UNPLACED}${agencyCode}`,
 };
 
 // ── The register table: persons, what updates changed, conflicts, blocking items and the agencies' review lists.

@@ -153,6 +153,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       PERSON_KEY_SECRET,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
+      // days its worklist lines (probable duplicates, conflicts, unplaced forms) are kept: as finalize's rejections
+      KEEP_REJECTED_DAYS: { value: '30' },
     },
     sendsTo: ['records', 'finalize'],
   },

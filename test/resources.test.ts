@@ -31,6 +31,7 @@ describe('shared/resources.ts', () => {
       RECORDS_QUEUE_URL: { queueUrl: 'records' },
       FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
       LINKAGE: { value: 'on' },
+      KEEP_REJECTED_DAYS: { value: '30' },
     });
     expect(Object.keys(functionEnvironment(FUNCTIONS.link))).toEqual([
       'BATCHES_BUCKET',

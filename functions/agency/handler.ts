@@ -195,7 +195,7 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
       references: new ReferenceStore(env('BATCHES_TABLE')),
     },
     mergeCounters: new CoverageMoves(env('BATCHES_TABLE')),
-    worklists: new WorklistStore(env('BATCHES_TABLE')),
+    worklists: new WorklistStore(env('BATCHES_TABLE'), env('REGISTER_TABLE')),
     ...overrides,
   };
 }

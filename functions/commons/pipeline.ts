@@ -16,6 +16,7 @@ import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { WorkFiles } from '../../shared/store/work-files.ts';
+import { WorklistStore } from '../../shared/store/worklist-store.ts';
 
 export { logger } from './logger.ts';
 
@@ -69,6 +70,11 @@ export function registerDeps(): RegisterDeps {
     // the person-key secret, read by the first chunk of the container and kept
     keyer: personKeyerFromEnvironment(),
     concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
+    // the worklists' lines of its probable duplicates, conflicts and unplaced forms, kept as long as a rejection
+    worklists: {
+      lines: new WorklistStore(env('BATCHES_TABLE')),
+      keepDays: Number(env('KEEP_REJECTED_DAYS')),
+    },
     linkage: process.env.LINKAGE !== 'off',
     sendChunk: (message, delaySeconds) => send('records', [message], delaySeconds),
     sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),

@@ -101,8 +101,8 @@ export const API_CODES = messageTable({
   },
   WORKLIST_COMMUNE_INVALID: {
     status: 400,
-    vi: 'Mã xã phải là mã một xã có trong danh mục của năm đã chọn (vintage)',
-    en: 'commune must be the code of a commune in the list of the vintage asked',
+    vi: 'Mã xã phải là mã một xã có trong danh mục của năm đã chọn (vintage), hoặc mã đơn vị của chính cơ quan',
+    en: "commune must be the code of a commune in the list of the vintage asked, or of the agency's own unit",
   },
   REVIEW_NOT_FOUND: {
     status: 404,

@@ -25,6 +25,7 @@ import {
   UploadFileName,
   UploadTicket,
   VintageParam,
+  WORKLIST_CSV_COLUMNS,
   WorklistView,
 } from './schemas.ts';
 
@@ -79,6 +80,32 @@ const requestIdHeader = {
 const responses = (id: string, description: string, ...codes: (keyof typeof API_CODES)[]) => ({
   '200': { ...json(id, description), headers: requestIdHeader },
   ...errors(...codes),
+});
+/**
+ * A 200 that may also be CSV (`?format=csv` or `Accept: text/csv`): UTF-8 with a byte-order mark, CRLF lines, the next
+ * page's token in a header.
+ */
+const withCsv = (answers: ReturnType<typeof responses>, columns: readonly string[]) => ({
+  ...answers,
+  '200': {
+    ...answers['200'],
+    content: {
+      ...answers['200'].content,
+      'text/csv': {
+        schema: {
+          type: 'string',
+          description: `UTF-8 with a byte-order mark, CRLF line ends; the columns ${columns.join(', ')}`,
+        },
+      },
+    },
+    headers: {
+      ...answers['200'].headers,
+      'x-next-token': {
+        description: "CSV only: the next page's nextToken, when there is one",
+        schema: { type: 'string' },
+      },
+    },
+  },
 });
 /** A list's query: whose items (the caller's agency), any `filters`, how many, and where the last page ended. */
 const listParameters = (nextToken: z.ZodMiniType, ...filters: object[]) => [
@@ -295,14 +322,15 @@ export function openApiDocument() {
         get: {
           operationId: 'getWorklist',
           summary:
-            "A commune's rejected forms still waiting to be collected again, JSON or CSV (role viewer, on communes within the agency's own)",
+            "A commune's worklist, JSON or CSV (role viewer, on communes within the agency's own): its rejected forms still waiting to be collected again, and its probable duplicates and conflicts waiting for a decision; at the agency's own unit's code, the forms it sent that place in no commune. A form's personal fields only on the uploading agency's own lines",
           security: agencySecurity,
           parameters: [
             {
               name: 'commune',
               in: 'path',
               required: true,
-              description: 'a commune code of the vintage',
+              description:
+                "a commune code of the vintage, or the agency's own unit's code (its unplaced forms)",
               schema: parameterSchema(UnitParam),
             },
             {
@@ -323,20 +351,23 @@ export function openApiDocument() {
             { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
             { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(NextTokenParam) },
           ],
-          responses: responses(
-            'Worklist',
-            "The commune's worklist",
-            'WORKLIST_COMMUNE_INVALID',
-            'COVERAGE_VINTAGE_INVALID',
-            'QUERY_INVALID',
-            'CALLER_NOT_AGENCY',
-            'AGENCY_UNKNOWN',
-            'AGENCY_DISABLED',
-            'ROLE_MISSING',
-            'PLATFORM_NO_PERSONAL_DATA',
-            'OUTSIDE_JURISDICTION',
-            'UNIT_NOT_WHOLLY_HELD',
-            'INTERNAL_ERROR',
+          responses: withCsv(
+            responses(
+              'Worklist',
+              "The commune's worklist",
+              'WORKLIST_COMMUNE_INVALID',
+              'COVERAGE_VINTAGE_INVALID',
+              'QUERY_INVALID',
+              'CALLER_NOT_AGENCY',
+              'AGENCY_UNKNOWN',
+              'AGENCY_DISABLED',
+              'ROLE_MISSING',
+              'PLATFORM_NO_PERSONAL_DATA',
+              'OUTSIDE_JURISDICTION',
+              'UNIT_NOT_WHOLLY_HELD',
+              'INTERNAL_ERROR',
+            ),
+            WORKLIST_CSV_COLUMNS,
           ),
         },
       },

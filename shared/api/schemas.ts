@@ -278,11 +278,42 @@ export const CoverageView = z
   })
   .check(described("A unit's coverage: persons collected against expected residents, forms, per unit below"));
 
+/**
+ * The columns of a worklist's CSV: those printed before kinds were first, then the kind, the English messages, a
+ * duplicate's review id and the person's fields (empty on another agency's line).
+ */
+export const WORKLIST_CSV_COLUMNS = [
+  'agencyCode',
+  'batchId',
+  'row',
+  'formId',
+  'commune2020',
+  'commune2025',
+  'codes',
+  'messages',
+  'kind',
+  'messagesEn',
+  'reviewId',
+  'fullName',
+  'dateOfBirth',
+  'permanentAddress',
+  'currentAddress',
+] as const;
+
 export const WorklistView = z
   .strictObject({
-    commune: z.strictObject({ code: z.string(), vintage: Vintage, name: z.string() }),
+    commune: z
+      .strictObject({ code: z.string(), vintage: Vintage, name: z.string() })
+      .check(described("the commune asked, or the agency's own unit (its unplaced forms)")),
     items: z.array(
       z.strictObject({
+        kind: z
+          .enum(['rejected', 'duplicate', 'conflict', 'unplaced'])
+          .check(
+            described(
+              'rejected: to be collected again; duplicate, conflict: waiting for a decision; unplaced: its address places in no commune',
+            ),
+          ),
         agencyCode: z.string().check(described('the agency that uploaded the form')),
         batchId: z.string(),
         row: z.number(),
@@ -290,10 +321,33 @@ export const WorklistView = z
         commune2020: z.string().check(described("its permanent commune in the 2020 list; '' when none")),
         commune2025: z.string().check(described("its permanent commune in the 2025 list; '' when none")),
         codes: z
-          .array(z.strictObject({ code: z.string(), vi: z.string() }))
-          .check(described('why it was rejected')),
+          .array(z.strictObject({ code: z.string(), vi: z.string(), en: z.string() }))
+          .check(described('why it is listed, each code with its Vietnamese and English message')),
+        reviewId: z.optional(
+          z
+            .string()
+            .check(described("a duplicate's review item on the uploading agency's list: POST /review/{id}")),
+        ),
+        person: z.optional(
+          z
+            .strictObject({
+              fullName: z.optional(z.string()),
+              dateOfBirth: z.optional(z.string()),
+              permanentAddress: z.optional(z.string()),
+              currentAddress: z.optional(z.string()),
+            })
+            .check(
+              described(
+                "the form's personal fields as written, on the uploading agency's own lines only (never the ID, never a phone)",
+              ),
+            ),
+        ),
       }),
     ),
     nextToken: z.optional(z.string()),
   })
-  .check(described("A commune's rejected forms still waiting to be collected again (no personal field)"));
+  .check(
+    described(
+      "A commune's rejected forms still waiting to be collected again, and its probable duplicates and conflicts waiting for a decision; or an agency's forms that place in no commune",
+    ),
+  );

@@ -86,7 +86,8 @@ export class BatchCoverage {
       // a worklist lists a form under a commune of the list, not under one the list cannot assign (`^code`)
       const communes = ([2020, 2025] as const).map((v) => placesIn(places, v).permanent.replace(/^\^.*/, ''));
       const codes = [...new Set(entry[4].map((issue) => issue.code))];
-      this.recollection.reject(row, formId || undefined, key, communes as [string, string], codes);
+      const person = cells ? this.cells.person(cells) : undefined;
+      this.recollection.reject(row, formId || undefined, key, communes as [string, string], codes, person);
       return;
     }
     const places = entry[8] ?? UNKNOWN_PLACES;

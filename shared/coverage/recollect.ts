@@ -2,7 +2,7 @@
 // the form id or the person's ID (its sealed key). Finalize keeps each rejected row's keys, and takes an open
 // rejection when a later accepted row of the agency carries one of them; the row then counts as re-collected, once,
 // where it places. Kept per agency: a form is re-collected by the agency that collected it. docs/coverage.md.
-import type { Recollections, RejectedForm } from '../model/coverage.ts';
+import type { Recollections, RejectedForm, WorklistPerson } from '../model/coverage.ts';
 
 const byForm = (formId: string) => `F${formId}`;
 const byPerson = (personKey: string) => `K${personKey}`;
@@ -24,18 +24,22 @@ export class BatchRecollection {
     return new BatchRecollection(store, agencyCode, batchId, await store.open(agencyCode, batchId));
   }
 
-  /** A rejected row: its form id, its person key when its ID could be read, its communes and codes (worklists). */
+  /**
+   * A rejected row: its form id, its person key when its ID could be read, its communes, codes and personal fields
+   * (worklists).
+   */
   reject(
     row: number,
     formId: string | undefined,
     personKey: string | undefined,
     communes: [string, string],
     codes: string[],
+    person?: WorklistPerson,
   ): void {
     const matches = [formId && byForm(formId), personKey && byPerson(personKey)].filter(Boolean) as string[];
     const key = matches[0];
     if (!key) return;
-    const form: RejectedForm = { key, matches, batchId: this.batchId, row, communes, codes };
+    const form: RejectedForm = { key, matches, batchId: this.batchId, row, communes, codes, person };
     this.rejected.push(form);
     for (const match of matches) this.own.set(match, form);
   }

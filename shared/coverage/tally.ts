@@ -6,7 +6,7 @@ import type { Outcome } from '#batch/ledger.ts';
 import type { UnitRef } from '#domain/address-resolver.ts';
 import { FIELD_NAMES, type FieldName, fieldForHeader } from '#domain/fields.ts';
 import type { Vintage } from '#domain/units.ts';
-import type { CounterDelta, CounterPlace, Counts } from '../model/coverage.ts';
+import type { CounterDelta, CounterPlace, Counts, WorklistPerson } from '../model/coverage.ts';
 import { parseMove } from './moves.ts';
 import {
   type AddressFields,
@@ -157,6 +157,16 @@ export class RejectedCells {
       permanentCommuneCode: code('permanent_commune_code'),
       currentAddress: this.value(cells, 'current_address'),
       currentCommuneCode: code('current_commune_code'),
+    };
+  }
+
+  /** what a worklist line shows the uploading agency to find the person: no ID, no phone */
+  person(cells: readonly (string | null | undefined)[]): WorklistPerson {
+    return {
+      fullName: this.value(cells, 'full_name'),
+      dateOfBirth: this.value(cells, 'date_of_birth'),
+      permanentAddress: this.value(cells, 'permanent_address'),
+      currentAddress: this.value(cells, 'current_address'),
     };
   }
 

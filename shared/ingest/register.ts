@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { addressesOf, currentAddressWarning, placesOf } from '../coverage/places.ts';
+import { listedForm } from '../coverage/worklist-lines.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
+import type { ListedForm, WorklistLines } from '../model/coverage.ts';
 import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
 import type { RowOrigin } from '../model/register.ts';
 import type { EntryRef } from './applied-entry.ts';
@@ -40,6 +42,8 @@ export interface RegisterDeps {
    * lease outlives its holder only when the holder died; then the next copy takes the chunk over after it.
    */
   chunkLeaseMs?: number;
+  /** the worklists' lines of probable duplicates, conflicts and unplaced forms (issue 25), kept `keepDays` */
+  worklists?: { lines: WorklistLines; keepDays: number };
 }
 
 /** Which delivery of its message a chunk is, and until when (epoch ms) its invocation may run. */
@@ -160,6 +164,7 @@ async function registerEntries(
 ): Promise<OutcomeEntry[]> {
   const people = deps.linkage ? groupByBlock(entries) : groupByKey(entries);
   const results: OutcomeEntry[] = [];
+  const listed: ListedForm[] = [];
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < people.length; i = next++) {
@@ -193,10 +198,22 @@ async function registerEntries(
         ];
         if (move) line.push(move);
         results.push(line);
+        const form = listedForm(line, origin.agencyCode, entry.record);
+        if (form) listed.push(form);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency, people.length) }, worker));
+  // before the outcomes: a chunk decided again after a crash puts them again
+  if (deps.worklists && listed.length > 0) {
+    const { lines, keepDays } = deps.worklists;
+    await lines.put(
+      origin.agencyCode,
+      origin.batchId,
+      listed,
+      Math.floor(Date.now() / 1000) + keepDays * 86_400,
+    );
+  }
   return results.sort((a, b) => a[0] - b[0]);
 }
 

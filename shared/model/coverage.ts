@@ -104,6 +104,38 @@ export interface RejectedForm {
   communes?: [string, string];
   /** its row codes (ROW_CODES) */
   codes?: string[];
+  /** what its worklist lines show the uploading agency alone, to find the person (never the ID, never a phone) */
+  person?: WorklistPerson;
+}
+
+/** A form's personal fields as written on it, on its worklist lines (GET /worklists shows them to its agency only). */
+export interface WorklistPerson {
+  fullName?: string;
+  dateOfBirth?: string;
+  permanentAddress?: string;
+  currentAddress?: string;
+}
+
+/** What a worklist line is about: a form to collect again, a decision waiting on a reviewer, an address to place. */
+export type WorklistKind = 'rejected' | 'duplicate' | 'conflict' | 'unplaced';
+
+/**
+ * An accepted form the register step lists (issue 25, shared/coverage/worklist-lines.ts): a probable duplicate or a
+ * conflict waiting for a decision, under its communes, or a form that places nowhere, under its agency's unplaced
+ * forms.
+ */
+export interface ListedForm {
+  kind: Exclude<WorklistKind, 'rejected'>;
+  row: number;
+  formId: string;
+  /** the person key the register filed it under: where its conflict item is (never shown) */
+  personKey: string;
+  /** its permanent commune in 2020 and in 2025, '' where it names none (or one the list cannot assign) */
+  communes: [string, string];
+  codes: string[];
+  /** the partitions it is listed in (worklistKeys) */
+  lists: string[];
+  person?: WorklistPerson;
 }
 
 /** The rejected forms each agency still waits for (shared/store/recollect-store.ts). */
@@ -120,8 +152,10 @@ export interface Recollections {
   take(agencyCode: string, key: string, batchId: string): Promise<boolean>;
 }
 
-/** A rejected form on a commune's worklist (issue 25): no personal field is kept. */
+/** A line of a worklist (issue 25), as read. */
 export interface WorklistItem {
+  /** 'rejected' for a line written before kinds were */
+  kind: WorklistKind;
   agencyCode: string;
   batchId: string;
   row: number;
@@ -130,14 +164,26 @@ export interface WorklistItem {
   codes: string[];
   /** its permanent commune in 2020 and in 2025 */
   communes: [string, string];
+  /** a duplicate's review item, on the uploading agency's review list (POST /review/{id}) */
+  reviewId?: string;
+  /** the form's personal fields: the route shows them to the uploading agency alone */
+  person?: WorklistPerson;
+}
+
+/** The worklist lines the register step puts (shared/store/worklist-store.ts). */
+export interface WorklistLines {
+  /** Puts a chunk's lines, each in its lists, until `expiresAt` (epoch seconds). Safe to repeat. */
+  put(agencyCode: string, batchId: string, forms: readonly ListedForm[], expiresAt: number): Promise<void>;
 }
 
 /** The worklists (shared/store/worklist-store.ts), read by GET /worklists/{commune}. */
 export interface Worklists {
-  /** A page of the commune's forms still to be collected again; undefined when `nextToken` is not this list's. */
+  /**
+   * A page of a list (a worklistKeys partition), without the forms re-collected or decided since; undefined when
+   * `nextToken` is not this list's.
+   */
   list(
-    vintage: Vintage,
-    commune: string,
+    partition: string,
     limit: number,
     nextToken?: string,
   ): Promise<{ items: WorklistItem[]; nextToken?: string } | undefined>;

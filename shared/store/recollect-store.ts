@@ -48,6 +48,7 @@ export class RecollectStore implements Recollections {
           consumedBy,
           communes = ['', ''],
           codes = [],
+          person,
         } = forms[i] as RejectedForm;
         const kept = await landed(
           documents.send(
@@ -98,6 +99,8 @@ export class RecollectStore implements Recollections {
                   key,
                   communes,
                   codes,
+                  // kept on the line: the rejected row's cells live only in work files, which expire before it does
+                  person,
                   expiresAt,
                 },
                 ConditionExpression: 'attribute_not_exists(consumedBy)',

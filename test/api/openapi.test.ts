@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_CODES } from '../../shared/api/errors.ts';
 import { openApiDocument } from '../../shared/api/openapi.ts';
+import { WORKLIST_CSV_COLUMNS } from '../../shared/api/schemas.ts';
 import { HTTP_FUNCTIONS } from '../../shared/resources.ts';
 import { responseValidator } from './validator.ts';
 
@@ -98,5 +99,37 @@ describe('OpenAPI document', () => {
       false,
     );
     expect(validate({ ...valid, fullName: 'Nguyễn An' })).toBe(false);
+  });
+
+  it('documents a worklist as JSON and as CSV, a person only as its four fields, never the ID', () => {
+    const answer = document.paths['/worklists/{commune}'].get.responses['200'] as {
+      content: Record<string, { schema: { $ref?: string; type?: string; description?: string } }>;
+      headers: Record<string, unknown>;
+    };
+    expect(answer.content['application/json']?.schema.$ref).toBe('#/components/schemas/Worklist');
+    expect(answer.content['text/csv']?.schema).toMatchObject({ type: 'string' });
+    expect(answer.content['text/csv']?.schema.description).toContain(WORKLIST_CSV_COLUMNS.join(', '));
+    expect(Object.keys(answer.headers)).toEqual(['x-request-id', 'x-next-token']);
+    const validate = responseValidator('Worklist');
+    const line = {
+      kind: 'rejected',
+      agencyCode: 'CA-PLEIKU',
+      batchId: 'b1',
+      row: 1,
+      formId: 'F1',
+      commune2020: '23869',
+      commune2025: '',
+      codes: [{ code: 'SEX_INVALID', vi: 'x', en: 'y' }],
+      person: { fullName: 'Lê Văn Ba', dateOfBirth: '1990-01-02', permanentAddress: 'Xã Ia Kla' },
+    };
+    const page = { commune: { code: '23869', vintage: 2020, name: 'Xã Ia Kla' }, items: [line] };
+    expect(validate(page)).toBe(true);
+    expect(validate({ ...page, items: [{ ...line, kind: 'other' }] })).toBe(false);
+    expect(
+      validate({ ...page, items: [{ ...line, person: { ...line.person, personalId: '064090123456' } }] }),
+    ).toBe(false);
+    expect(validate({ ...page, items: [{ ...line, person: { ...line.person, phone: '0912345678' } }] })).toBe(
+      false,
+    );
   });
 });

@@ -2,18 +2,20 @@
 // reference-store.ts do on DynamoDB: a move lands once per item, forgetting it lets it land again, a province reads
 // its items with every counter, the recount's overwrite zeroes what it was not given.
 import type { Vintage } from '#domain/units.ts';
-import { worklistKeys } from '../../shared/keys.ts';
+import { reviewId, worklistKeys } from '../../shared/keys.ts';
 import {
   COUNTERS,
   type CounterDelta,
   type CounterItem,
   type CounterPlace,
   type CoverageCounters,
+  type ListedForm,
   type ProvinceReference,
   type Recollections,
   type ReferencePopulations,
   type RejectedForm,
   type WorklistItem,
+  type WorklistLines,
   type Worklists,
   zeroCounts,
 } from '../../shared/model/coverage.ts';
@@ -83,7 +85,7 @@ export class MemoryCoverage implements CoverageCounters, ReferencePopulations {
  * the communes' worklists they make (worklist-store.ts): a form not taken, listed under its commune of each vintage,
  * in key order (agency, batch, row).
  */
-export class MemoryRecollections implements Recollections, Worklists {
+export class MemoryRecollections implements Recollections, Worklists, WorklistLines {
   readonly items = new Map<string, RejectedForm & { agencyCode: string; expiresAt: number }>();
 
   async open(agencyCode: string, batchId: string): Promise<Map<string, string>> {
@@ -112,29 +114,68 @@ export class MemoryRecollections implements Recollections, Worklists {
     return true;
   }
 
-  async list(vintage: Vintage, commune: string, limit: number, nextToken?: string) {
-    const at = vintage === 2020 ? 0 : 1;
-    const listed = [...this.items.values()]
-      .filter((item) => !item.consumedBy && item.communes?.[at] === commune)
-      .map((item) => ({
-        sk: worklistKeys.form(vintage, commune, item.agencyCode, item.batchId, item.row).sk,
-        item,
-      }))
-      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  /** the lines the register step put, by partition and sort key */
+  readonly lines = new Map<string, WorklistItem & { pk: string; sk: string; personKey: string }>();
+  /** whether a duplicate's or a conflict's line was decided (the store reads the register) */
+  decided: (item: WorklistItem, personKey: string) => Promise<boolean> = async () => false;
+
+  async put(agencyCode: string, batchId: string, forms: readonly ListedForm[], _expiresAt: number) {
+    for (const { lists, person, ...form } of forms) {
+      for (const pk of lists) {
+        const { sk } = worklistKeys.line(pk, agencyCode, batchId, form.row);
+        this.lines.set(`${pk}/${sk}`, {
+          pk,
+          sk,
+          kind: form.kind,
+          agencyCode,
+          batchId,
+          row: form.row,
+          formId: form.formId,
+          codes: form.codes,
+          communes: form.communes,
+          personKey: form.personKey,
+          ...(form.kind === 'duplicate' ? { reviewId: reviewId({ batchId, row: form.row }) } : {}),
+          ...(person ? { person } : {}),
+        });
+      }
+    }
+  }
+
+  async list(partition: string, limit: number, nextToken?: string) {
+    const rejected = [...this.items.values()].flatMap((item) =>
+      ([2020, 2025] as const).flatMap((vintage, at) => {
+        const commune = item.communes?.[at];
+        if (item.consumedBy || !commune || worklistKeys.communePartition(vintage, commune) !== partition)
+          return [];
+        const line: WorklistItem = {
+          kind: 'rejected',
+          agencyCode: item.agencyCode,
+          batchId: item.batchId,
+          row: item.row,
+          formId: item.key.startsWith('F') ? item.key.slice(1) : '',
+          codes: item.codes ?? [],
+          communes: item.communes ?? ['', ''],
+          ...(item.person ? { person: item.person } : {}),
+        };
+        return [
+          {
+            sk: worklistKeys.line(partition, item.agencyCode, item.batchId, item.row).sk,
+            line,
+            personKey: '',
+          },
+        ];
+      }),
+    );
+    const others = [...this.lines.values()]
+      .filter((line) => line.pk === partition)
+      .map(({ pk: _pk, sk, personKey, ...line }) => ({ sk, line: line as WorklistItem, personKey }));
+    const listed = [...rejected, ...others].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     const after = nextToken === undefined ? undefined : Buffer.from(nextToken, 'base64url').toString();
     const from = after === undefined ? 0 : listed.findIndex(({ sk }) => sk === after) + 1;
     if (nextToken !== undefined && from === 0) return undefined;
     const page = listed.slice(from, from + limit);
-    const items = page.map(
-      ({ item }): WorklistItem => ({
-        agencyCode: item.agencyCode,
-        batchId: item.batchId,
-        row: item.row,
-        formId: item.key.startsWith('F') ? item.key.slice(1) : '',
-        codes: item.codes ?? [],
-        communes: item.communes ?? ['', ''],
-      }),
-    );
+    const decided = await Promise.all(page.map(({ line, personKey }) => this.decided(line, personKey)));
+    const items = page.filter((_, at) => !decided[at]).map(({ line }) => line);
     return from + limit < listed.length
       ? { items, nextToken: Buffer.from(page.at(-1)?.sk ?? '').toString('base64url') }
       : { items };

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { personIdentity } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { chunkLine } from '../../shared/ingest/types.ts';
-import { objectKeys } from '../../shared/keys.ts';
+import { objectKeys, worklistKeys } from '../../shared/keys.ts';
+import { MemoryRecollections } from '../fakes/coverage.ts';
 import { keyOf } from '../fakes/keyer.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { lambdaContext, setPipelineEnvironment, sqsEvent } from './events.ts';
@@ -51,5 +52,40 @@ describe('register handler with record linkage', () => {
     expect(await world.files.readLines(objectKeys.outcomes('b1', 0, 0))).toEqual([
       [7, 'new', key, 'F7', [], null, null, null, '|||', '>|||'],
     ]);
+  });
+
+  it('puts a worklist line for a form that places nowhere, with its personal fields but never its ID or phone', async () => {
+    const world = pipelineFakes();
+    const lines = new MemoryRecollections();
+    await world.batches.create(batchOf({ chunkCounts: [2] }));
+    const withId: PopulationRecord = { ...record, personalId: '001090000123', phone: '0912345678' };
+    const placed: PopulationRecord = {
+      ...PERSON,
+      fullName: 'Lê Thị Mai',
+      permanentAddress: 'Xã Ia Kla, Huyện Đức Cơ, Tỉnh Gia Lai',
+    };
+    await world.files.putLines(objectKeys.chunk('b1', 0, 0), [
+      chunkLine({ row: 7, formId: 'F7', identity: personIdentity(withId), record: withId }),
+      chunkLine({ row: 8, formId: 'F8', identity: personIdentity(placed), record: placed }),
+    ]);
+    const result = await registerHandler({
+      ...world,
+      concurrency: 16,
+      linkage: true,
+      worklists: { lines, keepDays: 30 },
+    })(sqsEvent([{ kind: 'chunk', batchId: 'b1', partition: 0, seq: 0 }]), lambdaContext());
+    expect(result.batchItemFailures).toEqual([]);
+    // the placed new form has no line; the other is the agency's to place
+    expect([...lines.lines.values()]).toEqual([
+      expect.objectContaining({
+        pk: worklistKeys.unplacedPartition('CA-PLEIKU'),
+        kind: 'unplaced',
+        batchId: 'b1',
+        row: 7,
+        formId: 'F7',
+        person: { fullName: record.fullName, dateOfBirth: record.dateOfBirth, currentAddress: 'Pleiku' },
+      }),
+    ]);
+    expect(JSON.stringify([...lines.lines.values()])).not.toMatch(/001090000123|0912345678/);
   });
 });
