@@ -158,6 +158,7 @@ const SCRIPT = `
       received: 'Phiếu đã nhận',
       rejected: 'Phiếu bị từ chối',
       unplaced: 'Phiếu chưa xác định được địa bàn',
+      ownUnplaced: 'Phiếu của cơ quan mình chưa xác định được địa bàn',
       temporary: 'Tạm trú đã thu thập',
       chart: 'Tỷ lệ thu thập theo đơn vị',
       chartHint: 'Cùng số liệu với bảng dưới đây.',
@@ -205,6 +206,7 @@ const SCRIPT = `
       received: 'Forms received',
       rejected: 'Forms rejected',
       unplaced: 'Forms not placed in a commune',
+      ownUnplaced: "Your agency's forms not placed in a commune",
       temporary: 'Temporary residents collected',
       chart: 'Coverage by unit',
       chartHint: 'The same figures as the table below.',
@@ -567,6 +569,12 @@ const SCRIPT = `
     top.append(headline(view));
     top.append(el('p', 'hint', view.asOf ? t('asOf') + ' ' + view.asOf : t('noAsOf')));
     top.append(facts(view));
+    // the agency's own unit: its own forms that could not be placed are listed under that unit's worklist
+    if (view.own && view.unplaced > 0) {
+      var unplaced = el('p');
+      unplaced.append(link(t('ownUnplaced'), pageLink({ worklist: view.unit.code, vintage: view.vintage })));
+      top.append(unplaced);
+    }
     var children = sorted(view.children);
     if (children.length === 0) {
       top.append(el('p', null, t('none')));
@@ -582,7 +590,11 @@ const SCRIPT = `
     if (params.get('unit')) query.set('unit', params.get('unit'));
     if (params.get('vintage')) query.set('vintage', params.get('vintage'));
     var text = query.toString();
-    api('/coverage' + (text ? '?' + text : '')).then(function (body) { say(''); showUnit(body); }, failed);
+    api('/coverage' + (text ? '?' + text : '')).then(function (body) {
+      say('');
+      body.own = !params.get('unit');
+      showUnit(body);
+    }, failed);
   }
 
   // --- a commune's worklist ---

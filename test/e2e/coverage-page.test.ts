@@ -228,6 +228,8 @@ describe.skipIf(Boolean(skip))('the coverage page in Chromium', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.[0]).toBe('Thu thập lại');
     expect(rows[0]?.[3]).toMatch(/SEX_INVALID/);
+    // the caller's agency uploaded it: the person on the form, to be found again
+    expect(rows[0]?.[4]).toContain('Đỗ Thị Hoa');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Tải về CSV' }).click(),
