@@ -68,3 +68,27 @@ export interface IssueRequest {
 export interface IdAllocator {
   issue(request: IssueRequest): Promise<IssueResult>;
 }
+
+/** How a parent named on a birth event was found: by the ID given, or not. */
+export type ParentLink = 'linked' | 'notFound' | 'notGiven';
+
+/** A registered birth as dancu holds it (GET /births/{registrationId}, for the registering agency only). */
+export interface BirthRegistration {
+  registrationId: string;
+  registeringAgency: string;
+  number: string;
+  /** the child's key in the register */
+  personKey: string;
+  /** required DC01 fields no mother's record gave: to be collected */
+  missing: string[];
+  parents: { mother: ParentLink; father: ParentLink };
+  occurredAt: string;
+  registeredAt: string;
+}
+
+/** The births dancu registered, one item per registration id. */
+export interface Births {
+  get(registrationId: string): Promise<BirthRegistration | undefined>;
+  /** writes the registration (a redelivery writes the same) */
+  put(birth: BirthRegistration): Promise<void>;
+}

@@ -1,6 +1,13 @@
 // In-memory IdCounters and IssuedIds for the allocator's unit tests (the DynamoDB ones: shared/store/id-store.ts).
 import { randomBytes } from 'node:crypto';
-import type { IdCounters, IssuedIds, IssueRecord, PrefixClaim } from '../../shared/model/ids.ts';
+import type {
+  BirthRegistration,
+  Births,
+  IdCounters,
+  IssuedIds,
+  IssueRecord,
+  PrefixClaim,
+} from '../../shared/model/ids.ts';
 
 export class MemoryIdCounters implements IdCounters {
   readonly prefixes = new Map<string, { next: number; orderKey: Uint8Array; size: number }>();
@@ -28,5 +35,15 @@ export class MemoryIssuedIds implements IssuedIds {
     if (held) return held;
     this.records.set(key, record);
     return record;
+  }
+}
+
+export class MemoryBirths implements Births {
+  readonly births = new Map<string, BirthRegistration>();
+  async get(registrationId: string) {
+    return this.births.get(registrationId);
+  }
+  async put(birth: BirthRegistration) {
+    this.births.set(birth.registrationId, structuredClone(birth));
   }
 }
