@@ -102,6 +102,19 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: ['personKey'],
   },
+  // register-birth.ts: a registration (get, put), the child's person (conditional put) and the parents' (get); the
+  // allocator's prefix counters (update) and issuance records (conditional put, get); the registering agency (get)
+  births: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: {
+      register: { actions: ['GetItem', 'PutItem'] },
+      ids: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      agencies: AGENCY_READER,
+    },
+    sendsTo: [],
+    readsSecrets: ['personKey'],
+  },
   // application-store.ts: an event (put once), an application's events (query), its state (conditional put), and
   // the expiry of a closed application's events (update)
   status: {

@@ -174,11 +174,14 @@ export class DancuStack extends Stack {
     );
     this.eventSenders = new EventSenderRoles(this, 'EventSenders', {
       stage: config,
-      queue: this.ingestion.queues.procedureEvents.queue,
-      key: keys.applications,
+      queues: [
+        { queue: this.ingestion.queues.procedureEvents.queue, key: keys.applications },
+        { queue: this.ingestion.queues.births.queue, key: keys.register },
+      ],
     });
-    // the status function refuses an event whose sender is not a role of the event's agency
+    // the status and births functions refuse an event whose sender is not a role of the event's agency
     this.ingestion.functions.status.function.addEnvironment('EVENT_SENDERS', this.eventSenders.senders());
+    this.ingestion.functions.births.function.addEnvironment('EVENT_SENDERS', this.eventSenders.senders());
 
     this.observability = new Observability(this, 'Observability', {
       stage: config,

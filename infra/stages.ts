@@ -82,6 +82,7 @@ const FUNCTION_IDS = [
   'agency',
   'authorizer',
   'link',
+  'births',
 ] as const satisfies readonly (FunctionId | HttpFunctionId)[];
 
 export const StageConfig = z

@@ -26,17 +26,19 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link] = await Promise.all([
-    import('../functions/split/handler.ts'),
-    import('../functions/register/handler.ts'),
-    import('../functions/finalize/handler.ts'),
-    import('../functions/commons/pipeline.ts'),
-    import('../shared/ingest/resume.ts'),
-    import('../functions/status/handler.ts'),
-    import('../functions/lookup/handler.ts'),
-    import('../functions/agency/handler.ts'),
-    import('../functions/link/handler.ts'),
-  ]);
+  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link, births] =
+    await Promise.all([
+      import('../functions/split/handler.ts'),
+      import('../functions/register/handler.ts'),
+      import('../functions/finalize/handler.ts'),
+      import('../functions/commons/pipeline.ts'),
+      import('../shared/ingest/resume.ts'),
+      import('../functions/status/handler.ts'),
+      import('../functions/lookup/handler.ts'),
+      import('../functions/agency/handler.ts'),
+      import('../functions/link/handler.ts'),
+      import('../functions/births/handler.ts'),
+    ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
       batches: commons.batches(),
@@ -51,6 +53,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     finalize: finalize.handler,
     status: status.handler,
     link: link.handler,
+    births: births.handler,
     lookup: lookup.handler as HttpFunctionHandler,
     // the agency function signs upload URLs with a key of its own, the split's UPLOAD_SIGNER (local/runtime/account.ts)
     agency: agency.agencyHandler(

@@ -227,12 +227,16 @@ const ID_PREFIX = 'IDPREFIX#';
 const ID_COUNTER = 'COUNTER';
 const ISSUED = 'ISSUED#';
 const ISSUED_SK = 'ISSUE';
+const BIRTH = 'BIRTH#';
+const BIRTH_SK = 'BIRTH';
 
 export const idKeys = {
   /** a prefix's counter (`next`), order key and size: `{place}{centurySex}{yy}` */
   counter: (prefix: string) => ({ pk: `${ID_PREFIX}${prefix}`, sk: ID_COUNTER }),
   /** the number issued for a purpose (`birth#{registrationId}`, `form#{batchId}#{row}`): put once, never changed */
   issued: (purposeKey: string) => ({ pk: `${ISSUED}${purposeKey}`, sk: ISSUED_SK }),
+  /** a registered birth: its number, the child's person key, what is missing, its parents' links */
+  birth: (registrationId: string) => ({ pk: `${BIRTH}${registrationId}`, sk: BIRTH_SK }),
 };
 
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.

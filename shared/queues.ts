@@ -3,7 +3,7 @@
 // Apart from resources.ts so that a function bundle carries these few lines, not every resource's description.
 import type { FunctionId } from './resources.ts';
 
-export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass';
+export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass' | 'births';
 
 /** Receives before a message goes to the queue's dead-letter queue (QueueSpec.maxReceiveCount). */
 export const MAX_RECEIVE_COUNT: Readonly<Record<QueueId, number>> = {
@@ -13,6 +13,8 @@ export const MAX_RECEIVE_COUNT: Readonly<Record<QueueId, number>> = {
   // a malformed event fails every try: three tries, then the dead-letter queue with its reason in the log
   procedureEvents: 3,
   linkPass: 3,
+  // as procedure events: a malformed or refused birth fails every try
+  births: 3,
 };
 
 /** The variable a function finds a queue's URL in: `records` → `RECORDS_QUEUE_URL`, `linkPass` → `LINK_PASS_QUEUE_URL`. */

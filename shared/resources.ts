@@ -13,7 +13,7 @@ export {
   queueUrlVariable,
 } from './queues.ts';
 export type TableId = 'batches' | 'register' | 'applications' | 'agencies' | 'ids';
-export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link';
+export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link' | 'births';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
 export type SecretId = 'personKey';
 
@@ -110,6 +110,7 @@ const REGISTER_TABLE = { table: 'register' } as const satisfies EnvironmentRef;
 const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies EnvironmentRef;
 // read by the functions that refuse an unknown or disabled agency (shared/store/agency-store.ts, read-only)
 const AGENCIES_TABLE = { table: 'agencies' } as const satisfies EnvironmentRef;
+const IDS_TABLE = { table: 'ids' } as const satisfies EnvironmentRef;
 // Named only by the functions that compute person keys: infra/access.ts lets no other function read it.
 const PERSON_KEY_SECRET = { secret: 'personKey' } as const satisfies EnvironmentRef;
 /** What a function that writes the register reads and writes: the bucket, the batches and the register. */
@@ -120,6 +121,7 @@ const SPLIT_TIMEOUT_SECONDS = 900;
 const REGISTER_TIMEOUT_SECONDS = 120;
 const FINALIZE_TIMEOUT_SECONDS = 900;
 const STATUS_TIMEOUT_SECONDS = 30;
+const BIRTHS_TIMEOUT_SECONDS = 30;
 const LINK_TIMEOUT_SECONDS = 900;
 
 export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
@@ -209,6 +211,26 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     },
     sendsTo: ['linkPass'],
   },
+  births: {
+    id: 'births',
+    description:
+      "Registers the civil-registration system's births: a personal ID number for each child, its person, its parents",
+    entry: 'functions/births/handler.ts',
+    timeoutSeconds: BIRTHS_TIMEOUT_SECONDS,
+    // the allowed suffixes (3.5 MB, made once per container) and a few HMACs per number
+    memoryMb: 512,
+    source: { queue: 'births', batchSize: 10, maxBatchingWindowSeconds: 1, maximumConcurrency: 5 },
+    environment: {
+      REGISTER_TABLE,
+      IDS_TABLE,
+      AGENCIES_TABLE,
+      // the child's key, its parents' and a held number's are HMACs under it (issue 16)
+      PERSON_KEY_SECRET,
+      // the numbers a prefix may give: 0 for all its allowed suffixes (a test stage names fewer)
+      ID_SPACE_LIMIT: { value: '0' },
+    },
+    sendsTo: [],
+  },
 };
 
 export const QUEUES: Record<QueueId, QueueSpec> = {
@@ -238,6 +260,13 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     description: 'Application status events from one-stop-shop systems (docs/procedures.md, "Events")',
     visibilityTimeoutSeconds: 6 * STATUS_TIMEOUT_SECONDS,
     maxReceiveCount: MAX_RECEIVE_COUNT.procedureEvents,
+    retentionDays: 14,
+  },
+  births: {
+    id: 'births',
+    description: 'Registered births from the civil-registration system (docs/ids.md, "Birth events")',
+    visibilityTimeoutSeconds: 6 * BIRTHS_TIMEOUT_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT.births,
     retentionDays: 14,
   },
   linkPass: {

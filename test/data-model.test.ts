@@ -56,6 +56,7 @@ describe('docs/data-model.md', () => {
       ['applicationKeys.state', applicationKeys.state('{applicationCode}')],
       ['idKeys.counter', idKeys.counter('{prefix}')],
       ['idKeys.issued', idKeys.issued('{purposeKey}')],
+      ['idKeys.birth', idKeys.birth('{registrationId}')],
     ];
     for (const [name, { pk, sk }] of items) expect(page, name).toContain(cells(pk, sk, name));
 

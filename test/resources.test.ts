@@ -46,11 +46,11 @@ describe('shared/resources.ts', () => {
     });
   });
 
-  it('names the person-key secret to the functions that seal person keys (the register; finalize, a rejected row’s ID), and to no other', () => {
+  it('names the person-key secret to the functions that seal person keys (the register; finalize, a rejected row’s ID; births, the child’s and parents’), and to no other', () => {
     const named = [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]
       .filter((spec) => 'PERSON_KEY_SECRET' in functionEnvironment(spec))
       .map((spec) => spec.id);
-    expect(named).toEqual(['register', 'finalize']);
+    expect(named).toEqual(['register', 'finalize', 'births']);
     for (const id of named) {
       expect(functionEnvironment(FUNCTIONS[id as keyof typeof FUNCTIONS]).PERSON_KEY_SECRET).toEqual({
         secret: 'personKey',

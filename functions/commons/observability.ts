@@ -75,6 +75,11 @@ export function recordBatchFailed(agencyCode: string, code: string): void {
   publish({ agency: agencyCode, failure: code }, [['BatchesFailed', MetricUnit.Count, 1]]);
 }
 
+/** A birth whose number could not be issued: its prefix (place, century and sex, year) has no number left. */
+export function recordIdPrefixFull(prefix: string): void {
+  publish({ prefix }, [['IdPrefixFull', MetricUnit.Count, 1]]);
+}
+
 /** A message that failed its last try: SQS moves it to the queue's dead-letter queue. */
 export function recordDeadLetter(queue: QueueId): void {
   publish({ queue }, [['DeadLetterSends', MetricUnit.Count, 1]]);

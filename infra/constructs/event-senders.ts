@@ -14,21 +14,21 @@ import type { StageConfig } from '../stages.ts';
 
 export interface EventSenderRolesProps {
   readonly stage: StageConfig;
-  readonly queue: IQueue;
-  /** the queue's key: SSE-KMS needs a data key to send */
-  readonly key?: IKey;
+  /** the queues senders send to (procedure events, births), each with its key: SSE-KMS needs a data key to send */
+  readonly queues: readonly { queue: IQueue; key?: IKey | undefined }[];
 }
 
 /**
  * One IAM role per event sender of the stage, named `{prefix}-events-{name}`, allowed only to send to the
- * procedure-events queue. The status function admits a role's events only for its agencies (`senders()`), so a
- * sender cannot change another agency's applications (docs/procedures.md, "Events bound to their sender").
+ * procedure-events and birth-registrations queues. The status and births functions admit a role's events only for its
+ * agencies (`senders()`), so a sender cannot act for another agency (docs/procedures.md, "Events bound to their
+ * sender"; docs/ids.md).
  */
 export class EventSenderRoles extends Construct {
   readonly roles: Record<string, Role>;
   private readonly agencyCodes: Record<string, string[]>;
 
-  constructor(scope: Construct, id: string, { stage, queue, key }: EventSenderRolesProps) {
+  constructor(scope: Construct, id: string, { stage, queues }: EventSenderRolesProps) {
     super(scope, id);
     this.roles = {};
     this.agencyCodes = {};
@@ -40,15 +40,21 @@ export class EventSenderRoles extends Construct {
       const role = new Role(this, sender.name, {
         roleName: `${stage.prefix}-events-${sender.name}`,
         // IAM descriptions take Latin-1 only: the unit's Vietnamese name is in infra/stages.ts
-        description: `dancu ${stage.name}: procedure events of ${sender.name}`,
+        description: `dancu ${stage.name}: procedure events and births of ${sender.name}`,
         assumedBy: trusted.length === 1 ? (trusted[0] as IPrincipal) : new CompositePrincipal(...trusted),
       });
       Tags.of(role).add('eventSender', sender.name);
       // SendMessage only (SendMessageBatch is authorised by it), not grantSendMessages' kms:ReEncrypt* and the like
-      role.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-      if (key) {
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['sqs:SendMessage'],
+          resources: queues.map(({ queue }) => queue.queueArn),
+        }),
+      );
+      const keys = queues.flatMap(({ key }) => (key ? [key.keyArn] : []));
+      if (keys.length > 0) {
         role.addToPolicy(
-          new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+          new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keys }),
         );
       }
       this.roles[sender.name] = role;

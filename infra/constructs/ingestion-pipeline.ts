@@ -33,7 +33,7 @@ export interface IngestionPipelineProps {
   readonly secrets: Record<SecretId, ISecret>;
   readonly stage: StageConfig;
   /** the keys of the queues' data classes: the uploads' for the pipeline, the applications' for procedure events */
-  readonly keys?: { uploads: IKey; applications: IKey };
+  readonly keys?: { uploads: IKey; applications: IKey; register: IKey };
 }
 
 /**
@@ -61,7 +61,10 @@ export class IngestionPipeline extends Construct {
         ? undefined
         : spec.id === 'procedureEvents'
           ? keys?.applications
-          : keys?.uploads;
+          : // births carry names and parents' IDs: under the register's key
+            spec.id === 'births'
+            ? keys?.register
+            : keys?.uploads;
       return new PipelineQueue(this, `${pascalCase(spec.id)}Queue`, { spec, encryptionKey });
     });
     const queues = mapSpecs(this.queues, ({ queue }) => queue);

@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { idKeys } from '../keys.ts';
-import type { IdCounters, IssuedIds, IssueRecord, PrefixClaim } from '../model/ids.ts';
+import type {
+  BirthRegistration,
+  Births,
+  IdCounters,
+  IssuedIds,
+  IssueRecord,
+  PrefixClaim,
+} from '../model/ids.ts';
 import { landed } from './conditions.ts';
 
 export class IdStore implements IdCounters, IssuedIds {
@@ -64,4 +71,27 @@ export class IdStore implements IdCounters, IssuedIds {
 function recordOf(item: Record<string, unknown>): IssueRecord {
   const { number, purpose, issuedFor, issuedBy, issuedAt, why } = item as unknown as IssueRecord;
   return { number, purpose, issuedFor, issuedBy, issuedAt, why };
+}
+
+/** The births dancu registered: one item per registration id, written whole (a redelivery writes the same). */
+export class BirthStore implements Births {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = documents,
+  ) {}
+
+  async get(registrationId: string): Promise<BirthRegistration | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: idKeys.birth(registrationId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...birth } = Item;
+    return birth as BirthRegistration;
+  }
+
+  async put(birth: BirthRegistration): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { ...idKeys.birth(birth.registrationId), ...birth } }),
+    );
+  }
 }

@@ -48,7 +48,10 @@ const queueEncryption = (id: QueueId) =>
   id === 'intake' || id === 'finalize'
     ? { SqsManagedSseEnabled: true }
     : {
-        KmsMasterKeyId: keyArn(id === 'procedureEvents' ? 'applications' : 'uploads'),
+        // births carry names and parents' IDs: the register's key
+        KmsMasterKeyId: keyArn(
+          id === 'procedureEvents' ? 'applications' : id === 'births' ? 'register' : 'uploads',
+        ),
         KmsDataKeyReusePeriodSeconds: 300,
       };
 /** Each table's data class: the batches table is the uploads' bookkeeping. */

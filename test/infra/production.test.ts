@@ -42,7 +42,7 @@ const personKeyArn = arnOf(idOf(stack.personKeySecret.key));
 /** The functions that compute person keys (issue 16): they alone may read the secret. */
 // the register alone seals person keys (shared/ingest/register.ts)
 /** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18) */
-const KEYING_FUNCTIONS = ['register', 'finalize'];
+const KEYING_FUNCTIONS = ['register', 'finalize', 'births'];
 
 interface Statement {
   Effect: string;
@@ -93,6 +93,7 @@ describe('a key per data class (issue 24)', () => {
     agencies: 'uploads',
     register: 'register',
     applications: 'applications',
+    ids: 'register',
   } as const;
   /** The roles (by logical id) a key's policy names. */
   function keyUsers(keyId: string): string[] {
@@ -154,7 +155,13 @@ describe('a key per data class (issue 24)', () => {
         if (id === 'intake' || id === 'finalize') expect(properties.SqsManagedSseEnabled).toBe(true);
         else
           expect(properties.KmsMasterKeyId).toEqual(
-            arnOf(id === 'procedureEvents' ? keyIds.applications : keyIds.uploads),
+            arnOf(
+              id === 'procedureEvents'
+                ? keyIds.applications
+                : id === 'births'
+                  ? keyIds.register
+                  : keyIds.uploads,
+            ),
           );
       }
     }
@@ -688,8 +695,11 @@ describe('who gets in: agencies as data, people with Cognito, machines with OAut
     expect(split.Properties.Environment.Variables.AGENCY_UPLOADERS).toBeUndefined();
   });
 
-  it('makes each event sender a role that may only send to the procedure-events queue', () => {
-    const queueArn = arnOf(idOf(stack.ingestion.queues.procedureEvents.queue));
+  it('makes each event sender a role that may only send to the procedure-events and births queues', () => {
+    const queueArns = [
+      arnOf(idOf(stack.ingestion.queues.procedureEvents.queue)),
+      arnOf(idOf(stack.ingestion.queues.births.queue)),
+    ];
     for (const sender of stack.config.eventSenders) {
       const role = stack.eventSenders.roles[sender.name] as IConstruct;
       template.hasResourceProperties('AWS::IAM::Role', { RoleName: `dancu-dev-events-${sender.name}` });
@@ -699,26 +709,29 @@ describe('who gets in: agencies as data, people with Cognito, machines with OAut
         }),
       );
       expect(policy?.Properties.PolicyDocument.Statement).toEqual([
-        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn }),
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArns }),
         expect.objectContaining({
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          Resource: arnOf(idOf(stack.keys.applications)),
+          Resource: [arnOf(idOf(stack.keys.applications)), arnOf(idOf(stack.keys.register))],
         }),
       ]);
     }
   });
 
-  it('gives the status function the map of role id → agency codes it checks event senders against', () => {
-    const status = template.toJSON().Resources[idOf(stack.ingestion.functions.status.function)];
-    const senders = JSON.stringify(status.Properties.Environment.Variables.EVENT_SENDERS);
-    for (const sender of stack.config.eventSenders) {
-      expect(senders).toContain(idOf(stack.eventSenders.roles[sender.name] as IConstruct));
-      for (const code of sender.agencyCodes) expect(senders).toContain(code);
-    }
-    // the post office sends for the ward and the department, not only the police
-    expect(stack.config.eventSenders.some((s) => s.agencyCodes.includes('000.00.12.H21'))).toBe(true);
-    expect(senders).not.toContain('"*"');
-  });
+  it.each(['status', 'births'] as const)(
+    'gives the %s function the map of role id → agency codes it checks event senders against',
+    (fn) => {
+      const status = template.toJSON().Resources[idOf(stack.ingestion.functions[fn].function)];
+      const senders = JSON.stringify(status.Properties.Environment.Variables.EVENT_SENDERS);
+      for (const sender of stack.config.eventSenders) {
+        expect(senders).toContain(idOf(stack.eventSenders.roles[sender.name] as IConstruct));
+        for (const code of sender.agencyCodes) expect(senders).toContain(code);
+      }
+      // the post office sends for the ward and the department, not only the police
+      expect(stack.config.eventSenders.some((s) => s.agencyCodes.includes('000.00.12.H21'))).toBe(true);
+      expect(senders).not.toContain('"*"');
+    },
+  );
 });
 
 describe('observability', () => {

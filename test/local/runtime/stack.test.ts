@@ -72,7 +72,7 @@ describe('local stack', () => {
       },
     });
     await stack.stop();
-    const { intake, records, finalize, procedureEvents, linkPass } = stack.names.queues;
+    const { intake, records, finalize, procedureEvents, linkPass, births } = stack.names.queues;
     expect(seen).toEqual({
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -96,6 +96,8 @@ describe('local stack', () => {
         procedureEventsDlq: procedureEvents.deadLetter.url,
         linkPass: linkPass.url,
         linkPassDlq: linkPass.deadLetter.url,
+        births: births.url,
+        birthsDlq: births.deadLetter.url,
       },
       tables: {
         batches: 'dancu-batches',
