@@ -58,6 +58,11 @@ const BENCHES: Record<string, Record<Size, string[]>> = {
     default: ['--runs', '5'],
     full: ['--runs', '9'],
   },
+  'issue-ids': {
+    quick: ['--numbers', '1000'],
+    default: ['--numbers', '5000'],
+    full: ['--numbers', '20000'],
+  },
   'split-memory': {
     quick: ['--rows', '100000'],
     default: ['--rows', '100000,1000000'],
@@ -382,6 +387,38 @@ const RENDER: Record<string, (json: Json) => string[]> = {
           (r) =>
             `- ${r.function}: ${(r.largestKB as [string, number][]).map(([p, kb]) => `${p} ${kb}`).join(', ')}`,
         ),
+    ];
+  },
+  'issue-ids'(json) {
+    return [
+      "dancu's allocator against the local DynamoDB (dynalite): each number a birth registration's, the counter's claim then the record.",
+      '',
+      ...table(
+        [
+          'numbers',
+          'concurrency',
+          'prefixes',
+          'numbers/s',
+          'write units / number',
+          'collisions',
+          'writes on redelivery',
+          'suffix table ms',
+        ],
+        [
+          [
+            n(json.numbers),
+            n(json.concurrency),
+            n(json.prefixes),
+            n(json.numbersPerSecond),
+            n(json.writeUnitsPerNumber, 2),
+            n(json.collisions),
+            n(json.redeliveryWrites),
+            n(json.suffixTableMs),
+          ],
+        ],
+      ),
+      '',
+      `Target: ≤ 2 write units per number, no collision; ${n(json.allowedSuffixesPerPrefix)} numbers per prefix.`,
     ];
   },
   'split-memory'(json) {
