@@ -3,7 +3,7 @@
 // infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
 // privilege") holds the template to it.
 
-import { coverageKeys, objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
+import { coverageKeys, idPartitions, objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
 import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
@@ -153,6 +153,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
         partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${coverageKeys.counterPrefix}*`] }],
       },
       agencies: AGENCY_READER,
+      // GET /births/{registrationId}: a registration of its own agency, never a counter or an issuance record
+      ids: { actions: ['GetItem'], partitions: [{ actions: ['GetItem'], leadingKeys: idPartitions.births }] },
       register: {
         actions: ['GetItem', 'Query', 'UpdateItem'],
         partitions: [

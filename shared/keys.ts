@@ -239,6 +239,11 @@ export const idKeys = {
   birth: (registrationId: string) => ({ pk: `${BIRTH}${registrationId}`, sk: BIRTH_SK }),
 };
 
+/** The ids table's partitions by kind, as IAM's `dynamodb:LeadingKeys` patterns: the agency function reads births alone. */
+export const idPartitions = {
+  births: [`${BIRTH}*`],
+};
+
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.
 
 /** The bucket's top-level prefixes: the stack's notification, lifecycle rules and agency roles use them. */

@@ -419,10 +419,11 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('POST', '/review/{id}', 10),
       agencyRoute('GET', '/coverage', 10),
       agencyRoute('GET', '/worklists/{commune}', 10),
+      agencyRoute('GET', '/births/{registrationId}', 10),
       { ...agencyRoute('GET', '/app/coverage', 10), page: true },
     ],
     defaultRoute: true,
-    environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE },
+    environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE, IDS_TABLE },
   },
   authorizer: {
     id: 'authorizer',

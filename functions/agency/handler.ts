@@ -22,12 +22,14 @@ import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { CoverageStore } from '../../shared/store/coverage-store.ts';
+import { BirthStore } from '../../shared/store/id-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { UploadUrls } from '../../shared/store/upload-urls.ts';
 import { WorklistStore } from '../../shared/store/worklist-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 import { callerAgency } from './acting.ts';
+import { type BirthReadDeps, getBirth } from './births.ts';
 import { type CoverageDeps, getCoverage } from './coverage.ts';
 import { getCoveragePage, pagesPolicy } from './pages.ts';
 import { createUpload, type UploadDeps } from './uploads.ts';
@@ -37,7 +39,7 @@ import { getWorklist, type WorklistDeps } from './worklists.ts';
  * What the agencies' routes read and write: their batches, the review lists in the register, who may act, and the
  * coverage counters.
  */
-export interface AgencyDeps extends UploadDeps, CoverageDeps, WorklistDeps {
+export interface AgencyDeps extends UploadDeps, CoverageDeps, WorklistDeps, BirthReadDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
@@ -174,6 +176,11 @@ export function agencyHandler(deps: AgencyDeps) {
         path: '/worklists/{commune}',
         handler: (event: HttpEvent) => getWorklist(deps, event),
       },
+      {
+        method: 'GET',
+        path: '/births/{registrationId}',
+        handler: (event: HttpEvent) => getBirth(deps, event),
+      },
       { method: 'GET', path: '/app/coverage', handler: getCoveragePage },
     ],
     { pagePolicy: pagesPolicy() },
@@ -196,6 +203,8 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
     },
     mergeCounters: new CoverageMoves(env('BATCHES_TABLE')),
     worklists: new WorklistStore(env('BATCHES_TABLE'), env('REGISTER_TABLE')),
+    // the births its agency registered, with the numbers issued (issue 20)
+    births: new BirthStore(env('IDS_TABLE')),
     ...overrides,
   };
 }

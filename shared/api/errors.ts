@@ -99,6 +99,16 @@ export const API_CODES = messageTable({
     vi: 'Danh mục đơn vị (vintage) phải là 2020 hoặc 2025',
     en: 'vintage must be 2020 or 2025',
   },
+  BIRTH_ID_INVALID: {
+    status: 400,
+    vi: 'Mã đăng ký khai sinh không đúng định dạng',
+    en: 'The birth registration id is malformed',
+  },
+  BIRTH_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy đăng ký khai sinh của cơ quan',
+    en: "No such birth registration of the caller's agency",
+  },
   WORKLIST_COMMUNE_INVALID: {
     status: 400,
     vi: 'Mã xã phải là mã một xã có trong danh mục của năm đã chọn (vintage), hoặc mã đơn vị của chính cơ quan',

@@ -33,6 +33,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /corrections/{id}/approve': { roles: ['approver'], target: 'item' },
   'GET /coverage': { roles: ['viewer'], target: 'query' },
   'GET /worklists': { roles: ['viewer'], target: 'query' },
+  'GET /births/{registrationId}': { roles: ['uploader', 'viewer'], target: 'own-unit' },
 } as const satisfies Record<string, RoutePermission>;
 
 export type AgencyRouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -206,6 +206,26 @@ export const UploadFileName = z
 /** The body of POST /uploads. */
 export const UploadRequestBody = z.strictObject({ fileName: z.string() });
 
+// --- births (GET /births/{registrationId}, issue 20) ---
+
+/** A civil-registration system's registration id, as birth events carry it. */
+export const RegistrationIdParam = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/));
+
+const ParentLinkView = z.enum(['linked', 'notFound', 'notGiven']);
+/** A registered birth as its registering agency reads it: the number issued, never the child's key. */
+export const BirthView = z.strictObject({
+  registrationId: z.string(),
+  registeringAgency: z.string(),
+  status: z.literal('registered').check(described('the child is in the register with the number issued')),
+  number: z.string().check(z.regex(/^\d{12}$/), described('the personal ID number issued to the child')),
+  missing: z
+    .array(z.string())
+    .check(described('DC01 fields the event did not carry and no mother’s record gave: to be collected')),
+  parents: z.strictObject({ mother: ParentLinkView, father: ParentLinkView }),
+  occurredAt: z.string(),
+  registeredAt: z.string(),
+});
+
 export const UploadTicket = z
   .strictObject({
     key: z

@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
       'Application',
       'Batch',
       'BatchList',
+      'Birth',
       'Coverage',
       'Error',
       'Label',

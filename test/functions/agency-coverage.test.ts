@@ -6,6 +6,7 @@ import { CoverageView } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { bodyOf, get, headersOf, lambdaContext, type TestCaller } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
@@ -18,6 +19,7 @@ Object.assign(process.env, {
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
+  IDS_TABLE: 'ids-table',
   PEOPLE_CLIENT_ID: 'people-client',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
@@ -76,6 +78,7 @@ const handler = () =>
     uploadUrls: testUploadUrls(),
     coverage: coverage.reads(),
     worklists: new MemoryRecollections(),
+    births: new MemoryBirths(),
   });
 const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: ['viewer'] }) =>
   handler()(get(`/coverage${query}`, ROUTE, caller) as never, lambdaContext());

@@ -6,6 +6,7 @@ import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 import { bodyOf, get, lambdaContext, post } from './http.ts';
@@ -20,6 +21,7 @@ Object.assign(process.env, {
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
+  IDS_TABLE: 'ids-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
@@ -57,6 +59,7 @@ const call = (path: string, routeKey: string, options: Parameters<typeof get>[2]
     uploadUrls,
     coverage: coverage.reads(),
     worklists: new MemoryRecollections(),
+    births: new MemoryBirths(),
   })(get(path, routeKey, options) as never, lambdaContext());
 
 beforeAll(async () => {
@@ -301,6 +304,7 @@ describe('POST /review/{id}', () => {
       uploadUrls,
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
+      births: new MemoryBirths(),
     })(post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never, lambdaContext());
   beforeEach(async () => {
     register.persons.set('nk:twin', person(`${BATCH_ID}#7:probable_duplicate`));
@@ -388,6 +392,7 @@ describe('every agency route asks the agencies table', () => {
         uploadUrls,
         coverage: coverage.reads(),
         worklists: new MemoryRecollections(),
+        births: new MemoryBirths(),
       });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
@@ -413,6 +418,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
       uploadUrls,
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
+      births: new MemoryBirths(),
     })(
       post(
         '/review/X',
@@ -472,6 +478,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
       uploadUrls,
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
+      births: new MemoryBirths(),
     })(event as never, lambdaContext());
     expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
   });

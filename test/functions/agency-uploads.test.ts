@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadTicket } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryBirths } from '../fakes/ids.ts';
 import { bodyOf, lambdaContext, post } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
@@ -14,6 +15,7 @@ Object.assign(process.env, {
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
+  IDS_TABLE: 'ids-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
@@ -40,6 +42,7 @@ const ask = (event: unknown) =>
     uploadUrls,
     coverage: new MemoryCoverage().reads(),
     worklists: new MemoryRecollections(),
+    births: new MemoryBirths(),
   })(event as never, lambdaContext());
 const upload = (body: unknown, context: Record<string, unknown> = machine) =>
   ask(machineEvent(body, context));

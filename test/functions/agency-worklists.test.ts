@@ -12,6 +12,7 @@ import type { OutcomeEntry } from '../../shared/ingest/types.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryBirths } from '../fakes/ids.ts';
 import { testKeyer } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { bodyOf, get, lambdaContext, type TestCaller } from './http.ts';
@@ -26,6 +27,7 @@ Object.assign(process.env, {
   BATCHES_TABLE: 'batches-table',
   REGISTER_TABLE: 'register-table',
   AGENCIES_TABLE: 'agencies-table',
+  IDS_TABLE: 'ids-table',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
@@ -120,6 +122,7 @@ const ask = (
     uploadUrls: testUploadUrls(),
     coverage: new MemoryCoverage().reads(),
     worklists: recollections,
+    births: new MemoryBirths(),
   })(
     get(`/worklists/${commune}${query}`, ROUTE, { ...caller, pathParameters: { commune }, headers }) as never,
     lambdaContext(),

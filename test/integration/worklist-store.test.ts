@@ -35,6 +35,7 @@ beforeAll(async () => {
     BATCHES_TABLE: names.tables.batches,
     REGISTER_TABLE: names.tables.register,
     AGENCIES_TABLE: names.tables.agencies,
+    IDS_TABLE: names.tables.ids,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   const { RecollectStore } = await import('../../shared/store/recollect-store.ts');
