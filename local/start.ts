@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
+import { sendDemoBirths, waitForDemoBirths } from './demo-births.ts';
 import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 import { referenceName, reportLines, uploadReference } from './reference.ts';
@@ -24,6 +25,7 @@ const dir = resolve('.dancu');
 const demoMarker = join(dir, 'demo', 'uploaded');
 const proceduresMarker = join(dir, 'demo', 'procedures-sent');
 const referenceMarker = join(dir, 'demo', 'reference-uploaded');
+const birthsMarker = join(dir, 'demo', 'births-sent');
 // the functions' lines: readable in a terminal, JSON with --json-logs or when piped (docs/operations.md)
 const DANCU_LOG_FORMAT = logFormat(process.argv.slice(2), process.env, process.stdout.isTTY === true);
 const stack = await startPipeline({ dir, extraEnv: { DANCU_LOG_FORMAT } });
@@ -145,6 +147,36 @@ else {
   console.log('demo: the applications sent on the first start; look them up:');
   for (const line of lookupLinks(stack.http ?? '')) console.log(line);
 }
+// Births: a few registered births sent as the civil-registration system would, and the numbers issued to the children
+async function demoBirths(): Promise<void> {
+  const sent = await sendDemoBirths(endpoints.sqs, names.queues.births.url, names.region);
+  const { BirthStore } = await import('../shared/store/id-store.ts');
+  const store = new BirthStore(names.tables.ids);
+  const registered = await waitForDemoBirths((id) => store.get(id), sent);
+  console.log(
+    `demo: sent ${sent.length} registered births of ${sent[0]?.registeringAgency} to ${names.queues.births.name}:`,
+  );
+  for (const [i, birth] of registered.entries()) {
+    const event = sent[i];
+    if (!birth || !event) {
+      console.error(`  ${event?.registrationId}: not registered within 30 s`);
+      continue;
+    }
+    const missing = birth.missing.length > 0 ? `; to collect: ${birth.missing.join(', ')}` : '';
+    console.log(
+      `  ${birth.registrationId}  ${event.child.fullName}  số định danh / ID ${birth.number}${missing}`,
+    );
+  }
+  console.log(
+    `  read one: GET /births/${sent[0]?.registrationId} with a token of ${sent[0]?.registeringAgency}`,
+  );
+  if (registered.every(Boolean)) {
+    await mkdir(join(dir, 'demo'), { recursive: true });
+    await (await import('node:fs/promises')).writeFile(birthsMarker, new Date().toISOString());
+  }
+}
+if (!existsSync(birthsMarker)) await demoBirths();
+
 // the page a leader opens next: the demo province's coverage, each commune's worklist a click away
 console.log(`coverage page: ${stack.http}/app/coverage   (sign in as CA-GIALAI with the viewer role)`);
 console.log('running; Ctrl-C to stop (data stays in .dancu/)');
