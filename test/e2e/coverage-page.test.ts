@@ -269,6 +269,24 @@ describe.skipIf(Boolean(skip))('the coverage page in Chromium', () => {
     await page.getByRole('heading', { name: 'Đăng nhập để xem tiến độ' }).waitFor();
   });
 
+  it('shows another agency the same worklist line without the person on the form', async () => {
+    // Pleiku's district police: the ward is within its unit, the form is Gia Lai's province police's
+    await page.goto(`${stack.http}/app/coverage?worklist=23566&vintage=2020`);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('input[name="agency"]').fill('CA-PLEIKU');
+    await page.locator('input[name="roles"][value="viewer"]').check();
+    await page.getByRole('button', { name: /Đăng nhập/ }).click();
+    await page.locator('#worklist').waitFor();
+    // back where the person set out, without the sign-in's code and state
+    expect(new URL(page.url()).searchParams.get('worklist')).toBe('23566');
+    const rows = await rowsOf('worklist');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.[3]).toMatch(/SEX_INVALID/);
+    expect(rows[0]?.[4]).toBe('');
+    expect(await page.locator('#worklist').textContent()).not.toContain('Đỗ Thị Hoa');
+    expect(await accessibilityFindings()).toEqual([]);
+  });
+
   it('ran without script errors or Content-Security-Policy violations', () => {
     expect(problems).toEqual([]);
   });
