@@ -63,6 +63,8 @@ beforeAll(async () => {
   agency = new Agency(stack);
   const at = await agency.upload(objectKeys.upload(AGENCY, NAME), `\ufeff${FIRST}\r\n`);
   first = await agency.waitForSummary(AGENCY, NAME, at);
+  // the summary is written before finalize marks the batch completed: a second upload of the name waits for that
+  await agency.waitForCompleted(objectKeys.upload(AGENCY, NAME));
 }, 120_000);
 afterAll(async () => stack?.stop());
 
