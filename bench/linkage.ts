@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { matchHeldRecord, personIdentity } from '#domain/identity.ts';
+import { throwawayKeyer } from '#domain/person-keyer.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import {
   blockingKeys,
@@ -18,6 +19,7 @@ import {
   FILING_PLANS,
   type FilingPlan,
   filingKeys,
+  idVariantKeys,
 } from '../shared/linkage/blocking.ts';
 import { compareRecords } from '../shared/linkage/compare.ts';
 import { estimateWeights, type LabelledPair } from '../shared/linkage/estimate.ts';
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     derive: { type: 'boolean', default: false },
     filing: { type: 'string', default: FILING_PLAN },
     local: { type: 'string' },
+    /** file and query the ID's variant keys too (issue 22): six more items per person with an ID */
+    'id-variants': { type: 'boolean', default: false },
   },
 });
 const rowCount = Number(values.people);
@@ -59,6 +63,10 @@ const seeds = (values.seeds ?? values.seed).split(',').filter(Boolean);
 if (!(values.filing in FILING_PLANS)) throw new Error(`--filing ${Object.keys(FILING_PLANS).join('|')}`);
 /** what a held record is filed under (and so what an incoming one may query) */
 const filed = values.filing as FilingPlan;
+const keyer = throwawayKeyer();
+/** the ID's variant keys when --id-variants (sealed under a throwaway secret, as the register seals under its own) */
+const idKeys = (record: PopulationRecord) =>
+  values['id-variants'] ? idVariantKeys(record.personalId, keyer.digest) : [];
 
 interface Held extends HeldCandidate {
   /** the whole record: the register's exact-key path compares more than linkage reads */
@@ -78,7 +86,7 @@ class InMemoryRegister {
 
   hold(held: Held): void {
     this.byKey.set(held.personKey, held);
-    for (const key of filingKeys(held.record, filed)) {
+    for (const key of [...filingKeys(held.record, filed), ...idKeys(held.record)]) {
       this.filingItems++;
       const block = this.blocks.get(key);
       if (block) block.push(held);
@@ -89,7 +97,7 @@ class InMemoryRegister {
   /** One query per blocking key, as the register would make. */
   candidates(record: PopulationRecord): Held[] {
     const found: Held[] = [];
-    for (const key of blockingKeys(record, filed)) {
+    for (const key of [...blockingKeys(record, filed), ...idKeys(record)]) {
       const block = this.blocks.get(key) ?? [];
       this.queries++;
       this.queriedItems.push(block.length);
@@ -230,7 +238,9 @@ function evaluate(seed: string) {
         candidates.some((candidate) => candidate.person === row.person),
       );
     if (result.best) {
-      const blocked = mergeBlockers(result.best.levels).length > 0;
+      const blocked =
+        mergeBlockers(result.best.levels, { a: row.record.personalId, b: best?.record.personalId }).length >
+        0;
       linked.push({ score: result.best.score, right, blocked, duplicate: row.samePersonAs !== undefined });
     }
     if (result.decision === 'match') {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { personKeys } from '../keys.ts';
 import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
-import { foldText, nameParts, skeleton } from './name-form.ts';
+import { foldText, nameParts, soundSkeleton } from './name-form.ts';
 
 export const BLOCKING_KEY_KINDS = [
   'givenDate',
@@ -32,32 +32,33 @@ export interface BlockingKeyBasis {
 /** Every key a record can be filed under, with its readable basis. */
 function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   const name = nameParts(record.fullName);
-  const given = skeleton(name.given);
+  const given = soundSkeleton(name.given);
+  const family = soundSkeleton(name.family);
   const date = swapInvariantDate(record.dateOfBirth);
   const decade = record.dateOfBirth.slice(0, 3);
   const bases: BlockingKeyBasis[] = [
     // survives a slip in the family or middle name, a dropped middle name, a day/month swap
     { kind: 'givenDate', basis: `${given}|${date}` },
     // survives any slip in the middle or given name
-    { kind: 'familyDate', basis: `${name.family}|${record.sex}|${date}` },
+    { kind: 'familyDate', basis: `${family}|${record.sex}|${date}` },
   ];
   // survive a slipped day, month or year digit: the given name with a parent's name and the decade of birth
   // (a parent's name alone is shared by the mothers of a whole province), or with the birth place
   if (record.motherName) {
     bases.push({
       kind: 'givenMother',
-      basis: `${given}|${record.sex}|${decade}|${nameParts(record.motherName).folded}`,
+      basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.motherName).folded)}`,
     });
   }
   if (record.fatherName) {
     bases.push({
       kind: 'givenFather',
-      basis: `${given}|${record.sex}|${decade}|${nameParts(record.fatherName).folded}`,
+      basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
     });
   }
   // for a form without parents: the names and where the birth was registered (its first part, the commune)
   const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
-  bases.push({ kind: 'givenPlace', basis: `${given}|${name.family}|${record.sex}|${commune}` });
+  bases.push({ kind: 'givenPlace', basis: `${given}|${family}|${record.sex}|${commune}` });
   return bases;
 }
 
@@ -67,7 +68,7 @@ function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
  * through one partition and a later copy finds the earlier one (docs/linkage.md, "In the register").
  */
 export function colocationKey(record: Pick<LinkableRecord, 'fullName' | 'dateOfBirth'>): string {
-  return `${skeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
+  return `${soundSkeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
 }
 
 const KIND_PREFIX: Record<BlockingKeyKind, string> = {
@@ -153,3 +154,38 @@ export function blockingKeys(record: LinkableRecord, plan: FilingPlan = FILING_P
   };
   return queried(kinds(...filedKinds[plan])(blockingKeyBases(record))).map(digest);
 }
+
+/** A keyed digest under the person-key secret (`PersonKeyer.digest`): what keeps an ID out of its variant keys. */
+export type KeyDigest = (basis: string) => string;
+
+/**
+ * The digit windows an ID's variant keys mask: three digits each, neighbours sharing one, so that any one substituted
+ * digit and any two transposed neighbours fall inside one window: two IDs one keystroke apart then agree on the rest
+ * and share that window's key. Six keys, where a key per masked digit would take twelve and the transpositions eleven
+ * more.
+ */
+export const ID_MASK_WINDOWS: readonly (readonly number[])[] = [
+  [0, 1, 2],
+  [2, 3, 4],
+  [4, 5, 6],
+  [6, 7, 8],
+  [8, 9, 10],
+  [10, 11],
+];
+
+/** A 12-digit personal ID (the variant keys are made for well-formed IDs only). */
+const WELL_FORMED_ID = /^\d{12}$/;
+
+/**
+ * The ID's variant keys (`bi:…`): one per window of ID_MASK_WINDOWS, the ID with that window's digits masked, sealed
+ * with `digest` (an HMAC under the person-key secret): a one-keystroke typo of the ID shares one of them; the key tells
+ * nothing of the ID. None without a well-formed ID.
+ */
+export function idVariantKeys(personalId: string | undefined, digest: KeyDigest): string[] {
+  if (!personalId || !WELL_FORMED_ID.test(personalId)) return [];
+  return ID_MASK_WINDOWS.map((window, w) => {
+    const masked = [...personalId].map((digit, i) => (window.includes(i) ? '*' : digit)).join('');
+    return personKeys.blocking(ID_VARIANT_PREFIX, digest(`idv|${w}|${masked}`).slice(0, 16));
+  });
+}
+const ID_VARIANT_PREFIX = 'bi';

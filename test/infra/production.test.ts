@@ -41,8 +41,9 @@ const secretRefs: Record<SecretId, { Ref: string }> = {
 const personKeyArn = arnOf(idOf(stack.personKeySecret.key));
 /** The functions that compute person keys (issue 16): they alone may read the secret. */
 // the register alone seals person keys (shared/ingest/register.ts)
-/** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18) */
-const KEYING_FUNCTIONS = ['register', 'finalize'];
+/** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18), and the
+ * link pass (an ID's variant keys, issue 22) */
+const KEYING_FUNCTIONS = ['register', 'finalize', 'link'];
 
 interface Statement {
   Effect: string;
