@@ -320,6 +320,8 @@ function evaluate(seed: string) {
     ['bm', 'givenMother'],
     ['bp', 'givenFather'],
     ['bb', 'givenPlace'],
+    ['bq', 'bothParents'],
+    ['bi', 'idVariant'],
   ] as const) {
     const sizes = [...register.blocks.entries()]
       .filter(([k]) => k.startsWith(prefix))

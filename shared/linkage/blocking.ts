@@ -12,6 +12,7 @@ export const BLOCKING_KEY_KINDS = [
   'givenMother',
   'givenFather',
   'givenPlace',
+  'bothParents',
 ] as const;
 export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
 
@@ -56,6 +57,14 @@ function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
       basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
     });
   }
+  // survives any slip in the person's own name together with a date slip (issue 22: noisy names on ID-less forms):
+  // both parents' names, sex and decade; siblings of one sex and decade share it, which the scorer tells apart
+  if (record.motherName && record.fatherName) {
+    bases.push({
+      kind: 'bothParents',
+      basis: `${record.sex}|${decade}|${soundSkeleton(nameParts(record.motherName).folded)}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
+    });
+  }
   // for a form without parents: the names and where the birth was registered (its first part, the commune)
   const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
   bases.push({ kind: 'givenPlace', basis: `${given}|${family}|${record.sex}|${commune}` });
@@ -77,6 +86,7 @@ const KIND_PREFIX: Record<BlockingKeyKind, string> = {
   givenMother: 'bm',
   givenFather: 'bp',
   givenPlace: 'bb',
+  bothParents: 'bq',
 };
 
 function digest({ kind, basis }: BlockingKeyBasis): string {
@@ -92,9 +102,14 @@ const kinds =
     bases.filter((b) => wanted.includes(b.kind));
 const DATE_KINDS: BlockingKeyKind[] = ['givenDate', 'familyDate'];
 
-/** The bases an incoming record queries: both date keys and the best third key it has. */
+/**
+ * The bases an incoming record queries: both date keys and the best third key it has: both parents' when the form
+ * names both (it survives a slip in the person's own name and in the date at once), else one parent's, else the
+ * birth place's.
+ */
 function queried(bases: BlockingKeyBasis[]): BlockingKeyBasis[] {
   const third =
+    bases.find((b) => b.kind === 'bothParents') ??
     bases.find((b) => b.kind === 'givenMother') ??
     bases.find((b) => b.kind === 'givenFather') ??
     bases.find((b) => b.kind === 'givenPlace');
@@ -147,8 +162,8 @@ export function blockingKeys(record: LinkableRecord, plan: FilingPlan = FILING_P
     parentsOrPlace: [...BLOCKING_KEY_KINDS],
     parents: ['givenDate', 'familyDate', 'givenMother', 'givenFather'],
     queried: [...BLOCKING_KEY_KINDS],
-    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace'],
-    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace'],
+    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace', 'bothParents'],
+    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace', 'bothParents'],
     three: ['givenDate', 'familyDate', 'givenMother'],
     dates: DATE_KINDS,
   };

@@ -104,6 +104,8 @@ describe('a pair whose IDs are one keystroke apart', () => {
       personalId: '079203012354',
       fullName: 'Hùnh Nguyến Văb',
       dateOfBirth: '1990-04-19',
+      // no father: the both-parents key would pair them too
+      fatherName: undefined,
     };
     const match = scoreMatch(second, first);
     expect(match.levels.personalId).toBe('slip');

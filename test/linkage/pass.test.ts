@@ -61,7 +61,7 @@ describe('the link pass (shared/linkage/pass.ts)', () => {
     };
     const lines = passLines({ key: 'nk:x', record, keptApart: ['id:1'] });
     expect(lines.map(([key]) => key)).toEqual(filingKeys(record, 'all'));
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     const back = personOfLine(lines[0] as PassLine);
     expect(back).toEqual({
       key: 'nk:x',
