@@ -218,7 +218,7 @@ export function missBreakdown(misses: readonly Miss[], pairs: number): string[] 
       : '';
     lines.push(
       `${cause}: ${of.length} (${((100 * of.length) / Math.max(1, pairs)).toFixed(2)} % of pairs)${reached}`,
-      `  keys shared with the first form (all five kinds filed): ${top(shared)}`,
+      `  keys shared with the first form (every kind filed): ${top(shared)}`,
       `  noise: ${top(noise)}`,
     );
   }
