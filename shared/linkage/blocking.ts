@@ -144,7 +144,7 @@ export type FilingPlan = keyof typeof FILING_PLANS;
 export const FILING_PLAN: FilingPlan = 'queried';
 
 /**
- * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
+ * The keys a held record is filed under (one index item each): up to six. A short digest per kind, so that
  * no name or birth date shows in an index key, as with personKey.
  */
 export function filingKeys(record: LinkableRecord, plan: FilingPlan = FILING_PLAN): string[] {

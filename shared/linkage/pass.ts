@@ -67,7 +67,7 @@ export function ranksBefore(a: string, b: string): boolean {
 }
 
 /**
- * The scan's lines for one person: one per blocking key of every kind (five at most), and with `digest` (an HMAC
+ * The scan's lines for one person: one per blocking key of every kind (six at most), and with `digest` (an HMAC
  * under the person-key secret) one per variant key of its ID (six: IDs one keystroke apart share one). The pass
  * files nothing in DynamoDB, so it can afford every kind the online register leaves out to save write units.
  */
