@@ -57,6 +57,9 @@ function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
       basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
     });
   }
+  // for a form without parents: the names and where the birth was registered (its first part, the commune)
+  const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
+  bases.push({ kind: 'givenPlace', basis: `${given}|${family}|${record.sex}|${commune}` });
   // survives any slip in the person's own name together with a date slip (issue 22: noisy names on ID-less forms):
   // both parents' names, sex and decade; siblings of one sex and decade share it, which the scorer tells apart
   if (record.motherName && record.fatherName) {
@@ -65,9 +68,6 @@ function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
       basis: `${record.sex}|${decade}|${soundSkeleton(nameParts(record.motherName).folded)}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
     });
   }
-  // for a form without parents: the names and where the birth was registered (its first part, the commune)
-  const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
-  bases.push({ kind: 'givenPlace', basis: `${given}|${family}|${record.sex}|${commune}` });
   return bases;
 }
 
