@@ -86,7 +86,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
     },
     sendsTo: ['linkPass'],
-    readsSecrets: [],
+    // the person-key secret: an ID's variant keys are digests under it (issue 22), so no ID shows in a scan file's key
+    readsSecrets: ['personKey'],
   },
   // merges outcomes and rejected rows into the report; reads the upload again for the cells of the rows outcomes.xlsx
   // lists, and copies a batch's report to its name's path (a copy reads its source). Reads a reference upload and

@@ -205,6 +205,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'linkPass', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 16 },
     environment: {
       ...REGISTER_STORES,
+      // an ID's variant keys are digests under it (issue 22: IDs one keystroke apart meet in a scan group)
+      PERSON_KEY_SECRET,
       // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
       LINK_SEGMENTS: { value: '16' },
       LINK_PARTITIONS: { value: '16' },

@@ -37,6 +37,7 @@ describe('shared/resources.ts', () => {
       'BATCHES_BUCKET',
       'BATCHES_TABLE',
       'REGISTER_TABLE',
+      'PERSON_KEY_SECRET',
       'LINK_PASS_QUEUE_URL',
       'LINK_SEGMENTS',
       'LINK_PARTITIONS',
@@ -46,11 +47,11 @@ describe('shared/resources.ts', () => {
     });
   });
 
-  it('names the person-key secret to the functions that seal person keys (the register; finalize, a rejected row’s ID; births, the child’s and parents’), and to no other', () => {
+  it('names the person-key secret to the functions that seal person keys (the register; finalize, a rejected row’s ID; link, an ID’s variant keys; births, the child’s and parents’), and to no other', () => {
     const named = [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]
       .filter((spec) => 'PERSON_KEY_SECRET' in functionEnvironment(spec))
       .map((spec) => spec.id);
-    expect(named).toEqual(['register', 'finalize', 'births']);
+    expect(named).toEqual(['register', 'finalize', 'link', 'births']);
     for (const id of named) {
       expect(functionEnvironment(FUNCTIONS[id as keyof typeof FUNCTIONS]).PERSON_KEY_SECRET).toEqual({
         secret: 'personKey',

@@ -86,6 +86,8 @@ export function linkPassDeps(): LinkPassDeps {
     passes: linkPasses(),
     register: new RegisterScan(env('REGISTER_TABLE')),
     files: files(),
+    // the person-key secret, read by the first scan step of the container and kept: the ID variant keys' digests
+    keyer: personKeyerFromEnvironment(),
     segments: Number(process.env.LINK_SEGMENTS ?? 4),
     partitions: Number(process.env.LINK_PARTITIONS ?? 4),
     send: (messages) => send('linkPass', messages),

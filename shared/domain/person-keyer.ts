@@ -9,6 +9,11 @@ export interface PersonKeyer {
   /** the secret's version, carried in every key it seals (`p1:…`) so that a rotation can find what to re-key */
   readonly version: number;
   seal(identity: string): string;
+  /**
+   * A keyed digest of a blocking basis under the same secret (issue 22: an ID with digits masked, so that IDs one
+   * keystroke apart share a key): base64url, no ID readable from it, none recomputable without the secret.
+   */
+  digest(basis: string): string;
 }
 
 /** The version of a throwaway secret (`throwawayKeyer`): its keys begin `p0:`, and no register holds them. */
@@ -43,6 +48,8 @@ export function hmacKeyer(secret: string | Uint8Array, version: number): PersonK
   };
   return {
     version,
+    // a basis never begins like an identity (id:… or nk:…), so a digest is never a person key's MAC
+    digest: (basis) => mac(`blocking|${basis}`),
     seal(identity) {
       if (!personKeys.isLegacy(identity)) throw new Error('only an identity (id:… or nk:…) is sealed');
       return personKeys.sealed(version, identity, mac(identity).slice(0, 22));

@@ -2,7 +2,7 @@
 // as it is now, then merged, put on the agency's review list, or left as they are (shared/ingest/link-pass.ts).
 import { reviewId, rowOfEntry } from '../keys.ts';
 import type { PassCandidate } from '../linkage/pass.ts';
-import { decide, scoreMatch } from '../linkage/score.ts';
+import { decidePair, scoreMatch } from '../linkage/score.ts';
 import type { DecideDone } from '../model/link-pass.ts';
 import type { PassRegister } from '../model/ports.ts';
 import type { HeldPerson } from '../model/register.ts';
@@ -55,7 +55,7 @@ export async function applyCandidate(
   if (chain.some((other) => person.keptApart?.includes(other)) || candidate.keptApart?.includes(key))
     return 'unchanged';
   const best = scoreMatch(person.record, candidate.record);
-  const decision = decide(best.score, best.levels);
+  const decision = decidePair(best, person.record, candidate.record);
   if (decision === 'match') {
     return (await mergePerson(register, key, target, `link#${passId}#${key}`, counters))
       ? 'merged'

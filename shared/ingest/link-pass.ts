@@ -7,6 +7,7 @@
 // The step that completes a stage sends the next stage's messages (the pass item records every step); one pass runs
 // at a time. Every step can be repeated: files are rewritten whole, merges and review items are idempotent.
 import * as z from 'zod/mini';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { objectKeys } from '../keys.ts';
 import {
   bestInPartition,
@@ -50,6 +51,8 @@ export interface LinkPassDeps {
   concurrency?: number;
   /** the coverage counters a merge moves (issue 18) */
   counters?: MergeCounters;
+  /** the person-key secret's keyer: a person's ID variant keys are digests under it (issue 22); none, no such keys */
+  keyer?: () => Promise<Pick<PersonKeyer, 'digest'>>;
 }
 
 /** Candidates are few beside the scan lines: a national pass's fit in this many decide steps (docs/scale.md). */
@@ -182,6 +185,8 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
   const pass = await requirePass(passId, deps);
   // bounds the scan's heap well inside the link function's memory (shared/resources.ts)
   const flushLines = deps.flushLines ?? 1_000_000;
+  // the ID variant keys' digests (issue 22): a pass without the keyer groups by the other keys alone
+  const digest = deps.keyer ? (await deps.keyer()).digest : undefined;
   let buffers: PassLine[][] = Array.from({ length: pass.partitions }, () => []);
   let held = 0;
   let parts = 0;
@@ -203,7 +208,7 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
   for await (const page of deps.register.scanPersons(segment, pass.segments)) {
     for (const person of page) {
       persons++;
-      for (const line of passLines(person)) {
+      for (const line of passLines(person, digest)) {
         (buffers[partitionOf(line[0], pass.partitions)] as PassLine[]).push(line);
         held++;
       }

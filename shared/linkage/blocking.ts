@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { personKeys } from '../keys.ts';
 import { type LinkableRecord, UNIT_PREFIX } from './compare.ts';
-import { foldText, nameParts, skeleton } from './name-form.ts';
+import { foldText, nameParts, soundSkeleton } from './name-form.ts';
 
 export const BLOCKING_KEY_KINDS = [
   'givenDate',
@@ -12,6 +12,7 @@ export const BLOCKING_KEY_KINDS = [
   'givenMother',
   'givenFather',
   'givenPlace',
+  'bothParents',
 ] as const;
 export type BlockingKeyKind = (typeof BLOCKING_KEY_KINDS)[number];
 
@@ -32,32 +33,41 @@ export interface BlockingKeyBasis {
 /** Every key a record can be filed under, with its readable basis. */
 function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
   const name = nameParts(record.fullName);
-  const given = skeleton(name.given);
+  const given = soundSkeleton(name.given);
+  const family = soundSkeleton(name.family);
   const date = swapInvariantDate(record.dateOfBirth);
   const decade = record.dateOfBirth.slice(0, 3);
   const bases: BlockingKeyBasis[] = [
     // survives a slip in the family or middle name, a dropped middle name, a day/month swap
     { kind: 'givenDate', basis: `${given}|${date}` },
     // survives any slip in the middle or given name
-    { kind: 'familyDate', basis: `${name.family}|${record.sex}|${date}` },
+    { kind: 'familyDate', basis: `${family}|${record.sex}|${date}` },
   ];
   // survive a slipped day, month or year digit: the given name with a parent's name and the decade of birth
   // (a parent's name alone is shared by the mothers of a whole province), or with the birth place
   if (record.motherName) {
     bases.push({
       kind: 'givenMother',
-      basis: `${given}|${record.sex}|${decade}|${nameParts(record.motherName).folded}`,
+      basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.motherName).folded)}`,
     });
   }
   if (record.fatherName) {
     bases.push({
       kind: 'givenFather',
-      basis: `${given}|${record.sex}|${decade}|${nameParts(record.fatherName).folded}`,
+      basis: `${given}|${record.sex}|${decade}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
     });
   }
   // for a form without parents: the names and where the birth was registered (its first part, the commune)
   const commune = foldText(record.birthRegistrationPlace.split(',')[0] ?? '').replace(UNIT_PREFIX, '');
-  bases.push({ kind: 'givenPlace', basis: `${given}|${name.family}|${record.sex}|${commune}` });
+  bases.push({ kind: 'givenPlace', basis: `${given}|${family}|${record.sex}|${commune}` });
+  // survives any slip in the person's own name together with a date slip (issue 22: noisy names on ID-less forms):
+  // both parents' names, sex and decade; siblings of one sex and decade share it, which the scorer tells apart
+  if (record.motherName && record.fatherName) {
+    bases.push({
+      kind: 'bothParents',
+      basis: `${record.sex}|${decade}|${soundSkeleton(nameParts(record.motherName).folded)}|${soundSkeleton(nameParts(record.fatherName).folded)}`,
+    });
+  }
   return bases;
 }
 
@@ -67,7 +77,7 @@ function blockingKeyBases(record: LinkableRecord): BlockingKeyBasis[] {
  * through one partition and a later copy finds the earlier one (docs/linkage.md, "In the register").
  */
 export function colocationKey(record: Pick<LinkableRecord, 'fullName' | 'dateOfBirth'>): string {
-  return `${skeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
+  return `${soundSkeleton(nameParts(record.fullName).given)}|${swapInvariantDate(record.dateOfBirth)}`;
 }
 
 const KIND_PREFIX: Record<BlockingKeyKind, string> = {
@@ -76,6 +86,7 @@ const KIND_PREFIX: Record<BlockingKeyKind, string> = {
   givenMother: 'bm',
   givenFather: 'bp',
   givenPlace: 'bb',
+  bothParents: 'bq',
 };
 
 function digest({ kind, basis }: BlockingKeyBasis): string {
@@ -91,9 +102,14 @@ const kinds =
     bases.filter((b) => wanted.includes(b.kind));
 const DATE_KINDS: BlockingKeyKind[] = ['givenDate', 'familyDate'];
 
-/** The bases an incoming record queries: both date keys and the best third key it has. */
+/**
+ * The bases an incoming record queries: both date keys and the best third key it has: both parents' when the form
+ * names both (it survives a slip in the person's own name and in the date at once), else one parent's, else the
+ * birth place's.
+ */
 function queried(bases: BlockingKeyBasis[]): BlockingKeyBasis[] {
   const third =
+    bases.find((b) => b.kind === 'bothParents') ??
     bases.find((b) => b.kind === 'givenMother') ??
     bases.find((b) => b.kind === 'givenFather') ??
     bases.find((b) => b.kind === 'givenPlace');
@@ -128,7 +144,7 @@ export type FilingPlan = keyof typeof FILING_PLANS;
 export const FILING_PLAN: FilingPlan = 'queried';
 
 /**
- * The keys a held record is filed under (one index item each): up to five. A short digest per kind, so that
+ * The keys a held record is filed under (one index item each): up to six. A short digest per kind, so that
  * no name or birth date shows in an index key, as with personKey.
  */
 export function filingKeys(record: LinkableRecord, plan: FilingPlan = FILING_PLAN): string[] {
@@ -146,10 +162,45 @@ export function blockingKeys(record: LinkableRecord, plan: FilingPlan = FILING_P
     parentsOrPlace: [...BLOCKING_KEY_KINDS],
     parents: ['givenDate', 'familyDate', 'givenMother', 'givenFather'],
     queried: [...BLOCKING_KEY_KINDS],
-    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace'],
-    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace'],
+    givenAndThird: ['givenDate', 'givenMother', 'givenFather', 'givenPlace', 'bothParents'],
+    familyAndThird: ['familyDate', 'givenMother', 'givenFather', 'givenPlace', 'bothParents'],
     three: ['givenDate', 'familyDate', 'givenMother'],
     dates: DATE_KINDS,
   };
   return queried(kinds(...filedKinds[plan])(blockingKeyBases(record))).map(digest);
 }
+
+/** A keyed digest under the person-key secret (`PersonKeyer.digest`): what keeps an ID out of its variant keys. */
+export type KeyDigest = (basis: string) => string;
+
+/**
+ * The digit windows an ID's variant keys mask: three digits each, neighbours sharing one, so that any one substituted
+ * digit and any two transposed neighbours fall inside one window: two IDs one keystroke apart then agree on the rest
+ * and share that window's key. Six keys, where a key per masked digit would take twelve and the transpositions eleven
+ * more.
+ */
+export const ID_MASK_WINDOWS: readonly (readonly number[])[] = [
+  [0, 1, 2],
+  [2, 3, 4],
+  [4, 5, 6],
+  [6, 7, 8],
+  [8, 9, 10],
+  [10, 11],
+];
+
+/** A 12-digit personal ID (the variant keys are made for well-formed IDs only). */
+const WELL_FORMED_ID = /^\d{12}$/;
+
+/**
+ * The ID's variant keys (`bi:…`): one per window of ID_MASK_WINDOWS, the ID with that window's digits masked, sealed
+ * with `digest` (an HMAC under the person-key secret): a one-keystroke typo of the ID shares one of them; the key tells
+ * nothing of the ID. None without a well-formed ID.
+ */
+export function idVariantKeys(personalId: string | undefined, digest: KeyDigest): string[] {
+  if (!personalId || !WELL_FORMED_ID.test(personalId)) return [];
+  return ID_MASK_WINDOWS.map((window, w) => {
+    const masked = [...personalId].map((digit, i) => (window.includes(i) ? '*' : digit)).join('');
+    return personKeys.blocking(ID_VARIANT_PREFIX, digest(`idv|${w}|${masked}`).slice(0, 16));
+  });
+}
+const ID_VARIANT_PREFIX = 'bi';

@@ -1,6 +1,6 @@
 // Linking an incoming record to the register: the best of the candidates its blocking keys found.
 import type { LinkableRecord } from './compare.ts';
-import { decide, type LinkDecision, type LinkThresholds, type MatchScore, scoreMatch } from './score.ts';
+import { decidePair, type LinkDecision, type LinkThresholds, type MatchScore, scoreMatch } from './score.ts';
 
 /** A record the register holds, as a blocking query returns it. */
 export interface HeldCandidate {
@@ -35,6 +35,7 @@ export function linkRecord(
 ): LinkResult {
   const seen = new Set<string>();
   let best: (MatchScore & { personKey: string }) | undefined;
+  let bestRecord: LinkableRecord | undefined;
   for (const candidate of candidates) {
     if (seen.has(candidate.personKey) || keptApart?.has(candidate.personKey)) continue;
     seen.add(candidate.personKey);
@@ -45,8 +46,13 @@ export function linkRecord(
       (scored.score === best.score && candidate.personKey < best.personKey)
     ) {
       best = { ...scored, personKey: candidate.personKey };
+      bestRecord = candidate.record;
     }
   }
   if (!best) return { decision: 'distinct', candidates: 0 };
-  return { decision: decide(best.score, best.levels, thresholds), best, candidates: seen.size };
+  return {
+    decision: decidePair(best, incoming, bestRecord as LinkableRecord, thresholds),
+    best,
+    candidates: seen.size,
+  };
 }

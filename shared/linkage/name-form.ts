@@ -82,10 +82,22 @@ function slippedNguyen(token: string): boolean {
   return token.length >= 5 && token.length <= 7 && token !== 'nguyen' && osaDistance(token, 'nguyen', 1) <= 1;
 }
 
+/** The rank of the known family name a token is one slip from ("Yuỳnh", "Lr"), if any. */
+function slippedFamilyRank(token: string): number | undefined {
+  for (let rank = 0; rank < FAMILY_NAMES.length; rank++) {
+    const name = FAMILY_NAMES[rank] as string;
+    if (Math.abs(name.length - token.length) <= 1 && osaDistance(token, name, 1) <= 1) return rank;
+  }
+  return undefined;
+}
+
 /**
  * Where the family name sits among folded tokens: the most frequent known family name, first occurrence.
  * A function of the tokens' cyclic order, so "Hùng Nguyễn Văn" and "Văn Hùng Nguyễn" both start at Nguyễn.
- * A misspelt Nguyễn in first place stays first (only there: the given name Nguyệt is one letter from it).
+ * A misspelt Nguyễn in first place stays first (only there: the given name Nguyệt is one letter from it); so does a
+ * first word one slip from a family name more frequent than any found further on: "Yuỳnh Văn Định" is a slipped
+ * Huỳnh, not a name led by Định (Đinh). Only there: further on, a word one slip from a family name is as likely a
+ * given or middle name (Ngọc, Nguyệt, Thị).
  */
 function anchorOf(tokens: readonly string[]): number {
   if (tokens.length > 1 && slippedNguyen(tokens[0] as string)) return 0;
@@ -97,6 +109,10 @@ function anchorOf(tokens: readonly string[]): number {
       best = rank;
       anchor = i;
     }
+  }
+  if (anchor > 0 && !FAMILY_RANK.has(tokens[0] as string)) {
+    const slipped = slippedFamilyRank(tokens[0] as string);
+    if (slipped !== undefined && slipped < best) return 0;
   }
   return anchor;
 }
@@ -151,6 +167,49 @@ export function skeleton(folded: string): string {
     .map((word) => {
       const w = word.replace(/rn/g, 'm');
       return (w.slice(0, 1) + w.slice(1).replace(VOWELS, '')).replace(/(.)\1+/g, '$1');
+    })
+    .join(' ');
+}
+
+// A word as it sounds, for blocking keys only (never for scoring): the spellings a clerk, a scanner or a regional
+// accent confuses are written one way, so that an OCR slip or a phonetic spelling of a name keeps its keys.
+// Look-alikes a scanner reads (0 o, 5 s, 8 b, 1 l, h b, rn m) and sounds spelt two ways: initial d/gi/r/v (Northern z,
+// Southern v as d), tr/ch, s/x, l/n, k/q/c, ngh/ng, gh/g; final n/ng; final c/t/ch dropped (Phúc, Phút; a scanned
+// Ngọc as Ngọe).
+const SOUND_INITIALS: [RegExp, string][] = [
+  [/^ngh/, 'ng'],
+  [/^gh/, 'g'],
+  [/^gi(?=[aeiouy])/, 'z'],
+  [/^[drv]/, 'z'],
+  [/^(tr|ch)/, 'c'],
+  [/^[kq]/, 'c'],
+  [/^x/, 's'],
+  [/^l/, 'n'],
+];
+
+/**
+ * The sound skeleton of a folded word: look-alike letters and the spellings of one sound made one, then the consonant
+ * skeleton without a leading vowel (an l scanned as I leaves one). Coarser than `skeleton`: more names share one,
+ * which only a blocking key can afford (the scorer still compares the names as written).
+ */
+export function soundSkeleton(folded: string): string {
+  return folded
+    .split(' ')
+    .map((word) => {
+      let w = word
+        .replace(/rn/g, 'm')
+        .replace(/0/g, 'o')
+        .replace(/5/g, 's')
+        .replace(/8/g, 'b')
+        .replace(/1/g, 'l');
+      w = w.replace(/b/g, 'h');
+      for (const [pattern, sound] of SOUND_INITIALS) w = w.replace(pattern, sound);
+      w = w
+        .replace(/ng$/, 'n')
+        .replace(/(ch|c|t)$/, '')
+        .replace(VOWELS, '')
+        .replace(/(.)\1+/g, '$1');
+      return w;
     })
     .join(' ');
 }

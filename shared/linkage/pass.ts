@@ -4,10 +4,10 @@
 // its best candidate. No blocking item is stored, so a person costs no write unit for being findable
 // (docs/linkage.md, "The link pass"). Pure: the steps that read and write live in shared/ingest/link-pass.ts.
 import { personKeys } from '../keys.ts';
-import { filingKeys } from './blocking.ts';
+import { filingKeys, idVariantKeys, type KeyDigest } from './blocking.ts';
 import { COMPARED_FIELDS, type LinkableRecord } from './compare.ts';
 import {
-  decide,
+  decidePair,
   LINK_THRESHOLDS,
   type LinkDecision,
   type LinkThresholds,
@@ -67,12 +67,16 @@ export function ranksBefore(a: string, b: string): boolean {
 }
 
 /**
- * The scan's lines for one person: one per blocking key of every kind (five at most). The pass files nothing in
- * DynamoDB, so it can afford every kind the online register leaves out to save write units.
+ * The scan's lines for one person: one per blocking key of every kind (six at most), and with `digest` (an HMAC
+ * under the person-key secret) one per variant key of its ID (six: IDs one keystroke apart share one). The pass
+ * files nothing in DynamoDB, so it can afford every kind the online register leaves out to save write units.
  */
-export function passLines(person: PassPerson): PassLine[] {
+export function passLines(person: PassPerson, digest?: KeyDigest): PassLine[] {
   const fields = COMPARED_FIELDS.map((field) => person.record[field] ?? null);
-  const keys = filingKeys(person.record, 'all');
+  const keys = [
+    ...filingKeys(person.record, 'all'),
+    ...(digest ? idVariantKeys(person.record.personalId, digest) : []),
+  ];
   return keys.map((key) =>
     person.keptApart?.length ? [key, person.key, fields, [...person.keptApart]] : [key, person.key, fields],
   );
@@ -132,8 +136,9 @@ export function bestInPartition(lines: Iterable<PassLine>, thresholds?: LinkThre
         if (seen.has(other.key) || !ranksBefore(other.key, person.key)) continue;
         seen.add(other.key);
         if (keptApart(person, other) || scoreBelow(person.record, other.record, floor)) continue;
-        const { score, levels } = scoreMatch(person.record, other.record);
-        const decision = decide(score, levels, thresholds);
+        const scored = scoreMatch(person.record, other.record);
+        const { score } = scored;
+        const decision = decidePair(scored, person.record, other.record, thresholds);
         if (decision === 'distinct') continue;
         const candidate: PassCandidate = { person: person.key, candidate: other.key, score, decision };
         if (better(candidate, best)) best = candidate;

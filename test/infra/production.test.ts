@@ -41,8 +41,9 @@ const secretRefs: Record<SecretId, { Ref: string }> = {
 const personKeyArn = arnOf(idOf(stack.personKeySecret.key));
 /** The functions that compute person keys (issue 16): they alone may read the secret. */
 // the register alone seals person keys (shared/ingest/register.ts)
-/** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18) */
-const KEYING_FUNCTIONS = ['register', 'finalize', 'births'];
+/** the functions that seal person keys: the register (every valid row), finalize (a rejected row's ID, issue 18), the
+ * link pass (an ID's variant keys, issue 22) and births (the child's and the parents' keys, issue 20) */
+const KEYING_FUNCTIONS = ['register', 'finalize', 'link', 'births'];
 
 interface Statement {
   Effect: string;

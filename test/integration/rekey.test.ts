@@ -31,6 +31,7 @@ vi.mock('../../shared/aws/person-key-secret.ts', async (importOriginal) => {
         return {
           version: keyer.version,
           seal: (identity) => (mode.legacy ? identity : keyer.seal(identity)),
+          digest: (basis) => keyer.digest(basis),
         };
       };
     },

@@ -18,7 +18,9 @@ type NearCollision = 'twin' | 'namesake' | 'junior';
 export interface LinkageOptions {
   /** rows in the register, duplicates included */
   rows: number;
-  /** share of rows that are a noisy second form of an earlier person (default 0.1) */
+  /** how noisy (LINKAGE_SETTINGS): `default`, or `hard`, the noisier data of issue 22 */
+  setting?: LinkageSettingName;
+  /** share of rows that are a noisy second form of an earlier person (default: the setting's, 0.1 by default) */
   duplicateRate?: number;
   /** default 1 */
   seed?: number | string;
@@ -74,6 +76,39 @@ const ID_NOISE = new Weighted<NoiseKind | 'kept'>([
   ['idTransposed', 10],
   ['idOnlyLater', 20],
 ]);
+// Issue 22's held-back data, noisier than the default: more second forms, more of them without an ID or with an ID
+// mistyped by one keystroke (a valid ID still: the slips land in the six random digits), and a name written with an
+// OCR confusion, a typo or as it sounds on top of the usual noise.
+const HARD_ID_NOISE = new Weighted<NoiseKind | 'kept'>([
+  ['kept', 15],
+  ['idMissing', 35],
+  ['idSlip', 20],
+  ['idTransposed', 10],
+  ['idOnlyLater', 20],
+]);
+const NAME_NOISE = new Weighted<NoiseKind>([
+  ['ocr', 1],
+  ['typo', 1],
+  ['phonetic', 1],
+]);
+
+export interface LinkageSetting {
+  /** share of rows that are a second form */
+  duplicateRate: number;
+  /** what becomes of a second form's ID when the person has one */
+  idNoise: Weighted<NoiseKind | 'kept'>;
+  /** share of second forms whose full name gets one more slip (OCR, typo, phonetic), and of those a second one */
+  nameNoise: number;
+  secondNameNoise: number;
+}
+
+/** The generator's fixed settings: bench:linkage and bench:link-pass take one by name (`--setting hard`). */
+export const LINKAGE_SETTINGS = {
+  default: { duplicateRate: 0.1, idNoise: ID_NOISE, nameNoise: 0, secondNameNoise: 0 },
+  hard: { duplicateRate: 0.15, idNoise: HARD_ID_NOISE, nameNoise: 0.3, secondNameNoise: 0.25 },
+} as const satisfies Record<string, LinkageSetting>;
+export type LinkageSettingName = keyof typeof LINKAGE_SETTINGS;
+
 interface Person {
   record: PopulationRecord;
   nearCollision?: { kind: NearCollision; of: number };
@@ -83,7 +118,8 @@ interface Person {
 export function generateLinkageRegister(options: LinkageOptions): LinkageRow[] {
   const { rows } = options;
   if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`rows must be a whole number, got ${rows}`);
-  const duplicateRate = options.duplicateRate ?? 0.1;
+  const setting: LinkageSetting = LINKAGE_SETTINGS[options.setting ?? 'default'];
+  const duplicateRate = options.duplicateRate ?? setting.duplicateRate;
   if (!(duplicateRate >= 0 && duplicateRate < 0.5)) throw new RangeError('duplicateRate must be in [0, 0.5)');
   const seed = options.seed ?? 1;
   const asOf = parseCalendarDate(options.asOf ?? DEFAULT_AS_OF);
@@ -107,6 +143,7 @@ export function generateLinkageRegister(options: LinkageOptions): LinkageRow[] {
   const context = {
     rng,
     newAddress: (record: PopulationRecord) => population.moved(record, false).text,
+    setting,
   };
   const seconds = order.slice(0, duplicates).map((index) => {
     const person = people[index] as Person;
@@ -217,27 +254,46 @@ function twinOf(rng: Rng, record: PopulationRecord): PopulationRecord {
   return { ...record, fullName: name, personalId: undefined, phone: undefined, email: undefined };
 }
 
-/** A person's second form: one to three kinds of content noise, and what became of their ID. */
+/**
+ * A person's second form: one to three kinds of content noise, and what became of their ID; under a setting with
+ * name noise, one or two more slips in the full name.
+ */
 function noisySecondForm(
   first: PopulationRecord,
-  context: Parameters<typeof applyNoise>[2],
+  context: Parameters<typeof applyNoise>[2] & { setting: LinkageSetting },
 ): [PopulationRecord, NoiseKind[]] {
-  const { rng } = context;
+  const { rng, setting } = context;
   const wanted = new Set<NoiseKind>();
   const count = NOISE_COUNT.pick(rng);
   for (let tries = 0; wanted.size < count && tries < 20; tries++) wanted.add(CONTENT_NOISE.pick(rng));
   if (first.personalId) {
-    const id = ID_NOISE.pick(rng);
+    const id = setting.idNoise.pick(rng);
     if (id !== 'kept') wanted.add(id);
+  }
+  // drawn only under a setting that has it, so the default setting's registers stay as they were
+  const nameSlips: NoiseKind[] = [];
+  if (setting.nameNoise > 0 && rng.chance(setting.nameNoise)) {
+    nameSlips.push(NAME_NOISE.pick(rng));
+    if (rng.chance(setting.secondNameNoise)) nameSlips.push(NAME_NOISE.pick(rng));
   }
   let record = first;
   const applied: NoiseKind[] = [];
   for (const kind of NOISE_KINDS) {
-    if (!wanted.has(kind)) continue;
-    const noisy = applyNoise(kind, record, context);
-    if (!noisy) continue;
-    record = noisy;
-    applied.push(kind);
+    if (wanted.has(kind)) {
+      const noisy = applyNoise(kind, record, context);
+      if (noisy) {
+        record = noisy;
+        applied.push(kind);
+      }
+    }
+    for (const slip of nameSlips) {
+      if (slip !== kind) continue;
+      const noisy = applyNoise(kind, record, { ...context, field: 'fullName' });
+      if (noisy) {
+        record = noisy;
+        applied.push(kind);
+      }
+    }
   }
   // none of the drawn kinds applied (no middle name to drop, a day above 12 to swap): the person moved
   if (applied.length === 0)

@@ -10,6 +10,7 @@ import type { Rng } from './rng.ts';
 export const NOISE_KINDS = [
   'typo',
   'ocr',
+  'phonetic',
   'nameOrder',
   'middleDropped',
   'dayMonthSwap',
@@ -137,6 +138,56 @@ export function ocrConfusion(rng: Rng, text: string): string {
   const at = rng.pick(positions);
   const length = pattern.source.length;
   return nfc.slice(0, at) + replacement + nfc.slice(at + length);
+}
+
+// Spellings of one sound (regional pronunciation written down: Northern d/gi/r, Southern v/d and final n/ng,
+// c/t, and the i/y of the old orthography): a clerk who writes a name as heard picks either.
+const PHONETIC_INITIALS: [RegExp, string][] = [
+  [/^gi(?=[^bcdđghklmnpqrstvx ])/i, 'd'],
+  [/^d(?=[^bcdđghklmnpqrstvx ])/i, 'gi'],
+  [/^r/i, 'd'],
+  [/^v/i, 'd'],
+  [/^tr/i, 'ch'],
+  [/^ch/i, 'tr'],
+  [/^s(?!h)/i, 'x'],
+  [/^x/i, 's'],
+  [/^l/i, 'n'],
+  [/^n(?![gh])/i, 'l'],
+];
+const PHONETIC_FINALS: [RegExp, string][] = [
+  [/ng$/i, 'n'],
+  [/(?<=[^g])n$/i, 'ng'],
+  [/c$/i, 't'],
+  [/t$/i, 'c'],
+];
+
+/** One word of a name spelt as it sounds: an initial or final consonant, or a final i/y, written the other way. */
+export function phoneticSpelling(rng: Rng, text: string): string {
+  const words = text.normalize('NFC').split(' ');
+  const options: [number, string][] = [];
+  words.forEach((word, at) => {
+    const lower = word.toLowerCase();
+    for (const [pattern, replacement] of [...PHONETIC_INITIALS, ...PHONETIC_FINALS]) {
+      if (!pattern.test(lower)) continue;
+      const spelt = lower.replace(pattern, replacement);
+      options.push([
+        at,
+        word[0] === word[0]?.toUpperCase() ? spelt[0]?.toUpperCase() + spelt.slice(1) : spelt,
+      ]);
+    }
+    // i and y after a consonant, with the tone kept: Lý/Lí, Vy/Vi, Mỹ/Mĩ
+    const nfd = word.normalize('NFD');
+    const swapped = /^[^aeiouy]+y[\u0300-\u036f]*$/i.test(nfd)
+      ? nfd.replace(/y(?=[\u0300-\u036f]*$)/i, 'i')
+      : /^[^aeiouy]+i[\u0300-\u036f]*$/i.test(nfd) && !/^(g|q)/i.test(nfd)
+        ? nfd.replace(/i(?=[\u0300-\u036f]*$)/i, 'y')
+        : undefined;
+    if (swapped) options.push([at, swapped.normalize('NFC')]);
+  });
+  if (options.length === 0) return text;
+  const [at, spelt] = rng.pick(options);
+  words[at] = spelt;
+  return words.join(' ');
 }
 
 /** Every diacritic removed, case kept: what an old tool or an ASCII-only form produces. */
@@ -291,6 +342,8 @@ export interface NoiseContext {
   rng: Rng;
   /** another address for a person who moved */
   newAddress: (record: PopulationRecord) => string;
+  /** the name a typo, OCR or phonetic slip lands in (drawn when absent: the full name seven times in ten) */
+  field?: 'fullName';
 }
 
 /**
@@ -301,14 +354,15 @@ export interface NoiseContext {
 export function applyNoise(
   kind: NoiseKind,
   record: PopulationRecord,
-  { rng, newAddress }: NoiseContext,
+  { rng, newAddress, field: nameField }: NoiseContext,
 ): PopulationRecord | undefined {
   const pickName = (): (typeof NAME_FIELDS)[number] =>
-    rng.chance(0.7) || (!record.fatherName && !record.motherName)
+    nameField ??
+    (rng.chance(0.7) || (!record.fatherName && !record.motherName)
       ? 'fullName'
       : record.motherName && (!record.fatherName || rng.chance(0.5))
         ? 'motherName'
-        : 'fatherName';
+        : 'fatherName');
   switch (kind) {
     case 'typo': {
       const field = pickName();
@@ -317,6 +371,11 @@ export function applyNoise(
     case 'ocr': {
       const field = pickName();
       const value = ocrConfusion(rng, record[field] as string);
+      return value === record[field] ? undefined : { ...record, [field]: value };
+    }
+    case 'phonetic': {
+      const field = pickName();
+      const value = phoneticSpelling(rng, record[field] as string);
       return value === record[field] ? undefined : { ...record, [field]: value };
     }
     case 'strippedDiacritics':
