@@ -37,7 +37,7 @@ export function birthsHandler(options: BirthsHandlerDeps) {
   async function handle(record: SQSRecord): Promise<void> {
     const event = parseBirthEvent(record.body, now());
     if (!maySendFor(options.senders(), record.attributes.SenderId, event.registeringAgency)) {
-      throw new BirthRefused('BIRTH_AGENCY_UNKNOWN');
+      throw new BirthRefused('BIRTH_SENDER_REFUSED');
     }
     const birth = await registerBirth(event, options.deps(await options.keyer()));
     // the registration id and the agency identify the birth; the child's name and number are never logged

@@ -27,6 +27,8 @@ export class BirthRefused extends Error {
   constructor(
     readonly code:
       | 'BIRTH_AGENCY_UNKNOWN'
+      /** the sender's role may not send for the registering agency (EVENT_SENDERS) */
+      | 'BIRTH_SENDER_REFUSED'
       | 'ID_PLACE_UNKNOWN'
       | 'ID_PLACE_UNSETTLED'
       | 'ID_YEAR_UNSUPPORTED'
