@@ -8,7 +8,7 @@ import type { BatchSummary } from '#batch/ledger.ts';
 import { nameAlreadyUsed } from '../../local/name-used.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { objectKeys } from '../../shared/keys.ts';
+import { batchKeys, objectKeys } from '../../shared/keys.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 
 const AGENCY = 'CA-KBANG';
@@ -205,7 +205,9 @@ describe("the clerk's report", () => {
     expect(csv).toContain('064 ≠ Hà Nội');
     expect(csv).toContain('(Họ và tên)');
     // and the batch item (GET /batches/{batchId}) holds the same counts
-    const item = (await agency.scan('batches')).find((b) => b.batchId === summary.batchId);
+    // the batch's own item: worklist lines of the batch (issue 25) carry its id too
+    const { pk, sk } = batchKeys.batch(summary.batchId);
+    const item = (await agency.scan('batches')).find((b) => b.pk === pk && b.sk === sk);
     expect(item).toMatchObject({
       errorsByCode: summary.errorsByCode,
       warningsByCode: summary.warningsByCode,
