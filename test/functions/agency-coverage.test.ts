@@ -8,21 +8,11 @@ import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
+import { setAgencyEnvironment } from './events.ts';
 import { bodyOf, get, headersOf, lambdaContext, type TestCaller } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
-Object.assign(process.env, {
-  AWS_REGION: 'ap-southeast-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  BATCHES_BUCKET: 'batches-bucket',
-  BATCHES_TABLE: 'batches-table',
-  REGISTER_TABLE: 'register-table',
-  AGENCIES_TABLE: 'agencies-table',
-  IDS_TABLE: 'ids-table',
-  PEOPLE_CLIENT_ID: 'people-client',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
+setAgencyEnvironment();
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
 beforeAll(async () => {
   ({ agencyHandler } = await import('../../functions/agency/handler.ts'));

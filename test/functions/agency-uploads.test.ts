@@ -4,20 +4,11 @@ import { UploadTicket } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
+import { setAgencyEnvironment } from './events.ts';
 import { bodyOf, lambdaContext, post } from './http.ts';
 import { testUploadUrls } from './upload-urls.ts';
 
-Object.assign(process.env, {
-  AWS_REGION: 'ap-southeast-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  BATCHES_BUCKET: 'batches-bucket',
-  BATCHES_TABLE: 'batches-table',
-  REGISTER_TABLE: 'register-table',
-  AGENCIES_TABLE: 'agencies-table',
-  IDS_TABLE: 'ids-table',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
+setAgencyEnvironment();
 let agencyHandler: typeof import('../../functions/agency/handler.ts').agencyHandler;
 let MemoryBatches: typeof import('../fakes/batches.ts').MemoryBatches;
 let MemoryRegister: typeof import('../fakes/register.ts').MemoryRegister;

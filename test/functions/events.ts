@@ -36,6 +36,18 @@ export function setProceduresEnvironment(): void {
   Object.assign(process.env, FUNCTION_ENVIRONMENT, { APPLICATIONS_TABLE: 'applications-table' });
 }
 
+/** The agency function builds its stores, and reads its page's client, as it loads. */
+export function setAgencyEnvironment(): void {
+  Object.assign(process.env, FUNCTION_ENVIRONMENT, {
+    BATCHES_BUCKET: 'batches-bucket',
+    BATCHES_TABLE: 'batches-table',
+    REGISTER_TABLE: 'register-table',
+    AGENCIES_TABLE: 'agencies-table',
+    IDS_TABLE: 'ids-table',
+    PEOPLE_CLIENT_ID: 'people-client',
+  });
+}
+
 export function sqsEvent(bodies: unknown[], receiveCount = 1, senderId?: string): SQSEvent {
   const messages = bodies.map((message, i) => ({
     messageId: `m${i}`,
