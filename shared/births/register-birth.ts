@@ -10,7 +10,7 @@ import { idPlaceOf } from '../ids/prefix.ts';
 import { personKeys } from '../keys.ts';
 import type { BirthRegistration, Births, IdAllocator, ParentLink } from '../model/ids.ts';
 import type { Register } from '../model/ports.ts';
-import { type BirthEvent, BirthEventError, birthRecord, vintageOfBirth } from './birth-event.ts';
+import { type BirthEvent, birthRecord, vintageOfBirth } from './birth-event.ts';
 
 export interface BirthDeps {
   allocator: IdAllocator;
@@ -100,5 +100,3 @@ export async function registerBirth(event: BirthEvent, deps: BirthDeps): Promise
   await deps.births.put(birth);
   return birth;
 }
-
-export { BirthEventError };

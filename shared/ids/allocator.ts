@@ -32,13 +32,13 @@ export interface AllocatorDeps {
 /** Skips in a row before an allocation gives up (each a number the register held): a sign of a wrong prefix. */
 const MAX_SKIPS = 16;
 
-export function prefixSpace(limit?: number): number {
+function prefixSpace(limit?: number): number {
   const all = allowedSuffixes().length;
   return limit && limit > 0 ? Math.min(limit, all) : all;
 }
 
 /** The number at `index` of a prefix's order under `orderKey`. */
-export function numberAt(prefix: string, index: number, orderKey: Uint8Array, size: number): string {
+function numberAt(prefix: string, index: number, orderKey: Uint8Array, size: number): string {
   const suffix = allowedSuffixes()[new KeyedPermutation(orderKey, size).at(index)] ?? 0;
   return `${prefix}${String(suffix).padStart(6, '0')}`;
 }
