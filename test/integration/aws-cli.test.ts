@@ -29,6 +29,8 @@ beforeAll(async () => {
     dir,
     ports: { s3: 0, sqs: 0, dynamodb: 0 },
     agencies: agenciesWith('CA-CLI'),
+    // the batch generator's truth is the exact-key register's; linkage has its own truth (linkage.test.ts)
+    extraEnv: { LINKAGE: 'off' },
     log: quietLog,
   });
 }, 60_000);

@@ -22,7 +22,8 @@ beforeAll(async () => {
     visibilityTimeouts: { intake: 2, records: 1, finalize: 2 },
     log: quietLog,
     handlers: async (env) => {
-      Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '60' });
+      // the batch generator's truth is the exact-key register's; linkage has its own truth (linkage.test.ts)
+      Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '60', LINKAGE: 'off' });
       const [split, finalize, commons, register, registerStore] = await Promise.all([
         import('../../functions/split/handler.ts'),
         import('../../functions/finalize/handler.ts'),

@@ -33,7 +33,8 @@ beforeAll(async () => {
     deadLetterWatchSeconds: WATCH_SECONDS,
     log: quietLog,
     handlers: async (env) => {
-      Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '30' });
+      // the batch generator's truth is the exact-key register's; linkage has its own truth (linkage.test.ts)
+      Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '30', LINKAGE: 'off' });
       const [split, finalize, commons, register, registerStore] = await Promise.all([
         import('../../functions/split/handler.ts'),
         import('../../functions/finalize/handler.ts'),
