@@ -78,12 +78,22 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   },
   // the link pass (shared/ingest/link-pass.ts): the pass item in the batches table, a parallel scan of the register,
   // the persons it merges (get, update) and review items it puts; its scan and candidate files under work/
+  // Where the stage issues numbers (issue 20): the prefixes' counters (update) and the rows' issuance records
+  // (conditional put, get, a batch's query), never a birth's; `issued-ids.csv` beside a batch's report, and its count
+  // on the batch (update)
   link: {
     readsObjects: [PREFIXES.work],
     writesObjects: [PREFIXES.work],
+    writesObjectsLike: [objectKeys.issuedIdsReports],
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
+      ids: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+        partitions: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], leadingKeys: idPartitions.formIssuance },
+        ],
+      },
     },
     sendsTo: ['linkPass'],
     // the person-key secret: an ID's variant keys are digests under it (issue 22), so no ID shows in a scan file's key

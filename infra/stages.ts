@@ -152,6 +152,12 @@ export const StageConfig = z
       .regex(/^(cron|rate)\(.+\)$/)
       .optional(),
     /**
+     * Whether dancu issues a personal ID number to a person accepted from a form without one, once a link pass has
+     * ruled out that the person has one (issue 20, docs/ids.md "Numbers for forms"): the pass's last stages, and
+     * `issued-ids.csv` beside the batch's report. Off where the Ministry's service issues the numbers.
+     */
+    issueIds: z.boolean().default(false),
+    /**
      * When the dead-letter watch runs (an EventBridge schedule expression): it marks failed, with a report, a batch
      * whose message reached a dead-letter queue without the last try's bookkeeping (a timeout, out of memory;
      * docs/operations.md). Its messages stay there for `npm run redrive`.
@@ -202,6 +208,11 @@ export const StageConfig = z
       }),
     }),
   })
+  // only linkage can rule out that a person has a number already
+  .refine((stage) => !stage.issueIds || stage.linkage !== 'off', {
+    message: 'issueIds needs linkage (on or pass): only a link pass rules out that a person has a number',
+    path: ['issueIds'],
+  })
   .refine((stage) => stage.eventSenders.every((s) => `${stage.prefix}-events-${s.name}`.length <= 64), {
     message: 'an event sender role name ({prefix}-events-{name}) must fit 64 characters',
   });
@@ -249,6 +260,7 @@ const STAGE_INPUTS = {
     signIn: { domainPrefix: 'dancu-dev-people', callbackUrls: ['http://localhost:8976/signed-in'] },
     eventSenders: EXAMPLE_EVENT_SENDERS,
     linkage: 'on',
+    issueIds: true,
     functions: { register: { maximumConcurrency: 8 }, split: { maximumConcurrency: 4 } },
     http: {
       throttle: { rateLimit: 50, burstLimit: 100 },
@@ -285,6 +297,8 @@ const STAGE_INPUTS = {
     // the register instead of 2.9 write units per row: USD 0.7 rather than 2.9 per million rows (docs/scale.md)
     linkage: 'pass',
     linkPassSchedule: 'cron(0 19 * * ? *)',
+    // a number for each person collected without one, after the night's pass (issue 20); off where the Ministry issues
+    issueIds: true,
     // a national run and its link pass in under 2 hours (docs/scale.md): 64 register chains at ~34 k WRU/s (within the
     // default table quota of 40 k), and a link pass up to 128 steps wide
     functions: { register: { maximumConcurrency: 64 }, link: { maximumConcurrency: 128 } },
@@ -366,9 +380,16 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
           environment: { ...withRetention.environment, KEEP_REJECTED_DAYS: { value: keepDays } },
         }
       : withRetention;
+  // the link pass issues numbers after it decides where the stage says so
+  const issue = withKeep.environment.ISSUE_IDS;
+  const issueIds = stage.issueIds ? 'on' : 'off';
+  const withIssue =
+    issue && 'value' in issue && issue.value !== issueIds
+      ? { ...withKeep, environment: { ...withKeep.environment, ISSUE_IDS: { value: issueIds } } }
+      : withKeep;
   const settings = stage.functions[spec.id];
-  if (!settings) return withKeep;
-  const merged = { ...withKeep, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withIssue;
+  const merged = { ...withIssue, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -5,9 +5,10 @@
 /** A row of a batch as items name it: `{batchId}#{row}` (a batch id has no `#`). */
 export const rowTag = (origin: { batchId: string; row: number }) => `${origin.batchId}#${origin.row}`;
 
-// a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`/`link`
-const ROW_ENTRY = /^(?!review#|link#)([A-Za-z0-9_-]+)#(\d+):/;
-/** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's or a merge's entry. */
+// a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`, `link`
+// or `issue`
+const ROW_ENTRY = /^(?!review#|link#|issue#)([A-Za-z0-9_-]+)#(\d+):/;
+/** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's, a merge's or an issuance's entry. */
 export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
   const match = ROW_ENTRY.exec(entry);
   return match?.[1] && match[2] ? { batchId: match[1], row: Number(match[2]) } : undefined;
@@ -227,14 +228,25 @@ const ID_PREFIX = 'IDPREFIX#';
 const ID_COUNTER = 'COUNTER';
 const ISSUED = 'ISSUED#';
 const ISSUED_SK = 'ISSUE';
+const ISSUED_ROW = 'ROW#';
 const BIRTH = 'BIRTH#';
 const BIRTH_SK = 'BIRTH';
 
 export const idKeys = {
   /** a prefix's counter (`next`), order key and size: `{place}{centurySex}{yy}` */
   counter: (prefix: string) => ({ pk: `${ID_PREFIX}${prefix}`, sk: ID_COUNTER }),
-  /** the number issued for a purpose (`birth#{registrationId}`, `form#{batchId}#{row}`): put once, never changed */
-  issued: (purposeKey: string) => ({ pk: `${ISSUED}${purposeKey}`, sk: ISSUED_SK }),
+  /** the number issued for a birth: put once, never changed */
+  issuedForBirth: (registrationId: string) => ({ pk: `${ISSUED}birth#${registrationId}`, sk: ISSUED_SK }),
+  /**
+   * the number issued for a form's row: put once, never changed; a batch's numbers share its partition, so one Query
+   * reads them all (`issued-ids.csv`)
+   */
+  issuedForRow: (batchId: string, row: number) => ({
+    pk: idKeys.issuedForBatch(batchId),
+    sk: `${ISSUED_ROW}${String(row).padStart(10, '0')}`,
+  }),
+  /** the partition of a batch's issued numbers */
+  issuedForBatch: (batchId: string) => `${ISSUED}form#${batchId}`,
   /** a registered birth: its number, the child's person key, what is missing, its parents' links */
   birth: (registrationId: string) => ({ pk: `${BIRTH}${registrationId}`, sk: BIRTH_SK }),
 };
@@ -242,6 +254,8 @@ export const idKeys = {
 /** The ids table's partitions by kind, as IAM's `dynamodb:LeadingKeys` patterns: the agency function reads births alone. */
 export const idPartitions = {
   births: [`${BIRTH}*`],
+  /** the prefixes' counters and the numbers issued for forms' rows: the link pass's issuance (never a birth's) */
+  formIssuance: [`${ID_PREFIX}*`, `${ISSUED}form#*`],
 };
 
 // ── The batches bucket: uploads, reports and the work files of batches and link passes in flight.
@@ -260,8 +274,14 @@ export const PREFIXES = {
   referencePopulation: 'reference/population/',
 } as const;
 
-/** The files of a batch's report. */
-export const REPORT_FILES = ['summary.json', 'outcomes.csv', 'outcomes.xlsx', 'review.csv'] as const;
+/** The files of a batch's report: finalize writes the first four, a link pass that issues numbers the last (issue 20). */
+export const REPORT_FILES = [
+  'summary.json',
+  'outcomes.csv',
+  'outcomes.xlsx',
+  'review.csv',
+  'issued-ids.csv',
+] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
 /** The agency and name a batch's reports go under. */
@@ -319,6 +339,8 @@ export const objectKeys = {
   },
   /** the report of reference upload `{name}.csv`, beside it; not a `.csv`, so it starts nothing */
   referenceReport: (name: string) => `${PREFIXES.referencePopulation}${name}${REFERENCE_REPORT_SUFFIX}`,
+  /** every batch's `issued-ids.csv`: an IAM pattern (the link pass writes these and no other report) */
+  issuedIdsReports: `${PREFIXES.reports}*/issued-ids.csv`,
   /** every reference report: an IAM pattern (finalize writes these and no other key under the prefix) */
   referenceReports: `${PREFIXES.referencePopulation}*${REFERENCE_REPORT_SUFFIX}`,
   /** a partition's chunk of valid rows */
@@ -332,6 +354,12 @@ export const objectKeys = {
   /** a link pass's scan lines of one partition, from one part of one segment */
   passScan: (passId: string, partition: number, segment: number, part: number) =>
     `${PREFIXES.work}link/${passId}/scan/${partition}/${segment}-${part}.ndjson`,
+  /** the persons without a personal ID a link pass's scan segment read, for its issue stage (issue 20) */
+  passUnnumbered: (passId: string, segment: number) =>
+    `${PREFIXES.work}link/${passId}/unnumbered/${segment}.ndjson`,
+  /** the batches whose rows an issue step gave numbers, for the report stage */
+  passIssuedBatches: (passId: string, segment: number) =>
+    `${PREFIXES.work}link/${passId}/issued/${segment}.ndjson`,
   /** a link pass's best candidates of one partition for one decide step */
   passBest: (passId: string, partition: number, from: number) =>
     `${PREFIXES.work}link/${passId}/best/${partition}/${from}.ndjson`,

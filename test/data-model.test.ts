@@ -55,7 +55,8 @@ describe('docs/data-model.md', () => {
       ['registerKeys.review', registerKeys.review('{agencyCode}', reviewId(origin))],
       ['applicationKeys.state', applicationKeys.state('{applicationCode}')],
       ['idKeys.counter', idKeys.counter('{prefix}')],
-      ['idKeys.issued', idKeys.issued('{purposeKey}')],
+      ['idKeys.issuedForBirth', idKeys.issuedForBirth('{registrationId}')],
+      ['idKeys.issuedForRow', idKeys.issuedForRow('{batchId}', 7)],
       ['idKeys.birth', idKeys.birth('{registrationId}')],
     ];
     for (const [name, { pk, sk }] of items) expect(page, name).toContain(cells(pk, sk, name));

@@ -38,9 +38,12 @@ describe('shared/resources.ts', () => {
       'BATCHES_TABLE',
       'REGISTER_TABLE',
       'PERSON_KEY_SECRET',
+      'IDS_TABLE',
       'LINK_PASS_QUEUE_URL',
       'LINK_SEGMENTS',
       'LINK_PARTITIONS',
+      'ISSUE_IDS',
+      'ID_SPACE_LIMIT',
     ]);
     expect(functionEnvironment(HTTP_FUNCTIONS.lookup)).toEqual({
       APPLICATIONS_TABLE: { table: 'applications' },

@@ -1,12 +1,21 @@
 // Link-pass queue → one step of a link pass over the register (shared/ingest/link-pass.ts): start, scan a
-// segment, group a partition, or decide a partition. Started by the stage's schedule or by an operator's message.
+// segment, group a partition, decide a partition, and where the stage issues numbers, issue for a segment and report.
+// Started by the stage's schedule or by an operator's message.
+
+import { env } from '../../shared/aws/clients.ts';
+import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
+import { createAllocator } from '../../shared/ids/allocator.ts';
 import {
   type LinkPassDeps,
   LinkPassMessage,
   passSummary,
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
-import { recordLinkPassFinished } from '../commons/observability.ts';
+import type { IssuanceDeps } from '../../shared/ingest/link-pass-issue.ts';
+import { personKeys } from '../../shared/keys.ts';
+import { BatchStore } from '../../shared/store/batch-store.ts';
+import { IdStore } from '../../shared/store/id-store.ts';
+import { recordIdPrefixFull, recordLinkPassFinished } from '../commons/observability.ts';
 import { linkPassDeps, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
@@ -51,4 +60,29 @@ export function linkHandler(deps: LinkPassDeps) {
   });
 }
 
-export const handler = linkHandler(linkPassDeps());
+/** The link pass's issuance (issue 20): dancu's allocator on the ids table, and the batches its reports go beside. */
+function issuanceDeps(deps: LinkPassDeps): IssuanceDeps {
+  const ids = new IdStore(env('IDS_TABLE'));
+  const keyer = personKeyerFromEnvironment();
+  return {
+    allocator: createAllocator({
+      counters: ids,
+      issued: ids,
+      // a number the register holds already (issued before dancu, by another authority) is skipped
+      held: async (number) =>
+        Boolean(await deps.register.getPerson((await keyer()).seal(personKeys.identityById(number)))),
+      issuedBy: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'dancu-link',
+      spaceLimit: Number(process.env.ID_SPACE_LIMIT) || undefined,
+    }),
+    issued: ids,
+    keyer,
+    batches: new BatchStore(env('BATCHES_TABLE')),
+    onFull: recordIdPrefixFull,
+  };
+}
+
+const deps = linkPassDeps();
+// the stage's `issueIds`: the passes this function starts issue numbers after they decide
+export const handler = linkHandler(
+  process.env.ISSUE_IDS === 'on' ? { ...deps, issuance: issuanceDeps(deps) } : deps,
+);

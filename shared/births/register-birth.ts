@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { PersonKeyer } from '../domain/person-keyer.ts';
 import type { PopulationRecord } from '../domain/record.ts';
-import { idPlaceOf } from '../ids/prefix.ts';
+import { idPlaceOf } from '../ids/commune-place.ts';
 import { personKeys } from '../keys.ts';
 import type { BirthRegistration, Births, IdAllocator, ParentLink } from '../model/ids.ts';
 import type { Register } from '../model/ports.ts';

@@ -1,9 +1,11 @@
 // The 12-digit personal ID (số định danh cá nhân): PPP G YY RRRRRR, Decree 137/2015 Art. 13 and
 // Circular 07/2016/TT-BCA Art. 7. PPP is the birth-registration province (0xx) or country (1xx–2xx),
 // G the century and sex (0/1 = 1900s male/female, 2/3 = 2000s, … 8/9 = 2300s), YY the birth year's last two digits.
+
+import { findBirthProvince } from './birth-province.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
 import type { Sex } from './record.ts';
-import { findBirthProvince, ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
+import { ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
 
 export interface DecodedPersonalId {
   /** the 3-digit province or country code */

@@ -13,7 +13,6 @@ import type {
   IssueRequest,
   IssueResult,
 } from '../model/ids.ts';
-import { purposeKey } from '../model/ids.ts';
 import { idPrefix } from './prefix.ts';
 import { allowedSuffixes, KeyedPermutation } from './suffixes.ts';
 
@@ -48,8 +47,7 @@ export function createAllocator(deps: AllocatorDeps): IdAllocator {
   const now = deps.now ?? (() => new Date());
   return {
     async issue(request: IssueRequest): Promise<IssueResult> {
-      const key = purposeKey(request.purpose);
-      const existing = await deps.issued.get(key);
+      const existing = await deps.issued.get(request.purpose);
       if (existing) return { status: 'already', record: existing };
       const prefix = idPrefix(request);
       if (!prefix) {
@@ -70,8 +68,9 @@ export function createAllocator(deps: AllocatorDeps): IdAllocator {
           issuedBy: deps.issuedBy,
           issuedAt: now().toISOString(),
           why: request.why,
+          ...(request.formId ? { formId: request.formId } : {}),
         };
-        const kept = await deps.issued.record(key, record);
+        const kept = await deps.issued.record(record);
         // a concurrent delivery of the same purpose recorded first: its number holds, this index stays unused
         return { status: kept.number === number ? 'issued' : 'already', record: kept };
       }

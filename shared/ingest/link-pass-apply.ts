@@ -16,7 +16,7 @@ const MAX_HOPS = 4;
  * `{batchId}#{row}` of a person's earliest kept row, the row a review item is filed under (a review's or a merge's
  * entry in `applied` names no row, and is passed over).
  */
-function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
+export function firstRow(person: HeldPerson): { batchId: string; row: number } | undefined {
   for (const entry of person.applied) {
     const row = rowOfEntry(entry);
     if (row) return row;

@@ -3,12 +3,14 @@
 //   scan    → a segment's persons, one line per blocking key, into `partitions` files by key;
 //   group   → a partition's lines grouped by key, scored, each person's best candidate there, into files by person
 //             (`deciders` of them: candidates are few, so fewer decide steps than partitions keep S3 requests down);
-//   decide  → each person's best candidate overall, applied: merged into it, or put on the agency's review list.
+//   decide  → each person's best candidate overall, applied: merged into it, or put on the agency's review list;
+//   issue, report → in a stage that issues numbers, a number for each person the pass left without one, and each
+//             batch's `issued-ids.csv` (shared/ingest/link-pass-issue.ts).
 // The step that completes a stage sends the next stage's messages (the pass item records every step); one pass runs
 // at a time. Every step can be repeated: files are rewritten whole, merges and review items are idempotent.
 import * as z from 'zod/mini';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { objectKeys } from '../keys.ts';
+import { objectKeys, personKeys } from '../keys.ts';
 import {
   bestInPartition,
   bestOverall,
@@ -17,9 +19,10 @@ import {
   partitionOf,
   passLines,
 } from '../linkage/pass.ts';
-import type { DecideDone, LinkPass, PassStage } from '../model/link-pass.ts';
+import { type DecideDone, type LinkPass, type PassStage, STAGE_DONE } from '../model/link-pass.ts';
 import type { Files, LinkPasses, PassRegister } from '../model/ports.ts';
 import { applyCandidate } from './link-pass-apply.ts';
+import { type IssuanceDeps, issueForSegment, reportIssued } from './link-pass-issue.ts';
 import type { MergeCounters } from './resolve-review.ts';
 
 export const LinkPassMessage = z.discriminatedUnion('kind', [
@@ -34,13 +37,15 @@ export const LinkPassMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link-scan'), passId: z.string(), segment: z.int().check(z.nonnegative()) }),
   z.object({ kind: z.literal('link-group'), passId: z.string(), partition: z.int().check(z.nonnegative()) }),
   z.object({ kind: z.literal('link-decide'), passId: z.string(), partition: z.int().check(z.nonnegative()) }),
+  z.object({ kind: z.literal('link-issue'), passId: z.string(), segment: z.int().check(z.nonnegative()) }),
+  z.object({ kind: z.literal('link-report'), passId: z.string() }),
 ]);
 export type LinkPassMessage = z.infer<typeof LinkPassMessage>;
 
 export interface LinkPassDeps {
   passes: LinkPasses;
   register: PassRegister;
-  files: Pick<Files, 'putLines' | 'readLines'>;
+  files: Pick<Files, 'putLines' | 'readLines' | 'putText'>;
   send: (messages: LinkPassMessage[]) => Promise<void>;
   /** the least segments and partitions of a pass its start message does not size (more for a larger register) */
   segments: number;
@@ -53,6 +58,8 @@ export interface LinkPassDeps {
   counters?: MergeCounters;
   /** the person-key secret's keyer: a person's ID variant keys are digests under it (issue 22); none, no such keys */
   keyer?: () => Promise<Pick<PersonKeyer, 'digest'>>;
+  /** set where the stage issues numbers (`issueIds`): the passes it starts end with the issue and report stages */
+  issuance?: IssuanceDeps;
 }
 
 /** Candidates are few beside the scan lines: a national pass's fit in this many decide steps (docs/scale.md). */
@@ -90,6 +97,16 @@ export function passSummary(pass: LinkPass) {
     merged: sum(pass.decided, 'merged'),
     reviews: sum(pass.decided, 'reviews'),
     unchanged: sum(pass.decided, 'unchanged'),
+    ...(pass.issues
+      ? {
+          issued: sum(pass.issued, 'issued'),
+          waiting: sum(pass.issued, 'waiting'),
+          refused: Object.values(pass.issued).reduce<Record<string, number>>((all, done) => {
+            for (const [code, n] of Object.entries(done.refused)) all[code] = (all[code] ?? 0) + n;
+            return all;
+          }, {}),
+        }
+      : {}),
   };
 }
 
@@ -114,6 +131,11 @@ export async function runPassStep(
       return;
     case 'link-decide':
       return (await decidePartition(message.passId, message.partition, deps)) ? 'finished' : undefined;
+    case 'link-issue':
+      await issueSegment(message.passId, message.segment, deps);
+      return;
+    case 'link-report':
+      return (await reportPass(message.passId, deps)) ? 'finished' : undefined;
   }
 }
 
@@ -129,7 +151,12 @@ async function startPass(
     sizes.segments && sizes.partitions ? deps : passSizes(await deps.register.estimateItems(), deps);
   const segments = sizes.segments ?? estimated.segments;
   const partitions = sizes.partitions ?? estimated.partitions;
-  await deps.passes.create(passId, { segments, partitions, deciders: Math.min(partitions, MAX_DECIDERS) });
+  await deps.passes.create(passId, {
+    segments,
+    partitions,
+    deciders: Math.min(partitions, MAX_DECIDERS),
+    ...(deps.issuance ? { issues: true } : {}),
+  });
   const pass = await requirePass(passId, deps);
   // the stored sizes: a start redelivered after a crash must send the count the pass was created with
   await sendStage(
@@ -165,20 +192,43 @@ async function requirePass(passId: string, deps: LinkPassDeps): Promise<LinkPass
  * step that finished it).
  */
 async function afterStep(pass: LinkPass, stage: PassStage, deps: LinkPassDeps): Promise<boolean> {
-  const done = { scan: pass.scanned, group: pass.grouped, decide: pass.decided }[stage];
-  const steps = { scan: pass.segments, group: pass.partitions, decide: pass.deciders }[stage];
-  if (Object.keys(done).length < steps) return false;
-  if (stage === 'decide') return deps.passes.finish(pass.passId);
-  const next: PassStage = stage === 'scan' ? 'group' : 'decide';
-  const kind: 'link-group' | 'link-decide' = next === 'group' ? 'link-group' : 'link-decide';
-  const count = next === 'group' ? pass.partitions : pass.deciders;
-  const messages = Array.from({ length: count }, (_, partition) => ({
-    kind,
-    passId: pass.passId,
-    partition,
-  }));
+  if (Object.keys(pass[STAGE_DONE[stage]]).length < stepsOf(pass, stage)) return false;
+  const next = nextStage(pass, stage);
+  if (!next) return deps.passes.finish(pass.passId);
+  const { passId } = pass;
+  const messages = Array.from({ length: stepsOf(pass, next) }, (_, step): LinkPassMessage => {
+    switch (next) {
+      case 'group':
+        return { kind: 'link-group', passId, partition: step };
+      case 'decide':
+        return { kind: 'link-decide', passId, partition: step };
+      case 'issue':
+        return { kind: 'link-issue', passId, segment: step };
+      default:
+        return { kind: 'link-report', passId };
+    }
+  });
   await sendStage(pass, next, messages, deps);
   return false;
+}
+
+/** How many steps a stage has: a scan and an issue step per segment, one report. */
+function stepsOf(pass: LinkPass, stage: PassStage): number {
+  return {
+    scan: pass.segments,
+    group: pass.partitions,
+    decide: pass.deciders,
+    issue: pass.segments,
+    report: 1,
+  }[stage];
+}
+
+/** The stage after `stage`; none after the last (decide, or report in a pass that issues). */
+function nextStage(pass: LinkPass, stage: PassStage): PassStage | undefined {
+  const stages: PassStage[] = pass.issues
+    ? ['scan', 'group', 'decide', 'issue', 'report']
+    : ['scan', 'group', 'decide'];
+  return stages[stages.indexOf(stage) + 1];
 }
 
 async function scanSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
@@ -191,6 +241,8 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
   let held = 0;
   let parts = 0;
   let persons = 0;
+  // the persons without a number, for the issue stage: read again there, after the pass has decided
+  const unnumbered: string[] = [];
   // every partition gets a file per part (absent when it has no line), so a group step knows every name to read
   const flush = async () => {
     const written = buffers;
@@ -208,6 +260,8 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
   for await (const page of deps.register.scanPersons(segment, pass.segments)) {
     for (const person of page) {
       persons++;
+      if (pass.issues && !person.record.personalId && !personKeys.isById(person.key))
+        unnumbered.push(person.key);
       for (const line of passLines(person, digest)) {
         (buffers[partitionOf(line[0], pass.partitions)] as PassLine[]).push(line);
         held++;
@@ -216,7 +270,9 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
     if (held >= flushLines) await flush();
   }
   if (held > 0 || parts === 0) await flush();
-  await afterStep(await deps.passes.stepDone(passId, 'scan', segment, { parts, persons }), 'scan', deps);
+  if (pass.issues) await deps.files.putLines(objectKeys.passUnnumbered(passId, segment), unnumbered);
+  const done = { parts, persons, ...(pass.issues ? { unnumbered: unnumbered.length } : {}) };
+  await afterStep(await deps.passes.stepDone(passId, 'scan', segment, done), 'scan', deps);
 }
 
 async function groupPartition(passId: string, partition: number, deps: LinkPassDeps): Promise<void> {
@@ -263,4 +319,30 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));
   return afterStep(await deps.passes.stepDone(passId, 'decide', partition, done), 'decide', deps);
+}
+
+function issuanceOf(deps: LinkPassDeps): IssuanceDeps {
+  // a pass created to issue, stepped by a function whose stage no longer does: it fails, and reaches the DLQ
+  if (!deps.issuance) throw new Error('this link pass issues numbers, and this function is not set to');
+  return deps.issuance;
+}
+
+async function issueSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
+  const issuance = issuanceOf(deps);
+  const keys = await deps.files.readLines<string>(objectKeys.passUnnumbered(passId, segment));
+  const { done, batches } = await issueForSegment(passId, keys, deps.register, issuance);
+  await deps.files.putLines(objectKeys.passIssuedBatches(passId, segment), batches);
+  await afterStep(await deps.passes.stepDone(passId, 'issue', segment, done), 'issue', deps);
+}
+
+async function reportPass(passId: string, deps: LinkPassDeps): Promise<boolean> {
+  const issuance = issuanceOf(deps);
+  const pass = await requirePass(passId, deps);
+  const batches = new Set<string>();
+  for (let segment = 0; segment < pass.segments; segment++) {
+    for (const batchId of await deps.files.readLines<string>(objectKeys.passIssuedBatches(passId, segment)))
+      batches.add(batchId);
+  }
+  const written = await reportIssued([...batches], { ...issuance, files: deps.files });
+  return afterStep(await deps.passes.stepDone(passId, 'report', 0, { batches: written }), 'report', deps);
 }

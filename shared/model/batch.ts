@@ -77,6 +77,8 @@ export interface Batch {
   /** warning codes on accepted rows (issue 14), set on completion with errorsByCode */
   warningsByCode?: Record<string, number>;
   failure?: BatchFailure;
+  /** rows given a personal ID number by a link pass (issue 20), listed in the batch's `issued-ids.csv` */
+  issuedIds?: number;
 }
 
 /** A batch as agencies see it: no checkpoint, lease or partition bookkeeping. */
@@ -94,6 +96,7 @@ export type AgencyBatch = Pick<
   | 'errorsByCode'
   | 'warningsByCode'
   | 'failure'
+  | 'issuedIds'
 > & { bucket: string };
 
 /** The fields of a batch item an agency may read. */
@@ -111,6 +114,7 @@ export const AGENCY_BATCH_FIELDS = [
   'errorsByCode',
   'warningsByCode',
   'failure',
+  'issuedIds',
 ] as const satisfies readonly (keyof AgencyBatch)[];
 
 export interface AgencyBatchPage {

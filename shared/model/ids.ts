@@ -20,6 +20,8 @@ export interface IssueRecord {
   issuedAt: string;
   /** a line for the audit: the birth registration or the row, in words */
   why: string;
+  /** the form's own id, for a row's number (its agency finds the row by it in `issued-ids.csv`) */
+  formId?: string;
 }
 
 export interface PrefixClaim {
@@ -39,9 +41,11 @@ export interface IdCounters {
 
 /** The issuance records, one per purpose: put once, never changed or deleted. */
 export interface IssuedIds {
-  get(key: string): Promise<IssueRecord | undefined>;
+  get(purpose: IssuePurpose): Promise<IssueRecord | undefined>;
   /** records the issuance unless the purpose has one already; answers the record that holds */
-  record(key: string, record: IssueRecord): Promise<IssueRecord>;
+  record(record: IssueRecord): Promise<IssueRecord>;
+  /** the numbers issued for a batch's rows, by row (its `issued-ids.csv`) */
+  forBatch(batchId: string): Promise<IssueRecord[]>;
 }
 
 export type IssueResult =
@@ -59,6 +63,7 @@ export interface IssueRequest {
   birthYear: number;
   issuedFor: string;
   why: string;
+  formId?: string;
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
   ChunkRef,
   SplitStep,
 } from './batch.ts';
-import type { DecideDone, GroupDone, LinkPass, PassSizes, PassStage, ScanDone } from './link-pass.ts';
+import type { LinkPass, PassSizes, PassStage, StepDone } from './link-pass.ts';
 import type {
   FieldChanges,
   FiledCandidate,
@@ -62,6 +62,8 @@ export interface Batches {
   claimLatest(batch: Batch): Promise<boolean>;
   listUnfinished(): Promise<Batch[]>;
   latestBatchOf(objectKey: string): Promise<string | undefined>;
+  /** how many of the batch's rows have a number issued by a link pass (issue 20): its `issued-ids.csv` lists them */
+  setIssuedIds(batchId: string, count: number): Promise<void>;
 }
 
 /** What the agencies' routes read of the batches table (shared/store/batch-reads.ts). */
@@ -149,12 +151,7 @@ export interface LinkPasses {
   /** true when this call created the pass */
   create(passId: string, sizes: PassSizes): Promise<boolean>;
   get(passId: string): Promise<LinkPass | undefined>;
-  stepDone(
-    passId: string,
-    stage: PassStage,
-    step: number,
-    result: ScanDone | GroupDone | DecideDone,
-  ): Promise<LinkPass>;
+  stepDone(passId: string, stage: PassStage, step: number, result: StepDone): Promise<LinkPass>;
   /** true for the one caller that claims the stage first */
   claimStage(passId: string, stage: PassStage): Promise<boolean>;
   markSent(passId: string, stage: PassStage): Promise<void>;
@@ -262,4 +259,6 @@ export type MergingRegister = Pick<Register, 'getPerson' | 'recordOutcome' | 'ma
 export type ReviewingRegister = MergingRegister &
   Pick<Register, 'getReview' | 'resolveReview' | 'addKeptApart'>;
 /** The link pass's decide step: merges, and review items (shared/ingest/link-pass.ts). */
-export type PassRegister = RegisterScanner & MergingRegister & Pick<Register, 'getReview' | 'putReview'>;
+export type PassRegister = RegisterScanner &
+  MergingRegister &
+  Pick<Register, 'getReview' | 'putReview' | 'putAlias'>;

@@ -203,6 +203,10 @@ export class BatchStore implements Batches {
     await this.update(batchId, `${set} REMOVE failure, finalizeHolder, finalizeUntil`, values, names);
   }
 
+  async setIssuedIds(batchId: string, count: number): Promise<void> {
+    await this.update(batchId, 'SET issuedIds = :count', { ':count': count });
+  }
+
   async markFailed(batchId: string, failure: BatchFailure): Promise<void> {
     await this.setStatus(batchId, 'failed', { failure, finishedAt: new Date().toISOString() });
   }

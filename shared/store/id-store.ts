@@ -4,7 +4,13 @@
 // so they never change under the numbers issued. A record is one conditional PutItem, never updated or deleted.
 // Two write units per number issued.
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { idKeys } from '../keys.ts';
 import type {
@@ -12,6 +18,7 @@ import type {
   Births,
   IdCounters,
   IssuedIds,
+  IssuePurpose,
   IssueRecord,
   PrefixClaim,
 } from '../model/ids.ts';
@@ -46,31 +53,51 @@ export class IdStore implements IdCounters, IssuedIds {
     }
   }
 
-  async get(key: string): Promise<IssueRecord | undefined> {
+  async get(purpose: IssuePurpose): Promise<IssueRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: idKeys.issued(key), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: issuedKey(purpose), ConsistentRead: true }),
     );
     return Item ? recordOf(Item) : undefined;
   }
 
-  async record(key: string, record: IssueRecord): Promise<IssueRecord> {
+  async record(record: IssueRecord): Promise<IssueRecord> {
     const put = this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...idKeys.issued(key), ...record },
+        Item: { ...issuedKey(record.purpose), ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     if (await landed(put)) return record;
-    const held = await this.get(key);
-    if (!held) throw new Error(`the issuance record ${key} was refused and is not there`);
+    const held = await this.get(record.purpose);
+    if (!held) throw new Error('an issuance record was refused and is not there');
     return held;
+  }
+
+  async forBatch(batchId: string): Promise<IssueRecord[]> {
+    const records: IssueRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :batch',
+        ExpressionAttributeValues: { ':batch': idKeys.issuedForBatch(batchId) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) records.push(recordOf(item));
+    return records;
   }
 }
 
+const issuedKey = (purpose: IssuePurpose) =>
+  purpose.kind === 'birth'
+    ? idKeys.issuedForBirth(purpose.registrationId)
+    : idKeys.issuedForRow(purpose.batchId, purpose.row);
+
 function recordOf(item: Record<string, unknown>): IssueRecord {
-  const { number, purpose, issuedFor, issuedBy, issuedAt, why } = item as unknown as IssueRecord;
-  return { number, purpose, issuedFor, issuedBy, issuedAt, why };
+  const { number, purpose, issuedFor, issuedBy, issuedAt, why, formId } = item as unknown as IssueRecord;
+  return { number, purpose, issuedFor, issuedBy, issuedAt, why, ...(formId ? { formId } : {}) };
 }
 
 /** The births dancu registered: one item per registration id, written whole (a redelivery writes the same). */

@@ -5,20 +5,18 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { batchKeys } from '../keys.ts';
 import {
-  type DecideDone,
-  type GroupDone,
   type LinkPass,
   newLinkPass,
   type PassSizes,
   type PassStage,
-  type ScanDone,
+  STAGE_DONE,
+  type StepDone,
 } from '../model/link-pass.ts';
 import type { LinkPasses } from '../model/ports.ts';
 import { addToSet, landed } from './conditions.ts';
 import { type Lease, leaseHolder, releaseLease, takeLease } from './lease.ts';
 
 const passKey = batchKeys.linkPass;
-const DONE_MAP: Record<PassStage, keyof LinkPass> = { scan: 'scanned', group: 'grouped', decide: 'decided' };
 
 function toPass(item: Record<string, unknown>): LinkPass {
   const { pk: _pk, sk: _sk, started, sent, ...pass } = item;
@@ -63,19 +61,14 @@ export class LinkPassStore implements LinkPasses {
   }
 
   /** Records that one step of a stage is done (a redelivery writes the same entry again); the pass after it. */
-  async stepDone(
-    passId: string,
-    stage: PassStage,
-    step: number,
-    result: ScanDone | GroupDone | DecideDone,
-  ): Promise<LinkPass> {
+  async stepDone(passId: string, stage: PassStage, step: number, result: StepDone): Promise<LinkPass> {
     const { Attributes } = await documents.send(
       new UpdateCommand({
         TableName: this.table,
         Key: passKey(passId),
         UpdateExpression: 'SET #done.#step = :result',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#done': DONE_MAP[stage], '#step': String(step) },
+        ExpressionAttributeNames: { '#done': STAGE_DONE[stage], '#step': String(step) },
         ExpressionAttributeValues: { ':result': result },
         ReturnValues: 'ALL_NEW',
       }),

@@ -1,8 +1,8 @@
 // Issue 14 part 2: warnings on accepted rows (the ID's place code; look-alike apostrophes), and the alias rejection.
 import { describe, expect, it } from 'vitest';
+import { findBirthProvince } from '#domain/birth-province.ts';
 import type { RawRow } from '#domain/fields.ts';
 import { personIdentity } from '#domain/identity.ts';
-import { findBirthProvince } from '#domain/reference.ts';
 import { validateRow } from '#domain/validate.ts';
 
 const context = { today: '2026-11-27' };

@@ -162,6 +162,11 @@ export class MemoryBatches implements Batches {
     return this.latest.get(objectKey)?.batchId;
   }
 
+  async setIssuedIds(batchId: string, count: number): Promise<void> {
+    const item = this.item(batchId);
+    if (item) item.issuedIds = count;
+  }
+
   /** The agencies' reads of these batches (the AgencyBatches port). */
   forAgencies(): AgencyBatches {
     const view = (item: Item): AgencyBatch => {

@@ -5,9 +5,11 @@ import type {
   Births,
   IdCounters,
   IssuedIds,
+  IssuePurpose,
   IssueRecord,
   PrefixClaim,
 } from '../../shared/model/ids.ts';
+import { purposeKey } from '../../shared/model/ids.ts';
 
 export class MemoryIdCounters implements IdCounters {
   readonly prefixes = new Map<string, { next: number; orderKey: Uint8Array; size: number }>();
@@ -23,18 +25,28 @@ export class MemoryIdCounters implements IdCounters {
 }
 
 export class MemoryIssuedIds implements IssuedIds {
+  /** by purpose key */
   readonly records = new Map<string, IssueRecord>();
 
-  async get(key: string) {
-    return this.records.get(key);
+  async get(purpose: IssuePurpose) {
+    return this.records.get(purposeKey(purpose));
   }
 
-  async record(key: string, record: IssueRecord) {
+  async record(record: IssueRecord) {
     await new Promise((resolve) => setImmediate(resolve));
+    const key = purposeKey(record.purpose);
     const held = this.records.get(key);
     if (held) return held;
     this.records.set(key, record);
     return record;
+  }
+
+  async forBatch(batchId: string) {
+    return [...this.records.values()]
+      .filter(({ purpose }) => purpose.kind === 'form' && purpose.batchId === batchId)
+      .sort((a, b) =>
+        a.purpose.kind === 'form' && b.purpose.kind === 'form' ? a.purpose.row - b.purpose.row : 0,
+      );
   }
 }
 

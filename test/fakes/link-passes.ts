@@ -1,13 +1,8 @@
 // The link passes in memory, implementing the LinkPasses port as shared/store/link-pass-store.ts does on DynamoDB
 // (test/contracts holds both to the same contract).
 import type * as model from '../../shared/model/link-pass.ts';
-import { newLinkPass } from '../../shared/model/link-pass.ts';
+import { newLinkPass, STAGE_DONE } from '../../shared/model/link-pass.ts';
 import type { LinkPasses } from '../../shared/model/ports.ts';
-
-const DONE = { scan: 'scanned', group: 'grouped', decide: 'decided' } as const satisfies Record<
-  model.PassStage,
-  keyof model.LinkPass
->;
 
 export class MemoryLinkPasses implements LinkPasses {
   readonly passes = new Map<string, model.LinkPass>();
@@ -30,14 +25,9 @@ export class MemoryLinkPasses implements LinkPasses {
     return structuredClone(this.passes.get(passId));
   }
 
-  async stepDone(
-    passId: string,
-    stage: model.PassStage,
-    step: number,
-    result: model.ScanDone | model.GroupDone | model.DecideDone,
-  ) {
+  async stepDone(passId: string, stage: model.PassStage, step: number, result: model.StepDone) {
     const pass = this.pass(passId);
-    (pass[DONE[stage]] as Record<string, unknown>)[String(step)] = structuredClone(result);
+    (pass[STAGE_DONE[stage]] as Record<string, unknown>)[String(step)] = structuredClone(result);
     return structuredClone(pass);
   }
 

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPersonalId } from '../../shared/domain/personal-id.ts';
-import { centurySexDigit, idPlaceOf, idPrefix } from '../../shared/ids/prefix.ts';
+import { idPlaceOf } from '../../shared/ids/commune-place.ts';
+import { centurySexDigit, idPrefix } from '../../shared/ids/prefix.ts';
 import { allowedSuffixes, isAllowedSuffix, KeyedPermutation } from '../../shared/ids/suffixes.ts';
 
 const KEY = new TextEncoder().encode('test key, not a secret');

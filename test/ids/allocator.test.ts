@@ -102,13 +102,14 @@ describe('the allocator', () => {
     const dying = createAllocator({
       counters,
       issued: {
-        get: (key) => issued.get(key),
-        record: async (key, record) => {
+        get: (purpose) => issued.get(purpose),
+        forBatch: (batchId) => issued.forBatch(batchId),
+        record: async (record) => {
           if (crash) {
             crash = false;
             throw new Error('injected: the function dies before the record');
           }
-          return issued.record(key, record);
+          return issued.record(record);
         },
       },
       held: async () => false,

@@ -263,6 +263,7 @@ describe('ingestion permissions', () => {
       arnOf(bucketId),
       ...Object.values(PREFIXES).map(objectsArn),
       objectsLikeArn(objectKeys.referenceReports),
+      objectsLikeArn(objectKeys.issuedIdsReports),
     ];
     for (const s3Resource of s3Resources) expect(allowed).toContainEqual(s3Resource);
     expect(s3Resources).not.toContainEqual({ 'Fn::Join': ['', [arnOf(bucketId), '/*']] });
