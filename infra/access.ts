@@ -3,7 +3,14 @@
 // infra/constructs/function-access.ts turns it into IAM statements; test/infra/production.test.ts ("least
 // privilege") holds the template to it.
 
-import { coverageKeys, idPartitions, objectKeys, PREFIXES, registerPartitions } from '../shared/keys.ts';
+import {
+  coverageKeys,
+  idPartitions,
+  objectKeys,
+  PREFIXES,
+  passKeys,
+  registerPartitions,
+} from '../shared/keys.ts';
 import type { FunctionId, HttpFunctionId, QueueId, SecretId, TableId } from '../shared/resources.ts';
 
 type KeyPrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
@@ -84,7 +91,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   link: {
     readsObjects: [PREFIXES.work],
     writesObjects: [PREFIXES.work],
-    writesObjectsLike: [objectKeys.issuedIdsReports],
+    writesObjectsLike: [passKeys.issuedIdsReports],
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },

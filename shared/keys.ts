@@ -339,8 +339,6 @@ export const objectKeys = {
   },
   /** the report of reference upload `{name}.csv`, beside it; not a `.csv`, so it starts nothing */
   referenceReport: (name: string) => `${PREFIXES.referencePopulation}${name}${REFERENCE_REPORT_SUFFIX}`,
-  /** every batch's `issued-ids.csv`: an IAM pattern (the link pass writes these and no other report) */
-  issuedIdsReports: `${PREFIXES.reports}*/issued-ids.csv`,
   /** every reference report: an IAM pattern (finalize writes these and no other key under the prefix) */
   referenceReports: `${PREFIXES.referencePopulation}*${REFERENCE_REPORT_SUFFIX}`,
   /** a partition's chunk of valid rows */
@@ -351,16 +349,25 @@ export const objectKeys = {
     `${PREFIXES.work}${batchId}/outcomes/${partition}/${seq}.ndjson`,
   /** rejected rows, in the order the split read them */
   rejected: (batchId: string, seq: number) => `${PREFIXES.work}${batchId}/rejected/${seq}.ndjson`,
+};
+
+/**
+ * The objects of the link pass alone (its work files, and the pattern of the reports it writes): apart from
+ * objectKeys so that the functions that never run a pass do not bundle them.
+ */
+export const passKeys = {
   /** a link pass's scan lines of one partition, from one part of one segment */
-  passScan: (passId: string, partition: number, segment: number, part: number) =>
+  scan: (passId: string, partition: number, segment: number, part: number) =>
     `${PREFIXES.work}link/${passId}/scan/${partition}/${segment}-${part}.ndjson`,
   /** the persons without a personal ID a link pass's scan segment read, for its issue stage (issue 20) */
-  passUnnumbered: (passId: string, segment: number) =>
+  unnumbered: (passId: string, segment: number) =>
     `${PREFIXES.work}link/${passId}/unnumbered/${segment}.ndjson`,
   /** the batches whose rows an issue step gave numbers, for the report stage */
-  passIssuedBatches: (passId: string, segment: number) =>
+  issuedBatches: (passId: string, segment: number) =>
     `${PREFIXES.work}link/${passId}/issued/${segment}.ndjson`,
   /** a link pass's best candidates of one partition for one decide step */
-  passBest: (passId: string, partition: number, from: number) =>
+  best: (passId: string, partition: number, from: number) =>
     `${PREFIXES.work}link/${passId}/best/${partition}/${from}.ndjson`,
+  /** every batch's `issued-ids.csv`: an IAM pattern (the link pass writes these and no other report) */
+  issuedIdsReports: `${PREFIXES.reports}*/issued-ids.csv`,
 };

@@ -59,6 +59,8 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
       outcomes: uri('outcomes.csv'),
       workbook: uri('outcomes.xlsx'),
       review: uri('review.csv'),
+      // the numbers a link pass issued to the batch's rows (issue 20), once it has issued any
+      ...(batch.issuedIds ? { issuedIds: uri('issued-ids.csv') } : {}),
     },
   };
 }
@@ -81,8 +83,12 @@ async function getBatch({ batches, agencies, uploadUrls }: AgencyDeps, event: Ht
   const view = batchView(batch);
   if (!('reports' in view)) return json(view);
   // the agency holds no S3 rights of its own: it reads its own batch's report through URLs signed for it alone
+  const files = Object.entries({
+    ...REPORT_FILES,
+    ...(batch.issuedIds ? { issuedIds: 'issued-ids.csv' as const } : {}),
+  });
   const entries = await Promise.all(
-    Object.entries(REPORT_FILES).map(async ([name, file]) => [
+    files.map(async ([name, file]) => [
       name,
       await uploadUrls.signGet(objectKeys.batchReport(batch, file), REPORT_URL_SECONDS),
     ]),

@@ -13,8 +13,8 @@ import {
 } from '../../shared/ingest/link-pass.ts';
 import type { IssuanceDeps } from '../../shared/ingest/link-pass-issue.ts';
 import { personKeys } from '../../shared/keys.ts';
-import { BatchStore } from '../../shared/store/batch-store.ts';
 import { IdStore } from '../../shared/store/id-store.ts';
+import { IssuedBatches } from '../../shared/store/issued-batches.ts';
 import { recordIdPrefixFull, recordLinkPassFinished } from '../commons/observability.ts';
 import { linkPassDeps, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
@@ -76,7 +76,7 @@ function issuanceDeps(deps: LinkPassDeps): IssuanceDeps {
     }),
     issued: ids,
     keyer,
-    batches: new BatchStore(env('BATCHES_TABLE')),
+    batches: new IssuedBatches(env('BATCHES_TABLE')),
     onFull: recordIdPrefixFull,
   };
 }

@@ -59,6 +59,15 @@ export const BatchView = z
     errorsByCode: z.optional(z.record(z.string(), z.int())),
     warningsByCode: z.optional(z.record(z.string(), z.int())),
     failure: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
+    issuedIds: z.optional(
+      z
+        .int()
+        .check(
+          described(
+            'rows given a personal ID number by a link pass (issue 20): issued-ids.csv lists them (row, form_id, personal_id, issued_at)',
+          ),
+        ),
+    ),
     reports: z
       .optional(
         z.strictObject({
@@ -66,6 +75,9 @@ export const BatchView = z
           outcomes: z.string(),
           workbook: z.string().check(described('outcomes.xlsx: a summary sheet and the rows to act on')),
           review: z.string().check(described('probable duplicates of the batch, side by side')),
+          issuedIds: z.optional(
+            z.string().check(described('issued-ids.csv: the numbers issued to the rows, once there are any')),
+          ),
         }),
       )
       .check(
@@ -80,6 +92,7 @@ export const BatchView = z
           outcomes: z.string(),
           workbook: z.string(),
           review: z.string(),
+          issuedIds: z.optional(z.string()),
         }),
       )
       .check(

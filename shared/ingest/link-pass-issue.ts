@@ -11,7 +11,7 @@ import { idPlaceOfWrittenPlace } from '../ids/prefix.ts';
 import { objectKeys, personKeys, reviewId } from '../keys.ts';
 import type { IdAllocator, IssuedIds, IssueRecord } from '../model/ids.ts';
 import type { IssueDone } from '../model/link-pass.ts';
-import type { Batches, Files, PassRegister } from '../model/ports.ts';
+import type { Batches, Files, IssuedCounts, PassRegister } from '../model/ports.ts';
 import type { HeldPerson, RowOrigin } from '../model/register.ts';
 import { firstRow } from './link-pass-apply.ts';
 
@@ -20,7 +20,7 @@ export interface IssuanceDeps {
   issued: Pick<IssuedIds, 'forBatch'>;
   /** the person-key secret's keyer: a number's ID key is sealed under it, as every person key is */
   keyer: () => Promise<Pick<PersonKeyer, 'seal'>>;
-  batches: Pick<Batches, 'get' | 'latestBatchOf' | 'setIssuedIds'>;
+  batches: Pick<Batches, 'get' | 'latestBatchOf'> & IssuedCounts;
   /** a prefix with no number left (the alarm's metric) */
   onFull?: (prefix: string) => void;
 }

@@ -10,7 +10,7 @@
 // at a time. Every step can be repeated: files are rewritten whole, merges and review items are idempotent.
 import * as z from 'zod/mini';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
-import { objectKeys, personKeys } from '../keys.ts';
+import { passKeys, personKeys } from '../keys.ts';
 import {
   bestInPartition,
   bestOverall,
@@ -251,7 +251,7 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
     await Promise.all(
       written.map((lines, partition) =>
         lines.length > 0
-          ? deps.files.putLines(objectKeys.passScan(passId, partition, segment, parts), lines)
+          ? deps.files.putLines(passKeys.scan(passId, partition, segment, parts), lines)
           : Promise.resolve(),
       ),
     );
@@ -270,7 +270,7 @@ async function scanSegment(passId: string, segment: number, deps: LinkPassDeps):
     if (held >= flushLines) await flush();
   }
   if (held > 0 || parts === 0) await flush();
-  if (pass.issues) await deps.files.putLines(objectKeys.passUnnumbered(passId, segment), unnumbered);
+  if (pass.issues) await deps.files.putLines(passKeys.unnumbered(passId, segment), unnumbered);
   const done = { parts, persons, ...(pass.issues ? { unnumbered: unnumbered.length } : {}) };
   await afterStep(await deps.passes.stepDone(passId, 'scan', segment, done), 'scan', deps);
 }
@@ -281,7 +281,7 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   for (const [segment, { parts }] of Object.entries(pass.scanned)) {
     for (let part = 0; part < parts; part++) {
       // one by one: push(...lines) of a large part overflows the call stack
-      const key = objectKeys.passScan(passId, partition, Number(segment), part);
+      const key = passKeys.scan(passId, partition, Number(segment), part);
       for (const line of await deps.files.readLines<PassLine>(key)) lines.push(line);
     }
   }
@@ -291,7 +291,7 @@ async function groupPartition(passId: string, partition: number, deps: LinkPassD
   await Promise.all(
     byPerson.map((candidates, to) =>
       candidates.length > 0
-        ? deps.files.putLines(objectKeys.passBest(passId, to, partition), candidates)
+        ? deps.files.putLines(passKeys.best(passId, to, partition), candidates)
         : Promise.resolve(),
     ),
   );
@@ -303,9 +303,7 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   const pass = await requirePass(passId, deps);
   const found: PassCandidate[] = [];
   for (let from = 0; from < pass.partitions; from++) {
-    for (const candidate of await deps.files.readLines<PassCandidate>(
-      objectKeys.passBest(passId, partition, from),
-    ))
+    for (const candidate of await deps.files.readLines<PassCandidate>(passKeys.best(passId, partition, from)))
       found.push(candidate);
   }
   const done: DecideDone = { merged: 0, reviews: 0, unchanged: 0 };
@@ -329,9 +327,9 @@ function issuanceOf(deps: LinkPassDeps): IssuanceDeps {
 
 async function issueSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
   const issuance = issuanceOf(deps);
-  const keys = await deps.files.readLines<string>(objectKeys.passUnnumbered(passId, segment));
+  const keys = await deps.files.readLines<string>(passKeys.unnumbered(passId, segment));
   const { done, batches } = await issueForSegment(passId, keys, deps.register, issuance);
-  await deps.files.putLines(objectKeys.passIssuedBatches(passId, segment), batches);
+  await deps.files.putLines(passKeys.issuedBatches(passId, segment), batches);
   await afterStep(await deps.passes.stepDone(passId, 'issue', segment, done), 'issue', deps);
 }
 
@@ -340,7 +338,7 @@ async function reportPass(passId: string, deps: LinkPassDeps): Promise<boolean> 
   const pass = await requirePass(passId, deps);
   const batches = new Set<string>();
   for (let segment = 0; segment < pass.segments; segment++) {
-    for (const batchId of await deps.files.readLines<string>(objectKeys.passIssuedBatches(passId, segment)))
+    for (const batchId of await deps.files.readLines<string>(passKeys.issuedBatches(passId, segment)))
       batches.add(batchId);
   }
   const written = await reportIssued([...batches], { ...issuance, files: deps.files });

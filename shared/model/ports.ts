@@ -62,6 +62,10 @@ export interface Batches {
   claimLatest(batch: Batch): Promise<boolean>;
   listUnfinished(): Promise<Batch[]>;
   latestBatchOf(objectKey: string): Promise<string | undefined>;
+}
+
+/** The link pass's issuance records on a batch how many of its rows it numbered (shared/store/issued-batches.ts). */
+export interface IssuedCounts {
   /** how many of the batch's rows have a number issued by a link pass (issue 20): its `issued-ids.csv` lists them */
   setIssuedIds(batchId: string, count: number): Promise<void>;
 }

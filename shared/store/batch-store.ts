@@ -32,7 +32,7 @@ export class BatchStore implements Batches {
     leaseOn(this.table, batchKeys.chunkLease(batchId, partition, seq), 'holder', 'leaseUntil');
 
   /** An unconditional update of the batch item. */
-  private update(
+  protected update(
     batchId: string,
     expression: string,
     values?: Record<string, unknown>,
@@ -201,10 +201,6 @@ export class BatchStore implements Batches {
       updatedAt: fields.finishedAt,
     });
     await this.update(batchId, `${set} REMOVE failure, finalizeHolder, finalizeUntil`, values, names);
-  }
-
-  async setIssuedIds(batchId: string, count: number): Promise<void> {
-    await this.update(batchId, 'SET issuedIds = :count', { ':count': count });
   }
 
   async markFailed(batchId: string, failure: BatchFailure): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type ChunkRef,
   type SplitStep,
 } from '../../shared/model/batch.ts';
-import type { AgencyBatches, Batches } from '../../shared/model/ports.ts';
+import type { AgencyBatches, Batches, IssuedCounts } from '../../shared/model/ports.ts';
 
 interface Held {
   holder: string;
@@ -21,7 +21,7 @@ type Item = Batch & { split?: Held; finalize?: Held };
 const UNFINISHED: BatchStatus[] = ['splitting', 'registering', 'finalizing'];
 const free = (lease: Held | undefined, now = Date.now()) => !lease || lease.until < now;
 
-export class MemoryBatches implements Batches {
+export class MemoryBatches implements Batches, IssuedCounts {
   readonly items = new Map<string, Item>();
   readonly chunkLeases = new Map<string, Held>();
   readonly latest = new Map<string, { batchId: string; order: string }>();

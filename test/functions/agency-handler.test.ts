@@ -93,6 +93,21 @@ describe('GET /batches/{batchId}', () => {
       review: `${own}/review.csv`,
     });
     expect(bodyOf(answer)).not.toHaveProperty('checkpoint');
+    expect(body).not.toHaveProperty('issuedIds');
+  });
+
+  it('offers the numbers a link pass issued to the batch’s rows once it has issued any (issue 20)', async () => {
+    await batches.setIssuedIds(BATCH_ID, 3);
+    const answer = await call(`/batches/${BATCH_ID}`, route, {
+      pathParameters: { batchId: BATCH_ID },
+      agency: 'CA-GIALAI',
+      roles: ['viewer'],
+    });
+    const body = BatchView.parse(bodyOf(answer));
+    const own = `reports/CA-GIALAI/forms.csv/batches/${BATCH_ID}`;
+    expect(body.issuedIds).toBe(3);
+    expect(body.reports?.issuedIds).toBe(`s3://batches-bucket/${own}/issued-ids.csv`);
+    expect(new URL(String(body.downloads?.issuedIds)).pathname).toBe(`/${own}/issued-ids.csv`);
   });
 
   it('gives the agency URLs that read its own report files, signed for 15 minutes, and no other object', async () => {

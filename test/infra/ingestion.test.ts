@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS } from '../../infra/access.ts';
 import { pascalCase } from '../../infra/constructs/from-spec.ts';
 import { withStageSettings } from '../../infra/stages.ts';
-import { objectKeys, PREFIXES, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
+import { objectKeys, PREFIXES, passKeys, REFERENCE_UPLOAD_SUFFIX } from '../../shared/keys.ts';
 import {
   type EnvironmentRef,
   FUNCTIONS,
@@ -263,7 +263,7 @@ describe('ingestion permissions', () => {
       arnOf(bucketId),
       ...Object.values(PREFIXES).map(objectsArn),
       objectsLikeArn(objectKeys.referenceReports),
-      objectsLikeArn(objectKeys.issuedIdsReports),
+      objectsLikeArn(passKeys.issuedIdsReports),
     ];
     for (const s3Resource of s3Resources) expect(allowed).toContainEqual(s3Resource);
     expect(s3Resources).not.toContainEqual({ 'Fn::Join': ['', [arnOf(bucketId), '/*']] });

@@ -13,7 +13,7 @@ import {
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
 import { ISSUED_IDS_HEADER, type IssuanceDeps } from '../../shared/ingest/link-pass-issue.ts';
-import { objectKeys, personKeys, reviewId } from '../../shared/keys.ts';
+import { objectKeys, passKeys, personKeys, reviewId } from '../../shared/keys.ts';
 import type { Batch } from '../../shared/model/batch.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
@@ -254,7 +254,7 @@ describe('a link pass that issues numbers', () => {
     const done = await w.pass('night-1');
     expect(done?.issues).toBeUndefined();
     expect(w.issued.records.size).toBe(0);
-    expect(w.files.keys(objectKeys.passUnnumbered('night-1', 0))).toEqual([]);
+    expect(w.files.keys(passKeys.unnumbered('night-1', 0))).toEqual([]);
   });
 });
 
