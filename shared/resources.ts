@@ -210,8 +210,9 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
       LINK_SEGMENTS: { value: '16' },
       LINK_PARTITIONS: { value: '16' },
-      // the stage's issueIds (issue 20): a pass ends by issuing numbers to the persons it leaves without one
-      ISSUE_IDS: { value: 'off' },
+      // the stage's issueIds (issue 20): a pass ends by issuing numbers to the persons it leaves without one (on
+      // the local stack too, as in dev)
+      ISSUE_IDS: { value: 'on' },
       IDS_TABLE,
       // the numbers a prefix may give: 0 for all its allowed suffixes (a test stage names fewer)
       ID_SPACE_LIMIT: { value: '0' },

@@ -55,12 +55,15 @@ export function linkPassMetrics(pass: {
   reviews: number;
   startedAt: string;
   finishedAt?: string;
+  /** a pass that issues numbers (issue 20): those it issued */
+  issued?: number;
 }): Metric[] {
   const values: Metric[] = [
     ['LinkPassPersons', MetricUnit.Count, pass.persons],
     ['LinkPassMerged', MetricUnit.Count, pass.merged],
     ['LinkPassReviews', MetricUnit.Count, pass.reviews],
   ];
+  if (pass.issued !== undefined) values.push(['LinkPassIdsIssued', MetricUnit.Count, pass.issued]);
   const seconds = pass.finishedAt ? (Date.parse(pass.finishedAt) - Date.parse(pass.startedAt)) / 1000 : NaN;
   if (Number.isFinite(seconds)) values.push(['LinkPassDuration', MetricUnit.Seconds, seconds]);
   return values;
@@ -75,7 +78,7 @@ export function recordBatchFailed(agencyCode: string, code: string): void {
   publish({ agency: agencyCode, failure: code }, [['BatchesFailed', MetricUnit.Count, 1]]);
 }
 
-/** A birth whose number could not be issued: its prefix (place, century and sex, year) has no number left. */
+/** A number that could not be issued (a birth's, or a form's in a link pass): its prefix (place, century and sex, year) has no number left. */
 export function recordIdPrefixFull(prefix: string): void {
   publish({ prefix }, [['IdPrefixFull', MetricUnit.Count, 1]]);
 }

@@ -34,4 +34,12 @@ describe('linkPassMetrics', () => {
     ]);
     expect(linkPassMetrics(pass)).toHaveLength(3);
   });
+
+  it('counts the numbers a pass issued where the stage issues them (issue 20)', () => {
+    const pass = { persons: 100, merged: 2, reviews: 1, startedAt: '2026-11-27T19:00:00.000Z', issued: 41 };
+    expect(linkPassMetrics(pass)).toContainEqual(['LinkPassIdsIssued', 'Count', 41]);
+    expect(linkPassMetrics({ ...pass, issued: undefined }).map(([name]) => name)).not.toContain(
+      'LinkPassIdsIssued',
+    );
+  });
 });

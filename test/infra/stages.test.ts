@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStage, STAGE_NAMES, stageConfig, withStageSettings } from '../../infra/stages.ts';
+import { parseStage, STAGE_NAMES, stageConfig, stageInput, withStageSettings } from '../../infra/stages.ts';
 import { FUNCTIONS } from '../../shared/resources.ts';
 
 describe('infra/stages.ts', () => {
@@ -95,6 +95,20 @@ describe('infra/stages.ts', () => {
     expect(() => parseStage({ ...stageConfig('dev'), linkPassSchedule: 'nightly' })).toThrow(
       /linkPassSchedule/,
     );
+  });
+
+  it('sets the link pass’s ISSUE_IDS from the stage, and needs linkage for it (issue 20)', () => {
+    expect([stageConfig('dev').issueIds, stageConfig('prod').issueIds]).toEqual([true, true]);
+    expect(withStageSettings(FUNCTIONS.link, stageConfig('prod')).environment.ISSUE_IDS).toEqual({
+      value: 'on',
+    });
+    const ministry = parseStage({ ...stageInput('prod'), issueIds: false });
+    expect(withStageSettings(FUNCTIONS.link, ministry).environment.ISSUE_IDS).toEqual({ value: 'off' });
+    // a stage that does not say issues none
+    const { issueIds: _, ...silent } = stageInput('prod');
+    expect(parseStage(silent).issueIds).toBe(false);
+    expect(() => parseStage({ ...stageInput('prod'), linkage: 'off' })).toThrow(/issueIds needs linkage/);
+    expect(withStageSettings(FUNCTIONS.register, ministry).environment.ISSUE_IDS).toBeUndefined();
   });
 
   it('sets the split’s read bounds a stage gives as its SPLIT_ variables, and no others', () => {
