@@ -34,7 +34,9 @@ export type NotIssued =
   | 'ID_PLACE_UNKNOWN'
   | 'ID_PLACE_UNSETTLED'
   | 'ID_YEAR_UNSUPPORTED'
-  | 'ID_PREFIX_FULL';
+  | 'ID_PREFIX_FULL'
+  /** the number issued is a person's of the register already (issued elsewhere as the allocator looked) */
+  | 'ID_HELD_ELSEWHERE';
 
 /** The batch a person's number was issued for, when one was. */
 export type IssueOutcome = { issued: { batchId: string } } | { notIssued: NotIssued };
@@ -83,7 +85,11 @@ export async function issueForPerson(
   const number = result.record.number;
   // the number's ID key leads to the person, so a later form that carries the number joins it
   const idKey = (await deps.keyer()).seal(personKeys.identityById(number));
-  await register.putAlias(idKey, key, origin, 'issued');
+  if (!(await register.putAlias(idKey, key, origin, 'issued'))) {
+    // held already: this person's alias from an earlier try, or (issued elsewhere the same instant the allocator
+    // looked) another person's, whose number this person must not take
+    if ((await register.getPerson(idKey))?.mergedInto !== key) return { notIssued: 'ID_HELD_ELSEWHERE' };
+  }
   return (await numberPerson(passId, key, person, number, register))
     ? { issued: { batchId: origin.batchId } }
     : { notIssued: 'waiting' };

@@ -247,6 +247,38 @@ describe('a link pass that issues numbers', () => {
     expect(w.full).toEqual(['064080']);
   });
 
+  it('does not give a person a number another person of the register was given elsewhere meanwhile', async () => {
+    const w = world();
+    await w.batches.create(batch(BATCH));
+    const key = await w.add(person('Rơ Mah Kim'), 1);
+    // the allocator's look at the register misses the other person (it arrives just after)
+    const allocator = w.issuance.allocator;
+    w.deps.issuance = {
+      ...w.issuance,
+      allocator: {
+        async issue(request) {
+          const result = await allocator.issue(request);
+          if (result.status === 'issued') {
+            const other = person('Ksor Bi', { personalId: result.record.number });
+            await w.register.createPerson(
+              testKeyer.seal(personKeys.identityById(result.record.number)),
+              other,
+              {
+                batchId: 'b-other',
+                row: 1,
+                agencyCode: AGENCY,
+              },
+            );
+          }
+          return result;
+        },
+      },
+    };
+    const done = await w.pass('night-1');
+    expect(passSummary(done)).toMatchObject({ issued: 0, refused: { ID_HELD_ELSEWHERE: 1 } });
+    expect((await w.register.getPerson(key))?.record.personalId).toBeUndefined();
+  });
+
   it('issues nothing in a stage that does not issue: the pass ends when it has decided', async () => {
     const w = world();
     delete w.deps.issuance;
