@@ -274,15 +274,11 @@ export const PREFIXES = {
   referencePopulation: 'reference/population/',
 } as const;
 
-/** The files of a batch's report: finalize writes the first four, a link pass that issues numbers the last (issue 20). */
-export const REPORT_FILES = [
-  'summary.json',
-  'outcomes.csv',
-  'outcomes.xlsx',
-  'review.csv',
-  'issued-ids.csv',
-] as const;
-export type ReportFile = (typeof REPORT_FILES)[number];
+/** The files of a batch's report, as finalize writes them. */
+export const REPORT_FILES = ['summary.json', 'outcomes.csv', 'outcomes.xlsx', 'review.csv'] as const;
+/** Beside them, once a link pass has numbered the batch's rows (issue 20). */
+export const ISSUED_IDS_REPORT = 'issued-ids.csv' as const;
+export type ReportFile = (typeof REPORT_FILES)[number] | typeof ISSUED_IDS_REPORT;
 
 /** The agency and name a batch's reports go under. */
 function reportName(batch: { batchId: string; agencyCode: string; objectKey: string }) {
@@ -369,5 +365,5 @@ export const passKeys = {
   best: (passId: string, partition: number, from: number) =>
     `${PREFIXES.work}link/${passId}/best/${partition}/${from}.ndjson`,
   /** every batch's `issued-ids.csv`: an IAM pattern (the link pass writes these and no other report) */
-  issuedIdsReports: `${PREFIXES.reports}*/issued-ids.csv`,
+  issuedIdsReports: `${PREFIXES.reports}*/${ISSUED_IDS_REPORT}`,
 };

@@ -5,12 +5,14 @@ import * as keys from '../shared/keys.ts';
 import {
   applicationKeys,
   batchKeys,
+  ISSUED_IDS_REPORT,
   idKeys,
   objectKeys,
   PREFIXES,
   passKeys,
   personKeys,
   REPORT_FILES,
+  type ReportFile,
   registerKeys,
   reviewId,
 } from '../shared/keys.ts';
@@ -99,7 +101,7 @@ describe('docs/data-model.md', () => {
   it('gives every object key and prefix as the keys module builds it', () => {
     const objects: [string, string][] = [
       ['objectKeys.upload', objectKeys.upload('{agencyCode}', '{name}')],
-      ...REPORT_FILES.map((file): [string, string] => [
+      ...[...REPORT_FILES, ISSUED_IDS_REPORT].map((file: ReportFile): [string, string] => [
         'objectKeys.report',
         objectKeys.report('{agencyCode}', '{name}', file),
       ]),
@@ -119,7 +121,7 @@ describe('docs/data-model.md', () => {
       ['objectKeys.reportsPrefix', objectKeys.reportsPrefix('{agencyCode}')],
       ['objectKeys.reportPrefix', objectKeys.reportPrefix('{agencyCode}', '{name}')],
       ['objectKeys.batchReportPrefix', objectKeys.batchReportPrefix('{agencyCode}', '{name}', '{batchId}')],
-      ...REPORT_FILES.map((file): [string, string] => [
+      ...[...REPORT_FILES, ISSUED_IDS_REPORT].map((file: ReportFile): [string, string] => [
         'objectKeys.batchReport',
         objectKeys.batchReport(
           { batchId: '{batchId}', agencyCode: '{agencyCode}', objectKey: 'incoming/{agencyCode}/{name}' },

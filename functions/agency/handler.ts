@@ -14,7 +14,7 @@ import {
 } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
 import { type MergeCounters, resolveReview } from '../../shared/ingest/resolve-review.ts';
-import { objectKeys, type ReportFile } from '../../shared/keys.ts';
+import { ISSUED_IDS_REPORT, objectKeys, type ReportFile } from '../../shared/keys.ts';
 import type { AgencyBatch } from '../../shared/model/batch.ts';
 import type { AgencyBatches, AgencyLookup, Register, ReviewingRegister } from '../../shared/model/ports.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
@@ -60,7 +60,7 @@ function batchView({ bucket, ...batch }: AgencyBatch) {
       workbook: uri('outcomes.xlsx'),
       review: uri('review.csv'),
       // the numbers a link pass issued to the batch's rows (issue 20), once it has issued any
-      ...(batch.issuedIds ? { issuedIds: uri('issued-ids.csv') } : {}),
+      ...(batch.issuedIds ? { issuedIds: uri(ISSUED_IDS_REPORT) } : {}),
     },
   };
 }
@@ -85,7 +85,7 @@ async function getBatch({ batches, agencies, uploadUrls }: AgencyDeps, event: Ht
   // the agency holds no S3 rights of its own: it reads its own batch's report through URLs signed for it alone
   const files = Object.entries({
     ...REPORT_FILES,
-    ...(batch.issuedIds ? { issuedIds: 'issued-ids.csv' as const } : {}),
+    ...(batch.issuedIds ? { issuedIds: ISSUED_IDS_REPORT } : {}),
   });
   const entries = await Promise.all(
     files.map(async ([name, file]) => [

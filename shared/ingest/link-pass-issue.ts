@@ -8,7 +8,7 @@
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import { csvCell, UTF8_BOM } from '../batch/ledger.ts';
 import { idPlaceOfWrittenPlace } from '../ids/prefix.ts';
-import { objectKeys, personKeys, reviewId } from '../keys.ts';
+import { ISSUED_IDS_REPORT, objectKeys, personKeys, reviewId } from '../keys.ts';
 import type { IdAllocator, IssuedIds, IssueRecord } from '../model/ids.ts';
 import type { IssueDone } from '../model/link-pass.ts';
 import type { Batches, Files, IssuedCounts, PassRegister } from '../model/ports.ts';
@@ -167,9 +167,9 @@ export async function reportIssued(
       if (!batch) continue;
       const records = await deps.issued.forBatch(batch.batchId);
       const csv = issuedIdsCsv(records);
-      const keys = [objectKeys.batchReport(batch, 'issued-ids.csv')];
+      const keys = [objectKeys.batchReport(batch, ISSUED_IDS_REPORT)];
       if ((await deps.batches.latestBatchOf(batch.objectKey)) === batch.batchId)
-        keys.push(objectKeys.latestReport(batch, 'issued-ids.csv'));
+        keys.push(objectKeys.latestReport(batch, ISSUED_IDS_REPORT));
       for (const key of keys) await deps.files.putText(key, csv, 'text/csv; charset=utf-8');
       await deps.batches.setIssuedIds(batch.batchId, records.length);
       written++;

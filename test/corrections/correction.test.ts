@@ -121,7 +121,12 @@ describe('a correction against the held record', () => {
       request({ field: 'ethnicity', oldValue: 'Kinh', newValue: 'Gia Rai' }),
       context,
     );
-    expect(ethnicity).toMatchObject({ outcome: 'pending_approval', key: 'ethnicityCode', from: '01', to: '10' });
+    expect(ethnicity).toMatchObject({
+      outcome: 'pending_approval',
+      key: 'ethnicityCode',
+      from: '01',
+      to: '10',
+    });
   });
 
   it('is rejected when the old value is not the value held', () => {

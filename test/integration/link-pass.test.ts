@@ -54,7 +54,8 @@ async function registerState() {
   const items = await agency.scan('register');
   const mergedInto = new Map(
     items
-      .filter((item) => item.sk === 'PERSON' && item.mergedInto)
+      // persons merged into others (an alias, such as a number's ID key, holds no record of its own)
+      .filter((item) => item.sk === 'PERSON' && item.mergedInto && item.record)
       .map((item) => [String(item.pk), String(item.mergedInto)]),
   );
   const reviews = items
