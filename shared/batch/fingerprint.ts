@@ -24,6 +24,11 @@ function finish(h: number, length: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** where `addCopied` copies a text to, as UTF-16LE; a longer text goes through `add` (the same words) */
+const scratch = /* @__PURE__ */ Buffer.allocUnsafeSlow(1 << 16);
+const scratchWords = /* @__PURE__ */ new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
+const MAX_COPIED = (1 << 15) - 2;
+
 /** The word that closes a field: its length, or a mark no length can take when the field is absent. */
 const fieldEnd = (text: string | undefined) => (text === undefined ? 0xffffffff : text.length);
 
@@ -51,6 +56,35 @@ export class Fingerprinter {
       this.words += (text.length + 1) >> 1;
     }
     this.h = mix(h, fieldEnd(text));
+    this.words += 1;
+    return this;
+  }
+
+  /**
+   * Adds `text` exactly as `add(text)` would, but copies it out of the string in one call first: reading a
+   * value of a decoded line a character at a time (charCodeAt on a slice of the line, a two-byte string) cost
+   * about 5 ns a character, copying it out as UTF-16LE and reading 32-bit words far less. For long texts, such as
+   * a row's detail values one after another (`detailPrint`). The words are read in the machine's byte order: on
+   * a little-endian one (x86, Arm as Node runs them) the same words as `add`'s, and a test holds the two equal.
+   */
+  addCopied(text: string): this {
+    if (text.length > MAX_COPIED) return this.add(text);
+    const bytes = scratch.write(text, 0, 'utf16le');
+    // an odd last unit is mixed as `add` mixes it, with 0xffff above it
+    scratch[bytes] = 0xff;
+    scratch[bytes + 1] = 0xff;
+    const words = scratchWords;
+    const count = (text.length + 1) >> 1;
+    let h = this.h;
+    for (let i = 0; i < count; i++) h = mix(h, words[i] as number);
+    this.h = mix(h, text.length);
+    this.words += count + 1;
+    return this;
+  }
+
+  /** Adds only where a text ends (its length, or that it is absent), as `add` does after the text's own units. */
+  addEnd(text: string | undefined): this {
+    this.h = mix(this.h, fieldEnd(text));
     this.words += 1;
     return this;
   }

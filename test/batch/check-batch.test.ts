@@ -46,6 +46,19 @@ describe('in-file dedupe', () => {
     ]);
   });
 
+  it('white space the validator collapses does not make a form new; text moved between fields does', async () => {
+    const spaced = ROW_A.replace('Bình Định', ' Bình   Định ').replace('Pleiku', 'Pleiku  ');
+    // the same values one after another, cut in another place: not the same form
+    const shifted = ROW_A.replace('Gia Lai,Bình Định', 'Gia LaiB,ình Định');
+    const swapped = ROW_A.replace('Gia Lai,Bình Định', 'Bình Định,Gia Lai');
+    expect(await outcomesOf([ROW_A, spaced, shifted, swapped])).toEqual([
+      'new',
+      'duplicate',
+      'updated',
+      'updated',
+    ]);
+  });
+
   it('a changed field is an update; an older form again is a duplicate of it, never an update back', async () => {
     expect(await outcomesOf([ROW_A, moved, moved, ROW_A])).toEqual([
       'new',
@@ -112,6 +125,26 @@ describe('Fingerprinter', () => {
     expect(print('a', undefined)).not.toBe(print('a'));
     expect(print('x\uffff')).not.toBe(print('x'));
     expect(print('Nguyễn', 'Văn')).toBe(print('Nguyễn', 'Văn'));
+  });
+
+  it('adds a text copied out in one call exactly as add does', () => {
+    const texts = [
+      '',
+      'a',
+      'ab',
+      'abc',
+      'Nguyễn',
+      'Xã Hiệp Hòa, Huyện Hiệp Đức',
+      'x\uffff',
+      '😀',
+      'ạ'.repeat(40_000),
+    ];
+    for (const text of texts) {
+      const copied = new Fingerprinter().reset().add('a').addCopied(text).add(undefined).value;
+      expect(copied, text.slice(0, 40)).toBe(
+        new Fingerprinter().reset().add('a').add(text).add(undefined).value,
+      );
+    }
   });
 
   it('adds a name key a character at a time exactly as add(nameKey(name)) does', () => {
