@@ -189,6 +189,14 @@ describe('Fingerprinter', () => {
       expect(detailPrint(print, { ...PERSON, [field]: 'khác' })).toBe(base);
   });
 
+  it('gives the 64-bit fingerprint of a text as its two seeded fingerprints', () => {
+    for (const text of ['', 'id:064090123456', 'nk:abc', 'x'.repeat(40_000)])
+      expect(fingerprint64(text)).toEqual([
+        new Fingerprinter().reset(0x9e3779b9).add(text).value,
+        new Fingerprinter().reset(0x7f4a7c15).add(text).value,
+      ]);
+  });
+
   it('spreads 300,000 IDs over 64 bits without a collision', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 300_000; i++) {
