@@ -35,6 +35,12 @@ export class FingerprintTable {
     }
   }
 
+  /** The first word of the slot where key (high, low) would be looked for first: a read, to bring it to the cache. */
+  peek(high: number, low: number): number {
+    const keyLow = high === 0 && low === 0 ? 1 : low;
+    return this.slots[((high ^ Math.imul(keyLow, 0x9e3779b1)) & this.mask) * WORDS] as number;
+  }
+
   /** Puts a new key in the empty slot `find` gave (as -slot - 1) with its three values. */
   insert(found: number, high: number, low: number, first: number, second: number, third: number): void {
     const at = (-found - 1) * WORDS;
