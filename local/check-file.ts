@@ -21,8 +21,8 @@ import { defaultValidationContext, type ValidationContext } from '#domain/valida
 
 /** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
 const BYTES_A_ROW = 256;
-/** the outcomes.csv lines held for the disk before the check waits for it (a page's lines take ~60 KB) */
-const OUTCOMES_BUFFER = 4 << 20;
+/** the outcomes.csv lines held for the disk before the check waits for it (a page's lines take ~25 KB) */
+const OUTCOMES_BUFFER = 1 << 20;
 
 function progress(): (rows: number, done?: boolean) => void {
   const started = Date.now();

@@ -189,15 +189,17 @@ class InFileDedupe {
   prepare(identities: readonly string[]): void {
     if (this.keys.length < identities.length * 2) this.keys = new Uint32Array(identities.length * 2);
     const keys = this.keys;
-    let touched = 0;
     for (let i = 0; i < identities.length; i++) {
       const identity = identities[i] as string;
       if (identity === '') continue;
       const [high, low] = fingerprint64(identity);
       keys[2 * i] = high;
       keys[2 * i + 1] = low;
-      touched ^= this.seen.peek(high, low);
     }
+    // a loop of reads alone: with the fingerprinting between them, the CPU could not run far enough ahead
+    let touched = 0;
+    for (let i = 0; i < identities.length; i++)
+      if (identities[i] !== '') touched ^= this.seen.peek(keys[2 * i] as number, keys[2 * i + 1] as number);
     this.touched = touched;
   }
 

@@ -208,24 +208,28 @@ describe('Fingerprinter', () => {
 });
 
 describe('FingerprintTable', () => {
-  it('finds every key it was given as it grows, and none it was not', () => {
-    const table = new FingerprintTable(16);
-    const keys: [number, number][] = [];
-    // the first key is (0, 0), the empty slot's own pattern, which is a key like any other
-    for (let i = 0; i < 50_000; i++) keys.push([(i * 2654435761) >>> 0, i % 7 === 0 ? 0 : (i * 40503) >>> 0]);
-    keys.forEach(([high, low], i) => {
-      const found = table.find(high, low);
-      expect(found).toBeLessThan(0);
-      table.insert(found, high, low, i, i + 1, i + 2);
-    });
-    expect(table.size).toBe(keys.length);
-    keys.forEach(([high, low], i) => {
-      const slot = table.find(high, low);
-      expect([table.first(slot), table.second(slot), table.third(slot)]).toEqual([i, i + 1, i + 2]);
-    });
-    expect(table.find(1, 1)).toBeLessThan(0);
-    const slot = table.find(0, 0);
-    table.setSecond(slot, 7);
-    expect(table.second(table.find(0, 0))).toBe(7);
-  });
+  it.each([16, 1000])(
+    'finds every key it was given as it grows from %i slots, and none it was not',
+    (size) => {
+      const table = new FingerprintTable(size);
+      const keys: [number, number][] = [];
+      // the first key is (0, 0), the empty slot's own pattern, which is a key like any other
+      for (let i = 0; i < 50_000; i++)
+        keys.push([(i * 2654435761) >>> 0, i % 7 === 0 ? 0 : (i * 40503) >>> 0]);
+      keys.forEach(([high, low], i) => {
+        const found = table.find(high, low);
+        expect(found).toBeLessThan(0);
+        table.insert(found, high, low, i, i + 1, i + 2);
+      });
+      expect(table.size).toBe(keys.length);
+      keys.forEach(([high, low], i) => {
+        const slot = table.find(high, low);
+        expect([table.first(slot), table.second(slot), table.third(slot)]).toEqual([i, i + 1, i + 2]);
+      });
+      expect(table.find(1, 1)).toBeLessThan(0);
+      const slot = table.find(0, 0);
+      table.setSecond(slot, 7);
+      expect(table.second(table.find(0, 0))).toBe(7);
+    },
+  );
 });
