@@ -61,16 +61,43 @@ type DetailField = Exclude<keyof PopulationRecord, 'formId' | (typeof IDENTITY_F
 
 /**
  * The fingerprint of a record's details: the values one after another, hashed as one text copied out of the
- * strings in one call (Fingerprinter.addCopied), then where each ends. The ends make it exact: ("ab", "c") and
+ * strings (Fingerprinter.copy, a call a value: no string built), then where each ends. The ends make it exact: ("ab", "c") and
  * ("a", "bc"), or an absent value and an empty one, give different sequences. Written out field by field, since a
  * property load by a variable key (or Object.values' array), per field and row, cost more than hashing the values
  * (docs/benchmarks.md). `detailCount` makes the compiler hold the list whole; a test changes each field in turn.
  */
 export function detailPrint(print: Fingerprinter, r: PopulationRecord): number {
-  const texts = `${r.otherName ?? ''}${r.personalId ?? ''}${r.oldIdNumber ?? ''}${r.birthRegistrationPlace ?? ''}${r.hometown ?? ''}${r.ethnicityCode ?? ''}${r.religion ?? ''}${r.nationality ?? ''}${r.bloodGroup ?? ''}${r.maritalStatus ?? ''}${r.permanentAddress ?? ''}${r.permanentCommuneCode ?? ''}${r.permanentCommuneCode2025 ?? ''}${r.currentAddress ?? ''}${r.currentCommuneCode ?? ''}${r.currentCommuneCode2025 ?? ''}${r.householdHeadName ?? ''}${r.householdHeadId ?? ''}${r.relationshipToHead ?? ''}${r.fatherName ?? ''}${r.fatherId ?? ''}${r.motherName ?? ''}${r.motherId ?? ''}${r.spouseName ?? ''}${r.spouseId ?? ''}${r.phone ?? ''}${r.email ?? ''}`;
   return print
     .reset()
-    .addCopied(texts)
+    .startCopies()
+    .copy(r.otherName)
+    .copy(r.personalId)
+    .copy(r.oldIdNumber)
+    .copy(r.birthRegistrationPlace)
+    .copy(r.hometown)
+    .copy(r.ethnicityCode)
+    .copy(r.religion)
+    .copy(r.nationality)
+    .copy(r.bloodGroup)
+    .copy(r.maritalStatus)
+    .copy(r.permanentAddress)
+    .copy(r.permanentCommuneCode)
+    .copy(r.permanentCommuneCode2025)
+    .copy(r.currentAddress)
+    .copy(r.currentCommuneCode)
+    .copy(r.currentCommuneCode2025)
+    .copy(r.householdHeadName)
+    .copy(r.householdHeadId)
+    .copy(r.relationshipToHead)
+    .copy(r.fatherName)
+    .copy(r.fatherId)
+    .copy(r.motherName)
+    .copy(r.motherId)
+    .copy(r.spouseName)
+    .copy(r.spouseId)
+    .copy(r.phone)
+    .copy(r.email)
+    .addCopies()
     .addEnd(r.otherName)
     .addEnd(r.personalId)
     .addEnd(r.oldIdNumber)
