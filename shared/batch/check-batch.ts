@@ -60,8 +60,8 @@ export async function* validatePages(
 type DetailField = Exclude<keyof PopulationRecord, 'formId' | (typeof IDENTITY_FIELDS)[number]>;
 
 /**
- * The fingerprint of a record's details: the values one after another, hashed as one text copied out of the
- * strings (Fingerprinter.copy, a call a value: no string built), then where each ends. The ends make it exact: ("ab", "c") and
+ * The fingerprint of a record's details: the values one after another, hashed as one text copied out of their
+ * strings (Fingerprinter.copy, no string built), then where each ends. The ends make it exact: ("ab", "c") and
  * ("a", "bc"), or an absent value and an empty one, give different sequences. Written out field by field, since a
  * property load by a variable key (or Object.values' array), per field and row, cost more than hashing the values
  * (docs/benchmarks.md). `detailCount` makes the compiler hold the list whole; a test changes each field in turn.

@@ -56,7 +56,7 @@ function foldedCode(code: number): number {
 const MAX_NAME = 1000;
 const nameUnits = /* @__PURE__ */ new Uint16Array(MAX_NAME * 8);
 
-/** where `addCopied` copies a text to, as UTF-16LE; a longer text goes through `add` (the same words) */
+/** where `copy` and fingerprint64 copy texts to, as UTF-16LE (fingerprint64 takes a longer one through `add`) */
 const scratch = /* @__PURE__ */ Buffer.allocUnsafeSlow(1 << 16);
 const scratchWords = /* @__PURE__ */ new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
 const MAX_COPIED = (1 << 15) - 2;
@@ -72,6 +72,8 @@ const fieldEnd = (text: string | undefined) => (text === undefined ? 0xffffffff 
 export class Fingerprinter {
   private h = 0;
   private words = 0;
+  /** UTF-16LE bytes copied to the scratch buffer since `startCopies` */
+  private copied = 0;
 
   reset(seed = 0): this {
     this.h = seed;
@@ -93,25 +95,12 @@ export class Fingerprinter {
   }
 
   /**
-   * Adds `text` exactly as `add(text)` would, but copies it out of the string in one call first: reading a
-   * value of a decoded line a character at a time (charCodeAt on a slice of the line, a two-byte string) cost
-   * about 5 ns a character, copying it out as UTF-16LE and reading 32-bit words far less. For long texts, such as
-   * a row's detail values one after another (`detailPrint`). The words are read in the machine's byte order: on
-   * a little-endian one (x86, Arm as Node runs them) the same words as `add`'s, and a test holds the two equal.
-   */
-  addCopied(text: string): this {
-    if (text.length > MAX_COPIED) return this.add(text);
-    this.copied = scratch.write(text, 0, 'utf16le');
-    return this.addCopies();
-  }
-
-  /** UTF-16LE bytes copied to the scratch buffer since `startCopies`. */
-  private copied = 0;
-
-  /**
-   * Starts a text to be added as `add` adds one, copied out piece by piece (`copy`) instead of concatenated
-   * first: a row's details concatenated took a dozen intermediate strings and a flat copy of them, about 1.5 KB
-   * of garbage a row. `addCopies` adds the text.
+   * Starts a text to be added exactly as `add` would add it, copied out of its pieces' strings (`copy`) into a
+   * buffer as UTF-16LE, then read as 32-bit words (`addCopies`). Reading a value of a decoded line a character at
+   * a time (charCodeAt on a slice of the line, a two-byte string) cost about 5 ns a character; and concatenating
+   * the pieces first took a dozen intermediate strings and a flat copy, about 1.5 KB of garbage a row of details.
+   * The words are read in the machine's byte order: on a little-endian one (x86, Arm as Node runs them) they are
+   * `add`'s words, and a test holds the two equal.
    */
   startCopies(): this {
     this.copied = 0;
