@@ -21,6 +21,8 @@ import { defaultValidationContext, type ValidationContext } from '#domain/valida
 
 /** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
 const BYTES_A_ROW = 256;
+/** the outcomes.csv lines held for the disk before the check waits for it (a page's lines take ~25 KB) */
+const OUTCOMES_BUFFER = 1 << 20;
 
 function progress(): (rows: number, done?: boolean) => void {
   const started = Date.now();
@@ -89,7 +91,8 @@ export async function checkFile(
   const partial = (name: string) => join(outDir, `.${name}.${process.pid}.partial`);
   const outcomesPath = partial('outcomes.csv');
   const summaryPath = partial('summary.json');
-  const outcomes = createWriteStream(outcomesPath);
+  // room for many pages' lines: with the default 16 KiB every page's write waited for the disk, the check idle
+  const outcomes = createWriteStream(outcomesPath, { highWaterMark: OUTCOMES_BUFFER });
   outcomes.write(OUTCOMES_CSV_START);
 
   let summary: BatchSummary;

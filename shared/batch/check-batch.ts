@@ -60,40 +60,71 @@ export async function* validatePages(
 type DetailField = Exclude<keyof PopulationRecord, 'formId' | (typeof IDENTITY_FIELDS)[number]>;
 
 /**
- * The fingerprint of a record's details: written out field by field, since a property load by a variable key (or
- * Object.values' array), per field and row, cost more than hashing the values (docs/benchmarks.md). `detailCount`
- * makes the compiler hold the list whole; a test changes each field in turn.
+ * The fingerprint of a record's details: the values one after another, hashed as one text copied out of their
+ * strings (Fingerprinter.copy, no string built), then where each ends. The ends make it exact: ("ab", "c") and
+ * ("a", "bc"), or an absent value and an empty one, give different sequences. Written out field by field, since a
+ * property load by a variable key (or Object.values' array), per field and row, cost more than hashing the values
+ * (docs/benchmarks.md). `detailCount` makes the compiler hold the list whole; a test changes each field in turn.
  */
 export function detailPrint(print: Fingerprinter, r: PopulationRecord): number {
   return print
     .reset()
-    .add(r.otherName)
-    .add(r.personalId)
-    .add(r.oldIdNumber)
-    .add(r.birthRegistrationPlace)
-    .add(r.hometown)
-    .add(r.ethnicityCode)
-    .add(r.religion)
-    .add(r.nationality)
-    .add(r.bloodGroup)
-    .add(r.maritalStatus)
-    .add(r.permanentAddress)
-    .add(r.permanentCommuneCode)
-    .add(r.permanentCommuneCode2025)
-    .add(r.currentAddress)
-    .add(r.currentCommuneCode)
-    .add(r.currentCommuneCode2025)
-    .add(r.householdHeadName)
-    .add(r.householdHeadId)
-    .add(r.relationshipToHead)
-    .add(r.fatherName)
-    .add(r.fatherId)
-    .add(r.motherName)
-    .add(r.motherId)
-    .add(r.spouseName)
-    .add(r.spouseId)
-    .add(r.phone)
-    .add(r.email).value;
+    .startCopies()
+    .copy(r.otherName)
+    .copy(r.personalId)
+    .copy(r.oldIdNumber)
+    .copy(r.birthRegistrationPlace)
+    .copy(r.hometown)
+    .copy(r.ethnicityCode)
+    .copy(r.religion)
+    .copy(r.nationality)
+    .copy(r.bloodGroup)
+    .copy(r.maritalStatus)
+    .copy(r.permanentAddress)
+    .copy(r.permanentCommuneCode)
+    .copy(r.permanentCommuneCode2025)
+    .copy(r.currentAddress)
+    .copy(r.currentCommuneCode)
+    .copy(r.currentCommuneCode2025)
+    .copy(r.householdHeadName)
+    .copy(r.householdHeadId)
+    .copy(r.relationshipToHead)
+    .copy(r.fatherName)
+    .copy(r.fatherId)
+    .copy(r.motherName)
+    .copy(r.motherId)
+    .copy(r.spouseName)
+    .copy(r.spouseId)
+    .copy(r.phone)
+    .copy(r.email)
+    .addCopies()
+    .addEnd(r.otherName)
+    .addEnd(r.personalId)
+    .addEnd(r.oldIdNumber)
+    .addEnd(r.birthRegistrationPlace)
+    .addEnd(r.hometown)
+    .addEnd(r.ethnicityCode)
+    .addEnd(r.religion)
+    .addEnd(r.nationality)
+    .addEnd(r.bloodGroup)
+    .addEnd(r.maritalStatus)
+    .addEnd(r.permanentAddress)
+    .addEnd(r.permanentCommuneCode)
+    .addEnd(r.permanentCommuneCode2025)
+    .addEnd(r.currentAddress)
+    .addEnd(r.currentCommuneCode)
+    .addEnd(r.currentCommuneCode2025)
+    .addEnd(r.householdHeadName)
+    .addEnd(r.householdHeadId)
+    .addEnd(r.relationshipToHead)
+    .addEnd(r.fatherName)
+    .addEnd(r.fatherId)
+    .addEnd(r.motherName)
+    .addEnd(r.motherId)
+    .addEnd(r.spouseName)
+    .addEnd(r.spouseId)
+    .addEnd(r.phone)
+    .addEnd(r.email).value;
 }
 /** every detail field once: a field added to the record and not to detailPrint fails to compile here */
 const detailCount = {
@@ -153,6 +184,12 @@ interface InFileDecision {
  * person's first row); only a person with two or more different forms gets a list of them in a side Map, keyed by
  * that first row. Unlike the register: a later form that leaves a field empty counts as an update, and an update
  * or a conflict does not name its fields (a fingerprint cannot tell which fields differ).
+ *
+ * Fingerprints, not the rows, are compared: holding a million rows' values is what made the check slow and large.
+ * A false match needs two different identities to share 64 bits (about 1 in 30 million for a file of a million
+ * persons, and then a new person is reported `updated` or `conflict` against the other), or, for a false
+ * `duplicate`, two different forms of one person to share both 32-bit `who` and `what` (about 1 in 2^64 a pair).
+ * The check only advises: the upload's own ingestion decides every row again, against the register.
  */
 class InFileDedupe {
   private readonly seen: FingerprintTable;
@@ -165,9 +202,38 @@ class InFileDedupe {
     this.seen = new FingerprintTable(Math.max(1 << 16, Math.ceil(expectedRows / FingerprintTable.MAX_LOAD)));
   }
 
-  decide(record: PopulationRecord, row: number): InFileDecision {
-    const identity = personIdentity(record);
-    const [high, low] = fingerprint64(identity);
+  /** The fingerprints of a page's identities, by the row's place in the page (`prepare`). */
+  private keys = new Uint32Array(2 * 1024);
+  /** what `prepare` read from the table, kept so that the reads are not optimised away */
+  touched = 0;
+
+  /**
+   * Fingerprints the identities of a page's rows ('' for a rejected row) before any of them is decided, and reads
+   * the table where each would sit. The table is far larger than the CPU's caches: read one row at a time, among
+   * each row's other work, every read waited for memory on its own (about 1 µs a row); read here one after
+   * another, the CPU fetches many at once, and `decide` finds them in its cache.
+   */
+  prepare(identities: readonly string[]): void {
+    if (this.keys.length < identities.length * 2) this.keys = new Uint32Array(identities.length * 2);
+    const keys = this.keys;
+    for (let i = 0; i < identities.length; i++) {
+      const identity = identities[i] as string;
+      if (identity === '') continue;
+      const [high, low] = fingerprint64(identity);
+      keys[2 * i] = high;
+      keys[2 * i + 1] = low;
+    }
+    // a loop of reads alone: with the fingerprinting between them, the CPU could not run far enough ahead
+    let touched = 0;
+    for (let i = 0; i < identities.length; i++)
+      if (identities[i] !== '') touched ^= this.seen.peek(keys[2 * i] as number, keys[2 * i + 1] as number);
+    this.touched = touched;
+  }
+
+  /** The outcome of the row at `index` of the page last prepared, whose identity is `identity`. */
+  decide(record: PopulationRecord, row: number, identity: string, index: number): InFileDecision {
+    const high = this.keys[2 * index] as number;
+    const low = this.keys[2 * index + 1] as number;
     const print = this.print;
     const who = print.reset().addNameKey(record.fullName).add(record.dateOfBirth).add(record.sex).value;
     const what = detailPrint(print, record);
@@ -228,10 +294,12 @@ export async function* checkPages(
 ): AsyncGenerator<RowOutcome[]> {
   const dedupe = new InFileDedupe(expectedRows);
   for await (const page of validatePages(pages, context)) {
-    yield page.map(({ row, line, formId, record, issues, warnings }) => {
+    const identities = page.map(({ record }) => (record ? personIdentity(record) : ''));
+    dedupe.prepare(identities);
+    yield page.map(({ row, line, formId, record, issues, warnings }, index) => {
       let outcome: RowOutcome;
       if (record) {
-        const decided = dedupe.decide(record, row);
+        const decided = dedupe.decide(record, row, identities[index] as string, index);
         const personKey = keyer.seal(decided.identity);
         const notes = decided.note ? [decided.note] : [];
         outcome = {

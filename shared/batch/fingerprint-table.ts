@@ -9,14 +9,18 @@ export class FingerprintTable {
   /** the share of slots held before the table doubles */
   static readonly MAX_LOAD = 0.75;
   private slots: Uint32Array;
-  private mask: number;
+  /** how many slots: any number, not a power of two, so that a table sized for a file takes no more than it needs */
+  private capacity: number;
   size = 0;
 
   constructor(capacity = 1 << 16) {
-    let slots = 16;
-    while (slots < capacity) slots *= 2;
-    this.slots = new Uint32Array(slots * WORDS);
-    this.mask = slots - 1;
+    this.capacity = Math.max(16, Math.ceil(capacity));
+    this.slots = new Uint32Array(this.capacity * WORDS);
+  }
+
+  /** Where key (high, keyLow) is looked for first: its hash scaled to the capacity (multiply, not a mask). */
+  private home(high: number, keyLow: number): number {
+    return Math.floor((((high ^ Math.imul(keyLow, 0x9e3779b1)) >>> 0) * this.capacity) / 0x100000000);
   }
 
   /**
@@ -26,13 +30,20 @@ export class FingerprintTable {
   find(high: number, low: number): number {
     const keyLow = high === 0 && low === 0 ? 1 : low;
     const slots = this.slots;
-    for (let slot = (high ^ Math.imul(keyLow, 0x9e3779b1)) & this.mask; ; slot = (slot + 1) & this.mask) {
+    const capacity = this.capacity;
+    for (let slot = this.home(high, keyLow); ; slot = slot + 1 === capacity ? 0 : slot + 1) {
       const at = slot * WORDS;
       const h = slots[at] as number;
       const l = slots[at + 1] as number;
       if (h === high && l === keyLow) return slot;
       if (h === 0 && l === 0) return -slot - 1;
     }
+  }
+
+  /** The first word of the slot where key (high, low) would be looked for first: a read, to bring it to the cache. */
+  peek(high: number, low: number): number {
+    const keyLow = high === 0 && low === 0 ? 1 : low;
+    return this.slots[this.home(high, keyLow) * WORDS] as number;
   }
 
   /** Puts a new key in the empty slot `find` gave (as -slot - 1) with its three values. */
@@ -44,7 +55,7 @@ export class FingerprintTable {
     this.slots[at + 3] = second;
     this.slots[at + 4] = third;
     this.size += 1;
-    if (this.size > (this.mask + 1) * FingerprintTable.MAX_LOAD) this.grow();
+    if (this.size > this.capacity * FingerprintTable.MAX_LOAD) this.grow();
   }
 
   first(slot: number): number {
@@ -65,8 +76,8 @@ export class FingerprintTable {
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2);
-    this.mask = (this.mask << 1) | 1;
+    this.capacity *= 2;
+    this.slots = new Uint32Array(this.capacity * WORDS);
     for (let at = 0; at < old.length; at += WORDS) {
       const high = old[at] as number;
       const low = old[at + 1] as number;

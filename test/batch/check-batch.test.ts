@@ -46,6 +46,19 @@ describe('in-file dedupe', () => {
     ]);
   });
 
+  it('white space the validator collapses does not make a form new; text moved between fields does', async () => {
+    const spaced = ROW_A.replace('Bình Định', ' Bình   Định ').replace('Pleiku', 'Pleiku  ');
+    // the same values one after another, cut in another place: not the same form
+    const shifted = ROW_A.replace('Gia Lai,Bình Định', 'Gia LaiB,ình Định');
+    const swapped = ROW_A.replace('Gia Lai,Bình Định', 'Bình Định,Gia Lai');
+    expect(await outcomesOf([ROW_A, spaced, shifted, swapped])).toEqual([
+      'new',
+      'duplicate',
+      'updated',
+      'updated',
+    ]);
+  });
+
   it('a changed field is an update; an older form again is a duplicate of it, never an update back', async () => {
     expect(await outcomesOf([ROW_A, moved, moved, ROW_A])).toEqual([
       'new',
@@ -114,6 +127,28 @@ describe('Fingerprinter', () => {
     expect(print('Nguyễn', 'Văn')).toBe(print('Nguyễn', 'Văn'));
   });
 
+  it('adds a text copied out piece by piece exactly as add adds the whole', () => {
+    const texts = [
+      '',
+      'a',
+      'ab',
+      'abc',
+      'Nguyễn',
+      'Xã Hiệp Hòa, Huyện Hiệp Đức',
+      'x\uffff',
+      '😀',
+      'ạ'.repeat(10_000),
+    ];
+    for (const text of texts) {
+      const whole = new Fingerprinter().reset().add('a').add(text).add(undefined).value;
+      const pieces = [text.slice(0, 3), undefined, text.slice(3, 4), '', text.slice(4)];
+      const copied = new Fingerprinter().reset().add('a').startCopies();
+      for (const piece of pieces) copied.copy(piece);
+      expect(copied.addCopies().add(undefined).value, text.slice(0, 40)).toBe(whole);
+    }
+    expect(() => new Fingerprinter().startCopies().copy('ạ'.repeat(40_000))).toThrow(/32,000/);
+  });
+
   it('adds a name key a character at a time exactly as add(nameKey(name)) does', () => {
     const nameKeyPrint = (name: string) => new Fingerprinter().reset().addNameKey(name).value;
     const viaString = (name: string) => new Fingerprinter().reset().add(nameKey(name)).value;
@@ -156,6 +191,14 @@ describe('Fingerprinter', () => {
       expect(detailPrint(print, { ...PERSON, [field]: 'khác' })).toBe(base);
   });
 
+  it('gives the 64-bit fingerprint of a text as its two seeded fingerprints', () => {
+    for (const text of ['', 'id:064090123456', 'nk:abc', 'x'.repeat(40_000)])
+      expect(fingerprint64(text)).toEqual([
+        new Fingerprinter().reset(0x9e3779b9).add(text).value,
+        new Fingerprinter().reset(0x7f4a7c15).add(text).value,
+      ]);
+  });
+
   it('spreads 300,000 IDs over 64 bits without a collision', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 300_000; i++) {
@@ -167,24 +210,28 @@ describe('Fingerprinter', () => {
 });
 
 describe('FingerprintTable', () => {
-  it('finds every key it was given as it grows, and none it was not', () => {
-    const table = new FingerprintTable(16);
-    const keys: [number, number][] = [];
-    // the first key is (0, 0), the empty slot's own pattern, which is a key like any other
-    for (let i = 0; i < 50_000; i++) keys.push([(i * 2654435761) >>> 0, i % 7 === 0 ? 0 : (i * 40503) >>> 0]);
-    keys.forEach(([high, low], i) => {
-      const found = table.find(high, low);
-      expect(found).toBeLessThan(0);
-      table.insert(found, high, low, i, i + 1, i + 2);
-    });
-    expect(table.size).toBe(keys.length);
-    keys.forEach(([high, low], i) => {
-      const slot = table.find(high, low);
-      expect([table.first(slot), table.second(slot), table.third(slot)]).toEqual([i, i + 1, i + 2]);
-    });
-    expect(table.find(1, 1)).toBeLessThan(0);
-    const slot = table.find(0, 0);
-    table.setSecond(slot, 7);
-    expect(table.second(table.find(0, 0))).toBe(7);
-  });
+  it.each([16, 1000])(
+    'finds every key it was given as it grows from %i slots, and none it was not',
+    (size) => {
+      const table = new FingerprintTable(size);
+      const keys: [number, number][] = [];
+      // the first key is (0, 0), the empty slot's own pattern, which is a key like any other
+      for (let i = 0; i < 50_000; i++)
+        keys.push([(i * 2654435761) >>> 0, i % 7 === 0 ? 0 : (i * 40503) >>> 0]);
+      keys.forEach(([high, low], i) => {
+        const found = table.find(high, low);
+        expect(found).toBeLessThan(0);
+        table.insert(found, high, low, i, i + 1, i + 2);
+      });
+      expect(table.size).toBe(keys.length);
+      keys.forEach(([high, low], i) => {
+        const slot = table.find(high, low);
+        expect([table.first(slot), table.second(slot), table.third(slot)]).toEqual([i, i + 1, i + 2]);
+      });
+      expect(table.find(1, 1)).toBeLessThan(0);
+      const slot = table.find(0, 0);
+      table.setSecond(slot, 7);
+      expect(table.second(table.find(0, 0))).toBe(7);
+    },
+  );
 });
