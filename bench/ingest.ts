@@ -67,11 +67,8 @@ const region = stack.names.region;
 // count every DynamoDB write the pipeline's own client makes, with its write units: DynamoDB charges
 // ceil(item size / 1 KB) per write, a failed condition included; an update is charged the larger of the item's
 // sizes before and after
-const {
-  dynamodb: pipelineClient,
-  s3: pipelineS3,
-  sqs: pipelineSqs,
-} = await import('../shared/aws/clients.ts');
+const { dynamodb: pipelineClient, s3: pipelineS3 } = await import('../shared/aws/clients.ts');
+const { sqs: pipelineSqs } = await import('../shared/aws/sqs.ts');
 interface Tally {
   writes: { requests: number; units: number; failedConditions: number; blockingUnits: number };
   /** every request, by service and command: what a row costs besides its one put */

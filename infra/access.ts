@@ -120,6 +120,16 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: ['personKey'],
   },
+  // the dead-letter watch (dead-letter-watch.ts): a stuck batch (get), marked failed (update) with its report, and
+  // whether it is the latest of its name (get); it reads no object. Its reads of the watched dead-letter queues are
+  // granted beside their URLs (ingestion-pipeline.ts, watchDeadLetters)
+  watch: {
+    readsObjects: [],
+    writesObjects: [PREFIXES.reports],
+    tables: { batches: { actions: ['GetItem', 'UpdateItem'] } },
+    sendsTo: [],
+    readsSecrets: [],
+  },
   // register-birth.ts: a registration (get, put), the child's person (conditional put) and the parents' (get); the
   // allocator's prefix counters (update) and issuance records (conditional put, get); the registering agency (get)
   births: {

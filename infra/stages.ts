@@ -83,6 +83,7 @@ const FUNCTION_IDS = [
   'authorizer',
   'link',
   'births',
+  'watch',
 ] as const satisfies readonly (FunctionId | HttpFunctionId)[];
 
 export const StageConfig = z

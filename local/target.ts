@@ -82,7 +82,7 @@ export function resolveTarget(options: {
 }
 
 /**
- * Points the SDK's shared clients (shared/aws/clients.ts and dynamodb.ts, which read the environment as they load) at
+ * Points the SDK's shared clients (shared/aws/clients.ts, dynamodb.ts and sqs.ts, which read the environment as they load) at
  * the local stack's emulators: call it before importing a store.
  */
 export function useLocalStack(target: Target): void {

@@ -3,7 +3,7 @@
 // Apart from resources.ts so that a function bundle carries these few lines, not every resource's description.
 import type { FunctionId } from './resources.ts';
 
-export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass' | 'births';
+export type QueueId = 'intake' | 'records' | 'finalize' | 'procedureEvents' | 'linkPass' | 'births' | 'watch';
 
 /** Receives before a message goes to the queue's dead-letter queue (QueueSpec.maxReceiveCount). */
 export const MAX_RECEIVE_COUNT: Readonly<Record<QueueId, number>> = {
@@ -15,6 +15,8 @@ export const MAX_RECEIVE_COUNT: Readonly<Record<QueueId, number>> = {
   linkPass: 3,
   // as procedure events: a malformed or refused birth fails every try
   births: 3,
+  // a sweep that fails three times: the next one comes on the schedule anyway
+  watch: 3,
 };
 
 /** The variable a function finds a queue's URL in: `records` → `RECORDS_QUEUE_URL`, `linkPass` → `LINK_PASS_QUEUE_URL`. */
@@ -25,10 +27,11 @@ export function queueUrlVariable(queue: QueueId): string {
 /**
  * The dead-letter watch (shared/ingest/dead-letter-watch.ts): the function that runs it, on a `sweep-dead-letters`
  * message on its own queue, and the queues whose dead-letter queues it reads (their URLs in deadLetterUrlVariable's
- * names; the CDK stack and the local stack both set them).
+ * names; the CDK stack and the local stack both set them). A function of its own, so that no pipeline bundle carries
+ * the SQS reads it makes; not its own queue's dead letters, which are sweeps and name no batch.
  */
 export const DEAD_LETTER_WATCH = {
-  function: 'finalize',
+  function: 'watch',
   queues: ['intake', 'records', 'finalize'],
 } as const satisfies { function: FunctionId; queues: readonly QueueId[] };
 

@@ -13,7 +13,7 @@ export {
   queueUrlVariable,
 } from './queues.ts';
 export type TableId = 'batches' | 'register' | 'applications' | 'agencies' | 'ids';
-export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link' | 'births';
+export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link' | 'births' | 'watch';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
 export type SecretId = 'personKey';
 
@@ -123,6 +123,7 @@ const FINALIZE_TIMEOUT_SECONDS = 900;
 const STATUS_TIMEOUT_SECONDS = 30;
 const BIRTHS_TIMEOUT_SECONDS = 30;
 const LINK_TIMEOUT_SECONDS = 900;
+const WATCH_TIMEOUT_SECONDS = 300;
 
 export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
   split: {
@@ -239,6 +240,20 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     },
     sendsTo: [],
   },
+  watch: {
+    id: 'watch',
+    description:
+      'The dead-letter watch: fails, with its report, each batch in progress whose message waits in a dead-letter queue',
+    entry: 'functions/watch/handler.ts',
+    // reads up to 1000 messages of each watched dead-letter queue, then writes a short report per stuck batch
+    timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+    memoryMb: 512,
+    // a sweep every few minutes: 2, the least SQS allows, is plenty
+    source: { queue: 'watch', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 2 },
+    // the watched dead-letter queues' URLs are set beside these by the stacks (DEAD_LETTER_WATCH)
+    environment: { BATCHES_BUCKET, BATCHES_TABLE },
+    sendsTo: [],
+  },
 };
 
 export const QUEUES: Record<QueueId, QueueSpec> = {
@@ -283,6 +298,14 @@ export const QUEUES: Record<QueueId, QueueSpec> = {
     visibilityTimeoutSeconds: 6 * LINK_TIMEOUT_SECONDS,
     maxReceiveCount: MAX_RECEIVE_COUNT.linkPass,
     retentionDays: 14,
+  },
+  watch: {
+    id: 'watch',
+    description: "The dead-letter watch's sweeps, sent on the stage's schedule (docs/operations.md)",
+    visibilityTimeoutSeconds: 6 * WATCH_TIMEOUT_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT.watch,
+    // a sweep not run within a day is of no use: another has come since
+    retentionDays: 1,
   },
 };
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, functionEnvironment, HTTP_FUNCTIONS, queueUrlVariable } from '../shared/resources.ts';
+import {
+  DEAD_LETTER_WATCH,
+  FUNCTIONS,
+  functionEnvironment,
+  HTTP_FUNCTIONS,
+  queueUrlVariable,
+} from '../shared/resources.ts';
 
 describe('shared/resources.ts', () => {
   it('names the variable of each queue’s URL, as infra, the local stack and `send` read it', () => {
@@ -45,6 +51,11 @@ describe('shared/resources.ts', () => {
       'ISSUE_IDS',
       'ID_SPACE_LIMIT',
     ]);
+    // the watched dead-letter queues' URLs are the stacks' to add (DEAD_LETTER_WATCH)
+    expect(functionEnvironment(FUNCTIONS.watch)).toEqual({
+      BATCHES_BUCKET: { bucket: 'batches' },
+      BATCHES_TABLE: { table: 'batches' },
+    });
     expect(functionEnvironment(HTTP_FUNCTIONS.lookup)).toEqual({
       APPLICATIONS_TABLE: { table: 'applications' },
     });
@@ -60,5 +71,11 @@ describe('shared/resources.ts', () => {
         secret: 'personKey',
       });
     }
+  });
+
+  it('runs the dead-letter watch in a function of its own, on its own queue, which it does not watch', () => {
+    expect(DEAD_LETTER_WATCH.function).toBe('watch');
+    expect(FUNCTIONS.watch.source.queue).toBe('watch');
+    expect(DEAD_LETTER_WATCH.queues).toEqual(['intake', 'records', 'finalize']);
   });
 });

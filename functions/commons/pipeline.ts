@@ -4,8 +4,9 @@
 // Constructors only: nothing here reaches the network before an invocation does.
 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { env, sqs } from '../../shared/aws/clients.ts';
+import { env } from '../../shared/aws/clients.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
+import { sqs } from '../../shared/aws/sqs.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';

@@ -1,11 +1,10 @@
-// Finalize queue → the report of a batch whose every chunk is registered; on the stage's schedule, the dead-letter
-// watch (a batch whose message ran out of tries unseen is marked failed, with its report); and the bucket's
-// notification of a reference upload (`reference/population/*.csv`: expected residents, issue 18).
+// Finalize queue → the report of a batch whose every chunk is registered, and the bucket's notification of a
+// reference upload (`reference/population/*.csv`: expected residents, issue 18). The dead-letter watch is a function
+// of its own (functions/watch/handler.ts).
 import type { Context } from 'aws-lambda';
 import { env } from '../../shared/aws/env.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
 import type { CoverageDeps } from '../../shared/coverage/batch-coverage.ts';
-import { failDeadLetteredBatches } from '../../shared/ingest/dead-letter-watch.ts';
 import { failAfterRetries } from '../../shared/ingest/failed-report.ts';
 import {
   processReferenceUpload,
@@ -13,36 +12,36 @@ import {
   referenceObjectsOf,
 } from '../../shared/ingest/reference-upload.ts';
 import { finalizeBatch } from '../../shared/ingest/report.ts';
-import { FinalizeQueueMessage, S3Notification } from '../../shared/ingest/types.ts';
+import { FinalizeMessage, S3Notification } from '../../shared/ingest/types.ts';
 import type { ReferencePopulations } from '../../shared/model/coverage.ts';
-import type { DeadLetters, ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
-import { DEAD_LETTER_WATCH, deadLetterUrlVariable } from '../../shared/queues.ts';
+import type { ReportBatches, ReportFiles } from '../../shared/model/ports.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
+import { BatchStore } from '../../shared/store/batch-store.ts';
 import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
-import { DeadLetterQueues } from '../../shared/store/dead-letter-queues.ts';
 import { RecollectStore } from '../../shared/store/recollect-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { ReportUploads } from '../../shared/store/report-upload.ts';
+import { logger } from '../commons/logger.ts';
 import { recordBatchReported } from '../commons/observability.ts';
-import { batches, logger } from '../commons/pipeline.ts';
 import { queueConsumer } from '../commons/queue-consumer.ts';
 
 export interface FinalizeDeps {
   batches: ReportBatches;
   files: ReportFiles;
-  deadLetters: DeadLetters;
   references: Pick<ReferencePopulations, 'put'>;
   /** the coverage counters a batch's rows move (issue 18) */
   coverage?: CoverageDeps;
 }
 
-/** What one message asks: a batch's report, a sweep, or a reference upload read. */
-type FinalizeJob = FinalizeQueueMessage | { kind: 'reference-upload'; object: ReferenceObject };
+/** What one message asks: a batch's report, or a reference upload read. */
+type FinalizeJob = FinalizeMessage | { kind: 'reference-upload'; object: ReferenceObject };
 
 function finalizeJobs(body: unknown): FinalizeJob[] {
-  // sent once to each queue of a notification when the notifications are set up
-  if ((body as { Event?: string }).Event === 's3:TestEvent') return [];
-  const message = FinalizeQueueMessage.safeParse(body);
+  // sent once to each queue of a notification when the notifications are set up; and a sweep the schedule sent here
+  // before the watch had a queue of its own, done by the watch's next one
+  const { Event, kind } = body as { Event?: string; kind?: string };
+  if (Event === 's3:TestEvent' || kind === 'sweep-dead-letters') return [];
+  const message = FinalizeMessage.safeParse(body);
   if (message.success) return [message.data];
   return referenceObjectsOf(S3Notification.parse(body)).map((object) => ({
     kind: 'reference-upload' as const,
@@ -50,7 +49,7 @@ function finalizeJobs(body: unknown): FinalizeJob[] {
   }));
 }
 
-export function finalizeHandler({ batches, files, deadLetters, references, coverage }: FinalizeDeps) {
+export function finalizeHandler({ batches, files, references, coverage }: FinalizeDeps) {
   async function finalize(batchId: string, context: Context): Promise<void> {
     const lease = { holder: context.awsRequestId, until: Date.now() + context.getRemainingTimeInMillis() };
     const result = await finalizeBatch(batchId, files, batches, lease, coverage ? { coverage } : {});
@@ -62,11 +61,6 @@ export function finalizeHandler({ batches, files, deadLetters, references, cover
         (error: unknown) => logger.warn('batch metrics lost', { batchId, error: (error as Error).name }),
       );
     }
-  }
-
-  async function sweep(): Promise<void> {
-    const failed = await failDeadLetteredBatches({ deadLetters, batches, files });
-    for (const { batchId, queue } of failed) logger.warn('dead-lettered batch failed', { batchId, queue });
   }
 
   async function readReference(object: ReferenceObject): Promise<void> {
@@ -83,12 +77,8 @@ export function finalizeHandler({ batches, files, deadLetters, references, cover
   return queueConsumer({
     queue: 'finalize',
     parse: (record) => finalizeJobs(JSON.parse(record.body)),
-    correlationId: (job) =>
-      'batchId' in job ? job.batchId : job.kind === 'reference-upload' ? job.object.key : job.kind,
-    handle: (job, context) => {
-      if ('batchId' in job) return finalize(job.batchId, context);
-      return job.kind === 'reference-upload' ? readReference(job.object) : sweep();
-    },
+    correlationId: (job) => ('batchId' in job ? job.batchId : job.object.key),
+    handle: (job, context) => ('batchId' in job ? finalize(job.batchId, context) : readReference(job.object)),
     failure: { line: 'finalize failed', fields: (job) => ({ ...job }) },
     // the batch is marked failed, with its report, before the message goes to the dead-letter queue
     // (a reference upload has no batch: its message waits in the dead-letter queue for a redrive)
@@ -97,12 +87,6 @@ export function finalizeHandler({ batches, files, deadLetters, references, cover
         await failAfterRetries(job.batchId, `report: ${(error as Error).message}`, files, batches);
     },
   });
-}
-
-/** The watched dead-letter queues' URLs, from the variables the stack sets. */
-export function watchedDeadLetterQueues(): DeadLetterQueues {
-  const urls = DEAD_LETTER_WATCH.queues.map((queue) => [queue, env(deadLetterUrlVariable(queue))]);
-  return new DeadLetterQueues(Object.fromEntries(urls));
 }
 
 /** The counters, the rejected forms, the person-key secret and the agencies, from the variables the stack sets. */
@@ -117,11 +101,11 @@ export function coverageFromEnvironment(): CoverageDeps {
   };
 }
 
-// wired here, not in commons/pipeline.ts: only this bundle carries lib-storage, which streams the report
+// wired here, not from commons/pipeline.ts: only this bundle carries lib-storage, which streams the report, and it
+// carries no SQS client, which pipeline.ts sends with (functions/watch/handler.ts reads the dead-letter queues)
 export const handler = finalizeHandler({
-  batches: batches(),
+  batches: new BatchStore(env('BATCHES_TABLE')),
   files: new ReportUploads(env('BATCHES_BUCKET')),
-  deadLetters: watchedDeadLetterQueues(),
   references: new ReferenceStore(env('BATCHES_TABLE')),
   coverage: coverageFromEnvironment(),
 });

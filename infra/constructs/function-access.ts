@@ -122,6 +122,16 @@ export class FunctionAccess {
     return this;
   }
 
+  /**
+   * ReceiveMessage and ChangeMessageVisibility on the queue, never DeleteMessage: the dead-letter watch reads a
+   * dead-letter queue and leaves every message there. Decrypt of the queue's key through SQS, where it has one.
+   */
+  peekMessages(queue: IQueue): this {
+    this.allow(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility'], [queue.queueArn]);
+    this.useKey(queue.encryptionMasterKey, 'sqs', false);
+    return this;
+  }
+
   /** SendMessage (SendMessageBatch is authorised by it) on the queue. */
   sendMessages(queue: IQueue): this {
     this.allow(['sqs:SendMessage'], [queue.queueArn]);

@@ -25,6 +25,11 @@ import { QueueConsumerFunction } from './queue-consumer-function.ts';
 
 /** The queues the bucket's notifications send to (ingestion-storage.ts): under SSE-SQS, see below. */
 export const S3_EVENT_QUEUES: readonly QueueId[] = ['intake', 'finalize'];
+/**
+ * The queues under SSE-SQS: the S3 events' (see below), and the watch's, whose sweeps carry nothing to protect and
+ * come from EventBridge, which then needs no data key.
+ */
+const SQS_MANAGED_QUEUES: readonly QueueId[] = [...S3_EVENT_QUEUES, 'watch'];
 
 export interface IngestionPipelineProps {
   readonly storage: IngestionStorage;
@@ -56,8 +61,8 @@ export class IngestionPipeline extends Construct {
     this.queues = mapSpecs(QUEUES, (spec) => {
       // S3 may send to a queue under a customer key only if the key policy names the bucket, and the bucket is
       // encrypted with that key: a cycle. S3 events carry object keys, no rows: SSE-SQS for the queues they go to, the
-      // intake (uploads) and finalize (reference uploads, issue 18; its own messages are batch ids and sweeps, no rows).
-      const encryptionKey = S3_EVENT_QUEUES.includes(spec.id)
+      // intake (uploads) and finalize (reference uploads, issue 18; its own messages are batch ids, no rows).
+      const encryptionKey = SQS_MANAGED_QUEUES.includes(spec.id)
         ? undefined
         : spec.id === 'procedureEvents'
           ? keys?.applications
@@ -76,7 +81,11 @@ export class IngestionPipeline extends Construct {
         resources,
         logRetention: stage.logRetentionDays as RetentionDays,
       });
-      new FunctionAccess(fn).apply(ACCESS[spec.id], { bucket, tables, queues, secrets });
+      const access = new FunctionAccess(fn);
+      // the dead-letter queues the watch reads, before apply names the function in its keys' policies
+      if (spec.id === DEAD_LETTER_WATCH.function)
+        for (const id of DEAD_LETTER_WATCH.queues) access.peekMessages(this.queues[id].deadLetterQueue);
+      access.apply(ACCESS[spec.id], { bucket, tables, queues, secrets });
       return fn;
     });
 
@@ -88,16 +97,13 @@ export class IngestionPipeline extends Construct {
 
   /**
    * The dead-letter watch (shared/ingest/dead-letter-watch.ts): a `sweep-dead-letters` message on the watching
-   * function's queue on the stage's schedule, and that function let read the watched dead-letter queues and make
-   * what it read visible again, never delete it (the key's decrypt it has already: it reads the queue's messages).
+   * function's queue on the stage's schedule, and the watched dead-letter queues' URLs in its environment (it may read
+   * them and make what it read visible again, never delete it, and decrypt them through SQS: FunctionAccess.peekMessages).
    */
   private watchDeadLetters(expression: string): void {
     const watcher = this.functions[DEAD_LETTER_WATCH.function].function;
-    for (const id of DEAD_LETTER_WATCH.queues) {
-      const deadLetterQueue = this.queues[id].deadLetterQueue;
-      watcher.addEnvironment(deadLetterUrlVariable(id), deadLetterQueue.queueUrl);
-      deadLetterQueue.grant(watcher, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility');
-    }
+    for (const id of DEAD_LETTER_WATCH.queues)
+      watcher.addEnvironment(deadLetterUrlVariable(id), this.queues[id].deadLetterQueue.queueUrl);
     const queue = this.queues[FUNCTIONS[DEAD_LETTER_WATCH.function].source.queue].queue;
     new Rule(this, 'DeadLetterWatchSchedule', {
       description: 'Fails the batches whose messages wait in a dead-letter queue (docs/operations.md)',

@@ -1,7 +1,7 @@
 // The SDK clients, made once per container and configured only by the environment: in AWS the defaults;
-// locally AWS_ENDPOINT_URL_S3 / _DYNAMODB / _SQS point the same clients at the emulators.
+// locally AWS_ENDPOINT_URL_S3 / _DYNAMODB / _SQS point the same clients at the emulators. The SQS client is in
+// sqs.ts, apart, so that a bundle that sends no message carries none.
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 
 export { documents, dynamodb } from './dynamodb.ts';
 export { env } from './env.ts';
@@ -19,9 +19,4 @@ export const s3 = new S3Client({
   ...(local
     ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
     : {}),
-});
-// an emulator's queue URLs may name hosts that do not resolve; send to the configured endpoint instead
-export const sqs = new SQSClient({
-  requestHandler,
-  ...(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}),
 });

@@ -99,15 +99,12 @@ export const ChunkMessage = z.object({
 });
 export const SplitContinueMessage = z.object({ kind: z.literal('split-continue'), batchId: z.string() });
 export const FinalizeMessage = z.object({ kind: z.literal('finalize'), batchId: z.string() });
-/** Sent to the finalize queue on the stage's schedule: fail the batches whose work is in a dead-letter queue. */
+/** What the watch queue carries, sent on the stage's schedule: fail the batches whose work is in a dead-letter queue. */
 export const SweepDeadLettersMessage = z.object({ kind: z.literal('sweep-dead-letters') });
-/** What the finalize queue carries. */
-export const FinalizeQueueMessage = z.union([FinalizeMessage, SweepDeadLettersMessage]);
 export type ChunkMessage = z.infer<typeof ChunkMessage>;
 export type SplitContinueMessage = z.infer<typeof SplitContinueMessage>;
 export type FinalizeMessage = z.infer<typeof FinalizeMessage>;
 export type SweepDeadLettersMessage = z.infer<typeof SweepDeadLettersMessage>;
-export type FinalizeQueueMessage = z.infer<typeof FinalizeQueueMessage>;
 
 /**
  * The fields of an S3 event notification the split reads; Powertools' full S3Schema bundled all of zod's

@@ -5,7 +5,7 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { sqs } from '../aws/clients.ts';
+import { sqs } from '../aws/sqs.ts';
 import type { DeadLetter, DeadLetters } from '../model/ports.ts';
 import type { QueueId } from '../resources.ts';
 

@@ -137,6 +137,12 @@ describe('what a bundle carries', () => {
     for (const id of ['register', 'split', 'link'] as const)
       expect(storage(await inputsOf(id)), id).toEqual([]);
   });
+
+  it('leaves the SQS client to the functions that send or read messages: none in finalize, the watch’s', async () => {
+    const sqs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-sqs'));
+    expect(sqs(await inputsOf('finalize'))).toEqual([]);
+    expect(sqs(await inputsOf('watch')).length).toBeGreaterThan(0);
+  });
 });
 
 describe("an SDK client's package.json in a bundle", () => {

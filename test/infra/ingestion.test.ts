@@ -42,10 +42,10 @@ const objectsArn = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/$
 const objectsLikeArn = (pattern: string) => ({ 'Fn::Join': ['', [arnOf(bucketId), `/${pattern}`]] });
 const keyArn = (dataClass: keyof typeof stack.keys) => arnOf(idOf(stack.keys[dataClass]));
 // S3 events go to the intake queue (uploads) and the finalize queue (reference uploads), which a bucket-encrypting key
-// cannot cover (a cycle): SSE-SQS there; procedure events are applications' data, the rest of the pipeline carries
-// uploads
+// cannot cover (a cycle): SSE-SQS there, and on the watch queue (its sweeps carry nothing); procedure events are
+// applications' data, the rest of the pipeline carries uploads
 const queueEncryption = (id: QueueId) =>
-  id === 'intake' || id === 'finalize'
+  id === 'intake' || id === 'finalize' || id === 'watch'
     ? { SqsManagedSseEnabled: true }
     : {
         // births carry names and parents' IDs: the register's key
@@ -202,7 +202,12 @@ describe('ingestion functions', () => {
       // the agencies table is read only: the operator command writes it (infra/access.ts)
       const readOnly = (table: TableId) =>
         ACCESS[spec.id].tables[table]?.actions.every((action) => action === 'GetItem' || action === 'Query');
-      expect(distinct(tablesAllowed('dynamodb:PutItem'))).toEqual(arns(named.filter((t) => !readOnly(t))));
+      // a write is a put or an update (the watch only updates a batch it found)
+      const written = distinct([
+        ...tablesAllowed('dynamodb:PutItem'),
+        ...tablesAllowed('dynamodb:UpdateItem'),
+      ]);
+      expect(written).toEqual(arns(named.filter((t) => !readOnly(t))));
     },
   );
 });
@@ -218,6 +223,8 @@ describe('ingestion permissions', () => {
       write: [PREFIXES.reports, PREFIXES.coverage],
       writeLike: [objectKeys.referenceReports],
     },
+    // the report of a batch it fails, and nothing read
+    watch: { read: [], write: [PREFIXES.reports] },
   } as const;
   // the status function touches no objects at all (test/infra/http-api.test.ts)
   const objectFunctions = Object.values(FUNCTIONS).flatMap(({ id }) =>
@@ -232,8 +239,10 @@ describe('ingestion permissions', () => {
     expect(distinct(resourcesAllowed(id, 's3:PutObject'))).toEqual(
       distinct([...write.map(objectsArn), ...writeLike.map(objectsLikeArn)]),
     );
-    // the bucket itself only to list it (a missing work file is NoSuchKey, not AccessDenied)
-    expect(distinct(resourcesAllowed(id, 's3:ListBucket'))).toEqual(distinct([arnOf(bucketId)]));
+    // the bucket itself only to list it (a missing work file is NoSuchKey, not AccessDenied), when it reads at all
+    expect(distinct(resourcesAllowed(id, 's3:ListBucket'))).toEqual(
+      distinct(read.length > 0 ? [arnOf(bucketId)] : []),
+    );
     const actions = statementsOf(id).flatMap(actionsOf);
     // no delete, no ACLs, no bucket configuration
     expect(

@@ -153,7 +153,8 @@ describe('a key per data class (issue 24)', () => {
       const { queue, deadLetterQueue } = stack.ingestion.queues[id];
       for (const q of [queue, deadLetterQueue]) {
         const properties = template.toJSON().Resources[idOf(q)].Properties;
-        if (id === 'intake' || id === 'finalize') expect(properties.SqsManagedSseEnabled).toBe(true);
+        if (id === 'intake' || id === 'finalize' || id === 'watch')
+          expect(properties.SqsManagedSseEnabled).toBe(true);
         else
           expect(properties.KmsMasterKeyId).toEqual(
             arnOf(
@@ -209,6 +210,12 @@ describe('a key per data class (issue 24)', () => {
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Condition: viaService('dynamodb', 's3', 'sqs'),
     });
+    // the watch writes a failed batch and its report, and reads the records' dead-letter queue (under this key)
+    // through SQS: without that, its read of that queue is refused
+    expect(statement(keyIds.uploads, roleIdOf('watch'))).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Condition: viaService('dynamodb', 's3', 'sqs'),
+    });
   });
 
   it('lets CloudWatch (the alarm topic) and EventBridge (the link pass’s schedule) use the uploads key, and no service any other data key', () => {
@@ -220,7 +227,7 @@ describe('a key per data class (issue 24)', () => {
       )
         .flatMap((s) => (s.Principal.Service ? [s.Principal.Service] : []))
         .sort();
-    // the dead-letter watch's schedule sends to the finalize queue, under SSE-SQS (it takes S3 events): no key for
+    // the dead-letter watch's schedule sends to the watch queue, under SSE-SQS (its sweeps carry nothing): no key for
     // EventBridge in dev; prod's link-pass schedule sends to the link-pass queue, under the uploads key
     expect(services(keyIds.uploads)).toEqual(['cloudwatch.amazonaws.com']);
     expect(services(idOf(prod.stack.keys.uploads, prod.stack), prod.template)).toEqual([
@@ -404,22 +411,17 @@ describe('least privilege (infra/access.ts)', () => {
   it.each([
     ['dev', stack, template],
     ['prod', prod.stack, prod.template],
-  ] as const)(
-    'runs the dead-letter watch on the finalize queue on the stage’s schedule (%s)',
-    (_stage, of, t) => {
-      const rules = rulesSending(t, 'sweep-dead-letters');
-      expect(rules).toHaveLength(1);
-      expect(rules[0]?.Properties.ScheduleExpression).toBe(of.config.deadLetterWatchSchedule);
-      expect(rules[0]?.Properties.Targets[0].Arn).toEqual(
-        arnOf(idOf(of.ingestion.queues.finalize.queue, of)),
-      );
-    },
-  );
+  ] as const)('runs the dead-letter watch on its own queue on the stage’s schedule (%s)', (_stage, of, t) => {
+    const rules = rulesSending(t, 'sweep-dead-letters');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.ScheduleExpression).toBe(of.config.deadLetterWatchSchedule);
+    expect(rules[0]?.Properties.Targets[0].Arn).toEqual(arnOf(idOf(of.ingestion.queues.watch.queue, of)));
+  });
 
-  it('lets finalize read the watched dead-letter queues and make messages visible again, never delete them', () => {
+  it('lets the watch read the watched dead-letter queues and make messages visible again, never delete them', () => {
     const watched = ['intake', 'records', 'finalize'] as const;
     const deadLetterArns = watched.map((id) => arnOf(idOf(stack.ingestion.queues[id].deadLetterQueue)));
-    const onDeadLetters = statementsOfFunction('finalize').filter((s) =>
+    const onDeadLetters = statementsOfFunction('watch').filter((s) =>
       [s.Resource]
         .flat()
         .some((r) => deadLetterArns.some((arn) => JSON.stringify(arn) === JSON.stringify(r))),
@@ -428,12 +430,23 @@ describe('least privilege (infra/access.ts)', () => {
       new Set(['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage']),
     );
     expect(onDeadLetters.flatMap((s) => [s.Resource].flat())).toEqual(expect.arrayContaining(deadLetterArns));
-    const variables =
-      template.toJSON().Resources[idOf(stack.ingestion.functions.finalize.function)].Properties.Environment
+    const variablesOf = (id: 'watch' | 'finalize') =>
+      template.toJSON().Resources[idOf(stack.ingestion.functions[id].function)].Properties.Environment
         .Variables;
-    expect(variables.RECORDS_DEAD_LETTER_QUEUE_URL).toEqual({
+    expect(variablesOf('watch').RECORDS_DEAD_LETTER_QUEUE_URL).toEqual({
       Ref: idOf(stack.ingestion.queues.records.deadLetterQueue),
     });
+    // not its own queue's: a sweep that died there names no batch
+    expect(variablesOf('watch')).not.toHaveProperty('WATCH_DEAD_LETTER_QUEUE_URL');
+    // finalize, which the watch left, reads none of them
+    const deadLetterQueues = Object.values(stack.ingestion.queues).map((q) => arnOf(idOf(q.deadLetterQueue)));
+    const onAnyDeadLetters = statementsOfFunction('finalize').filter((s) =>
+      [s.Resource]
+        .flat()
+        .some((r) => deadLetterQueues.some((arn) => JSON.stringify(arn) === JSON.stringify(r))),
+    );
+    expect(onAnyDeadLetters).toEqual([]);
+    expect(Object.keys(variablesOf('finalize')).filter((name) => name.includes('DEAD_LETTER'))).toEqual([]);
   });
 
   it('names the agency function’s index (gsi1), never index/*', () => {

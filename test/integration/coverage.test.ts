@@ -81,7 +81,6 @@ beforeAll(async () => {
       const finalizeHandler = finalize.finalizeHandler({
         batches: commons.batches(),
         files: new reportUpload.ReportUploads(env.BATCHES_BUCKET ?? ''),
-        deadLetters: finalize.watchedDeadLetterQueues(),
         references: new referenceStore.ReferenceStore(env.BATCHES_TABLE ?? ''),
         coverage: { ...finalize.coverageFromEnvironment(), counters },
       });

@@ -27,17 +27,18 @@ beforeAll(async () => {
     dir: await tempDir(),
     ports: { s3: 0, sqs: 0, dynamodb: 0 },
     // a chunk's tries: 1 s each, then back after 2 s; five tries, then the dead-letter queue. A sweep takes a second
-    // or so: the finalize queue's messages come back after 5 s
+    // or so: the watch queue's messages come back after 5 s
     timeouts: { register: REGISTER_TIMEOUT_SECONDS },
-    visibilityTimeouts: { intake: 2, records: 2, finalize: 5 },
+    visibilityTimeouts: { intake: 2, records: 2, finalize: 5, watch: 5 },
     deadLetterWatchSeconds: WATCH_SECONDS,
     log: quietLog,
     handlers: async (env) => {
       // the batch generator's truth is the exact-key register's; linkage has its own truth (linkage.test.ts)
       Object.assign(process.env, env, { SPLIT_CHUNK_ROWS: '30', LINKAGE: 'off' });
-      const [split, finalize, commons, register, registerStore] = await Promise.all([
+      const [split, finalize, watch, commons, register, registerStore] = await Promise.all([
         import('../../functions/split/handler.ts'),
         import('../../functions/finalize/handler.ts'),
+        import('../../functions/watch/handler.ts'),
         import('../../functions/commons/pipeline.ts'),
         import('../../functions/register/handler.ts'),
         import('../../shared/store/register-store.ts'),
@@ -59,7 +60,12 @@ beforeAll(async () => {
         // a hung holder's lease runs out before the next try, which then hangs in turn rather than waiting
         chunkLeaseMs: 500,
       });
-      return { split: split.handler, register: registerHandler, finalize: finalize.handler };
+      return {
+        split: split.handler,
+        register: registerHandler,
+        finalize: finalize.handler,
+        watch: watch.handler,
+      };
     },
   });
   agency = new Agency(stack);

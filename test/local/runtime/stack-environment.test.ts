@@ -23,7 +23,8 @@ it('runs functions whose clients are configured only by the local environment', 
     log,
     handlers: async (env) => {
       Object.assign(process.env, env);
-      const { s3, dynamodb, sqs, env: required } = await import('../../../shared/aws/clients.ts');
+      const { s3, dynamodb, env: required } = await import('../../../shared/aws/clients.ts');
+      const { sqs } = await import('../../../shared/aws/sqs.ts');
       const { GetObjectCommand } = await import('@aws-sdk/client-s3');
       const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
       const { SendMessageCommand } = await import('@aws-sdk/client-sqs');

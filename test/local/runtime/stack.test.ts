@@ -72,7 +72,7 @@ describe('local stack', () => {
       },
     });
     await stack.stop();
-    const { intake, records, finalize, procedureEvents, linkPass, births } = stack.names.queues;
+    const { intake, records, finalize, procedureEvents, linkPass, births, watch } = stack.names.queues;
     expect(seen).toEqual({
       region: 'ap-southeast-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -98,6 +98,8 @@ describe('local stack', () => {
         linkPassDlq: linkPass.deadLetter.url,
         births: births.url,
         birthsDlq: births.deadLetter.url,
+        watch: watch.url,
+        watchDlq: watch.deadLetter.url,
       },
       tables: {
         batches: 'dancu-batches',
