@@ -52,6 +52,11 @@ export interface Access {
 const BATCH_WRITER: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
 /** agency-store.ts, as the functions read it: one agency (get); only the operator command writes the table */
 const AGENCY_READER: TableAccess = { actions: ['GetItem'] };
+/**
+ * history-store.ts, as the functions that change persons write it: append-only, a put conditional on the item not
+ * being there (never an update, never a delete: a function cannot rewrite or remove what it did)
+ */
+const HISTORY_WRITER: TableAccess = { actions: ['PutItem'] };
 
 export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
@@ -72,6 +77,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
+      history: HISTORY_WRITER,
     },
     sendsTo: ['records', 'finalize'],
     readsSecrets: ['personKey'],
@@ -84,6 +90,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['Scan', 'DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'] },
+      // a merge's changes to both persons
+      history: HISTORY_WRITER,
     },
     sendsTo: ['linkPass'],
     // the person-key secret: an ID's variant keys are digests under it (issue 22), so no ID shows in a scan file's key
@@ -154,6 +162,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
         partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${coverageKeys.counterPrefix}*`] }],
       },
       agencies: AGENCY_READER,
+      // a reviewer's merge or keep-apart puts its changes; GET /persons/{key}/history reads a person's (query)
+      history: { actions: [...HISTORY_WRITER.actions, 'Query'] },
       // GET /births/{registrationId}: a registration of its own agency, never a counter or an issuance record
       ids: { actions: ['GetItem'], partitions: [{ actions: ['GetItem'], leadingKeys: idPartitions.births }] },
       register: {

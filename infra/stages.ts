@@ -61,6 +61,11 @@ const DataRetention = z
     closedApplicationsDays: z.number().int().min(1),
     /** overwritten or deleted versions of any object: the window to undo a mistaken overwrite */
     noncurrentVersionDays: z.number().int().min(1),
+    /**
+     * each change to a person (the history table, issue 19), from the change: the register's own record of who
+     * changed what, kept as long as a person's details may be questioned
+     */
+    historyDays: z.number().int().min(1),
   })
   // finalize reads the upload again while its batch is in flight, which its work files outlive
   .refine((retention) => retention.uploadsDays >= retention.workDays, {
@@ -238,6 +243,7 @@ const STAGE_INPUTS = {
       workDays: 3,
       closedApplicationsDays: 30,
       noncurrentVersionDays: 7,
+      historyDays: 30,
     },
     alarms: {
       oldestMessageAgeSeconds: 3600,
@@ -264,13 +270,15 @@ const STAGE_INPUTS = {
     auditLogRetentionDays: 731,
     // defaults the operator confirms with the data controller (docs/operations.md "Retention"): an upload is re-read
     // while its report may be disputed (one re-collection cycle and a margin); a report serves one yearly cycle of
-    // re-collection; a closed application stays readable to its citizen for a year
+    // re-collection; a closed application stays readable to its citizen for a year; a change to a person stays
+    // explainable for ten years (the validity of an ID card issued at 14, renewed at 25: docs/operations.md)
     retention: {
       uploadsDays: 90,
       reportsDays: 365,
       workDays: 14,
       closedApplicationsDays: 365,
       noncurrentVersionDays: 30,
+      historyDays: 3653,
     },
     alarms: {
       oldestMessageAgeSeconds: 900,
@@ -366,9 +374,16 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
           environment: { ...withRetention.environment, KEEP_REJECTED_DAYS: { value: keepDays } },
         }
       : withRetention;
+  // how long each change to a person is kept (the history table's items expire then)
+  const historyDays = String(stage.retention.historyDays);
+  const history = withKeep.environment.HISTORY_DAYS;
+  const withHistory =
+    history && 'value' in history && history.value !== historyDays
+      ? { ...withKeep, environment: { ...withKeep.environment, HISTORY_DAYS: { value: historyDays } } }
+      : withKeep;
   const settings = stage.functions[spec.id];
-  if (!settings) return withKeep;
-  const merged = { ...withKeep, memoryMb: settings.memoryMb ?? spec.memoryMb };
+  if (!settings) return withHistory;
+  const merged = { ...withHistory, memoryMb: settings.memoryMb ?? spec.memoryMb };
   if ('source' in merged && settings.maximumConcurrency !== undefined) {
     return { ...merged, source: { ...merged.source, maximumConcurrency: settings.maximumConcurrency } };
   }

@@ -27,20 +27,24 @@ describe('shared/resources.ts', () => {
       BATCHES_BUCKET: { bucket: 'batches' },
       BATCHES_TABLE: { table: 'batches' },
       REGISTER_TABLE: { table: 'register' },
+      HISTORY_TABLE: { table: 'history' },
       PERSON_KEY_SECRET: { secret: 'personKey' },
       RECORDS_QUEUE_URL: { queueUrl: 'records' },
       FINALIZE_QUEUE_URL: { queueUrl: 'finalize' },
       LINKAGE: { value: 'on' },
       KEEP_REJECTED_DAYS: { value: '30' },
+      HISTORY_DAYS: { value: '3653' },
     });
     expect(Object.keys(functionEnvironment(FUNCTIONS.link))).toEqual([
       'BATCHES_BUCKET',
       'BATCHES_TABLE',
       'REGISTER_TABLE',
+      'HISTORY_TABLE',
       'PERSON_KEY_SECRET',
       'LINK_PASS_QUEUE_URL',
       'LINK_SEGMENTS',
       'LINK_PARTITIONS',
+      'HISTORY_DAYS',
     ]);
     expect(functionEnvironment(HTTP_FUNCTIONS.lookup)).toEqual({
       APPLICATIONS_TABLE: { table: 'applications' },

@@ -345,9 +345,12 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       // a copy filed with the person's first entry holds only while the person is as first stored
       const filed = { record: PERSON, version: 1, applied: ['b1#1:new'], filed: 'b1#1:new' };
       expect(await register.recordOutcome(key, filed, 'b1#5:duplicate')).toBe(false);
-      await register.putHistory(key, origin(3), {
-        currentAddress: { from: PERSON.currentAddress, to: moved.currentAddress },
-      });
+      // a change to its fields names its history item
+      const now = (await register.getPerson(key)) as NonNullable<
+        Awaited<ReturnType<typeof register.getPerson>>
+      >;
+      expect(await register.recordOutcome(key, now, 'b1#7:updated', PERSON, '00000003#b1#7')).toBe(true);
+      expect((await register.getPerson(key))?.lastChange).toBe('00000003#b1#7');
       await register.putConflict(key, origin(6), { ...PERSON, fullName: 'Trần Thị Bình' });
       expect(await register.getPerson(unique('id:'))).toBeUndefined();
     });
@@ -367,9 +370,13 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       expect(await register.markMerged(other, into, 1)).toBe(true);
       expect(await register.markMerged(other, alias, 2)).toBe(false); // merged already
       expect(await register.getPerson(other)).toMatchObject({ mergedInto: into, version: 2 });
-      await register.addKeptApart(into, other);
-      await register.addKeptApart(into, other);
-      expect((await register.getPerson(into))?.keptApart).toEqual([other]);
+      expect(await register.addKeptApart(into, other, 1, '00000002#review#b1.1')).toBe(true);
+      expect(await register.addKeptApart(into, other, 1, '00000002#review#b1.1')).toBe(false); // changed since
+      expect(await register.getPerson(into)).toMatchObject({
+        keptApart: [other],
+        version: 2,
+        lastChange: '00000002#review#b1.1',
+      });
     });
 
     it('finds a person by the blocking keys it is filed under, with its record and first entry', async () => {
@@ -422,7 +429,7 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       await register.putAlias(alias, kept, origin(2), 'duplicate');
       await register.createPerson(merged, PERSON, origin(3));
       await register.markMerged(merged, kept, 1);
-      await register.addKeptApart(kept, merged);
+      await register.addKeptApart(kept, merged, 1, '00000002#review#b1.1');
       await register.fileForLinkage(kept, PERSON, [unique('bg:')], 'CA-PLEIKU', 'b1#1:new');
       const scanned = [];
       for (let segment = 0; segment < 2; segment++)
