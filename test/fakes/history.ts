@@ -9,8 +9,14 @@ export class MemoryHistory implements PersonHistory {
   readonly items = new Map<string, PersonChange & { sk: string }>();
   /** how many puts found their item there already (a retry's) */
   repeats = 0;
+  /** throws once from the next put, before it is kept: a crash between a person's write and its history item */
+  crashOnPut = false;
 
   async put(change: ChangeDraft): Promise<string> {
+    if (this.crashOnPut) {
+      this.crashOnPut = false;
+      throw new Error('injected crash');
+    }
     const { pk, sk } = historyKeys.change(change.personKey, change.version, change.change);
     const id = `${pk} ${sk}`;
     if (this.items.has(id)) this.repeats++;
