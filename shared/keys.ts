@@ -140,8 +140,6 @@ export const registerKeys = {
     pk: personKey,
     sk: `HIST#${rowTag(origin)}`,
   }),
-  /** what every register history item's sort key begins with (the migration's scan filters on it) */
-  historyPrefix: 'HIST#',
   /** a row whose ID is held for a different identity, kept for review */
   conflict: (personKey: string, origin: { batchId: string; row: number }) => ({
     pk: personKey,
