@@ -14,12 +14,14 @@ import {
   type ReferencePopulations,
   zeroCounts,
 } from '../../shared/model/coverage.ts';
+import type { ChangeDraft } from '../../shared/model/history.ts';
 import type {
   Agencies,
   AgencyBatches,
   Applications,
   Batches,
   LinkPasses,
+  PersonHistory,
   Register,
   RegisterScanner,
   ReportFiles,
@@ -444,6 +446,44 @@ export function registerContract(name: string, make: () => Register & RegisterSc
         record: PERSON,
         keptApart: [merged],
       });
+    });
+  });
+}
+
+export function historyContract(name: string, make: () => PersonHistory) {
+  describe(`${name}: the PersonHistory port`, () => {
+    const change = (personKey: string, version: number, changeId: string, to: string): ChangeDraft => ({
+      personKey,
+      version,
+      change: changeId,
+      outcome: 'updated',
+      why: 'updated',
+      changes: { currentAddress: { from: PERSON.currentAddress, to } },
+      agencyCode: 'CA-PLEIKU',
+      batchId: 'b1',
+      row: version,
+      by: { kind: 'uploader', id: 'sub-1' },
+    });
+
+    it('puts a change once under its key: a retry finds it there and leaves it as it was', async () => {
+      const history = make();
+      const key = unique('p1:nk:');
+      const sk = await history.put(change(key, 2, 'b1#2', 'Pleiku'));
+      expect(sk).toBe('00000002#b1#2');
+      expect(await history.put(change(key, 2, 'b1#2', 'changed by a retry'))).toBe(sk);
+      const [item, ...rest] = await history.list(key);
+      expect(rest).toEqual([]);
+      expect(item).toMatchObject({ ...change(key, 2, 'b1#2', 'Pleiku'), sk });
+      expect(Number.isNaN(Date.parse(item?.at ?? ''))).toBe(false);
+    });
+
+    it('lists a person’s changes in the order of their versions, and nobody else’s', async () => {
+      const history = make();
+      const [key, other] = [unique('p1:nk:'), unique('p1:nk:')];
+      for (const version of [10, 2, 1]) await history.put(change(key, version, `b1#${version}`, 'x'));
+      await history.put(change(other, 1, 'b1#1', 'x'));
+      expect((await history.list(key)).map((item) => item.version)).toEqual([1, 2, 10]);
+      expect(await history.list(unique('p1:nk:'))).toEqual([]);
     });
   });
 }
