@@ -3,7 +3,7 @@
 // `npm run history -- migrate [--dry-run] [--days N] [--aws …]`: the register's history items from before issue 19
 // moved to the history table. Locally the tables of `npm start` (.dancu/local.json); with --aws the stack outputs
 // RegisterTableName and HistoryTableName, from the flags or DANCU_TABLE_REGISTER and DANCU_TABLE_HISTORY, with the
-// usual AWS credentials. Exit 0: printed (moved); 1: no such person; 64: bad usage.
+// usual AWS credentials. Exit 0: printed (moved); 1: no such person (items left under legacy keys); 64: bad usage.
 import { HISTORY_USAGE, parseHistoryCommand, runHistory } from './history-command.ts';
 import { resolveTarget, useLocalStack } from './target.ts';
 
@@ -44,7 +44,11 @@ async function main(): Promise<number> {
       `${line.dryRun ? 'would move' : 'moved'} ${counts.moved} of ${counts.found} history items from ` +
         `${registerTable} to ${historyTable}; ${counts.already} moved before; ${counts.deleted} deleted from the register`,
     );
-    return 0;
+    if (counts.legacy === 0) return 0;
+    console.error(
+      `${counts.legacy} left in the register under keys from before issue 16: run \`npm run rekey\` first, then this again`,
+    );
+    return 1;
   }
   const { RegisterStore } = await import('../shared/store/register-store.ts');
   return runHistory(

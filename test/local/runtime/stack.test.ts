@@ -102,6 +102,7 @@ describe('local stack', () => {
       tables: {
         batches: 'dancu-batches',
         register: 'dancu-register',
+        history: 'dancu-history',
         applications: 'dancu-applications',
         agencies: 'dancu-agencies',
         ids: 'dancu-ids',
@@ -128,6 +129,8 @@ describe('local stack', () => {
       BATCHES_BUCKET: 'dancu-batches',
       BATCHES_TABLE: 'dancu-batches',
       REGISTER_TABLE: 'dancu-register',
+      HISTORY_TABLE: 'dancu-history',
+      HISTORY_DAYS: '3653',
       INTAKE_QUEUE_URL: stack.names.queues.intake.url,
       RECORDS_QUEUE_URL: stack.names.queues.records.url,
       FINALIZE_QUEUE_URL: stack.names.queues.finalize.url,
