@@ -147,8 +147,11 @@ export async function mergePerson(
     }
     // the counters before the pointer: a merge seen done (above) is one whose counters may still have to move
     if (counters) await counters.apply(tag, mergeDeltas(source.record, entry));
+    const decidedBy = decision.agencyCode ?? source.agencyCode;
     const pointed = await putChange(history, from, source, {
       ...decision,
+      // a link pass decides for no agency: the pointer is shown to the merged person's own, as its values were
+      ...(decidedBy ? { agencyCode: decidedBy } : {}),
       change: tag,
       outcome: 'merged_into',
       changes: { mergedInto: { to: target } },

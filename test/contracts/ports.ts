@@ -477,6 +477,16 @@ export function historyContract(name: string, make: () => PersonHistory) {
       expect(Number.isNaN(Date.parse(item?.at ?? ''))).toBe(false);
     });
 
+    it('gives a creation back with every field it was created with', async () => {
+      const history = make();
+      const key = unique('p1:id:');
+      const changes = Object.fromEntries(Object.entries(PERSON).map(([field, to]) => [field, { to }]));
+      await history.put({ ...change(key, 1, 'b1#1', ''), outcome: 'created', why: 'new', changes });
+      const [created] = await history.list(key);
+      expect(created).toMatchObject({ outcome: 'created', changes, by: { kind: 'uploader', id: 'sub-1' } });
+      expect(Object.keys(created?.changes ?? {})).toHaveLength(Object.keys(PERSON).length);
+    });
+
     it('lists a person’s changes in the order of their versions, and nobody else’s', async () => {
       const history = make();
       const [key, other] = [unique('p1:nk:'), unique('p1:nk:')];
