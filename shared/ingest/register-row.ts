@@ -119,16 +119,23 @@ export async function registerRecord(
   store: RowRegister,
   history: HistoryWriter,
   linkage = false,
+  defer?: Deferred,
 ): Promise<RegisterResult> {
-  return linkage
-    ? registerLinked(entry, origin, { store, history })
-    : registerExact(entry, origin, { store, history });
+  const stores = { store, history, ...(defer ? { defer } : {}) };
+  return linkage ? registerLinked(entry, origin, stores) : registerExact(entry, origin, stores);
 }
+
+/**
+ * Takes a write the row's result does not wait for: a new person's history item, which the chunk awaits before its
+ * outcomes are written (a chunk that fails first is redelivered, and completeCreation puts the item then).
+ */
+export type Deferred = (write: Promise<unknown>) => void;
 
 /** The register and the history table, which every change to a person writes both of. */
 interface Stores {
   store: RowRegister;
   history: HistoryWriter;
+  defer?: Deferred;
 }
 
 /**
@@ -136,7 +143,7 @@ interface Stores {
  * between is completed by the row's redelivery, completeCreation). False when the key is held already.
  */
 async function createWithHistory(
-  { store, history }: Stores,
+  { store, history, defer }: Stores,
   entry: ChunkEntry,
   origin: RowOrigin,
   outcome: Outcome,
@@ -144,7 +151,9 @@ async function createWithHistory(
 ): Promise<boolean> {
   const key = entry.personKey;
   if (!(await store.createPerson(key, entry.record, origin, applied, creationKey(key, origin)))) return false;
-  await history.put(creationChange(key, origin, entry.record, outcome));
+  const put = history.put(creationChange(key, origin, entry.record, outcome));
+  if (defer) defer(put);
+  else await put;
   return true;
 }
 
