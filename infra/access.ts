@@ -162,8 +162,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
         partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${coverageKeys.counterPrefix}*`] }],
       },
       agencies: AGENCY_READER,
-      // a reviewer's merge or keep-apart puts its changes; GET /persons/{key}/history reads a person's (query)
-      history: { actions: [...HISTORY_WRITER.actions, 'Query'] },
+      // a reviewer's merge or keep-apart puts its changes; GET /persons/{key}/history reads a person's (query): under
+      // person keys only, as on the register
+      history: {
+        actions: [...HISTORY_WRITER.actions, 'Query'],
+        partitions: [{ actions: ['PutItem', 'Query'], leadingKeys: registerPartitions.persons }],
+      },
       // GET /births/{registrationId}: a registration of its own agency, never a counter or an issuance record
       ids: { actions: ['GetItem'], partitions: [{ actions: ['GetItem'], leadingKeys: idPartitions.births }] },
       register: {
