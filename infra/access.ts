@@ -56,7 +56,11 @@ const AGENCY_READER: TableAccess = { actions: ['GetItem'] };
  * history-store.ts, as the functions that change persons write it: append-only, a put conditional on the item not
  * being there (never an update, never a delete: a function cannot rewrite or remove what it did)
  */
-const HISTORY_WRITER: TableAccess = { actions: ['PutItem'] };
+const HISTORY_WRITER: TableAccess = {
+  actions: ['PutItem'],
+  // a history item is under its person's key: never any other partition
+  partitions: [{ actions: ['PutItem'], leadingKeys: registerPartitions.persons }],
+};
 
 export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
