@@ -59,6 +59,15 @@ export interface Access {
 const BATCH_WRITER: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
 /** agency-store.ts, as the functions read it: one agency (get); only the operator command writes the table */
 const AGENCY_READER: TableAccess = { actions: ['GetItem'] };
+/**
+ * history-store.ts, as the functions that change persons write it: append-only, a put conditional on the item not
+ * being there (never an update, never a delete: a function cannot rewrite or remove what it did)
+ */
+const HISTORY_WRITER: TableAccess = {
+  actions: ['PutItem'],
+  // a history item is under its person's key: never any other partition
+  partitions: [{ actions: ['PutItem'], leadingKeys: registerPartitions.persons }],
+};
 
 export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
   // reads the upload, writes chunks and rejected rows, writes the report of a file it cannot read or refuses
@@ -79,6 +88,7 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     tables: {
       batches: BATCH_WRITER,
       register: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] },
+      history: HISTORY_WRITER,
     },
     sendsTo: ['records', 'finalize'],
     readsSecrets: ['personKey'],
@@ -101,6 +111,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
           { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], leadingKeys: idPartitions.formIssuance },
         ],
       },
+      // a merge's changes to both persons
+      history: HISTORY_WRITER,
     },
     sendsTo: ['linkPass'],
     // the person-key secret: an ID's variant keys are digests under it (issue 22), so no ID shows in a scan file's key
@@ -181,6 +193,12 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
         partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${coverageKeys.counterPrefix}*`] }],
       },
       agencies: AGENCY_READER,
+      // a reviewer's merge or keep-apart puts its changes; GET /persons/{key}/history reads a person's (query): under
+      // person keys only, as on the register
+      history: {
+        actions: [...HISTORY_WRITER.actions, 'Query'],
+        partitions: [{ actions: ['PutItem', 'Query'], leadingKeys: registerPartitions.persons }],
+      },
       // GET /births/{registrationId}: a registration of its own agency, never a counter or an issuance record
       ids: { actions: ['GetItem'], partitions: [{ actions: ['GetItem'], leadingKeys: idPartitions.births }] },
       register: {

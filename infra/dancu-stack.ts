@@ -86,6 +86,8 @@ export class DancuStack extends Stack {
       encryptionKeys: {
         batches: keys.uploads,
         register: keys.register,
+        // names and ID numbers before and after each change: the register's data, under the register's key
+        history: keys.register,
         applications: keys.applications,
         // no personal data: agencies ride with the batches they own
         agencies: keys.uploads,

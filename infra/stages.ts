@@ -61,6 +61,11 @@ const DataRetention = z
     closedApplicationsDays: z.number().int().min(1),
     /** overwritten or deleted versions of any object: the window to undo a mistaken overwrite */
     noncurrentVersionDays: z.number().int().min(1),
+    /**
+     * each change to a person (the history table, issue 19), from the change: the register's own record of who
+     * changed what, kept as long as a person's details may be questioned
+     */
+    historyDays: z.number().int().min(1),
   })
   // finalize reads the upload again while its batch is in flight, which its work files outlive
   .refine((retention) => retention.uploadsDays >= retention.workDays, {
@@ -250,6 +255,7 @@ const STAGE_INPUTS = {
       workDays: 3,
       closedApplicationsDays: 30,
       noncurrentVersionDays: 7,
+      historyDays: 30,
     },
     alarms: {
       oldestMessageAgeSeconds: 3600,
@@ -277,13 +283,15 @@ const STAGE_INPUTS = {
     auditLogRetentionDays: 731,
     // defaults the operator confirms with the data controller (docs/operations.md "Retention"): an upload is re-read
     // while its report may be disputed (one re-collection cycle and a margin); a report serves one yearly cycle of
-    // re-collection; a closed application stays readable to its citizen for a year
+    // re-collection; a closed application stays readable to its citizen for a year; a change to a person stays
+    // explainable for ten years (the validity of an ID card issued at 14, renewed at 25: docs/operations.md)
     retention: {
       uploadsDays: 90,
       reportsDays: 365,
       workDays: 14,
       closedApplicationsDays: 365,
       noncurrentVersionDays: 30,
+      historyDays: 3653,
     },
     alarms: {
       oldestMessageAgeSeconds: 900,
@@ -381,13 +389,20 @@ export function withStageSettings<S extends FunctionSpec | HttpFunctionSpec>(spe
           environment: { ...withRetention.environment, KEEP_REJECTED_DAYS: { value: keepDays } },
         }
       : withRetention;
+  // how long each change to a person is kept (the history table's items expire then)
+  const historyDays = String(stage.retention.historyDays);
+  const history = withKeep.environment.HISTORY_DAYS;
+  const withHistory =
+    history && 'value' in history && history.value !== historyDays
+      ? { ...withKeep, environment: { ...withKeep.environment, HISTORY_DAYS: { value: historyDays } } }
+      : withKeep;
   // the link pass issues numbers after it decides where the stage says so
-  const issue = withKeep.environment.ISSUE_IDS;
+  const issue = withHistory.environment.ISSUE_IDS;
   const issueIds = stage.issueIds ? 'on' : 'off';
   const withIssue =
     issue && 'value' in issue && issue.value !== issueIds
-      ? { ...withKeep, environment: { ...withKeep.environment, ISSUE_IDS: { value: issueIds } } }
-      : withKeep;
+      ? { ...withHistory, environment: { ...withHistory.environment, ISSUE_IDS: { value: issueIds } } }
+      : withHistory;
   const settings = stage.functions[spec.id];
   if (!settings) return withIssue;
   const merged = { ...withIssue, memoryMb: settings.memoryMb ?? spec.memoryMb };

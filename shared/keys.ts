@@ -133,7 +133,10 @@ export const registerKeys = {
   person: (personKey: string) => ({ pk: personKey, sk: PERSON }),
   /** the sort key of a person item (the link pass's scan filters on it) */
   personSortKey: PERSON,
-  /** what one row's update changed on a person */
+  /**
+   * what one row's update changed on a person, as kept before issue 19: `npm run history -- migrate` moves these to
+   * the history table (historyKeys.migrated) and deletes them here
+   */
   history: (personKey: string, origin: { batchId: string; row: number }) => ({
     pk: personKey,
     sk: `HIST#${rowTag(origin)}`,
@@ -150,6 +153,29 @@ export const registerKeys = {
   /** a probable duplicate on an agency's review list */
   review: (agencyCode: string, id: string) => ({ pk: registerKeys.reviewList(agencyCode), sk: id }),
   isReviewList: (pk: string) => pk.startsWith(REVIEW),
+};
+
+// ── The history table (issue 19): every change to a person, one item per change, put once and never changed.
+
+/** a change's version, padded: a person's changes read in the order they were made */
+const paddedVersion = (version: number) => String(version).padStart(8, '0');
+
+export const historyKeys = {
+  /**
+   * the change that made version `version` of a person, by what made it (`change`: a row's `{batchId}#{row}`, a
+   * review's or a merge's tag): a retry of the same change from the same version puts the same key
+   */
+  change: (personKey: string, version: number, change: string) => ({
+    pk: personKey,
+    sk: `${paddedVersion(version)}#${change}`,
+  }),
+  /** a register history item from before issue 19 (version 0: before any kept in order), by when it was written */
+  migrated: (personKey: string, at: string, origin: { batchId: string; row: number }) => ({
+    pk: personKey,
+    sk: `${paddedVersion(0)}#${at}#${rowTag(origin)}`,
+  }),
+  /** the version of a change's sort key */
+  versionOf: (sortKey: string) => Number(sortKey.slice(0, 8)),
 };
 
 /** A review item's id: the row's batch and row number (`.` is not in a batch id), safe in a URL path. */

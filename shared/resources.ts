@@ -12,7 +12,7 @@ export {
   type QueueId,
   queueUrlVariable,
 } from './queues.ts';
-export type TableId = 'batches' | 'register' | 'applications' | 'agencies' | 'ids';
+export type TableId = 'batches' | 'register' | 'history' | 'applications' | 'agencies' | 'ids';
 export type FunctionId = 'split' | 'register' | 'finalize' | 'status' | 'link' | 'births' | 'watch';
 /** `personKey`: the HMAC secret behind the register's person keys (issue 16) */
 export type SecretId = 'personKey';
@@ -111,6 +111,9 @@ const APPLICATIONS_TABLE = { table: 'applications' } as const satisfies Environm
 // read by the functions that refuse an unknown or disabled agency (shared/store/agency-store.ts, read-only)
 const AGENCIES_TABLE = { table: 'agencies' } as const satisfies EnvironmentRef;
 const IDS_TABLE = { table: 'ids' } as const satisfies EnvironmentRef;
+// every change to a person, put once (issue 19); HISTORY_DAYS, how long an item is kept: the stage's `retention`
+const HISTORY_TABLE = { table: 'history' } as const satisfies EnvironmentRef;
+const HISTORY_DAYS = { value: '3653' } as const satisfies EnvironmentRef;
 // Named only by the functions that compute person keys: infra/access.ts lets no other function read it.
 const PERSON_KEY_SECRET = { secret: 'personKey' } as const satisfies EnvironmentRef;
 /** What a function that writes the register reads and writes: the bucket, the batches and the register. */
@@ -152,12 +155,14 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'records', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 32 },
     environment: {
       ...REGISTER_STORES,
+      HISTORY_TABLE,
       // each valid row's person key is an HMAC under it (issue 16); finalize seals a rejected row's ID the same way
       PERSON_KEY_SECRET,
       // record linkage on or off (docs/linkage.md, cost): the stage's `linkage` (infra/stages.ts) sets it
       LINKAGE: { value: 'on' },
       // days its worklist lines (probable duplicates, conflicts, unplaced forms) are kept: as finalize's rejections
       KEEP_REJECTED_DAYS: { value: '30' },
+      HISTORY_DAYS,
     },
     sendsTo: ['records', 'finalize'],
   },
@@ -206,11 +211,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
     source: { queue: 'linkPass', batchSize: 1, maxBatchingWindowSeconds: 0, maximumConcurrency: 16 },
     environment: {
       ...REGISTER_STORES,
+      HISTORY_TABLE,
       // an ID's variant keys are digests under it (issue 22: IDs one keystroke apart meet in a scan group)
       PERSON_KEY_SECRET,
       // a pass's segments and partitions when its start message does not say (docs/linkage.md, the link pass)
       LINK_SEGMENTS: { value: '16' },
       LINK_PARTITIONS: { value: '16' },
+      HISTORY_DAYS,
       // the stage's issueIds (issue 20): a pass ends by issuing numbers to the persons it leaves without one (on
       // the local stack too, as in dev)
       ISSUE_IDS: { value: 'on' },
@@ -323,7 +330,14 @@ export const TABLES: Record<TableId, TableSpec> = {
   register: {
     id: 'register',
     description:
-      'The population register: people, their history and conflicts, blocking items (record linkage) and review lists',
+      'The population register: people, their conflicts, blocking items (record linkage) and review lists',
+  },
+  history: {
+    id: 'history',
+    description:
+      'Every change to a person of the register (issue 19): field, from, to, when, by which row or request, why and by whom; put once, never changed',
+    // each item expires the stage's `retention.historyDays` after it was written (shared/store/history-store.ts)
+    timeToLiveAttribute: 'expiresAt',
   },
   applications: {
     id: 'applications',
@@ -451,10 +465,19 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       agencyRoute('GET', '/coverage', 10),
       agencyRoute('GET', '/worklists/{commune}', 10),
       agencyRoute('GET', '/births/{registrationId}', 10),
+      agencyRoute('GET', '/persons/{key}/history', 10),
       { ...agencyRoute('GET', '/app/coverage', 10), page: true },
     ],
     defaultRoute: true,
-    environment: { BATCHES_BUCKET, BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE, IDS_TABLE },
+    environment: {
+      BATCHES_BUCKET,
+      BATCHES_TABLE,
+      REGISTER_TABLE,
+      AGENCIES_TABLE,
+      IDS_TABLE,
+      HISTORY_TABLE,
+      HISTORY_DAYS,
+    },
   },
   authorizer: {
     id: 'authorizer',

@@ -5,6 +5,7 @@ import * as keys from '../shared/keys.ts';
 import {
   applicationKeys,
   batchKeys,
+  historyKeys,
   ISSUED_IDS_REPORT,
   idKeys,
   objectKeys,
@@ -53,6 +54,20 @@ describe('docs/data-model.md', () => {
       ['batchKeys.currentPass', batchKeys.currentPass],
       ['registerKeys.person', registerKeys.person('{personKey}')],
       ['registerKeys.history', registerKeys.history('{personKey}', origin)],
+      [
+        'historyKeys.change',
+        {
+          pk: '{personKey}',
+          sk: historyKeys.change('{personKey}', 1, '{change}').sk.replace(/^\d+/, '{version}'),
+        },
+      ],
+      [
+        'historyKeys.migrated',
+        {
+          pk: '{personKey}',
+          sk: historyKeys.migrated('{personKey}', '{at}', origin).sk.replace(/^\d+/, '{version}'),
+        },
+      ],
       ['registerKeys.conflict', registerKeys.conflict('{personKey}', origin)],
       ['registerKeys.blocking', registerKeys.blocking('{blockingKey}', '{personKey}')],
       ['registerKeys.review', registerKeys.review('{agencyCode}', reviewId(origin))],

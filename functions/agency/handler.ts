@@ -22,15 +22,17 @@ import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
 import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { CoverageStore } from '../../shared/store/coverage-store.ts';
+import { HistoryStore } from '../../shared/store/history-store.ts';
 import { BirthStore } from '../../shared/store/id-store.ts';
 import { ReferenceStore } from '../../shared/store/reference-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { UploadUrls } from '../../shared/store/upload-urls.ts';
 import { WorklistStore } from '../../shared/store/worklist-store.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
-import { callerAgency } from './acting.ts';
+import { actingCaller, callerAgency } from './acting.ts';
 import { type BirthReadDeps, getBirth } from './births.ts';
 import { type CoverageDeps, getCoverage } from './coverage.ts';
+import { getPersonHistory, type HistoryReadDeps } from './history.ts';
 import { getCoveragePage, pagesPolicy } from './pages.ts';
 import { createUpload, type UploadDeps } from './uploads.ts';
 import { getWorklist, type WorklistDeps } from './worklists.ts';
@@ -39,7 +41,7 @@ import { getWorklist, type WorklistDeps } from './worklists.ts';
  * What the agencies' routes read and write: their batches, the review lists in the register, who may act, and the
  * coverage counters.
  */
-export interface AgencyDeps extends UploadDeps, CoverageDeps, WorklistDeps, BirthReadDeps {
+export interface AgencyDeps extends UploadDeps, CoverageDeps, WorklistDeps, BirthReadDeps, HistoryReadDeps {
   batches: AgencyBatches;
   register: ReviewingRegister & Pick<Register, 'listReviews'>;
   agencies: AgencyLookup;
@@ -146,8 +148,12 @@ async function listReviews({ register, agencies }: AgencyDeps, event: HttpEvent)
   return json({ agencyCode: agency, items: page.items.map(reviewView), nextToken: page.nextToken ?? null });
 }
 
-async function resolveReviewItem({ register, agencies, mergeCounters }: AgencyDeps, event: HttpEvent) {
-  const agency = await callerAgency(event, agencies, 'POST /review/{id}');
+async function resolveReviewItem(
+  { register, history, agencies, mergeCounters }: AgencyDeps,
+  event: HttpEvent,
+) {
+  const { caller } = await actingCaller(event, agencies, 'POST /review/{id}');
+  const agency = caller.agency;
   const id = parameter(ReviewIdParam, event.pathParameters?.id, 'REVIEW_ID_INVALID');
   let body: unknown;
   try {
@@ -158,7 +164,10 @@ async function resolveReviewItem({ register, agencies, mergeCounters }: AgencyDe
   }
   const { resolution } = parameter(ReviewResolutionBody, body, 'REVIEW_BODY_INVALID');
   // only the caller's own list is read: another agency's item is answered as unknown
-  const result = await resolveReview(register, agency, id, resolution, mergeCounters);
+  // the history of the persons it changes names the caller and the request
+  const request = event.requestContext?.requestId;
+  const by = { by: { kind: caller.kind, id: caller.subject }, ...(request ? { request } : {}) };
+  const result = await resolveReview(register, history, agency, id, resolution, by, mergeCounters);
   if (result.status === 'notFound') throw new ApiError('REVIEW_NOT_FOUND');
   if (result.status === 'alreadyResolved') throw new ApiError('REVIEW_ALREADY_RESOLVED');
   return json(reviewView(result.review));
@@ -187,6 +196,11 @@ export function agencyHandler(deps: AgencyDeps) {
         path: '/births/{registrationId}',
         handler: (event: HttpEvent) => getBirth(deps, event),
       },
+      {
+        method: 'GET',
+        path: '/persons/{key}/history',
+        handler: (event: HttpEvent) => getPersonHistory(deps, event),
+      },
       { method: 'GET', path: '/app/coverage', handler: getCoveragePage },
     ],
     { pagePolicy: pagesPolicy() },
@@ -211,6 +225,8 @@ export function agencyDeps(overrides: Partial<AgencyDeps> = {}): AgencyDeps {
     worklists: new WorklistStore(env('BATCHES_TABLE'), env('REGISTER_TABLE')),
     // the births its agency registered, with the numbers issued (issue 20)
     births: new BirthStore(env('IDS_TABLE')),
+    // each change a reviewer's decision makes to a person, and every person's history to read (issue 19)
+    history: new HistoryStore(env('HISTORY_TABLE'), Number(env('HISTORY_DAYS'))),
     ...overrides,
   };
 }

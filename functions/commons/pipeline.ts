@@ -13,6 +13,7 @@ import type { SplitDeps } from '../../shared/ingest/split.ts';
 import { type QueueId, queueUrlVariable } from '../../shared/queues.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
 import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
+import { HistoryStore } from '../../shared/store/history-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 import { RegisterScan } from '../../shared/store/register-scan.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
@@ -25,6 +26,8 @@ export const batches = () => new BatchStore(env('BATCHES_TABLE'));
 export const register = () => new RegisterStore(env('REGISTER_TABLE'));
 export const linkPasses = () => new LinkPassStore(env('BATCHES_TABLE'));
 export const files = () => new WorkFiles(env('BATCHES_BUCKET'));
+/** the history table, each item kept the stage's `retention.historyDays` */
+export const history = () => new HistoryStore(env('HISTORY_TABLE'), Number(env('HISTORY_DAYS')));
 
 /**
  * Sends messages to a queue (its URL in the variable shared/resources.ts names), ten to a request, each held
@@ -68,6 +71,7 @@ export function registerDeps(): RegisterDeps {
     batches: batches(),
     files: files(),
     register: register(),
+    history: history(),
     // the person-key secret, read by the first chunk of the container and kept
     keyer: personKeyerFromEnvironment(),
     concurrency: Number(process.env.REGISTER_CONCURRENCY ?? 16),
@@ -86,6 +90,7 @@ export function linkPassDeps(): LinkPassDeps {
   return {
     passes: linkPasses(),
     register: new RegisterScan(env('REGISTER_TABLE')),
+    history: history(),
     files: files(),
     // the person-key secret, read by the first scan step of the container and kept: the ID variant keys' digests
     keyer: personKeyerFromEnvironment(),

@@ -109,6 +109,16 @@ export const API_CODES = messageTable({
     vi: 'Không tìm thấy đăng ký khai sinh của cơ quan',
     en: "No such birth registration of the caller's agency",
   },
+  PERSON_KEY_INVALID: {
+    status: 400,
+    vi: 'Mã người (person_key) không đúng định dạng',
+    en: 'The person key is malformed',
+  },
+  PERSON_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy người mà cơ quan đã đăng ký hoặc thay đổi',
+    en: "No such person registered or changed by the caller's agency",
+  },
   WORKLIST_COMMUNE_INVALID: {
     status: 400,
     vi: 'Mã xã phải là mã một xã có trong danh mục của năm đã chọn (vintage), hoặc mã đơn vị của chính cơ quan',

@@ -34,6 +34,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /coverage': { roles: ['viewer'], target: 'query' },
   'GET /worklists': { roles: ['viewer'], target: 'query' },
   'GET /births/{registrationId}': { roles: ['uploader', 'viewer'], target: 'own-unit' },
+  'GET /persons/{key}/history': { roles: ['reviewer'], target: 'own-unit' },
 } as const satisfies Record<string, RoutePermission>;
 
 export type AgencyRouteKey = keyof typeof ROUTE_PERMISSIONS;

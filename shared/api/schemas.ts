@@ -239,6 +239,47 @@ export const BirthView = z.strictObject({
   registeredAt: z.string(),
 });
 
+// --- a person's history (GET /persons/{key}/history, issue 19) ---
+
+/** A person key as reports show it: opaque, sealed under the person-key secret (shared/keys.ts personKeys). */
+export const PersonKeyParam = z.string().check(z.regex(/^p\d{1,6}:(id|nk):[A-Za-z0-9_-]{22}$/));
+
+const FieldChangeView = z.strictObject({
+  field: z.string().check(described('a DC01 field (English name), or keptApart / mergedInto')),
+  from: z.optional(z.string()),
+  to: z.optional(z.string()),
+});
+/** One change to a person as an agency reads it (shared/ingest/history-view.ts). */
+const ChangeView = z.strictObject({
+  version: z.int().check(described('the person’s version the change made; 0 for one kept before issue 19')),
+  at: Instant,
+  outcome: z.enum(['created', 'updated', 'merged', 'merged_into', 'kept_apart']),
+  why: z.optional(z.string()),
+  fields: z
+    .array(FieldChangeView)
+    .check(described('values another agency supplied are masked as on review items (initials, year, ***)')),
+  batchId: z.optional(z.string()),
+  row: z.optional(z.int()),
+  reviewId: z.optional(z.string()),
+  request: z.optional(z.string()),
+  passId: z.optional(z.string()),
+  other: z.optional(z.string().check(described('the other person of a merge or a keep-apart'))),
+  by: z.optional(
+    z.strictObject({
+      kind: z.enum(['uploader', 'person', 'machine', 'link-pass']),
+      id: z.string().check(described('pseudonymous: a Cognito sub, an app client id or a link pass id')),
+    }),
+  ),
+  migrated: z.optional(z.literal(true)),
+  otherAgency: z.optional(
+    z.literal(true).check(described('another agency’s change: its batch, request and maker are not shown')),
+  ),
+});
+export const PersonHistoryView = z.strictObject({
+  personKey: z.string(),
+  changes: z.array(ChangeView).check(described('oldest first')),
+});
+
 export const UploadTicket = z
   .strictObject({
     key: z

@@ -4,9 +4,9 @@ import { reviewId, rowOfEntry } from '../keys.ts';
 import type { PassCandidate } from '../linkage/pass.ts';
 import { decidePair, scoreMatch } from '../linkage/score.ts';
 import type { DecideDone } from '../model/link-pass.ts';
-import type { PassRegister } from '../model/ports.ts';
+import type { HistoryWriter, PassRegister } from '../model/ports.ts';
 import type { HeldPerson } from '../model/register.ts';
-import { type MergeCounters, mergePerson } from './resolve-review.ts';
+import { type Decision, type MergeCounters, mergePerson } from './resolve-review.ts';
 import { reviewItem } from './review-items.ts';
 
 /** How far a merged candidate is followed (merges form short chains: each points at a person ranked before it). */
@@ -34,13 +34,17 @@ export async function applyCandidate(
   passId: string,
   { person: key, candidate: candidateKey }: PassCandidate,
   register: PassRegister,
+  history: HistoryWriter,
   counters?: MergeCounters,
 ): Promise<keyof DecideDone> {
   const person = await register.getPerson(key);
   if (!person) return 'unchanged';
+  const tag = `link#${passId}#${key}`;
+  // the pass made the merge; the values it writes are the merged person's (its agency's)
+  const pass: Decision = { by: { kind: 'link-pass', id: passId }, why: 'link-pass', source: { passId } };
   if (person.mergedInto) {
     // merged by an earlier try of this step, which may have died before the counters moved: mergePerson moves them
-    if (counters) await mergePerson(register, key, person.mergedInto, `link#${passId}#${key}`, counters);
+    if (counters) await mergePerson(register, history, key, person.mergedInto, tag, pass, counters);
     return 'unchanged';
   }
   // the candidate as it is now: merged since, it is the person it is part of now that the pass compares and joins
@@ -57,9 +61,7 @@ export async function applyCandidate(
   const best = scoreMatch(person.record, candidate.record);
   const decision = decidePair(best, person.record, candidate.record);
   if (decision === 'match') {
-    return (await mergePerson(register, key, target, `link#${passId}#${key}`, counters))
-      ? 'merged'
-      : 'unchanged';
+    return (await mergePerson(register, history, key, target, tag, pass, counters)) ? 'merged' : 'unchanged';
   }
   const row = firstRow(person);
   if (decision !== 'review' || !row || !person.agencyCode) return 'unchanged';

@@ -11,9 +11,10 @@ import { idPlaceOfWrittenPlace } from '../ids/prefix.ts';
 import { ISSUED_IDS_REPORT, objectKeys, personKeys, reviewId } from '../keys.ts';
 import type { IdAllocator, IssuedIds, IssueRecord } from '../model/ids.ts';
 import type { IssueDone } from '../model/link-pass.ts';
-import type { Batches, Files, IssuedCounts, PassRegister } from '../model/ports.ts';
+import type { Batches, Files, HistoryWriter, IssuedCounts, PassRegister } from '../model/ports.ts';
 import type { HeldPerson, RowOrigin } from '../model/register.ts';
 import { firstRow } from './link-pass-apply.ts';
+import { putChange } from './person-history.ts';
 
 export interface IssuanceDeps {
   allocator: IdAllocator;
@@ -55,6 +56,7 @@ export async function issueForPerson(
   passId: string,
   key: string,
   register: PassRegister,
+  history: HistoryWriter,
   deps: IssuanceDeps,
 ): Promise<IssueOutcome> {
   const person = await register.getPerson(key);
@@ -90,26 +92,42 @@ export async function issueForPerson(
     // looked) another person's, whose number this person must not take
     if ((await register.getPerson(idKey))?.mergedInto !== key) return { notIssued: 'ID_HELD_ELSEWHERE' };
   }
-  return (await numberPerson(passId, key, person, number, register))
+  return (await numberPerson(passId, key, person, number, origin.agencyCode, register, history))
     ? { issued: { batchId: origin.batchId } }
     : { notIssued: 'waiting' };
 }
 
-/** The number onto the person's record, on the version read; false when the person was merged meanwhile. */
+/**
+ * The number onto the person's record, on the version read, its history item first (issue 19: the change's item,
+ * then the person's write naming it); false when the person was merged meanwhile.
+ */
 async function numberPerson(
   passId: string,
   key: string,
   read: HeldPerson,
   number: string,
+  agencyCode: string,
   register: PassRegister,
+  history: HistoryWriter,
 ): Promise<boolean> {
+  const tag = `issue#${passId}`;
   let person: HeldPerson | undefined = read;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && person; attempt++) {
     if (person.record.personalId === number) return true;
     // merged between the read and now: the ID key still leads there, through the merged key
     if (person.mergedInto || person.record.personalId) return false;
     const numbered = { ...person.record, personalId: number };
-    if (await register.recordOutcome(key, person, `issue#${passId}:issued`, numbered)) return true;
+    const lastChange = await putChange(history, key, person, {
+      change: tag,
+      outcome: 'updated',
+      why: 'personal ID issued: no one else it could be',
+      changes: { personalId: { to: number } },
+      by: { kind: 'link-pass', id: passId },
+      // the number is dancu's, issued for the agency whose form made the person
+      agencyCode,
+      source: { passId },
+    });
+    if (await register.recordOutcome(key, person, `${tag}:issued`, numbered, lastChange)) return true;
     person = await register.getPerson(key);
   }
   if (!person) return false;
@@ -121,6 +139,7 @@ export async function issueForSegment(
   passId: string,
   keys: readonly string[],
   register: PassRegister,
+  history: HistoryWriter,
   deps: IssuanceDeps,
 ): Promise<{ done: IssueDone; batches: string[] }> {
   const done: IssueDone = { issued: 0, waiting: 0, refused: {} };
@@ -128,7 +147,7 @@ export async function issueForSegment(
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < keys.length; i = next++) {
-      const outcome = await issueForPerson(passId, keys[i] as string, register, deps);
+      const outcome = await issueForPerson(passId, keys[i] as string, register, history, deps);
       if ('issued' in outcome) {
         done.issued++;
         batches.add(outcome.issued.batchId);

@@ -20,7 +20,7 @@ import {
   passLines,
 } from '../linkage/pass.ts';
 import { type DecideDone, type LinkPass, type PassStage, STAGE_DONE } from '../model/link-pass.ts';
-import type { Files, LinkPasses, PassRegister } from '../model/ports.ts';
+import type { Files, HistoryWriter, LinkPasses, PassRegister } from '../model/ports.ts';
 import { applyCandidate } from './link-pass-apply.ts';
 import { type IssuanceDeps, issueForSegment, reportIssued } from './link-pass-issue.ts';
 import type { MergeCounters } from './resolve-review.ts';
@@ -45,6 +45,8 @@ export type LinkPassMessage = z.infer<typeof LinkPassMessage>;
 export interface LinkPassDeps {
   passes: LinkPasses;
   register: PassRegister;
+  /** the history table: each merge's changes to both persons (issue 19) */
+  history: HistoryWriter;
   files: Pick<Files, 'putLines' | 'readLines' | 'putText'>;
   send: (messages: LinkPassMessage[]) => Promise<void>;
   /** the least segments and partitions of a pass its start message does not size (more for a larger register) */
@@ -312,7 +314,8 @@ async function decidePartition(passId: string, partition: number, deps: LinkPass
   // two merges into one person at once are safe: each writes on the version it read, and reads again when it lost
   const worker = async () => {
     for (let i = next++; i < candidates.length; i = next++) {
-      done[await applyCandidate(passId, candidates[i] as PassCandidate, deps.register, deps.counters)]++;
+      const candidate = candidates[i] as PassCandidate;
+      done[await applyCandidate(passId, candidate, deps.register, deps.history, deps.counters)]++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, candidates.length) }, worker));
@@ -328,7 +331,7 @@ function issuanceOf(deps: LinkPassDeps): IssuanceDeps {
 async function issueSegment(passId: string, segment: number, deps: LinkPassDeps): Promise<void> {
   const issuance = issuanceOf(deps);
   const keys = await deps.files.readLines<string>(passKeys.unnumbered(passId, segment));
-  const { done, batches } = await issueForSegment(passId, keys, deps.register, issuance);
+  const { done, batches } = await issueForSegment(passId, keys, deps.register, deps.history, issuance);
   await deps.files.putLines(passKeys.issuedBatches(passId, segment), batches);
   await afterStep(await deps.passes.stepDone(passId, 'issue', segment, done), 'issue', deps);
 }

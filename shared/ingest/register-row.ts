@@ -21,7 +21,7 @@ import { personKeys, reviewId, rowTag } from '../keys.ts';
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import { linkRecord } from '../linkage/link.ts';
-import type { RowRegister } from '../model/ports.ts';
+import type { HistoryWriter, RowRegister } from '../model/ports.ts';
 import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
 import {
   type AppliedEntry,
@@ -33,6 +33,7 @@ import {
   parseEntry,
   sameForm,
 } from './applied-entry.ts';
+import { creationChange, creationKey, fieldChanges, putChange, rowActor } from './person-history.ts';
 import { reviewItem, roundScore } from './review-items.ts';
 import type { ChunkEntry } from './types.ts';
 
@@ -116,9 +117,58 @@ export async function registerRecord(
   entry: ChunkEntry,
   origin: RowOrigin,
   store: RowRegister,
+  history: HistoryWriter,
   linkage = false,
+  defer?: Deferred,
 ): Promise<RegisterResult> {
-  return linkage ? registerLinked(entry, origin, store) : registerExact(entry, origin, store);
+  const stores = { store, history, ...(defer ? { defer } : {}) };
+  return linkage ? registerLinked(entry, origin, stores) : registerExact(entry, origin, stores);
+}
+
+/**
+ * Takes a write the row's result does not wait for: a new person's history item, which the chunk awaits before its
+ * outcomes are written (a chunk that fails first is redelivered, and completeCreation puts the item then).
+ */
+export type Deferred = (write: Promise<unknown>) => void;
+
+/** The register and the history table, which every change to a person writes both of. */
+interface Stores {
+  store: RowRegister;
+  history: HistoryWriter;
+  defer?: Deferred;
+}
+
+/**
+ * Stores a new person naming the history item of its creation, then puts the item (person-history.ts: a crash in
+ * between is completed by the row's redelivery, completeCreation). False when the key is held already.
+ */
+async function createWithHistory(
+  { store, history, defer }: Stores,
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  outcome: Outcome,
+  applied: string,
+): Promise<boolean> {
+  const key = entry.personKey;
+  if (!(await store.createPerson(key, entry.record, origin, applied, creationKey(key, origin)))) return false;
+  const put = history.put(creationChange(key, origin, entry.record, outcome));
+  if (defer) defer(put);
+  else await put;
+  return true;
+}
+
+/** A redelivered row that created the person: its creation's history item, put again in case it never was. */
+async function completeCreation(
+  { history }: Stores,
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  held: HeldPerson,
+  earlier: RegisterResult,
+): Promise<void> {
+  const first = held.applied[0];
+  if (first === undefined || parseEntry(first).tag !== rowTag(origin)) return;
+  if (earlier.outcome !== 'new' && earlier.outcome !== 'probable_duplicate') return;
+  await history.put(creationChange(entry.personKey, origin, entry.record, earlier.outcome));
 }
 
 /** The entry a new person is created with, after its row tag: `new` (or as linkage placed it) and its form's digest. */
@@ -130,21 +180,17 @@ function createdEntry(tag: string, outcome: Outcome, record: PopulationRecord, l
 }
 
 /** Exact keys only: a new person, or the held person under the same key. */
-async function registerExact(
-  entry: ChunkEntry,
-  origin: RowOrigin,
-  store: RowRegister,
-): Promise<RegisterResult> {
+async function registerExact(entry: ChunkEntry, origin: RowOrigin, stores: Stores): Promise<RegisterResult> {
   const created = createdEntry(rowTag(origin), 'new', entry.record);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await store.createPerson(entry.personKey, entry.record, origin, created))
+    if (await createWithHistory(stores, entry, origin, 'new', created))
       return { outcome: 'new', personKey: entry.personKey };
-    const held = await store.getPerson(entry.personKey);
+    const held = await stores.store.getPerson(entry.personKey);
     if (!held) continue;
     // a person a reviewer or a link pass merged into another: rows under its key join that one
     const result = held.mergedInto
-      ? await toMerged(entry, origin, store, held)
-      : await applyToHeld(entry, origin, store, held);
+      ? await toMerged(entry, origin, stores, held)
+      : await applyToHeld(entry, origin, stores, held);
     if (result) return result;
     // somebody changed the person in between: read again
   }
@@ -159,32 +205,40 @@ async function registerExact(
 async function toMerged(
   entry: ChunkEntry,
   origin: RowOrigin,
-  store: RowRegister,
+  stores: Stores,
   held: HeldPerson & { mergedInto?: string },
 ): Promise<RegisterResult | undefined> {
   const into = held.mergedInto as string;
   const earlier = earlierResult(held, rowTag(origin), entry.personKey, entry.record);
   if (earlier?.outcome === 'duplicate' || earlier?.outcome === 'updated') {
-    const joined = await joinPerson(entry, origin, store, into, earlier.link?.score);
+    const joined = await joinPerson(entry, origin, stores, into, earlier.link?.score);
     return joined ?? { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
   }
-  if (earlier) return earlier;
+  if (earlier) {
+    await completeCreation(stores, entry, origin, held, earlier);
+    return earlier;
+  }
   const seen = seenBefore(held.applied.map(parseEntry), formDigest(entry.record));
   if (seen) return { outcome: 'duplicate', personKey: into, link: { personKey: into }, note: seen };
-  return joinPerson(entry, origin, store, into, undefined);
+  return joinPerson(entry, origin, stores, into, undefined);
 }
 
 /** The row against the person held under its own key; undefined when the person changed meanwhile. */
 async function applyToHeld(
   entry: ChunkEntry,
   origin: RowOrigin,
-  store: RowRegister,
+  stores: Stores,
   held: HeldPerson,
 ): Promise<RegisterResult | undefined> {
+  const { store } = stores;
   const tag = rowTag(origin);
   const key = entry.personKey;
   const earlier = earlierResult(held, tag, key, entry.record);
-  if (earlier) return earlier; // this row was decided before a redelivery
+  if (earlier) {
+    // this row was decided before a redelivery
+    await completeCreation(stores, entry, origin, held, earlier);
+    return earlier;
+  }
   const entries = held.applied.map(parseEntry);
   const digest = formDigest(entry.record);
   // the same form again: nothing to write, and the person keeps what later forms made it
@@ -203,7 +257,7 @@ async function applyToHeld(
     const merged = mergeRecords(held.record, entry.record);
     const moved = moveOf(held.record, merged, changed);
     const applied = formatEntry({ tag, outcome, digest, changed, ...(moved ? { moved } : {}) });
-    const written = await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged);
+    const written = await recordUpdate(stores, key, held, origin, changed, applied, merged);
     if (written)
       return {
         outcome,
@@ -218,27 +272,28 @@ async function applyToHeld(
 }
 
 /**
- * An update and its history item. From a person as read, the history goes first (a crash in between leaves
- * the history of an update a redelivery makes again). From a filed copy, which may be out of date, only once
- * the conditional write has shown it was not: a history item is never written from stale values.
+ * An update and its history item, the item first (person-history.ts): one whose update does not land (the person
+ * changed since it was read, or a filed copy was out of date) is in no person's chain, and the next try puts its own.
  */
 async function recordUpdate(
-  store: RowRegister,
+  { store, history }: Stores,
   key: string,
   held: HeldPerson,
   origin: RowOrigin,
-  incoming: PopulationRecord,
   changed: (keyof PopulationRecord)[],
   applied: string,
   merged: PopulationRecord,
 ): Promise<boolean> {
-  const changes = Object.fromEntries(
-    changed.map((field) => [field, { from: held.record[field], to: incoming[field] }]),
-  );
-  if (!held.filed) await store.putHistory(key, origin, changes);
-  const written = await store.recordOutcome(key, held, applied, merged);
-  if (written && held.filed) await store.putHistory(key, origin, changes);
-  return written;
+  const lastChange = await putChange(history, key, held, {
+    change: rowTag(origin),
+    outcome: 'updated',
+    why: 'updated',
+    changes: fieldChanges(held.record, merged, changed),
+    by: rowActor(origin),
+    agencyCode: origin.agencyCode,
+    source: { batchId: origin.batchId, row: origin.row },
+  });
+  return store.recordOutcome(key, held, applied, merged, lastChange);
 }
 
 /**
@@ -259,11 +314,12 @@ function filedPerson(candidate: FiledCandidate | undefined): HeldPerson | undefi
 async function joinPerson(
   entry: ChunkEntry,
   origin: RowOrigin,
-  store: RowRegister,
+  stores: Stores,
   target: string,
   score: number | undefined,
   filed?: HeldPerson,
 ): Promise<RegisterResult | undefined> {
+  const { store } = stores;
   const tag = rowTag(origin);
   let key = target;
   for (let attempt = 0, hops = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -294,7 +350,7 @@ async function joinPerson(
     });
     const written =
       outcome === 'updated'
-        ? await recordUpdate(store, key, held, origin, entry.record, changed, applied, merged)
+        ? await recordUpdate(stores, key, held, origin, changed, applied, merged)
         : await store.recordOutcome(key, held, applied);
     if (written)
       return {
@@ -325,11 +381,8 @@ async function withReview(
  * With record linkage. An ID key is read first (a held ID may carry another name, which no block finds); a
  * name key is held exactly when its own blocking items come back, so it costs the three Queries alone.
  */
-async function registerLinked(
-  entry: ChunkEntry,
-  origin: RowOrigin,
-  store: RowRegister,
-): Promise<RegisterResult> {
+async function registerLinked(entry: ChunkEntry, origin: RowOrigin, stores: Stores): Promise<RegisterResult> {
+  const { store } = stores;
   const key = entry.personKey;
   const tag = rowTag(origin);
   const byId = personKeys.isById(key);
@@ -341,16 +394,16 @@ async function registerLinked(
       // its own key came back, so the person is held: first from the blocking item's copy, which holds
       // while the person is as first stored; read only when it is not
       const filed = attempt === 0 ? filedPerson(own) : undefined;
-      const result = filed && (await applyToHeld(entry, origin, store, filed));
+      const result = filed && (await applyToHeld(entry, origin, stores, filed));
       if (result) return withReview(result, origin, store);
       held = await store.getPerson(key);
     }
     if (held?.mergedInto) {
       // an ID that joined a person before, or a person a reviewer merged: rows under its key go there
-      const joined = await toMerged(entry, origin, store, held);
+      const joined = await toMerged(entry, origin, stores, held);
       if (joined) return joined;
     } else if (held) {
-      const result = await applyToHeld(entry, origin, store, held);
+      const result = await applyToHeld(entry, origin, stores, held);
       if (result) return withReview(result, origin, store);
       continue;
     }
@@ -359,7 +412,7 @@ async function registerLinked(
     const best = linked.best;
     if (linked.decision === 'match' && best) {
       const filed = filedPerson(candidates.find((candidate) => candidate.personKey === best.personKey));
-      const joined = await joinPerson(entry, origin, store, best.personKey, roundScore(best.score), filed);
+      const joined = await joinPerson(entry, origin, stores, best.personKey, roundScore(best.score), filed);
       if (joined) {
         // an ID key remembers where it went: the next form with this ID goes straight there
         if (byId)
@@ -401,7 +454,7 @@ async function registerLinked(
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
     const created = `${tag}:${applied}`;
     await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode, created);
-    if (await store.createPerson(key, entry.record, origin, applied)) {
+    if (await createWithHistory(stores, entry, origin, outcome, applied)) {
       return link ? { outcome, personKey: key, link } : { outcome, personKey: key };
     }
     // somebody stored this key meanwhile: go round again, and find it held

@@ -11,7 +11,7 @@ import { listedForm } from '../coverage/worklist-lines.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ListedForm, WorklistLines } from '../model/coverage.ts';
-import type { ChunkBatches, Files, RowRegister } from '../model/ports.ts';
+import type { ChunkBatches, Files, HistoryWriter, RowRegister } from '../model/ports.ts';
 import type { RowOrigin } from '../model/register.ts';
 import type { EntryRef } from './applied-entry.ts';
 import { failAfterRetries } from './failed-report.ts';
@@ -28,6 +28,8 @@ export interface RegisterDeps {
   batches: ChunkBatches;
   files: Pick<Files, 'exists' | 'readLines' | 'putLines' | 'putText'>;
   register: RowRegister;
+  /** the history table: every change a row makes to a person (issue 19) */
+  history: HistoryWriter;
   /** seals each row's identity into its person key: the person-key secret, read once per container */
   keyer(): Promise<PersonKeyer>;
   /** sends a chunk message; with a delay, the queue holds it back that many seconds (SQS allows up to 900) */
@@ -164,6 +166,13 @@ async function registerEntries(
 ): Promise<OutcomeEntry[]> {
   const people = deps.linkage ? groupByBlock(entries) : groupByKey(entries);
   const results: OutcomeEntry[] = [];
+  // new persons' history items, put beside the next rows rather than before them: awaited before the outcomes
+  const deferred: Promise<unknown>[] = [];
+  const defer = (write: Promise<unknown>) => {
+    // awaited below; a failure until then is not an unhandled rejection
+    write.catch(() => undefined);
+    deferred.push(write);
+  };
   const listed: ListedForm[] = [];
   let next = 0;
   const worker = async () => {
@@ -173,7 +182,9 @@ async function registerEntries(
           entry,
           { ...origin, row: entry.row },
           deps.register,
+          deps.history,
           deps.linkage,
+          defer,
         );
         const issues = await outcomeIssues(result, origin, deps);
         // why it is not new, then what the split found worth a look, then what placing the address found
@@ -204,6 +215,7 @@ async function registerEntries(
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency, people.length) }, worker));
+  await Promise.all(deferred);
   // before the outcomes: a chunk decided again after a crash puts them again
   if (deps.worklists && listed.length > 0) {
     const { lines, keepDays } = deps.worklists;
@@ -273,7 +285,13 @@ async function registerChunk(message: ChunkMessage, deadline: number | undefined
       const lines = await deps.files.readLines<ChunkLine>(objectKeys.chunk(batchId, partition, seq));
       const keyer = await deps.keyer();
       const entries = lines.map((line) => chunkEntryOf(line, keyer));
-      const outcomes = await registerEntries(entries, { batchId, agencyCode: batch.agencyCode }, deps);
+      // the uploader: who the history says made the rows' changes
+      const origin = {
+        batchId,
+        agencyCode: batch.agencyCode,
+        ...(batch.uploadedBy ? { uploadedBy: batch.uploadedBy } : {}),
+      };
+      const outcomes = await registerEntries(entries, origin, deps);
       await deps.files.putLines(outcomesKey, outcomes);
     } finally {
       // done or failed, nobody needs to wait for it: a retry after a failure, or a copy whose outcomes went

@@ -1,6 +1,7 @@
 // A reviewer's decision on a probable duplicate, applied to the register: keep the two persons apart (both
-// remember it), or merge the reviewed record into the candidate person (its key then points there).
-// Safe to repeat: each step checks what an earlier attempt did.
+// remember it), or merge the reviewed record into the candidate person (its key then points there). Each change
+// to a person puts its history item first (person-history.ts). Safe to repeat: each step checks what an earlier
+// attempt did.
 import { joinLinkedRecord } from '#domain/identity.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { departure, moveOf } from '../coverage/moves.ts';
@@ -8,9 +9,21 @@ import { CoverageTally } from '../coverage/tally.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import type { ReviewResolution } from '../linkage/review.ts';
 import type { CounterDelta, CoverageCounters } from '../model/coverage.ts';
-import type { MergingRegister, ReviewingRegister } from '../model/ports.ts';
+import type { ChangeActor, PersonChange } from '../model/history.ts';
+import type { HistoryWriter, MergingRegister, ReviewingRegister } from '../model/ports.ts';
 import type { HeldPerson, StoredReview } from '../model/register.ts';
 import { formatEntry, parseEntry } from './applied-entry.ts';
+import { fieldChanges, putChange } from './person-history.ts';
+
+/** Who made a decision and where it came from, as the history of the persons it changes records it. */
+export interface Decision {
+  by: ChangeActor;
+  /** `review` or `link-pass` */
+  why: string;
+  /** the agency that decided (a link pass: none; the merged person's agency supplied its values) */
+  agencyCode?: string;
+  source: Pick<PersonChange, 'reviewId' | 'request' | 'passId'>;
+}
 
 export type ResolveResult =
   | { status: 'resolved'; review: StoredReview }
@@ -22,19 +35,28 @@ const MAX_HOPS = 4;
 
 export async function resolveReview(
   store: ReviewingRegister,
+  history: HistoryWriter,
   agencyCode: string,
   id: string,
   resolution: ReviewResolution,
+  caller: { by: ChangeActor; request?: string },
   counters?: MergeCounters,
 ): Promise<ResolveResult> {
   const review = await store.getReview(agencyCode, id);
   if (!review) return { status: 'notFound' };
   if (review.resolution && review.resolution !== resolution) return { status: 'alreadyResolved', review };
+  const tag = `review#${review.id}`;
+  const decision: Decision = {
+    by: caller.by,
+    why: 'review',
+    agencyCode,
+    source: { reviewId: review.id, ...(caller.request ? { request: caller.request } : {}) },
+  };
   if (resolution === 'keepApart') {
-    await store.addKeptApart(review.personKey, review.candidatePersonKey);
-    await store.addKeptApart(review.candidatePersonKey, review.personKey);
+    await keepApart(store, history, review.personKey, review.candidatePersonKey, tag, decision);
+    await keepApart(store, history, review.candidatePersonKey, review.personKey, tag, decision);
   } else {
-    await mergePerson(store, review.personKey, review.candidatePersonKey, `review#${review.id}`, counters);
+    await mergePerson(store, history, review.personKey, review.candidatePersonKey, tag, decision, counters);
   }
   if (!(await store.resolveReview(agencyCode, id, resolution))) {
     const now = await store.getReview(agencyCode, id);
@@ -46,6 +68,30 @@ export async function resolveReview(
   };
 }
 
+/** Person `key` remembers that a reviewer kept it apart from `other`, with the history item of it first. */
+async function keepApart(
+  store: ReviewingRegister,
+  history: HistoryWriter,
+  key: string,
+  other: string,
+  tag: string,
+  decision: Decision,
+): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const held = await store.getPerson(key);
+    if (!held || held.keptApart?.includes(other)) return;
+    const lastChange = await putChange(history, key, held, {
+      ...decision,
+      change: tag,
+      outcome: 'kept_apart',
+      changes: { keptApart: { to: other } },
+      source: { ...decision.source, other },
+    });
+    if (await store.addKeptApart(key, other, held.version, lastChange)) return;
+  }
+  throw new Error(`keep apart: the person kept changing (${MAX_ATTEMPTS} attempts)`);
+}
+
 /**
  * Merges person `from` into person `into` (or the person `into` has itself been merged into since): `from`'s
  * record fills and updates the other's as a linked row would, the merge is remembered there as `{tag}:merged`,
@@ -55,9 +101,11 @@ export async function resolveReview(
  */
 export async function mergePerson(
   store: MergingRegister,
+  history: HistoryWriter,
   from: string,
   into: string,
   tag: string,
+  decision: Decision,
   counters?: MergeCounters,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -84,12 +132,32 @@ export async function mergePerson(
       // where the merge moves the person it joins, kept with it: a retry moves the counters by the same
       const moved = outcome === 'updated' ? moveOf(held.record, merged, changed) : undefined;
       entry = formatEntry({ tag, outcome: 'merged', ...(moved ? { moved } : {}) });
-      if (!(await store.recordOutcome(target, held, entry, outcome === 'updated' ? merged : undefined)))
-        continue;
+      // the merged person's version in the key: a retry after it changed merges (and records) what it holds now
+      const joined = await putChange(history, target, held, {
+        ...decision,
+        change: `${tag}#${source.version}`,
+        outcome: 'merged',
+        changes: outcome === 'updated' ? fieldChanges(held.record, merged, changed) : {},
+        // the values it wrote are the merged person's, whoever decided
+        ...(source.agencyCode ? { agencyCode: source.agencyCode } : {}),
+        source: { ...decision.source, other: from },
+      });
+      const record = outcome === 'updated' ? merged : undefined;
+      if (!(await store.recordOutcome(target, held, entry, record, joined))) continue;
     }
     // the counters before the pointer: a merge seen done (above) is one whose counters may still have to move
     if (counters) await counters.apply(tag, mergeDeltas(source.record, entry));
-    if (await store.markMerged(from, target, source.version)) return true;
+    const decidedBy = decision.agencyCode ?? source.agencyCode;
+    const pointed = await putChange(history, from, source, {
+      ...decision,
+      // a link pass decides for no agency: the pointer is shown to the merged person's own, as its values were
+      ...(decidedBy ? { agencyCode: decidedBy } : {}),
+      change: tag,
+      outcome: 'merged_into',
+      changes: { mergedInto: { to: target } },
+      source: { ...decision.source, other: target },
+    });
+    if (await store.markMerged(from, target, source.version, pointed)) return true;
   }
   // no tag in the message: a link pass's names the person key, which may be a personal ID
   throw new Error(`merge: the persons kept changing (${MAX_ATTEMPTS} attempts)`);

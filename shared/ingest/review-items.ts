@@ -15,13 +15,18 @@ export const roundScore = (score: number) => Math.round(score * 100) / 100;
  * its year, sex as is, the rest (places, ID) left out; the level still says how the two compare.
  */
 export function maskHeld(field: SideBySideField): SideBySideField {
-  const { held } = field;
-  if (!held) return field;
-  if (field.field === 'fullName' || field.field === 'fatherName' || field.field === 'motherName')
-    return { ...field, held: maskName(held) };
-  if (field.field === 'dateOfBirth') return { ...field, held: `${held.slice(0, 4)}-**-**` };
-  if (field.field === 'sex') return field;
-  return { ...field, held: '***' };
+  return field.held ? { ...field, held: maskValue(field.field, field.held) } : field;
+}
+
+/**
+ * A field's value as another agency may see it (a review item's held side, a person's history): a name by its
+ * initials, a date of birth by its year, sex as is, anything else left out.
+ */
+export function maskValue(field: string, value: string): string {
+  if (field === 'fullName' || field === 'fatherName' || field === 'motherName') return maskName(value);
+  if (field === 'dateOfBirth') return `${value.slice(0, 4)}-**-**`;
+  if (field === 'sex') return value;
+  return '***';
 }
 
 export interface ReviewSubject {

@@ -16,9 +16,9 @@ import type {
   ChunkRef,
   SplitStep,
 } from './batch.ts';
+import type { ChangeDraft, PersonChange } from './history.ts';
 import type { LinkPass, PassSizes, PassStage, StepDone } from './link-pass.ts';
 import type {
-  FieldChanges,
   FiledCandidate,
   HeldPerson,
   ReviewPage,
@@ -110,10 +110,20 @@ export interface ReportFiles extends Files {
   copy(from: string, to: string): Promise<void>;
 }
 
-/** The register table: persons, their history and conflicts, blocking items, review lists. */
+/**
+ * The register table: persons, their conflicts, blocking items, review lists. A write that changes a person's fields
+ * (or whom it is merged into or kept apart from) names the history item of the change (`lastChange`: its sort key
+ * in the history table, docs/data-model.md "The history table").
+ */
 export interface Register {
   /** false when the key is already held */
-  createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome?: string): Promise<boolean>;
+  createPerson(
+    key: string,
+    record: PopulationRecord,
+    origin: RowOrigin,
+    outcome?: string,
+    lastChange?: string,
+  ): Promise<boolean>;
   getPerson(key: string): Promise<HeldPerson | undefined>;
   /** false when the key is already held */
   putAlias(key: string, into: string, origin: RowOrigin, outcome: string): Promise<boolean>;
@@ -133,13 +143,30 @@ export interface Register {
   ): Promise<ReviewPage>;
   /** false when the item was already resolved otherwise (or is not there) */
   resolveReview(agencyCode: string, id: string, resolution: ReviewResolution): Promise<boolean>;
-  addKeptApart(key: string, other: string): Promise<void>;
+  /** false when the person changed since `version` was read (or is not held) */
+  addKeptApart(key: string, other: string, version: number, lastChange: string): Promise<boolean>;
   /** false when the person changed since `version` was read, or is merged already */
-  markMerged(key: string, into: string, version: number): Promise<boolean>;
+  markMerged(key: string, into: string, version: number, lastChange?: string): Promise<boolean>;
   /** false when the person changed since `held` was read */
-  recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord): Promise<boolean>;
-  putHistory(key: string, origin: RowOrigin, changes: FieldChanges): Promise<void>;
+  recordOutcome(
+    key: string,
+    held: HeldPerson,
+    entry: string,
+    merged?: PopulationRecord,
+    lastChange?: string,
+  ): Promise<boolean>;
   putConflict(key: string, origin: RowOrigin, incoming: PopulationRecord): Promise<void>;
+}
+
+/**
+ * The history table (shared/store/history-store.ts): every change to a person, put once and never changed. A
+ * change's key is made of the person, the version it makes and what made it, so a retry puts the same key.
+ */
+export interface PersonHistory {
+  /** puts the change unless an item with its key is there already (a retry's: the same change); its sort key */
+  put(change: ChangeDraft): Promise<string>;
+  /** every item kept under the person, in key order: the changes made and any whose person write never landed */
+  list(personKey: string): Promise<(PersonChange & { sk: string })[]>;
 }
 
 /** The register read whole, for the link pass (shared/store/register-scan.ts). */
@@ -254,9 +281,10 @@ export type RowRegister = Pick<
   | 'putReview'
   | 'getReview'
   | 'recordOutcome'
-  | 'putHistory'
   | 'putConflict'
 >;
+/** What the steps that change persons put in the history table. */
+export type HistoryWriter = Pick<PersonHistory, 'put'>;
 /** One person merged into another (mergePerson). */
 export type MergingRegister = Pick<Register, 'getPerson' | 'recordOutcome' | 'markMerged'>;
 /** A reviewer's decision (shared/ingest/resolve-review.ts). */

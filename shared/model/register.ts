@@ -14,6 +14,8 @@ export interface HeldPerson {
   /** persons a reviewer kept apart from this one */
   keptApart?: string[];
   agencyCode?: string;
+  /** the history table's sort key of the last change to its fields (undefined: none since issue 19) */
+  lastChange?: string;
   /**
    * Set on a person as its blocking item filed it (not read from its own item): the entry its first row
    * stored. A write from it holds only while the person is still as first stored (`recordOutcome`).
@@ -65,6 +67,8 @@ export interface RowOrigin {
   batchId: string;
   row: number;
   agencyCode: string;
+  /** who uploaded the batch (its `uploadedBy`): the history names them as who made the row's changes */
+  uploadedBy?: string;
 }
 
 /** What an update changed: each field's value before and after. */

@@ -1,5 +1,5 @@
-// The register table: persons, the history of what each update changed, conflicts waiting for review, the
-// blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
+// The register table: persons (each naming the history item of its last change, shared/store/history-store.ts),
+// conflicts waiting for review, the blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
 // Register port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,9 +8,9 @@ import { documents, dynamodb } from '../aws/dynamodb.ts';
 import { registerKeys, rowTag } from '../keys.ts';
 import { packRecord, unpackRecord } from '../model/person-record.ts';
 import type { Register } from '../model/ports.ts';
-import type { FieldChanges, FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
 import { batchWriteAll } from './batch-write.ts';
-import { addToSet, landed } from './conditions.ts';
+import { landed } from './conditions.ts';
 import { ReviewLists } from './review-lists.ts';
 
 const personKey = registerKeys.person;
@@ -24,6 +24,7 @@ function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   if (Item.mergedInto) held.mergedInto = Item.mergedInto as string;
   if (Item.keptApart) held.keptApart = [...(Item.keptApart as Set<string>)];
   if (Item.agencyCode) held.agencyCode = Item.agencyCode as string;
+  if (Item.lastChange) held.lastChange = Item.lastChange as string;
   return held;
 }
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
@@ -34,7 +35,13 @@ export class RegisterStore extends ReviewLists implements Register {
    * Stores a person seen for the first time, with its first row's outcome (linkage may make it
    * `probable_duplicate`); false when the key is already held.
    */
-  createPerson(key: string, record: PopulationRecord, origin: RowOrigin, outcome = 'new'): Promise<boolean> {
+  createPerson(
+    key: string,
+    record: PopulationRecord,
+    origin: RowOrigin,
+    outcome = 'new',
+    lastChange?: string,
+  ): Promise<boolean> {
     // the one write of almost every row: attribute values written out, as the document client's marshalling
     // costs CPU on the register's critical path (docs/benchmarks.md)
     return landed(
@@ -49,6 +56,7 @@ export class RegisterStore extends ReviewLists implements Register {
             applied: { L: [{ S: `${rowTag(origin)}:${outcome}` }] },
             agencyCode: { S: origin.agencyCode },
             updatedAt: { S: new Date().toISOString() },
+            ...(lastChange ? { lastChange: { S: lastChange } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -133,9 +141,28 @@ export class RegisterStore extends ReviewLists implements Register {
     );
   }
 
-  /** Remembers that a reviewer kept two persons apart, on the person (idempotent: a set). */
-  async addKeptApart(key: string, other: string): Promise<void> {
-    await addToSet(this.table, personKey(key), 'keptApart', other);
+  /**
+   * Remembers that a reviewer kept two persons apart, on the person (a set), naming the history item of it; only if
+   * the person is still as read (`version`).
+   */
+  addKeptApart(key: string, other: string, version: number, lastChange: string): Promise<boolean> {
+    return landed(
+      documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: personKey(key),
+          UpdateExpression: 'SET lastChange = :change, updatedAt = :now ADD keptApart :other, version :one',
+          ConditionExpression: 'attribute_exists(pk) AND version = :version',
+          ExpressionAttributeValues: {
+            ':change': lastChange,
+            ':now': new Date().toISOString(),
+            ':other': new Set([other]),
+            ':one': 1,
+            ':version': version,
+          },
+        }),
+      ),
+    );
   }
 
   /**
@@ -144,14 +171,14 @@ export class RegisterStore extends ReviewLists implements Register {
    * was read, nor one merged meanwhile, so merges stay a chain (never a cycle) and carry every field; false when it
    * was not, and the caller reads again.
    */
-  markMerged(key: string, into: string, version: number): Promise<boolean> {
+  markMerged(key: string, into: string, version: number, lastChange?: string): Promise<boolean> {
     return landed(
       documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: personKey(key),
           // a new version, so a write prepared from the person as it was does not land
-          UpdateExpression: 'SET mergedInto = :into, updatedAt = :now ADD version :one',
+          UpdateExpression: `SET mergedInto = :into, updatedAt = :now${lastChange ? ', lastChange = :change' : ''} ADD version :one`,
           ConditionExpression:
             'attribute_exists(pk) AND attribute_not_exists(mergedInto) AND version = :version',
           ExpressionAttributeValues: {
@@ -159,6 +186,7 @@ export class RegisterStore extends ReviewLists implements Register {
             ':now': new Date().toISOString(),
             ':one': 1,
             ':version': version,
+            ...(lastChange ? { ':change': lastChange } : {}),
           },
         }),
       ),
@@ -169,16 +197,23 @@ export class RegisterStore extends ReviewLists implements Register {
    * Records a row's outcome on the person (and, for an update, the merged record), if nobody has changed
    * the person since `held` was read; false when somebody has, and the caller must read again. A `held`
    * taken from a blocking item (`filed`) holds only if the person is still as its first row stored it: that
-   * entry first, never merged, version 1 (every later write raises the version).
+   * entry first, never merged, version 1 (every later write raises the version). A change to its fields names its
+   * history item (`lastChange`).
    */
-  recordOutcome(key: string, held: HeldPerson, entry: string, merged?: PopulationRecord): Promise<boolean> {
+  recordOutcome(
+    key: string,
+    held: HeldPerson,
+    entry: string,
+    merged?: PopulationRecord,
+    lastChange?: string,
+  ): Promise<boolean> {
     const applied = [...held.applied, entry].slice(-APPLIED_KEPT);
     return landed(
       documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: personKey(key),
-          UpdateExpression: `SET applied = :applied, version = :next, updatedAt = :now${merged ? ', #record = :record' : ''}`,
+          UpdateExpression: `SET applied = :applied, version = :next, updatedAt = :now${merged ? ', #record = :record' : ''}${lastChange ? ', lastChange = :change' : ''}`,
           ConditionExpression: held.filed
             ? 'version = :version AND applied[0] = :filed AND attribute_not_exists(mergedInto)'
             : 'version = :version',
@@ -190,19 +225,10 @@ export class RegisterStore extends ReviewLists implements Register {
             ':now': new Date().toISOString(),
             ...(merged ? { ':record': packRecord(merged) } : {}),
             ...(held.filed ? { ':filed': held.filed } : {}),
+            ...(lastChange ? { ':change': lastChange } : {}),
           },
         }),
       ),
-    );
-  }
-
-  /** What an update changed, and which batch and row said so (idempotent: one item per row). */
-  async putHistory(key: string, origin: RowOrigin, changes: FieldChanges): Promise<void> {
-    await documents.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...registerKeys.history(key, origin), ...origin, changes, at: new Date().toISOString() },
-      }),
     );
   }
 

@@ -34,7 +34,8 @@ export interface Rekeying {
 // the sort-key prefixes of history and conflict items, as the keys module builds them
 const NO_ROW = { batchId: '', row: 0 };
 const skPrefix = (sk: string) => sk.slice(0, sk.length - rowTag(NO_ROW).length);
-const HISTORY = skPrefix(registerKeys.history('', NO_ROW).sk);
+/** what the sk of a register history item from before issue 19 begins with (`npm run history -- migrate`) */
+export const HISTORY = skPrefix(registerKeys.history('', NO_ROW).sk);
 const CONFLICT = skPrefix(registerKeys.conflict('', NO_ROW).sk);
 
 /** A legacy key inside a longer text: `id:` and the 12-digit ID, or `nk:` and the 22-character digest. */

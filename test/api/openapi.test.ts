@@ -38,6 +38,7 @@ describe('OpenAPI document', () => {
       'Coverage',
       'Error',
       'Label',
+      'PersonHistory',
       'Review',
       'ReviewList',
       'UploadTicket',

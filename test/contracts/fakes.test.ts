@@ -6,6 +6,7 @@ import { MemoryApplications } from '../fakes/applications.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage } from '../fakes/coverage.ts';
 import { MemoryFiles } from '../fakes/files.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryLinkPasses } from '../fakes/link-passes.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import * as contracts from './ports.ts';
@@ -18,6 +19,7 @@ contracts.agencyBatchesContract('MemoryBatches.forAgencies', () => {
 contracts.filesContract('MemoryFiles', () => new MemoryFiles());
 contracts.linkPassesContract('MemoryLinkPasses', () => new MemoryLinkPasses());
 contracts.registerContract('MemoryRegister', () => new MemoryRegister());
+contracts.historyContract('MemoryHistory', () => new MemoryHistory());
 contracts.applicationsContract('MemoryApplications', () => new MemoryApplications());
 contracts.agenciesContract('MemoryAgencies', () => new MemoryAgencies());
 contracts.machineClientsContract('MemoryAgencies', () => {

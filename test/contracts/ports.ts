@@ -14,12 +14,14 @@ import {
   type ReferencePopulations,
   zeroCounts,
 } from '../../shared/model/coverage.ts';
+import type { ChangeDraft } from '../../shared/model/history.ts';
 import type {
   Agencies,
   AgencyBatches,
   Applications,
   Batches,
   LinkPasses,
+  PersonHistory,
   Register,
   RegisterScanner,
   ReportFiles,
@@ -345,9 +347,12 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       // a copy filed with the person's first entry holds only while the person is as first stored
       const filed = { record: PERSON, version: 1, applied: ['b1#1:new'], filed: 'b1#1:new' };
       expect(await register.recordOutcome(key, filed, 'b1#5:duplicate')).toBe(false);
-      await register.putHistory(key, origin(3), {
-        currentAddress: { from: PERSON.currentAddress, to: moved.currentAddress },
-      });
+      // a change to its fields names its history item
+      const now = (await register.getPerson(key)) as NonNullable<
+        Awaited<ReturnType<typeof register.getPerson>>
+      >;
+      expect(await register.recordOutcome(key, now, 'b1#7:updated', PERSON, '00000003#b1#7')).toBe(true);
+      expect((await register.getPerson(key))?.lastChange).toBe('00000003#b1#7');
       await register.putConflict(key, origin(6), { ...PERSON, fullName: 'Trần Thị Bình' });
       expect(await register.getPerson(unique('id:'))).toBeUndefined();
     });
@@ -367,9 +372,13 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       expect(await register.markMerged(other, into, 1)).toBe(true);
       expect(await register.markMerged(other, alias, 2)).toBe(false); // merged already
       expect(await register.getPerson(other)).toMatchObject({ mergedInto: into, version: 2 });
-      await register.addKeptApart(into, other);
-      await register.addKeptApart(into, other);
-      expect((await register.getPerson(into))?.keptApart).toEqual([other]);
+      expect(await register.addKeptApart(into, other, 1, '00000002#review#b1.1')).toBe(true);
+      expect(await register.addKeptApart(into, other, 1, '00000002#review#b1.1')).toBe(false); // changed since
+      expect(await register.getPerson(into)).toMatchObject({
+        keptApart: [other],
+        version: 2,
+        lastChange: '00000002#review#b1.1',
+      });
     });
 
     it('finds a person by the blocking keys it is filed under, with its record and first entry', async () => {
@@ -422,7 +431,7 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       await register.putAlias(alias, kept, origin(2), 'duplicate');
       await register.createPerson(merged, PERSON, origin(3));
       await register.markMerged(merged, kept, 1);
-      await register.addKeptApart(kept, merged);
+      await register.addKeptApart(kept, merged, 1, '00000002#review#b1.1');
       await register.fileForLinkage(kept, PERSON, [unique('bg:')], 'CA-PLEIKU', 'b1#1:new');
       const scanned = [];
       for (let segment = 0; segment < 2; segment++)
@@ -437,6 +446,54 @@ export function registerContract(name: string, make: () => Register & RegisterSc
         record: PERSON,
         keptApart: [merged],
       });
+    });
+  });
+}
+
+export function historyContract(name: string, make: () => PersonHistory) {
+  describe(`${name}: the PersonHistory port`, () => {
+    const change = (personKey: string, version: number, changeId: string, to: string): ChangeDraft => ({
+      personKey,
+      version,
+      change: changeId,
+      outcome: 'updated',
+      why: 'updated',
+      changes: { currentAddress: { from: PERSON.currentAddress, to } },
+      agencyCode: 'CA-PLEIKU',
+      batchId: 'b1',
+      row: version,
+      by: { kind: 'uploader', id: 'sub-1' },
+    });
+
+    it('puts a change once under its key: a retry finds it there and leaves it as it was', async () => {
+      const history = make();
+      const key = unique('p1:nk:');
+      const sk = await history.put(change(key, 2, 'b1#2', 'Pleiku'));
+      expect(sk).toBe('00000002#b1#2');
+      expect(await history.put(change(key, 2, 'b1#2', 'changed by a retry'))).toBe(sk);
+      const [item, ...rest] = await history.list(key);
+      expect(rest).toEqual([]);
+      expect(item).toMatchObject({ ...change(key, 2, 'b1#2', 'Pleiku'), sk });
+      expect(Number.isNaN(Date.parse(item?.at ?? ''))).toBe(false);
+    });
+
+    it('gives a creation back with every field it was created with', async () => {
+      const history = make();
+      const key = unique('p1:id:');
+      const changes = Object.fromEntries(Object.entries(PERSON).map(([field, to]) => [field, { to }]));
+      await history.put({ ...change(key, 1, 'b1#1', ''), outcome: 'created', why: 'new', changes });
+      const [created] = await history.list(key);
+      expect(created).toMatchObject({ outcome: 'created', changes, by: { kind: 'uploader', id: 'sub-1' } });
+      expect(Object.keys(created?.changes ?? {})).toHaveLength(Object.keys(PERSON).length);
+    });
+
+    it('lists a person’s changes in the order of their versions, and nobody else’s', async () => {
+      const history = make();
+      const [key, other] = [unique('p1:nk:'), unique('p1:nk:')];
+      for (const version of [10, 2, 1]) await history.put(change(key, version, `b1#${version}`, 'x'));
+      await history.put(change(other, 1, 'b1#1', 'x'));
+      expect((await history.list(key)).map((item) => item.version)).toEqual([1, 2, 10]);
+      expect(await history.list(unique('p1:nk:'))).toEqual([]);
     });
   });
 }

@@ -14,14 +14,30 @@ export class MemoryRegister implements Register, RegisterScanner {
     Map<string, { record: PopulationRecord; agencyCode: string; created: string }>
   >();
   readonly reviews = new Map<string, model.StoredReview>();
-  readonly history: string[] = [];
   /** `{key} {batchId#row}` of each conflict kept */
   readonly conflicts: string[] = [];
   readonly calls = { getPerson: 0, query: 0, filingItems: 0, putAlias: 0 };
   /** throws once from the next createPerson, after the filing items are written */
   crashOnCreate = false;
+  /**
+   * throws once from the next write that changes a person's fields or links (recordOutcome with a history item,
+   * markMerged, addKeptApart): a crash between the history item and the change it records
+   */
+  crashOnChange = false;
 
-  async createPerson(key: string, record: PopulationRecord, origin: model.RowOrigin, outcome = 'new') {
+  private crash(): void {
+    if (!this.crashOnChange) return;
+    this.crashOnChange = false;
+    throw new Error('injected crash');
+  }
+
+  async createPerson(
+    key: string,
+    record: PopulationRecord,
+    origin: model.RowOrigin,
+    outcome = 'new',
+    lastChange?: string,
+  ) {
     if (this.crashOnCreate) {
       this.crashOnCreate = false;
       throw new Error('injected crash');
@@ -32,6 +48,7 @@ export class MemoryRegister implements Register, RegisterScanner {
       version: 1,
       applied: [`${rowTag(origin)}:${outcome}`],
       agencyCode: origin.agencyCode,
+      ...(lastChange ? { lastChange } : {}),
     });
     return true;
   }
@@ -80,7 +97,14 @@ export class MemoryRegister implements Register, RegisterScanner {
     });
   }
 
-  async recordOutcome(key: string, held: model.HeldPerson, entry: string, merged?: PopulationRecord) {
+  async recordOutcome(
+    key: string,
+    held: model.HeldPerson,
+    entry: string,
+    merged?: PopulationRecord,
+    lastChange?: string,
+  ) {
+    if (lastChange) this.crash();
     const now = this.persons.get(key);
     if (!now || now.version !== held.version) return false;
     if (held.filed && (now.applied[0] !== held.filed || now.mergedInto)) return false;
@@ -89,13 +113,9 @@ export class MemoryRegister implements Register, RegisterScanner {
       version: now.version + 1,
       applied: [...now.applied, entry].slice(-16),
       ...(merged ? { record: merged } : {}),
+      ...(lastChange ? { lastChange } : {}),
     });
     return true;
-  }
-
-  async putHistory(key: string, origin: model.RowOrigin, _changes: model.FieldChanges) {
-    const entry = `${key} ${rowTag(origin)}`;
-    if (!this.history.includes(entry)) this.history.push(entry);
   }
 
   async putConflict(key: string, origin: model.RowOrigin, _incoming: PopulationRecord) {
@@ -140,17 +160,23 @@ export class MemoryRegister implements Register, RegisterScanner {
     return true;
   }
 
-  async addKeptApart(key: string, other: string) {
+  async addKeptApart(key: string, other: string, version: number, lastChange: string) {
+    this.crash();
     const held = this.persons.get(key);
-    if (!held) throw new Error('no person');
+    if (!held || held.version !== version) return false;
     held.keptApart = [...new Set([...(held.keptApart ?? []), other])];
+    held.version++;
+    held.lastChange = lastChange;
+    return true;
   }
 
-  async markMerged(key: string, into: string, version: number) {
+  async markMerged(key: string, into: string, version: number, lastChange?: string) {
+    this.crash();
     const held = this.persons.get(key);
     if (!held || held.mergedInto || held.version !== version) return false;
     held.mergedInto = into;
     held.version++;
+    if (lastChange) held.lastChange = lastChange;
     return true;
   }
 

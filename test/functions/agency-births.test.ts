@@ -7,6 +7,7 @@ import type { BirthRegistration } from '../../shared/model/ids.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { setAgencyEnvironment } from './events.ts';
@@ -41,6 +42,7 @@ const ask = (id: string, caller: TestCaller = { agency: 'STP-GIALAI', roles: ['u
     coverage: new MemoryCoverage().reads(),
     worklists: new MemoryRecollections(),
     births,
+    history: new MemoryHistory(),
   })(
     get(`/births/${encodeURIComponent(id)}`, 'GET /births/{registrationId}', {
       pathParameters: { registrationId: id },

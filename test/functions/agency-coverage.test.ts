@@ -6,6 +6,7 @@ import { CoverageView } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { setAgencyEnvironment } from './events.ts';
@@ -69,6 +70,7 @@ const handler = () =>
     coverage: coverage.reads(),
     worklists: new MemoryRecollections(),
     births: new MemoryBirths(),
+    history: new MemoryHistory(),
   });
 const ask = (query: string, caller: TestCaller = { agency: 'CA-GIALAI', roles: ['viewer'] }) =>
   handler()(get(`/coverage${query}`, ROUTE, caller) as never, lambdaContext());

@@ -6,6 +6,7 @@ import type { HeldPerson, StoredReview } from '../../shared/model/register.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { historyOf } from '../fakes/history.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
@@ -51,6 +52,7 @@ const call = (path: string, routeKey: string, options: Parameters<typeof get>[2]
     coverage: coverage.reads(),
     worklists: new MemoryRecollections(),
     births: new MemoryBirths(),
+    history: historyOf(register),
   })(get(path, routeKey, options) as never, lambdaContext());
 
 beforeAll(async () => {
@@ -311,6 +313,7 @@ describe('POST /review/{id}', () => {
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
       births: new MemoryBirths(),
+      history: historyOf(register),
     })(post(`/review/${id}`, route, body, { pathParameters: { id }, agency }) as never, lambdaContext());
   beforeEach(async () => {
     register.persons.set('nk:twin', person(`${BATCH_ID}#7:probable_duplicate`));
@@ -399,6 +402,7 @@ describe('every agency route asks the agencies table', () => {
         coverage: coverage.reads(),
         worklists: new MemoryRecollections(),
         births: new MemoryBirths(),
+        history: historyOf(register),
       });
       await agencies.disable('CA-GIALAI', 'operator');
       const disabled = await handler(events[route]() as never, lambdaContext());
@@ -425,6 +429,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
       births: new MemoryBirths(),
+      history: historyOf(register),
     })(
       post(
         '/review/X',
@@ -485,6 +490,7 @@ describe('roles: each route needs one of its roles (shared/api/permissions.ts), 
       coverage: coverage.reads(),
       worklists: new MemoryRecollections(),
       births: new MemoryBirths(),
+      history: historyOf(register),
     })(event as never, lambdaContext());
     expect(bodyOf(answer).error.code).toBe('CALLER_NOT_AGENCY');
   });

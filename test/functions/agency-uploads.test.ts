@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadTicket } from '../../shared/api/schemas.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { setAgencyEnvironment } from './events.ts';
 import { bodyOf, lambdaContext, post } from './http.ts';
@@ -34,6 +35,7 @@ const ask = (event: unknown) =>
     coverage: new MemoryCoverage().reads(),
     worklists: new MemoryRecollections(),
     births: new MemoryBirths(),
+    history: new MemoryHistory(),
   })(event as never, lambdaContext());
 const upload = (body: unknown, context: Record<string, unknown> = machine) =>
   ask(machineEvent(body, context));

@@ -12,6 +12,7 @@ import type { OutcomeEntry } from '../../shared/ingest/types.ts';
 import { MemoryAgencies } from '../fakes/agencies.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryCoverage, MemoryRecollections } from '../fakes/coverage.ts';
+import { historyOf } from '../fakes/history.ts';
 import { MemoryBirths } from '../fakes/ids.ts';
 import { testKeyer } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
@@ -114,6 +115,7 @@ const ask = (
     coverage: new MemoryCoverage().reads(),
     worklists: recollections,
     births: new MemoryBirths(),
+    history: historyOf(register),
   })(
     get(`/worklists/${commune}${query}`, ROUTE, { ...caller, pathParameters: { commune }, headers }) as never,
     lambdaContext(),

@@ -17,6 +17,8 @@ export function setPipelineEnvironment(): void {
     BATCHES_TABLE: 'batches-table',
     REGISTER_TABLE: 'register-table',
     AGENCIES_TABLE: 'agencies-table',
+    HISTORY_TABLE: 'history-table',
+    HISTORY_DAYS: '3653',
     INTAKE_QUEUE_URL: 'https://sqs.local/intake',
     RECORDS_QUEUE_URL: 'https://sqs.local/records',
     FINALIZE_QUEUE_URL: 'https://sqs.local/finalize',
@@ -44,6 +46,8 @@ export function setAgencyEnvironment(): void {
     REGISTER_TABLE: 'register-table',
     AGENCIES_TABLE: 'agencies-table',
     IDS_TABLE: 'ids-table',
+    HISTORY_TABLE: 'history-table',
+    HISTORY_DAYS: '3653',
     PEOPLE_CLIENT_ID: 'people-client',
   });
 }

@@ -5,6 +5,7 @@ import type { Batch } from '../../shared/model/batch.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryDeadLetters } from '../fakes/dead-letters.ts';
 import { MemoryFiles } from '../fakes/files.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { testKeyer } from '../fakes/keyer.ts';
 import { MemoryReferences } from '../fakes/references.ts';
 import { MemoryRegister } from '../fakes/register.ts';
@@ -14,6 +15,7 @@ export function pipelineFakes() {
     batches: new MemoryBatches(),
     files: new MemoryFiles(),
     register: new MemoryRegister(),
+    history: new MemoryHistory(),
     deadLetters: new MemoryDeadLetters(),
     references: new MemoryReferences(),
     keyer: async () => testKeyer,

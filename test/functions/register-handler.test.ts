@@ -172,7 +172,8 @@ describe('register handler', () => {
 
   it('the same identity with a new address is an update with history, guarded by the version read', async () => {
     held({ currentAddress: 'An Khê' }, 4, []);
-    const history = vi.spyOn(world.register, 'putHistory');
+    // the batch's uploader, as the split took it from the upload's signed metadata
+    await world.batches.setStatus('b1', 'registering', { uploadedBy: 'client-7' });
     const outcome = vi.spyOn(world.register, 'recordOutcome');
     await register();
     // no earlier entry kept: compared with the record as held
@@ -189,9 +190,19 @@ describe('register handler', () => {
         UNPLACED,
       ],
     ]);
-    expect(history).toHaveBeenCalledWith(KEY, expect.objectContaining({ batchId: 'b1', row: 7 }), {
-      currentAddress: { from: 'An Khê', to: 'Pleiku' },
+    // its history item: the field from and to, the batch and row, the uploader who made it
+    const [change] = await world.history.list(KEY);
+    expect(change).toMatchObject({
+      sk: '00000005#b1#7',
+      version: 5,
+      outcome: 'updated',
+      changes: { currentAddress: { from: 'An Khê', to: 'Pleiku' } },
+      batchId: 'b1',
+      row: 7,
+      agencyCode: 'CA-PLEIKU',
+      by: { kind: 'uploader', id: 'client-7' },
     });
+    expect(world.register.persons.get(KEY)?.lastChange).toBe(change?.sk);
     // written against the version it read: the fake, like the table, refuses any other
     expect(outcome.mock.calls[0]?.[1]).toMatchObject({ version: 4 });
     expect(world.register.persons.get(KEY)).toMatchObject({ record, version: 5 });
@@ -248,6 +259,21 @@ describe('register handler', () => {
     await register({ ...chunk, seq: 1 });
     expect(world.sendChunk).not.toHaveBeenCalled();
     expect(world.sendFinalize.mock.calls).toEqual([['b1']]);
+  });
+
+  it('a new person’s history item not put: the chunk fails before its outcomes, and its retry puts the item', async () => {
+    world.history.crashOnPut = true;
+    const failed = await register();
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(world.register.persons.get(KEY)?.lastChange).toBe('00000001#b1#7');
+    expect(await world.files.exists(outcomesKey)).toBe(false);
+    expect(await world.history.list(KEY)).toEqual([]);
+    const retried = await register(chunk, 2);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect((await world.files.readLines<unknown[]>(outcomesKey))[0]?.[1]).toBe('new');
+    expect((await world.history.list(KEY)).map((item) => [item.sk, item.outcome])).toEqual([
+      ['00000001#b1#7', 'created'],
+    ]);
   });
 
   it('on the last try of a failing chunk, marks the batch failed with a reason and leaves the message to the DLQ', async () => {

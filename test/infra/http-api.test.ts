@@ -190,7 +190,7 @@ describe('HTTP functions may only read', () => {
     expect(writes('lookup')).toEqual([]);
   });
 
-  it('agency writes only register items (the review of probable duplicates), coverage counters (a merge moves them), uploads (to sign their URLs), and no message', () => {
+  it('agency writes only register items (the review of probable duplicates), coverage counters (a merge moves them), history items (put once), uploads (to sign their URLs), and no message', () => {
     const written = writes('agency');
     const s3 = written.filter((statement) => actions([statement]).some((action) => action.startsWith('s3:')));
     const puts = s3.filter((statement) => actions([statement]).includes('s3:PutObject'));
@@ -203,6 +203,7 @@ describe('HTTP functions may only read', () => {
     const tableWrites = written.filter((statement) => !s3.includes(statement));
     expect(tableWrites.flatMap((statement) => [statement.Resource].flat())).toEqual([
       { 'Fn::GetAtt': [idOf(stack.tables.tables.batches), 'Arn'] },
+      { 'Fn::GetAtt': [idOf(stack.tables.tables.history), 'Arn'] },
       { 'Fn::GetAtt': [idOf(stack.tables.tables.register), 'Arn'] },
     ]);
     // on the batches table, UpdateItem of the coverage counters' partitions alone

@@ -260,12 +260,29 @@ describe('retention (storage limitation, issue 24)', () => {
     });
   });
 
-  it('turns on TTL on expiresAt of the applications and the batches tables (rejected forms), not the register', () => {
-    const ttl = (id: 'batches' | 'register' | 'applications') =>
+  it('turns on TTL on expiresAt of the applications, the batches (rejected forms) and the history tables, not the register', () => {
+    const ttl = (id: 'batches' | 'register' | 'applications' | 'history') =>
       template.toJSON().Resources[idOf(stack.tables.tables[id])].Properties.TimeToLiveSpecification;
     expect(ttl('applications')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('register')).toBeUndefined();
     expect(ttl('batches')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(ttl('history')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('tells every function that writes the history the stage’s days to keep a change, years in prod', () => {
+    for (const of of [stack, prod.stack]) {
+      const days = (fn: Parameters<typeof Stack.of>[0]) =>
+        (
+          Stack.of(of).resolve(
+            (fn.node.defaultChild as CfnElement & { environment: unknown }).environment,
+          ) as {
+            variables: Record<string, string>;
+          }
+        ).variables.HISTORY_DAYS;
+      for (const fn of [of.ingestion.functions.register.function, of.ingestion.functions.link.function])
+        expect(days(fn)).toBe(String(of.config.retention.historyDays));
+    }
+    expect(prod.stack.config.retention.historyDays).toBeGreaterThanOrEqual(3650);
   });
 
   it('tells the status function the stage’s days for closed applications', () => {
@@ -286,6 +303,29 @@ describe('narrower grants (issue 24)', () => {
     expect(new Set(onRegister.flatMap(actionsOf))).toEqual(
       new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
     );
+  });
+
+  it('keeps the history table append-only: PutItem alone for every function that writes it, never an update or a delete', () => {
+    const history = arnOf(idOf(stack.tables.tables.history));
+    for (const id of Object.keys(ACCESS) as (keyof typeof ACCESS)[]) {
+      const onHistory = statementsOfFunction(id)
+        .filter((s) => names(s, history))
+        .flatMap(actionsOf);
+      expect(onHistory).not.toContain('dynamodb:UpdateItem');
+      expect(onHistory).not.toContain('dynamodb:DeleteItem');
+      expect(onHistory).not.toContain('dynamodb:BatchWriteItem');
+      const writes = ['register', 'link', 'agency'].includes(id);
+      expect(onHistory.includes('dynamodb:PutItem')).toBe(writes);
+    }
+    // only GET /persons/{key}/history reads it
+    const reads = (id: keyof typeof ACCESS) =>
+      statementsOfFunction(id)
+        .filter((s) => names(s, history))
+        .flatMap(actionsOf)
+        .filter((a) => a !== 'dynamodb:PutItem');
+    expect(reads('agency')).toEqual(['dynamodb:Query']);
+    expect(reads('register')).toEqual([]);
+    expect(reads('link')).toEqual([]);
   });
 
   it('limits the agency function to the review lists’ and persons’ partitions (LeadingKeys), never blocking items', () => {

@@ -18,6 +18,7 @@ import type { Batch } from '../../shared/model/batch.ts';
 import type { StoredReview } from '../../shared/model/register.ts';
 import { MemoryBatches } from '../fakes/batches.ts';
 import { MemoryFiles } from '../fakes/files.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryIdCounters, MemoryIssuedIds } from '../fakes/ids.ts';
 import { keyOf, testKeyer } from '../fakes/keyer.ts';
 import { MemoryLinkPasses } from '../fakes/link-passes.ts';
@@ -58,6 +59,7 @@ function world() {
   const issued = new MemoryIssuedIds();
   const full: string[] = [];
   const queue: LinkPassMessage[] = [];
+  const history = new MemoryHistory();
   const issuance: IssuanceDeps = {
     allocator: createAllocator({
       counters,
@@ -78,6 +80,7 @@ function world() {
     segments: 2,
     partitions: 2,
     keyer: async () => testKeyer,
+    history,
     issuance,
   };
   /** Runs a pass to its end, each message once, or each twice (a redelivery of every step). */
@@ -99,7 +102,7 @@ function world() {
     await register.createPerson(key, record, { batchId, row, agencyCode: AGENCY });
     return key;
   }
-  return { register, files, batches, passes, issued, counters, full, issuance, deps, pass, add };
+  return { register, files, batches, passes, issued, counters, full, issuance, history, deps, pass, add };
 }
 
 function review(key: string, row: number, resolution?: StoredReview['resolution']): StoredReview {
@@ -159,6 +162,16 @@ describe('a link pass that issues numbers', () => {
         key,
       );
       expect(held?.applied.at(-1)).toBe('issue#night-1:issued');
+      // its history item first, which the person's write names (issue 19)
+      const changes = await w.history.list(key);
+      const issued = changes.find((change) => change.change === 'issue#night-1');
+      expect(issued).toMatchObject({
+        outcome: 'updated',
+        changes: { personalId: { to: number } },
+        by: { kind: 'link-pass', id: 'night-1' },
+        passId: 'night-1',
+      });
+      expect(held?.lastChange).toBe(issued?.sk);
     }
     for (const key of [waiting, foreign, nowhere]) {
       expect((await w.register.getPerson(key))?.record.personalId).toBeUndefined();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type LinkPassDeps, LinkPassMessage, passSizes, runPassStep } from '../../shared/ingest/link-pass.ts';
 import { batchKeys } from '../../shared/keys.ts';
 import { MemoryFiles } from '../fakes/files.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryLinkPasses } from '../fakes/link-passes.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 
@@ -23,6 +24,7 @@ function setup(items = 1000) {
   const deps: LinkPassDeps = {
     passes,
     register: new SizedRegister(items),
+    history: new MemoryHistory(),
     files: new MemoryFiles(),
     send: async (messages) => void sent.push(...messages),
     segments: 2,

@@ -4,10 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { placesIn, placesOf } from '../../shared/coverage/places.ts';
-import { mergePerson } from '../../shared/ingest/resolve-review.ts';
+import { type Decision, mergePerson } from '../../shared/ingest/resolve-review.ts';
 import { MemoryCoverage } from '../fakes/coverage.ts';
+import { historyOf } from '../fakes/history.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 
+/** a link pass made the merges */
+const PASS: Decision = { by: { kind: 'link-pass', id: 'p1' }, why: 'link-pass', source: { passId: 'p1' } };
 const HOI_THUONG = 'Phường Hội Thương, Thành phố Pleiku, Tỉnh Gia Lai'; // 23566
 const IA_KLA = 'Xã Ia Kla, Huyện Đức Cơ, Tỉnh Gia Lai'; // 23869
 
@@ -65,11 +68,15 @@ describe('a merge and the coverage counters', () => {
   it('takes the merged person out of its commune once, however often it is repeated', async () => {
     const { register, coverage } = await world();
     expect(placesIn(placesOf({ permanentAddress: IA_KLA }), 2020).permanent).toBe('23869');
-    expect(await mergePerson(register, 'A', 'B', 'review#b1.1', coverage)).toBe(true);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'review#b1.1', PASS, coverage)).toBe(
+      true,
+    );
     const once = await counted(coverage);
     expect(once).toEqual(expected(register));
     expect(Object.values(once).reduce((a, b) => a + b, 0)).toBe(-1);
-    expect(await mergePerson(register, 'A', 'B', 'review#b1.1', coverage)).toBe(false);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'review#b1.1', PASS, coverage)).toBe(
+      false,
+    );
     expect(await counted(coverage)).toEqual(once);
   });
 
@@ -80,21 +87,29 @@ describe('a merge and the coverage counters', () => {
         throw new Error('injected: the counters are unavailable');
       },
     };
-    await expect(mergePerson(register, 'A', 'B', 'link#p1#A', failing)).rejects.toThrow('injected');
+    await expect(
+      mergePerson(register, historyOf(register), 'A', 'B', 'link#p1#A', PASS, failing),
+    ).rejects.toThrow('injected');
     // the pointer waits for the counters: not merged yet, and nothing counted
     expect(register.persons.get('A')?.mergedInto).toBeUndefined();
-    expect(await mergePerson(register, 'A', 'B', 'link#p1#A', coverage)).toBe(true);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'link#p1#A', PASS, coverage)).toBe(
+      true,
+    );
     expect(await counted(coverage)).toEqual(expected(register));
   });
 
   it('moves the counters of a merge an earlier attempt finished but died before counting', async () => {
     const { register, coverage } = await world();
     // an attempt without counters: the merge lands, the counters never hear of it
-    expect(await mergePerson(register, 'A', 'B', 'link#p1#A')).toBe(true);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'link#p1#A', PASS)).toBe(true);
     expect(await counted(coverage)).toEqual({});
-    expect(await mergePerson(register, 'A', 'B', 'link#p1#A', coverage)).toBe(false);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'link#p1#A', PASS, coverage)).toBe(
+      false,
+    );
     expect(await counted(coverage)).toEqual(expected(register));
-    expect(await mergePerson(register, 'A', 'B', 'link#p1#A', coverage)).toBe(false);
+    expect(await mergePerson(register, historyOf(register), 'A', 'B', 'link#p1#A', PASS, coverage)).toBe(
+      false,
+    );
     expect(await counted(coverage)).toEqual(expected(register));
   });
 });

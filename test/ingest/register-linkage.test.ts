@@ -2,10 +2,12 @@
 // and that a redelivered or half-done row decides the same.
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
+import { landedChanges } from '../../shared/ingest/person-history.ts';
 import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
 import { filingKeys } from '../../shared/linkage/blocking.ts';
+import { historyOf, REVIEWER } from '../fakes/history.ts';
 import { keyOf } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
@@ -39,7 +41,9 @@ const origin = (row: number, batchId = 'b1') => ({ batchId, row, agencyCode: 'CA
 async function registered(register: MemoryRegister, rows: PopulationRecord[], batchId = 'b1') {
   const results = [];
   for (const [i, record] of rows.entries()) {
-    results.push(await registerRecord(entry(i + 1, record), origin(i + 1, batchId), register, true));
+    results.push(
+      await registerRecord(entry(i + 1, record), origin(i + 1, batchId), register, historyOf(register), true),
+    );
   }
   return results;
 }
@@ -78,7 +82,7 @@ describe('register with record linkage', () => {
     expect(register.calls).toMatchObject({ query: 3, getPerson: 0 });
     await registered(register, [noisy], 'b2');
     expect(register.calls).toMatchObject({ query: 6, getPerson: 0 });
-    expect(register.history).toEqual([`${keyOf(held)} b2#1`]);
+    expect(historyOf(register).of(keyOf(held))).toEqual(['00000001#b1#1 created', '00000002#b2#1 updated']);
     // the same form again, under its own key: the blocking item's copy, no GetItem either
     const [again] = await registered(register, [held], 'b3');
     expect(again).toEqual({
@@ -89,7 +93,7 @@ describe('register with record linkage', () => {
     expect(register.calls).toMatchObject({ query: 9, getPerson: 1 });
   });
 
-  it('reads the person when it changed since it was filed, and records no history from the stale copy', async () => {
+  it('reads the person when it changed since it was filed; the stale copy’s history item is in no chain', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, noisy]);
     expect(register.persons.get(keyOf(held))?.version).toBe(2);
@@ -99,8 +103,12 @@ describe('register with record linkage', () => {
     expect(third?.outcome).toBe('duplicate');
     expect(third?.personKey).toBe(keyOf(held));
     expect(register.calls.getPerson).toBe(reads + 1);
-    expect(register.history).toEqual([`${keyOf(held)} b1#2`]);
     expect(register.persons.get(keyOf(held))?.applied).toHaveLength(3);
+    // the update tried from the filed copy put its item first; its write did not land, so no chain reaches it
+    const person = register.persons.get(keyOf(held));
+    const items = await historyOf(register).list(keyOf(held));
+    expect(items.map((item) => item.sk)).toContain('00000002#b2#1');
+    expect(landedChanges(items, person?.lastChange).map((change) => change.change)).toEqual(['b1#1', 'b1#2']);
   });
 
   it('does not write to a person a reviewer merged, though its filed copy is unchanged', async () => {
@@ -138,8 +146,14 @@ describe('register with record linkage', () => {
 
   it("shows another agency's person to the reviewer only by initials, year and levels", async () => {
     const register = new MemoryRegister();
-    await registerRecord(entry(1, held), { ...origin(1), agencyCode: 'CA-KONTUM' }, register, true);
-    await registerRecord(entry(2, twin), origin(2), register, true);
+    await registerRecord(
+      entry(1, held),
+      { ...origin(1), agencyCode: 'CA-KONTUM' },
+      register,
+      historyOf(register),
+      true,
+    );
+    await registerRecord(entry(2, twin), origin(2), register, historyOf(register), true);
     const fields = register.reviews.get('CA-PLEIKU/b1.2')?.fields ?? [];
     const byField = new Map(fields.map((f) => [f.field, f]));
     expect(byField.get('fullName')).toEqual({
@@ -187,8 +201,10 @@ describe('register with record linkage', () => {
     const register = new MemoryRegister();
     await registered(register, [held]);
     register.crashOnCreate = true;
-    await expect(registerRecord(entry(2, twin), origin(2), register, true)).rejects.toThrow('injected');
-    const retried = await registerRecord(entry(2, twin), origin(2), register, true);
+    await expect(
+      registerRecord(entry(2, twin), origin(2), register, historyOf(register), true),
+    ).rejects.toThrow('injected');
+    const retried = await registerRecord(entry(2, twin), origin(2), register, historyOf(register), true);
     expect(retried.outcome).toBe('probable_duplicate');
     expect(register.reviews.size).toBe(1);
   });
@@ -208,7 +224,7 @@ describe('resolving a review item', () => {
   it('merge: the reviewed person points to the candidate, and its later rows join the candidate', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, twin]);
-    const result = await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge');
+    const result = await resolveReview(register, historyOf(register), 'CA-PLEIKU', 'b1.2', 'merge', REVIEWER);
     expect(result.status).toBe('resolved');
     expect(register.persons.get(keyOf(twin))?.mergedInto).toBe(keyOf(held));
     expect(register.persons.get(keyOf(held))?.applied).toContain('review#b1.2:merged');
@@ -219,15 +235,21 @@ describe('resolving a review item', () => {
     expect(later?.personKey).toBe(keyOf(held));
     expect(later?.outcome).toBe('duplicate');
     // repeating the same resolution changes nothing; the other one is refused
-    expect((await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge')).status).toBe('resolved');
-    expect((await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'keepApart')).status).toBe('alreadyResolved');
+    expect(
+      (await resolveReview(register, historyOf(register), 'CA-PLEIKU', 'b1.2', 'merge', REVIEWER)).status,
+    ).toBe('resolved');
+    expect(
+      (await resolveReview(register, historyOf(register), 'CA-PLEIKU', 'b1.2', 'keepApart', REVIEWER)).status,
+    ).toBe('alreadyResolved');
   });
 
   it('keepApart: both persons remember it; another agency cannot see or resolve the item', async () => {
     const register = new MemoryRegister();
     await registered(register, [held, twin]);
-    expect((await resolveReview(register, 'CA-OTHER', 'b1.2', 'keepApart')).status).toBe('notFound');
-    await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'keepApart');
+    expect(
+      (await resolveReview(register, historyOf(register), 'CA-OTHER', 'b1.2', 'keepApart', REVIEWER)).status,
+    ).toBe('notFound');
+    await resolveReview(register, historyOf(register), 'CA-PLEIKU', 'b1.2', 'keepApart', REVIEWER);
     expect(register.persons.get(keyOf(twin))?.keptApart).toEqual([keyOf(held)]);
     expect(register.persons.get(keyOf(held))?.keptApart).toEqual([keyOf(twin)]);
   });

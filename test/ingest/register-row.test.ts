@@ -6,6 +6,7 @@ import type { PopulationRecord } from '#domain/record.ts';
 import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
+import { historyOf, REVIEWER } from '../fakes/history.ts';
 import { keyOf } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
@@ -21,7 +22,7 @@ async function upload(register: MemoryRegister, batchId: string, rows: Populatio
   const results = [];
   for (const [i, record] of rows.entries()) {
     const entry: ChunkEntry = { row: i + 1, personKey: keyOf(record), record };
-    results.push(await registerRecord(entry, origin(batchId, i + 1), register, linkage));
+    results.push(await registerRecord(entry, origin(batchId, i + 1), register, historyOf(register), linkage));
   }
   return results;
 }
@@ -35,7 +36,7 @@ describe.each([
     const first = await upload(register, 'b1', [withId, moved], linkage);
     expect(first.map((r) => r.outcome)).toEqual(['new', 'updated']);
     const before = structuredClone(register.persons.get(keyOf(withId)));
-    const history = register.history.length;
+    const history = historyOf(register).items.size;
 
     const again = await upload(register, 'b2', [withId, moved], linkage);
 
@@ -54,7 +55,7 @@ describe.each([
     // the person keeps the newer address, its version and its entries: the second upload wrote nothing
     expect(register.persons.get(keyOf(withId))).toEqual(before);
     expect(before?.record.currentAddress).toBe(moved.currentAddress);
-    expect(register.history).toHaveLength(history);
+    expect(historyOf(register).items.size).toBe(history);
   });
 
   it('two identical rows in one file: the second is a duplicate of the first', async () => {
@@ -76,6 +77,7 @@ describe.each([
       { row: 2, personKey: keyOf(withPhone), record: withPhone },
       origin('b1', 2),
       register,
+      historyOf(register),
       linkage,
     );
     expect(redelivered).toEqual(updated);
@@ -114,6 +116,7 @@ describe.each([
       { row: 2, personKey: keyOf(otherName), record: otherName },
       origin('b1', 2),
       register,
+      historyOf(register),
       linkage,
     );
     expect(redelivered).toEqual(conflict);
@@ -135,7 +138,7 @@ describe('a merged person’s form again', () => {
     const register = new MemoryRegister();
     const [, probable] = await upload(register, 'b1', [held, twin], true);
     expect(probable?.outcome).toBe('probable_duplicate');
-    await resolveReview(register, 'CA-PLEIKU', 'b1.2', 'merge');
+    await resolveReview(register, historyOf(register), 'CA-PLEIKU', 'b1.2', 'merge', REVIEWER);
     const before = structuredClone(register.persons.get(keyOf(held)));
     const [again] = await upload(register, 'b2', [twin], true);
     expect(again).toEqual({

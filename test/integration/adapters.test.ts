@@ -40,6 +40,7 @@ contracts.referencePopulationsContract(
 );
 contracts.linkPassesContract('LinkPassStore', () => new adapters.LinkPassStore(names.tables.batches));
 contracts.registerContract('RegisterScan', () => new adapters.RegisterScan(names.tables.register));
+contracts.historyContract('HistoryStore', () => new adapters.HistoryStore(names.tables.history, 30));
 contracts.applicationsContract(
   'ApplicationStore',
   () => new adapters.ApplicationStore(names.tables.applications),

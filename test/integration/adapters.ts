@@ -6,6 +6,7 @@ export { ApplicationStore } from '../../shared/store/application-store.ts';
 export { BatchReads } from '../../shared/store/batch-reads.ts';
 export { BatchStore } from '../../shared/store/batch-store.ts';
 export { CoverageStore } from '../../shared/store/coverage-store.ts';
+export { HistoryStore } from '../../shared/store/history-store.ts';
 export { LinkPassStore } from '../../shared/store/link-pass-store.ts';
 export { ReferenceStore } from '../../shared/store/reference-store.ts';
 export { RegisterScan } from '../../shared/store/register-scan.ts';

@@ -228,7 +228,7 @@ export class Agency {
   }
 
   /** Every item of a table, unmarshalled. */
-  async scan(table: 'batches' | 'register'): Promise<Record<string, unknown>[]> {
+  async scan(table: 'batches' | 'register' | 'history'): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     const pages = paginateScan(
       { client: this.dynamodb },

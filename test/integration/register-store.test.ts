@@ -95,7 +95,7 @@ describe("the link pass's scan", () => {
     await store.putAlias('id:079090009999', 'nk:scan-a', origin(3), 'duplicate');
     await store.createPerson('nk:scan-c', record, origin(4));
     expect(await store.markMerged('nk:scan-c', 'nk:scan-a', 1)).toBe(true);
-    await store.addKeptApart('nk:scan-b', 'nk:scan-a');
+    await store.addKeptApart('nk:scan-b', 'nk:scan-a', 1, '00000002#review#b1.1');
     const seen = new Map<string, { keptApart?: string[] }>();
     const { RegisterScan } = await import('../../shared/store/register-scan.ts');
     const scan = new RegisterScan(registerTable);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hmacKeyer, type PersonKeyer } from '#domain/person-keyer.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
-import { batchKeys, objectKeys, PREFIXES } from '../../shared/keys.ts';
+import { batchKeys, objectKeys, PREFIXES, registerKeys } from '../../shared/keys.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { runScript } from '../fixtures/script.ts';
 import { Agency, quietLog, signedIn, tempDir, withoutIds } from './harness.ts';
@@ -156,6 +156,26 @@ beforeAll(async () => {
   if (!merged || !keptApart) throw new Error('two probable duplicates expected');
   await resolveReview(String(merged.review_id), 'merge', A);
   await resolveReview(String(keptApart.review_id), 'keepApart', A);
+  // a register from before issue 16 kept its updates' history items beside the persons (issue 19 moved them to a
+  // table of their own): each update's, as the register wrote it then
+  for (const change of await agency.scan('history')) {
+    if (change.outcome !== 'updated' || !isLegacy(String(change.pk))) continue;
+    const { batchId, row, agencyCode, changes, at } = change as Record<string, unknown> & {
+      batchId: string;
+      row: number;
+    };
+    const item = {
+      ...registerKeys.history(String(change.pk), { batchId, row }),
+      batchId,
+      row,
+      agencyCode,
+      changes,
+      at,
+    };
+    await agency.dynamodb.send(
+      new PutItemCommand({ TableName: stack.names.tables.register, Item: marshall(item) }),
+    );
+  }
 
   legacyRegister = await register();
   legacyReports = await reports();

@@ -36,6 +36,8 @@ beforeAll(async () => {
     REGISTER_TABLE: names.tables.register,
     AGENCIES_TABLE: names.tables.agencies,
     IDS_TABLE: names.tables.ids,
+    HISTORY_TABLE: names.tables.history,
+    HISTORY_DAYS: '30',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   const { RecollectStore } = await import('../../shared/store/recollect-store.ts');

@@ -104,6 +104,7 @@ describe('local stack', () => {
       tables: {
         batches: 'dancu-batches',
         register: 'dancu-register',
+        history: 'dancu-history',
         applications: 'dancu-applications',
         agencies: 'dancu-agencies',
         ids: 'dancu-ids',
@@ -130,6 +131,8 @@ describe('local stack', () => {
       BATCHES_BUCKET: 'dancu-batches',
       BATCHES_TABLE: 'dancu-batches',
       REGISTER_TABLE: 'dancu-register',
+      HISTORY_TABLE: 'dancu-history',
+      HISTORY_DAYS: '3653',
       INTAKE_QUEUE_URL: stack.names.queues.intake.url,
       RECORDS_QUEUE_URL: stack.names.queues.records.url,
       FINALIZE_QUEUE_URL: stack.names.queues.finalize.url,
