@@ -151,6 +151,8 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
       register: { actions: ['GetItem', 'PutItem'] },
       ids: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
       agencies: AGENCY_READER,
+      // the child's creation
+      history: HISTORY_WRITER,
     },
     sendsTo: [],
     readsSecrets: ['personKey'],

@@ -240,10 +240,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionSpec> = {
       REGISTER_TABLE,
       IDS_TABLE,
       AGENCIES_TABLE,
+      // the child's creation (issue 19)
+      HISTORY_TABLE,
       // the child's key, its parents' and a held number's are HMACs under it (issue 16)
       PERSON_KEY_SECRET,
       // the numbers a prefix may give: 0 for all its allowed suffixes (a test stage names fewer)
       ID_SPACE_LIMIT: { value: '0' },
+      HISTORY_DAYS,
     },
     sendsTo: [],
   },

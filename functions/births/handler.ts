@@ -13,6 +13,7 @@ import { createAllocator } from '../../shared/ids/allocator.ts';
 import { personKeys } from '../../shared/keys.ts';
 import { type EventSenders, maySendFor, parseEventSenders } from '../../shared/procedures/event-sender.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
+import { HistoryStore } from '../../shared/store/history-store.ts';
 import { BirthStore, IdStore } from '../../shared/store/id-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
 import { logger } from '../commons/logger.ts';
@@ -39,7 +40,10 @@ export function birthsHandler(options: BirthsHandlerDeps) {
     if (!maySendFor(options.senders(), record.attributes.SenderId, event.registeringAgency)) {
       throw new BirthRefused('BIRTH_SENDER_REFUSED');
     }
-    const birth = await registerBirth(event, options.deps(await options.keyer()));
+    const birth = await registerBirth(event, {
+      ...options.deps(await options.keyer()),
+      sender: record.attributes.SenderId,
+    });
     // the registration id and the agency identify the birth; the child's name and number are never logged
     logger.info('birth registered', {
       ...deliveryOf(record),
@@ -71,6 +75,8 @@ export function birthsHandler(options: BirthsHandlerDeps) {
 
 let senders: EventSenders | undefined;
 const register = new RegisterStore(env('REGISTER_TABLE'));
+// the child's creation, each item kept the stage's `retention.historyDays`
+const history = new HistoryStore(env('HISTORY_TABLE'), Number(env('HISTORY_DAYS')));
 const ids = new IdStore(env('IDS_TABLE'));
 const births = new BirthStore(env('IDS_TABLE'));
 const agencies = cachedAgencies(env('AGENCIES_TABLE'));
@@ -90,6 +96,7 @@ export const handler = birthsHandler({
       spaceLimit: Number(process.env.ID_SPACE_LIMIT) || undefined,
     }),
     register,
+    history,
     keyer,
     births,
     agencyActive: async (code) => (await agencies.get(code))?.active === true,

@@ -7,14 +7,19 @@ import { createHash } from 'node:crypto';
 import type { PersonKeyer } from '../domain/person-keyer.ts';
 import type { PopulationRecord } from '../domain/record.ts';
 import { idPlaceOf } from '../ids/commune-place.ts';
+import { creationChange, creationKey } from '../ingest/person-history.ts';
 import { personKeys } from '../keys.ts';
 import type { BirthRegistration, Births, IdAllocator, ParentLink } from '../model/ids.ts';
-import type { Register } from '../model/ports.ts';
+import type { HistoryWriter, Register } from '../model/ports.ts';
 import { type BirthEvent, birthRecord, vintageOfBirth } from './birth-event.ts';
 
 export interface BirthDeps {
   allocator: IdAllocator;
   register: Pick<Register, 'createPerson' | 'getPerson'>;
+  /** the history table: the child's creation (issue 19) */
+  history: HistoryWriter;
+  /** who sent the event: the sender's principal (SQS `SenderId`), as the child's history names its maker */
+  sender?: string;
   keyer: PersonKeyer;
   births: Births;
   /** whether the registering agency is held and may act */
@@ -85,8 +90,14 @@ export async function registerBirth(event: BirthEvent, deps: BirthDeps): Promise
   const [mother, father] = await Promise.all([parentOf(deps, event.mother), parentOf(deps, event.father)]);
   const { record, missing } = birthRecord(event, issued.record.number, mother.record);
   const personKey = deps.keyer.seal(personKeys.identityById(issued.record.number));
-  // false when a delivery before this one created it: the same person
-  await deps.register.createPerson(personKey, record, birthOrigin(event), 'new');
+  const origin = birthOrigin(event);
+  // the person first, naming its creation's history item, then the item (issue 19, person-history.ts); false when a
+  // delivery before this one created it, which may have died before the item: it is put again, the same key
+  await deps.register.createPerson(personKey, record, origin, 'new', creationKey(personKey, origin));
+  await deps.history.put({
+    ...creationChange(personKey, origin, record, 'birth registration'),
+    by: { kind: 'machine', id: deps.sender ?? 'unknown' },
+  });
   const birth: BirthRegistration = {
     registrationId: event.registrationId,
     registeringAgency: event.registeringAgency,

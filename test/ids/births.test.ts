@@ -8,6 +8,7 @@ import { hmacKeyer } from '../../shared/domain/person-keyer.ts';
 import { checkPersonalId } from '../../shared/domain/personal-id.ts';
 import { createAllocator } from '../../shared/ids/allocator.ts';
 import { personKeys } from '../../shared/keys.ts';
+import { MemoryHistory } from '../fakes/history.ts';
 import { MemoryBirths, MemoryIdCounters, MemoryIssuedIds } from '../fakes/ids.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
@@ -37,7 +38,10 @@ function setup() {
   const register = new MemoryRegister();
   const births = new MemoryBirths();
   const issued = new MemoryIssuedIds();
+  const history = new MemoryHistory();
   const deps = {
+    history,
+    sender: 'AROAJUSTICE:births',
     allocator: createAllocator({
       counters: new MemoryIdCounters(),
       issued,
@@ -50,7 +54,7 @@ function setup() {
     agencyActive: async (code: string) => code === 'TP-GIALAI',
     now: () => NOW,
   };
-  return { register, births, issued, deps };
+  return { register, births, issued, history, deps };
 }
 
 async function withMother(register: MemoryRegister) {
@@ -107,7 +111,7 @@ describe('a birth event', () => {
 
 describe('registering a birth', () => {
   it('issues the child a number and makes its person, with the mother’s hometown and addresses', async () => {
-    const { register, births, deps } = setup();
+    const { register, births, history, deps } = setup();
     await withMother(register);
     const birth = await registerBirth(parseBirthEvent(JSON.stringify(event()), NOW), deps);
     expect(birth).toMatchObject({
@@ -136,6 +140,16 @@ describe('registering a birth', () => {
       `${birthOrigin(parseBirthEvent(JSON.stringify(event()), NOW)).batchId}#1:new`,
     ]);
     expect(births.births.get('KS-2026-0001')).toEqual(birth);
+    // its creation in its history, named by the person, made by the event's sender (issue 19)
+    const [created] = await history.list(birth.personKey);
+    expect(created).toMatchObject({
+      outcome: 'created',
+      why: 'birth registration',
+      agencyCode: 'TP-GIALAI',
+      by: { kind: 'machine', id: 'AROAJUSTICE:births' },
+      changes: { personalId: { to: birth.number } },
+    });
+    expect(child?.lastChange).toBe(created?.sk);
   });
 
   it('registers a child whose mother the register does not hold, listing what is to be collected', async () => {
@@ -145,7 +159,7 @@ describe('registering a birth', () => {
   });
 
   it('ends as one registration when delivered again, or retried after a crash before the person', async () => {
-    const { register, issued, deps } = setup();
+    const { register, issued, history, deps } = setup();
     register.crashOnCreate = true;
     const parsed = parseBirthEvent(JSON.stringify(event()), NOW);
     await expect(registerBirth(parsed, deps)).rejects.toThrow('injected');
@@ -154,6 +168,18 @@ describe('registering a birth', () => {
     expect(again).toEqual(first);
     expect(issued.records.size).toBe(1);
     expect(register.persons.size).toBe(1);
+    expect(history.items.size).toBe(1);
+  });
+
+  it('puts the child’s creation in its history when retried after a crash between the person and the item', async () => {
+    const { register, history, deps } = setup();
+    history.crashOnPut = true;
+    const parsed = parseBirthEvent(JSON.stringify(event()), NOW);
+    await expect(registerBirth(parsed, deps)).rejects.toThrow('injected');
+    expect(history.items.size).toBe(0);
+    const birth = await registerBirth(parsed, deps);
+    expect(history.of(birth.personKey)).toHaveLength(1);
+    expect(register.persons.get(birth.personKey)?.lastChange).toBe([...history.items.values()][0]?.sk);
   });
 
   it('refuses an agency the table does not hold, before any number is issued', async () => {

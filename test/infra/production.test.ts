@@ -314,7 +314,7 @@ describe('narrower grants (issue 24)', () => {
       expect(onHistory).not.toContain('dynamodb:UpdateItem');
       expect(onHistory).not.toContain('dynamodb:DeleteItem');
       expect(onHistory).not.toContain('dynamodb:BatchWriteItem');
-      const writes = ['register', 'link', 'agency'].includes(id);
+      const writes = ['register', 'link', 'agency', 'births'].includes(id);
       expect(onHistory.includes('dynamodb:PutItem')).toBe(writes);
     }
     // only GET /persons/{key}/history reads it
@@ -326,6 +326,7 @@ describe('narrower grants (issue 24)', () => {
     expect(reads('agency')).toEqual(['dynamodb:Query']);
     expect(reads('register')).toEqual([]);
     expect(reads('link')).toEqual([]);
+    expect(reads('births')).toEqual([]);
   });
 
   it('limits the agency function to the review lists’ and persons’ partitions (LeadingKeys), never blocking items', () => {
