@@ -18,7 +18,7 @@ import { putChange } from './person-history.ts';
 
 export interface IssuanceDeps {
   allocator: IdAllocator;
-  issued: Pick<IssuedIds, 'forBatch'>;
+  issued: Pick<IssuedIds, 'get' | 'forBatch'>;
   /** the person-key secret's keyer: a number's ID key is sealed under it, as every person key is */
   keyer: () => Promise<Pick<PersonKeyer, 'seal'>>;
   batches: Pick<Batches, 'get' | 'latestBatchOf'> & IssuedCounts;
@@ -60,9 +60,16 @@ export async function issueForPerson(
   deps: IssuanceDeps,
 ): Promise<IssueOutcome> {
   const person = await register.getPerson(key);
-  if (!person || person.mergedInto || person.record.personalId) return { notIssued: 'waiting' };
+  if (!person || person.mergedInto) return { notIssued: 'waiting' };
   const row = firstRow(person);
   if (!row || !person.agencyCode) return { notIssued: 'waiting' };
+  if (person.record.personalId) {
+    // numbered by an earlier try of this step (its batch is reported all the same), or given an ID by a form since
+    const earlier = await deps.issued.get({ kind: 'form', batchId: row.batchId, row: row.row });
+    return earlier?.number === person.record.personalId
+      ? { issued: { batchId: row.batchId } }
+      : { notIssued: 'waiting' };
+  }
   const origin: RowOrigin = { ...row, agencyCode: person.agencyCode };
   const review = await register.getReview(origin.agencyCode, reviewId(origin));
   if (review && review.resolution !== 'keepApart') return { notIssued: 'waiting' };

@@ -203,11 +203,17 @@ describe('a link pass that issues numbers', () => {
     const second = await w.add(person('Ksor Bi', { sex: 'female' }), 2);
     await w.register.putReview(review(second, 2));
 
-    await w.pass('night-1', 2);
+    const done = await w.pass('night-1', 2);
     expect(w.issued.records.size).toBe(1);
     const number = (await w.register.getPerson(first))?.record.personalId;
+    // the step run again finds its person numbered, and still reports the batch
+    expect(passSummary(done)).toMatchObject({ issued: 1, waiting: 1 });
     const csv = w.files.text(objectKeys.latestReport(batch(BATCH), 'issued-ids.csv'));
+    expect(csv?.trimEnd().split('\r\n').slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^1,,${number},`)),
+    ]);
     expect(csv).toBe(w.files.text(objectKeys.batchReport(batch(BATCH), 'issued-ids.csv')));
+    expect(w.history.of(first)).toHaveLength(1);
 
     // the reviewer keeps the second apart: the next pass gives it a number, and keeps the first's
     await w.register.resolveReview(AGENCY, reviewId({ batchId: BATCH, row: 2 }), 'keepApart');
