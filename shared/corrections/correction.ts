@@ -6,7 +6,7 @@
 // sex or a birth year the personal ID contradicts). docs/corrections.md.
 
 import { messageTable } from '../domain/errors.ts';
-import { FIELDS, type FieldName, fieldForHeader, type RawRow } from '../domain/fields.ts';
+import { FIELDS, type FieldName, fieldForHeader, type RawRow, recordKeyOf } from '../domain/fields.ts';
 import { looseKey } from '../domain/normalize.ts';
 import type { PopulationRecord } from '../domain/record.ts';
 import { type ValidationContext, validateRow } from '../domain/validate.ts';
@@ -179,12 +179,6 @@ export type CorrectionDecision =
       /** the held record with the correction made */
       record: PopulationRecord;
     };
-
-/** The record's key of a DC01 field (`ethnicity` is held as its code). */
-export function recordKeyOf(field: FieldName): keyof PopulationRecord {
-  if (field === 'ethnicity') return 'ethnicityCode';
-  return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof PopulationRecord;
-}
 
 /** The held record as a form's row would write it: each field's value in the record, as text. */
 function rawRowOfRecord(record: PopulationRecord): RawRow {

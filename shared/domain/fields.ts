@@ -1,6 +1,7 @@
 // The DC01 form's fields as they appear in a batch file: the English column name (the contract), the form's
 // Vietnamese labels accepted as headers, whether the form requires it, and its length limit.
 import { looseKey } from './normalize.ts';
+import type { PopulationRecord } from './record.ts';
 
 type FieldKind =
   | 'code'
@@ -81,6 +82,12 @@ export const FIELDS = {
 export type FieldName = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 export const REQUIRED_FIELDS = FIELD_NAMES.filter((name) => FIELDS[name].required);
+
+/** The record's key of a field: its name in camel case (`current_address` → `currentAddress`); an ethnic group is held as its code. */
+export function recordKeyOf(name: FieldName): keyof PopulationRecord {
+  if (name === 'ethnicity') return 'ethnicityCode';
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof PopulationRecord;
+}
 
 /** A batch row before validation: column values as text, keyed by the English field name. */
 export type RawRow = Partial<Record<FieldName, string>>;

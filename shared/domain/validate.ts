@@ -3,7 +3,7 @@
 // hot path (a whole province per file), so every field is looked at once, with no exceptions thrown.
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowCode, type RowIssue, rowIssue } from './errors.ts';
-import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow } from './fields.ts';
+import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow, recordKeyOf } from './fields.ts';
 import { type LegacyFont, legacyFontOf, readAs } from './legacy-fonts.ts';
 import {
   compactDigits,
@@ -65,9 +65,7 @@ const maritalStatusOf = memoize((value: string) => MARITAL_BY_KEY[looseKey(value
 
 // The fields as an array walked once per row (keyed lookups into FIELDS by name are slow on the hot path).
 const PLAN = FIELD_NAMES.map((name) => {
-  const key = (
-    name === 'ethnicity' ? 'ethnicityCode' : name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-  ) as keyof PopulationRecord;
+  const key = recordKeyOf(name);
   const slot = RECORD_KEYS.indexOf(key);
   if (slot < 0) throw new Error(`field ${name} has no place in the record`);
   const spec = FIELDS[name] as FieldSpec;
