@@ -9,8 +9,7 @@ import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.t
 import { BirthEventError, parseBirthEvent } from '../../shared/births/birth-event.ts';
 import { type BirthDeps, BirthRefused, registerBirth } from '../../shared/births/register-birth.ts';
 import type { PersonKeyer } from '../../shared/domain/person-keyer.ts';
-import { createAllocator } from '../../shared/ids/allocator.ts';
-import { personKeys } from '../../shared/keys.ts';
+import { createAllocator, heldInRegister } from '../../shared/ids/allocator.ts';
 import { type EventSenders, maySendFor, parseEventSenders } from '../../shared/procedures/event-sender.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { HistoryStore } from '../../shared/store/history-store.ts';
@@ -91,7 +90,7 @@ export const handler = birthsHandler({
       counters: ids,
       issued: ids,
       // a number the register holds already (issued before dancu, by another authority) is skipped
-      held: async (number) => Boolean(await register.getPerson(keyer.seal(personKeys.identityById(number)))),
+      held: heldInRegister(register, async () => keyer),
       issuedBy: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'dancu-births',
       spaceLimit: Number(process.env.ID_SPACE_LIMIT) || undefined,
     }),

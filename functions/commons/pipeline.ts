@@ -7,6 +7,7 @@ import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs
 import { env } from '../../shared/aws/clients.ts';
 import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
 import { sqs } from '../../shared/aws/sqs.ts';
+import type { PersonKeyer } from '../../shared/domain/person-keyer.ts';
 import type { LinkPassDeps } from '../../shared/ingest/link-pass.ts';
 import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
@@ -86,7 +87,8 @@ export function registerDeps(): RegisterDeps {
   };
 }
 
-export function linkPassDeps(): LinkPassDeps {
+/** The link pass's steps; its keyer whole, which the pass's issuance seals numbers' keys with too. */
+export function linkPassDeps(): LinkPassDeps & { keyer: () => Promise<PersonKeyer> } {
   return {
     passes: linkPasses(),
     register: new RegisterScan(env('REGISTER_TABLE')),

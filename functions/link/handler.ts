@@ -3,8 +3,7 @@
 // Started by the stage's schedule or by an operator's message.
 
 import { env } from '../../shared/aws/clients.ts';
-import { personKeyerFromEnvironment } from '../../shared/aws/person-key-secret.ts';
-import { createAllocator } from '../../shared/ids/allocator.ts';
+import { createAllocator, heldInRegister } from '../../shared/ids/allocator.ts';
 import {
   type LinkPassDeps,
   LinkPassMessage,
@@ -12,7 +11,6 @@ import {
   runPassStep,
 } from '../../shared/ingest/link-pass.ts';
 import type { IssuanceDeps } from '../../shared/ingest/link-pass-issue.ts';
-import { personKeys } from '../../shared/keys.ts';
 import { IdStore } from '../../shared/store/id-store.ts';
 import { IssuedBatches } from '../../shared/store/issued-batches.ts';
 import { recordIdPrefixFull, recordLinkPassFinished } from '../commons/observability.ts';
@@ -61,16 +59,16 @@ export function linkHandler(deps: LinkPassDeps) {
 }
 
 /** The link pass's issuance (issue 20): dancu's allocator on the ids table, and the batches its reports go beside. */
-function issuanceDeps(deps: LinkPassDeps): IssuanceDeps {
+function issuanceDeps(deps: ReturnType<typeof linkPassDeps>): IssuanceDeps {
   const ids = new IdStore(env('IDS_TABLE'));
-  const keyer = personKeyerFromEnvironment();
+  // the pass's keyer: one load of the person-key secret per container
+  const { keyer } = deps;
   return {
     allocator: createAllocator({
       counters: ids,
       issued: ids,
       // a number the register holds already (issued before dancu, by another authority) is skipped
-      held: async (number) =>
-        Boolean(await deps.register.getPerson((await keyer()).seal(personKeys.identityById(number)))),
+      held: heldInRegister(deps.register, keyer),
       issuedBy: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'dancu-link',
       spaceLimit: Number(process.env.ID_SPACE_LIMIT) || undefined,
     }),

@@ -5,6 +5,9 @@
 // a retry after a crash between the claim and the record claims afresh, the first index left unused for ever (a gap,
 // never a number issued twice). A number the register already holds (issued before dancu, by another authority) is
 // skipped the same way.
+
+import type { PersonKeyer } from '../domain/person-keyer.ts';
+import { personKeys } from '../keys.ts';
 import type {
   IdAllocator,
   IdCounters,
@@ -13,6 +16,7 @@ import type {
   IssueRequest,
   IssueResult,
 } from '../model/ids.ts';
+import type { Register } from '../model/ports.ts';
 import { idPrefix } from './prefix.ts';
 import { allowedSuffixes, KeyedPermutation } from './suffixes.ts';
 
@@ -40,6 +44,18 @@ function prefixSpace(limit?: number): number {
 function numberAt(prefix: string, index: number, orderKey: Uint8Array, size: number): string {
   const suffix = allowedSuffixes()[new KeyedPermutation(orderKey, size).at(index)] ?? 0;
   return `${prefix}${String(suffix).padStart(6, '0')}`;
+}
+
+/**
+ * `held` as the functions answer it: whether the register holds a person (or an alias) under the number's ID key, a
+ * number issued before dancu, by another authority.
+ */
+export function heldInRegister(
+  register: Pick<Register, 'getPerson'>,
+  keyer: () => Promise<Pick<PersonKeyer, 'seal'>>,
+): AllocatorDeps['held'] {
+  return async (number) =>
+    Boolean(await register.getPerson((await keyer()).seal(personKeys.identityById(number))));
 }
 
 export function createAllocator(deps: AllocatorDeps): IdAllocator {

@@ -3,9 +3,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { expect } from 'vitest';
 import type { BatchSummary } from '#batch/ledger.ts';
 import { isRowCode } from '#domain/errors.ts';
@@ -22,7 +23,7 @@ import {
 } from '../../local/upload-ticket.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import { uploadTicket } from '../../shared/ingest/upload-ticket.ts';
-import { objectKeys } from '../../shared/keys.ts';
+import { batchKeys, objectKeys } from '../../shared/keys.ts';
 import type { AgencyInput } from '../../shared/model/agency.ts';
 import { signingClient, UploadUrls } from '../../shared/store/upload-urls.ts';
 import type { RowTruth } from '../../tools/synthetic/generator.ts';
@@ -299,4 +300,41 @@ export async function signedIn(
     signedInTokens.set(key, token);
   }
   return { authorization: `Bearer ${await token}` };
+}
+
+/**
+ * Starts a link pass through the stack's link-pass queue, as the schedule or `npm run link-pass` does, and waits for
+ * its item to say `done`: the pass item, unmarshalled.
+ */
+export async function runLinkPass(
+  stack: LocalStack,
+  agency: Agency,
+  passId: string,
+  sizes: { segments?: number; partitions?: number } = {},
+) {
+  const sqs = new SQSClient({
+    region: stack.names.region,
+    endpoint: stack.endpoints.sqs,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.names.queues.linkPass.url,
+      MessageBody: JSON.stringify({ kind: 'link-start', passId, ...sizes }),
+    }),
+  );
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const { Item } = await agency.dynamodb.send(
+      new GetItemCommand({
+        TableName: stack.names.tables.batches,
+        Key: marshall(batchKeys.linkPass(passId)),
+        ConsistentRead: true,
+      }),
+    );
+    const pass = Item && unmarshall(Item);
+    if (pass?.status === 'done') return pass;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`link pass ${passId} did not finish`);
 }

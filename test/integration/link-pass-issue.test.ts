@@ -2,9 +2,6 @@
 // keys, then one link pass through the real queue and function with issuance on. Each person the pass leaves without
 // a number gets one that passes the project's own ID checks; the agency finds them in `issued-ids.csv` beside the
 // batch's report; and a later form that carries an issued number joins the person it was issued to.
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPersonalId } from '#domain/personal-id.ts';
 import { startPipeline } from '../../local/pipeline.ts';
@@ -13,7 +10,7 @@ import { ISSUED_IDS_HEADER } from '../../shared/ingest/link-pass-issue.ts';
 import { batchKeys, objectKeys } from '../../shared/keys.ts';
 import { unpackRecord } from '../../shared/model/person-record.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
-import { Agency, agenciesWith, quietLog, tempDir, withoutIds } from './harness.ts';
+import { Agency, agenciesWith, quietLog, runLinkPass, tempDir, withoutIds } from './harness.ts';
 
 const AGENCY = 'CA-ISSUE';
 const NAME = 'no-ids.ndjson';
@@ -22,34 +19,6 @@ let agency: Agency;
 let batchId: string;
 let lines: string[];
 let pass: Record<string, unknown>;
-
-async function runPass(passId: string) {
-  const sqs = new SQSClient({
-    region: stack.names.region,
-    endpoint: stack.endpoints.sqs,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: stack.names.queues.linkPass.url,
-      MessageBody: JSON.stringify({ kind: 'link-start', passId, segments: 2, partitions: 2 }),
-    }),
-  );
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const { Item } = await agency.dynamodb.send(
-      new GetItemCommand({
-        TableName: stack.names.tables.batches,
-        Key: marshall(batchKeys.linkPass(passId)),
-        ConsistentRead: true,
-      }),
-    );
-    const found = Item && unmarshall(Item);
-    if (found?.status === 'done') return found;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`link pass ${passId} did not finish`);
-}
 
 // the generated people without their IDs: nobody in the register has a number
 const batch = buildBatch({ rows: 60, seed: 2020, errorRate: 0, duplicateRate: 0, format: 'ndjson' });
@@ -68,7 +37,7 @@ beforeAll(async () => {
   agency = new Agency(stack);
   const at = await agency.upload(objectKeys.upload(AGENCY, NAME), forms);
   batchId = (await agency.waitForSummary(AGENCY, NAME, at, { timeoutMs: 120_000 })).batchId;
-  pass = await runPass('it-issue-1');
+  pass = await runLinkPass(stack, agency, 'it-issue-1', { segments: 2, partitions: 2 });
   const csv = await agency.text(`reports/${AGENCY}/${NAME}/issued-ids.csv`);
   expect(csv.startsWith('\ufeff')).toBe(true);
   const [header, ...rest] = csv.slice(1).trimEnd().split('\r\n');

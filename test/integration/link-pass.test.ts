@@ -2,9 +2,6 @@
 // `pass` stage setting deploys the register), then one pass over it through the real queue and function. The
 // register afterwards is scored against the generator's truth: what the online linkage would have joined is
 // merged, what it would have sent to review is on the review list, and nothing is merged wrongly.
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
@@ -12,7 +9,7 @@ import type { LocalStack } from '../../local/runtime/stack.ts';
 import { personKeys } from '../../shared/keys.ts';
 import { generateLinkageRegister, linkageBatchNdjson } from '../../tools/synthetic/linkage.ts';
 import { scoreMergedRegister } from '../../tools/synthetic/linkage-truth.ts';
-import { Agency, agenciesWith, quietLog, tempDir } from './harness.ts';
+import { Agency, agenciesWith, quietLog, runLinkPass, tempDir } from './harness.ts';
 
 let stack: LocalStack;
 let agency: Agency;
@@ -21,34 +18,6 @@ const NAME = 'pass.ndjson';
 const AGENCY = 'CA-PASS';
 type Line = Record<string, string>;
 let outcomes: Line[];
-
-async function runPass(passId: string, sizes: { segments?: number; partitions?: number } = {}) {
-  const sqs = new SQSClient({
-    region: stack.names.region,
-    endpoint: stack.endpoints.sqs,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: stack.names.queues.linkPass.url,
-      MessageBody: JSON.stringify({ kind: 'link-start', passId, ...sizes }),
-    }),
-  );
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const { Item } = await agency.dynamodb.send(
-      new GetItemCommand({
-        TableName: stack.names.tables.batches,
-        Key: { pk: { S: `PASS#${passId}` }, sk: { S: 'PASS' } },
-        ConsistentRead: true,
-      }),
-    );
-    const pass = Item && unmarshall(Item);
-    if (pass?.status === 'done') return pass;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`link pass ${passId} did not finish`);
-}
 
 async function registerState() {
   const items = await agency.scan('register');
@@ -103,7 +72,7 @@ describe('the link pass on the local stack', () => {
   });
 
   it('merges the noisy copies and lists the doubtful ones, as online linkage does, without a wrong merge', async () => {
-    const pass = await runPass('it-1', { segments: 3, partitions: 4 });
+    const pass = await runLinkPass(stack, agency, 'it-1', { segments: 3, partitions: 4 });
     const { mergedInto, reviews } = await registerState();
     const score = scoreMergedRegister(rows, ledger(), { mergedInto, reviews });
     expect(score.mistakes.filter((m) => m.includes('another person'))).toEqual([]);
@@ -156,7 +125,7 @@ describe('the link pass on the local stack', () => {
 
   it('a second pass, sized from the register, finds nothing more to do: merges and review items are not repeated', async () => {
     const before = await registerState();
-    const pass = await runPass('it-2');
+    const pass = await runLinkPass(stack, agency, 'it-2');
     // the function's LINK_SEGMENTS and LINK_PARTITIONS: the register's item count asks for no more
     expect([pass.segments, pass.partitions, pass.deciders]).toEqual([16, 16, 16]);
     const after = await registerState();
