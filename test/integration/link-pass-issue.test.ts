@@ -73,7 +73,7 @@ describe('numbers for the persons a link pass leaves without one (issue 20)', ()
     const own = await agency.text(`reports/${AGENCY}/${NAME}/batches/${batchId}/issued-ids.csv`);
     expect(own.slice(1).trimEnd().split('\r\n').slice(1)).toEqual(lines);
     const item = (await agency.scan('batches')).find(
-      (i) => i.pk === batchKeys.batch(batchId).pk && i.sk === 'META',
+      (i) => i.pk === batchKeys.batch(batchId).pk && i.sk === batchKeys.batch(batchId).sk,
     );
     expect(item?.issuedIds).toBe(total);
   });
