@@ -1,15 +1,16 @@
 // A correction form (DC02, issue 19): one row asks that one field of one person change from the value the register
 // holds to another, for a reason, on the strength of a document. This module is the domain alone (no AWS): how a
 // correction file is told from a DC01 file, what a row must hold, and what a row does to a held record. The value
-// rules are DC01's own: the held record with the one field replaced is validated as a whole row (shared/domain/
-// validate.ts), so a new value is normalised exactly as a form's would be and meets the same cross-field checks (a
-// sex or a birth year the personal ID contradicts). docs/corrections.md.
+// rules are DC01's own, in two steps: the split reads the old and new values by the field's rules
+// (correction-values.ts, which bundles the reference lists), and the register decides them against the record it
+// holds (decideOnRecord, here: no reference lists, so the register and the approving API stay small), with the
+// checks between fields the personal ID's digits make (a sex or a birth year it contradicts). docs/corrections.md.
 
-import { messageTable } from '../domain/errors.ts';
-import { FIELDS, type FieldName, fieldForHeader, type RawRow, recordKeyOf } from '../domain/fields.ts';
+import type { RowCode } from '../domain/errors.ts';
+import { FIELDS, type FieldName, fieldForHeader, recordKeyOf } from '../domain/fields.ts';
 import { looseKey } from '../domain/normalize.ts';
-import type { PopulationRecord } from '../domain/record.ts';
-import { type ValidationContext, validateRow } from '../domain/validate.ts';
+import { decodePersonalId, idDisagreements } from '../domain/personal-id-digits.ts';
+import type { PopulationRecord, Sex } from '../domain/record.ts';
 
 export const CORRECTION_REASONS = [
   'collection_error',
@@ -49,49 +50,20 @@ const PERSONAL_ID = /^\d{12}$/;
 // a sealed person key as reports show it (shared/keys.ts personKeys.sealed): the secret's version, kind, the MAC
 const PERSON_KEY = /^p\d+:(id|nk):[A-Za-z0-9_-]{22}$/;
 
-export const CORRECTION_CODES = messageTable({
-  CORRECTION_PERSON_MISSING: {
-    vi: 'Thiếu số định danh cá nhân hoặc mã người (person_key) của người cần sửa',
-    en: 'Neither the personal ID nor the person key of the person to correct is given',
-  },
-  CORRECTION_PERSON_INVALID: {
-    vi: 'Số định danh cá nhân hoặc mã người không đúng định dạng',
-    en: 'The personal ID or the person key is malformed',
-  },
-  CORRECTION_PERSON_UNKNOWN: {
-    vi: 'Không tìm thấy người cần sửa trong cơ sở dữ liệu',
-    en: 'The person to correct is not in the register',
-  },
-  CORRECTION_FIELD_UNKNOWN: {
-    vi: 'Trường cần sửa không phải là trường của phiếu DC01',
-    en: 'The field to correct is not a DC01 field',
-  },
-  CORRECTION_FIELD_NOT_CORRECTABLE: {
-    vi: 'Trường này không sửa được bằng phiếu cập nhật',
-    en: 'This field cannot be corrected by an update form',
-  },
-  CORRECTION_REASON_INVALID: {
-    vi: 'Lý do sửa phải là collection_error, civil_registration, court_decision hoặc other',
-    en: 'The reason must be collection_error, civil_registration, court_decision or other',
-  },
-  CORRECTION_EVIDENCE_MISSING: {
-    vi: 'Thiếu số hoặc mã tài liệu làm căn cứ sửa',
-    en: 'The reference of the supporting document is missing',
-  },
-  CORRECTION_OLD_VALUE_MISMATCH: {
-    vi: 'Giá trị cũ không khớp với giá trị đang lưu',
-    en: 'The old value does not match the value held',
-  },
-  CORRECTION_NEW_VALUE_INVALID: {
-    vi: 'Giá trị mới không hợp lệ theo quy tắc của trường',
-    en: "The new value breaks the field's rules",
-  },
-  CORRECTION_NO_CHANGE: {
-    vi: 'Giá trị mới trùng với giá trị đang lưu',
-    en: 'The new value is the value held',
-  },
-});
-export type CorrectionCode = keyof typeof CORRECTION_CODES;
+/** A correction row's codes: row codes (shared/domain/errors.ts ROW_CODES), as every report renders them. */
+export const CORRECTION_CODE_IDS = [
+  'CORRECTION_PERSON_MISSING',
+  'CORRECTION_PERSON_INVALID',
+  'CORRECTION_PERSON_UNKNOWN',
+  'CORRECTION_FIELD_UNKNOWN',
+  'CORRECTION_FIELD_NOT_CORRECTABLE',
+  'CORRECTION_REASON_INVALID',
+  'CORRECTION_EVIDENCE_MISSING',
+  'CORRECTION_OLD_VALUE_MISMATCH',
+  'CORRECTION_NEW_VALUE_INVALID',
+  'CORRECTION_NO_CHANGE',
+] as const satisfies readonly RowCode[];
+export type CorrectionCode = (typeof CORRECTION_CODE_IDS)[number];
 
 export interface CorrectionIssue {
   code: CorrectionCode;
@@ -165,6 +137,16 @@ export function readCorrectionRow(
   };
 }
 
+/**
+ * A correction's values as DC01's rules read them (shared/corrections/correction-values.ts, in the split, which holds
+ * the validator): the old value as a form would hold it, or as written when no rule reads it (compared loosely with
+ * the value held); the record's values the new one makes (a commune code with its 2025 successor; none: emptied).
+ */
+export interface CorrectionValues {
+  old: { value: string | undefined } | { loose: string };
+  next: Partial<Record<keyof PopulationRecord, string>>;
+}
+
 /** What a correction does to a held record. */
 export type CorrectionDecision =
   | { outcome: 'rejected'; issue: CorrectionIssue }
@@ -180,74 +162,58 @@ export type CorrectionDecision =
       record: PopulationRecord;
     };
 
-/** The held record as a form's row would write it: each field's value in the record, as text. */
-function rawRowOfRecord(record: PopulationRecord): RawRow {
-  const raw: RawRow = {};
-  for (const name of Object.keys(FIELDS) as FieldName[]) {
-    const value = record[recordKeyOf(name)];
-    if (value !== undefined) raw[name] = String(value);
-  }
-  return raw;
-}
+/** Fields whose value the personal ID's digits speak of (its sex, century and year): checked with it. */
+const ID_SPEAKS_OF: ReadonlySet<FieldName> = new Set(['personal_id', 'sex', 'date_of_birth']);
 
-/** The field's value once a form's rules have normalised it, or why they refuse it. */
-function normalised(
-  held: PopulationRecord,
-  field: FieldName,
-  value: string,
-  context: ValidationContext,
-): { value: string | undefined; record: PopulationRecord } | { refused: string } {
-  const raw = rawRowOfRecord(held);
-  if (value === '') delete raw[field];
-  else raw[field] = value;
-  const result = validateRow(raw, context);
-  if (!result.ok) return { refused: result.issues[0]?.code ?? 'CORRECTION_NEW_VALUE_INVALID' };
-  const normalValue = result.record[recordKeyOf(field)];
-  return { value: normalValue === undefined ? undefined : String(normalValue), record: result.record };
-}
+const held = (value: unknown) => (value === undefined ? undefined : String(value));
 
 /**
- * What a correction does to `held`: rejected when the old value is not what the register holds, the new value breaks
- * the field's rules (or another field's, with it), or changes nothing; otherwise the record with the new value,
- * applied at once or, for an identity field, waiting for a second officer.
+ * What a correction does to `record` (the register's step, and again an approval's): rejected when the old value is
+ * not what the register holds, the new value changes nothing, or the record with it breaks the checks between
+ * fields (the personal ID against sex and birth year); otherwise the record with the new value, applied at once or,
+ * for an identity field, waiting for a second officer. The values' own rules were met when the row was read.
  */
-export function decideCorrection(
-  held: PopulationRecord,
-  request: CorrectionRequest,
-  context: ValidationContext,
+export function decideOnRecord(
+  record: PopulationRecord,
+  field: FieldName,
+  values: CorrectionValues,
 ): CorrectionDecision {
-  const { field } = request;
   const key = recordKeyOf(field);
-  const from = held[key] === undefined ? undefined : String(held[key]);
-  // the old value as a form would have written it: normalised the same way, or failing that, the same text loosely
-  const old = normalised(held, field, request.oldValue, context);
-  const oldMatches =
-    'value' in old ? old.value === from : looseKey(request.oldValue) === looseKey(from ?? '');
+  const from = held(record[key]);
+  const { old } = values;
+  const oldMatches = 'value' in old ? old.value === from : looseKey(old.loose) === looseKey(from ?? '');
   if (!oldMatches)
     return { outcome: 'rejected', issue: { code: 'CORRECTION_OLD_VALUE_MISMATCH', field: 'old_value' } };
-  const next = normalised(held, field, request.newValue, context);
-  if ('refused' in next)
-    return {
-      outcome: 'rejected',
-      issue: { code: 'CORRECTION_NEW_VALUE_INVALID', field: 'new_value', detail: next.refused },
-    };
-  if (next.value === from)
+  const to = values.next[key];
+  if (to === from)
     return { outcome: 'rejected', issue: { code: 'CORRECTION_NO_CHANGE', field: 'new_value' } };
-  // the held record with this one field changed (validation may normalise the others' text, which stays as held)
-  const record = { ...held } as Record<string, unknown>;
-  // a commune code's 2025 successor goes with it (the validator finds it)
+  // the record with this one field changed (a commune code's 2025 successor goes with it)
+  const changed = { ...record } as Record<string, unknown>;
   const keys = FIELDS[field].kind === 'commune' ? [key, `${key}2025`] : [key];
-  for (const changed of keys) {
-    const value = (next.record as Record<string, unknown>)[changed];
-    if (value === undefined) delete record[changed];
-    else record[changed] = value;
+  for (const name of keys) {
+    const value = (values.next as Record<string, string | undefined>)[name];
+    if (value === undefined) delete changed[name];
+    else changed[name] = value;
+  }
+  const corrected = changed as PopulationRecord;
+  if (ID_SPEAKS_OF.has(field) && corrected.personalId) {
+    const decoded = decodePersonalId(corrected.personalId);
+    const birthYear = corrected.dateOfBirth ? Number(corrected.dateOfBirth.slice(0, 4)) : undefined;
+    const refused =
+      decoded &&
+      idDisagreements(decoded, 'personal_id', { sex: corrected.sex as Sex | undefined, birthYear })[0];
+    if (refused)
+      return {
+        outcome: 'rejected',
+        issue: { code: 'CORRECTION_NEW_VALUE_INVALID', field: 'new_value', detail: refused.code },
+      };
   }
   return {
     outcome: IDENTITY_CORRECTIONS.has(field) ? 'pending_approval' : 'applied',
     field,
     key,
     from,
-    to: next.value,
-    record: record as PopulationRecord,
+    to,
+    record: corrected,
   };
 }

@@ -178,6 +178,47 @@ export const ROW_CODES = messageTable({
     vi: 'Dòng JSON lồng nhau quá sâu',
     en: 'JSON line is nested too deeply',
   },
+  // a correction form's (DC02, issue 19; shared/corrections/correction.ts)
+  CORRECTION_PERSON_MISSING: {
+    vi: 'Thiếu số định danh cá nhân hoặc mã người (person_key) của người cần sửa',
+    en: 'Neither the personal ID nor the person key of the person to correct is given',
+  },
+  CORRECTION_PERSON_INVALID: {
+    vi: 'Số định danh cá nhân hoặc mã người không đúng định dạng',
+    en: 'The personal ID or the person key is malformed',
+  },
+  CORRECTION_PERSON_UNKNOWN: {
+    vi: 'Không tìm thấy người cần sửa trong cơ sở dữ liệu',
+    en: 'The person to correct is not in the register',
+  },
+  CORRECTION_FIELD_UNKNOWN: {
+    vi: 'Trường cần sửa không phải là trường của phiếu DC01',
+    en: 'The field to correct is not a DC01 field',
+  },
+  CORRECTION_FIELD_NOT_CORRECTABLE: {
+    vi: 'Trường này không sửa được bằng phiếu cập nhật',
+    en: 'This field cannot be corrected by an update form',
+  },
+  CORRECTION_REASON_INVALID: {
+    vi: 'Lý do sửa phải là collection_error, civil_registration, court_decision hoặc other',
+    en: 'The reason must be collection_error, civil_registration, court_decision or other',
+  },
+  CORRECTION_EVIDENCE_MISSING: {
+    vi: 'Thiếu số hoặc mã tài liệu làm căn cứ sửa',
+    en: 'The reference of the supporting document is missing',
+  },
+  CORRECTION_OLD_VALUE_MISMATCH: {
+    vi: 'Giá trị cũ không khớp với giá trị đang lưu',
+    en: 'The old value does not match the value held',
+  },
+  CORRECTION_NEW_VALUE_INVALID: {
+    vi: 'Giá trị mới không hợp lệ theo quy tắc của trường',
+    en: "The new value breaks the field's rules",
+  },
+  CORRECTION_NO_CHANGE: {
+    vi: 'Giá trị mới trùng với giá trị đang lưu',
+    en: 'The new value is the value held',
+  },
 });
 
 /**
@@ -277,6 +318,8 @@ export const OUTCOME_CODE_IDS = [
   'IDENTITY_CONFLICT',
   'PERSON_LINKED',
   'PROBABLE_DUPLICATE',
+  'CORRECTION_APPLIED',
+  'CORRECTION_PENDING',
 ] as const;
 export type OutcomeCode = (typeof OUTCOME_CODE_IDS)[number];
 /**
@@ -314,6 +357,14 @@ export const OUTCOME_CODES = messageTable({
   PROBABLE_DUPLICATE: {
     vi: 'Có thể trùng với một người đã có; ghi nhận riêng, chờ xem xét',
     en: 'Probable duplicate of a person already held; recorded apart, on the review list',
+  },
+  CORRECTION_APPLIED: {
+    vi: 'Đã sửa thông tin của người này',
+    en: "The person's record is corrected",
+  },
+  CORRECTION_PENDING: {
+    vi: 'Sửa thông tin nhân thân, chờ cán bộ thứ hai phê duyệt; hồ sơ chưa thay đổi',
+    en: 'An identity correction, waiting for a second officer to approve it; the record is not changed yet',
   },
 }) satisfies Record<OutcomeCode, Message>;
 

@@ -4,33 +4,11 @@
 
 import { findBirthProvince } from './birth-province.ts';
 import { type RowIssue, rowIssue } from './errors.ts';
+import { decodePersonalId, idDisagreements } from './personal-id-digits.ts';
 import type { Sex } from './record.ts';
 import { ID_COUNTRY_CODES, ID_PROVINCE_CODES } from './reference.ts';
 
-export interface DecodedPersonalId {
-  /** the 3-digit province or country code */
-  placeCode: string;
-  bornAbroad: boolean;
-  sex: Sex;
-  /** first year of the birth century, e.g. 1900 */
-  centuryStart: number;
-  /** the birth year's last two digits */
-  yearOfCentury: number;
-}
-
-const TWELVE_DIGITS = /^\d{12}$/;
-
-export function decodePersonalId(id: string): DecodedPersonalId | undefined {
-  if (!TWELVE_DIGITS.test(id)) return undefined;
-  const g = id.charCodeAt(3) - 48;
-  return {
-    placeCode: id.slice(0, 3),
-    bornAbroad: id[0] !== '0',
-    sex: g % 2 === 0 ? 'male' : 'female',
-    centuryStart: (Math.floor(g / 2) + 19) * 100,
-    yearOfCentury: Number(id.slice(4, 6)),
-  };
-}
+export { type DecodedPersonalId, decodePersonalId } from './personal-id-digits.ts';
 
 function knownPlaceCode(placeCode: string): boolean {
   return ID_PROVINCE_CODES.has(placeCode) || ID_COUNTRY_CODES.has(placeCode);
@@ -46,15 +24,7 @@ export function checkPersonalId(
   if (!decoded) return [rowIssue('PERSONAL_ID_FORMAT', field)];
   const issues: RowIssue[] = [];
   if (!knownPlaceCode(decoded.placeCode)) issues.push(rowIssue('PERSONAL_ID_PREFIX_UNKNOWN', field));
-  if (person.sex && person.sex !== decoded.sex) issues.push(rowIssue('PERSONAL_ID_SEX_MISMATCH', field));
-  if (person.birthYear !== undefined) {
-    if (Math.floor(person.birthYear / 100) * 100 !== decoded.centuryStart) {
-      issues.push(rowIssue('PERSONAL_ID_CENTURY_MISMATCH', field));
-    }
-    if (person.birthYear % 100 !== decoded.yearOfCentury) {
-      issues.push(rowIssue('PERSONAL_ID_YEAR_MISMATCH', field));
-    }
-  }
+  issues.push(...idDisagreements(decoded, field, person));
   return issues;
 }
 

@@ -3,7 +3,7 @@
 // hot path (a whole province per file), so every field is looked at once, with no exceptions thrown.
 import { parseCalendarDate, todayInVietnam } from './dates.ts';
 import { type RowCode, type RowIssue, rowIssue } from './errors.ts';
-import { FIELD_NAMES, FIELDS, type FieldSpec, type RawRow, recordKeyOf } from './fields.ts';
+import { FIELD_NAMES, FIELDS, type FieldName, type FieldSpec, type RawRow, recordKeyOf } from './fields.ts';
 import { type LegacyFont, legacyFontOf, readAs } from './legacy-fonts.ts';
 import {
   compactDigits,
@@ -126,6 +126,26 @@ export function validateRow(raw: RawRow, context: ValidationContext, normal = fa
 }
 
 /**
+ * One field's value as a form's rules read it, on its own (a correction's new or old value, shared/corrections): the
+ * record's values it makes (a commune code with its 2025 successor), or why the rules refuse it. Checks between
+ * fields (the ID against sex and birth year) are the caller's, on the record it changes.
+ */
+export function validateField(
+  name: FieldName,
+  value: string,
+  context: ValidationContext,
+): { ok: true; values: Partial<Record<keyof PopulationRecord, string>> } | { ok: false; issues: RowIssue[] } {
+  const cells: (string | undefined)[] = new Array(FIELD_NAMES.length);
+  cells[FIELD_NAMES.indexOf(name)] = value;
+  const result = validateCells(cells, context, false, true);
+  if (!result.ok) return { ok: false, issues: result.issues };
+  const values: Partial<Record<keyof PopulationRecord, string>> = {};
+  for (const [key, held] of Object.entries(result.record))
+    if (held !== undefined) values[key as keyof PopulationRecord] = String(held);
+  return { ok: true, values };
+}
+
+/**
  * validateRow for a row's values in FIELD_NAMES order (Object.values of a row made by rawRowOf): the readers'
  * fast path, with no lookup by field name.
  */
@@ -133,6 +153,8 @@ export function validateCells(
   cells: readonly (string | undefined)[],
   context: ValidationContext,
   normal = false,
+  /** the cells given are all there is to read (validateField): a field not given is not missing */
+  alone = false,
 ): ValidationResult {
   const issues: RowIssue[] = [];
   let warnings: RowIssue[] | undefined;
@@ -144,7 +166,7 @@ export function validateCells(
     const { name, slot } = spec;
     const rawValue = cells[i];
     if (rawValue === undefined || rawValue === '') {
-      if (spec.required) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
+      if (spec.required && !alone) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
       continue;
     }
     let value = rawValue;
@@ -160,7 +182,7 @@ export function validateCells(
       value = normalizeText(rawValue);
     }
     if (value === '') {
-      if (spec.required) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
+      if (spec.required && !alone) issues.push(rowIssue('REQUIRED_FIELD_MISSING', name));
       continue;
     }
     if (value.length > spec.maxLength) {

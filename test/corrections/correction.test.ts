@@ -2,12 +2,13 @@
 // own rules (docs/corrections.md).
 import { describe, expect, it } from 'vitest';
 import {
-  CORRECTION_CODES,
+  CORRECTION_CODE_IDS,
   type CorrectionRequest,
-  decideCorrection,
   isCorrectionHeader,
   readCorrectionRow,
 } from '../../shared/corrections/correction.ts';
+import { decideCorrection } from '../../shared/corrections/correction-values.ts';
+import { ROW_CODES } from '../../shared/domain/errors.ts';
 import { personKeys } from '../../shared/keys.ts';
 import { PERSON } from '../fixtures/person.ts';
 
@@ -80,7 +81,8 @@ describe('a correction row', () => {
   });
 
   it('has a message in Vietnamese and English for every code', () => {
-    for (const [code, { vi, en }] of Object.entries(CORRECTION_CODES)) {
+    for (const code of CORRECTION_CODE_IDS) {
+      const { vi, en } = ROW_CODES[code];
       expect(vi, code).toMatch(/\S{2,}/);
       expect(en, code).toMatch(/^[A-Z]/);
       expect(vi).not.toBe(en);
