@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     console.error(summary.failure.message);
     return 2;
   }
-  return summary.outcomes.rejected > 0 ? 1 : 0;
+  return (summary.outcomes.rejected ?? 0) > 0 ? 1 : 0;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

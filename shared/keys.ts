@@ -5,9 +5,12 @@
 /** A row of a batch as items name it: `{batchId}#{row}` (a batch id has no `#`). */
 export const rowTag = (origin: { batchId: string; row: number }) => `${origin.batchId}#${origin.row}`;
 
-// a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`, `link`
-// or `issue`
-const ROW_ENTRY = /^(?!review#|link#|issue#)([A-Za-z0-9_-]+)#(\d+):/;
+/** An approved correction's tag, in the person's `applied` entries and its history item's key (issue 19). */
+export const correctionTag = (id: string) => `correction#${id}`;
+
+// a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`, `link`,
+// `issue` or `correction`
+const ROW_ENTRY = /^(?!review#|link#|issue#|correction#)([A-Za-z0-9_-]+)#(\d+):/;
 /** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's, a merge's or an issuance's entry. */
 export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
   const match = ROW_ENTRY.exec(entry);
@@ -127,6 +130,7 @@ export const worklistKeys = {
 
 const PERSON = 'PERSON';
 const REVIEW = 'REVIEW#';
+const CORRECTION = 'CORRECTION#';
 
 export const registerKeys = {
   /** a person (or an alias of one), under its person key */
@@ -153,6 +157,10 @@ export const registerKeys = {
   /** a probable duplicate on an agency's review list */
   review: (agencyCode: string, id: string) => ({ pk: registerKeys.reviewList(agencyCode), sk: id }),
   isReviewList: (pk: string) => pk.startsWith(REVIEW),
+  /** an agency's identity corrections waiting for a second officer (issue 19): one partition per agency */
+  correctionList: (agencyCode: string) => `${CORRECTION}${agencyCode}`,
+  /** a correction on its agency's list, by its id (reviewId of its row) */
+  correction: (agencyCode: string, id: string) => ({ pk: registerKeys.correctionList(agencyCode), sk: id }),
 };
 
 // ── The history table (issue 19): every change to a person, one item per change, put once and never changed.
@@ -220,6 +228,7 @@ export const personKeys = {
  */
 export const registerPartitions = {
   reviewLists: [`${REVIEW}*`],
+  correctionLists: [`${CORRECTION}*`],
   persons: [`p*:${BY_ID}:*`, `p*:${BY_DIGEST}:*`, `${BY_ID}:*`, `${BY_DIGEST}:*`],
 } as const;
 

@@ -31,10 +31,11 @@ export function batchMetrics(batch: Pick<Batch, 'outcomes' | 'startedAt' | 'fini
   const outcomes = batch.outcomes;
   if (!outcomes) return [];
   const rows = Object.values(outcomes).reduce((sum, count) => sum + count, 0);
+  const rejected = outcomes.rejected ?? 0;
   const values: Metric[] = [
-    ['RowsAccepted', MetricUnit.Count, rows - outcomes.rejected],
-    ['RowsRejected', MetricUnit.Count, outcomes.rejected],
-    ['Conflicts', MetricUnit.Count, outcomes.conflict],
+    ['RowsAccepted', MetricUnit.Count, rows - rejected],
+    ['RowsRejected', MetricUnit.Count, rejected],
+    ['Conflicts', MetricUnit.Count, outcomes.conflict ?? 0],
     ['ProbableDuplicates', MetricUnit.Count, outcomes.probable_duplicate ?? 0],
   ];
   if (batch.finishedAt) {

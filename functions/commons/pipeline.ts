@@ -13,6 +13,7 @@ import type { RegisterDeps } from '../../shared/ingest/register.ts';
 import type { SplitDeps } from '../../shared/ingest/split.ts';
 import { type QueueId, queueUrlVariable } from '../../shared/queues.ts';
 import { BatchStore } from '../../shared/store/batch-store.ts';
+import { CorrectionListStore } from '../../shared/store/correction-lists.ts';
 import { CoverageMoves } from '../../shared/store/coverage-moves.ts';
 import { HistoryStore } from '../../shared/store/history-store.ts';
 import { LinkPassStore } from '../../shared/store/link-pass-store.ts';
@@ -82,6 +83,8 @@ export function registerDeps(): RegisterDeps {
       keepDays: Number(env('KEEP_REJECTED_DAYS')),
     },
     linkage: process.env.LINKAGE !== 'off',
+    // a correction batch's identity corrections, on their agency's list in the register table
+    corrections: new CorrectionListStore(env('REGISTER_TABLE')),
     sendChunk: (message, delaySeconds) => send('records', [message], delaySeconds),
     sendFinalize: (batchId) => send('finalize', [{ kind: 'finalize', batchId }]),
   };

@@ -8,7 +8,18 @@ import {
   type RowIssue,
 } from '#domain/errors.ts';
 
-const OUTCOMES = ['new', 'duplicate', 'updated', 'conflict', 'probable_duplicate', 'rejected'] as const;
+/** A DC01 batch's outcomes, as its summary counts them. */
+export const RECORD_OUTCOMES = [
+  'new',
+  'duplicate',
+  'updated',
+  'conflict',
+  'probable_duplicate',
+  'rejected',
+] as const;
+/** A correction batch's (issue 19): made at once, waiting for a second officer, or refused with a code. */
+export const CORRECTION_OUTCOMES = ['applied', 'pending_approval', 'rejected'] as const;
+const OUTCOMES = [...RECORD_OUTCOMES, 'applied', 'pending_approval'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** How record linkage placed a row: the person it was linked to, and the score (bits) when one was computed. */
@@ -41,7 +52,12 @@ export interface RowOutcome {
 }
 
 /** The outcomes a clerk has to act on: the row was not taken, or waits for someone to decide. */
-const ACTED_ON: ReadonlySet<Outcome> = new Set(['rejected', 'conflict', 'probable_duplicate']);
+const ACTED_ON: ReadonlySet<Outcome> = new Set([
+  'rejected',
+  'conflict',
+  'probable_duplicate',
+  'pending_approval',
+]);
 
 /**
  * Whether outcomes.xlsx lists the row: an outcome to act on, or an accepted row that carries a row code (a warning).
@@ -52,12 +68,15 @@ export function needsAction(outcome: Pick<RowOutcome, 'outcome' | 'issues'>): bo
 }
 
 export interface BatchSummary {
+  /** a correction file's (issue 19); a DC01 batch's summary has none */
+  kind?: 'corrections';
   batchId: string;
   agencyCode: string;
   objectKey: string;
   status: 'completed' | 'failed';
   rows: number;
-  outcomes: Record<Outcome, number>;
+  /** RECORD_OUTCOMES for a DC01 batch, CORRECTION_OUTCOMES for a correction batch */
+  outcomes: Partial<Record<Outcome, number>>;
   errorsByCode: Record<string, number>;
   /** warning codes on accepted rows (WARNING_CODE_IDS), never in errorsByCode */
   warningsByCode: Record<string, number>;
@@ -167,6 +186,7 @@ export interface SummaryInput {
   unknownColumns?: string[];
   /** a batch that failed as a whole: its code and its message in Vietnamese and English */
   failure?: { code: string; message: string } | undefined;
+  kind?: 'corrections';
 }
 
 /** The failure of a batch code with a detail, as a summary states it. */
@@ -176,13 +196,18 @@ export function batchFailure(code: BatchCode, detail?: string): { code: string; 
 
 export function buildSummary(input: SummaryInput): BatchSummary {
   const { tally, failure } = input;
+  const counted = input.kind === 'corrections' ? CORRECTION_OUTCOMES : RECORD_OUTCOMES;
+  const outcomes = Object.fromEntries(
+    counted.map((outcome) => [outcome, failure ? 0 : tally.outcomes[outcome]]),
+  );
   const summary: BatchSummary = {
+    ...(input.kind ? { kind: input.kind } : {}),
     batchId: input.batchId,
     agencyCode: input.agencyCode,
     objectKey: input.objectKey,
     status: failure ? 'failed' : 'completed',
     rows: failure ? 0 : tally.rows,
-    outcomes: failure ? new LedgerTally().outcomes : { ...tally.outcomes },
+    outcomes,
     errorsByCode: failure ? {} : { ...tally.errorsByCode },
     warningsByCode: failure ? {} : { ...tally.warningsByCode },
     startedAt: input.startedAt,

@@ -12,10 +12,14 @@ import {
   rawRowOf,
 } from '#domain/fields.ts';
 import { LEGACY_ENCODING_NAMES, legacyFontOf } from '#domain/legacy-fonts.ts';
+import { looseKey } from '#domain/normalize.ts';
+import { CORRECTION_COLUMNS, type CorrectionColumn, isCorrectionHeader } from '../corrections/correction.ts';
 import { decodeBatch, type TextEncoding } from './decode.ts';
 import { type SplitOptions, type SplitRecord, splitRecords } from './records.ts';
 
 export type BatchFormat = 'csv' | 'ndjson';
+/** What a file holds: population forms (DC01), or correction forms (DC02, issue 19), told apart by their columns. */
+export type BatchKind = 'records' | 'corrections';
 
 export interface BatchRow {
   /** 1-based data row number: blank lines and the header are not rows */
@@ -38,6 +42,7 @@ export interface BatchRow {
 
 interface BatchLayout {
   format: BatchFormat;
+  kind: BatchKind;
   encoding: TextEncoding;
   compressed: boolean;
   bomBytes: number;
@@ -48,6 +53,8 @@ interface BatchLayout {
   unknownColumns: string[];
   /** CSV: the header as read, to resume a read mid-file */
   headerCells?: string[];
+  /** a correction file's: the column each of a row's cells is (CORRECTION_COLUMNS' order for NDJSON) */
+  correctionColumns?: readonly (CorrectionColumn | undefined)[];
 }
 
 export interface OpenBatch {
@@ -97,6 +104,8 @@ export interface ReadOptions extends Partial<ReadLimits> {
 }
 
 interface ResumePoint {
+  /** a correction file's (an NDJSON file's kind is told by its first row, which a resumed read does not see) */
+  kind?: BatchKind;
   row: number;
   offset: number;
   /** the line number at offset (absent in a checkpoint written before lines were counted) */
@@ -185,6 +194,77 @@ async function* csvPages(
   for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
 
+/** A correction column's index in CORRECTION_COLUMNS, by its name as a header or a key may write it. */
+const CORRECTION_INDEX = new Map(CORRECTION_COLUMNS.map((column, i) => [looseKey(column), i]));
+/** The columns a correction file must have, beside one naming the person (`personal_id` or `person_key`). */
+const CORRECTION_REQUIRED: readonly CorrectionColumn[] = [
+  'field',
+  'old_value',
+  'new_value',
+  'reason',
+  'evidence_ref',
+];
+
+/**
+ * A correction CSV file's rows, its header read: each row's cells as the file holds them, and the layout says which
+ * column each is (by its English name, any case).
+ */
+function correctionCsv(
+  records: AsyncIterator<SplitRecord[]>,
+  first: SplitRecord[],
+  cells: string[],
+  delimiter: string | undefined,
+  layout: BatchLayout,
+  firstRow?: number,
+): OpenBatch {
+  const columns: (CorrectionColumn | undefined)[] = [];
+  const unknownColumns: string[] = [];
+  const seen = new Set<CorrectionColumn>();
+  for (const cell of cells) {
+    const column = CORRECTION_COLUMNS[CORRECTION_INDEX.get(looseKey(cell)) ?? -1];
+    if (column && seen.has(column)) throw new BatchFailedError('BATCH_DUPLICATE_COLUMN', column);
+    if (column) seen.add(column);
+    else if (cell.trim()) unknownColumns.push(cell.trim());
+    columns.push(column);
+  }
+  const missing: string[] = CORRECTION_REQUIRED.filter((column) => !seen.has(column));
+  if (!seen.has('personal_id') && !seen.has('person_key')) missing.unshift('personal_id | person_key');
+  if (missing.length > 0) throw new BatchFailedError('BATCH_MISSING_COLUMNS', missing.join(', '));
+  Object.assign(layout, {
+    kind: 'corrections',
+    correctionColumns: columns,
+    unknownColumns,
+    delimiter,
+    headerCells: cells,
+  });
+  // no DC01 field: each row's values are empty, its cells what the check reads
+  return {
+    layout,
+    pages: csvPages(
+      records,
+      first,
+      columns.map(() => undefined),
+      firstRow,
+    ),
+  };
+}
+
+/** Whether an NDJSON line is a correction form: an object naming `field`, `old_value` and `new_value`. */
+function isCorrectionLine(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      isCorrectionHeader(Object.keys(parsed))
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a JSON text nests brackets deeper than `max`: a loop, where JSON.stringify's recursion overflows the stack. */
 function nestsDeeper(text: string, max: number): boolean {
   let depth = 0;
@@ -212,6 +292,29 @@ async function* ndjsonPages(
 ): AsyncGenerator<BatchRow[]> {
   const unknown = new Set<string>();
   let row = firstRow;
+  const noteUnknown = (key: string) => {
+    if (!unknown.has(key) && unknown.size < 50) {
+      unknown.add(key);
+      // a key may be as long as its line: a checkpoint and a summary keep the start of it
+      layout.unknownColumns.push(key.slice(0, 200));
+    }
+  };
+  /** A correction line's cells in CORRECTION_COLUMNS' order: text, a number or true/false as written. */
+  const correctionOfObject = (
+    parsed: object,
+    row: number,
+    at: Omit<BatchRow, 'row' | 'issues'>,
+  ): BatchRow => {
+    const cells: (string | undefined)[] = [];
+    for (const [key, value] of Object.entries(parsed)) {
+      const column = CORRECTION_INDEX.get(looseKey(key));
+      if (column === undefined) noteUnknown(key);
+      else if (typeof value === 'string') cells[column] = value;
+      else if (typeof value === 'number' || typeof value === 'boolean') cells[column] = String(value);
+      else if (value !== null) return { row, issues: [rowIssue('FIELD_TYPE_INVALID', key)], ...at };
+    }
+    return { row, issues: [], ...at, cells };
+  };
   const toRow = ({ fields, issue, endOffset, line, nextLine: endLine }: SplitRecord): BatchRow => {
     row += 1;
     const text = fields?.[0];
@@ -226,16 +329,13 @@ async function* ndjsonPages(
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return { row, issues: [rowIssue('ROW_NOT_OBJECT')], ...at };
     }
+    if (layout.kind === 'corrections') return correctionOfObject(parsed, row, at);
     const cells: (string | undefined)[] = new Array(FIELD_NAMES.length);
     const issues: RowIssue[] = [];
     for (const [key, value] of Object.entries(parsed)) {
       const slot = FIELD_INDEX.get(key);
       if (slot === undefined) {
-        if (!unknown.has(key) && unknown.size < 50) {
-          unknown.add(key);
-          // a key may be as long as its line: a checkpoint and a summary keep the start of it
-          layout.unknownColumns.push(key.slice(0, 200));
-        }
+        noteUnknown(key);
         continue;
       }
       if (value === null) continue;
@@ -254,6 +354,36 @@ async function* ndjsonPages(
   for (let next = await records.next(); !next.done; next = await records.next()) yield next.value.map(toRow);
 }
 
+/**
+ * An NDJSON file's rows, its kind told by its first line that reads as an object (a resumed read is told it): the
+ * first page is read ahead for it.
+ */
+async function ndjsonBatch(
+  records: AsyncIterator<SplitRecord[]>,
+  layout: BatchLayout,
+  resume: ResumePoint | undefined,
+  maxNestingDepth: number,
+): Promise<AsyncIterable<BatchRow[]>> {
+  if (resume?.kind === 'corrections')
+    Object.assign(layout, { kind: 'corrections', correctionColumns: CORRECTION_COLUMNS });
+  if (resume) return ndjsonPages(records, layout, resume.row, maxNestingDepth);
+  const first = await records.next();
+  const page = first.done ? [] : first.value;
+  const told = page.find((record) => record.fields?.[0] !== undefined && record.fields[0].trim() !== '');
+  if (told && isCorrectionLine(told.fields?.[0]))
+    Object.assign(layout, { kind: 'corrections', correctionColumns: CORRECTION_COLUMNS });
+  let ahead: SplitRecord[] | undefined = first.done ? undefined : page;
+  const withFirst: AsyncIterator<SplitRecord[]> = {
+    next: async () => {
+      if (!ahead) return records.next();
+      const value = ahead;
+      ahead = undefined;
+      return { done: false, value };
+    },
+  };
+  return ndjsonPages(withFirst, layout, 0, maxNestingDepth);
+}
+
 /** Opens a batch: reads as far as the header (CSV) and gives back the layout and the rows to come. */
 export async function openBatch(
   source: AsyncIterable<Uint8Array>,
@@ -269,6 +399,7 @@ export async function openBatch(
     encoding: decoded.encoding,
     compressed: decoded.compressed,
     bomBytes: decoded.bomBytes,
+    kind: 'records',
     columns: [],
     unknownColumns: [],
   };
@@ -287,7 +418,10 @@ export async function openBatch(
   }
   const records = splitRecords(decoded.utf8, split)[Symbol.asyncIterator]();
   if (format === 'ndjson')
-    return { layout, pages: ndjsonPages(records, layout, resume?.row, limits.maxNestingDepth) };
+    return { layout, pages: await ndjsonBatch(records, layout, resume, limits.maxNestingDepth) };
+  if (resume?.headerCells && resume.delimiter !== undefined && isCorrectionHeader(resume.headerCells)) {
+    return correctionCsv(records, [], resume.headerCells, resume.delimiter, layout, resume.row);
+  }
   if (resume?.headerCells && resume.delimiter !== undefined) {
     const { columns, unknownColumns } = mapHeader(resume.headerCells);
     Object.assign(layout, {
@@ -307,6 +441,8 @@ export async function openBatch(
     if (!header) continue;
     if (header.length > limits.maxHeaderCells)
       throw new BatchFailedError('BATCH_HEADER_TOO_LARGE', `${header.length} > ${limits.maxHeaderCells}`);
+    if (isCorrectionHeader(header))
+      return correctionCsv(records, page.slice(at + 1), header, split.delimiter, layout);
     const { columns, unknownColumns } = mapHeader(header);
     Object.assign(layout, { columns, unknownColumns, delimiter: split.delimiter, headerCells: header });
     return { layout, pages: csvPages(records, page.slice(at + 1), columns) };

@@ -14,6 +14,8 @@ const OUTCOME_VI: Record<Outcome, string> = {
   conflict: 'xung đột',
   probable_duplicate: 'có thể trùng',
   rejected: 'bị từ chối',
+  applied: 'đã sửa',
+  pending_approval: 'chờ phê duyệt',
 };
 
 /**

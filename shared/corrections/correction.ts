@@ -32,6 +32,8 @@ export const CORRECTION_COLUMNS = [
   'form_id',
 ] as const;
 export type CorrectionColumn = (typeof CORRECTION_COLUMNS)[number];
+/** A correction row's cells by column, as read. */
+export type CorrectionCells = Partial<Record<CorrectionColumn, string>>;
 
 /** Fields that say who a person is: a change waits for a second officer (`pending_approval`). */
 export const IDENTITY_CORRECTIONS: ReadonlySet<FieldName> = new Set([
@@ -62,6 +64,7 @@ export const CORRECTION_CODE_IDS = [
   'CORRECTION_OLD_VALUE_MISMATCH',
   'CORRECTION_NEW_VALUE_INVALID',
   'CORRECTION_NO_CHANGE',
+  'CORRECTION_ID_HELD',
 ] as const satisfies readonly RowCode[];
 export type CorrectionCode = (typeof CORRECTION_CODE_IDS)[number];
 
@@ -94,7 +97,7 @@ const text = (value: string | undefined) => value?.trim() ?? '';
 
 /** A correction row's cells, checked on their own (the held record is the register's to compare with). */
 export function readCorrectionRow(
-  cells: Partial<Record<CorrectionColumn, string>>,
+  cells: CorrectionCells,
 ): { ok: true; request: CorrectionRequest } | { ok: false; issues: CorrectionIssue[] } {
   const issues: CorrectionIssue[] = [];
   const personalId = text(cells.personal_id);
@@ -143,7 +146,8 @@ export function readCorrectionRow(
  * the value held); the record's values the new one makes (a commune code with its 2025 successor; none: emptied).
  */
 export interface CorrectionValues {
-  old: { value: string | undefined } | { loose: string };
+  /** `value` absent: the field held empty (a chunk line's JSON drops an undefined value) */
+  old: { value?: string } | { loose: string };
   next: Partial<Record<keyof PopulationRecord, string>>;
 }
 
@@ -181,7 +185,7 @@ export function decideOnRecord(
   const key = recordKeyOf(field);
   const from = held(record[key]);
   const { old } = values;
-  const oldMatches = 'value' in old ? old.value === from : looseKey(old.loose) === looseKey(from ?? '');
+  const oldMatches = 'loose' in old ? looseKey(old.loose) === looseKey(from ?? '') : old.value === from;
   if (!oldMatches)
     return { outcome: 'rejected', issue: { code: 'CORRECTION_OLD_VALUE_MISMATCH', field: 'old_value' } };
   const to = values.next[key];
@@ -216,4 +220,22 @@ export function decideOnRecord(
     to,
     record: corrected,
   };
+}
+
+/**
+ * A correction row as the split writes it to a chunk file and the register reads it: whom (the ID's identity, which
+ * only the register seals into a key, or a key from an earlier report), which field, the values as the field's rules
+ * read them, why and on what evidence. A JSON object: correction files are small (140,790 rows for Gia Lai).
+ */
+export interface CorrectionLine {
+  row: number;
+  /** the file's line number of the row's first line */
+  line?: number;
+  formId?: string;
+  identity?: string;
+  personKey?: string;
+  field: FieldName;
+  values: CorrectionValues;
+  reason: CorrectionReason;
+  evidenceRef: string;
 }

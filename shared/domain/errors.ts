@@ -215,6 +215,10 @@ export const ROW_CODES = messageTable({
     vi: 'Giá trị mới không hợp lệ theo quy tắc của trường',
     en: "The new value breaks the field's rules",
   },
+  CORRECTION_ID_HELD: {
+    vi: 'Số định danh cá nhân mới đã thuộc về một người khác trong cơ sở dữ liệu',
+    en: 'The new personal ID is held by another person in the register',
+  },
   CORRECTION_NO_CHANGE: {
     vi: 'Giá trị mới trùng với giá trị đang lưu',
     en: 'The new value is the value held',

@@ -22,7 +22,8 @@ class WriteQueue {
 }
 
 export class ChunkWriter {
-  private readonly buffers: ValidRow[][];
+  /** each partition's chunk lines, written once there are `chunkRows` of them */
+  private readonly buffers: unknown[][];
   private rejected: OutcomeEntry[] = [];
   private readonly writes: WriteQueue;
 
@@ -42,8 +43,13 @@ export class ChunkWriter {
    * nothing: a promise per row would cost the split a microtask on every row.
    */
   add(partition: number, entry: ValidRow): Promise<void> | undefined {
+    return this.addLine(partition, chunkLine(entry));
+  }
+
+  /** A chunk line as it is written (a correction file's, shared/corrections): as `add`. */
+  addLine(partition: number, line: unknown): Promise<void> | undefined {
     const buffer = this.buffers[partition];
-    buffer?.push(entry);
+    buffer?.push(line);
     return (buffer?.length ?? 0) >= this.limits.chunkRows ? this.flushChunk(partition) : undefined;
   }
 
@@ -70,7 +76,7 @@ export class ChunkWriter {
     this.checkpoint.chunkSeqs[partition] = seq + 1;
     this.buffers[partition] = [];
     const key = objectKeys.chunk(this.batch.batchId, partition, seq);
-    return this.writes.add(() => this.files.putLines(key, entries.map(chunkLine)));
+    return this.writes.add(() => this.files.putLines(key, entries));
   }
 
   private flushRejected(): Promise<void> {

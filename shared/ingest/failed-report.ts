@@ -28,6 +28,7 @@ export function summaryOf(batch: Batch, tally: LedgerTally, finishedAt: string):
     tally,
     unknownColumns,
     failure,
+    ...(batch.checkpoint.kind ? { kind: batch.checkpoint.kind } : {}),
   });
 }
 

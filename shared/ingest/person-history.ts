@@ -76,7 +76,10 @@ export interface ChangeFacts {
   changes: FieldChanges;
   by: ChangeActor;
   agencyCode?: string;
-  source: Pick<PersonChange, 'batchId' | 'row' | 'reviewId' | 'request' | 'passId' | 'other'>;
+  source: Pick<
+    PersonChange,
+    'batchId' | 'row' | 'reviewId' | 'request' | 'passId' | 'other' | 'evidenceRef' | 'submittedBy'
+  >;
 }
 
 /**

@@ -6,15 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { type FormRef, outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
+import type { CorrectionLine } from '../corrections/correction.ts';
 import { addressesOf, currentAddressWarning, placesOf } from '../coverage/places.ts';
 import { listedForm } from '../coverage/worklist-lines.ts';
 import { objectKeys } from '../keys.ts';
 import { blockingKeys } from '../linkage/blocking.ts';
 import type { ListedForm, WorklistLines } from '../model/coverage.ts';
-import type { ChunkBatches, Files, HistoryWriter, RowRegister } from '../model/ports.ts';
+import type { ChunkBatches, CorrectionLists, Files, HistoryWriter, RowRegister } from '../model/ports.ts';
 import type { RowOrigin } from '../model/register.ts';
 import type { EntryRef } from './applied-entry.ts';
 import { failAfterRetries } from './failed-report.ts';
+import { registerCorrections } from './register-correction.ts';
 import { type RegisterResult, registerRecord } from './register-row.ts';
 import {
   type ChunkEntry,
@@ -46,6 +48,8 @@ export interface RegisterDeps {
   chunkLeaseMs?: number;
   /** the worklists' lines of probable duplicates, conflicts and unplaced forms (issue 25), kept `keepDays` */
   worklists?: { lines: WorklistLines; keepDays: number };
+  /** the agencies' correction lists: a correction batch's identity corrections wait there (issue 19) */
+  corrections?: CorrectionLists;
 }
 
 /** Which delivery of its message a chunk is, and until when (epoch ms) its invocation may run. */
@@ -282,16 +286,29 @@ async function registerChunk(message: ChunkMessage, deadline: number | undefined
   }
   if (hold === 'held') {
     try {
-      const lines = await deps.files.readLines<ChunkLine>(objectKeys.chunk(batchId, partition, seq));
+      const chunk = objectKeys.chunk(batchId, partition, seq);
       const keyer = await deps.keyer();
-      const entries = lines.map((line) => chunkEntryOf(line, keyer));
       // the uploader: who the history says made the rows' changes
       const origin = {
         batchId,
         agencyCode: batch.agencyCode,
         ...(batch.uploadedBy ? { uploadedBy: batch.uploadedBy } : {}),
       };
-      const outcomes = await registerEntries(entries, origin, deps);
+      let outcomes: OutcomeEntry[];
+      if (batch.checkpoint.kind === 'corrections') {
+        if (!deps.corrections)
+          throw new Error(`batch ${batchId} holds corrections: no correction lists given`);
+        const stores = { register: deps.register, history: deps.history, corrections: deps.corrections };
+        const lines = await deps.files.readLines<CorrectionLine>(chunk);
+        outcomes = await registerCorrections(lines, origin, stores, keyer, deps.concurrency);
+      } else {
+        const lines = await deps.files.readLines<ChunkLine>(chunk);
+        outcomes = await registerEntries(
+          lines.map((line) => chunkEntryOf(line, keyer)),
+          origin,
+          deps,
+        );
+      }
       await deps.files.putLines(outcomesKey, outcomes);
     } finally {
       // done or failed, nobody needs to wait for it: a retry after a failure, or a copy whose outcomes went

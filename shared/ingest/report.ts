@@ -18,6 +18,7 @@ import { formatOfName } from '#batch/read-batch.ts';
 import { XlsxWriter, type XlsxZip } from '#batch/xlsx.ts';
 import { ROW_CODES, type RowCode } from '#domain/errors.ts';
 import { FIELD_NAMES, fieldLabels } from '#domain/fields.ts';
+import { CORRECTION_COLUMNS } from '../corrections/correction.ts';
 import { BatchCoverage, type CoverageDeps } from '../coverage/batch-coverage.ts';
 import { objectKeys } from '../keys.ts';
 import type { Batch } from '../model/batch.ts';
@@ -186,7 +187,8 @@ class NativeDeflate extends ZipPassThrough {
 /** The file's own column names: a CSV's header cells; an NDJSON file's are the field names. */
 function columnsOf(batch: Batch): string[] {
   const name = objectKeys.parseUpload(batch.objectKey)?.name ?? batch.objectKey;
-  return formatOfName(name) === 'ndjson' ? [...FIELD_NAMES] : (batch.checkpoint.headerCells ?? []);
+  if (formatOfName(name) !== 'ndjson') return batch.checkpoint.headerCells ?? [];
+  return batch.checkpoint.kind === 'corrections' ? [...CORRECTION_COLUMNS] : [...FIELD_NAMES];
 }
 
 /**
@@ -237,7 +239,9 @@ async function writeReport(
     describeCode: (code) => ROW_CODES[code as RowCode]?.vi,
   });
   const originals = new OriginalCells(files, batch);
-  const coverage = options.coverage && (await BatchCoverage.start(batch, options.coverage));
+  // a correction file's rows are no forms collected: only the persons its corrected addresses moved count
+  const personsOnly = batch.checkpoint.kind === 'corrections';
+  const coverage = options.coverage && (await BatchCoverage.start(batch, options.coverage, { personsOnly }));
   let finishedAt: string;
   try {
     csv.body.write(OUTCOMES_CSV_START);

@@ -9,6 +9,7 @@ import { type BatchRow, formatOfName, openBatch, type ReadOptions } from '#batch
 import { BatchFailedError } from '#domain/errors.ts';
 import { personIdentity } from '#domain/identity.ts';
 import type { ValidationContext } from '#domain/validate.ts';
+import { type CheckedCorrection, checkCorrectionPages } from '../corrections/correction-values.ts';
 import { decideOwnUnit } from '../domain/jurisdiction.ts';
 import { objectKeys } from '../keys.ts';
 import { colocationKey } from '../linkage/blocking.ts';
@@ -249,6 +250,7 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
       ...deps.readOptions,
       resumeAt: ranged
         ? {
+            ...(from.kind ? { kind: from.kind } : {}),
             row: from.row,
             offset: from.offset,
             line: from.line,
@@ -262,13 +264,18 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
       checkpoint.headerCells = layout.headerCells;
       checkpoint.delimiter = layout.delimiter;
       checkpoint.bomBytes = layout.bomBytes; // a ranged read starts past the mark, and cannot see it
+      if (layout.kind === 'corrections') checkpoint.kind = 'corrections';
     }
     const rangeable = layout.encoding === 'utf-8' && !layout.compressed;
     let handOver = false;
 
     // half the margin is left when the skip gives up: enough to write the failed report
     const rows = after(opened.pages, from.row, () => deps.remainingMs() < settings.handoverMarginMs / 2);
-    pages: for await (const page of validatePages(rows, deps.context)) {
+    // a correction file's rows are read by their own columns, and decided by the register against the person
+    const checked: AsyncIterable<CheckedCorrection[]> = layout.correctionColumns
+      ? checkCorrectionPages(rows, layout.correctionColumns, deps.context)
+      : validatePages(rows, deps.context);
+    pages: for await (const page of checked) {
       for (const row of page) {
         // time is looked at every few hundred rows, so a hand-over never waits for a whole page
         const progressed = checkpoint.row > from.row; // never hand over before at least one row is done
@@ -282,6 +289,14 @@ async function splitFromCheckpoint(batch: Batch, deps: SplitDeps): Promise<Split
         if (Number.isNaN(row.endLine)) delete checkpoint.line;
         else checkpoint.line = row.endLine;
         const line = Number.isNaN(row.line) ? null : row.line;
+        const { correction } = row;
+        if (correction) {
+          // one person's corrections (and their rows' order) meet in one partition, as one person's forms do
+          const partition = partitionOf(correction.identity ?? correction.personKey ?? '', batch.partitions);
+          const full = writer.addLine(partition, correction);
+          if (full) await full;
+          continue;
+        }
         if (!row.record) {
           // the cells too: outcomes.xlsx shows the agency the rejected row as it wrote it
           const cells = row.cells ? Array.from(row.cells, (cell) => cell ?? null) : undefined;

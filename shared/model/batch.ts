@@ -27,6 +27,8 @@ export interface SplitCheckpoint {
   unknownColumns: string[];
   /** invocations the split has taken so far */
   invocations: number;
+  /** a file of correction forms (issue 19), told by its columns; absent: DC01 forms */
+  kind?: 'corrections';
 }
 
 /** One chunk of a batch's valid rows: a partition's `seq`-th. */
@@ -72,7 +74,7 @@ export interface Batch {
   chunkCounts?: number[];
   chainsStarted?: boolean;
   donePartitions?: number[];
-  outcomes?: Record<Outcome, number>;
+  outcomes?: Partial<Record<Outcome, number>>;
   errorsByCode?: Record<string, number>;
   /** warning codes on accepted rows (issue 14), set on completion with errorsByCode */
   warningsByCode?: Record<string, number>;

@@ -6,9 +6,10 @@ import type { FieldChanges } from './register.ts';
 /**
  * Why a person changed: `created` (a form's new person), `updated` (a form that added to or changed it), `merged` (a
  * reviewer's or a link pass's merge of another person into it), `merged_into` (it was merged into another, and
- * points there now), `kept_apart` (a reviewer kept it apart from another).
+ * points there now), `kept_apart` (a reviewer kept it apart from another), `corrected` (a correction form's row, or
+ * an approved correction: `why` is its reason).
  */
-export type ChangeOutcome = 'created' | 'updated' | 'merged' | 'merged_into' | 'kept_apart';
+export type ChangeOutcome = 'created' | 'updated' | 'merged' | 'merged_into' | 'kept_apart' | 'corrected';
 
 /**
  * Who made a change: the batch's uploader (`uploader`: a machine's app client id or a person's Cognito `sub`, as
@@ -48,6 +49,10 @@ export interface PersonChange {
   other?: string;
   by: ChangeActor;
   at: string;
+  /** a correction's supporting document (issue 19) */
+  evidenceRef?: string;
+  /** an approved correction: who submitted it (the correction file's uploader); `by` is its approver */
+  submittedBy?: string;
   /** moved from the register by `npm run history -- migrate`: from before changes were chained (its `prev`) */
   migrated?: true;
 }

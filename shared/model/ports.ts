@@ -16,6 +16,7 @@ import type {
   ChunkRef,
   SplitStep,
 } from './batch.ts';
+import type { CorrectionDecisionRecord, CorrectionPage, StoredCorrection } from './correction.ts';
 import type { ChangeDraft, PersonChange } from './history.ts';
 import type { LinkPass, PassSizes, PassStage, StepDone } from './link-pass.ts';
 import type {
@@ -156,6 +157,32 @@ export interface Register {
     lastChange?: string,
   ): Promise<boolean>;
   putConflict(key: string, origin: RowOrigin, incoming: PopulationRecord): Promise<void>;
+}
+
+/**
+ * The agencies' correction lists in the register table (shared/store/correction-lists.ts): identity corrections
+ * waiting for a second officer (issue 19), one partition per agency.
+ */
+export interface CorrectionLists {
+  /** false when the row's correction is on the list already (a redelivery's: it stays as it is) */
+  putCorrection(correction: StoredCorrection): Promise<boolean>;
+  getCorrection(agencyCode: string, id: string): Promise<StoredCorrection | undefined>;
+  /** the agency's corrections by id (batch, then row); only `status`'s when given */
+  listCorrections(
+    agencyCode: string,
+    options?: { status?: StoredCorrection['status']; limit?: number; nextToken?: string },
+  ): Promise<CorrectionPage>;
+  /**
+   * Moves a correction from one of `from` to `to` with the decision, once: false when its status is none of them
+   * (decided otherwise meanwhile) or it is not there. Approve and reject race on this one conditional write.
+   */
+  moveCorrection(
+    agencyCode: string,
+    id: string,
+    from: readonly StoredCorrection['status'][],
+    to: StoredCorrection['status'],
+    decision: CorrectionDecisionRecord,
+  ): Promise<boolean>;
 }
 
 /**

@@ -74,10 +74,10 @@ describe('a file uploaded again', () => {
 
   it('is all duplicates the second time: every valid row, each of the form it repeats', () => {
     expect(second.status).toBe('completed');
-    const valid = first.rows - first.outcomes.rejected;
+    const valid = first.rows - (first.outcomes.rejected ?? 0);
     expect(second.outcomes).toMatchObject({ new: 0, updated: 0, conflict: 0, probable_duplicate: 0 });
     expect(second.outcomes.duplicate).toBe(valid);
-    expect(second.outcomes.rejected).toBe(first.outcomes.rejected);
+    expect(second.outcomes.rejected).toBe(first.outcomes.rejected ?? 0);
     for (const line of secondLines.filter((l) => l.outcome !== 'rejected')) {
       const was = firstLines[Number(line.row) - 1];
       expect(line.codes, `row ${line.row}`).toBe(was?.outcome === 'conflict' ? 'SAME_CONFLICT' : 'SAME_FORM');
@@ -120,7 +120,7 @@ describe('the same file from another agency', () => {
   it('is compared with the first agency’s forms without naming its batch or rows', () => {
     expect(byB.status).toBe('completed');
     const valid = linesOfB.filter((l) => l.outcome !== 'rejected');
-    expect(valid.length).toBe(first.rows - first.outcomes.rejected);
+    expect(valid.length).toBe(first.rows - (first.outcomes.rejected ?? 0));
     // the same forms, applied first by agency A: duplicates of them, A's batch named only as another agency's
     for (const line of valid) {
       expect(line.outcome, `row ${line.row}`).toBe('duplicate');

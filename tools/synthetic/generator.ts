@@ -7,7 +7,6 @@
 // (`duplicate`), with one detail changed (`updated`, which becomes the latest), or with the same personal ID
 // and another name or birth date (`conflict`, which changes nothing). A row with a fault is `rejected` with
 // exactly that fault's code.
-import type { Outcome } from '#batch/ledger.ts';
 import { type CalendarDate, parseCalendarDate } from '#domain/dates.ts';
 import type { RowCode } from '#domain/errors.ts';
 import type { RawRow } from '#domain/fields.ts';
@@ -42,7 +41,7 @@ export interface GeneratorOptions {
 export interface RowTruth {
   /** 1-based data row number */
   row: number;
-  outcome: Exclude<Outcome, 'probable_duplicate'>;
+  outcome: 'new' | 'duplicate' | 'updated' | 'conflict' | 'rejected';
   /** the row codes, in the checker's order: one for a fault, none otherwise */
   codes: RowCode[];
   /** the identity of an accepted row's person (`personIdentity`): its person key is this, sealed */
