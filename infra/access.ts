@@ -217,6 +217,28 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
     sendsTo: [],
     readsSecrets: [],
   },
+  // the second officer's decisions (issue 19): batch-reads.ts finds a correction's batch (get); correction-lists.ts
+  // lists (query), reads and decides (update) the agencies' correction items; an approval reads the person, puts a
+  // corrected ID's alias (a conditional put, under a person key) and updates the person (register-store.ts), and puts
+  // the change's history item. Never a review list, a conflict or a blocking item
+  decisions: {
+    readsObjects: [],
+    writesObjects: [],
+    tables: {
+      batches: { actions: ['GetItem'] },
+      agencies: AGENCY_READER,
+      history: HISTORY_WRITER,
+      register: {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+        partitions: [
+          { actions: ['Query', 'GetItem', 'UpdateItem'], leadingKeys: registerPartitions.correctionLists },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: registerPartitions.persons },
+        ],
+      },
+    },
+    sendsTo: [],
+    readsSecrets: [],
+  },
   // machine-clients: a client's item and its agency's (agency-reads.ts), nothing else
   authorizer: {
     readsObjects: [],

@@ -85,6 +85,7 @@ const FUNCTION_IDS = [
   'status',
   'lookup',
   'agency',
+  'decisions',
   'authorizer',
   'link',
   'births',

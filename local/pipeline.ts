@@ -26,7 +26,7 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link, births, watch] =
+  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link, births, watch, decisions] =
     await Promise.all([
       import('../functions/split/handler.ts'),
       import('../functions/register/handler.ts'),
@@ -39,6 +39,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
       import('../functions/link/handler.ts'),
       import('../functions/births/handler.ts'),
       import('../functions/watch/handler.ts'),
+      import('../functions/decisions/handler.ts'),
     ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
@@ -57,6 +58,7 @@ export async function loadPipeline(env: Record<string, string>, extraEnv: Record
     births: births.handler,
     watch: watch.handler,
     lookup: lookup.handler as HttpFunctionHandler,
+    decisions: decisions.handler as HttpFunctionHandler,
     // the agency function signs upload URLs with a key of its own, the split's UPLOAD_SIGNER (local/runtime/account.ts)
     agency: agency.agencyHandler(
       agency.agencyDeps({

@@ -362,7 +362,7 @@ export const TABLES: Record<TableId, TableSpec> = {
 
 // --- HTTP API (docs/procedures.md, "HTTP API"): API Gateway HTTP API → Lambda in AWS, local/runtime/http-server.ts locally ---
 
-export type HttpFunctionId = 'lookup' | 'agency' | 'authorizer';
+export type HttpFunctionId = 'lookup' | 'agency' | 'decisions' | 'authorizer';
 
 export interface HttpRouteSpec {
   method: 'GET' | 'POST';
@@ -481,6 +481,17 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
       HISTORY_TABLE,
       HISTORY_DAYS,
     },
+  },
+  decisions: {
+    id: 'decisions',
+    apis: ['people', 'machine'],
+    description:
+      'Agencies: identity corrections waiting for a second officer, listed and decided (approve or reject, people only)',
+    entry: 'functions/decisions/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: [agencyRoute('GET', '/corrections', 10), agencyRoute('POST', '/corrections/{id}', 10)],
+    environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE, HISTORY_TABLE, HISTORY_DAYS },
   },
   authorizer: {
     id: 'authorizer',

@@ -134,6 +134,41 @@ export const API_CODES = messageTable({
     vi: 'Mục này đã được xử lý theo cách khác',
     en: 'This review item was already resolved otherwise',
   },
+  CORRECTION_ID_INVALID: {
+    status: 400,
+    vi: 'Mã sửa đổi không đúng định dạng ({mã lô}.{dòng})',
+    en: 'The correction id is malformed ({batchId}.{row})',
+  },
+  CORRECTION_BODY_INVALID: {
+    status: 400,
+    vi: 'Nội dung yêu cầu phải là {"decision": "approve"} hoặc {"decision": "reject"}',
+    en: 'The body must be {"decision": "approve"} or {"decision": "reject"}',
+  },
+  CORRECTION_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy yêu cầu sửa thông tin chờ phê duyệt',
+    en: 'No such correction waiting for approval',
+  },
+  CORRECTION_ALREADY_DECIDED: {
+    status: 409,
+    vi: 'Yêu cầu sửa này đã được quyết định',
+    en: 'This correction was already decided',
+  },
+  CORRECTION_STALE: {
+    status: 409,
+    vi: 'Không áp dụng được: hồ sơ đã thay đổi từ khi gửi yêu cầu (giá trị cũ không còn) hoặc số định danh mới đã thuộc người khác; yêu cầu bị từ chối',
+    en: 'Could not be applied: the record changed since it was submitted (the old value is gone) or the new ID is held by another person; the correction is rejected',
+  },
+  CORRECTION_SELF_APPROVAL: {
+    status: 403,
+    vi: 'Người gửi yêu cầu sửa không được tự phê duyệt; cần cán bộ thứ hai',
+    en: 'The submitter of a correction cannot decide it; a second officer must',
+  },
+  CORRECTION_APPROVER_NOT_PERSON: {
+    status: 403,
+    vi: 'Chỉ cán bộ đăng nhập mới được phê duyệt sửa thông tin nhân thân, không phải hệ thống',
+    en: 'Only a signed-in officer may decide an identity correction, never a system',
+  },
   EDGE_REQUIRED: {
     status: 403,
     vi: 'Hãy tra cứu qua địa chỉ chính thức của trang tra cứu hồ sơ',

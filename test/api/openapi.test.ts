@@ -35,6 +35,8 @@ describe('OpenAPI document', () => {
       'Batch',
       'BatchList',
       'Birth',
+      'Correction',
+      'CorrectionList',
       'Coverage',
       'Error',
       'Label',

@@ -8,17 +8,24 @@ export interface TestCaller {
   roles?: string[];
   /** a machine (the machine authoriser's context) instead of a person (the JWT authoriser's claims) */
   machine?: boolean;
+  /** the person's `sub` (default `person-of-{agency}`) */
+  subject?: string;
 }
 
 /** The authoriser's context API Gateway would pass for `caller`. */
-export function authorizerOf({ agency, roles = ['uploader', 'reviewer', 'viewer'], machine }: TestCaller) {
+export function authorizerOf({
+  agency,
+  roles = ['uploader', 'reviewer', 'viewer'],
+  machine,
+  subject,
+}: TestCaller) {
   if (!agency) return {};
   if (machine) return { lambda: { agency, roles: roles.join(' '), clientId: `client-${agency}` } };
   return {
     jwt: {
       claims: {
         token_use: 'id',
-        sub: `person-of-${agency}`,
+        sub: subject ?? `person-of-${agency}`,
         'custom:agency': agency,
         'cognito:groups': `[${roles.join(' ')}]`,
       },

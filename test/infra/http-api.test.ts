@@ -67,7 +67,8 @@ describe('HTTP API', () => {
   it('gives people and machines the same agency routes over one function, and people their pages', () => {
     const keysOf = (api: HttpApiId) => routesOn(api).map((route) => `${route.method} ${route.path}`);
     expect(pageKeys).toEqual(['GET /app/coverage']);
-    expect(keysOf('people')).toEqual([...keysOf('machine'), ...pageKeys]);
+    expect(keysOf('people').filter((key) => !pageKeys.includes(key))).toEqual(keysOf('machine'));
+    expect(keysOf('people')).toEqual(expect.arrayContaining(pageKeys));
     expect(keysOf('people')).toEqual(
       expect.arrayContaining(['GET /batches', 'GET /batches/{batchId}', 'GET /review']),
     );
@@ -141,7 +142,9 @@ describe('HTTP API', () => {
   });
 
   it('routes each path to its function through a Lambda proxy integration (payload 2.0)', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Integration', Object.keys(HTTP_FUNCTIONS).length);
+    // one per function and API it is on (the authoriser is on none)
+    const integrations = Object.values(HTTP_FUNCTIONS).reduce((sum, spec) => sum + spec.apis.length, 0);
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', integrations);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',

@@ -314,7 +314,7 @@ describe('narrower grants (issue 24)', () => {
       expect(onHistory).not.toContain('dynamodb:UpdateItem');
       expect(onHistory).not.toContain('dynamodb:DeleteItem');
       expect(onHistory).not.toContain('dynamodb:BatchWriteItem');
-      const writes = ['register', 'link', 'agency', 'births'].includes(id);
+      const writes = ['register', 'link', 'agency', 'births', 'decisions'].includes(id);
       expect(onHistory.includes('dynamodb:PutItem')).toBe(writes);
     }
     // only GET /persons/{key}/history reads it
@@ -327,6 +327,27 @@ describe('narrower grants (issue 24)', () => {
     expect(reads('register')).toEqual([]);
     expect(reads('link')).toEqual([]);
     expect(reads('births')).toEqual([]);
+    expect(reads('decisions')).toEqual([]);
+  });
+
+  it('limits the decisions function to the correction lists’ and persons’ partitions, never a review list', () => {
+    const register = arnOf(idOf(stack.tables.tables.register));
+    const onRegister = statementsOfFunction('decisions').filter((s) => names(s, register));
+    expect(onRegister.length).toBeGreaterThan(0);
+    for (const s of onRegister)
+      expect(s.Condition).toHaveProperty(['ForAllValues:StringLike', 'dynamodb:LeadingKeys']);
+    const keysOf = (s: (typeof onRegister)[number]) =>
+      [
+        (s.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ] ?? [],
+      ].flat();
+    const keys = onRegister.flatMap(keysOf);
+    expect(keys).toContain('CORRECTION#*');
+    expect(keys.some((key) => key.startsWith('REVIEW#'))).toBe(false);
+    // a correction list is read and decided, never put: the register function puts it
+    for (const s of onRegister.filter((s) => actionsOf(s).includes('dynamodb:PutItem')))
+      expect(keysOf(s)).not.toContain('CORRECTION#*');
   });
 
   it('limits the agency function to the review lists’ and persons’ partitions (LeadingKeys), never blocking items', () => {
