@@ -26,21 +26,33 @@ export interface PipelineOptions {
 /** dancu's handlers, and the resume step, for a local stack's environment (which they read as they load). */
 export async function loadPipeline(env: Record<string, string>, extraEnv: Record<string, string> = {}) {
   Object.assign(process.env, env, extraEnv);
-  const [split, register, finalize, commons, resumeModule, status, lookup, agency, link, births, watch, decisions] =
-    await Promise.all([
-      import('../functions/split/handler.ts'),
-      import('../functions/register/handler.ts'),
-      import('../functions/finalize/handler.ts'),
-      import('../functions/commons/pipeline.ts'),
-      import('../shared/ingest/resume.ts'),
-      import('../functions/status/handler.ts'),
-      import('../functions/lookup/handler.ts'),
-      import('../functions/agency/handler.ts'),
-      import('../functions/link/handler.ts'),
-      import('../functions/births/handler.ts'),
-      import('../functions/watch/handler.ts'),
-      import('../functions/decisions/handler.ts'),
-    ]);
+  const [
+    split,
+    register,
+    finalize,
+    commons,
+    resumeModule,
+    status,
+    lookup,
+    agency,
+    link,
+    births,
+    watch,
+    decisions,
+  ] = await Promise.all([
+    import('../functions/split/handler.ts'),
+    import('../functions/register/handler.ts'),
+    import('../functions/finalize/handler.ts'),
+    import('../functions/commons/pipeline.ts'),
+    import('../shared/ingest/resume.ts'),
+    import('../functions/status/handler.ts'),
+    import('../functions/lookup/handler.ts'),
+    import('../functions/agency/handler.ts'),
+    import('../functions/link/handler.ts'),
+    import('../functions/births/handler.ts'),
+    import('../functions/watch/handler.ts'),
+    import('../functions/decisions/handler.ts'),
+  ]);
   const resume = () =>
     resumeModule.resumeUnfinishedBatches({
       batches: commons.batches(),

@@ -160,7 +160,9 @@ export const ReviewList = z
 /** An identity correction waiting for (or decided by) a second officer (issue 19, docs/corrections.md). */
 export const CorrectionView = z
   .strictObject({
-    id: z.string().check(described('{batchId}.{row} of the correction row: POST /corrections/{id} decides it')),
+    id: z
+      .string()
+      .check(described('{batchId}.{row} of the correction row: POST /corrections/{id} decides it')),
     agencyCode: z.string().check(described('the submitting agency')),
     batchId: z.string(),
     row: z.int(),
@@ -171,7 +173,9 @@ export const CorrectionView = z
     to: z.optional(z.string()).check(described('the value it becomes (absent: emptied)')),
     reason: z.enum(['collection_error', 'civil_registration', 'court_decision', 'other']),
     evidenceRef: z.string(),
-    submittedBy: z.optional(z.string().check(described("the uploader's sub or client id: never its approver"))),
+    submittedBy: z.optional(
+      z.string().check(described("the uploader's sub or client id: never its approver")),
+    ),
     createdAt: Instant,
     status: z.enum(['pending', 'approving', 'approved', 'rejected']),
     decision: z.optional(
