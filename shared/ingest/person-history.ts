@@ -58,7 +58,7 @@ export function creationChange(
   };
 }
 
-/** The sort key a person's creation item has: the person names it before it is put. */
+/** The sort key of a person's creation, which the person names: a birth's item is put under it, a row's derived. */
 export const creationKey = (key: string, origin: RowOrigin) => historyKeys.change(key, 1, rowTag(origin)).sk;
 
 /**

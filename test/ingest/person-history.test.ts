@@ -8,6 +8,7 @@ import { historyView } from '../../shared/ingest/history-view.ts';
 import { creationChange, creationKey, landedChanges } from '../../shared/ingest/person-history.ts';
 import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { type Decision, mergePerson, resolveReview } from '../../shared/ingest/resolve-review.ts';
+import { historyKeys } from '../../shared/keys.ts';
 import type { RowOrigin } from '../../shared/model/register.ts';
 import { MemoryHistory } from '../fakes/history.ts';
 import { keyOf } from '../fakes/keyer.ts';
@@ -309,5 +310,18 @@ describe('the history as an agency reads it', () => {
     expect(historyView(changes, 'CA-OTHER', 'CA-KONTUM')).toBeUndefined();
     // the operator's command reads every value as written
     expect(historyView(changes, undefined, 'CA-KONTUM')?.[1]?.fields[0]?.from).toBe(withId.currentAddress);
+  });
+});
+
+describe('the row a change’s sort key names', () => {
+  it('reads a row’s back, and no row from a review’s, a merge’s, an issuance’s or a migrated one', () => {
+    expect(historyKeys.rowOf(historyKeys.change(KEY, 1, 'Rv7Q2mZ0aL9cT4vY8nW3sE#12').sk)).toEqual({
+      batchId: 'Rv7Q2mZ0aL9cT4vY8nW3sE',
+      row: 12,
+    });
+    for (const change of ['review#b1.2', `link#p7#${KEY}#3`, 'issue#42', 'issue#p7'])
+      expect(historyKeys.rowOf(historyKeys.change(KEY, 1, change).sk)).toBeUndefined();
+    const migrated = historyKeys.migrated(KEY, '2026-11-30T01:02:03.000Z', { batchId: 'b0', row: 9 });
+    expect(historyKeys.rowOf(migrated.sk)).toBeUndefined();
   });
 });
