@@ -111,7 +111,8 @@ function derivedCreation(
 ): PersonChange | undefined {
   const row = historyKeys.rowOf(sortKey);
   if (!person.creation || historyKeys.versionOf(sortKey) !== 1 || !row) return undefined;
-  // the record as created: the person's taken back through each change since, newest first
+  // the record as created: the person's taken back through each change since, newest first (so a write that changes
+  // a person's record must land a change in the chain, with each field's `from`)
   const record: Record<string, unknown> = { ...person.record };
   for (const change of later)
     for (const [field, { from }] of Object.entries(change.changes)) record[field] = from;
