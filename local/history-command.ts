@@ -102,7 +102,7 @@ export async function runHistory(
   io: { out: (text: string) => void; err: (text: string) => void },
 ): Promise<number> {
   const person = await reads.register.getPerson(line.key);
-  const changes = person && landedChanges(await reads.history.list(line.key), person.lastChange);
+  const changes = person && landedChanges(line.key, await reads.history.list(line.key), person);
   const view = changes && historyView(changes, line.as, person.agencyCode);
   if (!view) {
     io.err(line.as ? `no person ${line.key} that ${line.as} registered or changed` : `no person ${line.key}`);

@@ -184,6 +184,8 @@ export const historyKeys = {
   }),
   /** the version of a change's sort key */
   versionOf: (sortKey: string) => Number(sortKey.slice(0, 8)),
+  /** the row a change's sort key names (`{version}#{batchId}#{row}`); undefined for a review's, a merge's or an issuance's */
+  rowOf: (sortKey: string) => rowOfEntry(`${sortKey.slice(9)}:`),
 };
 
 /** A review item's id: the row's batch and row number (`.` is not in a batch id), safe in a URL path. */

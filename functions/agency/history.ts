@@ -19,7 +19,7 @@ export async function getPersonHistory({ agencies, register, history }: HistoryR
   const agency = await callerAgency(event, agencies, 'GET /persons/{key}/history');
   const key = parameter(PersonKeyParam, event.pathParameters?.key, 'PERSON_KEY_INVALID');
   const person = await register.getPerson(key);
-  const changes = person && landedChanges(await history.list(key), person.lastChange);
+  const changes = person && landedChanges(key, await history.list(key), person);
   const view = changes && historyView(changes, agency, person.agencyCode);
   if (!view) throw new ApiError('PERSON_NOT_FOUND');
   return json({ personKey: key, changes: view });

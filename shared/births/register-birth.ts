@@ -93,7 +93,9 @@ export async function registerBirth(event: BirthEvent, deps: BirthDeps): Promise
   const origin = birthOrigin(event);
   // the person first, naming its creation's history item, then the item (issue 19, person-history.ts); false when a
   // delivery before this one created it, which may have died before the item: it is put again, the same key
-  await deps.register.createPerson(personKey, record, origin, 'new', creationKey(personKey, origin));
+  await deps.register.createPerson(personKey, record, origin, 'new', {
+    lastChange: creationKey(personKey, origin),
+  });
   await deps.history.put({
     ...creationChange(personKey, origin, record, 'birth registration'),
     by: { kind: 'machine', id: deps.sender ?? 'unknown' },

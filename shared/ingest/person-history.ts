@@ -1,18 +1,20 @@
-// The history item of each change to a person (issue 19; docs/data-model.md "The history table"). Without
-// transactions, a change and its item are two writes; each kind of change writes them in the order a retry can
-// complete:
+// The history of each change to a person (issue 19; docs/data-model.md "The history table"). Without transactions,
+// a change and its history item are two writes; each kind of change writes them in the order a retry can complete:
 // - an update or a merge puts its item first, keyed by the version it makes and what makes it, then changes the
 //   person only if it is still that version, naming the item (`lastChange`). A crash in between leaves an item no
 //   person names: the retry reads the person again and puts the same key (found there) or, the person having
 //   changed, another. Each item names the one before it (`prev`), so the landed changes are the chain from the
 //   person's `lastChange`, and an item whose change never landed is in no chain (landedChanges);
-// - a new person is stored first, naming the item its creation will have (its key is known from the row alone),
-//   then the item is put: a person's first write is also the test of whether it is held, and a crash in between
-//   is completed by the row's redelivery, which finds its row on the person (completeCreation).
+// - a row's new person puts no item: the person keeps what its creation's history needs besides its record (when,
+//   by whom, the row's outcome: `creation`) in the one write that creates it, naming its creation's key, and the
+//   reader derives the creation there (derivedCreation). One write: nothing for a retry to complete;
+// - a birth's child is stored first, naming its creation's item, then the item is put; the registration's
+//   redelivery puts it again (shared/births/register-birth.ts).
 // No SDK here.
 import type { PopulationRecord } from '#domain/record.ts';
 import { historyKeys, rowTag } from '../keys.ts';
 import type { ChangeActor, ChangeDraft, ChangeOutcome, PersonChange } from '../model/history.ts';
+import { recordFromValues, recordValues } from '../model/person-record.ts';
 import type { HistoryWriter } from '../model/ports.ts';
 import type { FieldChanges, HeldPerson, RowOrigin } from '../model/register.ts';
 import { parseEntry } from './applied-entry.ts';
@@ -32,7 +34,7 @@ export function fieldChanges(
   return Object.fromEntries(fields.map((field) => [field, { from: before[field], to: after[field] }]));
 }
 
-/** The history item a person was created with: every field it holds, `to` only. */
+/** The history item a person was created with (a birth's; a row's is derived when read): every field, `to` only. */
 export function creationChange(
   key: string,
   origin: RowOrigin,
@@ -56,7 +58,7 @@ export function creationChange(
   };
 }
 
-/** The sort key a person's creation item has: the person names it before it is put. */
+/** The sort key of a person's creation, which the person names: a birth's item is put under it, a row's derived. */
 export const creationKey = (key: string, origin: RowOrigin) => historyKeys.change(key, 1, rowTag(origin)).sk;
 
 /**
@@ -103,22 +105,44 @@ export function putChange(
   });
 }
 
+/** The creation a person's history derives, as creationChange would have put it: undefined for one put as an item. */
+function derivedCreation(
+  key: string,
+  person: Pick<HeldPerson, 'record' | 'agencyCode' | 'creation'>,
+  sortKey: string,
+  later: readonly PersonChange[],
+): PersonChange | undefined {
+  const row = historyKeys.rowOf(sortKey);
+  if (!person.creation || historyKeys.versionOf(sortKey) !== 1 || !row) return undefined;
+  // the record as created: the person's taken back through each change since, newest first (so a write that changes
+  // a person's record must land a change in the chain, with each field's `from`)
+  const record: Record<string, unknown> = { ...person.record };
+  for (const change of later)
+    for (const [field, { from }] of Object.entries(change.changes)) record[field] = from;
+  const { at, by, why } = person.creation;
+  const origin = { ...row, agencyCode: person.agencyCode as string, uploadedBy: by };
+  // in the record's own order, its fields alone (a merge's `mergedInto` is not one)
+  const created = recordFromValues(recordValues(record as PopulationRecord));
+  return { ...creationChange(key, origin, created, why), at };
+}
+
 /**
  * The changes that landed, oldest first: the chain from the person's `lastChange` back through each item's `prev`
  * (an item no chain reaches is one whose person write never landed), after the items migrated from before issue 19,
- * by when they were written. A chain that reaches a missing item (a creation whose item a redelivery has yet to put)
- * stops there.
+ * by when they were written. A missing item ends the chain: a row's creation, derived from the person, or a birth's
+ * whose item its redelivery has yet to put (not shown until it is).
  */
 export function landedChanges(
+  key: string,
   items: readonly (PersonChange & { sk: string })[],
-  lastChange: string | undefined,
+  person: Pick<HeldPerson, 'record' | 'agencyCode' | 'lastChange' | 'creation'>,
 ): PersonChange[] {
   const bySortKey = new Map(items.map((item) => [item.sk, item]));
   const chain: PersonChange[] = [];
   const seen = new Set<string>();
-  for (let sk = lastChange; sk && !seen.has(sk); ) {
+  for (let sk = person.lastChange; sk && !seen.has(sk); ) {
     seen.add(sk);
-    const item = bySortKey.get(sk);
+    const item = bySortKey.get(sk) ?? derivedCreation(key, person, sk, chain);
     if (!item) break;
     chain.push(item);
     sk = item.prev;

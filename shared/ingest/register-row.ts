@@ -33,7 +33,7 @@ import {
   parseEntry,
   sameForm,
 } from './applied-entry.ts';
-import { creationChange, creationKey, fieldChanges, putChange, rowActor } from './person-history.ts';
+import { creationKey, fieldChanges, putChange, rowActor } from './person-history.ts';
 import { reviewItem, roundScore } from './review-items.ts';
 import type { ChunkEntry } from './types.ts';
 
@@ -119,56 +119,33 @@ export async function registerRecord(
   store: RowRegister,
   history: HistoryWriter,
   linkage = false,
-  defer?: Deferred,
 ): Promise<RegisterResult> {
-  const stores = { store, history, ...(defer ? { defer } : {}) };
+  const stores = { store, history };
   return linkage ? registerLinked(entry, origin, stores) : registerExact(entry, origin, stores);
 }
-
-/**
- * Takes a write the row's result does not wait for: a new person's history item, which the chunk awaits before its
- * outcomes are written (a chunk that fails first is redelivered, and completeCreation puts the item then).
- */
-export type Deferred = (write: Promise<unknown>) => void;
 
 /** The register and the history table, which every change to a person writes both of. */
 interface Stores {
   store: RowRegister;
   history: HistoryWriter;
-  defer?: Deferred;
 }
 
 /**
- * Stores a new person naming the history item of its creation, then puts the item (person-history.ts: a crash in
- * between is completed by the row's redelivery, completeCreation). False when the key is held already.
+ * Stores a new person with what its creation's history needs (person-history.ts: derived when read, no item of its
+ * own, so one write). False when the key is held already.
  */
-async function createWithHistory(
-  { store, history, defer }: Stores,
+function createPerson(
+  { store }: Stores,
   entry: ChunkEntry,
   origin: RowOrigin,
   outcome: Outcome,
   applied: string,
 ): Promise<boolean> {
   const key = entry.personKey;
-  if (!(await store.createPerson(key, entry.record, origin, applied, creationKey(key, origin)))) return false;
-  const put = history.put(creationChange(key, origin, entry.record, outcome));
-  if (defer) defer(put);
-  else await put;
-  return true;
-}
-
-/** A redelivered row that created the person: its creation's history item, put again in case it never was. */
-async function completeCreation(
-  { history }: Stores,
-  entry: ChunkEntry,
-  origin: RowOrigin,
-  held: HeldPerson,
-  earlier: RegisterResult,
-): Promise<void> {
-  const first = held.applied[0];
-  if (first === undefined || parseEntry(first).tag !== rowTag(origin)) return;
-  if (earlier.outcome !== 'new' && earlier.outcome !== 'probable_duplicate') return;
-  await history.put(creationChange(entry.personKey, origin, entry.record, earlier.outcome));
+  return store.createPerson(key, entry.record, origin, applied, {
+    lastChange: creationKey(key, origin),
+    why: outcome,
+  });
 }
 
 /** The entry a new person is created with, after its row tag: `new` (or as linkage placed it) and its form's digest. */
@@ -183,7 +160,7 @@ function createdEntry(tag: string, outcome: Outcome, record: PopulationRecord, l
 async function registerExact(entry: ChunkEntry, origin: RowOrigin, stores: Stores): Promise<RegisterResult> {
   const created = createdEntry(rowTag(origin), 'new', entry.record);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await createWithHistory(stores, entry, origin, 'new', created))
+    if (await createPerson(stores, entry, origin, 'new', created))
       return { outcome: 'new', personKey: entry.personKey };
     const held = await stores.store.getPerson(entry.personKey);
     if (!held) continue;
@@ -214,10 +191,7 @@ async function toMerged(
     const joined = await joinPerson(entry, origin, stores, into, earlier.link?.score);
     return joined ?? { ...earlier, personKey: into, link: { ...earlier.link, personKey: into } };
   }
-  if (earlier) {
-    await completeCreation(stores, entry, origin, held, earlier);
-    return earlier;
-  }
+  if (earlier) return earlier;
   const seen = seenBefore(held.applied.map(parseEntry), formDigest(entry.record));
   if (seen) return { outcome: 'duplicate', personKey: into, link: { personKey: into }, note: seen };
   return joinPerson(entry, origin, stores, into, undefined);
@@ -234,11 +208,8 @@ async function applyToHeld(
   const tag = rowTag(origin);
   const key = entry.personKey;
   const earlier = earlierResult(held, tag, key, entry.record);
-  if (earlier) {
-    // this row was decided before a redelivery
-    await completeCreation(stores, entry, origin, held, earlier);
-    return earlier;
-  }
+  // this row was decided before a redelivery
+  if (earlier) return earlier;
   const entries = held.applied.map(parseEntry);
   const digest = formDigest(entry.record);
   // the same form again: nothing to write, and the person keeps what later forms made it
@@ -454,7 +425,7 @@ async function registerLinked(entry: ChunkEntry, origin: RowOrigin, stores: Stor
     // filed before it is stored, so a stored person is always findable (a crash in between files it again)
     const created = `${tag}:${applied}`;
     await store.fileForLinkage(key, entry.record, filingKeys(entry.record), origin.agencyCode, created);
-    if (await createWithHistory(stores, entry, origin, outcome, applied)) {
+    if (await createPerson(stores, entry, origin, outcome, applied)) {
       return link ? { outcome, personKey: key, link } : { outcome, personKey: key };
     }
     // somebody stored this key meanwhile: go round again, and find it held

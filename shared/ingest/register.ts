@@ -170,13 +170,6 @@ async function registerEntries(
 ): Promise<OutcomeEntry[]> {
   const people = deps.linkage ? groupByBlock(entries) : groupByKey(entries);
   const results: OutcomeEntry[] = [];
-  // new persons' history items, put beside the next rows rather than before them: awaited before the outcomes
-  const deferred: Promise<unknown>[] = [];
-  const defer = (write: Promise<unknown>) => {
-    // awaited below; a failure until then is not an unhandled rejection
-    write.catch(() => undefined);
-    deferred.push(write);
-  };
   const listed: ListedForm[] = [];
   let next = 0;
   const worker = async () => {
@@ -188,7 +181,6 @@ async function registerEntries(
           deps.register,
           deps.history,
           deps.linkage,
-          defer,
         );
         const issues = await outcomeIssues(result, origin, deps);
         // why it is not new, then what the split found worth a look, then what placing the address found
@@ -219,7 +211,6 @@ async function registerEntries(
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency, people.length) }, worker));
-  await Promise.all(deferred);
   // before the outcomes: a chunk decided again after a crash puts them again
   if (deps.worklists && listed.length > 0) {
     const { lines, keepDays } = deps.worklists;

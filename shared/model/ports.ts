@@ -22,6 +22,7 @@ import type { LinkPass, PassSizes, PassStage, StepDone } from './link-pass.ts';
 import type {
   FiledCandidate,
   HeldPerson,
+  NewPersonHistory,
   ReviewPage,
   RowOrigin,
   ScannedPerson,
@@ -117,13 +118,16 @@ export interface ReportFiles extends Files {
  * in the history table, docs/data-model.md "The history table").
  */
 export interface Register {
-  /** false when the key is already held */
+  /**
+   * False when the key is already held. `creation`: the sort key of its creation's history item (`lastChange`) and,
+   * for a creation derived when read rather than put (`why`: the row's outcome), when and by whom, kept on the person.
+   */
   createPerson(
     key: string,
     record: PopulationRecord,
     origin: RowOrigin,
     outcome?: string,
-    lastChange?: string,
+    creation?: NewPersonHistory,
   ): Promise<boolean>;
   getPerson(key: string): Promise<HeldPerson | undefined>;
   /** false when the key is already held */

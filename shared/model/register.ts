@@ -16,11 +16,32 @@ export interface HeldPerson {
   agencyCode?: string;
   /** the history table's sort key of the last change to its fields (undefined: none since issue 19) */
   lastChange?: string;
+  /** what a creation derived when read needs besides the person (a row's new person: it puts no history item) */
+  creation?: CreationFacts;
   /**
    * Set on a person as its blocking item filed it (not read from its own item): the entry its first row
    * stored. A write from it holds only while the person is still as first stored (`recordOutcome`).
    */
   filed?: string;
+}
+
+/**
+ * A person's creation as the person keeps it, for a creation whose history item is derived when read rather than put
+ * (shared/ingest/person-history.ts): when, by whom (the batch's uploader) and the row's outcome (`new`,
+ * `probable_duplicate`).
+ */
+export interface CreationFacts {
+  at: string;
+  by?: string;
+  why: string;
+}
+
+/** A new person's history as createPerson stores it (the Register port). */
+export interface NewPersonHistory {
+  /** the sort key of its creation in the history table */
+  lastChange: string;
+  /** a creation derived when read, with no item: the row's outcome, kept with when and by whom (`creation`) */
+  why?: string;
 }
 
 /** A candidate as a blocking Query returns it: the whole record, and the agency that registered the person. */

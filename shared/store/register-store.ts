@@ -8,7 +8,7 @@ import { documents, dynamodb } from '../aws/dynamodb.ts';
 import { registerKeys, rowTag } from '../keys.ts';
 import { packRecord, unpackRecord } from '../model/person-record.ts';
 import type { Register } from '../model/ports.ts';
-import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
+import type { FiledCandidate, HeldPerson, NewPersonHistory, RowOrigin } from '../model/register.ts';
 import { batchWriteAll } from './batch-write.ts';
 import { landed } from './conditions.ts';
 import { ReviewLists } from './review-lists.ts';
@@ -25,6 +25,10 @@ function heldPersonOf(Item: Record<string, unknown>): HeldPerson {
   if (Item.keptApart) held.keptApart = [...(Item.keptApart as Set<string>)];
   if (Item.agencyCode) held.agencyCode = Item.agencyCode as string;
   if (Item.lastChange) held.lastChange = Item.lastChange as string;
+  if (Item.createdAt) {
+    held.creation = { at: Item.createdAt as string, why: Item.createdWhy as string };
+    if (Item.createdBy) held.creation.by = Item.createdBy as string;
+  }
   return held;
 }
 /** Enough to recognise a redelivered row across the few batches that touch a person at once. */
@@ -40,10 +44,11 @@ export class RegisterStore extends ReviewLists implements Register {
     record: PopulationRecord,
     origin: RowOrigin,
     outcome = 'new',
-    lastChange?: string,
+    creation?: NewPersonHistory,
   ): Promise<boolean> {
     // the one write of almost every row: attribute values written out, as the document client's marshalling
     // costs CPU on the register's critical path (docs/benchmarks.md)
+    const now = new Date().toISOString();
     return landed(
       dynamodb.send(
         new PutItemCommand({
@@ -55,8 +60,11 @@ export class RegisterStore extends ReviewLists implements Register {
             version: { N: '1' },
             applied: { L: [{ S: `${rowTag(origin)}:${outcome}` }] },
             agencyCode: { S: origin.agencyCode },
-            updatedAt: { S: new Date().toISOString() },
-            ...(lastChange ? { lastChange: { S: lastChange } } : {}),
+            updatedAt: { S: now },
+            ...(creation ? { lastChange: { S: creation.lastChange } } : {}),
+            // a creation derived when read: what its history needs that the person does not hold otherwise
+            ...(creation?.why ? { createdAt: { S: now }, createdWhy: { S: creation.why } } : {}),
+            ...(creation?.why && origin.uploadedBy ? { createdBy: { S: origin.uploadedBy } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -355,6 +355,37 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       expect((await register.getPerson(key))?.lastChange).toBe('00000003#b1#7');
       await register.putConflict(key, origin(6), { ...PERSON, fullName: 'Trần Thị Bình' });
       expect(await register.getPerson(unique('id:'))).toBeUndefined();
+      expect(held).not.toHaveProperty('creation');
+    });
+
+    it('keeps a derived creation’s when, who and why on the person, through later changes', async () => {
+      const register = make();
+      const [derived, put] = [unique('id:'), unique('id:')];
+      const from = { ...origin(2), uploadedBy: 'sub-clerk' };
+      const before = new Date().toISOString();
+      const creation = { lastChange: '00000001#b1#2', why: 'probable_duplicate' };
+      expect(await register.createPerson(derived, PERSON, from, 'b1#2:probable_duplicate', creation)).toBe(
+        true,
+      );
+      const held = await register.getPerson(derived);
+      expect(held).toMatchObject({
+        lastChange: '00000001#b1#2',
+        creation: { by: 'sub-clerk', why: 'probable_duplicate' },
+      });
+      const at = held?.creation?.at ?? '';
+      expect(at >= before && at <= new Date().toISOString()).toBe(true);
+      if (!held) return;
+      expect(await register.recordOutcome(derived, held, 'b2#1:updated', PERSON, '00000002#b2#1')).toBe(true);
+      expect((await register.getPerson(derived))?.creation).toEqual(held.creation);
+      // a creation put as an item (a birth's) keeps none of it; nor does an unnamed uploader's have a `by`
+      await register.createPerson(put, PERSON, from, 'new', { lastChange: '00000001#b1#2' });
+      expect(await register.getPerson(put)).not.toHaveProperty('creation');
+      const anonymous = unique('id:');
+      await register.createPerson(anonymous, PERSON, origin(3), 'new', {
+        lastChange: '00000001#b1#3',
+        why: 'new',
+      });
+      expect((await register.getPerson(anonymous))?.creation).not.toHaveProperty('by');
     });
 
     it('points an alias and a merged person at another, once; keeps two persons apart', async () => {

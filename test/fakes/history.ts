@@ -7,12 +7,14 @@ import type { PersonHistory } from '../../shared/model/ports.ts';
 export class MemoryHistory implements PersonHistory {
   /** every item, by `{personKey} {sortKey}` */
   readonly items = new Map<string, PersonChange & { sk: string }>();
-  /** how many puts found their item there already (a retry's) */
+  /** how many puts were asked for, and how many of them found their item there already (a retry's) */
+  puts = 0;
   repeats = 0;
   /** throws once from the next put, before it is kept: a crash between a person's write and its history item */
   crashOnPut = false;
 
   async put(change: ChangeDraft): Promise<string> {
+    this.puts++;
     if (this.crashOnPut) {
       this.crashOnPut = false;
       throw new Error('injected crash');

@@ -36,7 +36,7 @@ export class MemoryRegister implements Register, RegisterScanner {
     record: PopulationRecord,
     origin: model.RowOrigin,
     outcome = 'new',
-    lastChange?: string,
+    creation?: model.NewPersonHistory,
   ) {
     if (this.crashOnCreate) {
       this.crashOnCreate = false;
@@ -48,7 +48,16 @@ export class MemoryRegister implements Register, RegisterScanner {
       version: 1,
       applied: [`${rowTag(origin)}:${outcome}`],
       agencyCode: origin.agencyCode,
-      ...(lastChange ? { lastChange } : {}),
+      ...(creation ? { lastChange: creation.lastChange } : {}),
+      ...(creation?.why
+        ? {
+            creation: {
+              at: new Date().toISOString(),
+              why: creation.why,
+              ...(origin.uploadedBy ? { by: origin.uploadedBy } : {}),
+            },
+          }
+        : {}),
     });
     return true;
   }

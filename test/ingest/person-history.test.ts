@@ -1,13 +1,14 @@
 // Every change to a person and its history item (issue 19, docs/data-model.md "A change and its history item"): a
-// row's new person and its update, a reviewer's merge and keep-apart, a link pass's merge, each with who, why and
-// where from; and a crash between the two writes of each, after which the retry completes what is missing and the
-// history shows exactly the changes that landed.
+// row's new person (derived when read: no item) and its update, a reviewer's merge and keep-apart, a link pass's
+// merge, each with who, why and where from; and a crash between the two writes of each, after which the retry
+// completes what is missing and the history shows exactly the changes that landed.
 import { describe, expect, it } from 'vitest';
 import type { PopulationRecord } from '#domain/record.ts';
 import { historyView } from '../../shared/ingest/history-view.ts';
-import { landedChanges } from '../../shared/ingest/person-history.ts';
+import { creationChange, creationKey, landedChanges } from '../../shared/ingest/person-history.ts';
 import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { type Decision, mergePerson, resolveReview } from '../../shared/ingest/resolve-review.ts';
+import { historyKeys } from '../../shared/keys.ts';
 import type { RowOrigin } from '../../shared/model/register.ts';
 import { MemoryHistory } from '../fakes/history.ts';
 import { keyOf } from '../fakes/keyer.ts';
@@ -32,17 +33,23 @@ function world() {
   const row = (record: PopulationRecord, from: RowOrigin, linkage = false) =>
     registerRecord({ row: from.row, personKey: keyOf(record), record }, from, register, history, linkage);
   /** the changes that landed on a person, oldest first */
-  const landed = async (key = KEY) =>
-    landedChanges(await history.list(key), register.persons.get(key)?.lastChange);
+  const landed = async (key = KEY) => {
+    const person = register.persons.get(key);
+    return person ? landedChanges(key, await history.list(key), person) : [];
+  };
   return { register, history, row, landed };
 }
 
 describe("a form's changes", () => {
-  it('a new person: every field it was created with, by the batch’s uploader, named on the person', async () => {
-    const { register, row, landed } = world();
+  it('a new person: every field it was created with, by the batch’s uploader, derived from the person', async () => {
+    const { register, history, row, landed } = world();
+    const before = new Date().toISOString();
     await row(withId, origin('b1', 1));
+    expect(history.items.size).toBe(0); // one write: the person, no history item
     const [created, ...rest] = await landed();
     expect(rest).toEqual([]);
+    expect(created?.at).toBe(register.persons.get(KEY)?.creation?.at);
+    expect(`${created?.at}` >= before && `${created?.at}` <= new Date().toISOString()).toBe(true);
     expect(created).toMatchObject({
       version: 1,
       change: 'b1#1',
@@ -73,7 +80,55 @@ describe("a form's changes", () => {
       currentAddress: { from: withId.currentAddress, to: moved.currentAddress },
     });
     expect(changes[1]?.prev).toBe('00000001#b1#1');
-    expect(history.items.size).toBe(2);
+    expect(history.items.size).toBe(1); // the update's alone
+  });
+
+  it('a creation updated twice: its fields as created, each taken back through the changes since', async () => {
+    const { register, history, row, landed } = world();
+    const movedAgain: PopulationRecord = { ...withPhone, currentAddress: 'Phường Hội Thương, Pleiku' };
+    await row(withId, origin('b1', 1, 'CA-KONTUM'));
+    await row(moved, origin('b2', 5)); // currentAddress
+    await row(movedAgain, origin('b3', 7)); // currentAddress again, and a phone where there was none
+    expect(register.persons.get(KEY)?.record).toEqual(movedAgain);
+    const changes = await landed();
+    expect(changes.map((change) => `${change.version} ${change.outcome} ${change.change}`)).toEqual([
+      '1 created b1#1',
+      '2 updated b2#5',
+      '3 updated b3#7',
+    ]);
+    const [created] = changes;
+    // the original address (not the first update's), and no phone
+    expect(created?.changes).toEqual(
+      Object.fromEntries(Object.entries(withId).map(([field, value]) => [field, { to: value }])),
+    );
+    expect(created).toMatchObject({
+      batchId: 'b1',
+      row: 1,
+      agencyCode: 'CA-KONTUM',
+      why: 'new',
+      by: { kind: 'uploader', id: 'uploader-of-CA-KONTUM' },
+      at: register.persons.get(KEY)?.creation?.at,
+    });
+    expect(created).not.toHaveProperty('prev');
+    expect(history.of(KEY)).toEqual(['00000002#b2#5 updated', '00000003#b3#7 updated']);
+  });
+
+  it('a person created with its creation’s item (before it was derived) reads the item', async () => {
+    const { register, history, row, landed } = world();
+    const first = origin('b0', 3);
+    // as a row stored a new person then: its creation put as an item, nothing kept on the person to derive it
+    await register.createPerson(KEY, withId, first, 'b0#3:new', { lastChange: creationKey(KEY, first) });
+    await history.put({ ...creationChange(KEY, first, withId, 'new'), why: 'as put' });
+    await row(moved, origin('b1', 2));
+    const changes = await landed();
+    expect(changes.map((change) => [change.version, change.outcome, change.why])).toEqual([
+      [1, 'created', 'as put'],
+      [2, 'updated', 'updated'],
+    ]);
+    expect(changes[0]?.at).toBe(history.items.get(`${KEY} 00000001#b0#3`)?.at);
+    // without the item, and nothing to derive it from: the chain stops there, as for a birth's not yet put
+    history.items.delete(`${KEY} 00000001#b0#3`);
+    expect((await landed()).map((change) => change.change)).toEqual(['b1#2']);
   });
 
   it('with linkage: a joined row’s update on the person it joined, the same', async () => {
@@ -85,21 +140,25 @@ describe("a form's changes", () => {
 });
 
 describe('a crash between a change and its history item', () => {
-  it('a new person stored, its item not: the redelivery puts it; until then the history shows nothing', async () => {
+  it('a new person is one write: a history table that fails every put does not touch it', async () => {
     const { history, row, landed } = world();
-    history.crashOnPut = true;
-    await expect(row(withId, origin('b1', 1))).rejects.toThrow('injected');
-    expect(await landed()).toEqual([]); // the person names an item that is not there yet: nothing shown
-    expect(await row(withId, origin('b1', 1))).toMatchObject({ outcome: 'new' });
-    expect((await landed()).map((change) => change.change)).toEqual(['b1#1']);
+    for (const linkage of [false, true]) {
+      history.crashOnPut = true; // a put would throw
+      const record = linkage ? { ...withId, personalId: '064090999888' } : withId;
+      expect(await row(record, origin('b1', linkage ? 2 : 1), linkage)).toMatchObject({ outcome: 'new' });
+      expect(history.crashOnPut).toBe(true);
+      expect((await landed(keyOf(record))).map((change) => change.outcome)).toEqual(['created']);
+    }
   });
 
-  it('with linkage, the same: a redelivered new row completes its creation’s item', async () => {
-    const { history, row, landed } = world();
-    history.crashOnPut = true;
+  it('a crash before the person is stored: nothing shown; the redelivery creates it, its creation once', async () => {
+    const { register, row, landed } = world();
+    register.crashOnCreate = true;
     await expect(row(withId, origin('b1', 1), true)).rejects.toThrow('injected');
+    expect(await landed()).toEqual([]);
     expect(await row(withId, origin('b1', 1), true)).toMatchObject({ outcome: 'new' });
-    expect((await landed()).map((change) => change.outcome)).toEqual(['created']);
+    expect(await row(withId, origin('b1', 1), true)).toMatchObject({ outcome: 'new' }); // and again
+    expect((await landed()).map((change) => change.change)).toEqual(['b1#1']);
   });
 
   it('an update’s item put, its change not: not shown; the retry lands the change under the same item', async () => {
@@ -107,12 +166,12 @@ describe('a crash between a change and its history item', () => {
     await row(withId, origin('b1', 1));
     register.crashOnChange = true;
     await expect(row(moved, origin('b1', 2))).rejects.toThrow('injected');
-    expect(history.items.size).toBe(2); // the item is there ...
+    expect(history.items.size).toBe(1); // the item is there ...
     expect((await landed()).map((change) => change.change)).toEqual(['b1#1']); // ... and not shown
     expect(await row(moved, origin('b1', 2))).toMatchObject({ outcome: 'updated' });
     expect((await landed()).map((change) => change.change)).toEqual(['b1#1', 'b1#2']);
     expect(history.repeats).toBe(1); // the retry found its item: one item, one change
-    expect(history.items.size).toBe(2);
+    expect(history.items.size).toBe(1);
   });
 
   it('another row changed the person before the retry: the first item stays unreached, the retry records anew', async () => {
@@ -133,6 +192,9 @@ describe('a crash between a change and its history item', () => {
       currentAddress: { from: withId.currentAddress, to: moved.currentAddress },
     });
     expect(register.persons.get(KEY)?.version).toBe(3);
+    // the unreached item's change is not taken back: the creation as it was
+    expect(changes[0]?.changes.phone).toBeUndefined();
+    expect(changes[0]?.changes.currentAddress).toEqual({ to: withId.currentAddress });
   });
 });
 
@@ -161,6 +223,10 @@ describe("a reviewer's and a link pass's changes", () => {
 
     const into = await landed(keyOf(held));
     expect(into.map((change) => change.outcome)).toEqual(['created', 'merged']);
+    // the person merged into, as created: without the phone the merge brought
+    expect(into[0]?.changes).toEqual(
+      Object.fromEntries(Object.entries(held).map(([field, value]) => [field, { to: value }])),
+    );
     expect(into[1]).toMatchObject({
       why: 'review',
       reviewId: 'b1.2',
@@ -171,6 +237,8 @@ describe("a reviewer's and a link pass's changes", () => {
     });
     const from = await landed(keyOf(twin));
     expect(from.map((change) => change.outcome)).toEqual(['created', 'merged_into']);
+    expect(from[0]).toMatchObject({ why: 'probable_duplicate', batchId: 'b1', row: 2 });
+    expect(Object.keys(from[0]?.changes ?? {})).not.toContain('mergedInto');
     expect(from[1]?.changes).toEqual({ mergedInto: { to: keyOf(held) } });
     expect(register.persons.get(keyOf(twin))?.mergedInto).toBe(keyOf(held));
   });
@@ -242,5 +310,18 @@ describe('the history as an agency reads it', () => {
     expect(historyView(changes, 'CA-OTHER', 'CA-KONTUM')).toBeUndefined();
     // the operator's command reads every value as written
     expect(historyView(changes, undefined, 'CA-KONTUM')?.[1]?.fields[0]?.from).toBe(withId.currentAddress);
+  });
+});
+
+describe('the row a change’s sort key names', () => {
+  it('reads a row’s back, and no row from a review’s, a merge’s, an issuance’s or a migrated one', () => {
+    expect(historyKeys.rowOf(historyKeys.change(KEY, 1, 'Rv7Q2mZ0aL9cT4vY8nW3sE#12').sk)).toEqual({
+      batchId: 'Rv7Q2mZ0aL9cT4vY8nW3sE',
+      row: 12,
+    });
+    for (const change of ['review#b1.2', `link#p7#${KEY}#3`, 'issue#42', 'issue#p7'])
+      expect(historyKeys.rowOf(historyKeys.change(KEY, 1, change).sk)).toBeUndefined();
+    const migrated = historyKeys.migrated(KEY, '2026-11-30T01:02:03.000Z', { batchId: 'b0', row: 9 });
+    expect(historyKeys.rowOf(migrated.sk)).toBeUndefined();
   });
 });

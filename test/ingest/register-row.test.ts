@@ -30,6 +30,45 @@ async function upload(register: MemoryRegister, batchId: string, rows: Populatio
 describe.each([
   ['exact keys', false],
   ['record linkage', true],
+])('a new person (%s)', (_, linkage) => {
+  it('is one write: no history item, its creation’s when, who and outcome kept on the person', async () => {
+    const register = new MemoryRegister();
+    const from = { ...origin('b1', 1), uploadedBy: 'sub-clerk' };
+    const before = new Date().toISOString();
+    const entry: ChunkEntry = { row: 1, personKey: keyOf(withId), record: withId };
+    expect(await registerRecord(entry, from, register, historyOf(register), linkage)).toMatchObject({
+      outcome: 'new',
+    });
+    expect(await registerRecord(entry, from, register, historyOf(register), linkage)).toMatchObject({
+      outcome: 'new', // redelivered: decided as before, and nothing to complete
+    });
+    expect(historyOf(register).puts).toBe(0);
+    const person = register.persons.get(keyOf(withId));
+    expect(person).toMatchObject({
+      lastChange: '00000001#b1#1',
+      creation: { by: 'sub-clerk', why: 'new' },
+    });
+    expect(`${person?.creation?.at}` >= before).toBe(true);
+    // an update puts its own item, and a row of an older batch (no uploader) is created by nobody named
+    const stranger: PopulationRecord = {
+      ...withId,
+      fullName: 'Lò Thị Mai',
+      dateOfBirth: '1975-02-03',
+      personalId: '064090777666',
+    };
+    expect((await upload(register, 'b2', [moved, stranger], linkage)).map((r) => r.outcome)).toEqual([
+      'updated',
+      'new',
+    ]);
+    expect(historyOf(register).puts).toBe(1);
+    expect(register.persons.get(keyOf(stranger))?.creation).toMatchObject({ why: 'new' });
+    expect(register.persons.get(keyOf(stranger))?.creation).not.toHaveProperty('by');
+  });
+});
+
+describe.each([
+  ['exact keys', false],
+  ['record linkage', true],
 ])('the same forms again (%s)', (_, linkage) => {
   it('a file whose second form updates the person, uploaded again: both rows duplicates, nothing written', async () => {
     const register = new MemoryRegister();

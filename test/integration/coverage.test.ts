@@ -3,10 +3,8 @@
 // redelivered messages — every counter equals a full recount from the register and the batches' ledgers.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PopulationRecord } from '#domain/record.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
 import type { CounterDelta } from '../../shared/model/coverage.ts';
-import type { RowOrigin } from '../../shared/model/register.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, quietLog, tempDir } from './harness.ts';
 
@@ -52,16 +50,13 @@ beforeAll(async () => {
       ]);
       class CrashingRegister extends registerStore.RegisterStore {
         override async createPerson(
-          key: string,
-          record: PopulationRecord,
-          origin: RowOrigin,
-          outcome?: string,
+          ...args: Parameters<InstanceType<typeof registerStore.RegisterStore>['createPerson']>
         ) {
           if (fault.registerCrashAfter > 0 && --fault.registerCrashAfter === 0) {
             fault.registerCrashes++;
             throw new Error('injected: crash half-way through a chunk');
           }
-          return super.createPerson(key, record, origin, outcome);
+          return super.createPerson(...args);
         }
       }
       /** The real counters, made to die once after moving a few items: the retried finalize must move the rest. */

@@ -3,10 +3,8 @@
 // marked failed, and a redrive finishes the batch once the cause is gone.
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PopulationRecord } from '#domain/record.ts';
 import { redriveQueue } from '../../local/dead-letters.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
-import type { RowOrigin } from '../../shared/model/register.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
@@ -34,9 +32,7 @@ beforeAll(async () => {
       /** The real register store, made to crash after some writes, or to fail every write while broken. */
       class FaultyRegisterStore extends registerStore.RegisterStore {
         override async createPerson(
-          key: string,
-          record: PopulationRecord,
-          origin: RowOrigin,
+          ...args: Parameters<InstanceType<typeof registerStore.RegisterStore>['createPerson']>
         ): Promise<boolean> {
           if (fault.broken) {
             fault.brokenTries += 1;
@@ -46,7 +42,7 @@ beforeAll(async () => {
             fault.crashes += 1;
             throw new Error('injected: crash half-way through a chunk');
           }
-          return super.createPerson(key, record, origin);
+          return super.createPerson(...args);
         }
       }
       // the register function as deployed, with the faulty store in place of the real one (exact keys only)

@@ -1,6 +1,8 @@
 // A person's history on the local stack, end to end (issue 19): one agency's upload creates a person, a second
-// upload of its own updates it, and GET /persons/{key}/history answers its reviewer both changes in order, with the
-// uploader the batches recorded; another agency's reviewer gets the unknown person's 404.
+// upload of its own updates it, and GET /persons/{key}/history answers its reviewer both changes in order (the
+// creation derived from the person, as first written), with the uploader the batches recorded; another agency's
+// reviewer gets the unknown person's 404.
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalStack } from '../../local/runtime/stack.ts';
@@ -29,9 +31,8 @@ describe('a person’s history on the local stack', () => {
   it('answers the agency’s reviewer its person’s creation and update, and another agency nothing', async () => {
     const first = new Date();
     await uploadAs(stack, 'CA-ANKHE', 'first.csv', form('Phường Hội Thương, Thành phố Pleiku, Tỉnh Gia Lai'));
-    expect(await operator.waitForSummary('CA-ANKHE', 'first.csv', first)).toMatchObject({
-      outcomes: { new: 1 },
-    });
+    const created = await operator.waitForSummary('CA-ANKHE', 'first.csv', first);
+    expect(created).toMatchObject({ outcomes: { new: 1 } });
     const second = new Date();
     await uploadAs(
       stack,
@@ -53,6 +54,8 @@ describe('a person’s history on the local stack', () => {
         version: number;
         outcome: string;
         batchId?: string;
+        row?: number;
+        why?: string;
         by?: { id: string };
         fields: unknown[];
       }[];
@@ -63,6 +66,28 @@ describe('a person’s history on the local stack', () => {
       [2, 'updated', 'local-client-CA-ANKHE'],
     ]);
     expect(body.changes[1]?.batchId).toBe(updated.batchId);
+    // the creation, derived from the person: the first upload's batch and row, its values as first written
+    expect(body.changes[0]).toMatchObject({ batchId: created.batchId, row: 1, why: 'new' });
+    expect(body.changes[0]?.fields).toContainEqual({
+      field: 'currentAddress',
+      to: 'Phường Hội Thương, Thành phố Pleiku, Tỉnh Gia Lai',
+    });
+    expect(body.changes[0]?.fields).not.toContainEqual(expect.objectContaining({ field: 'phone' }));
+    // and put as no item: the history table holds the update's alone
+    const dynamodb = new DynamoDBClient({
+      endpoint: stack.endpoints.dynamodb,
+      region: stack.names.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { Items = [] } = await dynamodb.send(
+      new QueryCommand({
+        TableName: stack.names.tables.history,
+        KeyConditionExpression: 'pk = :key',
+        ExpressionAttributeValues: { ':key': { S: key } },
+      }),
+    );
+    dynamodb.destroy();
+    expect(Items.map((item) => item.sk?.S)).toEqual([`00000002#${updated.batchId}#1`]);
     expect(body.changes[1]?.fields).toEqual([
       {
         field: 'currentAddress',

@@ -1,5 +1,5 @@
 // A person's history on the DynamoDB emulator (issue 19): rows and a reviewer's merge through the real register and
-// history stores, a crash between a change's two writes completed by the retry, the history table's items expiring
+// history stores (a row's new person derived from the person, no item), a crash between a change's two writes completed by the retry, the history table's items expiring
 // the stage's days after they were written, `npm run history -- migrate` moving the register's items from before
 // issue 19 (twice: nothing moves twice), and `npm run history` printing what the route answers.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -77,8 +77,10 @@ const origin = (batchId: string, row: number) => ({
   agencyCode: 'CA-PLEIKU',
   uploadedBy: 'sub-clerk',
 });
-const landed = async (key: string) =>
-  landedChanges(await history.list(key), (await register.getPerson(key))?.lastChange);
+const landed = async (key: string) => {
+  const person = await register.getPerson(key);
+  return person ? landedChanges(key, await history.list(key), person) : [];
+};
 
 describe('a person’s history on the emulator', () => {
   const person: PopulationRecord = { ...PERSON, personalId: '064090111222', fatherName: 'Lê Văn Tâm' };
@@ -102,8 +104,15 @@ describe('a person’s history on the emulator', () => {
     expect(changes[1]?.changes).toEqual({
       currentAddress: { from: person.currentAddress, to: moved.currentAddress },
     });
-    // the retry put nothing twice: two items, two changes
-    expect(await history.list(key)).toHaveLength(2);
+    // the creation derived from the person as the register table gives it back: when, the row, the record as created
+    const stored = await register.getPerson(key);
+    expect(stored?.creation).toEqual({ at: changes[0]?.at, by: 'sub-clerk', why: 'new' });
+    expect(changes[0]).toMatchObject({ batchId: 'b1', row: 1, agencyCode: 'CA-PLEIKU', why: 'new' });
+    expect(changes[0]?.changes).toEqual(
+      Object.fromEntries(Object.entries(person).map(([field, value]) => [field, { to: value }])),
+    );
+    // the retry put nothing twice, and the creation put nothing: one item, the update's
+    expect((await history.list(key)).map((item) => item.sk)).toEqual(['00000002#b1#2']);
     const { Item } = await stores.documents.send(
       new (await import('@aws-sdk/lib-dynamodb')).GetCommand({
         TableName: names.tables.history,

@@ -4,10 +4,8 @@
 // watch marks the batch failed with a report; once the cause is fixed, a redrive finishes it.
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PopulationRecord } from '#domain/record.ts';
 import { redriveQueue } from '../../local/dead-letters.ts';
 import { type LocalStack, startLocalStack } from '../../local/runtime/stack.ts';
-import type { RowOrigin } from '../../shared/model/register.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
 import { Agency, expectedPeople, expectLedger, quietLog, tempDir } from './harness.ts';
 
@@ -44,12 +42,14 @@ beforeAll(async () => {
         import('../../shared/store/register-store.ts'),
       ]);
       class HangingRegisterStore extends registerStore.RegisterStore {
-        override async createPerson(key: string, record: PopulationRecord, origin: RowOrigin) {
+        override async createPerson(
+          ...args: Parameters<InstanceType<typeof registerStore.RegisterStore>['createPerson']>
+        ) {
           if (fault.hang && ++fault.writes % 2 === 0) {
             fault.hangs += 1;
             return new Promise<boolean>(() => undefined); // the invocation is over; this never returns
           }
-          return super.createPerson(key, record, origin);
+          return super.createPerson(...args);
         }
       }
       const registerHandler = register.registerHandler({
