@@ -7,6 +7,7 @@
 // what the first attempt decided. No SDK here.
 import { outcomeNote, type RowIssue } from '#domain/errors.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
+import type { PopulationRecord } from '#domain/record.ts';
 import { type CorrectionDecision, type CorrectionLine, decideOnRecord } from '../corrections/correction.ts';
 import { moveOf } from '../coverage/moves.ts';
 import { personKeys, reviewId, rowTag } from '../keys.ts';
@@ -14,7 +15,7 @@ import type { ChangeActor } from '../model/history.ts';
 import type { CorrectionLists, HistoryWriter, RowRegister } from '../model/ports.ts';
 import type { HeldPerson, RowOrigin } from '../model/register.ts';
 import { formatEntry, parseEntry } from './applied-entry.ts';
-import { putChange, rowActor } from './person-history.ts';
+import { fieldChanges, putChange, rowActor } from './person-history.ts';
 import type { OutcomeEntry } from './types.ts';
 
 const MAX_ATTEMPTS = 20;
@@ -84,12 +85,19 @@ export async function writeCorrection(
     change,
     outcome: 'corrected',
     why: reason,
-    changes: { [decision.key]: { from: decision.from, to: decision.to } },
+    // every record key it changes (a commune code's 2025 successor too): a person's creation is read back through them
+    changes: fieldChanges(held.record, decision.record, changedKeys(held.record, decision.record)),
     by,
     agencyCode,
     source,
   });
   return stores.register.recordOutcome(key, held, entry, decision.record, lastChange);
+}
+
+/** The record keys whose values differ. */
+function changedKeys(before: PopulationRecord, after: PopulationRecord): (keyof PopulationRecord)[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as (keyof PopulationRecord)[]);
+  return [...keys].filter((key) => before[key] !== after[key]);
 }
 
 const rejected = (personKey: string, issue: RowIssue): CorrectionResult => ({
