@@ -4,6 +4,7 @@
 // privilege") holds the template to it.
 
 import {
+  batchKeys,
   coverageKeys,
   idPartitions,
   objectKeys,
@@ -211,27 +212,39 @@ export const ACCESS: Record<FunctionId | HttpFunctionId, Access> = {
             actions: ['GetItem', 'UpdateItem'],
             leadingKeys: [...registerPartitions.reviewLists, ...registerPartitions.persons],
           },
+          // GET /worklists: whether a conflict line's conflict is still open (worklist-store.ts)
+          { actions: ['GetItem'], leadingKeys: registerPartitions.conflictLists },
         ],
       },
     },
     sendsTo: [],
     readsSecrets: [],
   },
-  // the second officer's decisions (issue 19): batch-reads.ts finds a correction's batch (get); correction-lists.ts
-  // lists (query), reads and decides (update) the agencies' correction items; an approval reads the person, puts a
-  // corrected ID's alias (a conditional put, under a person key) and updates the person (register-store.ts), and puts
-  // the change's history item. Never a review list, a conflict or a blocking item
+  // the second officer's decisions (issue 19): batch-reads.ts finds a correction's or a conflict's batch (get), and
+  // resolved-conflicts.ts counts a decided conflict on it (update); correction-lists.ts lists (query), reads and decides
+  // (update) the agencies' correction items, and puts a conflict's `take` there; conflict-lists.ts lists, reads and
+  // decides the conflict items. An approval reads the person, puts a corrected ID's alias (a conditional put, under a
+  // person key) and updates the person (register-store.ts); a conflict's `different` creates a person (a conditional
+  // put) and keeps two apart (update); each puts the change's history item. Never a review list or a blocking item
   decisions: {
     readsObjects: [],
     writesObjects: [],
     tables: {
-      batches: { actions: ['GetItem'] },
+      // UpdateItem on batch items alone (a batch's pk with its id emptied: `BATCH#*`), never a coverage counter
+      batches: {
+        actions: ['GetItem', 'UpdateItem'],
+        partitions: [{ actions: ['UpdateItem'], leadingKeys: [`${batchKeys.batch('').pk}*`] }],
+      },
       agencies: AGENCY_READER,
       history: HISTORY_WRITER,
       register: {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
         partitions: [
-          { actions: ['Query', 'GetItem', 'UpdateItem'], leadingKeys: registerPartitions.correctionLists },
+          {
+            actions: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
+            leadingKeys: registerPartitions.correctionLists,
+          },
+          { actions: ['Query', 'GetItem', 'UpdateItem'], leadingKeys: registerPartitions.conflictLists },
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: registerPartitions.persons },
         ],
       },

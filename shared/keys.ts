@@ -7,10 +7,17 @@ export const rowTag = (origin: { batchId: string; row: number }) => `${origin.ba
 
 /** An approved correction's tag, in the person's `applied` entries and its history item's key (issue 19). */
 export const correctionTag = (id: string) => `correction#${id}`;
+/** A conflict decision's tag, in its history items' keys (issue 19): `different` creates a person and keeps two apart. */
+export const conflictTag = (id: string) => `conflict#${id}`;
+/**
+ * The id of a correction a conflict's `take` puts on its agency's list, one per identity field that differs:
+ * the conflict's id and the field's name, never a correction row's id (`{batchId}.{row}`).
+ */
+export const takenCorrectionId = (conflictId: string, field: string) => `${conflictId}.${field}`;
 
 // a batch id is 22 base64url characters in the pipeline; tests and tools may use shorter ones, never `review`, `link`,
-// `issue` or `correction`
-const ROW_ENTRY = /^(?!review#|link#|issue#|correction#)([A-Za-z0-9_-]+)#(\d+):/;
+// `issue`, `correction` or `conflict`
+const ROW_ENTRY = /^(?!review#|link#|issue#|correction#|conflict#)([A-Za-z0-9_-]+)#(\d+):/;
 /** The row an `applied` entry (`{rowTag}:{outcome}…`) names; undefined for a review's, a merge's or an issuance's entry. */
 export function rowOfEntry(entry: string): { batchId: string; row: number } | undefined {
   const match = ROW_ENTRY.exec(entry);
@@ -131,6 +138,7 @@ export const worklistKeys = {
 const PERSON = 'PERSON';
 const REVIEW = 'REVIEW#';
 const CORRECTION = 'CORRECTION#';
+const CONFLICT = 'CONFLICT#';
 
 export const registerKeys = {
   /** a person (or an alias of one), under its person key */
@@ -145,11 +153,19 @@ export const registerKeys = {
     pk: personKey,
     sk: `HIST#${rowTag(origin)}`,
   }),
-  /** a row whose ID is held for a different identity, kept for review */
-  conflict: (personKey: string, origin: { batchId: string; row: number }) => ({
+  /**
+   * a row whose ID was held for a different identity, as kept under the person before issue 19's conflict lists
+   * (`npm run rekey` still knows it); no code writes it now
+   */
+  personConflict: (personKey: string, origin: { batchId: string; row: number }) => ({
     pk: personKey,
-    sk: `CONFLICT#${rowTag(origin)}`,
+    sk: `${CONFLICT}${rowTag(origin)}`,
   }),
+  /** an agency's conflicts (issue 19): rows whose ID is held for a different identity, one partition per agency */
+  conflictList: (agencyCode: string) => `${CONFLICT}${agencyCode}`,
+  /** a conflict on the uploading agency's list, by its id (reviewId of its row) */
+  conflict: (agencyCode: string, id: string) => ({ pk: registerKeys.conflictList(agencyCode), sk: id }),
+  isConflictList: (pk: string) => pk.startsWith(CONFLICT),
   /** a person filed under one of its blocking keys (record linkage) */
   blocking: (blockingKey: string, personKey: string) => ({ pk: blockingKey, sk: personKey }),
   /** an agency's review list: one partition per agency */
@@ -231,6 +247,7 @@ export const personKeys = {
 export const registerPartitions = {
   reviewLists: [`${REVIEW}*`],
   correctionLists: [`${CORRECTION}*`],
+  conflictLists: [`${CONFLICT}*`],
   persons: [`p*:${BY_ID}:*`, `p*:${BY_DIGEST}:*`, `${BY_ID}:*`, `${BY_DIGEST}:*`],
 } as const;
 

@@ -486,11 +486,16 @@ export const HTTP_FUNCTIONS: Record<HttpFunctionId, HttpFunctionSpec> = {
     id: 'decisions',
     apis: ['people', 'machine'],
     description:
-      'Agencies: identity corrections waiting for a second officer, listed and decided (approve or reject, people only)',
+      'Agencies: identity corrections waiting for a second officer, listed and decided (approve or reject, people only); conflicts listed and decided (keep, take, different)',
     entry: 'functions/decisions/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    routes: [agencyRoute('GET', '/corrections', 10), agencyRoute('POST', '/corrections/{id}', 10)],
+    routes: [
+      agencyRoute('GET', '/corrections', 10),
+      agencyRoute('POST', '/corrections/{id}', 10),
+      agencyRoute('GET', '/conflicts', 10),
+      agencyRoute('POST', '/conflicts/{id}', 10),
+    ],
     environment: { BATCHES_TABLE, REGISTER_TABLE, AGENCIES_TABLE, HISTORY_TABLE, HISTORY_DAYS },
   },
   authorizer: {

@@ -1,35 +1,43 @@
 // Decisions on the register that a second pair of eyes makes (issue 19): the identity corrections waiting for an
-// approver (GET /corrections, POST /corrections/{id}). Its own function, beside the agency one: it alone may put a
+// approver (GET /corrections, POST /corrections/{id}), and the conflicts waiting for a reviewer (GET /conflicts,
+// POST /conflicts/{id}: keep the held value, take the incoming one as pending corrections, or different persons). Its own function, beside the agency one: it alone may put a
 // corrected ID's alias on a person, and it bundles the correction rules the agency function has no room for.
 // Who may decide: a signed-in person (never a machine, whose session names are its own to choose) holding the
 // approver role in the submitting agency or in an agency of a unit above it, who is not the submitter.
 import { callerOf } from '../../shared/api/caller.ts';
+import {
+  ConflictDecisionBody,
+  ConflictStatusParam,
+  CorrectionDecisionBody,
+  CorrectionIdParam,
+  CorrectionStatusParam,
+} from '../../shared/api/decision-schemas.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { type AgencyRouteKey, authorizeRoute } from '../../shared/api/permissions.ts';
-import {
-  AgencyParam,
-  CorrectionDecisionBody,
-  CorrectionStatusParam,
-  LimitParam,
-  ReviewIdParam,
-} from '../../shared/api/schemas.ts';
+import { AgencyParam, LimitParam, ReviewIdParam } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
 import { type ApprovalDeps, decidePending } from '../../shared/corrections/approval.ts';
+import { type ConflictDeps, decideConflict } from '../../shared/corrections/resolve-conflict.ts';
 import { unitRegistry } from '../../shared/domain/units.ts';
+import { maskValue } from '../../shared/ingest/review-items.ts';
 import { actingAgency } from '../../shared/model/acting-agency.ts';
+import type { StoredConflict } from '../../shared/model/conflict.ts';
 import type { StoredCorrection } from '../../shared/model/correction.ts';
 import type { AgencyBatches, AgencyLookup } from '../../shared/model/ports.ts';
 import { cachedAgencies } from '../../shared/store/agency-reads.ts';
 import { BatchReads } from '../../shared/store/batch-reads.ts';
+import { ConflictListStore } from '../../shared/store/conflict-lists.ts';
 import { CorrectionListStore } from '../../shared/store/correction-lists.ts';
 import { HistoryStore } from '../../shared/store/history-store.ts';
 import { RegisterStore } from '../../shared/store/register-store.ts';
+import { ResolvedConflictCounts } from '../../shared/store/resolved-conflicts.ts';
 import { actingCaller } from '../agency/acting.ts';
 import { type HttpEvent, httpApi, json, parameter } from '../commons/http.ts';
 
-export interface DecisionDeps extends ApprovalDeps {
+export interface DecisionDeps extends ApprovalDeps, Omit<ConflictDeps, 'register' | 'corrections'> {
   agencies: AgencyLookup;
   batches: Pick<AgencyBatches, 'get'>;
+  register: ApprovalDeps['register'] & ConflictDeps['register'];
 }
 
 /** How a unit above reaches an agency's unit: below it, the whole country, or a unit of the other vintage within it. */
@@ -69,7 +77,9 @@ async function listCorrections(deps: DecisionDeps, event: HttpEvent) {
     query.status === undefined ? undefined : parameter(CorrectionStatusParam, query.status, 'QUERY_INVALID');
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
   const nextToken =
-    query.nextToken === undefined ? undefined : parameter(ReviewIdParam, query.nextToken, 'QUERY_INVALID');
+    query.nextToken === undefined
+      ? undefined
+      : parameter(CorrectionIdParam, query.nextToken, 'QUERY_INVALID');
   const page = await deps.corrections.listCorrections(agency, {
     ...(status ? { status } : {}),
     ...(limit ? { limit } : {}),
@@ -82,18 +92,22 @@ async function listCorrections(deps: DecisionDeps, event: HttpEvent) {
   });
 }
 
-function bodyOf(event: HttpEvent): unknown {
+function bodyOf(event: HttpEvent, code: 'CORRECTION_BODY_INVALID' | 'CONFLICT_BODY_INVALID'): unknown {
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString() : event.body;
     return JSON.parse(text ?? '');
   } catch {
-    throw new ApiError('CORRECTION_BODY_INVALID');
+    throw new ApiError(code);
   }
 }
 
 async function decideCorrection(deps: DecisionDeps, event: HttpEvent) {
-  const id = parameter(ReviewIdParam, event.pathParameters?.id, 'CORRECTION_ID_INVALID');
-  const { decision } = parameter(CorrectionDecisionBody, bodyOf(event), 'CORRECTION_BODY_INVALID');
+  const id = parameter(CorrectionIdParam, event.pathParameters?.id, 'CORRECTION_ID_INVALID');
+  const { decision } = parameter(
+    CorrectionDecisionBody,
+    bodyOf(event, 'CORRECTION_BODY_INVALID'),
+    'CORRECTION_BODY_INVALID',
+  );
   // a system's token names whoever it likes: the maker-checker rule holds only between two people
   const caller = callerOf(event);
   if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
@@ -111,6 +125,95 @@ async function decideCorrection(deps: DecisionDeps, event: HttpEvent) {
   return json(correctionView(result.correction));
 }
 
+/** The agency whose list `query.agency` names, or the caller's own; the caller acting on `route` over it. */
+async function listedAgency(deps: DecisionDeps, event: HttpEvent, route: 'GET /conflicts') {
+  const query = event.queryStringParameters ?? {};
+  const agency =
+    query.agency === undefined
+      ? (callerOf(event)?.agency ?? '')
+      : parameter(AgencyParam, query.agency, 'AGENCY_CODE_INVALID');
+  await actingOver(event, deps, route, agency);
+  return agency;
+}
+
+/**
+ * A conflict as a reviewer sees it: the form's values and the held person's now, side by side; the held side masked
+ * (as a review item's) when another agency registered the person, since the form's agency may not read its record.
+ */
+async function conflictView(deps: DecisionDeps, conflict: StoredConflict) {
+  const { incoming, apartKey: _apart, uploadedBy: _uploader, counted: _counted, ...shown } = conflict;
+  const held = await deps.register.getPerson(conflict.personKey);
+  const record = (held?.record ?? {}) as Record<string, unknown>;
+  const masked = held?.agencyCode !== undefined && held.agencyCode !== conflict.agencyCode;
+  const names = new Set(
+    [...Object.keys(incoming), ...Object.keys(record)].filter((name) => name !== 'formId'),
+  );
+  const fields = [...names].flatMap((field) => {
+    const from = (incoming as Record<string, unknown>)[field];
+    const now = record[field];
+    if (from === undefined && now === undefined) return [];
+    const heldValue = now === undefined ? undefined : String(now);
+    return [
+      {
+        field,
+        ...(from === undefined ? {} : { incoming: String(from) }),
+        ...(heldValue === undefined ? {} : { held: masked ? maskValue(field, heldValue) : heldValue }),
+        same: from === now,
+      },
+    ];
+  });
+  return { ...shown, fields, ...(held?.agencyCode ? { heldBy: held.agencyCode } : {}) };
+}
+
+async function listConflicts(deps: DecisionDeps, event: HttpEvent) {
+  const agency = await listedAgency(deps, event, 'GET /conflicts');
+  const query = event.queryStringParameters ?? {};
+  const status =
+    query.status === undefined ? undefined : parameter(ConflictStatusParam, query.status, 'QUERY_INVALID');
+  const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
+  const nextToken =
+    query.nextToken === undefined ? undefined : parameter(ReviewIdParam, query.nextToken, 'QUERY_INVALID');
+  const page = await deps.conflicts.listConflicts(agency, {
+    ...(status ? { status } : {}),
+    ...(limit ? { limit } : {}),
+    ...(nextToken ? { nextToken } : {}),
+  });
+  return json({
+    agencyCode: agency,
+    items: await Promise.all(page.items.map((conflict) => conflictView(deps, conflict))),
+    nextToken: page.nextToken ?? null,
+  });
+}
+
+async function resolveConflict(deps: DecisionDeps, event: HttpEvent) {
+  const id = parameter(ReviewIdParam, event.pathParameters?.id, 'CONFLICT_ID_INVALID');
+  const request = parameter(
+    ConflictDecisionBody,
+    bodyOf(event, 'CONFLICT_BODY_INVALID'),
+    'CONFLICT_BODY_INVALID',
+  );
+  const caller = callerOf(event);
+  if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
+  // the conflict is on its batch's agency's list; a batch or item the caller may not see is not found
+  const batch = await deps.batches.get(id.slice(0, id.indexOf('.')));
+  const conflict = batch && (await deps.conflicts.getConflict(batch.agencyCode, id));
+  await actingOver(event, deps, 'POST /conflicts/{id}', batch?.agencyCode ?? caller.agency);
+  if (!conflict) throw new ApiError('CONFLICT_NOT_FOUND');
+  // taking the incoming identity puts corrections in a person's name for a second officer: a system's token names
+  // whoever it likes, so the maker of a correction is a person, as its checker is
+  if (request.decision === 'take' && caller.kind !== 'person')
+    throw new ApiError('CONFLICT_TAKER_NOT_PERSON');
+  const decider = {
+    id: caller.subject,
+    kind: caller.kind,
+    request: event.requestContext?.requestId ?? 'unknown',
+  };
+  const result = await decideConflict(deps, conflict, request, decider);
+  if (result.status === 'alreadyDecided') throw new ApiError('CONFLICT_ALREADY_DECIDED');
+  if (result.status === 'refused') throw new ApiError(result.code);
+  return json(await conflictView(deps, result.conflict));
+}
+
 export function decisionsHandler(deps: DecisionDeps) {
   return httpApi([
     { method: 'GET', path: '/corrections', handler: (event: HttpEvent) => listCorrections(deps, event) },
@@ -118,6 +221,12 @@ export function decisionsHandler(deps: DecisionDeps) {
       method: 'POST',
       path: '/corrections/{id}',
       handler: (event: HttpEvent) => decideCorrection(deps, event),
+    },
+    { method: 'GET', path: '/conflicts', handler: (event: HttpEvent) => listConflicts(deps, event) },
+    {
+      method: 'POST',
+      path: '/conflicts/{id}',
+      handler: (event: HttpEvent) => resolveConflict(deps, event),
     },
   ]);
 }
@@ -127,6 +236,8 @@ export function decisionsDeps(overrides: Partial<DecisionDeps> = {}): DecisionDe
     agencies: cachedAgencies(env('AGENCIES_TABLE')),
     batches: new BatchReads(env('BATCHES_TABLE')),
     corrections: new CorrectionListStore(env('REGISTER_TABLE')),
+    conflicts: new ConflictListStore(env('REGISTER_TABLE')),
+    resolved: new ResolvedConflictCounts(env('BATCHES_TABLE')),
     register: new RegisterStore(env('REGISTER_TABLE')),
     history: new HistoryStore(env('HISTORY_TABLE'), Number(env('HISTORY_DAYS'))),
     ...overrides,

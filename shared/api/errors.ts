@@ -169,6 +169,41 @@ export const API_CODES = messageTable({
     vi: 'Chỉ cán bộ đăng nhập mới được phê duyệt sửa thông tin nhân thân, không phải hệ thống',
     en: 'Only a signed-in officer may decide an identity correction, never a system',
   },
+  CONFLICT_ID_INVALID: {
+    status: 400,
+    vi: 'Mã xung đột không đúng định dạng ({mã lô}.{dòng})',
+    en: 'The conflict id is malformed ({batchId}.{row})',
+  },
+  CONFLICT_BODY_INVALID: {
+    status: 400,
+    vi: 'Nội dung yêu cầu phải là {"decision": "keep"}, {"decision": "different"} hoặc {"decision": "take", "reason": …, "evidenceRef": …}',
+    en: 'The body must be {"decision": "keep"}, {"decision": "different"} or {"decision": "take", "reason": …, "evidenceRef": …}',
+  },
+  CONFLICT_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy xung đột thông tin nhân thân',
+    en: 'No such conflict',
+  },
+  CONFLICT_ALREADY_DECIDED: {
+    status: 409,
+    vi: 'Xung đột này đã được quyết định',
+    en: 'This conflict was already decided',
+  },
+  CONFLICT_TAKER_NOT_PERSON: {
+    status: 403,
+    vi: 'Chỉ cán bộ đăng nhập mới được đề nghị lấy giá trị mới của thông tin nhân thân, không phải hệ thống',
+    en: 'Only a signed-in officer may take the incoming identity values, never a system',
+  },
+  CONFLICT_PERSON_UNKNOWN: {
+    status: 409,
+    vi: 'Sổ đăng ký không còn giữ người mang số định danh này',
+    en: 'The register no longer holds the person with this ID',
+  },
+  CONFLICT_APART_UNKNOWN: {
+    status: 409,
+    vi: 'Xung đột này được ghi trước khi có thể tách thành người khác; hãy gửi lại phiếu không kèm số định danh',
+    en: 'This conflict was kept before it could be stored as another person; send the form again without the ID',
+  },
   EDGE_REQUIRED: {
     status: 403,
     vi: 'Hãy tra cứu qua địa chỉ chính thức của trang tra cứu hồ sơ',

@@ -3,6 +3,17 @@
 import * as z from 'zod/mini';
 import { objectKeys } from '../keys.ts';
 import { BIRTH_YEAR_HEADER, CODE_ALONE_UNTIL } from '../procedures/lookup-factor.ts';
+import {
+  ConflictDecisionBody,
+  ConflictList,
+  ConflictStatusParam,
+  ConflictView,
+  CorrectionDecisionBody,
+  CorrectionIdParam,
+  CorrectionList,
+  CorrectionStatusParam,
+  CorrectionView,
+} from './decision-schemas.ts';
 import { API_CODES } from './errors.ts';
 import {
   AgencyParam,
@@ -13,10 +24,6 @@ import {
   BatchView,
   BirthView,
   BirthYearParam,
-  CorrectionDecisionBody,
-  CorrectionList,
-  CorrectionStatusParam,
-  CorrectionView,
   CoverageView,
   ErrorBody,
   Label,
@@ -45,6 +52,8 @@ for (const [id, schema] of Object.entries({
   Birth: BirthView,
   Correction: CorrectionView,
   CorrectionList,
+  Conflict: ConflictView,
+  ConflictList,
   Coverage: CoverageView,
   Error: ErrorBody,
   Label,
@@ -493,7 +502,7 @@ export function openApiDocument() {
             { name: 'agency', in: 'query', required: false, schema: parameterSchema(AgencyParam) },
             { name: 'status', in: 'query', required: false, schema: parameterSchema(CorrectionStatusParam) },
             { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
-            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(ReviewIdParam) },
+            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(CorrectionIdParam) },
           ],
           responses: responses(
             'CorrectionList',
@@ -518,7 +527,9 @@ export function openApiDocument() {
             'approver role in the submitting agency or a unit above it, never its submitter nor a system. An ' +
             'approval applies it if the old value is still held',
           security: agencySecurity,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: parameterSchema(ReviewIdParam) }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: parameterSchema(CorrectionIdParam) },
+          ],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: parameterSchema(CorrectionDecisionBody) } },
@@ -539,6 +550,68 @@ export function openApiDocument() {
             'CORRECTION_NOT_FOUND',
             'CORRECTION_ALREADY_DECIDED',
             'CORRECTION_STALE',
+            'INTERNAL_ERROR',
+          ),
+        },
+      },
+      '/conflicts': {
+        get: {
+          operationId: 'listConflicts',
+          summary:
+            "An agency's conflicts (issue 19): rows whose personal ID is held for a person with another identity, " +
+            "the form's values and the held person's side by side (masked where another agency registered the " +
+            "person); the caller's own agency's, or with `agency=` one whose unit lies below the caller's",
+          security: agencySecurity,
+          parameters: [
+            { name: 'agency', in: 'query', required: false, schema: parameterSchema(AgencyParam) },
+            { name: 'status', in: 'query', required: false, schema: parameterSchema(ConflictStatusParam) },
+            { name: 'limit', in: 'query', required: false, schema: parameterSchema(LimitParam) },
+            { name: 'nextToken', in: 'query', required: false, schema: parameterSchema(ReviewIdParam) },
+          ],
+          responses: responses(
+            'ConflictList',
+            'The conflicts',
+            'AGENCY_CODE_INVALID',
+            'QUERY_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_UNKNOWN',
+            'AGENCY_DISABLED',
+            'AGENCY_FORBIDDEN',
+            'ROLE_MISSING',
+            'OUTSIDE_JURISDICTION',
+            'INTERNAL_ERROR',
+          ),
+        },
+      },
+      '/conflicts/{id}': {
+        post: {
+          operationId: 'decideConflict',
+          summary:
+            'Decides a conflict once, as a reviewer of the uploading agency or a unit above it: keep the held ' +
+            'values; take the incoming ones (a signed-in person only: pending identity corrections a second officer ' +
+            'approves); or different persons (the form stored apart, without the ID, and both kept apart)',
+          security: agencySecurity,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: parameterSchema(ReviewIdParam) }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: parameterSchema(ConflictDecisionBody) } },
+          },
+          responses: responses(
+            'Conflict',
+            'The decided conflict',
+            'CONFLICT_ID_INVALID',
+            'CONFLICT_BODY_INVALID',
+            'CALLER_NOT_AGENCY',
+            'AGENCY_UNKNOWN',
+            'AGENCY_DISABLED',
+            'AGENCY_FORBIDDEN',
+            'ROLE_MISSING',
+            'OUTSIDE_JURISDICTION',
+            'CONFLICT_TAKER_NOT_PERSON',
+            'CONFLICT_NOT_FOUND',
+            'CONFLICT_ALREADY_DECIDED',
+            'CONFLICT_PERSON_UNKNOWN',
+            'CONFLICT_APART_UNKNOWN',
             'INTERNAL_ERROR',
           ),
         },

@@ -32,6 +32,8 @@ export const ROUTE_PERMISSIONS = {
   'POST /review/{id}': { roles: ['reviewer'], target: 'item' },
   'GET /corrections': { roles: ['approver', 'uploader', 'viewer'], target: 'query' },
   'POST /corrections/{id}': { roles: ['approver'], target: 'item' },
+  'GET /conflicts': { roles: ['reviewer'], target: 'query' },
+  'POST /conflicts/{id}': { roles: ['reviewer'], target: 'item' },
   'GET /coverage': { roles: ['viewer'], target: 'query' },
   'GET /worklists': { roles: ['viewer'], target: 'query' },
   'GET /births/{registrationId}': { roles: ['uploader', 'viewer'], target: 'own-unit' },

@@ -16,8 +16,8 @@ const StatusCode = z
     z.maximum(STATUS_CODES.length),
     z.meta({ description: "The national portal's status code 1–10 (docs/procedures.md)" }),
   );
-const Instant = z.string().check(z.meta({ format: 'date-time' }));
-const described = (description: string) => z.meta({ description });
+export const Instant = z.string().check(z.meta({ format: 'date-time' }));
+export const described = (description: string) => z.meta({ description });
 
 export const ApplicationView = z
   .strictObject({
@@ -65,6 +65,15 @@ export const BatchView = z
         .check(
           described(
             'rows given a personal ID number by a link pass (issue 20): issued-ids.csv lists them (row, form_id, personal_id, issued_at)',
+          ),
+        ),
+    ),
+    conflictsResolved: z.optional(
+      z
+        .int()
+        .check(
+          described(
+            'how many of its conflicts (outcomes.conflict) a reviewer has decided since (POST /conflicts/{id}, issue 19); the report is not rewritten',
           ),
         ),
     ),
@@ -158,45 +167,6 @@ export const ReviewList = z
   .check(described("An agency's review list: its own rows only"));
 
 /** An identity correction waiting for (or decided by) a second officer (issue 19, docs/corrections.md). */
-export const CorrectionView = z
-  .strictObject({
-    id: z
-      .string()
-      .check(described('{batchId}.{row} of the correction row: POST /corrections/{id} decides it')),
-    agencyCode: z.string().check(described('the submitting agency')),
-    batchId: z.string(),
-    row: z.int(),
-    formId: z.optional(z.string()),
-    personKey: z.string(),
-    field: z.string().check(described("the DC01 field's English name")),
-    from: z.optional(z.string()).check(described('the value held when the row was decided')),
-    to: z.optional(z.string()).check(described('the value it becomes (absent: emptied)')),
-    reason: z.enum(['collection_error', 'civil_registration', 'court_decision', 'other']),
-    evidenceRef: z.string(),
-    submittedBy: z.optional(
-      z.string().check(described("the uploader's sub or client id: never its approver")),
-    ),
-    createdAt: Instant,
-    status: z.enum(['pending', 'approving', 'approved', 'rejected']),
-    decision: z.optional(
-      z.strictObject({
-        by: z.string().check(described("the deciding officer's sub")),
-        at: Instant,
-        request: z.string(),
-        code: z.optional(z.string().check(described('why an approval could not apply it, rejecting it'))),
-      }),
-    ),
-  })
-  .check(described('A correction of an identity field'));
-
-export const CorrectionList = z
-  .strictObject({
-    agencyCode: z.string(),
-    items: z.array(CorrectionView),
-    nextToken: z.nullable(z.string()).check(described('pass as nextToken for the next page')),
-  })
-  .check(described("An agency's identity corrections: its own, or those of an agency of a unit below"));
-
 export const ErrorBody = z
   .strictObject({
     error: z.strictObject({
@@ -239,12 +209,6 @@ export const NextTokenParam = z.string().check(z.maxLength(2048), z.regex(/^[A-Z
 
 /** A review item id: `{batchId}.{row}`. */
 export const ReviewIdParam = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}\.[1-9][0-9]{0,9}$/));
-
-/** The body of POST /corrections/{id}: the second officer's decision (issue 19). */
-export const CorrectionDecisionBody = z.strictObject({ decision: z.enum(['approve', 'reject']) });
-/** GET /corrections's `status`. */
-export const CorrectionStatusParam = z.enum(['pending', 'approving', 'approved', 'rejected']);
-
 /** The body of POST /review/{id}. */
 export const ReviewResolutionBody = z.strictObject({ resolution: z.enum(['merge', 'keepApart']) });
 

@@ -14,13 +14,16 @@ import {
   type MatchOutcome,
   matchHeldRecord,
   mergeRecords,
+  personKey,
 } from '#domain/identity.ts';
+import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { PopulationRecord } from '#domain/record.ts';
 import { moveOf } from '../coverage/moves.ts';
 import { personKeys, reviewId, rowTag } from '../keys.ts';
 import { blockingKeys, filingKeys } from '../linkage/blocking.ts';
 import { COMPARED_FIELDS } from '../linkage/compare.ts';
 import { linkRecord } from '../linkage/link.ts';
+import type { StoredConflict } from '../model/conflict.ts';
 import type { HistoryWriter, RowRegister } from '../model/ports.ts';
 import type { FiledCandidate, HeldPerson, RowOrigin } from '../model/register.ts';
 import {
@@ -119,8 +122,9 @@ export async function registerRecord(
   store: RowRegister,
   history: HistoryWriter,
   linkage = false,
+  keyer?: PersonKeyer,
 ): Promise<RegisterResult> {
-  const stores = { store, history };
+  const stores: Stores = { store, history, ...(keyer ? { keyer } : {}) };
   return linkage ? registerLinked(entry, origin, stores) : registerExact(entry, origin, stores);
 }
 
@@ -128,6 +132,8 @@ export async function registerRecord(
 interface Stores {
   store: RowRegister;
   history: HistoryWriter;
+  /** seals a conflict's incoming identity without its ID, where a `different` decision would store it */
+  keyer?: PersonKeyer;
 }
 
 /**
@@ -220,8 +226,8 @@ async function applyToHeld(
   if (outcome === 'conflict') {
     // a conflict is put before it is recorded: decided on the person as read, never on a filed copy
     if (held.filed) return undefined;
-    await store.putConflict(key, origin, entry.record);
     const fields = identityDifferences(held.record, entry.record);
+    await store.putConflict(conflictItem(entry, origin, key, fields, stores.keyer));
     if (await store.recordOutcome(key, held, formatEntry({ tag, outcome, digest })))
       return { outcome, personKey: key, note: noteOf(outcome, entries, fields) };
   } else if (outcome === 'updated') {
@@ -240,6 +246,32 @@ async function applyToHeld(
     return { outcome, personKey: key, note: noteOf(outcome, entries, []) };
   }
   return undefined;
+}
+
+/** A conflict as its agency's list keeps it for a reviewer (docs/corrections.md "Conflicts"). */
+function conflictItem(
+  entry: ChunkEntry,
+  origin: RowOrigin,
+  key: string,
+  differing: readonly string[],
+  keyer: PersonKeyer | undefined,
+): StoredConflict {
+  // the incoming form's person without the disputed ID: where a reviewer's `different` stores it
+  const { personalId: _disputed, ...apart } = entry.record;
+  return {
+    id: reviewId(origin),
+    agencyCode: origin.agencyCode,
+    batchId: origin.batchId,
+    row: origin.row,
+    ...(entry.record.formId ? { formId: entry.record.formId } : {}),
+    personKey: key,
+    incoming: entry.record,
+    differing: [...differing],
+    ...(keyer ? { apartKey: personKey(apart, keyer) } : {}),
+    ...(origin.uploadedBy ? { uploadedBy: origin.uploadedBy } : {}),
+    createdAt: new Date().toISOString(),
+    status: 'open',
+  };
 }
 
 /**

@@ -167,6 +167,7 @@ async function registerEntries(
   entries: ChunkEntry[],
   origin: Omit<RowOrigin, 'row'>,
   deps: RegisterDeps,
+  keyer: PersonKeyer,
 ): Promise<OutcomeEntry[]> {
   const people = deps.linkage ? groupByBlock(entries) : groupByKey(entries);
   const results: OutcomeEntry[] = [];
@@ -181,6 +182,7 @@ async function registerEntries(
           deps.register,
           deps.history,
           deps.linkage,
+          keyer,
         );
         const issues = await outcomeIssues(result, origin, deps);
         // why it is not new, then what the split found worth a look, then what placing the address found
@@ -298,6 +300,7 @@ async function registerChunk(message: ChunkMessage, deadline: number | undefined
           lines.map((line) => chunkEntryOf(line, keyer)),
           origin,
           deps,
+          keyer,
         );
       }
       await deps.files.putLines(outcomesKey, outcomes);

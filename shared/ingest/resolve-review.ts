@@ -22,7 +22,7 @@ export interface Decision {
   why: string;
   /** the agency that decided (a link pass: none; the merged person's agency supplied its values) */
   agencyCode?: string;
-  source: Pick<PersonChange, 'reviewId' | 'request' | 'passId'>;
+  source: Pick<PersonChange, 'reviewId' | 'request' | 'passId' | 'batchId' | 'row'>;
 }
 
 export type ResolveResult =
@@ -68,9 +68,12 @@ export async function resolveReview(
   };
 }
 
-/** Person `key` remembers that a reviewer kept it apart from `other`, with the history item of it first. */
-async function keepApart(
-  store: ReviewingRegister,
+/**
+ * Person `key` remembers that a reviewer kept it apart from `other`, with the history item of it first (a review's,
+ * or a conflict's `different`).
+ */
+export async function keepApart(
+  store: Pick<ReviewingRegister, 'getPerson' | 'addKeptApart'>,
   history: HistoryWriter,
   key: string,
   other: string,

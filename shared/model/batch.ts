@@ -81,6 +81,8 @@ export interface Batch {
   failure?: BatchFailure;
   /** rows given a personal ID number by a link pass (issue 20), listed in the batch's `issued-ids.csv` */
   issuedIds?: number;
+  /** how many of its conflicts a reviewer has decided since (issue 19, POST /conflicts/{id}); its report is not rewritten */
+  conflictsResolved?: number;
 }
 
 /** A batch as agencies see it: no checkpoint, lease or partition bookkeeping. */
@@ -99,6 +101,7 @@ export type AgencyBatch = Pick<
   | 'warningsByCode'
   | 'failure'
   | 'issuedIds'
+  | 'conflictsResolved'
 > & { bucket: string };
 
 /** The fields of a batch item an agency may read. */
@@ -117,6 +120,7 @@ export const AGENCY_BATCH_FIELDS = [
   'warningsByCode',
   'failure',
   'issuedIds',
+  'conflictsResolved',
 ] as const satisfies readonly (keyof AgencyBatch)[];
 
 export interface AgencyBatchPage {

@@ -19,7 +19,10 @@ export interface CorrectionDecisionRecord {
 }
 
 export interface StoredCorrection {
-  /** `{batchId}.{row}`: the correction row's (reviewId in shared/keys.ts), safe in a URL path */
+  /**
+   * `{batchId}.{row}`: the correction row's (reviewId in shared/keys.ts), or `{batchId}.{row}.{field}` for one a
+   * conflict's `take` put (takenCorrectionId); safe in a URL path
+   */
   id: string;
   agencyCode: string;
   batchId: string;
@@ -37,6 +40,8 @@ export interface StoredCorrection {
   evidenceRef: string;
   /** who uploaded the correction file (the batch's `uploadedBy`): never its approver */
   submittedBy?: string;
+  /** a conflict's `take` (`{conflictId}.{field}` is its id): the conflict it came from; `submittedBy` is its reviewer */
+  conflictId?: string;
   /** a personal ID correction: the new ID's sealed key, put as an alias of the person when it is approved */
   aliasKey?: string;
   createdAt: string;

@@ -16,6 +16,7 @@ import type {
   ChunkRef,
   SplitStep,
 } from './batch.ts';
+import type { ConflictDecisionRecord, ConflictPage, StoredConflict } from './conflict.ts';
 import type { CorrectionDecisionRecord, CorrectionPage, StoredCorrection } from './correction.ts';
 import type { ChangeDraft, PersonChange } from './history.ts';
 import type { LinkPass, PassSizes, PassStage, StepDone } from './link-pass.ts';
@@ -160,7 +161,30 @@ export interface Register {
     merged?: PopulationRecord,
     lastChange?: string,
   ): Promise<boolean>;
-  putConflict(key: string, origin: RowOrigin, incoming: PopulationRecord): Promise<void>;
+  /** a conflict on its agency's list; false when the row's is there already (a redelivery: it stays as decided) */
+  putConflict(conflict: StoredConflict): Promise<boolean>;
+}
+
+/**
+ * The agencies' conflict lists in the register table (shared/store/conflict-lists.ts): rows whose ID is held for
+ * another identity, waiting for a reviewer's decision (issue 19), one partition per agency.
+ */
+export interface ConflictLists {
+  getConflict(agencyCode: string, id: string): Promise<StoredConflict | undefined>;
+  /** the agency's conflicts by id (batch, then row); only `status`'s when given */
+  listConflicts(
+    agencyCode: string,
+    options?: { status?: StoredConflict['status']; limit?: number; nextToken?: string },
+  ): Promise<ConflictPage>;
+  /** open → decided with the decision, once: false when it is decided already (or not there) */
+  decideConflict(agencyCode: string, id: string, decision: ConflictDecisionRecord): Promise<boolean>;
+  /** the decision is counted on its batch */
+  markCounted(agencyCode: string, id: string): Promise<void>;
+}
+
+/** The batch items' count of decided conflicts (shared/store/resolved-conflicts.ts). */
+export interface ResolvedConflicts {
+  addConflictResolved(batchId: string): Promise<void>;
 }
 
 /**

@@ -1,11 +1,12 @@
 // The register table: persons (each naming the history item of its last change, shared/store/history-store.ts),
-// conflicts waiting for review, the blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
+// the agencies' conflict lists, the blocking items that file a person under its linkage keys, and each agency's review list. The adapter of the
 // Register port: the only module that writes these items' expressions (their keys: shared/keys.ts).
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PopulationRecord } from '#domain/record.ts';
 import { documents, dynamodb } from '../aws/dynamodb.ts';
 import { registerKeys, rowTag } from '../keys.ts';
+import type { StoredConflict } from '../model/conflict.ts';
 import { packRecord, unpackRecord } from '../model/person-record.ts';
 import type { Register } from '../model/ports.ts';
 import type { FiledCandidate, HeldPerson, NewPersonHistory, RowOrigin } from '../model/register.ts';
@@ -240,19 +241,17 @@ export class RegisterStore extends ReviewLists implements Register {
     );
   }
 
-  /** A record whose ID is held for a different identity: kept apart for review (idempotent). */
-  async putConflict(key: string, origin: RowOrigin, incoming: PopulationRecord): Promise<void> {
-    await documents.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...registerKeys.conflict(key, origin),
-          ...origin,
-          incoming,
-          status: 'open',
-          at: new Date().toISOString(),
-        },
-      }),
+  /** A row whose ID is held for a different identity, on its agency's conflict list (once: a redelivery leaves it). */
+  putConflict(conflict: StoredConflict): Promise<boolean> {
+    return landed(
+      documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...registerKeys.conflict(conflict.agencyCode, conflict.id), ...conflict },
+          // a redelivered row must not reopen a conflict a reviewer has decided since
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
   }
 }

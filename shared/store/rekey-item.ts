@@ -36,7 +36,8 @@ const NO_ROW = { batchId: '', row: 0 };
 const skPrefix = (sk: string) => sk.slice(0, sk.length - rowTag(NO_ROW).length);
 /** what the sk of a register history item from before issue 19 begins with (`npm run history -- migrate`) */
 export const HISTORY = skPrefix(registerKeys.history('', NO_ROW).sk);
-const CONFLICT = skPrefix(registerKeys.conflict('', NO_ROW).sk);
+/** what the sk of a conflict kept under its person before issue 19's conflict lists begins with */
+const CONFLICT = skPrefix(registerKeys.personConflict('', NO_ROW).sk);
 
 /** A legacy key inside a longer text: `id:` and the 12-digit ID, or `nk:` and the 22-character digest. */
 const LEGACY_KEY = `(?:${personKeys.identityById('')}\\d{12}|${personKeys.identityByDigest('')}[A-Za-z0-9_-]{22})`;
@@ -71,7 +72,7 @@ export function itemKind(item: StoredItem): ItemKind | undefined {
     return personKeys.isById(item.pk) ? 'personById' : 'personByDigest';
   }
   if (item.sk.startsWith(HISTORY)) return 'history';
-  if (item.sk.startsWith(CONFLICT)) return 'conflict';
+  if (item.sk.startsWith(CONFLICT) || registerKeys.isConflictList(item.pk)) return 'conflict';
   if (registerKeys.isReviewList(item.pk)) return 'review';
   if (isPersonKey(item.sk)) return 'blocking';
   return undefined;

@@ -33,25 +33,25 @@ export class WorklistStore implements Worklists, WorklistLines {
         ExclusiveStartKey: start,
       }),
     );
-    const read = (Items ?? []).map((item) => ({
-      item: {
-        kind: (item.kind as WorklistKind | undefined) ?? 'rejected',
-        agencyCode: item.agencyCode,
-        batchId: item.batchId,
-        row: item.row,
-        formId: typeof item.key === 'string' && item.key.startsWith('F') ? item.key.slice(1) : '',
-        codes: item.codes ?? [],
-        communes: item.communes ?? ['', ''],
-        ...(item.kind === 'duplicate'
-          ? { reviewId: reviewId(item as { batchId: string; row: number }) }
-          : {}),
-        ...(item.person ? { person: item.person } : {}),
-      } as WorklistItem,
-      personKey: item.personKey as string | undefined,
-    }));
-    const open = await Promise.all(read.map(({ item, personKey }) => this.waiting(item, personKey)));
+    const read = (Items ?? []).map(
+      (item) =>
+        ({
+          kind: (item.kind as WorklistKind | undefined) ?? 'rejected',
+          agencyCode: item.agencyCode,
+          batchId: item.batchId,
+          row: item.row,
+          formId: typeof item.key === 'string' && item.key.startsWith('F') ? item.key.slice(1) : '',
+          codes: item.codes ?? [],
+          communes: item.communes ?? ['', ''],
+          ...(item.kind === 'duplicate'
+            ? { reviewId: reviewId(item as { batchId: string; row: number }) }
+            : {}),
+          ...(item.person ? { person: item.person } : {}),
+        }) as WorklistItem,
+    );
+    const open = await Promise.all(read.map((item) => this.waiting(item)));
     return {
-      items: read.filter((_, at) => open[at]).map(({ item }) => item),
+      items: read.filter((_, at) => open[at]),
       ...(LastEvaluatedKey ? { nextToken: encodeToken(LastEvaluatedKey.sk as string) } : {}),
     };
   }
@@ -61,7 +61,7 @@ export class WorklistStore implements Worklists, WorklistLines {
    * of the page) rather than marked by the decision, which would have to find the line's communes, and could come
    * before the line is put.
    */
-  private async waiting(item: WorklistItem, personKey: string | undefined): Promise<boolean> {
+  private async waiting(item: WorklistItem): Promise<boolean> {
     if (item.kind === 'duplicate') {
       const { Item } = await documents.send(
         new GetCommand({
@@ -72,11 +72,11 @@ export class WorklistStore implements Worklists, WorklistLines {
       );
       return !Item?.resolution;
     }
-    if (item.kind === 'conflict' && personKey) {
+    if (item.kind === 'conflict') {
       const { Item } = await documents.send(
         new GetCommand({
           TableName: this.registerTable,
-          Key: registerKeys.conflict(personKey, item),
+          Key: registerKeys.conflict(item.agencyCode, reviewId(item)),
           ProjectionExpression: '#status',
           ExpressionAttributeNames: { '#status': 'status' },
         }),

@@ -35,6 +35,8 @@ describe('OpenAPI document', () => {
       'Batch',
       'BatchList',
       'Birth',
+      'Conflict',
+      'ConflictList',
       'Correction',
       'CorrectionList',
       'Coverage',

@@ -353,7 +353,20 @@ export function registerContract(name: string, make: () => Register & RegisterSc
       >;
       expect(await register.recordOutcome(key, now, 'b1#7:updated', PERSON, '00000003#b1#7')).toBe(true);
       expect((await register.getPerson(key))?.lastChange).toBe('00000003#b1#7');
-      await register.putConflict(key, origin(6), { ...PERSON, fullName: 'Trần Thị Bình' });
+      const conflict = {
+        id: `b1.6.${key.slice(-6)}`,
+        agencyCode: 'CA-PLEIKU',
+        batchId: 'b1',
+        row: 6,
+        personKey: key,
+        incoming: { ...PERSON, fullName: 'Trần Thị Bình' },
+        differing: ['fullName'],
+        createdAt: '2026-12-08T00:00:00.000Z',
+        status: 'open' as const,
+      };
+      expect(await register.putConflict(conflict)).toBe(true);
+      // a redelivered row leaves the conflict as it is
+      expect(await register.putConflict({ ...conflict, differing: [] })).toBe(false);
       expect(await register.getPerson(unique('id:'))).toBeUndefined();
       expect(held).not.toHaveProperty('creation');
     });

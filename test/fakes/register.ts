@@ -4,16 +4,19 @@
 import type { PopulationRecord } from '#domain/record.ts';
 import { reviewIdPrefix, rowTag } from '../../shared/keys.ts';
 import type { ReviewResolution } from '../../shared/linkage/review.ts';
-import type { Register, RegisterScanner } from '../../shared/model/ports.ts';
+import type { ConflictDecisionRecord, StoredConflict } from '../../shared/model/conflict.ts';
+import type { ConflictLists, Register, RegisterScanner } from '../../shared/model/ports.ts';
 import type * as model from '../../shared/model/register.ts';
 
-export class MemoryRegister implements Register, RegisterScanner {
+export class MemoryRegister implements Register, RegisterScanner, ConflictLists {
   readonly persons = new Map<string, model.HeldPerson>();
   readonly blocks = new Map<
     string,
     Map<string, { record: PopulationRecord; agencyCode: string; created: string }>
   >();
   readonly reviews = new Map<string, model.StoredReview>();
+  /** the conflict items by `{agencyCode} {id}` */
+  readonly conflictItems = new Map<string, StoredConflict>();
   /** `{key} {batchId#row}` of each conflict kept */
   readonly conflicts: string[] = [];
   readonly calls = { getPerson: 0, query: 0, filingItems: 0, putAlias: 0 };
@@ -127,9 +130,44 @@ export class MemoryRegister implements Register, RegisterScanner {
     return true;
   }
 
-  async putConflict(key: string, origin: model.RowOrigin, _incoming: PopulationRecord) {
-    const entry = `${key} ${rowTag(origin)}`;
-    if (!this.conflicts.includes(entry)) this.conflicts.push(entry);
+  async putConflict(conflict: StoredConflict) {
+    const at = `${conflict.agencyCode} ${conflict.id}`;
+    if (this.conflictItems.has(at)) return false;
+    this.conflictItems.set(at, structuredClone(conflict));
+    this.conflicts.push(`${conflict.personKey} ${rowTag(conflict)}`);
+    return true;
+  }
+
+  // the conflict lists (ConflictLists), as shared/store/conflict-lists.ts reads and decides them
+
+  async getConflict(agencyCode: string, id: string) {
+    return structuredClone(this.conflictItems.get(`${agencyCode} ${id}`));
+  }
+
+  async listConflicts(
+    agencyCode: string,
+    options: { status?: StoredConflict['status']; limit?: number; nextToken?: string } = {},
+  ) {
+    const all = [...this.conflictItems.values()]
+      .filter((item) => item.agencyCode === agencyCode && (!options.status || item.status === options.status))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .filter((item) => options.nextToken === undefined || item.id > options.nextToken);
+    const items = all.slice(0, options.limit ?? all.length).map((item) => structuredClone(item));
+    const last = items.at(-1);
+    return items.length < all.length && last ? { items, nextToken: last.id } : { items };
+  }
+
+  async decideConflict(agencyCode: string, id: string, decision: ConflictDecisionRecord) {
+    const item = this.conflictItems.get(`${agencyCode} ${id}`);
+    if (item?.status !== 'open') return false;
+    item.status = 'decided';
+    item.decision = structuredClone(decision);
+    return true;
+  }
+
+  async markCounted(agencyCode: string, id: string) {
+    const item = this.conflictItems.get(`${agencyCode} ${id}`);
+    if (item) item.counted = true;
   }
 
   async putReview(review: model.StoredReview) {

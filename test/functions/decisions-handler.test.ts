@@ -63,6 +63,8 @@ beforeEach(async () => {
     corrections,
     register,
     history,
+    conflicts: register,
+    resolved: { addConflictResolved: async () => undefined },
     // Pleiku city (622) and another agency of it; the province (64) above; An Khê (623) beside it
     agencies: MemoryAgencies.of(
       { code: 'CA-PLEIKU', unit: { code: '622', vintage: 2020 } },

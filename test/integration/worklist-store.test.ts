@@ -169,7 +169,17 @@ describe('worklists', () => {
       fields: [],
       createdAt: '2026-12-01T00:00:00.000Z',
     });
-    await register.putConflict('pk2', { batchId: LATER, row: 2, agencyCode: 'CA-GIALAI' }, {} as never);
+    await register.putConflict({
+      id: reviewId({ batchId: LATER, row: 2 }),
+      agencyCode: 'CA-GIALAI',
+      batchId: LATER,
+      row: 2,
+      personKey: 'pk2',
+      incoming: {} as never,
+      differing: ['fullName'],
+      createdAt: '2026-12-01T00:00:00.000Z',
+      status: 'open',
+    });
 
     const agencies = MemoryAgencies.of(
       { code: 'CA-GIALAI' },
@@ -212,10 +222,10 @@ describe('worklists', () => {
     await documents.send(
       new UpdateCommand({
         TableName: registerTable,
-        Key: registerKeys.conflict('pk2', { batchId: LATER, row: 2 }),
-        UpdateExpression: 'SET #status = :closed',
+        Key: registerKeys.conflict('CA-GIALAI', reviewId({ batchId: LATER, row: 2 })),
+        UpdateExpression: 'SET #status = :decided',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':closed': 'resolved' },
+        ExpressionAttributeValues: { ':decided': 'decided' },
       }),
     );
     expect((await ask('23872', 'CA-GIALAI')).items.map((item) => item.formId)).toEqual(['F4']);

@@ -41,7 +41,8 @@ describe('itemKind', () => {
     // a merged person keeps its record: still a person
     expect(itemKind(person(byId, { mergedInto: byDigest }))).toBe('personById');
     expect(itemKind({ ...registerKeys.history(byId, origin) })).toBe('history');
-    expect(itemKind({ ...registerKeys.conflict(byId, origin) })).toBe('conflict');
+    expect(itemKind({ ...registerKeys.personConflict(byId, origin) })).toBe('conflict');
+    expect(itemKind({ ...registerKeys.conflict('CA-PLEIKU', '1.2'), personKey: byId })).toBe('conflict');
     expect(itemKind({ ...registerKeys.blocking(personKeys.blocking('bg', 'x'.repeat(16)), byDigest) })).toBe(
       'blocking',
     );
@@ -75,8 +76,16 @@ describe('rekeyItem', () => {
     });
   });
 
+  it('seals the person key of a conflict on an agency’s list, in place', () => {
+    const key = registerKeys.conflict('CA-PLEIKU', '1.2');
+    expect(rekeyItem({ ...key, personKey: byId, status: 'open' }, testKeyer)).toEqual({
+      kind: 'conflict',
+      put: { ...key, personKey: seal(byId), status: 'open' },
+    });
+  });
+
   it('moves history and conflict items with their person', () => {
-    for (const key of [registerKeys.history(byId, origin), registerKeys.conflict(byId, origin)]) {
+    for (const key of [registerKeys.history(byId, origin), registerKeys.personConflict(byId, origin)]) {
       const plan = rekeyItem({ ...key, ...origin, at: 'now' }, testKeyer);
       expect(plan?.put).toEqual({ pk: seal(byId), sk: key.sk, ...origin, at: 'now' });
       expect(plan?.deleteKey).toEqual(key);
