@@ -330,7 +330,7 @@ describe('narrower grants (issue 24)', () => {
     expect(reads('decisions')).toEqual([]);
   });
 
-  it('limits the decisions function to the correction lists’ and persons’ partitions, never a review list', () => {
+  it('limits the decisions function to the correction and conflict lists’ and persons’ partitions, never a review list', () => {
     const register = arnOf(idOf(stack.tables.tables.register));
     const onRegister = statementsOfFunction('decisions').filter((s) => names(s, register));
     expect(onRegister.length).toBeGreaterThan(0);
@@ -344,10 +344,19 @@ describe('narrower grants (issue 24)', () => {
       ].flat();
     const keys = onRegister.flatMap(keysOf);
     expect(keys).toContain('CORRECTION#*');
+    expect(keys).toContain('CONFLICT#*');
     expect(keys.some((key) => key.startsWith('REVIEW#'))).toBe(false);
-    // a correction list is read and decided, never put: the register function puts it
+    // a conflict is read and decided, never put: the register function puts it (a correction list is put to: a
+    // conflict's `take` puts its corrections there)
     for (const s of onRegister.filter((s) => actionsOf(s).includes('dynamodb:PutItem')))
-      expect(keysOf(s)).not.toContain('CORRECTION#*');
+      expect(keysOf(s)).not.toContain('CONFLICT#*');
+    // on the batches table it counts a decided conflict on a batch item, never on a coverage counter
+    const batches = arnOf(idOf(stack.tables.tables.batches));
+    const updates = statementsOfFunction('decisions')
+      .filter((s) => names(s, batches))
+      .filter((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
+    expect(updates.length).toBeGreaterThan(0);
+    for (const s of updates) expect(keysOf(s)).toEqual(['BATCH#*']);
   });
 
   it('limits the agency function to the review lists’ and persons’ partitions (LeadingKeys), never blocking items', () => {
