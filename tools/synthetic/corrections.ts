@@ -51,8 +51,15 @@ const HEADER = ['personal_id', 'field', 'old_value', 'new_value', 'reason', 'evi
  */
 export function buildCorrections(
   rows: readonly SyntheticRow[],
-  options: { count: number; seed?: number | string; today: string },
+  options: {
+    count: number;
+    seed?: number | string;
+    today: string;
+    /** the kinds drawn, in turn (default: every kind) */
+    kinds?: readonly CorrectionKind[];
+  },
 ): CorrectionBatch {
+  const kinds = options.kinds ?? CORRECTION_KINDS;
   const rng = new Rng(options.seed ?? 1, 'corrections');
   const context: ValidationContext = { today: options.today };
   const held = rows.flatMap((row) => {
@@ -71,7 +78,7 @@ export function buildCorrections(
   for (let i = 0; i < options.count && i < held.length; i++) {
     const person = held[i] as (typeof held)[number];
     const { values, record, personalId } = person;
-    const kind = CORRECTION_KINDS[i % CORRECTION_KINDS.length] as CorrectionKind;
+    const kind = kinds[i % kinds.length] as CorrectionKind;
     const address = values.current_address ?? '';
     const newAddress = `Số ${rng.int(200) + 1} đường Trần Phú, tổ ${rng.int(20) + 1}`;
     const newPhone = `09${rng.digits(8)}`;
