@@ -1,6 +1,6 @@
 // Correction forms (DC02, issue 19) against a generated register, with their ground truth: for each row, the outcome
-// and code the pipeline must give it. The register is a generated DC01 batch whose persons each have one row (no
-// repeats, no faults), so what it holds of a person is that row read by DC01's rules. Each kind below makes rows
+// and code the pipeline must give it. The register is a generated DC01 batch; only its persons with one row (and a
+// personal ID) are corrected, so what it holds of each is that row read by DC01's rules. Each kind below makes rows
 // whose outcome follows from that alone; a `chained` person gets two rows, the second correcting what the first
 // wrote, which must both apply in row order.
 import Papa from 'papaparse';
@@ -62,8 +62,11 @@ export function buildCorrections(
   const kinds = options.kinds ?? CORRECTION_KINDS;
   const rng = new Rng(options.seed ?? 1, 'corrections');
   const context: ValidationContext = { today: options.today };
+  // a person with one row only: the register holds that row, whatever else the batch did
+  const rowsOf = new Map<number, number>();
+  for (const row of rows) rowsOf.set(row.truth.person, (rowsOf.get(row.truth.person) ?? 0) + 1);
   const held = rows.flatMap((row) => {
-    if (row.truth.outcome !== 'new' || !row.truth.personalId) return [];
+    if (row.truth.outcome !== 'new' || !row.truth.personalId || rowsOf.get(row.truth.person) !== 1) return [];
     const result = validateRow(row.values, context);
     return result.ok ? [{ values: row.values, record: result.record, personalId: row.truth.personalId }] : [];
   });
