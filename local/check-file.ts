@@ -18,6 +18,7 @@ import { BatchFailedError } from '#domain/errors.ts';
 import { fieldLabels } from '#domain/fields.ts';
 import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
+import { checkCorrectionOutcomes } from '../shared/corrections/correction-values.ts';
 
 /** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
 const BYTES_A_ROW = 256;
@@ -102,13 +103,19 @@ export async function checkFile(
     const batch = await openBatch(input.createReadStream({ highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
     const labels = fieldLabels(batch.layout.headerCells);
-    for await (const page of checkPages(
-      batch.pages,
-      options.context ?? defaultValidationContext(),
-      options.keyer ?? throwawayKeyer(),
-      // a row of a plain CSV takes a few hundred bytes: room for the persons of the file from the start
-      format === 'csv' && !batch.layout.compressed ? size / BYTES_A_ROW : 0,
-    )) {
+    const context = options.context ?? defaultValidationContext();
+    const { correctionColumns } = batch.layout;
+    // a correction file's rows are checked by their own columns (the register decides them against the person)
+    const pages = correctionColumns
+      ? checkCorrectionOutcomes(batch.pages, correctionColumns, context)
+      : checkPages(
+          batch.pages,
+          context,
+          options.keyer ?? throwawayKeyer(),
+          // a row of a plain CSV takes a few hundred bytes: room for the persons of the file from the start
+          format === 'csv' && !batch.layout.compressed ? size / BYTES_A_ROW : 0,
+        );
+    for await (const page of pages) {
       let lines = '';
       for (const outcome of page) {
         tally.add(outcome);
@@ -123,6 +130,7 @@ export async function checkFile(
       finishedAt: new Date().toISOString(),
       tally,
       unknownColumns: batch.layout.unknownColumns,
+      ...(correctionColumns ? { kind: 'corrections' as const } : {}),
     });
   } catch (error) {
     const failure = error instanceof BatchFailedError ? error : readFailure(error);

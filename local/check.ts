@@ -54,6 +54,11 @@ async function main(): Promise<number> {
   }
   console.log(JSON.stringify(summary, null, 2));
   console.error(`report written to ${outDir}`);
+  if (summary.kind === 'corrections')
+    console.error(
+      'a correction file (DC02): applied and pending_approval are what each row gets if the register holds its ' +
+        'old value (only the register can tell); rejected rows are refused whatever it holds',
+    );
   if (summary.failure) {
     console.error(summary.failure.message);
     return 2;

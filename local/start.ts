@@ -1,7 +1,7 @@
 // `npm start`: the whole of dancu on this machine with no AWS account: emulators for S3, SQS and DynamoDB,
 // the resources the CDK stack declares, the same triggers, and the real handlers. On first start it uploads
-// Gia Lai's expected residents (as `npm run reference` does) and a generated demo batch (with faulty and repeated
-// rows), and prints their reports. Data persists in .dancu/.
+// Gia Lai's expected residents (as `npm run reference` does), a generated demo batch (with faulty and repeated
+// rows) and a correction file about its people, and prints their reports. Data persists in .dancu/.
 // `npm start -- --json-logs` prints the functions' lines as the JSON they are in AWS.
 import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { objectKeys } from '../shared/keys.ts';
 import { writeBatch } from '../tools/synthetic/write.ts';
 import { sendDemoBirths, waitForDemoBirths } from './demo-births.ts';
+import { approvalLines, DEMO_CORRECTIONS_FILE, uploadDemoCorrections } from './demo-corrections.ts';
 import { lookupLinks, sendDemoApplications, waitForDemoApplications } from './demo-procedures.ts';
 import { startPipeline } from './pipeline.ts';
 import { referenceName, reportLines, uploadReference } from './reference.ts';
@@ -26,6 +27,9 @@ const demoMarker = join(dir, 'demo', 'uploaded');
 const proceduresMarker = join(dir, 'demo', 'procedures-sent');
 const referenceMarker = join(dir, 'demo', 'reference-uploaded');
 const birthsMarker = join(dir, 'demo', 'births-sent');
+const correctionsMarker = join(dir, 'demo', 'corrections-uploaded');
+// the demo batch's generation: the correction demo corrects its people
+const DEMO_GENERATION = { rows: 2000, seed: 896, errorRate: 0.06, duplicateRate: 0.08 };
 // the functions' lines: readable in a terminal, JSON with --json-logs or when piped (docs/operations.md)
 const DANCU_LOG_FORMAT = logFormat(process.argv.slice(2), process.env, process.stdout.isTTY === true);
 const stack = await startPipeline({ dir, extraEnv: { DANCU_LOG_FORMAT } });
@@ -58,7 +62,7 @@ async function demo(): Promise<void> {
   await mkdir(join(dir, 'demo'), { recursive: true });
   const file = join(dir, 'demo', 'demo-gialai.csv');
   const out = createWriteStream(file);
-  const generated = await writeBatch(out, { rows: 2000, seed: 896, errorRate: 0.06, duplicateRate: 0.08 });
+  const generated = await writeBatch(out, DEMO_GENERATION);
   out.end();
   await once(out, 'finish');
   const started = Date.now();
@@ -176,6 +180,47 @@ async function demoBirths(): Promise<void> {
   }
 }
 if (!existsSync(birthsMarker)) await demoBirths();
+
+// Corrections (DC02): update forms about people of the demo batch; identity ones wait for a second officer
+async function demoCorrections(): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: endpoints.s3,
+    region: names.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const readReport = async (key: string, since: number) => {
+    try {
+      const { Body, LastModified } = await s3.send(
+        new GetObjectCommand({ Bucket: names.buckets.batches, Key: key }),
+      );
+      return LastModified && LastModified.getTime() >= since - 1000
+        ? await Body?.transformToString()
+        : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  };
+  const { rows, summary } = await uploadDemoCorrections(stack, DEMO_AGENCY, DEMO_GENERATION, readReport);
+  if (!summary) {
+    console.error('demo: no report of the corrections after 120 s');
+    return;
+  }
+  console.log(
+    `demo: uploaded ${rows} correction forms (DC02) as ${DEMO_CORRECTIONS_FILE}; their report:\n${summary}`,
+  );
+  const { CorrectionListStore } = await import('../shared/store/correction-lists.ts');
+  const pending = await new CorrectionListStore(names.tables.register).listCorrections(DEMO_AGENCY, {
+    status: 'pending',
+  });
+  for (const line of approvalLines(stack.http ?? '', DEMO_AGENCY, pending.items)) console.log(line);
+  await mkdir(join(dir, 'demo'), { recursive: true });
+  await (await import('node:fs/promises')).writeFile(correctionsMarker, new Date().toISOString());
+}
+if (existsSync(demoMarker) && !existsSync(correctionsMarker)) await demoCorrections();
 
 // the page a leader opens next: the demo province's coverage, each commune's worklist a click away
 console.log(`coverage page: ${stack.http}/app/coverage   (sign in as CA-GIALAI with the viewer role)`);

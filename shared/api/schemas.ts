@@ -262,8 +262,10 @@ const FieldChangeView = z.strictObject({
 const ChangeView = z.strictObject({
   version: z.int().check(described('the person’s version the change made; 0 for one kept before issue 19')),
   at: Instant,
-  outcome: z.enum(['created', 'updated', 'merged', 'merged_into', 'kept_apart']),
-  why: z.optional(z.string()),
+  outcome: z.enum(['created', 'updated', 'merged', 'merged_into', 'kept_apart', 'corrected']),
+  why: z.optional(
+    z.string().check(described("the row's outcome, the decision's maker, or a correction's reason")),
+  ),
   fields: z
     .array(FieldChangeView)
     .check(described('values another agency supplied are masked as on review items (initials, year, ***)')),
@@ -273,6 +275,10 @@ const ChangeView = z.strictObject({
   request: z.optional(z.string()),
   passId: z.optional(z.string()),
   other: z.optional(z.string().check(described('the other person of a merge or a keep-apart'))),
+  evidenceRef: z.optional(z.string().check(described("a correction's supporting document"))),
+  submittedBy: z.optional(
+    z.string().check(described("an approved correction's submitter; `by` approved it")),
+  ),
   by: z.optional(
     z.strictObject({
       kind: z.enum(['uploader', 'person', 'machine', 'link-pass']),

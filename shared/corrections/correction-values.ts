@@ -3,8 +3,9 @@
 // ethnic group 10), or refused with the rule's code; the old value too, to compare with the value held. What they do
 // to the held record is decideOnRecord's (correction.ts), in the register.
 import type { CheckedRow } from '#batch/check-batch.ts';
+import type { RowOutcome } from '#batch/ledger.ts';
 import type { BatchRow } from '#batch/read-batch.ts';
-import { type RowCode, type RowIssue, rowIssue } from '../domain/errors.ts';
+import { outcomeNote, type RowCode, type RowIssue, rowIssue } from '../domain/errors.ts';
 import { FIELDS, recordKeyOf } from '../domain/fields.ts';
 import type { PopulationRecord } from '../domain/record.ts';
 import { type ValidationContext, validateField } from '../domain/validate.ts';
@@ -18,6 +19,7 @@ import {
   type CorrectionRequest,
   type CorrectionValues,
   decideOnRecord,
+  IDENTITY_CORRECTIONS,
   readCorrectionRow,
 } from './correction.ts';
 
@@ -105,4 +107,36 @@ export async function* checkCorrectionPages(
   context: ValidationContext,
 ): AsyncGenerator<CheckedCorrection[]> {
   for await (const page of pages) yield page.map((row) => checkCorrection(row, columns, context));
+}
+
+/**
+ * The pre-upload check of a correction file (`npm run check`): each row rejected with its codes, or the outcome it gets
+ * if the register holds its old value (`applied`, or `pending_approval` for an identity field). Only the register can
+ * say whether it does.
+ */
+export async function* checkCorrectionOutcomes(
+  pages: AsyncIterable<BatchRow[]>,
+  columns: readonly (CorrectionColumn | undefined)[],
+  context: ValidationContext,
+): AsyncGenerator<RowOutcome[]> {
+  for await (const page of checkCorrectionPages(pages, columns, context))
+    yield page.map(({ row, line, formId, issues, correction }) => {
+      const outcome: RowOutcome = correction
+        ? IDENTITY_CORRECTIONS.has(correction.field)
+          ? {
+              row,
+              line,
+              outcome: 'pending_approval',
+              issues: [outcomeNote('CORRECTION_PENDING', { fields: [correction.field] })],
+            }
+          : {
+              row,
+              line,
+              outcome: 'applied',
+              issues: [outcomeNote('CORRECTION_APPLIED', { fields: [correction.field] })],
+            }
+        : { row, line, outcome: 'rejected', issues };
+      if (formId !== undefined) outcome.formId = formId;
+      return outcome;
+    });
 }

@@ -14,7 +14,17 @@ export type ChangeView = Pick<PersonChange, 'version' | 'at' | 'outcome'> &
   Partial<
     Pick<
       PersonChange,
-      'why' | 'batchId' | 'row' | 'reviewId' | 'request' | 'passId' | 'other' | 'by' | 'migrated'
+      | 'why'
+      | 'batchId'
+      | 'row'
+      | 'reviewId'
+      | 'request'
+      | 'passId'
+      | 'other'
+      | 'evidenceRef'
+      | 'submittedBy'
+      | 'by'
+      | 'migrated'
     >
   > & {
     fields: FieldChangeView[];
@@ -55,8 +65,18 @@ export function historyView(
     if (change.why) view.why = change.why;
     if (change.migrated) view.migrated = true;
     if (!own) return { ...view, otherAgency: true };
-    for (const name of ['batchId', 'row', 'reviewId', 'request', 'passId', 'other', 'by'] as const)
-      if (change[name] !== undefined) Object.assign(view, { [name]: change[name] });
+    const shown = [
+      'batchId',
+      'row',
+      'reviewId',
+      'request',
+      'passId',
+      'other',
+      'evidenceRef',
+      'submittedBy',
+      'by',
+    ] as const;
+    for (const name of shown) if (change[name] !== undefined) Object.assign(view, { [name]: change[name] });
     return view;
   });
 }

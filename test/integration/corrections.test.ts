@@ -10,7 +10,7 @@ import { unpackRecord } from '../../shared/model/person-record.ts';
 import { buildCorrections, type CorrectionBatch } from '../../tools/synthetic/corrections.ts';
 import { generateRows } from '../../tools/synthetic/generator.ts';
 import { buildBatch } from '../../tools/synthetic/write.ts';
-import { Agency, quietLog, tempDir } from './harness.ts';
+import { Agency, quietLog, signedIn, tempDir } from './harness.ts';
 
 const AGENCY = 'CA-PLEIKU';
 const GENERATION = { rows: 240, seed: 1919, errorRate: 0, duplicateRate: 0 };
@@ -110,5 +110,41 @@ describe('a correction file against the register', () => {
     const listed = register.filter((item) => String(item.pk) === `CORRECTION#${AGENCY}`);
     expect(listed.map((item) => item.row).sort()).toEqual(pending.map((t) => t.row).sort());
     for (const item of listed) expect(item).toMatchObject({ status: 'pending', field: 'full_name' });
+  });
+});
+
+describe('a pending correction over HTTP', () => {
+  it('is listed for an approver, and a second officer approves it into the record and its history', async () => {
+    const approver = await signedIn(stack.http, AGENCY, ['approver']);
+    const listed = await fetch(`${stack.http}/corrections?status=pending`, { headers: approver });
+    expect(listed.status).toBe(200);
+    const { items } = (await listed.json()) as { items: { id: string; personKey: string; to: string }[] };
+    const first = items[0];
+    if (!first) throw new Error('a pending correction');
+    // an uploader is no approver
+    const uploader = await signedIn(stack.http, AGENCY, ['uploader']);
+    const post = (headers: Record<string, string>) =>
+      fetch(`${stack.http}/corrections/${first.id}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approve' }),
+      });
+    expect((await post(uploader)).status).toBe(403);
+    const approved = await post(approver);
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ id: first.id, status: 'approved' });
+    // the person's history (a reviewer's read) ends with the approved change
+    const reviewer = await signedIn(stack.http, AGENCY, ['reviewer']);
+    const history = await fetch(`${stack.http}/persons/${encodeURIComponent(first.personKey)}/history`, {
+      headers: reviewer,
+    });
+    const { changes } = (await history.json()) as { changes: Record<string, unknown>[] };
+    expect(changes.at(-1)).toMatchObject({
+      outcome: 'corrected',
+      why: 'court_decision',
+      by: { kind: 'person' },
+      fields: [{ field: 'fullName', to: first.to }],
+    });
+    expect(changes[0]).toMatchObject({ outcome: 'created' });
   });
 });

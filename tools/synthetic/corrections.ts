@@ -1,6 +1,6 @@
 // Correction forms (DC02, issue 19) against a generated register, with their ground truth: for each row, the outcome
-// and code the pipeline must give it. The register is a generated DC01 batch whose persons each have one row (no
-// repeats, no faults), so what it holds of a person is that row read by DC01's rules. Each kind below makes rows
+// and code the pipeline must give it. The register is a generated DC01 batch; only its persons with one row (and a
+// personal ID) are corrected, so what it holds of each is that row read by DC01's rules. Each kind below makes rows
 // whose outcome follows from that alone; a `chained` person gets two rows, the second correcting what the first
 // wrote, which must both apply in row order.
 import Papa from 'papaparse';
@@ -51,12 +51,22 @@ const HEADER = ['personal_id', 'field', 'old_value', 'new_value', 'reason', 'evi
  */
 export function buildCorrections(
   rows: readonly SyntheticRow[],
-  options: { count: number; seed?: number | string; today: string },
+  options: {
+    count: number;
+    seed?: number | string;
+    today: string;
+    /** the kinds drawn, in turn (default: every kind) */
+    kinds?: readonly CorrectionKind[];
+  },
 ): CorrectionBatch {
+  const kinds = options.kinds ?? CORRECTION_KINDS;
   const rng = new Rng(options.seed ?? 1, 'corrections');
   const context: ValidationContext = { today: options.today };
+  // a person with one row only: the register holds that row, whatever else the batch did
+  const rowsOf = new Map<number, number>();
+  for (const row of rows) rowsOf.set(row.truth.person, (rowsOf.get(row.truth.person) ?? 0) + 1);
   const held = rows.flatMap((row) => {
-    if (row.truth.outcome !== 'new' || !row.truth.personalId) return [];
+    if (row.truth.outcome !== 'new' || !row.truth.personalId || rowsOf.get(row.truth.person) !== 1) return [];
     const result = validateRow(row.values, context);
     return result.ok ? [{ values: row.values, record: result.record, personalId: row.truth.personalId }] : [];
   });
@@ -71,7 +81,7 @@ export function buildCorrections(
   for (let i = 0; i < options.count && i < held.length; i++) {
     const person = held[i] as (typeof held)[number];
     const { values, record, personalId } = person;
-    const kind = CORRECTION_KINDS[i % CORRECTION_KINDS.length] as CorrectionKind;
+    const kind = kinds[i % kinds.length] as CorrectionKind;
     const address = values.current_address ?? '';
     const newAddress = `Số ${rng.int(200) + 1} đường Trần Phú, tổ ${rng.int(20) + 1}`;
     const newPhone = `09${rng.digits(8)}`;
