@@ -7,7 +7,7 @@ import { registerRecord } from '../../shared/ingest/register-row.ts';
 import { resolveReview } from '../../shared/ingest/resolve-review.ts';
 import type { ChunkEntry } from '../../shared/ingest/types.ts';
 import { historyOf, REVIEWER } from '../fakes/history.ts';
-import { keyOf } from '../fakes/keyer.ts';
+import { keyOf, testKeyer } from '../fakes/keyer.ts';
 import { MemoryRegister } from '../fakes/register.ts';
 import { PERSON } from '../fixtures/person.ts';
 
@@ -167,6 +167,35 @@ describe.each([
     });
     // kept for correction once, not twice
     expect(register.conflicts).toEqual([`${keyOf(withId)} b1#2`]);
+  });
+
+  it('puts a conflict on the uploading agency’s list, with the key of the form without its ID', async () => {
+    const register = new MemoryRegister();
+    await upload(register, 'b1', [withId], linkage);
+    const entry: ChunkEntry = { row: 2, personKey: keyOf(otherName), record: otherName };
+    const from = { ...origin('b1', 2), uploadedBy: 'clerk-1' };
+    await registerRecord(entry, from, register, historyOf(register), linkage, testKeyer);
+    const { personalId: _id, ...apart } = otherName;
+    expect(await register.getConflict('CA-PLEIKU', 'b1.2')).toMatchObject({
+      id: 'b1.2',
+      personKey: keyOf(withId),
+      incoming: otherName,
+      differing: ['fullName'],
+      apartKey: keyOf(apart),
+      uploadedBy: 'clerk-1',
+      status: 'open',
+    });
+    // a decided conflict stays decided when its row comes again
+    await register.decideConflict('CA-PLEIKU', 'b1.2', {
+      decision: 'keep',
+      by: 'r',
+      byKind: 'person',
+      at: 'now',
+      request: 'q',
+    });
+    register.persons.get(keyOf(withId))?.applied.pop();
+    await registerRecord(entry, from, register, historyOf(register), linkage, testKeyer);
+    expect((await register.getConflict('CA-PLEIKU', 'b1.2'))?.status).toBe('decided');
   });
 });
 
