@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DECISION_CODES } from '../shared/api/decision-errors.ts';
 import { API_CODES } from '../shared/api/errors.ts';
 import { EVENT_CODES } from '../shared/procedures/errors.ts';
 import { FINAL_STATUSES, STATUS_CODES, STATUS_KIND, STATUS_LABELS } from '../shared/procedures/statuses.ts';
@@ -16,7 +17,7 @@ describe('docs/procedures.md', () => {
   });
 
   it('lists every HTTP error code with its status and messages', () => {
-    for (const [code, { status, vi, en }] of Object.entries(API_CODES)) {
+    for (const [code, { status, vi, en }] of Object.entries({ ...API_CODES, ...DECISION_CODES })) {
       expect(page, code).toContain(`| \`${code}\` | ${status} | ${vi} | ${en} |`);
     }
   });

@@ -45,10 +45,10 @@ export function json(body: unknown, cacheControl = NO_STORE, statusCode = 200): 
 export function parameter<T extends z.ZodMiniType>(
   schema: T,
   value: unknown,
-  code: ApiCodeName,
+  code: ApiCodeName | ApiError<string>,
 ): z.output<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiError(code);
+  if (!parsed.success) throw typeof code === 'string' ? new ApiError(code) : code;
   return parsed.data;
 }
 
@@ -87,12 +87,16 @@ const requestIds = (): Middleware => ({
 const jsonErrors = (): Middleware => ({
   onError: (request) => {
     const error = request.error;
-    let code: ApiCodeName = 'INTERNAL_ERROR';
-    if (error instanceof ApiError) code = error.code;
-    else if ((error as { statusCode?: number } | null)?.statusCode === 404) code = 'ROUTE_NOT_FOUND';
-    else logger.error('request failed', { error: (error as Error | null)?.name ?? String(error) });
+    let answer: ApiError<string>;
+    if (error instanceof ApiError) answer = error;
+    else if ((error as { statusCode?: number } | null)?.statusCode === 404)
+      answer = new ApiError('ROUTE_NOT_FOUND');
+    else {
+      logger.error('request failed', { error: (error as Error | null)?.name ?? String(error) });
+      answer = new ApiError('INTERNAL_ERROR');
+    }
     const { status, body } = errorEnvelope(
-      code,
+      answer,
       String(request.internal.requestId ?? request.context.awsRequestId),
     );
     request.response = json(body, NO_STORE, status);

@@ -5,6 +5,7 @@
 // Who may decide: a signed-in person (never a machine, whose session names are its own to choose) holding the
 // approver role in the submitting agency or in an agency of a unit above it, who is not the submitter.
 import { callerOf } from '../../shared/api/caller.ts';
+import { DecisionError } from '../../shared/api/decision-errors.ts';
 import {
   ConflictDecisionBody,
   ConflictStatusParam,
@@ -97,31 +98,35 @@ function bodyOf(event: HttpEvent, code: 'CORRECTION_BODY_INVALID' | 'CONFLICT_BO
     const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString() : event.body;
     return JSON.parse(text ?? '');
   } catch {
-    throw new ApiError(code);
+    throw new DecisionError(code);
   }
 }
 
 async function decideCorrection(deps: DecisionDeps, event: HttpEvent) {
-  const id = parameter(CorrectionIdParam, event.pathParameters?.id, 'CORRECTION_ID_INVALID');
+  const id = parameter(
+    CorrectionIdParam,
+    event.pathParameters?.id,
+    new DecisionError('CORRECTION_ID_INVALID'),
+  );
   const { decision } = parameter(
     CorrectionDecisionBody,
     bodyOf(event, 'CORRECTION_BODY_INVALID'),
-    'CORRECTION_BODY_INVALID',
+    new DecisionError('CORRECTION_BODY_INVALID'),
   );
   // a system's token names whoever it likes: the maker-checker rule holds only between two people
   const caller = callerOf(event);
   if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
-  if (caller.kind !== 'person') throw new ApiError('CORRECTION_APPROVER_NOT_PERSON');
+  if (caller.kind !== 'person') throw new DecisionError('CORRECTION_APPROVER_NOT_PERSON');
   // the correction is on its batch's agency's list; a batch or item the caller may not see is not found
   const batch = await deps.batches.get(id.slice(0, id.indexOf('.')));
   const correction = batch && (await deps.corrections.getCorrection(batch.agencyCode, id));
   await actingOver(event, deps, 'POST /corrections/{id}', batch?.agencyCode ?? caller.agency);
-  if (!correction) throw new ApiError('CORRECTION_NOT_FOUND');
-  if (correction.submittedBy === caller.subject) throw new ApiError('CORRECTION_SELF_APPROVAL');
+  if (!correction) throw new DecisionError('CORRECTION_NOT_FOUND');
+  if (correction.submittedBy === caller.subject) throw new DecisionError('CORRECTION_SELF_APPROVAL');
   const request = event.requestContext?.requestId ?? 'unknown';
   const result = await decidePending(deps, correction, decision, { id: caller.subject, request });
-  if (result.status === 'alreadyDecided') throw new ApiError('CORRECTION_ALREADY_DECIDED');
-  if (result.status === 'stale') throw new ApiError('CORRECTION_STALE');
+  if (result.status === 'alreadyDecided') throw new DecisionError('CORRECTION_ALREADY_DECIDED');
+  if (result.status === 'stale') throw new DecisionError('CORRECTION_STALE');
   return json(correctionView(result.correction));
 }
 
@@ -186,11 +191,11 @@ async function listConflicts(deps: DecisionDeps, event: HttpEvent) {
 }
 
 async function resolveConflict(deps: DecisionDeps, event: HttpEvent) {
-  const id = parameter(ReviewIdParam, event.pathParameters?.id, 'CONFLICT_ID_INVALID');
+  const id = parameter(ReviewIdParam, event.pathParameters?.id, new DecisionError('CONFLICT_ID_INVALID'));
   const request = parameter(
     ConflictDecisionBody,
     bodyOf(event, 'CONFLICT_BODY_INVALID'),
-    'CONFLICT_BODY_INVALID',
+    new DecisionError('CONFLICT_BODY_INVALID'),
   );
   const caller = callerOf(event);
   if (!caller) throw new ApiError('CALLER_NOT_AGENCY');
@@ -198,19 +203,19 @@ async function resolveConflict(deps: DecisionDeps, event: HttpEvent) {
   const batch = await deps.batches.get(id.slice(0, id.indexOf('.')));
   const conflict = batch && (await deps.conflicts.getConflict(batch.agencyCode, id));
   await actingOver(event, deps, 'POST /conflicts/{id}', batch?.agencyCode ?? caller.agency);
-  if (!conflict) throw new ApiError('CONFLICT_NOT_FOUND');
+  if (!conflict) throw new DecisionError('CONFLICT_NOT_FOUND');
   // taking the incoming identity puts corrections in a person's name for a second officer: a system's token names
   // whoever it likes, so the maker of a correction is a person, as its checker is
   if (request.decision === 'take' && caller.kind !== 'person')
-    throw new ApiError('CONFLICT_TAKER_NOT_PERSON');
+    throw new DecisionError('CONFLICT_TAKER_NOT_PERSON');
   const decider = {
     id: caller.subject,
     kind: caller.kind,
     request: event.requestContext?.requestId ?? 'unknown',
   };
   const result = await decideConflict(deps, conflict, request, decider);
-  if (result.status === 'alreadyDecided') throw new ApiError('CONFLICT_ALREADY_DECIDED');
-  if (result.status === 'refused') throw new ApiError(result.code);
+  if (result.status === 'alreadyDecided') throw new DecisionError('CONFLICT_ALREADY_DECIDED');
+  if (result.status === 'refused') throw new DecisionError(result.code);
   return json(await conflictView(deps, result.conflict));
 }
 

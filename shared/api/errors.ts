@@ -1,7 +1,7 @@
 // Every error the HTTP API answers with: a stable code, the HTTP status, and a message in Vietnamese and English.
 import { CodedError, JURISDICTION_CODES, type Message, messageTable } from '../domain/errors.ts';
 
-interface ApiCode extends Message {
+export interface ApiCode extends Message {
   status: number;
 }
 
@@ -134,76 +134,6 @@ export const API_CODES = messageTable({
     vi: 'Mục này đã được xử lý theo cách khác',
     en: 'This review item was already resolved otherwise',
   },
-  CORRECTION_ID_INVALID: {
-    status: 400,
-    vi: 'Mã sửa đổi không đúng định dạng ({mã lô}.{dòng})',
-    en: 'The correction id is malformed ({batchId}.{row})',
-  },
-  CORRECTION_BODY_INVALID: {
-    status: 400,
-    vi: 'Nội dung yêu cầu phải là {"decision": "approve"} hoặc {"decision": "reject"}',
-    en: 'The body must be {"decision": "approve"} or {"decision": "reject"}',
-  },
-  CORRECTION_NOT_FOUND: {
-    status: 404,
-    vi: 'Không tìm thấy yêu cầu sửa thông tin chờ phê duyệt',
-    en: 'No such correction waiting for approval',
-  },
-  CORRECTION_ALREADY_DECIDED: {
-    status: 409,
-    vi: 'Yêu cầu sửa này đã được quyết định',
-    en: 'This correction was already decided',
-  },
-  CORRECTION_STALE: {
-    status: 409,
-    vi: 'Không áp dụng được: hồ sơ đã thay đổi từ khi gửi yêu cầu (giá trị cũ không còn) hoặc số định danh mới đã thuộc người khác; yêu cầu bị từ chối',
-    en: 'Could not be applied: the record changed since it was submitted (the old value is gone) or the new ID is held by another person; the correction is rejected',
-  },
-  CORRECTION_SELF_APPROVAL: {
-    status: 403,
-    vi: 'Người gửi yêu cầu sửa không được tự phê duyệt; cần cán bộ thứ hai',
-    en: 'The submitter of a correction cannot decide it; a second officer must',
-  },
-  CORRECTION_APPROVER_NOT_PERSON: {
-    status: 403,
-    vi: 'Chỉ cán bộ đăng nhập mới được phê duyệt sửa thông tin nhân thân, không phải hệ thống',
-    en: 'Only a signed-in officer may decide an identity correction, never a system',
-  },
-  CONFLICT_ID_INVALID: {
-    status: 400,
-    vi: 'Mã xung đột không đúng định dạng ({mã lô}.{dòng})',
-    en: 'The conflict id is malformed ({batchId}.{row})',
-  },
-  CONFLICT_BODY_INVALID: {
-    status: 400,
-    vi: 'Nội dung yêu cầu phải là {"decision": "keep"}, {"decision": "different"} hoặc {"decision": "take", "reason": …, "evidenceRef": …}',
-    en: 'The body must be {"decision": "keep"}, {"decision": "different"} or {"decision": "take", "reason": …, "evidenceRef": …}',
-  },
-  CONFLICT_NOT_FOUND: {
-    status: 404,
-    vi: 'Không tìm thấy xung đột thông tin nhân thân',
-    en: 'No such conflict',
-  },
-  CONFLICT_ALREADY_DECIDED: {
-    status: 409,
-    vi: 'Xung đột này đã được quyết định',
-    en: 'This conflict was already decided',
-  },
-  CONFLICT_TAKER_NOT_PERSON: {
-    status: 403,
-    vi: 'Chỉ cán bộ đăng nhập mới được đề nghị lấy giá trị mới của thông tin nhân thân, không phải hệ thống',
-    en: 'Only a signed-in officer may take the incoming identity values, never a system',
-  },
-  CONFLICT_PERSON_UNKNOWN: {
-    status: 409,
-    vi: 'Sổ đăng ký không còn giữ người mang số định danh này',
-    en: 'The register no longer holds the person with this ID',
-  },
-  CONFLICT_APART_UNKNOWN: {
-    status: 409,
-    vi: 'Xung đột này được ghi trước khi có thể tách thành người khác; hãy gửi lại phiếu không kèm số định danh',
-    en: 'This conflict was kept before it could be stored as another person; send the form again without the ID',
-  },
   EDGE_REQUIRED: {
     status: 403,
     vi: 'Hãy tra cứu qua địa chỉ chính thức của trang tra cứu hồ sơ',
@@ -223,16 +153,22 @@ export const API_CODES = messageTable({
 export type ApiCodeName = keyof typeof API_CODES;
 
 /** What every error answers: `{ error: { code, message, messageVi, requestId } }`, with its HTTP status. */
-export function errorEnvelope(code: ApiCodeName, requestId: string) {
-  const { status, en, vi } = API_CODES[code];
-  return { status, body: { error: { code, message: en, messageVi: vi, requestId } } };
+export function errorEnvelope(error: ApiError<string>, requestId: string) {
+  const { code, status, message, messageVi } = error;
+  return { status, body: { error: { code, message, messageVi, requestId } } };
 }
 
-/** An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. */
-export class ApiError extends CodedError<ApiCodeName> {
+/**
+ * An error a caller caused (or the 500 they are told about), answered as `{ error: { code, message } }`. Its code and
+ * messages come from API_CODES, or from a function's own table (shared/api/decision-errors.ts: codes only one
+ * function answers with, kept out of the others' bundles).
+ */
+export class ApiError<Code extends string = ApiCodeName> extends CodedError<Code> {
   readonly status: number;
-  constructor(code: ApiCodeName) {
-    super('ApiError', code, API_CODES[code].en);
-    this.status = API_CODES[code].status;
+  readonly messageVi: string;
+  constructor(code: Code, entry: ApiCode = API_CODES[code as unknown as ApiCodeName]) {
+    super('ApiError', code, entry.en);
+    this.status = entry.status;
+    this.messageVi = entry.vi;
   }
 }

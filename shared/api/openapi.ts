@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { objectKeys } from '../keys.ts';
 import { BIRTH_YEAR_HEADER, CODE_ALONE_UNTIL } from '../procedures/lookup-factor.ts';
+import { DECISION_CODES } from './decision-errors.ts';
 import {
   ConflictDecisionBody,
   ConflictList,
@@ -14,7 +15,11 @@ import {
   CorrectionStatusParam,
   CorrectionView,
 } from './decision-schemas.ts';
-import { API_CODES } from './errors.ts';
+import { API_CODES as COMMON_CODES } from './errors.ts';
+
+// every code the API answers with: the common ones and the decisions function's own
+const API_CODES = { ...COMMON_CODES, ...DECISION_CODES };
+
 import {
   AgencyParam,
   ApplicationCodeParam,
