@@ -18,9 +18,10 @@ import { type AgencyRouteKey, authorizeRoute } from '../../shared/api/permission
 import { AgencyParam, LimitParam, ReviewIdParam } from '../../shared/api/schemas.ts';
 import { env } from '../../shared/aws/env.ts';
 import { type ApprovalDeps, decidePending } from '../../shared/corrections/approval.ts';
+import { sideBySideConflict } from '../../shared/corrections/conflict-view.ts';
 import { type ConflictDeps, decideConflict } from '../../shared/corrections/resolve-conflict.ts';
 import { unitRegistry } from '../../shared/domain/units.ts';
-import { maskValue } from '../../shared/ingest/review-items.ts';
+import { findPerson } from '../../shared/ingest/register-correction.ts';
 import { actingAgency } from '../../shared/model/acting-agency.ts';
 import type { StoredConflict } from '../../shared/model/conflict.ts';
 import type { StoredCorrection } from '../../shared/model/correction.ts';
@@ -141,33 +142,9 @@ async function listedAgency(deps: DecisionDeps, event: HttpEvent, route: 'GET /c
   return agency;
 }
 
-/**
- * A conflict as a reviewer sees it: the form's values and the held person's now, side by side; the held side masked
- * (as a review item's) when another agency registered the person, since the form's agency may not read its record.
- */
+/** A conflict as a reviewer sees it, beside the person the ID's key names now (a merge since moves it). */
 async function conflictView(deps: DecisionDeps, conflict: StoredConflict) {
-  const { incoming, apartKey: _apart, uploadedBy: _uploader, counted: _counted, ...shown } = conflict;
-  const held = await deps.register.getPerson(conflict.personKey);
-  const record = (held?.record ?? {}) as Record<string, unknown>;
-  const masked = held?.agencyCode !== undefined && held.agencyCode !== conflict.agencyCode;
-  const names = new Set(
-    [...Object.keys(incoming), ...Object.keys(record)].filter((name) => name !== 'formId'),
-  );
-  const fields = [...names].flatMap((field) => {
-    const from = (incoming as Record<string, unknown>)[field];
-    const now = record[field];
-    if (from === undefined && now === undefined) return [];
-    const heldValue = now === undefined ? undefined : String(now);
-    return [
-      {
-        field,
-        ...(from === undefined ? {} : { incoming: String(from) }),
-        ...(heldValue === undefined ? {} : { held: masked ? maskValue(field, heldValue) : heldValue }),
-        same: from === now,
-      },
-    ];
-  });
-  return { ...shown, fields, ...(held?.agencyCode ? { heldBy: held.agencyCode } : {}) };
+  return sideBySideConflict(conflict, (await findPerson(deps.register, conflict.personKey))?.held);
 }
 
 async function listConflicts(deps: DecisionDeps, event: HttpEvent) {

@@ -89,7 +89,8 @@ export function rekeyItem(item: StoredItem, keyer: PersonKeyer): Rekeying | unde
     put[name] = sealed;
     changed ||= sealed !== value;
   };
-  for (const name of ['mergedInto', 'personKey', 'candidatePersonKey']) {
+  // a conflict's `apartKey`: the key its form would have without the ID (register-row.ts)
+  for (const name of ['mergedInto', 'personKey', 'candidatePersonKey', 'apartKey']) {
     const value = item[name];
     if (typeof value === 'string') replace(name, value, seal(value));
   }

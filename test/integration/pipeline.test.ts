@@ -50,7 +50,7 @@ describe('ingestion on the local stack', () => {
     expectLedger(await agency.outcomes('CA-ANKHE', 'faulty.ndjson'), batch.truth, agency.stack.personKeyer);
     for (const key of expectedPeople(batch.truth, agency.stack.personKeyer)) expected.add(key);
     expect(await agency.personKeys()).toEqual(expected);
-    const conflicts = (await agency.scan('register')).filter((i) => String(i.sk).startsWith('CONFLICT#'));
+    const conflicts = (await agency.scan('register')).filter((i) => String(i.pk) === 'CONFLICT#CA-ANKHE');
     expect(conflicts).toHaveLength(batch.summary.outcomes.conflict);
   });
 

@@ -78,9 +78,9 @@ describe('rekeyItem', () => {
 
   it('seals the person key of a conflict on an agency’s list, in place', () => {
     const key = registerKeys.conflict('CA-PLEIKU', '1.2');
-    expect(rekeyItem({ ...key, personKey: byId, status: 'open' }, testKeyer)).toEqual({
+    expect(rekeyItem({ ...key, personKey: byId, apartKey: byDigest, status: 'open' }, testKeyer)).toEqual({
       kind: 'conflict',
-      put: { ...key, personKey: seal(byId), status: 'open' },
+      put: { ...key, personKey: seal(byId), apartKey: seal(byDigest), status: 'open' },
     });
   });
 
