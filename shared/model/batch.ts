@@ -75,6 +75,8 @@ export interface Batch {
   chainsStarted?: boolean;
   donePartitions?: number[];
   outcomes?: Partial<Record<Outcome, number>>;
+  /** a completed correction file's (issue 19): set with its outcomes, for the batch API; absent: DC01 forms */
+  kind?: 'corrections';
   errorsByCode?: Record<string, number>;
   /** warning codes on accepted rows (issue 14), set on completion with errorsByCode */
   warningsByCode?: Record<string, number>;
@@ -99,6 +101,7 @@ export type AgencyBatch = Pick<
   | 'warningsByCode'
   | 'failure'
   | 'issuedIds'
+  | 'kind'
 > & { bucket: string };
 
 /** The fields of a batch item an agency may read. */
@@ -117,6 +120,7 @@ export const AGENCY_BATCH_FIELDS = [
   'warningsByCode',
   'failure',
   'issuedIds',
+  'kind',
 ] as const satisfies readonly (keyof AgencyBatch)[];
 
 export interface AgencyBatchPage {
