@@ -82,6 +82,9 @@ export function changeLines(change: ChangeView): string[] {
     change.outcome + (change.why ? ` (${change.why})` : ''),
     source,
     who,
+    // a correction's document, and an approved one's submitter (`who` approved it)
+    change.evidenceRef ? `evidence ${change.evidenceRef}` : '',
+    change.submittedBy ? `submitted by ${change.submittedBy}` : '',
     change.migrated ? 'migrated' : '',
   ].filter(Boolean);
   const fields = change.fields.map(

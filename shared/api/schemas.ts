@@ -59,6 +59,11 @@ export const BatchView = z
     errorsByCode: z.optional(z.record(z.string(), z.int())),
     warningsByCode: z.optional(z.record(z.string(), z.int())),
     failure: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
+    kind: z.optional(
+      z
+        .literal('corrections')
+        .check(described('a correction file (DC02, issue 19); absent: population forms (DC01)')),
+    ),
     issuedIds: z.optional(
       z
         .int()

@@ -317,6 +317,7 @@ async function writeReport(
     errorsByCode: summary.errorsByCode,
     warningsByCode: summary.warningsByCode,
     finishedAt,
+    ...(summary.kind ? { kind: summary.kind } : {}),
   });
   // completed: finalize skips the batch from now on, so the items need not remember it (a failure leaves a few bytes)
   if (coverage && moved) await coverage.forget(moved).catch(() => undefined);

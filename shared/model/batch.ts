@@ -75,6 +75,8 @@ export interface Batch {
   chainsStarted?: boolean;
   donePartitions?: number[];
   outcomes?: Partial<Record<Outcome, number>>;
+  /** a completed correction file's (issue 19): set with its outcomes, for the batch API; absent: DC01 forms */
+  kind?: 'corrections';
   errorsByCode?: Record<string, number>;
   /** warning codes on accepted rows (issue 14), set on completion with errorsByCode */
   warningsByCode?: Record<string, number>;
@@ -102,6 +104,7 @@ export type AgencyBatch = Pick<
   | 'failure'
   | 'issuedIds'
   | 'conflictsResolved'
+  | 'kind'
 > & { bucket: string };
 
 /** The fields of a batch item an agency may read. */
@@ -121,6 +124,7 @@ export const AGENCY_BATCH_FIELDS = [
   'failure',
   'issuedIds',
   'conflictsResolved',
+  'kind',
 ] as const satisfies readonly (keyof AgencyBatch)[];
 
 export interface AgencyBatchPage {

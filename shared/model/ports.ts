@@ -58,7 +58,7 @@ export interface Batches {
   releaseLeases(batchId: string): Promise<void>;
   markCompleted(
     batchId: string,
-    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt'>,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt' | 'kind'>,
   ): Promise<void>;
   markFailed(batchId: string, failure: BatchFailure): Promise<void>;
   /** true when this batch is (now) the latest upload of its object key */

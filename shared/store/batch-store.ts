@@ -193,7 +193,7 @@ export class BatchStore implements Batches {
   /** Completed, and no longer failed if a poison chunk had failed it before a redrive. */
   async markCompleted(
     batchId: string,
-    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt'>,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt' | 'kind'>,
   ): Promise<void> {
     const { set, names, values } = assignments({
       ...fields,

@@ -130,7 +130,7 @@ export class MemoryBatches implements Batches, IssuedCounts {
 
   async markCompleted(
     batchId: string,
-    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt'>,
+    fields: Pick<Batch, 'outcomes' | 'errorsByCode' | 'warningsByCode' | 'finishedAt' | 'kind'>,
   ) {
     const item = this.item(batchId);
     if (!item) throw new Error(`no batch ${batchId}`);

@@ -75,6 +75,24 @@ describe('a correction row', () => {
     expect((await chain())[0]?.changes.phone).toEqual({ to: '0905123456' });
   });
 
+  it("finds its person by a key from an earlier report as by an ID, and a merged person's key leads on", async () => {
+    const { identity: _id, ...byKey } = line(1, 'phone', '0905123456', '0912345678');
+    const [entry] = await registerCorrections([{ ...byKey, personKey: KEY }], ORIGIN, stores(), testKeyer, 1);
+    expect(entry?.slice(0, 3)).toEqual([1, 'applied', KEY]);
+    // the key of a person merged into this one names this one
+    const old = 'p1:nk:AAAAAAAAAAAAAAAAAAAAAA';
+    await register.putAlias(old, KEY, { batchId: 'x', row: 1, agencyCode: 'CA-PLEIKU' }, 'updated');
+    const [merged] = await registerCorrections(
+      [{ ...line(2, 'phone', '0912345678', '0987654321'), identity: undefined, personKey: old }],
+      ORIGIN,
+      stores(),
+      testKeyer,
+      1,
+    );
+    expect(merged?.slice(0, 3)).toEqual([2, 'applied', KEY]);
+    expect((await held())?.phone).toBe('0987654321');
+  });
+
   it('decides the same when its chunk comes again, and writes nothing twice', async () => {
     const phone = line(1, 'phone', '0905123456', '0912345678');
     const name = line(2, 'full_name', HELD.fullName, 'Nguyễn Văn Hưng');

@@ -64,6 +64,16 @@ describe('a correction file against the register', () => {
     expect(count('pending_approval')).toBeGreaterThan(3);
   });
 
+  it('tells the batch API it holds corrections', async () => {
+    const reader = await signedIn(stack.http, AGENCY, ['viewer']);
+    const answer = await fetch(`${stack.http}/batches/${summary.batchId}`, { headers: reader });
+    expect(await answer.json()).toMatchObject({
+      kind: 'corrections',
+      status: 'completed',
+      outcomes: summary.outcomes,
+    });
+  });
+
   it('gives every row the outcome and code of its ground truth', () => {
     expect(lines.map(([row, , outcome]) => [Number(row), outcome])).toEqual(
       corrections.truth.map((t) => [t.row, t.outcome]),
