@@ -8,8 +8,8 @@ import { type ApiCode, ApiError } from './errors.ts';
 export const DECISION_CODES = messageTable({
   CORRECTION_ID_INVALID: {
     status: 400,
-    vi: 'Mã sửa đổi không đúng định dạng ({mã lô}.{dòng})',
-    en: 'The correction id is malformed ({batchId}.{row})',
+    vi: 'Mã sửa đổi không đúng định dạng ({mã lô}.{dòng} hoặc {mã lô}.{dòng}.{trường})',
+    en: 'The correction id is malformed ({batchId}.{row} or {batchId}.{row}.{field})',
   },
   CORRECTION_BODY_INVALID: {
     status: 400,
