@@ -128,6 +128,8 @@ export const ConflictView = z
             )
             .check(described('take: the pending identity corrections it put (GET /corrections)')),
         ),
+        reason: z.optional(z.enum(['collection_error', 'civil_registration', 'court_decision', 'other'])),
+        evidenceRef: z.optional(z.string()),
         personKey: z.optional(
           z.string().check(described('take: the corrected person; different: the person the form became')),
         ),

@@ -74,7 +74,7 @@ export async function decideConflict(
 ): Promise<ConflictResult> {
   if (conflict.status === 'decided') {
     if (!isReplay(conflict, request.decision, decider.id)) return { status: 'alreadyDecided', conflict };
-    return { status: 'decided', conflict: await finish(deps, conflict, request) };
+    return { status: 'decided', conflict: await finish(deps, conflict) };
   }
   const record: ConflictDecisionRecord = {
     decision: request.decision,
@@ -98,6 +98,8 @@ export async function decideConflict(
       };
     });
     record.personKey = found.key;
+    record.reason = request.reason;
+    record.evidenceRef = request.evidenceRef;
   } else if (request.decision === 'different') {
     if (!conflict.apartKey) return { status: 'refused', code: 'CONFLICT_APART_UNKNOWN' };
     record.personKey = conflict.apartKey;
@@ -105,21 +107,19 @@ export async function decideConflict(
   if (!(await deps.conflicts.decideConflict(conflict.agencyCode, conflict.id, record))) {
     const now = (await deps.conflicts.getConflict(conflict.agencyCode, conflict.id)) ?? conflict;
     if (!isReplay(now, request.decision, decider.id)) return { status: 'alreadyDecided', conflict: now };
-    return { status: 'decided', conflict: await finish(deps, now, request) };
+    return { status: 'decided', conflict: await finish(deps, now) };
   }
   const decided: StoredConflict = { ...conflict, status: 'decided', decision: record };
-  return { status: 'decided', conflict: await finish(deps, decided, request) };
+  return { status: 'decided', conflict: await finish(deps, decided) };
 }
 
-/** Writes what the decision recorded on the item says (again, on a replay: each write is once), then counts it. */
-async function finish(
-  deps: ConflictDeps,
-  conflict: StoredConflict,
-  request: ConflictRequest,
-): Promise<StoredConflict> {
+/**
+ * Writes what the decision recorded on the item says, as recorded (a replay's body aside: each write is once), then
+ * counts it.
+ */
+async function finish(deps: ConflictDeps, conflict: StoredConflict): Promise<StoredConflict> {
   const decision = conflict.decision as ConflictDecisionRecord;
-  if (decision.decision === 'take' && request.decision === 'take')
-    await take(deps, conflict, decision, request);
+  if (decision.decision === 'take') await take(deps, conflict, decision);
   if (decision.decision === 'different') await different(deps, conflict, decision);
   if (!conflict.counted) {
     // counted after the item says so: a crash in between counts it on the replay (a crash between the two writes
@@ -135,7 +135,6 @@ async function take(
   deps: ConflictDeps,
   conflict: StoredConflict,
   decision: ConflictDecisionRecord,
-  request: Extract<ConflictRequest, { decision: 'take' }>,
 ): Promise<void> {
   for (const { id, field, from, to } of decision.corrections ?? []) {
     const key = recordKeyOf(field);
@@ -152,8 +151,8 @@ async function take(
       values: { old: from === undefined ? {} : { value: from }, next: to === undefined ? {} : { [key]: to } },
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
-      reason: request.reason,
-      evidenceRef: request.evidenceRef,
+      reason: decision.reason ?? 'other',
+      evidenceRef: decision.evidenceRef ?? '',
       submittedBy: decision.by,
       conflictId: conflict.id,
       createdAt: decision.at,

@@ -5,6 +5,7 @@
 // (registerKeys.conflict).
 import type { FieldName } from '#domain/fields.ts';
 import type { PopulationRecord } from '#domain/record.ts';
+import type { CorrectionReason } from '../corrections/correction.ts';
 
 export const CONFLICT_DECISIONS = ['keep', 'take', 'different'] as const;
 export type ConflictDecision = (typeof CONFLICT_DECISIONS)[number];
@@ -23,7 +24,10 @@ export interface ConflictDecisionRecord {
   request: string;
   /** `take`: the identity corrections it put on the agency's correction list, each field from the held value to the incoming */
   corrections?: { id: string; field: FieldName; from?: string; to?: string }[];
-  /** `different`: the key of the person the incoming form became */
+  /** `take`: why, and on what evidence, as its corrections say */
+  reason?: CorrectionReason;
+  evidenceRef?: string;
+  /** `take`: the corrected person; `different`: the key of the person the incoming form became */
   personKey?: string;
 }
 

@@ -223,6 +223,16 @@ describe('POST /conflicts/{id}', () => {
     expect(counted).toEqual([BATCH]);
   });
 
+  it('puts a take’s corrections as first decided, whatever a replay’s body says', async () => {
+    expect((await decide(TAKE, reviewer())).statusCode).toBe(200);
+    const replay = await decide({ ...TAKE, reason: 'other', evidenceRef: 'X' }, reviewer());
+    expect(bodyOf(replay).decision).toMatchObject({ reason: 'collection_error', evidenceRef: 'BB-2026-17' });
+    const pending = (await corrections.listCorrections('CA-PLEIKU')).items;
+    expect(pending).toHaveLength(3);
+    expect(pending.every((item) => item.reason === 'collection_error')).toBe(true);
+    expect(counted).toEqual([BATCH]);
+  });
+
   it('lets one of two decisions sent at once win, and only its writes land', async () => {
     const answers = await Promise.all([
       decide(TAKE, reviewer()),
