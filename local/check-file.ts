@@ -27,8 +27,8 @@ import { CLOSED, END, PAGE_NUMBERS, type WriterData, type WriterPage } from './c
 
 /** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
 const BYTES_A_ROW = 256;
-/** the pages sent to the writer thread and not yet written before the check waits for it (a page: ~1,000 rows) */
-const PAGES_AHEAD = 8;
+/** the pages sent to the writer thread and not yet written before the check waits for it (a page: a 128 KiB read, ~430 rows) */
+const PAGES_AHEAD = 32;
 /** the writer thread's semi-spaces, MB: it keeps nothing from one line to the next (with the check's 16 it held 30 MB) */
 const WRITER_SEMI_SPACE_MB = 2;
 

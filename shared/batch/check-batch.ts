@@ -173,9 +173,10 @@ interface EarlierForm {
 /** A row's outcome against the earlier rows of the file, and why (shared/ingest/register-row.ts's codes). */
 interface InFileDecision {
   outcome: Outcome;
-  identity: string;
   note?: RowIssue;
 }
+/** most rows': one object for all of them, not one a row */
+const NEW: InFileDecision = Object.freeze({ outcome: 'new' });
 
 /**
  * Dedupe within one file by the register's rule (docs/ingestion.md): a form equal to any form already seen for the
@@ -233,8 +234,8 @@ class InFileDedupe {
     this.touched = touched;
   }
 
-  /** The outcome of the row at `index` of the page last prepared, whose identity is `identity`. */
-  decide(record: PopulationRecord, row: number, identity: string, index: number): InFileDecision {
+  /** The outcome of the row at `index` of the page last prepared. */
+  decide(record: PopulationRecord, row: number, index: number): InFileDecision {
     const high = this.keys[2 * index] as number;
     const low = this.keys[2 * index + 1] as number;
     const print = this.print;
@@ -244,7 +245,7 @@ class InFileDedupe {
     const slot = this.seen.find(high, low);
     if (slot < 0) {
       this.seen.insert(slot, high, low, who, what, row);
-      return { outcome: 'new', identity };
+      return NEW;
     }
     const first = this.seen.third(slot);
     const person = this.forms.get(first);
@@ -255,7 +256,7 @@ class InFileDedupe {
         : undefined;
     if (same) {
       const code = same.conflict ? 'SAME_CONFLICT' : 'SAME_FORM';
-      return { outcome: 'duplicate', identity, note: outcomeNote(code, { against: { row: same.row } }) };
+      return { outcome: 'duplicate', note: outcomeNote(code, { against: { row: same.row } }) };
     }
     const held =
       person ??
@@ -273,7 +274,6 @@ class InFileDedupe {
     if (conflict)
       return {
         outcome: 'conflict',
-        identity,
         note: outcomeNote('IDENTITY_CONFLICT', { against: { row: first } }),
       };
     const against = held.latest;
@@ -281,7 +281,6 @@ class InFileDedupe {
     this.seen.setSecond(slot, what); // the newer form is what the register would hold
     return {
       outcome: 'updated',
-      identity,
       note: outcomeNote('FIELDS_UPDATED', { against: { row: against } }),
     };
   }
@@ -307,15 +306,14 @@ export async function* decidePages(
     yield page.map(({ row, line, formId, record, issues, warnings }, index) => {
       let outcome: DecidedRow;
       if (record) {
-        const decided = dedupe.decide(record, row, identities[index] as string, index);
-        const notes = decided.note ? [decided.note] : [];
+        const { outcome: decided, note } = dedupe.decide(record, row, index);
         outcome = {
           row,
           line,
-          outcome: decided.outcome,
-          identity: decided.identity,
+          outcome: decided,
+          identity: identities[index] as string,
           // why it is not new, then what is worth a look
-          issues: warnings ? [...notes, ...warnings] : notes,
+          issues: note ? (warnings ? [note, ...warnings] : [note]) : warnings ? [...warnings] : [],
         };
       } else outcome = { row, line, outcome: 'rejected', issues };
       if (formId !== undefined) outcome.formId = formId;
