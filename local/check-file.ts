@@ -16,14 +16,20 @@ import {
   LedgerTally,
   OUTCOMES,
   OUTCOMES_CSV_START,
-  outcomeCsvTail,
 } from '#batch/ledger.ts';
 import { formatOfName, openBatch } from '#batch/read-batch.ts';
-import { BatchFailedError } from '#domain/errors.ts';
+import { BatchFailedError, type RowIssue } from '#domain/errors.ts';
 import { fieldLabels } from '#domain/fields.ts';
 import { THROWAWAY_VERSION } from '#domain/person-keyer.ts';
 import { defaultValidationContext, type ValidationContext } from '#domain/validate.ts';
-import { CLOSED, END, PAGE_NUMBERS, type WriterData, type WriterPage } from './check-writer.ts';
+import {
+  CLOSED,
+  END,
+  PAGE_NUMBERS,
+  type WriterData,
+  type WriterLabels,
+  type WriterPage,
+} from './check-writer.ts';
 
 /** fewer bytes than a DC01 row of a province's file takes (about 300 with 16 columns) */
 const BYTES_A_ROW = 256;
@@ -134,6 +140,11 @@ class OutcomesWriter {
     });
   }
 
+  /** Names the fields in messages as the file's header does (before the first page). */
+  labels(labels: FieldLabels): void {
+    this.worker.postMessage({ labels: [...labels] } satisfies WriterLabels);
+  }
+
   async write(page: WriterPage): Promise<void> {
     if (this.failure) throw this.failure;
     this.worker.postMessage(page, [page.numbers.buffer]);
@@ -157,29 +168,29 @@ class OutcomesWriter {
   }
 }
 
-/** A page's rows for the writer thread: numbers in one array, texts in one string (check-writer.ts WriterPage). */
-function writerPage(page: readonly DecidedRow[], labels: FieldLabels, tally: LedgerTally): WriterPage {
+/** A page's rows for the writer thread (check-writer.ts WriterPage), counted into `tally` on the way. */
+function writerPage(page: readonly DecidedRow[], tally: LedgerTally): WriterPage {
   const numbers = new Int32Array(page.length * PAGE_NUMBERS);
+  const issues: RowIssue[][] = [];
   let texts = '';
   for (let i = 0, at = 0; i < page.length; i++, at += PAGE_NUMBERS) {
     const outcome = page[i] as DecidedRow;
     tally.add(outcome);
     const formId = outcome.formId ?? '';
     const identity = outcome.identity ?? '';
-    const tail = outcomeCsvTail(outcome, labels);
     const line = outcome.line;
     numbers[at] = outcome.row;
     numbers[at + 1] = line === undefined || Number.isNaN(line) ? -1 : line;
     numbers[at + 2] = OUTCOMES.indexOf(outcome.outcome);
     numbers[at + 3] = formId.length;
     numbers[at + 4] = identity.length;
-    if (tail === ',') texts += formId + identity;
-    else {
-      numbers[at + 5] = tail.length;
-      texts += formId + identity + tail;
+    texts += formId + identity;
+    if (outcome.issues.length > 0) {
+      numbers[at + 5] = 1;
+      issues.push(outcome.issues);
     }
   }
-  return { numbers, texts };
+  return { numbers, texts, issues };
 }
 
 /** Opens the file to check (and gives its size), or says in a BatchFailedError why it cannot be (before any report is touched). */
@@ -237,14 +248,14 @@ export async function checkFile(
     if (!format) throw new BatchFailedError('BATCH_UNSUPPORTED_FORMAT', basename(file));
     const batch = await openBatch(input.createReadStream({ highWaterMark: 1 << 17 }), format);
     const tick = options.progress ? progress() : () => {};
-    const labels = fieldLabels(batch.layout.headerCells);
+    outcomes.labels(fieldLabels(batch.layout.headerCells));
     for await (const page of decidePages(
       batch.pages,
       options.context ?? defaultValidationContext(),
       // a row of a plain CSV takes a few hundred bytes: room for the persons of the file from the start
       format === 'csv' && !batch.layout.compressed ? size / BYTES_A_ROW : 0,
     )) {
-      await outcomes.write(writerPage(page, labels, tally));
+      await outcomes.write(writerPage(page, tally));
       tick(tally.rows);
     }
     tick(tally.rows, true);

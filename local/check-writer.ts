@@ -5,7 +5,8 @@
 // tsx: a worker with tsx's loader costs about 60 MB more.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { csvCell, OUTCOMES } from '#batch/ledger.ts';
+import { csvCell, type FieldLabels, OUTCOMES, type Outcome, outcomeCsvTail } from '#batch/ledger.ts';
+import type { RowIssue } from '#domain/errors.ts';
 import { hmacKeyer } from '#domain/person-keyer.ts';
 
 /** What the thread is started with: where it writes, what first, and the secret the keys are sealed under. */
@@ -16,17 +17,26 @@ export interface WriterData {
   version: number;
 }
 
-/** Numbers per row in a page's message: row, line (-1 when unknown), outcome, and its three texts' lengths. */
+/** How the file's header names each field (fields.ts fieldLabels), for the messages: sent before the first page. */
+export interface WriterLabels {
+  labels: [string, string][];
+}
+
+/**
+ * Numbers per row in a page's message: row, line (-1 when unknown), outcome, the lengths of its two texts, and 1
+ * when it has issues (the next of the page's `issues`).
+ */
 export const PAGE_NUMBERS = 6;
 
 /**
- * A page as the main thread sends it: a row's numbers (PAGE_NUMBERS each, in an array handed over, not copied)
- * and its texts one after another in one string: the form id as written, the identity to seal ('' for a rejected
- * row), and the line's end after the person key (ledger.ts outcomeCsvTail; '' for `,`, a row with nothing to say).
+ * A page as the main thread sends it: a row's numbers (PAGE_NUMBERS each, in an array handed over, not copied),
+ * its texts one after another in one string (the form id as written, then the identity to seal, '' for a rejected
+ * row), and the issues of the rows that have any, in order: their codes and messages are made here.
  */
 export interface WriterPage {
   numbers: Int32Array<ArrayBuffer>;
   texts: string;
+  issues: RowIssue[][];
 }
 
 /** The message that closes outcomes.csv; the thread answers `CLOSED` once it is on disk. */
@@ -38,6 +48,7 @@ const BUFFER = 1 << 18;
 
 function run(port: NonNullable<typeof parentPort>, data: WriterData): void {
   const keyer = hmacKeyer(data.secret, data.version);
+  let labels: FieldLabels = new Map();
   const fd = openSync(data.path, 'w');
   // each line encoded into one buffer as it is made: no page's worth of text outlives a young-generation collection
   const buffer = Buffer.allocUnsafeSlow(BUFFER);
@@ -55,15 +66,20 @@ function run(port: NonNullable<typeof parentPort>, data: WriterData): void {
     used += buffer.write(text, used);
   };
   put(data.start);
-  port.on('message', (message: WriterPage | typeof END) => {
+  port.on('message', (message: WriterPage | WriterLabels | typeof END) => {
     if (message === END) {
       if (used > 0) writeSync(fd, buffer, 0, used);
       closeSync(fd);
       port.postMessage(CLOSED);
       return;
     }
-    const { numbers, texts } = message;
+    if ('labels' in message) {
+      labels = new Map(message.labels);
+      return;
+    }
+    const { numbers, texts, issues } = message;
     let at = 0;
+    let withIssues = 0;
     const text = (length: number) => {
       const piece = texts.slice(at, at + length);
       at += length;
@@ -73,11 +89,11 @@ function run(port: NonNullable<typeof parentPort>, data: WriterData): void {
       const line = numbers[i + 1] as number;
       const formId = text(numbers[i + 3] as number);
       const identity = text(numbers[i + 4] as number);
-      const tail = numbers[i + 5] === 0 ? ',' : text(numbers[i + 5] as number);
+      const outcome = OUTCOMES[numbers[i + 2] as number] as Outcome;
+      const tail =
+        numbers[i + 5] === 0 ? ',' : outcomeCsvTail({ outcome, issues: issues[withIssues++] ?? [] }, labels);
       const personKey = identity === '' ? '' : csvCell(keyer.seal(identity));
-      put(
-        `${numbers[i]},${line < 0 ? '' : line},${csvCell(formId)},${OUTCOMES[numbers[i + 2] as number]},${personKey},${tail}\n`,
-      );
+      put(`${numbers[i]},${line < 0 ? '' : line},${csvCell(formId)},${outcome},${personKey},${tail}\n`);
     }
     // one answer a page: the main thread sends no more than a few pages ahead
     port.postMessage(1);
