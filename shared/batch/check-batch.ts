@@ -176,7 +176,7 @@ interface InFileDecision {
   note?: RowIssue;
 }
 /** most rows': one object for all of them, not one a row */
-const NEW: InFileDecision = Object.freeze({ outcome: 'new' });
+const NEW: InFileDecision = /* @__PURE__ */ Object.freeze({ outcome: 'new' });
 
 /**
  * Dedupe within one file by the register's rule (docs/ingestion.md): a form equal to any form already seen for the
