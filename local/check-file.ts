@@ -125,10 +125,13 @@ class OutcomesWriter {
     // nothing from one line to the next, a young generation of 32 MB. Smaller while its heap is made, then back.
     const semiSpace = process.execArgv.find((flag) => flag.startsWith('--max-semi-space-size='));
     setFlagsFromString(`--max-semi-space-size=${WRITER_SEMI_SPACE_MB}`);
-    const worker = new Worker(script, { eval: true, execArgv: [], workerData: data });
-    await once(worker, 'online');
-    setFlagsFromString(semiSpace ?? '--max-semi-space-size=0');
-    return new OutcomesWriter(worker);
+    try {
+      const worker = new Worker(script, { eval: true, execArgv: [], workerData: data });
+      await once(worker, 'online');
+      return new OutcomesWriter(worker);
+    } finally {
+      setFlagsFromString(semiSpace ?? '--max-semi-space-size=0');
+    }
   }
 
   private wake(): void {

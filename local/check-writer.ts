@@ -1,6 +1,6 @@
 // The pre-upload check's second thread (local/check-file.ts starts it): seals each accepted row's person key and
 // writes outcomes.csv, while the main thread reads, validates and dedupes the next pages. Sealing (two SHA-256 a
-// row), the lines and their UTF-8 encoding took about a third of what the check adds to read + validate on one
+// row), the lines and their UTF-8 encoding took nearly half of what the check added to read + validate on one
 // thread (docs/benchmarks.md, "The pre-upload check"). Run as JavaScript bundled from this file, not through
 // tsx: a worker with tsx's loader costs about 60 MB more.
 import { closeSync, openSync, writeSync } from 'node:fs';
