@@ -15,8 +15,11 @@ import { batchKeys } from '../shared/keys.ts';
  * measure them: Node 24's V8 sizes the young generation from the heap limit (three 32 MB semi-spaces under this
  * machine's 4 GB limit, against 16 MB on Node 20), which took a province file's check from 186 to 268 MB peak RSS and
  * read + validate from 123 to 216 MB. With 16 MB semi-spaces both are back and no slower (docs/benchmarks.md).
+ * Without allocation-site pretenuring: in three runs of four V8 began to allocate some of the check's short-lived
+ * objects straight in the old generation, which then grew to 80 MB between collections (the check's peak 249-265 MB
+ * against 181-187 without it, and no slower; read + validate unchanged).
  */
-export const STREAMING_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const STREAMING_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring'];
 
 export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -6,8 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BatchFailedError } from '#domain/errors.ts';
-import { type PersonKeyer, throwawayKeyer } from '#domain/person-keyer.ts';
-import { loadPersonKeyer } from '../shared/aws/person-key-secret.ts';
+import { type PersonKeySecret, readPersonKeySecret } from '../shared/aws/person-key-secret.ts';
 import { checkFile } from './check-file.ts';
 
 const USAGE = 'usage: npm run check -- FILE [--out DIR] [--agency CODE] [--person-key FILE|ARN]';
@@ -29,11 +28,11 @@ async function main(): Promise<number> {
   }
   const outDir = resolve(values.out);
   const secret = values['person-key'];
-  let keyer: PersonKeyer;
+  let personKey: PersonKeySecret | undefined;
   try {
-    keyer = secret
-      ? await loadPersonKeyer(/^arn:|^file:/.test(secret) ? secret : pathToFileURL(resolve(secret)).href)
-      : throwawayKeyer();
+    personKey = secret
+      ? await readPersonKeySecret(/^arn:|^file:/.test(secret) ? secret : pathToFileURL(resolve(secret)).href)
+      : undefined;
   } catch (error) {
     console.error(`cannot read the person-key secret ${secret}: ${(error as Error).message}`);
     return 64;
@@ -46,7 +45,7 @@ async function main(): Promise<number> {
   );
   let summary: Awaited<ReturnType<typeof checkFile>>;
   try {
-    summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true, keyer });
+    summary = await checkFile(file, outDir, { agencyCode: values.agency, progress: true, personKey });
   } catch (error) {
     if (!(error instanceof BatchFailedError)) throw error;
     console.error(`${error.message}\nno report written; ${outDir} is as it was`);

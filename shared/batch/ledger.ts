@@ -19,7 +19,8 @@ export const RECORD_OUTCOMES = [
 ] as const;
 /** A correction batch's (issue 19): made at once, waiting for a second officer, or refused with a code. */
 export const CORRECTION_OUTCOMES = ['applied', 'pending_approval', 'rejected'] as const;
-const OUTCOMES = [...RECORD_OUTCOMES, 'applied', 'pending_approval'] as const;
+/** Every outcome, in a fixed order (the check's writer thread is sent each row's as its index) */
+export const OUTCOMES = [...RECORD_OUTCOMES, 'applied', 'pending_approval'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** How record linkage placed a row: the person it was linked to, and the score (bits) when one was computed. */
@@ -121,11 +122,12 @@ function describeLink(outcome: Outcome, link: RowLink, language: 'both' | 'vi'):
 }
 
 /** A row's codes, `;` between them. */
-export const outcomeCodes = (outcome: RowOutcome) => outcome.issues.map((issue) => issue.code).join(';');
+export const outcomeCodes = (outcome: Pick<RowOutcome, 'issues'>) =>
+  outcome.issues.map((issue) => issue.code).join(';');
 
 /** The message a report shows for a row: every issue, fields named by the file's labels, and how linkage placed it. */
 export function outcomeMessage(
-  outcome: RowOutcome,
+  outcome: Pick<RowOutcome, 'outcome' | 'issues' | 'link'>,
   labels: FieldLabels = NO_LABELS,
   language: 'both' | 'vi' = 'both',
 ): string {
@@ -138,22 +140,19 @@ export function outcomeMessage(
   return messages.join('; ');
 }
 
+/** The end of a row's outcomes.csv line, after its person key: its codes and its message (`,` when none). */
+export function outcomeCsvTail(
+  outcome: Pick<RowOutcome, 'outcome' | 'issues' | 'link'>,
+  labels: FieldLabels = NO_LABELS,
+): string {
+  // most rows of a batch: nothing to say (the report of a province-sized file writes a million of them)
+  if (outcome.issues.length === 0 && !outcome.link) return ',';
+  return `${outcomeCodes(outcome)},${csvCell(outcomeMessage(outcome, labels))}`;
+}
+
 export function outcomeCsvLine(outcome: RowOutcome, labels: FieldLabels = NO_LABELS): string {
   const line = outcome.line === undefined || Number.isNaN(outcome.line) ? '' : outcome.line;
-  // most rows of a batch: nothing to say (the report of a province-sized file writes a million of them)
-  if (outcome.issues.length === 0 && !outcome.link)
-    return `${outcome.row},${line},${csvCell(outcome.formId ?? '')},${outcome.outcome},${csvCell(outcome.personKey ?? '')},,`;
-  const codes = outcomeCodes(outcome);
-  const message = outcomeMessage(outcome, labels);
-  return [
-    String(outcome.row),
-    String(line),
-    csvCell(outcome.formId ?? ''),
-    outcome.outcome,
-    csvCell(outcome.personKey ?? ''),
-    codes,
-    csvCell(message),
-  ].join(',');
+  return `${outcome.row},${line},${csvCell(outcome.formId ?? '')},${outcome.outcome},${csvCell(outcome.personKey ?? '')},${outcomeCsvTail(outcome, labels)}`;
 }
 
 /** Counts outcomes, error codes and warning codes as rows are decided, in any order. */
