@@ -1,9 +1,10 @@
 // Decisions on the register that a second pair of eyes makes (issue 19): the identity corrections waiting for an
 // approver (GET /corrections, POST /corrections/{id}), and the conflicts waiting for a reviewer (GET /conflicts,
-// POST /conflicts/{id}: keep the held value, take the incoming one as pending corrections, or different persons). Its own function, beside the agency one: it alone may put a
-// corrected ID's alias on a person, and it bundles the correction rules the agency function has no room for.
-// Who may decide: a signed-in person (never a machine, whose session names are its own to choose) holding the
-// approver role in the submitting agency or in an agency of a unit above it, who is not the submitter.
+// POST /conflicts/{id}: keep the held value, take the incoming one as pending corrections, or different persons).
+// Its own function, beside the agency one: it alone may put a corrected ID's alias on a person, and it bundles the
+// correction rules the agency function has no room for.
+// Who approves a correction: a signed-in person (never a machine, whose session names are its own to choose) holding
+// the approver role in the submitting agency or in an agency of a unit above it, who is not the submitter.
 import { callerOf } from '../../shared/api/caller.ts';
 import { DecisionError } from '../../shared/api/decision-errors.ts';
 import {
