@@ -422,8 +422,7 @@ export interface HttpFunctionSpec {
   environment: SpecEnvironment;
 }
 
-/** The route key API Gateway gives a request that matches no route. */
-export const DEFAULT_ROUTE_KEY = '$default';
+export { DEFAULT_ROUTE_KEY } from './api/route-keys.ts';
 
 /** An agency route: throttled at `rateLimit` requests a second with bursts of twice that. */
 const agencyRoute = (method: HttpRouteSpec['method'], path: string, rateLimit: number): HttpRouteSpec => ({

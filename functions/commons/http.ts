@@ -15,7 +15,7 @@ import type * as z from 'zod/mini';
 import type { CallerEvent } from '../../shared/api/caller.ts';
 import { cameThroughEdge, EDGE_HEADER } from '../../shared/api/edge.ts';
 import { type ApiCodeName, ApiError, errorEnvelope } from '../../shared/api/errors.ts';
-import { DEFAULT_ROUTE_KEY } from '../../shared/resources.ts';
+import { DEFAULT_ROUTE_KEY } from '../../shared/api/route-keys.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
