@@ -6,7 +6,7 @@ import { normalizeText } from '#domain/normalize.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { IDENTITY_FIELDS, PopulationRecord } from '#domain/record.ts';
 import { type ValidationContext, validateCells } from '#domain/validate.ts';
-import { Fingerprinter, fingerprint64 } from './fingerprint.ts';
+import { Fingerprinter, fingerprint64, fingerprint64Into } from './fingerprint.ts';
 import { FingerprintTable } from './fingerprint-table.ts';
 import type { Outcome, RowOutcome } from './ledger.ts';
 import type { BatchRow } from './read-batch.ts';
@@ -47,6 +47,9 @@ function checkRow(
   if (result.warnings.length > 0) checked.warnings = result.warnings;
   return checked;
 }
+
+/** The issues of a row that has none: one list for them all, never changed (a list a row would cost the collector). */
+const NO_ISSUES = Object.freeze([]) as unknown as RowIssue[];
 
 /** Every row validated, page by page. */
 export async function* validatePages(
@@ -222,10 +225,7 @@ class InFileDedupe {
     const keys = this.keys;
     for (let i = 0; i < identities.length; i++) {
       const identity = identities[i] as string;
-      if (identity === '') continue;
-      const [high, low] = fingerprint64(identity);
-      keys[2 * i] = high;
-      keys[2 * i + 1] = low;
+      if (identity !== '') fingerprint64Into(identity, keys, 2 * i);
     }
     // a loop of reads alone: with the fingerprinting between them, the CPU could not run far enough ahead
     let touched = 0;
@@ -312,8 +312,8 @@ export async function* decidePages(
           line,
           outcome: decided,
           identity: identities[index] as string,
-          // why it is not new, then what is worth a look
-          issues: note ? (warnings ? [note, ...warnings] : [note]) : warnings ? [...warnings] : [],
+          // why it is not new, then what is worth a look; most rows have neither, and share one empty list
+          issues: note ? (warnings ? [note, ...warnings] : [note]) : warnings ? [...warnings] : NO_ISSUES,
         };
       } else outcome = { row, line, outcome: 'rejected', issues };
       if (formId !== undefined) outcome.formId = formId;

@@ -193,9 +193,18 @@ const SEED_LOW = 0x7f4a7c15;
  * halves mixed in one pass over its words.
  */
 export function fingerprint64(text: string): [high: number, low: number] {
+  const into = new Uint32Array(2);
+  fingerprint64Into(text, into, 0);
+  return [into[0] as number, into[1] as number];
+}
+
+/** fingerprint64 written at `at` (high) and `at + 1` (low) of `into`: no pair made a row (the check's hot loop). */
+export function fingerprint64Into(text: string, into: Uint32Array, at: number): void {
   if (text.length > MAX_COPIED) {
     const print = new Fingerprinter();
-    return [print.reset(SEED_HIGH).add(text).value, print.reset(SEED_LOW).add(text).value];
+    into[at] = print.reset(SEED_HIGH).add(text).value;
+    into[at + 1] = print.reset(SEED_LOW).add(text).value;
+    return;
   }
   const bytes = scratch.write(text, 0, 'utf16le');
   scratch[bytes] = 0xff;
@@ -209,5 +218,6 @@ export function fingerprint64(text: string): [high: number, low: number] {
     high = mix(high, word);
     low = mix(low, word);
   }
-  return [finish(mix(high, text.length), count + 1), finish(mix(low, text.length), count + 1)];
+  into[at] = finish(mix(high, text.length), count + 1);
+  into[at + 1] = finish(mix(low, text.length), count + 1);
 }
