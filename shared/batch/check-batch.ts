@@ -6,7 +6,7 @@ import { normalizeText } from '#domain/normalize.ts';
 import type { PersonKeyer } from '#domain/person-keyer.ts';
 import type { IDENTITY_FIELDS, PopulationRecord } from '#domain/record.ts';
 import { type ValidationContext, validateCells } from '#domain/validate.ts';
-import { Fingerprinter, fingerprint64, fingerprint64Into } from './fingerprint.ts';
+import { Fingerprinter, fingerprint64Into } from './fingerprint.ts';
 import { FingerprintTable } from './fingerprint-table.ts';
 import type { Outcome, RowOutcome } from './ledger.ts';
 import type { BatchRow } from './read-batch.ts';
