@@ -63,6 +63,11 @@ const BENCHES: Record<string, Record<Size, string[]>> = {
     default: ['--numbers', '5000'],
     full: ['--numbers', '20000'],
   },
+  corrections: {
+    quick: ['--persons', '1000', '--corrections', '500'],
+    default: ['--persons', '2000', '--corrections', '1000'],
+    full: ['--persons', '10000', '--corrections', '5000'],
+  },
   'split-memory': {
     quick: ['--rows', '100000'],
     default: ['--rows', '100000,1000000'],
@@ -422,6 +427,29 @@ const RENDER: Record<string, (json: Json) => string[]> = {
       ),
       '',
       `Target: ≤ 2 write units per number, no collision; ${n(json.allowedSuffixesPerPrefix)} numbers per prefix.`,
+    ];
+  },
+  corrections(json) {
+    const byTable = (json.byTable ?? {}) as Record<string, number>;
+    return [
+      "A generated register, then a correction file whose every row applies (current addresses, which move persons between communes, and phones) through the local stack; the correction batch's DynamoDB writes alone.",
+      '',
+      ...table(
+        ['persons', 'corrections applied', 'seconds', 'write units / applied correction', 'by table'],
+        [
+          [
+            n(json.persons),
+            n(json.applied),
+            n(json.seconds, 1),
+            n(json.writeUnitsPerAppliedCorrection, 3),
+            Object.entries(byTable)
+              .map(([name, units]) => `${name} ${units}`)
+              .join(', '),
+          ],
+        ],
+      ),
+      '',
+      'Target (issue 19): ≤ 3 write units per applied correction, all told.',
     ];
   },
   'split-memory'(json) {
