@@ -50,15 +50,17 @@ dancu local stack
   machine   npm run sign-in -- --client dancu-local-machine-CA-PLEIKU --secret local-secret-CA-PLEIKU
 `);
 
+// the operator's client of the local S3, as the demos read their reports with it (s3rver's checksum notes, docs)
+const s3 = new S3Client({
+  endpoint: endpoints.s3,
+  region: names.region,
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+
 async function demo(): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: endpoints.s3,
-    region: names.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
   await mkdir(join(dir, 'demo'), { recursive: true });
   const file = join(dir, 'demo', 'demo-gialai.csv');
   const out = createWriteStream(file);
@@ -104,14 +106,6 @@ async function demo(): Promise<void> {
 // Expected residents: the Gia Lai fixture, uploaded once as the platform team would (`npm run reference`), so that
 // coverage (`GET /coverage?unit=64`) has its denominators.
 async function demoReference(): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: endpoints.s3,
-    region: names.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
   const file = fileURLToPath(GIALAI_POPULATION_FILE);
   const name = referenceName(file) ?? 'gialai-population-2020';
   const report = await uploadReference(s3, names.buckets.batches, name, readFileSync(file), {
@@ -183,14 +177,6 @@ if (!existsSync(birthsMarker)) await demoBirths();
 
 // Corrections (DC02): update forms about people of the demo batch; identity ones wait for a second officer
 async function demoCorrections(): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: endpoints.s3,
-    region: names.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
   const readReport = async (key: string, since: number) => {
     try {
       const { Body, LastModified } = await s3.send(

@@ -69,13 +69,8 @@ function correctionView({ values: _values, aliasKey: _alias, ...correction }: St
 }
 
 async function listCorrections(deps: DecisionDeps, event: HttpEvent) {
+  const agency = await listedAgency(deps, event, 'GET /corrections');
   const query = event.queryStringParameters ?? {};
-  const caller = callerOf(event);
-  const agency =
-    query.agency === undefined
-      ? (caller?.agency ?? '')
-      : parameter(AgencyParam, query.agency, 'AGENCY_CODE_INVALID');
-  await actingOver(event, deps, 'GET /corrections', agency);
   const status =
     query.status === undefined ? undefined : parameter(CorrectionStatusParam, query.status, 'QUERY_INVALID');
   const limit = parameter(LimitParam, query.limit, 'QUERY_INVALID');
@@ -133,7 +128,11 @@ async function decideCorrection(deps: DecisionDeps, event: HttpEvent) {
 }
 
 /** The agency whose list `query.agency` names, or the caller's own; the caller acting on `route` over it. */
-async function listedAgency(deps: DecisionDeps, event: HttpEvent, route: 'GET /conflicts') {
+async function listedAgency(
+  deps: DecisionDeps,
+  event: HttpEvent,
+  route: 'GET /conflicts' | 'GET /corrections',
+) {
   const query = event.queryStringParameters ?? {};
   const agency =
     query.agency === undefined

@@ -1,18 +1,16 @@
 // Each agency's correction list in the register table (issue 19): identity corrections waiting for a second officer,
 // one partition per agency, so a list never shows another agency's items. The adapter of the CorrectionLists port.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../aws/dynamodb.ts';
 import { registerKeys } from '../keys.ts';
 import type { CorrectionDecisionRecord, CorrectionPage, StoredCorrection } from '../model/correction.ts';
 import type { CorrectionLists } from '../model/ports.ts';
+import { listItemOf, queryAgencyList } from './agency-list.ts';
 import { landed } from './conditions.ts';
 
 const correctionKey = registerKeys.correction;
 
-function correctionOf(item: Record<string, unknown>): StoredCorrection {
-  const { pk: _pk, sk: _sk, ...correction } = item;
-  return correction as unknown as StoredCorrection;
-}
+const correctionOf = (item: Record<string, unknown>) => listItemOf<StoredCorrection>(item);
 
 export class CorrectionListStore implements CorrectionLists {
   constructor(private readonly table: string) {}
@@ -37,29 +35,11 @@ export class CorrectionListStore implements CorrectionLists {
     return Item ? correctionOf(Item) : undefined;
   }
 
-  async listCorrections(
+  listCorrections(
     agencyCode: string,
     options: { status?: StoredCorrection['status']; limit?: number; nextToken?: string } = {},
   ): Promise<CorrectionPage> {
-    const { Items = [], LastEvaluatedKey } = await documents.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ...(options.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ExpressionAttributeValues: {
-          ':pk': registerKeys.correctionList(agencyCode),
-          ...(options.status ? { ':status': options.status } : {}),
-        },
-        Limit: options.limit,
-        ExclusiveStartKey: options.nextToken ? correctionKey(agencyCode, options.nextToken) : undefined,
-        ConsistentRead: true,
-      }),
-    );
-    const page: CorrectionPage = { items: Items.map(correctionOf) };
-    if (LastEvaluatedKey?.sk) page.nextToken = LastEvaluatedKey.sk as string;
-    return page;
+    return queryAgencyList(this.table, registerKeys.correctionList(agencyCode), options);
   }
 
   moveCorrection(
